@@ -1,0 +1,126 @@
+// Reads and writes of the clips table. Everything SQL about clips is here so the rest of the
+// engine deals in ClipRow objects.
+import type { Db } from './db.ts';
+
+export type RowStatus = 'recording' | 'ok' | 'recovered' | 'interrupted' | 'failed' | 'discarded';
+
+export interface ClipRow {
+  id: string;
+  order_code: string;
+  station: string;
+  operator: string | null;
+  mode: 'shipping' | 'returns';
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+  mono_ms: number | null;
+  size_bytes: number | null;
+  file: string | null;
+  sha256: string | null;
+  status: RowStatus;
+  stop_reason: string | null;
+  note: string | null;
+  mime_type: string;
+  partial_file: string | null;
+  thumb_file: string | null;
+}
+
+export interface SearchQuery {
+  q: string;
+  from: number | null;
+  to: number | null;
+  mode: 'shipping' | 'returns' | null;
+  limit: number;
+  offset: number;
+}
+
+const FINISHED = `status IN ('ok','recovered','interrupted')`;
+
+export class ClipsRepo {
+  readonly db: Db;
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  insertRecording(row: Pick<ClipRow, 'id' | 'order_code' | 'station' | 'operator' | 'mode' | 'started_at' | 'mime_type' | 'partial_file'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO clips (id, order_code, station, operator, mode, started_at, mime_type, partial_file, status)
+         VALUES (@id, @order_code, @station, @operator, @mode, @started_at, @mime_type, @partial_file, 'recording')`,
+      )
+      .run(row);
+  }
+
+  finish(id: string, f: Pick<ClipRow, 'ended_at' | 'duration_ms' | 'mono_ms' | 'size_bytes' | 'file' | 'sha256' | 'status' | 'stop_reason' | 'note'>): void {
+    this.db
+      .prepare(
+        `UPDATE clips SET ended_at=@ended_at, duration_ms=@duration_ms, mono_ms=@mono_ms, size_bytes=@size_bytes,
+           file=@file, sha256=@sha256, status=@status, stop_reason=@stop_reason, note=@note, partial_file=NULL
+         WHERE id=@id`,
+      )
+      .run({ id, ...f });
+  }
+
+  setStatus(id: string, status: RowStatus, note: string | null): void {
+    this.db.prepare('UPDATE clips SET status=?, note=?, partial_file=NULL WHERE id=?').run(status, note, id);
+  }
+
+  setThumb(id: string, thumb: string): void {
+    this.db.prepare('UPDATE clips SET thumb_file=? WHERE id=?').run(thumb, id);
+  }
+
+  get(id: string): ClipRow | undefined {
+    return this.db.prepare('SELECT * FROM clips WHERE id=?').get(id) as ClipRow | undefined;
+  }
+
+  unfinished(): ClipRow[] {
+    return this.db.prepare(`SELECT * FROM clips WHERE status='recording' ORDER BY started_at`).all() as ClipRow[];
+  }
+
+  bySha256(sha: string): ClipRow | undefined {
+    return this.db.prepare(`SELECT * FROM clips WHERE sha256=? AND ${FINISHED}`).get(sha) as ClipRow | undefined;
+  }
+
+  byOrder(code: string): ClipRow[] {
+    return this.db
+      .prepare(`SELECT * FROM clips WHERE order_code=? AND ${FINISHED} ORDER BY started_at`)
+      .all(code) as ClipRow[];
+  }
+
+  count(): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM clips WHERE ${FINISHED}`).get() as { n: number }).n;
+  }
+
+  search(q: SearchQuery): { rows: ClipRow[]; total: number } {
+    const where: string[] = [FINISHED];
+    const params: Record<string, unknown> = {};
+    const text = q.q.trim();
+    if (text) {
+      if ([...text].length >= 3) {
+        // Trigram FTS answers substring LIKE from its index; quotes inside the pattern are data.
+        where.push(`rowid IN (SELECT rowid FROM clips_code_fts WHERE order_code LIKE @like ESCAPE '\\')`);
+      } else {
+        where.push(`order_code LIKE @like ESCAPE '\\'`);
+      }
+      params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    if (q.from !== null) {
+      where.push('started_at >= @from');
+      params.from = q.from;
+    }
+    if (q.to !== null) {
+      where.push('started_at < @to');
+      params.to = q.to;
+    }
+    if (q.mode !== null) {
+      where.push('mode = @mode');
+      params.mode = q.mode;
+    }
+    const clause = where.join(' AND ');
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM clips WHERE ${clause}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM clips WHERE ${clause} ORDER BY started_at DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: q.limit, offset: q.offset }) as ClipRow[];
+    return { rows, total };
+  }
+}

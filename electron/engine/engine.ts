@@ -1,0 +1,412 @@
+// The engine: plain Node, no Electron. Both doors hand it validated calls and forward its events.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  contract,
+  parseInput,
+  PwError,
+  type CallName,
+  type CallOutput,
+  type Clip,
+  type EventName,
+  type EventPayload,
+  type Handlers,
+  type Settings,
+} from '../../shared/contract.ts';
+import { parseOrderCode } from '../../shared/orderCode.ts';
+import { ClipsRepo, type ClipRow } from './clipsRepo.ts';
+import { openDb, type Db } from './db.ts';
+import { probe, remuxToMp4, thumbnail } from './ffmpeg.ts';
+import { sha256File } from './hash.ts';
+import { insideRoot, layout, type DataLayout } from './paths.ts';
+import { SettingsStore } from './settingsStore.ts';
+import { clipFileName, dayFolder } from './clipNames.ts';
+
+export const VERSION = '0.1.0';
+
+export type Door = 'ipc' | 'http';
+export interface CallContext {
+  door: Door;
+}
+
+type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+interface Session {
+  id: string;
+  order: string;
+  partial: string;
+  handle: fsp.FileHandle;
+  nextSeq: number;
+  bytes: number;
+  startedAt: number;
+  startedMono: number;
+  // Chunks are written strictly in order, each flushed before the next is accepted.
+  queue: Promise<void>;
+  closed: boolean;
+}
+
+export interface EngineOptions {
+  dataDir: string;
+  clipsDir?: string;
+  log?: (line: string) => void;
+}
+
+function newId(): string {
+  // Sortable by time, unguessable enough that ids cannot be enumerated through the HTTP door.
+  return `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+}
+
+const monoNow = (): number => Number(process.hrtime.bigint() / 1_000_000n);
+
+export class Engine {
+  readonly paths: DataLayout;
+  readonly db: Db;
+  readonly clips: ClipsRepo;
+  readonly settings: SettingsStore;
+  private readonly listeners = new Set<Listener>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly problems: string[] = [];
+  private readonly log: (line: string) => void;
+  private closing = false;
+
+  private constructor(paths: DataLayout, db: Db, log: (line: string) => void) {
+    this.paths = paths;
+    this.db = db;
+    this.clips = new ClipsRepo(db);
+    this.settings = new SettingsStore(db);
+    this.log = log;
+  }
+
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const paths = layout(opts.dataDir, opts.clipsDir);
+    fs.mkdirSync(paths.dataDir, { recursive: true });
+    for (const dir of [paths.clipsDir, paths.partialDir, paths.thumbsDir]) fs.mkdirSync(dir, { recursive: true });
+    const engine = new Engine(paths, openDb(paths.dbFile), opts.log ?? (() => {}));
+    await engine.recoverUnfinished();
+    return engine;
+  }
+
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const l of this.listeners) {
+      try {
+        l(event, payload);
+      } catch (err) {
+        this.log(`event listener failed: ${String(err)}`);
+      }
+    }
+  }
+
+  /** The single entry point of both doors: validates, runs, and maps failures to readable errors. */
+  async call<K extends CallName>(name: K, rawInput: unknown, ctx: CallContext): Promise<CallOutput<K>> {
+    if (!Object.hasOwn(contract, name)) throw new PwError('not-found', `unknown call: ${String(name)}`);
+    const input = parseInput(name, rawInput);
+    const handler = this.handlers[name] as (i: unknown, c: CallContext) => Promise<CallOutput<K>>;
+    return handler(input, ctx);
+  }
+
+  toClip(row: ClipRow): Clip {
+    return {
+      id: row.id,
+      order: row.order_code,
+      station: row.station,
+      operator: row.operator,
+      mode: row.mode,
+      startedAt: new Date(row.started_at).toISOString(),
+      endedAt: new Date(row.ended_at ?? row.started_at).toISOString(),
+      durationMs: row.duration_ms ?? 0,
+      sizeBytes: row.size_bytes ?? 0,
+      file: row.file ? path.join(this.paths.clipsDir, row.file) : '',
+      sha256: row.sha256 ?? '',
+      status: row.status === 'recovered' || row.status === 'interrupted' || row.status === 'failed' ? row.status : 'ok',
+      stopReason: row.stop_reason,
+      note: row.note,
+      mediaUrl: `/media/clips/${row.id}`,
+      thumbUrl: row.thumb_file ? `/media/thumbs/${row.id}` : null,
+    };
+  }
+
+  /** Absolute path of a finished clip's MP4, or undefined; never a path outside the clips folder. */
+  clipFile(id: string): string | undefined {
+    const row = this.clips.get(id);
+    if (!row?.file || row.status === 'recording' || row.status === 'discarded') return undefined;
+    return insideRoot(this.paths.clipsDir, row.file);
+  }
+
+  thumbFile(id: string): string | undefined {
+    const row = this.clips.get(id);
+    if (!row?.thumb_file) return undefined;
+    return insideRoot(this.paths.clipsDir, row.thumb_file);
+  }
+
+  readonly handlers: { [K in CallName]: (input: Parameters<Handlers[K]>[0], ctx: CallContext) => ReturnType<Handlers[K]> } = {
+    'station.info': async (_input, ctx) => {
+      const settings = this.settings.get();
+      return {
+        stationName: settings.stationName,
+        version: VERSION,
+        dataDir: this.paths.dataDir,
+        clipsDir: this.paths.clipsDir,
+        clipCount: this.clips.count(),
+        door: ctx.door,
+        settings,
+        problems: [...this.problems],
+      };
+    },
+
+    'recording.start': async (input) => {
+      if (this.closing) throw new PwError('refused', 'The station is shutting down; recording is not possible.');
+      const parsed = parseOrderCode(input.order);
+      if (!parsed.ok) throw new PwError('bad-input', parsed.reason);
+      const order = parsed.code;
+      const settings = this.settings.get();
+      const id = newId();
+      const partialRel = path.join('.recording', `${id}.webm`);
+      const partial = insideRoot(this.paths.clipsDir, partialRel);
+      let handle: fsp.FileHandle;
+      try {
+        // 'wx': never reuse or overwrite an existing file.
+        handle = await fsp.open(partial, 'wx');
+      } catch (err) {
+        throw new PwError('refused', `Cannot write to the clips folder ${this.paths.clipsDir}: ${(err as Error).message}`);
+      }
+      const startedAt = Date.now();
+      const previous = this.clips.byOrder(order).map((r) => ({
+        id: r.id,
+        startedAt: new Date(r.started_at).toISOString(),
+        station: r.station,
+        mode: r.mode,
+      }));
+      this.clips.insertRecording({
+        id,
+        order_code: order,
+        station: settings.stationName,
+        operator: input.operator,
+        mode: input.mode,
+        started_at: startedAt,
+        mime_type: input.mimeType,
+        partial_file: partialRel,
+      });
+      this.sessions.set(id, {
+        id,
+        order,
+        partial,
+        handle,
+        nextSeq: 0,
+        bytes: 0,
+        startedAt,
+        startedMono: monoNow(),
+        queue: Promise.resolve(),
+        closed: false,
+      });
+      this.emit('recording.started', { recordingId: id, order });
+      return { recordingId: id, order, startedAt: new Date(startedAt).toISOString(), previous };
+    },
+
+    'recording.chunk': async (input) => {
+      const s = this.sessions.get(input.recordingId);
+      if (!s || s.closed) throw new PwError('not-found', `No recording ${input.recordingId} is in progress.`);
+      const write = s.queue.then(async () => {
+        if (input.seq < s.nextSeq) return; // a retried chunk that already landed
+        if (input.seq > s.nextSeq) {
+          throw new PwError('bad-input', `Chunk ${input.seq} arrived before chunk ${s.nextSeq}.`);
+        }
+        await s.handle.write(input.data);
+        // Flushed before we answer: once the page hears "ok", a power cut cannot take this second.
+        await s.handle.datasync();
+        s.nextSeq += 1;
+        s.bytes += input.data.byteLength;
+      });
+      s.queue = write.catch(() => {});
+      await write;
+      return { bytes: s.bytes };
+    },
+
+    'recording.finish': async (input) => {
+      const s = this.sessions.get(input.recordingId);
+      if (!s) throw new PwError('not-found', `No recording ${input.recordingId} is in progress.`);
+      return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount);
+    },
+
+    'recording.discard': async (input) => {
+      const s = this.sessions.get(input.recordingId);
+      if (!s) return { discarded: false };
+      this.sessions.delete(s.id);
+      s.closed = true;
+      await s.queue;
+      await s.handle.close().catch(() => {});
+      await fsp.rm(s.partial, { force: true });
+      this.clips.setStatus(s.id, 'discarded', `Discarded: ${input.reason}`);
+      return { discarded: true };
+    },
+
+    'clips.search': async (input) => {
+      const { rows, total } = this.clips.search(input);
+      return { clips: rows.map((r) => this.toClip(r)), total };
+    },
+
+    'clips.get': async (input) => {
+      const row = this.clips.get(input.id);
+      if (!row || row.status === 'recording' || row.status === 'discarded') throw new PwError('not-found', `No clip with id ${input.id}.`);
+      return this.toClip(row);
+    },
+
+    'clips.today': async () => {
+      const start = new Date();
+      start.setHours(0, 0, 0, 0);
+      const { rows, total } = this.clips.search({ q: '', from: start.getTime(), to: null, mode: null, limit: 500, offset: 0 });
+      const durations = rows.map((r) => r.duration_ms ?? 0).filter((d) => d > 0);
+      return {
+        count: total,
+        avgDurationMs: durations.length ? Math.round(durations.reduce((a, b) => a + b, 0) / durations.length) : null,
+        clips: rows.slice(0, 50).map((r) => this.toClip(r)),
+      };
+    },
+
+    'settings.get': async () => this.settings.get(),
+
+    'settings.update': async (input) => {
+      const next = this.settings.update(input as Partial<Settings>);
+      this.emit('settings.changed', next);
+      return next;
+    },
+  };
+
+  private async finishSession(
+    s: Session,
+    reason: string,
+    status: 'ok' | 'interrupted' | 'recovered',
+    note: string | null,
+    expectedChunks: number | null,
+  ): Promise<CallOutput<'recording.finish'>> {
+    this.sessions.delete(s.id);
+    s.closed = true;
+    await s.queue;
+    await s.handle.close().catch(() => {});
+    const monoMs = monoNow() - s.startedMono;
+    const endedAt = Date.now();
+    const notes: string[] = note ? [note] : [];
+    if (expectedChunks !== null && expectedChunks > s.nextSeq) {
+      notes.push(`${expectedChunks - s.nextSeq} of ${expectedChunks} chunks did not arrive.`);
+    }
+    const jump = endedAt - s.startedAt - monoMs;
+    if (Math.abs(jump) > 2000) notes.push(`The wall clock moved by ${Math.round(jump / 1000)} s during this recording.`);
+    if (s.bytes === 0) {
+      await fsp.rm(s.partial, { force: true });
+      this.clips.setStatus(s.id, 'failed', 'No video reached the station.');
+      const message = `Nothing was recorded for ${s.order}: no video reached the station.`;
+      this.emit('station.problem', { message });
+      return { clip: null, message };
+    }
+    const clip = await this.sealPartial(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, notes.join(' ') || null);
+    return { clip, message: null };
+  }
+
+  /** Partial WebM → MP4 in the day folder, hashed and indexed. The partial is kept if anything fails. */
+  private async sealPartial(
+    id: string,
+    order: string,
+    partial: string,
+    startedAt: number,
+    endedAt: number,
+    monoMs: number | null,
+    status: 'ok' | 'interrupted' | 'recovered',
+    reason: string,
+    note: string | null,
+  ): Promise<Clip | null> {
+    const rel = path.join(dayFolder(startedAt), clipFileName(order, startedAt, id));
+    const final = insideRoot(this.paths.clipsDir, rel);
+    const temp = `${final}.part`;
+    try {
+      await fsp.mkdir(path.dirname(final), { recursive: true });
+      await remuxToMp4(partial, temp);
+      const [info, sha256, stat] = await Promise.all([probe(temp), sha256File(temp), fsp.stat(temp)]);
+      // Rename last: a file with the final name is always complete.
+      await fsp.rename(temp, final);
+      this.clips.finish(id, {
+        ended_at: endedAt,
+        duration_ms: info.durationMs,
+        mono_ms: monoMs,
+        size_bytes: stat.size,
+        file: rel,
+        sha256,
+        status,
+        stop_reason: reason,
+        note,
+      });
+      await fsp.rm(partial, { force: true });
+    } catch (err) {
+      await fsp.rm(temp, { force: true }).catch(() => {});
+      const message = `The clip of ${order} could not be finished (${(err as Error).message.split('\n')[0]}); its raw recording is kept at ${partial}.`;
+      this.clips.setStatus(id, 'failed', message);
+      this.db.prepare('UPDATE clips SET partial_file=? WHERE id=?').run(path.relative(this.paths.clipsDir, partial), id);
+      this.log(message);
+      this.emit('station.problem', { message });
+      return null;
+    }
+    const row = this.clips.get(id)!;
+    const clip = this.toClip(row);
+    this.emit('clip.saved', clip);
+    void this.makeThumbnail(row);
+    return clip;
+  }
+
+  private async makeThumbnail(row: ClipRow): Promise<void> {
+    if (!row.file) return;
+    const rel = path.join('.thumbs', `${row.id}.jpg`);
+    try {
+      const at = Math.min(1000, Math.max(0, (row.duration_ms ?? 0) / 2));
+      await thumbnail(insideRoot(this.paths.clipsDir, row.file), insideRoot(this.paths.clipsDir, rel), at);
+      this.clips.setThumb(row.id, rel);
+    } catch (err) {
+      this.log(`thumbnail of ${row.id} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** At start: every recording the last run left open is turned into a clip from what reached disk. */
+  private async recoverUnfinished(): Promise<void> {
+    const recovered: Clip[] = [];
+    for (const row of this.clips.unfinished()) {
+      const partial = row.partial_file ? insideRoot(this.paths.clipsDir, row.partial_file) : null;
+      const stat = partial ? await fsp.stat(partial).catch(() => null) : null;
+      if (!partial || !stat || stat.size === 0) {
+        if (partial) await fsp.rm(partial, { force: true });
+        this.clips.setStatus(row.id, 'failed', 'The station stopped before any video of this recording reached disk.');
+        continue;
+      }
+      const clip = await this.sealPartial(
+        row.id,
+        row.order_code,
+        partial,
+        row.started_at,
+        Math.round(stat.mtimeMs),
+        null,
+        'recovered',
+        'crash',
+        'Recovered after the station stopped unexpectedly; at most the last second is missing.',
+      );
+      if (clip) recovered.push(clip);
+    }
+    if (recovered.length) {
+      const message = `Recovered ${recovered.length} clip(s) after an unexpected stop: ${recovered.map((c) => c.order).join(', ')}.`;
+      this.problems.push(message);
+      this.log(message);
+      this.emit('recording.recovered', { clips: recovered, message });
+    }
+  }
+
+  /** Quitting while recording finishes each clip from what has arrived before the index closes. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const s of [...this.sessions.values()]) {
+      await this.finishSession(s, 'shutdown', 'ok', 'Finished because the station was shut down.', null);
+    }
+    this.db.close();
+  }
+}

@@ -1,0 +1,55 @@
+import os from 'node:os';
+import { Settings } from '../../shared/contract.ts';
+import type { Db } from './db.ts';
+
+export function defaultSettings(): Settings {
+  return {
+    // The host name is what a warehouse already calls the PC; the packer can rename it.
+    stationName: (os.hostname() || 'Station').slice(0, 60),
+    width: 1280,
+    height: 720,
+    fps: 30,
+    // ~2.5 Mbit/s keeps 720p30 label text sharp at about 19 MB per minute.
+    videoBitsPerSecond: 2_500_000,
+    minClipMs: 0,
+    maxClipMs: 0,
+    cameraDeviceId: null,
+  };
+}
+
+export class SettingsStore {
+  readonly db: Db;
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  get(): Settings {
+    const stored: Record<string, unknown> = {};
+    for (const r of this.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[]) {
+      try {
+        stored[r.key] = JSON.parse(r.value);
+      } catch {
+        // A damaged value falls back to its default below instead of breaking the station.
+      }
+    }
+    const merged = { ...defaultSettings(), ...stored };
+    const parsed = Settings.safeParse(merged);
+    if (parsed.success) return parsed.data;
+    // Keep every stored value that is still valid on its own.
+    const out: Record<string, unknown> = { ...defaultSettings() };
+    for (const [k, v] of Object.entries(stored)) {
+      const probe = Settings.safeParse({ ...out, [k]: v });
+      if (probe.success) out[k] = v;
+    }
+    return out as Settings;
+  }
+
+  update(patch: Partial<Settings>): Settings {
+    const next = Settings.parse({ ...this.get(), ...patch });
+    const put = this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value');
+    this.db.transaction(() => {
+      for (const [k, v] of Object.entries(patch)) put.run(k, JSON.stringify(v));
+    })();
+    return next;
+  }
+}

@@ -1,0 +1,206 @@
+// The one contract between the UI and the engine. Both doors (Electron IPC and HTTP) carry exactly
+// these calls and events; the engine validates every input with these schemas before acting on it,
+// and the UI's API type is derived from this object so the two sides cannot drift apart.
+import { z } from 'zod';
+
+export const ClipStatus = z.enum(['ok', 'recovered', 'interrupted', 'failed']);
+export type ClipStatus = z.infer<typeof ClipStatus>;
+
+export const Mode = z.enum(['shipping', 'returns']);
+export type Mode = z.infer<typeof Mode>;
+
+export const StopReason = z.enum([
+  'next-scan', // a different code was scanned: this clip ends, the next starts
+  'same-code', // the code being recorded was scanned again
+  'stop-button',
+  'stop-code', // the STOP control code
+  'auto-max-duration',
+  'auto-idle',
+  'camera-lost',
+  'shutdown',
+  'page-closed',
+]);
+export type StopReason = z.infer<typeof StopReason>;
+
+const IsoTime = z.string();
+
+export const Clip = z.object({
+  id: z.string(),
+  order: z.string(),
+  station: z.string(),
+  operator: z.string().nullable(),
+  mode: Mode,
+  startedAt: IsoTime, // ISO 8601 with milliseconds, UTC
+  endedAt: IsoTime,
+  durationMs: z.number(),
+  sizeBytes: z.number(),
+  file: z.string(), // absolute path of the MP4
+  sha256: z.string(),
+  status: ClipStatus,
+  stopReason: z.string().nullable(),
+  note: z.string().nullable(),
+  mediaUrl: z.string(), // where either door serves the file (Range supported)
+  thumbUrl: z.string().nullable(),
+});
+export type Clip = z.infer<typeof Clip>;
+
+export const PreviousClip = z.object({
+  id: z.string(),
+  startedAt: IsoTime,
+  station: z.string(),
+  mode: Mode,
+});
+
+export const Settings = z.object({
+  stationName: z.string().min(1).max(60),
+  width: z.number().int().min(320).max(3840),
+  height: z.number().int().min(240).max(2160),
+  fps: z.number().int().min(5).max(60),
+  videoBitsPerSecond: z.number().int().min(250_000).max(20_000_000),
+  minClipMs: z.number().int().min(0).max(60_000),
+  maxClipMs: z.number().int().min(0).max(4 * 3600_000), // 0 = no limit
+  cameraDeviceId: z.string().max(500).nullable(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const StationInfo = z.object({
+  stationName: z.string(),
+  version: z.string(),
+  dataDir: z.string(),
+  clipsDir: z.string(),
+  clipCount: z.number(),
+  door: z.enum(['ipc', 'http']),
+  settings: Settings,
+  problems: z.array(z.string()),
+});
+export type StationInfo = z.infer<typeof StationInfo>;
+
+const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
+const Empty = z.object({}).strict();
+
+// Order codes are checked by parseOrderCode in the engine so the refusal can say which character
+// was wrong; the schema only bounds the size of what crosses the door.
+const RawOrder = z.string().max(10_000);
+
+export const contract = {
+  'station.info': { input: Empty, output: StationInfo },
+  'recording.start': {
+    input: z
+      .object({
+        order: RawOrder,
+        mimeType: z.string().max(100),
+        mode: Mode.default('shipping'),
+        operator: z.string().max(60).nullable().default(null),
+      })
+      .strict(),
+    output: z.object({
+      recordingId: z.string(),
+      order: z.string(),
+      startedAt: IsoTime,
+      previous: z.array(PreviousClip),
+    }),
+  },
+  'recording.chunk': {
+    input: z
+      .object({
+        recordingId: Id,
+        seq: z.number().int().min(0).max(1_000_000),
+        data: z.instanceof(Uint8Array),
+      })
+      .strict(),
+    output: z.object({ bytes: z.number() }),
+  },
+  'recording.finish': {
+    input: z
+      .object({
+        recordingId: Id,
+        reason: StopReason,
+        chunkCount: z.number().int().min(0).max(1_000_000),
+        status: z.enum(['ok', 'interrupted']).default('ok'),
+        note: z.string().max(500).nullable().default(null),
+      })
+      .strict(),
+    output: z.object({ clip: Clip.nullable(), message: z.string().nullable() }),
+  },
+  'recording.discard': {
+    input: z.object({ recordingId: Id, reason: z.string().max(200) }).strict(),
+    output: z.object({ discarded: z.boolean() }),
+  },
+  'clips.search': {
+    input: z
+      .object({
+        q: z.string().max(200).default(''),
+        from: z.number().int().nullable().default(null), // epoch ms, inclusive
+        to: z.number().int().nullable().default(null), // epoch ms, exclusive
+        mode: Mode.nullable().default(null),
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
+    output: z.object({ clips: z.array(Clip), total: z.number() }),
+  },
+  'clips.get': { input: z.object({ id: Id }).strict(), output: Clip },
+  'clips.today': {
+    input: Empty,
+    output: z.object({ count: z.number(), avgDurationMs: z.number().nullable(), clips: z.array(Clip) }),
+  },
+  'settings.get': { input: Empty, output: Settings },
+  'settings.update': { input: Settings.partial().strict(), output: Settings },
+} as const;
+
+export type Contract = typeof contract;
+export type CallName = keyof Contract;
+export type CallInput<K extends CallName> = z.input<Contract[K]['input']>;
+export type CallParsed<K extends CallName> = z.output<Contract[K]['input']>;
+export type CallOutput<K extends CallName> = z.output<Contract[K]['output']>;
+
+/** What the UI sees: one async function per call, whichever door carries it. */
+export type Api = { [K in CallName]: (input: CallInput<K>) => Promise<CallOutput<K>> };
+/** What the engine implements: inputs arrive already validated and defaulted. */
+export type Handlers = { [K in CallName]: (input: CallParsed<K>) => Promise<CallOutput<K>> };
+
+export const events = {
+  'clip.saved': Clip,
+  'recording.started': z.object({ recordingId: z.string(), order: z.string() }),
+  'recording.recovered': z.object({ clips: z.array(Clip), message: z.string() }),
+  'station.problem': z.object({ message: z.string() }),
+  'settings.changed': Settings,
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export const callNames = Object.keys(contract) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}
+
+export type ErrorCode = 'bad-input' | 'not-found' | 'refused' | 'unauthorized' | 'internal';
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** An error the engine means the user to read. Anything else is reported as 'internal'. */
+export class PwError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Turns a zod failure into one sentence naming the field, for a person to read. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export function parseInput<K extends CallName>(name: K, input: unknown): CallParsed<K> {
+  const result = contract[name].input.safeParse(input ?? {});
+  if (!result.success) throw new PwError('bad-input', `${name}: ${describeIssues(result.error)}`);
+  return result.data as CallParsed<K>;
+}
