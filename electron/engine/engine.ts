@@ -23,6 +23,7 @@ import { sha256File } from './hash.ts';
 import { insideRoot, layout, type DataLayout } from './paths.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { clipFileName, dayFolder } from './clipNames.ts';
+import { noCustody, type Custody } from './custody.ts';
 
 export const VERSION = '0.1.0';
 
@@ -70,6 +71,8 @@ export class Engine {
   private readonly problems: string[] = [];
   private readonly log: (line: string) => void;
   private closing = false;
+  /** Replaced by the evidence module when it is wired in; see custody.ts. */
+  custody: Custody = noCustody;
 
   private constructor(paths: DataLayout, db: Db, log: (line: string) => void) {
     this.paths = paths;
@@ -243,6 +246,7 @@ export class Engine {
       await s.handle.close().catch(() => {});
       await fsp.rm(s.partial, { force: true });
       this.clips.setStatus(s.id, 'discarded', `Discarded: ${input.reason}`);
+      await this.custody.clipDiscarded(this.clips.get(s.id)!, { who: 'station', why: input.reason });
       return { discarded: true };
     },
 
@@ -351,7 +355,14 @@ export class Engine {
       return null;
     }
     const row = this.clips.get(id)!;
-    const clip = this.toClip(row);
+    try {
+      await this.custody.clipSealed(row, final);
+    } catch (err) {
+      // The clip itself is safe on disk and indexed; sealing can be retried by `verify --all`/doctor.
+      this.log(`sealing ${id} failed: ${(err as Error).message}`);
+      this.emit('station.problem', { message: `The clip of ${order} was saved but could not be sealed: ${(err as Error).message}` });
+    }
+    const clip = this.toClip(this.clips.get(id)!);
     this.emit('clip.saved', clip);
     void this.makeThumbnail(row);
     return clip;

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Engine } from '../../engine/engine.ts';
+import { startServer, isLoopback } from '../../server/http.ts';
+import { lanAddresses } from '../../server/lan.ts';
+import { dataDirFrom, fail, projectRoot, UsageError, type Command } from '../common.ts';
+
+export const serveCommand: Command = {
+  usage: 'serve  [--data DIR] [--clips DIR] [--port N] [--host ADDR] [--token SECRET]',
+  run: serve,
+};
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      clips: { type: 'string' },
+      port: { type: 'string', default: '5190' },
+      host: { type: 'string', default: '127.0.0.1' },
+      token: { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${values.port}`);
+  const dataDir = dataDirFrom(values.data);
+  const engine = await Engine.open({ dataDir, clipsDir: values.clips, log: (l) => console.error(l) });
+  let server;
+  try {
+    server = await startServer({ engine, host: values.host, port, token: values.token ?? null, staticDir: path.join(projectRoot, 'out', 'renderer') });
+  } catch (err) {
+    await engine.close();
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') fail(`port ${port} is already in use (another station running?); choose one with --port`);
+    throw err;
+  }
+  const shown = server.token ? `${server.url}?token=${server.token}` : server.url;
+  console.log(`PackWitness station "${engine.settings.get().stationName}" — data in ${dataDir}`);
+  console.log(shown);
+  if (!isLoopback(values.host) ) {
+    for (const a of lanAddresses()) console.log(`  on the LAN: http://${a}:${server.port}/?token=${server.token}`);
+  }
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    // Finish any clip being recorded before the index closes: quitting never loses a recording.
+    await server.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}

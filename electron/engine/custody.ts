@@ -1,0 +1,30 @@
+// The chain of custody: every event that matters to a reviewer (a clip sealed, recovered,
+// discarded or deleted, a legal hold set or lifted, an export made) is appended here.
+// The engine calls these hooks; the evidence module (hash chain, signatures, timestamps) implements them.
+import type { ClipRow } from './clipsRepo.ts';
+
+export interface CustodyActor {
+  /** Who did it: an operator name, 'customer-service', 'retention', 'station'. */
+  who: string;
+  why: string;
+}
+
+export interface Custody {
+  /** A finished clip file (ok, recovered or interrupted): seal it and append it to the chain. */
+  clipSealed(row: ClipRow, absFile: string): Promise<void>;
+  /** A recording thrown away before it became a clip (DISCARD code, too short). */
+  clipDiscarded(row: ClipRow, actor: CustodyActor): Promise<void>;
+  /** A clip file deleted (retention or a person). Called after the file is gone. */
+  clipDeleted(row: ClipRow, actor: CustodyActor): Promise<void>;
+  legalHold(row: ClipRow, on: boolean, actor: CustodyActor): Promise<void>;
+  exported(rows: ClipRow[], details: Record<string, unknown>, actor: CustodyActor): Promise<void>;
+}
+
+/** Used until the evidence module is wired in: records nothing. */
+export const noCustody: Custody = {
+  clipSealed: async () => {},
+  clipDiscarded: async () => {},
+  clipDeleted: async () => {},
+  legalHold: async () => {},
+  exported: async () => {},
+};
