@@ -60,6 +60,10 @@ export const Settings = z.object({
   minClipMs: z.number().int().min(0).max(60_000),
   maxClipMs: z.number().int().min(0).max(4 * 3600_000), // 0 = no limit
   cameraDeviceId: z.string().max(500).nullable(),
+  // Desktop app (door 1): the shell grants the microphone only when this is on, and registers
+  // itself to start at login from startAtLogin. The HTTP door stores them but has no use for them.
+  microphone: z.boolean(),
+  startAtLogin: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 

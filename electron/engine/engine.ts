@@ -91,6 +91,11 @@ export class Engine {
     return engine;
   }
 
+  /** Ids of the recordings in progress (the desktop shell keeps the PC awake while there are any). */
+  activeRecordings(): string[] {
+    return [...this.sessions.keys()];
+  }
+
   on(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

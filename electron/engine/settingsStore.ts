@@ -14,6 +14,8 @@ export function defaultSettings(): Settings {
     minClipMs: 0,
     maxClipMs: 0,
     cameraDeviceId: null,
+    microphone: false, // the evidence is the picture; sound is recorded only when a site asks for it
+    startAtLogin: false,
   };
 }
 
