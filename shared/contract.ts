@@ -19,6 +19,7 @@ export const StopReason = z.enum([
   'camera-lost',
   'shutdown',
   'page-closed',
+  'disk-full', // the storage folder ran into its free-space reserve or became unwritable
 ]);
 export type StopReason = z.infer<typeof StopReason>;
 
@@ -41,6 +42,8 @@ export const Clip = z.object({
   note: z.string().nullable(),
   mediaUrl: z.string(), // where either door serves the file (Range supported)
   thumbUrl: z.string().nullable(),
+  legalHold: z.boolean().optional(), // a dispute is open: retention never deletes this clip
+  holdReason: z.string().nullable().optional(),
 });
 export type Clip = z.infer<typeof Clip>;
 
@@ -64,6 +67,10 @@ export const Settings = z.object({
   // itself to start at login from startAtLogin. The HTTP door stores them but has no use for them.
   microphone: z.boolean(),
   startAtLogin: z.boolean(),
+  // Storage (electron/engine/storage.ts, retention.ts). reserveMb null = automatic for the disk.
+  reserveMb: z.number().int().min(0).max(10_000_000).nullable(),
+  keepDays: z.number().int().min(0).max(36_500), // 0 = keep forever (until space runs short)
+  deleteOldestForSpace: z.boolean(), // retention frees space above the reserve, oldest first
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -180,7 +187,7 @@ export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.hasOwn(contract, name);
 }
 
-export type ErrorCode = 'bad-input' | 'not-found' | 'refused' | 'unauthorized' | 'internal';
+export type ErrorCode = 'bad-input' | 'not-found' | 'refused' | 'unauthorized' | 'too-large' | 'rate-limited' | 'internal';
 export interface WireError {
   code: ErrorCode;
   message: string;

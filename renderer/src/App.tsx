@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, setLanguage, type Language } from './i18n/index.ts';
+import { StationProvider, useStation } from './station/StationContext.tsx';
+import { views } from './views/registry.ts';
+
+function currentViewId(): string {
+  const id = location.hash.replace(/^#\/?/, '').split('?')[0] ?? '';
+  return views.some((v) => v.id === id) ? id : views[0]!.id;
+}
+
+function Header({ viewId }: { viewId: string }) {
+  const { t, i18n } = useTranslation();
+  const { snapshot, active } = useStation();
+  return (
+    <header className={`app-header ${active ? `hdr-${snapshot.phase}` : ''}`}>
+      <strong className="brand">{t('app.title')}</strong>
+      {snapshot.stationName && <span className="station-name">{snapshot.stationName}</span>}
+      <nav>
+        {views.map((v) => (
+          <a key={v.id} href={`#/${v.id}`} aria-current={v.id === viewId ? 'page' : undefined} data-testid={`nav-${v.id}`}>
+            {t(v.labelKey)}
+          </a>
+        ))}
+      </nav>
+      <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language)} aria-label="Language" data-testid="language">
+        {Object.entries(LANGUAGES).map(([code, name]) => (
+          <option key={code} value={code}>{name}</option>
+        ))}
+      </select>
+    </header>
+  );
+}
+
+export function App() {
+  const [viewId, setViewId] = useState(currentViewId);
+  useEffect(() => {
+    const onHash = () => setViewId(currentViewId());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const View = views.find((v) => v.id === viewId)!.component;
+  return (
+    <StationProvider>
+      <Header viewId={viewId} />
+      <main>
+        <View />
+      </main>
+    </StationProvider>
+  );
+}

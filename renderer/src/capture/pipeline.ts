@@ -1,0 +1,102 @@
+// Camera → overlay worker → one processed video track, which feeds both the preview and the
+// recorder, so the packer sees exactly what is being recorded.
+import type { FromWorker, OverlayInfo, ToWorker } from './overlayProtocol.ts';
+
+export interface CaptureOptions {
+  width: number;
+  height: number;
+  fps: number;
+  deviceId: string | null;
+}
+
+export class CameraError extends Error {
+  readonly kind: 'missing' | 'busy' | 'denied' | 'other';
+  constructor(kind: CameraError['kind'], message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+function explain(err: unknown): CameraError {
+  const name = (err as DOMException)?.name ?? '';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return new CameraError('missing', 'No camera found. Plug in the camera; the station picks it up by itself.');
+  if (name === 'NotReadableError' || name === 'AbortError') return new CameraError('busy', 'The camera is busy or failed to start (another program may be using it).');
+  if (name === 'NotAllowedError' || name === 'SecurityError') return new CameraError('denied', 'Camera access was refused. Allow the camera for this page.');
+  return new CameraError('other', `The camera could not start: ${String((err as Error)?.message ?? err)}`);
+}
+
+export function utcOffsetLabel(d = new Date()): string {
+  const mins = -d.getTimezoneOffset();
+  const sign = mins >= 0 ? '+' : '-';
+  const h = Math.floor(Math.abs(mins) / 60);
+  const m = Math.abs(mins) % 60;
+  return `UTC${sign}${h}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
+}
+
+export class CapturePipeline {
+  readonly stream: MediaStream;
+  readonly cameraTrack: MediaStreamTrack;
+  private readonly worker: Worker;
+  private readonly raw: MediaStream;
+  frames = 0;
+  lastFrameAt = 0;
+  overlayError: string | null = null;
+  onProblem: (message: string) => void = () => {};
+
+  private constructor(raw: MediaStream, stream: MediaStream, worker: Worker) {
+    this.raw = raw;
+    this.cameraTrack = raw.getVideoTracks()[0]!;
+    this.stream = stream;
+    this.worker = worker;
+    worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const m = e.data;
+      if (m.type === 'stats') {
+        this.frames = m.frames;
+        this.lastFrameAt = performance.now();
+      } else if (m.type === 'error') {
+        this.overlayError = m.message;
+        this.onProblem(m.message);
+      }
+    };
+  }
+
+  static async open(opts: CaptureOptions, info: OverlayInfo): Promise<CapturePipeline> {
+    if (!navigator.mediaDevices?.getUserMedia) throw new CameraError('other', 'This browser cannot use a camera here (it needs https or localhost).');
+    if (typeof MediaStreamTrackProcessor === 'undefined' || typeof MediaStreamTrackGenerator === 'undefined') {
+      throw new CameraError('other', 'This browser cannot burn the overlay into the video (it needs Chromium 94 or newer).');
+    }
+    let raw: MediaStream;
+    try {
+      raw = await navigator.mediaDevices.getUserMedia({
+        audio: false,
+        video: {
+          width: { ideal: opts.width },
+          height: { ideal: opts.height },
+          frameRate: { ideal: opts.fps },
+          ...(opts.deviceId ? { deviceId: { exact: opts.deviceId } } : {}),
+        },
+      });
+    } catch (err) {
+      throw explain(err);
+    }
+    const track = raw.getVideoTracks()[0];
+    if (!track || track.readyState !== 'live') throw new CameraError('missing', 'The camera gave no picture.');
+    const processor = new MediaStreamTrackProcessor({ track });
+    const generator = new MediaStreamTrackGenerator({ kind: 'video' });
+    const worker = new Worker(new URL('./overlayWorker.ts', import.meta.url), { type: 'module', name: 'overlay' });
+    const msg: ToWorker = { type: 'start', readable: processor.readable, writable: generator.writable, info };
+    worker.postMessage(msg, [processor.readable as unknown as Transferable, generator.writable as unknown as Transferable]);
+    return new CapturePipeline(raw, new MediaStream([generator]), worker);
+  }
+
+  setInfo(info: OverlayInfo): void {
+    this.worker.postMessage({ type: 'info', info } satisfies ToWorker);
+  }
+
+  close(): void {
+    this.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    for (const t of this.raw.getTracks()) t.stop();
+    for (const t of this.stream.getTracks()) t.stop();
+    this.worker.terminate();
+  }
+}

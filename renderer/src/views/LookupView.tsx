@@ -1,0 +1,69 @@
+// Customer service: find the clip of an order by full or partial code and by date, and play it.
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Clip } from '../../../shared/contract.ts';
+import { api, onEvent } from '../api/index.ts';
+import { ClipPlayer } from './lookup/ClipPlayer.tsx';
+import { ClipResults } from './lookup/ClipResults.tsx';
+
+function dayStart(value: string): number | null {
+  if (!value) return null;
+  const d = new Date(`${value}T00:00:00`);
+  return Number.isNaN(d.getTime()) ? null : d.getTime();
+}
+
+export function LookupView() {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [clips, setClips] = useState<Clip[]>([]);
+  const [total, setTotal] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Clip | null>(null);
+
+  const search = useCallback(async () => {
+    try {
+      const toDay = dayStart(to);
+      const res = await api['clips.search']({ q, from: dayStart(from), to: toDay === null ? null : toDay + 86_400_000, limit: 200 });
+      setClips(res.clips);
+      setTotal(res.total);
+      setError(null);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }, [q, from, to]);
+
+  // Search as the person types; results for a partial code appear at once.
+  useEffect(() => {
+    const id = setTimeout(() => void search(), 150);
+    return () => clearTimeout(id);
+  }, [search]);
+  useEffect(() => onEvent('clip.saved', () => void search()), [search]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void search();
+  };
+
+  return (
+    <div className="lookup">
+      <form className="lookup-form" onSubmit={submit} role="search">
+        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('lookup.search')} aria-label={t('lookup.search')} data-testid="lookup-q" />
+        <label>
+          {t('lookup.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="lookup-from" />
+        </label>
+        <label>
+          {t('lookup.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="lookup-to" />
+        </label>
+        <button type="submit">{t('lookup.find')}</button>
+      </form>
+      {error && <div className="message message-error" role="alert">{error}</div>}
+      <p className="muted" data-testid="result-count">{t('lookup.results', { count: total })}</p>
+      <div className="lookup-body">
+        <ClipResults clips={clips} selected={selected?.id ?? null} onSelect={setSelected} />
+        {selected && <ClipPlayer clip={selected} onClose={() => setSelected(null)} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+// The app's views. A new view is a file in this folder plus one entry here; App renders the nav
+// from this list and picks the view from the URL hash (#/station, #/lookup, ...).
+import type { ComponentType } from 'react';
+import { LookupView } from './LookupView.tsx';
+import { StationView } from './StationView.tsx';
+
+export interface ViewEntry {
+  id: string;
+  /** i18n key of the nav label. */
+  labelKey: string;
+  component: ComponentType;
+}
+
+export const views: ViewEntry[] = [
+  { id: 'station', labelKey: 'nav.station', component: StationView },
+  { id: 'lookup', labelKey: 'nav.lookup', component: LookupView },
+];
