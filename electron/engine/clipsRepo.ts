@@ -2,7 +2,7 @@
 // engine deals in ClipRow objects.
 import type { Db } from './db.ts';
 
-export type RowStatus = 'recording' | 'ok' | 'recovered' | 'interrupted' | 'failed' | 'discarded';
+export type RowStatus = 'recording' | 'ok' | 'recovered' | 'interrupted' | 'failed' | 'discarded' | 'deleted';
 
 export interface ClipRow {
   id: string;
@@ -23,6 +23,9 @@ export interface ClipRow {
   mime_type: string;
   partial_file: string | null;
   thumb_file: string | null;
+  /** 1 while a dispute is open: retention never deletes it (migration 2). */
+  legal_hold: number;
+  hold_reason: string | null;
 }
 
 export interface SearchQuery {

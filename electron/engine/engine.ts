@@ -137,13 +137,15 @@ export class Engine {
       note: row.note,
       mediaUrl: `/media/clips/${row.id}`,
       thumbUrl: row.thumb_file ? `/media/thumbs/${row.id}` : null,
+      legalHold: row.legal_hold === 1,
+      holdReason: row.hold_reason ?? null,
     };
   }
 
   /** Absolute path of a finished clip's MP4, or undefined; never a path outside the clips folder. */
   clipFile(id: string): string | undefined {
     const row = this.clips.get(id);
-    if (!row?.file || row.status === 'recording' || row.status === 'discarded') return undefined;
+    if (!row?.file || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted') return undefined;
     return insideRoot(this.paths.clipsDir, row.file);
   }
 
@@ -262,7 +264,7 @@ export class Engine {
 
     'clips.get': async (input) => {
       const row = this.clips.get(input.id);
-      if (!row || row.status === 'recording' || row.status === 'discarded') throw new PwError('not-found', `No clip with id ${input.id}.`);
+      if (!row || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted') throw new PwError('not-found', `No clip with id ${input.id}.`);
       return this.toClip(row);
     },
 

@@ -49,4 +49,37 @@ export const migrations: Migration[] = [
       CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    // Survive the warehouse (issue 5): legal hold, the deletion and hold audit trail, station facts.
+    version: 2,
+    sql: `
+      ALTER TABLE clips ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE clips ADD COLUMN hold_reason TEXT;
+      -- One row per clip file removed, by retention or a person: kept forever, it is the answer to
+      -- "where did the clip of order X go?".
+      CREATE TABLE deletions (
+        id INTEGER PRIMARY KEY,
+        clip_id TEXT NOT NULL,
+        order_code TEXT NOT NULL,
+        file TEXT,
+        sha256 TEXT,
+        size_bytes INTEGER,
+        started_at INTEGER,
+        deleted_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        who TEXT NOT NULL
+      );
+      CREATE INDEX deletions_clip ON deletions(clip_id);
+      CREATE TABLE holds (
+        id INTEGER PRIMARY KEY,
+        clip_id TEXT NOT NULL,
+        hold INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      -- Small facts about this station's set-up (e.g. which clips folder it initialised).
+      CREATE TABLE station_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];

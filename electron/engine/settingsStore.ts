@@ -16,6 +16,11 @@ export function defaultSettings(): Settings {
     cameraDeviceId: null,
     microphone: false, // the evidence is the picture; sound is recorded only when a site asks for it
     startAtLogin: false,
+    reserveMb: null, // automatic: see defaultReserveBytes in storage.ts
+    keepDays: 0,
+    // A full disk stops every future recording; the oldest clips (never those on legal hold) are
+    // the cheapest thing to give up, and each deletion is logged.
+    deleteOldestForSpace: true,
   };
 }
 
