@@ -1,6 +1,7 @@
 // Every ffmpeg and ffprobe call of PackWitness lives in this module: fluent-ffmpeg is archived
 // upstream, so keeping it behind one small surface means it can be replaced in one place.
 // Arguments are arrays (never a shell string) and each flag says why it is there.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import ffmpeg from 'fluent-ffmpeg';

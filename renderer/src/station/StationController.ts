@@ -33,6 +33,10 @@ export interface StationSnapshot {
 type Listener = (s: StationSnapshot) => void;
 
 const RECONNECT_MS = 2000;
+// The previous clip keeps recording this long after the next one starts. MediaRecorder.start()
+// takes its first frame a frame or two late (measured: one frame lost with no overlap), so the
+// clips overlap by a few frames instead: every frame is in at least one clip.
+const SWITCH_OVERLAP_MS = 200;
 
 export class StationController {
   private snap: StationSnapshot = {
@@ -56,6 +60,7 @@ export class StationController {
   private mimeType = '';
   private queue: Promise<void> = Promise.resolve();
   private finishing = new Set<Promise<void>>();
+  private pendingSwitches = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private reconnecting = false;
   private disposed = false;
@@ -203,11 +208,16 @@ export class StationController {
     const prev = this.current;
     const prevOrder = this.snap.order;
     p.setInfo(this.overlayInfo(started.order));
-    // Start the next recorder before stopping the previous one, in the same task: every camera
-    // frame lands in one clip or the other, so switching orders loses no frames.
+    // Start the next recorder before stopping the previous one: switching orders loses no frames.
     next.start();
     this.current = next;
-    if (prev && prevOrder) this.finishInBackground(prev, prevOrder, 'next-scan', 'ok', null);
+    if (prev && prevOrder) {
+      this.pendingSwitches++;
+      setTimeout(() => {
+        this.pendingSwitches--;
+        this.finishInBackground(prev, prevOrder, 'next-scan', 'ok', null);
+      }, SWITCH_OVERLAP_MS);
+    }
     this.set({ phase: 'recording', order: started.order, recordingId: started.recordingId, startedAt: next.startedAt });
     const before = started.previous.at(-1);
     if (before) {
@@ -262,6 +272,7 @@ export class StationController {
   async shutdown(): Promise<void> {
     await this.stop('shutdown');
     await this.queue;
+    while (this.pendingSwitches > 0) await new Promise((r) => setTimeout(r, 50));
     await Promise.all([...this.finishing]);
   }
 

@@ -1,0 +1,133 @@
+// The packing station end to end through door 2: a real `packwitness serve`, the real React page
+// in Chromium with a fake camera, scans from the keyboard, real MP4 files checked with ffprobe,
+// OCR and the burned-in frame counter.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Clip } from '../../shared/contract.ts';
+import { readFrameCounters } from '../../electron/engine/frameCounters.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+import { ffprobeJson } from '../helpers/video.ts';
+import { ocrOverlay, tesseractAvailable } from '../helpers/ocr.ts';
+import { apiCall, chromiumAvailable, launchBrowser, NODE22, ROOT, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
+
+const haveChromium = chromiumAvailable();
+if (!haveChromium) console.log('station e2e skipped: no Chromium at /usr/bin/chromium (apt-get install chromium)');
+
+describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camera)', () => {
+  const t = tmpDir();
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const A = 'SF1400123456789';
+  const B = 'YT9876543210';
+  let clips: Clip[] = [];
+  const held = { a: 0, b: 0 };
+
+  beforeAll(async () => {
+    served = await startServe(['--data', t.dir]);
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    await page.goto(served.url);
+    await waitForState(page, 'idle');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    t.cleanup();
+  });
+
+  it('records two orders scanned from the keyboard, the second code again stops', async () => {
+    // Scan A anywhere on the page (focus on the body, no clicking into a box).
+    await scan(page, A);
+    await waitForState(page, 'recording', A);
+    let t0 = Date.now();
+    await page.waitForTimeout(3000);
+    await scan(page, B); // a new code finishes A and starts B at once
+    await waitForState(page, 'recording', B);
+    held.a = Date.now() - t0;
+    t0 = Date.now();
+    await page.waitForTimeout(4000);
+    await scan(page, B); // the same code again finishes B
+    await waitForState(page, 'idle');
+    held.b = Date.now() - t0;
+    await expect.poll(async () => (await apiCall<{ total: number }>(served.url, 'clips.search', {})).total, { timeout: 20_000 }).toBe(2);
+    clips = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', {})).clips.reverse();
+    expect(clips.map((c) => c.order)).toEqual([A, B]);
+    await expect.poll(() => page.getByTestId('state-line').textContent()).toContain('Ready');
+  });
+
+  it('stores H.264 MP4 clips whose durations match the time each order was on camera', async () => {
+    const [a, b] = clips;
+    expect(Math.abs(a!.durationMs - held.a)).toBeLessThan(500);
+    expect(Math.abs(b!.durationMs - held.b)).toBeLessThan(500);
+    for (const c of clips) {
+      const probe = ffprobeJson(c.file);
+      expect(probe.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
+      expect(probe.format.format_name).toContain('mp4');
+      expect(probe.streams[0]!.width).toBe(1280);
+      expect(probe.streams[0]!.height).toBe(720);
+      expect(c.status).toBe('ok');
+      expect(c.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it.skipIf(!tesseractAvailable())('shows the order code burned into the picture', () => {
+    const text = ocrOverlay(clips[0]!.file, 1).replace(/\s+/g, '');
+    expect(text).toContain(A);
+    const textB = ocrOverlay(clips[1]!.file, 2).replace(/\s+/g, '');
+    expect(textB).toContain(B);
+  });
+
+  it('loses no frame when switching orders (burned-in frame counter)', async () => {
+    const [a, b] = await Promise.all(clips.map((c) => readFrameCounters(c.file)));
+    expect(a!.unreadable).toBe(0);
+    expect(b!.unreadable).toBe(0);
+    expect(a!.gaps).toEqual([]);
+    expect(b!.gaps).toEqual([]);
+    const lost = b!.first! - a!.last! - 1;
+    console.log(`switch: clip A frames ${a!.first}..${a!.last}, clip B frames ${b!.first}..${b!.last}, frames lost at the switch: ${lost}`);
+    expect(lost).toBeLessThanOrEqual(0);
+  });
+
+  it('finds both clips in the lookup by part of the code, and plays with seeking', async () => {
+    await page.getByTestId('nav-lookup').click();
+    const box = page.getByTestId('lookup-q');
+    await box.click();
+    await box.pressSequentially('400123', { delay: 120 }); // a person typing, not a scanner
+    await expect.poll(() => page.getByTestId('result').count()).toBe(1);
+    expect(await page.getByTestId('result').first().getAttribute('data-order')).toBe(A);
+    await box.fill('');
+    await expect.poll(() => page.getByTestId('result').count()).toBe(2);
+    await page.getByTestId('result').filter({ hasText: B }).click();
+    const video = page.getByTestId('player-video');
+    await video.waitFor({ state: 'visible' });
+    const seeked = await video.evaluate(async (v: HTMLVideoElement) => {
+      if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+      const done = new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+      v.currentTime = 2.5;
+      await done;
+      return { t: v.currentTime, duration: v.duration };
+    });
+    expect(seeked.t).toBeGreaterThan(2.4);
+    expect(seeked.t).toBeLessThan(2.6);
+    expect(seeked.duration).toBeGreaterThan(3.5);
+    // the door answers Range requests, which is what lets the player seek
+    const res = await fetch(new URL(clips[1]!.mediaUrl, served.url), { headers: { range: 'bytes=100-199' } });
+    expect(res.status).toBe(206);
+    expect((await res.arrayBuffer()).byteLength).toBe(100);
+  });
+
+  it('the CLI lists and verifies the clips', () => {
+    const cli = (...args: string[]) => execFileSync(NODE22, [path.join(ROOT, 'bin', 'packwitness.mjs'), ...args], { cwd: ROOT }).toString();
+    const list = JSON.parse(cli('clips', '--order', B, '--data', t.dir, '--json')) as Clip[];
+    expect(list).toHaveLength(1);
+    expect(list[0]!.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(list[0]!.file).toBe(clips[1]!.file);
+    const out = cli('verify', clips[0]!.file, '--data', t.dir);
+    expect(out).toContain('VERIFIED');
+    expect(out).toContain(A);
+  });
+});
