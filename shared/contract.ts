@@ -2,6 +2,7 @@
 // these calls and events; the engine validates every input with these schemas before acting on it,
 // and the UI's API type is derived from this object so the two sides cannot drift apart.
 import { z } from 'zod';
+import { ClipEvidence, evidenceCalls } from './contract/evidence.ts';
 
 export const ClipStatus = z.enum(['ok', 'recovered', 'interrupted', 'failed']);
 export type ClipStatus = z.infer<typeof ClipStatus>;
@@ -42,6 +43,7 @@ export const Clip = z.object({
   note: z.string().nullable(),
   mediaUrl: z.string(), // where either door serves the file (Range supported)
   thumbUrl: z.string().nullable(),
+  evidence: ClipEvidence.nullable().optional(), // chain entry, signature, trusted time (issue 3)
   legalHold: z.boolean().optional(), // a dispute is open: retention never deletes this clip
   holdReason: z.string().nullable().optional(),
 });
@@ -71,6 +73,8 @@ export const Settings = z.object({
   reserveMb: z.number().int().min(0).max(10_000_000).nullable(),
   keepDays: z.number().int().min(0).max(36_500), // 0 = keep forever (until space runs short)
   deleteOldestForSpace: z.boolean(), // retention frees space above the reserve, oldest first
+  // RFC 3161 timestamp authorities, tried in order for every sealed clip (evidence/tsa.ts). [] = none.
+  tsaUrls: z.array(z.string().max(500).regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL')).max(10),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -157,6 +161,7 @@ export const contract = {
   },
   'settings.get': { input: Empty, output: Settings },
   'settings.update': { input: Settings.partial().strict(), output: Settings },
+  ...evidenceCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -2,6 +2,7 @@
 // discarded or deleted, a legal hold set or lifted, an export made) is appended here.
 // The engine calls these hooks; the evidence module (hash chain, signatures, timestamps) implements them.
 import type { ClipRow } from './clipsRepo.ts';
+import type { ClipEvidence } from '../../shared/contract/evidence.ts';
 
 export interface CustodyActor {
   /** Who did it: an operator name, 'customer-service', 'retention', 'station'. */
@@ -18,6 +19,10 @@ export interface Custody {
   clipDeleted(row: ClipRow, actor: CustodyActor): Promise<void>;
   legalHold(row: ClipRow, on: boolean, actor: CustodyActor): Promise<void>;
   exported(rows: ClipRow[], details: Record<string, unknown>, actor: CustodyActor): Promise<void>;
+  /** What the UI shows with a clip (chain entry, signature, trusted time); null when not sealed. */
+  describe?(clipId: string): ClipEvidence | null;
+  /** Stops background work (the timestamp worker) before the index closes. */
+  close?(): Promise<void>;
 }
 
 /** Used until the evidence module is wired in: records nothing. */

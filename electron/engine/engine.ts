@@ -24,6 +24,12 @@ import { insideRoot, layout, type DataLayout } from './paths.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { clipFileName, dayFolder } from './clipNames.ts';
 import { noCustody, type Custody } from './custody.ts';
+import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeFsError, lowSpaceMessage, prepareClipsFolder, spaceOf } from './storage.ts';
+import { Retention } from './retention.ts';
+import { storageHandlers } from './storageHandlers.ts';
+import { StationCustody } from './evidence/stationCustody.ts';
+import { evidenceHandlers } from './evidence/handlers.ts';
+import type { KeyProtector } from './evidence/keys.ts';
 
 export const VERSION = '0.1.0';
 
@@ -52,6 +58,10 @@ export interface EngineOptions {
   dataDir: string;
   clipsDir?: string;
   log?: (line: string) => void;
+  /** Wraps the station's private key at rest (the desktop shell passes an Electron safeStorage one). */
+  keyProtector?: KeyProtector;
+  /** Ask TSAs for timestamps in the background (default true; one-shot CLI commands pass false). */
+  timestampWorker?: boolean;
 }
 
 function newId(): string {
@@ -71,6 +81,12 @@ export class Engine {
   private readonly problems: string[] = [];
   private readonly log: (line: string) => void;
   private closing = false;
+  /** Recordings the engine stopped itself (disk full): a late chunk or finish gets this answer. */
+  private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
+  readonly retention: Retention;
+  /** False when another live process (the running station) owns the data folder: no recovery, no retention. */
+  ownsData = true;
+  private releaseOwnership: (() => void) | null = null;
   /** Replaced by the evidence module when it is wired in; see custody.ts. */
   custody: Custody = noCustody;
 
@@ -80,14 +96,63 @@ export class Engine {
     this.clips = new ClipsRepo(db);
     this.settings = new SettingsStore(db);
     this.log = log;
+    this.retention = new Retention(this);
+  }
+
+  /** Tells the packer: kept for station.info and the Status view, logged, and pushed to open pages. */
+  reportProblem(message: string): void {
+    this.problems.push(message);
+    if (this.problems.length > 100) this.problems.splice(0, this.problems.length - 100);
+    this.log(message);
+    this.emit('station.problem', { message });
+  }
+
+  currentProblems(): string[] {
+    return [...this.problems];
+  }
+
+  logLine(line: string): void {
+    this.log(line);
+  }
+
+  /** Retention now, hourly and after each clip: for the long-running doors (serve, the desktop app), not one-shot CLI commands. */
+  startMaintenance(): void {
+    if (this.ownsData) this.retention.start();
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
     const paths = layout(opts.dataDir, opts.clipsDir);
-    fs.mkdirSync(paths.dataDir, { recursive: true });
-    for (const dir of [paths.clipsDir, paths.partialDir, paths.thumbsDir]) fs.mkdirSync(dir, { recursive: true });
-    const engine = new Engine(paths, openDb(paths.dbFile), opts.log ?? (() => {}));
-    await engine.recoverUnfinished();
+    checkDataDirWritable(paths.dataDir);
+    const db = openDb(paths.dbFile);
+    try {
+      // Fails closed when a configured clips folder vanished or is read-only (storage.ts says why).
+      const hasFiles = (db.prepare(`SELECT count(*) AS n FROM clips WHERE file IS NOT NULL AND status IN ('ok','recovered','interrupted')`).get() as { n: number }).n > 0;
+      prepareClipsFolder(paths, db, hasFiles);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    const engine = new Engine(paths, db, opts.log ?? (() => {}));
+    const release = acquireOwnership(paths.dataDir);
+    engine.ownsData = release !== null;
+    engine.releaseOwnership = release;
+    // Evidence before recovery: clips recovered from a crash are sealed and chained like any other.
+    const custody = new StationCustody({
+      dataDir: paths.dataDir,
+      clipsDir: paths.clipsDir,
+      db: engine.db,
+      stationName: () => engine.settings.get().stationName,
+      tsaUrls: () => engine.settings.get().tsaUrls,
+      log: engine.log,
+      keyProtector: opts.keyProtector,
+      timestampWorker: opts.timestampWorker,
+    });
+    engine.custody = custody;
+    engine.on((event) => {
+      if (event === 'settings.changed') custody.timestamps.kick();
+    });
+    // A second process (the CLI while the station runs) must not "recover" recordings still in progress.
+    if (engine.ownsData) await engine.recoverUnfinished();
     return engine;
   }
 
@@ -139,6 +204,7 @@ export class Engine {
       thumbUrl: row.thumb_file ? `/media/thumbs/${row.id}` : null,
       legalHold: row.legal_hold === 1,
       holdReason: row.hold_reason ?? null,
+      evidence: this.custody.describe?.(row.id) ?? null,
     };
   }
 
@@ -287,6 +353,8 @@ export class Engine {
       this.emit('settings.changed', next);
       return next;
     },
+
+    ...evidenceHandlers(this),
   };
 
   private async finishSession(
@@ -425,6 +493,7 @@ export class Engine {
     for (const s of [...this.sessions.values()]) {
       await this.finishSession(s, 'shutdown', 'ok', 'Finished because the station was shut down.', null);
     }
+    await this.custody.close?.();
     this.db.close();
   }
 }

@@ -82,4 +82,33 @@ export const migrations: Migration[] = [
       CREATE TABLE station_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    // Evidence (issue 3): the station's append-only, signed hash chain, and RFC 3161 timestamps.
+    version: 3,
+    sql: `
+      CREATE TABLE chain (
+        seq INTEGER PRIMARY KEY,          -- 1, 2, 3, … without holes
+        kind TEXT NOT NULL,               -- genesis | clip | discarded | deleted | legal-hold | export
+        clip_id TEXT,
+        at INTEGER NOT NULL,              -- epoch ms
+        body TEXT NOT NULL,               -- canonical JSON (holds seq, prev, kind, at, key, payload): what is hashed and signed
+        prev_hash TEXT NOT NULL,          -- entry_hash of seq-1 (64 zeros for the first)
+        entry_hash TEXT NOT NULL,         -- SHA-256 of body
+        signature TEXT NOT NULL           -- base64 Ed25519 over body
+      );
+      CREATE INDEX chain_clip ON chain(clip_id);
+      CREATE TABLE timestamps (
+        clip_id TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        state TEXT NOT NULL,              -- pending | done
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_at INTEGER NOT NULL,
+        last_error TEXT,
+        tsa_url TEXT,
+        tsa_name TEXT,
+        tsa_time INTEGER,                 -- the TSA's genTime, epoch ms
+        response BLOB                     -- TimeStampResp DER, also written as X.tsr
+      );
+    `,
+  },
 ];

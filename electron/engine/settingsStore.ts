@@ -21,6 +21,7 @@ export function defaultSettings(): Settings {
     // A full disk stops every future recording; the oldest clips (never those on legal hold) are
     // the cheapest thing to give up, and each deletion is logged.
     deleteOldestForSpace: true,
+    tsaUrls: [], // no TSA until one is configured: clips are still sealed, chained and signed
   };
 }
 

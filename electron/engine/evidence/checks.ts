@@ -1,0 +1,95 @@
+// Checks shared by `verify FILE`, the Verify view and `verify --all`: one chain entry's hash,
+// signature and links, and one clip's timestamp token. Each answers in plain sentences.
+import type { KeyObject } from 'node:crypto';
+import type { Db } from '../db.ts';
+import { checkEntryAlone, GENESIS_PREV, parseBody, type Chain, type ChainRow } from './chain.ts';
+import { parseTimestampResponse, shortTsaName } from './tsa.ts';
+import type { ProblemKind } from '../../../shared/contract/evidence.ts';
+
+export interface Finding {
+  kind: ProblemKind;
+  message: string;
+}
+
+export const LABELS: Record<ProblemKind, string> = {
+  'modified-file': 'modified file',
+  'missing-file': 'missing file',
+  'broken-link': 'broken link',
+  'missing-entry': 'missing entry',
+  'bad-signature': 'bad signature',
+  'token-mismatch': 'token mismatch',
+  'modified-manifest': 'modified manifest',
+  'missing-sidecar': 'missing sidecar',
+  'wrong-key': 'wrong key',
+};
+
+export function when(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'an unknown time';
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+/** Everything wrong with one entry on its own and with its two neighbours. */
+export function entryFindings(chain: Chain, row: ChainRow, publicKey: KeyObject, fingerprint: string): Finding[] {
+  const out: Finding[] = [];
+  const alone = checkEntryAlone(row, publicKey);
+  if (!alone.hashOk || !alone.seqOk) {
+    out.push({ kind: 'broken-link', message: `chain entry ${row.seq} was altered after it was written (its content no longer matches its hash or position).` });
+  }
+  if (!alone.signatureOk) {
+    const body = parseBody(row);
+    out.push(
+      body && body.key !== fingerprint
+        ? { kind: 'wrong-key', message: `chain entry ${row.seq} names station key ${String(body.key).slice(0, 16)}…, not this station's key ${fingerprint.slice(0, 16)}…; its signature does not hold.` }
+        : { kind: 'bad-signature', message: `chain entry ${row.seq}: the station's signature does not match its content.` },
+    );
+  }
+  if (row.seq === 1) {
+    if (row.prev_hash !== GENESIS_PREV) out.push({ kind: 'broken-link', message: 'chain entry 1 points to an earlier entry, but it is the first.' });
+  } else {
+    const prev = chain.get(row.seq - 1);
+    if (!prev) out.push({ kind: 'missing-entry', message: `chain entry ${row.seq - 1}, just before entry ${row.seq}, is missing.` });
+    else if (prev.entry_hash !== row.prev_hash || parseBody(row)?.prev !== prev.entry_hash) {
+      out.push({ kind: 'broken-link', message: `chain entry ${row.seq} does not link to entry ${prev.seq} (one of them was replaced or reordered).` });
+    }
+  }
+  return out;
+}
+
+export interface TokenCheck {
+  state: 'done' | 'pending' | 'none';
+  ok: boolean | null;
+  text: string;
+  tsaTime: number | null;
+  tsaName: string | null;
+}
+
+export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buffer | null): TokenCheck {
+  const ts = db.prepare('SELECT state, response, last_error FROM timestamps WHERE clip_id=?').get(clipId) as
+    | { state: string; response: Buffer | null; last_error: string | null }
+    | undefined;
+  const stored = ts?.state === 'done' ? ts.response : null;
+  const token = sidecar ?? stored;
+  if (!token) {
+    if (ts) return { state: 'pending', ok: null, tsaTime: null, tsaName: null, text: `A trusted timestamp was requested and has not arrived yet${ts.last_error ? ` (last try: ${ts.last_error.slice(0, 160)})` : ''}.` };
+    return { state: 'none', ok: null, tsaTime: null, tsaName: null, text: 'No trusted timestamp (no timestamp authority was configured when it was sealed).' };
+  }
+  try {
+    const info = parseTimestampResponse(token);
+    if (info.hashAlgorithm !== 'sha256' || info.hashedMessage !== sha256.toLowerCase()) {
+      return { state: 'done', ok: false, tsaTime: info.time, tsaName: info.name, text: 'The timestamp token covers a different file than this clip.' };
+    }
+    if (!info.signatureValid) return { state: 'done', ok: false, tsaTime: info.time, tsaName: info.name, text: "The timestamp token's signature does not hold: it was altered." };
+    if (sidecar && stored && !sidecar.equals(stored)) {
+      return { state: 'done', ok: false, tsaTime: info.time, tsaName: info.name, text: 'The .tsr file next to the clip differs from the token the station received.' };
+    }
+    return {
+      state: 'done',
+      ok: true,
+      tsaTime: info.time,
+      tsaName: info.name,
+      text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}.`,
+    };
+  } catch (err) {
+    return { state: 'done', ok: false, tsaTime: null, tsaName: null, text: `The timestamp token cannot be read (${(err as Error).message}).` };
+  }
+}

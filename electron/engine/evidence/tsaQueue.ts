@@ -1,0 +1,137 @@
+// Trusted timestamps are asked for in the background: a clip is sealed and saved at once, and its
+// token follows when a TSA answers. Jobs live in the index (table `timestamps`), so a station that
+// is offline for a day, or restarted, keeps retrying with growing pauses until one TSA answers.
+import type { Db } from '../db.ts';
+import { requestTimestamp, type TimestampInfo } from './tsa.ts';
+
+export interface TimestampRow {
+  clip_id: string;
+  sha256: string;
+  state: 'pending' | 'done';
+  attempts: number;
+  next_try_at: number;
+  last_error: string | null;
+  tsa_url: string | null;
+  tsa_name: string | null;
+  tsa_time: number | null;
+  response: Buffer | null;
+}
+
+export interface TimestampQueueOptions {
+  urls: () => string[];
+  onStamped: (clipId: string, response: Buffer, info: TimestampInfo) => Promise<void>;
+  log: (line: string) => void;
+  /** First retry pause; doubles per failed round up to maxRetryMs. */
+  retryBaseMs?: number;
+  maxRetryMs?: number;
+  request?: typeof requestTimestamp;
+}
+
+export class TimestampQueue {
+  private readonly db: Db;
+  private readonly opts: Required<Omit<TimestampQueueOptions, 'request'>> & { request: typeof requestTimestamp };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private started = false;
+
+  constructor(db: Db, opts: TimestampQueueOptions) {
+    this.db = db;
+    this.opts = { retryBaseMs: 10_000, maxRetryMs: 30 * 60_000, request: requestTimestamp, ...opts };
+  }
+
+  enqueue(clipId: string, sha256: string): void {
+    this.db
+      .prepare(`INSERT OR IGNORE INTO timestamps (clip_id, sha256, state, attempts, next_try_at) VALUES (?, ?, 'pending', 0, ?)`)
+      .run(clipId, sha256, Date.now());
+    this.kick();
+  }
+
+  forget(clipId: string): void {
+    this.db.prepare(`DELETE FROM timestamps WHERE clip_id=? AND state='pending'`).run(clipId);
+  }
+
+  get(clipId: string): TimestampRow | undefined {
+    return this.db.prepare('SELECT * FROM timestamps WHERE clip_id=?').get(clipId) as TimestampRow | undefined;
+  }
+
+  pendingCount(): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM timestamps WHERE state='pending'`).get() as { n: number }).n;
+  }
+
+  /** Starts the background worker (the desktop app and `serve`; one-shot CLI commands do not). */
+  start(): void {
+    this.started = true;
+    this.schedule(0);
+  }
+
+  stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    return this.running ?? Promise.resolve();
+  }
+
+  /** Try now: a clip was just sealed, the TSA list changed, or the network came back. */
+  kick(): void {
+    if (this.started) this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.started) return;
+    if (this.timer) clearTimeout(this.timer);
+    // unref: a pending retry never keeps a CLI process or a test alive.
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runDue().then(() => this.scheduleNext());
+    }, Math.max(0, delayMs));
+    this.timer.unref();
+  }
+
+  private scheduleNext(): void {
+    const next = this.db.prepare(`SELECT min(next_try_at) AS t FROM timestamps WHERE state='pending'`).get() as { t: number | null };
+    if (next.t !== null) this.schedule(next.t - Date.now());
+  }
+
+  /** One round over every due job. Safe to call directly (tests do); rounds never overlap. */
+  runDue(now = Date.now()): Promise<void> {
+    this.running ??= this.round(now).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async round(now: number): Promise<void> {
+    const urls = this.opts.urls();
+    if (urls.length === 0) return;
+    const due = this.db
+      .prepare(`SELECT * FROM timestamps WHERE state='pending' AND next_try_at <= ? ORDER BY next_try_at LIMIT 50`)
+      .all(now) as TimestampRow[];
+    for (const job of due) {
+      const errors: string[] = [];
+      let done = false;
+      for (const url of urls) {
+        try {
+          const { response, info } = await this.opts.request(url, job.sha256);
+          this.db
+            .prepare(`UPDATE timestamps SET state='done', attempts=attempts+1, last_error=NULL, tsa_url=?, tsa_name=?, tsa_time=?, response=? WHERE clip_id=?`)
+            .run(url, info.name, info.time, response, job.clip_id);
+          await this.opts.onStamped(job.clip_id, response, info).catch((err: unknown) => this.opts.log(`timestamp of ${job.clip_id}: ${(err as Error).message}`));
+          done = true;
+          break;
+        } catch (err) {
+          errors.push(`${url}: ${(err as Error).message}`);
+        }
+      }
+      if (!done) {
+        const pause = Math.min(this.opts.maxRetryMs, this.opts.retryBaseMs * 2 ** Math.min(job.attempts, 20));
+        this.db
+          .prepare(`UPDATE timestamps SET attempts=attempts+1, last_error=?, next_try_at=? WHERE clip_id=?`)
+          .run(errors.join('; ').slice(0, 1000), Date.now() + pause, job.clip_id);
+        // Every TSA failed for this job: the network is probably down, the rest would fail too.
+        // Push them back as well, or the worker would spin on jobs that are still "due".
+        this.db.prepare(`UPDATE timestamps SET next_try_at=max(next_try_at, ?) WHERE state='pending'`).run(Date.now() + pause);
+        break;
+      }
+    }
+  }
+}

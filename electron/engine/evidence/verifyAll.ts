@@ -1,0 +1,157 @@
+// `packwitness verify --all`: walk the whole chain and every clip file, and name each problem:
+// modified file, missing file, broken link, missing entry, bad signature, token mismatch, …
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Db } from '../db.ts';
+import type { EvidenceProblem, VerifyAllReport } from '../../../shared/contract/evidence.ts';
+import { sha256File } from '../hash.ts';
+import { insideRoot } from '../paths.ts';
+import { dayFolder } from '../clipNames.ts';
+import { parseBody, type ChainRow, type EntryBody } from './chain.ts';
+import { entryFindings, LABELS, tokenCheck, type Finding } from './checks.ts';
+import { verifyBytes } from './keys.ts';
+import { sidecarsOf } from './manifest.ts';
+import type { StationCustody } from './stationCustody.ts';
+
+export interface VerifyAllContext {
+  db: Db;
+  clipsDir: string;
+  custody: StationCustody;
+  /** Called per clip file hashed, for a progress line on big stations. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface SealedClip {
+  entry: ChainRow;
+  body: EntryBody;
+  deleted: boolean;
+}
+
+async function mp4FilesUnder(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const day of await fsp.readdir(root, { withFileTypes: true }).catch(() => [])) {
+    if (!day.isDirectory() || day.name.startsWith('.')) continue;
+    for (const f of await fsp.readdir(path.join(root, day.name), { withFileTypes: true }).catch(() => [])) {
+      if (f.isFile() && f.name.toLowerCase().endsWith('.mp4')) out.push(path.join(day.name, f.name));
+    }
+  }
+  return out;
+}
+
+export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport> {
+  const { chain, key } = ctx.custody;
+  const problems: EvidenceProblem[] = [];
+  const add = (f: Finding, seq: number | null, clipId: string | null): void => {
+    problems.push({ kind: f.kind, label: LABELS[f.kind], message: f.message, seq, clipId });
+  };
+
+  // 1. The chain itself: every entry's hash, signature, seq and link.
+  const rows = chain.all();
+  const onDiskKey = fs.readFileSync(key.publicFile, 'utf8');
+  const genesis = rows[0]?.seq === 1 ? parseBody(rows[0]) : null;
+  if (genesis && genesis.publicKey !== onDiskKey) {
+    add({ kind: 'wrong-key', message: `the station key ${key.publicFile} is not the key the chain was started with (entry 1).` }, 1, null);
+  }
+  if (rows.length && rows[0]!.seq !== 1) add({ kind: 'missing-entry', message: `chain entries 1 to ${rows[0]!.seq - 1} are missing.` }, 1, null);
+  const clips = new Map<string, SealedClip>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const prev = rows[i - 1];
+    if (prev && row.seq !== prev.seq + 1) {
+      const gap = row.seq - prev.seq - 1;
+      add({ kind: 'missing-entry', message: gap === 1 ? `chain entry ${prev.seq + 1} is missing.` : `chain entries ${prev.seq + 1} to ${row.seq - 1} are missing.` }, prev.seq + 1, null);
+      // The link check against a missing neighbour would only repeat this finding.
+      for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint)) if (f.kind !== 'missing-entry' && !/does not link/.test(f.message)) add(f, row.seq, row.clip_id);
+    } else {
+      for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint)) add(f, row.seq, row.clip_id);
+    }
+    const body = parseBody(row);
+    const clipId = row.clip_id;
+    if (!body || !clipId) continue;
+    if (row.kind === 'clip') clips.set(clipId, { entry: row, body, deleted: false });
+    if (row.kind === 'deleted') {
+      const c = clips.get(clipId);
+      if (c) c.deleted = true;
+    }
+  }
+
+  // 2. The index: every finished clip must be in the chain, and every chained clip in the index.
+  const indexed = ctx.db.prepare(`SELECT id, order_code, file, sha256, status FROM clips WHERE status IN ('ok','recovered','interrupted')`).all() as {
+    id: string;
+    order_code: string;
+    file: string | null;
+    sha256: string | null;
+    status: string;
+  }[];
+  const indexedIds = new Set(indexed.map((r) => r.id));
+  for (const r of indexed) {
+    if (!clips.has(r.id)) add({ kind: 'missing-entry', message: `clip ${r.id} (order ${r.order_code}) is in the index but has no chain entry.` }, null, r.id);
+  }
+
+  // 3. Every sealed, not deleted clip: its file, its sidecars and its token.
+  const bySha = new Map<string, SealedClip>();
+  for (const c of clips.values()) if (typeof c.body.sha256 === 'string') bySha.set(c.body.sha256, c);
+  const live = [...clips.entries()].filter(([, c]) => !c.deleted);
+  const known = new Set<string>();
+  let done = 0;
+  let tokens = 0;
+  for (const [clipId, c] of live) {
+    const order = Array.isArray(c.body.orders) ? c.body.orders.join(', ') : '?';
+    const what = `clip of order ${order} (entry ${c.entry.seq})`;
+    const indexRow = ctx.db.prepare('SELECT file, sha256 FROM clips WHERE id=?').get(clipId) as { file: string | null; sha256: string | null } | undefined;
+    if (!indexedIds.has(clipId)) add({ kind: 'missing-entry', message: `the index row of the ${what} was deleted.` }, c.entry.seq, clipId);
+    // Without its index row, the sealed start time and file name still say where the file lives.
+    const rel = indexRow?.file ?? (typeof c.body.file === 'string' && typeof c.body.startedAt === 'number' ? path.join(dayFolder(c.body.startedAt), c.body.file) : null);
+    const file = rel ? insideRoot(ctx.clipsDir, rel) : null;
+    if (rel) known.add(path.normalize(rel));
+    if (!file || !fs.existsSync(file)) {
+      add({ kind: 'missing-file', message: `the file of the ${what}${file ? ` (${path.relative(ctx.clipsDir, file)})` : ''} is gone, and no deletion was recorded.` }, c.entry.seq, clipId);
+      continue;
+    }
+    const shown = path.relative(ctx.clipsDir, file);
+    const sealedSha = String(c.body.sha256);
+    const sha = await sha256File(file);
+    ctx.onProgress?.(++done, live.length);
+    if (sha !== sealedSha) {
+      const size = (await fsp.stat(file)).size;
+      const other = bySha.get(sha);
+      const sealedSize = typeof c.body.sizeBytes === 'number' ? c.body.sizeBytes : null;
+      const detail = other
+        ? ` It holds the content of another clip (order ${Array.isArray(other.body.orders) ? other.body.orders.join(', ') : '?'}, entry ${other.entry.seq}): the files were swapped or copied.`
+        : sealedSize !== null && size < sealedSize
+          ? ` It is shorter than when sealed (${size} of ${sealedSize} bytes): it was truncated.`
+          : ' Its content changed after it was sealed.';
+      add({ kind: 'modified-file', message: `${shown}, the ${what}.${detail}` }, c.entry.seq, clipId);
+    }
+    if (indexRow?.sha256 && indexRow.sha256 !== sealedSha) {
+      add({ kind: 'broken-link', message: `the index gives the ${what} a different SHA-256 than its chain entry.` }, c.entry.seq, clipId);
+    }
+    const s = sidecarsOf(file);
+    const manifest = fs.existsSync(s.manifest) ? fs.readFileSync(s.manifest) : null;
+    const sig = fs.existsSync(s.signature) ? fs.readFileSync(s.signature) : null;
+    if (!manifest || !sig) {
+      add({ kind: 'missing-sidecar', message: `${path.basename(!manifest ? s.manifest : s.signature)} next to ${shown} is missing.` }, c.entry.seq, clipId);
+    } else {
+      if (!manifest.equals(Buffer.from(c.entry.body, 'utf8'))) {
+        add({ kind: 'modified-manifest', message: `${path.basename(s.manifest)} differs from chain entry ${c.entry.seq}: it was edited.` }, c.entry.seq, clipId);
+      }
+      if (!verifyBytes(key.publicKey, manifest, sig)) {
+        add({ kind: 'bad-signature', message: `${path.basename(s.signature)} does not verify for ${path.basename(s.manifest)} with this station's key.` }, c.entry.seq, clipId);
+      }
+    }
+    const tsr = fs.existsSync(s.timestamp) ? fs.readFileSync(s.timestamp) : null;
+    const token = tokenCheck(ctx.db, clipId, sealedSha, tsr);
+    if (token.state === 'done') tokens++;
+    if (token.ok === false) add({ kind: 'token-mismatch', message: `${shown}: ${token.text}` }, c.entry.seq, clipId);
+  }
+
+  // 4. Clip files that no chain entry speaks for (copied in, or their entry was removed).
+  for (const rel of await mp4FilesUnder(ctx.clipsDir)) {
+    if (known.has(path.normalize(rel))) continue;
+    const deletedHere = [...clips.values()].some((c) => c.deleted && c.body.file === path.basename(rel));
+    add({ kind: 'missing-entry', message: `${rel} is in the clips folder but ${deletedHere ? 'its deletion was recorded' : 'no chain entry seals it'}.` }, null, null);
+  }
+
+  return { ok: problems.length === 0, entries: rows.length, clips: live.length, timestamps: tokens, problems };
+}

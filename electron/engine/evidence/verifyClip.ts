@@ -1,0 +1,172 @@
+// One file (or one SHA-256 from the Verify view): which clip is it, when and where was it recorded,
+// and does everything still hold: the index, the chain link, the signature, the trusted time.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ClipRow } from '../clipsRepo.ts';
+import type { Db } from '../db.ts';
+import type { VerifyAnswer, VerifyCheck } from '../../../shared/contract/evidence.ts';
+import { parseBody, type ChainRow, type EntryBody } from './chain.ts';
+import { entryFindings, LABELS, tokenCheck, when } from './checks.ts';
+import { sidecarsOf } from './manifest.ts';
+import { verifyBytes } from './keys.ts';
+import type { StationCustody } from './stationCustody.ts';
+
+export interface VerifyContext {
+  db: Db;
+  custody: StationCustody;
+  clipRow: (id: string) => ClipRow | undefined;
+}
+
+export interface VerifyTarget {
+  sha256: string;
+  /** The file's name (the Verify view) or full path (the CLI, which also checks sidecars next to it). */
+  name?: string | null;
+  path?: string | null;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function clipFromBody(body: EntryBody, seq: number): NonNullable<VerifyAnswer['clip']> {
+  const orders = Array.isArray(body.orders) ? body.orders.map(String) : [];
+  return {
+    id: str(body.clipId) ?? '',
+    order: orders.join(', '),
+    station: str(body.station) ?? '',
+    operator: str(body.operator),
+    mode: str(body.mode) ?? 'shipping',
+    startedAt: new Date(num(body.startedAt) ?? 0).toISOString(),
+    endedAt: num(body.endedAt) === null ? null : new Date(num(body.endedAt)!).toISOString(),
+    durationMs: num(body.durationMs),
+    status: str(body.status) ?? 'ok',
+    seq,
+  };
+}
+
+function describeClip(c: NonNullable<VerifyAnswer['clip']>): string {
+  const dur = c.durationMs !== null ? ` (${(c.durationMs / 1000).toFixed(1)} s)` : '';
+  return `the clip of order ${c.order}, recorded at station "${c.station}" on ${when(Date.parse(c.startedAt))}${dur}${c.operator ? ` by ${c.operator}` : ''}`;
+}
+
+/** A file whose hash matches nothing: maybe its name or its sidecar manifest says what it was. */
+function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
+  const sha = t.sha256.toLowerCase();
+  const base = t.name ? path.basename(t.name) : t.path ? path.basename(t.path) : null;
+  let claimed: ChainRow | undefined;
+  if (t.path) {
+    const manifest = sidecarsOf(t.path).manifest;
+    if (fs.existsSync(manifest)) {
+      const bytes = fs.readFileSync(manifest);
+      claimed = ctx.db.prepare(`SELECT * FROM chain WHERE kind='clip' AND body=?`).get(bytes.toString('utf8')) as ChainRow | undefined;
+    }
+  }
+  if (!claimed && base) {
+    claimed = ctx.db
+      .prepare(`SELECT * FROM chain WHERE kind='clip' AND json_valid(body) AND json_extract(body, '$.file')=? ORDER BY seq DESC LIMIT 1`)
+      .get(base) as ChainRow | undefined;
+  }
+  const body = claimed ? parseBody(claimed) : null;
+  if (claimed && body) {
+    const clip = clipFromBody(body, claimed.seq);
+    const sizeNote = t.path && fs.existsSync(t.path) && num(body.sizeBytes) !== null && fs.statSync(t.path).size < num(body.sizeBytes)!
+      ? ` It is shorter than the sealed clip (${fs.statSync(t.path).size} of ${num(body.sizeBytes)} bytes): it was cut.`
+      : '';
+    return {
+      verdict: 'problem',
+      headline: `NOT INTACT: this file is named as ${describeClip(clip)}, but its content was changed after it was sealed.`,
+      sha256: sha,
+      clip,
+      checks: [{ what: 'file', ok: false, text: `${LABELS['modified-file']}: its SHA-256 ${sha} differs from the sealed ${String(body.sha256)}.${sizeNote}` }],
+    };
+  }
+  return {
+    verdict: 'unknown',
+    headline: 'NOT VERIFIED: this file matches no clip recorded by this station. It was modified, re-encoded, or comes from another station.',
+    sha256: sha,
+    clip: null,
+    checks: [{ what: 'file', ok: false, text: `Its SHA-256 ${sha} is not in this station's chain or index.` }],
+  };
+}
+
+export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
+  const sha = t.sha256.toLowerCase();
+  const { chain, key } = ctx.custody;
+  const entries = chain.clipEntriesBySha(sha);
+  const entry = entries[entries.length - 1];
+  const body = entry ? parseBody(entry) : null;
+  const indexRow = ctx.db.prepare(`SELECT * FROM clips WHERE sha256=? ORDER BY started_at DESC LIMIT 1`).get(sha) as ClipRow | undefined;
+  if (!entry || !body) {
+    if (indexRow) {
+      // Indexed but never chained: the entry was removed, or sealing failed.
+      return {
+        verdict: 'problem',
+        headline: `NOT SEALED: this is the clip of order ${indexRow.order_code} (${when(indexRow.started_at)}), but the station's chain has no entry for it.`,
+        sha256: sha,
+        clip: null,
+        checks: [{ what: 'chain', ok: false, text: `${LABELS['missing-entry']}: clip ${indexRow.id} is in the index but not in the chain.` }],
+      };
+    }
+    return unknownAnswer(ctx, t);
+  }
+  const clip = clipFromBody(body, entry.seq);
+  const checks: VerifyCheck[] = [{ what: 'file', ok: true, text: `The file's SHA-256 matches the sealed clip byte for byte (${sha}).` }];
+  const row = ctx.clipRow(clip.id);
+  checks.push(
+    row && row.sha256 === sha
+      ? { what: 'index', ok: true, text: `The station's index lists it as clip ${clip.id}.` }
+      : { what: 'index', ok: false, text: `${LABELS['missing-entry']}: the station's index has no row for clip ${clip.id} any more.` },
+  );
+  const findings = entryFindings(chain, entry, key.publicKey, key.fingerprint);
+  const linkFindings = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
+  const next = chain.get(entry.seq + 1);
+  if (next && next.prev_hash !== entry.entry_hash) linkFindings.push({ kind: 'broken-link', message: `chain entry ${next.seq} does not link back to this clip's entry ${entry.seq}.` });
+  checks.push(
+    linkFindings.length === 0
+      ? { what: 'chain', ok: true, text: `It is entry ${entry.seq} of the station's hash chain, linked to the entries around it.` }
+      : { what: 'chain', ok: false, text: linkFindings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') },
+  );
+  const sigFindings = findings.filter((f) => f.kind === 'bad-signature' || f.kind === 'wrong-key');
+  let sigText = `Signed by this station's key (fingerprint ${key.fingerprint.slice(0, 16)}…).`;
+  let sigOk = sigFindings.length === 0;
+  if (t.path) {
+    const s = sidecarsOf(t.path);
+    if (fs.existsSync(s.manifest) && fs.existsSync(s.signature)) {
+      const bytes = fs.readFileSync(s.manifest);
+      if (!bytes.equals(Buffer.from(entry.body, 'utf8'))) {
+        sigOk = false;
+        sigFindings.push({ kind: 'modified-manifest', message: `${path.basename(s.manifest)} differs from the sealed manifest.` });
+      }
+      if (!verifyBytes(key.publicKey, bytes, fs.readFileSync(s.signature))) {
+        sigOk = false;
+        sigFindings.push({ kind: 'bad-signature', message: `${path.basename(s.signature)} does not verify for ${path.basename(s.manifest)}.` });
+      }
+      if (sigOk) sigText += ' The manifest and signature files next to it hold too.';
+    }
+  }
+  checks.push(sigOk ? { what: 'signature', ok: true, text: sigText } : { what: 'signature', ok: false, text: sigFindings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') });
+  const tsr = t.path && fs.existsSync(sidecarsOf(t.path).timestamp) ? fs.readFileSync(sidecarsOf(t.path).timestamp) : null;
+  const token = tokenCheck(ctx.db, clip.id, sha, tsr);
+  checks.push({ what: 'timestamp', ok: token.ok, text: token.ok === false ? `${LABELS['token-mismatch']}: ${token.text}` : token.text });
+  for (const later of chain.entriesOf(clip.id).filter((e) => e.seq > entry.seq)) {
+    const b = parseBody(later);
+    if (!b) continue;
+    const who = `${String(b.who ?? 'someone')}${b.why ? ` (${String(b.why)})` : ''}`;
+    if (later.kind === 'deleted') checks.push({ what: 'history', ok: null, text: `Deleted from the station on ${when(later.at)} by ${who}.` });
+    if (later.kind === 'legal-hold') checks.push({ what: 'history', ok: null, text: `Legal hold ${b.hold ? 'set' : 'lifted'} on ${when(later.at)} by ${who}.` });
+  }
+  const bad = checks.filter((c) => c.ok === false);
+  return {
+    verdict: bad.length ? 'problem' : 'intact',
+    headline: bad.length
+      ? `PROBLEM: this is ${describeClip(clip)}, but ${bad.map((c) => c.what).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not hold.`
+      : `INTACT: this is ${describeClip(clip)}. It has not been changed since it was sealed${token.ok ? ` and existed at ${when(token.tsaTime)} per ${shortName(token.tsaName)}` : ''}.`,
+    sha256: sha,
+    clip,
+    checks,
+  };
+}
+
+function shortName(n: string | null): string {
+  const cn = n ? /CN=([^,\n]+)/.exec(n)?.[1] : null;
+  return cn ?? n ?? 'the timestamp authority';
+}

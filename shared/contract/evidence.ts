@@ -1,0 +1,98 @@
+// Contract calls of the evidence module (seal, chain, sign, timestamp, verify). Spread into
+// `contract` in shared/contract.ts; imports nothing from it so the two files cannot cycle.
+import { z } from 'zod';
+
+/** What the UI shows with a clip: its chain entry, signature and trusted time. */
+export const ClipEvidence = z.object({
+  seq: z.number(), // its entry in the station's hash chain
+  signed: z.boolean(),
+  recovered: z.boolean(),
+  timestamp: z.enum(['done', 'pending', 'none']),
+  tsaTime: z.string().nullable(), // ISO 8601, the TSA's time
+  tsaName: z.string().nullable(),
+});
+export type ClipEvidence = z.infer<typeof ClipEvidence>;
+
+export const VerifyCheck = z.object({
+  what: z.enum(['file', 'index', 'chain', 'signature', 'timestamp', 'history']),
+  ok: z.boolean().nullable(), // null: nothing to check (no timestamp yet, …)
+  text: z.string(), // one plain sentence
+});
+export type VerifyCheck = z.infer<typeof VerifyCheck>;
+
+export const VerifyAnswer = z.object({
+  verdict: z.enum(['intact', 'problem', 'unknown']),
+  headline: z.string(),
+  sha256: z.string(),
+  clip: z
+    .object({
+      id: z.string(),
+      order: z.string(),
+      station: z.string(),
+      operator: z.string().nullable(),
+      mode: z.string(),
+      startedAt: z.string(),
+      endedAt: z.string().nullable(),
+      durationMs: z.number().nullable(),
+      status: z.string(),
+      seq: z.number().nullable(),
+    })
+    .nullable(),
+  checks: z.array(VerifyCheck),
+});
+export type VerifyAnswer = z.infer<typeof VerifyAnswer>;
+
+export const ProblemKind = z.enum([
+  'modified-file',
+  'missing-file',
+  'broken-link',
+  'missing-entry',
+  'bad-signature',
+  'token-mismatch',
+  'modified-manifest',
+  'missing-sidecar',
+  'wrong-key',
+]);
+export type ProblemKind = z.infer<typeof ProblemKind>;
+
+export const EvidenceProblem = z.object({
+  kind: ProblemKind,
+  label: z.string(), // the kind in words: "modified file"
+  message: z.string(),
+  seq: z.number().nullable(),
+  clipId: z.string().nullable(),
+});
+export type EvidenceProblem = z.infer<typeof EvidenceProblem>;
+
+export const VerifyAllReport = z.object({
+  ok: z.boolean(),
+  entries: z.number(),
+  clips: z.number(),
+  timestamps: z.number(),
+  problems: z.array(EvidenceProblem),
+});
+export type VerifyAllReport = z.infer<typeof VerifyAllReport>;
+
+export const StationKeyInfo = z.object({
+  publicKeyPem: z.string(),
+  fingerprint: z.string(), // hex SHA-256 of the SPKI DER
+  fingerprintGrouped: z.string(),
+  file: z.string(),
+  tsaUrls: z.array(z.string()),
+  pendingTimestamps: z.number(),
+});
+
+export const evidenceCalls = {
+  'evidence.key': { input: z.object({}).strict(), output: StationKeyInfo },
+  'evidence.verifyHash': {
+    input: z
+      .object({
+        sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a SHA-256 in hex (64 digits)'),
+        name: z.string().max(300).nullable().default(null), // the dropped file's name, to say "named like clip X"
+        sizeBytes: z.number().int().min(0).nullable().default(null),
+      })
+      .strict(),
+    output: VerifyAnswer,
+  },
+  'evidence.verifyAll': { input: z.object({}).strict(), output: VerifyAllReport },
+} as const;

@@ -1,0 +1,94 @@
+// A real RFC 3161 TSA for tests: a throwaway CA and TSA certificate, and `openssl ts -reply`
+// behind a small HTTP handler on 127.0.0.1. Tests check its tokens with `openssl ts -verify`.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+export interface LocalTsa {
+  url: string;
+  caFile: string;
+  /** Requests answered so far. */
+  served: () => number;
+  /** While true the TSA answers 503, like a TSA that is down. */
+  setDown: (down: boolean) => void;
+  close: () => Promise<void>;
+}
+
+const openssl = (args: string[], cwd: string): Buffer => execFileSync('openssl', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+
+/** Makes the CA, the TSA key and certificate, and the openssl ts config in dir. */
+export function makeTsaFiles(dir: string, name = 'PackWitness Test TSA'): { caFile: string; config: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'ext.cnf'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=PackWitness Test Root'], dir);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tsa.key', '-out', 'tsa.csr', '-subj', `/O=Test Time Co/CN=${name}`], dir);
+  openssl(['x509', '-req', '-in', 'tsa.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tsa.pem', '-days', '30', '-extfile', 'ext.cnf'], dir);
+  const config = path.join(dir, 'tsa.cnf');
+  fs.writeFileSync(
+    config,
+    [
+      '[ tsa ]',
+      'default_tsa = tsa_config',
+      '[ tsa_config ]',
+      `dir = ${dir}`,
+      'serial = $dir/serial',
+      'signer_cert = $dir/tsa.pem',
+      'certs = $dir/tsa.pem',
+      'signer_key = $dir/tsa.key',
+      'signer_digest = sha256',
+      'default_policy = 1.2.3.4.1',
+      'digests = sha256',
+      'accuracy = secs:1',
+      'ordering = no',
+      'tsa_name = yes',
+      'ess_cert_id_chain = no',
+      'ess_cert_id_alg = sha256',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(path.join(dir, 'serial'), '01\n');
+  return { caFile: path.join(dir, 'ca.pem'), config };
+}
+
+export async function startLocalTsa(dir: string): Promise<LocalTsa> {
+  const { caFile, config } = makeTsaFiles(dir);
+  let count = 0;
+  let down = false;
+  const server = http.createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      if (down || req.method !== 'POST') {
+        res.writeHead(503).end();
+        return;
+      }
+      const n = ++count;
+      const q = path.join(dir, `q${n}.tsq`);
+      const r = path.join(dir, `r${n}.tsr`);
+      try {
+        fs.writeFileSync(q, Buffer.concat(parts));
+        openssl(['ts', '-reply', '-config', config, '-queryfile', q, '-out', r], dir);
+        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(fs.readFileSync(r));
+      } catch (err) {
+        res.writeHead(500).end(String(err));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/tsa`,
+    caFile,
+    served: () => count,
+    setDown: (d) => {
+      down = d;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
