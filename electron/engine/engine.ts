@@ -24,9 +24,6 @@ import { insideRoot, layout, type DataLayout } from './paths.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { clipFileName, dayFolder } from './clipNames.ts';
 import { noCustody, type Custody } from './custody.ts';
-import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeFsError, lowSpaceMessage, prepareClipsFolder, spaceOf } from './storage.ts';
-import { Retention } from './retention.ts';
-import { storageHandlers } from './storageHandlers.ts';
 import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
 import type { KeyProtector } from './evidence/keys.ts';
@@ -81,12 +78,6 @@ export class Engine {
   private readonly problems: string[] = [];
   private readonly log: (line: string) => void;
   private closing = false;
-  /** Recordings the engine stopped itself (disk full): a late chunk or finish gets this answer. */
-  private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
-  readonly retention: Retention;
-  /** False when another live process (the running station) owns the data folder: no recovery, no retention. */
-  ownsData = true;
-  private releaseOwnership: (() => void) | null = null;
   /** Replaced by the evidence module when it is wired in; see custody.ts. */
   custody: Custody = noCustody;
 
@@ -96,46 +87,13 @@ export class Engine {
     this.clips = new ClipsRepo(db);
     this.settings = new SettingsStore(db);
     this.log = log;
-    this.retention = new Retention(this);
-  }
-
-  /** Tells the packer: kept for station.info and the Status view, logged, and pushed to open pages. */
-  reportProblem(message: string): void {
-    this.problems.push(message);
-    if (this.problems.length > 100) this.problems.splice(0, this.problems.length - 100);
-    this.log(message);
-    this.emit('station.problem', { message });
-  }
-
-  currentProblems(): string[] {
-    return [...this.problems];
-  }
-
-  logLine(line: string): void {
-    this.log(line);
-  }
-
-  /** Retention now, hourly and after each clip: for the long-running doors (serve, the desktop app), not one-shot CLI commands. */
-  startMaintenance(): void {
-    if (this.ownsData) this.retention.start();
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
     const paths = layout(opts.dataDir, opts.clipsDir);
-    checkDataDirWritable(paths.dataDir);
-    const db = openDb(paths.dbFile);
-    try {
-      // Fails closed when a configured clips folder vanished or is read-only (storage.ts says why).
-      const hasFiles = (db.prepare(`SELECT count(*) AS n FROM clips WHERE file IS NOT NULL AND status IN ('ok','recovered','interrupted')`).get() as { n: number }).n > 0;
-      prepareClipsFolder(paths, db, hasFiles);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-    const engine = new Engine(paths, db, opts.log ?? (() => {}));
-    const release = acquireOwnership(paths.dataDir);
-    engine.ownsData = release !== null;
-    engine.releaseOwnership = release;
+    fs.mkdirSync(paths.dataDir, { recursive: true });
+    for (const dir of [paths.clipsDir, paths.partialDir, paths.thumbsDir]) fs.mkdirSync(dir, { recursive: true });
+    const engine = new Engine(paths, openDb(paths.dbFile), opts.log ?? (() => {}));
     // Evidence before recovery: clips recovered from a crash are sealed and chained like any other.
     const custody = new StationCustody({
       dataDir: paths.dataDir,
@@ -151,8 +109,7 @@ export class Engine {
     engine.on((event) => {
       if (event === 'settings.changed') custody.timestamps.kick();
     });
-    // A second process (the CLI while the station runs) must not "recover" recordings still in progress.
-    if (engine.ownsData) await engine.recoverUnfinished();
+    await engine.recoverUnfinished();
     return engine;
   }
 
