@@ -6,11 +6,13 @@ import { fail, UsageError, type Command } from './common.ts';
 import { serveCommand } from './commands/serve.ts';
 import { clipsCommand } from './commands/clips.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { keyCommand } from './commands/key.ts';
 
 const commands: Record<string, Command> = {
   serve: serveCommand,
   clips: clipsCommand,
   verify: verifyCommand,
+  key: keyCommand,
 };
 
 function usage(): string {

@@ -1,40 +1,31 @@
-// `packwitness verify FILE`: is this file, byte for byte, a clip this station recorded?
+// `packwitness verify FILE`: is this file, byte for byte, a clip this station recorded, and do its
+// chain entry, signature and trusted timestamp (and the sidecars next to it) still hold?
 import fsp from 'node:fs/promises';
+import type { VerifyAnswer } from '../../shared/contract/evidence.ts';
 import type { Engine } from './engine.ts';
 import { sha256File } from './hash.ts';
+import { stationCustodyOf } from './evidence/handlers.ts';
+import { verifyTarget } from './evidence/verifyClip.ts';
 
 export interface VerifyResult {
   ok: boolean;
   lines: string[];
   clipId: string | null;
+  answer: VerifyAnswer | null;
 }
+
+const mark = (ok: boolean | null): string => (ok === true ? 'ok  ' : ok === false ? 'FAIL' : ' -  ');
 
 export async function verifyFile(engine: Engine, file: string): Promise<VerifyResult> {
   const stat = await fsp.stat(file).catch(() => null);
-  if (!stat) return { ok: false, clipId: null, lines: [`NOT VERIFIED: ${file} does not exist.`] };
-  if (!stat.isFile()) return { ok: false, clipId: null, lines: [`NOT VERIFIED: ${file} is not a file.`] };
-  const sha = await sha256File(file);
-  const row = engine.clips.bySha256(sha);
-  if (!row) {
-    return {
-      ok: false,
-      clipId: null,
-      lines: [
-        `NOT VERIFIED: ${file}`,
-        `  SHA-256 ${sha} matches no clip recorded by this station.`,
-        '  The file was modified, re-encoded, or comes from another station.',
-      ],
-    };
-  }
-  const clip = engine.toClip(row);
+  if (!stat) return { ok: false, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} does not exist.`] };
+  if (!stat.isFile()) return { ok: false, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} is not a file.`] };
+  const sha256 = await sha256File(file);
+  const answer = verifyTarget({ db: engine.db, custody: stationCustodyOf(engine), clipRow: (id) => engine.clips.get(id) }, { sha256, path: file });
   return {
-    ok: true,
-    clipId: clip.id,
-    lines: [
-      `VERIFIED: ${file}`,
-      `  order ${clip.order}, station ${clip.station}, clip ${clip.id}`,
-      `  recorded ${clip.startedAt} to ${clip.endedAt} (${(clip.durationMs / 1000).toFixed(1)} s), status ${clip.status}`,
-      `  SHA-256 ${sha}`,
-    ],
+    ok: answer.verdict === 'intact',
+    clipId: answer.clip?.id ?? null,
+    answer,
+    lines: [answer.headline, `  file ${file}`, ...answer.checks.map((c) => `  [${mark(c.ok)}] ${c.what.padEnd(9)} ${c.text}`)],
   };
 }

@@ -6,7 +6,7 @@ import { lanAddresses } from '../../server/lan.ts';
 import { dataDirFrom, fail, projectRoot, UsageError, type Command } from '../common.ts';
 
 export const serveCommand: Command = {
-  usage: 'serve  [--data DIR] [--clips DIR] [--port N] [--host ADDR] [--token SECRET]',
+  usage: 'serve  [--data DIR] [--clips DIR] [--port N] [--host ADDR] [--token SECRET] [--tsa URL]...',
   run: serve,
 };
 
@@ -19,12 +19,22 @@ async function serve(argv: string[]): Promise<void> {
       port: { type: 'string', default: '5190' },
       host: { type: 'string', default: '127.0.0.1' },
       token: { type: 'string' },
+      // RFC 3161 timestamp authorities, in order of preference; stored in settings like the UI's list.
+      tsa: { type: 'string', multiple: true },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${values.port}`);
   const dataDir = dataDirFrom(values.data);
   const engine = await Engine.open({ dataDir, clipsDir: values.clips, log: (l) => console.error(l) });
+  if (values.tsa?.length) {
+    try {
+      await engine.call('settings.update', { tsaUrls: values.tsa }, { door: 'http' });
+    } catch (err) {
+      await engine.close();
+      throw new UsageError(`--tsa: ${(err as Error).message}`);
+    }
+  }
   let server;
   try {
     server = await startServer({ engine, host: values.host, port, token: values.token ?? null, staticDir: path.join(projectRoot, 'out', 'renderer') });

@@ -2,22 +2,53 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.ts';
 import { verifyFile } from '../../engine/verify.ts';
+import { stationCustodyOf } from '../../engine/evidence/handlers.ts';
+import { verifyAll } from '../../engine/evidence/verifyAll.ts';
 import { dataDirFrom, UsageError, type Command } from '../common.ts';
 
 export const verifyCommand: Command = {
-  usage: 'verify FILE [--data DIR]',
+  usage: 'verify FILE [--data DIR]  |  verify --all [--data DIR] [--json]',
   run: verify,
 };
 
 async function verify(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, all: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  });
   const file = positionals[0];
-  if (!file) throw new UsageError('verify needs a FILE');
-  const engine = await Engine.open({ dataDir: dataDirFrom(values.data) });
+  if (!values.all && !file) throw new UsageError('verify needs a FILE, or --all');
+  if (values.all && file) throw new UsageError('verify takes either a FILE or --all, not both');
+  // One-shot: no background timestamp requests from this process.
+  const engine = await Engine.open({ dataDir: dataDirFrom(values.data), timestampWorker: false });
   try {
-    const result = await verifyFile(engine, path.resolve(file));
-    for (const line of result.lines) console.log(line);
-    process.exitCode = result.ok ? 0 : 1;
+    if (!values.all) {
+      const result = await verifyFile(engine, path.resolve(file!));
+      if (values.json) console.log(JSON.stringify(result.answer, null, 2));
+      else for (const line of result.lines) console.log(line);
+      process.exitCode = result.ok ? 0 : 1;
+      return;
+    }
+    const report = await verifyAll({
+      db: engine.db,
+      clipsDir: engine.paths.clipsDir,
+      custody: stationCustodyOf(engine),
+      onProgress: (done, total) => {
+        if (process.stderr.isTTY) process.stderr.write(`\rhashing clip ${done} of ${total}…${done === total ? '\n' : ''}`);
+      },
+    });
+    if (values.json) {
+      console.log(JSON.stringify(report, null, 2));
+    } else {
+      for (const p of report.problems) console.log(`PROBLEM ${p.label}: ${p.message}`);
+      console.log(
+        report.ok
+          ? `ALL VERIFIED: ${report.entries} chain entries, ${report.clips} clip files (${report.timestamps} with a trusted timestamp); nothing was changed, removed or reordered.`
+          : `NOT VERIFIED: ${report.problems.length} problem(s) in ${report.entries} chain entries and ${report.clips} clip files.`,
+      );
+    }
+    process.exitCode = report.ok ? 0 : 1;
   } finally {
     await engine.close();
   }
