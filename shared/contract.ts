@@ -3,6 +3,7 @@
 // and the UI's API type is derived from this object so the two sides cannot drift apart.
 import { z } from 'zod';
 import { ClipEvidence, evidenceCalls } from './contract/evidence.ts';
+import { storageCalls } from './contract/storage.ts';
 
 export const ClipStatus = z.enum(['ok', 'recovered', 'interrupted', 'failed']);
 export type ClipStatus = z.infer<typeof ClipStatus>;
@@ -162,6 +163,7 @@ export const contract = {
   'settings.get': { input: Empty, output: Settings },
   'settings.update': { input: Settings.partial().strict(), output: Settings },
   ...evidenceCalls,
+  ...storageCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -24,6 +24,10 @@ import { insideRoot, layout, type DataLayout } from './paths.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { clipFileName, dayFolder } from './clipNames.ts';
 import { noCustody, type Custody } from './custody.ts';
+import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeFsError, lowSpaceMessage, prepareClipsFolder, spaceOf } from './storage.ts';
+import { Retention } from './retention.ts';
+import type { SpaceInfo } from '../../shared/contract/storage.ts';
+import { storageHandlers } from './storageHandlers.ts';
 import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
 import type { KeyProtector } from './evidence/keys.ts';
@@ -49,6 +53,8 @@ interface Session {
   // Chunks are written strictly in order, each flushed before the next is accepted.
   queue: Promise<void>;
   closed: boolean;
+  /** Set when the storage guard stopped this recording; later chunks get this answer. */
+  stopMessage?: string;
 }
 
 export interface EngineOptions {
@@ -78,6 +84,12 @@ export class Engine {
   private readonly problems: string[] = [];
   private readonly log: (line: string) => void;
   private closing = false;
+  /** Recordings the engine stopped itself (disk full): a late chunk or finish gets this answer. */
+  private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
+  readonly retention: Retention;
+  /** False when another live process (the running station) owns the data folder: no recovery, no retention. */
+  ownsData = true;
+  private releaseOwnership: (() => void) | null = null;
   /** Replaced by the evidence module when it is wired in; see custody.ts. */
   custody: Custody = noCustody;
 
@@ -87,13 +99,46 @@ export class Engine {
     this.clips = new ClipsRepo(db);
     this.settings = new SettingsStore(db);
     this.log = log;
+    this.retention = new Retention(this);
+  }
+
+  /** Tells the packer: kept for station.info and the Status view, logged, and pushed to open pages. */
+  reportProblem(message: string): void {
+    this.problems.push(message);
+    if (this.problems.length > 100) this.problems.splice(0, this.problems.length - 100);
+    this.log(message);
+    this.emit('station.problem', { message });
+  }
+
+  currentProblems(): string[] {
+    return [...this.problems];
+  }
+
+  logLine(line: string): void {
+    this.log(line);
+  }
+
+  /** Retention now, hourly and after each clip: for the long-running doors (serve, the desktop app), not one-shot CLI commands. */
+  startMaintenance(): void {
+    if (this.ownsData) this.retention.start();
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
     const paths = layout(opts.dataDir, opts.clipsDir);
-    fs.mkdirSync(paths.dataDir, { recursive: true });
-    for (const dir of [paths.clipsDir, paths.partialDir, paths.thumbsDir]) fs.mkdirSync(dir, { recursive: true });
-    const engine = new Engine(paths, openDb(paths.dbFile), opts.log ?? (() => {}));
+    checkDataDirWritable(paths.dataDir);
+    const db = openDb(paths.dbFile);
+    try {
+      // Fails closed when a configured clips folder vanished or is read-only (storage.ts says why).
+      const hasFiles = (db.prepare(`SELECT count(*) AS n FROM clips WHERE file IS NOT NULL AND status IN ('ok','recovered','interrupted')`).get() as { n: number }).n > 0;
+      prepareClipsFolder(paths, db, hasFiles);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    const engine = new Engine(paths, db, opts.log ?? (() => {}));
+    const release = acquireOwnership(paths.dataDir);
+    engine.ownsData = release !== null;
+    engine.releaseOwnership = release;
     // Evidence before recovery: clips recovered from a crash are sealed and chained like any other.
     const custody = new StationCustody({
       dataDir: paths.dataDir,
@@ -109,7 +154,8 @@ export class Engine {
     engine.on((event) => {
       if (event === 'settings.changed') custody.timestamps.kick();
     });
-    await engine.recoverUnfinished();
+    // A second process (the CLI while the station runs) must not "recover" recordings still in progress.
+    if (engine.ownsData) await engine.recoverUnfinished();
     return engine;
   }
 
@@ -199,6 +245,8 @@ export class Engine {
       if (!parsed.ok) throw new PwError('bad-input', parsed.reason);
       const order = parsed.code;
       const settings = this.settings.get();
+      // Before any file exists: the folder is still ours and the disk above its reserve (storage.ts).
+      await this.ensureRoom(settings, 0, true);
       const id = newId();
       const partialRel = path.join('.recording', `${id}.webm`);
       const partial = insideRoot(this.paths.clipsDir, partialRel);
@@ -207,7 +255,7 @@ export class Engine {
         // 'wx': never reuse or overwrite an existing file.
         handle = await fsp.open(partial, 'wx');
       } catch (err) {
-        throw new PwError('refused', `Cannot write to the clips folder ${this.paths.clipsDir}: ${(err as Error).message}`);
+        throw new PwError('refused', `${describeFsError(err, this.paths.clipsDir)} Nothing was recorded.`);
       }
       const startedAt = Date.now();
       const previous = this.clips.byOrder(order).map((r) => ({
@@ -244,25 +292,47 @@ export class Engine {
 
     'recording.chunk': async (input) => {
       const s = this.sessions.get(input.recordingId);
+      const stopped = this.stopped.get(input.recordingId);
+      if (!s && stopped) throw new PwError('refused', stopped.message);
       if (!s || s.closed) throw new PwError('not-found', `No recording ${input.recordingId} is in progress.`);
       const write = s.queue.then(async () => {
+        if (s.stopMessage) throw new PwError('refused', s.stopMessage);
         if (input.seq < s.nextSeq) return; // a retried chunk that already landed
         if (input.seq > s.nextSeq) {
           throw new PwError('bad-input', `Chunk ${input.seq} arrived before chunk ${s.nextSeq}.`);
         }
-        await s.handle.write(input.data);
+        // The disk must not run into its reserve mid-recording; if it would, what arrived is kept.
+        const low = await this.ensureRoom(this.settings.get(), input.data.byteLength, false);
+        if (low) {
+          s.stopMessage = `Recording of ${s.order} stopped: ${low} What was recorded until now is kept as an interrupted clip.`;
+          throw new PwError('refused', s.stopMessage);
+        }
+        try {
+          await s.handle.write(input.data);
+        } catch (err) {
+          // ENOSPC, EROFS, EIO (a disk unplugged): the earlier chunks are on disk; finish with them.
+          s.stopMessage = `Recording of ${s.order} stopped: ${describeFsError(err, this.paths.clipsDir)} What was recorded until now is kept as an interrupted clip.`;
+          throw new PwError('refused', s.stopMessage);
+        }
         // Flushed before we answer: once the page hears "ok", a power cut cannot take this second.
         await s.handle.datasync();
         s.nextSeq += 1;
         s.bytes += input.data.byteLength;
       });
       s.queue = write.catch(() => {});
-      await write;
+      try {
+        await write;
+      } catch (err) {
+        if (s.stopMessage && !this.stopped.has(s.id)) this.stopForStorage(s);
+        throw err;
+      }
       return { bytes: s.bytes };
     },
 
     'recording.finish': async (input) => {
       const s = this.sessions.get(input.recordingId);
+      const stopped = this.stopped.get(input.recordingId);
+      if (!s && stopped) return stopped.result; // the storage guard already finished it
       if (!s) throw new PwError('not-found', `No recording ${input.recordingId} is in progress.`);
       return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount);
     },
@@ -312,6 +382,7 @@ export class Engine {
     },
 
     ...evidenceHandlers(this),
+    ...storageHandlers(this),
   };
 
   private async finishSession(
@@ -340,8 +411,54 @@ export class Engine {
       this.emit('station.problem', { message });
       return { clip: null, message };
     }
+    // Too short: kept and marked, never dropped. A fraction of a second may still be the only
+    // picture of a parcel (a fast order switch, a camera that died), costs a few hundred kB, and
+    // nothing pretends it is a full recording; discarding it would lose a real clip silently.
+    const minMs = this.settings.get().minClipMs;
+    const short = minMs > 0 && monoMs < minMs;
+    if (short) notes.push(`Shorter than the minimum of ${(minMs / 1000).toFixed(1)} s (${(monoMs / 1000).toFixed(1)} s); kept and marked.`);
     const clip = await this.sealPartial(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, notes.join(' ') || null);
-    return { clip, message: null };
+    const messages: string[] = [];
+    if (clip && short) messages.push(`The clip of ${s.order} is only ${(monoMs / 1000).toFixed(1)} s long (the minimum is ${(minMs / 1000).toFixed(1)} s): it was kept and marked as short.`);
+    if (clip && s.stopMessage) messages.push(s.stopMessage);
+    if (clip) this.retention.afterClip();
+    return { clip, message: messages.join(' ') || null };
+  }
+
+  /** The disk ran into its reserve (or failed) mid-recording: finish with what arrived, marked interrupted. */
+  private stopForStorage(s: Session): void {
+    const message = s.stopMessage ?? 'The storage stopped accepting video.';
+    const result = this.finishSession(s, 'disk-full', 'interrupted', message, null);
+    result.catch(() => {});
+    this.stopped.set(s.id, { message, result });
+    while (this.stopped.size > 50) this.stopped.delete(this.stopped.keys().next().value!);
+    this.reportProblem(message);
+  }
+
+  /**
+   * Room for `incoming` more bytes above the reserve? Runs space retention first when the settings
+   * allow it. At start it throws a refusal (nothing has been created yet); mid-recording it returns
+   * the reason so the caller can finish the clip with what already arrived.
+   */
+  private async ensureRoom(settings: Settings, incoming: number, atStart: boolean): Promise<string | null> {
+    let space: SpaceInfo;
+    if (atStart) {
+      space = await checkBeforeRecording(this.paths, settings.reserveMb);
+    } else {
+      try {
+        space = await spaceOf(this.paths.clipsDir, settings.reserveMb);
+      } catch (err) {
+        return describeFsError(err, this.paths.clipsDir);
+      }
+    }
+    let low = lowSpaceMessage(space, incoming);
+    if (low && settings.deleteOldestForSpace && this.ownsData) {
+      await this.retention.run({ needBytes: incoming });
+      space = await spaceOf(this.paths.clipsDir, settings.reserveMb).catch(() => space);
+      low = lowSpaceMessage(space, incoming);
+    }
+    if (low && atStart) throw new PwError('refused', `Recording refused: ${low} Nothing was recorded.`);
+    return low;
   }
 
   /** Partial WebM → MP4 in the day folder, hashed and indexed. The partial is kept if anything fails. */
@@ -447,10 +564,14 @@ export class Engine {
   /** Quitting while recording finishes each clip from what has arrived before the index closes. */
   async close(): Promise<void> {
     this.closing = true;
+    this.retention.stop();
     for (const s of [...this.sessions.values()]) {
       await this.finishSession(s, 'shutdown', 'ok', 'Finished because the station was shut down.', null);
     }
+    await Promise.allSettled([...this.stopped.values()].map((x) => x.result));
+    await this.retention.idle();
     await this.custody.close?.();
     this.db.close();
+    this.releaseOwnership?.();
   }
 }

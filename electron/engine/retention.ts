@@ -1,0 +1,235 @@
+// Retention: keep N days, and keep the disk above its free-space reserve by deleting the oldest
+// clips first. Clips on legal hold are never deleted automatically. A file that cannot be deleted
+// leaves its index row unchanged; every deletion is written to the deletions table (time, reason,
+// who) and handed to the chain of custody.
+import fsp from 'node:fs/promises';
+import type { Deletion, RetentionReport, SpaceInfo } from '../../shared/contract/storage.ts';
+import type { ClipRow } from './clipsRepo.ts';
+import type { Engine } from './engine.ts';
+import { insideRoot } from './paths.ts';
+import { formatBytes, lowSpaceMessage, spaceOf } from './storage.ts';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/**
+ * Space retention never takes a clip younger than this: a parcel shipped today is the one most
+ * likely to be disputed next week, and a station that refuses to record (with an alarm) is better
+ * than one that quietly eats yesterday's evidence because someone copied a film onto its disk.
+ */
+export const MIN_AGE_FOR_SPACE_MS = DAY;
+
+const FINISHED = `status IN ('ok','recovered','interrupted')`;
+
+interface DeletionRow {
+  clip_id: string;
+  order_code: string;
+  file: string | null;
+  sha256: string | null;
+  size_bytes: number | null;
+  deleted_at: number;
+  reason: string;
+  who: string;
+}
+
+export function toDeletion(r: DeletionRow): Deletion {
+  return {
+    clipId: r.clip_id,
+    order: r.order_code,
+    file: r.file,
+    sha256: r.sha256,
+    sizeBytes: r.size_bytes,
+    deletedAt: new Date(r.deleted_at).toISOString(),
+    reason: r.reason,
+    who: r.who,
+  };
+}
+
+export interface RunOptions {
+  dryRun?: boolean;
+  who?: string;
+  now?: number;
+  /** Bytes about to be written (a recording starting or a chunk arriving). */
+  needBytes?: number;
+}
+
+export class Retention {
+  private readonly engine: Engine;
+  private timer: NodeJS.Timeout | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private started = false;
+
+  constructor(engine: Engine) {
+    this.engine = engine;
+  }
+
+  /** Runs now and then hourly; after each clip once started. Only the process that owns the data folder calls this. */
+  start(intervalMs = HOUR): void {
+    if (this.started) return;
+    this.started = true;
+    void this.runLogged('start');
+    this.timer = setInterval(() => void this.runLogged('hourly'), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.started = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  afterClip(): void {
+    if (this.started) void this.runLogged('after a clip');
+  }
+
+  /** Settles once every queued run has finished (used by close and tests). */
+  idle(): Promise<void> {
+    return this.tail.then(() => {}, () => {});
+  }
+
+  private async runLogged(when: string): Promise<void> {
+    try {
+      const report = await this.run({});
+      if (report.message) this.engine.reportProblem(report.message);
+    } catch (err) {
+      this.engine.reportProblem(`Retention (${when}) failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** One run at a time: deletions from two runs must never race over the same oldest clip. */
+  run(opts: RunOptions): Promise<RetentionReport> {
+    const next = this.tail.then(() => this.runNow(opts));
+    this.tail = next.catch(() => {});
+    return next;
+  }
+
+  private candidates(where: string, params: unknown[]): ClipRow[] {
+    return this.engine.db
+      .prepare(`SELECT * FROM clips WHERE ${FINISHED} AND file IS NOT NULL AND ${where} ORDER BY started_at ASC, rowid ASC`)
+      .all(...params) as ClipRow[];
+  }
+
+  private async runNow(opts: RunOptions): Promise<RetentionReport> {
+    const settings = this.engine.settings.get();
+    const now = opts.now ?? Date.now();
+    const who = opts.who ?? 'retention';
+    const dryRun = opts.dryRun ?? false;
+    const report: RetentionReport = { dryRun, deleted: [], failed: [], heldSkipped: 0, space: null, message: null };
+    const tried = new Set<string>();
+
+    if (settings.keepDays > 0) {
+      const cutoff = now - settings.keepDays * DAY;
+      report.heldSkipped = (
+        this.engine.db.prepare(`SELECT count(*) AS n FROM clips WHERE ${FINISHED} AND legal_hold=1 AND started_at < ?`).get(cutoff) as { n: number }
+      ).n;
+      for (const row of this.candidates('legal_hold=0 AND started_at < ?', [cutoff])) {
+        tried.add(row.id);
+        await this.deleteOne(row, `older than ${settings.keepDays} days (kept ${settings.keepDays} days)`, who, dryRun, report);
+      }
+    }
+
+    let space: SpaceInfo;
+    try {
+      space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
+    } catch (err) {
+      report.message = `Retention cannot read the free space of ${this.engine.paths.clipsDir}: ${(err as Error).message}`;
+      return report;
+    }
+    const need = opts.needBytes ?? 0;
+    if (settings.deleteOldestForSpace && lowSpaceMessage(space, need)) {
+      let freed = 0;
+      const pool = this.candidates('legal_hold=0 AND started_at < ?', [now - MIN_AGE_FOR_SPACE_MS]).filter((r) => !tried.has(r.id));
+      for (const row of pool) {
+        if (space.freeBytes + freed - need >= space.reserveBytes) break;
+        const why = `free space ${formatBytes(space.freeBytes + freed)} was below the reserve of ${formatBytes(space.reserveBytes)}`;
+        const ok = await this.deleteOne(row, why, who, dryRun, report);
+        if (ok && dryRun) freed += row.size_bytes ?? 0;
+        if (ok && !dryRun) space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
+      }
+      const after = dryRun ? { ...space, freeBytes: space.freeBytes + freed } : space;
+      if (lowSpaceMessage(after, need)) {
+        report.message =
+          `Free space on ${space.folder} is ${formatBytes(after.freeBytes)}, below the reserve of ${formatBytes(space.reserveBytes)}, ` +
+          `and no more clips may be deleted for space (clips on legal hold and clips younger than a day are kept). New recordings are refused until space is freed.`;
+      }
+    }
+    report.space = dryRun ? space : await spaceOf(this.engine.paths.clipsDir, settings.reserveMb).catch(() => space);
+    if (report.failed.length) {
+      const msg = `Retention could not delete ${report.failed.length} clip file(s); their index entries are unchanged: ${report.failed.map((f) => `${f.file} (${f.message})`).slice(0, 3).join('; ')}`;
+      report.message = report.message ? `${report.message} ${msg}` : msg;
+    }
+    return report;
+  }
+
+  /** Deletes one clip's file; only when the file is gone does its row change. */
+  private async deleteOne(row: ClipRow, reason: string, who: string, dryRun: boolean, report: RetentionReport): Promise<boolean> {
+    const at = Date.now();
+    const d: DeletionRow = {
+      clip_id: row.id,
+      order_code: row.order_code,
+      file: row.file,
+      sha256: row.sha256,
+      size_bytes: row.size_bytes,
+      deleted_at: at,
+      reason,
+      who,
+    };
+    if (dryRun) {
+      report.deleted.push(toDeletion(d));
+      return true;
+    }
+    let abs: string;
+    try {
+      abs = insideRoot(this.engine.paths.clipsDir, row.file ?? '');
+    } catch (err) {
+      report.failed.push({ clipId: row.id, file: row.file ?? '', message: (err as Error).message });
+      return false;
+    }
+    let alreadyGone = false;
+    try {
+      await fsp.unlink(abs);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT') {
+        alreadyGone = true;
+      } else {
+        report.failed.push({ clipId: row.id, file: abs, message: e.code ?? e.message });
+        this.engine.logLine(`retention: could not delete ${abs} (${e.code ?? e.message}); its index row is unchanged`);
+        return false;
+      }
+    }
+    if (alreadyGone) d.reason = `${reason} (the file was already missing)`;
+    const note = `Deleted on ${new Date(at).toISOString()} by ${who}: ${d.reason}.`;
+    const db = this.engine.db;
+    db.transaction(() => {
+      db.prepare(
+        `INSERT INTO deletions (clip_id, order_code, file, sha256, size_bytes, started_at, deleted_at, reason, who)
+         VALUES (@clip_id, @order_code, @file, @sha256, @size_bytes, @started_at, @deleted_at, @reason, @who)`,
+      ).run({ ...d, started_at: row.started_at });
+      db.prepare(`UPDATE clips SET status='deleted', note=?, thumb_file=NULL WHERE id=?`).run(note, row.id);
+    })();
+    this.engine.logLine(`retention: deleted clip ${row.id} of ${row.order_code} (${row.file}) by ${who}: ${d.reason}`);
+    if (row.thumb_file) {
+      try {
+        await fsp.rm(insideRoot(this.engine.paths.clipsDir, row.thumb_file), { force: true });
+      } catch {
+        // a leftover thumbnail is harmless; the clip row no longer points at it
+      }
+    }
+    try {
+      await this.engine.custody.clipDeleted(row, { who, why: d.reason });
+    } catch (err) {
+      this.engine.reportProblem(`The deletion of clip ${row.id} could not be written to the chain of custody: ${(err as Error).message}`);
+    }
+    report.deleted.push(toDeletion(d));
+    return true;
+  }
+}
+
+export function listDeletions(engine: Engine, limit: number, clipId?: string): Deletion[] {
+  const rows = (
+    clipId
+      ? engine.db.prepare('SELECT * FROM deletions WHERE clip_id=? ORDER BY deleted_at DESC, id DESC LIMIT ?').all(clipId, limit)
+      : engine.db.prepare('SELECT * FROM deletions ORDER BY deleted_at DESC, id DESC LIMIT ?').all(limit)
+  ) as DeletionRow[];
+  return rows.map(toDeletion);
+}

@@ -1,0 +1,46 @@
+// Engine handlers of the storage calls (shared/contract/storage.ts), spread into Engine.handlers.
+import { PwError, type CallOutput, type CallParsed } from '../../shared/contract.ts';
+import type { storageCalls } from '../../shared/contract/storage.ts';
+import { adoptUnindexed, engineHealth } from './doctor.ts';
+import type { CallContext, Engine } from './engine.ts';
+import { listDeletions } from './retention.ts';
+
+type Names = keyof typeof storageCalls;
+type StorageHandlers = { [K in Names]: (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>> };
+
+export function storageHandlers(engine: Engine): StorageHandlers {
+  return {
+    'clips.setHold': async (input) => {
+      const row = engine.clips.get(input.id);
+      if (!row || !['ok', 'recovered', 'interrupted'].includes(row.status)) {
+        throw new PwError('not-found', `No clip with id ${input.id} to put on legal hold.`);
+      }
+      const db = engine.db;
+      db.transaction(() => {
+        db.prepare('UPDATE clips SET legal_hold=?, hold_reason=? WHERE id=?').run(input.hold ? 1 : 0, input.hold ? input.reason : null, row.id);
+        db.prepare('INSERT INTO holds (clip_id, hold, reason, who, at) VALUES (?, ?, ?, ?, ?)').run(row.id, input.hold ? 1 : 0, input.reason, input.by, Date.now());
+      })();
+      engine.logLine(`legal hold ${input.hold ? 'set on' : 'lifted from'} clip ${row.id} of ${row.order_code} by ${input.by}: ${input.reason}`);
+      try {
+        await engine.custody.legalHold(engine.clips.get(row.id)!, input.hold, { who: input.by, why: input.reason });
+      } catch (err) {
+        engine.reportProblem(`The legal hold of clip ${row.id} is set but could not be written to the chain of custody: ${(err as Error).message}`);
+      }
+      return { id: row.id, legalHold: input.hold, holdReason: input.hold ? input.reason : null };
+    },
+
+    'retention.run': async (input) => {
+      if (!engine.ownsData) throw new PwError('refused', 'Another PackWitness process owns this data folder; run retention there.');
+      return engine.retention.run({ dryRun: input.dryRun, who: 'retention (run by hand)' });
+    },
+
+    'retention.deletions': async (input) => ({ deletions: listDeletions(engine, input.limit, input.clipId) }),
+
+    'station.health': async () => engineHealth(engine),
+
+    'station.adopt': async () => {
+      if (!engine.ownsData) throw new PwError('refused', 'Another PackWitness process owns this data folder; adopt files there.');
+      return adoptUnindexed(engine);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Contract calls of storage, retention, legal hold and the station health check (issue 5).
+// Spread into `contract` in shared/contract.ts; imports nothing from it so the two files cannot cycle.
+import { z } from 'zod';
+
+const ClipId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
+
+export const SpaceInfo = z.object({
+  folder: z.string(),
+  freeBytes: z.number(),
+  totalBytes: z.number(),
+  reserveBytes: z.number(),
+  /** true when reserveMb is null and the reserve was chosen for the disk's size. */
+  automatic: z.boolean(),
+});
+export type SpaceInfo = z.infer<typeof SpaceInfo>;
+
+export const HealthCheck = z.object({
+  id: z.enum(['database', 'storage', 'space', 'missing-files', 'unindexed-files', 'unfinished', 'failed-clips', 'startup']),
+  level: z.enum(['ok', 'warning', 'problem']),
+  text: z.string(), // one plain sentence a packer or technician can act on
+  details: z.array(z.string()), // at most a few dozen lines: ids, files
+});
+export type HealthCheck = z.infer<typeof HealthCheck>;
+
+export const Health = z.object({
+  ok: z.boolean(), // no check at level 'problem'
+  checkedAt: z.string(),
+  space: SpaceInfo.nullable(),
+  checks: z.array(HealthCheck),
+});
+export type Health = z.infer<typeof Health>;
+
+export const Deletion = z.object({
+  clipId: z.string(),
+  order: z.string(),
+  file: z.string().nullable(),
+  sha256: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  deletedAt: z.string(),
+  reason: z.string(),
+  who: z.string(),
+});
+export type Deletion = z.infer<typeof Deletion>;
+
+export const RetentionReport = z.object({
+  dryRun: z.boolean(),
+  deleted: z.array(Deletion),
+  /** Files that could not be deleted: their index rows were left unchanged. */
+  failed: z.array(z.object({ clipId: z.string(), file: z.string(), message: z.string() })),
+  heldSkipped: z.number(), // clips old enough to go that stayed because of a legal hold
+  space: SpaceInfo.nullable(),
+  message: z.string().nullable(), // set when retention could not do what the settings ask
+});
+export type RetentionReport = z.infer<typeof RetentionReport>;
+
+export const storageCalls = {
+  'clips.setHold': {
+    input: z
+      .object({
+        id: ClipId,
+        hold: z.boolean(),
+        reason: z.string().trim().min(1, 'say why (e.g. the dispute or ticket number)').max(500),
+        by: z.string().trim().min(1).max(60).default('customer-service'),
+      })
+      .strict(),
+    output: z.object({ id: z.string(), legalHold: z.boolean(), holdReason: z.string().nullable() }),
+  },
+  'retention.run': {
+    input: z.object({ dryRun: z.boolean().default(false) }).strict(),
+    output: RetentionReport,
+  },
+  'retention.deletions': {
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(100), clipId: ClipId.optional() }).strict(),
+    output: z.object({ deletions: z.array(Deletion) }),
+  },
+  'station.health': { input: z.object({}).strict(), output: Health },
+  'station.adopt': {
+    input: z.object({}).strict(),
+    output: z.object({
+      adopted: z.array(z.object({ id: z.string(), order: z.string(), file: z.string() })),
+      failed: z.array(z.object({ file: z.string(), message: z.string() })),
+    }),
+  },
+} as const;
