@@ -7,12 +7,14 @@ import { serveCommand } from './commands/serve.ts';
 import { clipsCommand } from './commands/clips.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { keyCommand } from './commands/key.ts';
+import { doctorCommand } from './commands/doctor.ts';
 
 const commands: Record<string, Command> = {
   serve: serveCommand,
   clips: clipsCommand,
   verify: verifyCommand,
   key: keyCommand,
+  doctor: doctorCommand,
 };
 
 function usage(): string {

@@ -28,6 +28,7 @@ import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeF
 import { Retention } from './retention.ts';
 import type { SpaceInfo } from '../../shared/contract/storage.ts';
 import { storageHandlers } from './storageHandlers.ts';
+import { engineHealth } from './doctor.ts';
 import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
 import type { KeyProtector } from './evidence/keys.ts';
@@ -120,7 +121,14 @@ export class Engine {
 
   /** Retention now, hourly and after each clip: for the long-running doors (serve, the desktop app), not one-shot CLI commands. */
   startMaintenance(): void {
-    if (this.ownsData) this.retention.start();
+    if (!this.ownsData) return;
+    this.retention.start();
+    // The start-up check: whatever it finds is told to the packer like a recovered clip is.
+    void engineHealth(this)
+      .then((h) => {
+        for (const c of h.checks) if (c.level === 'problem' && c.id !== 'startup') this.reportProblem(c.text);
+      })
+      .catch((err: unknown) => this.reportProblem(`The start-up check failed: ${(err as Error).message}`));
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {

@@ -84,6 +84,12 @@ export function describeFsError(err: unknown, folder: string): string {
 export const MARKER_FILE = '.packwitness-clips';
 
 const metaKey = (clipsDir: string): string => `clipsFolder:${clipsDir}`;
+export const LAST_CLIPS_KEY = 'lastClipsFolder';
+
+/** The clips folder the station used last, as recorded in its index. */
+export function lastClipsFolder(db: Db): string | undefined {
+  return meta(db, LAST_CLIPS_KEY);
+}
 
 function meta(db: Db, key: string): string | undefined {
   return (db.prepare('SELECT value FROM station_meta WHERE key=?').get(key) as { value: string } | undefined)?.value;
@@ -138,6 +144,8 @@ export function prepareClipsFolder(paths: DataLayout, db: Db, hasIndexedFiles: b
       fs.writeFileSync(path.join(dir, MARKER_FILE), body + '\n', { flag: 'w' });
     }
     if (!known) db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(metaKey(dir), new Date().toISOString());
+    // `packwitness doctor` without --clips checks the folder the station last used.
+    db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(LAST_CLIPS_KEY, dir);
     for (const sub of [paths.partialDir, paths.thumbsDir]) fs.mkdirSync(sub, { recursive: true });
     probeWritable(paths.partialDir);
   } catch (err) {

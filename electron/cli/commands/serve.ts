@@ -4,9 +4,10 @@ import { Engine } from '../../engine/engine.ts';
 import { startServer, isLoopback } from '../../server/http.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { dataDirFrom, fail, projectRoot, UsageError, type Command } from '../common.ts';
+import { storageOptions, storagePatch, storageUsage } from '../storageFlags.ts';
 
 export const serveCommand: Command = {
-  usage: 'serve  [--data DIR] [--clips DIR] [--port N] [--host ADDR] [--token SECRET] [--tsa URL]...',
+  usage: `serve  [--data DIR] [--clips DIR] [--port N] [--host ADDR] [--token SECRET] [--tsa URL]... ${storageUsage}`,
   run: serve,
 };
 
@@ -21,12 +22,15 @@ async function serve(argv: string[]): Promise<void> {
       token: { type: 'string' },
       // RFC 3161 timestamp authorities, in order of preference; stored in settings like the UI's list.
       tsa: { type: 'string', multiple: true },
+      ...storageOptions,
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${values.port}`);
   const dataDir = dataDirFrom(values.data);
+  const storage = storagePatch(values);
   const engine = await Engine.open({ dataDir, clipsDir: values.clips, log: (l) => console.error(l) });
+  if (Object.keys(storage).length) await engine.call('settings.update', storage, { door: 'http' });
   if (values.tsa?.length) {
     try {
       await engine.call('settings.update', { tsaUrls: values.tsa }, { door: 'http' });
@@ -44,6 +48,8 @@ async function serve(argv: string[]): Promise<void> {
     if (e.code === 'EADDRINUSE') fail(`port ${port} is already in use (another station running?); choose one with --port`);
     throw err;
   }
+  // Start-up check and retention (now, hourly, after each clip): serve is a long-running station.
+  engine.startMaintenance();
   const shown = server.token ? `${server.url}?token=${server.token}` : server.url;
   console.log(`PackWitness station "${engine.settings.get().stationName}" — data in ${dataDir}`);
   console.log(shown);
