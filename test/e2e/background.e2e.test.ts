@@ -1,0 +1,73 @@
+// The overlay must keep drawing when the station window is in the background: a canvas painted
+// from requestAnimationFrame stops there. Headed Chromium under Xvfb, the station tab behind
+// another tab; the clip recorded meanwhile must have every frame, overlay included.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Clip } from '../../shared/contract.ts';
+import { readFrameCounters } from '../../electron/engine/frameCounters.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+import { ocrOverlay, tesseractAvailable } from '../helpers/ocr.ts';
+import { apiCall, chromiumAvailable, CHROMIUM, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { startXvfb, xvfbAvailable } from '../helpers/xvfb.ts';
+
+const ready = chromiumAvailable() && xvfbAvailable();
+if (!ready) console.log('background e2e skipped: needs /usr/bin/chromium and Xvfb (apt-get install chromium xvfb)');
+
+describe.skipIf(!ready)('recording from a background window', () => {
+  const t = tmpDir();
+  let served: Served;
+  let x: Awaited<ReturnType<typeof startXvfb>>;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    x = await startXvfb();
+    served = await startServe(['--data', t.dir]);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: false,
+      env: { ...process.env, DISPLAY: x.display },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream=fps=30'],
+    });
+    const ctx = await browser.newContext();
+    page = await ctx.newPage();
+    await page.goto(served.url);
+    await waitForState(page, 'idle');
+    const other = await ctx.newPage();
+    await other.goto('about:blank');
+    await other.bringToFront();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    x?.stop();
+    t.cleanup();
+  });
+
+  it('keeps burning the overlay into every frame while requestAnimationFrame is stopped', async () => {
+    const measured = await page.evaluate(async () => {
+      let raf = 0;
+      const tick = () => {
+        raf++;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      const f0 = window.__pwStation!.framesProcessed;
+      await window.__pwStation!.scan('BG-20261125-001'); // what the scanner's keystrokes trigger
+      await new Promise((r) => setTimeout(r, 3000));
+      await window.__pwStation!.scan('BG-20261125-001');
+      return { raf, frames: window.__pwStation!.framesProcessed - f0 };
+    });
+    console.log(`background tab: ${measured.raf} animation frames, ${measured.frames} overlaid camera frames in ~3 s`);
+    expect(measured.raf).toBeLessThan(30); // the page really is in the background (foreground: ~180)
+    expect(measured.frames).toBeGreaterThan(75); // ~30 fps kept going
+    await expect.poll(async () => (await apiCall<{ total: number }>(served.url, 'clips.search', {})).total, { timeout: 20_000 }).toBe(1);
+    const [clip] = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', {})).clips;
+    const counters = await readFrameCounters(clip!.file);
+    expect(counters.unreadable).toBe(0);
+    expect(counters.gaps).toEqual([]);
+    expect(counters.counters.length).toBeGreaterThan(75);
+    if (tesseractAvailable()) expect(ocrOverlay(clip!.file, 2).replace(/\s+/g, '')).toContain('BG-20261125-001');
+  });
+});
