@@ -36,7 +36,13 @@ export class TimestampQueue {
 
   constructor(db: Db, opts: TimestampQueueOptions) {
     this.db = db;
-    this.opts = { retryBaseMs: 10_000, maxRetryMs: 30 * 60_000, request: requestTimestamp, ...opts };
+    // `??`, not a spread: an option passed as undefined must still get its default.
+    this.opts = {
+      ...opts,
+      retryBaseMs: opts.retryBaseMs ?? 10_000,
+      maxRetryMs: opts.maxRetryMs ?? 30 * 60_000,
+      request: opts.request ?? requestTimestamp,
+    };
   }
 
   enqueue(clipId: string, sha256: string): void {
