@@ -4,10 +4,11 @@
 // reinstalls keep the index, clips, keys and settings.
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, powerSaveBlocker, protocol, session, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, powerSaveBlocker, protocol, safeStorage, session, Tray } from 'electron';
 import { Engine } from '../engine/engine.ts';
 import { PRODUCT_NAME } from '../engine/paths.ts';
 import { registerIpc } from './ipc.ts';
+import { chooseKeyProtector } from './keyProtector.ts';
 import { applyStartAtLogin, createStationTray, createWakeLock, installQuitGuard, quitOnClose, trackRecordingState } from './lifecycle.ts';
 import { APP_SCHEME, createAppHandler, registerAppScheme } from './protocol.ts';
 import { installCsp, installPermissionHandlers, lockDownAllContents } from './security.ts';
@@ -29,7 +30,9 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   let engine: Engine;
   try {
-    engine = await Engine.open({ dataDir, log });
+    const { protector, why } = chooseKeyProtector(dataDir, safeStorage);
+    log(why);
+    engine = await Engine.open({ dataDir, log, keyProtector: protector });
   } catch (err) {
     dialog.showErrorBox(`${PRODUCT_NAME} cannot open its data`, `${dataDir}\n\n${(err as Error).message}`);
     app.exit(1);

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { Protocol } from 'electron';
 import type { Engine } from '../engine/engine.ts';
 import { parseRange } from '../server/range.ts';
+import { exportFile } from '../engine/export/files.ts';
 import { CONTENT_SECURITY_POLICY, mimeFor } from '../server/mime.ts';
 
 export const APP_SCHEME = 'app';
@@ -126,6 +127,13 @@ export function createAppHandler(opts: AppHandlerOptions): (request: Request) =>
         if (!file) return jsonError(404, 'not-found', 'No such clip.');
         // Sealed clips never change and ids are unique, so caching is safe.
         return serveFile(request, file, 'private, max-age=3600');
+      }
+      const exported = /^\/media\/exports\/([A-Za-z0-9_-]{1,64})\/([^/]{1,600})$/.exec(url.pathname);
+      if (exported) {
+        const file = exportFile(opts.engine, exported[1]!, exported[2]!);
+        if (!file) return jsonError(404, 'not-found', 'No such export file.');
+        // A download, never a page: an exported verify.html must not run inside the app.
+        return serveFile(request, file, 'no-store', { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(path.basename(file))}` });
       }
       if (url.pathname.startsWith('/media/') || url.pathname.startsWith('/api/')) {
         return jsonError(404, 'not-found', 'No such file.');

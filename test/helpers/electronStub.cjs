@@ -81,6 +81,8 @@ const fake = {
   Menu: { setApplicationMenu: () => {}, buildFromTemplate: (t) => t },
   nativeImage: { createFromBuffer: () => ({}), createEmpty: () => ({}) },
   powerSaveBlocker: { start: () => 1, stop: () => {}, isStarted: () => true },
+  // Linux without a keyring: the shell must fall back to a plain (0600) key, not fail.
+  safeStorage: { isEncryptionAvailable: () => false, encryptString: () => { throw new Error('unavailable'); }, decryptString: () => { throw new Error('unavailable'); } },
   protocol: { registerSchemesAsPrivileged: (s) => (result.schemes = s) },
   session: {
     defaultSession: {

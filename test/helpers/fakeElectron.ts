@@ -224,8 +224,24 @@ export function createFakeElectron(opts: { lock?: boolean; appPath?: string; app
     send: vi.fn(),
   });
 
+  // Reversible and visibly not plain text, like the OS keystore's output.
+  const safeStorage = {
+    available: true,
+    backend: 'gnome_libsecret',
+    isEncryptionAvailable: () => safeStorage.available,
+    getSelectedStorageBackend: () => safeStorage.backend,
+    encryptString: (s: string) => Buffer.concat([Buffer.from('FAKEKEYSTORE1:'), Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)]),
+    decryptString: (b: Buffer) => {
+      if (!safeStorage.available) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      const head = Buffer.from('FAKEKEYSTORE1:');
+      if (!b.subarray(0, head.length).equals(head)) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      return Buffer.from(b.subarray(head.length).map((x) => x ^ 0x5a)).toString('utf8');
+    },
+  };
+
   return {
     calls,
+    safeStorage,
     windows,
     trays,
     app,

@@ -9,6 +9,7 @@ import type { App, BrowserWindow, IpcMain } from 'electron';
 import { Engine } from '../../electron/engine/engine.ts';
 import { defaultDataDir, PRODUCT_NAME } from '../../electron/engine/paths.ts';
 import { registerIpc, type WireResult } from '../../electron/main/ipc.ts';
+import { chooseKeyProtector } from '../../electron/main/keyProtector.ts';
 import { applyStartAtLogin, installQuitGuard, trayView } from '../../electron/main/lifecycle.ts';
 import { createFakeElectron, type FakeElectron } from '../helpers/fakeElectron.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -17,7 +18,7 @@ import { makeWebmH264 } from '../helpers/video.ts';
 // Each launch gets a fresh fake; the mocked module reads the current one on every access.
 vi.mock('electron', () => {
   const current = () => (globalThis as { __pwFakeElectron?: Record<string, unknown> }).__pwFakeElectron!;
-  const keys = ['app', 'BrowserWindow', 'dialog', 'ipcMain', 'Menu', 'nativeImage', 'powerSaveBlocker', 'protocol', 'session', 'Tray'];
+  const keys = ['app', 'BrowserWindow', 'dialog', 'ipcMain', 'Menu', 'nativeImage', 'powerSaveBlocker', 'protocol', 'safeStorage', 'session', 'Tray'];
   return new Proxy({}, { get: (_t, k) => current()[k as string], has: (_t, k) => keys.includes(k as string) });
 });
 
@@ -87,8 +88,8 @@ function split(buf: Buffer, n: number): Buffer[] {
   return Array.from({ length: n }, (_, i) => buf.subarray(i * size, (i + 1) * size));
 }
 
-async function findClip(dataDir: string, order: string) {
-  const engine = await Engine.open({ dataDir });
+async function findClip(dataDir: string, order: string, fake?: FakeElectron) {
+  const engine = await Engine.open({ dataDir, ...(fake ? { keyProtector: chooseKeyProtector(dataDir, fake.safeStorage).protector } : {}) });
   try {
     return (await engine.call('clips.search', { q: order }, { door: 'ipc' })).clips;
   } finally {
@@ -106,6 +107,11 @@ describe('desktop entry point', () => {
     expect(fs.existsSync(path.join(userData, 'index.sqlite'))).toBe(true);
     expect(fs.existsSync(path.join(userData, 'clips'))).toBe(true);
     expect(fs.readdirSync(path.join(t.dir, 'app'))).toEqual(['out']);
+    // The signing key is encrypted with the OS keystore (safeStorage), not stored as plain PEM.
+    const keyDir = path.join(userData, 'keys');
+    expect(fs.readFileSync(path.join(keyDir, 'station.key.protector'), 'utf8').trim()).toBe('safeStorage');
+    expect(fs.readFileSync(path.join(keyDir, 'station.key')).toString('latin1')).not.toContain('PRIVATE KEY');
+    expect(fs.readFileSync(path.join(keyDir, 'station.pem'), 'utf8')).toContain('PUBLIC KEY');
     const info = await call(fake, 'station.info', {});
     expect(info.ok && (info.result as { dataDir: string }).dataDir).toBe(userData);
     await fake.app.quit();
@@ -171,7 +177,7 @@ describe('desktop entry point', () => {
     expect(fake.powerSaveBlocker.active()).toEqual([]);
     expect(fake.trays[0]!.destroyed).toBe(true);
 
-    const clips = await findClip(dataDir, 'CLOSE-0001');
+    const clips = await findClip(dataDir, 'CLOSE-0001', fake);
     expect(clips).toHaveLength(1);
     expect(clips[0]!.status).toBe('ok');
     expect(clips[0]!.stopReason).toBe('shutdown');
