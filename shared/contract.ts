@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ClipEvidence, evidenceCalls } from './contract/evidence.ts';
 import { storageCalls } from './contract/storage.ts';
+import { exportCalls, exportEvents } from './contract/export.ts';
 
 export const ClipStatus = z.enum(['ok', 'recovered', 'interrupted', 'failed']);
 export type ClipStatus = z.infer<typeof ClipStatus>;
@@ -164,6 +165,7 @@ export const contract = {
   'settings.update': { input: Settings.partial().strict(), output: Settings },
   ...evidenceCalls,
   ...storageCalls,
+  ...exportCalls,
 } as const;
 
 export type Contract = typeof contract;
@@ -183,6 +185,7 @@ export const events = {
   'recording.recovered': z.object({ clips: z.array(Clip), message: z.string() }),
   'station.problem': z.object({ message: z.string() }),
   'settings.changed': Settings,
+  ...exportEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

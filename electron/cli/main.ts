@@ -6,6 +6,7 @@ import { fail, UsageError, type Command } from './common.ts';
 import { serveCommand } from './commands/serve.ts';
 import { clipsCommand } from './commands/clips.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { exportCommand } from './commands/export.ts';
 import { keyCommand } from './commands/key.ts';
 import { doctorCommand } from './commands/doctor.ts';
 
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   clips: clipsCommand,
   verify: verifyCommand,
+  export: exportCommand,
   key: keyCommand,
   doctor: doctorCommand,
 };

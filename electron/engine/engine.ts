@@ -28,6 +28,7 @@ import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeF
 import { Retention } from './retention.ts';
 import type { SpaceInfo } from '../../shared/contract/storage.ts';
 import { storageHandlers } from './storageHandlers.ts';
+import { exportHandlers } from './export/handlers.ts';
 import { engineHealth } from './doctor.ts';
 import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
@@ -177,7 +178,8 @@ export class Engine {
     return () => this.listeners.delete(listener);
   }
 
-  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+  /** Public so that handler modules (exports' progress) can speak on both doors. */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const l of this.listeners) {
       try {
         l(event, payload);
@@ -391,6 +393,7 @@ export class Engine {
 
     ...evidenceHandlers(this),
     ...storageHandlers(this),
+    ...exportHandlers(this),
   };
 
   private async finishSession(

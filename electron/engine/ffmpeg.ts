@@ -121,3 +121,359 @@ export async function thumbnail(input: string, output: string, atMs: number): Pr
     .output(output);
   await run(cmd, 'thumbnail');
 }
+
+/**
+ * Streams the luma of a horizontal strip of every frame (for reading the burned-in frame
+ * counter). Only the strip is converted and piped, so a 5-minute 720p clip reads in seconds.
+ */
+export function grayStrip(file: string, width: number, top: number, height: number, onFrame: (strip: Uint8Array) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const frameBytes = width * height;
+    let pending: Buffer = Buffer.alloc(0);
+    const cmd = command()
+      .input(file)
+      .outputOptions([
+        '-vf', `crop=${width}:${height}:0:${top}`, // just the overlay band
+        '-vsync', 'passthrough', // one output frame per decoded frame: no duplicates, no drops
+        '-f', 'rawvideo',
+        '-pix_fmt', 'gray', // luma only: the counter is black/white blocks
+      ])
+      .on('error', (err: Error) => reject(new Error(`reading frames of ${file} failed: ${err.message}`)));
+    const out = cmd.pipe();
+    out.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      while (pending.length >= frameBytes) {
+        onFrame(new Uint8Array(pending.buffer, pending.byteOffset, frameBytes));
+        pending = pending.subarray(frameBytes);
+      }
+    });
+    out.on('end', () => resolve());
+    out.on('error', reject);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports (electron/engine/export/). Exports run beside live recording on 2-core stations, so
+// every export process is started with niceness 10 (the recorder always wins the CPU) and with
+// a bounded thread count.
+
+/** One reading of `-progress pipe:2`: where the output is, and whether ffmpeg has finished. */
+export interface ProgressSample {
+  outTimeMs: number | null;
+  frame: number | null;
+  speed: number | null;
+  done: boolean;
+}
+
+export interface ProgressState {
+  pending: Partial<Record<string, string>>;
+}
+
+/**
+ * Feeds one stderr line of `-progress pipe:2` output. ffmpeg writes key=value lines and closes each
+ * block with progress=continue|end; a sample is returned only then. Other stderr lines (warnings)
+ * pass through without effect. Pure, so it has table tests.
+ */
+export function parseProgressLine(state: ProgressState, line: string): ProgressSample | null {
+  const m = /^\s*([a-z_]+)=\s*(.*?)\s*$/.exec(line);
+  if (!m) return null;
+  const [, key, value] = m as unknown as [string, string, string];
+  if (key !== 'progress') {
+    state.pending[key] = value;
+    return null;
+  }
+  const p = state.pending;
+  state.pending = {};
+  const num = (v: string | undefined): number | null => {
+    if (v === undefined || v === 'N/A' || v === '') return null;
+    const n = Number.parseFloat(v);
+    return Number.isFinite(n) ? n : null;
+  };
+  // out_time_us is right; ffmpeg 4.x also prints out_time_ms, which (a known bug) is in µs too.
+  const us = num(p.out_time_us) ?? num(p.out_time_ms);
+  const speed = p.speed?.endsWith('x') ? num(p.speed.slice(0, -1)) : num(p.speed);
+  return {
+    outTimeMs: us === null || us < 0 ? null : Math.round(us / 1000),
+    frame: num(p.frame),
+    speed,
+    done: value === 'end',
+  };
+}
+
+export interface RunControl {
+  onSample?: (s: ProgressSample) => void;
+  signal?: AbortSignal;
+}
+
+function niceCommand(): ffmpeg.FfmpegCommand {
+  const b = binaries();
+  // niceness: fluent-ffmpeg runs `nice -n 10 ffmpeg ...` (ignored on Windows).
+  return ffmpeg({ niceness: 10 }).setFfmpegPath(b.ffmpeg).setFfprobePath(b.ffprobe);
+}
+
+/** Runs an export command with progress, cancellable through the signal (the process is killed). */
+function runControlled(cmd: ffmpeg.FfmpegCommand, what: string, ctl: RunControl): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (ctl.signal?.aborted) return reject(new ExportCancelled());
+    let tail = '';
+    const state: ProgressState = { pending: {} };
+    const abort = (): void => {
+      cmd.kill('SIGKILL');
+    };
+    ctl.signal?.addEventListener('abort', abort, { once: true });
+    cmd
+      .on('stderr', (line: string) => {
+        const sample = parseProgressLine(state, line);
+        if (sample) ctl.onSample?.(sample);
+        else if (!/^[a-z_]+=/.test(line)) tail = (tail + '\n' + line).slice(-2000);
+      })
+      .on('error', (err: Error) => {
+        ctl.signal?.removeEventListener('abort', abort);
+        if (ctl.signal?.aborted) reject(new ExportCancelled());
+        else reject(new Error(`${what} failed: ${err.message}${tail ? `\n${tail.trim()}` : ''}`));
+      })
+      .on('end', () => {
+        ctl.signal?.removeEventListener('abort', abort);
+        resolve();
+      })
+      .run();
+  });
+}
+
+export class ExportCancelled extends Error {
+  constructor() {
+    super('The export was cancelled.');
+  }
+}
+
+export interface FrameList {
+  /** Presentation time of every video frame, ms from the first frame, ascending. */
+  ptsMs: number[];
+  width: number;
+  height: number;
+  fps: number;
+  hasAudio: boolean;
+  durationMs: number;
+}
+
+function execProbe(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // ffprobe's packet listing has no fluent-ffmpeg equivalent; same binary, arguments as an array.
+    execFile(binaries().ffprobe, args, { maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`cannot read video: ${String(stderr || err.message).split('\n')[0]}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/**
+ * Every video frame's time, read from packets (no decoding: a 3-minute clip takes a fraction of a
+ * second). Parts are cut on these frames so none is lost or repeated.
+ */
+export async function probeFrames(file: string): Promise<FrameList> {
+  const [packets, streams] = await Promise.all([
+    execProbe(['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]),
+    execProbe(['-v', 'error', '-show_entries', 'stream=codec_type,width,height,avg_frame_rate:format=duration', '-of', 'json', file]),
+  ]);
+  const pts = packets
+    .split('\n')
+    .map((l) => Number.parseFloat(l.split(',')[0] ?? ''))
+    .filter((n) => Number.isFinite(n))
+    .sort((a, b) => a - b);
+  const info = JSON.parse(streams) as {
+    streams: { codec_type: string; width?: number; height?: number; avg_frame_rate?: string }[];
+    format: { duration?: string };
+  };
+  const v = info.streams.find((s) => s.codec_type === 'video');
+  if (!v || pts.length === 0) throw new Error(`${file} has no video frames`);
+  const [num, den] = (v.avg_frame_rate ?? '30/1').split('/').map(Number);
+  const fps = num && den ? num / den : 30;
+  const t0 = pts[0]!;
+  return {
+    ptsMs: pts.map((t) => Math.round((t - t0) * 1e6) / 1000),
+    width: v.width ?? 0,
+    height: v.height ?? 0,
+    fps: Number.isFinite(fps) && fps > 0 ? fps : 30,
+    hasAudio: info.streams.some((s) => s.codec_type === 'audio'),
+    durationMs: Math.round(Number(info.format.duration ?? 0) * 1000),
+  };
+}
+
+export interface EncodeSpec {
+  input: string;
+  /** Source frames [firstFrame, endFrame) go into the export; both in source frame numbers. */
+  firstFrame: number;
+  endFrame: number;
+  /** Source times of those frames, for the audio trim. */
+  startMs: number;
+  endMs: number;
+  /** Split points in frames counted from firstFrame; empty = one file. */
+  splitAt: number[];
+  /** With splitAt: a pattern with %d (1-based); without: the file. */
+  output: string;
+  speed: number;
+  videoBps: number;
+  maxrateBps: number;
+  bufsizeBits: number;
+  audioBps: number;
+  width: number;
+  height: number;
+  sourceWidth: number;
+  sourceHeight: number;
+  fps: number;
+  threads: number;
+}
+
+/**
+ * Re-encodes a range of a clip to H.264 MP4 (faststart), optionally as consecutive parts cut at
+ * exact frames. The burned-in overlay is in the pixels and stays.
+ */
+export async function encodeExport(spec: EncodeSpec, ctl: RunControl = {}): Promise<void> {
+  const filters: string[] = [];
+  const trimmed = spec.firstFrame > 0;
+  // trim by frame number is exact whatever the frame timing; setpts makes the export start at 0.
+  filters.push(`trim=start_frame=${spec.firstFrame}:end_frame=${spec.endFrame}`, 'setpts=PTS-STARTPTS');
+  if (spec.speed !== 1) filters.push(`setpts=PTS/${spec.speed}`); // marked as an edit by the caller
+  if (spec.width !== spec.sourceWidth || spec.height !== spec.sourceHeight) filters.push(`scale=${spec.width}:${spec.height}`);
+  filters.push('format=yuv420p'); // the only pixel format every phone and browser decodes
+  const audio = spec.audioBps > 0;
+  const out: string[] = [
+    '-map', '0:v:0', // the camera picture, burned-in overlay included
+    ...(audio ? ['-map', '0:a:0?'] : ['-an']), // the station's microphone when it has one; none when sped up
+    '-vf', filters.join(','),
+    ...(spec.speed === 1
+      ? ['-vsync', 'passthrough'] // every source frame once, with its own time: no frame dropped or doubled
+      : ['-r', String(Math.round(spec.fps)), '-vsync', 'cfr']), // sped up: keep a normal frame rate, drop the surplus
+    '-c:v', 'libx264',
+    '-preset', 'veryfast', // 5x realtime at 720p on 2 cores with a picture that keeps the label legible
+    '-profile:v', 'high',
+    '-b:v', String(spec.videoBps), // average that fits the channel's size limit
+    '-maxrate', String(spec.maxrateBps), // VBV cap: bounds the size whatever the content
+    '-bufsize', String(spec.bufsizeBits),
+    '-threads', String(spec.threads), // leave headroom for the recorder on small stations
+    '-movflags', '+faststart', // moov before mdat: platforms' players start at once
+  ];
+  if (audio) {
+    out.push('-c:a', 'aac', '-b:a', String(spec.audioBps)); // AAC plays everywhere
+    if (trimmed || spec.endMs > 0) {
+      out.push('-af', `atrim=start=${(spec.startMs / 1000).toFixed(6)}:end=${(spec.endMs / 1000).toFixed(6)},asetpts=PTS-STARTPTS`);
+    }
+  }
+  if (spec.splitAt.length) {
+    out.push(
+      // A forced IDR frame at each split: every part decodes on its own, from its first frame.
+      '-force_key_frames', `expr:${spec.splitAt.map((n) => `eq(n,${n})`).join('+')}`,
+      '-forced-idr', '1',
+      '-f', 'segment',
+      '-segment_frames', spec.splitAt.join(','), // split exactly at these frame numbers
+      '-segment_start_number', '1', // part1, part2, ... as a person counts
+      '-reset_timestamps', '1', // each part starts at 0 s
+      '-segment_format', 'mp4',
+      '-segment_format_options', 'movflags=+faststart', // faststart inside every part
+    );
+  } else {
+    out.push('-f', 'mp4');
+  }
+  out.push('-progress', 'pipe:2', '-nostats'); // machine-readable progress for the progress bar
+  const cmd = niceCommand().input(spec.input).outputOptions(out).output(spec.output);
+  await runControlled(cmd, 'export encode', ctl);
+}
+
+/** Escapes a value for an ffmpeg filter option (file paths of fonts and caption text files). */
+export function filterValue(v: string): string {
+  return v.replace(/\\/g, '/').replace(/[:'\\,;[\]]/g, (c) => `\\${c}`);
+}
+
+export interface StillSpec {
+  input: string;
+  atMs: number;
+  output: string;
+  /** Caption drawn in a white band under the picture (from a text file: no escaping of the text). */
+  captionFile: string | null;
+  fontFile: string | null;
+  /** JPEG quality, 2 (best) .. 31. */
+  quality: number;
+  /** Output height; null = the clip's own. */
+  height: number | null;
+  /** The clip's own height, to size the caption band. */
+  sourceHeight: number;
+}
+
+/** One frame of the clip as JPEG: the clip's own pixels, so the burned-in code and time are in it. */
+export async function extractStill(spec: StillSpec, ctl: RunControl = {}): Promise<void> {
+  const filters: string[] = [];
+  if (spec.height) filters.push(`scale=-2:${spec.height}`);
+  if (spec.captionFile) {
+    const font = spec.fontFile ? `fontfile=${filterValue(spec.fontFile)}:` : '';
+    // Legible on small clips too: the band is at least 40 px, the text half of it.
+    const band = Math.max(40, Math.round((spec.height ?? spec.sourceHeight) / 9));
+    const size = Math.round(band * 0.5);
+    filters.push(
+      `pad=iw:ih+${band}:0:0:color=white`, // a band below the picture: the label never hides evidence
+      `drawtext=${font}textfile=${filterValue(spec.captionFile)}:expansion=none:fontcolor=black:fontsize=${size}:x=10:y=h-${band}+${Math.round((band - size) / 2)}`,
+    );
+  }
+  const cmd = niceCommand()
+    .input(spec.input)
+    .inputOptions(['-ss', (spec.atMs / 1000).toFixed(3)]) // input seek: frame-accurate when decoding, fast
+    .outputOptions([
+      '-frames:v', '1',
+      ...(filters.length ? ['-vf', filters.join(',')] : []),
+      '-q:v', String(spec.quality), // JPEG quality; the caller lowers it until the file fits the channel
+      '-pix_fmt', 'yuvj420p', // baseline JPEG every uploader accepts
+      '-f', 'image2',
+    ])
+    .output(spec.output);
+  await runControlled(cmd, 'still', ctl);
+}
+
+export interface SheetImageSpec {
+  width: number;
+  height: number;
+  /** Background, QR and frames are drawn in this order. */
+  qr: { file: string; x: number; y: number; size: number };
+  frames: { file: string; x: number; y: number; w: number; h: number }[];
+  texts: { file: string; x: number; y: number; size: number; bold?: boolean }[];
+  fontFile: string | null;
+  output: string;
+}
+
+/** Composes the evidence sheet as one PNG: text from files, the QR code and key frames as images. */
+export async function renderSheetImage(spec: SheetImageSpec): Promise<void> {
+  const cmd = niceCommand().input(`color=c=white:s=${spec.width}x${spec.height}:d=1`).inputFormat('lavfi'); // blank page
+  cmd.input(spec.qr.file);
+  for (const f of spec.frames) cmd.input(f.file);
+  const graph: string[] = [];
+  // neighbor scaling keeps the QR modules sharp for any reader.
+  graph.push(`[1:v]scale=${spec.qr.size}:${spec.qr.size}:flags=neighbor[qr]`, `[0:v][qr]overlay=${spec.qr.x}:${spec.qr.y}[s0]`);
+  let last = 's0';
+  spec.frames.forEach((f, i) => {
+    graph.push(
+      // Fit inside the cell keeping the aspect ratio, centred (overlay's w/h are the frame's size).
+      `[${i + 2}:v]scale=${f.w}:${f.h}:force_original_aspect_ratio=decrease[f${i}]`,
+      `[${last}][f${i}]overlay=x=${f.x}+(${f.w}-w)/2:y=${f.y}+(${f.h}-h)/2[s${i + 1}]`,
+    );
+    last = `s${i + 1}`;
+  });
+  const font = spec.fontFile ? `fontfile=${filterValue(spec.fontFile)}:` : '';
+  const texts = spec.texts.map(
+    (t) => `drawtext=${font}textfile=${filterValue(t.file)}:expansion=none:fontcolor=black:fontsize=${t.size}:line_spacing=${Math.round(t.size * 0.45)}:x=${t.x}:y=${t.y}${t.bold ? ':borderw=1:bordercolor=black' : ''}`,
+  );
+  graph.push(`[${last}]${texts.length ? texts.join(',') : 'null'}[out]`);
+  cmd.complexFilter(graph.join(';'), 'out').outputOptions([
+    '-frames:v', '1', // one page
+    '-f', 'image2',
+  ]).output(spec.output);
+  await runControlled(cmd, 'evidence sheet', {});
+}
+
+/** The sheet as a compact JPEG for the PDF (a PNG of photos would make the PDF several MB). */
+export async function imageToJpeg(input: string, output: string, quality: number): Promise<void> {
+  const cmd = niceCommand().input(input).outputOptions([
+    '-frames:v', '1',
+    '-q:v', String(quality), // lowered by the caller until the PDF fits the channel
+    '-pix_fmt', 'yuvj420p', // keeps chroma at full range, as a photo viewer expects
+    '-f', 'image2',
+  ]).output(output);
+  await runControlled(cmd, 'sheet JPEG', {});
+}

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { isCallName, PwError, type WireError } from '../../shared/contract.ts';
 import type { Engine } from '../engine/engine.ts';
 import { parseRange } from './range.ts';
+import { exportFile } from '../engine/export/files.ts';
 import { CONTENT_SECURITY_POLICY, mimeFor } from './mime.ts';
 
 export interface ServerOptions {
@@ -201,6 +202,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         if (!file) throw new PwError('not-found', 'No such clip.');
         // Clip files never change once sealed; the id is unique, so caching is safe.
         serveFile(req, res, file, 'private, max-age=3600');
+        return;
+      }
+
+      const exported = /^\/media\/exports\/([A-Za-z0-9_-]{1,64})\/([^/]{1,600})$/.exec(url.pathname);
+      if (exported && (method === 'GET' || method === 'HEAD')) {
+        const file = exportFile(engine, exported[1]!, exported[2]!);
+        if (!file) throw new PwError('not-found', 'No such export file.');
+        // Always a download: an exported verify.html must never run as a page of the station.
+        res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(path.basename(file))}`);
+        serveFile(req, res, file, 'no-store');
         return;
       }
 

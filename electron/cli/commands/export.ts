@@ -1,0 +1,151 @@
+// `packwitness export`: what customer service sends to a platform, from the command line.
+// One order or a batch (--orders-file, or --order repeated); prints every file it wrote and a
+// summary of what failed and why; exits 1 when any order could not be exported.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PwError } from '../../../shared/contract.ts';
+import { Engine } from '../../engine/engine.ts';
+import { etaMs } from '../../engine/export/jobs.ts';
+import { PRESETS } from '../../engine/export/presets.ts';
+import { planOrder, resolvePreset, runExport, safeName, type ExportRequest } from '../../engine/export/run.ts';
+import { dataDirFrom, UsageError, type Command } from '../common.ts';
+
+export const exportCommand: Command = {
+  usage:
+    'export --order CODE [--preset NAME] [--parts|--stills] [--speed|--trim] [--from S --to S] [--max-mb N --max-seconds N] [--out DIR] [--data DIR] [--orders-file FILE] [--no-zip] [--plan] [--presets]',
+  run: exportOrders,
+};
+
+const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
+
+function printPresets(): void {
+  for (const p of PRESETS) {
+    const takes = [p.video ? 'video' : null, p.image ? 'images' : null, p.pdf ? 'PDF' : null].filter(Boolean).join(' + ');
+    const limits = p.video
+      ? `${p.video.maxBytes === null ? 'any size' : mb(p.video.maxBytes)}, ${p.video.maxDurationMs === null ? 'any length' : `${p.video.maxDurationMs / 1000} s`}`
+      : `images ${p.image ? mb(p.image.maxBytes) : '-'}`;
+    console.log(`${p.id.padEnd(12)} ${p.name.padEnd(44)} ${takes.padEnd(22)} ${limits}${p.limitsKnown ? '' : '  (limits unknown: conservative defaults)'}`);
+  }
+}
+
+function uniqueDir(parent: string, name: string): string {
+  let dir = path.join(parent, name);
+  for (let i = 2; fs.existsSync(dir); i++) dir = path.join(parent, `${name}_${i}`);
+  return dir;
+}
+
+async function exportOrders(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      order: { type: 'string', multiple: true },
+      'orders-file': { type: 'string' },
+      preset: { type: 'string', default: 'original' },
+      parts: { type: 'boolean', default: false },
+      stills: { type: 'boolean', default: false },
+      speed: { type: 'boolean', default: false },
+      trim: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'max-mb': { type: 'string' },
+      'max-seconds': { type: 'string' },
+      out: { type: 'string' },
+      data: { type: 'string' },
+      'no-zip': { type: 'boolean', default: false },
+      plan: { type: 'boolean', default: false },
+      presets: { type: 'boolean', default: false },
+    },
+  });
+  if (values.presets) return printPresets();
+  const orders = [...(values.order ?? [])];
+  if (values['orders-file']) {
+    const text = await fsp.readFile(values['orders-file'], 'utf8').catch((err: Error) => {
+      throw new PwError('bad-input', `Cannot read the orders file: ${err.message}`);
+    });
+    // One code per line; commas, semicolons, tabs and spaces also separate (pasted from a sheet).
+    orders.push(...text.split(/[\s,;]+/u).filter(Boolean));
+  }
+  if (orders.length === 0) throw new UsageError('export needs --order CODE or --orders-file FILE');
+  if (values.parts && values.stills) throw new UsageError('choose --parts or --stills, not both');
+  if ([values.parts, values.speed, values.trim].filter(Boolean).length > 1) throw new UsageError('choose one of --parts, --speed, --trim');
+  const num = (v: string | undefined, what: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError(`${what} must be a number`);
+    return n;
+  };
+  const from = num(values.from, '--from');
+  const to = num(values.to, '--to');
+  const base: Omit<ExportRequest, 'order'> = {
+    preset: values.preset,
+    form: values.stills ? 'stills' : values.parts || values.speed || values.trim ? 'video' : null,
+    fit: values.speed ? 'speed' : values.trim ? 'trim' : 'parts',
+    range: from !== undefined || to !== undefined ? { startMs: (from ?? 0) * 1000, endMs: (to ?? 1e9) * 1000 } : null,
+    custom: { maxMB: num(values['max-mb'], '--max-mb'), maxSeconds: num(values['max-seconds'], '--max-seconds') },
+    zip: !values['no-zip'],
+    actor: 'customer-service (command line)',
+  };
+  resolvePreset(base.preset, base.custom); // an unknown preset stops before anything is opened
+
+  const dataDir = dataDirFrom(values.data);
+  const engine = await Engine.open({ dataDir, timestampWorker: false });
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  const failed: { order: string; reason: string }[] = [];
+  let written = 0;
+  try {
+    for (const [i, order] of orders.entries()) {
+      const label = orders.length > 1 ? `[${i + 1}/${orders.length}] ` : '';
+      try {
+        if (values.plan) {
+          const p = await planOrder(engine, { ...base, order });
+          for (const c of p.clips) {
+            const parts = c.plan.form === 'encode' ? `${c.plan.parts.length} part(s), ${c.plan.width}x${c.plan.height}` : c.plan.form === 'stills' ? `${c.plan.atMs.length} stills` : 'copy of the original';
+            console.log(`${label}${p.order} clip ${c.row.id}: ${parts}, about ${mb(c.plan.expectedBytes)}${c.plan.edits.length ? `, EDITED: ${c.plan.edits.join(', ')}` : ''}`);
+            for (const w of c.plan.warnings) console.log(`  note: ${w}`);
+          }
+          continue;
+        }
+        const outParent = values.out ? path.resolve(values.out) : path.join(dataDir, 'exports');
+        const outDir = uniqueDir(outParent, `${safeName(order.trim())}_${base.preset}`);
+        const started = Date.now();
+        let lastLine = 0;
+        const result = await runExport(engine, { ...base, order }, outDir, {
+          signal: controller.signal,
+          onProgress: (f, stage) => {
+            if (!process.stderr.isTTY || Date.now() - lastLine < 200) return;
+            lastLine = Date.now();
+            const eta = etaMs(f, Date.now() - started);
+            process.stderr.write(`\r${label}${order}: ${(f * 100).toFixed(0).padStart(3)}%  ${eta === null ? '' : `${Math.ceil(eta / 1000)} s left  `}${stage}        `);
+          },
+        });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        console.log(`${label}Exported ${result.order} to ${result.outDir}`);
+        for (const f of result.files) console.log(`  wrote ${f.path}  (${f.bytes} bytes)`);
+        for (const w of result.warnings) console.log(`  note: ${w}`);
+        if (result.edits.length) console.log(`  EDITED: ${result.edits.join(', ')}`);
+        written++;
+      } catch (err) {
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        const reason = (err as Error).message.split('\n')[0] ?? String(err);
+        failed.push({ order, reason });
+        if (controller.signal.aborted) break;
+        if (orders.length > 1) console.error(`${label}${order}: FAILED: ${reason}`);
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await engine.close();
+  }
+  if (orders.length > 1 && !values.plan) {
+    console.log(`\n${written} of ${orders.length} order(s) exported, ${failed.length} failed.`);
+    for (const f of failed) console.log(`  ${f.order}: ${f.reason}`);
+  }
+  if (failed.length) {
+    if (orders.length === 1) throw new PwError('not-found', failed[0]!.reason);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,74 @@
+// Engine handlers of the export calls (shared/contract/export.ts), spread into Engine.handlers.
+import { PwError, type CallOutput, type CallParsed } from '../../../shared/contract.ts';
+import type { exportCalls, ExportPreset } from '../../../shared/contract/export.ts';
+import type { CallContext, Engine } from '../engine.ts';
+import { exportJobsOf } from './jobs.ts';
+import { planOrder } from './run.ts';
+import { PRESETS, type ChannelPreset } from './presets.ts';
+
+type Names = keyof typeof exportCalls;
+type ExportHandlers = { [K in Names]: (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>> };
+
+export function presetView(p: ChannelPreset): ExportPreset {
+  return {
+    id: p.id,
+    name: p.name,
+    accepts: { video: p.video !== null, images: p.image !== null, pdf: p.pdf !== null },
+    videoMaxBytes: p.video?.maxBytes ?? null,
+    videoMaxSeconds: p.video?.maxDurationMs == null ? null : p.video.maxDurationMs / 1000,
+    imageMaxBytes: p.image?.maxBytes ?? null,
+    pdfMaxBytes: p.pdf?.maxBytes ?? null,
+    defaultForm: p.video ? p.defaultForm : 'stills',
+    reencode: p.reencode,
+    limitsKnown: p.limitsKnown,
+    note: p.note,
+    sources: p.sources,
+  };
+}
+
+export function exportHandlers(engine: Engine): ExportHandlers {
+  return {
+    'export.presets': async () => ({ presets: PRESETS.map(presetView) }),
+
+    'export.plan': async (input) => {
+      const { order, clips } = await planOrder(engine, { ...input, custom: input.custom ?? undefined });
+      const out = clips.map(({ row, plan }) => ({
+        clipId: row.id,
+        form: plan.form,
+        parts:
+          plan.form === 'encode'
+            ? plan.parts.map((p) => ({ index: p.index, count: p.count, startMs: p.startMs, endMs: p.endMs, outDurationMs: p.outDurationMs, expectedBytes: p.expectedBytes }))
+            : plan.form === 'copy'
+              ? [{ index: 1, count: 1, startMs: 0, endMs: row.duration_ms ?? 0, outDurationMs: row.duration_ms ?? 0, expectedBytes: plan.expectedBytes }]
+              : [],
+        stillsAtMs: plan.form === 'stills' ? plan.atMs : [],
+        width: plan.form === 'encode' ? plan.width : null,
+        height: plan.form === 'encode' ? plan.height : null,
+        speed: plan.form === 'encode' ? plan.speed : 1,
+        expectedBytes: plan.expectedBytes,
+        edits: plan.edits,
+        warnings: plan.warnings,
+      }));
+      return { order, clips: out, expectedBytes: out.reduce((s, c) => s + c.expectedBytes, 0), warnings: [...new Set(out.flatMap((c) => c.warnings))] };
+    },
+
+    'export.start': async (input, ctx) => {
+      if (input.orders.length === 0) throw new PwError('bad-input', 'Give at least one order code.');
+      return exportJobsOf(engine).start(input.orders, {
+        preset: input.preset,
+        form: input.form,
+        fit: input.fit,
+        range: input.range,
+        custom: input.custom ?? undefined,
+        stillsAtMs: input.stillsAtMs,
+        clipIds: input.clipIds,
+        zip: input.zip,
+        actor: ctx.door === 'http' ? 'customer-service (browser)' : 'customer-service (desktop)',
+      });
+    },
+
+    'export.cancel': async (input) => ({ cancelled: exportJobsOf(engine).cancel(input.jobId) }),
+
+    'export.jobs': async (input) => ({ jobs: exportJobsOf(engine).list(input.batchId) }),
+  };
+}

@@ -1,0 +1,185 @@
+// Export jobs: queued and run one at a time inside the engine process, with ffmpeg niced and its
+// threads bounded (see ffmpeg.ts), so a station keeps recording at full speed while customer
+// service exports. Progress and completion go out as 'export.progress' / 'export.done' events on
+// both doors; a job can be cancelled at any moment (its ffmpeg is killed, its folder removed).
+import { randomBytes } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { PwError } from '../../../shared/contract.ts';
+import type { ExportJob } from '../../../shared/contract/export.ts';
+import type { Engine } from '../engine.ts';
+import { ExportCancelled } from '../ffmpeg.ts';
+import { clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest } from './run.ts';
+
+interface JobState {
+  job: ExportJob;
+  req: ExportRequest;
+  controller: AbortController;
+  runningSince: number | null;
+  lastEmit: number;
+}
+
+const KEEP_FINISHED = 500;
+
+export function newJobId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
+}
+
+/** Where a job's files are and how either door links to them. */
+export function exportsRoot(engine: Engine): string {
+  return path.join(engine.paths.dataDir, 'exports');
+}
+
+export function exportFileUrl(jobId: string, name: string): string {
+  return `/media/exports/${jobId}/${encodeURIComponent(name)}`;
+}
+
+/** Estimated time left from the share done so far; null until there is enough to go on. */
+export function etaMs(fraction: number, elapsedMs: number): number | null {
+  if (fraction < 0.02 || elapsedMs < 500) return null;
+  return Math.max(0, Math.round((elapsedMs * (1 - fraction)) / fraction));
+}
+
+export class ExportJobs {
+  private readonly engine: Engine;
+  private readonly jobs = new Map<string, JobState>();
+  private readonly queue: string[] = [];
+  private running: JobState | null = null;
+
+  constructor(engine: Engine) {
+    this.engine = engine;
+    // A quitting process takes its ffmpeg with it instead of leaving it encoding in the background.
+    process.once('exit', () => this.running?.controller.abort());
+  }
+
+  /** Queues one job per order; orders that cannot be exported at all are refused up front with the reason. */
+  start(orders: string[], base: Omit<ExportRequest, 'order'>): { batchId: string; jobs: ExportJob[]; refused: { order: string; reason: string }[] } {
+    resolvePreset(base.preset, base.custom); // an unknown preset refuses the whole batch
+    if (orders.length > 1 && (base.range || base.clipIds?.length)) {
+      throw new PwError('bad-input', 'A range or a choice of clips applies to one order; export a batch without them.');
+    }
+    const batchId = newJobId();
+    const jobs: ExportJob[] = [];
+    const refused: { order: string; reason: string }[] = [];
+    const seen = new Set<string>();
+    for (const raw of orders) {
+      let order: string;
+      try {
+        order = resolveOrder(raw);
+        if (seen.has(order)) continue; // a pasted list often repeats a code
+        seen.add(order);
+        clipsToExport(this.engine, order, base.clipIds);
+      } catch (err) {
+        refused.push({ order: raw.trim().slice(0, 80), reason: (err as Error).message });
+        continue;
+      }
+      const jobId = newJobId();
+      const state: JobState = {
+        job: {
+          jobId,
+          batchId,
+          order,
+          preset: base.preset,
+          status: 'queued',
+          percent: 0,
+          etaMs: null,
+          stage: 'waiting',
+          message: null,
+          createdAt: new Date().toISOString(),
+          files: [],
+        },
+        req: { ...base, order },
+        controller: new AbortController(),
+        runningSince: null,
+        lastEmit: 0,
+      };
+      this.jobs.set(jobId, state);
+      this.queue.push(jobId);
+      jobs.push({ ...state.job });
+    }
+    this.prune();
+    void this.pump();
+    return { batchId, jobs, refused };
+  }
+
+  cancel(jobId: string): boolean {
+    const s = this.jobs.get(jobId);
+    if (!s || (s.job.status !== 'queued' && s.job.status !== 'running')) return false;
+    s.controller.abort();
+    if (s.job.status === 'queued') {
+      this.queue.splice(this.queue.indexOf(jobId), 1);
+      this.finish(s, 'cancelled', 'Cancelled before it started.');
+    }
+    return true;
+  }
+
+  list(batchId: string | null): ExportJob[] {
+    return [...this.jobs.values()].filter((s) => !batchId || s.job.batchId === batchId).map((s) => ({ ...s.job }));
+  }
+
+  /** Waits until every queued job has ended (the CLI uses this). */
+  async idle(): Promise<void> {
+    while (this.running || this.queue.length) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    const s = this.jobs.get(next)!;
+    this.running = s;
+    s.job.status = 'running';
+    s.job.stage = 'starting';
+    s.runningSince = Date.now();
+    const outDir = path.join(exportsRoot(this.engine), s.job.jobId);
+    try {
+      const result = await runExport(this.engine, s.req, outDir, {
+        signal: s.controller.signal,
+        onProgress: (fraction, stage) => this.progress(s, fraction, stage),
+      });
+      s.job.files = result.files
+        .filter((f) => f.kind !== 'manifest' && f.kind !== 'readme')
+        .map((f) => ({ name: f.name, bytes: f.bytes, url: exportFileUrl(s.job.jobId, f.name) }));
+      const notes = [...result.warnings, ...(result.edits.length ? [`EDITED: ${result.edits.join(', ')}`] : [])];
+      this.finish(s, 'done', notes.length ? notes.join(' ') : null);
+    } catch (err) {
+      await fsp.rm(outDir, { recursive: true, force: true }).catch(() => {});
+      if (err instanceof ExportCancelled || s.controller.signal.aborted) this.finish(s, 'cancelled', 'Cancelled; nothing was kept.');
+      else this.finish(s, 'failed', (err as Error).message.split('\n')[0] ?? 'failed');
+    } finally {
+      this.running = null;
+      void this.pump();
+    }
+  }
+
+  private progress(s: JobState, fraction: number, stage: string): void {
+    s.job.percent = Math.round(fraction * 1000) / 10;
+    s.job.stage = stage;
+    s.job.etaMs = etaMs(fraction, Date.now() - (s.runningSince ?? Date.now()));
+    const now = Date.now();
+    if (now - s.lastEmit < 250) return; // a few updates a second are plenty for a progress bar
+    s.lastEmit = now;
+    this.engine.emit('export.progress', { jobId: s.job.jobId, batchId: s.job.batchId, order: s.job.order, percent: s.job.percent, etaMs: s.job.etaMs, stage });
+  }
+
+  private finish(s: JobState, status: 'done' | 'failed' | 'cancelled', message: string | null): void {
+    s.job.status = status;
+    s.job.message = message;
+    s.job.etaMs = null;
+    s.job.stage = status;
+    if (status === 'done') s.job.percent = 100;
+    this.engine.emit('export.done', { ...s.job });
+  }
+
+  private prune(): void {
+    const finished = [...this.jobs.values()].filter((s) => !['queued', 'running'].includes(s.job.status));
+    for (const s of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.jobs.delete(s.job.jobId);
+  }
+}
+
+const perEngine = new WeakMap<Engine, ExportJobs>();
+export function exportJobsOf(engine: Engine): ExportJobs {
+  let jobs = perEngine.get(engine);
+  if (!jobs) perEngine.set(engine, (jobs = new ExportJobs(engine)));
+  return jobs;
+}

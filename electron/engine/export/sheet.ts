@@ -1,0 +1,163 @@
+// The one-page evidence sheet, as PNG (for messages and chat) and PDF (for document uploads).
+// Rendered by ffmpeg's drawtext from text files, so any order code, CJK included, is drawn as
+// text and never parsed as a filter. The PDF holds the sheet as an image (pdf-lib's built-in fonts
+// cannot draw CJK) and carries the order code and hashes as searchable document metadata.
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import QRCode from 'qrcode';
+import { extractStill, imageToJpeg, renderSheetImage, type RunControl } from '../ffmpeg.ts';
+import { captionFont } from './fonts.ts';
+import type { EvidenceInfo } from './evidenceInfo.ts';
+
+export interface SheetData {
+  order: string;
+  station: string;
+  operator: string | null;
+  startedAt: string; // ISO UTC of the clip
+  endedAt: string;
+  durationMs: number;
+  clipId: string;
+  clipFile: string;
+  originalSha256: string;
+  exportFile: string | null; // base name
+  exportSha256: string | null;
+  presetName: string;
+  part: { index: number; count: number; startMs: number; endMs: number } | null;
+  edits: string[];
+  evidence: EvidenceInfo;
+  /** Times (ms into the clip) of the key frames shown, 6 to 12. */
+  frameTimesMs: number[];
+}
+
+/** The QR payload: short, ASCII, one line; any reader shows it as text. */
+export function qrPayload(d: Pick<SheetData, 'originalSha256' | 'exportSha256' | 'evidence'>): string {
+  const fields = [
+    'PACKWITNESS1',
+    `clip=${d.originalSha256}`,
+    `seq=${d.evidence.seq ?? 'none'}`,
+    `key=${d.evidence.keyFingerprint ?? 'none'}`,
+  ];
+  if (d.exportSha256 && d.exportSha256 !== d.originalSha256) fields.push(`export=${d.exportSha256}`);
+  return fields.join(';');
+}
+
+const PAGE = { w: 1240, h: 1754 }; // A4 at 150 dpi
+
+export function clock(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  const m = Math.floor(s / 60);
+  return `${String(m).padStart(2, '0')}:${(s - m * 60).toFixed(1).padStart(4, '0')}`;
+}
+
+function utc(iso: string, plusMs = 0): string {
+  return new Date(new Date(iso).getTime() + plusMs).toISOString().replace('T', ' ').replace('Z', ' UTC');
+}
+
+export function sheetLines(d: SheetData): string[] {
+  const edits = d.edits.length ? `EDITED: ${d.edits.join(', ')}` : 'no edits (continuous, unedited footage)';
+  const part = d.part
+    ? `Part ${d.part.index} of ${d.part.count}: ${clock(d.part.startMs)} to ${clock(d.part.endMs)} of the clip`
+    : 'Whole clip';
+  return [
+    `Order: ${d.order}`,
+    `Station: ${d.station}    Operator: ${d.operator ?? '-'}`,
+    `Start: ${utc(d.startedAt)}`,
+    `End:   ${utc(d.endedAt)}`,
+    `Duration: ${(d.durationMs / 1000).toFixed(1)} s    Clip id: ${d.clipId}`,
+    `${part}`,
+    `Export: ${d.presetName}; ${edits}`,
+    `Signature: ${d.evidence.signatureText}`,
+    `Trusted time: ${d.evidence.trustedTimeText}`,
+    `Chain sequence: ${d.evidence.seq ?? 'not in the chain yet'}`,
+    '',
+    'SHA-256 of the original clip:',
+    `  ${d.originalSha256}`,
+    `SHA-256 of the exported file${d.exportFile ? ` (${d.exportFile})` : ''}:`,
+    `  ${d.exportSha256 ?? '-'}`,
+    'Station key fingerprint (SHA-256 of the public key):',
+    `  ${d.evidence.keyFingerprint ?? 'no station key found'}`,
+  ];
+}
+
+export interface SheetFiles {
+  png: string;
+  pdf: string;
+}
+
+/**
+ * Writes <base>.png and <base>.pdf into outDir. workDir receives intermediate files (removed by
+ * the caller). The PDF is kept under maxPdfBytes by lowering the JPEG quality of its page image.
+ */
+export async function writeSheet(d: SheetData, outDir: string, base: string, workDir: string, maxPdfBytes: number | null, ctl: RunControl = {}): Promise<SheetFiles> {
+  const font = captionFont();
+  const cols = 3;
+  const times = d.frameTimesMs.slice(0, 12);
+  const rows = Math.ceil(times.length / cols);
+  const cell = { w: 360, h: 203 };
+  const gridTop = 760;
+  const rowStep = Math.min(260, Math.floor((PAGE.h - 140 - gridTop) / Math.max(1, rows)));
+  const cellH = Math.min(cell.h, rowStep - 40);
+
+  const qrFile = path.join(workDir, `${base}.qr.png`);
+  await QRCode.toFile(qrFile, qrPayload(d), { type: 'png', errorCorrectionLevel: 'M', margin: 4, width: 600 });
+
+  const frames: { file: string; x: number; y: number; w: number; h: number }[] = [];
+  const texts: { file: string; x: number; y: number; size: number; bold?: boolean }[] = [];
+  const writeText = async (name: string, text: string): Promise<string> => {
+    const f = path.join(workDir, `${base}.${name}.txt`);
+    await fsp.writeFile(f, text, 'utf8');
+    return f;
+  };
+  for (const [i, t] of times.entries()) {
+    const file = path.join(workDir, `${base}.frame${i}.jpg`);
+    await extractStill({ input: d.clipFile, atMs: t, output: file, captionFile: null, fontFile: null, quality: 3, height: 360, sourceHeight: 360 }, ctl);
+    const x = 60 + (i % cols) * (cell.w + 20);
+    const y = gridTop + Math.floor(i / cols) * rowStep;
+    frames.push({ file, x, y, w: cell.w, h: cellH });
+    texts.push({ file: await writeText(`label${i}`, `#${i + 1}  ${clock(t)}  ${utc(d.startedAt, t).slice(11)}`), x, y: y + cellH + 6, size: 18 });
+  }
+  const title = d.part ? `PackWitness evidence sheet - part ${d.part.index} of ${d.part.count}` : 'PackWitness evidence sheet';
+  texts.push({ file: await writeText('title', title), x: 60, y: 50, size: 38, bold: true });
+  texts.push({ file: await writeText('fields', sheetLines(d).join('\n')), x: 60, y: 120, size: 21 });
+  texts.push({ file: await writeText('frameshead', `Key frames (time into the clip, wall-clock time)`), x: 60, y: gridTop - 40, size: 22, bold: true });
+  texts.push({
+    file: await writeText(
+      'footer',
+      'Check it without PackWitness: open verify.html from this package in a current browser and give it the package files,\n' +
+        'or compare the SHA-256 above with `sha256sum` and the signature with the station key (station.pem).\n' +
+        'The QR code holds the clip hash, chain sequence number and station key fingerprint.',
+    ),
+    x: 60,
+    y: PAGE.h - 120,
+    size: 17,
+  });
+  const png = path.join(outDir, `${base}.png`);
+  await renderSheetImage({ width: PAGE.w, height: PAGE.h, qr: { file: qrFile, x: PAGE.w - 360, y: 30, size: 320 }, frames, texts, fontFile: font, output: png });
+
+  const pdf = path.join(outDir, `${base}.pdf`);
+  for (const q of [3, 5, 8, 12, 18, 25]) {
+    const jpg = path.join(workDir, `${base}.page.jpg`);
+    await imageToJpeg(png, jpg, q);
+    const bytes = await pdfOfImage(await fsp.readFile(jpg), d);
+    await fsp.writeFile(pdf, bytes);
+    if (maxPdfBytes === null || bytes.length <= maxPdfBytes) break;
+    if (q === 25) throw new Error(`The evidence sheet PDF cannot be made smaller than ${maxPdfBytes} bytes.`);
+  }
+  return { png, pdf };
+}
+
+async function pdfOfImage(jpeg: Uint8Array, d: SheetData): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const img = await doc.embedJpg(jpeg);
+  const page = doc.addPage([595.28, 841.89]); // A4 in points
+  page.drawImage(img, { x: 0, y: 0, width: 595.28, height: 841.89 });
+  doc.setTitle(`Evidence sheet ${d.order}${d.part ? ` part ${d.part.index} of ${d.part.count}` : ''}`);
+  doc.setSubject(`Packing video of order ${d.order}, station ${d.station}, ${d.startedAt} to ${d.endedAt}`);
+  doc.setKeywords([d.order, `clip-sha256:${d.originalSha256}`, ...(d.exportSha256 ? [`export-sha256:${d.exportSha256}`] : [])]);
+  doc.setProducer('PackWitness');
+  doc.setCreator('PackWitness');
+  // Fixed dates would make two exports byte-identical; the real time is what a reviewer expects.
+  doc.setCreationDate(new Date());
+  return doc.save();
+}

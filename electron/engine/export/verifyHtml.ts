@@ -1,0 +1,160 @@
+// verify.html: a self-contained page put into every evidence package. A reviewer opens it in any
+// current browser, offline, gives it the package (the ZIP or the files of the folder), and it checks
+// with WebCrypto alone:
+//   1. every file listed in export-manifest.json has the SHA-256 written there (the exported MP4s
+//      above all: one changed byte fails);
+//   2. each original clip's manifest carries a valid Ed25519 signature by the station key in the
+//      package (station.pem), names the same clip hash, and names that key's fingerprint;
+//   3. an "Original" export is the signed clip itself (same SHA-256).
+// No network, no PackWitness. The page's script has no template literals so it can live in this
+// TypeScript string unchanged.
+export const VERIFY_HTML = String.raw`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
+<title>PackWitness evidence package check</title>
+<style>
+ body{font:16px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}
+ h1{font-size:1.4rem} .drop{border:2px dashed #888;border-radius:8px;padding:1.5rem;text-align:center}
+ #result{font-size:1.3rem;font-weight:700;margin:1rem 0;padding:.6rem 1rem;border-radius:6px}
+ #result[data-status=ok]{background:#dcf5dc;color:#064} #result[data-status=fail]{background:#fde0e0;color:#900}
+ li.ok::marker{content:"\2713  ";color:#064} li.fail::marker{content:"\2717  ";color:#900} li.info::marker{content:"\2022  "}
+ code{font-size:.85em;word-break:break-all}
+</style>
+</head>
+<body>
+<h1>PackWitness evidence package check</h1>
+<p>Choose the package's ZIP file, or all files of the package folder. Everything is checked in this
+browser; nothing is uploaded.</p>
+<div class="drop" id="drop">
+ <input type="file" id="files" multiple>
+ <p>or drop the ZIP / the files here</p>
+</div>
+<div id="result" data-status="idle">Waiting for the package…</div>
+<ul id="log"></ul>
+<script>
+"use strict";
+var logEl = document.getElementById("log");
+var resultEl = document.getElementById("result");
+function line(kind, text) { var li = document.createElement("li"); li.className = kind; li.textContent = text; logEl.appendChild(li); }
+function hex(buf) { return Array.prototype.map.call(new Uint8Array(buf), function (b) { return b.toString(16).padStart(2, "0"); }).join(""); }
+function sha256(bytes) { return crypto.subtle.digest("SHA-256", bytes).then(hex); }
+function u16(d, o) { return d.getUint16(o, true); }
+function u32(d, o) { return d.getUint32(o, true); }
+
+// Reads a ZIP's central directory; stored and deflated entries (what PackWitness and common zip tools write).
+async function unzip(buf) {
+  var d = new DataView(buf), out = {}, eocd = -1;
+  for (var i = buf.byteLength - 22; i >= Math.max(0, buf.byteLength - 65557); i--) { if (u32(d, i) === 0x06054b50) { eocd = i; break; } }
+  if (eocd < 0) throw new Error("not a ZIP file");
+  var n = u16(d, eocd + 10), p = u32(d, eocd + 16);
+  if (p === 0xffffffff) throw new Error("ZIP64 packages are not supported here; unzip it and choose the files");
+  for (var k = 0; k < n; k++) {
+    if (u32(d, p) !== 0x02014b50) throw new Error("damaged ZIP directory");
+    var method = u16(d, p + 10), csize = u32(d, p + 20), nlen = u16(d, p + 28), xlen = u16(d, p + 30), clen = u16(d, p + 32), lho = u32(d, p + 42);
+    var name = new TextDecoder().decode(new Uint8Array(buf, p + 46, nlen));
+    p += 46 + nlen + xlen + clen;
+    if (name.endsWith("/")) continue;
+    var start = lho + 30 + u16(d, lho + 26) + u16(d, lho + 28);
+    var raw = new Uint8Array(buf, start, csize);
+    var data;
+    if (method === 0) data = raw.slice().buffer;
+    else if (method === 8) data = await new Response(new Blob([raw]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer();
+    else throw new Error("unsupported compression in " + name);
+    out[name.split("/").pop()] = data;
+  }
+  return out;
+}
+
+function pemToDer(pem) {
+  var b64 = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  var bin = atob(b64), a = new Uint8Array(bin.length);
+  for (var i = 0; i < bin.length; i++) a[i] = bin.charCodeAt(i);
+  return a.buffer;
+}
+
+async function check(files) {
+  logEl.textContent = "";
+  var failures = 0;
+  function ok(t) { line("ok", t); }
+  function fail(t) { failures++; line("fail", t); }
+  var man;
+  try { man = JSON.parse(new TextDecoder().decode(files["export-manifest.json"])); }
+  catch (e) { fail("export-manifest.json is missing or unreadable."); return finish(failures); }
+  line("info", "Order " + man.order + ", exported " + man.createdAt + " with preset " + man.preset.name + ".");
+  if (man.edits && man.edits.length) line("info", "This export is EDITED: " + man.edits.join(", ") + ".");
+
+  var names = Object.keys(man.files);
+  for (var i = 0; i < names.length; i++) {
+    var name = names[i], want = man.files[name];
+    if (!files[name]) { if (/\.mp4$/i.test(name)) fail(name + " is missing."); else line("info", name + " was not given; not checked."); continue; }
+    var got = await sha256(files[name]);
+    if (got === want) ok(name + ": SHA-256 matches (" + got.slice(0, 16) + "…).");
+    else fail(name + ": SHA-256 does NOT match; the file was changed. Expected " + want + ", got " + got + ".");
+  }
+
+  var key = null, fp = null;
+  if (files["station.pem"]) {
+    try {
+      var der = pemToDer(new TextDecoder().decode(files["station.pem"]));
+      fp = hex(await crypto.subtle.digest("SHA-256", der));
+      key = await crypto.subtle.importKey("spki", der, { name: "Ed25519" }, false, ["verify"]);
+      line("info", "Station key fingerprint " + fp + ".");
+    } catch (e) { fail("station.pem cannot be read as an Ed25519 public key (" + e.message + ")."); }
+  }
+  for (var c = 0; c < man.clips.length; c++) {
+    var clip = man.clips[c];
+    if (!clip.manifest) { line("info", "Clip " + clip.clipId + " has no signed manifest (recorded before signing); only its hashes are checked."); }
+    else if (!files[clip.manifest] || !files[clip.signature]) { fail("The signed manifest or signature of clip " + clip.clipId + " is missing."); }
+    else if (!key) { fail("The station key (station.pem) is missing; the signature cannot be checked."); }
+    else {
+      var good = await crypto.subtle.verify({ name: "Ed25519" }, key, files[clip.signature], files[clip.manifest]);
+      if (good) ok("Clip " + clip.clipId + ": the manifest is signed by the station key.");
+      else fail("Clip " + clip.clipId + ": the manifest signature is NOT valid.");
+      var signed = {};
+      try { signed = JSON.parse(new TextDecoder().decode(files[clip.manifest])); } catch (e) { fail("The manifest of clip " + clip.clipId + " is not JSON."); }
+      if (signed.sha256 === clip.originalSha256) ok("The signed manifest names the original clip hash " + clip.originalSha256.slice(0, 16) + "….");
+      else fail("The signed manifest names a different clip hash than this package.");
+      if (signed.key && fp && signed.key !== fp) fail("The manifest was signed for another station key (" + signed.key + ").");
+    }
+    for (var e = 0; e < clip.exports.length; e++) {
+      var x = clip.exports[e];
+      if (x.copyOfOriginal) {
+        if (x.sha256 === clip.originalSha256) ok(x.file + " is the original recording itself, byte for byte.");
+        else fail(x.file + " claims to be the original but its hash differs.");
+      } else {
+        line("info", x.file + (x.parts > 1 ? " (part " + x.part + " of " + x.parts + ")" : "") + ": re-encoded from the original for upload limits" + (x.speed !== 1 ? ", played " + x.speed + "x faster (EDITED)" : "") + ".");
+      }
+    }
+  }
+  return finish(failures);
+}
+
+function finish(failures) {
+  resultEl.dataset.status = failures ? "fail" : "ok";
+  resultEl.textContent = failures ? "NOT VERIFIED: " + failures + " problem(s) found." : "VERIFIED: every file matches and the signatures hold.";
+  return failures === 0;
+}
+
+async function load(list) {
+  resultEl.dataset.status = "busy"; resultEl.textContent = "Checking…";
+  try {
+    var files = {};
+    for (var i = 0; i < list.length; i++) {
+      var f = list[i], buf = await f.arrayBuffer();
+      if (/\.zip$/i.test(f.name)) { var inner = await unzip(buf); for (var k in inner) files[k] = inner[k]; }
+      else files[f.name] = buf;
+    }
+    await check(files);
+  } catch (e) { resultEl.dataset.status = "fail"; resultEl.textContent = "NOT VERIFIED: " + e.message; }
+}
+document.getElementById("files").addEventListener("change", function (ev) { load(ev.target.files); });
+var drop = document.getElementById("drop");
+drop.addEventListener("dragover", function (ev) { ev.preventDefault(); });
+drop.addEventListener("drop", function (ev) { ev.preventDefault(); load(ev.dataTransfer.files); });
+</script>
+</body>
+</html>
+`;
