@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import { startServer } from '../../electron/server/http.ts';
+import { sha256File } from '../../electron/engine/hash.ts';
 import { canonicalJson } from '../../electron/engine/evidence/canonicalJson.ts';
 import { buildTimestampRequest } from '../../electron/engine/evidence/tsa.ts';
 import { stationCustodyOf } from '../../electron/engine/evidence/handlers.ts';
@@ -34,6 +35,19 @@ describe('canonical JSON and the RFC 3161 request', () => {
   it('gives one byte form per value and refuses what JSON cannot hold', () => {
     expect(canonicalJson({ b: 1, a: [true, null, 'x"é'], c: { z: 0, y: -1.5 } })).toBe('{"a":[true,null,"x\\"é"],"b":1,"c":{"y":-1.5,"z":0}}');
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(/NaN/);
+  });
+
+  it('hashes files exactly as `openssl dgst -sha256` does, at any size around the read blocks', async () => {
+    const t = tmpDir();
+    try {
+      for (const size of [0, 1, (2 << 20) - 1, 2 << 20, (2 << 20) + 1, (5 << 20) + 3]) {
+        const f = path.join(t.dir, `f${size}`);
+        fs.writeFileSync(f, Buffer.alloc(size, size % 251));
+        expect(openssl(['dgst', '-sha256', '-r', f]).stdout.split(' ')[0]).toBe(await sha256File(f));
+      }
+    } finally {
+      t.cleanup();
+    }
   });
 
   it('builds a TimeStampReq that openssl reads back with our hash and certReq', () => {

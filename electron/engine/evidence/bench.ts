@@ -1,0 +1,92 @@
+// Figures for `npm run bench` (the bench script itself lives elsewhere): what sealing adds to
+// finishing a clip, and how fast the station hashes compared with `openssl dgst -sha256`.
+// openssl is used here only as the yardstick; the app never runs it.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Engine } from '../engine.ts';
+import { sha256File } from '../hash.ts';
+import { stationCustodyOf } from './handlers.ts';
+
+/** Writes a file of `mb` MiB of random bytes (incompressible, like video). */
+export function makeBenchFile(file: string, mb: number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'w');
+  const block = randomBytes(1 << 20);
+  for (let i = 0; i < mb; i++) fs.writeSync(fd, block);
+  fs.closeSync(fd);
+}
+
+export interface SealBench {
+  sizeBytes: number;
+  runs: number;
+  /** Median time of custody.clipSealed (chain entry, Ed25519 signature, sidecars, queueing the token). */
+  sealMsMedian: number;
+  sealMsMax: number;
+}
+
+/**
+ * Sealing cost on a clip of `mb` MiB (a 5-minute 720p clip at the default 2.5 Mbit/s is ~90 MiB).
+ * The clip's SHA-256 is computed once by the engine when the MP4 is finished and reused here, so
+ * sealing never reads the file again: its cost does not grow with the clip.
+ */
+export async function benchSealOverhead(dir: string, mb = 100, runs = 9): Promise<SealBench> {
+  const engine = await Engine.open({ dataDir: path.join(dir, 'seal-bench'), timestampWorker: false });
+  try {
+    const custody = stationCustodyOf(engine);
+    const rel = path.join('2000-01-01', 'BENCH_000000_x.mp4');
+    const file = path.join(engine.paths.clipsDir, rel);
+    makeBenchFile(file, mb);
+    const sha256 = await sha256File(file);
+    const size = fs.statSync(file).size;
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const id = `bench-${i}-${randomBytes(4).toString('hex')}`;
+      engine.clips.insertRecording({ id, order_code: `BENCH${i}`, station: 'bench', operator: null, mode: 'shipping', started_at: Date.now() - 300_000, mime_type: 'video/webm', partial_file: null });
+      engine.clips.finish(id, { ended_at: Date.now(), duration_ms: 300_000, mono_ms: 300_000, size_bytes: size, file: rel, sha256, status: 'ok', stop_reason: 'same-code', note: null });
+      const row = engine.clips.get(id)!;
+      const t0 = performance.now();
+      await custody.clipSealed(row, file);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return { sizeBytes: size, runs, sealMsMedian: times[Math.floor(runs / 2)]!, sealMsMax: times[runs - 1]! };
+  } finally {
+    await engine.close();
+  }
+}
+
+export interface HashBench {
+  sizeBytes: number;
+  stationMBps: number;
+  opensslMBps: number | null;
+  /** stationMBps / opensslMBps; the target is >= 0.8. */
+  ratio: number | null;
+}
+
+/** SHA-256 throughput of the station's hasher vs `openssl dgst -sha256` on the same (cached) file. */
+export async function benchHashThroughput(file: string, rounds = 3): Promise<HashBench> {
+  const size = fs.statSync(file).size;
+  await sha256File(file); // warm the page cache so both sides read from memory
+  let best = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    await sha256File(file);
+    best = Math.min(best, performance.now() - t0);
+  }
+  let bestOpenssl = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    const r = spawnSync('openssl', ['dgst', '-sha256', file]);
+    if (r.status !== 0) {
+      bestOpenssl = NaN;
+      break;
+    }
+    bestOpenssl = Math.min(bestOpenssl, performance.now() - t0);
+  }
+  const mbps = (ms: number): number => size / (1 << 20) / (ms / 1000);
+  const stationMBps = mbps(best);
+  const opensslMBps = Number.isFinite(bestOpenssl) ? mbps(bestOpenssl) : null;
+  return { sizeBytes: size, stationMBps, opensslMBps, ratio: opensslMBps ? stationMBps / opensslMBps : null };
+}
