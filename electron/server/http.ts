@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { isCallName, PwError, type WireError } from '../../shared/contract.ts';
 import type { Engine } from '../engine/engine.ts';
 import { parseRange } from './range.ts';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rateLimit.ts';
 import { exportFile } from '../engine/export/files.ts';
 import { CONTENT_SECURITY_POLICY, mimeFor } from './mime.ts';
 
@@ -17,6 +18,8 @@ export interface ServerOptions {
   /** Required on every route when set; always set when listening beyond loopback. */
   token?: string | null;
   staticDir: string;
+  /** Per-client flood limit (rateLimit.ts); false turns it off. */
+  rateLimit?: RateLimitOptions | false;
 }
 
 export interface RunningServer {
@@ -57,6 +60,7 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 function sendError(res: http.ServerResponse, err: unknown): void {
   const wire: WireError =
     err instanceof PwError ? { code: err.code, message: err.message } : { code: 'internal', message: `Internal error: ${(err as Error)?.message ?? String(err)}` };
+  if (wire.code === 'too-large' && !res.headersSent) res.setHeader('connection', 'close');
   if (!res.headersSent) sendJson(res, statusFor(wire.code), { ok: false, error: wire });
   else res.destroy();
 }
@@ -65,7 +69,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
-      reject(new PwError('bad-input', `The request body is too large (${declared} bytes, at most ${limit}).`));
+      reject(new PwError('too-large', `The request body is too large (${declared} bytes, at most ${limit}).`));
       req.resume();
       return;
     }
@@ -74,8 +78,11 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new PwError('bad-input', `The request body is too large (more than ${limit} bytes).`));
-        req.destroy();
+        // Answer 413 and close the connection after it; the rest of the body is read and dropped
+        // (bounded by requestTimeout) so the client hears why instead of a reset.
+        reject(new PwError('too-large', `The request body is too large (more than ${limit} bytes).`));
+        req.removeAllListeners('data');
+        req.resume();
         return;
       }
       parts.push(c);
@@ -87,7 +94,11 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 
 function cookieToken(req: http.IncomingMessage): string | null {
   const m = /(?:^|;\s*)pw_token=([^;]+)/.exec(req.headers.cookie ?? '');
-  return m?.[1] ? decodeURIComponent(m[1]) : null;
+  try {
+    return m?.[1] ? decodeURIComponent(m[1]) : null;
+  } catch {
+    return null; // a malformed cookie is no token, not a server error
+  }
 }
 
 function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, cache: string): void {
@@ -139,10 +150,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return given !== null && sameSecret(given, token);
   };
 
+  const limiter = opts.rateLimit === false ? null : new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
+
   const server = http.createServer(async (req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('cross-origin-opener-policy', 'same-origin');
+    // Before anything else, even the token check: a flood must cost the engine nothing.
+    const take = limiter?.take(req.socket.remoteAddress ?? '?', Date.now()) ?? { ok: true };
+    if (!take.ok) {
+      res.setHeader('retry-after', String(take.retryAfterSeconds));
+      sendJson(res, 429, { ok: false, error: { code: 'rate-limited', message: `Too many requests from this address; try again in ${take.retryAfterSeconds} s.` } });
+      req.resume();
+      return;
+    }
     try {
       const url = new URL(req.url ?? '/', 'http://station.invalid');
       const method = req.method ?? 'GET';
