@@ -55,6 +55,19 @@ describe('engine: record, seal, index, find', () => {
     expect(fs.readdirSync(engine.paths.partialDir)).toEqual([]);
   });
 
+  it('still writes the index first when the file is far longer than the recording clock says', async () => {
+    // Chunks of a 60 s video uploaded in a fraction of a second: the index space is reserved from
+    // the recording clock, which says almost nothing here; whichever way it is placed, it is first.
+    const long = path.join(t.dir, 'long.webm');
+    makeWebmH264(long, 60, '320x180');
+    const { recordingId, chunkCount } = await recordFromFile(engine, 'LONG-1', long, 1 << 20);
+    const { clip } = await engine.call('recording.finish', { recordingId, reason: 'same-code', chunkCount }, ctx);
+    expect(clip!.durationMs).toBeGreaterThan(59_000);
+    const head = fs.readFileSync(clip!.file).subarray(0, 1 << 20).toString('latin1');
+    expect(head.indexOf('moov')).toBeGreaterThan(-1);
+    expect(head.indexOf('moov')).toBeLessThan(head.indexOf('mdat'));
+  });
+
   it('finds clips by full code, by part of the code and by date range', async () => {
     for (const order of ['YT7712345678901', 'JDVA00998877', 'YT7712340000000']) {
       const r = await recordFromFile(engine, order, webm);
