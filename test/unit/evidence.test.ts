@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import { startServer } from '../../electron/server/http.ts';
 import { sha256File } from '../../electron/engine/hash.ts';
+import { Sha256 } from '../../renderer/src/views/verify/sha256.ts';
 import { canonicalJson } from '../../electron/engine/evidence/canonicalJson.ts';
 import { buildTimestampRequest } from '../../electron/engine/evidence/tsa.ts';
 import { stationCustodyOf } from '../../electron/engine/evidence/handlers.ts';
@@ -47,6 +48,15 @@ describe('canonical JSON and the RFC 3161 request', () => {
       }
     } finally {
       t.cleanup();
+    }
+  });
+
+  it("the Verify view's streaming SHA-256 (for LAN browsers without WebCrypto) agrees with Node's", () => {
+    const data = Buffer.from(Array.from({ length: 200_003 }, (_, i) => (i * 31 + 7) & 0xff));
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 200_003]) {
+      const h = new Sha256();
+      h.update(data.subarray(0, n >> 1)).update(data.subarray(n >> 1, n));
+      expect(h.hex()).toBe(createHash('sha256').update(data.subarray(0, n)).digest('hex'));
     }
   });
 

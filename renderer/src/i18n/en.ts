@@ -1,7 +1,7 @@
 // English strings. Every key here must exist in every other language (a test checks).
 export const en = {
   app: { title: 'PackWitness' },
-  nav: { station: 'Station', lookup: 'Find clips' },
+  nav: { station: 'Station', lookup: 'Find clips', verify: 'Check a clip' },
   state: {
     starting: 'Starting…',
     idle: 'Ready — scan a shipping label',
@@ -33,6 +33,22 @@ export const en = {
     sha256: 'SHA-256',
     status: 'Status',
     file: 'File',
+  },
+  verify: {
+    title: 'Check a clip',
+    drop: 'Drop a clip file here, or click to choose one',
+    private: 'The file stays on this computer: only its SHA-256 fingerprint is sent to the station.',
+    hashing: 'Computing the fingerprint of {{name}}… {{percent}}%',
+    verdict: { intact: 'Intact', problem: 'Not intact', unknown: 'Not recorded by this station' },
+    order: 'Order',
+    file: 'File',
+    what: { file: 'File', index: 'Index', chain: 'Chain', signature: 'Signature', timestamp: 'Trusted time', history: 'History' },
+    stationKey: "This station's key fingerprint",
+    keyHint: 'Give reviewers station.pem (packwitness key) and this fingerprint; they check clips with openssl alone.',
+    checkAll: 'Check every clip on this station',
+    checkingAll: 'Checking every clip…',
+    allOk: 'Everything holds: {{entries}} chain entries, {{clips}} clip files.',
+    allBad: '{{count}} problem(s) found:',
   },
   status: { ok: 'OK', recovered: 'Recovered', interrupted: 'Interrupted', failed: 'Failed' },
 };

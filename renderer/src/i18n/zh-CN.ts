@@ -3,7 +3,7 @@ import type { Messages } from './en.ts';
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
   app: { title: 'PackWitness 打包见证' },
-  nav: { station: '打包台', lookup: '查找视频' },
+  nav: { station: '打包台', lookup: '查找视频', verify: '校验视频' },
   state: {
     starting: '正在启动…',
     idle: '就绪 — 请扫描快递面单',
@@ -35,6 +35,22 @@ export const zhCN: Messages = {
     sha256: 'SHA-256',
     status: '状态',
     file: '文件',
+  },
+  verify: {
+    title: '校验视频',
+    drop: '把视频文件拖到这里，或点击选择文件',
+    private: '文件不会离开这台电脑：只把它的 SHA-256 指纹发给打包台。',
+    hashing: '正在计算 {{name}} 的指纹… {{percent}}%',
+    verdict: { intact: '完好', problem: '已被改动', unknown: '不是本打包台录制的' },
+    order: '订单',
+    file: '文件',
+    what: { file: '文件', index: '索引', chain: '哈希链', signature: '签名', timestamp: '可信时间', history: '记录' },
+    stationKey: '本打包台的密钥指纹',
+    keyHint: '把 station.pem（packwitness key）和这个指纹交给审核方；他们只用 openssl 就能校验视频。',
+    checkAll: '校验本打包台的所有视频',
+    checkingAll: '正在校验所有视频…',
+    allOk: '全部完好：{{entries}} 条链记录，{{clips}} 个视频文件。',
+    allBad: '发现 {{count}} 个问题：',
   },
   status: { ok: '正常', recovered: '已恢复', interrupted: '已中断', failed: '失败' },
 };

@@ -3,6 +3,7 @@
 import type { ComponentType } from 'react';
 import { LookupView } from './LookupView.tsx';
 import { StationView } from './StationView.tsx';
+import { VerifyView } from './VerifyView.tsx';
 
 export interface ViewEntry {
   id: string;
@@ -14,4 +15,5 @@ export interface ViewEntry {
 export const views: ViewEntry[] = [
   { id: 'station', labelKey: 'nav.station', component: StationView },
   { id: 'lookup', labelKey: 'nav.lookup', component: LookupView },
+  { id: 'verify', labelKey: 'nav.verify', component: VerifyView },
 ];
