@@ -1,7 +1,7 @@
 // English strings. Every key here must exist in every other language (a test checks).
 export const en = {
   app: { title: 'PackWitness' },
-  nav: { station: 'Station', lookup: 'Find clips', verify: 'Check a clip' },
+  nav: { station: 'Station', lookup: 'Find clips', verify: 'Check a clip', status: 'Status' },
   state: {
     starting: 'Starting…',
     idle: 'Ready — scan a shipping label',
@@ -49,6 +49,37 @@ export const en = {
     checkingAll: 'Checking every clip…',
     allOk: 'Everything holds: {{entries}} chain entries, {{clips}} clip files.',
     allBad: '{{count}} problem(s) found:',
+  },
+  health: {
+    title: 'Station check',
+    allOk: 'Everything is in order.',
+    problems: '{{count}} problem(s) need attention.',
+    space: '{{free}} free of {{total}}; reserve {{reserve}}.',
+    level: { ok: 'OK', warning: 'Note', problem: 'Problem' },
+    check: 'Check again',
+    adopt: 'Index the files found on disk',
+    adopted: '{{count}} file(s) indexed as adopted clips; {{failed}} could not be read.',
+    runRetention: 'Apply retention now',
+    retentionDone: 'Retention done: {{count}} clip(s) deleted.',
+    deletions: 'Deleted clips',
+    noDeletions: 'No clip has been deleted.',
+  },
+  storage: {
+    title: 'Storage and retention',
+    reserve: 'Free-space reserve',
+    auto: 'automatic',
+    keepDays: 'Keep clips for (days, 0 = forever)',
+    forSpace: 'Delete the oldest clips when free space falls below the reserve (never clips on legal hold)',
+    save: 'Save',
+    saved: 'Saved.',
+  },
+  hold: {
+    off: 'Not on legal hold.',
+    on: 'On legal hold: {{reason}}. Retention will not delete it.',
+    reason: 'Reason (dispute or ticket number)',
+    liftReason: 'Why the hold ends',
+    set: 'Put on legal hold',
+    lift: 'Lift legal hold',
   },
   status: { ok: 'OK', recovered: 'Recovered', interrupted: 'Interrupted', failed: 'Failed' },
 };

@@ -3,7 +3,7 @@ import type { Messages } from './en.ts';
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
   app: { title: 'PackWitness 打包见证' },
-  nav: { station: '打包台', lookup: '查找视频', verify: '校验视频' },
+  nav: { station: '打包台', lookup: '查找视频', verify: '校验视频', status: '状态' },
   state: {
     starting: '正在启动…',
     idle: '就绪 — 请扫描快递面单',
@@ -51,6 +51,37 @@ export const zhCN: Messages = {
     checkingAll: '正在校验所有视频…',
     allOk: '全部完好：{{entries}} 条链记录，{{clips}} 个视频文件。',
     allBad: '发现 {{count}} 个问题：',
+  },
+  health: {
+    title: '打包台检查',
+    allOk: '一切正常。',
+    problems: '有 {{count}} 个问题需要处理。',
+    space: '剩余 {{free}}，共 {{total}}；保留空间 {{reserve}}。',
+    level: { ok: '正常', warning: '提示', problem: '问题' },
+    check: '重新检查',
+    adopt: '把磁盘上找到的文件加入索引',
+    adopted: '已把 {{count}} 个文件作为"收录"视频加入索引；{{failed}} 个无法读取。',
+    runRetention: '立即执行保留策略',
+    retentionDone: '保留策略已执行：删除了 {{count}} 个视频。',
+    deletions: '已删除的视频',
+    noDeletions: '还没有删除过视频。',
+  },
+  storage: {
+    title: '存储与保留',
+    reserve: '保留的剩余空间',
+    auto: '自动',
+    keepDays: '视频保留天数（0 = 永久）',
+    forSpace: '剩余空间低于保留值时删除最早的视频（法律保全中的视频除外）',
+    save: '保存',
+    saved: '已保存。',
+  },
+  hold: {
+    off: '未设法律保全。',
+    on: '法律保全中：{{reason}}。保留策略不会删除它。',
+    reason: '原因（纠纷或工单号）',
+    liftReason: '解除保全的原因',
+    set: '设为法律保全',
+    lift: '解除法律保全',
   },
   status: { ok: '正常', recovered: '已恢复', interrupted: '已中断', failed: '失败' },
 };

@@ -5,6 +5,7 @@ import type { Clip } from '../../../shared/contract.ts';
 import { api, onEvent } from '../api/index.ts';
 import { ClipPlayer } from './lookup/ClipPlayer.tsx';
 import { ClipResults } from './lookup/ClipResults.tsx';
+import { HoldControl } from './lookup/HoldControl.tsx';
 
 function dayStart(value: string): number | null {
   if (!value) return null;
@@ -62,7 +63,11 @@ export function LookupView() {
       <p className="muted" data-testid="result-count">{t('lookup.results', { count: total })}</p>
       <div className="lookup-body">
         <ClipResults clips={clips} selected={selected?.id ?? null} onSelect={setSelected} />
-        {selected && <ClipPlayer clip={selected} onClose={() => setSelected(null)} />}
+        {selected && (
+          <ClipPlayer clip={selected} onClose={() => setSelected(null)}>
+            <HoldControl clip={selected} onChange={(legalHold, holdReason) => setSelected({ ...selected, legalHold, holdReason })} />
+          </ClipPlayer>
+        )}
       </div>
     </div>
   );

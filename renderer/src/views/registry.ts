@@ -4,6 +4,7 @@ import type { ComponentType } from 'react';
 import { LookupView } from './LookupView.tsx';
 import { StationView } from './StationView.tsx';
 import { VerifyView } from './VerifyView.tsx';
+import { StatusView } from './StatusView.tsx';
 
 export interface ViewEntry {
   id: string;
@@ -16,4 +17,5 @@ export const views: ViewEntry[] = [
   { id: 'station', labelKey: 'nav.station', component: StationView },
   { id: 'lookup', labelKey: 'nav.lookup', component: LookupView },
   { id: 'verify', labelKey: 'nav.verify', component: VerifyView },
+  { id: 'status', labelKey: 'nav.status', component: StatusView },
 ];
