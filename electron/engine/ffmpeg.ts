@@ -87,7 +87,12 @@ export async function remuxToMp4(input: string, output: string, expectedMs?: num
     );
   if (expectedMs !== undefined && expectedMs > 0) {
     try {
-      await remux(['-moov_size', String(reservedMoovBytes(expectedMs))]);
+      await remux([
+        '-moov_size', String(reservedMoovBytes(expectedMs)),
+        // ffmpeg writes the index over the first media bytes BEFORE finding the room too small, and
+        // still exits 0 ("Error writing trailer"); -xerror makes that exit 1 so the fallback runs.
+        '-xerror',
+      ]);
       return;
     } catch {
       // The reservation was too small (a much longer file than the clock said): do it in two passes.

@@ -118,7 +118,7 @@ export const PRESETS: readonly ChannelPreset[] = [
     defaultForm: 'stills',
     reencode: true,
     limitsKnown: false,
-    note: 'Takes JPEG or PNG only; no size limit published, 1.5 MB per image is used.',
+    note: 'Takes JPEG or PNG only; size limit not published, a conservative 1.5 MB per image is used.',
     sources: ['etsy.com/help/article/4817'],
   },
   {
