@@ -133,6 +133,39 @@ describe('sealed, signed, chained and timestamped clips', () => {
     expect(fs.statSync(path.join(dataDir, 'keys', 'station.key')).mode & 0o077).toBe(0);
   });
 
+  it("runs the README's reviewer commands on a clip copied out of the station, with openssl alone", () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /## Checking a clip without PackWitness[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeTruthy();
+    const reviewer = path.join(t.dir, 'reviewer');
+    fs.mkdirSync(reviewer, { recursive: true });
+    const s = sidecarsOf(clips[1]!.file);
+    fs.copyFileSync(clips[1]!.file, path.join(reviewer, 'CLIP.mp4'));
+    fs.copyFileSync(s.manifest, path.join(reviewer, 'CLIP.manifest.json'));
+    fs.copyFileSync(s.signature, path.join(reviewer, 'CLIP.manifest.json.sig'));
+    fs.copyFileSync(s.timestamp, path.join(reviewer, 'CLIP.tsr'));
+    fs.copyFileSync(tsa.caFile, path.join(reviewer, 'TSA-CA.pem'));
+    // station.pem as the README says: the PEM lines that `packwitness key` prints.
+    const key = cli(['key', '--data', dataDir]).stdout;
+    fs.writeFileSync(path.join(reviewer, 'station.pem'), /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----\n/.exec(key)![0]);
+    const run = () => spawnSync('bash', ['-eo', 'pipefail', '-c', block!], { cwd: reviewer, encoding: 'utf8' });
+    const ok = run();
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain(`SHA2-256(CLIP.mp4)= ${clips[1]!.sha256}`);
+    expect(ok.stdout).toContain(`"sha256":"${clips[1]!.sha256}"`);
+    expect(ok.stdout).toContain('Signature Verified Successfully');
+    expect(ok.stdout.replace(/\s/g, '')).toContain(key.match(/fingerprint: ([0-9a-f ]+)/)![1]!.replace(/\s/g, ''));
+    expect(ok.stdout).toContain('Verification: OK');
+    expect(ok.stdout).toMatch(/TSA: DirName:.*PackWitness Test TSA/);
+    // One changed byte and the same commands fail.
+    const clip = fs.readFileSync(path.join(reviewer, 'CLIP.mp4'));
+    clip[100] ^= 1;
+    fs.writeFileSync(path.join(reviewer, 'CLIP.mp4'), clip);
+    const bad = run();
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toMatch(/Verification: FAILED/);
+  });
+
   it('gets RFC 3161 tokens that `openssl ts -verify` accepts, shown with the clip', async () => {
     for (const c of clips) {
       const tsr = sidecarsOf(c.file).timestamp;
