@@ -136,7 +136,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
     const details = [...unindexed, ...leftovers.map((f) => `${f} (an unfinished MP4 from an interrupted save)`)];
     checks.push(
       unindexed.length
-        ? check('unindexed-files', 'problem', `${unindexed.length} clip file(s) on disk are not in the index; \`packwitness doctor --adopt\` (or Adopt in the Status view) indexes them, marked adopted.`, details)
+        ? check('unindexed-files', 'problem', `${unindexed.length} clip file(s) on disk are not in the index; \`packwitness doctor --adopt\` (or the Status view) indexes them, marked adopted.`, details)
         : leftovers.length
           ? check('unindexed-files', 'warning', `${leftovers.length} unfinished MP4 file(s) from an interrupted save are on disk; their recordings were kept as raw files.`, details)
           : check('unindexed-files', 'ok', 'Every clip file on disk is in the index.'),

@@ -1,11 +1,11 @@
 // Station status: the start-up check (index, clips folder, free space, missing and unindexed files,
-// unfinished recordings), what retention deleted and why, and the storage settings.
+// unfinished recordings) and what retention deleted and why. The reserve and retention themselves
+// are edited in the Settings view.
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Deletion, Health } from '../../../shared/contract/storage.ts';
 import { api, onEvent } from '../api/index.ts';
-import { bytes, dateTime } from '../format.ts';
-import { StorageSettings } from './status/StorageSettings.tsx';
+import { dateTime } from '../format.ts';
 
 export function StatusView() {
   const { t, i18n } = useTranslation();
@@ -55,11 +55,6 @@ export function StatusView() {
           <div className={health.ok ? 'message message-info' : 'message message-error'} role={health.ok ? 'status' : 'alert'} data-testid="health-summary">
             {health.ok ? t('health.allOk') : t('health.problems', { count: health.checks.filter((c) => c.level === 'problem').length })}
           </div>
-          {health.space && (
-            <p className="muted" data-testid="health-space">
-              {t('health.space', { free: bytes(health.space.freeBytes, i18n.language), total: bytes(health.space.totalBytes, i18n.language), reserve: bytes(health.space.reserveBytes, i18n.language) })}
-            </p>
-          )}
           <ul className="health-checks" data-testid="health-checks">
             {health.checks.map((c) => (
               <li key={c.id} className={`health-${c.level}`} data-level={c.level}>
@@ -82,7 +77,7 @@ export function StatusView() {
           {note && <div className="message message-info" role="status">{note}</div>}
         </section>
       )}
-      <StorageSettings onSaved={() => void refresh()} />
+      <p className="muted">{t('health.settingsHint')}</p>
       <section aria-label={t('health.deletions')}>
         <h2>{t('health.deletions')}</h2>
         {deletions.length === 0 ? (
