@@ -82,6 +82,14 @@ describe.skipIf(!chromiumAvailable())('Verify view', () => {
     expect(await page.getByTestId('verify-headline').textContent()).toBe('Not recorded by this station');
   });
 
+  it('shows the seal and trusted-time state with the clip in the lookup', async () => {
+    await page.goto(`${served.url}#/lookup`);
+    await page.locator('[data-testid="result"][data-order="VERIFY-42"]').click();
+    expect(await page.getByTestId('clip-seal').textContent()).toMatch(/Signed, entry 2 of the station's hash chain/);
+    expect(await page.getByTestId('clip-tsa').textContent()).toContain('no timestamp authority');
+    await page.goto(`${served.url}#/verify`);
+  });
+
   it('checks every clip on the station', async () => {
     await page.getByTestId('verify-all').click();
     await expect.poll(() => page.getByTestId('verify-all-result').textContent()).toContain('Everything holds');

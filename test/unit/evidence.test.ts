@@ -361,6 +361,11 @@ describe('sealed, signed, chained and timestamped clips', () => {
         e.db.prepare('UPDATE chain SET signature=? WHERE seq=2').run(sign(null, Buffer.from(row.body), other).toString('base64'));
       });
     }],
+    ['the station re-keyed (both key files replaced)', 'wrong-key', /not the key the chain was started with/, async (c: ReturnType<typeof copyOf>) => {
+      const pair = generateKeyPairSync('ed25519');
+      fs.writeFileSync(path.join(c.dir, 'keys', 'station.key'), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      fs.writeFileSync(path.join(c.dir, 'keys', 'station.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    }],
     ['a timestamp token swapped for another clip\'s', 'token-mismatch', /different file/, async (c: ReturnType<typeof copyOf>) => {
       fs.copyFileSync(sidecarsOf(c.file(1)).timestamp, sidecarsOf(c.file(0)).timestamp);
     }],

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import { bytes, dateTime, seconds } from '../../format.ts';
+import { EvidenceRows } from '../verify/EvidenceRows.tsx';
 
 /** Plays from the door's media URL, which answers HTTP Range requests, so seeking works. */
 export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: () => void; children?: React.ReactNode }) {
@@ -25,6 +26,7 @@ export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: (
         <dd className="mono">{clip.sha256}</dd>
         <dt>{t('lookup.file')}</dt>
         <dd className="mono">{clip.file}</dd>
+        <EvidenceRows clip={clip} />
       </dl>
       {children}
     </section>
