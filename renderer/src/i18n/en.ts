@@ -1,11 +1,15 @@
 // English strings. Every key here must exist in every other language (a test checks).
+import { stationEn } from './station.en.ts';
+
 export const en = {
   app: { title: 'PackWitness' },
-  nav: { station: 'Station', lookup: 'Find clips', verify: 'Check a clip', status: 'Status' },
+  nav: { station: 'Station', lookup: 'Find clips', verify: 'Check a clip', status: 'Status', codes: 'Control codes', settings: 'Settings' },
   state: {
     starting: 'Starting…',
     idle: 'Ready — scan a shipping label',
     recording: 'Recording {{order}} for {{time}}',
+    recordingReturn: 'Recording RETURN {{order}} for {{time}}',
+    idleReturns: 'Returns — scan a returned parcel',
     error: 'Problem',
     saving: 'saving {{count}} clip(s)…',
   },
@@ -17,6 +21,15 @@ export const en = {
     noClipsToday: 'No clips yet today.',
     noPreview: 'No camera picture',
     mode: { shipping: 'Shipping', returns: 'Returns' },
+    modeLabel: 'Mode',
+    discard: 'Discard',
+    discardConfirm: 'Throw away the clip being recorded? This is logged.',
+    operatorIs: 'Operator: {{name}}',
+    noOperator: 'No operator logged in',
+    pipOn: 'Two cameras',
+    lastScans: 'Last scans',
+    noScans: 'No scans yet today.',
+    engineUnreachable: 'The station engine is not reachable: {{detail}}',
   },
   lookup: {
     search: 'Order code or part of it',
@@ -79,6 +92,7 @@ export const en = {
     lift: 'Lift legal hold',
   },
   status: { ok: 'OK', recovered: 'Recovered', interrupted: 'Interrupted', failed: 'Failed' },
+  ...stationEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

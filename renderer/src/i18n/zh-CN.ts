@@ -1,13 +1,16 @@
 import type { Messages } from './en.ts';
+import { stationZhCN } from './station.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
   app: { title: 'PackWitness 打包见证' },
-  nav: { station: '打包台', lookup: '查找视频', verify: '校验视频', status: '状态' },
+  nav: { station: '打包台', lookup: '查找视频', verify: '校验视频', status: '状态', codes: '控制码', settings: '设置' },
   state: {
     starting: '正在启动…',
     idle: '就绪 — 请扫描快递面单',
     recording: '正在录制 {{order}}，已录 {{time}}',
+    recordingReturn: '正在录制退货 {{order}}，已录 {{time}}',
+    idleReturns: '退货模式 — 请扫描退回的包裹',
     error: '出现问题',
     saving: '正在保存 {{count}} 段视频…',
   },
@@ -19,6 +22,15 @@ export const zhCN: Messages = {
     noClipsToday: '今天还没有视频。',
     noPreview: '没有摄像头画面',
     mode: { shipping: '发货', returns: '退货' },
+    modeLabel: '模式',
+    discard: '作废',
+    discardConfirm: '丢弃正在录制的视频？此操作会被记录。',
+    operatorIs: '操作员：{{name}}',
+    noOperator: '没有登录的操作员',
+    pipOn: '双摄像头',
+    lastScans: '最近扫描',
+    noScans: '今天还没有扫描。',
+    engineUnreachable: '无法连接打包台引擎：{{detail}}',
   },
   lookup: {
     search: '订单号或其中一部分',
@@ -81,4 +93,5 @@ export const zhCN: Messages = {
     lift: '解除法律保全',
   },
   status: { ok: '正常', recovered: '已恢复', interrupted: '已中断', failed: '失败' },
+  ...stationZhCN,
 };
