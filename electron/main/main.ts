@@ -14,6 +14,8 @@ import { APP_SCHEME, createAppHandler, registerAppScheme } from './protocol.ts';
 import { installCsp, installPermissionHandlers, lockDownAllContents } from './security.ts';
 import { createStationWindow, focusWindow } from './window.ts';
 
+export const APP_ID = 'com.packwitness.station';
+
 const log = (line: string): void => console.log(`[packwitness] ${line}`);
 
 /** The data folder: PACKWITNESS_DATA when set (tests, a second disk), else <appData>/PackWitness. */
@@ -125,6 +127,8 @@ export function main(): void {
   // Before anything reads it: the user's data folder is <appData>/PackWitness on every OS,
   // whatever name the executable or package.json carries.
   app.setName(PRODUCT_NAME);
+  // Windows groups the taskbar button and notifications by this id; it matches electron-builder.yml.
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   app.setPath('userData', shellDataDir(app.getPath('appData')));
   if (!app.requestSingleInstanceLock()) {
     // Two instances would fight over the camera and the index; the first one comes to the front.

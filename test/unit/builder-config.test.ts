@@ -49,6 +49,7 @@ describe('electron-builder.yml', () => {
 
   it('names the app as the data folder does', () => {
     expect(config.appId).toBe('com.packwitness.station');
+    expect(fs.readFileSync(path.join(root, 'electron/main/main.ts'), 'utf8')).toContain(`APP_ID = '${config.appId}'`);
     expect(config.productName).toBe(PRODUCT_NAME); // userData = <appData>/PackWitness, see paths.ts
     expect(config.directories.output).toBe('dist');
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
