@@ -361,6 +361,14 @@ describe('sealed, signed, chained and timestamped clips', () => {
         e.db.prepare('UPDATE chain SET signature=? WHERE seq=2').run(sign(null, Buffer.from(row.body), other).toString('base64'));
       });
     }],
+    ['the newest chain entry removed (no gap left behind)', 'missing-entry', /SF1003.*has no chain entry/, async (c: ReturnType<typeof copyOf>) => {
+      await withDb(c.dir, (e) => e.db.prepare('DELETE FROM chain WHERE seq=(SELECT max(seq) FROM chain)').run());
+    }],
+    ['a clip file slipped in without an entry', 'missing-entry', /FAKE_000000_x\.mp4 is in the clips folder but no chain entry seals it/, async (c: ReturnType<typeof copyOf>) => {
+      fs.copyFileSync(c.file(0), path.join(path.dirname(c.file(0)), 'FAKE_000000_x.mp4'));
+      fs.mkdirSync(path.join(c.dir, 'clips', 'backup'));
+      fs.copyFileSync(c.file(0), path.join(c.dir, 'clips', 'backup', 'copy.mp4')); // not a day folder: ignored
+    }],
     ['the station re-keyed (both key files replaced)', 'wrong-key', /not the key the chain was started with/, async (c: ReturnType<typeof copyOf>) => {
       const pair = generateKeyPairSync('ed25519');
       fs.writeFileSync(path.join(c.dir, 'keys', 'station.key'), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));

@@ -31,7 +31,9 @@ interface SealedClip {
 async function mp4FilesUnder(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const day of await fsp.readdir(root, { withFileTypes: true }).catch(() => [])) {
-    if (!day.isDirectory() || day.name.startsWith('.')) continue;
+    // Only the day folders the station writes (YYYY-MM-DD): an exports or backup folder a person
+    // keeps beside them holds copies, not clips to account for.
+    if (!day.isDirectory() || !/^\d{4}-\d{2}-\d{2}$/.test(day.name)) continue;
     for (const f of await fsp.readdir(path.join(root, day.name), { withFileTypes: true }).catch(() => [])) {
       if (f.isFile() && f.name.toLowerCase().endsWith('.mp4')) out.push(path.join(day.name, f.name));
     }
