@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCT_NAME } from '../../electron/engine/paths.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { makeWebmH264 } from '../helpers/video.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
@@ -188,5 +189,33 @@ describe('a real electron-builder pack (Linux app folder, stand-in Electron)', (
       expect(execFileSync(bin, ['-version'], { encoding: 'utf8' })).toMatch(new RegExp(`^${exe} version`));
     }
     expect(fs.existsSync(path.join(unpacked, 'better-sqlite3', 'prebuilds', `${suffix}.node`))).toBe(true);
+  });
+
+  it('the packed app records a clip with the ffmpeg next to app.asar, nothing installed by the user', () => {
+    // Node cannot read an asar archive, so lay its contents out as a folder *named* app.asar, with
+    // the binaries inside replaced by empty stand-ins: in Electron those paths exist in the archive
+    // but cannot be executed, and electron/engine/ffmpeg.ts must turn to app.asar.unpacked/.
+    const asar = require(path.join(root, 'node_modules/@electron/asar'));
+    const packed = path.join(t.dir, 'packed', 'resources');
+    fs.mkdirSync(packed, { recursive: true });
+    asar.extractAll(path.join(resources, 'app.asar'), path.join(packed, 'app.asar'));
+    fs.cpSync(path.join(resources, 'app.asar.unpacked'), path.join(packed, 'app.asar.unpacked'), { recursive: true });
+    const suffix = `${process.platform}-${process.arch}`;
+    for (const [pkg, exe] of [['@ffmpeg-installer', 'ffmpeg'], ['@ffprobe-installer', 'ffprobe']] as const) {
+      fs.writeFileSync(path.join(packed, 'app.asar', 'node_modules', pkg, suffix, exe), '', { mode: 0o644 });
+    }
+    const webm = path.join(t.dir, 'src.webm');
+    makeWebmH264(webm, 2);
+    const resultFile = path.join(t.dir, 'packed-result.json');
+    const env: NodeJS.ProcessEnv = { ...process.env, STUB_APP: path.join(packed, 'app.asar'), STUB_APPDATA: path.join(t.dir, 'appdata'), STUB_RESULT: resultFile, STUB_WEBM: webm };
+    for (const k of ['PACKWITNESS_FFMPEG', 'PACKWITNESS_FFPROBE', 'PACKWITNESS_DATA']) delete env[k];
+    // No ffmpeg on the PATH either: only what the installer carries.
+    env.PATH = path.dirname(process.execPath);
+    const r = spawnSync(process.execPath, ['-r', path.join(root, 'test/helpers/electronStub.cjs'), path.join(packed, 'app.asar', 'out', 'electron', 'main.cjs')], { env, encoding: 'utf8', timeout: 90_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    expect(result.errors).toEqual([]);
+    expect(result.steps[3].finish.durationMs).toBeGreaterThan(1800);
+    expect(result.steps[4]).toEqual({ media: 206 });
   });
 });
