@@ -86,6 +86,7 @@ export class Engine {
   private readonly problems: string[] = [];
   private readonly log: (line: string) => void;
   private closing = false;
+  private readonly thumbnails = new Set<Promise<void>>();
   /** Recordings the engine stopped itself (disk full): a late chunk or finish gets this answer. */
   private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
   readonly retention: Retention;
@@ -489,7 +490,7 @@ export class Engine {
     const temp = `${final}.part`;
     try {
       await fsp.mkdir(path.dirname(final), { recursive: true });
-      await remuxToMp4(partial, temp);
+      await remuxToMp4(partial, temp, monoMs ?? Math.max(0, endedAt - startedAt));
       const [info, sha256, stat] = await Promise.all([probe(temp), sha256File(temp), fsp.stat(temp)]);
       // Rename last: a file with the final name is always complete.
       await fsp.rename(temp, final);
@@ -524,7 +525,8 @@ export class Engine {
     }
     const clip = this.toClip(this.clips.get(id)!);
     this.emit('clip.saved', clip);
-    void this.makeThumbnail(row);
+    const thumb = this.makeThumbnail(row).finally(() => this.thumbnails.delete(thumb));
+    this.thumbnails.add(thumb);
     return clip;
   }
 
@@ -581,6 +583,8 @@ export class Engine {
     }
     await Promise.allSettled([...this.stopped.values()].map((x) => x.result));
     await this.retention.idle();
+    // Thumbnails write their row when done; let them finish before the index closes.
+    await Promise.allSettled([...this.thumbnails]);
     await this.custody.close?.();
     this.db.close();
     this.releaseOwnership?.();
