@@ -8,7 +8,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { formatFingerprint } from '../../electron/engine/evidence/keys.ts';
 import { stationCustodyOf } from '../../electron/engine/evidence/handlers.ts';
 import type { Clip } from '../../shared/contract.ts';
-import { chromiumAvailable, launchBrowser, startServe, type Served } from '../helpers/station.ts';
+import { apiCall, chromiumAvailable, launchBrowser, startServe, type Served } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
 
@@ -34,7 +34,8 @@ describe.skipIf(!chromiumAvailable())('Verify view', () => {
     clip = (await engine.call('recording.finish', { recordingId, reason: 'same-code', chunkCount: 1 }, ctx)).clip!;
     fingerprint = stationCustodyOf(engine).key.fingerprint;
     await engine.close();
-    served = await startServe(['--data', dataDir]);
+    // --tsa as a site would pass it (nothing listens there: this clip was sealed before, and tokens are never awaited).
+    served = await startServe(['--data', dataDir, '--tsa', 'http://127.0.0.1:9/tsa', '--tsa', 'http://127.0.0.1:9/backup']);
     browser = await launchBrowser();
     page = await browser.browser.newPage();
     await page.goto(`${served.url}#/verify`);
@@ -45,8 +46,10 @@ describe.skipIf(!chromiumAvailable())('Verify view', () => {
     t?.cleanup();
   });
 
-  it('shows the station key fingerprint', async () => {
+  it('shows the station key fingerprint; serve --tsa set the TSA list', async () => {
     await expect.poll(() => page.getByTestId('verify-fingerprint').textContent()).toBe(formatFingerprint(fingerprint));
+    const key = await apiCall<{ tsaUrls: string[]; fingerprint: string }>(served.url, 'evidence.key');
+    expect(key).toMatchObject({ fingerprint, tsaUrls: ['http://127.0.0.1:9/tsa', 'http://127.0.0.1:9/backup'] });
   });
 
   it('says an untouched clip is intact, which order it is, when and where it was recorded', async () => {

@@ -90,3 +90,46 @@ export async function benchHashThroughput(file: string, rounds = 3): Promise<Has
   const opensslMBps = Number.isFinite(bestOpenssl) ? mbps(bestOpenssl) : null;
   return { sizeBytes: size, stationMBps, opensslMBps, ratio: opensslMBps ? stationMBps / opensslMBps : null };
 }
+
+export interface FinishBench {
+  sizeBytes: number;
+  /** Median wall time of what finishing does without evidence: ffprobe + stat of the MP4. */
+  probeMs: number;
+  /** The same with the SHA-256 streamed alongside (as engine.sealPartial does). */
+  probeAndHashMs: number;
+  /** Median custody.clipSealed on this clip. */
+  sealMs: number;
+  /** What evidence adds to finishing this clip: (probeAndHashMs - probeMs) + sealMs. */
+  overheadMs: number;
+}
+
+/**
+ * What sealing adds to finishing a real clip (pass a ~5-minute MP4, ~90 MB at the default bitrate).
+ * The hash is streamed once, in parallel with ffprobe, so only the part that outlasts ffprobe counts.
+ */
+export async function benchFinishOverhead(dir: string, mp4: string, rounds = 5): Promise<FinishBench> {
+  const { probe } = await import('../ffmpeg.ts');
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  await sha256File(mp4); // page cache warm, as right after the remux wrote it
+  const plain: number[] = [];
+  const hashed: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    let t0 = performance.now();
+    await Promise.all([probe(mp4), fs.promises.stat(mp4)]);
+    plain.push(performance.now() - t0);
+    t0 = performance.now();
+    await Promise.all([probe(mp4), sha256File(mp4), fs.promises.stat(mp4)]);
+    hashed.push(performance.now() - t0);
+  }
+  const mb = Math.max(1, Math.round(fs.statSync(mp4).size / (1 << 20)));
+  const seal = await benchSealOverhead(dir, mb, rounds);
+  const probeMs = median(plain);
+  const probeAndHashMs = median(hashed);
+  return {
+    sizeBytes: fs.statSync(mp4).size,
+    probeMs,
+    probeAndHashMs,
+    sealMs: seal.sealMsMedian,
+    overheadMs: Math.max(0, probeAndHashMs - probeMs) + seal.sealMsMedian,
+  };
+}
