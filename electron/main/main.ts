@@ -41,6 +41,8 @@ async function start(): Promise<void> {
     return;
   }
   log(`data folder ${dataDir}`);
+  // Start-up check and retention (now, hourly, after each clip), as `packwitness serve` does.
+  engine.startMaintenance();
 
   const ses = session.defaultSession;
   ses.protocol.handle(APP_SCHEME, createAppHandler({ engine, staticDir: path.join(root, 'out', 'renderer') }));
