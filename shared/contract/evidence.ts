@@ -80,6 +80,7 @@ export const StationKeyInfo = z.object({
   file: z.string(),
   tsaUrls: z.array(z.string()),
   pendingTimestamps: z.number(),
+  sealingProblem: z.string().nullable(), // why this process cannot seal (private key locked or missing); null when it can
 });
 
 export const evidenceCalls = {

@@ -280,6 +280,41 @@ describe('sealed, signed, chained and timestamped clips', () => {
     }
   });
 
+  it('wraps a plain key with the KeyProtector the desktop shell gives; a process without it verifies but does not seal', async () => {
+    const d = path.join(t.dir, 'protected');
+    const plain = await Engine.open({ dataDir: d, timestampWorker: false });
+    const fp = stationCustodyOf(plain).key.fingerprint;
+    const first = await record(plain, 'KEY-1', webms[0]!);
+    await plain.close();
+    const xor = (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a));
+    const keystore = { name: 'test-keystore', protect: xor, unprotect: xor };
+    const shell = await Engine.open({ dataDir: d, timestampWorker: false, keyProtector: keystore });
+    expect(stationCustodyOf(shell).key.fingerprint).toBe(fp); // the same key pair, now wrapped
+    expect(fs.readFileSync(path.join(d, 'keys', 'station.key'), 'utf8')).not.toContain('PRIVATE KEY');
+    const second = await record(shell, 'KEY-2', webms[1]!);
+    expect(second.evidence?.signed).toBe(true);
+    await shell.close();
+    // The CLI has no keystore: it still checks everything, and says why it could not seal.
+    const cliEngine = await Engine.open({ dataDir: d, timestampWorker: false });
+    try {
+      const key = await cliEngine.call('evidence.key', {}, ctx);
+      expect(key.fingerprint).toBe(fp);
+      expect(key.sealingProblem).toMatch(/protected by "test-keystore"/);
+      expect((await cliEngine.call('evidence.verifyAll', {}, ctx)).ok).toBe(true);
+      expect((await cliEngine.call('evidence.verifyHash', { sha256: first.sha256 }, ctx)).verdict).toBe('intact');
+      const problems: string[] = [];
+      cliEngine.on((event, payload) => {
+        if (event === 'station.problem') problems.push((payload as { message: string }).message);
+      });
+      const third = await record(cliEngine, 'KEY-3', webms[2]!);
+      expect(fs.existsSync(third.file)).toBe(true); // the recording is never lost
+      expect(third.evidence ?? null).toBeNull();
+      expect(problems.join(' ')).toMatch(/KEY-3 was saved but could not be sealed/);
+    } finally {
+      await cliEngine.close();
+    }
+  });
+
   it('`packwitness key` prints the PEM and the fingerprint openssl computes; verify --all exits 0 on an untouched station', () => {
     const key = cli(['key', '--data', pristine]);
     expect(key.status).toBe(0);

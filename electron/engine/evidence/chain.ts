@@ -49,7 +49,7 @@ export class Chain {
 
   /** The first entry names the station key, so a key swapped later is caught against it. */
   ensureGenesis(station: string): void {
-    if (this.count() > 0) return;
+    if (this.count() > 0 || !this.key.privateKey) return;
     this.append('genesis', null, { station, publicKey: this.key.publicPem });
   }
 
@@ -59,6 +59,8 @@ export class Chain {
    */
   append(kind: EntryKind, clipId: string | null, fields: Record<string, JsonValue>): ChainRow {
     for (const k of Object.keys(fields)) if (RESERVED.has(k)) throw new Error(`chain field "${k}" is reserved`);
+    const privateKey = this.key.privateKey;
+    if (!privateKey) throw new Error(`nothing can be added to the chain here: ${this.key.unavailable}`);
     const run = this.db.transaction((): ChainRow => {
       const last = this.db.prepare('SELECT seq, entry_hash FROM chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; entry_hash: string } | undefined;
       const seq = (last?.seq ?? 0) + 1;
@@ -73,7 +75,7 @@ export class Chain {
         body: body.toString('utf8'),
         prev_hash: prev,
         entry_hash: sha256Hex(body),
-        signature: signBytes(this.key.privateKey, body).toString('base64'),
+        signature: signBytes(privateKey, body).toString('base64'),
       };
       this.db
         .prepare('INSERT INTO chain (seq, kind, clip_id, at, body, prev_hash, entry_hash, signature) VALUES (@seq, @kind, @clip_id, @at, @body, @prev_hash, @entry_hash, @signature)')

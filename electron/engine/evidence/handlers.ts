@@ -26,6 +26,7 @@ export function evidenceHandlers(engine: Engine): { [K in EvidenceCall]: H<K> } 
         file: c.key.publicFile,
         tsaUrls: engine.settings.get().tsaUrls,
         pendingTimestamps: c.timestamps.pendingCount(),
+        sealingProblem: c.key.unavailable,
       };
     },
     'evidence.verifyHash': async (input) => {

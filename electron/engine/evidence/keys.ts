@@ -22,7 +22,10 @@ export const plainKeyProtector: KeyProtector = {
 
 export interface StationKey {
   publicKey: KeyObject;
-  privateKey: KeyObject;
+  /** Null when this process cannot open the private key: it can verify, not seal (see `unavailable`). */
+  privateKey: KeyObject | null;
+  /** Why the private key is not available, in words; null when it is. */
+  unavailable: string | null;
   publicPem: string;
   /** SHA-256 of the public key's DER (SPKI), hex: `openssl pkey -pubin -in station.pem -outform DER | openssl dgst -sha256`. */
   fingerprint: string;
@@ -61,17 +64,23 @@ function writeFileSafely(file: string, data: Buffer | string, mode: number): voi
   fs.renameSync(tmp, file);
 }
 
-/** Reads the station key; only when there is none at all is a new pair made. */
+/**
+ * Reads the station key; only when there is none at all is a new pair made. When the private key
+ * cannot be opened here (missing, or wrapped by a keystore this process has no access to, e.g. the
+ * CLI on the desktop app's folder), the public key still verifies everything and `privateKey` is
+ * null with the reason: this process can check but not seal, and says so instead of failing to start.
+ */
 export function loadOrCreateStationKey(dataDir: string, protector: KeyProtector = plainKeyProtector): StationKey {
   const f = keyFiles(dataDir);
   fs.mkdirSync(f.dir, { recursive: true, mode: 0o700 });
   const havePrivate = fs.existsSync(f.privateFile);
+  const havePublic = fs.existsSync(f.publicFile);
+  if (!havePrivate && havePublic) {
+    // Never silently replace a key whose public half is already out there: every earlier
+    // signature would look forged. A person must decide.
+    return publicOnly(f.publicFile, `the station's private key ${f.privateFile} is missing (restore it from a backup, or move station.pem away to start a new key)`);
+  }
   if (!havePrivate) {
-    if (fs.existsSync(f.publicFile)) {
-      // Never silently replace a key whose public half is already out there: every earlier
-      // signature would look forged. A person must decide.
-      throw new Error(`The station's private key ${f.privateFile} is missing while its public key ${f.publicFile} exists; restore the key from a backup (or move station.pem away to start a new key).`);
-    }
     const pair = generateKeyPairSync('ed25519');
     const pem = Buffer.from(pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
     writeFileSafely(f.privateFile, protector.protect(pem), 0o600);
@@ -79,18 +88,38 @@ export function loadOrCreateStationKey(dataDir: string, protector: KeyProtector 
     writeFileSafely(f.publicFile, pair.publicKey.export({ type: 'spki', format: 'pem' }) as string, 0o644);
   }
   const storedProtector = fs.existsSync(f.protectorFile) ? fs.readFileSync(f.protectorFile, 'utf8').trim() : 'plain';
-  if (storedProtector !== protector.name) {
-    throw new Error(`The station key was stored with the "${storedProtector}" protector, but "${protector.name}" was given to open it.`);
+  let privateKey: KeyObject;
+  try {
+    if (storedProtector === protector.name) {
+      privateKey = createPrivateKey(protector.unprotect(fs.readFileSync(f.privateFile)));
+    } else if (storedProtector === plainKeyProtector.name) {
+      // A station that ran before the keystore was available: wrap its key now, same key pair.
+      const pem = fs.readFileSync(f.privateFile);
+      privateKey = createPrivateKey(pem);
+      writeFileSafely(f.privateFile, protector.protect(pem), 0o600);
+      writeFileSafely(f.protectorFile, `${protector.name}\n`, 0o600);
+    } else {
+      if (!havePublic) throw new Error(`the key is wrapped by "${storedProtector}" and station.pem is missing`);
+      return publicOnly(f.publicFile, `the station's private key is protected by "${storedProtector}" (the desktop app's keystore), which this process cannot open`);
+    }
+  } catch (err) {
+    if (!havePublic) throw new Error(`The station key in ${f.dir} cannot be read: ${(err as Error).message}`);
+    return publicOnly(f.publicFile, `the station's private key cannot be opened: ${(err as Error).message}`);
   }
-  const privateKey = createPrivateKey(protector.unprotect(fs.readFileSync(f.privateFile)));
   const publicKey = createPublicKey(privateKey);
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
-  const onDisk = fs.existsSync(f.publicFile) ? fs.readFileSync(f.publicFile, 'utf8') : null;
+  const onDisk = havePublic ? fs.readFileSync(f.publicFile, 'utf8') : null;
   if (onDisk !== publicPem) {
     // station.pem is only a copy of the public half; rewrite it from the private key.
     writeFileSafely(f.publicFile, publicPem, 0o644);
   }
-  return { publicKey, privateKey, publicPem, fingerprint: fingerprintOf(publicKey), publicFile: f.publicFile };
+  return { publicKey, privateKey, publicPem, fingerprint: fingerprintOf(publicKey), publicFile: f.publicFile, unavailable: null };
+}
+
+function publicOnly(publicFile: string, reason: string): StationKey {
+  const publicKey = createPublicKey(fs.readFileSync(publicFile));
+  const publicPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  return { publicKey, privateKey: null, publicPem, fingerprint: fingerprintOf(publicKey), publicFile, unavailable: reason };
 }
 
 /** The public key as a reviewer has it: from station.pem alone, without the private key. */

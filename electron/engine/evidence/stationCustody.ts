@@ -42,6 +42,8 @@ export class StationCustody implements Custody {
   constructor(opts: EvidenceOptions) {
     this.opts = opts;
     this.key = loadOrCreateStationKey(opts.dataDir, opts.keyProtector ?? plainKeyProtector);
+    // Verifying needs only the public key; a process that cannot open the private one still starts.
+    if (this.key.unavailable) opts.log(`Clips cannot be sealed by this process: ${this.key.unavailable}.`);
     this.chain = new Chain(opts.db, this.key);
     this.chain.ensureGenesis(opts.stationName());
     this.timestamps = new TimestampQueue(opts.db, {
