@@ -404,6 +404,9 @@ describe('sealed, signed, chained and timestamped clips', () => {
       fs.mkdirSync(path.join(c.dir, 'clips', 'backup'));
       fs.copyFileSync(c.file(0), path.join(c.dir, 'clips', 'backup', 'copy.mp4')); // not a day folder: ignored
     }],
+    ['a timestamp sidecar deleted', 'missing-sidecar', /\.tsr next to .*SF1001.* is missing/, async (c: ReturnType<typeof copyOf>) => {
+      fs.rmSync(sidecarsOf(c.file(0)).timestamp);
+    }],
     ['the station re-keyed (both key files replaced)', 'wrong-key', /not the key the chain was started with/, async (c: ReturnType<typeof copyOf>) => {
       const pair = generateKeyPairSync('ed25519');
       fs.writeFileSync(path.join(c.dir, 'keys', 'station.key'), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));

@@ -145,6 +145,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     const tsr = fs.existsSync(s.timestamp) ? fs.readFileSync(s.timestamp) : null;
     const token = tokenCheck(ctx.db, clipId, sealedSha, tsr);
     if (token.state === 'done') tokens++;
+    if (token.state === 'done' && !tsr) add({ kind: 'missing-sidecar', message: `${path.basename(s.timestamp)} next to ${shown} is missing (the station still holds the token).` }, c.entry.seq, clipId);
     if (token.ok === false) add({ kind: 'token-mismatch', message: `${shown}: ${token.text}` }, c.entry.seq, clipId);
   }
 
