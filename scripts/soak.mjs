@@ -41,6 +41,9 @@ const SWITCHES = Number(values.switches);
 const HOLD = Number(values['hold-ms']);
 const EVERY = Math.max(1, Number(values['sample-every']));
 const MB = 1024 * 1024;
+// SF Express-shaped codes (SF + 13 digits): the page knows the pattern, so no "unknown code" warning.
+const PREFIX = 'SF149';
+const orderCode = (i) => `${PREFIX}${String(i).padStart(10, '0')}`;
 
 if (!existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'))) {
   console.log('building the renderer first (out/renderer is missing)…');
@@ -90,11 +93,25 @@ try {
   };
 
   await sample(0);
+  let rescans = 0;
   const started = Date.now();
   for (let i = 1; i <= SWITCHES; i++) {
-    const code = `SOAK${String(i).padStart(6, '0')}`;
-    await scan(page, code); // a new code finishes the previous clip and starts this one
-    await waitForState(page, 'recording', code, 30_000);
+    const code = orderCode(i);
+    // A new code finishes the previous clip and starts this one. The page may refuse a scan while
+    // its camera is (re)starting and says so; a packer scans again, and so does the soak.
+    for (let attempt = 1; ; attempt++) {
+      await scan(page, code);
+      try {
+        await waitForState(page, 'recording', code, 5_000);
+        break;
+      } catch (err) {
+        if (attempt >= 6) {
+          const state = await page.evaluate(() => JSON.stringify(document.body.dataset));
+          throw new Error(`switch ${i}: ${code} did not start recording after ${attempt} scans (page ${state})`, { cause: err });
+        }
+        rescans++;
+      }
+    }
     await page.waitForTimeout(HOLD);
     if (i % EVERY === 0 || i === SWITCHES) await sample(i);
   }
@@ -106,12 +123,12 @@ try {
   const deadline = Date.now() + 120_000;
   let total = 0;
   while (Date.now() < deadline) {
-    total = (await apiCall(served.url, 'clips.search', { q: 'SOAK', limit: 1 })).total;
+    total = (await apiCall(served.url, 'clips.search', { q: PREFIX, limit: 1 })).total;
     if (total >= SWITCHES) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
   const all = [];
-  for (let offset = 0; offset < total; offset += 500) all.push(...(await apiCall(served.url, 'clips.search', { q: 'SOAK', limit: 500, offset })).clips);
+  for (let offset = 0; offset < total; offset += 500) all.push(...(await apiCall(served.url, 'clips.search', { q: PREFIX, limit: 500, offset })).clips);
   const notOk = all.filter((c) => c.status !== 'ok');
   const info = await apiCall(served.url, 'station.info');
 
@@ -124,6 +141,7 @@ try {
     switches: SWITCHES,
     holdMs: HOLD,
     minutes: Number(minutes.toFixed(1)),
+    rescans,
     clipsSaved: all.length,
     clipsNotOk: notOk.map((c) => ({ order: c.order, status: c.status, note: c.note })),
     problems: info.problems,
@@ -134,7 +152,7 @@ try {
     engineRssGrowthMb: Number(rssGrowth.toFixed(1)),
     samples,
   };
-  console.log(`\n${SWITCHES} order switches in ${report.minutes} min; ${all.length} clips saved, ${notOk.length} not ok.`);
+  console.log(`\n${SWITCHES} order switches in ${report.minutes} min (${rescans} scan(s) repeated because the page refused them); ${all.length} clips saved, ${notOk.length} not ok.`);
   console.log(`From switch ${base.switches} to ${last.switches}:`);
   console.log(`  page JS heap ${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(1)} MB, DOM nodes ${report.domNodeGrowth >= 0 ? '+' : ''}${report.domNodeGrowth}, listeners ${report.listenerGrowth >= 0 ? '+' : ''}${report.listenerGrowth}`);
   console.log(`  engine RSS ${rssGrowth >= 0 ? '+' : ''}${rssGrowth.toFixed(1)} MB`);
