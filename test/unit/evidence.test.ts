@@ -4,6 +4,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
@@ -240,6 +242,30 @@ describe('sealed, signed, chained and timestamped clips', () => {
     } finally {
       await server.close();
       await engine.close();
+    }
+  });
+
+  it('quitting does not wait for a TSA that never answers; the job stays queued for the next start', async () => {
+    let asked!: () => void;
+    const reached = new Promise<void>((r) => (asked = r));
+    const hang = http.createServer(() => asked()); // accepts the request and never answers
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const d = path.join(t.dir, 'hang');
+    const engine = await Engine.open({ dataDir: d });
+    try {
+      await engine.call('settings.update', { tsaUrls: [`http://127.0.0.1:${(hang.address() as AddressInfo).port}/`] }, ctx);
+      const clip = await record(engine, 'HANG-1', webms[0]!);
+      await reached;
+      await engine.close();
+      const again = await Engine.open({ dataDir: d, timestampWorker: false });
+      const job = stationCustodyOf(again).timestamps.get(clip.id)!;
+      expect(job.state).toBe('pending');
+      expect(job.last_error).toMatch(/aborted/);
+      expect(job.last_error).not.toMatch(/timeout/);
+      await again.close();
+    } finally {
+      hang.closeAllConnections();
+      hang.close();
     }
   });
 

@@ -181,13 +181,13 @@ export function checkResponse(der: Buffer, sha256Hex: string, nonce: Buffer | nu
 }
 
 /** One request to one TSA; throws on network errors, HTTP errors and bad answers. */
-export async function requestTimestamp(url: string, sha256Hex: string, timeoutMs = 20_000): Promise<{ response: Buffer; info: TimestampInfo }> {
+export async function requestTimestamp(url: string, sha256Hex: string, timeoutMs = 20_000, abort?: AbortSignal): Promise<{ response: Buffer; info: TimestampInfo }> {
   const req = buildTimestampRequest(sha256Hex);
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
     body: req.der,
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: abort ? AbortSignal.any([AbortSignal.timeout(timeoutMs), abort]) : AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
   const response = Buffer.from(await res.arrayBuffer());

@@ -33,6 +33,8 @@ export class TimestampQueue {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private started = false;
+  /** Aborts requests in flight when the station shuts down: quitting never waits for a TSA. */
+  private abort = new AbortController();
 
   constructor(db: Db, opts: TimestampQueueOptions) {
     this.db = db;
@@ -67,6 +69,7 @@ export class TimestampQueue {
   /** Starts the background worker (the desktop app and `serve`; one-shot CLI commands do not). */
   start(): void {
     this.started = true;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.schedule(0);
   }
 
@@ -74,7 +77,8 @@ export class TimestampQueue {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    return this.running ?? Promise.resolve();
+    this.abort.abort();
+    return (this.running ?? Promise.resolve()).catch(() => {});
   }
 
   /** Try now: a clip was just sealed, the TSA list changed, or the network came back. */
@@ -88,7 +92,9 @@ export class TimestampQueue {
     // unref: a pending retry never keeps a CLI process or a test alive.
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.runDue().then(() => this.scheduleNext());
+      void this.runDue()
+        .then(() => this.scheduleNext())
+        .catch((err: unknown) => this.opts.log(`timestamp worker: ${(err as Error).message}`));
     }, Math.max(0, delayMs));
     this.timer.unref();
   }
@@ -113,11 +119,12 @@ export class TimestampQueue {
       .prepare(`SELECT * FROM timestamps WHERE state='pending' AND next_try_at <= ? ORDER BY next_try_at LIMIT 50`)
       .all(now) as TimestampRow[];
     for (const job of due) {
+      if (this.abort.signal.aborted) break;
       const errors: string[] = [];
       let done = false;
       for (const url of urls) {
         try {
-          const { response, info } = await this.opts.request(url, job.sha256);
+          const { response, info } = await this.opts.request(url, job.sha256, undefined, this.abort.signal);
           this.db
             .prepare(`UPDATE timestamps SET state='done', attempts=attempts+1, last_error=NULL, tsa_url=?, tsa_name=?, tsa_time=?, response=? WHERE clip_id=?`)
             .run(url, info.name, info.time, response, job.clip_id);
