@@ -95,17 +95,31 @@ export class ClipsRepo {
   }
 
   search(q: SearchQuery): { rows: ClipRow[]; total: number } {
-    const where: string[] = [FINISHED];
+    // '+status': the status index must not drive a search. Nearly every row is finished, so it
+    // selects nothing, yet SQLite prefers it to clips_started for a date range (58 ms instead of
+    // 0.3 ms for one day at 100,000 clips) and then sorts every row for ORDER BY started_at.
+    const where: string[] = [`+${FINISHED}`];
     const params: Record<string, unknown> = {};
     const text = q.q.trim();
     if (text) {
-      if ([...text].length >= 3) {
-        // Trigram FTS answers substring LIKE from its index; quotes inside the pattern are data.
-        where.push(`rowid IN (SELECT rowid FROM clips_code_fts WHERE order_code LIKE @like ESCAPE '\\')`);
+      // A full code scanned or pasted from a label names one order: when clips with exactly that
+      // code exist, they are the answer, straight from the clips_order index (~0.01 ms at a
+      // million clips, where the trigram search below takes ~5-50 ms). Codes that merely contain it
+      // are not listed then; a fragment of a code still finds every code containing it.
+      if ([...text].length >= 6 && this.db.prepare(`SELECT 1 FROM clips WHERE order_code = ? AND ${FINISHED} LIMIT 1`).get(text)) {
+        where.push('order_code = @exact');
+        params.exact = text;
+      } else if ([...text].length >= 3 && !/[\\%_]/.test(text)) {
+        // Trigram FTS answers substring LIKE from its index, but only without an ESCAPE clause
+        // (with one, SQLite scans the whole FTS table: ~20 ms per 100,000 clips).
+        where.push(`rowid IN (SELECT rowid FROM clips_code_fts WHERE order_code LIKE @like)`);
+        params.like = `%${text}%`;
       } else {
+        // Short fragments, and '_' (allowed in codes) or '%' typed by the user, which must match
+        // themselves and not act as wildcards: a scan, correct first.
         where.push(`order_code LIKE @like ESCAPE '\\'`);
+        params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       }
-      params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
     if (q.from !== null) {
       where.push('started_at >= @from');

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// `npm run bench [-- --only seal,lookup,finish,export,cost,scan,memory] [--quick]`
+// Measures PackWitness against the targets of issue 7 on this machine and writes BENCHMARKS.md.
+// Not part of `npm test`: it takes ~15 minutes and its figures depend on the machine.
+// Runs under Node 22 (npm puts node_modules/.bin first), which imports the .ts modules directly.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  console.error(`npm run bench needs Node 22 (this is ${process.version}); run it through npm, which uses node_modules/.bin/node.`);
+  process.exit(2);
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'BENCHMARKS.md');
+const SECTIONS = ['seal', 'lookup', 'finish', 'export', 'cost', 'scan', 'memory'];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    skip: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const pick = (v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const only = pick(values.only ?? process.env.PW_BENCH_ONLY);
+const skip = pick(values.skip ?? process.env.PW_BENCH_SKIP);
+for (const s of [...only, ...skip]) {
+  if (!SECTIONS.includes(s)) {
+    console.error(`unknown section "${s}"; sections: ${SECTIONS.join(', ')}`);
+    process.exit(2);
+  }
+}
+const wanted = (s) => (only.length ? only.includes(s) : true) && !skip.includes(s);
+const quick = values.quick;
+
+const { machine } = await import('./bench/stats.ts');
+const { writeReport, readPrevious } = await import('./bench/report.ts');
+
+const started = Date.now();
+const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const figures = [];
+const failures = [];
+const at = new Date().toISOString();
+
+async function section(name, run) {
+  if (!wanted(name)) return;
+  log(`— ${name}`);
+  const t = Date.now();
+  try {
+    const figs = await run();
+    for (const f of figs) figures.push({ ...f, measuredAt: at });
+    log(`  ${name} done in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  } catch (err) {
+    failures.push({ name, message: String(err?.stack ?? err) });
+    log(`  ${name} FAILED: ${err?.message ?? err}`);
+  }
+}
+
+const opts = { quick, log };
+await section('seal', async () => (await import('./bench/seal.ts')).seal(opts));
+await section('lookup', async () => (await import('./bench/lookup.ts')).lookup(opts));
+await section('finish', async () => (await import('./bench/finish.ts')).finish(opts));
+await section('export', async () => (await import('./bench/exportBench.ts')).exportBench(opts));
+// The three station sections share one Chromium and one `packwitness serve`.
+const stationWanted = ['cost', 'scan', 'memory'].filter(wanted);
+if (stationWanted.length) {
+  await section(stationWanted.join('+'), async () => (await import('./bench/station.ts')).stationSections((k) => stationWanted.includes(k), opts));
+}
+
+const totalS = (Date.now() - started) / 1000;
+// A partial run (--only/--skip) keeps the other rows of the last report, each with its own date.
+const previous = only.length || skip.length ? readPrevious(OUT) : [];
+writeReport(OUT, { figures, previous, machine: machine(), at, totalS, quick, failures });
+log(`wrote ${path.relative(process.cwd(), OUT)} (${figures.length} figures, ${failures.length} failures, ${totalS.toFixed(0)} s)`);
+for (const f of figures) console.log(`${f.met === null ? '·' : f.met ? '✓' : '✗'} ${f.figure}: ${f.value}  [target ${f.target}]`);
+if (failures.length) {
+  for (const f of failures) console.error(`section ${f.name} failed:\n${f.message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,337 @@
+// The station in Chromium with a fake camera, through door 2 (`packwitness serve` + the real page):
+// recording cost against ffmpeg, scan to recording, the gap at order switches, and memory growth.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Clip } from '../../shared/contract.ts';
+import { readFrameCounters } from '../../electron/engine/frameCounters.ts';
+import { apiCall, CHROMIUM, scan, startServe, waitForState, type Served } from '../../test/helpers/station.ts';
+import { FFMPEG } from './media.ts';
+import { CpuMeter, commOf, median, percentile, processTree, round, rssMb, sleep } from './stats.ts';
+import type { Figure } from './types.ts';
+
+const FPS = 30;
+const FRAME_MS = 1000 / FPS;
+
+interface Station {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** The same Chromium flags as the e2e tests (test/helpers/station.ts), plus a GC the bench can call. */
+async function openStation(): Promise<Station> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-station-'));
+  const served = await startServe(['--data', dir]);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-fake-ui-for-media-stream', `--use-fake-device-for-media-stream=fps=${FPS}`,
+      '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+      '--js-flags=--expose-gc',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(served.url);
+  await waitForState(page, 'idle', undefined, 60_000);
+  await page.evaluate(() => {
+    // The frame being stamped when Enter goes down: the worker reports its count every 30 frames,
+    // so it is extrapolated at the camera's rate from the last report (within a frame).
+    const w = window as unknown as { __pwStation: { pipeline: { frames: number; lastFrameAt: number } }; __pwScans: { at: number; counter: number }[] };
+    w.__pwScans = [];
+    document.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.key !== 'Enter') return;
+        const p = w.__pwStation.pipeline;
+        const at = performance.now();
+        w.__pwScans.push({ at, counter: p.frames + Math.floor((at - p.lastFrameAt) / (1000 / 30)) });
+      },
+      true,
+    );
+  });
+  return {
+    served,
+    browser,
+    page,
+    dir,
+    close: async () => {
+      await browser.close().catch(() => {});
+      await served.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The processes this bench started: Chromium (all its children) and `packwitness serve` (with its ffmpeg). */
+function ourChildren(): number[] {
+  return processTree(process.pid).filter((p) => p !== process.pid && fs.existsSync(`/proc/${p}`) && !/^(sh|bash)$/.test(commOf(p))).filter((p) => {
+    // Only direct children; processTree of each is taken by the meter.
+    try {
+      return Number(fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === process.pid;
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function measure(seconds: number): Promise<{ cpuPerMin: number; byKind: Record<string, number>; wallS: number }> {
+  const meter = new CpuMeter(ourChildren());
+  meter.start();
+  await sleep(seconds * 1000);
+  const r = meter.stop();
+  const scale = 60 / r.wallS;
+  const byKind: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r.byKind)) byKind[k] = round(v * scale, 2);
+  return { cpuPerMin: r.cpuS * scale, byKind, wallS: r.wallS };
+}
+
+/** CPU seconds ffmpeg (libx264 veryfast) spends encoding `seconds` of 720p30 test pattern, its own generation included. */
+function ffmpegCpu(seconds: number, bitrate: number): number {
+  const out = execFileSync('bash', [
+    '-c',
+    // `times` prints the CPU time of finished children of this shell: exactly ffmpeg's.
+    `"$0" -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=${FPS} -t ${seconds} -c:v libx264 -preset veryfast -b:v ${bitrate} -g ${FPS} -pix_fmt yuv420p -f matroska /dev/null && times`,
+    FFMPEG,
+  ]).toString();
+  // "0m0.001s 0m0.002s\n0m41.2s 0m1.3s": the second line is the children's user and system time.
+  const line = out.trim().split('\n').at(-1)!;
+  const [u, s] = line.split(/\s+/).map((t) => {
+    const m = /(\d+)m([\d.]+)s/.exec(t)!;
+    return Number(m[1]) * 60 + Number(m[2]);
+  });
+  return u! + s!;
+}
+
+function fmtKinds(k: Record<string, number>): string {
+  return Object.entries(k)
+    .filter(([, v]) => v >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([n, v]) => `${n} ${v.toFixed(1)}`)
+    .join(', ');
+}
+
+export async function recordingCost(st: Station, opts: { quick: boolean; log: (l: string) => void }): Promise<Figure[]> {
+  const window = opts.quick ? 15 : 30;
+  const { page } = st;
+  await sleep(3000);
+  const idle = await measure(window);
+  opts.log(`idle (camera, overlay, preview, no recording): ${idle.cpuPerMin.toFixed(1)} CPU s/min — ${fmtKinds(idle.byKind)}`);
+  await scan(page, 'COST-0001');
+  await waitForState(page, 'recording', 'COST-0001');
+  await sleep(3000);
+  const rec = await measure(window);
+  opts.log(`recording: ${rec.cpuPerMin.toFixed(1)} CPU s/min — ${fmtKinds(rec.byKind)}`);
+  // Without the preview: the <video> showing the processed track is detached for the window.
+  await page.evaluate(() => {
+    const v = document.querySelector('video[data-testid="preview"]') as HTMLVideoElement | null;
+    (window as unknown as { __pwPreview: MediaProvider | null }).__pwPreview = v?.srcObject ?? null;
+    if (v) v.srcObject = null;
+  });
+  await sleep(2000);
+  const noPreview = await measure(window);
+  opts.log(`recording without preview: ${noPreview.cpuPerMin.toFixed(1)} CPU s/min — ${fmtKinds(noPreview.byKind)}`);
+  await page.evaluate(() => {
+    const v = document.querySelector('video[data-testid="preview"]') as HTMLVideoElement | null;
+    if (v) v.srcObject = (window as unknown as { __pwPreview: MediaProvider | null }).__pwPreview;
+  });
+  const overlayMs = await page.evaluate(() => (window as unknown as { __pwStation: { pipeline: { lastFrameMs?: number } } }).__pwStation.pipeline.lastFrameMs ?? null);
+  await scan(page, 'COST-0001');
+  await waitForState(page, 'idle');
+  const ff: number[] = [];
+  const runs = opts.quick ? 1 : 3;
+  for (let i = 0; i < runs; i++) ff.push((ffmpegCpu(window, 2_500_000) * 60) / window);
+  const ffmpegPerMin = median(ff);
+  opts.log(`ffmpeg libx264 veryfast: ${ff.map((x) => x.toFixed(1)).join(', ')} CPU s per minute of video`);
+  const ratio = rec.cpuPerMin / ffmpegPerMin;
+  const fig: Figure = {
+    key: 'recording-cost',
+    figure: 'recording cost',
+    how: `CPU s (utime+stime, /proc) per minute of 720p30 recording with overlay: the real page in headless Chromium (every Chromium process) + \`packwitness serve\` (with its ffmpeg), ${window} s window scaled to a minute; vs \`ffmpeg -f lavfi testsrc2 720p30 -c:v libx264 -preset veryfast -b:v 2.5M\`, median of ${runs}`,
+    target: 'ratio 1.0 or less',
+    value: `${round(ratio)} (${rec.cpuPerMin.toFixed(1)} vs ${ffmpegPerMin.toFixed(1)} CPU s/min; ${Math.round((rec.cpuPerMin / 60) * 100)}% vs ${Math.round((ffmpegPerMin / 60) * 100)}% of one core)`,
+    met: ratio <= 1,
+    details: [
+      `station recording, CPU s per minute by process: ${fmtKinds(rec.byKind)}`,
+      `station idle (camera + overlay + preview, not recording): ${idle.cpuPerMin.toFixed(1)} CPU s/min (${fmtKinds(idle.byKind)})`,
+      `station recording with the preview detached: ${noPreview.cpuPerMin.toFixed(1)} CPU s/min (${fmtKinds(noPreview.byKind)})`,
+      ...(overlayMs !== null ? [`overlay worker, last reported time per frame: ${round(overlayMs, 2)} ms`] : []),
+      `ffmpeg runs (CPU s per minute of video): ${ff.map((x) => x.toFixed(1)).join(', ')}`,
+    ],
+  };
+  if (!fig.met) fig.miss = `${Math.round((ratio - 1) * 100)}% more CPU than ffmpeg`;
+  return [fig];
+}
+
+async function clipsByPrefix(url: string, prefix: string, expected: number): Promise<Map<string, Clip>> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const { clips } = await apiCall<{ clips: Clip[] }>(url, 'clips.search', { q: prefix, limit: 500 });
+    const mine = clips.filter((c) => c.order.startsWith(prefix));
+    if (mine.length >= expected || Date.now() > deadline) return new Map(mine.map((c) => [c.order, c]));
+    await sleep(1000);
+  }
+}
+
+export async function switches(st: Station, opts: { quick: boolean; log: (l: string) => void }): Promise<Figure[]> {
+  const n = opts.quick ? 10 : 50; // switches; n + 1 scans start n + 1 clips
+  const { page, served } = st;
+  const codes = Array.from({ length: n + 1 }, (_, i) => `SWITCH${String(i).padStart(4, '0')}`);
+  const uiMs: number[] = [];
+  await page.evaluate(() => ((window as unknown as { __pwScans: unknown[] }).__pwScans.length = 0));
+  for (const code of codes) {
+    const t = Date.now();
+    await scan(page, code);
+    await waitForState(page, 'recording', code);
+    uiMs.push(Date.now() - t);
+    await sleep(1300 + Math.random() * 400);
+  }
+  await scan(page, codes.at(-1)!); // the same code again stops
+  await waitForState(page, 'idle');
+  const scans = await page.evaluate(() => (window as unknown as { __pwScans: { at: number; counter: number }[] }).__pwScans);
+  const clips = await clipsByPrefix(served.url, 'SWITCH', codes.length);
+  const reports = [];
+  for (const code of codes) {
+    const c = clips.get(code);
+    reports.push(c ? await readFrameCounters(c.file) : null);
+  }
+  const latency: number[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    const first = reports[i]?.first;
+    if (first === null || first === undefined || !scans[i]) continue;
+    latency.push((first - scans[i]!.counter) * FRAME_MS);
+  }
+  const lost: number[] = [];
+  let inside = 0;
+  for (let i = 1; i < codes.length; i++) {
+    const a = reports[i - 1];
+    const b = reports[i];
+    if (a?.last == null || b?.first == null) continue;
+    lost.push(b.first - a.last - 1);
+  }
+  for (const r of reports) inside += r ? r.gaps.reduce((s, g) => s + g.missing, 0) : 0;
+  const missingClips = reports.filter((r) => !r).length;
+  const unreadable = reports.reduce((s, r) => s + (r?.unreadable ?? 0), 0);
+  const maxLost = Math.max(...lost);
+  const overlaps = lost.filter((x) => x < 0).map((x) => -x);
+  opts.log(`scan to first frame (ms): median ${median(latency).toFixed(0)}, p90 ${percentile(latency, 90).toFixed(0)}; switch lost ${JSON.stringify(lost)}`);
+  const scanFig: Figure = {
+    key: 'scan-to-recording',
+    figure: 'scan to recording',
+    how: `Enter keydown in the page → first frame of the new clip, by the burned-in frame counter (counter at Enter extrapolated from the worker's report, ±1 frame); ${latency.length} scans (1 start + ${n} switches), ~1.5 s apart`,
+    target: 'median 100 ms or less',
+    value: `median ${round(median(latency), 0)} ms (p90 ${round(percentile(latency, 90), 0)}, max ${round(Math.max(...latency), 0)})`,
+    met: median(latency) <= 100,
+    details: [
+      `Enter → page shows "recording" (includes the recording.start call over HTTP): median ${round(median(uiMs), 0)} ms as seen by Playwright`,
+      `per scan (ms): ${latency.map((x) => x.toFixed(0)).join(', ')}`,
+    ],
+  };
+  if (!scanFig.met) scanFig.miss = `median ${round(median(latency) - 100, 0)} ms over`;
+  const gapFig: Figure = {
+    key: 'switch-gap',
+    figure: 'switch gap',
+    how: `frames lost between consecutive clips = next.first − prev.last − 1 by the burned-in counter, over ${lost.length} switches (negative = frames in both clips)`,
+    target: '0',
+    value: `${maxLost <= 0 ? 0 : lost.filter((x) => x > 0).reduce((a, b) => a + b, 0)} lost (worst switch ${maxLost > 0 ? `${maxLost} lost` : `${Math.min(...overlaps)} overlap`}); overlap median ${median(overlaps)} frames`,
+    met: maxLost <= 0 && missingClips === 0 && inside === 0,
+    details: [
+      `per switch: ${lost.join(', ')}`,
+      `frames missing inside clips: ${inside}; unreadable counters: ${unreadable}; clips not found: ${missingClips}`,
+    ],
+  };
+  if (!gapFig.met) gapFig.miss = `${lost.filter((x) => x > 0).length} of ${lost.length} switches lost frames; ${inside} frames missing inside clips`;
+  return [scanFig, gapFig];
+}
+
+function chromiumRss(): { page: number; all: number } {
+  let page = 0;
+  let all = 0;
+  for (const root of ourChildren()) {
+    if (!/chrom/i.test(commOf(root)) && !fs.readFileSync(`/proc/${root}/cmdline`, 'utf8').includes('chrom')) continue;
+    for (const p of processTree(root)) {
+      const r = rssMb(p) ?? 0;
+      all += r;
+      if (commOf(p) === 'renderer') page = Math.max(page, r);
+    }
+  }
+  return { page, all };
+}
+
+async function memorySample(st: Station): Promise<{ page: number; chromium: number; engine: number; heapMb: number }> {
+  const { page } = st;
+  await page.evaluate(() => (window as unknown as { gc?: () => void }).gc?.());
+  await sleep(3000);
+  const heapMb = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 2 ** 20);
+  const c = chromiumRss();
+  const engine = rssMb(st.served.proc.pid!) ?? NaN;
+  return { page: c.page, chromium: c.all, engine, heapMb };
+}
+
+async function waitSaved(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { __pwStation: { snapshot: { saving: number } } }).__pwStation.snapshot.saving === 0, undefined, { timeout: 300_000 });
+}
+
+export async function memory(st: Station, opts: { quick: boolean; log: (l: string) => void }): Promise<Figure[]> {
+  const total = opts.quick ? 60 : 500;
+  const { page } = st;
+  let done = 0;
+  const run = async (upTo: number): Promise<void> => {
+    for (; done < upTo; done++) {
+      const code = `SOAK${String(done).padStart(5, '0')}`;
+      await scan(page, code);
+      await waitForState(page, 'recording', code, 60_000);
+      await sleep(700);
+    }
+  };
+  await run(11); // 10 switches after the first start
+  await waitSaved(page);
+  const at10 = await memorySample(st);
+  opts.log(`memory after 10 switches: ${JSON.stringify(at10)}`);
+  const t = Date.now();
+  await run(total + 1);
+  await scan(page, `SOAK${String(done - 1).padStart(5, '0')}`);
+  await waitForState(page, 'idle');
+  await waitSaved(page);
+  const atN = await memorySample(st);
+  opts.log(`memory after ${total} switches (${((Date.now() - t) / 1000).toFixed(0)} s): ${JSON.stringify(atN)}`);
+  const growPage = atN.page - at10.page;
+  const growEngine = atN.engine - at10.engine;
+  const fig: Figure = {
+    key: 'memory',
+    figure: 'memory',
+    how: `RSS of the station page's renderer process and of \`packwitness serve\` after 10 vs after ${total} order switches (clips of ~0.8 s; page GC'd, 3 s settle)`,
+    target: 'growth 50 MB or less',
+    value: `page ${at10.page.toFixed(0)} → ${atN.page.toFixed(0)} MB (${growPage >= 0 ? '+' : ''}${growPage.toFixed(0)}), engine ${at10.engine.toFixed(0)} → ${atN.engine.toFixed(0)} MB (${growEngine >= 0 ? '+' : ''}${growEngine.toFixed(0)})`,
+    met: growPage <= 50 && growEngine <= 50,
+    details: [
+      `all Chromium processes: ${at10.chromium.toFixed(0)} → ${atN.chromium.toFixed(0)} MB; page JS heap ${at10.heapMb.toFixed(1)} → ${atN.heapMb.toFixed(1)} MB`,
+    ],
+  };
+  if (!fig.met) fig.miss = `grew by ${Math.max(growPage, growEngine).toFixed(0)} MB`;
+  return [fig];
+}
+
+export async function stationSections(
+  only: (k: string) => boolean,
+  opts: { quick: boolean; log: (l: string) => void },
+): Promise<Figure[]> {
+  const st = await openStation();
+  const figs: Figure[] = [];
+  try {
+    if (only('cost')) figs.push(...(await recordingCost(st, opts)));
+    if (only('scan')) figs.push(...(await switches(st, opts)));
+    if (only('memory')) figs.push(...(await memory(st, opts)));
+  } finally {
+    await st.close();
+  }
+  return figs;
+}
