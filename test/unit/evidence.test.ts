@@ -292,6 +292,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
       expect(recovered.status).toBe('recovered');
       expect(recovered.evidence).toMatchObject({ recovered: true, signed: true });
       expect(JSON.parse(fs.readFileSync(sidecarsOf(recovered.file).manifest, 'utf8')).recovered).toBe(true);
+      expect((await engine.call('evidence.verifyHash', { sha256: recovered.sha256 }, ctx)).headline).toMatch(/CRASH-9.*recovered after the station stopped unexpectedly/);
       const kinds = stationCustodyOf(engine).chain.all().map((r) => r.kind);
       expect(kinds).toEqual(['genesis', 'clip', 'clip', 'legal-hold', 'export', 'deleted', 'clip']);
       const report = await engine.call('evidence.verifyAll', {}, ctx);

@@ -45,7 +45,8 @@ function clipFromBody(body: EntryBody, seq: number): NonNullable<VerifyAnswer['c
 
 function describeClip(c: NonNullable<VerifyAnswer['clip']>): string {
   const dur = c.durationMs !== null ? ` (${(c.durationMs / 1000).toFixed(1)} s)` : '';
-  return `the clip of order ${c.order}, recorded at station "${c.station}" on ${when(Date.parse(c.startedAt))}${dur}${c.operator ? ` by ${c.operator}` : ''}`;
+  const how = c.status === 'recovered' ? ', recovered after the station stopped unexpectedly' : c.status === 'interrupted' ? ', cut short (the camera was lost)' : '';
+  return `the clip of order ${c.order}, recorded at station "${c.station}" on ${when(Date.parse(c.startedAt))}${dur}${c.operator ? ` by ${c.operator}` : ''}${how}`;
 }
 
 /** A file whose hash matches nothing: maybe its name or its sidecar manifest says what it was. */
