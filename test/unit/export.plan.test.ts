@@ -55,8 +55,6 @@ describe('presets', () => {
 describe('planExport', () => {
   it.each([
     // seconds, preset, fit, parts, speed
-    [30, 'shopee', 'parts', 1, 1],
-    [59, 'shopee', 'parts', 1, 1],
     [60, 'shopee', 'parts', 2, 1], // 60 s is over 60 s minus the margin
     [150, 'shopee', 'parts', 3, 1],
     [180, 'shopee', 'parts', 4, 1], // 3 x 60 s would leave no margin
@@ -81,6 +79,30 @@ describe('planExport', () => {
     } else {
       expect(plan.edits).toEqual([]);
     }
+  });
+
+  it.each([
+    [30, 'shopee'],
+    [59, 'shopee'],
+    [600, 'original'],
+  ])('a %i s clip that already fits %s is exported as the signed original itself', (seconds, id) => {
+    expect(planExport(preset(id), src(seconds))).toMatchObject({ form: 'copy', expectedBytes: src(seconds).sizeBytes });
+  });
+
+  it('cuts at the recording\'s keyframes without re-encoding when every part fits the size', () => {
+    const n = 150 * 30;
+    const pts = Array.from({ length: n }, (_, i) => (i * 1000) / 30);
+    const keyframes = pts.map((_, i) => i % 60 === 0); // every 2 s
+    const frameBytes = pts.map((_, i) => (i % 60 === 0 ? 20_000 : 2_000));
+    const plan = planExport(preset('shopee'), src(150, { framePtsMs: pts, keyframes, frameBytes, sizeBytes: frameBytes.reduce((a, b) => a + b, 0) }));
+    if (plan.form !== 'encode') throw new Error('expected parts');
+    expect(plan.streamCopy).toBe(true);
+    expect(plan.parts.map((p) => [p.firstFrame, p.endFrame])).toEqual([[0, 1500], [1500, 3000], [3000, 4500]]);
+    for (const p of plan.parts) expect(keyframes[p.firstFrame]).toBe(true);
+    // Too big for the size limit in keyframe-aligned pieces: re-encoded instead.
+    const heavy = planExport(preset('custom'), src(150, { framePtsMs: pts, keyframes, frameBytes: frameBytes.map((b) => b * 60), sizeBytes: 1e9 }));
+    if (heavy.form !== 'encode') throw new Error('expected parts');
+    expect(heavy.streamCopy).toBe(false);
   });
 
   it('parts cover every frame exactly once, in order', () => {

@@ -22,6 +22,8 @@ export interface PackagedExport {
   speed: number;
   /** true for "Original": the signed file itself. */
   copyOfOriginal: boolean;
+  /** false: cut from the original's packets (stream copy), every frame bit-identical. */
+  reencoded: boolean;
 }
 
 export interface PackagedClip {

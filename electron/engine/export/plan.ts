@@ -1,6 +1,11 @@
 // Pure planning of an export: which frames go in which part, what bitrate and picture size fit the
 // channel's limits, and what size to expect. No I/O here, so every rule has a table test.
 //
+// Fit without re-encoding first. A clip that already fits is exported as the signed original
+// itself (same SHA-256). A clip that fits only in length-limited pieces is cut at its own keyframes
+// with a stream copy when every piece stays under the size limit: every frame is the original's,
+// bit for bit. Only when that is impossible is anything re-encoded.
+//
 // Exactness. Re-encoded parts are cut on frame boundaries chosen from the clip's real frame list
 // (ffprobe packets), the encoder is told to start a keyframe at each boundary frame, and the
 // segment muxer splits at exactly those frame numbers with timestamps passed through: the parts'
@@ -20,6 +25,10 @@ export interface SourceInfo {
   hasAudio: boolean;
   /** Presentation times of every video frame in ms, ascending. Without it, frames are assumed even. */
   framePtsMs?: number[];
+  /** Per frame: may a stream copy start a part here (an IDR keyframe)? */
+  keyframes?: boolean[];
+  /** Per frame: compressed bytes. */
+  frameBytes?: number[];
 }
 
 export interface RangeMs {
@@ -52,6 +61,8 @@ export interface PartPlan {
 
 export interface EncodePlan {
   form: 'encode';
+  /** Try cutting the original's packets at these (keyframe) boundaries first; re-encode if a part is over. */
+  streamCopy: boolean;
   parts: PartPlan[];
   speed: number; // 1 = unchanged
   videoBps: number;
@@ -216,6 +227,59 @@ export function autoStillTimes(startMs: number, endMs: number, count: number): n
   return Array.from({ length: n }, (_, i) => Math.round(lo + (i * (hi - lo)) / (n - 1)));
 }
 
+/**
+ * Consecutive parts [a, b) that start at keyframes, each within maxMs and maxBytes (video bytes
+ * plus its share of the audio), fewest parts, balanced where the keyframes allow. null if impossible.
+ */
+export function splitAtKeyframes(
+  pts: number[],
+  keyframes: boolean[],
+  bytes: number[],
+  a: number,
+  b: number,
+  maxMs: number,
+  maxBytes: number,
+  extraBytesPerMs: number,
+  last: number,
+): Array<[number, number]> | null {
+  if (!keyframes[a]) return null;
+  const prefix = [0];
+  for (let i = 0; i < pts.length; i++) prefix.push(prefix[i]! + (bytes[i] ?? 0));
+  const span = (i: number, j: number): number => frameEnd(pts, j - 1, last) - pts[i]!;
+  const fits = (i: number, j: number): boolean => {
+    const ms = span(i, j);
+    return ms <= maxMs && prefix[j]! - prefix[i]! + ms * extraBytesPerMs + CONTAINER_OVERHEAD_BYTES <= maxBytes * SIZE_MARGIN;
+  };
+  const keys: number[] = [];
+  for (let i = a; i < b; i++) if (keyframes[i]) keys.push(i);
+  // Greedy gives the fewest parts; then each boundary moves to the keyframe nearest the even split.
+  const greedy: number[] = [a];
+  while (greedy[greedy.length - 1]! < b) {
+    const from = greedy[greedy.length - 1]!;
+    if (fits(from, b)) {
+      greedy.push(b);
+      break;
+    }
+    let next = -1;
+    for (const k of keys) if (k > from && fits(from, k)) next = k;
+    if (next < 0) return null;
+    greedy.push(next);
+  }
+  const count = greedy.length - 1;
+  const total = span(a, b);
+  const balanced = [a];
+  for (let k = 1; k < count; k++) {
+    const target = pts[a]! + (k * total) / count;
+    let best = -1;
+    for (const key of keys) if (key > balanced[k - 1]! && (best < 0 || Math.abs(pts[key]! - target) < Math.abs(pts[best]! - target))) best = key;
+    balanced.push(best);
+  }
+  balanced.push(b);
+  const pairs = (bounds: number[]): Array<[number, number]> => bounds.slice(1).map((j, k) => [bounds[k]!, j]);
+  const even = pairs(balanced);
+  return even.every(([i, j]) => j > i && fits(i, j)) ? even : pairs(greedy);
+}
+
 export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOptions = {}): ExportPlan {
   const wanted: ExportForm = opts.form ?? (preset.video ? preset.defaultForm : 'stills');
   const pts = frameTimes(src);
@@ -254,6 +318,14 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
   }
 
   const fit = opts.fit ?? 'parts';
+  const wholeFits =
+    !opts.range &&
+    (video.maxBytes === null || src.sizeBytes <= video.maxBytes) &&
+    (video.maxDurationMs === null || src.durationMs <= video.maxDurationMs - DURATION_MARGIN_MS);
+  if (wholeFits && src.sizeBytes > 0) {
+    // Already within the channel's limits: the signed recording itself is the best evidence.
+    return { form: 'copy', expectedBytes: src.sizeBytes, edits: [], warnings: [...warnings, 'The recording already fits this channel: it is exported unchanged (same SHA-256 as signed).'] };
+  }
   const audioBps0 = src.hasAudio ? AUDIO_BPS : 0;
   let maxPartMs = video.maxDurationMs === null ? Infinity : video.maxDurationMs - DURATION_MARGIN_MS;
   const total = endMs - startMs;
@@ -261,6 +333,7 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
   let speed = 1;
   let frames: Array<[number, number]>;
   let audioBps = audioBps0;
+  let streamCopy = false;
 
   if (fit === 'speed' && total > maxPartMs) {
     speed = Math.ceil((total / maxPartMs) * 100) / 100;
@@ -273,18 +346,32 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
     frames = [[a, Math.max(a + 1, Math.min(b, cut))]];
     warnings.push(`Only the first ${(maxPartMs / 1000).toFixed(0)} s of the chosen range fit; the rest is left out.`);
   } else {
-    if (video.maxBytes !== null) maxPartMs = Math.min(maxPartMs, maxPartMsForSize(video.maxBytes, audioBps0));
-    frames = splitFrames(pts, a, b, maxPartMs, last);
+    const videoBytes = src.frameBytes?.reduce((x, y) => x + y, 0) ?? 0;
+    const copied =
+      !opts.range && src.keyframes && src.frameBytes && video.maxBytes !== null
+        ? splitAtKeyframes(pts, src.keyframes, src.frameBytes, a, b, maxPartMs, video.maxBytes, Math.max(0, src.sizeBytes - videoBytes) / Math.max(1, total), last)
+        : null;
+    const sizedMaxMs = video.maxBytes !== null ? Math.min(maxPartMs, maxPartMsForSize(video.maxBytes, audioBps0)) : maxPartMs;
+    const encodedParts = splitFrames(pts, a, b, sizedMaxMs, last);
+    // One extra part is worth keeping every frame untouched; many small pieces are not.
+    if (copied && copied.length <= encodedParts.length + 1) {
+      frames = copied;
+      streamCopy = true;
+    } else {
+      frames = encodedParts;
+    }
   }
 
   const outMs = ([i, j]: [number, number]): number => (frameEnd(pts, j - 1, last) - pts[i]!) / speed;
   const longest = Math.max(...frames.map(outMs));
   const rate = fitBitrate(longest, video.maxBytes, audioBps, sourceVideoBps);
-  const size = fitResolution(src.width, src.height, speed > 1 ? src.fps : src.fps, rate.videoBps);
-  if (size.height < src.height) warnings.push(`Scaled to ${size.width}x${size.height} so the picture stays clean at the allowed size.`);
+  const size = fitResolution(src.width, src.height, src.fps, rate.videoBps);
+  if (size.height < src.height && !streamCopy) warnings.push(`Scaled to ${size.width}x${size.height} so the picture stays clean at the allowed size.`);
   const parts: PartPlan[] = frames.map(([i, j], k) => {
     const d = outMs([i, j]);
-    const est = Math.round(((rate.videoBps + audioBps) * d) / 8000 + CONTAINER_OVERHEAD_BYTES / 2);
+    const est = streamCopy
+      ? Math.round((src.frameBytes ?? []).slice(i, j).reduce((x, y) => x + y, 0) + (src.sizeBytes - (src.frameBytes ?? []).reduce((x, y) => x + y, 0)) * (d / total) + CONTAINER_OVERHEAD_BYTES / 2)
+      : Math.round(((rate.videoBps + audioBps) * d) / 8000 + CONTAINER_OVERHEAD_BYTES / 2);
     return {
       index: k + 1,
       count: frames.length,
@@ -297,8 +384,10 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
     };
   });
   if (parts.length > 1) warnings.push(`Exported as ${parts.length} consecutive parts that together hold every frame of the clip.`);
+  if (streamCopy) warnings.push('Cut at the recording\'s own keyframes without re-encoding: every frame is the original\'s.');
   return {
     form: 'encode',
+    streamCopy,
     parts,
     speed,
     videoBps: rate.videoBps,

@@ -101,6 +101,8 @@ function sourceOf(row: ClipRow, frames: FrameList): SourceInfo {
     fps: frames.fps,
     hasAudio: frames.hasAudio,
     framePtsMs: frames.ptsMs,
+    keyframes: frames.keyframes,
+    frameBytes: frames.sizes,
   };
 }
 
@@ -221,13 +223,14 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         const sha = await sha256File(dest);
         if (sha !== row.sha256) throw new Error(`The copy of ${c.file} does not match the clip's recorded hash; the original may have been altered on disk.`);
         await add(name, 'video');
-        pc.exports.push({ file: name, sha256: sha, bytes: await fileSize(dest), part: 1, parts: 1, startMs: 0, endMs: row.duration_ms ?? 0, durationMs: row.duration_ms ?? 0, speed: 1, copyOfOriginal: true });
+        pc.exports.push({ file: name, sha256: sha, bytes: await fileSize(dest), part: 1, parts: 1, startMs: 0, endMs: row.duration_ms ?? 0, durationMs: row.duration_ms ?? 0, speed: 1, copyOfOriginal: true, reencoded: false });
         doneWork += clipWork - 3;
       } else if (plan.form === 'encode') {
-        const encoded = await encodeWithinLimit(c, plan, work, threads, signal, (f) => progress(f * (clipWork - 4), plan.parts.length > 1 ? `encoding ${plan.parts.length} parts` : 'encoding'));
+        const stage = plan.streamCopy ? `cutting ${plan.parts.length} parts` : plan.parts.length > 1 ? `encoding ${plan.parts.length} parts` : 'encoding';
+        const encoded = await encodeWithinLimit(c, plan, work, threads, signal, (f) => progress(f * (clipWork - 4), stage));
         for (const [k, part] of plan.parts.entries()) {
           const name = videoName(base, part.index, part.count, plan.edits);
-          await fsp.rename(encoded[k]!, path.join(outDir, name));
+          await fsp.rename(encoded.files[k]!, path.join(outDir, name));
           await add(name, 'video');
           pc.exports.push({
             file: name,
@@ -240,6 +243,7 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
             durationMs: part.outDurationMs,
             speed: plan.speed,
             copyOfOriginal: false,
+            reencoded: encoded.reencoded,
           });
         }
         doneWork += clipWork - 4;
@@ -352,12 +356,13 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
  * Encodes the plan's parts; if any part still comes out over the channel's limit (unusual content
  * beating the VBV estimate), encodes again at a bitrate lowered by the overshoot.
  */
-async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { form: 'encode' }>, work: string, threads: number, signal: AbortSignal | undefined, onFraction: (f: number) => void): Promise<string[]> {
+async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { form: 'encode' }>, work: string, threads: number, signal: AbortSignal | undefined, onFraction: (f: number) => void): Promise<{ files: string[]; reencoded: boolean }> {
   const first = plan.parts[0]!;
   const last = plan.parts[plan.parts.length - 1]!;
   const totalOutMs = plan.parts.reduce((s, p) => s + p.outDurationMs, 0);
   let scale = 1;
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  let streamCopy = plan.streamCopy;
+  for (let attempt = 1; attempt <= 4; attempt++) {
     const multi = plan.parts.length > 1;
     const output = path.join(work, multi ? `part%d.mp4` : 'single.mp4');
     await encodeExport(
@@ -380,13 +385,15 @@ async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { for
         sourceHeight: c.frames.height,
         fps: plan.fps,
         threads,
+        streamCopy,
       },
       { signal, onSample: (s) => s.outTimeMs !== null && onFraction(Math.min(1, s.outTimeMs / Math.max(1, totalOutMs))) },
     );
     const outs = multi ? plan.parts.map((p) => path.join(work, `part${p.index}.mp4`)) : [output];
     const sizes = await Promise.all(outs.map(fileSize));
-    if (plan.maxBytes === null || Math.max(...sizes) <= plan.maxBytes) return outs;
-    scale *= (plan.maxBytes * 0.95) / Math.max(...sizes);
+    if (plan.maxBytes === null || Math.max(...sizes) <= plan.maxBytes) return { files: outs, reencoded: !streamCopy };
+    if (streamCopy) streamCopy = false; // the estimate missed: re-encode at the planned bitrate
+    else scale *= (plan.maxBytes * 0.95) / Math.max(...sizes);
   }
   throw new PwError('refused', `The export of ${c.row.order_code} could not be made to fit ${((plan.maxBytes ?? 0) / 1048576).toFixed(1)} MB.`);
 }

@@ -125,7 +125,7 @@ async function check(files) {
         if (x.sha256 === clip.originalSha256) ok(x.file + " is the original recording itself, byte for byte.");
         else fail(x.file + " claims to be the original but its hash differs.");
       } else {
-        line("info", x.file + (x.parts > 1 ? " (part " + x.part + " of " + x.parts + ")" : "") + ": re-encoded from the original for upload limits" + (x.speed !== 1 ? ", played " + x.speed + "x faster (EDITED)" : "") + ".");
+        line("info", x.file + (x.parts > 1 ? " (part " + x.part + " of " + x.parts + ")" : "") + (x.reencoded ? ": re-encoded from the original for upload limits" : ": cut from the original at its keyframes, not re-encoded") + (x.speed !== 1 ? ", played " + x.speed + "x faster (EDITED)" : "") + ".");
       }
     }
   }
