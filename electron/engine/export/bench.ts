@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Engine } from '../engine.ts';
 import { runExport } from './run.ts';
 import type { FitMode } from './plan.ts';
+import type { CustomLimits } from './presets.ts';
 
 export interface FitFigure {
   preset: string;
@@ -19,18 +20,22 @@ export interface FitFigure {
   realtimeX: number;
   parts: number;
   largestPartBytes: number;
+  /** false when the parts were cut from the original without re-encoding. */
+  reencoded: boolean;
 }
 
-export async function benchFitExport(engine: Engine, order: string, preset = 'shopee', fit: FitMode = 'parts'): Promise<FitFigure> {
+export async function benchFitExport(engine: Engine, order: string, preset = 'shopee', fit: FitMode = 'parts', custom?: CustomLimits): Promise<FitFigure> {
   const row = engine.clips.byOrder(order)[0];
   if (!row) throw new Error(`no clip of ${order}`);
   const out = await fsp.mkdtemp(path.join(os.tmpdir(), 'pw-bench-export-'));
   try {
     const t0 = performance.now();
     let encodeEnd = 0;
-    const result = await runExport(engine, { order, preset, fit, zip: true }, out, {
+    let encodedStage = false;
+    const result = await runExport(engine, { order, preset, fit, custom, zip: true }, out, {
       onProgress: (_f, stage) => {
-        if (stage.startsWith("encoding") || stage.startsWith("cutting")) encodeEnd = performance.now();
+        if (stage.startsWith('encoding') || stage.startsWith('cutting')) encodeEnd = performance.now();
+        if (stage.startsWith('encoding')) encodedStage = true;
       },
     });
     const wallMs = performance.now() - t0;
@@ -45,6 +50,7 @@ export async function benchFitExport(engine: Engine, order: string, preset = 'sh
       realtimeX: Math.round((clipSeconds / (wallMs / 1000)) * 10) / 10,
       parts: videos.length,
       largestPartBytes: Math.max(...videos.map((v) => v.bytes)),
+      reencoded: encodedStage,
     };
   } finally {
     await fsp.rm(out, { recursive: true, force: true });
