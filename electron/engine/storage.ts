@@ -129,13 +129,13 @@ export function prepareClipsFolder(paths: DataLayout, db: Db, hasIndexedFiles: b
     throw new PwError(
       'refused',
       exists
-        ? `The clips folder ${dir} is not the one this station recorded into (its ${MARKER_FILE} file is missing): is its disk unplugged or not mounted? PackWitness will not record into it until the right disk is back.`
-        : `The clips folder ${dir} is missing: is its disk unplugged or not mounted? PackWitness will not create an empty one in its place; reconnect the disk or choose another folder.`,
+        ? `The clips folder ${dir} is not the one this station recorded into (its ${MARKER_FILE} file is missing): is its disk unplugged or not mounted? PackWitness will not record into it until the right disk is back. If those clips are really gone, "packwitness doctor --init-clips" starts an empty folder there.`
+        : `The clips folder ${dir} is missing: is its disk unplugged or not mounted? PackWitness will not create an empty one in its place; reconnect the disk or choose another folder. If those clips are really gone, "packwitness doctor --init-clips" starts an empty folder there.`,
     );
   }
   if (!known && !exists && hasIndexedFiles) {
     // An index from before the marker existed, with clips, but no folder: the same unplugged disk.
-    throw new PwError('refused', `The clips folder ${dir} is missing although the index lists clips in it: is its disk unplugged? PackWitness will not create an empty one in its place.`);
+    throw new PwError('refused', `The clips folder ${dir} is missing although the index lists clips in it: is its disk unplugged? PackWitness will not create an empty one in its place. If those clips are really gone, "packwitness doctor --init-clips" starts an empty folder there.`);
   }
   try {
     if (!marked) {
@@ -150,6 +150,26 @@ export function prepareClipsFolder(paths: DataLayout, db: Db, hasIndexedFiles: b
     probeWritable(paths.partialDir);
   } catch (err) {
     if (err instanceof PwError) throw err;
+    throw new PwError('refused', describeFsError(err, dir));
+  }
+}
+
+/**
+ * A person's decision that the old clips folder is gone for good (`doctor --init-clips`): the
+ * folder is created (or taken as it is) and marked as this station's. Nothing else changes; the
+ * index still lists the old clips, which doctor then reports as missing.
+ */
+export function initClipsFolder(paths: DataLayout, db: Db): void {
+  const dir = paths.clipsDir;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    if (!fs.existsSync(path.join(dir, MARKER_FILE))) {
+      const body = JSON.stringify({ createdAt: new Date().toISOString(), dataDir: paths.dataDir, id: randomBytes(8).toString('hex'), initialisedBy: 'doctor --init-clips' });
+      fs.writeFileSync(path.join(dir, MARKER_FILE), body + '\n');
+    }
+    db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(metaKey(dir), new Date().toISOString());
+    db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(LAST_CLIPS_KEY, dir);
+  } catch (err) {
     throw new PwError('refused', describeFsError(err, dir));
   }
 }

@@ -98,6 +98,17 @@ describe('start-up check and packwitness doctor', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain(`The clips folder ${clipsDir} is missing: is its disk unplugged?`);
     expect(fs.existsSync(clipsDir)).toBe(false);
+    // The clips are gone for good: a person says so, and the station starts an empty folder.
+    await expect(Engine.open({ dataDir, clipsDir })).rejects.toThrow(/doctor --init-clips/);
+    const init = doctorCli('--data', dataDir, '--init-clips');
+    expect(init.code).toBe(0);
+    expect(init.out).toContain(`The clips folder ${clipsDir} is now this station's (empty) clips folder`);
+    const fresh = await Engine.open({ dataDir, clipsDir });
+    await recordClip(fresh, 'USB-2', webm);
+    await fresh.close();
+    const after = doctorCli('--data', dataDir);
+    expect(after.out).toMatch(/PROBLEM +1 clip\(s\) in the index have no file on disk/);
+    expect(after.out).toContain('USB-1');
   });
 
   it('says so when there is no index at all', () => {

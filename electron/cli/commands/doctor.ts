@@ -6,11 +6,11 @@ import { openDb } from '../../engine/db.ts';
 import { Engine } from '../../engine/engine.ts';
 import { layout } from '../../engine/paths.ts';
 import { SettingsStore } from '../../engine/settingsStore.ts';
-import { lastClipsFolder, otherOwner } from '../../engine/storage.ts';
+import { initClipsFolder, lastClipsFolder, otherOwner } from '../../engine/storage.ts';
 import { dataDirFrom, fail, type Command } from '../common.ts';
 
 export const doctorCommand: Command = {
-  usage: 'doctor [--data DIR] [--clips DIR] [--adopt] [--json]   (exit 1 when something is wrong)',
+  usage: 'doctor [--data DIR] [--clips DIR] [--adopt] [--init-clips] [--json]   (exit 1 when something is wrong)',
   run: doctor,
 };
 
@@ -28,12 +28,25 @@ function print(h: Health): void {
 async function doctor(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { data: { type: 'string' }, clips: { type: 'string' }, adopt: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    options: { data: { type: 'string' }, clips: { type: 'string' }, adopt: { type: 'boolean', default: false }, 'init-clips': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
   });
   const dataDir = dataDirFrom(values.data);
   const dbFile = layout(dataDir).dbFile;
   if (!fs.existsSync(dbFile)) fail(`there is no PackWitness index at ${dbFile}; is --data right?`);
   const owner = otherOwner(dataDir);
+
+  if (values['init-clips']) {
+    if (owner !== null) fail(`the station (process ${owner}) is running on ${dataDir}; stop it first`);
+    const db = openDb(dbFile);
+    try {
+      const paths = layout(dataDir, values.clips ?? lastClipsFolder(db));
+      initClipsFolder(paths, db);
+      console.log(`The clips folder ${paths.clipsDir} is now this station's (empty) clips folder; clips listed in the index but not in it are reported as missing.`);
+    } finally {
+      db.close();
+    }
+    return;
+  }
 
   if (values.adopt) {
     if (owner !== null) fail(`the station (process ${owner}) is running on ${dataDir}; use Adopt in its Status view, or stop it first`);
