@@ -57,6 +57,8 @@ interface Session {
   closed: boolean;
   /** Set when the storage guard stopped this recording; later chunks get this answer. */
   stopMessage?: string;
+  /** Monotonic ms of the start or the last chunk: a page that vanished stops sending (reapStalled). */
+  lastChunkMono: number;
 }
 
 export interface EngineOptions {
@@ -125,6 +127,8 @@ export class Engine {
   startMaintenance(): void {
     if (!this.ownsData) return;
     this.retention.start();
+    this.stallTimer ??= setInterval(() => this.reapStalled(), 5_000);
+    this.stallTimer.unref();
     // The start-up check: whatever it finds is told to the packer like a recovered clip is.
     void engineHealth(this)
       .then((h) => {
@@ -294,6 +298,7 @@ export class Engine {
         bytes: 0,
         startedAt,
         startedMono: monoNow(),
+        lastChunkMono: monoNow(),
         queue: Promise.resolve(),
         closed: false,
       });
@@ -328,6 +333,7 @@ export class Engine {
         // Flushed before we answer: once the page hears "ok", a power cut cannot take this second.
         await s.handle.datasync();
         s.nextSeq += 1;
+        s.lastChunkMono = monoNow();
         s.bytes += input.data.byteLength;
       });
       s.queue = write.catch(() => {});
@@ -435,6 +441,29 @@ export class Engine {
     if (clip && s.stopMessage) messages.push(s.stopMessage);
     if (clip) this.retention.afterClip();
     return { clip, message: messages.join(' ') || null };
+  }
+
+  /** A page sends a chunk every second while it records; this long without one means it is gone. */
+  stallMs = 60_000;
+  private stallTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Finishes recordings whose page vanished (tab or browser closed, PC of a LAN browser switched
+   * off, network gone): what arrived is kept as an interrupted clip and the packer is told,
+   * instead of the recording staying open until the station shuts down.
+   */
+  reapStalled(): void {
+    const now = monoNow();
+    for (const s of [...this.sessions.values()]) {
+      if (s.closed || s.stopMessage || now - s.lastChunkMono < this.stallMs) continue;
+      const message = `Recording of ${s.order} was finished by the station: no video arrived for ${Math.round(this.stallMs / 1000)} s (the page was closed or lost its connection). What arrived is kept as an interrupted clip.`;
+      s.stopMessage = message;
+      const result = this.finishSession(s, 'page-closed', 'interrupted', message, null);
+      result.catch(() => {});
+      this.stopped.set(s.id, { message, result });
+      while (this.stopped.size > 50) this.stopped.delete(this.stopped.keys().next().value!);
+      this.reportProblem(message);
+    }
   }
 
   /** The disk ran into its reserve (or failed) mid-recording: finish with what arrived, marked interrupted. */
@@ -578,6 +607,7 @@ export class Engine {
   async close(): Promise<void> {
     this.closing = true;
     this.retention.stop();
+    if (this.stallTimer) clearInterval(this.stallTimer);
     for (const s of [...this.sessions.values()]) {
       await this.finishSession(s, 'shutdown', 'ok', 'Finished because the station was shut down.', null);
     }

@@ -112,6 +112,24 @@ describe('storage guard', () => {
     expect(info.problems.join(' ')).toContain('MIDWAY-1');
   });
 
+  it('finishes a recording whose page vanished, keeps what arrived and tells the packer', async () => {
+    const o = fresh('vanished-page');
+    engine = await Engine.open(o);
+    const { recordingId, chunkCount } = await startAndUpload(engine, 'GONE-PAGE-1', webm);
+    engine.reapStalled(); // a page that just sent a chunk is not stalled
+    expect(engine.activeRecordings()).toEqual([recordingId]);
+    engine.stallMs = 0; // as if a minute passed without a chunk
+    engine.reapStalled();
+    expect(engine.activeRecordings()).toEqual([]);
+    // The page comes back late: its chunk and its finish get the same answer.
+    await expect(engine.call('recording.chunk', { recordingId, seq: chunkCount, data: new Uint8Array(10) }, ctx)).rejects.toThrow(/no video arrived for 0 s/);
+    const done = await engine.call('recording.finish', { recordingId, reason: 'next-scan', chunkCount }, ctx);
+    expect(done.clip!.status).toBe('interrupted');
+    expect(done.clip!.stopReason).toBe('page-closed');
+    expect(done.clip!.durationMs).toBeGreaterThan(2500);
+    expect((await engine.call('station.info', {}, ctx)).problems.join(' ')).toMatch(/GONE-PAGE-1 was finished by the station/);
+  });
+
   it('keeps a clip shorter than the minimum, marks it and says so', async () => {
     const o = fresh('short');
     engine = await Engine.open(o);
