@@ -3,6 +3,7 @@
 // is ever written somewhere else instead.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PwError } from '../../shared/contract.ts';
@@ -199,6 +200,11 @@ export async function checkBeforeRecording(paths: DataLayout, reserveMb: number 
 
 const LOCK_FILE = 'station.pid';
 
+/** When this machine booted (epoch ms, to the minute or so). */
+function bootTime(): number {
+  return Math.round((Date.now() - os.uptime() * 1000) / 60_000) * 60_000;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -217,7 +223,12 @@ export function otherOwner(dataDir: string): number | null {
       return '';
     }
   })();
-  const pid = Number.parseInt(text, 10);
+  const [pidText, bootText] = text.trim().split(/\s+/);
+  const pid = Number.parseInt(pidText ?? '', 10);
+  // After a power cut the file survives but its pid may now belong to some other program: a file
+  // written before this boot is stale whatever process has that number today.
+  const boot = Number(bootText);
+  if (Number.isFinite(boot) && Math.abs(boot - bootTime()) > 120_000) return null;
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : null;
 }
 
@@ -225,10 +236,10 @@ export function otherOwner(dataDir: string): number | null {
 export function acquireOwnership(dataDir: string): (() => void) | null {
   if (otherOwner(dataDir) !== null) return null;
   const file = path.join(dataDir, LOCK_FILE);
-  fs.writeFileSync(file, `${process.pid}\n`);
+  fs.writeFileSync(file, `${process.pid} ${bootTime()}\n`);
   return () => {
     try {
-      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true });
+      if (fs.readFileSync(file, 'utf8').trim().split(/\s+/)[0] === String(process.pid)) fs.rmSync(file, { force: true });
     } catch {
       // already gone
     }

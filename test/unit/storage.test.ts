@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
@@ -128,6 +130,31 @@ describe('storage guard', () => {
     expect(done.clip!.stopReason).toBe('page-closed');
     expect(done.clip!.durationMs).toBeGreaterThan(2500);
     expect((await engine.call('station.info', {}, ctx)).problems.join(' ')).toMatch(/GONE-PAGE-1 was finished by the station/);
+  });
+
+  it('a second process on the same data folder never recovers recordings the running station is making', async () => {
+    const o = fresh('owner');
+    const first = await Engine.open(o);
+    const { recordingId } = await startAndUpload(first, 'LIVE-1', webm);
+    first.db.close(); // keep its session open, as the running station would
+    // The running station is another live process (here: a sleeping child standing in for it).
+    const other = spawn('sleep', ['30']);
+    const bootNow = Math.round((Date.now() - os.uptime() * 1000) / 60_000) * 60_000;
+    try {
+      fs.writeFileSync(path.join(o.dataDir, 'station.pid'), `${other.pid} ${bootNow}\n`);
+      const second = await Engine.open(o);
+      expect(second.ownsData).toBe(false);
+      expect(second.clips.get(recordingId)!.status).toBe('recording'); // left alone
+      await expect(second.call('retention.run', {}, ctx)).rejects.toThrow(/Another PackWitness process owns this data folder/);
+      await second.close();
+      // The same pid file written before the last boot (a power cut) is stale: the new start recovers.
+      fs.writeFileSync(path.join(o.dataDir, 'station.pid'), `${other.pid} ${bootNow - 86_400_000}\n`);
+      engine = await Engine.open(o);
+      expect(engine.ownsData).toBe(true);
+      expect(engine.clips.get(recordingId)!.status).toBe('recovered');
+    } finally {
+      other.kill();
+    }
   });
 
   it('keeps a clip shorter than the minimum, marks it and says so', async () => {
