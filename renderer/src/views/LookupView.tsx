@@ -6,6 +6,7 @@ import { api, onEvent } from '../api/index.ts';
 import { ClipPlayer } from './lookup/ClipPlayer.tsx';
 import { ClipResults } from './lookup/ClipResults.tsx';
 import { HoldControl } from './lookup/HoldControl.tsx';
+import { ExportPanel } from './export/ExportPanel.tsx';
 
 function dayStart(value: string): number | null {
   if (!value) return null;
@@ -66,6 +67,7 @@ export function LookupView() {
         {selected && (
           <ClipPlayer clip={selected} onClose={() => setSelected(null)}>
             <HoldControl clip={selected} onChange={(legalHold, holdReason) => setSelected({ ...selected, legalHold, holdReason })} />
+            <ExportPanel clip={selected} />
           </ClipPlayer>
         )}
       </div>

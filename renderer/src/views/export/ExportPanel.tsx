@@ -1,0 +1,260 @@
+// Customer service's one action for a dispute: pick the channel, see what will come out and how
+// big, export, watch progress (percent and time left, cancellable), download the package. A batch
+// of pasted order codes runs the same way with a summary of what failed and why.
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Clip } from '../../../../shared/contract.ts';
+import type { ExportJob, ExportPreset } from '../../../../shared/contract/export.ts';
+import { api, onEvent } from '../../api/index.ts';
+import './exportPanel.css';
+
+type Form = 'auto' | 'video' | 'stills';
+type Fit = 'parts' | 'speed' | 'trim';
+
+const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
+const duration = (ms: number): string => {
+  const s = Math.ceil(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+};
+
+function JobRow({ job, onCancel }: { job: ExportJob; onCancel: (id: string) => void }) {
+  const { t } = useTranslation();
+  const active = job.status === 'queued' || job.status === 'running';
+  const zipFirst = [...job.files].sort((a, b) => Number(b.name.endsWith('.zip')) - Number(a.name.endsWith('.zip')));
+  return (
+    <li className={`export-job export-${job.status}`} data-testid="export-job" data-status={job.status}>
+      <div className="export-job-head">
+        <strong>{job.order}</strong> <span className="muted">{t(`exportPanel.status.${job.status}`)}</span>
+        {active && (
+          <button type="button" onClick={() => onCancel(job.jobId)} data-testid="export-cancel">
+            {t('exportPanel.cancel')}
+          </button>
+        )}
+      </div>
+      {active && (
+        <div className="export-progress">
+          <progress max={100} value={job.percent} aria-label={job.order} data-testid="export-progress" />
+          <span data-testid="export-percent">{t('exportPanel.percent', { percent: Math.floor(job.percent) })}</span>
+          {job.etaMs !== null && <span className="muted" data-testid="export-eta">{t('exportPanel.left', { time: duration(job.etaMs) })}</span>}
+          <span className="muted">{job.stage}</span>
+        </div>
+      )}
+      {job.message && <p className={job.status === 'failed' ? 'message message-error' : 'muted'}>{job.message}</p>}
+      {job.status === 'done' && (
+        <ul className="export-files" aria-label={t('exportPanel.files')}>
+          {zipFirst.map((f) => (
+            <li key={f.name}>
+              <a href={f.url} download={f.name} data-testid="export-file">
+                {f.name}
+              </a>{' '}
+              <span className="muted">{mb(f.bytes)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+export function ExportPanel({ clip }: { clip: Clip }) {
+  const { t } = useTranslation();
+  const [presets, setPresets] = useState<ExportPreset[]>([]);
+  const [presetId, setPresetId] = useState('shopee');
+  const [form, setForm] = useState<Form>('auto');
+  const [fit, setFit] = useState<Fit>('parts');
+  const [customMB, setCustomMB] = useState('30');
+  const [customSeconds, setCustomSeconds] = useState('60');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [expected, setExpected] = useState<string | null>(null);
+  const [warnings, setWarnings] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [jobs, setJobs] = useState<ExportJob[]>([]);
+  const [batchText, setBatchText] = useState('');
+  const [batchId, setBatchId] = useState<string | null>(null);
+  const [refused, setRefused] = useState<{ order: string; reason: string }[]>([]);
+
+  useEffect(() => {
+    void api['export.presets']({}).then((r) => setPresets(r.presets)).catch((err: Error) => setError(err.message));
+    void api['export.jobs']({ batchId: null }).then((r) => setJobs(r.jobs)).catch(() => {});
+  }, []);
+  useEffect(() => {
+    const offProgress = onEvent('export.progress', (p) =>
+      setJobs((list) => list.map((j) => (j.jobId === p.jobId ? { ...j, status: 'running', percent: p.percent, etaMs: p.etaMs, stage: p.stage } : j))),
+    );
+    const offDone = onEvent('export.done', (job) => setJobs((list) => (list.some((j) => j.jobId === job.jobId) ? list.map((j) => (j.jobId === job.jobId ? job : j)) : [job, ...list])));
+    return () => {
+      offProgress();
+      offDone();
+    };
+  }, []);
+
+  const preset = presets.find((p) => p.id === presetId);
+  const request = useMemo(() => {
+    const num = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+    const a = num(from);
+    const b = num(to);
+    return {
+      preset: presetId,
+      form: form === 'auto' ? null : form,
+      fit,
+      range: a !== null || b !== null ? { startMs: (a ?? 0) * 1000, endMs: (b ?? clip.durationMs / 1000) * 1000 } : null,
+      custom: presetId === 'custom' ? { maxMB: num(customMB), maxSeconds: num(customSeconds) } : null,
+    };
+  }, [presetId, form, fit, from, to, customMB, customSeconds, clip.durationMs]);
+
+  // The expected result and size, before anything is exported.
+  useEffect(() => {
+    let live = true;
+    setExpected(null);
+    const id = setTimeout(() => {
+      api['export.plan']({ order: clip.order, clipIds: [clip.id], ...request })
+        .then((plan) => {
+          if (!live) return;
+          const c = plan.clips[0];
+          const what = !c ? '' : c.form === 'stills' ? t('exportPanel.stills', { count: c.stillsAtMs.length }) : c.form === 'copy' ? t('exportPanel.original') : t('exportPanel.parts', { count: c.parts.length });
+          setExpected(t('exportPanel.expected', { what, size: mb(plan.expectedBytes) }));
+          setWarnings(plan.warnings);
+          setError(null);
+        })
+        .catch((err: Error) => {
+          if (!live) return;
+          setWarnings([]);
+          setError(err.message);
+        });
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(id);
+    };
+  }, [clip.id, clip.order, request, t]);
+
+  const start = async (orders: string[], forBatch: boolean) => {
+    try {
+      const r = await api['export.start']({
+        orders,
+        ...request,
+        range: forBatch ? null : request.range,
+        clipIds: forBatch ? null : [clip.id],
+      });
+      setJobs((list) => [...r.jobs, ...list.filter((j) => !r.jobs.some((n) => n.jobId === j.jobId))]);
+      if (forBatch) {
+        setBatchId(r.batchId);
+        setRefused(r.refused);
+      }
+      setError(null);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const cancel = (jobId: string) => void api['export.cancel']({ jobId }).catch((err: Error) => setError(err.message));
+
+  const batchJobs = batchId ? jobs.filter((j) => j.batchId === batchId) : [];
+  const batchDone = batchJobs.filter((j) => j.status === 'done').length;
+  const batchFailed = batchJobs.filter((j) => j.status === 'failed' || j.status === 'cancelled').length + refused.length;
+  const shown = jobs.filter((j) => j.order === clip.order || j.batchId === batchId).slice(0, 20);
+
+  return (
+    <section className="export-panel" data-testid="export-panel">
+      <h3>{t('exportPanel.title')}</h3>
+      <div className="export-options">
+        <label>
+          {t('exportPanel.channel')}{' '}
+          <select value={presetId} onChange={(e) => setPresetId(e.target.value)} data-testid="export-preset">
+            {presets.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {preset?.accepts.video && preset.accepts.images && (
+          <label>
+            {t('exportPanel.form')}{' '}
+            <select value={form} onChange={(e) => setForm(e.target.value as Form)} data-testid="export-form">
+              <option value="auto">{preset.defaultForm === 'video' ? t('exportPanel.formVideo') : t('exportPanel.formStills')}</option>
+              <option value={preset.defaultForm === 'video' ? 'stills' : 'video'}>{preset.defaultForm === 'video' ? t('exportPanel.formStills') : t('exportPanel.formVideo')}</option>
+            </select>
+          </label>
+        )}
+        {preset?.accepts.video && preset.reencode && form !== 'stills' && (
+          <label>
+            {t('exportPanel.fit')}{' '}
+            <select value={fit} onChange={(e) => setFit(e.target.value as Fit)} data-testid="export-fit">
+              <option value="parts">{t('exportPanel.fitParts')}</option>
+              <option value="speed">{t('exportPanel.fitSpeed')}</option>
+              <option value="trim">{t('exportPanel.fitTrim')}</option>
+            </select>
+          </label>
+        )}
+        {presetId === 'custom' && (
+          <>
+            <label>
+              {t('exportPanel.customMB')} <input type="number" min={1} step={1} value={customMB} onChange={(e) => setCustomMB(e.target.value)} data-testid="export-custom-mb" />
+            </label>
+            <label>
+              {t('exportPanel.customSeconds')} <input type="number" min={1} step={1} value={customSeconds} onChange={(e) => setCustomSeconds(e.target.value)} data-testid="export-custom-s" />
+            </label>
+          </>
+        )}
+        {preset?.reencode && (
+          <label>
+            {t('exportPanel.range')} {t('exportPanel.rangeFrom')}{' '}
+            <input type="number" min={0} step={0.1} value={from} onChange={(e) => setFrom(e.target.value)} className="export-range" data-testid="export-from" /> {t('exportPanel.rangeTo')}{' '}
+            <input type="number" min={0} step={0.1} value={to} onChange={(e) => setTo(e.target.value)} className="export-range" data-testid="export-to" />
+          </label>
+        )}
+      </div>
+      {preset && <p className="muted">{preset.note}</p>}
+      {preset && !preset.limitsKnown && <p className="message message-warn">{t('exportPanel.unknownLimits')}</p>}
+      <p data-testid="export-expected">{expected ?? (error ? '' : t('exportPanel.planning'))}</p>
+      {warnings.map((w) => (
+        <p key={w} className="muted">
+          {w}
+        </p>
+      ))}
+      {error && (
+        <div className="message message-error" role="alert">
+          {error}
+        </div>
+      )}
+      <button type="button" onClick={() => void start([clip.order], false)} disabled={!expected} data-testid="export-start">
+        {t('exportPanel.start')}
+      </button>
+
+      <ul className="export-jobs">
+        {shown.map((j) => (
+          <JobRow key={j.jobId} job={j} onCancel={cancel} />
+        ))}
+      </ul>
+
+      <details className="export-batch">
+        <summary>{t('exportPanel.batch')}</summary>
+        <p className="muted">{t('exportPanel.batchHint')}</p>
+        <textarea rows={5} value={batchText} onChange={(e) => setBatchText(e.target.value)} data-testid="export-batch" />
+        <button type="button" disabled={!batchText.trim()} onClick={() => void start(batchText.split(/[\s,;]+/u).filter(Boolean), true)} data-testid="export-batch-start">
+          {t('exportPanel.batchStart')}
+        </button>
+        {batchId && (
+          <div data-testid="export-batch-summary">
+            <p>{t('exportPanel.batchSummary', { done: batchDone, total: batchJobs.length + refused.length, failed: batchFailed })}</p>
+            <ul>
+              {refused.map((r) => (
+                <li key={r.order} className="message message-error">
+                  {t('exportPanel.refused', r)}
+                </li>
+              ))}
+              {batchJobs
+                .filter((j) => j.status === 'failed')
+                .map((j) => (
+                  <li key={j.jobId} className="message message-error">
+                    {t('exportPanel.refused', { order: j.order, reason: j.message ?? '' })}
+                  </li>
+                ))}
+            </ul>
+          </div>
+        )}
+      </details>
+    </section>
+  );
+}
