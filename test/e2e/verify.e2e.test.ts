@@ -93,6 +93,17 @@ describe.skipIf(!chromiumAvailable())('Verify view', () => {
     await page.goto(`${served.url}#/verify`);
   });
 
+  it('edits the timestamp authorities, refusing what is not an http(s) URL', async () => {
+    await expect.poll(() => page.getByTestId('tsa-urls').inputValue()).toBe('http://127.0.0.1:9/tsa\nhttp://127.0.0.1:9/backup');
+    await page.getByTestId('tsa-urls').fill('ftp://wrong');
+    await page.getByTestId('tsa-save').click();
+    await expect.poll(() => page.getByTestId('tsa-message').textContent()).toMatch(/http/);
+    await page.getByTestId('tsa-urls').fill('http://127.0.0.1:9/only');
+    await page.getByTestId('tsa-save').click();
+    await expect.poll(() => page.getByTestId('tsa-message').textContent()).toBe('Saved.');
+    expect((await apiCall<{ tsaUrls: string[] }>(served.url, 'settings.get')).tsaUrls).toEqual(['http://127.0.0.1:9/only']);
+  });
+
   it('checks every clip on the station', async () => {
     await page.getByTestId('verify-all').click();
     await expect.poll(() => page.getByTestId('verify-all-result').textContent()).toContain('Everything holds');

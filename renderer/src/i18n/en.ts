@@ -49,6 +49,11 @@ export const en = {
     file: 'File',
   },
   verify: {
+    tsaTitle: 'Trusted timestamps (RFC 3161)',
+    tsaHint: 'Timestamp authority URLs, one per line, tried in order. Each new clip gets a token; while offline the station keeps trying.',
+    tsaSave: 'Save',
+    tsaSaved: 'Saved.',
+    tsaQueued: '{{count}} token(s) waiting for a timestamp authority',
     seal: 'Seal',
     sealed: 'Signed, entry {{seq}} of the station\'s hash chain',
     notSealed: 'Not sealed',

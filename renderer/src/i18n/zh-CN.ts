@@ -50,6 +50,11 @@ export const zhCN: Messages = {
     file: '文件',
   },
   verify: {
+    tsaTitle: '可信时间戳（RFC 3161）',
+    tsaHint: '时间戳服务地址，每行一个，按顺序尝试。每个新视频都会申请时间戳；离线时打包台会持续重试。',
+    tsaSave: '保存',
+    tsaSaved: '已保存。',
+    tsaQueued: '{{count}} 个时间戳正在等待时间戳服务',
     seal: '封存',
     sealed: '已签名，本打包台哈希链第 {{seq}} 条',
     notSealed: '未封存',

@@ -7,6 +7,7 @@ import type { CallOutput } from '../../../shared/contract.ts';
 import { api } from '../api/index.ts';
 import { dateTime, seconds } from '../format.ts';
 import { sha256OfBlob } from './verify/sha256.ts';
+import { TsaSettings } from './verify/TsaSettings.tsx';
 
 type Answer = CallOutput<'evidence.verifyHash'>;
 type Report = CallOutput<'evidence.verifyAll'>;
@@ -136,6 +137,8 @@ export function VerifyView() {
         <h2>{t('verify.stationKey')}</h2>
         <p className="mono" data-testid="verify-fingerprint">{key?.fingerprintGrouped ?? '…'}</p>
         <p className="muted">{t('verify.keyHint')}</p>
+        {key?.sealingProblem && <div className="message message-warn" role="alert">{key.sealingProblem}</div>}
+        <TsaSettings pending={key?.pendingTimestamps ?? null} />
         <button type="button" onClick={() => void checkAll()} disabled={checkingAll} data-testid="verify-all">
           {checkingAll ? t('verify.checkingAll') : t('verify.checkAll')}
         </button>
