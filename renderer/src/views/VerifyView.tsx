@@ -103,7 +103,7 @@ export function VerifyView() {
         <section className={`verdict verdict-${answer.verdict}`} data-testid="verify-result" data-verdict={answer.verdict}>
           <h2 data-testid="verify-headline">{t(`verify.verdict.${answer.verdict}`)}</h2>
           {/* The heading already says the verdict; the CLI's capitalised prefix would repeat it. */}
-          <p>{answer.headline.replace(/^[A-Z ]+: /, '')}</p>
+          <p>{answer.headline.replace(/^[A-Z ]+: (.)/, (_m, first: string) => first.toUpperCase())}</p>
           {answer.clip && (
             <dl className="details">
               <dt>{t('verify.order')}</dt>
@@ -138,7 +138,6 @@ export function VerifyView() {
         <p className="mono" data-testid="verify-fingerprint">{key?.fingerprintGrouped ?? '…'}</p>
         <p className="muted">{t('verify.keyHint')}</p>
         {key?.sealingProblem && <div className="message message-warn" role="alert">{key.sealingProblem}</div>}
-        <TsaSettings pending={key?.pendingTimestamps ?? null} />
         <button type="button" onClick={() => void checkAll()} disabled={checkingAll} data-testid="verify-all">
           {checkingAll ? t('verify.checkingAll') : t('verify.checkAll')}
         </button>
@@ -156,6 +155,7 @@ export function VerifyView() {
             )}
           </div>
         )}
+        <TsaSettings pending={key?.pendingTimestamps ?? null} />
       </section>
     </div>
   );
