@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ClipEvidence, evidenceCalls } from './contract/evidence.ts';
 import { storageCalls } from './contract/storage.ts';
 import { exportCalls, exportEvents } from './contract/export.ts';
+import { stationCalls, stationSettingsFields } from './contract/station.ts';
 
 export const ClipStatus = z.enum(['ok', 'recovered', 'interrupted', 'failed']);
 export type ClipStatus = z.infer<typeof ClipStatus>;
@@ -77,6 +78,7 @@ export const Settings = z.object({
   deleteOldestForSpace: z.boolean(), // retention frees space above the reserve, oldest first
   // RFC 3161 timestamp authorities, tried in order for every sealed clip (evidence/tsa.ts). [] = none.
   tsaUrls: z.array(z.string().max(500).regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL')).max(10),
+  ...stationSettingsFields, // scanner rules, auto stop, sounds, language, second camera, first run (issue 6)
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -166,6 +168,7 @@ export const contract = {
   ...evidenceCalls,
   ...storageCalls,
   ...exportCalls,
+  ...stationCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -29,6 +29,7 @@ import { Retention } from './retention.ts';
 import type { SpaceInfo } from '../../shared/contract/storage.ts';
 import { storageHandlers } from './storageHandlers.ts';
 import { exportHandlers } from './export/handlers.ts';
+import { lanHandlers } from './lanHandlers.ts';
 import { engineHealth } from './doctor.ts';
 import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
@@ -401,6 +402,7 @@ export class Engine {
     ...evidenceHandlers(this),
     ...storageHandlers(this),
     ...exportHandlers(this),
+    ...lanHandlers(this),
   };
 
   private async finishSession(

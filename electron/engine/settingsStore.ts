@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Settings } from '../../shared/contract.ts';
 import type { Db } from './db.ts';
+import { defaultStationSettings } from '../../shared/contract/station.ts';
 
 export function defaultSettings(): Settings {
   return {
@@ -22,6 +23,7 @@ export function defaultSettings(): Settings {
     // the cheapest thing to give up, and each deletion is logged.
     deleteOldestForSpace: true,
     tsaUrls: [], // no TSA until one is configured: clips are still sealed, chained and signed
+    ...defaultStationSettings(),
   };
 }
 

@@ -28,6 +28,15 @@ describe('scanner burst versus typing', () => {
   it('modifier keys inside a burst are ignored', () => {
     expect(feed(new ScanDetector(), ['Shift', ...'SF12', 'Shift', ...'34', 'Enter'], 5)).toEqual([{ kind: 'scan', code: 'SF1234', length: 6 }]);
   });
+  it('one delayed key inside a burst (busy PC, USB hub) does not cut the code', () => {
+    const d = new ScanDetector();
+    const times = [0, 67, 83, 102, 129, 131, 134, 137, 139, 140, 142, 143, 144, 149, 151, 155];
+    const out = [...'SF1400123456789', 'Enter'].map((k, i) => d.key(k, 1000 + times[i]!));
+    expect(out.filter((o) => o.kind === 'scan')).toEqual([{ kind: 'scan', code: 'SF1400123456789', length: 15 }]);
+  });
+  it('a fast typist (60 ms a key) still never makes a scan', () => {
+    expect(feed(new ScanDetector(), [...'SF1234567890', 'Enter'], 60)).toEqual([]);
+  });
   it('a slow Enter after a burst is a person confirming, not a scanner', () => {
     const d = new ScanDetector();
     feed(d, [...'SF1234'], 5, 0);
@@ -40,11 +49,11 @@ describe('what a scan does at the station', () => {
   const rec = (order: string, startedAt = 0): MachineState => ({ phase: 'recording', order, startedAt });
 
   it.each([
-    ['idle + code → start', idle, 'SF1', 5000, { kind: 'start', order: 'SF1' }],
-    ['recording A + B → switch', rec('A1'), 'B2', 5000, { kind: 'switch', order: 'B2' }],
+    ['idle + code → start', idle, 'SF1400123456789', 5000, { kind: 'start', order: 'SF1400123456789' }],
+    ['recording A + B → switch', rec('A1'), 'YT1234567890123', 5000, { kind: 'switch', order: 'YT1234567890123' }],
     ['recording A + A → stop', rec('A1'), 'A1', 5000, { kind: 'stop', reason: 'same-code' }],
-    ['recording A + A within 1.5 s → double scan ignored', rec('A1', 4000), 'A1', 5000, { kind: 'ignore', message: 'Double scan of A1 ignored; still recording.' }],
-    ['scanner CR/LF is trimmed', idle, ' SF1\r\n', 5000, { kind: 'start', order: 'SF1' }],
+    ['recording A + A within 1.5 s → double scan ignored', rec('A1', 4000), 'A1', 5000, { kind: 'ignore', msg: { key: 'scan.doubleScan', params: { order: 'A1' } } }],
+    ['scanner CR/LF is trimmed', idle, ' SF1400123456789\r\n', 5000, { kind: 'start', order: 'SF1400123456789' }],
   ] as const)('%s', (_l, state, code, now, expected) => {
     expect(decideScan(state, code, now)).toEqual(expected);
   });

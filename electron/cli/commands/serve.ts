@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.ts';
 import { startServer, isLoopback } from '../../server/http.ts';
 import { lanAddresses } from '../../server/lan.ts';
+import { setLanState } from '../../engine/lanHandlers.ts';
 import { dataDirFrom, fail, projectRoot, UsageError, type Command } from '../common.ts';
 import { storageOptions, storagePatch, storageUsage } from '../storageFlags.ts';
 
@@ -50,6 +51,7 @@ async function serve(argv: string[]): Promise<void> {
   }
   // Start-up check and retention (now, hourly, after each clip): serve is a long-running station.
   engine.startMaintenance();
+  setLanState(engine, { host: values.host, port: server.port, token: server.token, addresses: isLoopback(values.host) ? [] : lanAddresses() });
   const shown = server.token ? `${server.url}?token=${server.token}` : server.url;
   console.log(`PackWitness station "${engine.settings.get().stationName}" — data in ${dataDir}`);
   console.log(shown);

@@ -1,4 +1,6 @@
 // Messages between the page and the overlay worker.
+import type { PipCorner } from '../../../shared/pipGeometry.ts';
+
 export interface OverlayInfo {
   order: string | null; // null while idle: the band still shows time and station
   station: string;
@@ -8,13 +10,19 @@ export interface OverlayInfo {
   utcOffsetLabel: string;
 }
 
+/** The second camera, composited picture-in-picture into every frame of the first. */
+export interface PipStart {
+  readable: ReadableStream<VideoFrame>;
+  corner: PipCorner;
+  scalePercent: number;
+}
+
 export type ToWorker =
-  | { type: 'start'; readable: ReadableStream<VideoFrame>; writable: WritableStream<VideoFrame>; info: OverlayInfo }
+  | { type: 'start'; readable: ReadableStream<VideoFrame>; writable: WritableStream<VideoFrame>; info: OverlayInfo; pip: PipStart | null }
   | { type: 'info'; info: OverlayInfo }
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'stats'; frames: number; fastPath: boolean; format: string | null; lastFrameMs: number }
+  | { type: 'stats'; frames: number; fastPath: boolean; format: string | null; lastFrameMs: number; pipFrames: number }
   | { type: 'ended' }
   | { type: 'error'; message: string };
-

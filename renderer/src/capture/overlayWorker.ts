@@ -7,7 +7,8 @@
 // planes are copied once, only the band rows are overwritten (a memcpy of a pre-rendered text
 // mask), and the planes go straight back into a new VideoFrame.
 import { COUNTER_BITS, SYNC_BITS, overlayGeometry, type OverlayGeometry } from '../../../shared/overlayGeometry.ts';
-import type { FromWorker, OverlayInfo, ToWorker } from './overlayProtocol.ts';
+import { pipRect, type PipCorner, type PipRect } from '../../../shared/pipGeometry.ts';
+import type { FromWorker, OverlayInfo, PipStart, ToWorker } from './overlayProtocol.ts';
 
 const Y_BLACK = 16; // video-range luma: what a decoder shows as black and white
 const Y_WHITE = 235;
@@ -24,6 +25,96 @@ let band: { key: string; g: OverlayGeometry; luma: Uint8Array } | null = null;
 let buffer: ArrayBuffer | null = null;
 let textCanvas: OffscreenCanvas | null = null;
 let fullCanvas: OffscreenCanvas | null = null;
+
+// Picture-in-picture (opt-in): the second camera's latest frame, already scaled to its inset and
+// converted to planar YUV when it arrives, so compositing into a main frame is a few row copies.
+// With no second camera none of this runs and the single-camera path costs what it did before.
+interface PipPicture {
+  rect: PipRect;
+  y: Uint8Array;
+  u: Uint8Array;
+  v: Uint8Array;
+}
+let pipConf: { corner: PipCorner; scalePercent: number } | null = null;
+let pipPicture: PipPicture | null = null;
+let pipCanvas: OffscreenCanvas | null = null;
+let pipFrames = 0;
+let mainSize: { w: number; h: number } | null = null;
+
+function scalePip(frame: VideoFrame): void {
+  if (!pipConf || !mainSize) return;
+  const rect = pipRect(mainSize.w, mainSize.h, frame.displayWidth / frame.displayHeight, pipConf.corner, pipConf.scalePercent);
+  const { width: w, height: h } = rect;
+  if (!pipCanvas || pipCanvas.width !== w || pipCanvas.height !== h) pipCanvas = new OffscreenCanvas(w, h);
+  const ctx = pipCanvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.drawImage(frame, 0, 0, w, h); // the canvas scales with filtering; any pixel format works
+  // A thin white frame tells a reviewer at once that the corner is a second camera.
+  ctx.strokeStyle = '#fff';
+  ctx.lineWidth = 2;
+  ctx.strokeRect(1, 1, w - 2, h - 2);
+  const rgba = ctx.getImageData(0, 0, w, h).data;
+  const pic: PipPicture =
+    pipPicture && pipPicture.rect.width === w && pipPicture.rect.height === h
+      ? { ...pipPicture, rect }
+      : { rect, y: new Uint8Array(w * h), u: new Uint8Array((w / 2) * (h / 2)), v: new Uint8Array((w / 2) * (h / 2)) };
+  // BT.601 video range, as the camera's own planes.
+  for (let i = 0, n = w * h; i < n; i++) {
+    const r = rgba[i * 4]!, g = rgba[i * 4 + 1]!, b = rgba[i * 4 + 2]!;
+    pic.y[i] = ((66 * r + 129 * g + 25 * b + 128) >> 8) + 16;
+  }
+  for (let cy = 0; cy < h / 2; cy++) {
+    for (let cx = 0; cx < w / 2; cx++) {
+      const i = (cy * 2 * w + cx * 2) * 4;
+      const r = rgba[i]!, g = rgba[i + 1]!, b = rgba[i + 2]!;
+      pic.u[cy * (w / 2) + cx] = ((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128;
+      pic.v[cy * (w / 2) + cx] = ((112 * r - 94 * g - 18 * b + 128) >> 8) + 128;
+    }
+  }
+  pipPicture = pic;
+  pipFrames++;
+}
+
+async function pumpPip(p: PipStart): Promise<void> {
+  pipConf = { corner: p.corner, scalePercent: p.scalePercent };
+  const reader = p.readable.getReader();
+  while (running) {
+    const { value: frame, done } = await reader.read();
+    if (done || !frame) break;
+    try {
+      scalePip(frame);
+    } catch (err) {
+      post({ type: 'error', message: `picture-in-picture failed: ${String(err)}` });
+    } finally {
+      frame.close();
+    }
+  }
+  pipPicture = null; // the second camera went away: the main picture goes on alone
+}
+
+function compositePip(data: Uint8Array, layout: PlaneLayout[], format: 'I420' | 'NV12', g: OverlayGeometry): void {
+  const pic = pipPicture;
+  if (!pic || pic.rect.x + pic.rect.width > g.width || pic.rect.y + pic.rect.height > g.bandTop) return;
+  const { x, y: top, width: w, height: h } = pic.rect;
+  const Y = layout[0]!;
+  for (let row = 0; row < h; row++) data.set(pic.y.subarray(row * w, (row + 1) * w), Y.offset + (top + row) * Y.stride + x);
+  const cw = w / 2;
+  if (format === 'I420') {
+    const U = layout[1]!, V = layout[2]!;
+    for (let row = 0; row < h / 2; row++) {
+      data.set(pic.u.subarray(row * cw, (row + 1) * cw), U.offset + (top / 2 + row) * U.stride + x / 2);
+      data.set(pic.v.subarray(row * cw, (row + 1) * cw), V.offset + (top / 2 + row) * V.stride + x / 2);
+    }
+  } else {
+    const UV = layout[1]!;
+    for (let row = 0; row < h / 2; row++) {
+      const base = UV.offset + (top / 2 + row) * UV.stride + x;
+      for (let c = 0; c < cw; c++) {
+        data[base + 2 * c] = pic.u[row * cw + c]!;
+        data[base + 2 * c + 1] = pic.v[row * cw + c]!;
+      }
+    }
+  }
+}
 
 // Typed against the DOM library (one lib set for the whole renderer); these are the only two
 // worker-scope members used.
@@ -84,6 +175,7 @@ function stampPlanes(
   format: 'I420' | 'NV12',
   now: Date,
 ): void {
+  if (pipPicture) compositePip(data, layout, format, g);
   const y = layout[0]!;
   const luma = bandFor(g, now);
   for (let row = 0; row < g.bandHeight; row++) {
@@ -111,6 +203,7 @@ async function fast(frame: VideoFrame, now: Date): Promise<VideoFrame> {
   if (format !== 'I420' && format !== 'NV12') throw new Error(`no fast path for ${format}`);
   const rect = frame.visibleRect!;
   const g = overlayGeometry(rect.width, rect.height);
+  mainSize = { w: rect.width, h: rect.height };
   const size = frame.allocationSize();
   if (!buffer || buffer.byteLength !== size) buffer = new ArrayBuffer(size);
   const layout = await frame.copyTo(buffer);
@@ -135,6 +228,8 @@ function slow(frame: VideoFrame, now: Date): VideoFrame {
   if (!fullCanvas || fullCanvas.width !== w || fullCanvas.height !== h) fullCanvas = new OffscreenCanvas(w, h);
   const ctx = fullCanvas.getContext('2d')!;
   ctx.drawImage(frame, 0, 0, w, h);
+  mainSize = { w, h };
+  if (pipPicture && pipCanvas) ctx.drawImage(pipCanvas, pipPicture.rect.x, pipPicture.rect.y);
   const luma = bandFor(g, now);
   const img = ctx.createImageData(w, g.bandHeight);
   for (let i = 0; i < luma.length; i++) {
@@ -179,7 +274,7 @@ async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStre
     await writer.write(out);
     if (frames - lastStats >= 30) {
       lastStats = frames;
-      post({ type: 'stats', frames, fastPath, format: fastPath ? 'yuv' : 'canvas', lastFrameMs: performance.now() - started });
+      post({ type: 'stats', frames, fastPath, format: fastPath ? 'yuv' : 'canvas', lastFrameMs: performance.now() - started, pipFrames });
     }
   }
   post({ type: 'ended' });
@@ -191,6 +286,7 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
   if (m.type === 'start') {
     info = m.info;
     pump(m.readable, m.writable).catch((err: unknown) => post({ type: 'error', message: String(err) }));
+    if (m.pip) pumpPip(m.pip).catch((err: unknown) => post({ type: 'error', message: `picture-in-picture stopped: ${String(err)}` }));
   } else if (m.type === 'info') {
     info = m.info;
   } else if (m.type === 'stop') {

@@ -1,12 +1,15 @@
 // Camera → overlay worker → one processed video track, which feeds both the preview and the
 // recorder, so the packer sees exactly what is being recorded.
-import type { FromWorker, OverlayInfo, ToWorker } from './overlayProtocol.ts';
+import type { PipCorner } from '../../../shared/pipGeometry.ts';
+import type { FromWorker, OverlayInfo, PipStart, ToWorker } from './overlayProtocol.ts';
 
 export interface CaptureOptions {
   width: number;
   height: number;
   fps: number;
   deviceId: string | null;
+  /** A second camera composited picture-in-picture into the recorded picture; null = one camera. */
+  pip: { deviceId: string; corner: PipCorner; scalePercent: number } | null;
 }
 
 export class CameraError extends Error {
@@ -39,6 +42,11 @@ export class CapturePipeline {
   private readonly worker: Worker;
   private readonly raw: MediaStream;
   frames = 0;
+  pipFrames = 0;
+  /** The second camera is open and feeding the worker. */
+  pipActive = false;
+  /** Why the second camera could not be used (the station records with the first alone). */
+  pipProblem: string | null = null;
   lastFrameAt = 0;
   overlayError: string | null = null;
   onProblem: (message: string) => void = () => {};
@@ -52,6 +60,7 @@ export class CapturePipeline {
       const m = e.data;
       if (m.type === 'stats') {
         this.frames = m.frames;
+        this.pipFrames = m.pipFrames;
         this.lastFrameAt = performance.now();
       } else if (m.type === 'error') {
         this.overlayError = m.message;
@@ -81,12 +90,33 @@ export class CapturePipeline {
     }
     const track = raw.getVideoTracks()[0];
     if (!track || track.readyState !== 'live') throw new CameraError('missing', 'The camera gave no picture.');
+    // The second camera is optional: if it is missing or busy, record with the first alone and say so.
+    let pip: PipStart | null = null;
+    let pipProblem: string | null = null;
+    if (opts.pip) {
+      try {
+        const second = await navigator.mediaDevices.getUserMedia({
+          audio: false,
+          video: { deviceId: { exact: opts.pip.deviceId }, width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: opts.fps } },
+        });
+        const pipTrack = second.getVideoTracks()[0]!;
+        raw.addTrack(pipTrack); // closed with the main camera
+        pip = { readable: new MediaStreamTrackProcessor({ track: pipTrack }).readable, corner: opts.pip.corner, scalePercent: opts.pip.scalePercent };
+      } catch (err) {
+        pipProblem = explain(err).message;
+      }
+    }
     const processor = new MediaStreamTrackProcessor({ track });
     const generator = new MediaStreamTrackGenerator({ kind: 'video' });
     const worker = new Worker(new URL('./overlayWorker.ts', import.meta.url), { type: 'module', name: 'overlay' });
-    const msg: ToWorker = { type: 'start', readable: processor.readable, writable: generator.writable, info };
-    worker.postMessage(msg, [processor.readable as unknown as Transferable, generator.writable as unknown as Transferable]);
-    return new CapturePipeline(raw, new MediaStream([generator]), worker);
+    const msg: ToWorker = { type: 'start', readable: processor.readable, writable: generator.writable, info, pip };
+    const transfer = [processor.readable as unknown as Transferable, generator.writable as unknown as Transferable];
+    if (pip) transfer.push(pip.readable as unknown as Transferable);
+    worker.postMessage(msg, transfer);
+    const p = new CapturePipeline(raw, new MediaStream([generator]), worker);
+    p.pipActive = pip !== null;
+    p.pipProblem = pipProblem;
+    return p;
   }
 
   setInfo(info: OverlayInfo): void {

@@ -29,6 +29,7 @@ export const en = {
     noOperator: 'No operator logged in',
     pipOn: 'Two cameras',
     lastScans: 'Last scans',
+    todayReturns: '{{count}} return(s) unboxed',
     noScans: 'No scans yet today.',
     engineUnreachable: 'The station engine is not reachable: {{detail}}',
   },

@@ -28,3 +28,16 @@ export function setLanguage(lang: Language): void {
   void i18next.changeLanguage(lang);
   document.documentElement.lang = lang;
 }
+
+/**
+ * The station's language setting ('system', 'en', 'zh-CN') applies unless this browser picked a
+ * language itself in the header (a LAN phone may read another language than the station PC).
+ */
+export function applyLanguageSetting(setting: 'system' | Language): void {
+  if (localStorage.getItem('pw.lang')) return;
+  const lang: Language = setting === 'system' ? (navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en') : setting;
+  if (i18next.language !== lang) {
+    void i18next.changeLanguage(lang);
+    document.documentElement.lang = lang;
+  }
+}

@@ -30,6 +30,7 @@ export const zhCN: Messages = {
     noOperator: '没有登录的操作员',
     pipOn: '双摄像头',
     lastScans: '最近扫描',
+    todayReturns: '已拆包退货 {{count}} 件',
     noScans: '今天还没有扫描。',
     engineUnreachable: '无法连接打包台引擎：{{detail}}',
   },

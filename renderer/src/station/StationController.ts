@@ -1,33 +1,46 @@
 // The packing station's behaviour, independent of React: camera, overlay, one recorder per clip,
 // and what each scan does. Scans are handled strictly one after another, but finishing a clip runs
 // in the background so the next order starts recording at once.
+//
+// Both doors run this same class (the Electron window and a LAN browser load the same page), so
+// control codes, auto stop and the scan rules behave identically whichever door carries the calls.
 import type { Clip, Mode, Settings, StopReason } from '../../../shared/contract.ts';
-import { decideScan, type StationPhase } from '../../../shared/stationMachine.ts';
+import type { CodeRules } from '../../../shared/codePatterns.ts';
+import { decideScan, DEFAULT_MACHINE_OPTIONS, type Msg, type StationPhase } from '../../../shared/stationMachine.ts';
 import { callApi } from '../api/index.ts';
-import { CameraError, CapturePipeline, utcOffsetLabel } from '../capture/pipeline.ts';
+import { CameraError, CapturePipeline, utcOffsetLabel, type CaptureOptions } from '../capture/pipeline.ts';
 import { ClipRecorder, pickMimeType } from '../capture/recorder.ts';
 import type { OverlayInfo } from '../capture/overlayProtocol.ts';
+import { addToScanLog, loadScanLog, type ScanLogEntry, type ScanOutcome } from './scanLog.ts';
+import type { Cue } from './sounds.ts';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
 export interface StationMessage {
   level: MessageLevel;
-  text: string;
+  msg: Msg;
   at: number;
 }
+
+/** Text that came from elsewhere (the engine, the browser) and is shown as it is. */
+export const rawMsg = (text: string): Msg => ({ key: 'msg.raw', params: { text } });
 
 export interface StationSnapshot {
   phase: StationPhase;
   order: string | null;
   recordingId: string | null;
   startedAt: number | null; // performance.now() at start, for the mm:ss counter
-  problem: string | null;
+  problem: Msg | null;
   message: StationMessage | null;
   lastClip: Clip | null;
   stationName: string;
-  mode: Mode;
-  operator: string | null;
+  mode: Mode; // for the next clip
+  operator: string | null; // logged in by badge; goes into the next clip
+  clipMode: Mode | null; // of the clip being recorded
   stream: MediaStream | null;
   saving: number; // clips being finished in the background
+  scanLog: ScanLogEntry[];
+  pip: boolean; // a second camera is composited into the picture
+  settings: Settings | null;
 }
 
 type Listener = (s: StationSnapshot) => void;
@@ -37,6 +50,26 @@ const RECONNECT_MS = 2000;
 // takes its first frame a frame or two late (measured: one frame lost with no overlap), so the
 // clips overlap by a few frames instead: every frame is in at least one clip.
 const SWITCH_OVERLAP_MS = 200;
+const AUTO_STOP_CHECK_MS = 250;
+
+// Settings that need the camera reopened when they change (applied between clips, never mid-clip).
+const CAMERA_KEYS = ['cameraDeviceId', 'width', 'height', 'fps', 'pipCameraDeviceId', 'pipCorner', 'pipScalePercent'] as const;
+
+export function codeRulesOf(s: Settings | null): CodeRules {
+  if (!s) return DEFAULT_MACHINE_OPTIONS.rules;
+  return {
+    carriers: s.carrierPatterns,
+    custom: s.customPatterns,
+    stripPrefix: s.stripPrefix,
+    stripSuffix: s.stripSuffix,
+    allowProductBarcodes: s.allowProductBarcodes,
+  };
+}
+
+function cameraMsg(err: unknown): Msg {
+  if (err instanceof CameraError) return { key: `camera.${err.kind}`, params: { detail: err.message } };
+  return { key: 'camera.other', params: { detail: (err as Error)?.message ?? String(err) } };
+}
 
 export class StationController {
   private snap: StationSnapshot = {
@@ -50,20 +83,31 @@ export class StationController {
     stationName: '',
     mode: 'shipping',
     operator: null,
+    clipMode: null,
     stream: null,
     saving: 0,
+    scanLog: loadScanLog(),
+    pip: false,
+    settings: null,
   };
   private readonly listeners = new Set<Listener>();
   private pipeline: CapturePipeline | null = null;
   private current: ClipRecorder | null = null;
+  private clipOperator: string | null = null;
   private settings: Settings | null = null;
   private mimeType = '';
   private queue: Promise<void> = Promise.resolve();
   private finishing = new Set<Promise<void>>();
   private pendingSwitches = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
+  private autoStopTimer: ReturnType<typeof setInterval> | null = null;
   private reconnecting = false;
   private disposed = false;
+  private cameraDirty = false;
+  /** performance.now() of the last scan, key press or click at the station (for the idle stop). */
+  private lastActivity = performance.now();
+  /** Sounds and any other "without looking" feedback; StationContext plugs in WebAudio. */
+  onCue: (cue: Cue) => void = () => {};
 
   get snapshot(): StationSnapshot {
     return this.snap;
@@ -80,16 +124,25 @@ export class StationController {
     for (const l of this.listeners) l(this.snap);
   }
 
-  private say(level: MessageLevel, text: string): void {
-    this.set({ message: { level, text, at: Date.now() } });
+  private say(level: MessageLevel, msg: Msg): void {
+    this.set({ message: { level, msg, at: Date.now() } });
+    if (level === 'warn') this.onCue('warning');
+    if (level === 'error') this.onCue('error');
+  }
+
+  private log(code: string, outcome: ScanOutcome, level: MessageLevel, msg: Msg | null): void {
+    this.set({ scanLog: addToScanLog(this.snap.scanLog, { at: Date.now(), code: code.slice(0, 80), outcome, level, msg }) });
   }
 
   private overlayInfo(order: string | null): OverlayInfo {
+    const recording = order !== null;
     return {
       order,
       station: this.snap.stationName,
-      operator: this.snap.operator,
-      mode: this.snap.mode,
+      // While recording, the overlay shows what the clip is indexed under; a badge scanned
+      // mid-clip applies from the next clip on.
+      operator: recording ? this.clipOperator : this.snap.operator,
+      mode: recording ? (this.snap.clipMode ?? this.snap.mode) : this.snap.mode,
       utcOffsetLabel: utcOffsetLabel(),
     };
   }
@@ -98,32 +151,45 @@ export class StationController {
     try {
       const info = await callApi('station.info', {});
       this.settings = info.settings;
-      this.set({ stationName: info.stationName });
-      if (info.problems.length) this.say('warn', info.problems.join(' '));
+      this.set({ stationName: info.stationName, settings: info.settings });
+      if (info.problems.length) this.say('warn', rawMsg(info.problems.join(' ')));
       this.mimeType = pickMimeType();
     } catch (err) {
-      this.set({ phase: 'error', problem: `The station engine is not reachable: ${(err as Error).message}` });
+      this.set({ phase: 'error', problem: { key: 'station.engineUnreachable', params: { detail: (err as Error).message } } });
       return;
     }
     await this.openCamera();
     this.watchdog = setInterval(() => this.checkCamera(), 1000);
+    this.autoStopTimer = setInterval(() => this.checkAutoStop(), AUTO_STOP_CHECK_MS);
+  }
+
+  private captureOptions(): CaptureOptions {
+    const s = this.settings!;
+    return {
+      width: s.width,
+      height: s.height,
+      fps: s.fps,
+      deviceId: s.cameraDeviceId,
+      pip: s.pipCameraDeviceId ? { deviceId: s.pipCameraDeviceId, corner: s.pipCorner, scalePercent: s.pipScalePercent } : null,
+    };
   }
 
   private async openCamera(): Promise<boolean> {
-    const s = this.settings!;
     try {
-      const p = await CapturePipeline.open({ width: s.width, height: s.height, fps: s.fps, deviceId: s.cameraDeviceId }, this.overlayInfo(null));
+      const p = await CapturePipeline.open(this.captureOptions(), this.overlayInfo(null));
       if (this.disposed) {
         p.close();
         return false;
       }
-      p.onProblem = (m) => this.say('error', m);
+      p.onProblem = (m) => this.say('error', rawMsg(m));
       this.pipeline = p;
-      this.set({ phase: 'idle', problem: null, stream: p.stream });
+      this.cameraDirty = false;
+      this.set({ phase: 'idle', problem: null, stream: p.stream, pip: p.pipActive });
+      if (p.pipProblem) this.say('warn', { key: 'camera.pipFailed', params: { detail: p.pipProblem } });
       return true;
     } catch (err) {
-      const message = err instanceof CameraError ? err.message : `The camera could not start: ${(err as Error).message}`;
-      this.set({ phase: 'error', problem: message, stream: null });
+      this.set({ phase: 'error', problem: cameraMsg(err), stream: null });
+      this.onCue('error');
       this.scheduleReconnect();
       return false;
     }
@@ -136,7 +202,7 @@ export class StationController {
       this.reconnecting = false;
       if (this.disposed || this.pipeline) return;
       this.queue = this.queue.then(async () => {
-        if (!this.pipeline && (await this.openCamera())) this.say('info', 'Camera connected. Scan an order to record.');
+        if (!this.pipeline && (await this.openCamera())) this.say('info', { key: 'camera.connected' });
       });
     }, RECONNECT_MS);
   }
@@ -154,14 +220,45 @@ export class StationController {
     this.pipeline = null;
     const rec = this.current;
     this.current = null;
-    const problem = 'Camera disconnected. Reconnect it; the station picks it up by itself.';
-    this.set({ phase: 'error', problem, order: null, recordingId: null, startedAt: null, stream: null });
+    this.set({ phase: 'error', problem: { key: 'camera.lost' }, order: null, recordingId: null, startedAt: null, stream: null, clipMode: null });
+    this.onCue('error');
     if (rec) this.finishInBackground(rec, this.snap.order ?? '', 'camera-lost', 'interrupted', 'The camera was disconnected while recording.');
     p.close();
     this.scheduleReconnect();
   }
 
+  /**
+   * Auto stop. Max duration counts from the clip's start. Idle means nobody has touched the station
+   * (no scan, no key, no click) for idleStopMs: a packer's hands are in the parcel while packing, so
+   * this is meant as a generous "forgot to stop / walked away" limit (minutes, not seconds), not as
+   * a way to end normal clips. Both finish the clip normally, with the reason in the index.
+   */
+  private checkAutoStop(): void {
+    const s = this.settings;
+    if (!s || this.snap.phase !== 'recording' || this.snap.startedAt === null || !this.current) return;
+    const now = performance.now();
+    let reason: StopReason | null = null;
+    if (s.maxClipMs > 0 && now - this.snap.startedAt >= s.maxClipMs) reason = 'auto-max-duration';
+    else if (s.idleStopMs > 0 && now - Math.max(this.lastActivity, this.snap.startedAt) >= s.idleStopMs) reason = 'auto-idle';
+    if (!reason) return;
+    const rec = this.current;
+    const r = reason;
+    this.queue = this.queue.then(async () => {
+      if (this.current !== rec) return; // a scan got there first
+      const order = this.snap.order ?? '';
+      await this.stopCurrent(r);
+      this.say('warn', { key: r === 'auto-idle' ? 'auto.idle' : 'auto.max', params: { order } });
+      this.log(order, 'stopped', 'warn', { key: r === 'auto-idle' ? 'auto.idle' : 'auto.max', params: { order } });
+    });
+  }
+
+  /** A key press or click at the station: keeps an idle clip alive. */
+  activity(): void {
+    this.lastActivity = performance.now();
+  }
+
   scan(raw: string): Promise<void> {
+    this.activity();
     const task = this.queue.then(() => this.handleScan(raw));
     this.queue = task.catch(() => {});
     return task;
@@ -173,40 +270,85 @@ export class StationController {
     return task;
   }
 
+  /** The DISCARD action (control code or button): the clip being recorded is thrown away, logged in the chain. */
+  discard(): Promise<void> {
+    const task = this.queue.then(() => this.discardCurrent('discard button'));
+    this.queue = task.catch(() => {});
+    return task;
+  }
+
   private async handleScan(raw: string): Promise<void> {
-    const d = decideScan({ phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt }, raw, performance.now());
+    const d = decideScan(
+      { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator },
+      raw,
+      performance.now(),
+      { ...DEFAULT_MACHINE_OPTIONS, rules: codeRulesOf(this.settings) },
+    );
+    const code = raw.trim();
     switch (d.kind) {
       case 'refuse':
-        this.say('error', d.message);
+        this.say('error', d.msg);
+        this.log(code, 'refused', 'error', d.msg);
         return;
       case 'ignore':
-        this.say('info', d.message);
+        this.say('info', d.msg);
+        this.log(code, 'ignored', 'info', d.msg);
         return;
-      case 'stop':
+      case 'stop': {
+        const order = this.snap.order ?? code;
         await this.stopCurrent(d.reason);
+        this.log(order, 'stopped', 'info', { key: d.reason === 'stop-code' ? 'log.stopCode' : 'log.sameCode' });
         return;
+      }
+      case 'discard':
+        await this.discardCurrent('DISCARD control code scanned');
+        return;
+      case 'mode': {
+        // The clip being recorded keeps its mode; the new one applies from the next scan.
+        this.set({ mode: d.mode });
+        if (!this.current) this.pipeline?.setInfo(this.overlayInfo(null));
+        const msg: Msg = { key: 'scan.modeSet', params: { mode: d.mode } };
+        this.say('info', msg);
+        this.onCue('switch');
+        this.log(code, 'mode', 'info', msg);
+        return;
+      }
+      case 'operator': {
+        const msg: Msg = d.operator ? { key: 'scan.operatorIn', params: { name: d.operator } } : { key: 'scan.operatorOut', params: { name: this.snap.operator ?? '' } };
+        this.set({ operator: d.operator });
+        if (!this.current) this.pipeline?.setInfo(this.overlayInfo(null));
+        this.say('info', msg);
+        this.onCue('switch');
+        this.log(d.operator ?? code, 'operator', 'info', msg);
+        return;
+      }
       case 'start':
       case 'switch':
-        await this.startClip(d.order);
+        await this.startClip(d.order, d.kind, d.warning ?? null);
         return;
     }
   }
 
-  private async startClip(order: string): Promise<void> {
+  private async startClip(order: string, kind: 'start' | 'switch', warning: Msg | null): Promise<void> {
     const p = this.pipeline;
     if (!p || !this.settings) return;
+    const mode = this.snap.mode;
+    const operator = this.snap.operator;
     let started;
     try {
-      started = await callApi('recording.start', { order, mimeType: this.mimeType, mode: this.snap.mode, operator: this.snap.operator });
+      started = await callApi('recording.start', { order, mimeType: this.mimeType, mode, operator });
     } catch (err) {
       // The current clip (if any) keeps recording: a refused code must not end a good recording.
-      this.say('error', (err as Error).message);
+      this.say('error', rawMsg((err as Error).message));
+      this.log(order, 'failed', 'error', rawMsg((err as Error).message));
       return;
     }
     const next = new ClipRecorder(p.stream, started.recordingId, this.mimeType, this.settings.videoBitsPerSecond);
-    next.onProblem = (m) => this.say('error', m);
+    next.onProblem = (m) => this.say('error', rawMsg(m));
     const prev = this.current;
     const prevOrder = this.snap.order;
+    this.clipOperator = operator;
+    this.set({ clipMode: mode });
     p.setInfo(this.overlayInfo(started.order));
     // Start the next recorder before stopping the previous one: switching orders loses no frames.
     next.start();
@@ -219,26 +361,64 @@ export class StationController {
       }, SWITCH_OVERLAP_MS);
     }
     this.set({ phase: 'recording', order: started.order, recordingId: started.recordingId, startedAt: next.startedAt });
-    const before = started.previous.at(-1);
+    this.onCue(prev ? 'switch' : 'start');
+    const before = started.previous.filter((c) => c.mode === mode).at(-1);
+    let msg: Msg;
+    let level: MessageLevel = 'info';
     if (before) {
-      const when = new Date(before.startedAt).toLocaleString();
-      this.say('warn', `${started.order} was recorded before (${started.previous.length}×, last ${when} at ${before.station}). Recording a new clip.`);
+      msg = { key: 'scan.recordedBefore', params: { order: started.order, count: started.previous.length, when: before.startedAt, station: before.station } };
+      level = 'warn';
+    } else if (warning) {
+      msg = warning;
+      level = 'warn';
     } else {
-      this.say('info', `Recording ${started.order}.`);
+      msg = { key: mode === 'returns' ? 'scan.recordingReturn' : 'scan.recording', params: { order: started.order } };
     }
+    this.say(level, msg);
+    this.log(started.order, kind === 'start' ? 'started' : 'switched', level, msg);
   }
 
   private async stopCurrent(reason: StopReason): Promise<void> {
     const rec = this.current;
     const order = this.snap.order;
     if (!rec || !order) {
-      this.say('info', 'Nothing is being recorded.');
+      this.say('info', { key: 'scan.nothingRecording' });
       return;
     }
     this.current = null;
+    this.set({ phase: 'idle', order: null, recordingId: null, startedAt: null, clipMode: null });
     this.pipeline?.setInfo(this.overlayInfo(null));
-    this.set({ phase: 'idle', order: null, recordingId: null, startedAt: null });
+    this.onCue('stop');
     this.finishInBackground(rec, order, reason, 'ok', null);
+    this.applyPendingCameraChange();
+  }
+
+  private async discardCurrent(why: string): Promise<void> {
+    const rec = this.current;
+    const order = this.snap.order;
+    if (!rec || !order) {
+      this.say('info', { key: 'scan.nothingRecording' });
+      return;
+    }
+    this.current = null;
+    this.set({ phase: 'idle', order: null, recordingId: null, startedAt: null, clipMode: null });
+    this.pipeline?.setInfo(this.overlayInfo(null));
+    this.onCue('warning');
+    const msg: Msg = { key: 'scan.discarded', params: { order } };
+    this.say('warn', msg);
+    this.log(order, 'discarded', 'warn', msg);
+    const job = (async () => {
+      // Let every chunk arrive first, so none is written after the engine deleted the partial file.
+      await rec.stop();
+      try {
+        await callApi('recording.discard', { recordingId: rec.recordingId, reason: `${why} (order ${order})`.slice(0, 200) });
+      } catch (err) {
+        this.say('error', rawMsg((err as Error).message));
+      }
+    })();
+    this.finishing.add(job);
+    void job.finally(() => this.finishing.delete(job));
+    this.applyPendingCameraChange();
   }
 
   private finishInBackground(rec: ClipRecorder, order: string, reason: StopReason, status: 'ok' | 'interrupted', note: string | null): void {
@@ -255,17 +435,51 @@ export class StationController {
         });
         if (res.clip) {
           this.set({ lastClip: res.clip });
-          if (this.snap.phase !== 'recording') this.say(status === 'ok' ? 'info' : 'warn', `Saved ${order} (${Math.round(res.clip.durationMs / 1000)} s).`);
+          if (this.snap.phase !== 'recording' && !reason.startsWith('auto-')) {
+            this.say(status === 'ok' ? 'info' : 'warn', { key: 'scan.saved', params: { order, seconds: Math.round(res.clip.durationMs / 1000) } });
+          }
         }
-        if (res.message) this.say('warn', res.message);
+        if (res.message) this.say('warn', rawMsg(res.message));
       } catch (err) {
-        this.say('error', `The clip of ${order} could not be finished: ${(err as Error).message}`);
+        this.say('error', { key: 'scan.finishFailed', params: { order, detail: (err as Error).message } });
       } finally {
         this.set({ saving: this.snap.saving - 1 });
       }
     })();
     this.finishing.add(job);
     void job.finally(() => this.finishing.delete(job));
+  }
+
+  /** Settings changed (this page or another door): applied at once, the camera between clips. */
+  applySettings(next: Settings): void {
+    const prev = this.settings;
+    this.settings = next;
+    this.set({ settings: next, stationName: next.stationName });
+    if (!prev) return;
+    if (CAMERA_KEYS.some((k) => prev[k] !== next[k])) {
+      this.cameraDirty = true;
+      this.applyPendingCameraChange();
+    } else {
+      this.pipeline?.setInfo(this.overlayInfo(this.snap.order));
+    }
+  }
+
+  private applyPendingCameraChange(): void {
+    if (!this.cameraDirty || this.current || this.snap.phase === 'starting' || this.disposed) return;
+    this.cameraDirty = false;
+    this.queue = this.queue.then(async () => {
+      if (this.current) {
+        this.cameraDirty = true; // a scan started a clip meanwhile: wait for its end
+        return;
+      }
+      // Let a switched-out recorder finish its overlap before its source goes away.
+      while (this.pendingSwitches > 0) await new Promise((r) => setTimeout(r, 50));
+      const old = this.pipeline;
+      this.pipeline = null;
+      this.set({ stream: null });
+      old?.close();
+      if (await this.openCamera()) this.say('info', { key: 'camera.reopened' });
+    });
   }
 
   /** Quitting or closing: finish the clip being recorded and wait until it is saved. */
@@ -277,18 +491,13 @@ export class StationController {
   }
 
   setMode(mode: Mode): void {
-    this.set({ mode });
-    this.pipeline?.setInfo(this.overlayInfo(this.snap.order));
-  }
-
-  setOperator(operator: string | null): void {
-    this.set({ operator });
-    this.pipeline?.setInfo(this.overlayInfo(this.snap.order));
+    void this.scan(mode === 'returns' ? 'PW:MODE:RETURNS' : 'PW:MODE:SHIPPING');
   }
 
   dispose(): void {
     this.disposed = true;
     if (this.watchdog) clearInterval(this.watchdog);
+    if (this.autoStopTimer) clearInterval(this.autoStopTimer);
     this.pipeline?.close();
     this.pipeline = null;
   }

@@ -3,6 +3,8 @@
 import type { ComponentType } from 'react';
 import { LookupView } from './LookupView.tsx';
 import { StationView } from './StationView.tsx';
+import { ControlSheetView } from './ControlSheetView.tsx';
+import { SettingsView } from './SettingsView.tsx';
 import { VerifyView } from './VerifyView.tsx';
 import { StatusView } from './StatusView.tsx';
 
@@ -16,6 +18,8 @@ export interface ViewEntry {
 export const views: ViewEntry[] = [
   { id: 'station', labelKey: 'nav.station', component: StationView },
   { id: 'lookup', labelKey: 'nav.lookup', component: LookupView },
+  { id: 'codes', labelKey: 'nav.codes', component: ControlSheetView },
+  { id: 'settings', labelKey: 'nav.settings', component: SettingsView },
   { id: 'verify', labelKey: 'nav.verify', component: VerifyView },
   { id: 'status', labelKey: 'nav.status', component: StatusView },
 ];

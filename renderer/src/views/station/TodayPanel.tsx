@@ -1,40 +1,71 @@
+// Today at this station: orders packed, average pack time (from the index, so both doors agree),
+// and the last 20 scans with what each did (from this page's scan log).
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../../shared/contract.ts';
 import { api, onEvent } from '../../api/index.ts';
-import { mmss, seconds } from '../../format.ts';
+import { mmss } from '../../format.ts';
+import { useStation } from '../../station/StationContext.tsx';
+import { renderMsg } from '../../station/msg.ts';
 
-type Today = CallOutput<'clips.today'>;
+interface Today {
+  packed: number;
+  avgMs: number | null;
+  returns: number;
+}
+
+/** Shipping clips are the orders packed; returns are counted apart. Failed clips are not packs. */
+async function loadToday(): Promise<Today> {
+  const start = new Date();
+  start.setHours(0, 0, 0, 0);
+  const from = start.getTime();
+  const [ship, ret] = await Promise.all([
+    api['clips.search']({ from, mode: 'shipping', limit: 500 }),
+    api['clips.search']({ from, mode: 'returns', limit: 1 }),
+  ]);
+  const durations = ship.clips.filter((c) => c.status !== 'failed' && c.durationMs > 0).map((c) => c.durationMs);
+  return {
+    packed: ship.total,
+    avgMs: durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : null,
+    returns: ret.total,
+  };
+}
 
 export function TodayPanel() {
   const { t, i18n } = useTranslation();
+  const { snapshot } = useStation();
   const [today, setToday] = useState<Today | null>(null);
   const load = useCallback(() => {
-    api['clips.today']({}).then(setToday, () => {});
+    loadToday().then(setToday, () => {});
   }, []);
   useEffect(() => {
     load();
     return onEvent('clip.saved', load);
   }, [load]);
+  const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'medium' });
+  const num = new Intl.NumberFormat(i18n.language);
   return (
-    <section className="today" aria-label={t('station.today')}>
+    <section className="today panel" aria-label={t('station.today')}>
       <h2>{t('station.today')}</h2>
-      {today && today.count > 0 ? (
-        <>
-          <p className="summary">{t('station.todaySummary', { count: today.count, avg: today.avgDurationMs ? mmss(today.avgDurationMs) : '—' })}</p>
-          <ol className="today-list" data-testid="today-list">
-            {today.clips.slice(0, 20).map((c) => (
-              <li key={c.id} className={`clip-${c.status}`}>
-                <span className="time">{new Date(c.startedAt).toLocaleTimeString(i18n.language)}</span>
-                <span className="order">{c.order}</span>
-                <span className="dur">{seconds(c.durationMs, i18n.language)}</span>
-                {c.status !== 'ok' && <span className="badge">{t(`status.${c.status}`)}</span>}
-              </li>
-            ))}
-          </ol>
-        </>
+      <p className="summary" data-testid="today-summary">
+        {today && today.packed + today.returns > 0
+          ? t('station.todaySummary', { count: num.format(today.packed), avg: today.avgMs ? mmss(today.avgMs) : '—' })
+          : t('station.noClipsToday')}
+      </p>
+      {today && today.returns > 0 && <p className="summary" data-testid="today-returns">{t('station.todayReturns', { count: num.format(today.returns) })}</p>}
+      <h3>{t('station.lastScans')}</h3>
+      {snapshot.scanLog.length ? (
+        <ol className="today-list" data-testid="scan-log">
+          {snapshot.scanLog.map((e) => (
+            <li key={`${e.at}-${e.code}`} className={`scan-${e.level}`} data-outcome={e.outcome}>
+              <span className="time">{time.format(e.at)}</span>
+              <span className="order">{e.code}</span>
+              <span className={`badge outcome-${e.level}`}>{t(`outcome.${e.outcome}`)}</span>
+              {e.msg && e.level !== 'info' && <span className="why">{renderMsg(t, e.msg, i18n.language)}</span>}
+            </li>
+          ))}
+        </ol>
       ) : (
-        <p className="muted">{t('station.noClipsToday')}</p>
+        <p className="muted">{t('station.noScans')}</p>
       )}
     </section>
   );

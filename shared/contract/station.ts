@@ -1,0 +1,61 @@
+// Settings of the packing station itself (issue 6): scanner rules, auto stop, sounds, language, the
+// second camera, operators and first run. Spread into Settings in shared/contract.ts; imports nothing
+// from it so the two files cannot cycle.
+import { z } from 'zod';
+import { ALL_CARRIER_IDS, compileCustom } from '../codePatterns.ts';
+
+export const PipCorner = z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']);
+export type PipCorner = z.infer<typeof PipCorner>;
+
+export const stationSettingsFields = {
+  // Auto stop: a clip left running (the packer walked away, forgot the stop) is finished with the reason.
+  // 0 = off. Idle = no scan, key press or click at the station for this long (see StationController).
+  idleStopMs: z.number().int().min(0).max(4 * 3600_000),
+  carrierPatterns: z.array(z.enum(ALL_CARRIER_IDS as [string, ...string[]])).max(50),
+  customPatterns: z
+    .array(z.string().min(1).max(200).refine((s) => compileCustom(s) !== null, 'not a valid regular expression'))
+    .max(20),
+  stripPrefix: z.string().max(20),
+  stripSuffix: z.string().max(20),
+  allowProductBarcodes: z.boolean(),
+  sounds: z.boolean(),
+  // 'system' follows the OS/browser language; the page may still switch per browser.
+  language: z.enum(['system', 'en', 'zh-CN']),
+  // Picture-in-picture: a second camera composited into the recorded video. null = off.
+  pipCameraDeviceId: z.string().max(500).nullable(),
+  pipCorner: PipCorner,
+  pipScalePercent: z.number().int().min(15).max(50), // width of the inset as % of the frame width
+  operators: z.array(z.string().min(1).max(40)).max(100), // badges printed on the control sheet
+  setupDone: z.boolean(), // the first-run card was confirmed
+};
+
+export function defaultStationSettings() {
+  return {
+    idleStopMs: 0,
+    carrierPatterns: [...ALL_CARRIER_IDS],
+    customPatterns: [] as string[],
+    stripPrefix: '',
+    stripSuffix: '',
+    allowProductBarcodes: false,
+    sounds: true,
+    language: 'system' as const,
+    pipCameraDeviceId: null,
+    pipCorner: 'bottom-right' as const,
+    pipScalePercent: 30,
+    operators: [] as string[],
+    setupDone: false,
+  };
+}
+
+export const LanInfo = z.object({
+  /** false: the station answers on this computer only. */
+  listening: z.boolean(),
+  urls: z.array(z.string()), // LAN URLs with ?token= for a phone
+  token: z.string().nullable(),
+  howToEnable: z.string().nullable(),
+});
+export type LanInfo = z.infer<typeof LanInfo>;
+
+export const stationCalls = {
+  'station.lan': { input: z.object({}).strict(), output: LanInfo },
+} as const;

@@ -1,0 +1,214 @@
+// Issue 6 through door 2 (a real `packwitness serve`, the real page in Chromium, scans typed as a
+// USB scanner types them): control codes drive the station, product barcodes are refused, auto stop,
+// the window colour and the sounds, the printed control sheet decodes with zbarimg, and the page in
+// zh-CN shows no raw i18n key. Door 1 (Electron) loads this same page and runs the same
+// StationController + shared/stationMachine.ts, so the control-code path is the same code there.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Clip } from '../../shared/contract.ts';
+import { en } from '../../renderer/src/i18n/en.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+import { apiCall, chromiumAvailable, launchBrowser, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
+
+const zbar = (() => {
+  try {
+    execFileSync('zbarimg', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const ready = chromiumAvailable();
+
+type Tree = { [k: string]: string | Tree };
+function keysOf(t: Tree, prefix = ''): string[] {
+  return Object.entries(t).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keysOf(v, `${prefix}${k}.`)));
+}
+
+async function clips(served: Served, input: Record<string, unknown> = {}): Promise<Clip[]> {
+  return (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', input)).clips;
+}
+const bodyColour = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+const lastOutcome = (page: Page) => page.locator('[data-testid="scan-log"] li').first().getAttribute('data-outcome');
+
+describe.skipIf(!ready)('station driven by scans alone (door 2)', () => {
+  const t = tmpDir();
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+
+  beforeAll(async () => {
+    served = await startServe(['--data', t.dir]);
+    await apiCall(served.url, 'settings.update', { operators: ['Li Na', '王芳'], stationName: 'Bench 3' });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    await page.goto(served.url);
+    await waitForState(page, 'idle');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    t.cleanup();
+  });
+
+  it('badge, STOP, mode switch and DISCARD codes drive the station; the window colour follows', async () => {
+    expect(await bodyColour(page)).toBe('rgb(31, 95, 168)'); // blue: ready
+    await scan(page, 'PW:OP:Li Na');
+    await expect.poll(() => page.getByTestId('operator').textContent(), { timeout: 10_000 }).toContain('Li Na');
+
+    await scan(page, 'SF1400123456789');
+    await waitForState(page, 'recording', 'SF1400123456789');
+    expect(await bodyColour(page)).toBe('rgb(198, 40, 40)'); // red: recording
+    await page.waitForTimeout(1500);
+    await scan(page, 'PW:STOP');
+    await waitForState(page, 'idle');
+    await expect.poll(async () => (await clips(served)).length, { timeout: 20_000 }).toBe(1);
+    const [shipped] = await clips(served);
+    expect(shipped).toMatchObject({ order: 'SF1400123456789', stopReason: 'stop-code', operator: 'Li Na', mode: 'shipping' });
+
+    // Returns: the unboxing of the same order, tagged and searchable apart.
+    await scan(page, 'PW:MODE:RETURNS');
+    await expect.poll(() => page.getByTestId('state-line').textContent(), { timeout: 10_000 }).toContain('Returns');
+    await scan(page, 'SF1400123456789');
+    await waitForState(page, 'recording', 'SF1400123456789');
+    await expect.poll(() => page.getByTestId('state-line').textContent(), { timeout: 10_000 }).toContain('RETURN');
+    await page.waitForTimeout(1200);
+    await scan(page, 'PW:STOP');
+    await waitForState(page, 'idle');
+    await expect.poll(async () => (await clips(served, { mode: 'returns' })).length, { timeout: 20_000 }).toBe(1);
+    expect((await clips(served, { mode: 'shipping' })).map((c) => c.mode)).toEqual(['shipping']);
+    await scan(page, 'PW:MODE:SHIPPING');
+    await scan(page, 'PW:OP-OUT');
+    await expect.poll(() => page.getByTestId('operator').textContent(), { timeout: 10_000 }).toContain('No operator');
+
+    // DISCARD: the clip is thrown away, the page says so, the index keeps no clip of it.
+    await scan(page, 'YT1234567890123');
+    await waitForState(page, 'recording', 'YT1234567890123');
+    await page.waitForTimeout(1200);
+    await scan(page, 'PW:DISCARD');
+    await waitForState(page, 'idle');
+    await expect.poll(() => page.getByTestId('station-message').getAttribute('data-key'), { timeout: 10_000 }).toBe('scan.discarded');
+    expect(await lastOutcome(page)).toBe('discarded');
+    await page.waitForTimeout(1500);
+    expect((await clips(served, { q: 'YT1234567890123' })).length).toBe(0);
+    // ...and the chain of custody records the discard
+    const db = new Database(path.join(t.dir, 'index.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare("SELECT id, status, note FROM clips WHERE order_code = ?").get('YT1234567890123') as { id: string; status: string; note: string };
+      expect(row.status).toBe('discarded');
+      expect(row.note).toContain('DISCARD control code');
+      const entry = db.prepare("SELECT kind FROM chain WHERE clip_id = ? AND kind = 'discarded'").get(row.id);
+      expect(entry).toBeTruthy();
+    } finally {
+      db.close();
+    }
+
+    const cues = await page.evaluate(() => (window as unknown as { __pwCues: string[] }).__pwCues.slice());
+    expect(cues).toEqual(expect.arrayContaining(['start', 'stop', 'switch', 'warning']));
+  });
+
+  it('refuses a product barcode (EAN-13) without recording, with the error colour and sound', async () => {
+    await scan(page, '6901028075862');
+    await expect.poll(() => page.getByTestId('station-message').getAttribute('data-key'), { timeout: 10_000 }).toBe('scan.productBarcode');
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
+    expect(await bodyColour(page)).toBe('rgb(123, 31, 162)'); // purple for a few seconds
+    expect(await lastOutcome(page)).toBe('refused');
+    const cues = await page.evaluate(() => (window as unknown as { __pwCues: string[] }).__pwCues.slice());
+    expect(cues.at(-1)).toBe('error');
+  });
+
+  it('slow typing in the lookup search never starts a recording; a scanner burst there still does', async () => {
+    await page.getByTestId('nav-lookup').click();
+    const box = page.getByTestId('lookup-q');
+    await box.click();
+    await box.pressSequentially('SF14001', { delay: 110 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
+    await box.fill('');
+    await scan(page, 'JT1234567890123'); // focus still in the search box
+    await waitForState(page, 'recording', 'JT1234567890123');
+    expect(await box.inputValue()).toBe('');
+    await scan(page, 'PW:STOP');
+    await waitForState(page, 'idle');
+    await page.getByTestId('nav-station').click();
+  });
+
+  it('stops by itself after the maximum duration and after idle time, with the reason', async () => {
+    await apiCall(served.url, 'settings.update', { maxClipMs: 2500 });
+    await page.waitForTimeout(500); // settings.changed reaches the page over SSE
+    await scan(page, 'SF1400000000001');
+    await waitForState(page, 'recording', 'SF1400000000001');
+    await waitForState(page, 'idle', undefined, 10_000);
+    await apiCall(served.url, 'settings.update', { maxClipMs: 0, idleStopMs: 2000 });
+    await page.waitForTimeout(500);
+    await scan(page, 'SF1400000000002');
+    await waitForState(page, 'recording', 'SF1400000000002');
+    await waitForState(page, 'idle', undefined, 10_000);
+    await apiCall(served.url, 'settings.update', { idleStopMs: 0 });
+    await expect.poll(async () => (await clips(served, { q: 'SF140000000000' })).length, { timeout: 20_000 }).toBe(2);
+    const byOrder = new Map((await clips(served, { q: 'SF140000000000' })).map((c) => [c.order, c]));
+    expect(byOrder.get('SF1400000000001')!.stopReason).toBe('auto-max-duration');
+    expect(byOrder.get('SF1400000000001')!.durationMs).toBeGreaterThan(2000);
+    expect(byOrder.get('SF1400000000002')!.stopReason).toBe('auto-idle');
+  });
+
+  it('today panel lists the last scans with their outcome and the orders packed', async () => {
+    const items = page.locator('[data-testid="scan-log"] li');
+    expect(await items.count()).toBeGreaterThanOrEqual(10);
+    expect(await items.count()).toBeLessThanOrEqual(20);
+    const outcomes = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-outcome')));
+    expect(outcomes).toEqual(expect.arrayContaining(['started', 'stopped', 'discarded', 'mode', 'operator', 'refused']));
+    await expect.poll(() => page.getByTestId('today-summary').textContent(), { timeout: 10_000 }).toMatch(/^4 orders, average 00:0\d$/);
+    expect(await page.getByTestId('today-returns').textContent()).toBe('1 return(s) unboxed');
+  });
+
+  it.skipIf(!zbar)('prints a control sheet whose QR and Code 128 codes decode to the control payloads', async () => {
+    // A printer's resolution, roughly: the sheet at twice the CSS pixel density.
+    const ctx = await browser.browser.newContext({ viewport: { width: 1000, height: 1300 }, deviceScaleFactor: 2 });
+    const sheetPage = await ctx.newPage();
+    await sheetPage.goto(`${served.url}#/codes`);
+    const sheet = sheetPage.getByTestId('control-sheet');
+    await sheet.waitFor();
+    await sheetPage.locator('[data-testid="sheet-op-0"] svg rect').first().waitFor();
+    await sheetPage.locator('[data-testid="sheet-op-1"] img').waitFor();
+    const png = path.join(t.dir, 'sheet.png');
+    await sheet.screenshot({ path: png });
+    await ctx.close();
+    const withType = execFileSync('zbarimg', [png]).toString('utf8');
+    const found = withType.split('\n').filter(Boolean);
+    const expected = ['PW:STOP', 'PW:DISCARD', 'PW:MODE:SHIPPING', 'PW:MODE:RETURNS', 'PW:OP-OUT', 'PW:OP:Li Na'];
+    for (const p of expected) {
+      expect(withType).toContain(`QR-Code:${p}`);
+      expect(withType).toContain(`CODE-128:${p}`);
+    }
+    // QR only (Code 128 has no Chinese characters); zbar guesses a legacy charset unless told binary
+    const raw = execFileSync('zbarimg', ['--raw', '-Sbinary', png]).toString('utf8');
+    expect(raw).toContain('PW:OP:王芳');
+    expect(found.filter((l) => l.startsWith('CODE-128:'))).toHaveLength(expected.length);
+    expect(fs.statSync(png).size).toBeGreaterThan(10_000);
+  });
+
+  it('in zh-CN every view renders translated: no raw key, Chinese text, localized numbers', async () => {
+    const keys = keysOf(en as unknown as Tree).filter((k) => k.includes('.'));
+    await page.getByTestId('language').selectOption('zh-CN');
+    for (const view of ['station', 'lookup', 'codes', 'settings', 'verify', 'status']) {
+      await page.getByTestId(`nav-${view}`).click();
+      await page.waitForTimeout(700);
+      const text = await page.evaluate(() => document.body.innerText);
+      const leaked = keys.filter((k) => text.includes(k));
+      expect(leaked, `view ${view}`).toEqual([]);
+      expect(text, `view ${view}`).toMatch(/[\u4e00-\u9fff]/);
+    }
+    await page.getByTestId('nav-station').click();
+    await expect.poll(() => page.getByTestId('state-line').textContent(), { timeout: 10_000 }).toContain('就绪');
+    await expect.poll(() => page.getByTestId('today-summary').textContent(), { timeout: 10_000 }).toMatch(/^4 单，平均 00:0\d$/);
+    await scan(page, '6901028075862');
+    await expect.poll(() => page.getByTestId('station-message').textContent(), { timeout: 10_000 }).toContain('商品条码');
+    await page.getByTestId('language').selectOption('en');
+  });
+});
