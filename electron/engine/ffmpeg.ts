@@ -537,3 +537,19 @@ export async function imageToJpeg(input: string, output: string, quality: number
   ]).output(output);
   await runControlled(cmd, 'sheet JPEG', {});
 }
+
+/** Several frames of one clip as JPEGs in one process (the sheet's key frames): one seek per frame. */
+export async function extractFrames(input: string, atMs: number[], outputs: string[], height: number, ctl: RunControl = {}): Promise<void> {
+  const cmd = niceCommand();
+  for (const t of atMs) cmd.input(input).inputOptions(['-ss', (t / 1000).toFixed(3)]); // input seek: accurate and fast
+  outputs.forEach((out, i) => {
+    cmd.output(out).outputOptions([
+      '-map', `${i}:v:0`, // the frame of the i-th seek
+      '-frames:v', '1',
+      '-vf', `scale=-2:${height}`, // sheet cell size; the burned-in text stays readable
+      '-q:v', '3', // near-lossless JPEG: the sheet is evidence
+      '-f', 'image2',
+    ]);
+  });
+  await runControlled(cmd, 'key frames', ctl);
+}

@@ -21,6 +21,12 @@ interface JobState {
 
 const KEEP_FINISHED = 500;
 
+// A quitting process takes its ffmpeg with it instead of leaving it encoding in the background.
+const runningControllers = new Set<AbortController>();
+process.once('exit', () => {
+  for (const c of runningControllers) c.abort();
+});
+
 export function newJobId(): string {
   return `${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
 }
@@ -48,8 +54,6 @@ export class ExportJobs {
 
   constructor(engine: Engine) {
     this.engine = engine;
-    // A quitting process takes its ffmpeg with it instead of leaving it encoding in the background.
-    process.once('exit', () => this.running?.controller.abort());
   }
 
   /** Queues one job per order; orders that cannot be exported at all are refused up front with the reason. */
@@ -131,6 +135,7 @@ export class ExportJobs {
     s.job.status = 'running';
     s.job.stage = 'starting';
     s.runningSince = Date.now();
+    runningControllers.add(s.controller);
     const outDir = path.join(exportsRoot(this.engine), s.job.jobId);
     try {
       const result = await runExport(this.engine, s.req, outDir, {
@@ -147,6 +152,7 @@ export class ExportJobs {
       if (err instanceof ExportCancelled || s.controller.signal.aborted) this.finish(s, 'cancelled', 'Cancelled; nothing was kept.');
       else this.finish(s, 'failed', (err as Error).message.split('\n')[0] ?? 'failed');
     } finally {
+      runningControllers.delete(s.controller);
       this.running = null;
       void this.pump();
     }

@@ -6,7 +6,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { extractStill, imageToJpeg, renderSheetImage, type RunControl } from '../ffmpeg.ts';
+import { extractFrames, imageToJpeg, renderSheetImage, type RunControl } from '../ffmpeg.ts';
 import { captionFont } from './fonts.ts';
 import type { EvidenceInfo } from './evidenceInfo.ts';
 
@@ -109,9 +109,10 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
     await fsp.writeFile(f, text, 'utf8');
     return f;
   };
+  const frameFiles = times.map((_, i) => path.join(workDir, `${base}.frame${i}.jpg`));
+  await extractFrames(d.clipFile, times, frameFiles, 360, ctl);
   for (const [i, t] of times.entries()) {
-    const file = path.join(workDir, `${base}.frame${i}.jpg`);
-    await extractStill({ input: d.clipFile, atMs: t, output: file, captionFile: null, fontFile: null, quality: 3, height: 360, sourceHeight: 360 }, ctl);
+    const file = frameFiles[i]!;
     const x = 60 + (i % cols) * (cell.w + 20);
     const y = gridTop + Math.floor(i / cols) * rowStep;
     frames.push({ file, x, y, w: cell.w, h: cellH });
