@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import { startServer } from '../../electron/server/http.ts';
 import { sha256File } from '../../electron/engine/hash.ts';
+import { benchHashThroughput, benchSealOverhead, makeBenchFile } from '../../electron/engine/evidence/bench.ts';
 import { Sha256 } from '../../renderer/src/views/verify/sha256.ts';
 import { canonicalJson } from '../../electron/engine/evidence/canonicalJson.ts';
 import { buildTimestampRequest } from '../../electron/engine/evidence/tsa.ts';
@@ -48,6 +49,21 @@ describe('canonical JSON and the RFC 3161 request', () => {
         fs.writeFileSync(f, Buffer.alloc(size, size % 251));
         expect(openssl(['dgst', '-sha256', '-r', f]).stdout.split(' ')[0]).toBe(await sha256File(f));
       }
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('the bench functions run and report figures (the targets are checked by `npm run bench`, not here)', async () => {
+    const t = tmpDir();
+    try {
+      const seal = await benchSealOverhead(t.dir, 2, 3);
+      expect(seal.sizeBytes).toBe(2 << 20);
+      expect(seal.sealMsMedian).toBeGreaterThan(0);
+      makeBenchFile(path.join(t.dir, 'h.bin'), 4);
+      const hash = await benchHashThroughput(path.join(t.dir, 'h.bin'), 1);
+      expect(hash.stationMBps).toBeGreaterThan(0);
+      expect(hash.opensslMBps).not.toBeNull();
     } finally {
       t.cleanup();
     }

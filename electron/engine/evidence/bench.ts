@@ -63,6 +63,20 @@ export interface HashBench {
   opensslMBps: number | null;
   /** stationMBps / opensslMBps; the target is >= 0.8. */
   ratio: number | null;
+  /**
+   * The same comparison by CPU time (user + system) rather than wall time: steadier on a busy
+   * machine (CI's 2 cores). Null where bash's `times` is not available.
+   */
+  cpuRatio: number | null;
+}
+
+/** CPU seconds (user + system) of `openssl dgst -sha256 file`, from bash's `times`. */
+function opensslCpuSeconds(file: string): number | null {
+  const r = spawnSync('bash', ['-c', 'openssl dgst -sha256 "$1" >/dev/null && times', 'bench', file], { encoding: 'utf8' });
+  const children = r.status === 0 ? r.stdout.trim().split('\n')[1] : undefined;
+  const parts = children?.split(/\s+/).map((x) => /^(\d+)m([\d.]+)s$/.exec(x));
+  if (!parts || parts.length !== 2 || parts.some((m) => !m)) return null;
+  return parts.reduce((sum, m) => sum + Number(m![1]) * 60 + Number(m![2]), 0);
 }
 
 /** SHA-256 throughput of the station's hasher vs `openssl dgst -sha256` on the same (cached) file. */
@@ -88,7 +102,17 @@ export async function benchHashThroughput(file: string, rounds = 3): Promise<Has
   const mbps = (ms: number): number => size / (1 << 20) / (ms / 1000);
   const stationMBps = mbps(best);
   const opensslMBps = Number.isFinite(bestOpenssl) ? mbps(bestOpenssl) : null;
-  return { sizeBytes: size, stationMBps, opensslMBps, ratio: opensslMBps ? stationMBps / opensslMBps : null };
+  let stationCpu = Infinity;
+  let opensslCpu = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const c0 = process.cpuUsage();
+    await sha256File(file);
+    const c = process.cpuUsage(c0);
+    stationCpu = Math.min(stationCpu, (c.user + c.system) / 1e6);
+    opensslCpu = Math.min(opensslCpu, opensslCpuSeconds(file) ?? NaN);
+  }
+  const cpuRatio = Number.isFinite(opensslCpu) && stationCpu > 0 ? opensslCpu / stationCpu : null;
+  return { sizeBytes: size, stationMBps, opensslMBps, ratio: opensslMBps ? stationMBps / opensslMBps : null, cpuRatio };
 }
 
 export interface FinishBench {
