@@ -73,6 +73,28 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     await job('cancelled').first().waitFor({ timeout: 30_000 });
   });
 
+  it('exports eBay stills at moments picked on the player', async () => {
+    await page.getByTestId('export-preset').selectOption('ebay');
+    await page.getByTestId('export-moments').waitFor();
+    for (const at of [5, 42]) {
+      await page.evaluate(async (sec) => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!;
+        if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+        v.currentTime = sec;
+        await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+      }, at);
+      await page.getByTestId('export-add-moment').click();
+    }
+    expect(await page.getByTestId('export-moment').allTextContents()).toEqual(['5.0 s ✕', '42.0 s ✕']);
+    await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(/2 still\(s\)/);
+    const before = await job('done').count();
+    await page.getByTestId('export-start').click();
+    await expect.poll(() => job('done').count(), { timeout: 60_000 }).toBe(before + 1);
+    const names = await job('done').first().getByTestId('export-file').allTextContents();
+    expect(names.filter((n) => n.endsWith('.jpg'))).toEqual([expect.stringMatching(/_still01_00m05\.0s\.jpg$/), expect.stringMatching(/_still02_00m42\.0s\.jpg$/)]);
+    expect(names.some((n) => n.endsWith('_sheet.pdf'))).toBe(true);
+  });
+
   it('exports a pasted batch and says which codes failed and why', async () => {
     await page.getByTestId('export-preset').selectOption('original');
     await page.locator('.export-batch summary').click();

@@ -33,5 +33,9 @@ export const exportEn = {
     batchStart: 'Export all',
     batchSummary: '{{done}} of {{total}} exported, {{failed}} failed',
     refused: '{{order}}: {{reason}}',
+    fromPlayer: 'player position',
+    addMoment: 'Add the moment shown in the player',
+    moments: 'Chosen moments (click one to remove it):',
+    autoMoments: 'No moments chosen: the label, the packing and the sealed box are picked automatically.',
   },
 };

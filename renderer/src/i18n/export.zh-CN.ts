@@ -36,5 +36,9 @@ export const exportZhCN: Widen<typeof exportEn> = {
     batchStart: '全部导出',
     batchSummary: '已导出 {{done}} / {{total}}，失败 {{failed}}',
     refused: '{{order}}：{{reason}}',
+    fromPlayer: '播放器当前位置',
+    addMoment: '添加播放器当前画面',
+    moments: '已选画面（点击可移除）：',
+    autoMoments: '未选择画面：将自动选取面单、装箱过程和封箱画面。',
   },
 };

@@ -11,6 +11,14 @@ import './exportPanel.css';
 type Form = 'auto' | 'video' | 'stills';
 type Fit = 'parts' | 'speed' | 'trim';
 
+/** Where the lookup's player is, in ms into the clip: the "timeline" the person picks moments on. */
+function playerMs(): number | null {
+  const v = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
+  return v && Number.isFinite(v.currentTime) ? Math.round(v.currentTime * 1000) : null;
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(1);
+
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
 const duration = (ms: number): string => {
   const s = Math.ceil(ms / 1000);
@@ -73,6 +81,8 @@ export function ExportPanel({ clip }: { clip: Clip }) {
   const [batchText, setBatchText] = useState('');
   const [batchId, setBatchId] = useState<string | null>(null);
   const [refused, setRefused] = useState<{ order: string; reason: string }[]>([]);
+  const [moments, setMoments] = useState<number[]>([]);
+  useEffect(() => setMoments([]), [clip.id]);
 
   useEffect(() => {
     void api['export.presets']({}).then((r) => setPresets(r.presets)).catch((err: Error) => setError(err.message));
@@ -100,8 +110,18 @@ export function ExportPanel({ clip }: { clip: Clip }) {
       fit,
       range: a !== null || b !== null ? { startMs: (a ?? 0) * 1000, endMs: (b ?? clip.durationMs / 1000) * 1000 } : null,
       custom: presetId === 'custom' ? { maxMB: num(customMB), maxSeconds: num(customSeconds) } : null,
+      stillsAtMs: moments.length ? moments : null,
     };
-  }, [presetId, form, fit, from, to, customMB, customSeconds, clip.durationMs]);
+  }, [presetId, form, fit, from, to, customMB, customSeconds, clip.durationMs, moments]);
+  const stillsForm = preset ? (form === 'auto' ? preset.defaultForm === 'stills' || !preset.accepts.video : form === 'stills') : false;
+  const addMoment = () => {
+    const at = playerMs();
+    if (at !== null) setMoments((m) => [...new Set([...m, at])].sort((a, b) => a - b).slice(0, 40));
+  };
+  const fromPlayer = (set: (v: string) => void) => () => {
+    const at = playerMs();
+    if (at !== null) set(seconds(at));
+  };
 
   // The expected result and size, before anything is exported.
   useEffect(() => {
@@ -135,6 +155,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
         orders,
         ...request,
         range: forBatch ? null : request.range,
+        stillsAtMs: forBatch ? null : request.stillsAtMs,
         clipIds: forBatch ? null : [clip.id],
       });
       setJobs((list) => [...r.jobs, ...list.filter((j) => !r.jobs.some((n) => n.jobId === j.jobId))]);
@@ -202,7 +223,32 @@ export function ExportPanel({ clip }: { clip: Clip }) {
             {t('exportPanel.range')} {t('exportPanel.rangeFrom')}{' '}
             <input type="number" min={0} step={0.1} value={from} onChange={(e) => setFrom(e.target.value)} className="export-range" data-testid="export-from" /> {t('exportPanel.rangeTo')}{' '}
             <input type="number" min={0} step={0.1} value={to} onChange={(e) => setTo(e.target.value)} className="export-range" data-testid="export-to" />
+            <button type="button" onClick={fromPlayer(setFrom)} title={t('exportPanel.fromPlayer')} data-testid="export-from-player">
+              ⇤ {t('exportPanel.fromPlayer')}
+            </button>
+            <button type="button" onClick={fromPlayer(setTo)} title={t('exportPanel.fromPlayer')} data-testid="export-to-player">
+              {t('exportPanel.fromPlayer')} ⇥
+            </button>
           </label>
+        )}
+        {stillsForm && (
+          <div className="export-moments" data-testid="export-moments">
+            <button type="button" onClick={addMoment} data-testid="export-add-moment">
+              {t('exportPanel.addMoment')}
+            </button>
+            {moments.length === 0 ? (
+              <span className="muted">{t('exportPanel.autoMoments')}</span>
+            ) : (
+              <span>
+                {t('exportPanel.moments')}{' '}
+                {moments.map((m) => (
+                  <button type="button" key={m} className="export-moment" onClick={() => setMoments((list) => list.filter((x) => x !== m))} data-testid="export-moment">
+                    {seconds(m)} s ✕
+                  </button>
+                ))}
+              </span>
+            )}
+          </div>
         )}
       </div>
       {preset && <p className="muted">{preset.note}</p>}
