@@ -240,6 +240,20 @@ describe('exports for platform appeals', () => {
       expect(fs.existsSync(path.join(engine.paths.dataDir, 'exports', jobId))).toBe(false);
     });
 
+    it('a station keeps recording while an export runs', async () => {
+      const started = await call('export.start', { orders: [ORDER], preset: 'custom', custom: { maxMB: 2, maxSeconds: 30 } });
+      const jobId = started.jobs[0].jobId;
+      const webm = path.join(t.dir, 'during.webm');
+      makeOrderWebm(webm, 'DURING-1', 5, '320x180', 30);
+      const clip = await recordClip(engine, 'DURING-1', webm);
+      expect(clip.status).toBe('ok');
+      expect(clip.durationMs).toBeGreaterThan(4500);
+      const { jobs } = await call('export.jobs', {});
+      expect(['queued', 'running', 'done']).toContain(jobs.find((j: { jobId: string }) => j.jobId === jobId).status);
+      await call('export.cancel', { jobId });
+      expect(['cancelled', 'done']).toContain((await waitDone(jobId)).status);
+    });
+
     it('refuses an unknown preset with the way to list them', async () => {
       await expect(call('export.start', { orders: [ORDER], preset: 'myspace' })).rejects.toThrow(/Unknown preset "myspace"/);
     });
