@@ -164,6 +164,8 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
   const work = path.join(outDir, '.work');
   await fsp.mkdir(work, { recursive: true });
   const files: WrittenFile[] = [];
+  // Hashes already computed (videos, stills): big files are read once, not again for the manifest.
+  const known = new Map<string, string>();
   const add = async (name: string, kind: WrittenFile['kind']): Promise<void> => {
     const p = path.join(outDir, name);
     files.push({ name, path: p, bytes: await fileSize(p), kind });
@@ -221,6 +223,7 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         const dest = path.join(outDir, name);
         await fsp.copyFile(c.file, dest);
         const sha = await sha256File(dest);
+        known.set(name, sha);
         if (sha !== row.sha256) throw new Error(`The copy of ${c.file} does not match the clip's recorded hash; the original may have been altered on disk.`);
         await add(name, 'video');
         pc.exports.push({ file: name, sha256: sha, bytes: await fileSize(dest), part: 1, parts: 1, startMs: 0, endMs: row.duration_ms ?? 0, durationMs: row.duration_ms ?? 0, speed: 1, copyOfOriginal: true, reencoded: false });
@@ -232,9 +235,11 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
           const name = videoName(base, part.index, part.count, plan.edits);
           await fsp.rename(encoded.files[k]!, path.join(outDir, name));
           await add(name, 'video');
+          const sha = await sha256File(path.join(outDir, name));
+          known.set(name, sha);
           pc.exports.push({
             file: name,
-            sha256: await sha256File(path.join(outDir, name)),
+            sha256: sha,
             bytes: await fileSize(path.join(outDir, name)),
             part: part.index,
             parts: part.count,
@@ -319,7 +324,7 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
       clips: packaged,
       files: {},
     };
-    for (const f of files) manifest.files[f.name] = await sha256File(f.path);
+    for (const f of files) manifest.files[f.name] = known.get(f.name) ?? (await sha256File(f.path));
     await writePackageFiles(outDir, manifest);
     await add(MANIFEST_NAME, 'manifest');
     await add('verify.html', 'verify');
