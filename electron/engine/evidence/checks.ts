@@ -29,7 +29,7 @@ export function when(ms: number | null | undefined): string {
 }
 
 /** Everything wrong with one entry on its own and with its two neighbours. */
-export function entryFindings(chain: Chain, row: ChainRow, publicKey: KeyObject, fingerprint: string): Finding[] {
+export function entryFindings(chain: Chain, row: ChainRow, publicKey: KeyObject, fingerprint: string, previous?: ChainRow | null): Finding[] {
   const out: Finding[] = [];
   const alone = checkEntryAlone(row, publicKey);
   if (!alone.hashOk || !alone.seqOk) {
@@ -46,7 +46,7 @@ export function entryFindings(chain: Chain, row: ChainRow, publicKey: KeyObject,
   if (row.seq === 1) {
     if (row.prev_hash !== GENESIS_PREV) out.push({ kind: 'broken-link', message: 'chain entry 1 points to an earlier entry, but it is the first.' });
   } else {
-    const prev = chain.get(row.seq - 1);
+    const prev = previous && previous.seq === row.seq - 1 ? previous : chain.get(row.seq - 1);
     if (!prev) out.push({ kind: 'missing-entry', message: `chain entry ${row.seq - 1}, just before entry ${row.seq}, is missing.` });
     else if (prev.entry_hash !== row.prev_hash || parseBody(row)?.prev !== prev.entry_hash) {
       out.push({ kind: 'broken-link', message: `chain entry ${row.seq} does not link to entry ${prev.seq} (one of them was replaced or reordered).` });

@@ -8,7 +8,7 @@ import type { EvidenceProblem, VerifyAllReport } from '../../../shared/contract/
 import { sha256File } from '../hash.ts';
 import { insideRoot } from '../paths.ts';
 import { dayFolder } from '../clipNames.ts';
-import { parseBody, type ChainRow, type EntryBody } from './chain.ts';
+import { parseBody, type ChainRow } from './chain.ts';
 import { entryFindings, LABELS, tokenCheck, type Finding } from './checks.ts';
 import { verifyBytes } from './keys.ts';
 import { sidecarsOf } from './manifest.ts';
@@ -22,11 +22,18 @@ export interface VerifyAllContext {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What the walk keeps per sealed clip: small, so a station with years of clips fits in memory. */
 interface SealedClip {
-  entry: ChainRow;
-  body: EntryBody;
+  seq: number;
+  sha256: string;
+  orders: string;
+  file: string | null;
+  startedAt: number | null;
+  sizeBytes: number | null;
   deleted: boolean;
 }
+
+const PAGE = 1000;
 
 async function mp4FilesUnder(root: string): Promise<string[]> {
   const out: string[] = [];
@@ -48,34 +55,53 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     problems.push({ kind: f.kind, label: LABELS[f.kind], message: f.message, seq, clipId });
   };
 
-  // 1. The chain itself: every entry's hash, signature, seq and link.
-  const rows = chain.all();
+  // 1. The chain itself: every entry's hash, signature, seq and link, read a page at a time.
+  const page = ctx.db.prepare('SELECT * FROM chain WHERE seq > ? ORDER BY seq LIMIT ?');
   const onDiskKey = fs.readFileSync(key.publicFile, 'utf8');
-  const genesis = rows[0]?.seq === 1 ? parseBody(rows[0]) : null;
-  if (genesis && genesis.publicKey !== onDiskKey) {
-    add({ kind: 'wrong-key', message: `the station key ${key.publicFile} is not the key the chain was started with (entry 1).` }, 1, null);
-  }
-  if (rows.length && rows[0]!.seq !== 1) add({ kind: 'missing-entry', message: `chain entries 1 to ${rows[0]!.seq - 1} are missing.` }, 1, null);
   const clips = new Map<string, SealedClip>();
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const prev = rows[i - 1];
-    if (prev && row.seq !== prev.seq + 1) {
-      const gap = row.seq - prev.seq - 1;
-      add({ kind: 'missing-entry', message: gap === 1 ? `chain entry ${prev.seq + 1} is missing.` : `chain entries ${prev.seq + 1} to ${row.seq - 1} are missing.` }, prev.seq + 1, null);
-      // The link check against a missing neighbour would only repeat this finding.
-      for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint)) if (f.kind !== 'missing-entry' && !/does not link/.test(f.message)) add(f, row.seq, row.clip_id);
-    } else {
-      for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint)) add(f, row.seq, row.clip_id);
+  let entries = 0;
+  let prev: ChainRow | null = null;
+  // From the lowest possible seq: a row slipped in with seq 0 or below must be seen too.
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = page.all(after, PAGE) as ChainRow[];
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      entries++;
+      if (!prev) {
+        if (row.seq !== 1) add({ kind: 'missing-entry', message: `chain entries 1 to ${row.seq - 1} are missing.` }, 1, null);
+        else if (parseBody(row)?.publicKey !== onDiskKey) {
+          add({ kind: 'wrong-key', message: `the station key ${key.publicFile} is not the key the chain was started with (entry 1).` }, 1, null);
+        }
+      }
+      if (prev && row.seq !== prev.seq + 1) {
+        const gap = row.seq - prev.seq - 1;
+        add({ kind: 'missing-entry', message: gap === 1 ? `chain entry ${prev.seq + 1} is missing.` : `chain entries ${prev.seq + 1} to ${row.seq - 1} are missing.` }, prev.seq + 1, null);
+        // The link check against a missing neighbour would only repeat this finding.
+        for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint)) if (f.kind !== 'missing-entry' && !/does not link/.test(f.message)) add(f, row.seq, row.clip_id);
+      } else {
+        for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint, prev)) add(f, row.seq, row.clip_id);
+      }
+      prev = row;
+      const body = parseBody(row);
+      const clipId = row.clip_id;
+      if (!body || !clipId) continue;
+      if (row.kind === 'clip') {
+        clips.set(clipId, {
+          seq: row.seq,
+          sha256: String(body.sha256),
+          orders: Array.isArray(body.orders) ? body.orders.join(', ') : '?',
+          file: typeof body.file === 'string' ? body.file : null,
+          startedAt: typeof body.startedAt === 'number' ? body.startedAt : null,
+          sizeBytes: typeof body.sizeBytes === 'number' ? body.sizeBytes : null,
+          deleted: false,
+        });
+      }
+      if (row.kind === 'deleted') {
+        const c = clips.get(clipId);
+        if (c) c.deleted = true;
+      }
     }
-    const body = parseBody(row);
-    const clipId = row.clip_id;
-    if (!body || !clipId) continue;
-    if (row.kind === 'clip') clips.set(clipId, { entry: row, body, deleted: false });
-    if (row.kind === 'deleted') {
-      const c = clips.get(clipId);
-      if (c) c.deleted = true;
-    }
+    after = rows[rows.length - 1]!.seq;
   }
 
   // 2. The index: every finished clip must be in the chain, and every chained clip in the index.
@@ -93,68 +119,67 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
 
   // 3. Every sealed, not deleted clip: its file, its sidecars and its token.
   const bySha = new Map<string, SealedClip>();
-  for (const c of clips.values()) if (typeof c.body.sha256 === 'string') bySha.set(c.body.sha256, c);
+  for (const c of clips.values()) bySha.set(c.sha256, c);
   const live = [...clips.entries()].filter(([, c]) => !c.deleted);
   const known = new Set<string>();
   let done = 0;
   let tokens = 0;
   for (const [clipId, c] of live) {
-    const order = Array.isArray(c.body.orders) ? c.body.orders.join(', ') : '?';
-    const what = `clip of order ${order} (entry ${c.entry.seq})`;
+    const what = `clip of order ${c.orders} (entry ${c.seq})`;
     const indexRow = ctx.db.prepare('SELECT file, sha256 FROM clips WHERE id=?').get(clipId) as { file: string | null; sha256: string | null } | undefined;
-    if (!indexedIds.has(clipId)) add({ kind: 'missing-entry', message: `the index row of the ${what} was deleted.` }, c.entry.seq, clipId);
+    if (!indexedIds.has(clipId)) add({ kind: 'missing-entry', message: `the index row of the ${what} was deleted.` }, c.seq, clipId);
     // Without its index row, the sealed start time and file name still say where the file lives.
-    const rel = indexRow?.file ?? (typeof c.body.file === 'string' && typeof c.body.startedAt === 'number' ? path.join(dayFolder(c.body.startedAt), c.body.file) : null);
+    const rel = indexRow?.file ?? (c.file !== null && c.startedAt !== null ? path.join(dayFolder(c.startedAt), c.file) : null);
     const file = rel ? insideRoot(ctx.clipsDir, rel) : null;
     if (rel) known.add(path.normalize(rel));
     if (!file || !fs.existsSync(file)) {
-      add({ kind: 'missing-file', message: `the file of the ${what}${file ? ` (${path.relative(ctx.clipsDir, file)})` : ''} is gone, and no deletion was recorded.` }, c.entry.seq, clipId);
+      add({ kind: 'missing-file', message: `the file of the ${what}${file ? ` (${path.relative(ctx.clipsDir, file)})` : ''} is gone, and no deletion was recorded.` }, c.seq, clipId);
       continue;
     }
     const shown = path.relative(ctx.clipsDir, file);
-    const sealedSha = String(c.body.sha256);
+    const sealedSha = c.sha256;
     const sha = await sha256File(file);
     ctx.onProgress?.(++done, live.length);
     if (sha !== sealedSha) {
       const size = (await fsp.stat(file)).size;
       const other = bySha.get(sha);
-      const sealedSize = typeof c.body.sizeBytes === 'number' ? c.body.sizeBytes : null;
+      const sealedSize = c.sizeBytes;
       const detail = other
-        ? ` It holds the content of another clip (order ${Array.isArray(other.body.orders) ? other.body.orders.join(', ') : '?'}, entry ${other.entry.seq}): the files were swapped or copied.`
+        ? ` It holds the content of another clip (order ${other.orders}, entry ${other.seq}): the files were swapped or copied.`
         : sealedSize !== null && size < sealedSize
           ? ` It is shorter than when sealed (${size} of ${sealedSize} bytes): it was truncated.`
           : ' Its content changed after it was sealed.';
-      add({ kind: 'modified-file', message: `${shown}, the ${what}.${detail}` }, c.entry.seq, clipId);
+      add({ kind: 'modified-file', message: `${shown}, the ${what}.${detail}` }, c.seq, clipId);
     }
     if (indexRow?.sha256 && indexRow.sha256 !== sealedSha) {
-      add({ kind: 'broken-link', message: `the index gives the ${what} a different SHA-256 than its chain entry.` }, c.entry.seq, clipId);
+      add({ kind: 'broken-link', message: `the index gives the ${what} a different SHA-256 than its chain entry.` }, c.seq, clipId);
     }
     const s = sidecarsOf(file);
     const manifest = fs.existsSync(s.manifest) ? fs.readFileSync(s.manifest) : null;
     const sig = fs.existsSync(s.signature) ? fs.readFileSync(s.signature) : null;
     if (!manifest || !sig) {
-      add({ kind: 'missing-sidecar', message: `${path.basename(!manifest ? s.manifest : s.signature)} next to ${shown} is missing.` }, c.entry.seq, clipId);
+      add({ kind: 'missing-sidecar', message: `${path.basename(!manifest ? s.manifest : s.signature)} next to ${shown} is missing.` }, c.seq, clipId);
     } else {
-      if (!manifest.equals(Buffer.from(c.entry.body, 'utf8'))) {
-        add({ kind: 'modified-manifest', message: `${path.basename(s.manifest)} differs from chain entry ${c.entry.seq}: it was edited.` }, c.entry.seq, clipId);
+      if (!manifest.equals(Buffer.from(chain.get(c.seq)?.body ?? '', 'utf8'))) {
+        add({ kind: 'modified-manifest', message: `${path.basename(s.manifest)} differs from chain entry ${c.seq}: it was edited.` }, c.seq, clipId);
       }
       if (!verifyBytes(key.publicKey, manifest, sig)) {
-        add({ kind: 'bad-signature', message: `${path.basename(s.signature)} does not verify for ${path.basename(s.manifest)} with this station's key.` }, c.entry.seq, clipId);
+        add({ kind: 'bad-signature', message: `${path.basename(s.signature)} does not verify for ${path.basename(s.manifest)} with this station's key.` }, c.seq, clipId);
       }
     }
     const tsr = fs.existsSync(s.timestamp) ? fs.readFileSync(s.timestamp) : null;
     const token = tokenCheck(ctx.db, clipId, sealedSha, tsr);
     if (token.state === 'done') tokens++;
-    if (token.state === 'done' && !tsr) add({ kind: 'missing-sidecar', message: `${path.basename(s.timestamp)} next to ${shown} is missing (the station still holds the token).` }, c.entry.seq, clipId);
-    if (token.ok === false) add({ kind: 'token-mismatch', message: `${shown}: ${token.text}` }, c.entry.seq, clipId);
+    if (token.state === 'done' && !tsr) add({ kind: 'missing-sidecar', message: `${path.basename(s.timestamp)} next to ${shown} is missing (the station still holds the token).` }, c.seq, clipId);
+    if (token.ok === false) add({ kind: 'token-mismatch', message: `${shown}: ${token.text}` }, c.seq, clipId);
   }
 
   // 4. Clip files that no chain entry speaks for (copied in, or their entry was removed).
   for (const rel of await mp4FilesUnder(ctx.clipsDir)) {
     if (known.has(path.normalize(rel))) continue;
-    const deletedHere = [...clips.values()].some((c) => c.deleted && c.body.file === path.basename(rel));
+    const deletedHere = [...clips.values()].some((c) => c.deleted && c.file === path.basename(rel));
     add({ kind: 'missing-entry', message: `${rel} is in the clips folder but ${deletedHere ? 'its deletion was recorded' : 'no chain entry seals it'}.` }, null, null);
   }
 
-  return { ok: problems.length === 0, entries: rows.length, clips: live.length, timestamps: tokens, problems };
+  return { ok: problems.length === 0, entries, clips: live.length, timestamps: tokens, problems };
 }
