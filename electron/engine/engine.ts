@@ -163,7 +163,8 @@ export class Engine {
       tsaUrls: () => engine.settings.get().tsaUrls,
       log: engine.log,
       keyProtector: opts.keyProtector,
-      timestampWorker: opts.timestampWorker,
+      // Only the process that owns the data folder asks TSAs: a CLI beside the running station does not.
+      timestampWorker: opts.timestampWorker !== false && engine.ownsData,
     });
     engine.custody = custody;
     engine.on((event) => {

@@ -49,8 +49,13 @@ export class Chain {
 
   /** The first entry names the station key, so a key swapped later is caught against it. */
   ensureGenesis(station: string): void {
-    if (this.count() > 0 || !this.key.privateKey) return;
-    this.append('genesis', null, { station, publicKey: this.key.publicPem });
+    if (!this.key.privateKey) return;
+    // Checked inside the write lock: two processes opening a new station make one genesis, not two.
+    this.db
+      .transaction(() => {
+        if (this.count() === 0) this.append('genesis', null, { station, publicKey: this.key.publicPem });
+      })
+      .immediate();
   }
 
   /**
