@@ -167,14 +167,15 @@ describe('HTTP door: hostile requests', () => {
     const none = await raw(locked.url, 'POST', '/api/call/station.info', { body: '{}' });
     expect(none.status).toBe(401);
     expect(json(none).error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/access token/) });
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { authorization: 'Bearer wrong' },
       { authorization: `Bearer ${TOKEN}x` },
       { authorization: `Bearer ${TOKEN.slice(0, -1)}` },
       { authorization: TOKEN },
       { cookie: 'pw_token=%E0%A4%A' }, // malformed percent-encoding: no token, not a crash
       { cookie: `pw_token=${TOKEN.toUpperCase()}` },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const r = await raw(locked.url, 'POST', '/api/call/station.info', { headers, body: '{}' });
       expect(r.status, JSON.stringify(headers)).toBe(401);
     }
