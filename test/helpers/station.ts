@@ -76,7 +76,9 @@ export async function launchBrowser(opts: BrowserOptions = {}): Promise<{ browse
     '--disable-component-update',
     '--disable-sync',
     '--use-fake-ui-for-media-stream',
-    opts.videoFile ? `--use-file-for-fake-video-capture=${opts.videoFile}` : `--use-fake-device-for-media-stream=fps=${opts.fps ?? 30}`,
+    // The file replaces the fake device's picture; without the fake-device flag there is no camera at all.
+    `--use-fake-device-for-media-stream=fps=${opts.fps ?? 30}`,
+    ...(opts.videoFile ? [`--use-file-for-fake-video-capture=${opts.videoFile}`] : []),
     // Hidden or occluded windows must keep recording, as on a real station.
     '--disable-background-timer-throttling',
     '--disable-renderer-backgrounding',

@@ -65,7 +65,10 @@ export function StationProvider({ children }: { children: ReactNode }) {
   // The whole window shows the state (readable from two metres): body[data-state] drives the
   // background colour, body[data-alert] turns it orange/purple for a few seconds after a problem.
   useEffect(() => {
-    document.body.dataset.state = active ? snapshot.phase : 'idle';
+    // Not yet active: 'idle' for a page that never opens the station (lookup only), but never a
+    // false 'idle' in the instant before the station view activates (it is 'starting' then).
+    if (active) document.body.dataset.state = snapshot.phase;
+    else if (!document.querySelector('.station')) document.body.dataset.state = 'idle';
     document.body.dataset.mode = snapshot.clipMode ?? snapshot.mode;
     document.body.dataset.active = active ? 'true' : 'false';
     if (snapshot.order) document.body.dataset.order = snapshot.order;

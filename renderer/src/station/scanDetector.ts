@@ -15,7 +15,7 @@ export interface ScanDetectorOptions {
   minLength: number;
 }
 
-export const DEFAULT_SCAN_OPTIONS: ScanDetectorOptions = { maxGapMs: 150, maxMeanGapMs: 30, minLength: 4 };
+export const DEFAULT_SCAN_OPTIONS: ScanDetectorOptions = { maxGapMs: 150, maxMeanGapMs: 40, minLength: 4 };
 
 export type KeyOutcome = { kind: 'none' } | { kind: 'scan'; code: string; length: number };
 
