@@ -58,8 +58,10 @@ export class ClipRecorder {
           await callApi('recording.chunk', { recordingId: this.recordingId, seq, data });
           return;
         } catch (err) {
-          // The engine may be restarting; keep the bytes and retry for about a minute.
-          if (attempt >= 30 || (err as { code?: string }).code === 'not-found' || (err as { code?: string }).code === 'bad-input') {
+          // The engine may be restarting: keep the bytes and retry for about a minute. An answer
+          // that will not change (unknown recording, bad chunk, refused: the disk is full) is final.
+          const code = (err as { code?: string }).code;
+          if (attempt >= 30 || code === 'not-found' || code === 'bad-input' || code === 'refused') {
             this.failed = `Part of the recording could not be saved: ${(err as Error).message}`;
             this.onProblem(this.failed);
             return;
@@ -75,6 +77,8 @@ export class ClipRecorder {
     if (this.rec.state !== 'inactive') this.rec.stop();
     await this.stopped;
     await this.uploads;
+    // 300 clips a day: drop the handler so nothing keeps a finished recorder alive.
+    this.rec.ondataavailable = null;
     return { chunkCount: this.seq, problem: this.failed };
   }
 
