@@ -133,6 +133,7 @@ describe.skipIf(!ready)('station driven by scans alone (door 2)', () => {
     await scan(page, 'JT1234567890123'); // focus still in the search box
     await waitForState(page, 'recording', 'JT1234567890123');
     expect(await box.inputValue()).toBe('');
+    await page.waitForTimeout(1200);
     await scan(page, 'PW:STOP');
     await waitForState(page, 'idle');
     await page.getByTestId('nav-station').click();
