@@ -99,6 +99,7 @@ async function exportOrders(argv: string[]): Promise<void> {
   try {
     for (const [i, order] of orders.entries()) {
       const label = orders.length > 1 ? `[${i + 1}/${orders.length}] ` : '';
+      let outDir: string | null = null;
       try {
         if (values.plan) {
           const p = await planOrder(engine, { ...base, order });
@@ -110,7 +111,7 @@ async function exportOrders(argv: string[]): Promise<void> {
           continue;
         }
         const outParent = values.out ? path.resolve(values.out) : path.join(dataDir, 'exports');
-        const outDir = uniqueDir(outParent, `${safeName(order.trim())}_${base.preset}`);
+        outDir = uniqueDir(outParent, `${safeName(order.trim())}_${base.preset}`);
         const started = Date.now();
         let lastLine = 0;
         const result = await runExport(engine, { ...base, order }, outDir, {
@@ -130,6 +131,8 @@ async function exportOrders(argv: string[]): Promise<void> {
         written++;
       } catch (err) {
         if (process.stderr.isTTY) process.stderr.write('\n');
+        // A half-made package is worse than none: the folder was new, so it goes entirely.
+        if (outDir) await fsp.rm(outDir, { recursive: true, force: true }).catch(() => {});
         const reason = (err as Error).message.split('\n')[0] ?? String(err);
         failed.push({ order, reason });
         if (controller.signal.aborted) break;
