@@ -468,6 +468,21 @@ describe('sealed, signed, chained and timestamped clips', () => {
     expect(found[0]!.label).toBe(kind.replace('-', ' '));
   });
 
+  it('`verify --all --repair` restores missing sidecars from the chain, never an edited one', async () => {
+    const c = copyOf('repair');
+    const gone = sidecarsOf(c.file(0));
+    const original = [gone.manifest, gone.signature, gone.timestamp].map((f) => fs.readFileSync(f));
+    for (const f of [gone.manifest, gone.signature, gone.timestamp]) fs.rmSync(f);
+    const edited = sidecarsOf(c.file(1)).manifest;
+    fs.writeFileSync(edited, fs.readFileSync(edited, 'utf8').replace('"SF1002"', '"SF0002"'));
+    const out = cli(['verify', '--all', '--repair', '--data', c.dir]);
+    expect(out.stdout).toMatch(/RESTORED .*SF1001.*\.manifest\.json \(from the chain\)/);
+    expect([gone.manifest, gone.signature, gone.timestamp].map((f) => fs.readFileSync(f))).toEqual(original);
+    expect(out.stdout).toMatch(/PROBLEM modified manifest: .*SF1002/);
+    expect(out.stdout).not.toMatch(/missing sidecar/);
+    expect(out.status).toBe(1);
+  });
+
   it('`verify --all` prints each problem by name and exits 1; `verify FILE` says which clip a changed file claims to be', async () => {
     const c = copyOf('cli');
     fs.appendFileSync(c.file(1), Buffer.from('x'));

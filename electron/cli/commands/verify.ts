@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.ts';
 import { verifyFile } from '../../engine/verify.ts';
 import { stationCustodyOf } from '../../engine/evidence/handlers.ts';
-import { verifyAll } from '../../engine/evidence/verifyAll.ts';
+import { repairMissingSidecars, verifyAll } from '../../engine/evidence/verifyAll.ts';
 import { dataDirFrom, UsageError, type Command } from '../common.ts';
 
 export const verifyCommand: Command = {
-  usage: 'verify FILE [--data DIR]  |  verify --all [--data DIR] [--json]',
+  usage: 'verify FILE [--data DIR]  |  verify --all [--data DIR] [--json] [--repair]',
   run: verify,
 };
 
@@ -15,11 +15,18 @@ async function verify(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { data: { type: 'string' }, all: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    options: {
+      data: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      // Rewrite missing sidecars from the chain before checking (never overwrites an existing one).
+      repair: { type: 'boolean', default: false },
+    },
   });
   const file = positionals[0];
   if (!values.all && !file) throw new UsageError('verify needs a FILE, or --all');
   if (values.all && file) throw new UsageError('verify takes either a FILE or --all, not both');
+  if (values.repair && !values.all) throw new UsageError('--repair goes with --all');
   // One-shot: no background timestamp requests from this process.
   const engine = await Engine.open({ dataDir: dataDirFrom(values.data), timestampWorker: false });
   try {
@@ -29,6 +36,10 @@ async function verify(argv: string[]): Promise<void> {
       else for (const line of result.lines) console.log(line);
       process.exitCode = result.ok ? 0 : 1;
       return;
+    }
+    if (values.repair) {
+      const restored = await repairMissingSidecars({ db: engine.db, clipsDir: engine.paths.clipsDir, custody: stationCustodyOf(engine) });
+      for (const f of restored) console.log(`RESTORED ${f} (from the chain)`);
     }
     const report = await verifyAll({
       db: engine.db,

@@ -11,7 +11,7 @@ import { dayFolder } from '../clipNames.ts';
 import { parseBody, type ChainRow } from './chain.ts';
 import { entryFindings, LABELS, tokenCheck, type Finding } from './checks.ts';
 import { verifyBytes } from './keys.ts';
-import { sidecarsOf } from './manifest.ts';
+import { sidecarsOf, writeAtomically } from './manifest.ts';
 import type { StationCustody } from './stationCustody.ts';
 
 export interface VerifyAllContext {
@@ -182,4 +182,38 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   }
 
   return { ok: problems.length === 0, entries, clips: live.length, timestamps: tokens, problems };
+}
+
+/**
+ * Rewrites sidecars that are missing (a crash between sealing and writing them, a copy that lost
+ * them) from the chain and the index, which hold the exact signed bytes and the token. Existing
+ * sidecars are never overwritten: a changed one stays for `verify --all` to report.
+ */
+export async function repairMissingSidecars(ctx: Pick<VerifyAllContext, 'db' | 'clipsDir' | 'custody'>): Promise<string[]> {
+  const restored: string[] = [];
+  const rows = ctx.db
+    .prepare(
+      `SELECT c.seq, c.body, c.signature, k.file, t.response FROM chain c
+         JOIN clips k ON k.id = c.clip_id AND k.status IN ('ok','recovered','interrupted')
+         LEFT JOIN timestamps t ON t.clip_id = c.clip_id AND t.state = 'done'
+       WHERE c.kind = 'clip' AND k.file IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM chain d WHERE d.clip_id = c.clip_id AND d.kind = 'deleted')`,
+    )
+    .all() as { seq: number; body: string; signature: string; file: string; response: Buffer | null }[];
+  for (const r of rows) {
+    const file = insideRoot(ctx.clipsDir, r.file);
+    if (!fs.existsSync(file)) continue; // nothing to put sidecars next to
+    const s = sidecarsOf(file);
+    const wants: [string, Buffer | null][] = [
+      [s.manifest, Buffer.from(r.body, 'utf8')],
+      [s.signature, Buffer.from(r.signature, 'base64')],
+      [s.timestamp, r.response],
+    ];
+    for (const [target, bytes] of wants) {
+      if (!bytes || fs.existsSync(target)) continue;
+      await writeAtomically(target, bytes);
+      restored.push(path.relative(ctx.clipsDir, target));
+    }
+  }
+  return restored;
 }
