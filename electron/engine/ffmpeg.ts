@@ -306,7 +306,7 @@ export async function probeFrames(file: string): Promise<FrameList> {
   const [packets, streams] = await Promise.all([
     // ffprobe prints the fields in its own order: pts_time, size, flags.
     execProbe(['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,size,flags', '-of', 'csv=p=0', file]),
-    execProbe(['-v', 'error', '-show_entries', 'stream=codec_type,width,height,avg_frame_rate:format=duration', '-of', 'json', file]),
+    execProbe(['-v', 'error', '-show_entries', 'stream=codec_type,width,height,avg_frame_rate,has_b_frames:format=duration', '-of', 'json', file]),
   ]);
   const rows = packets
     .split('\n')
@@ -316,7 +316,7 @@ export async function probeFrames(file: string): Promise<FrameList> {
     .sort((a, b) => a.t - b.t);
   const pts = rows.map((r) => r.t);
   const info = JSON.parse(streams) as {
-    streams: { codec_type: string; width?: number; height?: number; avg_frame_rate?: string }[];
+    streams: { codec_type: string; width?: number; height?: number; avg_frame_rate?: string; has_b_frames?: number }[];
     format: { duration?: string };
   };
   const v = info.streams.find((s) => s.codec_type === 'video');
@@ -326,7 +326,9 @@ export async function probeFrames(file: string): Promise<FrameList> {
   const t0 = pts[0]!;
   return {
     ptsMs: pts.map((t) => Math.round((t - t0) * 1e6) / 1000),
-    keyframes: rows.map((r) => r.key),
+    // With B-frames a keyframe may not start a clean part (open GOP): then nothing is cut by copy.
+    // MediaRecorder's H.264 has none, so its own keyframes are safe cut points.
+    keyframes: rows.map((r, i) => r.key && (i === 0 || !v.has_b_frames)),
     sizes: rows.map((r) => r.size),
     width: v.width ?? 0,
     height: v.height ?? 0,
