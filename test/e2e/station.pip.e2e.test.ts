@@ -10,7 +10,7 @@ import type { Clip } from '../../shared/contract.ts';
 import { pipRect, type PipRect } from '../../shared/pipGeometry.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffmpegBin } from '../helpers/video.ts';
-import { apiCall, chromiumAvailable, launchBrowser, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { apiCall, chromiumAvailable, launchBrowser, startServe, waitForState, type Served } from '../helpers/station.ts';
 
 const W = 1280;
 const H = 720;
@@ -18,6 +18,14 @@ const H = 720;
 /** Luma of one frame (1 s in), as W×H bytes. */
 function lumaAt(file: string): Buffer {
   return execFileSync(ffmpegBin(), ['-v', 'error', '-ss', '1', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 64 << 20 });
+}
+
+/** A scanner's burst dispatched in the page (see station.controls.e2e.test.ts for why). */
+async function burst(page: Page, code: string): Promise<void> {
+  await page.evaluate((c) => {
+    const target = document.activeElement ?? document.body;
+    for (const key of [...c, 'Enter']) target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+  }, code);
 }
 
 function meanLuma(y: Buffer, r: PipRect): number {
@@ -54,13 +62,13 @@ describe.skipIf(!chromiumAvailable())('picture-in-picture in the recorded frames
   });
 
   async function record(order: string): Promise<Clip> {
-    await scan(page, order);
+    await burst(page, order);
     await waitForState(page, 'recording', order).catch(async (e) => {
       console.log('DBG', await page.evaluate(() => JSON.stringify({ st: document.body.dataset.state, ...(window as any).__pwStation?.snapshot, stream: null, settings: null })));
       throw e;
     });
     await page.waitForTimeout(2000);
-    await scan(page, 'PW:STOP');
+    await burst(page, 'PW:STOP');
     await waitForState(page, 'idle');
     let clip: Clip | undefined;
     await expect

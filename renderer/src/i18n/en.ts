@@ -35,6 +35,9 @@ export const en = {
   },
   lookup: {
     search: 'Order code or part of it',
+    allModes: 'Shipping and returns',
+    pairedReturn: 'Return of the same order',
+    pairedShipping: 'Packing of the same order',
     from: 'From',
     to: 'To',
     find: 'Find',

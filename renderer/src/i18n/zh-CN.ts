@@ -36,6 +36,9 @@ export const zhCN: Messages = {
   },
   lookup: {
     search: '订单号或其中一部分',
+    allModes: '发货和退货',
+    pairedReturn: '同一订单的退货',
+    pairedShipping: '同一订单的发货',
     from: '从',
     to: '到',
     find: '查找',

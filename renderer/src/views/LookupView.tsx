@@ -7,6 +7,8 @@ import { ClipPlayer } from './lookup/ClipPlayer.tsx';
 import { ClipResults } from './lookup/ClipResults.tsx';
 import { HoldControl } from './lookup/HoldControl.tsx';
 import { ExportPanel } from './export/ExportPanel.tsx';
+import { PairedClip } from './lookup/PairedClip.tsx';
+import type { Mode } from '../../../shared/contract.ts';
 
 function dayStart(value: string): number | null {
   if (!value) return null;
@@ -23,18 +25,19 @@ export function LookupView() {
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<Clip | null>(null);
+  const [mode, setMode] = useState<Mode | ''>(''); // shipping and return clips are searchable apart
 
   const search = useCallback(async () => {
     try {
       const toDay = dayStart(to);
-      const res = await api['clips.search']({ q, from: dayStart(from), to: toDay === null ? null : toDay + 86_400_000, limit: 200 });
+      const res = await api['clips.search']({ q, from: dayStart(from), to: toDay === null ? null : toDay + 86_400_000, mode: mode || null, limit: 200 });
       setClips(res.clips);
       setTotal(res.total);
       setError(null);
     } catch (err) {
       setError((err as Error).message);
     }
-  }, [q, from, to]);
+  }, [q, from, to, mode]);
 
   // Search as the person types; results for a partial code appear at once.
   useEffect(() => {
@@ -58,6 +61,11 @@ export function LookupView() {
         <label>
           {t('lookup.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="lookup-to" />
         </label>
+        <select value={mode} onChange={(e) => setMode(e.target.value as Mode | '')} aria-label={t('station.modeLabel')} data-testid="lookup-mode">
+          <option value="">{t('lookup.allModes')}</option>
+          <option value="shipping">{t('station.mode.shipping')}</option>
+          <option value="returns">{t('station.mode.returns')}</option>
+        </select>
         <button type="submit">{t('lookup.find')}</button>
       </form>
       {error && <div className="message message-error" role="alert">{error}</div>}
@@ -65,10 +73,13 @@ export function LookupView() {
       <div className="lookup-body">
         <ClipResults clips={clips} selected={selected?.id ?? null} onSelect={setSelected} />
         {selected && (
-          <ClipPlayer clip={selected} onClose={() => setSelected(null)}>
-            <HoldControl clip={selected} onChange={(legalHold, holdReason) => setSelected({ ...selected, legalHold, holdReason })} />
-            <ExportPanel clip={selected} />
-          </ClipPlayer>
+          <div className="clip-pair">
+            <ClipPlayer clip={selected} onClose={() => setSelected(null)}>
+              <HoldControl clip={selected} onChange={(legalHold, holdReason) => setSelected({ ...selected, legalHold, holdReason })} />
+              <ExportPanel clip={selected} />
+            </ClipPlayer>
+            <PairedClip clip={selected} />
+          </div>
         )}
       </div>
     </div>
