@@ -225,6 +225,13 @@ describe.skipIf(!ready)('station driven by scans alone (door 2)', () => {
     expect(fs.statSync(png).size).toBeGreaterThan(10_000);
   });
 
+  it('a station on this computer only says how to turn LAN access on', async () => {
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('lan-off').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('lan-off').textContent()).toContain('--host 0.0.0.0');
+    await page.getByTestId('nav-station').click();
+  });
+
   it('in zh-CN every view renders translated: no raw key, Chinese text, localized numbers', async () => {
     const keys = keysOf(en as unknown as Tree).filter((k) => k.includes('.'));
     await page.getByTestId('language').selectOption('zh-CN');
