@@ -18,7 +18,15 @@ export interface PipStart {
 }
 
 export type ToWorker =
-  | { type: 'start'; readable: ReadableStream<VideoFrame>; writable: WritableStream<VideoFrame>; info: OverlayInfo; pip: PipStart | null }
+  | {
+      type: 'start';
+      readable: ReadableStream<VideoFrame>;
+      writable: WritableStream<VideoFrame>;
+      info: OverlayInfo;
+      pip: PipStart | null;
+      /** The preview's own track: every PREVIEW_EVERY-th processed frame (see overlayWorker.ts). */
+      preview?: WritableStream<VideoFrame> | null;
+    }
   | { type: 'info'; info: OverlayInfo }
   | { type: 'stop' };
 

@@ -37,7 +37,10 @@ export function utcOffsetLabel(d = new Date()): string {
 }
 
 export class CapturePipeline {
+  /** What is recorded: every processed frame. */
   readonly stream: MediaStream;
+  /** What the packer sees: the same processed frames at a lower rate (cheaper to draw). */
+  previewStream: MediaStream;
   readonly cameraTrack: MediaStreamTrack;
   private readonly worker: Worker;
   private readonly raw: MediaStream;
@@ -55,6 +58,7 @@ export class CapturePipeline {
     this.raw = raw;
     this.cameraTrack = raw.getVideoTracks()[0]!;
     this.stream = stream;
+    this.previewStream = stream;
     this.worker = worker;
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const m = e.data;
@@ -108,12 +112,15 @@ export class CapturePipeline {
     }
     const processor = new MediaStreamTrackProcessor({ track });
     const generator = new MediaStreamTrackGenerator({ kind: 'video' });
+    // The preview gets its own track at a lower frame rate (overlayWorker.ts says why).
+    const previewGenerator = new MediaStreamTrackGenerator({ kind: 'video' });
     const worker = new Worker(new URL('./overlayWorker.ts', import.meta.url), { type: 'module', name: 'overlay' });
-    const msg: ToWorker = { type: 'start', readable: processor.readable, writable: generator.writable, info, pip };
-    const transfer = [processor.readable as unknown as Transferable, generator.writable as unknown as Transferable];
+    const msg: ToWorker = { type: 'start', readable: processor.readable, writable: generator.writable, info, pip, preview: previewGenerator.writable };
+    const transfer = [processor.readable as unknown as Transferable, generator.writable as unknown as Transferable, previewGenerator.writable as unknown as Transferable];
     if (pip) transfer.push(pip.readable as unknown as Transferable);
     worker.postMessage(msg, transfer);
     const p = new CapturePipeline(raw, new MediaStream([generator]), worker);
+    p.previewStream = new MediaStream([previewGenerator]);
     p.pipActive = pip !== null;
     p.pipProblem = pipProblem;
     return p;
@@ -127,6 +134,7 @@ export class CapturePipeline {
     this.worker.postMessage({ type: 'stop' } satisfies ToWorker);
     for (const t of this.raw.getTracks()) t.stop();
     for (const t of this.stream.getTracks()) t.stop();
+    for (const t of this.previewStream.getTracks()) t.stop();
     this.worker.terminate();
   }
 }

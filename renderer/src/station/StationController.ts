@@ -184,7 +184,8 @@ export class StationController {
       p.onProblem = (m) => this.say('error', rawMsg(m));
       this.pipeline = p;
       this.cameraDirty = false;
-      this.set({ phase: 'idle', problem: null, stream: p.stream, pip: p.pipActive });
+      // The preview's own, lower-rate track of the same processed frames (capture/overlayWorker.ts).
+      this.set({ phase: 'idle', problem: null, stream: p.previewStream, pip: p.pipActive });
       if (p.pipProblem) this.say('warn', { key: 'camera.pipFailed', params: { detail: p.pipProblem } });
       return true;
     } catch (err) {
