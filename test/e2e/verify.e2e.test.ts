@@ -70,7 +70,7 @@ describe.skipIf(!chromiumAvailable())('Verify view', () => {
     const copy = path.join(t.dir, 'nas', path.basename(clip.file));
     fs.mkdirSync(path.dirname(copy), { recursive: true });
     const bytes = fs.readFileSync(clip.file);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
     fs.writeFileSync(copy, bytes);
     await page.getByTestId('verify-file').setInputFiles(copy);
     await page.locator('[data-verdict="problem"]').waitFor();

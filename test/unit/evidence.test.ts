@@ -177,7 +177,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
     expect(ok.stdout).toMatch(/TSA: DirName:.*PackWitness Test TSA/);
     // One changed byte and the same commands fail.
     const clip = fs.readFileSync(path.join(reviewer, 'CLIP.mp4'));
-    clip[100] ^= 1;
+    clip[100] = clip[100]! ^ 1;
     fs.writeFileSync(path.join(reviewer, 'CLIP.mp4'), clip);
     const bad = run();
     expect(bad.status).not.toBe(0);

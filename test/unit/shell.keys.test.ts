@@ -23,7 +23,7 @@ describe('station key protection', () => {
     expect(onDisk.toString('latin1')).not.toContain('PRIVATE KEY');
     const again = loadOrCreateStationKey(t.dir, chooseKeyProtector(t.dir, safeStorage, 'linux').protector);
     expect(again.fingerprint).toBe(key.fingerprint);
-    const sig = signBytes(again.privateKey, Buffer.from('manifest'));
+    const sig = signBytes(again.privateKey!, Buffer.from('manifest'));
     expect(verifyBytes(key.publicKey, Buffer.from('manifest'), sig)).toBe(true);
   });
 

@@ -186,7 +186,7 @@ export async function requestTimestamp(url: string, sha256Hex: string, timeoutMs
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
-    body: req.der,
+    body: new Uint8Array(req.der), // a plain view: fetch's types take no Buffer
     signal: abort ? AbortSignal.any([AbortSignal.timeout(timeoutMs), abort]) : AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
