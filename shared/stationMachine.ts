@@ -37,6 +37,8 @@ export interface MachineOptions {
   /** A second scan of the same label within this time is a double scan, not a stop. */
   doubleScanMs: number;
   rules: CodeRules;
+  /** Operator names from the settings, to resolve ASCII badges of non-Latin names (PW:OPH:…). */
+  operators?: readonly string[];
 }
 
 export const DEFAULT_MACHINE_OPTIONS: MachineOptions = { doubleScanMs: 1500, rules: DEFAULT_CODE_RULES };
@@ -51,7 +53,23 @@ export const CONTROL = {
   returns: 'PW:MODE:RETURNS',
   operatorOut: 'PW:OP-OUT',
   operatorIn: (name: string) => `PW:OP:${name}`,
+  /** A badge a keyboard-wedge scanner can type for any name: most cannot type Chinese characters. */
+  operatorHash: (name: string) => `PW:OPH:${operatorHash(name)}`,
 } as const;
+
+/**
+ * FNV-1a (32 bit) of the name's UTF-8 bytes, 8 hex digits. A badge carries this instead of a
+ * position in the list, so editing the operator list never makes an old badge log in someone else:
+ * a badge whose name is no longer listed is refused.
+ */
+export function operatorHash(name: string): string {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(name.normalize('NFC'))) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0').toUpperCase();
+}
 
 export const OPERATOR_MAX = 40;
 // Names go into the burned-in overlay and the index: letters of any script, digits, space, . _ -
@@ -68,6 +86,7 @@ export type ControlCode =
   | { kind: 'discard' }
   | { kind: 'mode'; mode: StationMode }
   | { kind: 'operator'; operator: string | null }
+  | { kind: 'operatorHash'; hash: string }
   | { kind: 'bad'; code: string };
 
 /** null when the scan is not a control code at all. */
@@ -81,6 +100,7 @@ export function parseControlCode(raw: string): ControlCode | null {
   if (upper === 'MODE:SHIPPING') return { kind: 'mode', mode: 'shipping' };
   if (upper === 'MODE:RETURNS') return { kind: 'mode', mode: 'returns' };
   if (upper === 'OP-OUT') return { kind: 'operator', operator: null };
+  if (/^OPH:[0-9A-F]{8}$/.test(upper)) return { kind: 'operatorHash', hash: upper.slice(4) };
   if (upper.startsWith('OP:')) {
     const name = parseOperatorName(body.slice(3));
     return name ? { kind: 'operator', operator: name } : { kind: 'bad', code: s.slice(0, 60) };
@@ -88,7 +108,14 @@ export function parseControlCode(raw: string): ControlCode | null {
   return { kind: 'bad', code: s.slice(0, 60) };
 }
 
-function decideControl(state: MachineState, c: ControlCode): Decision {
+function decideControl(state: MachineState, control: ControlCode, operators: readonly string[]): Decision {
+  let c = control;
+  if (c.kind === 'operatorHash') {
+    const hash = c.hash;
+    const names = operators.filter((n) => operatorHash(n) === hash);
+    if (names.length !== 1) return { kind: 'refuse', msg: { key: 'scan.unknownBadge' } };
+    c = { kind: 'operator', operator: names[0]! };
+  }
   switch (c.kind) {
     case 'bad':
       return { kind: 'refuse', msg: { key: 'scan.badControl', params: { code: c.code } } };
@@ -111,7 +138,7 @@ export function decideScan(state: MachineState, raw: string, now: number, opts: 
   const control = parseControlCode(raw);
   if (control) {
     if (state.phase === 'starting' && (control.kind === 'stop' || control.kind === 'discard')) return { kind: 'refuse', msg: { key: 'scan.starting' } };
-    return decideControl(state, control);
+    return decideControl(state, control, opts.operators ?? []);
   }
   const parsed = parseOrderCode(raw);
   if (!parsed.ok) return { kind: 'refuse', msg: { key: 'scan.invalid', params: { reason: parsed.reason } } };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CARRIER_PATTERNS, classifyCode, DEFAULT_CODE_RULES, gs1CheckDigitOk, stripFraming } from '../../shared/codePatterns.ts';
 import { pipRect } from '../../shared/pipGeometry.ts';
 import { overlayGeometry } from '../../shared/overlayGeometry.ts';
-import { decideScan, DEFAULT_MACHINE_OPTIONS, parseControlCode, type MachineState } from '../../shared/stationMachine.ts';
+import { CONTROL, decideScan, DEFAULT_MACHINE_OPTIONS, operatorHash, parseControlCode, type MachineState } from '../../shared/stationMachine.ts';
 
 const idle: MachineState = { phase: 'idle', order: null, startedAt: null, mode: 'shipping', operator: null };
 const rec = (order: string, extra: Partial<MachineState> = {}): MachineState => ({ phase: 'recording', order, startedAt: 0, mode: 'shipping', operator: null, ...extra });
@@ -28,6 +28,16 @@ describe('control codes', () => {
     ['a badge works while the camera is missing', { ...idle, phase: 'error' }, 'PW:OP:Li Na', { kind: 'operator', operator: 'Li Na' }],
   ] as const)('%s', (_label, state, code, expected) => {
     expect(decideScan(state, code, 5000)).toEqual(expected);
+  });
+
+  it('an ASCII badge (PW:OPH:) logs in the listed operator whose name it carries, and nobody else', () => {
+    const opts = { ...DEFAULT_MACHINE_OPTIONS, operators: ['王芳', 'Li Na'] };
+    const badge = CONTROL.operatorHash('王芳');
+    expect(badge).toMatch(/^PW:OPH:[0-9A-F]{8}$/);
+    expect(decideScan(idle, badge, 0, opts)).toEqual({ kind: 'operator', operator: '王芳' });
+    // the name was removed from the list: an old badge must not log in someone else
+    expect(decideScan(idle, badge, 0, { ...opts, operators: ['Li Na'] })).toEqual({ kind: 'refuse', msg: { key: 'scan.unknownBadge' } });
+    expect(operatorHash('王芳')).not.toBe(operatorHash('王芳芳'));
   });
 
   it('no order code can be a control code (":" is refused in order codes)', () => {

@@ -12,6 +12,7 @@ export const stationEn = {
     alreadyMode: 'Already in {{mode}} mode.',
     alreadyOperator: '{{name}} is already logged in.',
     noOperator: 'No operator is logged in.',
+    unknownBadge: 'This badge belongs to nobody in Settings → Operators. Print the control sheet again.',
     modeSet: 'Mode: {{mode}}. The next scan records in this mode.',
     operatorIn: 'Operator {{name}} logged in.',
     operatorOut: 'Operator {{name}} logged out.',

@@ -15,6 +15,7 @@ export const stationZhCN: Widen<typeof stationEn> = {
     alreadyMode: '已经是{{mode}}模式。',
     alreadyOperator: '{{name}} 已经登录。',
     noOperator: '没有登录的操作员。',
+    unknownBadge: '这个工牌不属于 设置 → 操作员 中的任何人。请重新打印控制码表。',
     modeSet: '模式：{{mode}}。下一次扫描按此模式录制。',
     operatorIn: '操作员 {{name}} 已登录。',
     operatorOut: '操作员 {{name}} 已退出。',

@@ -283,7 +283,7 @@ export class StationController {
       { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator },
       raw,
       performance.now(),
-      { ...DEFAULT_MACHINE_OPTIONS, rules: codeRulesOf(this.settings) },
+      { ...DEFAULT_MACHINE_OPTIONS, rules: codeRulesOf(this.settings), operators: this.settings?.operators ?? [] },
     );
     const code = raw.trim();
     switch (d.kind) {

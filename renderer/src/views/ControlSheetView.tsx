@@ -32,7 +32,8 @@ export function ControlSheetView() {
     { id: 'shipping', payload: CONTROL.shipping, title: t('sheet.shipping'), hint: t('sheet.shippingHint') },
     { id: 'returns', payload: CONTROL.returns, title: t('sheet.returns'), hint: t('sheet.returnsHint') },
     { id: 'op-out', payload: CONTROL.operatorOut, title: t('sheet.operatorOut'), hint: t('sheet.operatorOutHint') },
-    ...operators.map((name, i) => ({ id: `op-${i}`, payload: CONTROL.operatorIn(name), title: name, hint: t('sheet.operatorHint') })),
+    // A name a keyboard-wedge scanner cannot type (Chinese, accents) gets an ASCII badge instead.
+    ...operators.map((name, i) => ({ id: `op-${i}`, payload: code128Possible(name) ? CONTROL.operatorIn(name) : CONTROL.operatorHash(name), title: name, hint: t('sheet.operatorHint') })),
   ];
   return (
     <div className="sheet-wrap">
