@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { tmpDir } from '../helpers/tmp.ts';
+import { ffprobeJson } from '../helpers/video.ts';
 import { chromiumAvailable, launchBrowser, startServe, waitForState, type Served } from '../helpers/station.ts';
 
 async function burst(page: Page, code: string): Promise<void> {
@@ -91,6 +92,35 @@ describe.skipIf(!chromiumAvailable())('first run, settings and LAN access (door 
     await burst(page, 'PW:STOP');
     await waitForState(page, 'idle');
     expect(await cues(page)).toBe(before);
+  });
+
+  it('records sound once the microphone is switched on (off by default), without a restart', async () => {
+    const clipOf = (order: string) =>
+      page.evaluate(async (q) => {
+        const res = await fetch('/api/call/clips.search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ q }) });
+        return ((await res.json()) as { result: { clips: { order: string; file: string }[] } }).result.clips.find((c) => c.order === q) ?? null;
+      }, order);
+    await burst(page, 'SF1400000000081');
+    await waitForState(page, 'recording', 'SF1400000000081');
+    await page.waitForTimeout(1500);
+    await burst(page, 'PW:STOP');
+    await expect.poll(() => clipOf('SF1400000000081'), { timeout: 20_000 }).not.toBeNull();
+    expect(ffprobeJson((await clipOf('SF1400000000081'))!.file).streams.map((s) => s.codec_type)).toEqual(['video']);
+
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('set-microphone').check();
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-status').textContent(), { timeout: 10_000 }).toContain('Saved');
+    await page.getByTestId('nav-station').click();
+    await expect.poll(() => page.getByTestId('station-message').getAttribute('data-key'), { timeout: 20_000 }).toBe('camera.reopened');
+    await waitForState(page, 'idle');
+    await burst(page, 'SF1400000000082');
+    await waitForState(page, 'recording', 'SF1400000000082');
+    await page.waitForTimeout(2000);
+    await burst(page, 'PW:STOP');
+    await expect.poll(() => clipOf('SF1400000000082'), { timeout: 20_000 }).not.toBeNull();
+    const probe = ffprobeJson((await clipOf('SF1400000000082'))!.file);
+    expect(probe.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:aac', 'video:h264']);
   });
 
   it('shows the LAN URL with its token as a QR code a phone can scan', async () => {

@@ -10,6 +10,8 @@ export interface CaptureOptions {
   deviceId: string | null;
   /** A second camera composited picture-in-picture into the recorded picture; null = one camera. */
   pip: { deviceId: string; corner: PipCorner; scalePercent: number } | null;
+  /** Record sound too (Settings → microphone, off by default). The preview never carries it. */
+  microphone?: boolean;
 }
 
 export class CameraError extends Error {
@@ -50,6 +52,10 @@ export class CapturePipeline {
   pipActive = false;
   /** Why the second camera could not be used (the station records with the first alone). */
   pipProblem: string | null = null;
+  /** The recorded stream carries the microphone. */
+  audio = false;
+  /** Why the microphone could not be used (the station records the picture alone). */
+  micProblem: string | null = null;
   lastFrameAt = 0;
   overlayError: string | null = null;
   onProblem: (message: string) => void = () => {};
@@ -119,7 +125,21 @@ export class CapturePipeline {
     const transfer = [processor.readable as unknown as Transferable, generator.writable as unknown as Transferable, previewGenerator.writable as unknown as Transferable];
     if (pip) transfer.push(pip.readable as unknown as Transferable);
     worker.postMessage(msg, transfer);
-    const p = new CapturePipeline(raw, new MediaStream([generator]), worker);
+    // The microphone is optional like the second camera: without it the picture is still recorded.
+    let micTrack: MediaStreamTrack | null = null;
+    let micProblem: string | null = null;
+    if (opts.microphone) {
+      try {
+        const mic = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+        micTrack = mic.getAudioTracks()[0] ?? null;
+        if (micTrack) raw.addTrack(micTrack); // closed with the camera
+      } catch (err) {
+        micProblem = String((err as Error)?.message ?? err);
+      }
+    }
+    const p = new CapturePipeline(raw, new MediaStream(micTrack ? [generator, micTrack] : [generator]), worker);
+    p.audio = micTrack !== null;
+    p.micProblem = micProblem;
     p.previewStream = new MediaStream([previewGenerator]);
     p.pipActive = pip !== null;
     p.pipProblem = pipProblem;

@@ -12,8 +12,10 @@ export const MIME_CANDIDATES = [
 ];
 export const TIMESLICE_MS = 1000;
 
-export function pickMimeType(): string {
-  const found = MIME_CANDIDATES.find((t) => MediaRecorder.isTypeSupported(t));
+export function pickMimeType(withAudio = false): string {
+  // With a microphone the audio codec is named too (Opus; the engine re-encodes it to AAC in the MP4).
+  const candidates = withAudio ? [...MIME_CANDIDATES.map((t) => `${t},opus`), ...MIME_CANDIDATES] : MIME_CANDIDATES;
+  const found = candidates.find((t) => MediaRecorder.isTypeSupported(t));
   if (!found) throw new Error('This browser cannot record video in a format the station can store.');
   return found;
 }

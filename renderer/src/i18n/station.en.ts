@@ -39,6 +39,7 @@ export const stationEn = {
     connected: 'Camera connected. Scan an order to record.',
     reopened: 'Camera settings applied.',
     pipFailed: 'The second camera could not start ({{detail}}); recording with the first camera only.',
+    micFailed: 'The microphone could not start ({{detail}}); recording the picture without sound.',
   },
   outcome: {
     started: 'started',

@@ -42,6 +42,7 @@ export const stationZhCN: Widen<typeof stationEn> = {
     connected: '摄像头已连接。扫描订单即可录制。',
     reopened: '摄像头设置已应用。',
     pipFailed: '第二个摄像头无法启动（{{detail}}）；仅用第一个摄像头录制。',
+    micFailed: '麦克风无法启动（{{detail}}）；只录制画面，没有声音。',
   },
   outcome: {
     started: '开始',

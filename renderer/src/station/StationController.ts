@@ -53,7 +53,7 @@ const SWITCH_OVERLAP_MS = 200;
 const AUTO_STOP_CHECK_MS = 250;
 
 // Settings that need the camera reopened when they change (applied between clips, never mid-clip).
-const CAMERA_KEYS = ['cameraDeviceId', 'width', 'height', 'fps', 'pipCameraDeviceId', 'pipCorner', 'pipScalePercent'] as const;
+const CAMERA_KEYS = ['cameraDeviceId', 'width', 'height', 'fps', 'pipCameraDeviceId', 'pipCorner', 'pipScalePercent', 'microphone'] as const;
 
 export function codeRulesOf(s: Settings | null): CodeRules {
   if (!s) return DEFAULT_MACHINE_OPTIONS.rules;
@@ -171,6 +171,7 @@ export class StationController {
       fps: s.fps,
       deviceId: s.cameraDeviceId,
       pip: s.pipCameraDeviceId ? { deviceId: s.pipCameraDeviceId, corner: s.pipCorner, scalePercent: s.pipScalePercent } : null,
+      microphone: s.microphone,
     };
   }
 
@@ -183,10 +184,12 @@ export class StationController {
       }
       p.onProblem = (m) => this.say('error', rawMsg(m));
       this.pipeline = p;
+      this.mimeType = pickMimeType(p.audio);
       this.cameraDirty = false;
       // The preview's own, lower-rate track of the same processed frames (capture/overlayWorker.ts).
       this.set({ phase: 'idle', problem: null, stream: p.previewStream, pip: p.pipActive });
       if (p.pipProblem) this.say('warn', { key: 'camera.pipFailed', params: { detail: p.pipProblem } });
+      if (p.micProblem) this.say('warn', { key: 'camera.micFailed', params: { detail: p.micProblem } });
       return true;
     } catch (err) {
       this.set({ phase: 'error', problem: cameraMsg(err), stream: null });

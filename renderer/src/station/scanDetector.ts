@@ -5,7 +5,8 @@
 // The burst is judged on its AVERAGE key gap, not on every single gap: a busy PC or a USB hub
 // delays one key now and then (measured: 67 ms on a loaded 2-core machine in a 16-key burst), and
 // a scan must not lose its first character to that. A gap longer than maxGapMs always separates
-// what came before from the burst, so slow typing never leaks into a scan.
+// what came before from the burst, so slow typing never leaks into a scan. A 50 ms mean is 240
+// words a minute sustained over a random code: no person types that; a scanner does 2–10 ms.
 export interface ScanDetectorOptions {
   /** Keys further apart than this never belong to one burst. */
   maxGapMs: number;
@@ -15,7 +16,7 @@ export interface ScanDetectorOptions {
   minLength: number;
 }
 
-export const DEFAULT_SCAN_OPTIONS: ScanDetectorOptions = { maxGapMs: 150, maxMeanGapMs: 40, minLength: 4 };
+export const DEFAULT_SCAN_OPTIONS: ScanDetectorOptions = { maxGapMs: 150, maxMeanGapMs: 50, minLength: 4 };
 
 export type KeyOutcome = { kind: 'none' } | { kind: 'scan'; code: string; length: number };
 
