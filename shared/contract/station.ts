@@ -9,7 +9,7 @@ export type PipCorner = z.infer<typeof PipCorner>;
 
 export const stationSettingsFields = {
   // Auto stop: a clip left running (the packer walked away, forgot the stop) is finished with the reason.
-  // 0 = off. Idle = no scan, key press or click at the station for this long (see StationController).
+  // 0 = off. Idle = no scan, key press or click and nothing moving in the picture for this long (see StationController).
   idleStopMs: z.number().int().min(0).max(4 * 3600_000),
   carrierPatterns: z.array(z.enum(ALL_CARRIER_IDS as [string, ...string[]])).max(50),
   customPatterns: z

@@ -108,4 +108,17 @@ describe.skipIf(!chromiumAvailable())('picture-in-picture in the recorded frames
     // the main picture outside the inset is unchanged: left half black
     expect(meanLuma(b, { x: 100, y: 100, width: 200, height: 200 })).toBeLessThan(50);
   });
+
+  it('stops a clip of a still picture with nobody at the station after the idle time (auto-idle)', async () => {
+    await apiCall(served.url, 'settings.update', { idleStopMs: 2000 });
+    await page.waitForTimeout(500); // settings.changed reaches the page over SSE
+    await burst(page, 'SF1400000000013');
+    await waitForState(page, 'recording', 'SF1400000000013');
+    await waitForState(page, 'idle', undefined, 15_000); // this camera's picture never changes
+    await apiCall(served.url, 'settings.update', { idleStopMs: 0 });
+    await expect
+      .poll(async () => (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: 'SF1400000000013' })).clips[0]?.stopReason, { timeout: 20_000 })
+      .toBe('auto-idle');
+    expect(await page.getByTestId('station-message').getAttribute('data-key')).toBe('auto.idle');
+  });
 });

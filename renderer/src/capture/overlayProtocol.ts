@@ -32,5 +32,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'stats'; frames: number; fastPath: boolean; format: string | null; lastFrameMs: number; pipFrames: number }
+  | { type: 'motion' } // something moved in the picture (at most twice a second)
   | { type: 'ended' }
   | { type: 'error'; message: string };

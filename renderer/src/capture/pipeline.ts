@@ -48,6 +48,8 @@ export class CapturePipeline {
   private readonly raw: MediaStream;
   frames = 0;
   pipFrames = 0;
+  /** performance.now() when the worker last saw something move in the picture (0 = never). */
+  lastMotionAt = 0;
   /** The second camera is open and feeding the worker. */
   pipActive = false;
   /** Why the second camera could not be used (the station records with the first alone). */
@@ -72,6 +74,8 @@ export class CapturePipeline {
         this.frames = m.frames;
         this.pipFrames = m.pipFrames;
         this.lastFrameAt = performance.now();
+      } else if (m.type === 'motion') {
+        this.lastMotionAt = performance.now();
       } else if (m.type === 'error') {
         this.overlayError = m.message;
         this.onProblem(m.message);

@@ -27,7 +27,7 @@ export const stationEn = {
     finishFailed: 'The clip of {{order}} could not be finished: {{detail}}',
   },
   auto: {
-    idle: '{{order}} stopped automatically: nobody scanned or touched the station for too long.',
+    idle: '{{order}} stopped automatically: nothing moved and nobody scanned for too long.',
     max: '{{order}} stopped automatically: the maximum clip length was reached.',
   },
   camera: {

@@ -30,7 +30,7 @@ export const stationZhCN: Widen<typeof stationEn> = {
     finishFailed: '{{order}} 的视频无法完成保存：{{detail}}',
   },
   auto: {
-    idle: '{{order}} 已自动停止：太长时间没有扫描或操作。',
+    idle: '{{order}} 已自动停止：太长时间画面没有变化，也没有扫描。',
     max: '{{order}} 已自动停止：达到单段视频的最长时长。',
   },
   camera: {

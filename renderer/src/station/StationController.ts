@@ -232,10 +232,12 @@ export class StationController {
   }
 
   /**
-   * Auto stop. Max duration counts from the clip's start. Idle means nobody has touched the station
-   * (no scan, no key, no click) for idleStopMs: a packer's hands are in the parcel while packing, so
-   * this is meant as a generous "forgot to stop / walked away" limit (minutes, not seconds), not as
-   * a way to end normal clips. Both finish the clip normally, with the reason in the index.
+   * Auto stop. Max duration counts from the clip's start. Idle means nothing happened at the station
+   * for idleStopMs: no scan, no key, no click AND nothing moving in the picture (the overlay worker
+   * watches a sparse grid of pixels; see detectMotion in overlayWorker.ts). A packer's hands are in
+   * the parcel, not on the keyboard, so the picture is what says someone is still packing; a station
+   * left recording an empty table (the packer walked away, forgot the stop) is what this ends.
+   * Both finish the clip normally, with the reason in the index.
    */
   private checkAutoStop(): void {
     const s = this.settings;
@@ -243,7 +245,7 @@ export class StationController {
     const now = performance.now();
     let reason: StopReason | null = null;
     if (s.maxClipMs > 0 && now - this.snap.startedAt >= s.maxClipMs) reason = 'auto-max-duration';
-    else if (s.idleStopMs > 0 && now - Math.max(this.lastActivity, this.snap.startedAt) >= s.idleStopMs) reason = 'auto-idle';
+    else if (s.idleStopMs > 0 && now - Math.max(this.lastActivity, this.snap.startedAt, this.pipeline?.lastMotionAt ?? 0) >= s.idleStopMs) reason = 'auto-idle';
     if (!reason) return;
     const rec = this.current;
     const r = reason;
