@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const NODE22 = path.join(ROOT, 'node_modules', 'node', 'bin', 'node');
@@ -96,9 +96,27 @@ export async function launchBrowser(opts: BrowserOptions = {}): Promise<{ browse
 }
 
 /** Types a code the way a USB scanner does: a burst of keys, then Enter. */
+const cdpSessions = new WeakMap<Page, CDPSession>();
+
+/**
+ * Types a code the way a USB scanner does: real key events through the browser's input pipeline,
+ * 4 ms apart by their hardware timestamps, then Enter. The timestamps are the scanner's own, so a
+ * busy test machine that delivers the events late cannot make a scan look like slow typing.
+ */
 export async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 0 });
-  await page.keyboard.press('Enter');
+  let cdp = cdpSessions.get(page);
+  if (!cdp) {
+    cdp = await page.context().newCDPSession(page);
+    cdpSessions.set(page, cdp);
+  }
+  const start = Date.now() / 1000;
+  const keys = [...code].map((ch) => ({ key: ch, text: ch, code: '' })).concat([{ key: 'Enter', text: '\r', code: 'Enter' }]);
+  for (const [i, k] of keys.entries()) {
+    const timestamp = start + i * 0.004;
+    const extra = k.key === 'Enter' ? { windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13 } : {};
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k.key, text: k.text, code: k.code, timestamp, ...extra });
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, code: k.code, timestamp: timestamp + 0.001, ...extra });
+  }
 }
 
 export async function waitForState(page: Page, state: string, order?: string, timeout = 20_000): Promise<void> {
