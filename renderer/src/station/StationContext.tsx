@@ -50,6 +50,8 @@ export function StationProvider({ children }: { children: ReactNode }) {
     };
   }, [controller]);
 
+  // Problems the engine finds while running must reach the packer as an alarm, not a log line.
+  useEffect(() => onEvent('station.problem', (p) => controller.engineProblem(p.message)), [controller]);
   useEffect(
     () =>
       onEvent('settings.changed', (s) => {

@@ -124,6 +124,11 @@ export class StationController {
     for (const l of this.listeners) l(this.snap);
   }
 
+  /** A problem the engine reports while running (disk full, a page that vanished, retention). */
+  engineProblem(text: string): void {
+    this.say('error', rawMsg(text));
+  }
+
   private say(level: MessageLevel, msg: Msg): void {
     this.set({ message: { level, msg, at: Date.now() } });
     if (level === 'warn') this.onCue('warning');
