@@ -15,6 +15,10 @@ export const CUES: Record<Cue, Note[]> = {
 };
 
 let ctx: AudioContext | null = null;
+// A running AudioContext renders silence all day (an audio thread in the page and an output stream
+// in Chromium's audio service: ~0.6 CPU s per minute of a station's ~15, `npm run bench`), so it
+// is suspended once a cue has finished and resumed by the next one.
+let sleepTimer: ReturnType<typeof setTimeout> | null = null;
 /** For tests: every cue played, in order. */
 export const playedCues: Cue[] = [];
 
@@ -40,6 +44,10 @@ export function playCue(cue: Cue, volume = 0.25): void {
       osc.start(t0 + start);
       osc.stop(t0 + start + len + 0.01);
     }
+    if (sleepTimer) clearTimeout(sleepTimer);
+    const endS = Math.max(...CUES[cue].map(([, start, len]) => start + len));
+    const c = ctx;
+    sleepTimer = setTimeout(() => void c.suspend().catch(() => {}), (endS + 0.5) * 1000);
   } catch {
     // No audio device: the colour and the message still tell the packer.
   }
