@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Engine } from '../../electron/engine/engine.ts';
 import { startServer } from '../../electron/server/http.ts';
 import { sha256File } from '../../electron/engine/hash.ts';
+import { probe, remuxToMp4 } from '../../electron/engine/ffmpeg.ts';
 import { stationLikeWebm } from './media.ts';
 import { median, round } from './stats.ts';
 import type { Figure, Section } from './types.ts';
@@ -43,14 +44,26 @@ export const finish: Section = async ({ quick, log }) => {
       const times: number[] = [];
       const seals: number[] = [];
       const hashes: number[] = [];
+      const loads: number[] = [];
+      const remuxes: number[] = [];
+      const probes: number[] = [];
       let clipMb = 0;
       for (let r = 0; r < runs; r++) {
         const started = await post<{ recordingId: string }>(server.url, '/api/call/recording.start', { order: `BENCH-${seconds}S-${r}`, mimeType: 'video/x-matroska;codecs=avc1' });
+        // The chunks go in faster than real time, so the session is told it started `seconds` ago
+        // (both clocks, so no clock jump is noted): the engine sizes the MP4 index it reserves from
+        // how long the recording ran, as it does for a real 5-minute recording.
+        const session = (engine as unknown as { sessions: Map<string, { startedAt: number; startedMono: number }> }).sessions.get(started.recordingId);
+        if (session) {
+          session.startedAt -= seconds * 1000;
+          session.startedMono -= seconds * 1000;
+        }
         let seq = 0;
         for (let off = 0; off < data.length; off += perSecond) {
           const res = await fetch(new URL(`/api/recordings/${started.recordingId}/chunks/${seq++}`, server.url), { method: 'PUT', body: data.subarray(off, off + perSecond) });
           if (!res.ok) throw new Error(`chunk ${seq - 1}: ${await res.text()}`);
         }
+        const load = os.loadavg()[0]!;
         const t = performance.now();
         const out = await post<{ clip: { file: string; sizeBytes: number } | null; message: string | null }>(server.url, '/api/call/recording.finish', {
           recordingId: started.recordingId,
@@ -58,12 +71,22 @@ export const finish: Section = async ({ quick, log }) => {
           chunkCount: seq,
         });
         times.push(performance.now() - t);
+        loads.push(load);
         if (!out.clip) throw new Error(`no clip: ${out.message}`);
         seals.push(sealMs.at(-1) ?? NaN);
         clipMb = out.clip.sizeBytes / 2 ** 20;
         const h = performance.now();
         await sha256File(out.clip.file);
         hashes.push(performance.now() - h);
+        // The steps again, one at a time, on the same input: where the time of a finish goes.
+        const tmp = path.join(dir, 'step.mp4');
+        let x = performance.now();
+        await remuxToMp4(webm, tmp, seconds * 1000);
+        remuxes.push(performance.now() - x);
+        x = performance.now();
+        await probe(tmp);
+        probes.push(performance.now() - x);
+        fs.rmSync(tmp, { force: true });
       }
       const med = median(times);
       const label = seconds >= 60 ? `${seconds / 60} min` : `${seconds} s`;
@@ -71,13 +94,14 @@ export const finish: Section = async ({ quick, log }) => {
       const fig: Figure = {
         key: `finish-${seconds}`,
         figure: `stop to indexed: ${label} clip`,
-        how: `recording.finish over HTTP after the ${label} WebM (720p30 H.264, ${clipMb.toFixed(0)} MB) arrived in 1 s chunks; median of ${runs}`,
+        how: `recording.finish over HTTP after the ${label} WebM (720p30 H.264 2.5 Mbit/s, ${clipMb.toFixed(0)} MB) arrived through the HTTP chunk route in 1 s chunks, faster than real time (the session's clocks set back by the clip's length); median of ${runs}`,
         target: seconds === 300 ? '300 ms or less' : '— (reported; the target is for 5 min)',
         value: `${round(med, 0)} ms`,
         met: seconds === 300 ? med <= 300 : true,
         details: [
-          `runs (ms): ${times.map((x) => x.toFixed(0)).join(', ')}`,
+          `runs (ms): ${times.map((x) => x.toFixed(0)).join(', ')}; 1-minute load average of the machine at each: ${loads.map((x) => x.toFixed(1)).join(', ')} (2 cores)`,
           `inside it, the evidence step (manifest, Ed25519 signature, chain entry, sidecars): median ${round(median(seals), 1)} ms; SHA-256 of the MP4 (runs beside ffprobe): ${round(median(hashes), 0)} ms`,
+          `the steps alone on the same input (medians): remux to MP4 ${round(median(remuxes), 0)} ms, ffprobe ${round(median(probes), 0)} ms, SHA-256 ${round(median(hashes), 0)} ms`,
         ],
       };
       if (seconds === 300 && !fig.met) fig.miss = `${round(med - 300, 0)} ms over (${round(med / 300, 1)}x)`;
