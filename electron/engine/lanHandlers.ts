@@ -1,41 +1,46 @@
-// station.lan: whether this station answers on the LAN, with the URL + token a phone needs (the
-// Settings view shows them as a QR code). The HTTP door registers what it listens on; the desktop
-// window alone (door 1) serves nobody, and the answer says how to turn LAN access on.
-import type { CallOutput } from '../../shared/contract.ts';
-import type { stationCalls } from '../../shared/contract/station.ts';
+// station.lan / station.lanSet: whether this station answers on the LAN, with the URL + token a phone
+// needs (the Settings view shows them as a QR code), and switching that on or off while it runs.
+// The engine opens no sockets: whoever runs the HTTP door (packwitness serve) registers a
+// LanController here. The desktop window alone (door 1) registers none, and the answers say so.
+import { PwError, type CallOutput, type CallParsed } from '../../shared/contract.ts';
+import type { LanInfo, stationCalls } from '../../shared/contract/station.ts';
 import type { CallContext, Engine } from './engine.ts';
 
-export interface LanState {
-  host: string;
-  port: number;
-  token: string | null;
-  /** This machine's LAN addresses (IPv4), when listening beyond loopback. */
-  addresses: string[];
+/** What the HTTP door lets the engine do with its LAN listener (electron/server/lanListener.ts). */
+export interface LanController {
+  info(): LanInfo;
+  /** Opens (or reopens, with a new token) the LAN listener and remembers the choice for the next start. */
+  enable(opts: { port: number | null | undefined; newToken: boolean }): Promise<LanInfo>;
+  /** Closes the LAN listener and remembers that it is off. */
+  disable(): Promise<LanInfo>;
 }
 
-const states = new WeakMap<Engine, LanState>();
+const controllers = new WeakMap<Engine, LanController>();
 
-/** Called by whoever starts the HTTP listener (packwitness serve). */
-export function setLanState(engine: Engine, state: LanState | null): void {
-  if (state) states.set(engine, state);
-  else states.delete(engine);
+/** Called by whoever starts the HTTP listener (packwitness serve); null unregisters. */
+export function setLanController(engine: Engine, controller: LanController | null): void {
+  if (controller) controllers.set(engine, controller);
+  else controllers.delete(engine);
 }
 
-const HOW_TO_ENABLE =
-  'LAN access is off: this station answers only on this computer. Start it with `packwitness serve --host 0.0.0.0` ' +
-  '(a token is created and required automatically), then open Settings again for the QR code.';
+export const NOT_IN_THIS_DOOR =
+  'LAN access is not available in this window: phones reach a station served by `packwitness serve`. ' +
+  'Start the station with `packwitness serve`, then turn LAN access on in its Settings (or start it with `--host 0.0.0.0`).';
 
 type Names = keyof typeof stationCalls;
-type LanHandlers = { [K in Names]: (input: unknown, ctx: CallContext) => Promise<CallOutput<K>> };
+type LanHandlers = { [K in Names]: (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>> };
 
 export function lanHandlers(engine: Engine): LanHandlers {
   return {
     'station.lan': async () => {
-      const s = states.get(engine);
-      const loopback = !s || s.host === 'localhost' || s.host === '::1' || /^127\./.test(s.host);
-      if (!s || loopback) return { listening: false, urls: [], token: null, howToEnable: HOW_TO_ENABLE };
-      const q = s.token ? `/?token=${encodeURIComponent(s.token)}` : '/';
-      return { listening: true, urls: s.addresses.map((a) => `http://${a}:${s.port}${q}`), token: s.token, howToEnable: null };
+      const c = controllers.get(engine);
+      if (!c) return { listening: false, urls: [], token: null, port: null, switchable: false, howToEnable: NOT_IN_THIS_DOOR };
+      return c.info();
+    },
+    'station.lanSet': async (input) => {
+      const c = controllers.get(engine);
+      if (!c) throw new PwError('refused', NOT_IN_THIS_DOOR);
+      return input.enabled ? c.enable({ port: input.port, newToken: input.newToken }) : c.disable();
     },
   };
 }

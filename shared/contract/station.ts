@@ -52,10 +52,26 @@ export const LanInfo = z.object({
   listening: z.boolean(),
   urls: z.array(z.string()), // LAN URLs with ?token= for a phone
   token: z.string().nullable(),
+  /** The port phones use; null when not listening. */
+  port: z.number().int().nullable(),
+  /** Whether station.lanSet can switch it here (false in the desktop window, or when fixed by `serve --host`). */
+  switchable: z.boolean(),
   howToEnable: z.string().nullable(),
 });
 export type LanInfo = z.infer<typeof LanInfo>;
 
 export const stationCalls = {
   'station.lan': { input: z.object({}).strict(), output: LanInfo },
+  // LAN access on/off while the station runs (packwitness serve only); remembered for the next start.
+  // port: null/absent = the station's port + 1 (or the port chosen before). newToken: phones must rescan.
+  'station.lanSet': {
+    input: z
+      .object({
+        enabled: z.boolean(),
+        port: z.number().int().min(1).max(65535).nullable().optional(),
+        newToken: z.boolean().default(false),
+      })
+      .strict(),
+    output: LanInfo,
+  },
 } as const;

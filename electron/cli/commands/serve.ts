@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.ts';
 import { startServer, isLoopback } from '../../server/http.ts';
 import { lanAddresses } from '../../server/lan.ts';
-import { setLanState } from '../../engine/lanHandlers.ts';
+import { LanListener } from '../../server/lanListener.ts';
+import { setLanController } from '../../engine/lanHandlers.ts';
 import { dataDirFrom, fail, projectRoot, UsageError, type Command } from '../common.ts';
 import { storageOptions, storagePatch, storageUsage } from '../storageFlags.ts';
 
@@ -41,8 +42,9 @@ async function serve(argv: string[]): Promise<void> {
     }
   }
   let server;
+  const staticDir = path.join(projectRoot, 'out', 'renderer');
   try {
-    server = await startServer({ engine, host: values.host, port, token: values.token ?? null, staticDir: path.join(projectRoot, 'out', 'renderer') });
+    server = await startServer({ engine, host: values.host, port, token: values.token ?? null, staticDir });
   } catch (err) {
     await engine.close();
     const e = err as NodeJS.ErrnoException;
@@ -51,18 +53,28 @@ async function serve(argv: string[]): Promise<void> {
   }
   // Start-up check and retention (now, hourly, after each clip): serve is a long-running station.
   engine.startMaintenance();
-  setLanState(engine, { host: values.host, port: server.port, token: server.token, addresses: isLoopback(values.host) ? [] : lanAddresses() });
+  // LAN access from Settings (a second, token-only listener), reopened if it was on at the last stop.
+  const lan = new LanListener({ engine, main: server, requestedPort: port, staticDir });
+  setLanController(engine, lan);
+  const restored = await lan.restore().catch((err: unknown) => {
+    engine.reportProblem(`LAN access was on but could not be reopened: ${(err as Error).message}`);
+    return null;
+  });
   const shown = server.token ? `${server.url}?token=${server.token}` : server.url;
   console.log(`PackWitness station "${engine.settings.get().stationName}" — data in ${dataDir}`);
   console.log(shown);
   if (!isLoopback(values.host) ) {
     for (const a of lanAddresses()) console.log(`  on the LAN: http://${a}:${server.port}/?token=${server.token}`);
   }
+  for (const u of restored?.urls ?? []) console.log(`  on the LAN (from Settings): ${u}`);
+  if (restored && !restored.urls.length) console.log(`  LAN access on port ${restored.port} (no LAN address found on this machine)`);
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     // Finish any clip being recorded before the index closes: quitting never loses a recording.
+    setLanController(engine, null);
+    await lan.close();
     await server.close();
     await engine.close();
     process.exit(0);
