@@ -306,7 +306,7 @@ export async function probeFrames(file: string): Promise<FrameList> {
   const [packets, streams] = await Promise.all([
     // ffprobe prints the fields in its own order: pts_time, size, flags.
     execProbe(['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,size,flags', '-of', 'csv=p=0', file]),
-    execProbe(['-v', 'error', '-show_entries', 'stream=codec_type,width,height,avg_frame_rate,has_b_frames:format=duration', '-of', 'json', file]),
+    probeStreamsJson(file),
   ]);
   const rows = packets
     .split('\n')
@@ -330,6 +330,35 @@ export async function probeFrames(file: string): Promise<FrameList> {
     // MediaRecorder's H.264 has none, so its own keyframes are safe cut points.
     keyframes: rows.map((r, i) => r.key && (i === 0 || !v.has_b_frames)),
     sizes: rows.map((r) => r.size),
+    width: v.width ?? 0,
+    height: v.height ?? 0,
+    fps: Number.isFinite(fps) && fps > 0 ? fps : 30,
+    hasAudio: info.streams.some((s) => s.codec_type === 'audio'),
+    durationMs: Math.round(Number(info.format.duration ?? 0) * 1000),
+  };
+}
+
+function probeStreamsJson(file: string): Promise<string> {
+  return execProbe(['-v', 'error', '-show_entries', 'stream=codec_type,width,height,avg_frame_rate,has_b_frames:format=duration', '-of', 'json', file]);
+}
+
+/**
+ * probeFrames without the per-frame lists (empty): for exports that never cut the clip ("Original"),
+ * where listing every packet would only cost time.
+ */
+export async function probeStreams(file: string): Promise<FrameList> {
+  const info = JSON.parse(await probeStreamsJson(file)) as {
+    streams: { codec_type: string; width?: number; height?: number; avg_frame_rate?: string }[];
+    format: { duration?: string };
+  };
+  const v = info.streams.find((s) => s.codec_type === 'video');
+  if (!v) throw new Error(`${file} has no video stream`);
+  const [num, den] = (v.avg_frame_rate ?? '30/1').split('/').map(Number);
+  const fps = num && den ? num / den : 30;
+  return {
+    ptsMs: [],
+    keyframes: [],
+    sizes: [],
     width: v.width ?? 0,
     height: v.height ?? 0,
     fps: Number.isFinite(fps) && fps > 0 ? fps : 30,
@@ -498,6 +527,8 @@ export interface SheetImageSpec {
   texts: { file: string; x: number; y: number; size: number; bold?: boolean }[];
   fontFile: string | null;
   output: string;
+  /** Also the same page as a JPEG (for the PDF), from the same render instead of decoding the PNG again. */
+  jpeg?: { output: string; quality: number };
 }
 
 /** Composes the evidence sheet as one PNG: text from files, the QR code and key frames as images. */
@@ -521,11 +552,21 @@ export async function renderSheetImage(spec: SheetImageSpec): Promise<void> {
   const texts = spec.texts.map(
     (t) => `drawtext=${font}textfile=${filterValue(t.file)}:expansion=none:fontcolor=black:fontsize=${t.size}:line_spacing=${Math.round(t.size * 0.45)}:x=${t.x}:y=${t.y}${t.bold ? ':borderw=1:bordercolor=black' : ''}`,
   );
-  graph.push(`[${last}]${texts.length ? texts.join(',') : 'null'}[out]`);
-  cmd.complexFilter(graph.join(';'), 'out').outputOptions([
+  graph.push(`[${last}]${texts.length ? texts.join(',') : 'null'}${spec.jpeg ? ',split=2[out][outj]' : '[out]'}`);
+  cmd.complexFilter(graph.join(';')).output(spec.output).outputOptions([
+    '-map', '[out]', // the composed page
     '-frames:v', '1', // one page
     '-f', 'image2',
-  ]).output(spec.output);
+  ]);
+  if (spec.jpeg) {
+    cmd.output(spec.jpeg.output).outputOptions([
+      '-map', '[outj]', // the same page
+      '-frames:v', '1',
+      '-q:v', String(spec.jpeg.quality), // first try; imageToJpeg lowers it when the PDF must be smaller
+      '-pix_fmt', 'yuvj420p', // as imageToJpeg: full-range chroma, as a photo viewer expects
+      '-f', 'image2',
+    ]);
+  }
   await runControlled(cmd, 'evidence sheet', {});
 }
 
@@ -543,7 +584,12 @@ export async function imageToJpeg(input: string, output: string, quality: number
 /** Several frames of one clip as JPEGs in one process (the sheet's key frames): one seek per frame. */
 export async function extractFrames(input: string, atMs: number[], outputs: string[], height: number, ctl: RunControl = {}): Promise<void> {
   const cmd = niceCommand();
-  for (const t of atMs) cmd.input(input).inputOptions(['-ss', (t / 1000).toFixed(3)]); // input seek: accurate and fast
+  for (const t of atMs) {
+    cmd.input(input).inputOptions([
+      '-ss', (t / 1000).toFixed(3), // input seek: accurate and fast
+      '-threads', '1', // a few frames per decoder: one thread each halves the CPU time of 9 decoders
+    ]);
+  }
   outputs.forEach((out, i) => {
     cmd.output(out).outputOptions([
       '-map', `${i}:v:0`, // the frame of the i-th seek

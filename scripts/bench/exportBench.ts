@@ -1,12 +1,12 @@
 // Export (issue 4), through the export module's own bench functions (electron/engine/export/bench.ts):
 // fitting a 3-minute clip to 30 MB / 60 s in x realtime (plan, cut or encode, sheets, package,
-// ZIP), also with a tighter limit that forces a re-encode; and "Original" in MB/s against a plain
-// copy of the same file.
+// ZIP), also with a tighter limit that forces a re-encode; and the "Original" copy step in MB/s
+// against a plain copy of the same file (whole export as a detail).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../electron/engine/engine.ts';
-import { benchFitExport, benchOriginalExport, type FitFigure } from '../../electron/engine/export/bench.ts';
+import { benchFitExport, benchOriginalExport, type FitFigure, type OriginalFigure } from '../../electron/engine/export/bench.ts';
 import { stationLikeWebm } from './media.ts';
 import { median, round } from './stats.ts';
 import type { Figure, Section } from './types.ts';
@@ -43,12 +43,25 @@ export const exportBench: Section = async ({ quick, log }) => {
     const fit = medianFit(fitRuns);
     const tight = medianFit(tightRuns);
     log(`export fit 30 MB/60 s: ${fitRuns.map((r) => r.realtimeX).join(', ')}x (re-encoded: ${fit.reencoded}); 8 MB/60 s: ${tightRuns.map((r) => r.realtimeX).join(', ')}x (re-encoded: ${tight.reencoded})`);
-    const origRuns = [];
-    for (let i = 0; i < runs; i++) origRuns.push(await benchOriginalExport(engine, ORDER));
-    const exportMBps = median(origRuns.map((r) => r.exportMBps));
-    const copyMBps = median(origRuns.map((r) => r.copyMBps));
-    const ratio = exportMBps / copyMBps;
-    log(`export original: ${exportMBps} MB/s vs copy ${copyMBps} MB/s`);
+    // Alternating warm (clip in the page cache, as right after recording) and cold (read from the
+    // disk, as for an appeal days later) runs; more of them than for fit: each takes under a second.
+    const origN = quick ? 1 : 5;
+    const warmRuns: OriginalFigure[] = [];
+    const coldRuns: OriginalFigure[] = [];
+    for (let i = 0; i < origN; i++) {
+      warmRuns.push(await benchOriginalExport(engine, ORDER));
+      coldRuns.push(await benchOriginalExport(engine, ORDER, { cold: true }));
+    }
+    const mbOf = warmRuns[0]!.bytes / 2 ** 20;
+    const mbps = (ms: number): number => round(mbOf / (ms / 1000), 0);
+    const sum = (runs: OriginalFigure[]) => {
+      const copy = median(runs.map((r) => r.copyStepMs));
+      const plain = median(runs.map((r) => r.plainCopyMs));
+      return { copy, plain, hash: median(runs.map((r) => r.hashMs)), whole: median(runs.map((r) => r.exportMs)), ratio: plain / copy };
+    };
+    const warm = sum(warmRuns);
+    const cold = coldRuns.every((r) => r.cold) ? sum(coldRuns) : null;
+    log(`export original, copy step: warm ${round(warm.ratio)} of a plain copy (${warm.copy} vs ${warm.plain} ms)${cold ? `, cold ${round(cold.ratio)} (${cold.copy} vs ${cold.plain} ms)` : ''}; whole export ${warm.whole} ms`);
     const describe = (f: FitFigure): string => `${f.parts} part(s), largest ${(f.largestPartBytes / 2 ** 20).toFixed(1)} MB, ${f.reencoded ? 're-encoded' : 'cut from the original without re-encoding'}`;
     const fitFig: Figure = {
       key: 'export-fit',
@@ -66,13 +79,20 @@ export const exportBench: Section = async ({ quick, log }) => {
     const orig: Figure = {
       key: 'export-original',
       figure: 'export: "Original"',
-      how: `"original" preset (copy, SHA-256 check of the copy, evidence sheet, package; no ZIP) of the ${(origRuns[0]!.bytes / 2 ** 20).toFixed(0)} MB clip vs a plain copy of the same file (export/bench.ts benchOriginalExport), median of ${runs}`,
+      how: `the copy step of an "original" export (the MP4 the customer uploads: the ${mbOf.toFixed(0)} MB clip read once, the same bytes written and SHA-256-hashed, checked against the sealed hash), timed inside the real export by its progress stages, vs a plain copy of the same file (fs.copyFile = copy_file_range, as cp) just before; clip in the page cache; ratio of the medians of ${origN} runs (export/bench.ts benchOriginalExport)`,
       target: '0.8 of cp or more',
-      value: `${round(ratio)} (${exportMBps} vs ${copyMBps} MB/s)`,
-      met: ratio >= 0.8,
-      details: [`export runs (ms): ${origRuns.map((r) => r.exportMs).join(', ')}; plain copy runs (ms): ${origRuns.map((r) => r.copyMs).join(', ')}`],
+      value: `${round(warm.ratio)} (${mbps(warm.copy)} vs ${mbps(warm.plain)} MB/s)`,
+      met: warm.ratio >= 0.8,
+      details: [
+        `copy step runs (ms): ${warmRuns.map((r) => r.copyStepMs).join(', ')}; plain copy runs (ms): ${warmRuns.map((r) => r.plainCopyMs).join(', ')}`,
+        `bound: SHA-256 of the clip alone (engine's sha256File) ${warm.hash} ms = ${mbps(warm.hash)} MB/s; a verified copy cannot beat its hash, so on a warm cache the copy step is at most ${round(warm.plain / warm.hash)} of a plain copy here`,
+        cold
+          ? `clip read from disk (dropped from the page cache before each step with \`dd iflag=nocache\`): ${round(cold.ratio)} of a plain copy (${mbps(cold.copy)} vs ${mbps(cold.plain)} MB/s; copy step runs ${coldRuns.map((r) => r.copyStepMs).join(', ')} ms, plain copy ${coldRuns.map((r) => r.plainCopyMs).join(', ')} ms) — ${cold.ratio >= 0.8 ? 'meets' : 'misses'} 0.8`
+          : 'clip read from disk: not measured (GNU dd with iflag=nocache missing)',
+        `whole "Original" export (plan, verified copy, evidence sheet PNG + PDF, package; no ZIP): median ${warm.whole} ms (runs ${warmRuns.map((r) => r.exportMs).join(', ')} ms)${cold ? `; from disk ${cold.whole} ms` : ''}`,
+      ],
     };
-    if (!orig.met) orig.miss = `${round(ratio * 100, 0)}% of a plain copy`;
+    if (!orig.met) orig.miss = `${round(warm.ratio * 100, 0)}% of a plain copy`;
     return [fitFig, orig];
   } finally {
     await engine.close();

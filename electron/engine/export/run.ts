@@ -6,7 +6,7 @@ import { PwError } from '../../../shared/contract.ts';
 import { parseOrderCode } from '../../../shared/orderCode.ts';
 import type { ClipRow } from '../clipsRepo.ts';
 import type { Engine } from '../engine.ts';
-import { encodeExport, ExportCancelled, extractStill, probeFrames, type FrameList } from '../ffmpeg.ts';
+import { encodeExport, ExportCancelled, extractStill, probeFrames, probeStreams, type FrameList } from '../ffmpeg.ts';
 import { sha256File } from '../hash.ts';
 import { readEvidence, type EvidenceInfo } from './evidenceInfo.ts';
 import { captionFont } from './fonts.ts';
@@ -14,6 +14,7 @@ import { MANIFEST_NAME, writePackageFiles, zipFolder, type ExportManifest, type 
 import { autoStillTimes, planExport, PlanError, type ExportPlan, type FitMode, type RangeMs, type SourceInfo } from './plan.ts';
 import { findPreset, withCustomLimits, type ChannelPreset, type CustomLimits, type ExportForm } from './presets.ts';
 import { clock, writeSheet } from './sheet.ts';
+import { copyVerified } from './verifiedCopy.ts';
 
 export interface ExportRequest {
   order: string;
@@ -122,7 +123,8 @@ export async function planOrder(engine: Engine, req: ExportRequest): Promise<{ o
   for (const row of rows) {
     const file = engine.clipFile(row.id);
     if (!file) throw new PwError('not-found', `The file of clip ${row.id} is missing.`);
-    const frames = await probeFrames(file).catch((err: Error) => {
+    // A preset that never re-encodes exports the file whole: its frame list is not needed.
+    const frames = await (preset.reencode ? probeFrames(file) : probeStreams(file)).catch((err: Error) => {
       throw new PwError('refused', `The clip ${row.id} of ${order} cannot be read: ${err.message}`);
     });
     try {
@@ -221,12 +223,12 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         progress(0, 'copying the original');
         const name = videoName(base, 1, 1, []);
         const dest = path.join(outDir, name);
-        await fsp.copyFile(c.file, dest);
-        const sha = await sha256File(dest);
+        // One read: the bytes written are the bytes hashed, checked against the sealed hash.
+        if (!row.sha256) throw new PwError('refused', `The clip ${row.id} has no sealed SHA-256, so it cannot be exported as the signed original.`);
+        const { sha256: sha, bytes } = await copyVerified(c.file, dest, row.sha256, signal);
         known.set(name, sha);
-        if (sha !== row.sha256) throw new Error(`The copy of ${c.file} does not match the clip's recorded hash; the original may have been altered on disk.`);
-        await add(name, 'video');
-        pc.exports.push({ file: name, sha256: sha, bytes: await fileSize(dest), part: 1, parts: 1, startMs: 0, endMs: row.duration_ms ?? 0, durationMs: row.duration_ms ?? 0, speed: 1, copyOfOriginal: true, reencoded: false });
+        files.push({ name, path: dest, bytes, kind: 'video' });
+        pc.exports.push({ file: name, sha256: sha, bytes, part: 1, parts: 1, startMs: 0, endMs: row.duration_ms ?? 0, durationMs: row.duration_ms ?? 0, speed: 1, copyOfOriginal: true, reencoded: false });
         doneWork += clipWork - 3;
       } else if (plan.form === 'encode') {
         const stage = plan.streamCopy ? `cutting ${plan.parts.length} parts` : plan.parts.length > 1 ? `encoding ${plan.parts.length} parts` : 'encoding';

@@ -100,7 +100,8 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
   const cellH = Math.min(cell.h, rowStep - 40);
 
   const qrFile = path.join(workDir, `${base}.qr.png`);
-  await QRCode.toFile(qrFile, qrPayload(d), { type: 'png', errorCorrectionLevel: 'M', margin: 4, width: 600 });
+  // The QR code is drawn here while ffmpeg extracts the key frames in its own process.
+  const qrDone = QRCode.toFile(qrFile, qrPayload(d), { type: 'png', errorCorrectionLevel: 'M', margin: 4, width: 600 });
 
   const frames: { file: string; x: number; y: number; w: number; h: number }[] = [];
   const texts: { file: string; x: number; y: number; size: number; bold?: boolean }[] = [];
@@ -110,7 +111,7 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
     return f;
   };
   const frameFiles = times.map((_, i) => path.join(workDir, `${base}.frame${i}.jpg`));
-  await extractFrames(d.clipFile, times, frameFiles, 360, ctl);
+  await Promise.all([extractFrames(d.clipFile, times, frameFiles, 360, ctl), qrDone]);
   for (const [i, t] of times.entries()) {
     const file = frameFiles[i]!;
     const x = 60 + (i % cols) * (cell.w + 20);
@@ -134,12 +135,14 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
     size: 17,
   });
   const png = path.join(outDir, `${base}.png`);
-  await renderSheetImage({ width: PAGE.w, height: PAGE.h, qr: { file: qrFile, x: PAGE.w - 360, y: 30, size: 320 }, frames, texts, fontFile: font, output: png });
+  const qualities = [3, 5, 8, 12, 18, 25];
+  const jpg = path.join(workDir, `${base}.page.jpg`);
+  // One render gives the PNG and the PDF's first JPEG; the PNG is decoded again only to go smaller.
+  await renderSheetImage({ width: PAGE.w, height: PAGE.h, qr: { file: qrFile, x: PAGE.w - 360, y: 30, size: 320 }, frames, texts, fontFile: font, output: png, jpeg: { output: jpg, quality: qualities[0]! } });
 
   const pdf = path.join(outDir, `${base}.pdf`);
-  for (const q of [3, 5, 8, 12, 18, 25]) {
-    const jpg = path.join(workDir, `${base}.page.jpg`);
-    await imageToJpeg(png, jpg, q);
+  for (const q of qualities) {
+    if (q !== qualities[0]) await imageToJpeg(png, jpg, q);
     const bytes = await pdfOfImage(await fsp.readFile(jpg), d);
     await fsp.writeFile(pdf, bytes);
     if (maxPdfBytes === null || bytes.length <= maxPdfBytes) break;
