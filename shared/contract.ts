@@ -73,6 +73,13 @@ export const Settings = z.object({
   microphone: z.boolean(),
   startAtLogin: z.boolean(),
   // Storage (electron/engine/storage.ts, retention.ts). reserveMb null = automatic for the disk.
+  // The clips folder for the NEXT start (null = <data>/clips); checked when saved (engine/clipsDirSetting.ts).
+  // `--clips` overrides it for one run. The folder in use now is station.info's clipsDir.
+  clipsDir: z
+    .string()
+    .max(1000)
+    .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path (like /mnt/clips or D:\\Clips)')
+    .nullable(),
   reserveMb: z.number().int().min(0).max(10_000_000).nullable(),
   keepDays: z.number().int().min(0).max(36_500), // 0 = keep forever (until space runs short)
   deleteOldestForSpace: z.boolean(), // retention frees space above the reserve, oldest first

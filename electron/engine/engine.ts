@@ -30,6 +30,7 @@ import type { SpaceInfo } from '../../shared/contract/storage.ts';
 import { storageHandlers } from './storageHandlers.ts';
 import { exportHandlers } from './export/handlers.ts';
 import { lanHandlers } from './lanHandlers.ts';
+import { checkClipsDirSetting, configuredClipsDir } from './clipsDirSetting.ts';
 import { engineHealth } from './doctor.ts';
 import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
@@ -139,10 +140,13 @@ export class Engine {
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
-    const paths = layout(opts.dataDir, opts.clipsDir);
-    checkDataDirWritable(paths.dataDir);
-    const db = openDb(paths.dbFile);
+    const base = layout(opts.dataDir);
+    checkDataDirWritable(base.dataDir);
+    const db = openDb(base.dbFile);
+    let paths = base;
     try {
+      // --clips for this run, else the folder chosen in Settings (applied here, at start), else <data>/clips.
+      paths = layout(opts.dataDir, opts.clipsDir ?? configuredClipsDir(db));
       // Fails closed when a configured clips folder vanished or is read-only (storage.ts says why).
       const hasFiles = (db.prepare(`SELECT count(*) AS n FROM clips WHERE file IS NOT NULL AND status IN ('ok','recovered','interrupted')`).get() as { n: number }).n > 0;
       prepareClipsFolder(paths, db, hasFiles);
@@ -395,7 +399,9 @@ export class Engine {
     'settings.get': async () => this.settings.get(),
 
     'settings.update': async (input) => {
-      const next = this.settings.update(input as Partial<Settings>);
+      const patch = input as Partial<Settings>;
+      if (patch.clipsDir) patch.clipsDir = checkClipsDirSetting(patch.clipsDir, this.db);
+      const next = this.settings.update(patch);
       this.emit('settings.changed', next);
       return next;
     },

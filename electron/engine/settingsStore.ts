@@ -17,6 +17,7 @@ export function defaultSettings(): Settings {
     cameraDeviceId: null,
     microphone: false, // the evidence is the picture; sound is recorded only when a site asks for it
     startAtLogin: false,
+    clipsDir: null, // <data>/clips
     reserveMb: null, // automatic: see defaultReserveBytes in storage.ts
     keepDays: 0,
     // A full disk stops every future recording; the oldest clips (never those on legal hold) are

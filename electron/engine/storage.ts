@@ -92,6 +92,11 @@ export function lastClipsFolder(db: Db): string | undefined {
   return meta(db, LAST_CLIPS_KEY);
 }
 
+/** Whether this station has initialised (and so recorded into) that clips folder before. */
+export function knownClipsFolder(db: Db, clipsDir: string): boolean {
+  return meta(db, metaKey(clipsDir)) !== undefined;
+}
+
 function meta(db: Db, key: string): string | undefined {
   return (db.prepare('SELECT value FROM station_meta WHERE key=?').get(key) as { value: string } | undefined)?.value;
 }

@@ -68,11 +68,13 @@ export class LanListener implements LanController {
       const before = readLanConfig(db);
       const token = o.newToken || !before.token ? newToken() : before.token;
       const port = o.port === undefined ? before.port : o.port;
+      // A new token on a running listener keeps its port (even an ephemeral one): same URL, new token.
+      const bindPort = this.server && port === before.port ? this.server.port : port;
       if (this.server) {
         await this.server.close();
         this.server = null;
       }
-      this.server = await this.open(port, token);
+      this.server = await this.open(bindPort, token);
       // Remembered only once the socket is open: a port in use is not reopened at the next start.
       writeLanConfig(db, { enabled: true, port, token });
       return this.info();

@@ -2,6 +2,7 @@
 // every route, closed again when turned off, remembered for the next start (also through the real
 // `packwitness serve` process).
 import fs from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
@@ -14,10 +15,16 @@ import { tmpDir } from '../helpers/tmp.ts';
 
 const http = { door: 'http' } as const;
 
-async function status(url: string, init: RequestInit = {}): Promise<number> {
-  const r = await fetch(url, { redirect: 'manual', ...init });
-  await r.arrayBuffer();
-  return r.status;
+// A fresh connection per request (no keep-alive pool): a closed or reopened listener must be seen as it is.
+function status(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 const info = (base: string, token?: string) =>
   status(`${base}api/call/station.info`, { method: 'POST', body: '{}', headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -90,7 +97,7 @@ describe('LAN access on and off at runtime (door 2)', () => {
 
     const off = await engine.call('station.lanSet', { enabled: false }, http);
     expect(off).toMatchObject({ listening: false, switchable: true, token: null });
-    await expect(fetch(`http://127.0.0.1:${restored!.port}/`)).rejects.toThrow();
+    await expect(status(`http://127.0.0.1:${restored!.port}/`)).rejects.toThrow(/ECONNREFUSED/);
     expect(readLanConfig(engine.db).enabled).toBe(false);
     expect(await new LanListener({ engine, main, requestedPort: 0, staticDir }).restore()).toBeNull();
     setLanController(engine, null);

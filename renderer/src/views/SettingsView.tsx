@@ -189,6 +189,11 @@ export function SettingsView() {
           <span className="mono" data-testid="clips-dir">{clipsDir}</span>
           <small className="muted">{t('settings.clipsDirHint')}</small>
         </Field>
+        <Field label={t('settings.clipsDirNext')}>
+          <input value={draft.clipsDir ?? ''} placeholder={t('settings.clipsDirDefault')} onChange={(e) => set('clipsDir', e.target.value.trim() === '' ? null : e.target.value.trim())} data-testid="set-clipsDir" />
+          {err('clipsDir')}
+          <small className="muted" data-testid="clips-dir-restart">{t('settings.clipsDirRestart')}</small>
+        </Field>
         <Field label={t('settings.reserveMb')}>
           <input type="number" min={0} value={draft.reserveMb ?? ''} placeholder={t('settings.automatic')} onChange={(e) => set('reserveMb', e.target.value === '' ? null : Number(e.target.value))} data-testid="set-reserveMb" /> MB
           {err('reserveMb')}
