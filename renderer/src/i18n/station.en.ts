@@ -116,7 +116,7 @@ export const stationEn = {
     invalid: 'Some values are not valid; see the marked fields.',
     lan: 'Access from the LAN',
     lanOff: 'LAN access is off: this station answers only on this computer.',
-    lanHowTo: 'To use a phone or another PC, start the station listening on the LAN (a token is created and required):',
+    lanHowTo: 'Or start the station listening on the LAN from the beginning (a token is created and required):',
     lanOn: 'Scan with a phone on the same network:',
     lanToken: 'Access token:',
     lanSwitch: 'Allow phones and other PCs on this network (requires the access token)',

@@ -119,7 +119,7 @@ export const stationZhCN: Widen<typeof stationEn> = {
     invalid: '有些值无效，请查看标出的字段。',
     lan: '局域网访问',
     lanOff: '局域网访问已关闭：只有本机可以访问这个打包台。',
-    lanHowTo: '要用手机或其他电脑访问，请让打包台在局域网上监听（会自动生成并要求访问令牌）：',
+    lanHowTo: '或者让打包台一启动就在局域网上监听（会自动生成并要求访问令牌）：',
     lanOn: '用同一网络中的手机扫描：',
     lanToken: '访问令牌：',
     lanSwitch: '允许同一网络中的手机和其他电脑访问（需要访问令牌）',
