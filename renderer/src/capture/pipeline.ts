@@ -2,6 +2,7 @@
 // recorder, so the packer sees exactly what is being recorded.
 import type { PipCorner } from '../../../shared/pipGeometry.ts';
 import type { FromWorker, OverlayInfo, PipStart, ToWorker } from './overlayProtocol.ts';
+import { RecorderPool } from './recorder.ts';
 
 export interface CaptureOptions {
   width: number;
@@ -41,6 +42,8 @@ export function utcOffsetLabel(d = new Date()): string {
 export class CapturePipeline {
   /** What is recorded: every processed frame. */
   readonly stream: MediaStream;
+  /** The recorders of this stream, reused clip after clip (recorder.ts says why). */
+  readonly recorders: RecorderPool;
   /** What the packer sees: the same processed frames at a lower rate (cheaper to draw). */
   previewStream: MediaStream;
   readonly cameraTrack: MediaStreamTrack;
@@ -66,6 +69,7 @@ export class CapturePipeline {
     this.raw = raw;
     this.cameraTrack = raw.getVideoTracks()[0]!;
     this.stream = stream;
+    this.recorders = new RecorderPool(stream);
     this.previewStream = stream;
     this.worker = worker;
     worker.onmessage = (e: MessageEvent<FromWorker>) => {

@@ -1,5 +1,8 @@
-// One MediaRecorder per clip, fed by the processed (overlaid) track. Chunks of one second are sent
+// One recording per clip, fed by the processed (overlaid) track. Chunks of one second are sent
 // to the engine as they arrive and flushed to disk there, so a crash loses at most about a second.
+// The MediaRecorder objects themselves are reused across clips (RecorderPool): a recorder started
+// again after its 'stop' writes a complete new file (fresh headers), and a station switching orders
+// all day then keeps a constant handful of recorders instead of creating one per clip.
 import { callApi } from '../api/index.ts';
 
 // H.264 first: it remuxes to MP4 without re-encoding. Matroska/WebM because it honours the
@@ -20,29 +23,91 @@ export function pickMimeType(withAudio = false): string {
   return found;
 }
 
+type RecorderOptions = MediaRecorderOptions & { videoKeyFrameIntervalDuration?: number };
+
+/**
+ * A few long-lived MediaRecorders on one stream. At a switch two are active (the next clip starts,
+ * the previous one stops SWITCH_OVERLAP_MS later), so two or three cover every case; a lease when
+ * all are busy gets a recorder of its own that is dropped after its clip, so the pool never grows
+ * past MAX.
+ */
+export class RecorderPool {
+  static readonly MAX = 3;
+  private readonly stream: MediaStream;
+  private readonly idle: MediaRecorder[] = [];
+  private readonly leased = new Set<MediaRecorder>();
+  private key = '';
+  /** How many MediaRecorder objects were ever made (for tests and the bench). */
+  created = 0;
+
+  constructor(stream: MediaStream) {
+    this.stream = stream;
+  }
+
+  acquire(mimeType: string, videoBitsPerSecond: number): MediaRecorder {
+    const key = `${mimeType}|${videoBitsPerSecond}`;
+    // Other settings (bit rate, microphone): the recorders made for the old ones are not reused.
+    if (key !== this.key) {
+      this.idle.length = 0;
+      this.key = key;
+    }
+    let rec = this.idle.pop();
+    if (!rec || rec.state !== 'inactive') {
+      const options: RecorderOptions = {
+        mimeType,
+        videoBitsPerSecond,
+        // A keyframe every second: each one-second chunk is decodable on its own after a crash,
+        // and players seek to within a second.
+        videoKeyFrameIntervalDuration: 1000,
+      };
+      rec = new MediaRecorder(this.stream, options);
+      this.created++;
+    }
+    this.leased.add(rec);
+    (rec as { poolKey?: string }).poolKey = key;
+    return rec;
+  }
+
+  /** After its 'stop' event (every chunk delivered): ready for the next clip. A failed one is dropped. */
+  release(rec: MediaRecorder, healthy: boolean): void {
+    this.leased.delete(rec);
+    rec.ondataavailable = null;
+    rec.onerror = null;
+    const sameSettings = (rec as { poolKey?: string }).poolKey === this.key;
+    if (healthy && sameSettings && rec.state === 'inactive' && this.idle.length + this.leased.size < RecorderPool.MAX && this.stream.active) {
+      this.idle.push(rec);
+    }
+  }
+
+  get size(): number {
+    return this.idle.length + this.leased.size;
+  }
+}
+
 export class ClipRecorder {
   readonly recordingId: string;
   readonly startedAt: number;
   private readonly rec: MediaRecorder;
+  private readonly pool: RecorderPool;
   private seq = 0;
+  private recorderFailed = false;
+  private released = false;
   private uploads: Promise<void> = Promise.resolve();
   private readonly stopped: Promise<void>;
   private failed: string | null = null;
   onProblem: (message: string) => void = () => {};
 
-  constructor(stream: MediaStream, recordingId: string, mimeType: string, videoBitsPerSecond: number) {
+  constructor(pool: RecorderPool, recordingId: string, mimeType: string, videoBitsPerSecond: number) {
     this.recordingId = recordingId;
-    const options: MediaRecorderOptions & { videoKeyFrameIntervalDuration?: number } = {
-      mimeType,
-      videoBitsPerSecond,
-      // A keyframe every second: each one-second chunk is decodable on its own after a crash,
-      // and players seek to within a second.
-      videoKeyFrameIntervalDuration: 1000,
-    };
-    this.rec = new MediaRecorder(stream, options);
+    this.pool = pool;
+    this.rec = pool.acquire(mimeType, videoBitsPerSecond);
     this.rec.ondataavailable = (e) => {
       if (e.data.size > 0) this.enqueue(e.data);
     };
+    this.rec.onerror = () => {
+      this.recorderFailed = true;
+    };
+    // Registered per clip: a reused recorder's earlier 'stop' events belong to earlier clips.
     this.stopped = new Promise((resolve) => this.rec.addEventListener('stop', () => resolve(), { once: true }));
     this.startedAt = performance.now();
   }
@@ -76,16 +141,20 @@ export class ClipRecorder {
 
   /** Stops, waits until every chunk reached the engine, and returns how many were sent. */
   async stop(): Promise<{ chunkCount: number; problem: string | null }> {
-    if (this.rec.state !== 'inactive') this.rec.stop();
+    if (!this.released && this.rec.state !== 'inactive') this.rec.stop();
     await this.stopped;
+    // 'stop' comes after the last 'dataavailable': every chunk of this clip is queued, and the
+    // recorder can start the next clip while these are still uploading.
+    if (!this.released) {
+      this.released = true;
+      this.pool.release(this.rec, !this.recorderFailed);
+    }
     await this.uploads;
-    // 300 clips a day: drop the handler so nothing keeps a finished recorder alive.
-    this.rec.ondataavailable = null;
     return { chunkCount: this.seq, problem: this.failed };
   }
 
-  /** Stops without waiting for uploads (camera gone, page closing). */
+  /** This clip's state (a released recorder may already be recording the next clip). */
   get state(): RecordingState {
-    return this.rec.state;
+    return this.released ? 'inactive' : this.rec.state;
   }
 }

@@ -1,4 +1,4 @@
-// The packing station's behaviour, independent of React: camera, overlay, one recorder per clip,
+// The packing station's behaviour, independent of React: camera, overlay, one recording per clip,
 // and what each scan does. Scans are handled strictly one after another, but finishing a clip runs
 // in the background so the next order starts recording at once.
 //
@@ -354,7 +354,7 @@ export class StationController {
       this.log(order, 'failed', 'error', rawMsg((err as Error).message));
       return;
     }
-    const next = new ClipRecorder(p.stream, started.recordingId, this.mimeType, this.settings.videoBitsPerSecond);
+    const next = new ClipRecorder(p.recorders, started.recordingId, this.mimeType, this.settings.videoBitsPerSecond);
     next.onProblem = (m) => this.say('error', rawMsg(m));
     const prev = this.current;
     const prevOrder = this.snap.order;
