@@ -24,7 +24,7 @@ describe('copyVerified (the "Original" export copy)', () => {
   it('refuses a clip altered on disk and leaves no copy behind', async () => {
     const altered = path.join(dir, 'altered.mp4');
     const bytes = Buffer.from(data);
-    bytes[7 * 2 ** 20] ^= 1;
+    bytes[7 * 2 ** 20] = bytes[7 * 2 ** 20]! ^ 1;
     fs.writeFileSync(altered, bytes);
     const dest = path.join(dir, 'altered-out.mp4');
     await expect(copyVerified(altered, dest, sealed)).rejects.toThrow(/does not match its sealed SHA-256/);
