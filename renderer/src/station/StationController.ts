@@ -414,31 +414,33 @@ export class StationController {
     this.log(started.order, kind === 'start' ? 'started' : 'switched', level, msg);
   }
 
-  private async stopCurrent(reason: StopReason): Promise<void> {
+  /** Ends the current clip in the station's state (back to idle); the caller finishes or discards it. */
+  private takeCurrent(): { rec: ClipRecorder; order: string } | null {
     const rec = this.current;
     const order = this.snap.order;
     if (!rec || !order) {
       this.say('info', { key: 'scan.nothingRecording' });
-      return;
+      return null;
     }
     this.current = null;
     this.set({ phase: 'idle', order: null, recordingId: null, startedAt: null, clipMode: null });
     this.pipeline?.setInfo(this.overlayInfo(null));
+    return { rec, order };
+  }
+
+  private async stopCurrent(reason: StopReason): Promise<void> {
+    const taken = this.takeCurrent();
+    if (!taken) return;
+    const { rec, order } = taken;
     this.onCue('stop');
     this.finishInBackground(rec, order, reason, 'ok', null);
     this.applyPendingCameraChange();
   }
 
   private async discardCurrent(why: string): Promise<void> {
-    const rec = this.current;
-    const order = this.snap.order;
-    if (!rec || !order) {
-      this.say('info', { key: 'scan.nothingRecording' });
-      return;
-    }
-    this.current = null;
-    this.set({ phase: 'idle', order: null, recordingId: null, startedAt: null, clipMode: null });
-    this.pipeline?.setInfo(this.overlayInfo(null));
+    const taken = this.takeCurrent();
+    if (!taken) return;
+    const { rec, order } = taken;
     this.onCue('warning');
     const msg: Msg = { key: 'scan.discarded', params: { order } };
     this.say('warn', msg);
