@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Page } from 'playwright-core';
 import type { Clip } from '../../shared/contract.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { apiCall, chromiumAvailable, CHROMIUM, launchBrowser, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { apiCall, chromiumAvailable, CHROMIUM, launchBrowser, openStationPage, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
 
 const ready = chromiumAvailable();
 if (!ready) console.log('camera e2e skipped: no /usr/bin/chromium');
@@ -21,10 +21,7 @@ describe.skipIf(!ready)('camera unplugged while recording', () => {
 
   beforeAll(async () => {
     served = await startServe(['--data', t.dir]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    await page.goto(served.url);
-    await waitForState(page, 'idle');
+    ({ browser, page } = await openStationPage(served.url));
   });
   afterAll(async () => {
     await browser?.close();

@@ -13,7 +13,7 @@ import type { Clip } from '../../shared/contract.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
 import { CONTROL } from '../../shared/stationMachine.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { apiCall, chromiumAvailable, launchBrowser, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { apiCall, chromiumAvailable, launchBrowser, openStationPage, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
 
 const zbar = (() => {
   try {
@@ -57,10 +57,7 @@ describe.skipIf(!ready)('station driven by scans alone (door 2)', () => {
   beforeAll(async () => {
     served = await startServe(['--data', t.dir]);
     await apiCall(served.url, 'settings.update', { operators: ['Li Na', '王芳'], stationName: 'Bench 3' });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    await page.goto(served.url);
-    await waitForState(page, 'idle');
+    ({ browser, page } = await openStationPage(served.url));
   });
   afterAll(async () => {
     await browser?.close();

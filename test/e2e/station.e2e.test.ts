@@ -10,7 +10,7 @@ import { readFrameCounters } from '../../electron/engine/frameCounters.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeJson } from '../helpers/video.ts';
 import { ocrOverlay, tesseractAvailable } from '../helpers/ocr.ts';
-import { apiCall, chromiumAvailable, launchBrowser, NODE22, ROOT, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { apiCall, chromiumAvailable, launchBrowser, openStationPage, NODE22, ROOT, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
 
 const haveChromium = chromiumAvailable();
 if (!haveChromium) console.log('station e2e skipped: no Chromium at /usr/bin/chromium (apt-get install chromium)');
@@ -27,10 +27,7 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
 
   beforeAll(async () => {
     served = await startServe(['--data', t.dir]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    await page.goto(served.url);
-    await waitForState(page, 'idle');
+    ({ browser, page } = await openStationPage(served.url));
   });
 
   afterAll(async () => {

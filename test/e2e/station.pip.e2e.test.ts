@@ -10,7 +10,7 @@ import type { Clip } from '../../shared/contract.ts';
 import { pipRect, type PipRect } from '../../shared/pipGeometry.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffmpegBin } from '../helpers/video.ts';
-import { apiCall, chromiumAvailable, launchBrowser, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { apiCall, chromiumAvailable, launchBrowser, openStationPage, startServe, waitForState, type Served } from '../helpers/station.ts';
 
 const W = 1280;
 const H = 720;
@@ -50,10 +50,7 @@ describe.skipIf(!chromiumAvailable())('picture-in-picture in the recorded frames
       '-frames:v', '15', '-pix_fmt', 'yuv420p', y4m,
     ]);
     served = await startServe(['--data', path.join(t.dir, 'data')]);
-    browser = await launchBrowser({ videoFile: y4m });
-    page = await browser.context.newPage();
-    await page.goto(served.url);
-    await waitForState(page, 'idle');
+    ({ browser, page } = await openStationPage(served.url, { videoFile: y4m }));
   });
   afterAll(async () => {
     await browser?.close();

@@ -137,3 +137,12 @@ export async function apiCall<T>(baseUrl: string, name: string, input: unknown =
   if (!body.ok) throw new Error(body.error?.message ?? `call ${name} failed`);
   return body.result as T;
 }
+
+/** A browser with the station page open at `url` and its camera ready (body[data-state=idle]). */
+export async function openStationPage(url: string, opts: BrowserOptions = {}): Promise<{ browser: Awaited<ReturnType<typeof launchBrowser>>; page: Page }> {
+  const browser = await launchBrowser(opts);
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await waitForState(page, 'idle');
+  return { browser, page };
+}
