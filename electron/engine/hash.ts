@@ -7,7 +7,8 @@ import fsp from 'node:fs/promises';
 // while memory stays constant whatever the file size.
 const READ_SIZE = 4 << 20;
 
-export async function sha256File(file: string): Promise<string> {
+/** signal: stop reading between chunks (a cancelled export); rejects with an AbortError. */
+export async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   const fh = await fsp.open(file, 'r');
   try {
@@ -18,6 +19,7 @@ export async function sha256File(file: string): Promise<string> {
     for (;;) {
       const { bytesRead } = await pending;
       if (bytesRead === 0) break;
+      if (signal?.aborted) throw new DOMException('The hash was stopped', 'AbortError');
       const filled = buffers[current]!;
       position += bytesRead;
       current ^= 1;

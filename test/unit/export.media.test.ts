@@ -150,6 +150,19 @@ describe('exports for platform appeals', () => {
     await expect(runExport(engine, { order: ORDER, preset: 'original', range: { startMs: 0, endMs: 5000 } }, path.join(t.dir, 'x'))).rejects.toThrow(/cannot be trimmed/);
   });
 
+  it('"Original" of a clip altered on disk is refused, and nothing of it is packaged', async () => {
+    const order = 'ALTERED42';
+    const webm = path.join(t.dir, 'altered.webm');
+    makeOrderWebm(webm, order, 3, '320x180', 15);
+    const clip = await recordClip(engine, order, webm);
+    const bytes = fs.readFileSync(clip.file);
+    const at = bytes.length - 100;
+    fs.writeFileSync(clip.file, Buffer.concat([bytes.subarray(0, at), Buffer.from([bytes[at]! ^ 1]), bytes.subarray(at + 1)]));
+    const out = path.join(t.dir, 'altered');
+    await expect(runExport(engine, { order, preset: 'original' }, out)).rejects.toThrow(/does not match its sealed SHA-256/);
+    expect(fs.readdirSync(out).filter((n) => n.endsWith('.mp4') || n === 'verify.html')).toEqual([]);
+  });
+
   it('a CJK order code exports with a legible sheet instead of crashing', async () => {
     const order = '顺丰SF1234';
     const webm = path.join(t.dir, 'cjk.webm');

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyVerified } from '../../electron/engine/export/verifiedCopy.ts';
+import { ExportCancelled } from '../../electron/engine/ffmpeg.ts';
+import { copyOriginal, copyVerified } from '../../electron/engine/export/verifiedCopy.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-verified-copy-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +15,7 @@ const src = path.join(dir, 'clip.mp4');
 fs.writeFileSync(src, data);
 const sealed = crypto.createHash('sha256').update(data).digest('hex');
 
-describe('copyVerified (the "Original" export copy)', () => {
+describe('copyVerified / copyOriginal (the "Original" export copy)', () => {
   it('writes the clip byte for byte and returns its SHA-256 and size', async () => {
     const dest = path.join(dir, 'out.mp4');
     expect(await copyVerified(src, dest, sealed)).toEqual({ sha256: sealed, bytes: data.length });
@@ -44,5 +45,26 @@ describe('copyVerified (the "Original" export copy)', () => {
     fs.writeFileSync(empty, '');
     const sha = crypto.createHash('sha256').digest('hex');
     expect(await copyVerified(empty, path.join(dir, 'empty-out.mp4'), sha)).toEqual({ sha256: sha, bytes: 0 });
+  });
+
+  it('the check of a copy altered after it was written refuses it and removes it', async () => {
+    const dest = path.join(dir, 'late.mp4');
+    const { bytes, checked } = await copyOriginal(src, dest, sealed);
+    expect(bytes).toBe(data.length);
+    // Stands for a disk or filesystem that did not keep what it was given: the read-back catches it.
+    const fd = fs.openSync(dest, 'r+');
+    fs.writeSync(fd, Buffer.from([data[5]! ^ 0xff]), 0, 1, 5);
+    fs.closeSync(fd);
+    await expect(checked).rejects.toThrow(/does not match its sealed SHA-256/);
+    expect(fs.existsSync(dest)).toBe(false);
+  });
+
+  it('a cancelled export stops the check and leaves no copy behind', async () => {
+    const dest = path.join(dir, 'cancelled.mp4');
+    const ac = new AbortController();
+    const { checked } = await copyOriginal(src, dest, sealed, ac.signal);
+    ac.abort();
+    await expect(checked).rejects.toBeInstanceOf(ExportCancelled);
+    expect(fs.existsSync(dest)).toBe(false);
   });
 });

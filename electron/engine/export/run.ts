@@ -14,7 +14,7 @@ import { MANIFEST_NAME, writePackageFiles, zipFolder, type ExportManifest, type 
 import { autoStillTimes, planExport, PlanError, type ExportPlan, type FitMode, type RangeMs, type SourceInfo } from './plan.ts';
 import { findPreset, withCustomLimits, type ChannelPreset, type CustomLimits, type ExportForm } from './presets.ts';
 import { clock, writeSheet } from './sheet.ts';
-import { copyVerified } from './verifiedCopy.ts';
+import { copyOriginal } from './verifiedCopy.ts';
 
 export interface ExportRequest {
   order: string;
@@ -168,6 +168,7 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
   const files: WrittenFile[] = [];
   // Hashes already computed (videos, stills): big files are read once, not again for the manifest.
   const known = new Map<string, string>();
+  const copyChecks: Promise<string>[] = [];
   const add = async (name: string, kind: WrittenFile['kind']): Promise<void> => {
     const p = path.join(outDir, name);
     files.push({ name, path: p, bytes: await fileSize(p), kind });
@@ -223,9 +224,11 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         progress(0, 'copying the original');
         const name = videoName(base, 1, 1, []);
         const dest = path.join(outDir, name);
-        // One read: the bytes written are the bytes hashed, checked against the sealed hash.
         if (!row.sha256) throw new PwError('refused', `The clip ${row.id} has no sealed SHA-256, so it cannot be exported as the signed original.`);
-        const { sha256: sha, bytes } = await copyVerified(c.file, dest, row.sha256, signal);
+        // The copy's read-back check runs beside the evidence sheet; awaited before the package.
+        const { bytes, checked } = await copyOriginal(c.file, dest, row.sha256, signal);
+        copyChecks.push(checked);
+        const sha = row.sha256;
         known.set(name, sha);
         files.push({ name, path: dest, bytes, kind: 'video' });
         pc.exports.push({ file: name, sha256: sha, bytes, part: 1, parts: 1, startMs: 0, endMs: row.duration_ms ?? 0, durationMs: row.duration_ms ?? 0, speed: 1, copyOfOriginal: true, reencoded: false });
@@ -313,6 +316,8 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
     }
 
     checkCancel();
+    // Every "Original" copy read back and equal to its sealed hash before anything is packaged.
+    await Promise.all(copyChecks);
     progress(0, 'package');
     const manifest: ExportManifest = {
       format: 'packwitness-export/1',
@@ -355,6 +360,8 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
     );
     return { order, outDir, files, zip, edits: manifest.edits, warnings: [...new Set(warnings)] };
   } finally {
+    // Nothing still reading an export folder that the caller may be about to remove.
+    await Promise.allSettled(copyChecks);
     await fsp.rm(work, { recursive: true, force: true });
   }
 }
