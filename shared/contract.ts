@@ -166,6 +166,18 @@ export const contract = {
     output: z.object({ clips: z.array(Clip), total: z.number() }),
   },
   'clips.get': { input: z.object({ id: Id }).strict(), output: Clip },
+  'clips.stats': {
+    input: z
+      .object({
+        from: z.number().int(), // epoch ms, inclusive
+        to: z.number().int().nullable().default(null), // epoch ms, exclusive
+      })
+      .strict(),
+    output: z.object({
+      shipping: z.object({ count: z.number(), avgDurationMs: z.number().nullable() }),
+      returns: z.object({ count: z.number(), avgDurationMs: z.number().nullable() }),
+    }),
+  },
   'clips.today': {
     input: Empty,
     output: z.object({ count: z.number(), avgDurationMs: z.number().nullable(), clips: z.array(Clip) }),

@@ -94,6 +94,25 @@ export class ClipsRepo {
     return (this.db.prepare(`SELECT count(*) AS n FROM clips WHERE ${FINISHED}`).get() as { n: number }).n;
   }
 
+  /**
+   * Counts and mean duration per mode over a time range, answered by SQLite from the clips_started
+   * index: a station's Today panel asks after every clip, and fetching the day's rows instead made
+   * each answer grow with the day (500 rows, ~0.5 MB of JSON, at 500 clips).
+   */
+  stats(from: number, to: number | null): Record<'shipping' | 'returns' | 'all', { count: number; avgDurationMs: number | null }> {
+    const rows = this.db
+      .prepare(
+        `SELECT mode, count(*) AS n, sum(CASE WHEN duration_ms > 0 THEN duration_ms END) AS timed_ms, count(CASE WHEN duration_ms > 0 THEN 1 END) AS timed
+         FROM clips WHERE +${FINISHED} AND started_at >= @from AND (@to IS NULL OR started_at < @to) GROUP BY mode`,
+      )
+      .all({ from, to }) as { mode: string; n: number; timed_ms: number | null; timed: number }[];
+    const of = (list: typeof rows) => {
+      const timed = list.reduce((a, r) => a + r.timed, 0);
+      return { count: list.reduce((a, r) => a + r.n, 0), avgDurationMs: timed ? Math.round(list.reduce((a, r) => a + (r.timed_ms ?? 0), 0) / timed) : null };
+    };
+    return { shipping: of(rows.filter((r) => r.mode === 'shipping')), returns: of(rows.filter((r) => r.mode === 'returns')), all: of(rows) };
+  }
+
   search(q: SearchQuery): { rows: ClipRow[]; total: number } {
     // '+status': the status index must not drive a search. Nearly every row is finished, so it
     // selects nothing, yet SQLite prefers it to clips_started for a date range (58 ms instead of

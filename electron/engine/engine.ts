@@ -384,16 +384,17 @@ export class Engine {
       return this.toClip(row);
     },
 
+    'clips.stats': async ({ from, to }) => {
+      const { shipping, returns } = this.clips.stats(from, to);
+      return { shipping, returns };
+    },
+
     'clips.today': async () => {
       const start = new Date();
       start.setHours(0, 0, 0, 0);
-      const { rows, total } = this.clips.search({ q: '', from: start.getTime(), to: null, mode: null, limit: 500, offset: 0 });
-      const durations = rows.map((r) => r.duration_ms ?? 0).filter((d) => d > 0);
-      return {
-        count: total,
-        avgDurationMs: durations.length ? Math.round(durations.reduce((a, b) => a + b, 0) / durations.length) : null,
-        clips: rows.slice(0, 50).map((r) => this.toClip(r)),
-      };
+      const { rows } = this.clips.search({ q: '', from: start.getTime(), to: null, mode: null, limit: 50, offset: 0 });
+      const { all } = this.clips.stats(start.getTime(), null);
+      return { count: all.count, avgDurationMs: all.avgDurationMs, clips: rows.map((r) => this.toClip(r)) };
     },
 
     'settings.get': async () => this.settings.get(),

@@ -89,6 +89,27 @@ describe('engine: record, seal, index, find', () => {
     expect(today.total).toBe(3);
   });
 
+  it('counts a day\'s packs and returns with their mean duration, without listing them', async () => {
+    for (const [order, mode] of [['YT7712345678901', 'shipping'], ['JDVA00998877', 'shipping'], ['RET-0001', 'returns']] as const) {
+      const { recordingId } = await engine.call('recording.start', { order, mimeType: 'video/webm;codecs=avc1', mode }, ctx);
+      const data = fs.readFileSync(webm);
+      await engine.call('recording.chunk', { recordingId, seq: 0, data }, ctx);
+      await engine.call('recording.finish', { recordingId, reason: 'next-scan', chunkCount: 1 }, ctx);
+    }
+    const clips = (await engine.call('clips.search', {}, ctx)).clips;
+    const mean = (list: typeof clips) => Math.round(list.reduce((a, c) => a + c.durationMs, 0) / list.length);
+    const stats = await engine.call('clips.stats', { from: Date.now() - 3600_000 }, ctx);
+    expect(stats).toEqual({
+      shipping: { count: 2, avgDurationMs: mean(clips.filter((c) => c.mode === 'shipping')) },
+      returns: { count: 1, avgDurationMs: mean(clips.filter((c) => c.mode === 'returns')) },
+    });
+    expect(stats.shipping.avgDurationMs).toBeGreaterThan(0);
+    expect(await engine.call('clips.stats', { from: Date.now() + 60_000 }, ctx)).toEqual({ shipping: { count: 0, avgDurationMs: null }, returns: { count: 0, avgDurationMs: null } });
+    const today = await engine.call('clips.today', {}, ctx);
+    expect(today.count).toBe(3);
+    expect(today.clips).toHaveLength(3);
+  });
+
   it('a repeated order code gets a new clip and says when it was recorded before', async () => {
     const a = await recordFromFile(engine, 'ZT001', webm);
     const first = await engine.call('recording.finish', { recordingId: a.recordingId, reason: 'same-code', chunkCount: a.chunkCount }, ctx);
