@@ -65,11 +65,12 @@ await section('seal', async () => (await import('./bench/seal.ts')).seal(opts));
 await section('lookup', async () => (await import('./bench/lookup.ts')).lookup(opts));
 await section('finish', async () => (await import('./bench/finish.ts')).finish(opts));
 await section('export', async () => (await import('./bench/exportBench.ts')).exportBench(opts));
-// The three station sections share one Chromium and one `packwitness serve`.
-const stationWanted = ['cost', 'scan', 'memory'].filter(wanted);
+// The two Playwright station sections, each on a fresh `packwitness serve` and Chromium.
+const stationWanted = ['cost', 'scan'].filter(wanted);
 if (stationWanted.length) {
   await section(stationWanted.join('+'), async () => (await import('./bench/station.ts')).stationSections((k) => stationWanted.includes(k), opts));
 }
+await section('memory', async () => (await import('./bench/memory.ts')).memory(opts));
 
 const totalS = (Date.now() - started) / 1000;
 // A partial run (--only/--skip) keeps the other rows of the last report, each with its own date.

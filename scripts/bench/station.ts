@@ -1,5 +1,5 @@
 // The station in Chromium with a fake camera, through door 2 (`packwitness serve` + the real page):
-// recording cost against ffmpeg, scan to recording, the gap at order switches, and memory growth.
+// recording cost against ffmpeg, scan to recording and the gap at order switches (memory: memory.ts).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import type { Clip } from '../../shared/contract.ts';
 import { readFrameCounters } from '../../electron/engine/frameCounters.ts';
 import { apiCall, CHROMIUM, scan, startServe, waitForState, type Served } from '../../test/helpers/station.ts';
 import { FFMPEG } from './media.ts';
-import { CpuMeter, commOf, median, percentile, processTree, round, rssMb, sleep } from './stats.ts';
+import { CpuMeter, commOf, median, percentile, processTree, round, sleep } from './stats.ts';
 import type { Figure } from './types.ts';
 
 const FPS = 30;
@@ -317,80 +317,6 @@ export async function switches(st: Station, opts: { quick: boolean; log: (l: str
   return [scanFig, gapFig];
 }
 
-function chromiumRss(): { page: number; all: number } {
-  let page = 0;
-  let all = 0;
-  for (const root of ourChildren()) {
-    if (!/chrom/i.test(commOf(root)) && !fs.readFileSync(`/proc/${root}/cmdline`, 'utf8').includes('chrom')) continue;
-    for (const p of processTree(root)) {
-      const r = rssMb(p) ?? 0;
-      all += r;
-      if (commOf(p) === 'renderer') page = Math.max(page, r);
-    }
-  }
-  return { page, all };
-}
-
-async function memorySample(st: Station): Promise<{ page: number; chromium: number; engine: number; heapMb: number }> {
-  const { page } = st;
-  await page.evaluate(() => (window as unknown as { gc?: () => void }).gc?.());
-  await sleep(3000);
-  const heapMb = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 2 ** 20);
-  const c = chromiumRss();
-  const engine = rssMb(st.served.proc.pid!) ?? NaN;
-  return { page: c.page, chromium: c.all, engine, heapMb };
-}
-
-async function waitSaved(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __pwStation: { snapshot: { saving: number } } }).__pwStation.snapshot.saving === 0, undefined, { timeout: 300_000 });
-}
-
-export async function memory(st: Station, opts: { quick: boolean; log: (l: string) => void }): Promise<Figure[]> {
-  const total = opts.quick ? 60 : 500;
-  const { page } = st;
-  let done = 0;
-  const run = async (upTo: number): Promise<void> => {
-    for (; done < upTo; done++) {
-      const code = `SF9200000${String(done).padStart(5, '0')}`;
-      await scanTo(page, code);
-      await sleep(400);
-    }
-  };
-  await run(11); // 10 switches after the first start
-  await waitSaved(page);
-  const at10 = await memorySample(st);
-  opts.log(`memory after 10 switches: ${JSON.stringify(at10)}`);
-  const t = Date.now();
-  // Samples on the way show whether growth levels off (allocator high-water mark) or keeps climbing (a leak).
-  const trend: string[] = [`10: page ${at10.page.toFixed(0)} MB, engine ${at10.engine.toFixed(0)} MB`];
-  for (const mark of [100, 250].filter((m) => m < total)) {
-    await run(mark + 1);
-    const c = chromiumRss();
-    trend.push(`${mark}: page ${c.page.toFixed(0)} MB, engine ${(rssMb(st.served.proc.pid!) ?? NaN).toFixed(0)} MB`);
-  }
-  await run(total + 1);
-  await scanTo(page, `SF9200000${String(done - 1).padStart(5, '0')}`, 'idle');
-  await waitSaved(page);
-  const atN = await memorySample(st);
-  opts.log(`memory after ${total} switches (${((Date.now() - t) / 1000).toFixed(0)} s): ${JSON.stringify(atN)}`);
-  const growPage = atN.page - at10.page;
-  const growEngine = atN.engine - at10.engine;
-  const fig: Figure = {
-    key: 'memory',
-    figure: 'memory',
-    how: `RSS of the station page's renderer process and of \`packwitness serve\` after 10 vs after ${total} order switches (a scan every ~0.5-1 s; page GC'd, 3 s settle)`,
-    target: 'growth 50 MB or less',
-    value: `page ${at10.page.toFixed(0)} → ${atN.page.toFixed(0)} MB (${growPage >= 0 ? '+' : ''}${growPage.toFixed(0)}), engine ${at10.engine.toFixed(0)} → ${atN.engine.toFixed(0)} MB (${growEngine >= 0 ? '+' : ''}${growEngine.toFixed(0)})`,
-    met: growPage <= 50 && growEngine <= 50,
-    details: [
-      `all Chromium processes: ${at10.chromium.toFixed(0)} → ${atN.chromium.toFixed(0)} MB; page JS heap ${at10.heapMb.toFixed(1)} → ${atN.heapMb.toFixed(1)} MB`,
-      `RSS along the way (switches: MB, without GC or settle except at 10 and ${total}): ${[...trend, `${total}: page ${atN.page.toFixed(0)} MB, engine ${atN.engine.toFixed(0)} MB`].join('; ')}`,
-    ],
-  };
-  if (!fig.met) fig.miss = `grew by ${Math.max(growPage, growEngine).toFixed(0)} MB`;
-  return [fig];
-}
-
 export async function stationSections(
   only: (k: string) => boolean,
   opts: { quick: boolean; log: (l: string) => void },
@@ -399,7 +325,6 @@ export async function stationSections(
   const parts = [
     { name: 'cost', keys: ['recording-cost'], run: recordingCost },
     { name: 'scan', keys: ['scan-to-recording', 'switch-gap'], run: switches },
-    { name: 'memory', keys: ['memory'], run: memory },
   ].filter((p) => only(p.name));
   // A fresh station per part: a part that fails (or leaves the page in an odd state) does not
   // take the others with it, and each starts from the same clean state.
