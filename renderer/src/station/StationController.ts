@@ -11,7 +11,6 @@ import { callApi } from '../api/index.ts';
 import { CameraError, CapturePipeline, utcOffsetLabel, type CaptureOptions } from '../capture/pipeline.ts';
 import { ClipRecorder, pickMimeType } from '../capture/recorder.ts';
 import type { OverlayInfo } from '../capture/overlayProtocol.ts';
-import { shouldReloadQuietly, stationViewShown } from './quietReload.ts';
 import { addToScanLog, loadScanLog, type ScanLogEntry, type ScanOutcome } from './scanLog.ts';
 import type { Cue } from './sounds.ts';
 
@@ -107,12 +106,6 @@ export class StationController {
   private cameraDirty = false;
   /** performance.now() of the last scan, key press or click at the station (for the idle stop). */
   private lastActivity = performance.now();
-  /** For the quiet reload (quietReload.ts): clips started by this page, and when the last one ended. */
-  private clipsSinceLoad = 0;
-  private lastClipEndedAt = 0;
-  private reloading = false;
-  /** How the page reloads itself at a quiet moment; replaceable by tests. */
-  reloadPage: () => void = () => location.reload();
   /** Sounds and any other "without looking" feedback; StationContext plugs in WebAudio. */
   onCue: (cue: Cue) => void = () => {};
 
@@ -228,23 +221,6 @@ export class StationController {
     const p = this.pipeline;
     if (!p) return;
     if (p.cameraTrack.readyState === 'ended') this.queue = this.queue.then(() => this.cameraLost());
-    else this.checkQuietReload();
-  }
-
-  private checkQuietReload(): void {
-    if (this.reloading || this.disposed) return;
-    const quiet = shouldReloadQuietly({
-      clipsSinceLoad: this.clipsSinceLoad,
-      phase: this.snap.phase,
-      onStationView: stationViewShown(location.hash),
-      recording: this.current !== null,
-      busy: this.snap.saving + this.pendingSwitches + this.finishing.size,
-      lastActivityAt: Math.max(this.lastActivity, this.lastClipEndedAt, this.pipeline?.lastMotionAt ?? 0),
-      now: performance.now(),
-    });
-    if (!quiet) return;
-    this.reloading = true;
-    this.reloadPage();
   }
 
   private async cameraLost(): Promise<void> {
@@ -388,7 +364,6 @@ export class StationController {
     // Start the next recorder before stopping the previous one: switching orders loses no frames.
     next.start();
     this.current = next;
-    this.clipsSinceLoad++;
     if (prev && prevOrder) {
       this.pendingSwitches++;
       setTimeout(() => {
@@ -481,7 +456,6 @@ export class StationController {
       } catch (err) {
         this.say('error', { key: 'scan.finishFailed', params: { order, detail: (err as Error).message } });
       } finally {
-        this.lastClipEndedAt = performance.now();
         this.set({ saving: this.snap.saving - 1 });
       }
     })();
