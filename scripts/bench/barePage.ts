@@ -23,6 +23,15 @@ export interface BarePage {
 export async function openBarePage(url: string, flags: string[]): Promise<BarePage> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-profile-'));
   const chrome = spawn(CHROMIUM, [...flags, '--remote-debugging-port=0', `--user-data-dir=${profile}`, '--window-size=1280,800', url], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    return await connect(chrome, profile, url);
+  } catch (err) {
+    chrome.kill();
+    throw err;
+  }
+}
+
+async function connect(chrome: ChildProcess, profile: string, url: string): Promise<BarePage> {
   let err = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Chromium printed no DevTools port in 30 s:\n${err.slice(-2000)}`)), 30_000);
@@ -66,7 +75,17 @@ export async function openBarePage(url: string, flags: string[]): Promise<BarePa
       ws.send(JSON.stringify({ id, method, params }));
     });
   const evaluate = async <T>(expression: string): Promise<T> => {
-    const r = (await call('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })) as { result: { value: T }; exceptionDetails?: { text: string } };
+    let r: { result: { value: T }; exceptionDetails?: { text: string } };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        r = (await call('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })) as typeof r;
+        break;
+      } catch (err) {
+        // The page is still loading (no context yet, or the one evaluated in was replaced).
+        if (attempt > 100 || !/context/i.test((err as Error).message)) throw err;
+        await sleep(100);
+      }
+    }
     if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.text}`);
     return r.result.value;
   };
@@ -95,7 +114,8 @@ export async function openBarePage(url: string, flags: string[]): Promise<BarePa
       const exited = new Promise((r) => chrome.once('exit', r));
       chrome.kill();
       await Promise.race([exited, sleep(5000)]);
-      fs.rmSync(profile, { recursive: true, force: true });
+      // Chromium's helpers may still be writing into the profile for a moment after it exits.
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }

@@ -89,6 +89,7 @@ export async function memory(opts: { quick: boolean; log: (l: string) => void })
       trend.push(`${mark}: page ${c.page.toFixed(0)} MB, engine ${(rssMb(served.proc.pid!) ?? NaN).toFixed(0)} MB`);
     }
     await run(total + 1);
+    await sleep(2000); // the same code again within 1.5 s would be ignored as a double scan
     await scanTo(p, `SF9200000${String(done - 1).padStart(5, '0')}`, 'idle');
     await saved();
     const atN = await sample(p, served.proc.pid!);
@@ -113,7 +114,7 @@ export async function memory(opts: { quick: boolean; log: (l: string) => void })
     if (!fig.met) fig.miss = `grew by ${Math.max(growPage, growEngine).toFixed(0)} MB`;
     return [fig];
   } finally {
-    await page?.close();
+    await page?.close().catch(() => undefined);
     await served.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
