@@ -1,5 +1,7 @@
 // The export panel in the lookup view, through door 2 (`packwitness serve` + Chromium): preset,
-// expected size, progress with percent, download, cancel, and a pasted batch with its summary.
+// expected size, progress with percent, download, cancel, a range trimmed on the timeline, and a
+// pasted batch with its summary.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -7,6 +9,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { makeOrderWebm, recordClip } from '../helpers/orderClip.ts';
 import { chromiumAvailable, launchBrowser, startServe, type Served } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { ffprobeJson } from '../helpers/video.ts';
 
 const ORDER = 'UIX-55012345';
 
@@ -93,6 +96,75 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     const names = await job('done').first().getByTestId('export-file').allTextContents();
     expect(names.filter((n) => n.endsWith('.jpg'))).toEqual([expect.stringMatching(/_still01_00m05\.0s\.jpg$/), expect.stringMatching(/_still02_00m42\.0s\.jpg$/)]);
     expect(names.some((n) => n.endsWith('_sheet.pdf'))).toBe(true);
+  });
+
+  it('trims on the timeline under the player: handles, number inputs and player agree, and the MP4 has that length', async () => {
+    const playerAt = () => page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!.currentTime);
+    await page.evaluate(async () => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!;
+      if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+    });
+    await page.getByTestId('export-preset').selectOption('generic-100');
+    await page.getByTestId('trim-timeline').waitFor();
+    // Nothing chosen yet: the handles sit at both ends of the clip.
+    expect(await page.getByTestId('trim-start').inputValue()).toBe('0');
+    expect(Number(await page.getByTestId('trim-end').inputValue())).toBeGreaterThan(69);
+    expect(await page.getByTestId('trim-length').textContent()).toMatch(/^Length 01:(09\.9|10\.\d)$/);
+
+    // A click on the bar halfway moves the player (and its marker) to the middle of the clip.
+    const track = page.getByTestId('trim-track');
+    const box = (await track.boundingBox())!;
+    await track.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await expect.poll(playerAt).toBeCloseTo(35, 0);
+    const marker = await page.getByTestId('trim-playhead').evaluate((el) => (el as HTMLElement).style.left);
+    expect(parseFloat(marker)).toBeCloseTo(50, 0);
+
+    // Typing a number moves the handle; moving the handle rewrites the number and shows that frame.
+    await page.getByTestId('export-from').fill('4');
+    expect(await page.getByTestId('trim-start').inputValue()).toBe('4');
+    expect(await page.getByTestId('trim-start-label').textContent()).toBe('Start 00:04.0');
+    await page.getByTestId('trim-start').fill('2.5');
+    expect(await page.getByTestId('export-from').inputValue()).toBe('2.5');
+    await expect.poll(playerAt).toBeCloseTo(2.5, 1);
+    await page.getByTestId('trim-end').fill('12.3');
+    await page.getByTestId('trim-end').press('ArrowRight');
+    await page.getByTestId('trim-end').press('ArrowRight');
+    expect(await page.getByTestId('export-to').inputValue()).toBe('12.5');
+    await expect.poll(playerAt).toBeCloseTo(12.5, 1);
+    expect(await page.getByTestId('trim-length').textContent()).toBe('Length 00:10.0');
+    expect(await page.getByTestId('trim-end-label').textContent()).toBe('End 00:12.5');
+
+    // The handles never cross: the start stops 0.5 s before the end.
+    await page.getByTestId('trim-start').fill('30');
+    expect(await page.getByTestId('export-from').inputValue()).toBe('12.0');
+    expect(await page.getByTestId('trim-length').textContent()).toBe('Length 00:00.5');
+    await page.getByTestId('trim-start').fill('2.5');
+    expect(await page.getByTestId('trim-length').textContent()).toBe('Length 00:10.0');
+
+    await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(/^Expected: 1 part\(s\), about \d+\.\d MB$/);
+    const before = await job('done').count();
+    await page.getByTestId('export-start').click();
+    await expect.poll(() => job('done').count(), { timeout: 90_000 }).toBe(before + 1);
+    const links = job('done').first().getByTestId('export-file');
+    const mp4 = links.filter({ hasText: /\.mp4$/ });
+    expect(await mp4.count()).toBe(1);
+    const href = (await mp4.getAttribute('href'))!;
+    const b64 = await page.evaluate(async (u) => {
+      const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
+      let s = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(s);
+    }, href);
+    const file = path.join(t.dir, 'trimmed.mp4');
+    fs.writeFileSync(file, Buffer.from(b64, 'base64'));
+    const seconds = Number(ffprobeJson(file).format.duration);
+    expect(Math.abs(seconds - 10)).toBeLessThan(0.5);
+
+    // "Whole clip" clears the range again.
+    await page.getByTestId('trim-whole').click();
+    expect(await page.getByTestId('export-from').inputValue()).toBe('');
+    expect(await page.getByTestId('export-to').inputValue()).toBe('');
+    expect(await page.getByTestId('trim-start').inputValue()).toBe('0');
   });
 
   it('exports a pasted batch and says which codes failed and why', async () => {

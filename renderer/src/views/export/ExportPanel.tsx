@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import type { ExportJob, ExportPreset } from '../../../../shared/contract/export.ts';
 import { api, onEvent } from '../../api/index.ts';
+import { TrimTimeline } from './TrimTimeline.tsx';
 import './exportPanel.css';
 
 type Form = 'auto' | 'video' | 'stills';
@@ -219,17 +220,20 @@ export function ExportPanel({ clip }: { clip: Clip }) {
           </>
         )}
         {preset?.reencode && (
-          <label>
-            {t('exportPanel.range')} {t('exportPanel.rangeFrom')}{' '}
-            <input type="number" min={0} step={0.1} value={from} onChange={(e) => setFrom(e.target.value)} className="export-range" data-testid="export-from" /> {t('exportPanel.rangeTo')}{' '}
-            <input type="number" min={0} step={0.1} value={to} onChange={(e) => setTo(e.target.value)} className="export-range" data-testid="export-to" />
-            <button type="button" onClick={fromPlayer(setFrom)} title={t('exportPanel.fromPlayer')} data-testid="export-from-player">
-              ⇤ {t('exportPanel.fromPlayer')}
-            </button>
-            <button type="button" onClick={fromPlayer(setTo)} title={t('exportPanel.fromPlayer')} data-testid="export-to-player">
-              {t('exportPanel.fromPlayer')} ⇥
-            </button>
-          </label>
+          <>
+            <label>
+              {t('exportPanel.range')} {t('exportPanel.rangeFrom')}{' '}
+              <input type="number" min={0} step={0.1} value={from} placeholder={seconds(0)} onChange={(e) => setFrom(e.target.value)} className="export-range" data-testid="export-from" /> {t('exportPanel.rangeTo')}{' '}
+              <input type="number" min={0} step={0.1} value={to} placeholder={seconds(clip.durationMs)} onChange={(e) => setTo(e.target.value)} className="export-range" data-testid="export-to" />
+              <button type="button" onClick={fromPlayer(setFrom)} title={t('exportPanel.fromPlayer')} data-testid="export-from-player">
+                ⇤ {t('exportPanel.fromPlayer')}
+              </button>
+              <button type="button" onClick={fromPlayer(setTo)} title={t('exportPanel.fromPlayer')} data-testid="export-to-player">
+                {t('exportPanel.fromPlayer')} ⇥
+              </button>
+            </label>
+            <TrimTimeline clipId={clip.id} durationMs={clip.durationMs} from={from} to={to} setFrom={setFrom} setTo={setTo} />
+          </>
         )}
         {stillsForm && (
           <div className="export-moments" data-testid="export-moments">

@@ -1,0 +1,137 @@
+// The trim range chosen on a bar for the whole clip: two handles (native range inputs, so they are
+// keyboard-operable and announced by screen readers), the chosen part highlighted, the player's
+// position as a marker. Moving a handle shows that frame in the player, so the person sees exactly
+// where the cut falls. The range lives in ExportPanel's `from`/`to` seconds strings ('' = clip edge),
+// which the number inputs edit too; this bar only reads and writes them.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/** Handles stay at least this far apart, so the range always holds frames to export. */
+const MIN_GAP_MS = 500;
+const STEP_MS = 100;
+
+const playerVideo = (): HTMLVideoElement | null => document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
+
+function seek(ms: number): void {
+  const v = playerVideo();
+  if (v) v.currentTime = ms / 1000;
+}
+
+/** mm:ss.s, e.g. 01:05.3 (tenths, as the handles move in 0.1 s steps). */
+export function mmss(ms: number): string {
+  const tenths = Math.max(0, Math.round(ms / 100));
+  const m = Math.floor(tenths / 600);
+  const rest = tenths % 600;
+  return `${String(m).padStart(2, '0')}:${String(Math.floor(rest / 10)).padStart(2, '0')}.${rest % 10}`;
+}
+
+const parsedMs = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v) * 1000);
+const fixed = (ms: number): string => (ms / 1000).toFixed(1);
+
+/** The player's position in ms, following its timeupdate/seeked events. */
+function usePlayerMs(clipId: string): number | null {
+  const [at, setAt] = useState<number | null>(null);
+  useEffect(() => {
+    const v = playerVideo();
+    if (!v) return;
+    const update = () => setAt(Number.isFinite(v.currentTime) ? v.currentTime * 1000 : null);
+    update();
+    const events = ['timeupdate', 'seeked', 'seeking', 'loadedmetadata'] as const;
+    for (const e of events) v.addEventListener(e, update);
+    return () => {
+      for (const e of events) v.removeEventListener(e, update);
+    };
+  }, [clipId]);
+  return at;
+}
+
+export function TrimTimeline({ clipId, durationMs, from, to, setFrom, setTo }: {
+  clipId: string;
+  durationMs: number;
+  from: string;
+  to: string;
+  setFrom: (v: string) => void;
+  setTo: (v: string) => void;
+}) {
+  const { t } = useTranslation();
+  const playerMs = usePlayerMs(clipId);
+  // A range input only reaches whole steps, so its top is the last 0.1 s step inside the clip; the
+  // end handle there means "to the clip's real end" and leaves `to` empty.
+  const topMs = Math.floor(durationMs / STEP_MS) * STEP_MS;
+  const usable = topMs >= MIN_GAP_MS;
+  const clamp = (ms: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, ms));
+  const endMs = clamp(parsedMs(to) ?? durationMs, Math.min(MIN_GAP_MS, durationMs), durationMs);
+  const startMs = clamp(parsedMs(from) ?? 0, 0, Math.max(0, endMs - MIN_GAP_MS));
+  const pct = (ms: number) => `${(durationMs > 0 ? clamp(ms / durationMs, 0, 1) : 0) * 100}%`;
+
+  const moveStart = (sec: string) => {
+    const ms = clamp(Math.round(Number(sec) * 1000), 0, Math.floor((endMs - MIN_GAP_MS) / STEP_MS) * STEP_MS);
+    setFrom(fixed(ms));
+    seek(ms);
+  };
+  const moveEnd = (sec: string) => {
+    const ms = clamp(Math.round(Number(sec) * 1000), Math.ceil((startMs + MIN_GAP_MS) / STEP_MS) * STEP_MS, topMs);
+    setTo(ms >= topMs ? '' : fixed(ms));
+    seek(ms >= topMs ? durationMs : ms);
+  };
+  // Clicks on the bar itself (the handles' tracks let clicks through) move the player there.
+  const seekAtClick = (e: React.MouseEvent<HTMLDivElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    if (r.width > 0) seek(clamp((e.clientX - r.left) / r.width, 0, 1) * durationMs);
+  };
+  // Whichever handle sits in the right half goes on top, so two close handles can both be grabbed.
+  const startOnTop = startMs > durationMs / 2;
+
+  return (
+    <div className="trim" data-testid="trim-timeline">
+      <div className="trim-bar">
+        <div className="trim-track" onClick={seekAtClick} title={t('exportPanel.trimSeek')} data-testid="trim-track">
+          <div className="trim-chosen" style={{ left: pct(startMs), width: `calc(${pct(endMs)} - ${pct(startMs)})` }} />
+          {playerMs !== null && <div className="trim-playhead" style={{ left: pct(playerMs) }} data-testid="trim-playhead" />}
+        </div>
+        <input
+          type="range"
+          min={0}
+          max={topMs / 1000}
+          step={STEP_MS / 1000}
+          value={startMs / 1000}
+          disabled={!usable}
+          onChange={(e) => moveStart(e.target.value)}
+          aria-label={t('exportPanel.trimStartHandle')}
+          aria-valuetext={mmss(startMs)}
+          style={{ zIndex: startOnTop ? 3 : 2 }}
+          data-testid="trim-start"
+        />
+        <input
+          type="range"
+          min={0}
+          max={topMs / 1000}
+          step={STEP_MS / 1000}
+          value={Math.min(endMs, topMs) / 1000}
+          disabled={!usable}
+          onChange={(e) => moveEnd(e.target.value)}
+          aria-label={t('exportPanel.trimEndHandle')}
+          aria-valuetext={mmss(endMs)}
+          style={{ zIndex: startOnTop ? 2 : 3 }}
+          data-testid="trim-end"
+        />
+      </div>
+      <div className="trim-labels">
+        <span data-testid="trim-start-label">{t('exportPanel.trimStart', { time: mmss(startMs) })}</span>
+        <strong data-testid="trim-length">{t('exportPanel.trimLength', { time: mmss(endMs - startMs) })}</strong>
+        <span data-testid="trim-end-label">{t('exportPanel.trimEnd', { time: mmss(endMs) })}</span>
+        <button
+          type="button"
+          onClick={() => {
+            setFrom('');
+            setTo('');
+          }}
+          disabled={from === '' && to === ''}
+          data-testid="trim-whole"
+        >
+          {t('exportPanel.trimWhole')}
+        </button>
+      </div>
+    </div>
+  );
+}
