@@ -104,8 +104,13 @@ async function connect(chrome: ChildProcess, profile: string, url: string): Prom
     },
     async waitFor(expression, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
-      while (!(await evaluate<boolean>(`Boolean(${expression})`))) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${expression}`);
+      let last = '';
+      for (;;) {
+        // While the page loads, the expression may throw (no body yet): that is "not yet".
+        const ok = await evaluate<boolean>(`(() => { try { return Boolean(${expression}); } catch (e) { return String(e); } })()`);
+        if (ok === true) return;
+        if (typeof ok === 'string') last = ok;
+        if (Date.now() > until) throw new Error(`timed out waiting for ${expression}${last ? ` (last error: ${last})` : ''}`);
         await sleep(50);
       }
     },
