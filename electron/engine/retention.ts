@@ -8,6 +8,8 @@ import type { ClipRow } from './clipsRepo.ts';
 import type { Engine } from './engine.ts';
 import { insideRoot } from './paths.ts';
 import { formatBytes, lowSpaceMessage, spaceOf } from './storage.ts';
+import { EXPORT_MIN_AGE_FOR_SPACE_MS, exportKeepCutoff, keepDaysReason, listExportFolders, removeExportFolders, type ExportFolder } from './export/exportRetention.ts';
+import { exportJobsOf, exportsRoot } from './export/jobs.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -113,8 +115,25 @@ export class Retention {
     const now = opts.now ?? Date.now();
     const who = opts.who ?? 'retention';
     const dryRun = opts.dryRun ?? false;
-    const report: RetentionReport = { dryRun, deleted: [], failed: [], heldSkipped: 0, space: null, message: null };
+    const report: RetentionReport = { dryRun, deleted: [], failed: [], heldSkipped: 0, exportsRemoved: [], space: null, message: null };
     const tried = new Set<string>();
+
+    // Export folders first (export/exportRetention.ts says why): by age, then below for space.
+    const exportsDir = exportsRoot(this.engine);
+    let exportFolders: ExportFolder[] = await listExportFolders(exportsDir).catch(() => []);
+    const activeExports = exportJobsOf(this.engine).activeIds();
+    const takeExports = async (before: number, reason: string, enough?: (freed: number) => Promise<boolean>): Promise<void> => {
+      const r = await removeExportFolders(exportFolders, { before, active: activeExports, reason, dryRun, enough });
+      const gone = new Set(r.removed.map((x) => x.jobId));
+      exportFolders = exportFolders.filter((f) => !gone.has(f.jobId));
+      report.exportsRemoved.push(...r.removed);
+      for (const x of r.removed) {
+        if (!dryRun) exportJobsOf(this.engine).forget(x.jobId);
+        this.engine.logLine(`retention: ${dryRun ? 'would remove' : 'removed'} export ${x.jobId} (${formatBytes(x.bytes)}): ${x.reason}`);
+      }
+      for (const f of r.failed) this.engine.logLine(`retention: could not remove export ${f.jobId} (${f.message})`);
+    };
+    await takeExports(exportKeepCutoff(now), keepDaysReason());
 
     if (settings.keepDays > 0) {
       const cutoff = now - settings.keepDays * DAY;
@@ -135,6 +154,16 @@ export class Retention {
       return report;
     }
     const need = opts.needBytes ?? 0;
+    if (settings.deleteOldestForSpace && lowSpaceMessage(space, need) && exportFolders.length && (await sameDisk(exportsDir, this.engine.paths.clipsDir))) {
+      const base = space;
+      await takeExports(now - EXPORT_MIN_AGE_FOR_SPACE_MS, `free space ${formatBytes(space.freeBytes)} was below the reserve of ${formatBytes(space.reserveBytes)} (exports go before any clip)`, async (freed) => {
+        if (dryRun) return !lowSpaceMessage({ ...base, freeBytes: base.freeBytes + freed }, need);
+        space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
+        return !lowSpaceMessage(space, need);
+      });
+      if (dryRun) space = { ...base, freeBytes: base.freeBytes + report.exportsRemoved.reduce((a, x) => a + x.bytes, 0) };
+      else space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
+    }
     if (settings.deleteOldestForSpace && lowSpaceMessage(space, need)) {
       let freed = 0;
       const pool = this.candidates('legal_hold=0 AND started_at < ?', [now - MIN_AGE_FOR_SPACE_MS]).filter((r) => !tried.has(r.id));
@@ -232,4 +261,13 @@ export function listDeletions(engine: Engine, limit: number, clipId?: string): D
       : engine.db.prepare('SELECT * FROM deletions ORDER BY deleted_at DESC, id DESC LIMIT ?').all(limit)
   ) as DeletionRow[];
   return rows.map(toDeletion);
+}
+
+/** Removing exports frees space for clips only when both live on the same filesystem. */
+async function sameDisk(a: string, b: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(a)).dev === (await fsp.stat(b)).dev;
+  } catch {
+    return false;
+  }
 }

@@ -48,6 +48,8 @@ export const RetentionReport = z.object({
   /** Files that could not be deleted: their index rows were left unchanged. */
   failed: z.array(z.object({ clipId: z.string(), file: z.string(), message: z.string() })),
   heldSkipped: z.number(), // clips old enough to go that stayed because of a legal hold
+  /** Export folders removed (copies made for an appeal; the originals stay): after a week, or for space before any clip. */
+  exportsRemoved: z.array(z.object({ jobId: z.string(), bytes: z.number(), reason: z.string() })).default([]),
   space: SpaceInfo.nullable(),
   message: z.string().nullable(), // set when retention could not do what the settings ask
 });

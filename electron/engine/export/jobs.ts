@@ -117,6 +117,17 @@ export class ExportJobs {
     return true;
   }
 
+  /** Jobs queued or running: their folders are never removed by retention. */
+  activeIds(): Set<string> {
+    return new Set([...this.jobs.values()].filter((s) => s.job.status === 'queued' || s.job.status === 'running').map((s) => s.job.jobId));
+  }
+
+  /** A job whose folder retention removed: its download links would lead nowhere. */
+  forget(jobId: string): void {
+    const s = this.jobs.get(jobId);
+    if (s && s.job.status !== 'queued' && s.job.status !== 'running') this.jobs.delete(jobId);
+  }
+
   list(batchId: string | null): ExportJob[] {
     return [...this.jobs.values()].filter((s) => !batchId || s.job.batchId === batchId).map((s) => ({ ...s.job }));
   }

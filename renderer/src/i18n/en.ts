@@ -89,6 +89,7 @@ export const en = {
     adopted: '{{count}} file(s) indexed as adopted clips; {{failed}} could not be read.',
     runRetention: 'Apply retention now',
     retentionDone: 'Retention done: {{count}} clip(s) deleted.',
+    retentionExports: '{{count}} old export folder(s) removed ({{mb}} MB; the originals are kept).',
     deletions: 'Deleted clips',
     noDeletions: 'No clip has been deleted.',
     settingsHint: 'The free-space reserve and how long clips are kept are set in Settings.',

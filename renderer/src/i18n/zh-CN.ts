@@ -90,6 +90,7 @@ export const zhCN: Messages = {
     adopted: '已把 {{count}} 个文件作为"收录"视频加入索引；{{failed}} 个无法读取。',
     runRetention: '立即执行保留策略',
     retentionDone: '保留策略已执行：删除了 {{count}} 个视频。',
+    retentionExports: '已移除 {{count}} 个旧导出文件夹（{{mb}} MB；原始视频保留）。',
     deletions: '已删除的视频',
     noDeletions: '还没有删除过视频。',
     settingsHint: '保留的剩余空间和视频保留天数在“设置”中修改。',

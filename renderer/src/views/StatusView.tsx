@@ -39,7 +39,10 @@ export function StatusView() {
   const runRetention = async () => {
     try {
       const r = await api['retention.run']({});
-      setNote(r.message ?? t('health.retentionDone', { count: r.deleted.length }));
+      const exportsNote = r.exportsRemoved.length
+        ? ` ${t('health.retentionExports', { count: r.exportsRemoved.length, mb: (r.exportsRemoved.reduce((a, x) => a + x.bytes, 0) / 1048576).toFixed(1) })}`
+        : '';
+      setNote((r.message ?? t('health.retentionDone', { count: r.deleted.length })) + exportsNote);
     } catch (err) {
       setNote((err as Error).message);
     }
