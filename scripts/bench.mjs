@@ -41,6 +41,7 @@ const { machine } = await import('./bench/stats.ts');
 const { writeReport, readPrevious } = await import('./bench/report.ts');
 
 const started = Date.now();
+const loadAtStart = (await import('node:os')).loadavg()[0];
 const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const figures = [];
 const failures = [];
@@ -75,7 +76,7 @@ await section('memory', async () => (await import('./bench/memory.ts')).memory(o
 const totalS = (Date.now() - started) / 1000;
 // A partial run (--only/--skip) keeps the other rows of the last report, each with its own date.
 const previous = only.length || skip.length ? readPrevious(OUT) : [];
-writeReport(OUT, { figures, previous, machine: machine(), at, totalS, quick, failures });
+writeReport(OUT, { figures, previous, machine: machine(), at, totalS, quick, loadAtStart, failures });
 log(`wrote ${path.relative(process.cwd(), OUT)} (${figures.length} figures, ${failures.length} failures, ${totalS.toFixed(0)} s)`);
 for (const f of figures) console.log(`${f.met === null ? '·' : f.met ? '✓' : '✗'} ${f.figure}: ${f.value}  [target ${f.target}]`);
 if (failures.length) {

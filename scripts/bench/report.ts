@@ -31,6 +31,8 @@ export interface ReportInput {
   at: string;
   totalS: number;
   quick: boolean;
+  /** 1-minute load average when the run started (other work on the machine); absent in a rewrite. */
+  loadAtStart?: number;
   failures: { name: string; message: string }[];
 }
 
@@ -47,7 +49,11 @@ export function writeReport(file: string, r: ReportInput): void {
   lines.push(`- Machine: ${r.machine.cores} cores, ${r.machine.cpu}, ${r.machine.memGb} GB RAM, ${r.machine.os}`);
   lines.push(`- Date: ${r.at.slice(0, 16).replace('T', ' ')} UTC${dates.size > 1 ? ` (rows from earlier partial runs carry their own date below)` : ''}`);
   lines.push(`- This run: ${Math.round(r.totalS / 60)} min${r.quick ? ', --quick (smaller sizes: not the issue\'s figures)' : ''}`);
-  lines.push('- Medians over repeated runs; how many is said per figure. The machine was shared with other work while measuring, so CPU-time figures are more trustworthy than wall-clock ones.', '');
+  const load = r.loadAtStart ?? (/1-minute load average when the run started: ([\d.]+)/.exec(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')?.[1] ?? null);
+  lines.push(
+    `- Medians over repeated runs; how many is said per figure.${load !== null ? ` 1-minute load average when the run started: ${Number(load).toFixed(1)} on ${r.machine.cores} cores` : ''} (figures give the load during their own runs where it matters; on a shared machine CPU-time figures are more trustworthy than wall-clock ones).`,
+    '',
+  );
   lines.push('| figure | measured | target | met | how |', '|---|---|---|---|---|');
   for (const f of all) {
     const met = f.met === null ? 'not measured' : f.met ? 'yes' : `**no**${f.miss ? `: ${f.miss}` : ''}`;
