@@ -51,7 +51,7 @@ export function writeReport(file: string, r: ReportInput): void {
   lines.push(`- This run: ${Math.round(r.totalS / 60)} min${r.quick ? ', --quick (smaller sizes: not the issue\'s figures)' : ''}`);
   const load = r.loadAtStart ?? (/1-minute load average when the run started: ([\d.]+)/.exec(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')?.[1] ?? null);
   lines.push(
-    `- Medians over repeated runs; how many is said per figure.${load !== null ? ` 1-minute load average when the run started: ${Number(load).toFixed(1)} on ${r.machine.cores} cores` : ''} (figures give the load during their own runs where it matters; on a shared machine CPU-time figures are more trustworthy than wall-clock ones).`,
+    `- Medians over repeated runs; how many is said per figure.${load !== null ? ` 1-minute load average when the run started: ${Number(load).toFixed(1)} on ${r.machine.cores} cores.` : ''} Figures give the load during their own runs where it matters; on a shared machine CPU-time figures are more trustworthy than wall-clock ones.`,
     '',
   );
   lines.push('| figure | measured | target | met | how |', '|---|---|---|---|---|');
