@@ -1,21 +1,52 @@
 // verify.html, the reviewer's offline check, in a real Chromium: it accepts an exported package
-// (folder files or the ZIP) and rejects it when one byte of the MP4 or of the signature changes.
+// (folder files or the ZIP) and rejects it when one byte of the MP4 or of the signature changes;
+// it checks the original clip's RFC 3161 timestamp from a local TSA (RSA and ECDSA) and rejects a
+// damaged or swapped token.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
+import { stationCustodyOf } from '../../electron/engine/evidence/handlers.ts';
 import { runExport, type ExportResult } from '../../electron/engine/export/run.ts';
+import { startLocalTsa, type LocalTsa } from '../helpers/localTsa.ts';
 import { makeOrderWebm, recordClip } from '../helpers/orderClip.ts';
 import { chromiumAvailable, launchBrowser } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+
+type Browser = Awaited<ReturnType<typeof launchBrowser>>;
+interface PageResult {
+  status: string;
+  text: string;
+  log: string;
+}
+
+async function checkInBrowser(browser: Browser, verifyHtml: string, files: string[]): Promise<PageResult> {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(pathToFileURL(verifyHtml).href);
+    await page.setInputFiles('#files', files);
+    await page.waitForFunction(() => {
+      const s = document.getElementById('result')?.dataset.status;
+      return s === 'ok' || s === 'fail';
+    }, undefined, { timeout: 60_000 });
+    return {
+      status: (await page.getAttribute('#result', 'data-status')) ?? '',
+      text: (await page.textContent('#result')) ?? '',
+      log: (await page.textContent('#log')) ?? '',
+    };
+  } finally {
+    await page.close();
+  }
+}
 
 describe.runIf(chromiumAvailable())('verify.html in Chromium', () => {
   let t: ReturnType<typeof tmpDir>;
   let engine: Engine;
   let shopee: ExportResult;
   let original: ExportResult;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: Browser;
 
   beforeAll(async () => {
     t = tmpDir('pw-verify-');
@@ -34,22 +65,7 @@ describe.runIf(chromiumAvailable())('verify.html in Chromium', () => {
   });
 
   async function check(verifyHtml: string, files: string[]): Promise<{ status: string; text: string; log: string }> {
-    const page = await browser.context.newPage();
-    try {
-      await page.goto(pathToFileURL(verifyHtml).href);
-      await page.setInputFiles('#files', files);
-      await page.waitForFunction(() => {
-        const s = document.getElementById('result')?.dataset.status;
-        return s === 'ok' || s === 'fail';
-      }, undefined, { timeout: 60_000 });
-      return {
-        status: (await page.getAttribute('#result', 'data-status')) ?? '',
-        text: (await page.textContent('#result')) ?? '',
-        log: (await page.textContent('#log')) ?? '',
-      };
-    } finally {
-      await page.close();
-    }
+    return checkInBrowser(browser, verifyHtml, files);
   }
 
   const packageFiles = (r: ExportResult) => r.files.filter((f) => f.kind !== 'zip').map((f) => f.path);
@@ -65,6 +81,8 @@ describe.runIf(chromiumAvailable())('verify.html in Chromium', () => {
     expect(r.status).toBe('ok');
     expect(r.log).toContain('the manifest is signed by the station key');
     expect(r.log).toContain('part 2 of 2');
+    // recorded with no TSA configured: no trusted time, said plainly, and no failure
+    expect(r.log).toMatch(/has no trusted timestamp \(\.tsr\) in this package: no trusted time/);
   });
 
   it('accepts the ZIP alone', async () => {
@@ -101,5 +119,107 @@ describe.runIf(chromiumAvailable())('verify.html in Chromium', () => {
     const r = await check(path.join(dir, 'verify.html'), original.files.filter((f) => f.kind !== 'zip').map((f) => path.join(dir, f.name)));
     expect(r.status).toBe('fail');
     expect(r.log).toContain('signature is NOT valid');
+  });
+});
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** The genTime `openssl ts -reply -in X.tsr -text` prints ("Nov 25 17:40:01 2026 GMT") as the page writes it. */
+function opensslTime(tsr: string): string {
+  const text = execFileSync('openssl', ['ts', '-reply', '-in', tsr, '-text'], { encoding: 'utf8', stdio: 'pipe' });
+  const m = /Time stamp: (\w{3}) +(\d+) (\d\d:\d\d:\d\d(?:\.\d+)?) (\d{4}) GMT/.exec(text);
+  if (!m) throw new Error(`no time in ${text}`);
+  return `${m[4]}-${String(MONTHS.indexOf(m[1]!) + 1).padStart(2, '0')}-${m[2]!.padStart(2, '0')} ${m[3]} UTC`;
+}
+
+describe.runIf(chromiumAvailable())("verify.html checks the original clip's trusted timestamp", () => {
+  let t: ReturnType<typeof tmpDir>;
+  let engine: Engine;
+  let rsaTsa: LocalTsa;
+  let ecTsa: LocalTsa;
+  const pkg: Record<'one' | 'two' | 'ec', ExportResult> = {} as never;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = tmpDir('pw-verify-tsa-');
+    rsaTsa = await startLocalTsa(path.join(t.dir, 'tsa'));
+    ecTsa = await startLocalTsa(path.join(t.dir, 'tsa-ec'), { key: 'ec', name: 'PackWitness EC TSA' });
+    engine = await Engine.open({ dataDir: path.join(t.dir, 'data'), timestampWorker: false });
+    const ctx = { door: 'http' as const };
+    const webm = (order: string): string => {
+      const f = path.join(t.dir, `${order}.webm`);
+      makeOrderWebm(f, order, 3, '320x180', 15); // the order drawn in: every clip has its own hash
+      return f;
+    };
+    await engine.call('settings.update', { tsaUrls: [rsaTsa.url] }, ctx);
+    await recordClip(engine, 'TSA-ONE', webm('TSA-ONE'));
+    await recordClip(engine, 'TSA-TWO', webm('TSA-TWO'));
+    await stationCustodyOf(engine).timestamps.runDue();
+    await engine.call('settings.update', { tsaUrls: [ecTsa.url] }, ctx);
+    await recordClip(engine, 'TSA-EC', webm('TSA-EC'));
+    await stationCustodyOf(engine).timestamps.runDue();
+    for (const [k, order] of [['one', 'TSA-ONE'], ['two', 'TSA-TWO'], ['ec', 'TSA-EC']] as const) {
+      pkg[k] = await runExport(engine, { order, preset: 'original' }, path.join(t.dir, k));
+    }
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await engine?.close().catch(() => {});
+    await rsaTsa?.close();
+    await ecTsa?.close();
+    t?.cleanup();
+  });
+
+  const tsrOf = (r: ExportResult): string => r.files.find((f) => f.name.endsWith('.tsr'))!.path;
+  /** The package's files copied to a new folder, with `change` applied there first. */
+  const tampered = (r: ExportResult, name: string, change: (dir: string, tsrName: string) => void): { html: string; files: string[] } => {
+    const dir = path.join(t.dir, name);
+    fs.cpSync(r.outDir, dir, { recursive: true });
+    change(dir, path.basename(tsrOf(r)));
+    return { html: path.join(dir, 'verify.html'), files: r.files.filter((f) => f.kind !== 'zip').map((f) => path.join(dir, f.name)) };
+  };
+  const files = (r: ExportResult): string[] => r.files.filter((f) => f.kind !== 'zip').map((f) => f.path);
+
+  it('shows the trusted time openssl reads from the token, from the TSA named in its certificate, and stays VERIFIED', async () => {
+    const r = await checkInBrowser(browser, path.join(pkg.one.outDir, 'verify.html'), files(pkg.one));
+    expect(r.status).toBe('ok');
+    expect(r.text).toContain('VERIFIED');
+    expect(r.log).toContain(
+      `Trusted time: ${opensslTime(tsrOf(pkg.one))} from PackWitness Test TSA (Test Time Co), token signature valid, covers this recording's SHA-256`,
+    );
+    expect(r.log).toContain('TSA certificate: subject O=Test Time Co, CN=PackWitness Test TSA; issuer CN=PackWitness Test Root');
+    expect(r.log).toContain('does not check whether that TSA certificate is trusted');
+  });
+
+  it('accepts a token signed with an ECDSA P-256 TSA key', async () => {
+    const r = await checkInBrowser(browser, path.join(pkg.ec.outDir, 'verify.html'), [pkg.ec.zip!]);
+    expect(r.status).toBe('ok');
+    expect(r.log).toContain(`Trusted time: ${opensslTime(tsrOf(pkg.ec))} from PackWitness EC TSA (Test Time Co), token signature valid`);
+  });
+
+  it("rejects the package when one byte of the token's signature is flipped", async () => {
+    const p = tampered(pkg.one, 'tsr-sig', (dir, tsr) => {
+      const b = fs.readFileSync(path.join(dir, tsr));
+      b[b.length - 1]! ^= 0x01; // the TSA's signature is the last element of the reply
+      fs.writeFileSync(path.join(dir, tsr), b);
+    });
+    const r = await checkInBrowser(browser, p.html, p.files);
+    expect(r.status).toBe('fail');
+    expect(r.text).toContain('NOT VERIFIED');
+    expect(r.log).toMatch(/the trusted timestamp \S+\.tsr does NOT verify: the TSA's signature over the token is NOT valid/);
+    expect(r.log).not.toContain('Trusted time:');
+  });
+
+  it("rejects the package when another clip's token is swapped in", async () => {
+    const p = tampered(pkg.one, 'tsr-swap', (dir, tsr) => fs.copyFileSync(tsrOf(pkg.two), path.join(dir, tsr)));
+    const r = await checkInBrowser(browser, p.html, p.files);
+    expect(r.status).toBe('fail');
+    expect(r.log).toMatch(/the trusted timestamp \S+\.tsr does NOT verify: the token covers a different file/);
+  });
+
+  it('stays VERIFIED without the token, with a line saying the trusted time is not checked', async () => {
+    const r = await checkInBrowser(browser, path.join(pkg.one.outDir, 'verify.html'), files(pkg.one).filter((f) => !f.endsWith('.tsr')));
+    expect(r.status).toBe('ok');
+    expect(r.log).toMatch(/\.tsr was not given: the trusted time of clip \S+ is not checked/);
   });
 });

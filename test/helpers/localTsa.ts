@@ -18,12 +18,19 @@ export interface LocalTsa {
 
 const openssl = (args: string[], cwd: string): Buffer => execFileSync('openssl', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
 
+export interface LocalTsaOptions {
+  /** The TSA's signing key: RSA 2048 (default) or ECDSA P-256, to exercise both signature kinds. */
+  key?: 'rsa' | 'ec';
+  name?: string;
+}
+
 /** Makes the CA, the TSA key and certificate, and the openssl ts config in dir. */
-export function makeTsaFiles(dir: string, name = 'PackWitness Test TSA'): { caFile: string; config: string } {
+export function makeTsaFiles(dir: string, name = 'PackWitness Test TSA', key: LocalTsaOptions['key'] = 'rsa'): { caFile: string; config: string } {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'ext.cnf'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=PackWitness Test Root'], dir);
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tsa.key', '-out', 'tsa.csr', '-subj', `/O=Test Time Co/CN=${name}`], dir);
+  const newkey = key === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
+  openssl(['req', ...newkey, '-nodes', '-keyout', 'tsa.key', '-out', 'tsa.csr', '-subj', `/O=Test Time Co/CN=${name}`], dir);
   openssl(['x509', '-req', '-in', 'tsa.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tsa.pem', '-days', '30', '-extfile', 'ext.cnf'], dir);
   const config = path.join(dir, 'tsa.cnf');
   fs.writeFileSync(
@@ -52,8 +59,8 @@ export function makeTsaFiles(dir: string, name = 'PackWitness Test TSA'): { caFi
   return { caFile: path.join(dir, 'ca.pem'), config };
 }
 
-export async function startLocalTsa(dir: string): Promise<LocalTsa> {
-  const { caFile, config } = makeTsaFiles(dir);
+export async function startLocalTsa(dir: string, opts: LocalTsaOptions = {}): Promise<LocalTsa> {
+  const { caFile, config } = makeTsaFiles(dir, opts.name, opts.key);
   let count = 0;
   let down = false;
   const server = http.createServer((req, res) => {

@@ -5,9 +5,14 @@
 //      above all: one changed byte fails);
 //   2. each original clip's manifest carries a valid Ed25519 signature by the station key in the
 //      package (station.pem), names the same clip hash, and names that key's fingerprint;
-//   3. an "Original" export is the signed clip itself (same SHA-256).
+//   3. an "Original" export is the signed clip itself (same SHA-256);
+//   4. the original clip's RFC 3161 timestamp (X.tsr), when there is one, covers the hash the signed
+//      manifest names and carries a valid TSA signature (verifyTsaScript.ts; the TSA's chain of trust
+//      is left to `openssl ts -verify -CAfile`).
 // No network, no PackWitness. The page's script has no template literals so it can live in this
 // TypeScript string unchanged.
+import { VERIFY_TSA_SCRIPT } from './verifyTsaScript.ts';
+
 export const VERIFY_HTML = String.raw`<!doctype html>
 <html lang="en">
 <head>
@@ -68,6 +73,7 @@ async function unzip(buf) {
   return out;
 }
 
+${VERIFY_TSA_SCRIPT}
 function pemToDer(pem) {
   var b64 = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
   var bin = atob(b64), a = new Uint8Array(bin.length);
@@ -105,7 +111,7 @@ async function check(files) {
     } catch (e) { fail("station.pem cannot be read as an Ed25519 public key (" + e.message + ")."); }
   }
   for (var c = 0; c < man.clips.length; c++) {
-    var clip = man.clips[c];
+    var clip = man.clips[c], signedSha = null;
     if (!clip.manifest) { line("info", "Clip " + clip.clipId + " has no signed manifest (recorded before signing); only its hashes are checked."); }
     else if (!files[clip.manifest] || !files[clip.signature]) { fail("The signed manifest or signature of clip " + clip.clipId + " is missing."); }
     else if (!key) { fail("The station key (station.pem) is missing; the signature cannot be checked."); }
@@ -115,10 +121,12 @@ async function check(files) {
       else fail("Clip " + clip.clipId + ": the manifest signature is NOT valid.");
       var signed = {};
       try { signed = JSON.parse(new TextDecoder().decode(files[clip.manifest])); } catch (e) { fail("The manifest of clip " + clip.clipId + " is not JSON."); }
+      if (typeof signed.sha256 === "string") signedSha = signed.sha256;
       if (signed.sha256 === clip.originalSha256) ok("The signed manifest names the original clip hash " + clip.originalSha256.slice(0, 16) + "….");
       else fail("The signed manifest names a different clip hash than this package.");
       if (signed.key && fp && signed.key !== fp) fail("The manifest was signed for another station key (" + signed.key + ").");
     }
+    await checkTimestamp(clip, signedSha || clip.originalSha256, files[clip.timestamp], ok, fail);
     for (var e = 0; e < clip.exports.length; e++) {
       var x = clip.exports[e];
       if (x.copyOfOriginal) {
@@ -130,6 +138,19 @@ async function check(files) {
     }
   }
   return finish(failures);
+}
+
+// A missing token is no failure (the station may have been offline); a token that is there but
+// does not verify is, because a wrong token in an evidence package means it was tampered with.
+async function checkTimestamp(clip, sha, tsr, ok, fail) {
+  if (!clip.timestamp) { line("info", "Clip " + clip.clipId + " has no trusted timestamp (.tsr) in this package: no trusted time, only the station's own clock."); return; }
+  if (!tsr) { line("info", clip.timestamp + " was not given: the trusted time of clip " + clip.clipId + " is not checked."); return; }
+  var t;
+  try { t = await checkTimestampToken(tsr, sha); }
+  catch (e) { fail("Clip " + clip.clipId + ": the trusted timestamp " + clip.timestamp + " does NOT verify: " + e.message + "."); return; }
+  ok("Trusted time: " + t.genTime + " from " + t.tsa + ", token signature valid, covers this recording's SHA-256 (" + sha.slice(0, 16) + "…).");
+  line("info", "Timestamp " + clip.timestamp + ": serial " + t.serial + (t.tsaName ? ", TSA name " + t.tsaName : "") + ". TSA certificate: subject " + t.cert.subject + "; issuer " + t.cert.issuer + "; SHA-256 fingerprint " + t.cert.fingerprint + ".");
+  line("info", "This page does not check whether that TSA certificate is trusted (its chain to a CA). To check it: openssl ts -verify -digest " + sha + " -in " + clip.timestamp + " -CAfile <the TSA's CA certificate>.pem");
 }
 
 function finish(failures) {
