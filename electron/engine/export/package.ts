@@ -69,6 +69,9 @@ const README = (m: ExportManifest): string =>
     '  sha256sum *.mp4            compare with export-manifest.json',
     '  openssl pkeyutl -verify -pubin -inkey station.pem -rawin -in X.manifest.json -sigfile X.manifest.json.sig',
     '  openssl ts -reply -in X.tsr -text     shows the trusted time of the original clip',
+    '  openssl ts -verify -digest SHA256 -in X.tsr -CAfile TSA-CA.pem',
+    '      checks that token and the TSA certificate\'s chain of trust; SHA256 is the "sha256" of',
+    '      X.manifest.json, TSA-CA.pem the CA certificate the time-stamping authority publishes',
     '',
   ].join('\n');
 
