@@ -69,6 +69,10 @@ export function exportHandlers(engine: Engine): ExportHandlers {
 
     'export.cancel': async (input) => ({ cancelled: exportJobsOf(engine).cancel(input.jobId) }),
 
-    'export.jobs': async (input) => ({ jobs: exportJobsOf(engine).list(input.batchId) }),
+    'export.jobs': async (input) => {
+      const jobs = exportJobsOf(engine);
+      await jobs.ready();
+      return { jobs: jobs.list(input.batchId) };
+    },
   };
 }

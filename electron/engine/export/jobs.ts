@@ -9,6 +9,7 @@ import { PwError } from '../../../shared/contract.ts';
 import type { ExportJob } from '../../../shared/contract/export.ts';
 import type { Engine } from '../engine.ts';
 import { ExportCancelled } from '../ffmpeg.ts';
+import { MANIFEST_NAME } from './package.ts';
 import { clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest } from './run.ts';
 
 interface JobState {
@@ -51,9 +52,66 @@ export class ExportJobs {
   private readonly jobs = new Map<string, JobState>();
   private readonly queue: string[] = [];
   private running: JobState | null = null;
+  private readonly restored: Promise<void>;
 
   constructor(engine: Engine) {
     this.engine = engine;
+    this.restored = this.restore().catch((err: unknown) => this.engine.logLine(`exports: could not list earlier exports: ${(err as Error).message}`));
+  }
+
+  /** Settles once the exports made before this process started are listed (see restore). */
+  ready(): Promise<void> {
+    return this.restored;
+  }
+
+  /**
+   * The exports finished before this process started (a restart overnight, an update) are listed
+   * again from their folders, so customer service still finds yesterday's package and its links.
+   * Only complete ones: a folder without export-manifest.json, or still holding the .work folder
+   * (the process died while writing the ZIP), is not offered for download.
+   */
+  private async restore(): Promise<void> {
+    const root = exportsRoot(this.engine);
+    let names: string[];
+    try {
+      names = await fsp.readdir(root);
+    } catch {
+      return; // no exports yet
+    }
+    const found: JobState[] = [];
+    for (const jobId of names) {
+      const dir = path.join(root, jobId);
+      let m: { order?: unknown; preset?: { id?: unknown }; createdAt?: unknown; edits?: unknown };
+      try {
+        m = JSON.parse(await fsp.readFile(path.join(dir, MANIFEST_NAME), 'utf8')) as typeof m;
+      } catch {
+        continue;
+      }
+      if (typeof m.order !== 'string' || typeof m.createdAt !== 'string') continue;
+      const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+      if (entries.some((e) => e.name === '.work')) continue;
+      const files: ExportJob['files'] = [];
+      for (const e of entries) {
+        if (!e.isFile() || e.name === MANIFEST_NAME || e.name === 'README.txt') continue;
+        const st = await fsp.stat(path.join(dir, e.name)).catch(() => null);
+        if (st) files.push({ name: e.name, bytes: st.size, url: exportFileUrl(jobId, e.name) });
+      }
+      const edits = Array.isArray(m.edits) ? m.edits.filter((x): x is string => typeof x === 'string') : [];
+      const preset = typeof m.preset?.id === 'string' ? m.preset.id : 'unknown';
+      found.push({
+        job: { jobId, batchId: jobId, order: m.order, preset, status: 'done', percent: 100, etaMs: null, stage: 'done', message: edits.length ? `EDITED: ${edits.join(', ')}` : null, createdAt: m.createdAt, files },
+        req: { order: m.order, preset },
+        controller: new AbortController(),
+        runningSince: null,
+        lastEmit: 0,
+      });
+    }
+    found.sort((a, b) => a.job.createdAt.localeCompare(b.job.createdAt));
+    // Older than anything started since: they go first in the map, which runs oldest to newest.
+    const since = [...this.jobs.entries()];
+    this.jobs.clear();
+    for (const s of found.slice(-KEEP_FINISHED)) if (!since.some(([id]) => id === s.job.jobId)) this.jobs.set(s.job.jobId, s);
+    for (const [id, s] of since) this.jobs.set(id, s);
   }
 
   /** Queues one job per order; orders that cannot be exported at all are refused up front with the reason. */
@@ -129,7 +187,8 @@ export class ExportJobs {
   }
 
   list(batchId: string | null): ExportJob[] {
-    return [...this.jobs.values()].filter((s) => !batchId || s.job.batchId === batchId).map((s) => ({ ...s.job }));
+    // Newest first, as the export panel shows them (it adds new jobs at the top).
+    return [...this.jobs.values()].filter((s) => !batchId || s.job.batchId === batchId).map((s) => ({ ...s.job })).reverse();
   }
 
   /** Waits until every queued job has ended (the CLI uses this). */
