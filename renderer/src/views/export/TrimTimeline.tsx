@@ -5,6 +5,7 @@
 // which the number inputs edit too; this bar only reads and writes them.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { mmssTenths } from '../../format.ts';
 
 /** Handles stay at least this far apart, so the range always holds frames to export. */
 const MIN_GAP_MS = 500;
@@ -15,14 +16,6 @@ const playerVideo = (): HTMLVideoElement | null => document.querySelector<HTMLVi
 function seek(ms: number): void {
   const v = playerVideo();
   if (v) v.currentTime = ms / 1000;
-}
-
-/** mm:ss.s, e.g. 01:05.3 (tenths, as the handles move in 0.1 s steps). */
-export function mmss(ms: number): string {
-  const tenths = Math.max(0, Math.round(ms / 100));
-  const m = Math.floor(tenths / 600);
-  const rest = tenths % 600;
-  return `${String(m).padStart(2, '0')}:${String(Math.floor(rest / 10)).padStart(2, '0')}.${rest % 10}`;
 }
 
 const parsedMs = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v) * 1000);
@@ -98,7 +91,7 @@ export function TrimTimeline({ clipId, durationMs, from, to, setFrom, setTo }: {
           disabled={!usable}
           onChange={(e) => moveStart(e.target.value)}
           aria-label={t('exportPanel.trimStartHandle')}
-          aria-valuetext={mmss(startMs)}
+          aria-valuetext={mmssTenths(startMs)}
           style={{ zIndex: startOnTop ? 3 : 2 }}
           data-testid="trim-start"
         />
@@ -111,15 +104,15 @@ export function TrimTimeline({ clipId, durationMs, from, to, setFrom, setTo }: {
           disabled={!usable}
           onChange={(e) => moveEnd(e.target.value)}
           aria-label={t('exportPanel.trimEndHandle')}
-          aria-valuetext={mmss(endMs)}
+          aria-valuetext={mmssTenths(endMs)}
           style={{ zIndex: startOnTop ? 2 : 3 }}
           data-testid="trim-end"
         />
       </div>
       <div className="trim-labels">
-        <span data-testid="trim-start-label">{t('exportPanel.trimStart', { time: mmss(startMs) })}</span>
-        <strong data-testid="trim-length">{t('exportPanel.trimLength', { time: mmss(endMs - startMs) })}</strong>
-        <span data-testid="trim-end-label">{t('exportPanel.trimEnd', { time: mmss(endMs) })}</span>
+        <span data-testid="trim-start-label">{t('exportPanel.trimStart', { time: mmssTenths(startMs) })}</span>
+        <strong data-testid="trim-length">{t('exportPanel.trimLength', { time: mmssTenths(endMs - startMs) })}</strong>
+        <span data-testid="trim-end-label">{t('exportPanel.trimEnd', { time: mmssTenths(endMs) })}</span>
         <button
           type="button"
           onClick={() => {
