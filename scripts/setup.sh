@@ -14,8 +14,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 if [ "$want_test" = 1 ]; then
   # chromium: the e2e tests drive the real station page; ffmpeg/ffprobe: test media and checks;
   # tesseract: reads the burned-in order code; zbar-tools: decodes QR codes; xvfb: headed runs;
-  # fonts: the overlay and evidence sheets draw Latin and CJK text.
-  pkgs=(chromium ffmpeg tesseract-ocr zbar-tools xvfb openssl fonts-dejavu-core fonts-noto-cjk)
+  # fonts: the overlay and evidence sheets draw Latin and CJK text; poppler-utils: pdftotext reads
+  # the evidence sheet PDF's text back.
+  pkgs=(chromium ffmpeg tesseract-ocr zbar-tools xvfb openssl fonts-dejavu-core fonts-noto-cjk poppler-utils)
   missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ "${#missing[@]}" -gt 0 ]; then

@@ -17,6 +17,7 @@ const MB = 1024 * 1024;
 const ctx = { door: 'http' as const };
 const hasZbar = fs.existsSync('/usr/bin/zbarimg');
 const hasTesseract = fs.existsSync('/usr/bin/tesseract');
+const hasPdftotext = fs.existsSync('/usr/bin/pdftotext');
 
 /** Presentation times (ms) of every video frame, ascending, from the container's packets. */
 function framePts(file: string): number[] {
@@ -106,6 +107,17 @@ describe('exports for platform appeals', () => {
     expect(fs.readFileSync(result.files.find((f) => f.kind === 'sheet-pdf')!.path).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it.runIf(hasPdftotext)('the evidence sheet PDF holds its lines as text: a reviewer can search it and copy the hashes out', async () => {
+    const result = await runExport(engine, { order: STILL_ORDER, preset: 'generic-100', zip: false }, path.join(t.dir, 'pdftext'));
+    const text = execFileSync('pdftotext', ['-layout', result.files.find((f) => f.kind === 'sheet-pdf')!.path, '-']).toString();
+    const video = result.files.find((f) => f.kind === 'video')!;
+    expect(text).toContain(`Order: ${STILL_ORDER}`);
+    expect(text).toContain('SHA-256 of the original clip:');
+    expect(text).toContain(stills.sha256);
+    expect(text).toContain(await sha256File(video.path));
+    expect(text).toMatch(/#1\s+00:00/);
+  });
+
   it('a speed change is marked as an edit in the file name, the package and the chain of custody', async () => {
     const out = path.join(t.dir, 'speed');
     const result = await runExport(engine, { order: ORDER, preset: 'shopee', fit: 'speed' }, out);
@@ -171,6 +183,9 @@ describe('exports for platform appeals', () => {
     const result = await runExport(engine, { order, preset: 'generic-100', zip: false }, path.join(t.dir, 'cjk'));
     expect(result.files.find((f) => f.kind === 'video')!.name.startsWith('顺丰SF1234_')).toBe(true);
     expect(result.files.find((f) => f.kind === 'sheet-png')!.bytes).toBeGreaterThan(50_000);
+    // The PDF's text layer cannot encode CJK with its built-in font: those characters read as '?',
+    // the rest of the code stays searchable (the full code is in the PDF's metadata).
+    if (hasPdftotext) expect(execFileSync('pdftotext', [result.files.find((f) => f.kind === 'sheet-pdf')!.path, '-']).toString()).toContain('Order: ??SF1234');
   });
 
   it('the CLI prints what it wrote, and an unknown order exits non-zero with a clear message', () => {

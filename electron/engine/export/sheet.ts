@@ -1,10 +1,11 @@
 // The one-page evidence sheet, as PNG (for messages and chat) and PDF (for document uploads).
 // Rendered by ffmpeg's drawtext from text files, so any order code, CJK included, is drawn as
 // text and never parsed as a filter. The PDF holds the sheet as an image (pdf-lib's built-in fonts
-// cannot draw CJK) and carries the order code and hashes as searchable document metadata.
+// cannot draw CJK) with the same lines as invisible text over it, so a reviewer can search it and
+// copy a hash out of it, and carries the order code and hashes as document metadata too.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, StandardFonts, type PDFFont } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { extractFrames, imageToJpeg, renderSheetImage, type RunControl } from '../ffmpeg.ts';
 import { captionFont } from './fonts.ts';
@@ -105,9 +106,12 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
 
   const frames: { file: string; x: number; y: number; w: number; h: number }[] = [];
   const texts: { file: string; x: number; y: number; size: number; bold?: boolean }[] = [];
+  // The same lines for the PDF's text layer, by the file they were written to.
+  const layer = new Map<string, string>();
   const writeText = async (name: string, text: string): Promise<string> => {
     const f = path.join(workDir, `${base}.${name}.txt`);
     await fsp.writeFile(f, text, 'utf8');
+    layer.set(f, text);
     return f;
   };
   const frameFiles = times.map((_, i) => path.join(workDir, `${base}.frame${i}.jpg`));
@@ -143,7 +147,7 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
   const pdf = path.join(outDir, `${base}.pdf`);
   for (const q of qualities) {
     if (q !== qualities[0]) await imageToJpeg(png, jpg, q);
-    const bytes = await pdfOfImage(await fsp.readFile(jpg), d);
+    const bytes = await pdfOfImage(await fsp.readFile(jpg), d, texts.map((t) => ({ text: layer.get(t.file) ?? '', x: t.x, y: t.y, size: t.size })));
     await fsp.writeFile(pdf, bytes);
     if (maxPdfBytes === null || bytes.length <= maxPdfBytes) break;
     if (q === 25) throw new Error(`The evidence sheet PDF cannot be made smaller than ${maxPdfBytes} bytes.`);
@@ -151,11 +155,41 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
   return { png, pdf };
 }
 
-async function pdfOfImage(jpeg: Uint8Array, d: SheetData): Promise<Uint8Array> {
+/** Characters the PDF's built-in font cannot encode (CJK, emoji) become '?' in the text layer only. */
+function encodable(font: PDFFont, text: string): string {
+  let out = '';
+  for (const ch of text) {
+    try {
+      font.encodeText(ch);
+      out += ch;
+    } catch {
+      out += '?';
+    }
+  }
+  return out;
+}
+
+// drawtext's line height for the caption font, and where its baseline sits below the top of a line
+// (measured on rendered sheets: pdftotext -bbox against the PNG).
+const LINE_HEIGHT = 1.575;
+const BASELINE = 0.93;
+
+async function pdfOfImage(jpeg: Uint8Array, d: SheetData, texts: { text: string; x: number; y: number; size: number }[]): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const img = await doc.embedJpg(jpeg);
-  const page = doc.addPage([595.28, 841.89]); // A4 in points
-  page.drawImage(img, { x: 0, y: 0, width: 595.28, height: 841.89 });
+  const A4 = { w: 595.28, h: 841.89 }; // points
+  const page = doc.addPage([A4.w, A4.h]);
+  page.drawImage(img, { x: 0, y: 0, width: A4.w, height: A4.h });
+  // Invisible text where the picture shows it: selectable, searchable, copyable.
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const k = A4.w / PAGE.w;
+  for (const t of texts) {
+    for (const [i, line] of t.text.split('\n').entries()) {
+      if (!line.trim()) continue;
+      const top = t.y + i * t.size * LINE_HEIGHT;
+      page.drawText(encodable(font, line), { x: t.x * k, y: A4.h - (top + t.size * BASELINE) * k, size: t.size * k, font, opacity: 0 });
+    }
+  }
   doc.setTitle(`Evidence sheet ${d.order}${d.part ? ` part ${d.part.index} of ${d.part.count}` : ''}`);
   doc.setSubject(`Packing video of order ${d.order}, station ${d.station}, ${d.startedAt} to ${d.endedAt}`);
   doc.setKeywords([d.order, `clip-sha256:${d.originalSha256}`, ...(d.exportSha256 ? [`export-sha256:${d.exportSha256}`] : [])]);
