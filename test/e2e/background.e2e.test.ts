@@ -46,28 +46,40 @@ describe.skipIf(!ready)('recording from a background window', () => {
   });
 
   it('keeps burning the overlay into every frame while requestAnimationFrame is stopped', async () => {
-    const measured = await page.evaluate(async () => {
-      let raf = 0;
-      const tick = () => {
-        raf++;
+    // Playwright keeps the pages it drives 'focused', so a tab in the background still gets an
+    // animation frame burst now and then (1 run in ~5 here). The claim needs a window whose
+    // frames have stopped: a measurement that caught such a burst is recorded and done again.
+    const measure = (order: string) =>
+      page.evaluate(async (code) => {
+        let raf = 0;
+        let on = true;
+        const tick = () => {
+          raf++;
+          if (on) requestAnimationFrame(tick);
+        };
         requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-      const f0 = window.__pwStation!.framesProcessed;
-      await window.__pwStation!.scan('BG-20261125-001'); // what the scanner's keystrokes trigger
-      await new Promise((r) => setTimeout(r, 3000));
-      await window.__pwStation!.scan('BG-20261125-001');
-      return { raf, frames: window.__pwStation!.framesProcessed - f0 };
-    });
-    console.log(`background tab: ${measured.raf} animation frames, ${measured.frames} overlaid camera frames in ~3 s`);
+        const f0 = window.__pwStation!.framesProcessed;
+        await window.__pwStation!.scan(code); // what the scanner's keystrokes trigger
+        await new Promise((r) => setTimeout(r, 3000));
+        await window.__pwStation!.scan(code);
+        on = false;
+        return { raf, frames: window.__pwStation!.framesProcessed - f0 };
+      }, order);
+    let order = '';
+    let measured = { raf: Infinity, frames: 0 };
+    for (let attempt = 1; attempt <= 4 && measured.raf >= 30; attempt++) {
+      order = `BG-20261125-00${attempt}`;
+      measured = await measure(order);
+      console.log(`background tab (${order}): ${measured.raf} animation frames, ${measured.frames} overlaid camera frames in ~3 s`);
+    }
     expect(measured.raf).toBeLessThan(30); // the page really is in the background (foreground: ~180)
     expect(measured.frames).toBeGreaterThan(75); // ~30 fps kept going
-    await expect.poll(async () => (await apiCall<{ total: number }>(served.url, 'clips.search', {})).total, { timeout: 20_000 }).toBe(1);
-    const [clip] = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', {})).clips;
+    await expect.poll(async () => (await apiCall<{ total: number }>(served.url, 'clips.search', { q: order })).total, { timeout: 20_000 }).toBe(1);
+    const [clip] = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: order })).clips;
     const counters = await readFrameCounters(clip!.file);
     expect(counters.unreadable).toBe(0);
     expect(counters.gaps).toEqual([]);
     expect(counters.counters.length).toBeGreaterThan(75);
-    if (tesseractAvailable()) expect(ocrOverlay(clip!.file, 2).replace(/\s+/g, '')).toContain('BG-20261125-001');
+    if (tesseractAvailable()) expect(ocrOverlay(clip!.file, 2).replace(/\s+/g, '')).toContain(order);
   });
 });
