@@ -59,6 +59,7 @@ export class Retention {
   private timer: NodeJS.Timeout | null = null;
   private tail: Promise<unknown> = Promise.resolve();
   private started = false;
+  private lastExportSweepAt = -Infinity;
 
   constructor(engine: Engine) {
     this.engine = engine;
@@ -119,10 +120,13 @@ export class Retention {
     const tried = new Set<string>();
 
     // Export folders first (export/exportRetention.ts says why): by age, then below for space.
+    // Listed only when needed: the age sweep at most hourly (runs also follow every clip), the
+    // space sweep only below the reserve.
     const exportsDir = exportsRoot(this.engine);
-    let exportFolders: ExportFolder[] = await listExportFolders(exportsDir).catch(() => []);
+    let exportFolders: ExportFolder[] | null = null;
     const activeExports = exportJobsOf(this.engine).activeIds();
     const takeExports = async (before: number, reason: string, enough?: (freed: number) => Promise<boolean>): Promise<void> => {
+      exportFolders ??= await listExportFolders(exportsDir).catch(() => []);
       const r = await removeExportFolders(exportFolders, { before, active: activeExports, reason, dryRun, enough });
       const gone = new Set(r.removed.map((x) => x.jobId));
       exportFolders = exportFolders.filter((f) => !gone.has(f.jobId));
@@ -133,7 +137,10 @@ export class Retention {
       }
       for (const f of r.failed) this.engine.logLine(`retention: could not remove export ${f.jobId} (${f.message})`);
     };
-    await takeExports(exportKeepCutoff(now), keepDaysReason());
+    if (opts.who !== undefined || dryRun || now - this.lastExportSweepAt >= HOUR) {
+      await takeExports(exportKeepCutoff(now), keepDaysReason());
+      if (!dryRun) this.lastExportSweepAt = now;
+    }
 
     if (settings.keepDays > 0) {
       const cutoff = now - settings.keepDays * DAY;
@@ -154,7 +161,7 @@ export class Retention {
       return report;
     }
     const need = opts.needBytes ?? 0;
-    if (settings.deleteOldestForSpace && lowSpaceMessage(space, need) && exportFolders.length && (await sameDisk(exportsDir, this.engine.paths.clipsDir))) {
+    if (settings.deleteOldestForSpace && lowSpaceMessage(space, need) && (await sameDisk(exportsDir, this.engine.paths.clipsDir))) {
       const base = space;
       await takeExports(now - EXPORT_MIN_AGE_FOR_SPACE_MS, `free space ${formatBytes(space.freeBytes)} was below the reserve of ${formatBytes(space.reserveBytes)} (exports go before any clip)`, async (freed) => {
         if (dryRun) return !lowSpaceMessage({ ...base, freeBytes: base.freeBytes + freed }, need);
