@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import { exportsRoot } from '../../electron/engine/export/jobs.ts';
+import { listExportFolders, removeExportFolders } from '../../electron/engine/export/exportRetention.ts';
 import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
@@ -89,5 +90,14 @@ describe('retention of export folders', () => {
     const report = await engine.call('retention.run', { dryRun: true }, ctx);
     // Either still running (skipped) or finished just now (young): never on the list.
     expect(report.exportsRemoved.map((e) => e.jobId)).not.toContain(jobId);
+  });
+
+  it('an active job\'s folder stays however old it looks; the same folder goes once the job has ended', async () => {
+    const root = exportsRoot(engine);
+    fakeExport(root, 'mhx1a2b7-3333333333', 30 * DAY);
+    const folders = await listExportFolders(root);
+    const opts = { before: Date.now() - DAY, reason: 'test', dryRun: true };
+    expect((await removeExportFolders(folders, { ...opts, active: new Set(['mhx1a2b7-3333333333']) })).removed).toEqual([]);
+    expect((await removeExportFolders(folders, { ...opts, active: new Set<string>() })).removed.map((r) => r.jobId)).toEqual(['mhx1a2b7-3333333333']);
   });
 });
