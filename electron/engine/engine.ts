@@ -436,7 +436,7 @@ export class Engine {
       await fsp.rm(s.partial, { force: true });
       this.clips.setStatus(s.id, 'failed', 'No video reached the station.');
       const message = `Nothing was recorded for ${s.order}: no video reached the station.`;
-      this.emit('station.problem', { message });
+      this.reportProblem(message); // in the log and the Status view too: a station that records nothing must be looked at
       return { clip: null, message };
     }
     // Too short: kept and marked, never dropped. A fraction of a second may still be the only

@@ -10,7 +10,7 @@ import type { Clip } from '../../shared/contract.ts';
 import { pipRect, type PipRect } from '../../shared/pipGeometry.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffmpegBin } from '../helpers/video.ts';
-import { apiCall, chromiumAvailable, launchBrowser, openStationPage, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { apiCall, chromiumAvailable, launchBrowser, openStationPage, startServe, waitForState, withDiagnostics, type Served } from '../helpers/station.ts';
 
 const W = 1280;
 const H = 720;
@@ -59,22 +59,21 @@ describe.skipIf(!chromiumAvailable())('picture-in-picture in the recorded frames
   });
 
   async function record(order: string): Promise<Clip> {
-    await burst(page, order);
-    await waitForState(page, 'recording', order).catch(async (e) => {
-      console.log('DBG', await page.evaluate(() => JSON.stringify({ st: document.body.dataset.state, ...(window as any).__pwStation?.snapshot, stream: null, settings: null })));
-      throw e;
+    return withDiagnostics(page, served, async () => {
+      await burst(page, order);
+      await waitForState(page, 'recording', order);
+      await page.waitForTimeout(2000);
+      await burst(page, 'PW:STOP');
+      await waitForState(page, 'idle');
+      let clip: Clip | undefined;
+      await expect
+        .poll(async () => {
+          clip = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: order })).clips[0];
+          return clip?.order;
+        }, { timeout: 20_000 })
+        .toBe(order);
+      return clip!;
     });
-    await page.waitForTimeout(2000);
-    await burst(page, 'PW:STOP');
-    await waitForState(page, 'idle');
-    let clip: Clip | undefined;
-    await expect
-      .poll(async () => {
-        clip = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: order })).clips[0];
-        return clip?.order;
-      }, { timeout: 20_000 })
-      .toBe(order);
-    return clip!;
   }
 
   it('shows the second camera in the corner of the recorded video only when it is chosen', async () => {
@@ -109,13 +108,15 @@ describe.skipIf(!chromiumAvailable())('picture-in-picture in the recorded frames
   it('stops a clip of a still picture with nobody at the station after the idle time (auto-idle)', async () => {
     await apiCall(served.url, 'settings.update', { idleStopMs: 2000 });
     await page.waitForTimeout(500); // settings.changed reaches the page over SSE
-    await burst(page, 'SF1400000000013');
-    await waitForState(page, 'recording', 'SF1400000000013');
-    await waitForState(page, 'idle', undefined, 15_000); // this camera's picture never changes
-    await apiCall(served.url, 'settings.update', { idleStopMs: 0 });
-    await expect
-      .poll(async () => (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: 'SF1400000000013' })).clips[0]?.stopReason, { timeout: 20_000 })
-      .toBe('auto-idle');
+    await withDiagnostics(page, served, async () => {
+      await burst(page, 'SF1400000000013');
+      await waitForState(page, 'recording', 'SF1400000000013');
+      await waitForState(page, 'idle', undefined, 15_000); // this camera's picture never changes
+      await apiCall(served.url, 'settings.update', { idleStopMs: 0 });
+      await expect
+        .poll(async () => (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: 'SF1400000000013' })).clips[0]?.stopReason, { timeout: 20_000 })
+        .toBe('auto-idle');
+    });
     expect(await page.getByTestId('station-message').getAttribute('data-key')).toBe('auto.idle');
   });
 });

@@ -7,6 +7,7 @@ declare global {
       stop(reason?: string): Promise<void>;
       readonly framesProcessed: number;
       readonly cameraTrack: MediaStreamTrack | null;
+      readonly diagnostics: Record<string, unknown>;
     };
   }
 }

@@ -127,6 +127,30 @@ export async function waitForState(page: Page, state: string, order?: string, ti
   );
 }
 
+/**
+ * What the station page and its `serve` process say about themselves, for a failed test's output:
+ * the station's state and message, how many frames the overlay worker passed on and how long ago
+ * the last one was, and the end of the server's log.
+ */
+export async function stationDiagnostics(page: Page, served?: Served): Promise<string> {
+  const station = await page
+    .evaluate(() => JSON.stringify({ state: document.body.dataset.state, order: document.body.dataset.order, ...window.__pwStation?.diagnostics }))
+    .catch((e: unknown) => `(page unreadable: ${String(e)})`);
+  const log = served ? served.output().split('\n').slice(-15).join('\n') : '';
+  return `station page: ${station}${served ? `\nserve (last lines):\n${log}` : ''}`;
+}
+
+/** Runs `step`; if it throws, the error carries the station's diagnostics (stationDiagnostics). */
+export async function withDiagnostics<T>(page: Page, served: Served | undefined, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    const diag = await stationDiagnostics(page, served);
+    if (err instanceof Error) err.message += `\n${diag}`;
+    throw err;
+  }
+}
+
 export async function apiCall<T>(baseUrl: string, name: string, input: unknown = {}): Promise<T> {
   const res = await fetch(new URL(`/api/call/${name}`, baseUrl), {
     method: 'POST',
