@@ -21,6 +21,7 @@ export const StopReason = z.enum([
   'auto-max-duration',
   'auto-idle',
   'camera-lost',
+  'camera-stalled', // the camera kept its track but gave no picture (renderer/src/station/cameraHealth.ts)
   'shutdown',
   'page-closed',
   'disk-full', // the storage folder ran into its free-space reserve or became unwritable

@@ -296,6 +296,7 @@ async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStre
   const previewWriter = preview?.getWriter() ?? null;
   running = true;
   let lastStats = 0;
+  let lastStatsAt = 0;
   while (running) {
     const { value: frame, done } = await reader.read();
     if (done || !frame) break;
@@ -321,9 +322,13 @@ async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStre
     const forPreview = previewWriter && frames % PREVIEW_EVERY === 0 && (previewWriter.desiredSize ?? 0) > 0 ? out.clone() : null;
     await writer.write(out);
     if (forPreview) previewWriter!.write(forPreview).catch(() => forPreview.close());
-    if (frames - lastStats >= 30) {
+    // The first frame at once (the station is ready only with a picture), then about twice a
+    // second whatever the camera's rate: the page's watchdog reads a frozen camera from these.
+    const t = performance.now();
+    if (frames === 1 || frames - lastStats >= 30 || t - lastStatsAt >= 500) {
       lastStats = frames;
-      post({ type: 'stats', frames, fastPath, format: fastPath ? 'yuv' : 'canvas', lastFrameMs: performance.now() - started, pipFrames });
+      lastStatsAt = t;
+      post({ type: 'stats', frames, fastPath, format: fastPath ? 'yuv' : 'canvas', lastFrameMs: t - started, pipFrames });
     }
   }
   post({ type: 'ended' });

@@ -16,7 +16,7 @@ export interface CaptureOptions {
 }
 
 export class CameraError extends Error {
-  readonly kind: 'missing' | 'busy' | 'denied' | 'other';
+  readonly kind: 'missing' | 'busy' | 'denied' | 'stalled' | 'other';
   constructor(kind: CameraError['kind'], message: string) {
     super(message);
     this.kind = kind;
@@ -61,9 +61,13 @@ export class CapturePipeline {
   audio = false;
   /** Why the microphone could not be used (the station records the picture alone). */
   micProblem: string | null = null;
+  /** performance.now() when the worker last reported a processed frame (0 = none yet). */
   lastFrameAt = 0;
+  /** performance.now() when this pipeline was opened: the watchdog's clock before the first frame. */
+  readonly openedAt = performance.now();
   overlayError: string | null = null;
   onProblem: (message: string) => void = () => {};
+  private frameWaiters: (() => void)[] = [];
 
   private constructor(raw: MediaStream, stream: MediaStream, worker: Worker) {
     this.raw = raw;
@@ -78,6 +82,7 @@ export class CapturePipeline {
         this.frames = m.frames;
         this.pipFrames = m.pipFrames;
         this.lastFrameAt = performance.now();
+        for (const w of this.frameWaiters.splice(0)) w();
       } else if (m.type === 'motion') {
         this.lastMotionAt = performance.now();
       } else if (m.type === 'error') {
@@ -152,6 +157,22 @@ export class CapturePipeline {
     p.pipActive = pip !== null;
     p.pipProblem = pipProblem;
     return p;
+  }
+
+  /**
+   * Resolves true once a processed frame came out of the worker, false after `timeoutMs` without
+   * one. A camera can open (a live track) and still give no picture: a driver that hangs, a device
+   * being released by the previous pipeline. The station is ready only with a picture.
+   */
+  firstFrame(timeoutMs: number): Promise<boolean> {
+    if (this.lastFrameAt > 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.lastFrameAt > 0), timeoutMs);
+      this.frameWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   setInfo(info: OverlayInfo): void {

@@ -11,6 +11,7 @@ import { callApi } from '../api/index.ts';
 import { CameraError, CapturePipeline, utcOffsetLabel, type CaptureOptions } from '../capture/pipeline.ts';
 import { ClipRecorder, pickMimeType } from '../capture/recorder.ts';
 import type { OverlayInfo } from '../capture/overlayProtocol.ts';
+import { cameraHealth, FIRST_FRAME_MS, STALL_MS } from './cameraHealth.ts';
 import { addToScanLog, loadScanLog, type ScanLogEntry, type ScanOutcome } from './scanLog.ts';
 import type { Cue } from './sounds.ts';
 
@@ -102,6 +103,7 @@ export class StationController {
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private autoStopTimer: ReturnType<typeof setInterval> | null = null;
   private reconnecting = false;
+  private checkingCamera = false;
   private disposed = false;
   private cameraDirty = false;
   /** performance.now() of the last scan, key press or click at the station (for the idle stop). */
@@ -180,9 +182,24 @@ export class StationController {
     };
   }
 
+  /**
+   * Opens the camera and waits for its first picture: "ready" means a picture, not a live track.
+   * A camera that opens and stays dark is closed and opened once more (a device still being
+   * released by the previous pipeline comes back), then reported, and retried like a missing one.
+   */
+  private async openPipeline(): Promise<CapturePipeline> {
+    for (let attempt = 1; ; attempt++) {
+      const p = await CapturePipeline.open(this.captureOptions(), this.overlayInfo(null));
+      if (await p.firstFrame(FIRST_FRAME_MS)) return p;
+      p.close();
+      if (attempt >= 2 || this.disposed) throw new CameraError('stalled', `no picture within ${FIRST_FRAME_MS / 1000} s of opening`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
   private async openCamera(): Promise<boolean> {
     try {
-      const p = await CapturePipeline.open(this.captureOptions(), this.overlayInfo(null));
+      const p = await this.openPipeline();
       if (this.disposed) {
         p.close();
         return false;
@@ -216,11 +233,46 @@ export class StationController {
     }, RECONNECT_MS);
   }
 
-  /** An unplugged camera ends its track; a stalled one stops sending frames. */
+  /** An unplugged camera ends its track; a frozen one stops sending frames (cameraHealth.ts). */
   private checkCamera(): void {
     const p = this.pipeline;
-    if (!p) return;
-    if (p.cameraTrack.readyState === 'ended') this.queue = this.queue.then(() => this.cameraLost());
+    if (!p || this.checkingCamera) return;
+    const health = cameraHealth({ trackState: p.cameraTrack.readyState, lastFrameAt: p.lastFrameAt, openedAt: p.openedAt }, performance.now());
+    if (health === 'ok') return;
+    this.checkingCamera = true;
+    const handle = health === 'ended' ? () => this.cameraLost() : () => this.cameraStalled(p);
+    this.queue = this.queue.then(handle).finally(() => {
+      this.checkingCamera = false;
+    });
+  }
+
+  /**
+   * The camera froze: what was recorded is kept as an interrupted clip, the camera is reopened at
+   * once, and the order being packed goes on recording in a new clip by itself — the packer's hands
+   * are in the parcel, and a second clip of the same order is better evidence than a gap.
+   */
+  private async cameraStalled(p: CapturePipeline): Promise<void> {
+    if (this.pipeline !== p) return; // already replaced (settings, an unplug handled first)
+    this.pipeline = null;
+    const rec = this.current;
+    const order = this.snap.order;
+    const mode = this.snap.clipMode;
+    this.current = null;
+    const seconds = Math.round(STALL_MS / 1000);
+    this.set({ phase: 'error', problem: { key: 'camera.frozen', params: { seconds } }, order: null, recordingId: null, startedAt: null, stream: null, clipMode: null });
+    this.onCue('error');
+    if (rec && order) {
+      this.finishInBackground(rec, order, 'camera-stalled', 'interrupted', `The camera gave no picture for ${seconds} s while recording; recording went on in a new clip.`);
+      this.log(order, 'stopped', 'error', { key: 'camera.frozen', params: { seconds } });
+    }
+    p.close();
+    if (!(await this.openCamera())) return; // reported; retried like a missing camera
+    if (rec && order) {
+      if (mode && mode !== this.snap.mode) this.set({ mode }); // the same order goes on in its own mode
+      await this.startClip(order, 'resume', null);
+    } else {
+      this.say('warn', { key: 'camera.frozenRecovered', params: { seconds } });
+    }
   }
 
   private async cameraLost(): Promise<void> {
@@ -340,7 +392,7 @@ export class StationController {
     }
   }
 
-  private async startClip(order: string, kind: 'start' | 'switch', warning: Msg | null): Promise<void> {
+  private async startClip(order: string, kind: 'start' | 'switch' | 'resume', warning: Msg | null): Promise<void> {
     const p = this.pipeline;
     if (!p || !this.settings) return;
     const mode = this.snap.mode;
@@ -376,7 +428,10 @@ export class StationController {
     const before = started.previous.filter((c) => c.mode === mode).at(-1);
     let msg: Msg;
     let level: MessageLevel = 'info';
-    if (before) {
+    if (kind === 'resume') {
+      msg = { key: 'camera.resumed', params: { order: started.order } };
+      level = 'warn';
+    } else if (before) {
       msg = { key: 'scan.recordedBefore', params: { order: started.order, count: started.previous.length, when: before.startedAt, station: before.station } };
       level = 'warn';
     } else if (warning) {
@@ -386,7 +441,7 @@ export class StationController {
       msg = { key: mode === 'returns' ? 'scan.recordingReturn' : 'scan.recording', params: { order: started.order } };
     }
     this.say(level, msg);
-    this.log(started.order, kind === 'start' ? 'started' : 'switched', level, msg);
+    this.log(started.order, kind === 'switch' ? 'switched' : 'started', level, msg);
   }
 
   /** Ends the current clip in the station's state (back to idle); the caller finishes or discards it. */
@@ -522,5 +577,25 @@ export class StationController {
 
   get cameraTrack(): MediaStreamTrack | null {
     return this.pipeline?.cameraTrack ?? null;
+  }
+
+  /** For tests: what a failed end-to-end test prints, so a failure in CI says where the frames stopped. */
+  get diagnostics(): Record<string, unknown> {
+    const p = this.pipeline;
+    const { phase, order, saving, message, pip } = this.snap;
+    return {
+      phase,
+      order,
+      saving,
+      message: message ? { level: message.level, key: message.msg.key, params: message.msg.params } : null,
+      pip,
+      camera: p ? p.cameraTrack.readyState : 'closed',
+      frames: p?.frames ?? null,
+      pipFrames: p?.pipFrames ?? null,
+      lastFrameAgoMs: p?.lastFrameAt ? Math.round(performance.now() - p.lastFrameAt) : null,
+      overlayError: p?.overlayError ?? null,
+      recordersMade: p?.recorders.created ?? null,
+      clipState: this.current?.state ?? null,
+    };
   }
 }
