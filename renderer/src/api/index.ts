@@ -21,6 +21,8 @@ function unwrap(res: WireResult): unknown {
   throw new ApiError(res.error.code, res.error.message);
 }
 
+const CHUNK_TIMEOUT_MS = 30_000;
+
 async function httpCall(name: CallName, input: unknown): Promise<unknown> {
   if (name === 'recording.chunk') {
     // Chunks travel as raw bytes, not JSON: a second of video is ~300 kB.
@@ -29,6 +31,9 @@ async function httpCall(name: CallName, input: unknown): Promise<unknown> {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream' },
       body: data as Uint8Array<ArrayBuffer>,
+      // A request the network swallowed is retried (recorder.ts), not waited on for ever: a second
+      // of video normally lands in milliseconds. The engine ignores a chunk that arrives twice.
+      signal: AbortSignal.timeout(CHUNK_TIMEOUT_MS),
     });
     return unwrap((await res.json()) as WireResult);
   }

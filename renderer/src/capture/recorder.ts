@@ -14,6 +14,8 @@ export const MIME_CANDIDATES = [
   'video/webm;codecs=vp8',
 ];
 export const TIMESLICE_MS = 1000;
+/** How long a stopped recorder may take to hand over its last chunk (normally a few ms). */
+const STOP_CONFIRM_MS = 10_000;
 
 export function pickMimeType(withAudio = false): string {
   // With a microphone the audio codec is named too (Opus; the engine re-encodes it to AAC in the MP4).
@@ -142,9 +144,16 @@ export class ClipRecorder {
   /** Stops, waits until every chunk reached the engine, and returns how many were sent. */
   async stop(): Promise<{ chunkCount: number; problem: string | null }> {
     if (!this.released && this.rec.state !== 'inactive') this.rec.stop();
-    await this.stopped;
     // 'stop' comes after the last 'dataavailable': every chunk of this clip is queued, and the
-    // recorder can start the next clip while these are still uploading.
+    // recorder can start the next clip while these are still uploading. A recorder that never says
+    // so (its source froze) must not hold the clip back for ever: what arrived is finished.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const confirmed = await Promise.race([this.stopped.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_CONFIRM_MS)))]);
+    clearTimeout(timer);
+    if (!confirmed) {
+      this.recorderFailed = true;
+      this.failed ??= `The recorder did not confirm the end of the clip within ${STOP_CONFIRM_MS / 1000} s; what arrived is kept.`;
+    }
     if (!this.released) {
       this.released = true;
       this.pool.release(this.rec, !this.recorderFailed);
