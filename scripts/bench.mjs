@@ -48,8 +48,8 @@ const figures = [];
 const failures = [];
 const at = new Date().toISOString();
 
-async function section(name, run) {
-  if (!wanted(name)) return;
+async function section(name, run, enabled = wanted(name)) {
+  if (!enabled) return;
   // Each section starts on a quiet machine: the previous one's garbage collected (the lookup
   // section leaves a million codes behind; a major GC of that heap landed inside the next section's
   // timings: stop to indexed, 5 min, 355-386 ms after it against ~230 ms alone) and its writes on disk.
@@ -75,7 +75,8 @@ await section('export', async () => (await import('./bench/exportBench.ts')).exp
 // The two Playwright station sections, each on a fresh `packwitness serve` and Chromium.
 const stationWanted = ['cost', 'scan'].filter(wanted);
 if (stationWanted.length) {
-  await section(stationWanted.join('+'), async () => (await import('./bench/station.ts')).stationSections((k) => stationWanted.includes(k), opts));
+  // Named after both, but run when either is wanted (`--only cost` must not skip it).
+  await section(stationWanted.join('+'), async () => (await import('./bench/station.ts')).stationSections((k) => stationWanted.includes(k), opts), true);
 }
 await section('memory', async () => (await import('./bench/memory.ts')).memory(opts));
 
