@@ -5,10 +5,11 @@
 // copy a hash out of it, and carries the order code and hashes as document metadata too.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { PDFDocument, StandardFonts, type PDFFont } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { extractFrames, imageToJpeg, renderSheetImage, type RunControl } from '../ffmpeg.ts';
 import { captionFont } from './fonts.ts';
+import { addInvisibleText } from './pdfTextLayer.ts';
 import type { EvidenceInfo } from './evidenceInfo.ts';
 
 export interface SheetData {
@@ -155,20 +156,6 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
   return { png, pdf };
 }
 
-/** Characters the PDF's built-in font cannot encode (CJK, emoji) become '?' in the text layer only. */
-function encodable(font: PDFFont, text: string): string {
-  let out = '';
-  for (const ch of text) {
-    try {
-      font.encodeText(ch);
-      out += ch;
-    } catch {
-      out += '?';
-    }
-  }
-  return out;
-}
-
 // drawtext's line height for the caption font, and where its baseline sits below the top of a line
 // (measured on rendered sheets: pdftotext -bbox against the PNG).
 const LINE_HEIGHT = 1.575;
@@ -180,16 +167,15 @@ async function pdfOfImage(jpeg: Uint8Array, d: SheetData, texts: { text: string;
   const A4 = { w: 595.28, h: 841.89 }; // points
   const page = doc.addPage([A4.w, A4.h]);
   page.drawImage(img, { x: 0, y: 0, width: A4.w, height: A4.h });
-  // Invisible text where the picture shows it: selectable, searchable, copyable.
-  const font = await doc.embedFont(StandardFonts.Helvetica);
+  // Invisible text where the picture shows it: selectable, searchable, copyable (pdfTextLayer.ts).
   const k = A4.w / PAGE.w;
-  for (const t of texts) {
-    for (const [i, line] of t.text.split('\n').entries()) {
-      if (!line.trim()) continue;
-      const top = t.y + i * t.size * LINE_HEIGHT;
-      page.drawText(encodable(font, line), { x: t.x * k, y: A4.h - (top + t.size * BASELINE) * k, size: t.size * k, font, opacity: 0 });
-    }
-  }
+  addInvisibleText(
+    doc,
+    page,
+    texts.flatMap((t) =>
+      t.text.split('\n').map((line, i) => ({ text: line, x: t.x * k, baseline: A4.h - (t.y + i * t.size * LINE_HEIGHT + t.size * BASELINE) * k, size: t.size * k })),
+    ),
+  );
   doc.setTitle(`Evidence sheet ${d.order}${d.part ? ` part ${d.part.index} of ${d.part.count}` : ''}`);
   doc.setSubject(`Packing video of order ${d.order}, station ${d.station}, ${d.startedAt} to ${d.endedAt}`);
   doc.setKeywords([d.order, `clip-sha256:${d.originalSha256}`, ...(d.exportSha256 ? [`export-sha256:${d.exportSha256}`] : [])]);
