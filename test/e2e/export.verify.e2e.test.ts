@@ -188,7 +188,14 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
       `Trusted time: ${opensslTime(tsrOf(pkg.one))} from PackWitness Test TSA (Test Time Co), token signature valid, covers this recording's SHA-256`,
     );
     expect(r.log).toContain('TSA certificate: subject O=Test Time Co, CN=PackWitness Test TSA; issuer CN=PackWitness Test Root');
-    expect(r.log).toContain('does not check whether that TSA certificate is trusted');
+    // The chain as far as the token carries it (the TSA's certificate alone here), and what is left
+    // to the reviewer: the anchor's fingerprint, openssl's fingerprint of the same certificate.
+    expect(r.log).toContain(
+      'TSA certificate: a timestamping certificate valid at that time; chain intact: O=Test Time Co, CN=PackWitness Test TSA, issued by CN=PackWitness Test Root (not in the token).',
+    );
+    const tsaPem = path.join(path.dirname(rsaTsa.caFile), 'tsa.pem');
+    const fp = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', tsaPem], { encoding: 'utf8' }).replace(/.*=|:|\s/g, '').toLowerCase();
+    expect(r.log).toContain(`Whether O=Test Time Co, CN=PackWitness Test TSA is to be trusted is not decided here: its SHA-256 fingerprint is ${fp}`);
   });
 
   it('accepts a token signed with an ECDSA P-256 TSA key', async () => {

@@ -24,14 +24,39 @@ export interface LocalTsaOptions {
   name?: string;
 }
 
+/**
+ * Which certificates the tokens carry besides the TSA's own:
+ * - 'signer': none (the root stays outside, as with most public TSAs' roots);
+ * - 'root': the root CA too;
+ * - 'intermediate': the TSA is issued by an intermediate CA, which the token carries (the root not);
+ * - 'intermediate-not-ca': the same, but the "intermediate" is no CA certificate;
+ * - 'impostor': a different self-signed certificate with the root's name, in place of the root.
+ */
+export type TsaChain = 'signer' | 'root' | 'intermediate' | 'intermediate-not-ca' | 'impostor';
+
 /** Makes the CA, the TSA key and certificate, and the openssl ts config in dir. */
-export function makeTsaFiles(dir: string, name = 'PackWitness Test TSA', key: LocalTsaOptions['key'] = 'rsa'): { caFile: string; config: string } {
+export function makeTsaFiles(dir: string, name = 'PackWitness Test TSA', key: LocalTsaOptions['key'] = 'rsa', chain: TsaChain = 'signer'): { caFile: string; config: string } {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'ext.cnf'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
+  fs.writeFileSync(path.join(dir, 'ca-ext.cnf'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+  fs.writeFileSync(path.join(dir, 'leaf-ext.cnf'), 'basicConstraints=CA:FALSE\n');
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=PackWitness Test Root'], dir);
+  let issuer = ['-CA', 'ca.pem', '-CAkey', 'ca.key'];
+  let carried = 'tsa.pem';
+  if (chain === 'intermediate' || chain === 'intermediate-not-ca') {
+    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/O=Test Time Co/CN=PackWitness Test Timestamping CA'], dir);
+    openssl(['x509', '-req', '-in', 'int.csr', ...issuer, '-CAcreateserial', '-out', 'int.pem', '-days', '30', '-extfile', chain === 'intermediate' ? 'ca-ext.cnf' : 'leaf-ext.cnf'], dir);
+    issuer = ['-CA', 'int.pem', '-CAkey', 'int.key'];
+    carried = 'int.pem';
+  } else if (chain === 'root') {
+    carried = 'ca.pem';
+  } else if (chain === 'impostor') {
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'impostor.key', '-out', 'impostor.pem', '-days', '30', '-subj', '/CN=PackWitness Test Root'], dir);
+    carried = 'impostor.pem';
+  }
   const newkey = key === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
   openssl(['req', ...newkey, '-nodes', '-keyout', 'tsa.key', '-out', 'tsa.csr', '-subj', `/O=Test Time Co/CN=${name}`], dir);
-  openssl(['x509', '-req', '-in', 'tsa.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tsa.pem', '-days', '30', '-extfile', 'ext.cnf'], dir);
+  openssl(['x509', '-req', '-in', 'tsa.csr', ...issuer, '-CAcreateserial', '-out', 'tsa.pem', '-days', '30', '-extfile', 'ext.cnf'], dir);
   const config = path.join(dir, 'tsa.cnf');
   fs.writeFileSync(
     config,
@@ -42,7 +67,7 @@ export function makeTsaFiles(dir: string, name = 'PackWitness Test TSA', key: Lo
       `dir = ${dir}`,
       'serial = $dir/serial',
       'signer_cert = $dir/tsa.pem',
-      'certs = $dir/tsa.pem',
+      `certs = $dir/${carried}`,
       'signer_key = $dir/tsa.key',
       'signer_digest = sha256',
       'default_policy = 1.2.3.4.1',

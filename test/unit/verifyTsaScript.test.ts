@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFY_TSA_SCRIPT } from '../../electron/engine/export/verifyTsaScript.ts';
-import { makeTsaFiles } from '../helpers/localTsa.ts';
+import { makeTsaFiles, type TsaChain } from '../helpers/localTsa.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 interface TokenCheck {
@@ -17,6 +17,7 @@ interface TokenCheck {
   serial: string;
   hashed: string;
   cert: { subject: string; issuer: string; fingerprint: string };
+  chain: { path: string[]; anchor: { subject: string; issuer: string; selfSigned: boolean; fingerprint: string }; unchecked: string[] };
 }
 const checkTimestampToken = new Function(`${VERIFY_TSA_SCRIPT}\nreturn checkTimestampToken;`)() as (tsr: ArrayBuffer | Uint8Array, sha256: string) => Promise<TokenCheck>;
 
@@ -66,6 +67,66 @@ describe('verify.html timestamp check (script on WebCrypto)', () => {
     const pem = fs.readFileSync(path.join(tsas[kind].dir, 'tsa.pem'), 'utf8');
     const fp = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: pem, encoding: 'utf8' });
     expect(fp.replace(/.*=|:|\s/g, '').toLowerCase()).toBe(r.cert.fingerprint);
+    // The token carries the TSA's certificate alone: the chain ends there, named by its issuer.
+    expect(r.chain).toEqual({
+      path: [`O=Test Time Co, CN=${kind.toUpperCase()} Test TSA`],
+      anchor: { subject: `O=Test Time Co, CN=${kind.toUpperCase()} Test TSA`, issuer: 'CN=PackWitness Test Root', selfSigned: false, fingerprint: r.cert.fingerprint },
+      unchecked: [],
+    });
+  });
+
+  describe('the TSA certificate chain the token carries', () => {
+    const fingerprint = (file: string) =>
+      execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', file], { encoding: 'utf8' }).replace(/.*=|:|\s/g, '').toLowerCase();
+    const stampWith = (chain: TsaChain, h: string) => {
+      const dir = path.join(t.dir, `chain-${chain}`);
+      const { config, caFile } = makeTsaFiles(dir, 'Chain Test TSA', 'rsa', chain);
+      const q = path.join(dir, 'q.tsq');
+      const r = path.join(dir, 'r.tsr');
+      execFileSync('openssl', ['ts', '-query', '-digest', h, '-sha256', '-cert', '-out', q], { stdio: 'pipe' });
+      execFileSync('openssl', ['ts', '-reply', '-config', config, '-queryfile', q, '-out', r], { cwd: dir, stdio: 'pipe' });
+      const opensslAccepts = () => {
+        try {
+          execFileSync('openssl', ['ts', '-verify', '-digest', h, '-in', r, '-CAfile', caFile], { stdio: 'pipe' });
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      return { der: fs.readFileSync(r), dir, opensslAccepts };
+    };
+
+    it('with the root: the chain holds up to the self-signed root, whose fingerprint is shown', async () => {
+      const h = sha('chain root');
+      const { der, dir, opensslAccepts } = stampWith('root', h);
+      expect(opensslAccepts()).toBe(true);
+      const r = await checkTimestampToken(der, h);
+      expect(r.chain.path).toEqual(['O=Test Time Co, CN=Chain Test TSA', 'CN=PackWitness Test Root']);
+      expect(r.chain.anchor).toEqual({ subject: 'CN=PackWitness Test Root', issuer: 'CN=PackWitness Test Root', selfSigned: true, fingerprint: fingerprint(path.join(dir, 'ca.pem')) });
+    });
+
+    it('with an intermediate CA (P-384) and no root: holds up to the intermediate, named by the root above it', async () => {
+      const h = sha('chain intermediate');
+      const { der, dir, opensslAccepts } = stampWith('intermediate', h);
+      expect(opensslAccepts()).toBe(true);
+      const r = await checkTimestampToken(der, h);
+      expect(r.chain.path).toEqual(['O=Test Time Co, CN=Chain Test TSA', 'O=Test Time Co, CN=PackWitness Test Timestamping CA']);
+      expect(r.chain.anchor).toEqual({ subject: 'O=Test Time Co, CN=PackWitness Test Timestamping CA', issuer: 'CN=PackWitness Test Root', selfSigned: false, fingerprint: fingerprint(path.join(dir, 'int.pem')) });
+      expect(r.chain.unchecked).toEqual([]);
+    });
+
+    it('refuses a chain through a certificate that is no CA, as openssl does', async () => {
+      const h = sha('chain not ca');
+      const { der, opensslAccepts } = stampWith('intermediate-not-ca', h);
+      expect(opensslAccepts()).toBe(false);
+      await expect(checkTimestampToken(der, h)).rejects.toThrow(/PackWitness Test Timestamping CA issued .*Chain Test TSA but is not a CA certificate/);
+    });
+
+    it('refuses a token carrying another "root" of the same name that did not sign the TSA certificate', async () => {
+      const h = sha('chain impostor');
+      const { der } = stampWith('impostor', h);
+      await expect(checkTimestampToken(der, h)).rejects.toThrow(/Chain Test TSA is NOT signed by CN=PackWitness Test Root/);
+    });
   });
 
   it.each(['rsa', 'ec'] as const)('rejects a %s token whose signature has one flipped bit', async (kind) => {

@@ -7,8 +7,10 @@
 //      package (station.pem), names the same clip hash, and names that key's fingerprint;
 //   3. an "Original" export is the signed clip itself (same SHA-256);
 //   4. the original clip's RFC 3161 timestamp (X.tsr), when there is one, covers the hash the signed
-//      manifest names and carries a valid TSA signature (verifyTsaScript.ts; the TSA's chain of trust
-//      is left to `openssl ts -verify -CAfile`).
+//      manifest names and carries a valid TSA signature, by a timestamping certificate valid at that
+//      time whose chain, as far as the token carries it, holds (verifyTsaScript.ts,
+//      verifyTsaChainScript.ts); whether the chain's anchor is trusted is left to the reviewer
+//      (its fingerprint is shown) and `openssl ts -verify -CAfile`.
 // No network, no PackWitness. The page's script has no template literals so it can live in this
 // TypeScript string unchanged.
 import { VERIFY_TSA_SCRIPT } from './verifyTsaScript.ts';
@@ -150,7 +152,10 @@ async function checkTimestamp(clip, sha, tsr, ok, fail) {
   catch (e) { fail("Clip " + clip.clipId + ": the trusted timestamp " + clip.timestamp + " does NOT verify: " + e.message + "."); return; }
   ok("Trusted time: " + t.genTime + " from " + t.tsa + ", token signature valid, covers this recording's SHA-256 (" + sha.slice(0, 16) + "…).");
   line("info", "Timestamp " + clip.timestamp + ": serial " + t.serial + (t.tsaName ? ", TSA name " + t.tsaName : "") + ". TSA certificate: subject " + t.cert.subject + "; issuer " + t.cert.issuer + "; SHA-256 fingerprint " + t.cert.fingerprint + ".");
-  line("info", "This page does not check whether that TSA certificate is trusted (its chain to a CA). To check it: openssl ts -verify -digest " + sha + " -in " + clip.timestamp + " -CAfile <the TSA's CA certificate>.pem");
+  var ch = t.chain, a = ch.anchor;
+  ok("TSA certificate: a timestamping certificate valid at that time; chain intact: " + ch.path.join(" → ") + (a.selfSigned ? " (a self-signed root)" : ", issued by " + a.issuer + " (not in the token)") + ".");
+  if (ch.unchecked.length) line("info", "Signature(s) on " + ch.unchecked.join("; ") + " use an algorithm this page cannot check.");
+  line("info", "Whether " + a.subject + " is to be trusted is not decided here: its SHA-256 fingerprint is " + a.fingerprint + "; compare it with the one the TSA publishes, or run: openssl ts -verify -digest " + sha + " -in " + clip.timestamp + " -CAfile <the TSA's CA certificate>.pem");
 }
 
 function finish(failures) {

@@ -2,12 +2,16 @@
 // reviewer's browser, offline, with WebCrypto alone: a tiny DER reader, the TimeStampResp → CMS
 // SignedData → TSTInfo walk, the signed attributes (contentType, messageDigest, the ESS signing
 // certificate when present) and the TSA's signature (RSA PKCS#1 v1.5 or ECDSA) checked against the
-// certificate carried in the token. It does NOT decide whether that TSA is to be trusted (no chain,
-// no revocation): the page shows the certificate and `openssl ts -verify ... -CAfile` does that.
+// certificate carried in the token; then the certificate chain the token carries
+// (verifyTsaChainScript.ts). Whether the anchor of that chain is to be trusted, and revocation,
+// are not decided here: the page names the anchor and its fingerprint, and `openssl ts -verify ...
+// -CAfile` does that.
 // Plain ES2017 inside a string (no template literals, no "</script>"), spliced into VERIFY_HTML.
 // checkTimestampToken(tsrBytes, wantSha256Hex) resolves to what the page prints, or rejects with an
 // Error whose message says, in plain words, what did not match.
-export const VERIFY_TSA_SCRIPT = String.raw`
+import { VERIFY_TSA_CHAIN_SCRIPT } from './verifyTsaChainScript.ts';
+
+export const VERIFY_TSA_SCRIPT = VERIFY_TSA_CHAIN_SCRIPT + String.raw`
 var TSA_OID = {
   signedData: "1.2.840.113549.1.7.2", tstInfo: "1.2.840.113549.1.9.16.1.4",
   contentType: "1.2.840.113549.1.9.3", messageDigest: "1.2.840.113549.1.9.4",
@@ -233,6 +237,9 @@ async function tsaCheckToken(buf, wantSha256) {
     throw new Error("the token's signature cannot be checked: " + e.message);
   }
   if (!valid) throw new Error("the TSA's signature over the token is NOT valid");
+
+  // 5. The TSA's certificate and the chain above it, as far as the token carries it.
+  out.chain = await tsaCheckChain(cert.raw, parts.certs, out.genTime);
   return out;
 }
 `;
