@@ -11,6 +11,7 @@ import type { ClipRow } from './clipsRepo.ts';
 import type { Db } from './db.ts';
 import type { Engine } from './engine.ts';
 import { probe } from './ffmpeg.ts';
+import { sidecarsOf } from './evidence/manifest.ts';
 import { sha256File } from './hash.ts';
 import { insideRoot, type DataLayout } from './paths.ts';
 import { describeFsError, formatBytes, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf } from './storage.ts';
@@ -197,7 +198,10 @@ const NAME = /^(.+)_(\d{6})_([0-9a-z]{6,12}-[0-9a-f]{12})\.mp4$/i;
 /**
  * Indexes clip files found on disk but not in the index (an index restored from a backup, a crash
  * between writing the file and the row). They are marked 'recovered' with a note saying they were
- * adopted: their file is real, but nothing vouches that it was never altered while unindexed.
+ * adopted: their file is real, but nothing vouches that it was never altered while unindexed. Each
+ * is then sealed into the chain as it is now (stop reason 'adopted', the entry's time the adoption's,
+ * a trusted timestamp requested), so `verify --all` accounts for it and a later change shows. Seal
+ * files an earlier seal left next to it are kept, renamed *.before-adoption, never overwritten.
  */
 export async function adoptUnindexed(engine: Engine): Promise<{ adopted: { id: string; order: string; file: string }[]; failed: { file: string; message: string }[] }> {
   const root = engine.paths.clipsDir;
@@ -216,6 +220,7 @@ export async function adoptUnindexed(engine: Engine): Promise<{ adopted: { id: s
       const startedAt = Number.isFinite(idTime) && Math.abs(idTime - stat.mtimeMs) < 30 * 86_400_000 ? idTime : Math.round(stat.mtimeMs - info.durationMs);
       let id = m?.[3] ?? '';
       if (!id || engine.clips.get(id)) id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+      const kept = await keepEarlierSeal(abs);
       engine.clips.insertRecording({
         id,
         order_code: order,
@@ -235,13 +240,33 @@ export async function adoptUnindexed(engine: Engine): Promise<{ adopted: { id: s
         sha256,
         status: 'recovered',
         stop_reason: 'adopted',
-        note: `Adopted on ${new Date().toISOString()}: found on disk but not in the index; its content is what was on disk then.`,
+        note:
+          `Adopted on ${new Date().toISOString()}: found on disk but not in the index; its content is what was on disk then.` +
+          (kept.length ? ` Seal files found next to it were kept as ${kept.join(', ')}.` : ''),
       });
       engine.logLine(`doctor: adopted ${rel} as clip ${id} of ${order}`);
+      try {
+        await engine.custody.clipSealed(engine.clips.get(id)!, abs);
+      } catch (err) {
+        failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${(err as Error).message}` });
+        continue;
+      }
       adopted.push({ id, order, file: rel });
     } catch (err) {
       failed.push({ file: rel, message: (err as Error).message.split('\n')[0] ?? String(err) });
     }
   }
   return { adopted, failed };
+}
+
+/** Renames seal files an earlier seal left next to an adopted clip; returns their new names. */
+async function keepEarlierSeal(clipFile: string): Promise<string[]> {
+  const kept: string[] = [];
+  for (const f of Object.values(sidecarsOf(clipFile))) {
+    if (!fs.existsSync(f)) continue;
+    const to = `${f}.before-adoption`;
+    await fsp.rename(f, to);
+    kept.push(path.basename(to));
+  }
+  return kept;
 }

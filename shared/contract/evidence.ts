@@ -35,6 +35,8 @@ export const VerifyAnswer = z.object({
       endedAt: z.string().nullable(),
       durationMs: z.number().nullable(),
       status: z.string(),
+      /** Why the recording ended (StopReason), or 'adopted' for a file sealed when it was adopted. */
+      stopReason: z.string().nullable(),
       seq: z.number().nullable(),
     })
     .nullable(),

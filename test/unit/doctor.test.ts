@@ -45,6 +45,8 @@ describe('start-up check and packwitness doctor', () => {
     fs.rmSync(gone.file);
     const stray = path.join(path.dirname(kept.file), 'STRAY-9_101500_mabc123-0123456789ab.mp4');
     fs.copyFileSync(kept.file, stray);
+    // It came with the seal files of its first life: they must survive the adoption.
+    fs.copyFileSync(kept.file.replace(/\.mp4$/, '.manifest.json'), stray.replace(/\.mp4$/, '.manifest.json'));
     fs.writeFileSync(path.join(path.dirname(kept.file), 'BROKEN-1_101500_mabc124-0123456789ab.mp4'), 'not a video');
     // A recording in progress when the process died.
     await startAndUpload(engine, 'OPEN-1', webm);
@@ -77,6 +79,17 @@ describe('start-up check and packwitness doctor', () => {
       expect(stray9.status).toBe('recovered');
       expect(stray9.note).toMatch(/^Adopted on/);
       expect(stray9.sha256).toBe(kept.sha256);
+      expect(stray9.note).toContain('Seal files found next to it were kept as STRAY-9_101500_mabc123-0123456789ab.manifest.json.before-adoption');
+      expect(fs.readFileSync(`${stray.replace(/\.mp4$/, '.manifest.json')}.before-adoption`, 'utf8')).toContain(kept.id); // the old seal, untouched
+      // Sealed as it is now: its own chain entry and seal files, so verify accounts for it and says how it came.
+      const manifest = JSON.parse(fs.readFileSync(stray.replace(/\.mp4$/, '.manifest.json'), 'utf8')) as { clipId: string; stopReason: string; sha256: string };
+      expect(manifest).toMatchObject({ clipId: 'mabc123-0123456789ab', stopReason: 'adopted', sha256: kept.sha256 });
+      const answer = await reopened.call('evidence.verifyHash', { sha256: kept.sha256!, name: path.basename(stray) }, ctx);
+      // The newest clip with that hash is the adopted one (the same bytes as KEPT-1).
+      expect(answer.headline).toContain('the clip of order STRAY-9');
+      expect(answer.headline).toContain('adopted: found on disk without an index row and sealed only then');
+      const all = await reopened.call('evidence.verifyAll', {}, ctx);
+      expect(all.problems.filter((p) => p.clipId === 'mabc123-0123456789ab')).toEqual([]);
       const open = await reopened.call('clips.search', { q: 'OPEN-1' }, ctx);
       expect(open.clips[0]!.status).toBe('recovered'); // recovered by the engine start of --adopt
       const health = await reopened.call('station.health', {}, ctx);

@@ -39,13 +39,25 @@ function clipFromBody(body: EntryBody, seq: number): NonNullable<VerifyAnswer['c
     endedAt: num(body.endedAt) === null ? null : new Date(num(body.endedAt)!).toISOString(),
     durationMs: num(body.durationMs),
     status: str(body.status) ?? 'ok',
+    stopReason: str(body.stopReason),
     seq,
   };
 }
 
+// How a clip that is not a plain, whole recording came to be, in the verdict's words.
+const HOW: Record<string, string> = {
+  adopted: ', adopted: found on disk without an index row and sealed only then (nothing vouches for it before)',
+  'camera-lost': ', cut short: the camera was disconnected',
+  'camera-stalled': ', cut short: the camera stopped giving a picture',
+  'disk-full': ', cut short: the disk ran into its reserve or failed',
+  'page-closed': ', cut short: the station page stopped sending video',
+};
+
 function describeClip(c: NonNullable<VerifyAnswer['clip']>): string {
   const dur = c.durationMs !== null ? ` (${(c.durationMs / 1000).toFixed(1)} s)` : '';
-  const how = c.status === 'recovered' ? ', recovered after the station stopped unexpectedly' : c.status === 'interrupted' ? ', cut short (the camera was lost)' : '';
+  const how =
+    (c.stopReason && HOW[c.stopReason]) ??
+    (c.status === 'recovered' ? ', recovered after the station stopped unexpectedly' : c.status === 'interrupted' ? ', cut short' : '');
   return `the clip of order ${c.order}, recorded at station "${c.station}" on ${when(Date.parse(c.startedAt))}${dur}${c.operator ? ` by ${c.operator}` : ''}${how}`;
 }
 
