@@ -172,7 +172,7 @@ export class Engine {
     });
     engine.custody = custody;
     engine.on((event) => {
-      if (event === 'settings.changed') custody.timestamps.kick();
+      if (event === 'settings.changed') custody.tsaSettingsChanged();
     });
     // A second process (the CLI while the station runs) must not "recover" recordings still in progress.
     if (engine.ownsData) await engine.recoverUnfinished();

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import { stationCustodyOf } from '../../electron/engine/evidence/handlers.ts';
 import { runExport, type ExportResult } from '../../electron/engine/export/run.ts';
@@ -136,7 +136,7 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
   let engine: Engine;
   let rsaTsa: LocalTsa;
   let ecTsa: LocalTsa;
-  const pkg: Record<'one' | 'two' | 'ec', ExportResult> = {} as never;
+  const pkg: Record<'one' | 'two' | 'ec' | 'late', ExportResult> = {} as never;
   let browser: Browser;
 
   beforeAll(async () => {
@@ -156,8 +156,18 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
     await stationCustodyOf(engine).timestamps.runDue();
     await engine.call('settings.update', { tsaUrls: [ecTsa.url] }, ctx);
     await recordClip(engine, 'TSA-EC', webm('TSA-EC'));
+    // A clip recorded two days ago (the clock moved back; the recording is real) and stamped now,
+    // as a station offline for two days, or one whose TSA was set up afterwards, gets it.
+    const lateWebm = webm('TSA-LATE');
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() - 2 * 86_400_000);
+    try {
+      await recordClip(engine, 'TSA-LATE', lateWebm);
+    } finally {
+      vi.useRealTimers();
+    }
     await stationCustodyOf(engine).timestamps.runDue();
-    for (const [k, order] of [['one', 'TSA-ONE'], ['two', 'TSA-TWO'], ['ec', 'TSA-EC']] as const) {
+    for (const [k, order] of [['one', 'TSA-ONE'], ['two', 'TSA-TWO'], ['ec', 'TSA-EC'], ['late', 'TSA-LATE']] as const) {
       pkg[k] = await runExport(engine, { order, preset: 'original' }, path.join(t.dir, k));
     }
     browser = await launchBrowser();
@@ -196,6 +206,14 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
     const tsaPem = path.join(path.dirname(rsaTsa.caFile), 'tsa.pem');
     const fp = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', tsaPem], { encoding: 'utf8' }).replace(/.*=|:|\s/g, '').toLowerCase();
     expect(r.log).toContain(`Whether O=Test Time Co, CN=PackWitness Test TSA is to be trusted is not decided here: its SHA-256 fingerprint is ${fp}`);
+  });
+
+  it('says a token stamped long after the recording proves it unchanged since then, not when it was recorded', async () => {
+    const r = await checkInBrowser(browser, path.join(pkg.late.outDir, 'verify.html'), files(pkg.late));
+    expect(r.status).toBe('ok'); // still verified: the token is genuine
+    expect(r.log).toMatch(/The trusted time is 4[78] h after the recording ended \(.*\): it proves the recording existed unchanged by then, not when it was recorded\./);
+    const onTime = await checkInBrowser(browser, path.join(pkg.ec.outDir, 'verify.html'), files(pkg.ec));
+    expect(onTime.log).not.toContain('after the recording ended');
   });
 
   it('accepts a token signed with an ECDSA P-256 TSA key', async () => {

@@ -38,6 +38,8 @@ export class StationCustody implements Custody {
   readonly chain: Chain;
   readonly timestamps: TimestampQueue;
   private readonly opts: EvidenceOptions;
+  /** The TSA list the last backfill ran for (tsaSettingsChanged). */
+  private backfilledFor: string | null = null;
 
   constructor(opts: EvidenceOptions) {
     this.opts = opts;
@@ -58,7 +60,22 @@ export class StationCustody implements Custody {
         if (await fsp.stat(clipFile).catch(() => null)) await writeAtomically(sidecarsOf(clipFile).timestamp, response);
       },
     });
-    if (opts.timestampWorker !== false) this.timestamps.start();
+    if (opts.timestampWorker !== false) {
+      this.timestamps.start();
+      this.tsaSettingsChanged();
+    }
+  }
+
+  /**
+   * Settings changed: with a TSA newly configured (or at start), clips sealed before one was are
+   * stamped too. Only when the list changed: the look over every clip is not for every setting.
+   */
+  tsaSettingsChanged(): void {
+    const urls = this.opts.tsaUrls();
+    const key = urls.join('\n');
+    if (this.opts.timestampWorker !== false && urls.length > 0 && key !== this.backfilledFor) this.timestamps.enqueueUnstamped();
+    this.backfilledFor = key;
+    this.timestamps.kick();
   }
 
   async clipSealed(row: ClipRow, absFile: string): Promise<void> {

@@ -23,6 +23,8 @@ export interface TimestampQueueOptions {
   log: (line: string) => void;
   /** First retry pause; doubles per failed round up to maxRetryMs. */
   retryBaseMs?: number;
+  /** Pause between two requests of one round: a backlog is worked off politely, not in a burst. */
+  gapMs?: number;
   maxRetryMs?: number;
   request?: typeof requestTimestamp;
 }
@@ -42,16 +44,40 @@ export class TimestampQueue {
     this.opts = {
       ...opts,
       retryBaseMs: opts.retryBaseMs ?? 10_000,
+      gapMs: opts.gapMs ?? 250,
       maxRetryMs: opts.maxRetryMs ?? 30 * 60_000,
       request: opts.request ?? requestTimestamp,
     };
   }
 
   enqueue(clipId: string, sha256: string): void {
-    this.db
-      .prepare(`INSERT OR IGNORE INTO timestamps (clip_id, sha256, state, attempts, next_try_at) VALUES (?, ?, 'pending', 0, ?)`)
-      .run(clipId, sha256, Date.now());
+    // Due since ever (0): a clip just sealed goes before a backlog (enqueueUnstamped), whose time
+    // counts for less the later it is stamped.
+    this.db.prepare(`INSERT OR IGNORE INTO timestamps (clip_id, sha256, state, attempts, next_try_at) VALUES (?, ?, 'pending', 0, 0)`).run(clipId, sha256);
     this.kick();
+  }
+
+  /**
+   * Every sealed clip still on the station that never had a timestamp asked for (sealed before a
+   * TSA was configured): asked for now. Its token will say "existed by" the time it is stamped, not
+   * when it was recorded (verify says so), which still shows it unchanged since. Returns how many.
+   */
+  enqueueUnstamped(now = Date.now()): number {
+    const r = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO timestamps (clip_id, sha256, state, attempts, next_try_at)
+         SELECT k.id, k.sha256, 'pending', 0, ? FROM clips k
+         WHERE k.status IN ('ok','recovered','interrupted') AND k.sha256 IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM timestamps t WHERE t.clip_id = k.id)
+           AND EXISTS (SELECT 1 FROM chain c WHERE c.kind = 'clip' AND c.clip_id = k.id)
+         ORDER BY k.started_at`,
+      )
+      .run(now);
+    if (r.changes > 0) {
+      this.opts.log(`timestamps: ${r.changes} clip(s) sealed before a TSA was configured are queued for a trusted timestamp.`);
+      this.kick();
+    }
+    return r.changes;
   }
 
   forget(clipId: string): void {
@@ -118,8 +144,9 @@ export class TimestampQueue {
     const due = this.db
       .prepare(`SELECT * FROM timestamps WHERE state='pending' AND next_try_at <= ? ORDER BY next_try_at LIMIT 50`)
       .all(now) as TimestampRow[];
-    for (const job of due) {
+    for (const [i, job] of due.entries()) {
       if (this.abort.signal.aborted) break;
+      if (i > 0 && this.opts.gapMs > 0) await new Promise((r) => setTimeout(r, this.opts.gapMs));
       const errors: string[] = [];
       let done = false;
       for (const url of urls) {

@@ -6,6 +6,7 @@ import type { ClipRow } from '../clipsRepo.ts';
 import type { Db } from '../db.ts';
 import type { VerifyAnswer, VerifyCheck } from '../../../shared/contract/evidence.ts';
 import { parseBody, type ChainRow, type EntryBody } from './chain.ts';
+import { formatDelay, stampDelay } from '../../../shared/stampDelay.ts';
 import { entryFindings, LABELS, tokenCheck, when } from './checks.ts';
 import { sidecarsOf } from './manifest.ts';
 import { verifyBytes } from './keys.ts';
@@ -172,7 +173,7 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
     verdict: bad.length ? 'problem' : 'intact',
     headline: bad.length
       ? `PROBLEM: this is ${describeClip(clip)}, but ${bad.map((c) => c.what).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not hold.`
-      : `INTACT: this is ${describeClip(clip)}. It has not been changed since it was sealed${token.ok ? ` and existed at ${when(token.tsaTime)} per ${shortName(token.tsaName)}` : ''}.`,
+      : `INTACT: this is ${describeClip(clip)}. It has not been changed since it was sealed${token.ok ? ` and existed at ${when(token.tsaTime)} per ${shortName(token.tsaName)}${lateNote(token.tsaTime, clip.endedAt)}` : ''}.`,
     sha256: sha,
     clip,
     checks,
@@ -182,4 +183,10 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
 function shortName(n: string | null): string {
   const cn = n ? /CN=([^,\n]+)/.exec(n)?.[1] : null;
   return cn ?? n ?? 'the timestamp authority';
+}
+
+/** A token stamped long after the recording ended proves less; the verdict says how much later. */
+function lateNote(tsaMs: number | null, endedAt: string | null): string {
+  const late = stampDelay(tsaMs, endedAt ? Date.parse(endedAt) : null);
+  return late === null ? '' : ` (stamped ${formatDelay(late)} after the recording ended: unchanged since then is proven, not when it was recorded)`;
 }

@@ -113,7 +113,7 @@ async function check(files) {
     } catch (e) { fail("station.pem cannot be read as an Ed25519 public key (" + e.message + ")."); }
   }
   for (var c = 0; c < man.clips.length; c++) {
-    var clip = man.clips[c], signedSha = null;
+    var clip = man.clips[c], signedSha = null, signedEnd = null;
     if (!clip.manifest) { line("info", "Clip " + clip.clipId + " has no signed manifest (recorded before signing); only its hashes are checked."); }
     else if (!files[clip.manifest] || !files[clip.signature]) { fail("The signed manifest or signature of clip " + clip.clipId + " is missing."); }
     else if (!key) { fail("The station key (station.pem) is missing; the signature cannot be checked."); }
@@ -124,11 +124,12 @@ async function check(files) {
       var signed = {};
       try { signed = JSON.parse(new TextDecoder().decode(files[clip.manifest])); } catch (e) { fail("The manifest of clip " + clip.clipId + " is not JSON."); }
       if (typeof signed.sha256 === "string") signedSha = signed.sha256;
+      if (typeof signed.endedAt === "number") signedEnd = signed.endedAt;
       if (signed.sha256 === clip.originalSha256) ok("The signed manifest names the original clip hash " + clip.originalSha256.slice(0, 16) + "….");
       else fail("The signed manifest names a different clip hash than this package.");
       if (signed.key && fp && signed.key !== fp) fail("The manifest was signed for another station key (" + signed.key + ").");
     }
-    await checkTimestamp(clip, signedSha || clip.originalSha256, files[clip.timestamp], ok, fail);
+    await checkTimestamp(clip, signedSha || clip.originalSha256, files[clip.timestamp], signedEnd !== null ? signedEnd : Date.parse(clip.endedAt), ok, fail);
     for (var e = 0; e < clip.exports.length; e++) {
       var x = clip.exports[e];
       if (x.copyOfOriginal) {
@@ -144,13 +145,16 @@ async function check(files) {
 
 // A missing token is no failure (the station may have been offline); a token that is there but
 // does not verify is, because a wrong token in an evidence package means it was tampered with.
-async function checkTimestamp(clip, sha, tsr, ok, fail) {
+async function checkTimestamp(clip, sha, tsr, endedMs, ok, fail) {
   if (!clip.timestamp) { line("info", "Clip " + clip.clipId + " has no trusted timestamp (.tsr) in this package: no trusted time, only the station's own clock."); return; }
   if (!tsr) { line("info", clip.timestamp + " was not given: the trusted time of clip " + clip.clipId + " is not checked."); return; }
   var t;
   try { t = await checkTimestampToken(tsr, sha); }
   catch (e) { fail("Clip " + clip.clipId + ": the trusted timestamp " + clip.timestamp + " does NOT verify: " + e.message + "."); return; }
   ok("Trusted time: " + t.genTime + " from " + t.tsa + ", token signature valid, covers this recording's SHA-256 (" + sha.slice(0, 16) + "…).");
+  // A token asked for long after the recording (the station was offline, or had no TSA yet) proves less.
+  var lateMin = Math.round((Date.parse(t.genTime.replace(" UTC", "Z").replace(" ", "T")) - endedMs) / 60000);
+  if (lateMin > 10) line("info", "The trusted time is " + (lateMin < 120 ? lateMin + " min" : Math.round(lateMin / 60) + " h") + " after the recording ended (" + new Date(endedMs).toISOString() + "): it proves the recording existed unchanged by then, not when it was recorded.");
   line("info", "Timestamp " + clip.timestamp + ": serial " + t.serial + (t.tsaName ? ", TSA name " + t.tsaName : "") + ". TSA certificate: subject " + t.cert.subject + "; issuer " + t.cert.issuer + "; SHA-256 fingerprint " + t.cert.fingerprint + ".");
   var ch = t.chain, a = ch.anchor;
   ok("TSA certificate: a timestamping certificate valid at that time; chain intact: " + ch.path.join(" → ") + (a.selfSigned ? " (a self-signed root)" : ", issued by " + a.issuer + " (not in the token)") + ".");

@@ -62,6 +62,8 @@ export const en = {
     sealed: 'Signed, entry {{seq}} of the station\'s hash chain',
     notSealed: 'Not sealed',
     tsaDone: '{{time}} by {{name}}',
+    tsaLateMinutes: '(stamped {{minutes}} min after the recording ended: proves it unchanged since then)',
+    tsaLateHours: '(stamped {{hours}} h after the recording ended: proves it unchanged since then)',
     tsaPending: 'Requested, not received yet',
     tsaNone: 'None (no timestamp authority configured)',
     title: 'Check a clip',

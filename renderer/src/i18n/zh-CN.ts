@@ -63,6 +63,8 @@ export const zhCN: Messages = {
     sealed: '已签名，本打包台哈希链第 {{seq}} 条',
     notSealed: '未封存',
     tsaDone: '{{time}}，由 {{name}} 签发',
+    tsaLateMinutes: '（录制结束 {{minutes}} 分钟后才盖时间戳：只证明此后未被修改）',
+    tsaLateHours: '（录制结束 {{hours}} 小时后才盖时间戳：只证明此后未被修改）',
     tsaPending: '已申请，尚未收到',
     tsaNone: '无（未配置时间戳服务）',
     title: '校验视频',

@@ -1,7 +1,18 @@
 // The seal of a clip in the lookup's details: its chain entry, signature and trusted time.
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
+import { stampDelay } from '../../../../shared/stampDelay.ts';
 import { dateTime } from '../../format.ts';
+
+/** "stamped 76 h after the recording": a late token proves the clip unchanged only since then. */
+function lateText(t: TFunction, clip: Clip): string {
+  const e = clip.evidence;
+  const late = stampDelay(e?.tsaTime ? Date.parse(e.tsaTime) : null, Date.parse(clip.endedAt));
+  if (late === null) return '';
+  const minutes = Math.round(late / 60_000);
+  return ' ' + (minutes < 120 ? t('verify.tsaLateMinutes', { minutes }) : t('verify.tsaLateHours', { hours: Math.round(minutes / 60) }));
+}
 
 export function EvidenceRows({ clip }: { clip: Clip }) {
   const { t, i18n } = useTranslation();
@@ -13,7 +24,7 @@ export function EvidenceRows({ clip }: { clip: Clip }) {
       <dt>{t('verify.what.timestamp')}</dt>
       <dd data-testid="clip-tsa">
         {e?.timestamp === 'done' && e.tsaTime
-          ? t('verify.tsaDone', { time: dateTime(e.tsaTime, i18n.language), name: e.tsaName ?? '?' })
+          ? t('verify.tsaDone', { time: dateTime(e.tsaTime, i18n.language), name: e.tsaName ?? '?' }) + lateText(t, clip)
           : e?.timestamp === 'pending'
             ? t('verify.tsaPending')
             : t('verify.tsaNone')}
