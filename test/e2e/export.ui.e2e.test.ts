@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Engine } from '../../electron/engine/engine.ts';
+import type { Clip } from '../../shared/contract.ts';
 import { makeOrderWebm, recordClip } from '../helpers/orderClip.ts';
 import { chromiumAvailable, launchBrowser, startServe, type Served } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -18,6 +19,7 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
   let served: Served;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
+  let clip: Clip;
 
   beforeAll(async () => {
     t = tmpDir('pw-export-ui-');
@@ -25,7 +27,7 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     const engine = await Engine.open({ dataDir: data, timestampWorker: false });
     const webm = path.join(t.dir, 'a.webm');
     makeOrderWebm(webm, ORDER, 70, '320x180', 30);
-    await recordClip(engine, ORDER, webm);
+    clip = await recordClip(engine, ORDER, webm);
     await engine.close();
     served = await startServe(['--data', data]);
     browser = await launchBrowser();
@@ -98,6 +100,55 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     expect(names.some((n) => n.endsWith('_sheet.pdf'))).toBe(true);
   });
 
+  it('chooses stills on the moments bar: the automatic ones shown first, a click adds one and shows it, keys move and remove it', async () => {
+    const playerAt = () => page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!.currentTime);
+    const marks = () => page.getByTestId('moment-mark');
+    const markMs = async () => (await marks().evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.ms))));
+    await page.getByTestId('export-preset').selectOption('ebay');
+    await page.getByTestId('moments-timeline').waitFor();
+    await page.getByTestId('moments-clear').click().catch(() => {}); // moments left from an earlier test
+    // Nothing chosen: the frames the export would pick by itself, as hollow marks.
+    await expect.poll(() => page.getByTestId('moment-auto').count()).toBeGreaterThan(0);
+    const auto = await page.getByTestId('moment-auto').count();
+    expect(await page.getByTestId('moments-summary').textContent()).toBe(`Automatic: ${auto} still(s) (hollow marks); click the bar to choose your own`);
+    await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(new RegExp(`${auto} still\\(s\\)`));
+
+    // A click a quarter along the bar adds a still there and shows that frame.
+    const track = page.getByTestId('moments-track');
+    const box = (await track.boundingBox())!;
+    await track.click({ position: { x: box.width / 4, y: box.height / 2 } });
+    const [first] = await markMs();
+    expect(first! / 1000).toBeCloseTo(clip.durationMs / 4000, 0);
+    await expect.poll(playerAt).toBeCloseTo(first! / 1000, 1);
+    expect(await page.getByTestId('moment-auto').count()).toBe(0);
+    expect(await page.getByTestId('moments-summary').textContent()).toBe('1 still(s) chosen');
+
+    // The keyboard moves it (0.1 s, Shift 1 s) with the player following, and Delete removes it.
+    await marks().first().focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(markMs).toEqual([first! + 1200]);
+    await expect.poll(playerAt).toBeCloseTo((first! + 1200) / 1000, 1);
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.ms)).toBe(String(first! + 1200));
+    await page.keyboard.press('Delete');
+    await expect.poll(() => marks().count()).toBe(0);
+    expect(await page.getByTestId('moment-auto').count()).toBe(auto);
+
+    // Two stills chosen on the bar are the two JPEGs of the export, at those times.
+    await track.click({ position: { x: box.width * 0.1, y: box.height / 2 } });
+    await track.click({ position: { x: box.width * 0.9, y: box.height / 2 } });
+    const chosen = await markMs();
+    expect(chosen).toHaveLength(2);
+    await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(/2 still\(s\)/);
+    const before = await job('done').count();
+    await page.getByTestId('export-start').click();
+    await expect.poll(() => job('done').count(), { timeout: 60_000 }).toBe(before + 1);
+    const names = await job('done').first().getByTestId('export-file').allTextContents();
+    const label = (ms: number) => `${String(Math.floor(ms / 60_000)).padStart(2, '0')}m${((ms % 60_000) / 1000).toFixed(1).padStart(4, '0')}s`;
+    expect(names.filter((n) => n.endsWith('.jpg'))).toEqual([expect.stringContaining(`_still01_${label(chosen[0]!)}.jpg`), expect.stringContaining(`_still02_${label(chosen[1]!)}.jpg`)]);
+  });
+
   it('trims on the timeline under the player: handles, number inputs and player agree, and the MP4 has that length', async () => {
     const playerAt = () => page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!.currentTime);
     await page.evaluate(async () => {
@@ -116,8 +167,8 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     const box = (await track.boundingBox())!;
     await track.click({ position: { x: box.width / 2, y: box.height / 2 } });
     await expect.poll(playerAt).toBeCloseTo(35, 0);
-    const marker = await page.getByTestId('trim-playhead').evaluate((el) => (el as HTMLElement).style.left);
-    expect(parseFloat(marker)).toBeCloseTo(50, 0);
+    // The marker follows the player's seek event, a moment after the player itself.
+    await expect.poll(async () => parseFloat(await page.getByTestId('trim-playhead').evaluate((el) => (el as HTMLElement).style.left))).toBeCloseTo(50, 0);
 
     // Typing a number moves the handle; moving the handle rewrites the number and shows that frame.
     await page.getByTestId('export-from').fill('4');

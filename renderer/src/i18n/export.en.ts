@@ -44,5 +44,10 @@ export const exportEn = {
     addMoment: 'Add the moment shown in the player',
     moments: 'Chosen moments (click one to remove it):',
     autoMoments: 'No moments chosen: the label, the packing and the sealed box are picked automatically.',
+    momentsAdd: 'Click to add a still here',
+    momentMark: 'Still at {{time}}: Delete removes it, arrow keys move it',
+    momentsChosen: '{{count}} still(s) chosen',
+    momentsAuto: 'Automatic: {{count}} still(s) (hollow marks); click the bar to choose your own',
+    momentsClear: 'Back to automatic',
   },
 };

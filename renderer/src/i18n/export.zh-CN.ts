@@ -47,5 +47,10 @@ export const exportZhCN: Widen<typeof exportEn> = {
     addMoment: '添加播放器当前画面',
     moments: '已选画面（点击可移除）：',
     autoMoments: '未选择画面：将自动选取面单、装箱过程和封箱画面。',
+    momentsAdd: '点击在此处添加一张截图',
+    momentMark: '{{time}} 的截图：Delete 键删除，方向键移动',
+    momentsChosen: '已选 {{count}} 张截图',
+    momentsAuto: '自动：{{count}} 张截图（空心标记）；点击时间条可自行选择',
+    momentsClear: '恢复自动选择',
   },
 };

@@ -6,17 +6,13 @@ import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import type { ExportJob, ExportPreset } from '../../../../shared/contract/export.ts';
 import { api, onEvent } from '../../api/index.ts';
+import { MAX_MOMENTS, MomentsTimeline } from './MomentsTimeline.tsx';
+import { playerMs } from './player.ts';
 import { TrimTimeline } from './TrimTimeline.tsx';
 import './exportPanel.css';
 
 type Form = 'auto' | 'video' | 'stills';
 type Fit = 'parts' | 'speed' | 'trim';
-
-/** Where the lookup's player is, in ms into the clip: the "timeline" the person picks moments on. */
-function playerMs(): number | null {
-  const v = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
-  return v && Number.isFinite(v.currentTime) ? Math.round(v.currentTime * 1000) : null;
-}
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
@@ -83,6 +79,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
   const [batchId, setBatchId] = useState<string | null>(null);
   const [refused, setRefused] = useState<{ order: string; reason: string }[]>([]);
   const [moments, setMoments] = useState<number[]>([]);
+  const [autoMoments, setAutoMoments] = useState<number[]>([]);
   useEffect(() => setMoments([]), [clip.id]);
 
   useEffect(() => {
@@ -117,7 +114,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
   const stillsForm = preset ? (form === 'auto' ? preset.defaultForm === 'stills' || !preset.accepts.video : form === 'stills') : false;
   const addMoment = () => {
     const at = playerMs();
-    if (at !== null) setMoments((m) => [...new Set([...m, at])].sort((a, b) => a - b).slice(0, 40));
+    if (at !== null) setMoments((m) => [...new Set([...m, at])].sort((a, b) => a - b).slice(0, MAX_MOMENTS));
   };
   const fromPlayer = (set: (v: string) => void) => () => {
     const at = playerMs();
@@ -133,6 +130,8 @@ export function ExportPanel({ clip }: { clip: Clip }) {
         .then((plan) => {
           if (!live) return;
           const c = plan.clips[0];
+          // What "automatic" picks: only a plan made without chosen stills says that.
+          if (!request.stillsAtMs) setAutoMoments(c?.form === 'stills' ? c.stillsAtMs : []);
           const what = !c ? '' : c.form === 'stills' ? t('exportPanel.stills', { count: c.stillsAtMs.length }) : c.form === 'copy' ? t('exportPanel.original') : t('exportPanel.parts', { count: c.parts.length });
           setExpected(t('exportPanel.expected', { what, size: mb(plan.expectedBytes) }));
           setWarnings(plan.warnings);
@@ -240,6 +239,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
             <button type="button" onClick={addMoment} data-testid="export-add-moment">
               {t('exportPanel.addMoment')}
             </button>
+            <MomentsTimeline clipId={clip.id} durationMs={clip.durationMs} moments={moments} autoMoments={autoMoments} setMoments={setMoments} />
             {moments.length === 0 ? (
               <span className="muted">{t('exportPanel.autoMoments')}</span>
             ) : (

@@ -3,40 +3,16 @@
 // position as a marker. Moving a handle shows that frame in the player, so the person sees exactly
 // where the cut falls. The range lives in ExportPanel's `from`/`to` seconds strings ('' = clip edge),
 // which the number inputs edit too; this bar only reads and writes them.
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { mmssTenths } from '../../format.ts';
+import { msAtClick, seek, usePlayerMs } from './player.ts';
 
 /** Handles stay at least this far apart, so the range always holds frames to export. */
 const MIN_GAP_MS = 500;
 const STEP_MS = 100;
 
-const playerVideo = (): HTMLVideoElement | null => document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
-
-function seek(ms: number): void {
-  const v = playerVideo();
-  if (v) v.currentTime = ms / 1000;
-}
-
 const parsedMs = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v) * 1000);
 const fixed = (ms: number): string => (ms / 1000).toFixed(1);
-
-/** The player's position in ms, following its timeupdate/seeked events. */
-function usePlayerMs(clipId: string): number | null {
-  const [at, setAt] = useState<number | null>(null);
-  useEffect(() => {
-    const v = playerVideo();
-    if (!v) return;
-    const update = () => setAt(Number.isFinite(v.currentTime) ? v.currentTime * 1000 : null);
-    update();
-    const events = ['timeupdate', 'seeked', 'seeking', 'loadedmetadata'] as const;
-    for (const e of events) v.addEventListener(e, update);
-    return () => {
-      for (const e of events) v.removeEventListener(e, update);
-    };
-  }, [clipId]);
-  return at;
-}
 
 export function TrimTimeline({ clipId, durationMs, from, to, setFrom, setTo }: {
   clipId: string;
@@ -69,8 +45,8 @@ export function TrimTimeline({ clipId, durationMs, from, to, setFrom, setTo }: {
   };
   // Clicks on the bar itself (the handles' tracks let clicks through) move the player there.
   const seekAtClick = (e: React.MouseEvent<HTMLDivElement>) => {
-    const r = e.currentTarget.getBoundingClientRect();
-    if (r.width > 0) seek(clamp((e.clientX - r.left) / r.width, 0, 1) * durationMs);
+    const at = msAtClick(e, durationMs);
+    if (at !== null) seek(at);
   };
   // Whichever handle sits in the right half goes on top, so two close handles can both be grabbed.
   const startOnTop = startMs > durationMs / 2;
