@@ -70,11 +70,20 @@ export class LanListener implements LanController {
       const port = o.port === undefined ? before.port : o.port;
       // A new token on a running listener keeps its port (even an ephemeral one): same URL, new token.
       const bindPort = this.server && port === before.port ? this.server.port : port;
-      if (this.server) {
-        await this.server.close();
+      const old = this.server;
+      if (old && bindPort === old.port) {
+        // Same port, new token: the socket must be given up before it can be opened again.
+        await old.close();
         this.server = null;
+        this.server = await this.open(bindPort, token).catch(async (err: unknown) => {
+          this.server = await this.open(old.port, before.token ?? token).catch(() => null);
+          throw err;
+        });
+      } else {
+        // Another port: opened before the old one closes, so a port in use leaves phones where they were.
+        this.server = await this.open(bindPort, token);
+        await old?.close();
       }
-      this.server = await this.open(bindPort, token);
       // Remembered only once the socket is open: a port in use is not reopened at the next start.
       writeLanConfig(db, { enabled: true, port, token });
       return this.info();

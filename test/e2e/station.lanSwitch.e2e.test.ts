@@ -2,7 +2,8 @@
 // (the panel shows the token and, when the machine has a LAN address, its QR code), a new token
 // replaces the old one, and off closes the listener; the storage folder field names what is wrong
 // and says the change waits for a restart.
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -61,6 +62,48 @@ describe.skipIf(!chromiumAvailable())('LAN access and storage folder from Settin
     await page.getByTestId('lan-switch').click();
     await page.getByTestId('lan-off').waitFor({ timeout: 10_000 });
     await expect(stationInfo(port, renewed)).rejects.toThrow();
+  });
+
+  it('LAN port: chosen in the panel, moved while on, a port in use refused in plain words with the old one kept', async () => {
+    const freePort = async (): Promise<number> => {
+      const srv = createServer();
+      await new Promise<void>((r) => srv.listen(0, '0.0.0.0', r));
+      const p = (srv.address() as AddressInfo).port;
+      await new Promise((r) => srv.close(r));
+      return p;
+    };
+    await page.getByTestId('lan-off').waitFor({ timeout: 10_000 });
+    await page.getByTestId('lan-port').fill('70000');
+    expect(await page.getByTestId('lan-port-error').textContent()).toContain('1 to 65535');
+    expect(await page.getByTestId('lan-switch').isDisabled()).toBe(true);
+    const first = await freePort();
+    await page.getByTestId('lan-port').fill(String(first));
+    await page.getByTestId('lan-switch').click();
+    await page.getByTestId('lan-on').waitFor({ timeout: 10_000 });
+    const token = (await page.getByTestId('lan-token').textContent())!;
+    expect(await stationInfo(first, token)).toBe(200);
+
+    // Moved while on: the same token answers on the new port, the old one is closed.
+    const second = await freePort();
+    await page.getByTestId('lan-port').fill(String(second));
+    await page.getByTestId('lan-port-apply').click();
+    await expect.poll(() => stationInfo(second, token).catch(() => 0), { timeout: 10_000 }).toBe(200);
+    await expect(stationInfo(first, token)).rejects.toThrow();
+
+    // A port another program holds: said in plain words, and the station stays where it was.
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, '0.0.0.0', r));
+    try {
+      const taken = (squatter.address() as AddressInfo).port;
+      await page.getByTestId('lan-port').fill(String(taken));
+      await page.getByTestId('lan-port-apply').click();
+      await expect.poll(() => page.getByTestId('lan-error').textContent(), { timeout: 10_000 }).toContain(`Port ${taken} is already in use by another program`);
+      expect(await stationInfo(second, token)).toBe(200);
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
+    await page.getByTestId('lan-switch').click();
+    await page.getByTestId('lan-off').waitFor({ timeout: 10_000 });
   });
 
   it('storage folder: a relative path is marked at once, a valid one is saved for the next start', async () => {
