@@ -47,6 +47,12 @@ export interface StationSnapshot {
 type Listener = (s: StationSnapshot) => void;
 
 const RECONNECT_MS = 2000;
+// A camera closed and opened again at once can come back dark: the browser still releases the
+// device while the new request attaches to it, and the new track is live but never gets a frame
+// (seen with picture-in-picture, the same device opened twice, in 2 of ~10 CI runs: dark through
+// two immediate retries, fine when the reconnect came 2 s later). Closing waits this long first.
+const RELEASE_MS = 1500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The previous clip keeps recording this long after the next one starts. MediaRecorder.start()
 // takes its first frame a frame or two late (measured: one frame lost with no overlap), so the
 // clips overlap by a few frames instead: every frame is in at least one clip.
@@ -184,8 +190,8 @@ export class StationController {
 
   /**
    * Opens the camera and waits for its first picture: "ready" means a picture, not a live track.
-   * A camera that opens and stays dark is closed and opened once more (a device still being
-   * released by the previous pipeline comes back), then reported, and retried like a missing one.
+   * A camera that opens and stays dark is closed and, once the device is released, opened once
+   * more, then reported, and retried like a missing one.
    */
   private async openPipeline(): Promise<CapturePipeline> {
     for (let attempt = 1; ; attempt++) {
@@ -193,7 +199,7 @@ export class StationController {
       if (await p.firstFrame(FIRST_FRAME_MS)) return p;
       p.close();
       if (attempt >= 2 || this.disposed) throw new CameraError('stalled', `no picture within ${FIRST_FRAME_MS / 1000} s of opening`);
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(RELEASE_MS);
     }
   }
 
@@ -266,6 +272,7 @@ export class StationController {
       this.log(order, 'stopped', 'error', { key: 'camera.frozen', params: { seconds } });
     }
     p.close();
+    await sleep(RELEASE_MS);
     if (!(await this.openCamera())) return; // reported; retried like a missing camera
     if (rec && order) {
       if (mode && mode !== this.snap.mode) this.set({ mode }); // the same order goes on in its own mode
@@ -546,6 +553,7 @@ export class StationController {
       this.pipeline = null;
       this.set({ stream: null });
       old?.close();
+      if (old) await sleep(RELEASE_MS);
       if (await this.openCamera()) this.say('info', { key: 'camera.reopened' });
     });
   }
