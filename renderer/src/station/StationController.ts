@@ -110,6 +110,8 @@ export class StationController {
   private autoStopTimer: ReturnType<typeof setInterval> | null = null;
   private reconnecting = false;
   private checkingCamera = false;
+  /** The camera's last few openings and failures, for diagnostics (a failed test prints them). */
+  private readonly cameraLog: string[] = [];
   private disposed = false;
   private cameraDirty = false;
   /** performance.now() of the last scan, key press or click at the station (for the idle stop). */
@@ -196,7 +198,11 @@ export class StationController {
   private async openPipeline(): Promise<CapturePipeline> {
     for (let attempt = 1; ; attempt++) {
       const p = await CapturePipeline.open(this.captureOptions(), this.overlayInfo(null));
-      if (await p.firstFrame(FIRST_FRAME_MS)) return p;
+      if (await p.firstFrame(FIRST_FRAME_MS)) {
+        this.noteCamera(`opened (attempt ${attempt}, pip ${p.pipActive})`);
+        return p;
+      }
+      this.noteCamera(`dark: no frame within ${FIRST_FRAME_MS} ms (attempt ${attempt})`);
       p.close();
       if (attempt >= 2 || this.disposed) throw new CameraError('stalled', `no picture within ${FIRST_FRAME_MS / 1000} s of opening`);
       await sleep(RELEASE_MS);
@@ -220,6 +226,7 @@ export class StationController {
       if (p.micProblem) this.say('warn', { key: 'camera.micFailed', params: { detail: p.micProblem } });
       return true;
     } catch (err) {
+      this.noteCamera(`failed: ${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? String(err)}`);
       this.set({ phase: 'error', problem: cameraMsg(err), stream: null });
       this.onCue('error');
       this.scheduleReconnect();
@@ -587,6 +594,11 @@ export class StationController {
     return this.pipeline?.cameraTrack ?? null;
   }
 
+  private noteCamera(text: string): void {
+    this.cameraLog.push(`${Math.round(performance.now())} ms: ${text}`);
+    if (this.cameraLog.length > 8) this.cameraLog.shift();
+  }
+
   /** For tests: what a failed end-to-end test prints, so a failure in CI says where the frames stopped. */
   get diagnostics(): Record<string, unknown> {
     const p = this.pipeline;
@@ -604,6 +616,7 @@ export class StationController {
       overlayError: p?.overlayError ?? null,
       recordersMade: p?.recorders.created ?? null,
       clipState: this.current?.state ?? null,
+      cameraLog: [...this.cameraLog],
     };
   }
 }
