@@ -13,6 +13,7 @@
 //      (its fingerprint is shown) and `openssl ts -verify -CAfile`.
 // No network, no PackWitness. The page's script has no template literals so it can live in this
 // TypeScript string unchanged.
+import { LATE_STAMP_MS } from '../../../shared/stampDelay.ts';
 import { VERIFY_TSA_SCRIPT } from './verifyTsaScript.ts';
 
 export const VERIFY_HTML = String.raw`<!doctype html>
@@ -154,7 +155,7 @@ async function checkTimestamp(clip, sha, tsr, endedMs, ok, fail) {
   ok("Trusted time: " + t.genTime + " from " + t.tsa + ", token signature valid, covers this recording's SHA-256 (" + sha.slice(0, 16) + "…).");
   // A token asked for long after the recording (the station was offline, or had no TSA yet) proves less.
   var lateMin = Math.round((Date.parse(t.genTime.replace(" UTC", "Z").replace(" ", "T")) - endedMs) / 60000);
-  if (lateMin > 10) line("info", "The trusted time is " + (lateMin < 120 ? lateMin + " min" : Math.round(lateMin / 60) + " h") + " after the recording ended (" + new Date(endedMs).toISOString() + "): it proves the recording existed unchanged by then, not when it was recorded.");
+  if (lateMin * 60000 > ${LATE_STAMP_MS}) line("info", "The trusted time is " + (lateMin < 120 ? lateMin + " min" : Math.round(lateMin / 60) + " h") + " after the recording ended (" + new Date(endedMs).toISOString() + "): it proves the recording existed unchanged by then, not when it was recorded.");
   line("info", "Timestamp " + clip.timestamp + ": serial " + t.serial + (t.tsaName ? ", TSA name " + t.tsaName : "") + ". TSA certificate: subject " + t.cert.subject + "; issuer " + t.cert.issuer + "; SHA-256 fingerprint " + t.cert.fingerprint + ".");
   var ch = t.chain, a = ch.anchor;
   ok("TSA certificate: a timestamping certificate valid at that time; chain intact: " + ch.path.join(" → ") + (a.selfSigned ? " (a self-signed root)" : ", issued by " + a.issuer + " (not in the token)") + ".");

@@ -555,7 +555,7 @@ export class StationController {
         return;
       }
       // Let a switched-out recorder finish its overlap before its source goes away.
-      while (this.pendingSwitches > 0) await new Promise((r) => setTimeout(r, 50));
+      while (this.pendingSwitches > 0) await sleep(50);
       const old = this.pipeline;
       this.pipeline = null;
       this.set({ stream: null });
@@ -569,7 +569,7 @@ export class StationController {
   async shutdown(): Promise<void> {
     await this.stop('shutdown');
     await this.queue;
-    while (this.pendingSwitches > 0) await new Promise((r) => setTimeout(r, 50));
+    while (this.pendingSwitches > 0) await sleep(50);
     await Promise.all([...this.finishing]);
   }
 
