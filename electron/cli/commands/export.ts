@@ -10,7 +10,7 @@ import { Engine } from '../../engine/engine.ts';
 import { etaMs } from '../../engine/export/jobs.ts';
 import { PRESETS } from '../../engine/export/presets.ts';
 import { planOrder, resolvePreset, runExport, safeName, type ExportRequest } from '../../engine/export/run.ts';
-import { dataDirFrom, UsageError, type Command } from '../common.ts';
+import { dataDirFrom, padColumns, UsageError, type Command } from '../common.ts';
 
 export const exportCommand: Command = {
   usage:
@@ -26,7 +26,7 @@ function printPresets(): void {
     const limits = p.video
       ? `${p.video.maxBytes === null ? 'any size' : mb(p.video.maxBytes)}, ${p.video.maxDurationMs === null ? 'any length' : `${p.video.maxDurationMs / 1000} s`}`
       : `images ${p.image ? mb(p.image.maxBytes) : '-'}`;
-    console.log(`${p.id.padEnd(12)} ${p.name.padEnd(44)} ${takes.padEnd(22)} ${limits}${p.limitsKnown ? '' : '  (limits unknown: conservative defaults)'}`);
+    console.log(`${p.id.padEnd(12)} ${padColumns(p.name, 44)} ${takes.padEnd(22)} ${limits}${p.limitsKnown ? '' : '  (limits unknown: conservative defaults)'}`);
   }
 }
 

@@ -1,9 +1,10 @@
 // English strings. Every key here must exist in every other language (a test checks).
 import { stationEn } from './station.en.ts';
 import { exportEn } from './export.en.ts';
+import { playerEn } from './player.en.ts';
 
 export const en = {
-  app: { title: 'PackWitness' },
+  app: { title: 'PackWitness', recordingOrder: 'Recording {{order}}', stop: 'Stop' },
   nav: { station: 'Station', lookup: 'Find clips', verify: 'Check a clip', status: 'Status', codes: 'Control codes', settings: 'Settings' },
   state: {
     starting: 'Starting…',
@@ -107,6 +108,7 @@ export const en = {
   status: { ok: 'OK', recovered: 'Recovered', interrupted: 'Interrupted', failed: 'Failed' },
   ...stationEn,
   ...exportEn,
+  ...playerEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

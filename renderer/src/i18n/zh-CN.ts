@@ -1,10 +1,11 @@
 import type { Messages } from './en.ts';
 import { stationZhCN } from './station.zh-CN.ts';
 import { exportZhCN } from './export.zh-CN.ts';
+import { playerZhCN } from './player.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
-  app: { title: 'PackWitness 打包见证' },
+  app: { title: 'PackWitness 打包见证', recordingOrder: '正在录制 {{order}}', stop: '停止' },
   nav: { station: '打包台', lookup: '查找视频', verify: '校验视频', status: '状态', codes: '控制码', settings: '设置' },
   state: {
     starting: '正在启动…',
@@ -108,4 +109,5 @@ export const zhCN: Messages = {
   status: { ok: '正常', recovered: '已恢复', interrupted: '已中断', failed: '失败' },
   ...stationZhCN,
   ...exportZhCN,
+  ...playerZhCN,
 };
