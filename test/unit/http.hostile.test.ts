@@ -46,6 +46,7 @@ function raw(base: string, method: string, rawPath: string, opts: { headers?: Re
   });
 }
 
+const JSON_TYPE = { 'content-type': 'application/json' };
 const json = (r: Reply) => JSON.parse(r.body) as { ok: boolean; result?: unknown; error?: { code: string; message: string } };
 
 describe('HTTP door: hostile requests', () => {
@@ -164,7 +165,7 @@ describe('HTTP door: hostile requests', () => {
   });
 
   it('needs the token when bound with one, and says so', async () => {
-    const none = await raw(locked.url, 'POST', '/api/call/station.info', { body: '{}' });
+    const none = await raw(locked.url, 'POST', '/api/call/station.info', { headers: JSON_TYPE, body: '{}' });
     expect(none.status).toBe(401);
     expect(json(none).error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/access token/) });
     const attempts: Record<string, string>[] = [
@@ -176,19 +177,19 @@ describe('HTTP door: hostile requests', () => {
       { cookie: `pw_token=${TOKEN.toUpperCase()}` },
     ];
     for (const headers of attempts) {
-      const r = await raw(locked.url, 'POST', '/api/call/station.info', { headers, body: '{}' });
+      const r = await raw(locked.url, 'POST', '/api/call/station.info', { headers: { ...JSON_TYPE, ...headers }, body: '{}' });
       expect(r.status, JSON.stringify(headers)).toBe(401);
     }
     const media = await raw(locked.url, 'GET', `/media/clips/${clip.id}`);
     expect(media.status).toBe(401);
     const q = await raw(locked.url, 'GET', `/media/clips/${clip.id}?token=nope`);
     expect(q.status).toBe(401);
-    const ok = await raw(locked.url, 'POST', '/api/call/station.info', { headers: { authorization: `Bearer ${TOKEN}` }, body: '{}' });
+    const ok = await raw(locked.url, 'POST', '/api/call/station.info', { headers: { ...JSON_TYPE, authorization: `Bearer ${TOKEN}` }, body: '{}' });
     expect(ok.status).toBe(200);
   });
 
   it('answers a flood with 429 and stays up; afterwards calls work and the clip is intact', async () => {
-    const replies = await Promise.all(Array.from({ length: 900 }, () => raw(open.url, 'POST', '/api/call/station.info', { body: '{}' })));
+    const replies = await Promise.all(Array.from({ length: 900 }, () => raw(open.url, 'POST', '/api/call/station.info', { headers: JSON_TYPE, body: '{}' })));
     const limited = replies.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(replies.filter((r) => r.status !== 429 && r.status !== 200)).toEqual([]);
@@ -197,11 +198,11 @@ describe('HTTP door: hostile requests', () => {
     expect(wait).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, wait * 1000 + 200));
 
-    const info = await raw(open.url, 'POST', '/api/call/station.info', { body: '{}' });
+    const info = await raw(open.url, 'POST', '/api/call/station.info', { headers: JSON_TYPE, body: '{}' });
     expect(info.status).toBe(200);
     expect((json(info).result as { clipCount: number }).clipCount).toBe(1);
     expect(await sha256File(clip.file)).toBe(clip.sha256);
-    const again = await raw(open.url, 'POST', '/api/call/clips.get', { body: JSON.stringify({ id: clip.id }) });
+    const again = await raw(open.url, 'POST', '/api/call/clips.get', { headers: JSON_TYPE, body: JSON.stringify({ id: clip.id }) });
     expect((json(again).result as { sha256: string }).sha256).toBe(clip.sha256);
   });
 });
