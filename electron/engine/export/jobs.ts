@@ -130,7 +130,7 @@ export class ExportJobs {
         order = resolveOrder(raw);
         if (seen.has(order)) continue; // a pasted list often repeats a code
         seen.add(order);
-        clipsToExport(this.engine, order, base.clipIds);
+        clipsToExport(this.engine, order, base.clipIds, base.mode ?? null);
       } catch (err) {
         refused.push({ order: raw.trim().slice(0, 80), reason: (err as Error).message });
         continue;
