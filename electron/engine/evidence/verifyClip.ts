@@ -135,7 +135,7 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
       };
     }
     const exported = exportedFilesBySha(ctx.db, sha);
-    if (exported.length) return derivedAnswer(ctx, t, exported[0]!);
+    if (exported.length) return derivedAnswer(ctx, t, ownExport(exported, t.path) ?? exported[0]!);
     return unknownAnswer(ctx, t);
   }
   const clip = clipFromBody(body, entry.seq);
@@ -212,6 +212,18 @@ function exportedText(x: ExportedFile): string {
   if (x.file?.text) return x.file.text;
   const preset = typeof x.details.preset === 'string' ? x.details.preset : 'an';
   return `${x.name} of the ${preset} export of ${when(x.entry.at)}`;
+}
+
+/**
+ * Files alike in several exports (verify.html, station.pem, a part exported twice): the export
+ * whose signed manifest lies next to the file is the one it came with; else the newest.
+ */
+function ownExport(hits: ExportedFile[], file: string | null | undefined): ExportedFile | undefined {
+  if (hits.length < 2 || !file) return undefined;
+  const mf = path.join(path.dirname(file), 'export-manifest.json');
+  if (!fs.existsSync(mf)) return undefined;
+  const sha = sha256Hex(fs.readFileSync(mf));
+  return hits.find((h) => h.details.manifestSha256 === sha);
 }
 
 /** The sealed clip an exported file comes from, from its chain entry (the index row may be gone). */

@@ -114,7 +114,7 @@ async function check(files) {
   var signedOk = false;
   try { signedOk = await crypto.subtle.verify({ name: "Ed25519" }, key, sigBytes, manBytes); } catch (e) { signedOk = false; }
   if (!signedOk) {
-    fail("The signature of the export manifest does NOT hold (export-manifest.json.sig): export-manifest.json was changed after the station signed it, or was signed with another key. None of the hashes it lists can be trusted, so no file of this package is vouched for.");
+    fail("The signature of the export manifest does NOT hold: export-manifest.json, export-manifest.json.sig and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.");
     return finish();
   }
   var man;
@@ -183,7 +183,8 @@ async function check(files) {
   for (var d = 0; d < names.length; d++) {
     var f = names[d], e = man.files[f];
     if (bad[f] || !e.from || e.role === "evidence") continue;
-    if (e.from.sha256 !== sealed[e.from.clipId]) { fail(f + " names a source clip whose signed manifest was not verified here."); continue; }
+    // Its clip's signed manifest did not verify: that is failed above; the file is not described as if it had.
+    if (e.from.sha256 !== sealed[e.from.clipId]) { info("Made from clip " + e.from.clipId + ", whose signed clip manifest is not verified here: " + f + " is not described."); continue; }
     if (e.how && e.how.method === "original") {
       if (got[f] === sealed[e.from.clipId]) ok(f + " is the original recording itself, byte for byte.");
       else fail(f + " claims to be the original recording, but its hash differs from the signed clip's.");

@@ -144,9 +144,10 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
   }
   if (!verifySig(key, manBytes, sigBytes)) {
     fail(
-      `The signature of the export manifest does NOT hold (${MANIFEST_SIG_NAME}): ${MANIFEST_NAME} was changed after the station signed it, or was signed with another key. None of the hashes it lists can be trusted, so no file of this package is vouched for.`,
+      `The signature of the export manifest does NOT hold: ${MANIFEST_NAME}, ${MANIFEST_SIG_NAME} and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.`,
       MANIFEST_NAME,
     );
+    problemFiles.push(MANIFEST_SIG_NAME, 'station.pem');
     return done();
   }
   let man: ExportManifest;
@@ -243,7 +244,8 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
   for (const [name, e] of Object.entries(man.files) as [string, PackageFile][]) {
     if (bad.has(name) || !e.from || e.role === 'evidence') continue;
     if (sealed.get(e.from.clipId) !== e.from.sha256) {
-      fail(`${name} names a source clip whose signed manifest was not verified here.`, name);
+      // Its clip's signed manifest did not verify: that is failed above; the file is not described as if it had.
+      info(`Made from clip ${e.from.clipId}, whose signed clip manifest is not verified here: ${name} is not described.`);
       continue;
     }
     if (e.how?.method === 'original') {
