@@ -9,7 +9,7 @@ import { PwError } from '../../../shared/contract.ts';
 import type { ExportJob } from '../../../shared/contract/export.ts';
 import type { Engine } from '../engine.ts';
 import { ExportCancelled } from '../ffmpeg.ts';
-import { MANIFEST_NAME } from './package.ts';
+import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME } from './package.ts';
 import { clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest } from './run.ts';
 
 interface JobState {
@@ -92,7 +92,7 @@ export class ExportJobs {
       if (entries.some((e) => e.name === '.work')) continue;
       const files: ExportJob['files'] = [];
       for (const e of entries) {
-        if (!e.isFile() || e.name === MANIFEST_NAME || e.name === 'README.txt') continue;
+        if (!e.isFile() || e.name === MANIFEST_NAME || e.name === MANIFEST_SIG_NAME || e.name === MANIFEST_TSR_NAME || e.name === 'README.txt') continue;
         const st = await fsp.stat(path.join(dir, e.name)).catch(() => null);
         if (st) files.push({ name: e.name, bytes: st.size, url: exportFileUrl(jobId, e.name) });
       }
