@@ -232,7 +232,7 @@ async function load(list) {
       else files[f.name] = buf;
     }
     await check(files);
-  } catch (e) { resultEl.dataset.status = "fail"; resultEl.textContent = "NOT VERIFIED: " + e.message; }
+  } catch (e) { line("fail", "The check could not go on: " + e.message + "."); finish(); }
 }
 document.getElementById("files").addEventListener("change", function (ev) { load(ev.target.files); });
 var drop = document.getElementById("drop");
