@@ -37,20 +37,25 @@ export const HELP: Record<string, CommandHelp> = {
   verify: {
     summary: 'Check a file against the seal (hash, signed manifest, chain link, trusted timestamp), or the whole chain.',
     options: [
-      ['FILE', 'The clip (or a file of an export package) to check.'],
+      ['FILE', 'The clip, or any file this station exported, to check.'],
+      ['PACKAGE', 'An export package (its folder or ZIP): the signed export manifest and every file in it.'],
       ['--all', "Check every chain entry and every clip file of the station instead of one file."],
       ['--repair', 'With --all: rewrite missing sidecar files from the chain first (never overwrites one).'],
       data,
       json,
     ],
-    exits: [[1, 'Not verified: the verdict names what failed.']],
+    exits: [
+      [1, 'Not verified: the verdict names what failed.'],
+      [3, 'FILE is a file this station exported (a part, a re-encode, a still, a sheet), derived from a sealed clip it names.'],
+    ],
   },
   export: {
     summary: 'Write what a platform accepts for an order: the video (whole, in parts or fitted), stills, an evidence sheet and a package with verify.html.',
     options: [
       ['--order CODE', 'The order to export; repeat it for a batch.'],
       ['--orders-file FILE', 'A file of order codes, one per line (commas, tabs and spaces also separate).'],
-      ['--preset NAME', 'The channel preset (see --presets; default: original).'],
+      ['--preset NAME', 'The channel preset (see --presets; default: original); an unknown name is a usage mistake (exit 2).'],
+      ['--mode shipping|returns|all', 'Which of the order’s clips: the packing (shipping) clips, the return (unboxing) clips, or both (default: shipping).'],
       ['--presets', 'List the presets with what each channel takes and its limits.'],
       ['--parts', 'Cut a clip that is too long into parts instead of speeding it up.'],
       ['--stills', 'Export still images instead of video.'],

@@ -51,3 +51,14 @@ describe('packwitness --help, --version and exit codes', () => {
     cleanup();
   });
 });
+
+describe('packwitness export usage mistakes', () => {
+  it('a mistyped preset is a usage mistake (exit 2) naming the way to list them', () => {
+    const { dir: data, cleanup } = tmpDir('pw-cli-');
+    const r = cli('export', '--order', 'SF1400123456789', '--preset', 'shopy', '--data', data);
+    expect(r.status).toBe(2);
+    expect(r.err).toContain('Unknown preset "shopy"');
+    expect(r.err).toContain('--presets');
+    cleanup();
+  });
+});
