@@ -3,6 +3,8 @@
 // checker calls it unverifiable without the TSA's certificate (not altered, not a failure), and
 // the TSA's certificate, added in Settings, given to `packwitness verify --tsa-cert`, or dropped
 // into verify.html with the package, makes it trusted time anchored at "a certificate you added".
+// Then the genuine public tokens of test/fixtures/tsa, a key-identifier re-encoding and an
+// RSASSA-PSS token, checked by verify.html's script in Chromium's own WebCrypto.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,10 @@ import { startLocalTsa, type LocalTsa } from '../helpers/localTsa.ts';
 import { makeOrderWebm, recordClip } from '../helpers/orderClip.ts';
 import { chromiumAvailable, launchBrowser } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { bySki, certElements, resignPss } from '../helpers/tsaTokens.ts';
+import { sidecarsOf } from '../../electron/engine/evidence/manifest.ts';
+import { parseTimestampResponse } from '../../electron/engine/evidence/tsa.ts';
+import { readCert } from '../../electron/engine/evidence/tsaTrust.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const cli = (args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'packwitness.mjs'), ...args], { encoding: 'utf8' });
@@ -124,5 +130,50 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
     const missing = cli(['verify', clip.file, '--data', dataDir, '--tsa-cert', path.join(t.dir, 'nope.pem')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/--tsa-cert .*nope\.pem/);
+  });
+
+  it("verify.html's check in Chromium reads genuine public tokens as the engine does, and RSASSA-PSS and key-identifier signers", async () => {
+    const browser = await launchBrowser();
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(pathToFileURL(path.join(pkg.outDir, 'verify.html')).href);
+      type Out = { ok: true; genTime: string; serial: string; fingerprint: string; given: boolean } | { ok: false; message: string; unverifiable: boolean };
+      const inPage = (reply: Buffer, given: Buffer[] = []): Promise<Out> =>
+        page.evaluate(
+          async ([bytes, certs]) => {
+            const check = (window as unknown as { checkTimestampToken: (b: Uint8Array, sha: null, c: Uint8Array[]) => Promise<{ genTime: string; serial: string; cert: { fingerprint: string }; chain: { anchor: { given: boolean } } }> }).checkTimestampToken;
+            try {
+              const r = await check(new Uint8Array(bytes), null, certs.map((c) => new Uint8Array(c)));
+              return { ok: true as const, genTime: r.genTime, serial: r.serial, fingerprint: r.cert.fingerprint, given: r.chain.anchor.given };
+            } catch (e) {
+              return { ok: false as const, message: (e as Error).message, unverifiable: !!(e as { unverifiable?: boolean }).unverifiable };
+            }
+          },
+          [[...reply], given.map((g) => [...g])] as [number[], number[][]],
+        );
+      const fix = (f: string) => fs.readFileSync(path.join(root, 'test', 'fixtures', 'tsa', f));
+      for (const f of ['identrust/issue-104.tsr', 'sigstage/response-sha256.tsr', 'sigstage/response-sha384.tsr', 'sigstage/response-sha512.tsr']) {
+        const engineSays = parseTimestampResponse(fix(f));
+        const r = await inPage(fix(f));
+        expect(r, f).toMatchObject({ ok: true, serial: engineSays.serial, fingerprint: engineSays.trust.signer!.fingerprint });
+        expect(Date.parse((r as { genTime: string }).genTime.replace(' UTC', 'Z').replace(' ', 'T'))).toBe(engineSays.time);
+      }
+      expect(await inPage(fix('sigstage/response-no-embedded-cert.tsr'))).toMatchObject({ ok: false, unverifiable: true });
+      expect(await inPage(fix('sigstage/response-invalid-signature.tsr'))).toMatchObject({ ok: false, unverifiable: false, message: expect.stringMatching(/NOT valid/) });
+      // IdenTrust with its signer named by key identifier, the intermediate listed first.
+      const idt = fix('identrust/issue-104.tsr');
+      const signer = certElements(idt).map((c) => readCert(c.raw)!).find((c) => c.subject.endsWith('CN=TrustID Timestamp Authority'))!;
+      expect(await inPage(bySki(idt, signer.ski!))).toMatchObject({ ok: true, fingerprint: signer.fingerprint });
+      // This station's bare RSA TSA, signed again with RSASSA-PSS, its certificate given.
+      const reply = fs.readFileSync(sidecarsOf(clip.file).timestamp);
+      const pss = resignPss(reply, fs.readFileSync(path.join(t.dir, 'tsa', 'tsa.key')));
+      const tsaCert = readCert(Buffer.from(fs.readFileSync(path.join(t.dir, 'tsa', 'tsa.pem'), 'utf8').replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'))!;
+      expect(await inPage(pss, [tsaCert.raw])).toMatchObject({ ok: true, fingerprint: tsaCert.fingerprint, given: true });
+      const bad = Buffer.from(pss);
+      bad[bad.length - 1]! ^= 1;
+      expect(await inPage(bad, [tsaCert.raw])).toMatchObject({ ok: false, message: expect.stringMatching(/NOT valid/) });
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -6,19 +6,20 @@
 // broken signature, and local `openssl ts` tokens signed with SHA-1, RSASSA-PSS and a TSA whose
 // name has L, ST, emailAddress and description. openssl is asked wherever it can judge too.
 import { execFileSync } from 'node:child_process';
-import { constants, createHash, sign, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../electron/engine/db.ts';
 import { tokenCheck } from '../../electron/engine/evidence/checks.ts';
-import { children, int, octets, oid, readTlv, seq, tlv, type Tlv } from '../../electron/engine/evidence/der.ts';
+import { oid, readTlv, seq, tlv } from '../../electron/engine/evidence/der.ts';
 import { parseTimestampResponse } from '../../electron/engine/evidence/tsa.ts';
 import { certsFromFile, checkTsaCertsSetting, nameToString, readCert } from '../../electron/engine/evidence/tsaTrust.ts';
 import { VERIFY_TSA_SCRIPT } from '../../electron/engine/export/verifyTsaScript.ts';
 import { SettingsStore } from '../../electron/engine/settingsStore.ts';
 import { makeTsaFiles } from '../helpers/localTsa.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { bySki, certElements, resignPss, tokenOf } from '../helpers/tsaTokens.ts';
 
 interface PageCheck {
   genTime: string;
@@ -56,35 +57,6 @@ function openssl(file: string): { time: number; serial: string; hashAlgorithm: s
 }
 /** "2025-05-09 11:58:55 UTC" (verify.html) as epoch ms. */
 const pageMs = (s: string): number => Date.parse(s.replace(' UTC', 'Z').replace(' ', 'T'));
-
-// ---- re-encoding a reply's SignedData: the certificates and the SignerInfo are not signed ----
-function rebuild(reply: Buffer, edit: { signerInfo?: (f: Tlv[]) => Buffer[]; certs?: (c: Tlv[]) => Tlv[] }): Buffer {
-  const resp = children(readTlv(reply).body);
-  const ci = children(resp[1]!.body);
-  const sd = children(children(ci[1]!.body)[0]!.body);
-  const last = sd[sd.length - 1]!;
-  const parts = sd.map((t) => {
-    if (t.tag === 0xa0 && edit.certs) return tlv(0xa0, Buffer.concat(edit.certs(children(t.body)).map((c) => c.raw)));
-    if (t === last && edit.signerInfo) return tlv(0x31, seq(...edit.signerInfo(children(children(t.body)[0]!.body))));
-    return t.raw;
-  });
-  return seq(resp[0]!.raw, seq(ci[0]!.raw, tlv(0xa0, seq(...parts))));
-}
-const tokenOf = (reply: Buffer): Buffer => Buffer.from(children(readTlv(reply).body)[1]!.raw);
-const certElements = (reply: Buffer): Tlv[] => {
-  const sd = children(children(children(children(readTlv(reply).body)[1]!.body)[1]!.body)[0]!.body);
-  return children(sd.find((t) => t.tag === 0xa0)!.body);
-};
-/**
- * The reply with its signer named by subject key identifier (SignerInfo version 3) and its
- * certificates reversed, after `first` (more certificates, as DigiCert's tokens list their root first).
- */
-function bySki(reply: Buffer, ski: Buffer, first: Buffer[] = []): Buffer {
-  return rebuild(reply, {
-    signerInfo: (f) => [int(3), tlv(0x80, ski), ...f.slice(2).map((x) => x.raw)],
-    certs: (c) => [...first.map((d) => readTlv(d)), ...[...c].reverse()],
-  });
-}
 
 describe('genuine tokens of public TSAs, checked by the engine and by verify.html', () => {
   let t: ReturnType<typeof tmpDir>;
@@ -288,16 +260,7 @@ describe('algorithms and names of real TSAs, on local openssl tokens', () => {
   it('an RSASSA-PSS signature holds for both; one flipped bit in it fails both', async () => {
     const h = sha('pss token');
     const { reply, dir, caFile } = stamp('PSS TSA', h);
-    const key = fs.readFileSync(path.join(dir, 'tsa.key'));
-    const pssAlg = seq(oid('1.2.840.113549.1.1.10'), seq(tlv(0xa0, seq(oid('2.16.840.1.101.3.4.2.1'))), tlv(0xa1, seq(oid('1.2.840.113549.1.1.8'), seq(oid('2.16.840.1.101.3.4.2.1')))), tlv(0xa2, int(32))));
-    let signature = Buffer.alloc(0);
-    const pss = rebuild(reply, {
-      signerInfo: (f) => {
-        const signedAttrs = f[3]!;
-        signature = sign('sha256', Buffer.concat([Buffer.from([0x31]), signedAttrs.raw.subarray(1)]), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
-        return [...f.slice(0, 4).map((x) => x.raw), pssAlg, octets(signature), ...f.slice(6).map((x) => x.raw)];
-      },
-    });
+    const pss = resignPss(reply, fs.readFileSync(path.join(dir, 'tsa.key')));
     const tok = path.join(dir, 'pss.der');
     fs.writeFileSync(tok, tokenOf(pss));
     execFileSync('openssl', ['cms', '-verify', '-inform', 'DER', '-in', tok, '-CAfile', caFile, '-purpose', 'timestampsign', '-out', path.join(dir, 'tst.der')], { stdio: 'pipe' });
