@@ -66,7 +66,8 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
 
   it('the station keeps the token; the clip is intact, its time unverifiable until the TSA certificate is added in Settings', async () => {
     expect(tsa.served()).toBe(1);
-    expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence).toMatchObject({ timestamp: 'done', tsaName: 'Bare TSA' });
+    // The lookup shows it with the clip, and says it cannot vouch yet.
+    expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence).toMatchObject({ timestamp: 'done', tsaName: 'Bare TSA', tsaTrust: 'unverifiable', tsaAnchor: null });
     const before = await timestampCheck();
     expect(before.verdict).toBe('intact');
     expect(before.headline).not.toContain('existed at');
@@ -84,9 +85,11 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
       expect(after.check.ok).toBe(true);
       expect(after.check.text).toMatch(/^Trusted time: Bare TSA attests the file existed at .* UTC\. The TSA's timestamping certificate chains to PackWitness Test Root, a certificate you added\.$/);
       expect(after.headline).toMatch(/existed at .* per Bare TSA/);
+      expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence).toMatchObject({ tsaTrust: 'added', tsaAnchor: 'PackWitness Test Root' });
     } finally {
       await engine.call('settings.update', { tsaCerts: [] }, ctx);
     }
+    expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence?.tsaTrust).toBe('unverifiable');
   });
 
   it('verify.html stays VERIFIED and says the token is unverifiable; given the TSA chain with the package, it shows the trusted time', async () => {

@@ -111,6 +111,25 @@ export function chainText(info: Pick<TimestampInfo, 'trust'>): string {
   return a ? `The TSA's timestamping certificate chains to ${anchorText(a)}.` : '';
 }
 
+export type TrustKind = 'public' | 'added' | 'unknown-root' | 'unverifiable' | 'invalid';
+
+/** Whose time a stored token is, in short (the lookup): where its chain ends, or why it cannot vouch. */
+export function tokenTrust(db: Db, response: Buffer): { kind: TrustKind; anchor: string | null } {
+  try {
+    const { trust } = parseTimestampResponse(response, { addedCerts: addedTsaCerts(db) });
+    if (trust.status !== 'valid' || !trust.anchor) return { kind: trust.status === 'unverifiable' ? 'unverifiable' : 'invalid', anchor: null };
+    return { kind: trust.anchor.kind === 'unknown' ? 'unknown-root' : trust.anchor.kind, anchor: shortTsaName(trust.anchor.subject) };
+  } catch {
+    return { kind: 'invalid', anchor: null };
+  }
+}
+
+/** The stored list of added TSA certificates as text: what a cached trust answer depends on. */
+export function addedTsaCertsKey(db: Db): string {
+  const row = db.prepare(`SELECT value FROM settings WHERE key='tsaCerts'`).get() as { value: string } | undefined;
+  return `${row?.value ?? ''}|${extraTsaCerts.length}`;
+}
+
 /** TSA certificates that check tokens: those in Settings, and those given to this process (`verify --tsa-cert`). */
 const extraTsaCerts: CertInfo[] = [];
 export function addTsaCerts(certs: CertInfo[]): void {
