@@ -182,6 +182,37 @@ describe('genuine tokens of public TSAs, checked by the engine and by verify.htm
     expect(parseTimestampResponse(reply, { addedCerts: other }).trust.status).toBe('unverifiable');
   });
 
+  it('no one-byte change of a genuine token makes either checker vouch for something else', async () => {
+    // Every byte of Sigstore's token flipped in turn: each checker either refuses it (altered or
+    // unverifiable) or, for the unsigned bytes, still vouches for exactly the original time, hash,
+    // serial and signer. Nothing inside the TSTInfo or the signature gets through.
+    const reply = fixture('sigstage/response-sha256.tsr');
+    const good = parseTimestampResponse(reply);
+    const goodPage = await page.checkTimestampToken(reply, SHA256_HELLO);
+    const same = (i: ReturnType<typeof parseTimestampResponse>) => [i.time, i.hashedMessage, i.serial, i.trust.signer?.fingerprint, i.name];
+    const tstStart = reply.indexOf(Buffer.from('2cf24dba', 'hex')) - 20;
+    const tstEnd = reply.indexOf(Buffer.from([0x18, 0x0f]), tstStart) + 17;
+    const vouched: number[] = [];
+    for (let i = 0; i < reply.length; i++) {
+      const bad = Buffer.from(reply);
+      bad[i]! ^= 0x04;
+      let info: ReturnType<typeof parseTimestampResponse> | null = null;
+      try {
+        info = parseTimestampResponse(bad);
+      } catch {
+        // unreadable: refused
+      }
+      if (info?.trust.status === 'valid') {
+        vouched.push(i);
+        expect(same(info)).toEqual(same(good));
+      }
+      const r = await page.checkTimestampToken(bad, SHA256_HELLO).catch(() => null);
+      if (r) expect([r.genTime, r.hashed, r.serial, r.cert.fingerprint]).toEqual([goodPage.genTime, goodPage.hashed, goodPage.serial, goodPage.cert.fingerprint]);
+    }
+    expect(vouched.filter((i) => i >= tstStart && i < tstEnd)).toEqual([]);
+    expect(vouched.filter((i) => i >= reply.length - 100)).toEqual([]); // the ECDSA signature
+  });
+
   it('a genuine token with a broken signature is altered, for both', async () => {
     const reply = fixture('sigstage/response-invalid-signature.tsr');
     const v = check(reply);
