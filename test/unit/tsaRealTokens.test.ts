@@ -303,6 +303,58 @@ describe('algorithms and names of real TSAs, on local openssl tokens', () => {
     await expect(page.checkTimestampToken(bad, h)).rejects.toThrow(/signature over the token is NOT valid/);
   });
 
+  it('a TSA that calls itself "DigiCert Timestamp 2023" under a root of its own gets no trust it has not earned', async () => {
+    const dir = path.join(t.dir, 'fake-digicert');
+    const { config, caFile } = makeTsaFiles(dir, 'DigiCert Timestamp 2023', 'rsa', 'root');
+    const h = sha('fake');
+    const q = path.join(dir, 'q.tsq');
+    const file = path.join(dir, 'r.tsr');
+    execFileSync('openssl', ['ts', '-query', '-digest', h, '-sha256', '-cert', '-out', q], { stdio: 'pipe' });
+    execFileSync('openssl', ['ts', '-reply', '-config', config, '-queryfile', q, '-out', file], { cwd: dir, stdio: 'pipe' });
+    const fp = new X509Certificate(fs.readFileSync(caFile)).fingerprint256.replace(/:/g, '').toLowerCase();
+    const info = parseTimestampResponse(fs.readFileSync(file));
+    expect(info.trust.anchor).toMatchObject({ kind: 'unknown', subject: 'CN=PackWitness Test Root', selfSigned: true, fingerprint: fp });
+    const db = openDb(path.join(dir, 'index.sqlite'));
+    try {
+      const v = tokenCheck(db, 'x', h, fs.readFileSync(file));
+      expect(v.text).toMatch(/^Trusted time: DigiCert Timestamp 2023 attests the file existed at .* UTC\. The TSA's timestamping certificate chains to PackWitness Test Root, not a known root \(SHA-256 fingerprint ([0-9a-f]{64})\)/);
+      expect(v.text).toContain(fp);
+    } finally {
+      db.close();
+    }
+  });
+
+  it.each([
+    ['intermediate-not-ca', /PackWitness Test Timestamping CA issued .*Chain Test TSA but is not a CA certificate/],
+    ['impostor', /Chain Test TSA is NOT signed by CN=PackWitness Test Root/],
+  ] as const)('a chain through a %s certificate fails the engine as it fails verify.html', async (chain, why) => {
+    const dir = path.join(t.dir, `chain-${chain}`);
+    const { config, caFile } = makeTsaFiles(dir, 'Chain Test TSA', 'rsa', chain);
+    const h = sha(chain);
+    const q = path.join(dir, 'q.tsq');
+    const file = path.join(dir, 'r.tsr');
+    execFileSync('openssl', ['ts', '-query', '-digest', h, '-sha256', '-cert', '-out', q], { stdio: 'pipe' });
+    execFileSync('openssl', ['ts', '-reply', '-config', config, '-queryfile', q, '-out', file], { cwd: dir, stdio: 'pipe' });
+    const opensslAccepts = () => {
+      try {
+        execFileSync('openssl', ['ts', '-verify', '-digest', h, '-in', file, '-CAfile', caFile], { stdio: 'pipe' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const reply = fs.readFileSync(file);
+    expect(parseTimestampResponse(reply).trust).toMatchObject({ status: 'invalid', reason: expect.stringMatching(why) });
+    await expect(page.checkTimestampToken(reply, h)).rejects.toThrow(why);
+    // With the real root at hand (openssl's -CAfile), a same-named impostor the token carries no
+    // longer hides it: all three accept. A certificate that is no CA stays refused by all three.
+    const real = certsFromFile(fs.readFileSync(caFile));
+    const withRoot = parseTimestampResponse(reply, { addedCerts: real }).trust;
+    const pageWithRoot = await page.checkTimestampToken(reply, h, real.map((c) => c.raw)).then(() => true, () => false);
+    expect([opensslAccepts(), withRoot.status === 'valid', pageWithRoot]).toEqual(chain === 'impostor' ? [true, true, true] : [false, false, false]);
+    if (chain === 'impostor') expect(withRoot.anchor).toMatchObject({ kind: 'added', subject: 'CN=PackWitness Test Root' });
+  });
+
   it('a TSA name with L, ST, emailAddress and description is shown with every attribute by name, as openssl names them', async () => {
     const h = sha('names');
     const { reply, dir } = stamp('Names TSA/L=Hangzhou/ST=Zhejiang/emailAddress=tsa@example.com/description=Test timestamps', h);
