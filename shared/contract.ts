@@ -86,6 +86,8 @@ export const Settings = z.object({
   deleteOldestForSpace: z.boolean(), // retention frees space above the reserve, oldest first
   // RFC 3161 timestamp authorities, tried in order for every sealed clip (evidence/tsa.ts). [] = none.
   tsaUrls: z.array(z.string().max(500).regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL')).max(10),
+  // TSA certificates (PEM, one certificate each) that check tokens carrying none, and anchor chains (evidence/tsaTrust.ts).
+  tsaCerts: z.array(z.string().max(20_000).regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, 'must be a PEM certificate')).max(20),
   ...stationSettingsFields, // scanner rules, auto stop, sounds, language, second camera, first run (issue 6)
 });
 export type Settings = z.infer<typeof Settings>;

@@ -41,6 +41,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['PACKAGE', 'An export package (its folder or ZIP): the signed export manifest and every file in it.'],
       ['--all', "Check every chain entry and every clip file of the station instead of one file."],
       ['--repair', 'With --all: rewrite missing sidecar files from the chain first (never overwrites one).'],
+      ['--tsa-cert FILE', "A TSA's certificate or chain (PEM or DER), repeatable: checks tokens that carry none and anchors their chain, for this run."],
       data,
       json,
     ],

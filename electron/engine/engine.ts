@@ -31,6 +31,7 @@ import { storageHandlers } from './storageHandlers.ts';
 import { exportHandlers } from './export/handlers.ts';
 import { lanHandlers } from './lanHandlers.ts';
 import { checkClipsDirSetting, configuredClipsDir } from './clipsDirSetting.ts';
+import { checkTsaCertsSetting } from './evidence/tsaTrust.ts';
 import { engineHealth } from './doctor.ts';
 import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
@@ -402,6 +403,7 @@ export class Engine {
     'settings.update': async (input) => {
       const patch = input as Partial<Settings>;
       if (patch.clipsDir) patch.clipsDir = checkClipsDirSetting(patch.clipsDir, this.db);
+      if (patch.tsaCerts) patch.tsaCerts = checkTsaCertsSetting(patch.tsaCerts);
       const next = this.settings.update(patch);
       this.emit('settings.changed', next);
       return next;

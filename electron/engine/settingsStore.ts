@@ -24,6 +24,7 @@ export function defaultSettings(): Settings {
     // the cheapest thing to give up, and each deletion is logged.
     deleteOldestForSpace: true,
     tsaUrls: [], // no TSA until one is configured: clips are still sealed, chained and signed
+    tsaCerts: [], // tokens are checked against the certificates they carry and the public roots
     ...defaultStationSettings(),
   };
 }

@@ -10,6 +10,9 @@ export const ClipEvidence = z.object({
   timestamp: z.enum(['done', 'pending', 'none']),
   tsaTime: z.string().nullable(), // ISO 8601, the TSA's time
   tsaName: z.string().nullable(),
+  // Whose time it is (evidence/tsaTrust.ts): where the TSA's chain ends, or why the token cannot vouch.
+  tsaTrust: z.enum(['public', 'added', 'unknown-root', 'unverifiable', 'invalid']).nullable().optional(),
+  tsaAnchor: z.string().nullable().optional(), // the common name of the chain's anchor
 });
 export type ClipEvidence = z.infer<typeof ClipEvidence>;
 

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { children, readTlv, seq, tlv } from '../../electron/engine/evidence/der.ts';
 
 export interface LocalTsa {
   url: string;
@@ -22,6 +23,16 @@ export interface LocalTsaOptions {
   /** The TSA's signing key: RSA 2048 (default) or ECDSA P-256, to exercise both signature kinds. */
   key?: 'rsa' | 'ec';
   name?: string;
+  /** Replies carry no certificates (as some TSAs' do): the tokens stay valid, but need the TSA's certificate to be checked. */
+  withoutCerts?: boolean;
+}
+
+/** A TimeStampResp with the certificates taken out of its SignedData (they are not signed). */
+export function withoutCertificates(reply: Buffer): Buffer {
+  const resp = children(readTlv(reply).body);
+  const ci = children(resp[1]!.body);
+  const sd = children(children(ci[1]!.body)[0]!.body).filter((t) => t.tag !== 0xa0);
+  return seq(resp[0]!.raw, seq(ci[0]!.raw, tlv(0xa0, seq(...sd.map((t) => t.raw)))));
 }
 
 /**
@@ -102,7 +113,8 @@ export async function startLocalTsa(dir: string, opts: LocalTsaOptions = {}): Pr
       try {
         fs.writeFileSync(q, Buffer.concat(parts));
         openssl(['ts', '-reply', '-config', config, '-queryfile', q, '-out', r], dir);
-        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(fs.readFileSync(r));
+        const reply = fs.readFileSync(r);
+        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(opts.withoutCerts ? withoutCertificates(reply) : reply);
       } catch (err) {
         res.writeHead(500).end(String(err));
       }

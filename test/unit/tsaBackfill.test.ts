@@ -1,6 +1,7 @@
 // Clips sealed while no timestamp authority was configured (the default) get a trusted timestamp
 // once one is, with a real local TSA; the verdicts say how long after the recording that was.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
@@ -53,7 +54,9 @@ describe('trusted timestamps for clips sealed before a TSA was configured', () =
       await engine.call('settings.update', { tsaUrls: [tsa.url] }, ctx);
       for (const c of [old, recent]) {
         await expect.poll(async () => (await engine.call('clips.get', { id: c.id }, ctx)).evidence?.timestamp, { timeout: 20_000 }).toBe('done');
-        // The token next to the clip is a real RFC 3161 token over the clip, as openssl sees it.
+        // The token next to the clip (written just after the index row says done) is a real RFC 3161
+        // token over the clip, as openssl sees it.
+        await expect.poll(() => fs.existsSync(sidecarsOf(c.file).timestamp), { timeout: 20_000 }).toBe(true);
         const v = spawnSync('openssl', ['ts', '-verify', '-data', c.file, '-in', sidecarsOf(c.file).timestamp, '-CAfile', tsa.caFile], { encoding: 'utf8' });
         expect(v.stdout).toContain('Verification: OK');
       }

@@ -17,7 +17,7 @@ interface TokenCheck {
   serial: string;
   hashed: string;
   cert: { subject: string; issuer: string; fingerprint: string };
-  chain: { path: string[]; anchor: { subject: string; issuer: string; selfSigned: boolean; fingerprint: string }; unchecked: string[] };
+  chain: { path: string[]; anchor: { subject: string; issuer: string; selfSigned: boolean; fingerprint: string; given: boolean }; unchecked: string[] };
 }
 const checkTimestampToken = new Function(`${VERIFY_TSA_SCRIPT}\nreturn checkTimestampToken;`)() as (tsr: ArrayBuffer | Uint8Array, sha256: string) => Promise<TokenCheck>;
 
@@ -70,7 +70,7 @@ describe('verify.html timestamp check (script on WebCrypto)', () => {
     // The token carries the TSA's certificate alone: the chain ends there, named by its issuer.
     expect(r.chain).toEqual({
       path: [`O=Test Time Co, CN=${kind.toUpperCase()} Test TSA`],
-      anchor: { subject: `O=Test Time Co, CN=${kind.toUpperCase()} Test TSA`, issuer: 'CN=PackWitness Test Root', selfSigned: false, fingerprint: r.cert.fingerprint },
+      anchor: { subject: `O=Test Time Co, CN=${kind.toUpperCase()} Test TSA`, issuer: 'CN=PackWitness Test Root', selfSigned: false, fingerprint: r.cert.fingerprint, given: false },
       unchecked: [],
     });
   });
@@ -102,7 +102,7 @@ describe('verify.html timestamp check (script on WebCrypto)', () => {
       expect(opensslAccepts()).toBe(true);
       const r = await checkTimestampToken(der, h);
       expect(r.chain.path).toEqual(['O=Test Time Co, CN=Chain Test TSA', 'CN=PackWitness Test Root']);
-      expect(r.chain.anchor).toEqual({ subject: 'CN=PackWitness Test Root', issuer: 'CN=PackWitness Test Root', selfSigned: true, fingerprint: fingerprint(path.join(dir, 'ca.pem')) });
+      expect(r.chain.anchor).toEqual({ subject: 'CN=PackWitness Test Root', issuer: 'CN=PackWitness Test Root', selfSigned: true, fingerprint: fingerprint(path.join(dir, 'ca.pem')), given: false });
     });
 
     it('with an intermediate CA (P-384) and no root: holds up to the intermediate, named by the root above it', async () => {
@@ -111,7 +111,7 @@ describe('verify.html timestamp check (script on WebCrypto)', () => {
       expect(opensslAccepts()).toBe(true);
       const r = await checkTimestampToken(der, h);
       expect(r.chain.path).toEqual(['O=Test Time Co, CN=Chain Test TSA', 'O=Test Time Co, CN=PackWitness Test Timestamping CA']);
-      expect(r.chain.anchor).toEqual({ subject: 'O=Test Time Co, CN=PackWitness Test Timestamping CA', issuer: 'CN=PackWitness Test Root', selfSigned: false, fingerprint: fingerprint(path.join(dir, 'int.pem')) });
+      expect(r.chain.anchor).toEqual({ subject: 'O=Test Time Co, CN=PackWitness Test Timestamping CA', issuer: 'CN=PackWitness Test Root', selfSigned: false, fingerprint: fingerprint(path.join(dir, 'int.pem')), given: false });
       expect(r.chain.unchecked).toEqual([]);
     });
 

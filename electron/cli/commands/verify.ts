@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.ts';
@@ -5,10 +6,12 @@ import { verifyFile } from '../../engine/verify.ts';
 import { stationCustodyOf } from '../../engine/evidence/handlers.ts';
 import { repairMissingSidecars, verifyAll } from '../../engine/evidence/verifyAll.ts';
 import { isPackage, packageFiles, verifyPackage } from '../../engine/export/verifyPackage.ts';
+import { addTsaCerts } from '../../engine/evidence/checks.ts';
+import { certsFromFile } from '../../engine/evidence/tsaTrust.ts';
 import { dataDirFrom, UsageError, type Command } from '../common.ts';
 
 export const verifyCommand: Command = {
-  usage: 'verify FILE|PACKAGE [--data DIR] [--json]  |  verify --all [--data DIR] [--json] [--repair]',
+  usage: 'verify FILE|PACKAGE [--data DIR] [--json] [--tsa-cert FILE]...  |  verify --all [--data DIR] [--json] [--repair] [--tsa-cert FILE]...',
   run: verify,
 };
 
@@ -22,12 +25,26 @@ async function verify(argv: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       // Rewrite missing sidecars from the chain before checking (never overwrites an existing one).
       repair: { type: 'boolean', default: false },
+      // A TSA's certificate (PEM or DER; a PEM file may hold its chain) for this check only: it
+      // checks tokens that carry none and anchors chains (Settings → TSA certificates keeps them).
+      'tsa-cert': { type: 'string', multiple: true },
     },
   });
   const file = positionals[0];
   if (!values.all && !file) throw new UsageError('verify needs a FILE, or --all');
   if (values.all && file) throw new UsageError('verify takes either a FILE or --all, not both');
   if (values.repair && !values.all) throw new UsageError('--repair goes with --all');
+  for (const f of values['tsa-cert'] ?? []) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(f);
+    } catch (err) {
+      throw new UsageError(`--tsa-cert ${f}: ${(err as Error).message}`);
+    }
+    const certs = certsFromFile(bytes);
+    if (certs.length === 0) throw new UsageError(`--tsa-cert ${f}: no X.509 certificate in it (PEM or DER)`);
+    addTsaCerts(certs);
+  }
   // One-shot: no background timestamp requests from this process.
   const engine = await Engine.open({ dataDir: dataDirFrom(values.data), timestampWorker: false });
   try {

@@ -3,7 +3,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { Db } from '../db.ts';
 import { checkEntryAlone, GENESIS_PREV, parseBody, type Chain, type ChainRow } from './chain.ts';
-import { parseTimestampResponse, shortTsaName } from './tsa.ts';
+import { parseTimestampResponse, shortTsaName, type TimestampInfo } from './tsa.ts';
+import { anchorText, certsFromFile, type CertInfo } from './tsaTrust.ts';
 import type { ProblemKind } from '../../../shared/contract/evidence.ts';
 
 export interface Finding {
@@ -74,22 +75,74 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
     return { state: 'none', ok: null, tsaTime: null, tsaName: null, text: 'No trusted timestamp (no timestamp authority was configured when it was sealed).' };
   }
   try {
-    const info = parseTimestampResponse(token);
-    if (info.hashAlgorithm !== 'sha256' || info.hashedMessage !== sha256.toLowerCase()) {
-      return { state: 'done', ok: false, tsaTime: info.time, tsaName: info.name, text: 'The timestamp token covers a different file than this clip.' };
+    const info = parseTimestampResponse(token, { addedCerts: addedTsaCerts(db) });
+    const base = { state: 'done' as const, tsaTime: info.time, tsaName: info.name };
+    if (info.hashAlgorithm !== 'sha256') return { ...base, ok: false, text: otherHashText(info) };
+    if (info.hashedMessage !== sha256.toLowerCase()) {
+      return { ...base, ok: false, text: 'The timestamp token covers a different file than this clip.' };
     }
-    if (!info.signatureValid) return { state: 'done', ok: false, tsaTime: info.time, tsaName: info.name, text: "The timestamp token's signature does not hold: it was altered." };
+    if (info.trust.status === 'invalid') return { ...base, ok: false, text: `The timestamp token does not hold: ${info.trust.reason}.` };
     if (sidecar && stored && !sidecar.equals(stored)) {
-      return { state: 'done', ok: false, tsaTime: info.time, tsaName: info.name, text: 'The .tsr file next to the clip differs from the token the station received.' };
+      return { ...base, ok: false, text: 'The .tsr file next to the clip differs from the token the station received.' };
     }
-    return {
-      state: 'done',
-      ok: true,
-      tsaTime: info.time,
-      tsaName: info.name,
-      text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}.`,
-    };
+    if (info.trust.status === 'unverifiable') return { ...base, ok: null, text: unverifiableText(info) };
+    return { ...base, ok: true, text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}. ${chainText(info)}` };
   } catch (err) {
     return { state: 'done', ok: false, tsaTime: null, tsaName: null, text: `The timestamp token cannot be read (${(err as Error).message}).` };
   }
+}
+
+/** "This token stamps a SHA-512 hash; …": a token of some other data, said plainly. */
+export function otherHashText(info: Pick<TimestampInfo, 'hashAlgorithm'>): string {
+  return `This token stamps a ${info.hashAlgorithm.toUpperCase().replace(/^SHA(?=\d)/, 'SHA-')} hash; PackWitness clips are sealed with SHA-256, so it is not this clip's.`;
+}
+
+/** A genuine-looking token whose signer's certificate is nowhere at hand: unverifiable, not altered. */
+export function unverifiableText(info: Pick<TimestampInfo, 'name' | 'time' | 'trust'>): string {
+  return (
+    `The timestamp token names ${shortTsaName(info.name)} and ${when(info.time)}, but it is unverifiable without the TSA's certificate (${info.trust.reason}). ` +
+    "That is not a sign it was altered: add the TSA's certificate (Settings → TSA certificates, or verify --tsa-cert FILE) to check it."
+  );
+}
+
+/** Whose time it is: the chain above the TSA's certificate and where it ends. */
+export function chainText(info: Pick<TimestampInfo, 'trust'>): string {
+  const a = info.trust.anchor;
+  return a ? `The TSA's timestamping certificate chains to ${anchorText(a)}.` : '';
+}
+
+export type TrustKind = 'public' | 'added' | 'unknown-root' | 'unverifiable' | 'invalid';
+
+/** Whose time a stored token is, in short (the lookup): where its chain ends, or why it cannot vouch. */
+export function tokenTrust(db: Db, response: Buffer): { kind: TrustKind; anchor: string | null } {
+  try {
+    const { trust } = parseTimestampResponse(response, { addedCerts: addedTsaCerts(db) });
+    if (trust.status !== 'valid' || !trust.anchor) return { kind: trust.status === 'unverifiable' ? 'unverifiable' : 'invalid', anchor: null };
+    return { kind: trust.anchor.kind === 'unknown' ? 'unknown-root' : trust.anchor.kind, anchor: shortTsaName(trust.anchor.subject) };
+  } catch {
+    return { kind: 'invalid', anchor: null };
+  }
+}
+
+/** The stored list of added TSA certificates as text: what a cached trust answer depends on. */
+export function addedTsaCertsKey(db: Db): string {
+  const row = db.prepare(`SELECT value FROM settings WHERE key='tsaCerts'`).get() as { value: string } | undefined;
+  return `${row?.value ?? ''}|${extraTsaCerts.length}`;
+}
+
+/** TSA certificates that check tokens: those in Settings, and those given to this process (`verify --tsa-cert`). */
+const extraTsaCerts: CertInfo[] = [];
+export function addTsaCerts(certs: CertInfo[]): void {
+  extraTsaCerts.push(...certs);
+}
+function addedTsaCerts(db: Db): CertInfo[] {
+  const row = db.prepare(`SELECT value FROM settings WHERE key='tsaCerts'`).get() as { value: string } | undefined;
+  let pems: unknown = [];
+  try {
+    pems = row ? JSON.parse(row.value) : [];
+  } catch {
+    // a damaged value: no added certificates (the Settings view shows the default)
+  }
+  const fromSettings = Array.isArray(pems) ? pems.flatMap((p) => (typeof p === 'string' ? certsFromFile(Buffer.from(p)) : [])) : [];
+  return [...fromSettings, ...extraTsaCerts];
 }

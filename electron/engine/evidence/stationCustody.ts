@@ -13,6 +13,7 @@ import { loadOrCreateStationKey, plainKeyProtector, type KeyProtector, type Stat
 import { clipManifestFields, removeSidecars, sidecarsOf, writeAtomically, writeSealSidecars } from './manifest.ts';
 import { TimestampQueue } from './tsaQueue.ts';
 import { shortTsaName } from './tsa.ts';
+import { addedTsaCertsKey, tokenTrust, type TrustKind } from './checks.ts';
 import { insideRoot } from '../paths.ts';
 
 export interface EvidenceOptions {
@@ -40,6 +41,8 @@ export class StationCustody implements Custody {
   private readonly opts: EvidenceOptions;
   /** The TSA list the last backfill ran for (tsaSettingsChanged). */
   private backfilledFor: string | null = null;
+  /** Whose time each stamped clip's token is, until the added TSA certificates change (lookups list many clips). */
+  private readonly trustCache = new Map<string, { key: string; kind: TrustKind; anchor: string | null }>();
 
   constructor(opts: EvidenceOptions) {
     this.opts = opts;
@@ -141,7 +144,20 @@ export class StationCustody implements Custody {
       timestamp: ts?.state === 'done' ? 'done' : ts ? 'pending' : 'none',
       tsaTime: ts?.tsa_time ? new Date(ts.tsa_time).toISOString() : null,
       tsaName: ts?.tsa_name ? shortTsaName(ts.tsa_name) : null,
+      ...this.trustOf(clipId, ts?.state === 'done' ? ts.response : null),
     };
+  }
+
+  private trustOf(clipId: string, response: Buffer | null): Pick<ClipEvidence, 'tsaTrust' | 'tsaAnchor'> {
+    if (!response) return { tsaTrust: null, tsaAnchor: null };
+    const key = addedTsaCertsKey(this.opts.db);
+    let hit = this.trustCache.get(clipId);
+    if (!hit || hit.key !== key) {
+      hit = { key, ...tokenTrust(this.opts.db, response) };
+      if (this.trustCache.size > 5000) this.trustCache.clear();
+      this.trustCache.set(clipId, hit);
+    }
+    return { tsaTrust: hit.kind, tsaAnchor: hit.anchor };
   }
 
   async close(): Promise<void> {

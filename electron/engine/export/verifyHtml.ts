@@ -80,6 +80,7 @@ async function unzip(buf) {
 }
 
 ${VERIFY_TSA_SCRIPT}
+var TSA_GIVEN = []; // TSA certificates given with the package (tsaGivenCerts), set by check()
 function pemToDer(pem) {
   var b64 = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
   var bin = atob(b64), a = new Uint8Array(bin.length);
@@ -99,6 +100,7 @@ async function check(files) {
   function ok(t) { line("ok", t); }
   function fail(t) { line("fail", t); }
   function info(t) { line("info", t); }
+  TSA_GIVEN = tsaGivenCerts(files);
 
   // 1. The station key and its signature over the export manifest, before anything the manifest says is believed.
   var manBytes = files["export-manifest.json"], sigBytes = files["export-manifest.json.sig"];
@@ -200,8 +202,11 @@ async function checkTimestamp(clip, sha, tsr, endedMs, ok, fail) {
   if (!clip.timestamp) { line("info", "Clip " + clip.clipId + " has no trusted timestamp (.tsr) in this package: no trusted time, only the station's own clock."); return; }
   if (!tsr) { line("info", clip.timestamp + " was not given: the trusted time of clip " + clip.clipId + " is not checked."); return; }
   var t;
-  try { t = await checkTimestampToken(tsr, sha); }
-  catch (e) { fail("Clip " + clip.clipId + ": the trusted timestamp " + clip.timestamp + " does NOT verify: " + e.message + "."); return; }
+  try { t = await checkTimestampToken(tsr, sha, TSA_GIVEN); }
+  catch (e) {
+    // No certificate of its TSA at hand: nothing says it was altered, and nothing vouches for it.
+    if (e.unverifiable) { line("info", "Clip " + clip.clipId + ": the trusted timestamp " + clip.timestamp + " names " + (e.tsa.tsaName ? derNamePart(e.tsa.tsaName, "CN") || e.tsa.tsaName : "a TSA") + " and " + e.tsa.genTime + ", but " + e.message + "."); return; }
+    fail("Clip " + clip.clipId + ": the trusted timestamp " + clip.timestamp + " does NOT verify: " + e.message + "."); return; }
   ok("Trusted time: " + t.genTime + " from " + t.tsa + ", token signature valid, covers this recording's SHA-256 (" + sha.slice(0, 16) + "…).");
   // A token asked for long after the recording (the station was offline, or had no TSA yet) proves less.
   var lateMin = Math.round((Date.parse(t.genTime.replace(" UTC", "Z").replace(" ", "T")) - endedMs) / 60000);
@@ -210,7 +215,8 @@ async function checkTimestamp(clip, sha, tsr, endedMs, ok, fail) {
   var ch = t.chain, a = ch.anchor;
   ok("TSA certificate: a timestamping certificate valid at that time; chain intact: " + ch.path.join(" → ") + (a.selfSigned ? " (a self-signed root)" : ", issued by " + a.issuer + " (not in the token)") + ".");
   if (ch.unchecked.length) line("info", "Signature(s) on " + ch.unchecked.join("; ") + " use an algorithm this page cannot check.");
-  line("info", "Whether " + a.subject + " is to be trusted is not decided here: its SHA-256 fingerprint is " + a.fingerprint + "; compare it with the one the TSA publishes, or run: openssl ts -verify -digest " + sha + " -in " + clip.timestamp + " -CAfile <the TSA's CA certificate>.pem");
+  if (a.given) line("info", "The chain ends at " + a.subject + ", a certificate you gave with the package (SHA-256 fingerprint " + a.fingerprint + ").");
+  else line("info", "Whether " + a.subject + " is to be trusted is not decided here: its SHA-256 fingerprint is " + a.fingerprint + "; compare it with the one the TSA publishes, or run: openssl ts -verify -digest " + sha + " -in " + clip.timestamp + " -CAfile <the TSA's CA certificate>.pem");
 }
 
 function finish() {

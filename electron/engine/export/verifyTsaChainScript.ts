@@ -1,11 +1,12 @@
 // The second half of verify.html's timestamp check (verifyTsaScript.ts holds the first): the TSA
 // certificate itself. It must be a timestamping certificate (extended key usage timeStamping, RFC
 // 3161 2.3), valid at the time it states, and each certificate the token carries above it must
-// really have signed the one below (WebCrypto, RSA PKCS#1 v1.5 or ECDSA) and be a CA. The walk
-// ends at a self-signed root or at an issuer the token does not carry. Whether that anchor is one
-// to trust cannot be decided offline without a list of trusted roots; the page names it and its
-// SHA-256 fingerprint for the reviewer to compare with what the TSA publishes, and gives the
-// `openssl ts -verify -CAfile` command. Plain ES2017 in a string, as verifyTsaScript.ts.
+// really have signed the one below (WebCrypto, RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA) and be a CA.
+// The walk ends at a self-signed root or at an issuer neither the token nor the reviewer's own
+// certificates hold. Whether that anchor is one to trust cannot be decided offline without a list of
+// trusted roots; the page names it (as one the reviewer gave, when so) and its SHA-256 fingerprint
+// for the reviewer to compare with what the TSA publishes, and gives the `openssl ts -verify
+// -CAfile` command. Plain ES2017 in a string, as verifyTsaScript.ts.
 export const VERIFY_TSA_CHAIN_SCRIPT = String.raw`
 var TSA_X509 = { eku: "2.5.29.37", basicConstraints: "2.5.29.19", timeStamping: "1.3.6.1.5.5.7.3.8" };
 
@@ -31,7 +32,9 @@ function tsaCertFull(c) {
   info.subjectRaw = tbs[i + 4].raw;
   info.notBefore = tsaX509Time(validity[0]);
   info.notAfter = tsaX509Time(validity[1]);
-  info.sigAlgOid = derOid(derKids(derNeed(top[1], 0x30, "a certificate signature algorithm").body)[0].body);
+  var sigAlgKids = derKids(derNeed(top[1], 0x30, "a certificate signature algorithm").body);
+  info.sigAlgOid = derOid(sigAlgKids[0].body);
+  info.sigAlgParams = sigAlgKids[1] || null;
   var bits = derNeed(top[2], 0x03, "a certificate signature").body;
   info.signature = bits.subarray(1); // the BIT STRING's unused-bits byte
   info.eku = null;
@@ -51,25 +54,16 @@ function tsaCertFull(c) {
 }
 
 // true / false: the signature over data by issuer's key holds or not; null: not checkable here.
-async function tsaSignedBy(issuer, sigAlgOid, signature, data) {
-  var alg = TSA_SIGALGS[sigAlgOid];
-  if (!alg || !alg.hash) return null;
-  var keyAlg = derKids(derKids(issuer.spki.body)[0].body), keyOid = derOid(keyAlg[0].body);
+async function tsaSignedBy(issuer, cert) {
+  var alg = TSA_SIGALGS[cert.sigAlgOid];
+  if (!alg || (!alg.hash && alg.kind !== "PSS")) return null;
+  var pss = alg.kind === "PSS" ? tsaPss(cert.sigAlgParams) : null;
+  if (pss && !pss.ok) return null;
   try {
-    if (alg.kind === "RSA" && keyOid === TSA_OID.rsa) {
-      var rsaKey = await crypto.subtle.importKey("spki", issuer.spki.raw, { name: "RSASSA-PKCS1-v1_5", hash: alg.hash }, false, ["verify"]);
-      return await crypto.subtle.verify({ name: "RSASSA-PKCS1-v1_5" }, rsaKey, signature, data);
-    }
-    if (alg.kind === "EC" && keyOid === TSA_OID.ec) {
-      var curve = TSA_CURVES[keyAlg[1] ? derOid(keyAlg[1].body) : ""];
-      if (!curve) return null;
-      var ecKey = await crypto.subtle.importKey("spki", issuer.spki.raw, { name: "ECDSA", namedCurve: curve.name }, false, ["verify"]);
-      return await crypto.subtle.verify({ name: "ECDSA", hash: alg.hash }, ecKey, ecdsaRaw(signature, curve.size), data);
-    }
+    return await tsaVerifyWith(issuer.spki, alg, alg.hash, pss, cert.signature, cert.tbsRaw);
   } catch (e) {
-    return false; // a key or signature that does not even import is not a valid signature
+    return false; // a key or signature that does not even import, or an RSA signature on an EC key: not a valid signature
   }
-  return false; // an RSA signature on an EC key or the other way round
 }
 
 function tsaValidAt(cert, when, what) {
@@ -80,27 +74,34 @@ function tsaValidAt(cert, when, what) {
 
 // signerRaw: the signer's certificate element (raw bytes); certEls: every certificate in the token;
 // genTime: "YYYY-MM-DD HH:MM:SS[.f] UTC" as derTime gives it.
-async function tsaCheckChain(signerRaw, certEls, genTime) {
+// added: the certificates the reviewer gave (elements), issuers and anchors like the token's own.
+async function tsaCheckChain(signerRaw, certEls, genTime, added) {
   var when = new Date(genTime.replace(" UTC", "Z").replace(" ", "T"));
   var signer = tsaCertFull(derRead(signerRaw, 0));
   if (!signer.eku || signer.eku.indexOf(TSA_X509.timeStamping) < 0) throw new Error("the TSA's certificate (" + signer.subject + ") is not a timestamping certificate: it lacks the timeStamping extended key usage");
   tsaValidAt(signer, when, "the TSA's certificate");
   var pool = [];
-  certEls.forEach(function (c) { try { pool.push(tsaCertFull(c)); } catch (e) { /* not a certificate this walk can read: not used */ } });
+  certEls.concat(added || []).forEach(function (c) { try { pool.push(tsaCertFull(c)); } catch (e) { /* not a certificate this walk can read: not used */ } });
+  var given = function (c) { return (added || []).some(function (a) { return derEq(a.raw, c.raw); }); };
   var path = [signer], cur = signer, unchecked = [], selfSigned = false;
   for (var depth = 0; depth < 8; depth++) {
     if (derEq(cur.issuerRaw, cur.subjectRaw)) {
-      var own = await tsaSignedBy(cur, cur.sigAlgOid, cur.signature, cur.tbsRaw);
+      var own = await tsaSignedBy(cur, cur);
       if (own === false) throw new Error("the root certificate " + cur.subject + " in the token is not signed by its own key");
       if (own === null) unchecked.push(cur.subject);
       selfSigned = true;
       break;
     }
-    var issuer = null;
-    for (var i = 0; i < pool.length && !issuer; i++) if (derEq(pool[i].subjectRaw, cur.issuerRaw) && !derEq(pool[i].raw, cur.raw)) issuer = pool[i];
-    if (!issuer) break;
-    var good = await tsaSignedBy(issuer, cur.sigAlgOid, cur.signature, cur.tbsRaw);
-    if (good === false) throw new Error("the certificate " + cur.subject + " is NOT signed by " + issuer.subject + ", the issuer certificate the token carries");
+    // Of the certificates named as its issuer, the one that signed it (a same-named impostor in the
+    // token must not hide the real one the reviewer gave).
+    var named = pool.filter(function (p) { return derEq(p.subjectRaw, cur.issuerRaw) && !derEq(p.raw, cur.raw); });
+    if (!named.length) break;
+    var issuer = null, good = false;
+    for (var i = 0; i < named.length && good !== true; i++) {
+      var g = await tsaSignedBy(named[i], cur);
+      if (g === true || (g === null && !issuer)) { issuer = named[i]; good = g; }
+    }
+    if (!issuer) throw new Error("the certificate " + cur.subject + " is NOT signed by " + named[0].subject + ", the issuer certificate the token carries");
     if (good === null) unchecked.push(cur.subject);
     if (!issuer.ca) throw new Error(issuer.subject + " issued " + cur.subject + " but is not a CA certificate");
     tsaValidAt(issuer, when, "the issuing certificate");
@@ -109,7 +110,7 @@ async function tsaCheckChain(signerRaw, certEls, genTime) {
   }
   return {
     path: path.map(function (c) { return c.subject; }),
-    anchor: { subject: cur.subject, issuer: cur.issuer, selfSigned: selfSigned, fingerprint: derHex(await crypto.subtle.digest("SHA-256", cur.raw)) },
+    anchor: { subject: cur.subject, issuer: cur.issuer, selfSigned: selfSigned, fingerprint: derHex(await crypto.subtle.digest("SHA-256", cur.raw)), given: path.some(given) },
     unchecked: unchecked
   };
 }

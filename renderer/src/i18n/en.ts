@@ -67,6 +67,13 @@ export const en = {
     tsaLateHours: '(stamped {{hours}} h after the recording ended: proves it unchanged since then)',
     tsaPending: 'Requested, not received yet',
     tsaNone: 'None (no timestamp authority configured)',
+    tsaTrust: {
+      public: '; its certificate chains to {{anchor}}, a publicly trusted root',
+      added: '; its certificate chains to {{anchor}}, a certificate you added',
+      'unknown-root': '; its certificate chains to {{anchor}}, not a known root (check a clip to see its fingerprint)',
+      unverifiable: "; unverifiable without the TSA's certificate (it carries none): add it in Settings to check it",
+      invalid: '; the token does not hold (check the clip to see why)',
+    },
     title: 'Check a clip',
     drop: 'Drop a clip file here, or click to choose one',
     private: 'The file stays on this computer: only its SHA-256 fingerprint is sent to the station.',

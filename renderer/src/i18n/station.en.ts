@@ -114,6 +114,8 @@ export const stationEn = {
     deleteOldestForSpace: 'Delete the oldest clips when space runs short (never those on legal hold)',
     evidence: 'Evidence',
     tsaUrls: 'Timestamp authorities (RFC 3161 URLs, one per line)',
+    tsaCerts: 'TSA certificates (PEM)',
+    tsaCertsHint: "A TSA's certificate or its root, pasted as PEM: checks tokens that carry no certificate, and a chain ending at it is named as one you added.",
     save: 'Save',
     revert: 'Undo changes',
     saved: 'Saved and applied.',

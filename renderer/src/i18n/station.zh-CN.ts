@@ -117,6 +117,8 @@ export const stationZhCN: Widen<typeof stationEn> = {
     deleteOldestForSpace: '空间不足时删除最早的视频（法律保全的视频除外）',
     evidence: '证据',
     tsaUrls: '时间戳服务（RFC 3161 网址，每行一个）',
+    tsaCerts: '时间戳服务证书（PEM）',
+    tsaCertsHint: '粘贴时间戳服务的证书或其根证书（PEM）：用于核验不附带证书的时间戳，以它为终点的证书链会标为“您添加的证书”。',
     save: '保存',
     revert: '撤销修改',
     saved: '已保存并生效。',

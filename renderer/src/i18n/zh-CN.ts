@@ -68,6 +68,13 @@ export const zhCN: Messages = {
     tsaLateHours: '（录制结束 {{hours}} 小时后才盖时间戳：只证明此后未被修改）',
     tsaPending: '已申请，尚未收到',
     tsaNone: '无（未配置时间戳服务）',
+    tsaTrust: {
+      public: '；其证书链终于 {{anchor}}，一个公认可信的根证书',
+      added: '；其证书链终于 {{anchor}}，您添加的证书',
+      'unknown-root': '；其证书链终于 {{anchor}}，并非已知根证书（校验该视频可查看其指纹）',
+      unverifiable: '；缺少时间戳服务的证书，无法核验（令牌未附带证书）：请在设置中添加后再核验',
+      invalid: '；时间戳令牌不成立（校验该视频可查看原因）',
+    },
     title: '校验视频',
     drop: '把视频文件拖到这里，或点击选择文件',
     private: '文件不会离开这台电脑：只把它的 SHA-256 指纹发给打包台。',

@@ -210,6 +210,12 @@ export function SettingsView() {
           <textarea value={draft.tsaUrls.join('\n')} onChange={(e) => set('tsaUrls', lines(e.target.value))} rows={3} data-testid="set-tsaUrls" />
           {err('tsaUrls')}
         </Field>
+        <Field label={t('settings.tsaCerts')}>
+          {/* Pasted PEM text goes over as one entry; the engine splits a chain into its certificates when saving. */}
+          <textarea value={draft.tsaCerts.join('\n')} onChange={(e) => set('tsaCerts', e.target.value.trim() ? [e.target.value.trim()] : [])} rows={4} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" data-testid="set-tsaCerts" />
+          {err('tsaCerts')}
+          <small className="muted">{t('settings.tsaCertsHint')}</small>
+        </Field>
       </Section>
 
       <div className="settings-actions">

@@ -24,7 +24,9 @@ export function EvidenceRows({ clip }: { clip: Clip }) {
       <dt>{t('verify.what.timestamp')}</dt>
       <dd data-testid="clip-tsa">
         {e?.timestamp === 'done' && e.tsaTime
-          ? t('verify.tsaDone', { time: dateTime(e.tsaTime, i18n.language), name: e.tsaName ?? '?' }) + lateText(t, clip)
+          ? t('verify.tsaDone', { time: dateTime(e.tsaTime, i18n.language), name: e.tsaName ?? '?' }) +
+            (e.tsaTrust ? t(`verify.tsaTrust.${e.tsaTrust}`, { anchor: e.tsaAnchor ?? '?' }) : '') +
+            lateText(t, clip)
           : e?.timestamp === 'pending'
             ? t('verify.tsaPending')
             : t('verify.tsaNone')}
