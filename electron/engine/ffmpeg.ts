@@ -154,12 +154,22 @@ export async function thumbnail(input: string, output: string, atMs: number): Pr
  * Streams the luma of a horizontal strip of every frame (for reading the burned-in frame
  * counter). Only the strip is converted and piped, so a 5-minute 720p clip reads in seconds.
  */
-export function grayStrip(file: string, width: number, top: number, height: number, onFrame: (strip: Uint8Array) => void): Promise<void> {
+export function grayStrip(
+  file: string,
+  width: number,
+  top: number,
+  height: number,
+  onFrame: (strip: Uint8Array) => void,
+  opts: { background?: boolean } = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const frameBytes = width * height;
     let pending: Buffer = Buffer.alloc(0);
-    const cmd = command()
+    // background: the station's own read-back of a finished clip runs beside live recording, so it
+    // yields the CPU (niceness 10) and decodes on one thread.
+    const cmd = (opts.background ? niceCommand() : command())
       .input(file)
+      .inputOptions(opts.background ? ['-threads', '1'] : [])
       .outputOptions([
         '-vf', `crop=${width}:${height}:0:${top}`, // just the overlay band
         '-vsync', 'passthrough', // one output frame per decoded frame: no duplicates, no drops

@@ -1,6 +1,7 @@
 // Contract calls of the evidence module (seal, chain, sign, timestamp, verify). Spread into
 // `contract` in shared/contract.ts; imports nothing from it so the two files cannot cycle.
 import { z } from 'zod';
+import { Continuity } from './continuity.ts';
 
 /** What the UI shows with a clip: its chain entry, signature and trusted time. */
 export const ClipEvidence = z.object({
@@ -10,11 +11,12 @@ export const ClipEvidence = z.object({
   timestamp: z.enum(['done', 'pending', 'none']),
   tsaTime: z.string().nullable(), // ISO 8601, the TSA's time
   tsaName: z.string().nullable(),
+  continuity: Continuity.nullable().optional(), // the frame counters read back after sealing; null = not yet
 });
 export type ClipEvidence = z.infer<typeof ClipEvidence>;
 
 export const VerifyCheck = z.object({
-  what: z.enum(['file', 'index', 'chain', 'signature', 'timestamp', 'history']),
+  what: z.enum(['file', 'index', 'chain', 'signature', 'timestamp', 'history', 'continuity']),
   ok: z.boolean().nullable(), // null: nothing to check (no timestamp yet, …)
   text: z.string(), // one plain sentence
 });
