@@ -6,6 +6,7 @@ import type { Engine } from './engine.ts';
 import { sha256File } from './hash.ts';
 import { stationCustodyOf } from './evidence/handlers.ts';
 import { verifyTarget } from './evidence/verifyClip.ts';
+import { readFrameCounters } from './frameCounters.ts';
 
 export interface VerifyResult {
   ok: boolean;
@@ -21,7 +22,9 @@ export async function verifyFile(engine: Engine, file: string): Promise<VerifyRe
   if (!stat) return { ok: false, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} does not exist.`] };
   if (!stat.isFile()) return { ok: false, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} is not a file.`] };
   const sha256 = await sha256File(file);
-  const answer = verifyTarget({ db: engine.db, custody: stationCustodyOf(engine), clipRow: (id) => engine.clips.get(id) }, { sha256, path: file });
+  // The counters are read from the file itself, so a gap the station never recorded is called out.
+  const frames = await readFrameCounters(file).catch(() => null);
+  const answer = verifyTarget({ db: engine.db, custody: stationCustodyOf(engine), clipRow: (id) => engine.clips.get(id) }, { sha256, path: file, frames });
   return {
     ok: answer.verdict === 'intact',
     clipId: answer.clip?.id ?? null,

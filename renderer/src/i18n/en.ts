@@ -1,6 +1,7 @@
 // English strings. Every key here must exist in every other language (a test checks).
 import { stationEn } from './station.en.ts';
 import { exportEn } from './export.en.ts';
+import { continuityEn } from './continuity.en.ts';
 
 export const en = {
   app: { title: 'PackWitness' },
@@ -73,7 +74,7 @@ export const en = {
     verdict: { intact: 'Intact', problem: 'Not intact', unknown: 'Not recorded by this station' },
     order: 'Order',
     file: 'File',
-    what: { file: 'File', index: 'Index', chain: 'Chain', signature: 'Signature', timestamp: 'Trusted time', history: 'History' },
+    what: { file: 'File', index: 'Index', chain: 'Chain', signature: 'Signature', timestamp: 'Trusted time', history: 'History', continuity: 'Frames' },
     stationKey: "This station's key fingerprint",
     keyHint: 'Give reviewers station.pem (packwitness key) and this fingerprint; they check clips with openssl alone.',
     checkAll: 'Check every clip on this station',
@@ -107,6 +108,7 @@ export const en = {
   status: { ok: 'OK', recovered: 'Recovered', interrupted: 'Interrupted', failed: 'Failed' },
   ...stationEn,
   ...exportEn,
+  ...continuityEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
