@@ -54,8 +54,11 @@ export function findGaps(counters: (number | null)[], timesMs: number[], exactTi
     if (prev) {
       const step = (n - prev.n + WRAP) % WRAP;
       const atMs = Math.round(timesMs[i] ?? 0);
-      if (step > 1 && step < WRAP / 2) gaps.push({ after: prev.n, missing: step - 1, atMs });
-      else if (step === 1 && exactTimes) {
+      if (step === 0 || step >= WRAP / 2) continue; // a frame repeated or out of order: the highest stays
+      // Frames in between whose counter could not be read are in the file: not missing.
+      const missing = step - 1 - (i - prev.i - 1);
+      if (missing > 0) gaps.push({ after: prev.n, missing, atMs });
+      else if (step === 1 && i === prev.i + 1 && exactTimes) {
         const ms = Math.round((timesMs[i] ?? 0) - (timesMs[prev.i] ?? 0));
         if (ms >= STALL_MS) stalls.push({ after: prev.n, ms, atMs });
       }
