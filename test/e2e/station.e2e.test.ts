@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import type { Clip } from '../../shared/contract.ts';
 import { readFrameCounters } from '../../electron/engine/frameCounters.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { expectEveryGapRecorded } from '../helpers/continuity.ts';
 import { ffprobeJson } from '../helpers/video.ts';
 import { ocrOverlay, tesseractAvailable } from '../helpers/ocr.ts';
 import { apiCall, chromiumAvailable, launchBrowser, openStationPage, NODE22, ROOT, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
@@ -82,8 +83,9 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
     const [a, b] = await Promise.all(clips.map((c) => readFrameCounters(c.file)));
     expect(a!.unreadable).toBe(0);
     expect(b!.unreadable).toBe(0);
-    expect(a!.gaps).toEqual([]);
-    expect(b!.gaps).toEqual([]);
+    // A busy machine's encoder may drop a stamped frame; the station must have recorded each one.
+    await expectEveryGapRecorded(served.url, clips[0]!, a!);
+    await expectEveryGapRecorded(served.url, clips[1]!, b!);
     const lost = b!.first! - a!.last! - 1;
     console.log(`switch: clip A frames ${a!.first}..${a!.last}, clip B frames ${b!.first}..${b!.last}, frames lost at the switch: ${lost}`);
     expect(lost).toBeLessThanOrEqual(0);
@@ -101,6 +103,8 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
     await page.getByTestId('result').filter({ hasText: B }).click();
     const video = page.getByTestId('player-video');
     await video.waitFor({ state: 'visible' });
+    // The station's read-back of the clip's frames, in words (each gap with its cause, or continuous).
+    expect(await page.getByTestId('clip-continuity').textContent()).toMatch(/^(Continuous: the frame counter runs without a gap through all \d+ frames|.*(dropped by the encoder|not recorded while).*recorded)/);
     const seeked = await video.evaluate(async (v: HTMLVideoElement) => {
       if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
       const done = new Promise((r) => v.addEventListener('seeked', r, { once: true }));
