@@ -63,6 +63,8 @@ export function continuityFields(row: ClipRow, report: CounterReport, incidents:
     gaps: gaps as unknown as JsonValue,
     stalls: stalls as unknown as JsonValue,
     pageIncidents: incidents.length,
+    // What the page saw, as it reported it at the time: the grounds of each cause above.
+    page: incidents.map((i) => ({ kind: i.kind, from: i.from, to: i.to, at: i.at, ms: Math.round(i.ms) })),
   };
 }
 
@@ -78,6 +80,7 @@ export function continuityOf(seq: number, body: Record<string, unknown> | null):
     unreadable: Number(body.unreadable ?? 0),
     gaps: body.gaps as ContinuityGap[],
     stalls: Array.isArray(body.stalls) ? (body.stalls as ContinuityStall[]) : [],
+    pageIncidents: Number(body.pageIncidents ?? 0),
   };
 }
 

@@ -48,6 +48,7 @@ export const Continuity = z.object({
   unreadable: z.number(),
   gaps: z.array(ContinuityGap),
   stalls: z.array(ContinuityStall),
+  pageIncidents: z.number().optional(), // how many notes the page sent while recording (sealed in the entry)
 });
 export type Continuity = z.infer<typeof Continuity>;
 
