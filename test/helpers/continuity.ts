@@ -8,19 +8,15 @@ import type { Continuity } from '../../shared/contract/continuity.ts';
 import type { CounterReport } from '../../electron/engine/frameCounters.ts';
 import { apiCall } from './station.ts';
 
-/** The station's record of the clip's frames, once its background read-back has run. */
-export async function stationContinuity(url: string, clipId: string): Promise<Continuity> {
-  let c: Continuity | null | undefined = null;
-  await expect
-    .poll(
-      async () => {
-        c = (await apiCall<Clip>(url, 'clips.get', { id: clipId })).evidence?.continuity;
-        return c != null;
-      },
-      { timeout: 120_000, interval: 500 },
-    )
-    .toBe(true);
-  return c!;
+/** The station's record of the clip's frames, once its background read-back has run (tests and the bench). */
+export async function stationContinuity(url: string, clipId: string, timeoutMs = 120_000): Promise<Continuity> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = (await apiCall<Clip>(url, 'clips.get', { id: clipId })).evidence?.continuity;
+    if (c) return c;
+    if (Date.now() > deadline) throw new Error(`the station did not read back the frames of clip ${clipId} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /** Asserts every gap the test reads in the file is recorded by the station; returns what it recorded. */
