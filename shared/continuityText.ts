@@ -47,6 +47,15 @@ export function continuitySummary(c: Continuity, recordedAt: string | null): str
   return lines.join(' ');
 }
 
+/** One short line (the evidence sheet): continuous, or how many frames are missing and why. */
+export function continuityShort(c: Continuity): string {
+  if (c.frames > 0 && c.unreadable === c.frames) return 'frame counter unreadable in this clip';
+  if (c.gaps.length === 0) return `continuous, all ${c.frames} frames without a gap in the counter (checked by the station)`;
+  const missing = c.gaps.reduce((n, g) => n + g.missing, 0);
+  // Short enough for one line of the sheet; `verify` and the lookup give each gap with its cause.
+  return `${frames(missing)} dropped in ${c.gaps.length} gap${c.gaps.length === 1 ? '' : 's'} from ${clipTime(c.gaps[0]!.atMs)}; each recorded by the station`;
+}
+
 /** A gap found in the file that no record of the station names: nobody vouches for it. */
 export function unexplainedSentence(g: { after: number; missing: number; atMs: number }): string {
   return `UNEXPLAINED: ${frames(g.missing)} missing at ${clipTime(g.atMs)} (after frame ${g.after}); the station recorded no such gap.`;

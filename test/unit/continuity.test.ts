@@ -14,9 +14,12 @@ import { stationCustodyOf } from '../../electron/engine/evidence/handlers.ts';
 import { clipTime, gapSentence } from '../../shared/continuityText.ts';
 import type { PageIncident } from '../../shared/contract/continuity.ts';
 import { makeCounterWebm } from '../helpers/counterClip.ts';
+import { readEvidence } from '../../electron/engine/export/evidenceInfo.ts';
+import { sheetLines, type SheetData } from '../../electron/engine/export/sheet.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const ctx = { door: 'http' as const };
+const sheetBase = { order: 'SF-GAP-1', station: 'S', operator: null, startedAt: new Date(0).toISOString(), endedAt: new Date(3000).toISOString(), durationMs: 3000, clipId: 'x', part: null, presetName: 'Original', edits: [], originalSha256: 'a', exportSha256: null, exportFile: null } as unknown as SheetData;
 
 describe('reading gaps from the counters', () => {
   it('finds missing frames, pauses, and the counter wrapping at 2^20', () => {
@@ -108,6 +111,15 @@ describe('the station seals what it reads back', () => {
     expect(line).toContain('2 frames dropped by the encoder under load at 00:01.33 (after frame 39); recorded by the station on');
     expect(line).toMatch(/The picture stands still for 1\.\d s at 00:03\.50 \(after frame 61, no frame missing\): the camera gave no picture/);
     expect(line).toContain('every gap in the file is one the station recorded');
+
+    // The record travels with the file (signed sidecars) and reaches the evidence sheet.
+    const base = clip.file.replace(/\.mp4$/, '');
+    expect(fs.readFileSync(`${base}.continuity.json`, 'utf8')).toBe(entry.body);
+    const ev = await readEvidence(clip.file, dataDir);
+    expect(ev.continuityText).toBe('2 frames dropped in 1 gap from 00:01.33; each recorded by the station');
+    expect(sheetLines({ ...sheetBase, evidence: ev })).toContain('Frames: 2 frames dropped in 1 gap from 00:01.33; each recorded by the station');
+    fs.writeFileSync(`${base}.continuity.json`, entry.body.replace('"missing":2', '"missing":1'));
+    expect((await readEvidence(clip.file, dataDir)).continuityText).toMatch(/^UNVERIFIED \(signature does not hold\)/);
   });
 
   it('a gap the page saw nothing for is still the station’s finding; a clip it never read back is UNEXPLAINED until it does', async () => {

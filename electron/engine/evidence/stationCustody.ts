@@ -87,7 +87,12 @@ export class StationCustody implements Custody {
   }
 
   async continuityChecked(row: ClipRow, fields: Record<string, JsonValue>): Promise<void> {
-    this.chain.append('continuity', row.id, fields);
+    const entry = this.chain.append('continuity', row.id, fields);
+    // Next to the clip like its manifest, so the record of its frames travels with the file.
+    if (!row.file) return;
+    const s = sidecarsOf(insideRoot(this.opts.clipsDir, row.file));
+    await writeAtomically(s.continuity, Buffer.from(entry.body, 'utf8'));
+    await writeAtomically(s.continuitySignature, Buffer.from(entry.signature, 'base64'));
   }
 
   async clipDiscarded(row: ClipRow, actor: CustodyActor): Promise<void> {
