@@ -25,6 +25,9 @@ export interface EvidenceInfo {
   trustedTimeText: string;
   /** X.continuity.json: the frames the station read back from the clip, in one line; null when absent. */
   continuityText?: string | null;
+  /** X.continuity.json and its signature, copied into packages (verify.html explains the gaps). */
+  continuityFile?: string | null;
+  continuitySignatureFile?: string | null;
 }
 
 const exists = async (f: string): Promise<boolean> => (await fsp.stat(f).catch(() => null))?.isFile() ?? false;
@@ -83,6 +86,10 @@ export async function readEvidence(clipFile: string, dataDir: string): Promise<E
     }
   }
   info.continuityText = await readContinuity(base, pub);
+  if (info.continuityText !== null) {
+    info.continuityFile = `${base}.continuity.json`;
+    info.continuitySignatureFile = (await exists(`${base}.continuity.json.sig`)) ? `${base}.continuity.json.sig` : null;
+  }
   if (has.tsr) {
     info.trustedTimeText = 'timestamp token present (time unreadable)';
     try {

@@ -205,7 +205,7 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         sheets: [],
       };
       // The original's evidence travels with the export, under its own names.
-      for (const [src, key] of [[evidence.manifestFile, 'manifest'], [evidence.signatureFile, 'signature'], [evidence.timestampFile, 'timestamp']] as const) {
+      for (const [src, key] of [[evidence.manifestFile, 'manifest'], [evidence.signatureFile, 'signature'], [evidence.timestampFile, 'timestamp'], [evidence.continuityFile, 'continuity'], [evidence.continuitySignatureFile, 'continuitySignature']] as const) {
         if (!src) continue;
         const name = path.basename(src);
         await fsp.copyFile(src, path.join(outDir, name));
