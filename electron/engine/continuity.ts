@@ -138,6 +138,12 @@ export class ContinuityPass {
     for (let job = this.queue.shift(); job; job = this.queue.shift()) {
       try {
         const report = await this.read(job.file);
+        // No counter in any frame: not a picture the station's overlay stamped (an adopted file from
+        // elsewhere), so there is no continuity to state; verify reads the file and says so.
+        if (report.counters.length === 0 || report.unreadable === report.counters.length) {
+          this.log(`clip ${job.row.id} carries no readable frame counter; no continuity entry`);
+          continue;
+        }
         await this.seal(job, continuityFields(job.row, report, job.incidents, Date.now()));
       } catch (err) {
         this.log(`frame counter read-back of clip ${job.row.id} failed: ${(err as Error).message.split('\n')[0]}`);

@@ -12,7 +12,7 @@ export function continuityCheck(chain: Chain, clipId: string, readBack: CounterR
   const entry = chain.continuityEntry(clipId);
   const recorded = entry ? continuityOf(entry.seq, parseBody(entry)) : null;
   if (!recorded) {
-    if (!readBack) return { what: 'continuity', ok: null, text: 'The station has not read this clip\'s frame counter back yet (or the clip is older than that check).' };
+    if (!readBack) return { what: 'continuity', ok: null, text: 'The station has no record of this clip\'s frames (not read back yet, recorded before that check, or no frame counter in it).' };
     if (readBack.counters.length > 0 && readBack.unreadable === readBack.counters.length) {
       return { what: 'continuity', ok: null, text: `No frame counter could be read in this file (${readBack.counters.length} frames), and the station recorded no continuity check for it.` };
     }

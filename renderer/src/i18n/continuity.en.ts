@@ -3,7 +3,7 @@
 export const continuityEn = {
   continuity: {
     title: 'Frames',
-    pending: 'Not checked yet: the station reads the frame counter back from the file shortly after sealing.',
+    pending: 'No record yet: the station reads the frame counter back from the file shortly after sealing (a file without the station\'s counter gets none).',
     continuous: 'Continuous: the frame counter runs without a gap through all {{frames}} frames (checked by the station {{when}}).',
     unreadable: 'The station could not read the frame counter in this clip ({{frames}} frames).',
     gap: {

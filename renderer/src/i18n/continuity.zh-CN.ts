@@ -2,7 +2,7 @@
 export const continuityZhCN = {
   continuity: {
     title: '帧',
-    pending: '尚未检查：封存后不久，打包台会从文件中读回帧计数。',
+    pending: '尚无记录：封存后不久，打包台会从文件中读回帧计数（没有打包台帧计数的文件不会有记录）。',
     continuous: '连续：帧计数在全部 {{frames}} 帧中没有缺口（打包台于 {{when}} 检查）。',
     unreadable: '打包台无法读取此视频的帧计数（{{frames}} 帧）。',
     gap: {
