@@ -100,12 +100,13 @@ export class ContinuityPass {
   private stopped = false;
   private readonly seal: (job: ContinuityJob, fields: Record<string, JsonValue>) => Promise<void>;
   private readonly log: (line: string) => void;
-  private readonly read: (file: string) => Promise<CounterReport>;
+  private readonly read: (file: string, signal: AbortSignal) => Promise<CounterReport>;
+  private readonly abort = new AbortController();
 
   constructor(
     seal: (job: ContinuityJob, fields: Record<string, JsonValue>) => Promise<void>,
     log: (line: string) => void,
-    read: (file: string) => Promise<CounterReport> = (f) => readFrameCounters(f, { background: true }),
+    read: (file: string, signal: AbortSignal) => Promise<CounterReport> = (f, signal) => readFrameCounters(f, { background: true, signal }),
   ) {
     this.seal = seal;
     this.log = log;
@@ -127,17 +128,21 @@ export class ContinuityPass {
     while (this.running) await this.running;
   }
 
-  /** Stops taking clips; the one being read finishes (the index must stay open for it). */
+  /**
+   * Stops taking clips and stops the one being read (a long clip's decode must not hold a shutdown
+   * back); clips left unchecked are read at the next start (Engine.readBackUnchecked).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
+    this.abort.abort();
     await this.idle();
   }
 
   private async drain(): Promise<void> {
     for (let job = this.queue.shift(); job; job = this.queue.shift()) {
       try {
-        const report = await this.read(job.file);
+        const report = await this.read(job.file, this.abort.signal);
         // No counter in any frame: not a picture the station's overlay stamped (an adopted file from
         // elsewhere), so there is no continuity to state; verify reads the file and says so.
         if (report.counters.length === 0 || report.unreadable === report.counters.length) {
@@ -146,6 +151,7 @@ export class ContinuityPass {
         }
         await this.seal(job, continuityFields(job.row, report, job.incidents, Date.now()));
       } catch (err) {
+        if (this.stopped) return;
         this.log(`frame counter read-back of clip ${job.row.id} failed: ${(err as Error).message.split('\n')[0]}`);
       }
     }

@@ -160,7 +160,7 @@ export function grayStrip(
   top: number,
   height: number,
   onFrame: (strip: Uint8Array) => void,
-  opts: { background?: boolean } = {},
+  opts: { background?: boolean; signal?: AbortSignal } = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const frameBytes = width * height;
@@ -178,6 +178,14 @@ export function grayStrip(
       ])
       .on('error', (err: Error) => reject(new Error(`reading frames of ${file} failed: ${err.message}`)));
     const out = cmd.pipe();
+    // A station shutting down does not wait for a long clip's read-back: it is done again at start.
+    const abort = (): void => {
+      cmd.kill('SIGKILL');
+      reject(new Error(`reading frames of ${file} was stopped`));
+    };
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    out.on('close', () => opts.signal?.removeEventListener('abort', abort));
     out.on('data', (chunk: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       while (pending.length >= frameBytes) {

@@ -68,7 +68,7 @@ export function findGaps(counters: (number | null)[], timesMs: number[], exactTi
   return { gaps, stalls };
 }
 
-export async function readFrameCounters(file: string, opts: { background?: boolean } = {}): Promise<CounterReport> {
+export async function readFrameCounters(file: string, opts: { background?: boolean; signal?: AbortSignal } = {}): Promise<CounterReport> {
   const info = await probe(file);
   if (!info.width || !info.height) throw new Error(`${file} has no video stream`);
   const g = overlayGeometry(info.width, info.height);
