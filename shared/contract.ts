@@ -6,6 +6,7 @@ import { ClipEvidence, evidenceCalls } from './contract/evidence.ts';
 import { storageCalls } from './contract/storage.ts';
 import { exportCalls, exportEvents } from './contract/export.ts';
 import { stationCalls, stationSettingsFields } from './contract/station.ts';
+import { continuityCalls } from './contract/continuity.ts';
 
 export const ClipStatus = z.enum(['ok', 'recovered', 'interrupted', 'failed']);
 export type ClipStatus = z.infer<typeof ClipStatus>;
@@ -191,6 +192,7 @@ export const contract = {
   ...storageCalls,
   ...exportCalls,
   ...stationCalls,
+  ...continuityCalls,
 } as const;
 
 export type Contract = typeof contract;

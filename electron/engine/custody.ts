@@ -3,6 +3,7 @@
 // The engine calls these hooks; the evidence module (hash chain, signatures, timestamps) implements them.
 import type { ClipRow } from './clipsRepo.ts';
 import type { ClipEvidence } from '../../shared/contract/evidence.ts';
+import type { JsonValue } from './evidence/canonicalJson.ts';
 
 export interface CustodyActor {
   /** Who did it: an operator name, 'customer-service', 'retention', 'station'. */
@@ -19,6 +20,8 @@ export interface Custody {
   clipDeleted(row: ClipRow, actor: CustodyActor): Promise<void>;
   legalHold(row: ClipRow, on: boolean, actor: CustodyActor): Promise<void>;
   exported(rows: ClipRow[], details: Record<string, unknown>, actor: CustodyActor): Promise<void>;
+  /** The frame counters read back from a sealed clip (continuity.ts): a signed follow-up entry. */
+  continuityChecked?(row: ClipRow, fields: Record<string, JsonValue>): Promise<void>;
   /** What the UI shows with a clip (chain entry, signature, trusted time); null when not sealed. */
   describe?(clipId: string): ClipEvidence | null;
   /** Stops background work (the timestamp worker) before the index closes. */

@@ -36,6 +36,8 @@ import { engineHealth } from './doctor.ts';
 import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
 import type { KeyProtector } from './evidence/keys.ts';
+import { ContinuityPass } from './continuity.ts';
+import type { PageIncident } from '../../shared/contract/continuity.ts';
 
 export const VERSION = '0.1.0';
 
@@ -100,6 +102,10 @@ export class Engine {
   private releaseOwnership: (() => void) | null = null;
   /** Replaced by the evidence module when it is wired in; see custody.ts. */
   custody: Custody = noCustody;
+  /** Reads each sealed clip's frame counters back and seals its gaps (continuity.ts). */
+  readonly continuity: ContinuityPass;
+  /** What each page saw while recording (recording.events), until its clip is read back. */
+  private readonly pageIncidents = new Map<string, PageIncident[]>();
 
   private constructor(paths: DataLayout, db: Db, log: (line: string) => void) {
     this.paths = paths;
@@ -108,6 +114,12 @@ export class Engine {
     this.settings = new SettingsStore(db);
     this.log = log;
     this.retention = new Retention(this);
+    this.continuity = new ContinuityPass(async (job, fields) => {
+      // Deleted or replaced meanwhile: the entry would name a file that is not the one read.
+      const now = this.clips.get(job.row.id);
+      if (!now || now.sha256 !== job.row.sha256 || now.status === 'deleted') return;
+      await this.custody.continuityChecked?.(now, fields);
+    }, log);
   }
 
   /** Tells the packer: kept for station.info and the Status view, logged, and pushed to open pages. */
@@ -132,6 +144,7 @@ export class Engine {
     this.retention.start();
     this.stallTimer ??= setInterval(() => this.reapStalled(), 5_000);
     this.stallTimer.unref();
+    this.readBackUnchecked();
     // The start-up check: whatever it finds is told to the packer like a recovered clip is.
     void engineHealth(this)
       .then((h) => {
@@ -361,6 +374,16 @@ export class Engine {
       return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount);
     },
 
+    'recording.events': async (input) => {
+      // Kept only for a recording of this run (in progress or just finished): a few per clip.
+      if (!this.sessions.has(input.recordingId) && !this.clips.get(input.recordingId)) throw new PwError('not-found', `No recording ${input.recordingId}.`);
+      const list = this.pageIncidents.get(input.recordingId) ?? [];
+      list.push(...input.incidents.slice(0, Math.max(0, 500 - list.length)));
+      this.pageIncidents.set(input.recordingId, list);
+      while (this.pageIncidents.size > 50) this.pageIncidents.delete(this.pageIncidents.keys().next().value!);
+      return { accepted: list.length };
+    },
+
     'recording.discard': async (input) => {
       const s = this.sessions.get(input.recordingId);
       if (!s) return { discarded: false };
@@ -566,6 +589,10 @@ export class Engine {
     }
     const clip = this.toClip(this.clips.get(id)!);
     this.emit('clip.saved', clip);
+    if (this.ownsData && this.custody.continuityChecked && clip.evidence) {
+      this.continuity.enqueue({ row: this.clips.get(id)!, file: final, incidents: this.pageIncidents.get(id) ?? [] });
+      this.pageIncidents.delete(id);
+    }
     const thumb = this.makeThumbnail(row).finally(() => this.thumbnails.delete(thumb));
     this.thumbnails.add(thumb);
     return clip;
@@ -581,6 +608,25 @@ export class Engine {
     } catch (err) {
       this.log(`thumbnail of ${row.id} failed: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * At start: clips of the last two days sealed without a read-back (the station stopped before it
+   * ran) are read back now, oldest first, behind whatever the station records meanwhile. Older
+   * clips (recorded before the station read counters back) stay as they are: verify reads them.
+   */
+  private readBackUnchecked(): void {
+    if (!this.custody.continuityChecked) return;
+    const rows = this.db
+      .prepare(
+        `SELECT c.* FROM clips c
+          WHERE c.file IS NOT NULL AND c.status IN ('ok','recovered','interrupted') AND c.started_at > ?
+            AND EXISTS (SELECT 1 FROM chain k WHERE k.clip_id = c.id AND k.kind = 'clip')
+            AND NOT EXISTS (SELECT 1 FROM chain k WHERE k.clip_id = c.id AND k.kind = 'continuity')
+          ORDER BY c.started_at`,
+      )
+      .all(Date.now() - 2 * 86_400_000) as ClipRow[];
+    for (const row of rows) this.continuity.enqueue({ row, file: insideRoot(this.paths.clipsDir, row.file!), incidents: [] });
   }
 
   /** At start: every recording the last run left open is turned into a clip from what reached disk. */
@@ -627,6 +673,7 @@ export class Engine {
     await this.retention.idle();
     // Thumbnails write their row when done; let them finish before the index closes.
     await Promise.allSettled([...this.thumbnails]);
+    await this.continuity.stop();
     await this.custody.close?.();
     this.db.close();
     this.releaseOwnership?.();

@@ -154,12 +154,22 @@ export async function thumbnail(input: string, output: string, atMs: number): Pr
  * Streams the luma of a horizontal strip of every frame (for reading the burned-in frame
  * counter). Only the strip is converted and piped, so a 5-minute 720p clip reads in seconds.
  */
-export function grayStrip(file: string, width: number, top: number, height: number, onFrame: (strip: Uint8Array) => void): Promise<void> {
+export function grayStrip(
+  file: string,
+  width: number,
+  top: number,
+  height: number,
+  onFrame: (strip: Uint8Array) => void,
+  opts: { background?: boolean; signal?: AbortSignal } = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const frameBytes = width * height;
     let pending: Buffer = Buffer.alloc(0);
-    const cmd = command()
+    // background: the station's own read-back of a finished clip runs beside live recording, so it
+    // yields the CPU (niceness 10) and decodes on one thread.
+    const cmd = (opts.background ? niceCommand() : command())
       .input(file)
+      .inputOptions(opts.background ? ['-threads', '1'] : [])
       .outputOptions([
         '-vf', `crop=${width}:${height}:0:${top}`, // just the overlay band
         '-vsync', 'passthrough', // one output frame per decoded frame: no duplicates, no drops
@@ -168,6 +178,14 @@ export function grayStrip(file: string, width: number, top: number, height: numb
       ])
       .on('error', (err: Error) => reject(new Error(`reading frames of ${file} failed: ${err.message}`)));
     const out = cmd.pipe();
+    // A station shutting down does not wait for a long clip's read-back: it is done again at start.
+    const abort = (): void => {
+      cmd.kill('SIGKILL');
+      reject(new Error(`reading frames of ${file} was stopped`));
+    };
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    out.on('close', () => opts.signal?.removeEventListener('abort', abort));
     out.on('data', (chunk: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       while (pending.length >= frameBytes) {

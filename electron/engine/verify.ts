@@ -6,6 +6,7 @@ import type { Engine } from './engine.ts';
 import { sha256File } from './hash.ts';
 import { stationCustodyOf } from './evidence/handlers.ts';
 import { verifyTarget } from './evidence/verifyClip.ts';
+import { readFrameCounters } from './frameCounters.ts';
 
 /**
  * Exit codes of `packwitness verify FILE`: 0 the sealed original, intact; 3 a file this station
@@ -29,7 +30,9 @@ export async function verifyFile(engine: Engine, file: string): Promise<VerifyRe
   if (!stat) return { ok: false, exitCode: 1, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} does not exist.`] };
   if (!stat.isFile()) return { ok: false, exitCode: 1, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} is not a file.`] };
   const sha256 = await sha256File(file);
-  const answer = verifyTarget({ db: engine.db, custody: stationCustodyOf(engine), clipRow: (id) => engine.clips.get(id) }, { sha256, path: file });
+  // The counters are read from the file itself, so a gap the station never recorded is called out.
+  const frames = await readFrameCounters(file).catch(() => null);
+  const answer = verifyTarget({ db: engine.db, custody: stationCustodyOf(engine), clipRow: (id) => engine.clips.get(id) }, { sha256, path: file, frames });
   return {
     ok: answer.verdict === 'intact' || answer.verdict === 'derived',
     exitCode: answer.verdict === 'intact' ? 0 : answer.verdict === 'derived' ? EXIT_DERIVED : 1,

@@ -1,6 +1,7 @@
 // Contract calls of the evidence module (seal, chain, sign, timestamp, verify). Spread into
 // `contract` in shared/contract.ts; imports nothing from it so the two files cannot cycle.
 import { z } from 'zod';
+import { Continuity } from './continuity.ts';
 
 /** What the UI shows with a clip: its chain entry, signature and trusted time. */
 export const ClipEvidence = z.object({
@@ -13,12 +14,13 @@ export const ClipEvidence = z.object({
   // Whose time it is (evidence/tsaTrust.ts): where the TSA's chain ends, or why the token cannot vouch.
   tsaTrust: z.enum(['public', 'added', 'unknown-root', 'unverifiable', 'invalid']).nullable().optional(),
   tsaAnchor: z.string().nullable().optional(), // the common name of the chain's anchor
+  continuity: Continuity.nullable().optional(), // the frame counters read back after sealing; null = not yet
 });
 export type ClipEvidence = z.infer<typeof ClipEvidence>;
 
 export const VerifyCheck = z.object({
   // 'export': the signed export manifest a derived file belongs to; 'source': the sealed clip it comes from.
-  what: z.enum(['file', 'index', 'chain', 'signature', 'timestamp', 'history', 'export', 'source']),
+  what: z.enum(['file', 'index', 'chain', 'signature', 'timestamp', 'history', 'export', 'source', 'continuity']),
   ok: z.boolean().nullable(), // null: nothing to check (no timestamp yet, …)
   text: z.string(), // one plain sentence
 });

@@ -11,7 +11,7 @@ import { signBytes, verifyBytes, type StationKey } from './keys.ts';
 export const GENESIS_PREV = '0'.repeat(64);
 export const CHAIN_VERSION = 1;
 
-export type EntryKind = 'genesis' | 'clip' | 'discarded' | 'deleted' | 'legal-hold' | 'export';
+export type EntryKind = 'genesis' | 'clip' | 'discarded' | 'deleted' | 'legal-hold' | 'export' | 'continuity';
 
 export interface ChainRow {
   seq: number;
@@ -105,6 +105,11 @@ export class Chain {
   /** The clip's sealing entry (kind 'clip'), the newest if there are several. */
   clipEntry(clipId: string): ChainRow | undefined {
     return this.db.prepare(`SELECT * FROM chain WHERE clip_id=? AND kind='clip' ORDER BY seq DESC LIMIT 1`).get(clipId) as ChainRow | undefined;
+  }
+
+  /** The clip's newest 'continuity' entry: the frame counters read back from its file. */
+  continuityEntry(clipId: string): ChainRow | undefined {
+    return this.db.prepare(`SELECT * FROM chain WHERE clip_id=? AND kind='continuity' ORDER BY seq DESC LIMIT 1`).get(clipId) as ChainRow | undefined;
   }
 
   entriesOf(clipId: string): ChainRow[] {

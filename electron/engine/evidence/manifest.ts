@@ -1,6 +1,7 @@
 // A clip's manifest: the chain entry that seals it, and its sidecar files next to the MP4 so the
 // evidence travels with the file (to a NAS, to a reviewer):
 //   X.mp4  X.manifest.json (exact signed bytes)  X.manifest.json.sig (raw Ed25519)  X.tsr (RFC 3161)
+//   X.continuity.json, X.continuity.json.sig: the frame counters read back after sealing (continuity.ts)
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ClipRow } from '../clipsRepo.ts';
@@ -10,11 +11,19 @@ export interface Sidecars {
   manifest: string;
   signature: string;
   timestamp: string;
+  continuity: string;
+  continuitySignature: string;
 }
 
 export function sidecarsOf(clipFile: string): Sidecars {
   const base = clipFile.replace(/\.mp4$/i, '');
-  return { manifest: `${base}.manifest.json`, signature: `${base}.manifest.json.sig`, timestamp: `${base}.tsr` };
+  return {
+    manifest: `${base}.manifest.json`,
+    signature: `${base}.manifest.json.sig`,
+    timestamp: `${base}.tsr`,
+    continuity: `${base}.continuity.json`,
+    continuitySignature: `${base}.continuity.json.sig`,
+  };
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -57,5 +66,5 @@ export async function writeSealSidecars(clipFile: string, body: Buffer, signatur
 
 export async function removeSidecars(clipFile: string): Promise<void> {
   const s = sidecarsOf(clipFile);
-  await Promise.all([s.manifest, s.signature, s.timestamp].map((f) => fs.rm(f, { force: true })));
+  await Promise.all([s.manifest, s.signature, s.timestamp, s.continuity, s.continuitySignature].map((f) => fs.rm(f, { force: true })));
 }

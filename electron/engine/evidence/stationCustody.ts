@@ -8,13 +8,14 @@ import type { Custody, CustodyActor } from '../custody.ts';
 import type { Db } from '../db.ts';
 import type { ClipEvidence } from '../../../shared/contract/evidence.ts';
 import type { JsonValue } from './canonicalJson.ts';
-import { Chain } from './chain.ts';
+import { Chain, parseBody } from './chain.ts';
 import { loadOrCreateStationKey, plainKeyProtector, type KeyProtector, type StationKey } from './keys.ts';
 import { clipManifestFields, removeSidecars, sidecarsOf, writeAtomically, writeSealSidecars } from './manifest.ts';
 import { TimestampQueue } from './tsaQueue.ts';
 import { shortTsaName } from './tsa.ts';
 import { addedTsaCertsKey, tokenTrust, type TrustKind } from './checks.ts';
 import { insideRoot } from '../paths.ts';
+import { continuityOf } from '../continuity.ts';
 
 export interface EvidenceOptions {
   dataDir: string;
@@ -88,6 +89,15 @@ export class StationCustody implements Custody {
     if (this.opts.tsaUrls().length > 0 && row.sha256) this.timestamps.enqueue(row.id, row.sha256);
   }
 
+  async continuityChecked(row: ClipRow, fields: Record<string, JsonValue>): Promise<void> {
+    const entry = this.chain.append('continuity', row.id, fields);
+    // Next to the clip like its manifest, so the record of its frames travels with the file.
+    if (!row.file) return;
+    const s = sidecarsOf(insideRoot(this.opts.clipsDir, row.file));
+    await writeAtomically(s.continuity, Buffer.from(entry.body, 'utf8'));
+    await writeAtomically(s.continuitySignature, Buffer.from(entry.signature, 'base64'));
+  }
+
   async clipDiscarded(row: ClipRow, actor: CustodyActor): Promise<void> {
     this.chain.append('discarded', row.id, {
       clipId: row.id,
@@ -137,9 +147,12 @@ export class StationCustody implements Custody {
     } catch {
       // a damaged body is reported by verify; the UI still shows the clip
     }
+    const c = this.chain.continuityEntry(clipId);
+    const continuity = c ? continuityOf(c.seq, parseBody(c)) : null;
     return {
       seq: entry.seq,
       signed: true,
+      continuity,
       recovered,
       timestamp: ts?.state === 'done' ? 'done' : ts ? 'pending' : 'none',
       tsaTime: ts?.tsa_time ? new Date(ts.tsa_time).toISOString() : null,

@@ -12,6 +12,8 @@ import { sidecarsOf } from './manifest.ts';
 import { verifyBytes } from './keys.ts';
 import type { StationCustody } from './stationCustody.ts';
 import { exportedFilesByName, exportedFilesBySha, type ExportedFile } from '../export/exportIndex.ts';
+import type { CounterReport } from '../frameCounters.ts';
+import { continuityCheck } from './continuityCheck.ts';
 
 export interface VerifyContext {
   db: Db;
@@ -24,6 +26,8 @@ export interface VerifyTarget {
   /** The file's name (the Verify view) or full path (the CLI, which also checks sidecars next to it). */
   name?: string | null;
   path?: string | null;
+  /** The frame counters read from the file just now (the CLI); null: only the station's record. */
+  frames?: CounterReport | null;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
@@ -177,6 +181,7 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
   const tsr = t.path && fs.existsSync(sidecarsOf(t.path).timestamp) ? fs.readFileSync(sidecarsOf(t.path).timestamp) : null;
   const token = tokenCheck(ctx.db, clip.id, sha, tsr);
   checks.push({ what: 'timestamp', ok: token.ok, text: token.ok === false ? `${LABELS['token-mismatch']}: ${token.text}` : token.text });
+  checks.push(continuityCheck(chain, clip.id, t.frames ?? null)); // frames missing in the file, and why (continuityCheck.ts)
   for (const later of chain.entriesOf(clip.id).filter((e) => e.seq > entry.seq)) {
     const b = parseBody(later);
     if (!b) continue;

@@ -5,6 +5,8 @@
 import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { continuityOf } from '../continuity.ts';
+import { continuityShort } from '../../../shared/continuityText.ts';
 
 export interface EvidenceInfo {
   manifestFile: string | null;
@@ -21,6 +23,11 @@ export interface EvidenceInfo {
   signatureText: string;
   trustedTime: string | null;
   trustedTimeText: string;
+  /** X.continuity.json: the frames the station read back from the clip, in one line; null when absent. */
+  continuityText?: string | null;
+  /** X.continuity.json and its signature, copied into packages (verify.html explains the gaps). */
+  continuityFile?: string | null;
+  continuitySignatureFile?: string | null;
 }
 
 const exists = async (f: string): Promise<boolean> => (await fsp.stat(f).catch(() => null))?.isFile() ?? false;
@@ -78,6 +85,11 @@ export async function readEvidence(clipFile: string, dataDir: string): Promise<E
       info.signatureText = 'signed, but the station public key is missing';
     }
   }
+  info.continuityText = await readContinuity(base, pub);
+  if (info.continuityText !== null) {
+    info.continuityFile = `${base}.continuity.json`;
+    info.continuitySignatureFile = (await exists(`${base}.continuity.json.sig`)) ? `${base}.continuity.json.sig` : null;
+  }
   if (has.tsr) {
     info.trustedTimeText = 'timestamp token present (time unreadable)';
     try {
@@ -92,4 +104,21 @@ export async function readEvidence(clipFile: string, dataDir: string): Promise<E
     }
   }
   return info;
+}
+
+/** The continuity sidecar (continuity.ts) in one line, said to be unverified when its signature fails. */
+async function readContinuity(base: string, pub: ReturnType<typeof createPublicKey> | null): Promise<string | null> {
+  const bytes = await fsp.readFile(`${base}.continuity.json`).catch(() => null);
+  if (!bytes) return null;
+  const sig = await fsp.readFile(`${base}.continuity.json.sig`).catch(() => null);
+  const ok = sig !== null && pub !== null && cryptoVerify(null, bytes, pub, sig);
+  let text = 'record unreadable';
+  try {
+    const body = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    const c = continuityOf(Number(body.seq ?? 0), body);
+    if (c) text = continuityShort(c);
+  } catch {
+    /* shown as unreadable */
+  }
+  return ok ? text : `UNVERIFIED (signature does not hold): ${text}`;
 }

@@ -52,6 +52,9 @@ export interface PackagedClip {
   manifest: string | null;
   signature: string | null;
   timestamp: string | null;
+  /** The signed record of the clip's frames (X.continuity.json) and its signature, when there is one. */
+  continuity?: string | null;
+  continuitySignature?: string | null;
   seq: number | null;
   exports: PackagedExport[];
   stills: { file: string; sha256: string; atMs: number }[];

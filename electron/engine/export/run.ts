@@ -265,6 +265,8 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         [evidence.manifestFile, 'manifest', 'the signed manifest'],
         [evidence.signatureFile, 'signature', "the manifest's signature"],
         [evidence.timestampFile, 'timestamp', 'the trusted timestamp token'],
+        [evidence.continuityFile, 'continuity', "the station's signed record of the clip's frame counters"],
+        [evidence.continuitySignatureFile, 'continuitySignature', "that record's signature"],
       ] as const) {
         if (!src) continue;
         const name = path.basename(src);

@@ -74,6 +74,7 @@ export function sheetLines(d: SheetData): string[] {
     `Signature: ${d.evidence.signatureText}`,
     `Trusted time: ${d.evidence.trustedTimeText}`,
     `Chain sequence: ${d.evidence.seq ?? 'not in the chain yet'}`,
+    ...(d.evidence.continuityText ? [`Frames: ${d.evidence.continuityText}`] : []),
     '',
     'SHA-256 of the original clip:',
     `  ${d.originalSha256}`,

@@ -179,6 +179,8 @@ async function check(files) {
     }
     if (clip.timestamp && bad[clip.timestamp]) info(what + ": its trusted timestamp is not checked (see the lines above).");
     else await checkTimestamp(clip, signedSha || clip.originalSha256, files[clip.timestamp], signedEnd !== null ? signedEnd : Date.parse(clip.endedAt), ok, fail);
+    if (clip.continuity && (bad[clip.continuity] || bad[clip.continuitySignature])) info(what + ": its record of frames is not checked (see the lines above).");
+    else await checkContinuity(clip, files, key, signedSha || clip.originalSha256, ok, fail);
   }
 
   // 5. What each derived file is: where it comes from, how it was made, which span it covers.
@@ -217,6 +219,37 @@ async function checkTimestamp(clip, sha, tsr, endedMs, ok, fail) {
   if (ch.unchecked.length) line("info", "Signature(s) on " + ch.unchecked.join("; ") + " use an algorithm this page cannot check.");
   if (a.given) line("info", "The chain ends at " + a.subject + ", a certificate you gave with the package (SHA-256 fingerprint " + a.fingerprint + ").");
   else line("info", "Whether " + a.subject + " is to be trusted is not decided here: its SHA-256 fingerprint is " + a.fingerprint + "; compare it with the one the TSA publishes, or run: openssl ts -verify -digest " + sha + " -in " + clip.timestamp + " -CAfile <the TSA's CA certificate>.pem");
+}
+
+// The clip's frames (X.continuity.json, electron/engine/continuity.ts): the station read the burned-in
+// frame counter back from the sealed file and signed every gap with its cause. Missing record: no
+// failure (older clips have none); a record whose signature or clip hash does not hold: failure.
+function clipTime(ms) {
+  var cs = Math.max(0, Math.round(ms / 10)), m = Math.floor(cs / 6000), s = Math.floor((cs % 6000) / 100);
+  return String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0") + "." + String(cs % 100).padStart(2, "0");
+}
+var GAP_CAUSE = { "encoder-under-load": "dropped by the encoder under load", "encoder": "dropped by the encoder (found by the station's read-back of the file)", "page-hidden": "not recorded while the station page was hidden" };
+var STALL_CAUSE = { "camera-stalled": "the camera gave no picture", "page-hidden": "the station page was hidden", "no-frames": "no frame came from the camera" };
+async function checkContinuity(clip, files, key, sha, ok, fail) {
+  if (!clip.continuity) { line("info", "Clip " + clip.clipId + ": no record of its frames in this package (the frame counter was not read back)."); return; }
+  if (!files[clip.continuity] || !files[clip.continuitySignature]) { line("info", clip.continuity + " or its signature was not given: the frames of clip " + clip.clipId + " are not checked."); return; }
+  if (!key) return;
+  if (!(await crypto.subtle.verify({ name: "Ed25519" }, key, files[clip.continuitySignature], files[clip.continuity]))) { fail("Clip " + clip.clipId + ": the record of its frames (" + clip.continuity + ") is NOT validly signed."); return; }
+  var c = {};
+  try { c = JSON.parse(new TextDecoder().decode(files[clip.continuity])); } catch (e) { fail(clip.continuity + " is not JSON."); return; }
+  if (c.sha256 !== sha) { fail("Clip " + clip.clipId + ": the record of its frames names another clip hash."); return; }
+  var when = new Date(c.checkedAt).toISOString();
+  var gaps = c.gaps || [], stalls = c.stalls || [];
+  if (c.frames > 0 && c.unreadable === c.frames) { line("info", "Clip " + clip.clipId + ": the station could not read its frame counter (" + c.frames + " frames)."); return; }
+  if (!gaps.length) ok("Frames: the frame counter runs without a gap through all " + c.frames + " frames of the original clip (read back and signed by the station on " + when + ").");
+  for (var g = 0; g < gaps.length; g++) {
+    var x = gaps[g];
+    line("info", "Frames: " + x.missing + " frame" + (x.missing === 1 ? "" : "s") + " " + (GAP_CAUSE[x.cause] || x.cause) + " at " + clipTime(x.atMs) + " (after frame " + x.after + "); recorded by the station on " + when + ", signed.");
+  }
+  for (var k = 0; k < stalls.length; k++) {
+    var st = stalls[k];
+    line("info", "Frames: the picture stands still for " + (st.ms / 1000).toFixed(1) + " s at " + clipTime(st.atMs) + " (no frame missing): " + (STALL_CAUSE[st.cause] || st.cause) + "; recorded by the station on " + when + ".");
+  }
 }
 
 function finish() {

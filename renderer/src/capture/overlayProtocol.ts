@@ -1,5 +1,6 @@
 // Messages between the page and the overlay worker.
 import type { PipCorner } from '../../../shared/pipGeometry.ts';
+import type { PageIncident } from '../../../shared/contract/continuity.ts';
 
 export interface OverlayInfo {
   order: string | null; // null while idle: the band still shows time and station
@@ -28,10 +29,14 @@ export type ToWorker =
       preview?: WritableStream<VideoFrame> | null;
     }
   | { type: 'info'; info: OverlayInfo }
+  /** The page was hidden or shown: frames stamped meanwhile are marked (continuity evidence). */
+  | { type: 'visibility'; hidden: boolean }
   | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'stats'; frames: number; fastPath: boolean; format: string | null; lastFrameMs: number; pipFrames: number }
   | { type: 'motion' } // something moved in the picture (at most twice a second)
   | { type: 'ended' }
+  /** Something that may cost frames, over a range of counters; sent again (same id) as it grows. */
+  | { type: 'incident'; id: number; incident: PageIncident }
   | { type: 'error'; message: string };

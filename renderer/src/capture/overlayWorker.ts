@@ -9,6 +9,7 @@
 import { COUNTER_BITS, SYNC_BITS, overlayGeometry, type OverlayGeometry } from '../../../shared/overlayGeometry.ts';
 import { pipRect, type PipCorner, type PipRect } from '../../../shared/pipGeometry.ts';
 import type { FromWorker, OverlayInfo, PipStart, ToWorker } from './overlayProtocol.ts';
+import type { PageIncident } from '../../../shared/contract/continuity.ts';
 
 const Y_BLACK = 16; // video-range luma: what a decoder shows as black and white
 const Y_WHITE = 235;
@@ -284,6 +285,50 @@ function slow(frame: VideoFrame, now: Date): VideoFrame {
   return new VideoFrame(fullCanvas, { timestamp: frame.timestamp, ...(frame.duration !== null ? { duration: frame.duration } : {}) });
 }
 
+// What may cost frames, noted with the counters it concerns (shared/contract/continuity.ts). The
+// recorder's encoder drops a stamped frame silently when the CPU is busy; the engine finds such
+// gaps by reading the counters back from the file (electron/engine/continuity.ts), and gives each
+// its cause from these notes. One open incident per kind grows while its condition lasts (frames
+// within MERGE_FRAMES of each other) and is posted when it opens, about four times a second while it
+// grows, and when it closes.
+type IncidentKind = PageIncident['kind'];
+const MERGE_FRAMES = 5;
+/** The overlay fell behind: one frame took longer than this (a 30 fps camera gives 33 ms). */
+const LATE_MS = 50;
+/** The camera is late: this long between two of its frames. */
+const CAMERA_LATE_MS = 500;
+let hidden = false;
+let incidentIds = 0;
+const open = new Map<IncidentKind, { id: number; incident: PageIncident; postedAt: number }>();
+
+function note(kind: IncidentKind, from: number, ms = 0): void {
+  const t = performance.now();
+  const cur = open.get(kind);
+  if (cur && from - cur.incident.to <= MERGE_FRAMES && from >= cur.incident.to) {
+    cur.incident.to = from;
+    cur.incident.ms = Math.max(cur.incident.ms, Date.now() - cur.incident.at + ms);
+    if (t - cur.postedAt >= 250) {
+      cur.postedAt = t;
+      post({ type: 'incident', id: cur.id, incident: { ...cur.incident } });
+    }
+    return;
+  }
+  if (cur) post({ type: 'incident', id: cur.id, incident: { ...cur.incident } });
+  const next = { id: ++incidentIds, incident: { kind, from, to: from, at: Date.now() - ms, ms }, postedAt: t };
+  open.set(kind, next);
+  post({ type: 'incident', id: next.id, incident: { ...next.incident } });
+}
+
+/** Closes the incidents whose condition has not held for MERGE_FRAMES frames. */
+function settle(stamped: number): void {
+  for (const [kind, cur] of open) {
+    if (stamped - cur.incident.to > MERGE_FRAMES) {
+      post({ type: 'incident', id: cur.id, incident: { ...cur.incident } });
+      open.delete(kind);
+    }
+  }
+}
+
 // The preview shows every second processed frame (15 fps from a 30 fps camera). Measured with
 // `npm run bench` (headless Chromium, software compositing, 720p30): drawing the preview at the
 // full rate cost ~4.7 CPU s per minute of the ~18 a recording station spends, a quarter of it;
@@ -297,10 +342,16 @@ async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStre
   running = true;
   let lastStats = 0;
   let lastStatsAt = 0;
+  let lastCameraTs: number | null = null;
   while (running) {
     const { value: frame, done } = await reader.read();
     if (done || !frame) break;
     const started = performance.now();
+    const stamped = counter; // the number this frame carries
+    const cameraGap = lastCameraTs === null ? 0 : (frame.timestamp - lastCameraTs) / 1000;
+    lastCameraTs = frame.timestamp;
+    if (cameraGap >= CAMERA_LATE_MS && stamped > 0) note('camera-stall', stamped - 1, cameraGap);
+    if (hidden) note('hidden', stamped);
     const now = new Date();
     let out: VideoFrame;
     try {
@@ -320,17 +371,23 @@ async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStre
     // A clone is a reference to the same picture, not a copy. A preview that falls behind (or was
     // closed) drops frames; it never holds up the recording.
     const forPreview = previewWriter && frames % PREVIEW_EVERY === 0 && (previewWriter.desiredSize ?? 0) > 0 ? out.clone() : null;
+    // The recorder's track still holds earlier frames: the encoder behind it is falling behind.
+    if ((writer.desiredSize ?? 1) <= 0) note('backpressure', stamped);
     await writer.write(out);
     if (forPreview) previewWriter!.write(forPreview).catch(() => forPreview.close());
     // The first frame at once (the station is ready only with a picture), then about twice a
     // second whatever the camera's rate: the page's watchdog reads a frozen camera from these.
     const t = performance.now();
+    if (t - started > LATE_MS) note('late', stamped);
+    settle(stamped);
     if (frames === 1 || frames - lastStats >= 30 || t - lastStatsAt >= 500) {
       lastStats = frames;
       lastStatsAt = t;
       post({ type: 'stats', frames, fastPath, format: fastPath ? 'yuv' : 'canvas', lastFrameMs: t - started, pipFrames });
     }
   }
+  for (const cur of open.values()) post({ type: 'incident', id: cur.id, incident: { ...cur.incident } });
+  open.clear();
   post({ type: 'ended' });
   await previewWriter?.close().catch(() => {});
   await writer.close().catch(() => {});
@@ -344,6 +401,8 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
     if (m.pip) pumpPip(m.pip).catch((err: unknown) => post({ type: 'error', message: `picture-in-picture stopped: ${String(err)}` }));
   } else if (m.type === 'info') {
     info = m.info;
+  } else if (m.type === 'visibility') {
+    hidden = m.hidden;
   } else if (m.type === 'stop') {
     running = false;
   }

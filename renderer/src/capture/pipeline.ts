@@ -3,6 +3,7 @@
 import type { PipCorner } from '../../../shared/pipGeometry.ts';
 import type { FromWorker, OverlayInfo, PipStart, ToWorker } from './overlayProtocol.ts';
 import { RecorderPool } from './recorder.ts';
+import type { PageIncident } from '../../../shared/contract/continuity.ts';
 
 export interface CaptureOptions {
   width: number;
@@ -68,6 +69,10 @@ export class CapturePipeline {
   overlayError: string | null = null;
   onProblem: (message: string) => void = () => {};
   private frameWaiters: (() => void)[] = [];
+  /** What the worker saw that may cost frames (newest last, at most MAX_INCIDENTS), by incident id. */
+  private readonly incidents = new Map<number, PageIncident>();
+  private static readonly MAX_INCIDENTS = 2000;
+  private readonly onVisibility = (): void => this.worker.postMessage({ type: 'visibility', hidden: document.visibilityState === 'hidden' } satisfies ToWorker);
 
   private constructor(raw: MediaStream, stream: MediaStream, worker: Worker) {
     this.raw = raw;
@@ -76,6 +81,11 @@ export class CapturePipeline {
     this.recorders = new RecorderPool(stream);
     this.previewStream = stream;
     this.worker = worker;
+    this.recorders.incidentsBetween = (fromMs, toMs) => [...this.incidents.values()].filter((i) => i.at <= toMs && i.at + i.ms >= fromMs);
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', this.onVisibility);
+      this.onVisibility();
+    }
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const m = e.data;
       if (m.type === 'stats') {
@@ -83,6 +93,10 @@ export class CapturePipeline {
         this.pipFrames = m.pipFrames;
         this.lastFrameAt = performance.now();
         for (const w of this.frameWaiters.splice(0)) w();
+      } else if (m.type === 'incident') {
+        this.incidents.delete(m.id); // re-inserted last: the map stays in the order of last news
+        this.incidents.set(m.id, m.incident);
+        if (this.incidents.size > CapturePipeline.MAX_INCIDENTS) this.incidents.delete(this.incidents.keys().next().value!);
       } else if (m.type === 'motion') {
         this.lastMotionAt = performance.now();
       } else if (m.type === 'error') {
@@ -180,6 +194,7 @@ export class CapturePipeline {
   }
 
   close(): void {
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisibility);
     this.worker.postMessage({ type: 'stop' } satisfies ToWorker);
     for (const t of this.raw.getTracks()) t.stop();
     for (const t of this.stream.getTracks()) t.stop();

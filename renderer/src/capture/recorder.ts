@@ -4,6 +4,7 @@
 // again after its 'stop' writes a complete new file (fresh headers), and a station switching orders
 // all day then keeps a constant handful of recorders instead of creating one per clip.
 import { callApi } from '../api/index.ts';
+import type { PageIncident } from '../../../shared/contract/continuity.ts';
 
 // H.264 first: it remuxes to MP4 without re-encoding. Matroska/WebM because it honours the
 // one-second timeslice (MP4 output only yields a chunk per keyframe group, ~3.4 s here).
@@ -41,6 +42,8 @@ export class RecorderPool {
   private key = '';
   /** How many MediaRecorder objects were ever made (for tests and the bench). */
   created = 0;
+  /** What the overlay worker saw between two page times (epoch ms); set by the pipeline. */
+  incidentsBetween: (fromMs: number, toMs: number) => PageIncident[] = () => [];
 
   constructor(stream: MediaStream) {
     this.stream = stream;
@@ -112,6 +115,20 @@ export class ClipRecorder {
     // Registered per clip: a reused recorder's earlier 'stop' events belong to earlier clips.
     this.stopped = new Promise((resolve) => this.rec.addEventListener('stop', () => resolve(), { once: true }));
     this.startedAt = performance.now();
+    this.startedEpoch = Date.now();
+  }
+
+  private readonly startedEpoch: number;
+
+  /**
+   * Tells the engine what the page saw while this clip was recorded (continuity evidence; the
+   * engine matches it to the gaps it reads back from the file). Best effort: without it the gaps
+   * are still found and sealed, only with a plainer cause.
+   */
+  private async sendIncidents(): Promise<void> {
+    const incidents = this.pool.incidentsBetween(this.startedEpoch - 1000, Date.now()).slice(-500);
+    if (incidents.length === 0) return;
+    await callApi('recording.events', { recordingId: this.recordingId, incidents }).catch(() => {});
   }
 
   start(): void {
@@ -159,6 +176,7 @@ export class ClipRecorder {
       this.pool.release(this.rec, !this.recorderFailed);
     }
     await this.uploads;
+    await this.sendIncidents();
     return { chunkCount: this.seq, problem: this.failed };
   }
 

@@ -2,6 +2,7 @@
 import { stationEn } from './station.en.ts';
 import { exportEn } from './export.en.ts';
 import { playerEn } from './player.en.ts';
+import { continuityEn } from './continuity.en.ts';
 
 export const en = {
   app: { title: 'PackWitness', recordingOrder: 'Recording {{order}}', stop: 'Stop' },
@@ -81,7 +82,7 @@ export const en = {
     verdict: { intact: 'Intact', derived: 'Exported by this station (not the original)', problem: 'Not intact', unknown: 'Not recorded by this station' },
     order: 'Order',
     file: 'File',
-    what: { file: 'File', index: 'Index', chain: 'Chain', signature: 'Signature', timestamp: 'Trusted time', history: 'History', export: 'Export', source: 'Made from' },
+    what: { file: 'File', index: 'Index', chain: 'Chain', signature: 'Signature', timestamp: 'Trusted time', history: 'History', export: 'Export', source: 'Made from', continuity: 'Frames' },
     stationKey: "This station's key fingerprint",
     keyHint: 'Give reviewers station.pem (packwitness key) and this fingerprint; they check clips with openssl alone.',
     checkAll: 'Check every clip on this station',
@@ -116,6 +117,7 @@ export const en = {
   ...stationEn,
   ...exportEn,
   ...playerEn,
+  ...continuityEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -2,6 +2,7 @@ import type { Messages } from './en.ts';
 import { stationZhCN } from './station.zh-CN.ts';
 import { exportZhCN } from './export.zh-CN.ts';
 import { playerZhCN } from './player.zh-CN.ts';
+import { continuityZhCN } from './continuity.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
@@ -82,7 +83,7 @@ export const zhCN: Messages = {
     verdict: { intact: '完好', derived: '本打包台导出的文件（不是原始录像）', problem: '已被改动', unknown: '不是本打包台录制的' },
     order: '订单',
     file: '文件',
-    what: { file: '文件', index: '索引', chain: '哈希链', signature: '签名', timestamp: '可信时间', history: '记录', export: '导出', source: '来源' },
+    what: { file: '文件', index: '索引', chain: '哈希链', signature: '签名', timestamp: '可信时间', history: '记录', export: '导出', source: '来源', continuity: '帧' },
     stationKey: '本打包台的密钥指纹',
     keyHint: '把 station.pem（packwitness key）和这个指纹交给审核方；他们只用 openssl 就能校验视频。',
     checkAll: '校验本打包台的所有视频',
@@ -117,4 +118,5 @@ export const zhCN: Messages = {
   ...stationZhCN,
   ...exportZhCN,
   ...playerZhCN,
+  ...continuityZhCN,
 };

@@ -7,6 +7,7 @@ import { VideoPlayer } from './VideoPlayer.tsx';
 // Frame step assumes the station's frame rate; every station records 30 fps unless set otherwise,
 // and a step of one frame at another rate still lands on the nearest frame.
 const FPS = 30;
+import { ContinuityRows } from './ContinuityRows.tsx';
 
 /** Plays from the door's media URL, which answers HTTP Range requests, so seeking works. */
 export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: () => void; children?: React.ReactNode }) {
@@ -32,6 +33,7 @@ export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: (
         <dt>{t('lookup.file')}</dt>
         <dd className="mono">{clip.file}</dd>
         <EvidenceRows clip={clip} />
+        <ContinuityRows clip={clip} />
       </dl>
       {children}
     </section>

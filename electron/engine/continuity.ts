@@ -1,0 +1,159 @@
+// Which stamped frames reached each clip's file, sealed as evidence.
+//
+// How the station knows: it reads the burned-in frame counters back from every finished clip. The
+// page cannot know by itself: MediaRecorder's encoder drops a frame silently when its queue is full
+// (a busy CPU), after the overlay stamped it. Encoding with WebCodecs would tell each frame's fate,
+// but would replace the recorder and its Matroska writer, crash recovery and remux with code of our
+// own; the read-back checks the very bytes that were sealed, whatever wrote them, and costs a
+// decode of the clip on one nice'd thread after it is sealed: one clip at a time, never delaying
+// recording, the next clip or the seal itself.
+//
+// What it records: a signed chain entry of kind 'continuity' per clip, naming the clip's SHA-256,
+// with every gap (counter after which frames are missing, how many, where in the clip) and every
+// stall (the picture standing still ≥ 1 s), each with its cause. Causes come from what the page
+// reported while recording (recording.events: page hidden, the overlay falling behind, the
+// recorder's track still full, the camera late), matched by frame counter, not by clock, so a LAN
+// browser's clock cannot mislead it. A gap the page saw nothing for is still the station's own
+// finding: "dropped by the encoder (found by the station's read-back)". A gap in a file that no
+// continuity entry lists is unexplained, and verify says so.
+import type { JsonValue } from './evidence/canonicalJson.ts';
+import type { ClipRow } from './clipsRepo.ts';
+import { readFrameCounters, type CounterReport } from './frameCounters.ts';
+import type { Continuity, ContinuityGap, ContinuityStall, GapCause, PageIncident, StallCause } from '../../shared/contract/continuity.ts';
+
+/** How far (in frames, ~1 s at 30 fps) from a sign of load a dropped frame still counts as caused by it. */
+const LOAD_SLACK = 30;
+/** How far from a camera or visibility incident a stall or gap is matched to it. */
+const EXACT_SLACK = 2;
+
+const overlaps = (i: PageIncident, from: number, to: number, slack: number): boolean => i.from <= to + slack && i.to >= from - slack;
+
+/** Gives every gap and stall of a read-back its cause, from what the page saw while recording. */
+export function explain(report: Pick<CounterReport, 'gaps' | 'stalls'>, incidents: PageIncident[]): { gaps: ContinuityGap[]; stalls: ContinuityStall[] } {
+  const gaps = report.gaps.map((g): ContinuityGap => {
+    const from = g.after;
+    const to = g.after + g.missing + 1;
+    let cause: GapCause = 'encoder';
+    if (incidents.some((i) => i.kind === 'hidden' && overlaps(i, from, to, EXACT_SLACK))) cause = 'page-hidden';
+    else if (incidents.some((i) => (i.kind === 'late' || i.kind === 'backpressure' || i.kind === 'camera-stall') && overlaps(i, from, to, LOAD_SLACK))) cause = 'encoder-under-load';
+    return { after: g.after, missing: g.missing, atMs: g.atMs, cause };
+  });
+  const stalls = report.stalls.map((s): ContinuityStall => {
+    let cause: StallCause = 'no-frames';
+    if (incidents.some((i) => i.kind === 'camera-stall' && overlaps(i, s.after, s.after + 1, EXACT_SLACK))) cause = 'camera-stalled';
+    else if (incidents.some((i) => i.kind === 'hidden' && overlaps(i, s.after, s.after + 1, EXACT_SLACK))) cause = 'page-hidden';
+    return { after: s.after, ms: s.ms, atMs: s.atMs, cause };
+  });
+  return { gaps, stalls };
+}
+
+/** The fields of a 'continuity' chain entry (the reserved ones, seq, prev, …, are the chain's). */
+export function continuityFields(row: ClipRow, report: CounterReport, incidents: PageIncident[], checkedAt: number): Record<string, JsonValue> {
+  const { gaps, stalls } = explain(report, incidents);
+  return {
+    clipId: row.id,
+    orders: [row.order_code],
+    sha256: row.sha256,
+    method: 'read-back', // the counters read from the sealed file itself
+    checkedAt,
+    frames: report.counters.length,
+    first: report.first,
+    last: report.last,
+    unreadable: report.unreadable,
+    gaps: gaps as unknown as JsonValue,
+    stalls: stalls as unknown as JsonValue,
+    pageIncidents: incidents.length,
+    // What the page saw, as it reported it at the time: the grounds of each cause above.
+    page: incidents.map((i) => ({ kind: i.kind, from: i.from, to: i.to, at: i.at, ms: Math.round(i.ms) })),
+  };
+}
+
+/** A 'continuity' entry's body as the UI and verify read it; null when it is not one. */
+export function continuityOf(seq: number, body: Record<string, unknown> | null): Continuity | null {
+  if (!body || !Array.isArray(body.gaps) || typeof body.frames !== 'number') return null;
+  return {
+    seq,
+    checkedAt: Number(body.checkedAt ?? 0),
+    frames: body.frames,
+    first: typeof body.first === 'number' ? body.first : null,
+    last: typeof body.last === 'number' ? body.last : null,
+    unreadable: Number(body.unreadable ?? 0),
+    gaps: body.gaps as ContinuityGap[],
+    stalls: Array.isArray(body.stalls) ? (body.stalls as ContinuityStall[]) : [],
+    pageIncidents: Number(body.pageIncidents ?? 0),
+  };
+}
+
+export interface ContinuityJob {
+  row: ClipRow;
+  file: string;
+  incidents: PageIncident[];
+}
+
+/**
+ * The background read-back: one clip at a time, in the order they were sealed. `seal` appends the
+ * chain entry. A clip deleted or replaced meanwhile is skipped (its SHA-256 must still match).
+ */
+export class ContinuityPass {
+  private readonly queue: ContinuityJob[] = [];
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly seal: (job: ContinuityJob, fields: Record<string, JsonValue>) => Promise<void>;
+  private readonly log: (line: string) => void;
+  private readonly read: (file: string, signal: AbortSignal) => Promise<CounterReport>;
+  private readonly abort = new AbortController();
+
+  constructor(
+    seal: (job: ContinuityJob, fields: Record<string, JsonValue>) => Promise<void>,
+    log: (line: string) => void,
+    read: (file: string, signal: AbortSignal) => Promise<CounterReport> = (f, signal) => readFrameCounters(f, { background: true, signal }),
+  ) {
+    this.seal = seal;
+    this.log = log;
+    this.read = read;
+  }
+
+  enqueue(job: ContinuityJob): void {
+    if (this.stopped) return;
+    this.queue.push(job);
+    this.running ??= this.drain().finally(() => (this.running = null));
+  }
+
+  get pending(): number {
+    return this.queue.length + (this.running ? 1 : 0);
+  }
+
+  /** Resolves when every queued clip was read back (tests, the bench). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /**
+   * Stops taking clips and stops the one being read (a long clip's decode must not hold a shutdown
+   * back); clips left unchecked are read at the next start (Engine.readBackUnchecked).
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.length = 0;
+    this.abort.abort();
+    await this.idle();
+  }
+
+  private async drain(): Promise<void> {
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      try {
+        const report = await this.read(job.file, this.abort.signal);
+        // No counter in any frame: not a picture the station's overlay stamped (an adopted file from
+        // elsewhere), so there is no continuity to state; verify reads the file and says so.
+        if (report.counters.length === 0 || report.unreadable === report.counters.length) {
+          this.log(`clip ${job.row.id} carries no readable frame counter; no continuity entry`);
+          continue;
+        }
+        await this.seal(job, continuityFields(job.row, report, job.incidents, Date.now()));
+      } catch (err) {
+        if (this.stopped) return;
+        this.log(`frame counter read-back of clip ${job.row.id} failed: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+  }
+}

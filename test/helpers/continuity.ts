@@ -1,0 +1,32 @@
+// The continuity claim of the e2e tests: every gap in a clip's frame counter is one the station
+// recorded (its signed 'continuity' entry, read back from the sealed file), with a cause. A gap the
+// station did not record fails, so a frame that vanishes unrecorded is still caught, while frames
+// a loaded machine's encoder dropped (and the station recorded) do not fail the test.
+import { expect } from 'vitest';
+import type { Clip } from '../../shared/contract.ts';
+import type { Continuity } from '../../shared/contract/continuity.ts';
+import type { CounterReport } from '../../electron/engine/frameCounters.ts';
+import { apiCall } from './station.ts';
+
+/** The station's record of the clip's frames, once its background read-back has run (tests and the bench). */
+export async function stationContinuity(url: string, clipId: string, timeoutMs = 120_000): Promise<Continuity> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = (await apiCall<Clip>(url, 'clips.get', { id: clipId })).evidence?.continuity;
+    if (c) return c;
+    if (Date.now() > deadline) throw new Error(`the station did not read back the frames of clip ${clipId} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Asserts every gap the test reads in the file is recorded by the station; returns what it recorded. */
+export async function expectEveryGapRecorded(url: string, clip: Clip, read: CounterReport): Promise<Continuity> {
+  const recorded = await stationContinuity(url, clip.id);
+  const key = (g: { after: number; missing: number }) => `${g.after}+${g.missing}`;
+  const known = new Set(recorded.gaps.map(key));
+  const unrecorded = read.gaps.filter((g) => !known.has(key(g)));
+  expect(unrecorded, `gaps in ${clip.file} that the station did not record`).toEqual([]);
+  expect(recorded.frames).toBe(read.counters.length);
+  if (recorded.gaps.length) console.log(`${clip.order}: ${recorded.gaps.map((g) => `${g.missing} frame(s) after ${g.after} at ${g.atMs} ms, ${g.cause}`).join('; ')} (recorded by the station)`);
+  return recorded;
+}
