@@ -614,7 +614,10 @@ export class Engine {
     const final = insideRoot(this.paths.clipsDir, rel);
     const temp = `${final}.part`;
     try {
-      await fsp.mkdir(path.dirname(final), { recursive: true });
+      // The day folder only: a clips folder that vanished (disk unplugged) is never recreated here.
+      await fsp.mkdir(path.dirname(final)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
       await remuxToMp4(partial, temp, monoMs ?? Math.max(0, endedAt - startedAt));
       const [info, sha256, stat] = await Promise.all([probe(temp), sha256File(temp), fsp.stat(temp)]);
       // Rename last: a file with the final name is always complete.

@@ -145,6 +145,8 @@ export class StationController {
    */
   private blocked: { msg: Msg; recordingId: string | null; message: string } | null = null;
   private readyTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Recordings the engine ended: what their recorders and finishes report later is told without a new alarm. */
+  private readonly endedByEngine = new Set<string>();
   /** Sounds and any other "without looking" feedback; StationContext plugs in WebAudio. */
   onCue: (cue: Cue) => void = () => {};
 
@@ -182,13 +184,15 @@ export class StationController {
     const mine = rec !== null && (e.recordingId === null || e.recordingId === rec.recordingId);
     if (!mine) {
       // Already ended through the other path: the event's precise cause replaces a generic one.
-      if (this.blocked && e.recordingId !== null && this.blocked.recordingId === e.recordingId && this.blocked.msg.key === 'ended.engine' && e.cause !== 'engine') {
+      const generic = this.blocked?.msg.key === 'ended.engine' || this.blocked?.msg.key === 'ended.unreachable';
+      if (this.blocked && generic && e.recordingId !== null && this.blocked.recordingId === e.recordingId && e.cause !== 'engine' && e.cause !== 'unreachable') {
         this.block(e.recordingId, { key: `ended.${e.cause}`, params: { order: this.blocked.msg.params?.order ?? '', detail: e.message } }, e.message);
       }
       return;
     }
     const order = this.snap.order ?? '';
     this.current = null;
+    this.endedByEngine.add(rec.recordingId);
     const msg: Msg = { key: `ended.${e.cause}`, params: { order, detail: e.message } };
     this.block(rec.recordingId, msg, e.message);
     this.set({ order: null, recordingId: null, startedAt: null, clipMode: null });
@@ -519,7 +523,10 @@ export class StationController {
     }
     const next = new ClipRecorder(p.recorders, started.recordingId, this.mimeType, this.settings.videoBitsPerSecond);
     // Once the engine ended this clip, what its recorder reports after is detail, not a new alarm.
-    next.onProblem = (m) => this.say('error', rawMsg(m), this.blocked !== null && this.current !== next);
+    next.onProblem = (m) => {
+      const ended = this.endedByEngine.has(next.recordingId);
+      this.say(ended && !this.blocked ? 'info' : 'error', rawMsg(m), ended);
+    };
     next.onEnded = (m) => this.engineEnded({ recordingId: next.recordingId, cause: 'engine', message: m });
     next.onUnreachable = (m) => this.engineEnded({ recordingId: next.recordingId, cause: 'unreachable', message: m });
     const prev = this.current;
@@ -617,8 +624,8 @@ export class StationController {
         });
         // After the engine ended the clip, the alarm already sounded: its outcome is told quietly
         // and in the alarm colour (an orange warning would cover the purple).
-        const level = (l: MessageLevel): MessageLevel => (endedByEngine && this.blocked ? 'error' : l);
-        const quiet = endedByEngine && this.blocked !== null;
+        const level = (l: MessageLevel): MessageLevel => (endedByEngine ? (this.blocked ? 'error' : 'info') : l);
+        const quiet = endedByEngine;
         if (res.clip) {
           this.set({ lastClip: res.clip });
           if (this.snap.phase !== 'recording' && !reason.startsWith('auto-')) {
@@ -627,9 +634,10 @@ export class StationController {
         }
         if (res.message) this.say(level('warn'), rawMsg(res.message), quiet);
       } catch (err) {
-        this.say('error', { key: 'scan.finishFailed', params: { order, detail: (err as Error).message } }, endedByEngine && this.blocked !== null);
+        this.say(endedByEngine && !this.blocked ? 'info' : 'error', { key: 'scan.finishFailed', params: { order, detail: (err as Error).message } }, endedByEngine);
       } finally {
         this.set({ saving: this.snap.saving - 1 });
+        this.endedByEngine.delete(rec.recordingId);
       }
     })();
     this.finishing.add(job);
