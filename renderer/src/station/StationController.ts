@@ -450,7 +450,7 @@ export class StationController {
 
   private async handleScan(raw: string): Promise<void> {
     const d = decideScan(
-      { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator, problem: this.snap.problem },
+      { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator, problem: this.blocked?.msg ?? null },
       raw,
       performance.now(),
       { ...DEFAULT_MACHINE_OPTIONS, rules: codeRulesOf(this.settings), operators: this.settings?.operators ?? [] },
