@@ -226,7 +226,7 @@ describe.skipIf(!ready)('the window follows when the engine ends a recording', (
         remount(vol, 'ro');
         break;
       } catch (e) {
-        if (i >= 50) throw e; // busy only while a chunk is being written
+        if (i >= 250) throw e; // busy only while a chunk is being written (milliseconds each second)
         await new Promise((r) => setTimeout(r, 20));
       }
     }
