@@ -105,6 +105,12 @@ export class Engine {
   private readonly log: (line: string) => void;
   private closing = false;
   private readonly thumbnails = new Set<Promise<void>>();
+  /**
+   * Recordings ended because their storage failed (folder gone, read-only) and so not sealed then:
+   * their raw video is sealed as soon as recording.ready finds the storage back (sealWhenBack).
+   */
+  private sealingBack: Promise<void> | null = null;
+  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: string; note: string | null }>();
   /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
   private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
   readonly retention: Retention;
@@ -401,6 +407,11 @@ export class Engine {
       } catch (err) {
         return { ready: false, cause: causeOfFsError(err), message: describeFsError(err, this.paths.clipsDir) };
       }
+      if (this.unsealed.size) {
+        this.sealingBack ??= this.sealWhenBack()
+          .catch((err: unknown) => this.log(`sealing after the storage came back failed: ${(err as Error).message}`))
+          .finally(() => (this.sealingBack = null));
+      }
       return { ready: true, cause: null, message: null };
     },
 
@@ -487,7 +498,10 @@ export class Engine {
     const minMs = this.settings.get().minClipMs;
     const short = minMs > 0 && monoMs < minMs;
     if (short) notes.push(`Shorter than the minimum of ${(minMs / 1000).toFixed(1)} s (${(monoMs / 1000).toFixed(1)} s); kept and marked.`);
-    const clip = await this.sealPartial(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, notes.join(' ') || null);
+    const note2 = notes.join(' ') || null;
+    const clip = await this.sealPartial(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, note2);
+    // The storage itself failed (folder gone, read-only): the clip is sealed once it is back.
+    if (!clip && s.endCause === 'storage') this.unsealed.set(s.id, { order: s.order, partial: s.partial, startedAt: s.startedAt, endedAt, monoMs, reason, note: note2 });
     const messages: string[] = [];
     if (clip && short) messages.push(`The clip of ${s.order} is only ${(monoMs / 1000).toFixed(1)} s long (the minimum is ${(minMs / 1000).toFixed(1)} s): it was kept and marked as short.`);
     if (clip && s.stopMessage) messages.push(s.stopMessage);
@@ -529,6 +543,16 @@ export class Engine {
     this.stopped.set(s.id, { message, result });
     while (this.stopped.size > 50) this.stopped.delete(this.stopped.keys().next().value!);
     this.reportProblem(message);
+  }
+
+  /** The storage is back: what was recorded before it failed becomes a sealed, interrupted clip. */
+  private async sealWhenBack(): Promise<void> {
+    for (const [id, u] of [...this.unsealed]) {
+      if (this.closing || !(await fsp.stat(u.partial).catch(() => null))) continue; // still gone
+      if (!this.unsealed.delete(id)) continue; // another page's readiness check got there first
+      const clip = await this.sealPartial(id, u.order, u.partial, u.startedAt, u.endedAt, u.monoMs, 'interrupted', u.reason, u.note);
+      if (clip) this.log(`the clip of ${u.order} was sealed once its storage was back`);
+    }
   }
 
   /** The answer to a chunk or finish for a recording that is not in progress here. */
@@ -720,6 +744,7 @@ export class Engine {
     this.retention.stop();
     if (this.stallTimer) clearInterval(this.stallTimer);
     await Promise.allSettled([...this.stopped.values()].map((x) => x.result));
+    await this.sealingBack;
     await this.retention.idle();
     // Thumbnails write their row when done; let them finish before the index closes.
     await Promise.allSettled([...this.thumbnails]);

@@ -93,6 +93,27 @@ describe('the engine ends a recording: what the window hears over IPC', () => {
     expect((await ok<{ ready: boolean }>('recording.ready', {})).ready).toBe(true);
   });
 
+  it('the clips folder goes away: the recording ends with its cause, and is sealed once the folder is back', async () => {
+    const r = await recording('IPC-GONE-1');
+    const clips = engine.paths.clipsDir;
+    fs.renameSync(clips, `${clips}.away`);
+    const before = ended().length;
+    const answer = await call('recording.chunk', { recordingId: r.id, seq: r.seq, data: new Uint8Array(1000) });
+    expect(!answer.ok && answer.error.code).toBe('ended');
+    expect(!answer.ok && answer.error.message).toMatch(/clips folder .* is missing .* unplugged/);
+    expect(ended().slice(before)).toMatchObject([{ recordingId: r.id, cause: 'storage' }]);
+    const done = await ok<{ clip: unknown }>('recording.finish', { recordingId: r.id, reason: 'disk-full', chunkCount: r.seq + 1, status: 'interrupted' });
+    expect(done.clip).toBeNull(); // nothing can be sealed into a folder that is not there
+    expect(fs.existsSync(clips), 'a vanished clips folder is never recreated').toBe(false);
+    expect(await ok('recording.ready', {})).toMatchObject({ ready: false, cause: 'storage' });
+    fs.renameSync(`${clips}.away`, clips);
+    expect(await ok('recording.ready', {})).toMatchObject({ ready: true });
+    await expect.poll(() => engine.clips.get(r.id)?.status, { timeout: 20_000 }).toBe('interrupted');
+    const row = engine.clips.get(r.id)!;
+    expect(row.stop_reason).toBe('disk-full');
+    expect(fs.existsSync(path.join(clips, row.file!))).toBe(true);
+  });
+
   it('the station shutting down: the window hears it while its recording is finished from what arrived', async () => {
     const r = await recording('IPC-QUIT-1');
     const before = ended().length;
