@@ -26,8 +26,22 @@ export const StopReason = z.enum([
   'shutdown',
   'page-closed',
   'disk-full', // the storage folder ran into its free-space reserve or became unwritable
+  'chunks-refused', // a second of video never reached the engine: the clip ends before the hole
+  'station-unreachable', // the page could not reach the engine (killed, restarting, network gone)
 ]);
 export type StopReason = z.infer<typeof StopReason>;
+
+// Why the engine ended (or will not start) a recording on its own: the page leaves its recording
+// state on this, in the alarm colour, and refuses scans until recording.ready says it can record.
+export const RecordingEndCause = z.enum([
+  'disk-full', // the disk of the clips folder ran into its free-space reserve (or is full)
+  'storage', // the clips folder is gone, read-only or failing
+  'chunks-refused', // video arrived out of order or broken: the clip would have a hole
+  'page-closed', // no video arrived for a long time (the page was closed or lost its connection)
+  'shutdown', // the station is shutting down
+  'restarted', // the station restarted (or was killed) and no longer knows this recording
+]);
+export type RecordingEndCause = z.infer<typeof RecordingEndCause>;
 
 const IsoTime = z.string();
 
@@ -156,6 +170,12 @@ export const contract = {
     input: z.object({ recordingId: Id, reason: z.string().max(200) }).strict(),
     output: z.object({ discarded: z.boolean() }),
   },
+  // Cheap: whether a recording.start now would be accepted (folder ours and writable, above the
+  // reserve, not shutting down). The page asks it while it refuses scans after the engine ended one.
+  'recording.ready': {
+    input: Empty,
+    output: z.object({ ready: z.boolean(), cause: RecordingEndCause.nullable(), message: z.string().nullable() }),
+  },
   'clips.search': {
     input: z
       .object({
@@ -210,6 +230,8 @@ export const events = {
   'clip.saved': Clip,
   'recording.started': z.object({ recordingId: z.string(), order: z.string() }),
   'recording.recovered': z.object({ clips: z.array(Clip), message: z.string() }),
+  // The engine ended a recording on its own; message says why and what to do.
+  'recording.ended': z.object({ recordingId: z.string(), order: z.string(), cause: RecordingEndCause, message: z.string() }),
   'station.problem': z.object({ message: z.string() }),
   'settings.changed': Settings,
   ...exportEvents,
@@ -224,7 +246,8 @@ export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.hasOwn(contract, name);
 }
 
-export type ErrorCode = 'bad-input' | 'not-found' | 'refused' | 'unauthorized' | 'too-large' | 'rate-limited' | 'internal';
+// 'ended': a chunk or finish for a recording the engine already ended (or no longer knows after a restart).
+export type ErrorCode = 'bad-input' | 'not-found' | 'refused' | 'unauthorized' | 'too-large' | 'rate-limited' | 'internal' | 'ended';
 export interface WireError {
   code: ErrorCode;
   message: string;

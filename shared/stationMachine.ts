@@ -16,6 +16,8 @@ export interface MachineState {
   startedAt: number | null;
   mode?: StationMode;
   operator?: string | null;
+  /** In the error phase: why the station cannot record (a scan is refused with this reason). */
+  problem?: Msg | null;
 }
 
 export interface Msg {
@@ -143,7 +145,7 @@ export function decideScan(state: MachineState, raw: string, now: number, opts: 
   const parsed = parseOrderCode(raw);
   if (!parsed.ok) return { kind: 'refuse', msg: { key: 'scan.invalid', params: { reason: parsed.reason } } };
   const code = stripFraming(parsed.code, opts.rules);
-  if (state.phase === 'error') return { kind: 'refuse', msg: { key: 'scan.cannotRecord' } };
+  if (state.phase === 'error') return { kind: 'refuse', msg: state.problem ?? { key: 'scan.cannotRecord' } };
   if (state.phase === 'starting') return { kind: 'refuse', msg: { key: 'scan.starting' } };
   if (state.phase === 'recording' && code === state.order) {
     if (state.startedAt !== null && now - state.startedAt < opts.doubleScanMs) {

@@ -13,7 +13,9 @@ import {
   type EventName,
   type EventPayload,
   type Handlers,
+  type RecordingEndCause,
   type Settings,
+  type StopReason,
 } from '../../shared/contract.ts';
 import { parseOrderCode } from '../../shared/orderCode.ts';
 import { ClipsRepo, type ClipRow } from './clipsRepo.ts';
@@ -24,7 +26,7 @@ import { insideRoot, layout, type DataLayout } from './paths.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { clipFileName, dayFolder } from './clipNames.ts';
 import { noCustody, type Custody } from './custody.ts';
-import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeFsError, lowSpaceMessage, prepareClipsFolder, spaceOf } from './storage.ts';
+import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeFsError, lowSpaceMessage, MARKER_FILE, prepareClipsFolder, probeWritable, spaceOf } from './storage.ts';
 import { Retention } from './retention.ts';
 import type { SpaceInfo } from '../../shared/contract/storage.ts';
 import { storageHandlers } from './storageHandlers.ts';
@@ -52,7 +54,6 @@ interface Session {
   id: string;
   order: string;
   partial: string;
-  handle: fsp.FileHandle;
   nextSeq: number;
   bytes: number;
   startedAt: number;
@@ -60,8 +61,9 @@ interface Session {
   // Chunks are written strictly in order, each flushed before the next is accepted.
   queue: Promise<void>;
   closed: boolean;
-  /** Set when the storage guard stopped this recording; later chunks get this answer. */
+  /** Set when the engine ended this recording on its own; later chunks get this answer. */
   stopMessage?: string;
+  endCause?: RecordingEndCause;
   /** Monotonic ms of the start or the last chunk: a page that vanished stops sending (reapStalled). */
   lastChunkMono: number;
 }
@@ -83,6 +85,18 @@ function newId(): string {
 
 const monoNow = (): number => Number(process.hrtime.bigint() / 1_000_000n);
 
+// A chunk is appended to the partial file that recording.start created, never creating one: if the
+// file is gone (its folder moved away, the disk unplugged), the write fails instead of starting a
+// new file somewhere else.
+const APPEND_ONLY = fs.constants.O_WRONLY | fs.constants.O_APPEND;
+
+type Room = { cause: 'disk-full' | 'storage'; text: string } | null;
+
+function causeOfFsError(err: unknown): 'disk-full' | 'storage' {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'storage';
+}
+
 export class Engine {
   readonly paths: DataLayout;
   readonly db: Db;
@@ -94,7 +108,13 @@ export class Engine {
   private readonly log: (line: string) => void;
   private closing = false;
   private readonly thumbnails = new Set<Promise<void>>();
-  /** Recordings the engine stopped itself (disk full): a late chunk or finish gets this answer. */
+  /**
+   * Recordings ended because their storage failed (folder gone, read-only) and so not sealed then:
+   * their raw video is sealed as soon as recording.ready finds the storage back (sealWhenBack).
+   */
+  private sealingBack: Promise<void> | null = null;
+  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: string; note: string | null }>();
+  /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
   private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
   readonly retention: Retention;
   /** False when another live process (the running station) owns the data folder: no recovery, no retention. */
@@ -285,10 +305,11 @@ export class Engine {
       const id = newId();
       const partialRel = path.join('.recording', `${id}.webm`);
       const partial = insideRoot(this.paths.clipsDir, partialRel);
-      let handle: fsp.FileHandle;
       try {
-        // 'wx': never reuse or overwrite an existing file.
-        handle = await fsp.open(partial, 'wx');
+        // 'wx': never reuse or overwrite an existing file. Each chunk opens it again and closes it
+        // (APPEND_ONLY): the station never holds the clips disk open between chunks, so a disk
+        // turned read-only or unplugged is refused at the next chunk instead of written blind.
+        await (await fsp.open(partial, 'wx')).close();
       } catch (err) {
         throw new PwError('refused', `${describeFsError(err, this.paths.clipsDir)} Nothing was recorded.`);
       }
@@ -313,7 +334,6 @@ export class Engine {
         id,
         order,
         partial,
-        handle,
         nextSeq: 0,
         bytes: 0,
         startedAt,
@@ -328,30 +348,39 @@ export class Engine {
 
     'recording.chunk': async (input) => {
       const s = this.sessions.get(input.recordingId);
-      const stopped = this.stopped.get(input.recordingId);
-      if (!s && stopped) throw new PwError('refused', stopped.message);
-      if (!s || s.closed) throw new PwError('not-found', `No recording ${input.recordingId} is in progress.`);
+      if (!s || s.closed) throw this.notRecording(input.recordingId);
       const write = s.queue.then(async () => {
-        if (s.stopMessage) throw new PwError('refused', s.stopMessage);
+        if (s.stopMessage) throw new PwError('ended', s.stopMessage);
         if (input.seq < s.nextSeq) return; // a retried chunk that already landed
         if (input.seq > s.nextSeq) {
-          throw new PwError('bad-input', `Chunk ${input.seq} arrived before chunk ${s.nextSeq}.`);
+          // The page sends chunks strictly in order and gives one up only when it cannot be
+          // delivered: a later one means a hole in the clip, so the clip ends with what came.
+          s.endCause = 'chunks-refused';
+          s.stopMessage = `Recording of ${s.order} stopped: second ${s.nextSeq + 1} of the video never reached the station (second ${input.seq + 1} came instead), so the clip would have a hole. What arrived until then is kept as an interrupted clip; scan the order again to record the rest.`;
+          throw new PwError('ended', s.stopMessage);
         }
-        // The disk must not run into its reserve mid-recording; if it would, what arrived is kept.
-        const low = await this.ensureRoom(this.settings.get(), input.data.byteLength, false);
-        if (low) {
-          s.stopMessage = `Recording of ${s.order} stopped: ${low} What was recorded until now is kept as an interrupted clip.`;
-          throw new PwError('refused', s.stopMessage);
+        // The folder must still be ours and the disk must not run into its reserve; if either fails, what arrived is kept.
+        const room = await this.roomNow(this.settings.get(), input.data.byteLength);
+        if (room) {
+          s.endCause = room.cause;
+          s.stopMessage = `Recording of ${s.order} stopped: ${room.text} What was recorded until now is kept as an interrupted clip.`;
+          throw new PwError('ended', s.stopMessage);
         }
         try {
-          await s.handle.write(input.data);
+          const handle = await fsp.open(s.partial, APPEND_ONLY);
+          try {
+            await handle.write(input.data);
+            // Flushed before we answer: once the page hears "ok", a power cut cannot take this second.
+            await handle.datasync();
+          } finally {
+            await handle.close().catch(() => {});
+          }
         } catch (err) {
-          // ENOSPC, EROFS, EIO (a disk unplugged): the earlier chunks are on disk; finish with them.
+          // ENOSPC, EROFS, EIO (a disk unplugged), ENOENT (folder gone): the earlier chunks are on disk; finish with them.
+          s.endCause = causeOfFsError(err);
           s.stopMessage = `Recording of ${s.order} stopped: ${describeFsError(err, this.paths.clipsDir)} What was recorded until now is kept as an interrupted clip.`;
-          throw new PwError('refused', s.stopMessage);
+          throw new PwError('ended', s.stopMessage);
         }
-        // Flushed before we answer: once the page hears "ok", a power cut cannot take this second.
-        await s.handle.datasync();
         s.nextSeq += 1;
         s.lastChunkMono = monoNow();
         s.bytes += input.data.byteLength;
@@ -360,7 +389,9 @@ export class Engine {
       try {
         await write;
       } catch (err) {
-        if (s.stopMessage && !this.stopped.has(s.id)) this.stopForStorage(s);
+        if (s.stopMessage && s.endCause && !this.stopped.has(s.id)) {
+          this.endRecording(s, s.endCause, s.stopMessage, s.endCause === 'chunks-refused' ? 'chunks-refused' : 'disk-full', 'interrupted', s.stopMessage);
+        }
         throw err;
       }
       return { bytes: s.bytes };
@@ -369,8 +400,15 @@ export class Engine {
     'recording.finish': async (input) => {
       const s = this.sessions.get(input.recordingId);
       const stopped = this.stopped.get(input.recordingId);
-      if (!s && stopped) return stopped.result; // the storage guard already finished it
-      if (!s) throw new PwError('not-found', `No recording ${input.recordingId} is in progress.`);
+      if (!s && stopped) return stopped.result; // the engine already finished it
+      if (!s) {
+        // Ended by an earlier run of the station (killed, restarted): say what became of it.
+        const row = this.clips.get(input.recordingId);
+        const err = this.notRecording(input.recordingId);
+        if (!row || err.code !== 'ended') throw err;
+        const kept = row.status === 'ok' || row.status === 'recovered' || row.status === 'interrupted';
+        return { clip: kept ? this.toClip(row) : null, message: err.message };
+      }
       return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount);
     },
 
@@ -383,6 +421,22 @@ export class Engine {
       while (this.pageIncidents.size > 50) this.pageIncidents.delete(this.pageIncidents.keys().next().value!);
       return { accepted: list.length };
     },
+    'recording.ready': async () => {
+      if (this.closing) return { ready: false, cause: 'shutdown' as const, message: 'The station is shutting down; start it again to record.' };
+      const room = await this.roomNow(this.settings.get(), 0);
+      if (room) return { ready: false, cause: room.cause, message: room.text };
+      try {
+        probeWritable(this.paths.partialDir); // a read-only disk shows only when writing
+      } catch (err) {
+        return { ready: false, cause: causeOfFsError(err), message: describeFsError(err, this.paths.clipsDir) };
+      }
+      if (this.unsealed.size) {
+        this.sealingBack ??= this.sealWhenBack()
+          .catch((err: unknown) => this.log(`sealing after the storage came back failed: ${(err as Error).message}`))
+          .finally(() => (this.sealingBack = null));
+      }
+      return { ready: true, cause: null, message: null };
+    },
 
     'recording.discard': async (input) => {
       const s = this.sessions.get(input.recordingId);
@@ -390,7 +444,6 @@ export class Engine {
       this.sessions.delete(s.id);
       s.closed = true;
       await s.queue;
-      await s.handle.close().catch(() => {});
       await fsp.rm(s.partial, { force: true });
       this.clips.setStatus(s.id, 'discarded', `Discarded: ${input.reason}`);
       await this.custody.clipDiscarded(this.clips.get(s.id)!, { who: 'station', why: input.reason });
@@ -448,7 +501,6 @@ export class Engine {
     this.sessions.delete(s.id);
     s.closed = true;
     await s.queue;
-    await s.handle.close().catch(() => {});
     const monoMs = monoNow() - s.startedMono;
     const endedAt = Date.now();
     const notes: string[] = note ? [note] : [];
@@ -470,7 +522,10 @@ export class Engine {
     const minMs = this.settings.get().minClipMs;
     const short = minMs > 0 && monoMs < minMs;
     if (short) notes.push(`Shorter than the minimum of ${(minMs / 1000).toFixed(1)} s (${(monoMs / 1000).toFixed(1)} s); kept and marked.`);
-    const clip = await this.sealPartial(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, notes.join(' ') || null);
+    const note2 = notes.join(' ') || null;
+    const clip = await this.sealPartial(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, note2);
+    // The storage itself failed (folder gone, read-only): the clip is sealed once it is back.
+    if (!clip && s.endCause === 'storage') this.unsealed.set(s.id, { order: s.order, partial: s.partial, startedAt: s.startedAt, endedAt, monoMs, reason, note: note2 });
     const messages: string[] = [];
     if (clip && short) messages.push(`The clip of ${s.order} is only ${(monoMs / 1000).toFixed(1)} s long (the minimum is ${(minMs / 1000).toFixed(1)} s): it was kept and marked as short.`);
     if (clip && s.stopMessage) messages.push(s.stopMessage);
@@ -492,23 +547,77 @@ export class Engine {
     for (const s of [...this.sessions.values()]) {
       if (s.closed || s.stopMessage || now - s.lastChunkMono < this.stallMs) continue;
       const message = `Recording of ${s.order} was finished by the station: no video arrived for ${Math.round(this.stallMs / 1000)} s (the page was closed or lost its connection). What arrived is kept as an interrupted clip.`;
-      s.stopMessage = message;
-      const result = this.finishSession(s, 'page-closed', 'interrupted', message, null);
-      result.catch(() => {});
-      this.stopped.set(s.id, { message, result });
-      while (this.stopped.size > 50) this.stopped.delete(this.stopped.keys().next().value!);
-      this.reportProblem(message);
+      this.endRecording(s, 'page-closed', message, 'page-closed', 'interrupted', message);
     }
   }
 
-  /** The disk ran into its reserve (or failed) mid-recording: finish with what arrived, marked interrupted. */
-  private stopForStorage(s: Session): void {
-    const message = s.stopMessage ?? 'The storage stopped accepting video.';
-    const result = this.finishSession(s, 'disk-full', 'interrupted', message, null);
+  /**
+   * The engine ends a recording for its own reasons (disk at the reserve, folder gone, a hole in
+   * the video, a vanished page, shutdown): what arrived is finished and kept, every open page hears
+   * it at once (recording.ended) so no window goes on showing "Recording", and a late chunk or
+   * finish of it gets the same answer.
+   */
+  private endRecording(s: Session, cause: RecordingEndCause, message: string, reason: StopReason, status: 'ok' | 'interrupted', note: string): void {
+    if (this.stopped.has(s.id)) return;
+    s.stopMessage ??= message;
+    s.endCause ??= cause;
+    this.emit('recording.ended', { recordingId: s.id, order: s.order, cause, message });
+    const result = this.finishSession(s, reason, status, note, null);
     result.catch(() => {});
     this.stopped.set(s.id, { message, result });
     while (this.stopped.size > 50) this.stopped.delete(this.stopped.keys().next().value!);
     this.reportProblem(message);
+  }
+
+  /** The storage is back: what was recorded before it failed becomes a sealed, interrupted clip. */
+  private async sealWhenBack(): Promise<void> {
+    for (const [id, u] of [...this.unsealed]) {
+      if (this.closing || !(await fsp.stat(u.partial).catch(() => null))) continue; // still gone
+      if (!this.unsealed.delete(id)) continue; // another page's readiness check got there first
+      const clip = await this.sealPartial(id, u.order, u.partial, u.startedAt, u.endedAt, u.monoMs, 'interrupted', u.reason, u.note);
+      if (clip) this.log(`the clip of ${u.order} was sealed once its storage was back`);
+    }
+  }
+
+  /** The answer to a chunk or finish for a recording that is not in progress here. */
+  private notRecording(id: string): PwError {
+    const stopped = this.stopped.get(id);
+    if (stopped) return new PwError('ended', stopped.message);
+    const row = this.clips.get(id);
+    if (!row || row.status === 'recording') return new PwError('not-found', `No recording ${id} is in progress.`);
+    const order = row.order_code;
+    if (row.stop_reason === 'crash' || row.status === 'recovered') {
+      return new PwError('ended', `Recording of ${order} was ended when the station restarted; what reached it before is kept as a recovered clip. Scan the order again to record it anew.`);
+    }
+    if (row.status === 'failed') return new PwError('ended', `Recording of ${order} was ended when the station restarted; no video of it had reached the disk. Scan the order again to record it.`);
+    return new PwError('ended', `Recording of ${order} is already finished (${row.stop_reason ?? row.status}). Scan the order again to record it anew.`);
+  }
+
+  /**
+   * Mid-recording and for recording.ready: the clips folder is still the station's (an unplugged
+   * disk leaves an empty mount point, a folder moved away is gone) and `incoming` more bytes stay
+   * above the reserve, after space retention when the settings allow it.
+   */
+  private async roomNow(settings: Settings, incoming: number): Promise<Room> {
+    const dir = this.paths.clipsDir;
+    const marked = await fsp.stat(path.join(dir, MARKER_FILE)).then(
+      () => true,
+      () => false,
+    );
+    if (!marked) return { cause: 'storage', text: `The clips folder ${dir} is missing or is not the station's folder any more: is its disk unplugged? Reconnect it (or put the folder back) and the station records again.` };
+    let space: SpaceInfo;
+    try {
+      space = await spaceOf(dir, settings.reserveMb);
+    } catch (err) {
+      return { cause: 'storage', text: describeFsError(err, dir) };
+    }
+    let low = lowSpaceMessage(space, incoming);
+    if (low && settings.deleteOldestForSpace && this.ownsData) {
+      await this.retention.run({ needBytes: incoming });
+      space = await spaceOf(dir, settings.reserveMb).catch(() => space);
+      low = lowSpaceMessage(space, incoming);
+    }
+    return low ? { cause: 'disk-full', text: low } : null;
   }
 
   /**
@@ -553,7 +662,10 @@ export class Engine {
     const final = insideRoot(this.paths.clipsDir, rel);
     const temp = `${final}.part`;
     try {
-      await fsp.mkdir(path.dirname(final), { recursive: true });
+      // The day folder only: a clips folder that vanished (disk unplugged) is never recreated here.
+      await fsp.mkdir(path.dirname(final)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
       await remuxToMp4(partial, temp, monoMs ?? Math.max(0, endedAt - startedAt));
       const [info, sha256, stat] = await Promise.all([probe(temp), sha256File(temp), fsp.stat(temp)]);
       // Rename last: a file with the final name is always complete.
@@ -661,15 +773,25 @@ export class Engine {
     }
   }
 
+  /**
+   * The first step of shutting down: no new recording, and each one in progress is finished from
+   * what has arrived, with every open page told before the doors close (serve calls this first).
+   */
+  announceShutdown(): void {
+    this.closing = true;
+    for (const s of [...this.sessions.values()]) {
+      const message = `Recording of ${s.order} was finished because the station is shutting down; what arrived is kept. Start the station again to record.`;
+      this.endRecording(s, 'shutdown', message, 'shutdown', 'ok', 'Finished because the station was shut down.');
+    }
+  }
+
   /** Quitting while recording finishes each clip from what has arrived before the index closes. */
   async close(): Promise<void> {
-    this.closing = true;
+    this.announceShutdown();
     this.retention.stop();
     if (this.stallTimer) clearInterval(this.stallTimer);
-    for (const s of [...this.sessions.values()]) {
-      await this.finishSession(s, 'shutdown', 'ok', 'Finished because the station was shut down.', null);
-    }
     await Promise.allSettled([...this.stopped.values()].map((x) => x.result));
+    await this.sealingBack;
     await this.retention.idle();
     // Thumbnails write their row when done; let them finish before the index closes.
     await Promise.allSettled([...this.thumbnails]);

@@ -52,7 +52,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 function statusFor(code: WireError['code']): number {
-  return { 'bad-input': 400, 'not-found': 404, refused: 409, unauthorized: 401, 'too-large': 413, 'rate-limited': 429, internal: 500 }[code];
+  return { 'bad-input': 400, 'not-found': 404, refused: 409, unauthorized: 401, 'too-large': 413, 'rate-limited': 429, internal: 500, ended: 410 }[code];
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

@@ -78,7 +78,7 @@ describe('faults: full, read-only and unplugged storage', () => {
     fillTo(vol, filler, 16 * MB + 1.5 * MB);
     const rec = await recordOverHttp(s.url, 'FULL-MIDWAY', webm, 64 * 1024);
     expect(rec.refused).not.toBeNull();
-    expect(rec.refused!.status).toBe(409);
+    expect(rec.refused!.status).toBe(410); // 'ended': the engine ended this recording
     expect(rec.refused!.error!.message).toMatch(/Recording of FULL-MIDWAY stopped: .*reserve.*kept as an interrupted clip/);
     const out = await call(s.url, 'recording.finish', { recordingId: rec.id, reason: 'next-scan', chunkCount: Math.ceil(webm.length / 65536) });
     expect(out.ok).toBe(true);

@@ -26,6 +26,8 @@ describe('control codes', () => {
     ['unknown control code is refused, recording untouched', rec('A1'), 'PW:EXPLODE', { kind: 'refuse', msg: { key: 'scan.badControl', params: { code: 'PW:EXPLODE' } } }],
     ['hostile operator name is refused', idle, 'PW:OP:<script>', { kind: 'refuse', msg: { key: 'scan.badControl', params: { code: 'PW:OP:<script>' } } }],
     ['a badge works while the camera is missing', { ...idle, phase: 'error' }, 'PW:OP:Li Na', { kind: 'operator', operator: 'Li Na' }],
+    ['an order while the station cannot record is refused with the reason shown', { ...idle, phase: 'error', problem: { key: 'ended.disk-full', params: { detail: 'Only 15 MB free' } } }, 'SF1400123456789', { kind: 'refuse', msg: { key: 'ended.disk-full', params: { detail: 'Only 15 MB free' } } }],
+    ['an order in the error phase without a reason', { ...idle, phase: 'error' }, 'SF1400123456789', { kind: 'refuse', msg: { key: 'scan.cannotRecord' } }],
   ] as const)('%s', (_label, state, code, expected) => {
     expect(decideScan(state, code, 5000)).toEqual(expected);
   });

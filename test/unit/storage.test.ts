@@ -98,7 +98,7 @@ describe('storage guard', () => {
     const refused = await engine
       .call('recording.chunk', { recordingId, seq: chunkCount, data: new Uint8Array(1000) }, ctx)
       .catch((e: Error & { code: string }) => e);
-    expect((refused as Error & { code: string }).code).toBe('refused');
+    expect((refused as Error & { code: string }).code).toBe('ended');
     expect((refused as Error).message).toMatch(/Recording of MIDWAY-1 stopped: .*reserve.*kept as an interrupted clip/);
     // The page finishes as usual and hears what happened; a late chunk gets the same answer.
     const done = await engine.call('recording.finish', { recordingId, reason: 'next-scan', chunkCount: chunkCount + 1 }, ctx);

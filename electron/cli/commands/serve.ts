@@ -73,6 +73,8 @@ async function serve(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     // Finish any clip being recorded before the index closes: quitting never loses a recording.
+    // Announced while the doors are still open, so every page leaves "Recording" and says why.
+    engine.announceShutdown();
     setLanController(engine, null);
     await lan.close();
     await server.close();

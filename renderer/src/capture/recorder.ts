@@ -3,7 +3,7 @@
 // The MediaRecorder objects themselves are reused across clips (RecorderPool): a recorder started
 // again after its 'stop' writes a complete new file (fresh headers), and a station switching orders
 // all day then keeps a constant handful of recorders instead of creating one per clip.
-import { callApi } from '../api/index.ts';
+import { ApiError, callApi } from '../api/index.ts';
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
 
 // H.264 first: it remuxes to MP4 without re-encoding. Matroska/WebM because it honours the
@@ -101,6 +101,10 @@ export class ClipRecorder {
   private readonly stopped: Promise<void>;
   private failed: string | null = null;
   onProblem: (message: string) => void = () => {};
+  /** The engine answered a chunk that it ended this recording (or no longer knows it): final. */
+  onEnded: (message: string) => void = () => {};
+  /** A chunk could not reach the engine at all (killed, restarting, network gone); it is retried meanwhile. */
+  onUnreachable: (message: string) => void = () => {};
 
   constructor(pool: RecorderPool, recordingId: string, mimeType: string, videoBitsPerSecond: number) {
     this.recordingId = recordingId;
@@ -147,7 +151,9 @@ export class ClipRecorder {
           // The engine may be restarting: keep the bytes and retry for about a minute. An answer
           // that will not change (unknown recording, bad chunk, refused: the disk is full) is final.
           const code = (err as { code?: string }).code;
-          if (attempt >= 30 || code === 'not-found' || code === 'bad-input' || code === 'refused') {
+          if (code === 'ended' || code === 'not-found' || code === 'refused') this.onEnded((err as Error).message);
+          else if (attempt === 0 && !(err instanceof ApiError)) this.onUnreachable((err as Error).message);
+          if (attempt >= 30 || code === 'not-found' || code === 'bad-input' || code === 'refused' || code === 'ended') {
             this.failed = `Part of the recording could not be saved: ${(err as Error).message}`;
             this.onProblem(this.failed);
             return;

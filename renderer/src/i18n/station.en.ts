@@ -26,6 +26,19 @@ export const stationEn = {
     saved: 'Saved {{order}} ({{seconds}} s).',
     finishFailed: 'The clip of {{order}} could not be finished: {{detail}}',
   },
+  // The engine ended or refused a recording on its own (shared/contract.ts RecordingEndCause).
+  ended: {
+    'disk-full': 'Not recording: the disk is at its free-space reserve. {{detail}}',
+    storage: 'Not recording: the clips folder cannot be written. {{detail}}',
+    'chunks-refused': 'Not recording: video of {{order}} was lost on its way to the station. {{detail}}',
+    'page-closed': 'Not recording: the station ended the recording of {{order}}. {{detail}}',
+    shutdown: 'Not recording: the station is shutting down. {{detail}}',
+    restarted: 'Not recording: the station restarted. {{detail}}',
+    unreachable: 'Not recording: the station does not answer, nothing is being saved ({{detail}}). Check that PackWitness is running; this window records again as soon as it answers.',
+    engine: 'Not recording: the station ended the recording of {{order}}. {{detail}}',
+    refused: 'Not recording: {{detail}}',
+    ready: 'The station can record again. Scan an order.',
+  },
   auto: {
     idle: '{{order}} stopped automatically: nothing moved and nobody scanned for too long.',
     max: '{{order}} stopped automatically: the maximum clip length was reached.',

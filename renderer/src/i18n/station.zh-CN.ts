@@ -29,6 +29,18 @@ export const stationZhCN: Widen<typeof stationEn> = {
     saved: '已保存 {{order}}（{{seconds}} 秒）。',
     finishFailed: '{{order}} 的视频无法完成保存：{{detail}}',
   },
+  ended: {
+    'disk-full': '未在录制：磁盘剩余空间已到保留值。{{detail}}',
+    storage: '未在录制：无法写入视频文件夹。{{detail}}',
+    'chunks-refused': '未在录制：{{order}} 的视频在传到打包台的途中丢失。{{detail}}',
+    'page-closed': '未在录制：打包台结束了 {{order}} 的录制。{{detail}}',
+    shutdown: '未在录制：打包台正在关闭。{{detail}}',
+    restarted: '未在录制：打包台已重新启动。{{detail}}',
+    unreachable: '未在录制：打包台没有响应，什么都没有保存（{{detail}}）。请检查 PackWitness 是否在运行；一旦它响应，本窗口即可再次录制。',
+    engine: '未在录制：打包台结束了 {{order}} 的录制。{{detail}}',
+    refused: '未在录制：{{detail}}',
+    ready: '打包台可以重新录制了。请扫描订单。',
+  },
   auto: {
     idle: '{{order}} 已自动停止：太长时间画面没有变化，也没有扫描。',
     max: '{{order}} 已自动停止：达到单段视频的最长时长。',

@@ -52,6 +52,8 @@ export function StationProvider({ children }: { children: ReactNode }) {
 
   // Problems the engine finds while running must reach the packer as an alarm, not a log line.
   useEffect(() => onEvent('station.problem', (p) => controller.engineProblem(p.message)), [controller]);
+  // The engine ended a recording on its own: the window must not go on saying "Recording".
+  useEffect(() => onEvent('recording.ended', (p) => controller.engineEnded(p)), [controller]);
   useEffect(
     () =>
       onEvent('settings.changed', (s) => {

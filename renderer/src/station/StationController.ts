@@ -4,7 +4,7 @@
 //
 // Both doors run this same class (the Electron window and a LAN browser load the same page), so
 // control codes, auto stop and the scan rules behave identically whichever door carries the calls.
-import type { Clip, Mode, Settings, StopReason } from '../../../shared/contract.ts';
+import type { Clip, Mode, RecordingEndCause, Settings, StopReason } from '../../../shared/contract.ts';
 import type { CodeRules } from '../../../shared/codePatterns.ts';
 import { decideScan, DEFAULT_MACHINE_OPTIONS, type Msg, type StationPhase } from '../../../shared/stationMachine.ts';
 import { callApi } from '../api/index.ts';
@@ -58,6 +58,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // clips overlap by a few frames instead: every frame is in at least one clip.
 const SWITCH_OVERLAP_MS = 200;
 const AUTO_STOP_CHECK_MS = 250;
+/** While the engine cannot record, how often the page asks it (recording.ready) whether it can again. */
+const READY_POLL_MS = 1000;
+
+/** Why the engine ended this page's recording: its own causes, plus what only the page can see. */
+export type EndCause = RecordingEndCause | 'unreachable' | 'engine' | 'refused';
+export interface EngineEnd {
+  /** null: whatever is recording now (the engine refused to start, or cannot be reached). */
+  recordingId: string | null;
+  cause: EndCause;
+  message: string;
+}
+const END_STOP_REASON: Record<EndCause, StopReason> = {
+  'disk-full': 'disk-full',
+  storage: 'disk-full',
+  'chunks-refused': 'chunks-refused',
+  'page-closed': 'page-closed',
+  shutdown: 'shutdown',
+  restarted: 'station-unreachable',
+  unreachable: 'station-unreachable',
+  engine: 'disk-full',
+  refused: 'disk-full',
+};
 
 // Settings that need the camera reopened when they change (applied between clips, never mid-clip).
 const CAMERA_KEYS = ['cameraDeviceId', 'width', 'height', 'fps', 'pipCameraDeviceId', 'pipCorner', 'pipScalePercent', 'microphone'] as const;
@@ -116,6 +138,15 @@ export class StationController {
   private cameraDirty = false;
   /** performance.now() of the last scan, key press or click at the station (for the idle stop). */
   private lastActivity = performance.now();
+  /**
+   * Set while the engine cannot record (it ended this page's recording, refused a start, or does
+   * not answer): the window stays in the alarm state and scans are refused with this reason until
+   * recording.ready says yes; then it returns to ready by itself.
+   */
+  private blocked: { msg: Msg; recordingId: string | null; message: string } | null = null;
+  private readyTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Recordings the engine ended: what their recorders and finishes report later is told without a new alarm. */
+  private readonly endedByEngine = new Set<string>();
   /** Sounds and any other "without looking" feedback; StationContext plugs in WebAudio. */
   onCue: (cue: Cue) => void = () => {};
 
@@ -136,11 +167,74 @@ export class StationController {
 
   /** A problem the engine reports while running (disk full, a page that vanished, retention). */
   engineProblem(text: string): void {
+    // The engine reports an ended recording twice (recording.ended, then as a problem): one alarm.
+    if (this.blocked?.message === text) return;
     this.say('error', rawMsg(text));
   }
 
-  private say(level: MessageLevel, msg: Msg): void {
+  /**
+   * The engine ended this page's recording (its recording.ended event or its answer to a chunk,
+   * whichever comes first), refused a start, or cannot be reached: the window leaves "Recording" at
+   * once, in the alarm colour with its sound, and refuses scans with the reason until the engine
+   * says it can record again.
+   */
+  engineEnded(e: EngineEnd): void {
+    if (this.disposed) return;
+    const rec = this.current;
+    const mine = rec !== null && (e.recordingId === null || e.recordingId === rec.recordingId);
+    if (!mine) {
+      // Already ended through the other path: the event's precise cause replaces a generic one.
+      const generic = this.blocked?.msg.key === 'ended.engine' || this.blocked?.msg.key === 'ended.unreachable';
+      if (this.blocked && generic && e.recordingId !== null && this.blocked.recordingId === e.recordingId && e.cause !== 'engine' && e.cause !== 'unreachable') {
+        this.block(e.recordingId, { key: `ended.${e.cause}`, params: { order: this.blocked.msg.params?.order ?? '', detail: e.message } }, e.message);
+      }
+      return;
+    }
+    const order = this.snap.order ?? '';
+    this.current = null;
+    this.endedByEngine.add(rec.recordingId);
+    const msg: Msg = { key: `ended.${e.cause}`, params: { order, detail: e.message } };
+    this.block(rec.recordingId, msg, e.message);
+    this.set({ order: null, recordingId: null, startedAt: null, clipMode: null });
+    this.pipeline?.setInfo(this.overlayInfo(null));
+    this.onCue('error');
+    this.log(order, 'stopped', 'error', msg);
+    // The engine has finished it already (its answer to finish is that clip) or will recover it.
+    this.finishInBackground(rec, order, END_STOP_REASON[e.cause], 'interrupted', null, true);
+    this.applyPendingCameraChange();
+  }
+
+  private block(recordingId: string | null, msg: Msg, message: string): void {
+    this.blocked = { msg, recordingId, message };
+    this.set({ phase: 'error', problem: msg, message: { level: 'error', msg, at: Date.now() } });
+    this.pollReady();
+  }
+
+  /** Asks the engine (never a timer alone) whether it can record again; back to ready when it can. */
+  private pollReady(): void {
+    if (this.readyTimer || this.disposed) return;
+    this.readyTimer = setTimeout(async () => {
+      let ready = false;
+      try {
+        ready = (await callApi('recording.ready', {})).ready;
+      } catch {
+        // not answering (killed, restarting): ask again
+      }
+      this.readyTimer = null;
+      if (!this.blocked || this.disposed) return;
+      if (!ready) return this.pollReady();
+      this.blocked = null;
+      // A camera problem meanwhile keeps its own error state; the camera's recovery makes it idle.
+      if (this.snap.phase === 'error' && this.pipeline) {
+        this.set({ phase: 'idle', problem: null });
+        this.say('info', { key: 'ended.ready' });
+      }
+    }, READY_POLL_MS);
+  }
+
+  private say(level: MessageLevel, msg: Msg, quiet = false): void {
     this.set({ message: { level, msg, at: Date.now() } });
+    if (quiet) return;
     if (level === 'warn') this.onCue('warning');
     if (level === 'error') this.onCue('error');
   }
@@ -221,7 +315,7 @@ export class StationController {
       this.mimeType = pickMimeType(p.audio);
       this.cameraDirty = false;
       // The preview's own, lower-rate track of the same processed frames (capture/overlayWorker.ts).
-      this.set({ phase: 'idle', problem: null, stream: p.previewStream, pip: p.pipActive });
+      this.set({ phase: this.blocked ? 'error' : 'idle', problem: this.blocked?.msg ?? null, stream: p.previewStream, pip: p.pipActive });
       if (p.pipProblem) this.say('warn', { key: 'camera.pipFailed', params: { detail: p.pipProblem } });
       if (p.micProblem) this.say('warn', { key: 'camera.micFailed', params: { detail: p.micProblem } });
       return true;
@@ -356,7 +450,7 @@ export class StationController {
 
   private async handleScan(raw: string): Promise<void> {
     const d = decideScan(
-      { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator },
+      { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator, problem: this.blocked?.msg ?? null },
       raw,
       performance.now(),
       { ...DEFAULT_MACHINE_OPTIONS, rules: codeRulesOf(this.settings), operators: this.settings?.operators ?? [] },
@@ -409,6 +503,11 @@ export class StationController {
   private async startClip(order: string, kind: 'start' | 'switch' | 'resume', warning: Msg | null): Promise<void> {
     const p = this.pipeline;
     if (!p || !this.settings) return;
+    if (this.blocked) {
+      // e.g. a frozen camera's resume after the engine ended the clip: the reason stands.
+      this.say('error', this.blocked.msg);
+      return;
+    }
     const mode = this.snap.mode;
     const operator = this.snap.operator;
     let started;
@@ -418,10 +517,18 @@ export class StationController {
       // The current clip (if any) keeps recording: a refused code must not end a good recording.
       this.say('error', rawMsg((err as Error).message));
       this.log(order, 'failed', 'error', rawMsg((err as Error).message));
+      // Refused for the station's own reasons (disk, folder, shutting down): no scan records until it can.
+      if ((err as { code?: string }).code === 'refused' && !this.current) this.block(null, { key: 'ended.refused', params: { order, detail: (err as Error).message } }, (err as Error).message);
       return;
     }
     const next = new ClipRecorder(p.recorders, started.recordingId, this.mimeType, this.settings.videoBitsPerSecond);
-    next.onProblem = (m) => this.say('error', rawMsg(m));
+    // Once the engine ended this clip, what its recorder reports after is detail, not a new alarm.
+    next.onProblem = (m) => {
+      const ended = this.endedByEngine.has(next.recordingId);
+      this.say(ended && !this.blocked ? 'info' : 'error', rawMsg(m), ended);
+    };
+    next.onEnded = (m) => this.engineEnded({ recordingId: next.recordingId, cause: 'engine', message: m });
+    next.onUnreachable = (m) => this.engineEnded({ recordingId: next.recordingId, cause: 'unreachable', message: m });
     const prev = this.current;
     const prevOrder = this.snap.order;
     this.clipOperator = operator;
@@ -503,7 +610,7 @@ export class StationController {
     this.applyPendingCameraChange();
   }
 
-  private finishInBackground(rec: ClipRecorder, order: string, reason: StopReason, status: 'ok' | 'interrupted', note: string | null): void {
+  private finishInBackground(rec: ClipRecorder, order: string, reason: StopReason, status: 'ok' | 'interrupted', note: string | null, endedByEngine = false): void {
     const job = (async () => {
       this.set({ saving: this.snap.saving + 1 });
       try {
@@ -515,17 +622,22 @@ export class StationController {
           status,
           note: [note, problem].filter(Boolean).join(' ') || null,
         });
+        // After the engine ended the clip, the alarm already sounded: its outcome is told quietly
+        // and in the alarm colour (an orange warning would cover the purple).
+        const level = (l: MessageLevel): MessageLevel => (endedByEngine ? (this.blocked ? 'error' : 'info') : l);
+        const quiet = endedByEngine;
         if (res.clip) {
           this.set({ lastClip: res.clip });
           if (this.snap.phase !== 'recording' && !reason.startsWith('auto-')) {
-            this.say(status === 'ok' ? 'info' : 'warn', { key: 'scan.saved', params: { order, seconds: Math.round(res.clip.durationMs / 1000) } });
+            this.say(level(status === 'ok' ? 'info' : 'warn'), { key: 'scan.saved', params: { order, seconds: Math.round(res.clip.durationMs / 1000) } }, quiet);
           }
         }
-        if (res.message) this.say('warn', rawMsg(res.message));
+        if (res.message) this.say(level('warn'), rawMsg(res.message), quiet);
       } catch (err) {
-        this.say('error', { key: 'scan.finishFailed', params: { order, detail: (err as Error).message } });
+        this.say(endedByEngine && !this.blocked ? 'info' : 'error', { key: 'scan.finishFailed', params: { order, detail: (err as Error).message } }, endedByEngine);
       } finally {
         this.set({ saving: this.snap.saving - 1 });
+        this.endedByEngine.delete(rec.recordingId);
       }
     })();
     this.finishing.add(job);
@@ -581,6 +693,7 @@ export class StationController {
     this.disposed = true;
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.autoStopTimer) clearInterval(this.autoStopTimer);
+    if (this.readyTimer) clearTimeout(this.readyTimer);
     this.pipeline?.close();
     this.pipeline = null;
   }
@@ -616,6 +729,7 @@ export class StationController {
       overlayError: p?.overlayError ?? null,
       recordersMade: p?.recorders.created ?? null,
       clipState: this.current?.state ?? null,
+      blocked: this.blocked?.msg.key ?? null,
       cameraLog: [...this.cameraLog],
     };
   }
