@@ -503,14 +503,23 @@ export class Engine {
       }
     }
     let low = lowSpaceMessage(space, incoming);
+    let why: string | null = null;
     if (low && settings.deleteOldestForSpace && this.ownsData) {
-      await this.retention.run({ needBytes: incoming });
+      why = (await this.retention.run({ needBytes: incoming })).message;
       space = await spaceOf(this.paths.clipsDir, settings.reserveMb).catch(() => space);
       low = lowSpaceMessage(space, incoming);
     }
-    if (low && atStart) throw new PwError('refused', `Recording refused: ${low} Nothing was recorded.`);
+    // Only protected or held clips left: besides the refusal, the alarm goes to the Status view and
+    // every open page, as the hourly run raises it (at most every 10 minutes, not at every scan).
+    if (low && why && atStart && Date.now() - this.spaceAlarmAt > 600_000) {
+      this.spaceAlarmAt = Date.now();
+      this.reportProblem(why);
+    }
+    if (low && atStart) throw new PwError('refused', `Recording refused: ${why ?? low} Nothing was recorded.`);
     return low;
   }
+
+  private spaceAlarmAt = 0;
 
   /** Partial WebM → MP4 in the day folder, hashed and indexed. The partial is kept if anything fails. */
   private async sealPartial(
