@@ -24,7 +24,7 @@ import { insideRoot, layout, type DataLayout } from './paths.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { clipFileName, dayFolder } from './clipNames.ts';
 import { noCustody, type Custody } from './custody.ts';
-import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeFsError, lowSpaceMessage, prepareClipsFolder, spaceOf } from './storage.ts';
+import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeFsError, lowSpaceMessage, prepareClipsFolder, spaceOf, startHeadroomBytes } from './storage.ts';
 import { Retention } from './retention.ts';
 import type { SpaceInfo } from '../../shared/contract/storage.ts';
 import { storageHandlers } from './storageHandlers.ts';
@@ -492,6 +492,7 @@ export class Engine {
    * the reason so the caller can finish the clip with what already arrived.
    */
   private async ensureRoom(settings: Settings, incoming: number, atStart: boolean): Promise<string | null> {
+    if (atStart) incoming = Math.max(incoming, startHeadroomBytes(settings.videoBitsPerSecond));
     let space: SpaceInfo;
     if (atStart) {
       space = await checkBeforeRecording(this.paths, settings.reserveMb);

@@ -6,6 +6,7 @@ import type { Settings } from '../../shared/contract.ts';
 import type { SpaceInfo, StorageOutlook } from '../../shared/contract/storage.ts';
 import type { Db } from './db.ts';
 import { protectMs } from './retention.ts';
+import { startHeadroomBytes } from './storage.ts';
 
 const DAY = 86_400_000;
 /** The rate is measured over the last two weeks: long enough to span a weekend and a busy day. */
@@ -69,7 +70,9 @@ export function refuseInDays(freeAboveReserve: number, bytesPerDay: number, hori
 export function storageOutlook(db: Db, settings: Settings, space: SpaceInfo | null, now = Date.now()): StorageOutlook {
   const rate = measureRate(db, now);
   const free = space ? Math.max(0, space.freeBytes - space.reserveBytes) : 0;
-  const below = space ? space.freeBytes < space.reserveBytes : false;
+  // A recording starts only with a few seconds of room above the reserve (storage.ts).
+  const headroom = startHeadroomBytes(settings.videoBitsPerSecond);
+  const below = space ? space.freeBytes - headroom < space.reserveBytes : false;
   // How long a clip is kept before retention may take it: the protect window when space retention
   // is on, keepDays when that is shorter; neither = never.
   const horizons = [settings.deleteOldestForSpace ? protectMs(settings) : Infinity, settings.keepDays > 0 ? settings.keepDays * DAY : Infinity];
@@ -84,7 +87,7 @@ export function storageOutlook(db: Db, settings: Settings, space: SpaceInfo | nu
           .all() as { t: number; b: number }[]
       ).map((r) => ({ at: r.t + horizonMs, bytes: r.b }));
     }
-    const room = space.freeBytes - space.reserveBytes; // negative below the reserve: deletions must cover that first
+    const room = space.freeBytes - space.reserveBytes - headroom; // negative below it: deletions must cover that first
     refuse = refuseInDays(room, rate.bytesPerDay, Number.isFinite(horizonMs) ? horizonMs / DAY : Infinity, releases, now);
   }
   const level = refuse === 0 || (below && rate.bytesPerDay === null) ? 'problem' : refuse !== null && refuse <= WARN_DAYS ? 'warning' : 'ok';
@@ -94,8 +97,8 @@ export function storageOutlook(db: Db, settings: Settings, space: SpaceInfo | nu
     measuredDays: rate.measuredDays,
     bytesPerDay: rate.bytesPerDay,
     ordersPerDay: rate.ordersPerDay,
-    daysLeft: rate.bytesPerDay ? free / rate.bytesPerDay : null,
-    hoursAtQuality: rate.bytesPerDay ? null : free / (settings.videoBitsPerSecond / 8) / 3600,
+    daysLeft: rate.bytesPerDay ? Math.max(0, free - headroom) / rate.bytesPerDay : null,
+    hoursAtQuality: rate.bytesPerDay ? null : Math.max(0, free - headroom) / (settings.videoBitsPerSecond / 8) / 3600,
     protectDays: settings.protectDays,
     refuseInDays: refuse,
     level,

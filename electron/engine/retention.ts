@@ -210,7 +210,7 @@ export class Retention {
           .prepare(`SELECT count(*) AS n, coalesce(sum(size_bytes),0) AS bytes, coalesce(sum(legal_hold),0) AS held FROM clips WHERE ${FINISHED} AND file IS NOT NULL`)
           .get() as { n: number; bytes: number; held: number };
         report.message =
-          `Free space on ${space.folder} is ${formatBytes(after.freeBytes)}, below the reserve of ${formatBytes(space.reserveBytes)}, ` +
+          `Free space on ${space.folder} is ${formatBytes(after.freeBytes)}, ${after.freeBytes < space.reserveBytes ? 'below' : 'too close to'} the reserve of ${formatBytes(space.reserveBytes)}, ` +
           `and no more clips may be deleted for space: the ${kept.n} clip(s) left (${formatBytes(kept.bytes)}) are younger than the protect window of ${settings.protectDays} days` +
           `${kept.held ? ` or on legal hold (${kept.held})` : ''}. New recordings are refused until space is freed: add storage, move clips to an archive disk, or shorten the protect window in Settings.`;
       }

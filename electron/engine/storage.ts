@@ -51,10 +51,22 @@ export async function spaceOf(folder: string, reserveMb: number | null): Promise
   return { folder, freeBytes, totalBytes, reserveBytes: r.bytes, automatic: r.automatic };
 }
 
+/**
+ * A recording starts only with room for this much video above the reserve: one that started with
+ * less would be stopped by the reserve seconds later, mid-parcel; refused before it starts, the
+ * packer hears it while nothing is lost.
+ */
+export const START_HEADROOM_S = 10;
+
+export function startHeadroomBytes(videoBitsPerSecond: number): number {
+  return Math.ceil((videoBitsPerSecond / 8) * START_HEADROOM_S);
+}
+
 export function lowSpaceMessage(space: SpaceInfo, incoming = 0): string | null {
   if (space.freeBytes - incoming >= space.reserveBytes) return null;
+  const where = space.freeBytes < space.reserveBytes ? 'below its reserve of' : 'too close to its reserve of';
   return (
-    `Only ${formatBytes(space.freeBytes)} free on the storage of ${space.folder}, below its reserve of ` +
+    `Only ${formatBytes(space.freeBytes)} free on the storage of ${space.folder}, ${where} ` +
     `${formatBytes(space.reserveBytes)}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.`
   );
 }
