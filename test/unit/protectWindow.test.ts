@@ -8,6 +8,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { openDb } from '../../electron/engine/db.ts';
 import { measureRate, refuseInDays, storageOutlook } from '../../electron/engine/outlook.ts';
 import { defaultSettings } from '../../electron/engine/settingsStore.ts';
+import { storagePatch } from '../../electron/cli/storageFlags.ts';
 import { startHeadroomBytes } from '../../electron/engine/storage.ts';
 import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -58,6 +59,9 @@ describe('protective defaults', () => {
       expect(s.maxClipMs).toBe(30 * 60_000); // never set: today's default
       expect(s.protectDays).toBe(120);
       await expect(engine.call('settings.update', { protectDays: 0 }, ctx)).rejects.toThrow(/protectDays/);
+      // `serve --protect-days N` stores it like the Settings view does.
+      expect(storagePatch({ 'protect-days': '180' })).toEqual({ protectDays: 180 });
+      expect(() => storagePatch({ 'protect-days': '0' })).toThrow(/at least 1/);
     } finally {
       await engine.close();
     }
