@@ -206,6 +206,7 @@ export function SettingsView() {
         <Field label={t('settings.protectDays')}>
           {num('protectDays', draft.protectDays, (n) => set('protectDays', n), { min: 1 })} {t('settings.protectDaysUnit')}
           {err('protectDays')}
+          <small className="muted">{t('settings.protectDaysHint')}</small>
           {draft.keepDays > 0 && draft.keepDays < draft.protectDays && (
             <small className="message message-warn" data-testid="keep-shorter-than-protect">{t('settings.keepShorterThanProtect', { keep: draft.keepDays, protect: draft.protectDays })}</small>
           )}

@@ -81,7 +81,7 @@ export function StatusView() {
           {note && <div className="message message-info" role="status">{note}</div>}
         </section>
       )}
-      <DiskOutlook />
+      <DiskOutlook className="panel" />
       <p className="muted">{t('health.settingsHint')}</p>
       <section aria-label={t('health.deletions')}>
         <h2>{t('health.deletions')}</h2>

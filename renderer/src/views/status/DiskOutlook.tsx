@@ -7,7 +7,7 @@ import type { StorageOutlook } from '../../../../shared/contract/storage.ts';
 import { api, onEvent } from '../../api/index.ts';
 import { bytes } from '../../format.ts';
 
-export function DiskOutlook({ title = true }: { title?: boolean }) {
+export function DiskOutlook({ title = true, className = '' }: { title?: boolean; className?: string }) {
   const { t, i18n } = useTranslation();
   const [o, setO] = useState<StorageOutlook | null>(null);
   const refresh = useCallback(() => {
@@ -35,11 +35,11 @@ export function DiskOutlook({ title = true }: { title?: boolean }) {
   else if (o.bytesPerDay !== null) protect = o.refuseInDays === null ? t('outlook.kept', p) : t('outlook.keptFor', p);
 
   return (
-    <section className="disk-outlook" aria-label={t('outlook.title')} data-testid="disk-outlook" data-level={o.level}>
+    <section className={`disk-outlook ${className}`.trim()} aria-label={t('outlook.title')} data-testid="disk-outlook" data-level={o.level}>
       {title && <h2>{t('outlook.title')}</h2>}
       <p data-testid="outlook-days">{days}</p>
       {protect && (
-        <p className={o.level === 'ok' ? 'muted' : o.level === 'warning' ? 'message message-warn' : 'message message-error'} role={o.level === 'ok' ? undefined : 'alert'} data-testid="outlook-protect">
+        <p className={o.level === 'ok' ? undefined : o.level === 'warning' ? 'message message-warn' : 'message message-error'} role={o.level === 'ok' ? undefined : 'alert'} data-testid="outlook-protect">
           {protect}
         </p>
       )}
