@@ -208,6 +208,33 @@ describe('how long the disk lasts', () => {
     }
   });
 
+  it('the running station reports it a week ahead, in the Status view and on every page', async () => {
+    const engine = await Engine.open({ dataDir: path.join(t.dir, 'station') });
+    try {
+      await engine.call('settings.update', { reserveMb: 0 }, ctx);
+      const st = fs.statfsSync(engine.paths.clipsDir);
+      // Two weeks of recording at a rate that fills what is free in about three days.
+      const perDay = Math.floor((st.bavail * st.bsize) / 3);
+      const now = Date.now();
+      const ins = engine.db.prepare(
+        `INSERT INTO clips (id, order_code, station, started_at, ended_at, size_bytes, file, status, mime_type) VALUES (?, ?, 'S', ?, ?, ?, ?, 'ok', 'video/webm')`,
+      );
+      for (let d = 0; d < 14; d++) ins.run(`big-${d}`, `SF9${d}`, now - (d + 1) * DAY + 60_000, now - (d + 1) * DAY + 120_000, perDay, `x/${d}.mp4`);
+      const problems: string[] = [];
+      engine.on((event, payload) => {
+        if (event === 'station.problem') problems.push((payload as { message: string }).message);
+      });
+      engine.retention.start();
+      await expect.poll(() => problems.join(' '), { timeout: 10_000 }).toMatch(/the disk can keep the last 120 days of clips for only about 3 more day\(s\); then new recordings are refused/);
+      const o = await engine.call('storage.outlook', {}, ctx);
+      expect(o.level).toBe('warning');
+      expect(Math.round(o.refuseInDays!)).toBe(3);
+    } finally {
+      engine.retention.stop();
+      await engine.close();
+    }
+  });
+
   it('counts the clips that leave the window as room', () => {
     const now = 0;
     // 10 GB a day; 5 GB free; 20 GB of clips leave the window in 1 day, 20 GB more in 3 days.
