@@ -5,8 +5,7 @@
 import type { Settings } from '../../shared/contract.ts';
 import type { SpaceInfo, StorageOutlook } from '../../shared/contract/storage.ts';
 import type { Db } from './db.ts';
-import { protectMs } from './retention.ts';
-import { startHeadroomBytes } from './storage.ts';
+import { protectMs, startHeadroomBytes } from './storage.ts';
 
 const DAY = 86_400_000;
 /** The rate is measured over the last two weeks: long enough to span a weekend and a busy day. */

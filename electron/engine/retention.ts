@@ -7,30 +7,13 @@ import type { Deletion, RetentionReport, SpaceInfo } from '../../shared/contract
 import type { ClipRow } from './clipsRepo.ts';
 import type { Engine } from './engine.ts';
 import { insideRoot } from './paths.ts';
-import { formatBytes, lowSpaceMessage, spaceOf } from './storage.ts';
+import { formatBytes, lowSpaceMessage, protectMs, spaceOf } from './storage.ts';
 import { EXPORT_MIN_AGE_FOR_SPACE_MS, exportKeepCutoff, keepDaysReason, listExportFolders, removeExportFolders, type ExportFolder } from './export/exportRetention.ts';
 import { exportJobsOf, exportsRoot } from './export/jobs.ts';
 import { outlookProblem, storageOutlook } from './outlook.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-/**
- * Space retention never takes a clip younger than this, whatever the protect window says: a parcel
- * shipped today is the one most likely to be disputed next week, and a station that refuses to
- * record (with an alarm) is better than one that quietly eats yesterday's evidence because someone
- * copied a film onto its disk.
- */
-export const MIN_AGE_FOR_SPACE_MS = DAY;
-
-/**
- * Clips younger than this are never deleted to make room (settings.protectDays, default 120 days:
- * settingsStore.ts says why). When only such clips (or clips on legal hold) are left, the station
- * refuses new recordings below the reserve and says so, instead of eating evidence a buyer may
- * still dispute. keepDays is a separate, deliberate choice and is not limited by it.
- */
-export function protectMs(settings: { protectDays: number }): number {
-  return Math.max(MIN_AGE_FOR_SPACE_MS, settings.protectDays * DAY);
-}
 
 const FINISHED = `status IN ('ok','recovered','interrupted')`;
 

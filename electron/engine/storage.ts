@@ -36,6 +36,24 @@ export function reserveFor(reserveMb: number | null, totalBytes: number): { byte
   return { bytes: reserveMb * MB, automatic: false };
 }
 
+/**
+ * Space retention never takes a clip younger than this, whatever the protect window says: a parcel
+ * shipped today is the one most likely to be disputed next week, and a station that refuses to
+ * record (with an alarm) is better than one that quietly eats yesterday's evidence because someone
+ * copied a film onto its disk.
+ */
+export const MIN_AGE_FOR_SPACE_MS = 86_400_000;
+
+/**
+ * Clips younger than this are never deleted to make room (settings.protectDays, default 120 days:
+ * settingsStore.ts says why), applied by retention.ts. When only such clips (or clips on legal hold) are left, the station
+ * refuses new recordings below the reserve and says so, instead of eating evidence a buyer may
+ * still dispute. keepDays is a separate, deliberate choice and is not limited by it.
+ */
+export function protectMs(settings: { protectDays: number }): number {
+  return Math.max(MIN_AGE_FOR_SPACE_MS, settings.protectDays * 86_400_000);
+}
+
 export function formatBytes(n: number): string {
   if (n >= GB) return `${(n / GB).toFixed(1)} GB`;
   if (n >= MB) return `${(n / MB).toFixed(0)} MB`;
