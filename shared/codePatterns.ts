@@ -25,9 +25,42 @@ export const CARRIER_PATTERNS: readonly CarrierPattern[] = [
   { id: 'ups', name: 'UPS', re: /^1Z[0-9A-Z]{16}$/ },
   { id: 'fedex', name: 'FedEx', re: /^(?:\d{12}|\d{15}|\d{20}|\d{22})$/ },
   { id: 'dhl', name: 'DHL', re: /^(?:\d{10,11}|JJD\d{18}|JVGL\d{16,20}|[A-Z]{3}\d{7,8})$/ },
+  // South-east Asia's marketplaces and their carriers: prefixes as printed on their labels, lengths
+  // loosened by a few digits because each country's branch numbers its parcels a little differently.
+  { id: 'spx', name: 'Shopee Xpress (SPX)', re: /^SPX[A-Z]{2}[0-9A-Z]{8,16}$/ },
+  { id: 'amazon', name: 'Amazon Logistics (TBA)', re: /^TB[ACM]\d{12}$/ },
+  { id: 'lazada', name: 'Lazada (LEX / LZD)', re: /^(?:LEX|LZD|LX)[A-Z]{0,3}[0-9A-Z]{8,16}$/ },
+  { id: 'ninjavan', name: 'Ninja Van', re: /^NV[A-Z]{2}[0-9A-Z]{8,18}$/ },
+  { id: 'flash', name: 'Flash Express', re: /^(?:TH|PH|MY|LA)\d{10,12}[A-Z]?\d?$/ },
+  { id: 'kerry', name: 'Kerry Express', re: /^KE[A-Z]{0,3}\d{8,13}$/ },
+  { id: 'best', name: 'Best Express 百世', re: /^(?:BEST|BE)[0-9A-Z]{10,14}$/ },
+  { id: 'cainiao', name: 'Cainiao 菜鸟', re: /^(?:LP\d{14,16}|CAINIAO\d{8,16}|CNG[A-Z0-9]{10,16})$/ },
+  // Postal services: the UPU S10 form (two letters, nine digits, country) with each country's code,
+  // plus the domestic numbers each prints on its own labels.
+  { id: 'auspost', name: 'Australia Post', re: /^(?:[A-Z]{2}\d{9}AU|[0-9A-Z]{2}[A-Z]{1,3}\d{7,8}|\d{22,23})$/ },
+  { id: 'royalmail', name: 'Royal Mail', re: /^(?:[A-Z]{2}\d{9}GB|[A-Z]{2}\d{8,9}[A-Z]{0,2}GB)$/ },
+  { id: 'usps', name: 'USPS', re: /^(?:[A-Z]{2}\d{9}US|9[1-5]\d{18,20}|420\d{5}(?:\d{4})?9[1-5]\d{18,20})$/ },
+  { id: 'canadapost', name: 'Canada Post', re: /^(?:[A-Z]{2}\d{9}CA|\d{16})$/ },
+  { id: 'indiapost', name: 'India Post', re: /^[A-Z]{2}\d{9}IN$/ },
+  // Delhivery's waybills are plain 13-14 digit numbers: the 13-digit ones look like EAN-13 product
+  // codes, so the pattern is off unless a station ships with Delhivery (see DEFAULT_OFF).
+  { id: 'delhivery', name: 'Delhivery', re: /^\d{13,14}$/ },
+  // J&T's branches: China (JT + 13 digits), Indonesia and the Philippines (JP / JX + digits).
+  { id: 'jtsea', name: 'J&T Express (SEA: JP / JX)', re: /^J[PX]\d{10,12}$/ },
 ];
 
 export const ALL_CARRIER_IDS = CARRIER_PATTERNS.map((p) => p.id);
+
+/**
+ * Patterns a new station does not switch on by itself: they would let a scanned product barcode
+ * through as an order code (the slip the refusal exists for), so a site turns them on knowingly.
+ */
+export const DEFAULT_OFF_CARRIER_IDS: readonly string[] = ['delhivery'];
+
+export const DEFAULT_CARRIER_IDS = ALL_CARRIER_IDS.filter((id) => !DEFAULT_OFF_CARRIER_IDS.includes(id));
+
+/** Carriers added after the first release: switched on by a migration for stations that saved a list. */
+export const CARRIERS_ADDED_LATER = DEFAULT_CARRIER_IDS.slice(ALL_CARRIER_IDS.indexOf('dhl') + 1);
 
 export interface CodeRules {
   /** Carrier pattern ids that count as order codes; [] with no custom pattern = no pattern check. */
@@ -42,7 +75,7 @@ export interface CodeRules {
 }
 
 export const DEFAULT_CODE_RULES: CodeRules = {
-  carriers: ALL_CARRIER_IDS,
+  carriers: DEFAULT_CARRIER_IDS,
   custom: [],
   stripPrefix: '',
   stripSuffix: '',

@@ -488,6 +488,8 @@ export interface StillSpec {
   height: number | null;
   /** The clip's own height, to size the caption band. */
   sourceHeight: number;
+  /** Band height and font size worked out from the caption's text (export/caption.ts); the file holds its lines. */
+  caption?: { band: number; fontSize: number };
 }
 
 /** One frame of the clip as JPEG: the clip's own pixels, so the burned-in code and time are in it. */
@@ -497,11 +499,12 @@ export async function extractStill(spec: StillSpec, ctl: RunControl = {}): Promi
   if (spec.captionFile) {
     const font = spec.fontFile ? `fontfile=${filterValue(spec.fontFile)}:` : '';
     // Legible on small clips too: the band is at least 40 px, the text half of it.
-    const band = Math.max(40, Math.round((spec.height ?? spec.sourceHeight) / 9));
-    const size = Math.round(band * 0.5);
+    const band = spec.caption?.band ?? Math.max(40, Math.round((spec.height ?? spec.sourceHeight) / 9));
+    const size = spec.caption?.fontSize ?? Math.round(band * 0.5);
+    const top = spec.caption ? 5 : Math.round((band - size) / 2);
     filters.push(
       `pad=iw:ih+${band}:0:0:color=white`, // a band below the picture: the label never hides evidence
-      `drawtext=${font}textfile=${filterValue(spec.captionFile)}:expansion=none:fontcolor=black:fontsize=${size}:x=10:y=h-${band}+${Math.round((band - size) / 2)}`,
+      `drawtext=${font}textfile=${filterValue(spec.captionFile)}:expansion=none:fontcolor=black:fontsize=${size}:x=10:y=h-${band}+${top}`,
     );
   }
   const cmd = niceCommand()

@@ -111,4 +111,15 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    // Carriers added since the first release are switched on for stations that saved their own list
+    // (a saved list names every carrier that existed then; a new one is not a choice they made).
+    version: 4,
+    // The ids are written out: a shipped migration never changes when later carriers are added.
+    sql: ['spx', 'amazon', 'lazada', 'ninjavan', 'flash', 'kerry', 'best', 'cainiao', 'auspost', 'royalmail', 'usps', 'canadapost', 'indiapost', 'jtsea'].map(
+      (id) =>
+        `UPDATE settings SET value = json_insert(value, '$[#]', '${id}') WHERE key = 'carrierPatterns' ` +
+        `AND NOT EXISTS (SELECT 1 FROM json_each(settings.value) WHERE json_each.value = '${id}');`,
+    ).join('\n'),
+  },
 ];

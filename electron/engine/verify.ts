@@ -7,8 +7,16 @@ import { sha256File } from './hash.ts';
 import { stationCustodyOf } from './evidence/handlers.ts';
 import { verifyTarget } from './evidence/verifyClip.ts';
 
+/**
+ * Exit codes of `packwitness verify FILE`: 0 the sealed original, intact; 3 a file this station
+ * exported from a sealed clip (a part, a still, a sheet), exactly as exported; 1 anything else
+ * (changed, unknown, a check that does not hold). 2 stays a usage mistake.
+ */
+export const EXIT_DERIVED = 3;
+
 export interface VerifyResult {
   ok: boolean;
+  exitCode: number;
   lines: string[];
   clipId: string | null;
   answer: VerifyAnswer | null;
@@ -18,12 +26,13 @@ const mark = (ok: boolean | null): string => (ok === true ? 'ok  ' : ok === fals
 
 export async function verifyFile(engine: Engine, file: string): Promise<VerifyResult> {
   const stat = await fsp.stat(file).catch(() => null);
-  if (!stat) return { ok: false, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} does not exist.`] };
-  if (!stat.isFile()) return { ok: false, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} is not a file.`] };
+  if (!stat) return { ok: false, exitCode: 1, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} does not exist.`] };
+  if (!stat.isFile()) return { ok: false, exitCode: 1, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} is not a file.`] };
   const sha256 = await sha256File(file);
   const answer = verifyTarget({ db: engine.db, custody: stationCustodyOf(engine), clipRow: (id) => engine.clips.get(id) }, { sha256, path: file });
   return {
-    ok: answer.verdict === 'intact',
+    ok: answer.verdict === 'intact' || answer.verdict === 'derived',
+    exitCode: answer.verdict === 'intact' ? 0 : answer.verdict === 'derived' ? EXIT_DERIVED : 1,
     clipId: answer.clip?.id ?? null,
     answer,
     lines: [answer.headline, `  file ${file}`, ...answer.checks.map((c) => `  [${mark(c.ok)}] ${c.what.padEnd(9)} ${c.text}`)],

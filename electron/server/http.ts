@@ -10,6 +10,8 @@ import { parseRange } from './range.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rateLimit.ts';
 import { exportFile } from '../engine/export/files.ts';
 import { CONTENT_SECURITY_POLICY, mimeFor } from './mime.ts';
+import { doorRules, judgeRequest, type DoorRules } from './door.ts';
+import { lanAddresses } from './lan.ts';
 
 export interface ServerOptions {
   engine: Engine;
@@ -20,6 +22,8 @@ export interface ServerOptions {
   staticDir: string;
   /** Per-client flood limit (rateLimit.ts); false turns it off. */
   rateLimit?: RateLimitOptions | false;
+  /** The LAN addresses a listener on every interface announces and answers under (door.ts). */
+  addresses?: () => string[];
 }
 
 export interface RunningServer {
@@ -151,6 +155,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
 
   const limiter = opts.rateLimit === false ? null : new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
+  // Set once the port is known (after listen); no request arrives before.
+  let rules: DoorRules | null = null;
 
   const server = http.createServer(async (req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
@@ -168,6 +174,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const url = new URL(req.url ?? '/', 'http://station.invalid');
       const method = req.method ?? 'GET';
 
+      // Foreign Host names (DNS rebinding) and other sites' requests: refused before the token and any work.
+      const refusal = rules ? judgeRequest({ method, pathname: url.pathname, headers: req.headers }, rules) : null;
+      if (refusal) {
+        if (refusal.status === 421) res.setHeader('connection', 'close');
+        sendJson(res, refusal.status, { ok: false, error: { code: refusal.code, message: refusal.message } });
+        req.resume();
+        return;
+      }
       if (!authorized(req, url)) {
         sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: 'This station needs its access token (scan the QR code in its Settings).' } });
         return;
@@ -198,7 +212,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
 
       const chunk = /^\/api\/recordings\/([^/]+)\/chunks\/(\d{1,7})$/.exec(url.pathname);
-      if (chunk && (method === 'PUT' || method === 'POST')) {
+      // PUT only: no other site can send one without a CORS preflight, which is never approved.
+      if (chunk && method === 'PUT') {
         const data = await readBody(req, CHUNK_LIMIT);
         const result = await engine.call('recording.chunk', { recordingId: chunk[1], seq: Number(chunk[2]), data }, { door: 'http' });
         sendJson(res, 200, { ok: true, result });
@@ -265,6 +280,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
+  rules = doorRules(host, addr.port, { addresses: opts.addresses ?? lanAddresses });
   const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     url: `http://${shownHost}:${addr.port}/`,

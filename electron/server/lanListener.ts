@@ -129,7 +129,7 @@ export class LanListener implements LanController {
   private async open(port: number | null, token: string): Promise<RunningServer> {
     const p = port ?? (this.opts.requestedPort === 0 ? 0 : this.opts.main.port + 1);
     try {
-      return await startServer({ engine: this.opts.engine, host: this.opts.lanHost ?? '0.0.0.0', port: p, token, staticDir: this.opts.staticDir, rateLimit: this.opts.rateLimit });
+      return await startServer({ engine: this.opts.engine, host: this.opts.lanHost ?? '0.0.0.0', port: p, token, staticDir: this.opts.staticDir, rateLimit: this.opts.rateLimit, addresses: this.addresses });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'EADDRINUSE') throw new PwError('refused', `Port ${p} is already in use by another program; choose another port for LAN access.`);

@@ -9,13 +9,33 @@ function currentViewId(): string {
   return views.some((v) => v.id === id) ? id : views[0]!.id;
 }
 
+/**
+ * Away from the station view the window keeps its own colours (a lookup must stay readable), so a
+ * recording still running is shown here, small, with the Stop the packer may need.
+ */
+function RecordingIndicator({ viewId }: { viewId: string }) {
+  const { t } = useTranslation();
+  const { snapshot, active, controller } = useStation();
+  if (!active || viewId === 'station' || snapshot.phase !== 'recording') return null;
+  return (
+    <span className="rec-indicator" role="status" data-testid="rec-indicator">
+      <span className="rec-dot" aria-hidden="true" />
+      {t('app.recordingOrder', { order: snapshot.order ?? '' })}
+      <button type="button" onClick={() => void controller.stop()} data-testid="rec-indicator-stop">
+        {t('app.stop')}
+      </button>
+    </span>
+  );
+}
+
 function Header({ viewId }: { viewId: string }) {
   const { t, i18n } = useTranslation();
   const { snapshot, active } = useStation();
   return (
-    <header className={`app-header ${active ? `hdr-${snapshot.phase}` : ''}`}>
+    <header className={`app-header ${active && viewId === 'station' ? `hdr-${snapshot.phase}` : ''}`}>
       <strong className="brand">{t('app.title')}</strong>
       {snapshot.stationName && <span className="station-name">{snapshot.stationName}</span>}
+      <RecordingIndicator viewId={viewId} />
       <nav>
         {views.map((v) => (
           <a key={v.id} href={`#/${v.id}`} aria-current={v.id === viewId ? 'page' : undefined} data-testid={`nav-${v.id}`}>
@@ -39,6 +59,10 @@ export function App() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  // The state colours belong to the station view only (styles.css): other views stay readable.
+  useEffect(() => {
+    document.body.dataset.view = viewId;
+  }, [viewId]);
   const View = views.find((v) => v.id === viewId)!.component;
   return (
     <StationProvider>

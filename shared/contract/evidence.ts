@@ -14,14 +14,16 @@ export const ClipEvidence = z.object({
 export type ClipEvidence = z.infer<typeof ClipEvidence>;
 
 export const VerifyCheck = z.object({
-  what: z.enum(['file', 'index', 'chain', 'signature', 'timestamp', 'history']),
+  // 'export': the signed export manifest a derived file belongs to; 'source': the sealed clip it comes from.
+  what: z.enum(['file', 'index', 'chain', 'signature', 'timestamp', 'history', 'export', 'source']),
   ok: z.boolean().nullable(), // null: nothing to check (no timestamp yet, …)
   text: z.string(), // one plain sentence
 });
 export type VerifyCheck = z.infer<typeof VerifyCheck>;
 
 export const VerifyAnswer = z.object({
-  verdict: z.enum(['intact', 'problem', 'unknown']),
+  // 'derived': a file this station exported from a sealed clip (a part, a still, a sheet), exactly as exported.
+  verdict: z.enum(['intact', 'derived', 'problem', 'unknown']),
   headline: z.string(),
   sha256: z.string(),
   clip: z

@@ -32,6 +32,8 @@ const Options = {
   range: z.object({ startMs: z.number().min(0), endMs: z.number().min(0) }).nullable().default(null),
   custom: z.object({ maxMB: z.number().positive().max(100_000).nullable(), maxSeconds: z.number().positive().max(86_400).nullable() }).partial().nullable().default(null),
   stillsAtMs: z.array(z.number().min(0)).max(40).nullable().default(null),
+  // Which clips of an order (when no clip is chosen): the packing clips, the unboxing (returns) ones, or both.
+  mode: z.enum(['shipping', 'returns', 'all']).default('shipping'),
 };
 
 export const PartEstimate = z.object({

@@ -2,7 +2,7 @@
 // second camera, operators and first run. Spread into Settings in shared/contract.ts; imports nothing
 // from it so the two files cannot cycle.
 import { z } from 'zod';
-import { ALL_CARRIER_IDS, compileCustom } from '../codePatterns.ts';
+import { ALL_CARRIER_IDS, compileCustom, DEFAULT_CARRIER_IDS } from '../codePatterns.ts';
 
 export const PipCorner = z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']);
 export type PipCorner = z.infer<typeof PipCorner>;
@@ -37,7 +37,7 @@ export function defaultStationSettings() {
     // waits at the label printer, does not come back to a stopped clip. A forgotten recording then
     // costs about 56 MB at the default quality instead of 1.1 GB an hour all night.
     idleStopMs: 180_000,
-    carrierPatterns: [...ALL_CARRIER_IDS],
+    carrierPatterns: [...DEFAULT_CARRIER_IDS],
     customPatterns: [] as string[],
     stripPrefix: '',
     stripSuffix: '',

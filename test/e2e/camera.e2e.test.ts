@@ -63,6 +63,15 @@ describe.skipIf(!ready)('camera freezes while recording (live track, no picture)
       const seen: string[] = [];
       (window as unknown as { __states: string[] }).__states = seen;
       new MutationObserver(() => seen.push(document.body.dataset.state ?? '')).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+      // Messages too: on a loaded machine the interrupted clip's "Saved …" can replace the resume
+      // message before a poll looks, though the packer saw it.
+      const said: string[] = [];
+      (window as unknown as { __said: string[] }).__said = said;
+      new MutationObserver(() => said.push(document.querySelector('[data-testid="station-message"]')?.textContent ?? '')).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
     });
     const frozeAt = Date.now();
     void overlay!.evaluate(() => {
@@ -70,7 +79,9 @@ describe.skipIf(!ready)('camera freezes while recording (live track, no picture)
       while (Date.now() < end);
     }).catch(() => {}); // the station terminates the hung worker when it reopens the camera
     // The station reopens the camera and the same order records again, in a new clip, by itself.
-    await expect.poll(() => page.getByTestId('station-message').textContent(), { timeout: 20_000 }).toContain('goes on recording in a new clip');
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __said: string[] }).__said.join('\n')), { timeout: 20_000 })
+      .toContain('goes on recording in a new clip');
     const resumedAfter = Date.now() - frozeAt;
     await waitForState(page, 'recording', 'CAM-FROZEN-1');
     expect(await page.evaluate(() => (window as unknown as { __states: string[] }).__states)).toContain('error'); // the alarm (purple window, sound)

@@ -2,7 +2,7 @@
 // (folder files or the ZIP) and rejects it when one byte of the MP4 or of the signature changes;
 // it checks the original clip's RFC 3161 timestamp from a local TSA (RSA and ECDSA) and rejects a
 // damaged or swapped token.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -115,10 +115,12 @@ describe.runIf(chromiumAvailable())('verify.html in Chromium', () => {
     const bytes = fs.readFileSync(path.join(dir, sig));
     bytes[0]! ^= 0x80;
     fs.writeFileSync(path.join(dir, sig), bytes);
-    // The package manifest lists the signature's hash too; the signature check itself must also fail.
+    // The signed export manifest lists the signature's hash: the changed file is named, and its
+    // clip manifest is not called signed.
     const r = await check(path.join(dir, 'verify.html'), original.files.filter((f) => f.kind !== 'zip').map((f) => path.join(dir, f.name)));
     expect(r.status).toBe('fail');
-    expect(r.log).toContain('signature is NOT valid');
+    expect(r.log).toContain(`${sig}: SHA-256 does NOT match the signed manifest`);
+    expect(r.log).not.toContain('the manifest is signed by the station key');
   });
 });
 
@@ -219,9 +221,15 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
   it('accepts a token signed with an ECDSA P-256 TSA key', async () => {
     const r = await checkInBrowser(browser, path.join(pkg.ec.outDir, 'verify.html'), [pkg.ec.zip!]);
     expect(r.status).toBe('ok');
+    // The export manifest has its own token from the TSA configured when it was exported.
+    expect(r.log).toMatch(/Trusted time of the export: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC from PackWitness EC TSA/);
+    const ts = spawnSync('openssl', ['ts', '-verify', '-data', 'export-manifest.json', '-in', 'export-manifest.tsr', '-CAfile', ecTsa.caFile], { cwd: pkg.ec.outDir, encoding: 'utf8' });
+    expect(ts.stdout).toContain('Verification: OK');
     expect(r.log).toContain(`Trusted time: ${opensslTime(tsrOf(pkg.ec))} from PackWitness EC TSA (Test Time Co), token signature valid`);
   });
 
+  // A token changed in the package no longer matches the hash the signed export manifest lists: it
+  // is named, and no trusted time is shown from it.
   it("rejects the package when one byte of the token's signature is flipped", async () => {
     const p = tampered(pkg.one, 'tsr-sig', (dir, tsr) => {
       const b = fs.readFileSync(path.join(dir, tsr));
@@ -231,7 +239,8 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
     const r = await checkInBrowser(browser, p.html, p.files);
     expect(r.status).toBe('fail');
     expect(r.text).toContain('NOT VERIFIED');
-    expect(r.log).toMatch(/the trusted timestamp \S+\.tsr does NOT verify: the TSA's signature over the token is NOT valid/);
+    expect(r.log).toMatch(/\S+\.tsr: SHA-256 does NOT match the signed manifest/);
+    expect(r.log).toMatch(/its trusted timestamp is not checked/);
     expect(r.log).not.toContain('Trusted time:');
   });
 
@@ -239,12 +248,14 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
     const p = tampered(pkg.one, 'tsr-swap', (dir, tsr) => fs.copyFileSync(tsrOf(pkg.two), path.join(dir, tsr)));
     const r = await checkInBrowser(browser, p.html, p.files);
     expect(r.status).toBe('fail');
-    expect(r.log).toMatch(/the trusted timestamp \S+\.tsr does NOT verify: the token covers a different file/);
+    expect(r.log).toMatch(/\S+\.tsr: SHA-256 does NOT match the signed manifest/);
+    expect(r.log).not.toContain('Trusted time:');
   });
 
-  it('stays VERIFIED without the token, with a line saying the trusted time is not checked', async () => {
+  it('names the token missing when the package is given without it', async () => {
     const r = await checkInBrowser(browser, path.join(pkg.one.outDir, 'verify.html'), files(pkg.one).filter((f) => !f.endsWith('.tsr')));
-    expect(r.status).toBe('ok');
-    expect(r.log).toMatch(/\.tsr was not given: the trusted time of clip \S+ is not checked/);
+    expect(r.status).toBe('fail');
+    expect(r.log).toMatch(/\S+\.tsr is missing: the signed manifest lists it \(the trusted timestamp token of clip/);
+    expect(r.log).not.toContain('Trusted time:');
   });
 });

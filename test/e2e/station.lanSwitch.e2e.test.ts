@@ -13,7 +13,7 @@ import { chromiumAvailable, launchBrowser, startServe, type Served } from '../he
 // A fresh connection per request (no keep-alive pool): a reopened or closed listener is seen as it is.
 const stationInfo = (port: number, token?: string): Promise<number> =>
   new Promise((resolve, reject) => {
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
     const req = request(`http://127.0.0.1:${port}/api/call/station.info`, { method: 'POST', headers, agent: false }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable())('LAN access and storage folder from Settin
     await page.getByTestId('lan-on').waitFor({ timeout: 10_000 });
     const token = (await page.getByTestId('lan-token').textContent())!;
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    const lan = (await (await fetch(`${served.url}api/call/station.lan`, { method: 'POST', body: '{}' })).json()) as { result: { port: number; urls: string[] } };
+    const lan = (await (await fetch(`${served.url}api/call/station.lan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { result: { port: number; urls: string[] } };
     const port = lan.result.port;
     expect(await page.getByTestId('lan-qr').count()).toBe(lan.result.urls.length);
     expect(await stationInfo(port)).toBe(401);

@@ -29,9 +29,9 @@ export function makeOrderWebm(file: string, order: string, seconds: number, size
   ]);
 }
 
-export async function recordClip(engine: Engine, order: string, webm: string, chunkSize = 256 * 1024): Promise<Clip> {
+export async function recordClip(engine: Engine, order: string, webm: string, chunkSize = 256 * 1024, mode: 'shipping' | 'returns' = 'shipping'): Promise<Clip> {
   const ctx = { door: 'http' as const };
-  const { recordingId } = await engine.call('recording.start', { order, mimeType: 'video/webm;codecs=avc1' }, ctx);
+  const { recordingId } = await engine.call('recording.start', { order, mimeType: 'video/webm;codecs=avc1', mode }, ctx);
   const data = fs.readFileSync(webm);
   let seq = 0;
   for (let off = 0; off < data.length; off += chunkSize) {

@@ -94,7 +94,7 @@ describe('storage folder setting', () => {
     const data = path.join(t.dir, 'serve-data');
     const chosen = path.join(t.dir, 'serve-clips');
     const call = async (base: string, name: string, body: unknown) => {
-      const r = await fetch(`${base}api/call/${name}`, { method: 'POST', body: JSON.stringify(body) });
+      const r = await fetch(`${base}api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return (await r.json()) as { ok: boolean; result: { clipsDir: string | null }; error?: { message: string } };
     };
     const first = await startServe(['--data', data]);

@@ -64,7 +64,7 @@ describe('exports for platform appeals', () => {
     const out = path.join(t.dir, preset);
     const result = await runExport(engine, { order: ORDER, preset, custom: custom ?? undefined }, out);
     const videos = result.files.filter((f) => f.kind === 'video').map((f) => f.path);
-    expect(videos.map((v) => path.basename(v))).toEqual([1, 2, 3].map((n) => expect.stringMatching(new RegExp(`^${ORDER}_\\d{4}-\\d\\d-\\d\\d_\\d{6}_part${n}of3\\.mp4$`))));
+    expect(videos.map((v) => path.basename(v))).toEqual([1, 2, 3].map((n) => expect.stringMatching(new RegExp(`^${ORDER}_shipping_\\d{4}-\\d\\d-\\d\\d_\\d{6}_part${n}of3\\.mp4$`))));
 
     const original = framePts(long.file);
     let next = 0;

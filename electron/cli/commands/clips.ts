@@ -20,10 +20,14 @@ async function clips(argv: string[]): Promise<void> {
     if (values.json) {
       console.log(JSON.stringify(list, null, 2));
     } else if (list.length === 0) {
-      console.log(values.order !== undefined ? `No clips of order ${values.order}.` : 'No clips yet.');
+      console.log(values.order !== undefined ? `No clip was found for order ${values.order}.` : 'No clips yet.');
     } else {
-      for (const c of list) console.log(`${c.startedAt}  ${(c.durationMs / 1000).toFixed(1).padStart(7)} s  ${c.status.padEnd(11)} ${c.order}  ${c.file}`);
+      for (const c of list) {
+        console.log(`${c.startedAt}  ${(c.durationMs / 1000).toFixed(1).padStart(7)} s  ${c.mode.padEnd(8)} ${c.status.padEnd(11)} ${c.order}  ${c.file}`);
+      }
     }
+    // Asking for one order and finding nothing is an answer a script must be able to tell apart.
+    if (values.order !== undefined && list.length === 0) process.exitCode = 1;
   } finally {
     await engine.close();
   }

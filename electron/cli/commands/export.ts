@@ -10,11 +10,11 @@ import { Engine } from '../../engine/engine.ts';
 import { etaMs } from '../../engine/export/jobs.ts';
 import { PRESETS } from '../../engine/export/presets.ts';
 import { planOrder, resolvePreset, runExport, safeName, type ExportRequest } from '../../engine/export/run.ts';
-import { dataDirFrom, UsageError, type Command } from '../common.ts';
+import { dataDirFrom, padColumns, UsageError, type Command } from '../common.ts';
 
 export const exportCommand: Command = {
   usage:
-    'export --order CODE [--preset NAME] [--parts|--stills] [--speed|--trim] [--from S --to S] [--max-mb N --max-seconds N] [--out DIR] [--data DIR] [--orders-file FILE] [--no-zip] [--plan] [--presets]',
+    'export --order CODE [--preset NAME] [--mode shipping|returns|all] [--parts|--stills] [--speed|--trim] [--from S --to S] [--max-mb N --max-seconds N] [--out DIR] [--data DIR] [--orders-file FILE] [--no-zip] [--plan] [--presets]',
   run: exportOrders,
 };
 
@@ -26,7 +26,7 @@ function printPresets(): void {
     const limits = p.video
       ? `${p.video.maxBytes === null ? 'any size' : mb(p.video.maxBytes)}, ${p.video.maxDurationMs === null ? 'any length' : `${p.video.maxDurationMs / 1000} s`}`
       : `images ${p.image ? mb(p.image.maxBytes) : '-'}`;
-    console.log(`${p.id.padEnd(12)} ${p.name.padEnd(44)} ${takes.padEnd(22)} ${limits}${p.limitsKnown ? '' : '  (limits unknown: conservative defaults)'}`);
+    console.log(`${p.id.padEnd(12)} ${padColumns(p.name, 44)} ${takes.padEnd(22)} ${limits}${p.limitsKnown ? '' : '  (limits unknown: conservative defaults)'}`);
   }
 }
 
@@ -43,6 +43,8 @@ async function exportOrders(argv: string[]): Promise<void> {
       order: { type: 'string', multiple: true },
       'orders-file': { type: 'string' },
       preset: { type: 'string', default: 'original' },
+      // The order's packing clips by default; its return (unboxing) clips only when asked.
+      mode: { type: 'string', default: 'shipping' },
       parts: { type: 'boolean', default: false },
       stills: { type: 'boolean', default: false },
       speed: { type: 'boolean', default: false },
@@ -76,6 +78,8 @@ async function exportOrders(argv: string[]): Promise<void> {
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`${what} must be a number`);
     return n;
   };
+  const mode = values.mode;
+  if (mode !== 'shipping' && mode !== 'returns' && mode !== 'all') throw new UsageError('--mode is shipping, returns or all');
   const from = num(values.from, '--from');
   const to = num(values.to, '--to');
   const base: Omit<ExportRequest, 'order'> = {
@@ -85,9 +89,15 @@ async function exportOrders(argv: string[]): Promise<void> {
     range: from !== undefined || to !== undefined ? { startMs: (from ?? 0) * 1000, endMs: (to ?? 1e9) * 1000 } : null,
     custom: { maxMB: num(values['max-mb'], '--max-mb'), maxSeconds: num(values['max-seconds'], '--max-seconds') },
     zip: !values['no-zip'],
+    mode,
     actor: 'customer-service (command line)',
   };
-  resolvePreset(base.preset, base.custom); // an unknown preset stops before anything is opened
+  // An unknown preset stops before anything is opened, and is a usage mistake (exit 2), like a typo in a flag.
+  try {
+    resolvePreset(base.preset, base.custom);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 
   const dataDir = dataDirFrom(values.data);
   const engine = await Engine.open({ dataDir, timestampWorker: false });
@@ -105,7 +115,7 @@ async function exportOrders(argv: string[]): Promise<void> {
           const p = await planOrder(engine, { ...base, order });
           for (const c of p.clips) {
             const parts = c.plan.form === 'encode' ? `${c.plan.parts.length} part(s), ${c.plan.width}x${c.plan.height}` : c.plan.form === 'stills' ? `${c.plan.atMs.length} stills` : 'copy of the original';
-            console.log(`${label}${p.order} clip ${c.row.id}: ${parts}, about ${mb(c.plan.expectedBytes)}${c.plan.edits.length ? `, EDITED: ${c.plan.edits.join(', ')}` : ''}`);
+            console.log(`${label}${p.order} clip ${c.row.id} (${c.row.mode === 'returns' ? 'returns' : 'shipping'}): ${parts}, about ${mb(c.plan.expectedBytes)}${c.plan.edits.length ? `, EDITED: ${c.plan.edits.join(', ')}` : ''}`);
             for (const w of c.plan.warnings) console.log(`  note: ${w}`);
           }
           continue;

@@ -4,10 +4,11 @@ import { Engine } from '../../engine/engine.ts';
 import { verifyFile } from '../../engine/verify.ts';
 import { stationCustodyOf } from '../../engine/evidence/handlers.ts';
 import { repairMissingSidecars, verifyAll } from '../../engine/evidence/verifyAll.ts';
+import { isPackage, packageFiles, verifyPackage } from '../../engine/export/verifyPackage.ts';
 import { dataDirFrom, UsageError, type Command } from '../common.ts';
 
 export const verifyCommand: Command = {
-  usage: 'verify FILE [--data DIR]  |  verify --all [--data DIR] [--json] [--repair]',
+  usage: 'verify FILE|PACKAGE [--data DIR] [--json]  |  verify --all [--data DIR] [--json] [--repair]',
   run: verify,
 };
 
@@ -30,11 +31,22 @@ async function verify(argv: string[]): Promise<void> {
   // One-shot: no background timestamp requests from this process.
   const engine = await Engine.open({ dataDir: dataDirFrom(values.data), timestampWorker: false });
   try {
+    if (!values.all && isPackage(path.resolve(file!))) {
+      // An export folder or its ZIP: the checks verify.html makes, with the same verdict.
+      const report = verifyPackage(packageFiles(path.resolve(file!)), stationCustodyOf(engine).key.fingerprint);
+      if (values.json) console.log(JSON.stringify(report, null, 2));
+      else {
+        console.log(report.headline);
+        for (const l of report.lines) console.log(`  [${l.kind === 'ok' ? 'ok  ' : l.kind === 'fail' ? 'FAIL' : ' -  '}] ${l.text}`);
+      }
+      process.exitCode = report.ok ? 0 : 1;
+      return;
+    }
     if (!values.all) {
       const result = await verifyFile(engine, path.resolve(file!));
       if (values.json) console.log(JSON.stringify(result.answer, null, 2));
       else for (const line of result.lines) console.log(line);
-      process.exitCode = result.ok ? 0 : 1;
+      process.exitCode = result.exitCode;
       return;
     }
     if (values.repair) {

@@ -5,12 +5,13 @@ import path from 'node:path';
 import type { ClipRow } from '../clipsRepo.ts';
 import type { Db } from '../db.ts';
 import type { VerifyAnswer, VerifyCheck } from '../../../shared/contract/evidence.ts';
-import { parseBody, type ChainRow, type EntryBody } from './chain.ts';
+import { parseBody, sha256Hex, type ChainRow, type EntryBody } from './chain.ts';
 import { formatDelay, stampDelay } from '../../../shared/stampDelay.ts';
 import { entryFindings, LABELS, tokenCheck, when } from './checks.ts';
 import { sidecarsOf } from './manifest.ts';
 import { verifyBytes } from './keys.ts';
 import type { StationCustody } from './stationCustody.ts';
+import { exportedFilesByName, exportedFilesBySha, type ExportedFile } from '../export/exportIndex.ts';
 
 export interface VerifyContext {
   db: Db;
@@ -80,6 +81,19 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
       .get(base) as ChainRow | undefined;
   }
   const body = claimed ? parseBody(claimed) : null;
+  if (!(claimed && body) && base) {
+    // Named like a file the station exported (a part, a still, a sheet), but not its content.
+    const asExported = exportedFilesByName(ctx.db, base)[0];
+    if (asExported) {
+      return {
+        verdict: 'problem',
+        headline: `NOT INTACT: this file is named as ${exportedText(asExported)}, but its content differs from the file the station exported.`,
+        sha256: sha,
+        clip: sourceClip(ctx, asExported),
+        checks: [{ what: 'file', ok: false, text: `${LABELS['modified-file']}: its SHA-256 ${sha} differs from the exported ${asExported.sha256} (chain entry ${asExported.entry.seq}).` }],
+      };
+    }
+  }
   if (claimed && body) {
     const clip = clipFromBody(body, claimed.seq);
     const sizeNote = t.path && fs.existsSync(t.path) && num(body.sizeBytes) !== null && fs.statSync(t.path).size < num(body.sizeBytes)!
@@ -120,6 +134,8 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
         checks: [{ what: 'chain', ok: false, text: `${LABELS['missing-entry']}: clip ${indexRow.id} is in the index but not in the chain.` }],
       };
     }
+    const exported = exportedFilesBySha(ctx.db, sha);
+    if (exported.length) return derivedAnswer(ctx, t, ownExport(exported, t.path) ?? exported[0]!);
     return unknownAnswer(ctx, t);
   }
   const clip = clipFromBody(body, entry.seq);
@@ -189,4 +205,119 @@ function shortName(n: string | null): string {
 function lateNote(tsaMs: number | null, endedAt: string | null): string {
   const late = stampDelay(tsaMs, endedAt ? Date.parse(endedAt) : null);
   return late === null ? '' : ` (stamped ${formatDelay(late)} after the recording ended: unchanged since then is proven, not when it was recorded)`;
+}
+
+/** How verify names an exported file: the words the export wrote for it, or, for an export made before those, its name and date. */
+function exportedText(x: ExportedFile): string {
+  if (x.file?.text) return x.file.text;
+  const preset = typeof x.details.preset === 'string' ? x.details.preset : 'an';
+  return `${x.name} of the ${preset} export of ${when(x.entry.at)}`;
+}
+
+/**
+ * Files alike in several exports (verify.html, station.pem, a part exported twice): the export
+ * whose signed manifest lies next to the file is the one it came with; else the newest.
+ */
+function ownExport(hits: ExportedFile[], file: string | null | undefined): ExportedFile | undefined {
+  if (hits.length < 2 || !file) return undefined;
+  const mf = path.join(path.dirname(file), 'export-manifest.json');
+  if (!fs.existsSync(mf)) return undefined;
+  const sha = sha256Hex(fs.readFileSync(mf));
+  return hits.find((h) => h.details.manifestSha256 === sha);
+}
+
+/** The sealed clip an exported file comes from, from its chain entry (the index row may be gone). */
+function sourceEntry(ctx: VerifyContext, x: ExportedFile): ChainRow | undefined {
+  const from = x.file?.from;
+  if (from?.sha256) return ctx.custody.chain.clipEntriesBySha(from.sha256).at(-1);
+  // An export made before files named their origin: the one clip of its entry, if it had one.
+  const clips = parseBody(x.entry)?.clips;
+  if (Array.isArray(clips) && clips.length === 1) {
+    const c = clips[0] as { sha256?: unknown };
+    if (typeof c.sha256 === 'string') return ctx.custody.chain.clipEntriesBySha(c.sha256).at(-1);
+  }
+  return undefined;
+}
+
+function sourceClip(ctx: VerifyContext, x: ExportedFile): VerifyAnswer['clip'] {
+  const e = sourceEntry(ctx, x);
+  const b = e ? parseBody(e) : null;
+  return e && b ? clipFromBody(b, e.seq) : null;
+}
+
+/**
+ * A file the station exported (a part, a still, a sheet, the package's own files): exactly the
+ * bytes listed in an export's chain entry. Its verdict is 'derived', never the original: it says
+ * which export, what it was made from and how, and checks the export's entry and the source clip's.
+ */
+function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): VerifyAnswer {
+  const sha = t.sha256.toLowerCase();
+  const { chain, key } = ctx.custody;
+  const checks: VerifyCheck[] = [
+    { what: 'file', ok: true, text: `The file's SHA-256 matches ${x.name} as the station exported it, byte for byte (${sha}). It is not the original recording.` },
+  ];
+  const findings = entryFindings(chain, x.entry, key.publicKey, key.fingerprint);
+  const links = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
+  const next = chain.get(x.entry.seq + 1);
+  if (next && next.prev_hash !== x.entry.entry_hash) links.push({ kind: 'broken-link', message: `chain entry ${next.seq} does not link back to the export's entry ${x.entry.seq}.` });
+  checks.push(
+    links.length === 0
+      ? { what: 'chain', ok: true, text: `The export is entry ${x.entry.seq} of the station's hash chain, linked to the entries around it.` }
+      : { what: 'chain', ok: false, text: links.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') },
+  );
+  const sigs = findings.filter((f) => f.kind === 'bad-signature' || f.kind === 'wrong-key');
+  checks.push(
+    sigs.length === 0
+      ? { what: 'signature', ok: true, text: `The export's chain entry is signed by this station's key (fingerprint ${key.fingerprint.slice(0, 16)}…).` }
+      : { what: 'signature', ok: false, text: sigs.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') },
+  );
+  const manifestSha = typeof x.details.manifestSha256 === 'string' ? x.details.manifestSha256 : null;
+  if (t.path && manifestSha) {
+    // The package's own export-manifest.json next to the file (the CLI has the folder): the signed one?
+    const dir = path.dirname(t.path);
+    const mf = path.join(dir, 'export-manifest.json');
+    const sig = path.join(dir, 'export-manifest.json.sig');
+    if (fs.existsSync(mf) && path.resolve(mf) !== path.resolve(t.path)) {
+      const bytes = fs.readFileSync(mf);
+      const same = sha256Hex(bytes) === manifestSha;
+      const signed = fs.existsSync(sig) && verifyBytes(key.publicKey, bytes, fs.readFileSync(sig));
+      checks.push(
+        same && signed
+          ? { what: 'export', ok: true, text: `export-manifest.json next to it is the manifest the station signed for this export (SHA-256 ${manifestSha.slice(0, 16)}…), and its signature holds.` }
+          : same
+            ? { what: 'export', ok: false, text: `${LABELS['bad-signature']}: export-manifest.json next to it is this export's, but export-manifest.json.sig ${fs.existsSync(sig) ? 'does not verify for it' : 'is missing'}.` }
+            : { what: 'export', ok: null, text: `export-manifest.json next to it belongs to another export (or was changed); this file is checked against the chain alone.` },
+      );
+    }
+  }
+  const source = sourceEntry(ctx, x);
+  const sourceBody = source ? parseBody(source) : null;
+  if (x.file && x.file.from === null) {
+    checks.push({ what: 'source', ok: null, text: 'It is a file of the package itself (not made from a clip).' });
+  } else if (source && sourceBody) {
+    const bad = entryFindings(chain, source, key.publicKey, key.fingerprint);
+    checks.push(
+      bad.length === 0
+        ? { what: 'source', ok: true, text: `It was made from clip ${String(sourceBody.clipId)}, sealed as chain entry ${source.seq} with SHA-256 ${String(sourceBody.sha256)}; that entry holds.` }
+        : { what: 'source', ok: false, text: `The clip it was made from (chain entry ${source.seq}): ${bad.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ')}` },
+    );
+    for (const later of chain.entriesOf(String(sourceBody.clipId)).filter((e) => e.kind === 'deleted')) {
+      const b = parseBody(later);
+      checks.push({ what: 'history', ok: null, text: `The original clip was deleted from the station on ${when(later.at)} by ${String(b?.who ?? 'someone')}${b?.why ? ` (${String(b.why)})` : ''}; the chain keeps its record.` });
+    }
+  } else {
+    checks.push({ what: 'source', ok: false, text: `${LABELS['missing-entry']}: the sealed clip it was made from is not in the station's chain.` });
+  }
+  if (typeof x.details.trustedTime === 'string') checks.push({ what: 'timestamp', ok: null, text: `The export's manifest has a trusted time: ${when(Date.parse(x.details.trustedTime))}.` });
+  const bad = checks.filter((c) => c.ok === false);
+  const what = exportedText(x);
+  return {
+    verdict: bad.length ? 'problem' : 'derived',
+    headline: bad.length
+      ? `PROBLEM: this is ${what}, but ${bad.map((c) => c.what).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not hold.`
+      : `EXPORTED: this is ${what}. It is exactly the file the station exported, derived from the sealed clip, not the original recording itself.`,
+    sha256: sha,
+    clip: source && sourceBody ? clipFromBody(sourceBody, source.seq) : null,
+    checks,
+  };
 }

@@ -61,6 +61,7 @@ export function exportHandlers(engine: Engine): ExportHandlers {
         range: input.range,
         custom: input.custom ?? undefined,
         stillsAtMs: input.stillsAtMs,
+        mode: input.mode,
         clipIds: input.clipIds,
         zip: input.zip,
         actor: ctx.door === 'http' ? 'customer-service (browser)' : 'customer-service (desktop)',

@@ -9,7 +9,7 @@ import { PwError } from '../../../shared/contract.ts';
 import type { ExportJob } from '../../../shared/contract/export.ts';
 import type { Engine } from '../engine.ts';
 import { ExportCancelled } from '../ffmpeg.ts';
-import { MANIFEST_NAME } from './package.ts';
+import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME } from './package.ts';
 import { clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest } from './run.ts';
 
 interface JobState {
@@ -92,7 +92,7 @@ export class ExportJobs {
       if (entries.some((e) => e.name === '.work')) continue;
       const files: ExportJob['files'] = [];
       for (const e of entries) {
-        if (!e.isFile() || e.name === MANIFEST_NAME || e.name === 'README.txt') continue;
+        if (!e.isFile() || e.name === MANIFEST_NAME || e.name === MANIFEST_SIG_NAME || e.name === MANIFEST_TSR_NAME || e.name === 'README.txt') continue;
         const st = await fsp.stat(path.join(dir, e.name)).catch(() => null);
         if (st) files.push({ name: e.name, bytes: st.size, url: exportFileUrl(jobId, e.name) });
       }
@@ -130,7 +130,7 @@ export class ExportJobs {
         order = resolveOrder(raw);
         if (seen.has(order)) continue; // a pasted list often repeats a code
         seen.add(order);
-        clipsToExport(this.engine, order, base.clipIds);
+        clipsToExport(this.engine, order, base.clipIds, base.mode ?? null);
       } catch (err) {
         refused.push({ order: raw.trim().slice(0, 80), reason: (err as Error).message });
         continue;

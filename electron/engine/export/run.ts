@@ -1,5 +1,6 @@
 // One export of one order: plan, encode or copy, stills, sheets, package, ZIP, chain of custody.
 // Called by jobs.ts (both doors) and directly by the CLI. Never touches the original clip files.
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { PwError } from '../../../shared/contract.ts';
@@ -8,12 +9,34 @@ import type { ClipRow } from '../clipsRepo.ts';
 import type { Engine } from '../engine.ts';
 import { encodeExport, ExportCancelled, extractStill, probeFrames, probeStreams, type FrameList } from '../ffmpeg.ts';
 import { sha256File } from '../hash.ts';
+import { sha256Hex } from '../evidence/chain.ts';
+import { signBytes } from '../evidence/keys.ts';
+import { StationCustody } from '../evidence/stationCustody.ts';
+import { requestTimestamp } from '../evidence/tsa.ts';
 import { readEvidence, type EvidenceInfo } from './evidenceInfo.ts';
 import { captionFont } from './fonts.ts';
-import { MANIFEST_NAME, writePackageFiles, zipFolder, type ExportManifest, type PackagedClip, type PackagedExport } from './package.ts';
+import {
+  EXPORT_FORMAT,
+  MANIFEST_NAME,
+  MANIFEST_SIG_NAME,
+  MANIFEST_TSR_NAME,
+  manifestBytes,
+  README_NAME,
+  VERIFY_NAME,
+  writePackageHelpers,
+  zipFolder,
+  type ClipMode,
+  type Derivation,
+  type ExportManifest,
+  type ExportMode,
+  type PackageFile,
+  type PackagedClip,
+  type PackagedExport,
+} from './package.ts';
 import { autoStillTimes, planExport, PlanError, type ExportPlan, type FitMode, type RangeMs, type SourceInfo } from './plan.ts';
 import { findPreset, withCustomLimits, type ChannelPreset, type CustomLimits, type ExportForm } from './presets.ts';
 import { clock, writeSheet } from './sheet.ts';
+import { stillCaption, stillCaptionSize } from './caption.ts';
 import { copyOriginal } from './verifiedCopy.ts';
 
 export interface ExportRequest {
@@ -26,6 +49,8 @@ export interface ExportRequest {
   custom?: CustomLimits | null;
   stillsAtMs?: number[] | null;
   zip?: boolean;
+  /** Which clips of the order (ignored when clipIds names them): shipping by default. */
+  mode?: ExportMode | null;
   /** Who asked, for the chain of custody. */
   actor?: string;
 }
@@ -60,10 +85,13 @@ export function safeName(order: string): string {
   return order.replace(/[^\p{L}\p{M}\p{Nd}_-]/gu, '_').slice(0, 80) || 'order';
 }
 
-/** <ORDER>_<YYYY-MM-DD>_<HHMMSS>, local time of the clip's start, as the clips themselves are named. */
-export function exportBase(order: string, startedAt: number): string {
+/** The clip's mode as it appears in file names and on the sheet. */
+export const modeTag = (mode: ClipMode): string => (mode === 'returns' ? 'RETURN' : 'shipping');
+
+/** <ORDER>_<shipping|RETURN>_<YYYY-MM-DD>_<HHMMSS>, local time of the clip's start, as the clips themselves are named. */
+export function exportBase(order: string, startedAt: number, mode: ClipMode = 'shipping'): string {
   const d = new Date(startedAt);
-  return `${safeName(order)}_${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}_${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+  return `${safeName(order)}_${modeTag(mode)}_${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}_${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 }
 
 /** File name of one exported video: part and any edit are visible in the name itself. */
@@ -85,10 +113,24 @@ export function resolvePreset(id: string, custom: CustomLimits | null | undefine
   return withCustomLimits(preset, custom ?? undefined);
 }
 
-export function clipsToExport(engine: Engine, order: string, clipIds?: string[] | null): ClipRow[] {
-  const rows = engine.clips.byOrder(order).filter((r) => r.file && (!clipIds?.length || clipIds.includes(r.id)));
+export const clipMode = (row: Pick<ClipRow, 'mode'>): ClipMode => (row.mode === 'returns' ? 'returns' : 'shipping');
+
+/**
+ * The clips of an order to export: the ones named by clipIds, else those of the asked mode (the
+ * packing clips by default: a return's unboxing clip is other evidence and goes only when asked).
+ */
+export function clipsToExport(engine: Engine, order: string, clipIds?: string[] | null, mode: ExportMode | null = null): ClipRow[] {
+  const all = engine.clips.byOrder(order).filter((r) => r.file);
+  const want = mode ?? 'shipping';
+  const rows = clipIds?.length ? all.filter((r) => clipIds.includes(r.id)) : all.filter((r) => want === 'all' || clipMode(r) === want);
   if (rows.length === 0) {
-    throw new PwError('not-found', clipIds?.length ? `None of the chosen clips belongs to order ${order}.` : `No clip of order ${order} was found on this station.`);
+    if (clipIds?.length) throw new PwError('not-found', `None of the chosen clips belongs to order ${order}.`);
+    if (all.length === 0) throw new PwError('not-found', `No clip of order ${order} was found on this station.`);
+    const other = all.filter((r) => clipMode(r) !== want).length;
+    throw new PwError(
+      'not-found',
+      `Order ${order} has no ${want === 'returns' ? 'returns (unboxing)' : 'shipping (packing)'} clip on this station, only ${other} ${want === 'returns' ? 'shipping' : 'returns'} clip(s); choose mode "${want === 'returns' ? 'shipping' : 'returns'}" or "all".`,
+    );
   }
   return rows;
 }
@@ -117,7 +159,7 @@ export interface PlannedClip {
 export async function planOrder(engine: Engine, req: ExportRequest): Promise<{ order: string; preset: ChannelPreset; clips: PlannedClip[] }> {
   const order = resolveOrder(req.order);
   const preset = resolvePreset(req.preset, req.custom);
-  const rows = clipsToExport(engine, order, req.clipIds);
+  const rows = clipsToExport(engine, order, req.clipIds, req.mode ?? null);
   if (req.range && rows.length > 1) throw new PwError('bad-input', `Order ${order} has ${rows.length} clips; choose one clip to trim.`);
   const clips: PlannedClip[] = [];
   for (const row of rows) {
@@ -157,10 +199,15 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
   };
   const planned = await planOrder(engine, req);
   const { order, preset } = planned;
+  // The station signs the package at the end; a process that cannot sign finds out before encoding.
+  const signer = exportSigner(engine);
   const totalWork = planned.clips.reduce((s, c) => s + workOf(c), 0) + 2;
   let doneWork = 0;
   const progress = (extra: number, stage: string): void => hooks.onProgress?.(Math.min(0.999, (doneWork + extra) / totalWork), stage);
   const threads = hooks.threads ?? 2;
+  const createdAt = new Date();
+  // "the Shopee export of 2026-12-02 10:14 UTC": how every file of this package is named in words.
+  const exportWords = `the ${preset.name} export of ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
   await fsp.mkdir(outDir, { recursive: true });
   const work = path.join(outDir, '.work');
@@ -168,10 +215,13 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
   const files: WrittenFile[] = [];
   // Hashes already computed (videos, stills): big files are read once, not again for the manifest.
   const known = new Map<string, string>();
+  // What each file of the package is, for the signed manifest (its hash and size are added at the end).
+  const described = new Map<string, Omit<PackageFile, 'sha256' | 'bytes'>>();
   const copyChecks: Promise<string>[] = [];
-  const add = async (name: string, kind: WrittenFile['kind']): Promise<void> => {
+  const add = async (name: string, kind: WrittenFile['kind'], what?: Omit<PackageFile, 'sha256' | 'bytes'>): Promise<void> => {
     const p = path.join(outDir, name);
     files.push({ name, path: p, bytes: await fileSize(p), kind });
+    if (what) described.set(name, what);
   };
   const packaged: PackagedClip[] = [];
   const allEdits = new Set<string>();
@@ -183,12 +233,15 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
     for (const c of planned.clips) {
       checkCancel();
       const { row, plan } = c;
-      const base = exportBase(order, row.started_at);
+      const mode = clipMode(row);
+      const base = exportBase(order, row.started_at, mode);
       const evidence = await readEvidence(c.file, engine.paths.dataDir);
       plan.edits.forEach((e) => allEdits.add(e));
       warnings.push(...plan.warnings);
       const pc: PackagedClip = {
         clipId: row.id,
+        order: row.order_code,
+        mode,
         station: row.station,
         operator: row.operator,
         startedAt: new Date(row.started_at).toISOString(),
@@ -204,19 +257,26 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         stills: [],
         sheets: [],
       };
+      const from = { clipId: row.id, order: row.order_code, mode, sha256: pc.originalSha256, seq: evidence.seq };
+      const clipWords = `clip ${row.id} of order ${row.order_code} (${mode === 'returns' ? 'returns, unboxing' : 'shipping, packing'}; sealed SHA-256 ${pc.originalSha256})`;
+      const spanWords = (a: number, b: number): string => `covering ${clock(a)}–${clock(b)} of it`;
       // The original's evidence travels with the export, under its own names.
-      for (const [src, key] of [[evidence.manifestFile, 'manifest'], [evidence.signatureFile, 'signature'], [evidence.timestampFile, 'timestamp']] as const) {
+      for (const [src, key, words] of [
+        [evidence.manifestFile, 'manifest', 'the signed manifest'],
+        [evidence.signatureFile, 'signature', "the manifest's signature"],
+        [evidence.timestampFile, 'timestamp', 'the trusted timestamp token'],
+      ] as const) {
         if (!src) continue;
         const name = path.basename(src);
         await fsp.copyFile(src, path.join(outDir, name));
-        await add(name, 'evidence');
+        await add(name, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `${words} of ${clipWords}, as put into ${exportWords}` });
         pc[key] = name;
       }
       if (evidence.publicKeyFile && !stationKey) {
         stationKey = 'station.pem';
         stationKeyFingerprint = evidence.keyFingerprint;
         await fsp.copyFile(evidence.publicKeyFile, path.join(outDir, stationKey));
-        await add(stationKey, 'evidence');
+        await add(stationKey, 'evidence', { role: 'key', from: null, how: null, span: null, part: null, text: `the station's public key (fingerprint ${evidence.keyFingerprint ?? '?'}), as put into ${exportWords}` });
       }
 
       const clipWork = workOf(c);
@@ -231,7 +291,16 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         const sha = row.sha256;
         known.set(name, sha);
         files.push({ name, path: dest, bytes, kind: 'video' });
-        pc.exports.push({ file: name, sha256: sha, bytes, part: 1, parts: 1, startMs: 0, endMs: row.duration_ms ?? 0, durationMs: row.duration_ms ?? 0, speed: 1, copyOfOriginal: true, reencoded: false });
+        const durationMs = row.duration_ms ?? 0;
+        described.set(name, {
+          role: 'video',
+          from,
+          how: { method: 'original' },
+          span: { startMs: 0, endMs: durationMs },
+          part: null,
+          text: `${exportWords}: the original recording itself, byte for byte, ${clipWords}`,
+        });
+        pc.exports.push({ file: name, sha256: sha, bytes, part: 1, parts: 1, startMs: 0, endMs: durationMs, durationMs, speed: 1, copyOfOriginal: true, reencoded: false });
         doneWork += clipWork - 3;
       } else if (plan.form === 'encode') {
         const stage = plan.streamCopy ? `cutting ${plan.parts.length} parts` : plan.parts.length > 1 ? `encoding ${plan.parts.length} parts` : 'encoding';
@@ -239,7 +308,26 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         for (const [k, part] of plan.parts.entries()) {
           const name = videoName(base, part.index, part.count, plan.edits);
           await fsp.rename(encoded.files[k]!, path.join(outDir, name));
-          await add(name, 'video');
+          const frames = { first: part.firstFrame, end: part.endFrame };
+          const how: Derivation = encoded.reencoded
+            ? {
+                method: 're-encode',
+                frames,
+                params: { codec: 'H.264', width: plan.width, height: plan.height, fps: plan.fps, videoBps: encoded.videoBps, maxrateBps: encoded.maxrateBps, audioBps: plan.audioBps, speed: plan.speed },
+              }
+            : { method: 'stream-copy', frames };
+          const partWords = part.count > 1 ? `part ${part.index} of ${part.count} of ${exportWords}` : exportWords;
+          const howWords = encoded.reencoded
+            ? `re-encoded (H.264 ${plan.width}x${plan.height}, ${Math.round(encoded.videoBps / 1000)} kbit/s${plan.speed !== 1 ? `, played ${plan.speed}x faster: EDITED` : ''})`
+            : `cut without re-encoding (frames ${part.firstFrame}–${part.endFrame - 1}, each bit-identical)`;
+          await add(name, 'video', {
+            role: 'video',
+            from,
+            how,
+            span: { startMs: part.startMs, endMs: part.endMs },
+            part: part.count > 1 ? { index: part.index, count: part.count } : null,
+            text: `${partWords}, ${howWords} from ${clipWords}, ${spanWords(part.startMs, part.endMs)}`,
+          });
           const sha = await sha256File(path.join(outDir, name));
           known.set(name, sha);
           pc.exports.push({
@@ -265,9 +353,16 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
           const name = `${base}_still${pad(i + 1)}_${clock(at).replace(':', 'm')}s.jpg`;
           const caption = path.join(work, `caption${i}.txt`);
           const wall = new Date(row.started_at + at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-          await fsp.writeFile(caption, `${order}   ${wall}   ${clock(at)} into the clip   still ${i + 1} of ${plan.atMs.length}`, 'utf8');
-          await stillWithinLimit(c.file, c.frames.height, at, path.join(outDir, name), caption, font, plan.maxImageBytes, row, signal);
-          await add(name, 'still');
+          const lines = stillCaption({ order, station: row.station, mode, wall, atMs: at, index: i + 1, count: plan.atMs.length });
+          const made = await stillWithinLimit(c.file, c.frames, at, path.join(outDir, name), caption, lines, font, plan.maxImageBytes, row, signal);
+          await add(name, 'still', {
+            role: 'still',
+            from,
+            how: { method: 'still', atMs: at, params: { width: made.width, jpegQuality: made.quality } },
+            span: { startMs: at, endMs: at },
+            part: null,
+            text: `still ${i + 1} of ${plan.atMs.length} of ${exportWords}, the frame at ${clock(at)} of ${clipWords}`,
+          });
           pc.stills.push({ file: name, sha256: await sha256File(path.join(outDir, name)), atMs: at });
         }
         doneWork += plan.atMs.length * 0.5;
@@ -283,6 +378,7 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
         const sheet = await writeSheet(
           {
             order,
+            mode,
             station: row.station,
             operator: row.operator,
             startedAt: pc.startedAt,
@@ -305,8 +401,18 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
           plan.form === 'stills' ? plan.maxPdfBytes : preset.pdf?.maxBytes ?? null,
           { signal },
         );
-        await add(path.basename(sheet.png), 'sheet-png');
-        await add(path.basename(sheet.pdf), 'sheet-pdf');
+        const of = x?.file ?? null;
+        const partWords = x && x.parts > 1 ? ` of part ${x.part} of ${x.parts}` : x ? ` of ${x.file}` : ' of the stills';
+        for (const [f, kind, format] of [[sheet.png, 'sheet-png', 'png'], [sheet.pdf, 'sheet-pdf', 'pdf']] as const) {
+          await add(path.basename(f), kind, {
+            role: 'sheet',
+            from,
+            how: { method: 'sheet', of, format },
+            span: range,
+            part: x && x.parts > 1 ? { index: x.part, count: x.parts } : null,
+            text: `the evidence sheet (${format.toUpperCase()})${partWords} of ${exportWords}, for ${clipWords}, ${spanWords(range.startMs, range.endMs)}`,
+          });
+        }
         pc.sheets.push({ png: path.basename(sheet.png), pdf: path.basename(sheet.pdf) });
         doneWork += 4 / Math.max(1, pc.exports.length || 1);
       };
@@ -319,28 +425,46 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
     // Every "Original" copy read back and equal to its sealed hash before anything is packaged.
     await Promise.all(copyChecks);
     progress(0, 'package');
+    const head = { order, createdAt: createdAt.toISOString(), preset: { id: preset.id, name: preset.name }, edits: [...allEdits] };
+    await writePackageHelpers(outDir, head);
+    await add(VERIFY_NAME, 'verify', { role: 'package', from: null, how: null, span: null, part: null, text: `the offline checking page of ${exportWords}` });
+    await add(README_NAME, 'readme', { role: 'package', from: null, how: null, span: null, part: null, text: `the read-me of ${exportWords}` });
     const manifest: ExportManifest = {
-      format: 'packwitness-export/1',
-      createdAt: new Date().toISOString(),
-      order,
-      preset: { id: preset.id, name: preset.name },
+      format: EXPORT_FORMAT,
+      ...head,
+      mode: req.clipIds?.length ? (new Set(packaged.map((p) => p.mode)).size > 1 ? 'all' : packaged[0]!.mode) : (req.mode ?? 'shipping'),
       form: planned.clips[0]!.plan.form,
-      edits: [...allEdits],
+      station: planned.clips[0]!.row.station,
       stationKey,
       stationKeyFingerprint,
       clips: packaged,
       files: {},
     };
-    for (const f of files) manifest.files[f.name] = known.get(f.name) ?? (await sha256File(f.path));
-    await writePackageFiles(outDir, manifest);
-    await add(MANIFEST_NAME, 'manifest');
-    await add('verify.html', 'verify');
-    await add('README.txt', 'readme');
+    for (const f of files) {
+      const what = described.get(f.name);
+      if (!what) throw new Error(`export: ${f.name} has no description for the manifest`);
+      manifest.files[f.name] = { sha256: known.get(f.name) ?? (await sha256File(f.path)), bytes: f.bytes, ...what };
+    }
+    const signed = manifestBytes(manifest);
+    const manifestSha256 = sha256Hex(signed);
+    await fsp.writeFile(path.join(outDir, MANIFEST_NAME), signed);
+    await fsp.writeFile(path.join(outDir, MANIFEST_SIG_NAME), signer.sign(signed));
+    files.push({ name: MANIFEST_NAME, path: path.join(outDir, MANIFEST_NAME), bytes: signed.length, kind: 'manifest' });
+    files.push({ name: MANIFEST_SIG_NAME, path: path.join(outDir, MANIFEST_SIG_NAME), bytes: 64, kind: 'manifest' });
+    progress(0, 'trusted time');
+    const stamp = await stampManifest(engine.settings.get().tsaUrls, manifestSha256, signal);
+    let trustedTime: string | null = null;
+    if (stamp.ok) {
+      await fsp.writeFile(path.join(outDir, MANIFEST_TSR_NAME), stamp.response);
+      files.push({ name: MANIFEST_TSR_NAME, path: path.join(outDir, MANIFEST_TSR_NAME), bytes: stamp.response.length, kind: 'manifest' });
+      trustedTime = new Date(stamp.time).toISOString();
+    } else if (stamp.reason) warnings.push(stamp.reason);
 
     let zip: string | null = null;
     if (req.zip !== false) {
       progress(1, 'ZIP');
-      const zipName = `${exportBase(order, planned.clips[0]!.row.started_at)}_evidence.zip`;
+      const first = planned.clips[0]!.row;
+      const zipName = `${exportBase(order, first.started_at, clipMode(first))}_evidence.zip`;
       zip = path.join(outDir, zipName);
       await zipFolder(outDir, files.map((f) => f.name), zip, signal);
       await add(zipName, 'zip');
@@ -350,10 +474,15 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
       planned.clips.map((c) => c.row),
       {
         order,
+        mode: manifest.mode,
         preset: preset.id,
         form: manifest.form,
         edits: manifest.edits,
-        files: Object.fromEntries(Object.entries(manifest.files).filter(([n]) => /\.(mp4|jpg|pdf)$/.test(n))),
+        createdAt: manifest.createdAt,
+        // The signed export manifest's hash: the chain vouches for the package, file by file below.
+        manifestSha256,
+        trustedTime,
+        files: { ...manifest.files, ...ownFiles(outDir, manifestSha256, signed.length, stamp.ok ? stamp.response.length : null, exportWords) } as unknown as Record<string, unknown>,
         outDir,
       },
       { who: req.actor ?? 'customer-service', why: `appeal export (${preset.name})` },
@@ -366,11 +495,51 @@ export async function runExport(engine: Engine, req: ExportRequest, outDir: stri
   }
 }
 
+/** The manifest, its signature and token, for the chain entry's list: `verify` recognises them too. */
+function ownFiles(outDir: string, manifestSha256: string, manifestBytes: number, tsrBytes: number | null, exportWords: string): Record<string, PackageFile> {
+  const read = (name: string): Buffer => fs.readFileSync(path.join(outDir, name));
+  const own = (sha256: string, bytes: number, text: string): PackageFile => ({ sha256, bytes, role: 'package', from: null, how: null, span: null, part: null, text });
+  const out: Record<string, PackageFile> = {
+    [MANIFEST_NAME]: own(manifestSha256, manifestBytes, `the signed export manifest of ${exportWords}`),
+    [MANIFEST_SIG_NAME]: own(sha256Hex(read(MANIFEST_SIG_NAME)), 64, `the station's signature of the export manifest of ${exportWords}`),
+  };
+  if (tsrBytes !== null) out[MANIFEST_TSR_NAME] = own(sha256Hex(read(MANIFEST_TSR_NAME)), tsrBytes, `the trusted timestamp of the export manifest of ${exportWords}`);
+  return out;
+}
+
+/** The station key that signs export manifests (the key that signs the chain and clip manifests). */
+function exportSigner(engine: Engine): { sign: (bytes: Buffer) => Buffer } {
+  const custody = engine.custody;
+  if (!(custody instanceof StationCustody)) throw new PwError('refused', 'The evidence module is not running on this station: an export could not be signed.');
+  const key = custody.key.privateKey;
+  if (!key) throw new PwError('refused', `This process cannot sign an export: ${custody.key.unavailable}.`);
+  return { sign: (bytes) => signBytes(key, bytes) };
+}
+
+/**
+ * The export's own trusted time: an RFC 3161 token over the manifest's SHA-256 from the first
+ * configured TSA that answers. Without a TSA, or offline, the package goes out without it (said
+ * in the export's notes); the chain entry still vouches for it.
+ */
+async function stampManifest(urls: string[], sha: string, signal?: AbortSignal): Promise<{ ok: true; response: Buffer; time: number } | { ok: false; reason: string | null }> {
+  const errors: string[] = [];
+  for (const url of urls) {
+    if (signal?.aborted) throw new ExportCancelled();
+    try {
+      const { response, info } = await requestTimestamp(url, sha, 15_000, signal);
+      return { ok: true, response, time: info.time };
+    } catch (err) {
+      errors.push(`${url}: ${(err as Error).message}`);
+    }
+  }
+  return { ok: false, reason: urls.length ? `No trusted time for the export itself (no timestamp authority answered: ${errors.join('; ').slice(0, 300)}).` : null };
+}
+
 /**
  * Encodes the plan's parts; if any part still comes out over the channel's limit (unusual content
  * beating the VBV estimate), encodes again at a bitrate lowered by the overshoot.
  */
-async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { form: 'encode' }>, work: string, threads: number, signal: AbortSignal | undefined, onFraction: (f: number) => void): Promise<{ files: string[]; reencoded: boolean }> {
+async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { form: 'encode' }>, work: string, threads: number, signal: AbortSignal | undefined, onFraction: (f: number) => void): Promise<{ files: string[]; reencoded: boolean; videoBps: number; maxrateBps: number }> {
   const first = plan.parts[0]!;
   const last = plan.parts[plan.parts.length - 1]!;
   const totalOutMs = plan.parts.reduce((s, p) => s + p.outDurationMs, 0);
@@ -405,21 +574,28 @@ async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { for
     );
     const outs = multi ? plan.parts.map((p) => path.join(work, `part${p.index}.mp4`)) : [output];
     const sizes = await Promise.all(outs.map(fileSize));
-    if (plan.maxBytes === null || Math.max(...sizes) <= plan.maxBytes) return { files: outs, reencoded: !streamCopy };
+    if (plan.maxBytes === null || Math.max(...sizes) <= plan.maxBytes) {
+      return { files: outs, reencoded: !streamCopy, videoBps: Math.round(plan.videoBps * scale), maxrateBps: Math.round(plan.maxrateBps * scale) };
+    }
     if (streamCopy) streamCopy = false; // the estimate missed: re-encode at the planned bitrate
     else scale *= (plan.maxBytes * 0.95) / Math.max(...sizes);
   }
   throw new PwError('refused', `The export of ${c.row.order_code} could not be made to fit ${((plan.maxBytes ?? 0) / 1048576).toFixed(1)} MB.`);
 }
 
-/** A still within the channel's per-image limit: lower JPEG quality first, then a smaller picture. */
-async function stillWithinLimit(input: string, sourceHeight: number, atMs: number, output: string, caption: string, font: string | null, maxBytes: number, row: ClipRow, signal?: AbortSignal): Promise<void> {
-  let height: number | null = null;
+/**
+ * A still within the channel's per-image limit: lower JPEG quality first, then a smaller picture.
+ * The caption's size is worked out for each picture width, so the whole caption always shows.
+ */
+async function stillWithinLimit(input: string, frames: FrameList, atMs: number, output: string, caption: string, lines: string[], font: string | null, maxBytes: number, row: ClipRow, signal?: AbortSignal): Promise<{ width: number | null; quality: number }> {
+  const sourceHeight = frames.height;
   for (const h of [null, 720, 540, 360].filter((x) => x === null || x < sourceHeight)) {
-    height = h;
+    const width = h === null ? frames.width : Math.round((frames.width * h) / Math.max(1, sourceHeight) / 2) * 2;
+    const fit = stillCaptionSize(lines, width, h ?? sourceHeight);
+    await fsp.writeFile(caption, fit.lines.join('\n'), 'utf8');
     for (const q of [2, 4, 7, 11, 16]) {
-      await extractStill({ input, atMs, output, captionFile: caption, fontFile: font, quality: q, height, sourceHeight }, { signal });
-      if ((await fileSize(output)) <= maxBytes) return;
+      await extractStill({ input, atMs, output, captionFile: caption, fontFile: font, quality: q, height: h, sourceHeight, caption: fit }, { signal });
+      if ((await fileSize(output)) <= maxBytes) return { width: h === null ? null : width, quality: q };
     }
   }
   throw new PwError('refused', `A still of ${row.order_code} cannot be made smaller than ${maxBytes} bytes.`);

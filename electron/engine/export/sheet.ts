@@ -14,6 +14,8 @@ import type { EvidenceInfo } from './evidenceInfo.ts';
 
 export interface SheetData {
   order: string;
+  /** Shipping (packing) or returns (unboxing): an order can have both, and the sheet says which this is. */
+  mode?: 'shipping' | 'returns';
   station: string;
   operator: string | null;
   startedAt: string; // ISO UTC of the clip
@@ -67,7 +69,7 @@ export function sheetLines(d: SheetData): string[] {
     `Start: ${utc(d.startedAt)}`,
     `End:   ${utc(d.endedAt)}`,
     `Duration: ${(d.durationMs / 1000).toFixed(1)} s    Clip id: ${d.clipId}`,
-    `${part}`,
+    `${d.mode === 'returns' ? 'RETURN (unboxing) clip' : 'Shipping (packing) clip'}. ${part}`,
     `Export: ${d.presetName}; ${edits}`,
     `Signature: ${d.evidence.signatureText}`,
     `Trusted time: ${d.evidence.trustedTimeText}`,
@@ -124,7 +126,7 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
     frames.push({ file, x, y, w: cell.w, h: cellH });
     texts.push({ file: await writeText(`label${i}`, `#${i + 1}  ${clock(t)}  ${utc(d.startedAt, t).slice(11)}`), x, y: y + cellH + 6, size: 18 });
   }
-  const title = d.part ? `PackWitness evidence sheet - part ${d.part.index} of ${d.part.count}` : 'PackWitness evidence sheet';
+  const title = `PackWitness evidence sheet${d.mode === 'returns' ? ' - RETURN' : ''}${d.part ? ` - part ${d.part.index} of ${d.part.count}` : ''}`;
   texts.push({ file: await writeText('title', title), x: 60, y: 50, size: 38, bold: true });
   texts.push({ file: await writeText('fields', sheetLines(d).join('\n')), x: 60, y: 120, size: 21 });
   texts.push({ file: await writeText('frameshead', `Key frames (time into the clip, wall-clock time)`), x: 60, y: gridTop - 40, size: 22, bold: true });

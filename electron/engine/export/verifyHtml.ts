@@ -1,12 +1,15 @@
 // verify.html: a self-contained page put into every evidence package. A reviewer opens it in any
 // current browser, offline, gives it the package (the ZIP or the files of the folder), and it checks
 // with WebCrypto alone:
-//   1. every file listed in export-manifest.json has the SHA-256 written there (the exported MP4s
-//      above all: one changed byte fails);
-//   2. each original clip's manifest carries a valid Ed25519 signature by the station key in the
-//      package (station.pem), names the same clip hash, and names that key's fingerprint;
-//   3. an "Original" export is the signed clip itself (same SHA-256);
-//   4. the original clip's RFC 3161 timestamp (X.tsr), when there is one, covers the hash the signed
+//   1. export-manifest.json carries a valid Ed25519 signature by the station key in the package
+//      (station.pem, export-manifest.json.sig), before anything it says is believed; with
+//      export-manifest.tsr, the export's own trusted time;
+//   2. every file it lists is there with the signed SHA-256 and size (one changed byte fails); a
+//      file it does not list is named foreign, a listed one not given is named missing;
+//   3. each original clip's manifest carries a valid signature by the same key, names the same
+//      clip hash, and names that key's fingerprint; an "Original" export is the signed clip itself;
+//   4. each derived file (part, still, sheet) is described: clip, method, span of the original;
+//   5. the original clip's RFC 3161 timestamp (X.tsr), when there is one, covers the hash the signed
 //      manifest names and carries a valid TSA signature, by a timestamping certificate valid at that
 //      time whose chain, as far as the token carries it, holds (verifyTsaScript.ts,
 //      verifyTsaChainScript.ts); whether the chain's anchor is trusted is left to the reviewer
@@ -84,64 +87,111 @@ function pemToDer(pem) {
   return a.buffer;
 }
 
+// Files every package carries besides those its manifest lists: the manifest itself, its signature
+// and its token (the manifest cannot hold its own hash), and the ZIP that holds them all.
+var PACKAGE_OWN = { "export-manifest.json": true, "export-manifest.json.sig": true, "export-manifest.tsr": true };
+function short(h) { return String(h).slice(0, 16) + "…"; }
+
+// Problems are the lines of class "fail"; finish() counts those lines, so the summary can never
+// disagree with them. A file whose hash did not match gets no positive line at all.
 async function check(files) {
   logEl.textContent = "";
-  var failures = 0;
   function ok(t) { line("ok", t); }
-  function fail(t) { failures++; line("fail", t); }
-  var man;
-  try { man = JSON.parse(new TextDecoder().decode(files["export-manifest.json"])); }
-  catch (e) { fail("export-manifest.json is missing or unreadable."); return finish(failures); }
-  line("info", "Order " + man.order + ", exported " + man.createdAt + " with preset " + man.preset.name + ".");
-  if (man.edits && man.edits.length) line("info", "This export is EDITED: " + man.edits.join(", ") + ".");
+  function fail(t) { line("fail", t); }
+  function info(t) { line("info", t); }
 
-  var names = Object.keys(man.files);
+  // 1. The station key and its signature over the export manifest, before anything the manifest says is believed.
+  var manBytes = files["export-manifest.json"], sigBytes = files["export-manifest.json.sig"];
+  if (!manBytes) { fail("export-manifest.json is missing: without it nothing in the package can be checked."); return finish(); }
+  if (!files["station.pem"]) { fail("station.pem (the station's public key) is missing: the signature of the export manifest cannot be checked."); return finish(); }
+  var key, fp;
+  try {
+    var der = pemToDer(new TextDecoder().decode(files["station.pem"]));
+    fp = hex(await crypto.subtle.digest("SHA-256", der));
+    key = await crypto.subtle.importKey("spki", der, { name: "Ed25519" }, false, ["verify"]);
+  } catch (e) { fail("station.pem cannot be read as an Ed25519 public key (" + e.message + ")."); return finish(); }
+  if (!sigBytes) { fail("export-manifest.json.sig is missing: the export manifest is not signed, so nothing ties these files to the station."); return finish(); }
+  var signedOk = false;
+  try { signedOk = await crypto.subtle.verify({ name: "Ed25519" }, key, sigBytes, manBytes); } catch (e) { signedOk = false; }
+  if (!signedOk) {
+    fail("The signature of the export manifest does NOT hold: export-manifest.json, export-manifest.json.sig and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.");
+    return finish();
+  }
+  var man;
+  try { man = JSON.parse(new TextDecoder().decode(manBytes)); } catch (e) { fail("export-manifest.json is signed but is not JSON."); return finish(); }
+  if (!man || typeof man.files !== "object" || !Array.isArray(man.clips)) { fail("export-manifest.json is signed but is not an export manifest this page knows (" + (man && man.format) + ")."); return finish(); }
+  ok("export-manifest.json is signed by the station key in station.pem (fingerprint " + fp + "); compare it with the fingerprint the station shows.");
+  if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp) fail("The export manifest names station key " + man.stationKeyFingerprint + ", not the key in station.pem.");
+  info("Order " + man.order + ", exported " + man.createdAt + " by station " + man.station + " with preset " + man.preset.name + "; clips: " + (man.mode === "returns" ? "returns (unboxing)" : man.mode === "all" ? "shipping and returns" : "shipping (packing)") + ".");
+  if (man.edits && man.edits.length) info("This export is EDITED: " + man.edits.join(", ") + ".");
+
+  // 2. The export's own trusted time: a token over the signed manifest's SHA-256.
+  var manSha = await sha256(manBytes);
+  if (files["export-manifest.tsr"]) {
+    try {
+      var et = await checkTimestampToken(files["export-manifest.tsr"], manSha);
+      ok("Trusted time of the export: " + et.genTime + " from " + et.tsa + "; the token covers the signed export manifest (" + short(manSha) + ").");
+    } catch (e) { fail("The export's trusted timestamp export-manifest.tsr does NOT verify: " + e.message + "."); }
+  } else info("The export manifest has no trusted timestamp (export-manifest.tsr): the time of the export is the station's own clock.");
+
+  // 3. Every file: listed and present with its signed hash and size; missing; or foreign.
+  var bad = {}, got = {}, names = Object.keys(man.files);
   for (var i = 0; i < names.length; i++) {
     var name = names[i], want = man.files[name];
-    if (!files[name]) { if (/\.mp4$/i.test(name)) fail(name + " is missing."); else line("info", name + " was not given; not checked."); continue; }
-    var got = await sha256(files[name]);
-    if (got === want) ok(name + ": SHA-256 matches (" + got.slice(0, 16) + "…).");
-    else fail(name + ": SHA-256 does NOT match; the file was changed. Expected " + want + ", got " + got + ".");
+    if (!files[name]) { bad[name] = true; fail(name + " is missing: the signed manifest lists it (" + want.text + "), but it is not in what was given."); continue; }
+    got[name] = await sha256(files[name]);
+    if (got[name] !== want.sha256 || files[name].byteLength !== want.bytes) {
+      bad[name] = true;
+      fail(name + ": SHA-256 does NOT match the signed manifest: this is not the file the station exported (it was changed, or another file was put in its place). Expected " + want.sha256 + ", got " + got[name] + ".");
+    } else ok(name + ": SHA-256 matches the signed manifest (" + short(got[name]) + ").");
+  }
+  var given = Object.keys(files);
+  for (var g = 0; g < given.length; g++) {
+    var n = given[g];
+    if (!man.files[n] && !PACKAGE_OWN[n] && !/\.zip$/i.test(n)) fail(n + " is a foreign file: the signed manifest does not list it, so it is not part of this export.");
   }
 
-  var key = null, fp = null;
-  if (files["station.pem"]) {
-    try {
-      var der = pemToDer(new TextDecoder().decode(files["station.pem"]));
-      fp = hex(await crypto.subtle.digest("SHA-256", der));
-      key = await crypto.subtle.importKey("spki", der, { name: "Ed25519" }, false, ["verify"]);
-      line("info", "Station key fingerprint " + fp + ".");
-    } catch (e) { fail("station.pem cannot be read as an Ed25519 public key (" + e.message + ")."); }
-  }
+  // 4. Each original clip: its signed manifest, the key it names, its trusted time.
+  var sealed = {};
   for (var c = 0; c < man.clips.length; c++) {
     var clip = man.clips[c], signedSha = null, signedEnd = null;
-    if (!clip.manifest) { line("info", "Clip " + clip.clipId + " has no signed manifest (recorded before signing); only its hashes are checked."); }
-    else if (!files[clip.manifest] || !files[clip.signature]) { fail("The signed manifest or signature of clip " + clip.clipId + " is missing."); }
-    else if (!key) { fail("The station key (station.pem) is missing; the signature cannot be checked."); }
+    var what = "Clip " + clip.clipId + " of order " + clip.order + " (" + (clip.mode === "returns" ? "RETURN, unboxing" : "shipping, packing") + ")";
+    if (!clip.manifest) { info(what + " has no signed clip manifest (recorded before signing)."); }
+    else if (bad[clip.manifest] || bad[clip.signature] || !files[clip.manifest] || !files[clip.signature]) { info(what + ": its signed clip manifest is not checked (see the lines above)."); }
     else {
-      var good = await crypto.subtle.verify({ name: "Ed25519" }, key, files[clip.signature], files[clip.manifest]);
-      if (good) ok("Clip " + clip.clipId + ": the manifest is signed by the station key.");
-      else fail("Clip " + clip.clipId + ": the manifest signature is NOT valid.");
-      var signed = {};
-      try { signed = JSON.parse(new TextDecoder().decode(files[clip.manifest])); } catch (e) { fail("The manifest of clip " + clip.clipId + " is not JSON."); }
-      if (typeof signed.sha256 === "string") signedSha = signed.sha256;
-      if (typeof signed.endedAt === "number") signedEnd = signed.endedAt;
-      if (signed.sha256 === clip.originalSha256) ok("The signed manifest names the original clip hash " + clip.originalSha256.slice(0, 16) + "….");
-      else fail("The signed manifest names a different clip hash than this package.");
-      if (signed.key && fp && signed.key !== fp) fail("The manifest was signed for another station key (" + signed.key + ").");
-    }
-    await checkTimestamp(clip, signedSha || clip.originalSha256, files[clip.timestamp], signedEnd !== null ? signedEnd : Date.parse(clip.endedAt), ok, fail);
-    for (var e = 0; e < clip.exports.length; e++) {
-      var x = clip.exports[e];
-      if (x.copyOfOriginal) {
-        if (x.sha256 === clip.originalSha256) ok(x.file + " is the original recording itself, byte for byte.");
-        else fail(x.file + " claims to be the original but its hash differs.");
-      } else {
-        line("info", x.file + (x.parts > 1 ? " (part " + x.part + " of " + x.parts + ")" : "") + (x.reencoded ? ": re-encoded from the original for upload limits" : ": cut from the original at its keyframes, not re-encoded") + (x.speed !== 1 ? ", played " + x.speed + "x faster (EDITED)" : "") + ".");
+      var good = false;
+      try { good = await crypto.subtle.verify({ name: "Ed25519" }, key, files[clip.signature], files[clip.manifest]); } catch (e) { good = false; }
+      var signed = null;
+      try { signed = JSON.parse(new TextDecoder().decode(files[clip.manifest])); } catch (e) { signed = null; }
+      if (!good) fail(what + ": the manifest signature is NOT valid.");
+      else if (!signed) fail(what + ": the signed manifest is not JSON.");
+      else {
+        ok(what + ": the manifest is signed by the station key.");
+        if (signed.key && signed.key !== fp) fail(what + ": the manifest was signed for another station key (" + signed.key + "), not the one in station.pem.");
+        else if (signed.key) ok(what + ": station.pem is the key its signed manifest names.");
+        if (typeof signed.sha256 === "string") signedSha = signed.sha256;
+        if (typeof signed.endedAt === "number") signedEnd = signed.endedAt;
+        if (signedSha === clip.originalSha256) { sealed[clip.clipId] = signedSha; ok(what + ": the signed manifest names the original clip hash " + short(signedSha) + "."); }
+        else fail(what + ": the signed clip manifest names a different clip hash than the export manifest.");
       }
     }
+    if (clip.timestamp && bad[clip.timestamp]) info(what + ": its trusted timestamp is not checked (see the lines above).");
+    else await checkTimestamp(clip, signedSha || clip.originalSha256, files[clip.timestamp], signedEnd !== null ? signedEnd : Date.parse(clip.endedAt), ok, fail);
   }
-  return finish(failures);
+
+  // 5. What each derived file is: where it comes from, how it was made, which span it covers.
+  for (var d = 0; d < names.length; d++) {
+    var f = names[d], e = man.files[f];
+    if (bad[f] || !e.from || e.role === "evidence") continue;
+    // Its clip's signed manifest did not verify: that is failed above; the file is not described as if it had.
+    if (e.from.sha256 !== sealed[e.from.clipId]) { info("Made from clip " + e.from.clipId + ", whose signed clip manifest is not verified here: " + f + " is not described."); continue; }
+    if (e.how && e.how.method === "original") {
+      if (got[f] === sealed[e.from.clipId]) ok(f + " is the original recording itself, byte for byte.");
+      else fail(f + " claims to be the original recording, but its hash differs from the signed clip's.");
+    } else info(f + ": " + e.text + ".");
+  }
+  // Later sections (e.g. frame gaps) go here, given man, files, bad and ok/fail/info.
+  return finish();
 }
 
 // A missing token is no failure (the station may have been offline); a token that is there but
@@ -163,10 +213,13 @@ async function checkTimestamp(clip, sha, tsr, endedMs, ok, fail) {
   line("info", "Whether " + a.subject + " is to be trusted is not decided here: its SHA-256 fingerprint is " + a.fingerprint + "; compare it with the one the TSA publishes, or run: openssl ts -verify -digest " + sha + " -in " + clip.timestamp + " -CAfile <the TSA's CA certificate>.pem");
 }
 
-function finish(failures) {
-  resultEl.dataset.status = failures ? "fail" : "ok";
-  resultEl.textContent = failures ? "NOT VERIFIED: " + failures + " problem(s) found." : "VERIFIED: every file matches and the signatures hold.";
-  return failures === 0;
+function finish() {
+  var problems = logEl.querySelectorAll("li.fail").length;
+  resultEl.dataset.status = problems ? "fail" : "ok";
+  resultEl.textContent = problems
+    ? "NOT VERIFIED: " + problems + " problem(s) found; see the lines marked \u2717."
+    : "VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.";
+  return problems === 0;
 }
 
 async function load(list) {
@@ -179,7 +232,7 @@ async function load(list) {
       else files[f.name] = buf;
     }
     await check(files);
-  } catch (e) { resultEl.dataset.status = "fail"; resultEl.textContent = "NOT VERIFIED: " + e.message; }
+  } catch (e) { line("fail", "The check could not go on: " + e.message + "."); finish(); }
 }
 document.getElementById("files").addEventListener("change", function (ev) { load(ev.target.files); });
 var drop = document.getElementById("drop");

@@ -23,6 +23,8 @@ function unwrap(res: WireResult): unknown {
 
 const CHUNK_TIMEOUT_MS = 30_000;
 
+// The station answers calls only as application/json and chunks only as PUT (electron/server/door.ts):
+// both need a CORS preflight from any other origin, so only the station's own pages can send them.
 async function httpCall(name: CallName, input: unknown): Promise<unknown> {
   if (name === 'recording.chunk') {
     // Chunks travel as raw bytes, not JSON: a second of video is ~300 kB.

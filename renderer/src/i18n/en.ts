@@ -1,9 +1,10 @@
 // English strings. Every key here must exist in every other language (a test checks).
 import { stationEn } from './station.en.ts';
 import { exportEn } from './export.en.ts';
+import { playerEn } from './player.en.ts';
 
 export const en = {
-  app: { title: 'PackWitness' },
+  app: { title: 'PackWitness', recordingOrder: 'Recording {{order}}', stop: 'Stop' },
   nav: { station: 'Station', lookup: 'Find clips', verify: 'Check a clip', status: 'Status', codes: 'Control codes', settings: 'Settings' },
   state: {
     starting: 'Starting…',
@@ -70,10 +71,10 @@ export const en = {
     drop: 'Drop a clip file here, or click to choose one',
     private: 'The file stays on this computer: only its SHA-256 fingerprint is sent to the station.',
     hashing: 'Computing the fingerprint of {{name}}… {{percent}}%',
-    verdict: { intact: 'Intact', problem: 'Not intact', unknown: 'Not recorded by this station' },
+    verdict: { intact: 'Intact', derived: 'Exported by this station (not the original)', problem: 'Not intact', unknown: 'Not recorded by this station' },
     order: 'Order',
     file: 'File',
-    what: { file: 'File', index: 'Index', chain: 'Chain', signature: 'Signature', timestamp: 'Trusted time', history: 'History' },
+    what: { file: 'File', index: 'Index', chain: 'Chain', signature: 'Signature', timestamp: 'Trusted time', history: 'History', export: 'Export', source: 'Made from' },
     stationKey: "This station's key fingerprint",
     keyHint: 'Give reviewers station.pem (packwitness key) and this fingerprint; they check clips with openssl alone.',
     checkAll: 'Check every clip on this station',
@@ -118,6 +119,7 @@ export const en = {
   status: { ok: 'OK', recovered: 'Recovered', interrupted: 'Interrupted', failed: 'Failed' },
   ...stationEn,
   ...exportEn,
+  ...playerEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

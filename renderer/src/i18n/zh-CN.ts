@@ -1,10 +1,11 @@
 import type { Messages } from './en.ts';
 import { stationZhCN } from './station.zh-CN.ts';
 import { exportZhCN } from './export.zh-CN.ts';
+import { playerZhCN } from './player.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
-  app: { title: 'PackWitness 打包见证' },
+  app: { title: 'PackWitness 打包见证', recordingOrder: '正在录制 {{order}}', stop: '停止' },
   nav: { station: '打包台', lookup: '查找视频', verify: '校验视频', status: '状态', codes: '控制码', settings: '设置' },
   state: {
     starting: '正在启动…',
@@ -71,10 +72,10 @@ export const zhCN: Messages = {
     drop: '把视频文件拖到这里，或点击选择文件',
     private: '文件不会离开这台电脑：只把它的 SHA-256 指纹发给打包台。',
     hashing: '正在计算 {{name}} 的指纹… {{percent}}%',
-    verdict: { intact: '完好', problem: '已被改动', unknown: '不是本打包台录制的' },
+    verdict: { intact: '完好', derived: '本打包台导出的文件（不是原始录像）', problem: '已被改动', unknown: '不是本打包台录制的' },
     order: '订单',
     file: '文件',
-    what: { file: '文件', index: '索引', chain: '哈希链', signature: '签名', timestamp: '可信时间', history: '记录' },
+    what: { file: '文件', index: '索引', chain: '哈希链', signature: '签名', timestamp: '可信时间', history: '记录', export: '导出', source: '来源' },
     stationKey: '本打包台的密钥指纹',
     keyHint: '把 station.pem（packwitness key）和这个指纹交给审核方；他们只用 openssl 就能校验视频。',
     checkAll: '校验本打包台的所有视频',
@@ -119,4 +120,5 @@ export const zhCN: Messages = {
   status: { ok: '正常', recovered: '已恢复', interrupted: '已中断', failed: '失败' },
   ...stationZhCN,
   ...exportZhCN,
+  ...playerZhCN,
 };

@@ -13,6 +13,8 @@ import './exportPanel.css';
 
 type Form = 'auto' | 'video' | 'stills';
 type Fit = 'parts' | 'speed' | 'trim';
+/** This clip alone, or an order's clips of one mode (shipping and returns are different evidence). */
+type Scope = 'clip' | 'shipping' | 'returns' | 'all';
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
@@ -67,6 +69,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
   const [presetId, setPresetId] = useState('shopee');
   const [form, setForm] = useState<Form>('auto');
   const [fit, setFit] = useState<Fit>('parts');
+  const [scope, setScope] = useState<Scope>('clip');
   const [customMB, setCustomMB] = useState('30');
   const [customSeconds, setCustomSeconds] = useState('60');
   const [from, setFrom] = useState('');
@@ -109,8 +112,10 @@ export function ExportPanel({ clip }: { clip: Clip }) {
       range: a !== null || b !== null ? { startMs: (a ?? 0) * 1000, endMs: (b ?? clip.durationMs / 1000) * 1000 } : null,
       custom: presetId === 'custom' ? { maxMB: num(customMB), maxSeconds: num(customSeconds) } : null,
       stillsAtMs: moments.length ? moments : null,
+      mode: scope === 'clip' ? ('shipping' as const) : scope,
     };
-  }, [presetId, form, fit, from, to, customMB, customSeconds, clip.durationMs, moments]);
+  }, [presetId, form, fit, from, to, customMB, customSeconds, clip.durationMs, moments, scope]);
+  const clipIds = scope === 'clip' ? [clip.id] : null;
   const stillsForm = preset ? (form === 'auto' ? preset.defaultForm === 'stills' || !preset.accepts.video : form === 'stills') : false;
   const addMoment = () => {
     const at = playerMs();
@@ -126,7 +131,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
     let live = true;
     setExpected(null);
     const id = setTimeout(() => {
-      api['export.plan']({ order: clip.order, clipIds: [clip.id], ...request })
+      api['export.plan']({ order: clip.order, clipIds, ...request })
         .then((plan) => {
           if (!live) return;
           const c = plan.clips[0];
@@ -147,7 +152,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
       live = false;
       clearTimeout(id);
     };
-  }, [clip.id, clip.order, request, t]);
+  }, [clip.id, clip.order, request, t, scope]);
 
   const start = async (orders: string[], forBatch: boolean) => {
     try {
@@ -156,7 +161,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
         ...request,
         range: forBatch ? null : request.range,
         stillsAtMs: forBatch ? null : request.stillsAtMs,
-        clipIds: forBatch ? null : [clip.id],
+        clipIds: forBatch ? null : clipIds,
       });
       setJobs((list) => [...r.jobs, ...list.filter((j) => !r.jobs.some((n) => n.jobId === j.jobId))]);
       if (forBatch) {
@@ -187,6 +192,15 @@ export function ExportPanel({ clip }: { clip: Clip }) {
                 {p.name}
               </option>
             ))}
+          </select>
+        </label>
+        <label>
+          {t('exportPanel.scope')}{' '}
+          <select value={scope} onChange={(e) => setScope(e.target.value as Scope)} data-testid="export-scope">
+            <option value="clip">{t('exportPanel.scopeClip', { mode: clip.mode === 'returns' ? t('exportPanel.modeReturns') : t('exportPanel.modeShipping') })}</option>
+            <option value="shipping">{t('exportPanel.scopeShipping')}</option>
+            <option value="returns">{t('exportPanel.scopeReturns')}</option>
+            <option value="all">{t('exportPanel.scopeAll')}</option>
           </select>
         </label>
         {preset?.accepts.video && preset.accepts.images && (
@@ -281,6 +295,9 @@ export function ExportPanel({ clip }: { clip: Clip }) {
       <details className="export-batch">
         <summary>{t('exportPanel.batch')}</summary>
         <p className="muted">{t('exportPanel.batchHint')}</p>
+        <p className="muted" data-testid="export-batch-mode">
+          {t('exportPanel.batchMode', { which: t(`exportPanel.${request.mode === 'returns' ? 'scopeReturns' : request.mode === 'all' ? 'scopeAll' : 'scopeShipping'}`) })}
+        </p>
         <textarea rows={5} value={batchText} onChange={(e) => setBatchText(e.target.value)} data-testid="export-batch" />
         <button type="button" disabled={!batchText.trim()} onClick={() => void start(batchText.split(/[\s,;]+/u).filter(Boolean), true)} data-testid="export-batch-start">
           {t('exportPanel.batchStart')}

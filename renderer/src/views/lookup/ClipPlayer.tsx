@@ -2,6 +2,11 @@ import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import { bytes, dateTime, seconds } from '../../format.ts';
 import { EvidenceRows } from '../verify/EvidenceRows.tsx';
+import { VideoPlayer } from './VideoPlayer.tsx';
+
+// Frame step assumes the station's frame rate; every station records 30 fps unless set otherwise,
+// and a step of one frame at another rate still lands on the nearest frame.
+const FPS = 30;
 
 /** Plays from the door's media URL, which answers HTTP Range requests, so seeking works. */
 export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: () => void; children?: React.ReactNode }) {
@@ -12,7 +17,7 @@ export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: (
         <h2>{clip.order}</h2>
         <button type="button" onClick={onClose}>{t('lookup.close')}</button>
       </header>
-      <video key={clip.id} src={clip.mediaUrl} controls preload="metadata" data-testid="player-video" />
+      <VideoPlayer key={clip.id} src={clip.mediaUrl} fps={FPS} />
       <dl className="details">
         <dt>{t('lookup.recorded')}</dt>
         <dd>{dateTime(clip.startedAt, i18n.language)} – {dateTime(clip.endedAt, i18n.language)}</dd>

@@ -1,0 +1,257 @@
+// `packwitness verify PACKAGE` (an export folder or its ZIP): the checks verify.html makes in a
+// reviewer's browser, made here with Node's crypto, in the same order and with the same verdict:
+// the export manifest's signature first (nothing it says is believed before), then every listed file
+// (missing, changed, or matching), files it does not list (foreign), each clip's signed manifest and
+// the key it names, and what each derived file is. Problems are the lines marked FAIL; the verdict
+// is computed from them, so the summary never disagrees with the lines under it.
+import { createHash, createPublicKey, verify as edVerify, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { parseTimestampResponse, shortTsaName } from '../evidence/tsa.ts';
+import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME, type ExportManifest, type PackageFile } from './package.ts';
+
+export interface PackageLine {
+  kind: 'ok' | 'fail' | 'info';
+  text: string;
+}
+
+export interface PackageReport {
+  ok: boolean;
+  headline: string;
+  lines: PackageLine[];
+  /** The file names the problem lines are about (missing, changed, foreign), in the order found. */
+  problemFiles: string[];
+}
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+const short = (h: string): string => `${h.slice(0, 16)}…`;
+const OWN = new Set([MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME]);
+
+/** The flat files of a ZIP (stored or deflated), as verify.html reads it. */
+export function readZip(buf: Buffer): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error('not a ZIP file');
+  const n = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let k = 0; k < n; k++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('damaged ZIP directory');
+    const method = buf.readUInt16LE(p + 10);
+    const csize = buf.readUInt32LE(p + 20);
+    const nlen = buf.readUInt16LE(p + 28);
+    const lho = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
+    p += 46 + nlen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+    if (name.endsWith('/')) continue;
+    const start = lho + 30 + buf.readUInt16LE(lho + 26) + buf.readUInt16LE(lho + 28);
+    const raw = buf.subarray(start, start + csize);
+    if (method !== 0 && method !== 8) throw new Error(`unsupported compression in ${name}`);
+    out.set(name.split('/').pop()!, method === 0 ? Buffer.from(raw) : zlib.inflateRawSync(raw));
+  }
+  return out;
+}
+
+/** The package's files: a folder's plain files, or a ZIP's entries. */
+export function packageFiles(target: string): Map<string, Buffer> {
+  if (fs.statSync(target).isDirectory()) {
+    const out = new Map<string, Buffer>();
+    for (const e of fs.readdirSync(target, { withFileTypes: true })) {
+      if (!e.isFile() || e.name.startsWith('.')) continue;
+      // The package's own ZIP holds the same files again; the folder is what is checked.
+      if (/\.zip$/i.test(e.name)) continue;
+      out.set(e.name, fs.readFileSync(path.join(target, e.name)));
+    }
+    return out;
+  }
+  return readZip(fs.readFileSync(target));
+}
+
+/** Is this path an export package (a folder with export-manifest.json, or a ZIP holding one)? */
+export function isPackage(target: string): boolean {
+  try {
+    const st = fs.statSync(target);
+    if (st.isDirectory()) return fs.existsSync(path.join(target, MANIFEST_NAME));
+    if (!/\.zip$/i.test(target)) return false;
+    return readZip(fs.readFileSync(target)).has(MANIFEST_NAME);
+  } catch {
+    return false;
+  }
+}
+
+function verifySig(key: KeyObject, data: Buffer, sig: Buffer): boolean {
+  try {
+    return sig.length === 64 && edVerify(null, data, key, sig);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks a package. stationFingerprint: this station's key, when run on a station; the package's
+ * station.pem must be that key (the reviewer's page can only show the fingerprint to compare).
+ */
+export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: string | null = null): PackageReport {
+  const lines: PackageLine[] = [];
+  const problemFiles: string[] = [];
+  const ok = (text: string): void => void lines.push({ kind: 'ok', text });
+  const info = (text: string): void => void lines.push({ kind: 'info', text });
+  const fail = (text: string, file?: string): void => {
+    lines.push({ kind: 'fail', text });
+    if (file && !problemFiles.includes(file)) problemFiles.push(file);
+  };
+  const done = (): PackageReport => {
+    const problems = lines.filter((l) => l.kind === 'fail').length;
+    return {
+      ok: problems === 0,
+      headline: problems
+        ? `NOT VERIFIED: ${problems} problem(s) found; see the lines marked FAIL.`
+        : 'VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.',
+      lines,
+      problemFiles,
+    };
+  };
+
+  const manBytes = files.get(MANIFEST_NAME);
+  const sigBytes = files.get(MANIFEST_SIG_NAME);
+  const pem = files.get('station.pem');
+  if (!manBytes) {
+    fail(`${MANIFEST_NAME} is missing: without it nothing in the package can be checked.`, MANIFEST_NAME);
+    return done();
+  }
+  if (!pem) {
+    fail("station.pem (the station's public key) is missing: the signature of the export manifest cannot be checked.", 'station.pem');
+    return done();
+  }
+  let key: KeyObject;
+  let fp: string;
+  try {
+    key = createPublicKey(pem);
+    fp = sha(key.export({ type: 'spki', format: 'der' }));
+  } catch (err) {
+    fail(`station.pem cannot be read as an Ed25519 public key (${(err as Error).message}).`, 'station.pem');
+    return done();
+  }
+  if (!sigBytes) {
+    fail(`${MANIFEST_SIG_NAME} is missing: the export manifest is not signed, so nothing ties these files to the station.`, MANIFEST_SIG_NAME);
+    return done();
+  }
+  if (!verifySig(key, manBytes, sigBytes)) {
+    fail(
+      `The signature of the export manifest does NOT hold: ${MANIFEST_NAME}, ${MANIFEST_SIG_NAME} and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.`,
+      MANIFEST_NAME,
+    );
+    problemFiles.push(MANIFEST_SIG_NAME, 'station.pem');
+    return done();
+  }
+  let man: ExportManifest;
+  try {
+    man = JSON.parse(manBytes.toString('utf8')) as ExportManifest;
+  } catch {
+    fail(`${MANIFEST_NAME} is signed but is not JSON.`, MANIFEST_NAME);
+    return done();
+  }
+  if (!man || typeof man.files !== 'object' || !Array.isArray(man.clips)) {
+    fail(`${MANIFEST_NAME} is signed but is not an export manifest this version knows.`, MANIFEST_NAME);
+    return done();
+  }
+  ok(`${MANIFEST_NAME} is signed by the station key in station.pem (fingerprint ${fp}).`);
+  if (stationFingerprint && stationFingerprint !== fp) fail(`station.pem is not this station's key (${stationFingerprint}): the package was signed elsewhere.`, 'station.pem');
+  if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp) fail(`The export manifest names station key ${man.stationKeyFingerprint}, not the key in station.pem.`, 'station.pem');
+  info(`Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`);
+  if (man.edits?.length) info(`This export is EDITED: ${man.edits.join(', ')}.`);
+
+  const manSha = sha(manBytes);
+  const tsr = files.get(MANIFEST_TSR_NAME);
+  if (tsr) {
+    try {
+      const t = parseTimestampResponse(tsr);
+      if (t.hashAlgorithm !== 'sha256' || t.hashedMessage !== manSha) throw new Error('the token covers a different file than the export manifest');
+      if (!t.signatureValid) throw new Error("the TSA's signature over the token is NOT valid");
+      ok(`Trusted time of the export: ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}; the token covers the signed export manifest (${short(manSha)}).`);
+    } catch (err) {
+      fail(`The export's trusted timestamp ${MANIFEST_TSR_NAME} does NOT verify: ${(err as Error).message}.`, MANIFEST_TSR_NAME);
+    }
+  } else info(`The export manifest has no trusted timestamp (${MANIFEST_TSR_NAME}): the time of the export is the station's own clock.`);
+
+  const bad = new Set<string>();
+  const got = new Map<string, string>();
+  for (const [name, want] of Object.entries(man.files) as [string, PackageFile][]) {
+    const bytes = files.get(name);
+    if (!bytes) {
+      bad.add(name);
+      fail(`${name} is missing: the signed manifest lists it (${want.text}), but it is not in what was given.`, name);
+      continue;
+    }
+    const h = sha(bytes);
+    got.set(name, h);
+    if (h !== want.sha256 || bytes.length !== want.bytes) {
+      bad.add(name);
+      fail(`${name}: SHA-256 does NOT match the signed manifest: this is not the file the station exported (it was changed, or another file was put in its place). Expected ${want.sha256}, got ${h}.`, name);
+    } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
+  }
+  for (const name of files.keys()) {
+    if (!(name in man.files) && !OWN.has(name) && !/\.zip$/i.test(name)) fail(`${name} is a foreign file: the signed manifest does not list it, so it is not part of this export.`, name);
+  }
+
+  const sealed = new Map<string, string>();
+  for (const clip of man.clips) {
+    const what = `Clip ${clip.clipId} of order ${clip.order} (${clip.mode === 'returns' ? 'RETURN, unboxing' : 'shipping, packing'})`;
+    const m = clip.manifest ? files.get(clip.manifest) : undefined;
+    const s = clip.signature ? files.get(clip.signature) : undefined;
+    if (!clip.manifest) info(`${what} has no signed clip manifest (recorded before signing).`);
+    else if (!m || !s || bad.has(clip.manifest) || (clip.signature && bad.has(clip.signature))) info(`${what}: its signed clip manifest is not checked (see the lines above).`);
+    else if (!verifySig(key, m, s)) fail(`${what}: the manifest signature is NOT valid.`, clip.signature ?? undefined);
+    else {
+      let signed: { key?: unknown; sha256?: unknown } | null = null;
+      try {
+        signed = JSON.parse(m.toString('utf8')) as { key?: unknown; sha256?: unknown };
+      } catch {
+        signed = null;
+      }
+      if (!signed) fail(`${what}: the signed manifest is not JSON.`, clip.manifest);
+      else {
+        ok(`${what}: the manifest is signed by the station key.`);
+        if (typeof signed.key === 'string' && signed.key !== fp) fail(`${what}: the manifest was signed for another station key (${signed.key}), not the one in station.pem.`, 'station.pem');
+        else if (typeof signed.key === 'string') ok(`${what}: station.pem is the key its signed manifest names.`);
+        if (signed.sha256 === clip.originalSha256) {
+          sealed.set(clip.clipId, clip.originalSha256);
+          ok(`${what}: the signed manifest names the original clip hash ${short(clip.originalSha256)}.`);
+        } else fail(`${what}: the signed clip manifest names a different clip hash than the export manifest.`, clip.manifest);
+      }
+    }
+    if (clip.timestamp && !bad.has(clip.timestamp)) {
+      const tok = files.get(clip.timestamp);
+      if (tok) {
+        try {
+          const t = parseTimestampResponse(tok);
+          if (t.hashedMessage !== clip.originalSha256) throw new Error('the token covers a different file');
+          if (!t.signatureValid) throw new Error("the TSA's signature over the token is NOT valid");
+          ok(`${what}: trusted time ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}, covering the clip's SHA-256.`);
+        } catch (err) {
+          fail(`${what}: the trusted timestamp ${clip.timestamp} does NOT verify: ${(err as Error).message}.`, clip.timestamp);
+        }
+      }
+    } else if (!clip.timestamp) info(`${what} has no trusted timestamp in this package.`);
+  }
+
+  for (const [name, e] of Object.entries(man.files) as [string, PackageFile][]) {
+    if (bad.has(name) || !e.from || e.role === 'evidence') continue;
+    if (sealed.get(e.from.clipId) !== e.from.sha256) {
+      // Its clip's signed manifest did not verify: that is failed above; the file is not described as if it had.
+      info(`Made from clip ${e.from.clipId}, whose signed clip manifest is not verified here: ${name} is not described.`);
+      continue;
+    }
+    if (e.how?.method === 'original') {
+      if (got.get(name) === e.from.sha256) ok(`${name} is the original recording itself, byte for byte.`);
+      else fail(`${name} claims to be the original recording, but its hash differs from the signed clip's.`, name);
+    } else info(`${name}: ${e.text}.`);
+  }
+  return done();
+}
