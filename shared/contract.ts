@@ -99,6 +99,8 @@ export const Settings = z.object({
   reserveMb: z.number().int().min(0).max(10_000_000).nullable(),
   keepDays: z.number().int().min(0).max(36_500), // 0 = keep forever (until space runs short)
   deleteOldestForSpace: z.boolean(), // retention frees space above the reserve, oldest first
+  // Clips younger than this are never deleted to make room (retention.ts; default in settingsStore.ts).
+  protectDays: z.number().int().min(1).max(36_500),
   // RFC 3161 timestamp authorities, tried in order for every sealed clip (evidence/tsa.ts). [] = none.
   tsaUrls: z.array(z.string().max(500).regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL')).max(10),
   // TSA certificates (PEM, one certificate each) that check tokens carrying none, and anchor chains (evidence/tsaTrust.ts).

@@ -26,7 +26,7 @@ import { insideRoot, layout, type DataLayout } from './paths.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { clipFileName, dayFolder } from './clipNames.ts';
 import { noCustody, type Custody } from './custody.ts';
-import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeFsError, lowSpaceMessage, MARKER_FILE, prepareClipsFolder, probeWritable, spaceOf } from './storage.ts';
+import { acquireOwnership, checkBeforeRecording, checkDataDirWritable, describeFsError, lowSpaceMessage, MARKER_FILE, prepareClipsFolder, probeWritable, spaceOf, startHeadroomBytes } from './storage.ts';
 import { Retention } from './retention.ts';
 import type { SpaceInfo } from '../../shared/contract/storage.ts';
 import { storageHandlers } from './storageHandlers.ts';
@@ -423,7 +423,9 @@ export class Engine {
     },
     'recording.ready': async () => {
       if (this.closing) return { ready: false, cause: 'shutdown' as const, message: 'The station is shutting down; start it again to record.' };
-      const room = await this.roomNow(this.settings.get(), 0);
+      // Ready means a scan would start: the same headroom above the reserve that recording.start asks for.
+      const settings = this.settings.get();
+      const room = await this.roomNow(settings, startHeadroomBytes(settings.videoBitsPerSecond));
       if (room) return { ready: false, cause: room.cause, message: room.text };
       try {
         probeWritable(this.paths.partialDir); // a read-only disk shows only when writing
@@ -626,6 +628,7 @@ export class Engine {
    * the reason so the caller can finish the clip with what already arrived.
    */
   private async ensureRoom(settings: Settings, incoming: number, atStart: boolean): Promise<string | null> {
+    if (atStart) incoming = Math.max(incoming, startHeadroomBytes(settings.videoBitsPerSecond));
     let space: SpaceInfo;
     if (atStart) {
       space = await checkBeforeRecording(this.paths, settings.reserveMb);
@@ -637,14 +640,23 @@ export class Engine {
       }
     }
     let low = lowSpaceMessage(space, incoming);
+    let why: string | null = null;
     if (low && settings.deleteOldestForSpace && this.ownsData) {
-      await this.retention.run({ needBytes: incoming });
+      why = (await this.retention.run({ needBytes: incoming })).message;
       space = await spaceOf(this.paths.clipsDir, settings.reserveMb).catch(() => space);
       low = lowSpaceMessage(space, incoming);
     }
-    if (low && atStart) throw new PwError('refused', `Recording refused: ${low} Nothing was recorded.`);
+    // Only protected or held clips left: besides the refusal, the alarm goes to the Status view and
+    // every open page, as the hourly run raises it (at most every 10 minutes, not at every scan).
+    if (low && why && atStart && Date.now() - this.spaceAlarmAt > 600_000) {
+      this.spaceAlarmAt = Date.now();
+      this.reportProblem(why);
+    }
+    if (low && atStart) throw new PwError('refused', `Recording refused: ${why ?? low} Nothing was recorded.`);
     return low;
   }
+
+  private spaceAlarmAt = 0;
 
   /** Partial WebM → MP4 in the day folder, hashed and indexed. The partial is kept if anything fails. */
   private async sealPartial(

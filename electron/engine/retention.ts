@@ -7,18 +7,13 @@ import type { Deletion, RetentionReport, SpaceInfo } from '../../shared/contract
 import type { ClipRow } from './clipsRepo.ts';
 import type { Engine } from './engine.ts';
 import { insideRoot } from './paths.ts';
-import { formatBytes, lowSpaceMessage, spaceOf } from './storage.ts';
+import { formatBytes, lowSpaceMessage, protectMs, spaceOf } from './storage.ts';
 import { EXPORT_MIN_AGE_FOR_SPACE_MS, exportKeepCutoff, keepDaysReason, listExportFolders, removeExportFolders, type ExportFolder } from './export/exportRetention.ts';
 import { exportJobsOf, exportsRoot } from './export/jobs.ts';
+import { outlookProblem, storageOutlook } from './outlook.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-/**
- * Space retention never takes a clip younger than this: a parcel shipped today is the one most
- * likely to be disputed next week, and a station that refuses to record (with an alarm) is better
- * than one that quietly eats yesterday's evidence because someone copied a film onto its disk.
- */
-export const MIN_AGE_FOR_SPACE_MS = DAY;
 
 const FINISHED = `status IN ('ok','recovered','interrupted')`;
 
@@ -60,6 +55,7 @@ export class Retention {
   private tail: Promise<unknown> = Promise.resolve();
   private started = false;
   private lastExportSweepAt = -Infinity;
+  private outlookWarnedAt = -Infinity;
 
   constructor(engine: Engine) {
     this.engine = engine;
@@ -93,6 +89,16 @@ export class Retention {
     try {
       const report = await this.run({});
       if (report.message) this.engine.reportProblem(report.message);
+      // At start and hourly (not after every clip): a week before recordings would have to be
+      // refused, say so, at most once a day; the Status view shows the figures all the time.
+      if (when !== 'after a clip' && !report.message && Date.now() - this.outlookWarnedAt >= DAY) {
+        const settings = this.engine.settings.get();
+        const problem = outlookProblem(storageOutlook(this.engine.db, settings, report.space));
+        if (problem) {
+          this.outlookWarnedAt = Date.now();
+          this.engine.reportProblem(problem);
+        }
+      }
     } catch (err) {
       this.engine.reportProblem(`Retention (${when}) failed: ${(err as Error).message}`);
     }
@@ -173,7 +179,7 @@ export class Retention {
     }
     if (settings.deleteOldestForSpace && lowSpaceMessage(space, need)) {
       let freed = 0;
-      const pool = this.candidates('legal_hold=0 AND started_at < ?', [now - MIN_AGE_FOR_SPACE_MS]).filter((r) => !tried.has(r.id));
+      const pool = this.candidates('legal_hold=0 AND started_at < ?', [now - protectMs(settings)]).filter((r) => !tried.has(r.id));
       for (const row of pool) {
         if (space.freeBytes + freed - need >= space.reserveBytes) break;
         const why = `free space ${formatBytes(space.freeBytes + freed)} was below the reserve of ${formatBytes(space.reserveBytes)}`;
@@ -183,9 +189,13 @@ export class Retention {
       }
       const after = dryRun ? { ...space, freeBytes: space.freeBytes + freed } : space;
       if (lowSpaceMessage(after, need)) {
+        const kept = this.engine.db
+          .prepare(`SELECT count(*) AS n, coalesce(sum(size_bytes),0) AS bytes, coalesce(sum(legal_hold),0) AS held FROM clips WHERE ${FINISHED} AND file IS NOT NULL`)
+          .get() as { n: number; bytes: number; held: number };
         report.message =
-          `Free space on ${space.folder} is ${formatBytes(after.freeBytes)}, below the reserve of ${formatBytes(space.reserveBytes)}, ` +
-          `and no more clips may be deleted for space (clips on legal hold and clips younger than a day are kept). New recordings are refused until space is freed.`;
+          `Free space on ${space.folder} is ${formatBytes(after.freeBytes)}, ${after.freeBytes < space.reserveBytes ? 'below' : 'too close to'} the reserve of ${formatBytes(space.reserveBytes)}, ` +
+          `and no more clips may be deleted for space: the ${kept.n} clip(s) left (${formatBytes(kept.bytes)}) are younger than the protect window of ${settings.protectDays} days` +
+          `${kept.held ? ` or on legal hold (${kept.held})` : ''}. New recordings are refused until space is freed: add storage, move clips to an archive disk, or shorten the protect window in Settings.`;
       }
     }
     report.space = dryRun ? space : await spaceOf(this.engine.paths.clipsDir, settings.reserveMb).catch(() => space);

@@ -13,7 +13,11 @@ export function defaultSettings(): Settings {
     // ~2.5 Mbit/s keeps 720p30 label text sharp at about 19 MB per minute.
     videoBitsPerSecond: 2_500_000,
     minClipMs: 0,
-    maxClipMs: 0,
+    // No clip runs longer than 30 minutes unless the station is set otherwise: ten times the few
+    // minutes a parcel takes, enough for a large multi-item order, while a recording left running
+    // beside a moving picture (a conveyor, people walking past) that the idle stop cannot end costs
+    // at most ~560 MB. A packer still packing past it rescans the label: both clips carry the order.
+    maxClipMs: 30 * 60_000,
     cameraDeviceId: null,
     microphone: false, // the evidence is the picture; sound is recorded only when a site asks for it
     startAtLogin: false,
@@ -23,12 +27,27 @@ export function defaultSettings(): Settings {
     // A full disk stops every future recording; the oldest clips (never those on legal hold) are
     // the cheapest thing to give up, and each deletion is logged.
     deleteOldestForSpace: true,
+    // ...but never a clip younger than 120 days. Buyers open disputes long after packing: Amazon's
+    // A-to-z claims run to 90 days after the latest estimated delivery date, which for a
+    // cross-border parcel is up to a month after packing, and card chargebacks run 120 days from
+    // the purchase or the expected delivery. (PayPal's item-not-received disputes run 180 days from
+    // payment: a shop paid through PayPal raises it.) Protecting these clips costs disk, so the
+    // Status view says how long the disk lasts and warns a week before the window can no longer be
+    // kept; below the reserve with only protected clips left, recording is refused, not evidence eaten.
+    protectDays: 120,
     tsaUrls: [], // no TSA until one is configured: clips are still sealed, chained and signed
     tsaCerts: [], // tokens are checked against the certificates they carry and the public roots
     ...defaultStationSettings(),
   };
 }
 
+/**
+ * Stations installed before a default changed need no migration: the settings table holds only the
+ * keys someone set (update() writes the patch, the Settings view sends only the fields it changed,
+ * the first-run card and the serve flags only theirs). A key without a row was never chosen and
+ * takes today's default, so such a station gets the protective auto stop and protect window at its
+ * next start; a stored value (even 0, "off") was a person's choice and is kept.
+ */
 export class SettingsStore {
   readonly db: Db;
   constructor(db: Db) {

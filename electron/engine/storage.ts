@@ -36,6 +36,24 @@ export function reserveFor(reserveMb: number | null, totalBytes: number): { byte
   return { bytes: reserveMb * MB, automatic: false };
 }
 
+/**
+ * Space retention never takes a clip younger than this, whatever the protect window says: a parcel
+ * shipped today is the one most likely to be disputed next week, and a station that refuses to
+ * record (with an alarm) is better than one that quietly eats yesterday's evidence because someone
+ * copied a film onto its disk.
+ */
+export const MIN_AGE_FOR_SPACE_MS = 86_400_000;
+
+/**
+ * Clips younger than this are never deleted to make room (settings.protectDays, default 120 days:
+ * settingsStore.ts says why), applied by retention.ts. When only such clips (or clips on legal hold) are left, the station
+ * refuses new recordings below the reserve and says so, instead of eating evidence a buyer may
+ * still dispute. keepDays is a separate, deliberate choice and is not limited by it.
+ */
+export function protectMs(settings: { protectDays: number }): number {
+  return Math.max(MIN_AGE_FOR_SPACE_MS, settings.protectDays * 86_400_000);
+}
+
 export function formatBytes(n: number): string {
   if (n >= GB) return `${(n / GB).toFixed(1)} GB`;
   if (n >= MB) return `${(n / MB).toFixed(0)} MB`;
@@ -51,10 +69,22 @@ export async function spaceOf(folder: string, reserveMb: number | null): Promise
   return { folder, freeBytes, totalBytes, reserveBytes: r.bytes, automatic: r.automatic };
 }
 
+/**
+ * A recording starts only with room for this much video above the reserve: one that started with
+ * less would be stopped by the reserve seconds later, mid-parcel; refused before it starts, the
+ * packer hears it while nothing is lost.
+ */
+export const START_HEADROOM_S = 10;
+
+export function startHeadroomBytes(videoBitsPerSecond: number): number {
+  return Math.ceil((videoBitsPerSecond / 8) * START_HEADROOM_S);
+}
+
 export function lowSpaceMessage(space: SpaceInfo, incoming = 0): string | null {
   if (space.freeBytes - incoming >= space.reserveBytes) return null;
+  const where = space.freeBytes < space.reserveBytes ? 'below its reserve of' : 'too close to its reserve of';
   return (
-    `Only ${formatBytes(space.freeBytes)} free on the storage of ${space.folder}, below its reserve of ` +
+    `Only ${formatBytes(space.freeBytes)} free on the storage of ${space.folder}, ${where} ` +
     `${formatBytes(space.reserveBytes)}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.`
   );
 }

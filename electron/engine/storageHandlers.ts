@@ -4,6 +4,8 @@ import type { storageCalls } from '../../shared/contract/storage.ts';
 import { adoptUnindexed, engineHealth } from './doctor.ts';
 import type { CallContext, Engine } from './engine.ts';
 import { listDeletions } from './retention.ts';
+import { storageOutlook } from './outlook.ts';
+import { spaceOf } from './storage.ts';
 
 type Names = keyof typeof storageCalls;
 type StorageHandlers = { [K in Names]: (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>> };
@@ -37,6 +39,12 @@ export function storageHandlers(engine: Engine): StorageHandlers {
     'retention.deletions': async (input) => ({ deletions: listDeletions(engine, input.limit, input.clipId) }),
 
     'station.health': async () => engineHealth(engine),
+
+    'storage.outlook': async () => {
+      const settings = engine.settings.get();
+      const space = await spaceOf(engine.paths.clipsDir, settings.reserveMb).catch(() => null);
+      return storageOutlook(engine.db, settings, space);
+    },
 
     'station.adopt': async () => {
       if (!engine.ownsData) throw new PwError('refused', 'Another PackWitness process owns this data folder; adopt files there.');

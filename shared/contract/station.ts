@@ -31,7 +31,12 @@ export const stationSettingsFields = {
 
 export function defaultStationSettings() {
   return {
-    idleStopMs: 0,
+    // 3 minutes with no scan, no key and nothing moving in the picture. Packing one parcel takes 30 s
+    // to a few minutes of constant movement, so a still picture this long is no parcel being packed;
+    // it is longer than PackingProof's 60 s so a packer who walks to the shelf for a missing item, or
+    // waits at the label printer, does not come back to a stopped clip. A forgotten recording then
+    // costs about 56 MB at the default quality instead of 1.1 GB an hour all night.
+    idleStopMs: 180_000,
     carrierPatterns: [...DEFAULT_CARRIER_IDS],
     customPatterns: [] as string[],
     stripPrefix: '',

@@ -55,6 +55,33 @@ export const RetentionReport = z.object({
 });
 export type RetentionReport = z.infer<typeof RetentionReport>;
 
+/**
+ * How long the disk lasts at this station's measured recording rate (electron/engine/outlook.ts).
+ * Figures, not sentences: the Status view and the first-run card word them in the UI's language.
+ */
+export const StorageOutlook = z.object({
+  space: SpaceInfo.nullable(),
+  /** Free space above the reserve (0 when below it). */
+  freeAboveReserveBytes: z.number(),
+  /** Days of history the rate is measured over (at most 14); 0 = nothing recorded yet. */
+  measuredDays: z.number(),
+  bytesPerDay: z.number().nullable(),
+  ordersPerDay: z.number().nullable(),
+  /** Days of recording the free space above the reserve holds at that rate. */
+  daysLeft: z.number().nullable(),
+  /** Without a measured rate: hours of continuous recording at the configured quality. */
+  hoursAtQuality: z.number().nullable(),
+  protectDays: z.number(),
+  /**
+   * Days until recordings must be refused at this rate, counting the clips retention may delete as
+   * they leave the protect window (or keepDays); null = the disk keeps up indefinitely, or no rate yet.
+   */
+  refuseInDays: z.number().nullable(),
+  /** problem: refusing now; warning: within a week. */
+  level: z.enum(['ok', 'warning', 'problem']),
+});
+export type StorageOutlook = z.infer<typeof StorageOutlook>;
+
 export const storageCalls = {
   'clips.setHold': {
     input: z
@@ -76,6 +103,7 @@ export const storageCalls = {
     output: z.object({ deletions: z.array(Deletion) }),
   },
   'station.health': { input: z.object({}).strict(), output: Health },
+  'storage.outlook': { input: z.object({}).strict(), output: StorageOutlook },
   'station.adopt': {
     input: z.object({}).strict(),
     output: z.object({

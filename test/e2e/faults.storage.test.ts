@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
+import { openDb } from '../../electron/engine/db.ts';
+import { startHeadroomBytes } from '../../electron/engine/storage.ts';
 import { sha256File } from '../../electron/engine/hash.ts';
 import { call, fillTo, freeBytes, isMounted, mountTmpfs, recordOverHttp, remount, umount } from '../helpers/faults.ts';
 import { backdate, ctx, recordClip } from '../helpers/record.ts';
@@ -18,6 +20,7 @@ describe('faults: full, read-only and unplugged storage', () => {
   let t: ReturnType<typeof tmpDir>;
   let webmFile: string;
   let webm: Buffer;
+  let longWebm: string;
   const mounts: string[] = [];
   const running: Served[] = [];
   let cannot: string | null = null;
@@ -27,6 +30,8 @@ describe('faults: full, read-only and unplugged storage', () => {
     webmFile = path.join(t.dir, 'src.webm');
     makeWebmH264(webmFile, 8, '1280x720');
     webm = fs.readFileSync(webmFile);
+    longWebm = path.join(t.dir, 'long.webm');
+    makeWebmH264(longWebm, 16, '1280x720');
     const probe = path.join(t.dir, 'probe-mount');
     cannot = mountTmpfs(probe, 'size=1m');
     if (!cannot) umount(probe);
@@ -74,8 +79,9 @@ describe('faults: full, read-only and unplugged storage', () => {
     expect(health.result.ok).toBe(false);
     expect(health.result.checks.find((x: { id: string }) => x.id === 'space').level).toBe('problem');
 
-    // A little room above the reserve, then a long recording: it stops at the reserve and is kept.
-    fillTo(vol, filler, 16 * MB + 1.5 * MB);
+    // A little room above the reserve (more than the 10 s a start needs), then a long recording:
+    // it stops at the reserve and is kept.
+    fillTo(vol, filler, 16 * MB + 4 * MB);
     const rec = await recordOverHttp(s.url, 'FULL-MIDWAY', webm, 64 * 1024);
     expect(rec.refused).not.toBeNull();
     expect(rec.refused!.status).toBe(410); // 'ended': the engine ended this recording
@@ -107,11 +113,13 @@ describe('faults: full, read-only and unplugged storage', () => {
       const oldest = (await recordClip(engine, 'ROT-OLDEST', small)).clip!;
       const held = (await recordClip(engine, 'ROT-HELD', small)).clip!;
       const newer = (await recordClip(engine, 'ROT-NEWER', small)).clip!;
-      backdate(engine, held.id, 20);
-      backdate(engine, oldest.id, 10);
-      backdate(engine, newer.id, 5);
+      // All three are older than the protect window (120 days), so space retention may take them.
+      backdate(engine, held.id, 140);
+      backdate(engine, oldest.id, 130);
+      backdate(engine, newer.id, 125);
       await engine.call('clips.setHold', { id: held.id, hold: true, reason: 'dispute 99' }, ctx);
-      fillTo(vol, path.join(vol, 'film.mkv'), 16 * MB - 64 * 1024);
+      // Just short of what a start needs: the reserve plus 10 s of video.
+      fillTo(vol, path.join(vol, 'film.mkv'), 16 * MB + startHeadroomBytes(2_500_000) - 64 * 1024);
       const r = await engine.call('recording.start', { order: 'ROT-NOW', mimeType: 'video/webm' }, ctx);
       await engine.call('recording.discard', { recordingId: r.recordingId, reason: 'test' }, ctx);
       const log = (await engine.call('retention.deletions', {}, ctx)).deletions;
@@ -124,6 +132,59 @@ describe('faults: full, read-only and unplugged storage', () => {
     } finally {
       await engine.close();
     }
+  });
+
+  it('a forgotten recording runs the disk into its reserve: older clips go first, none inside the protect window, then recording is refused with the reason', async (c) => {
+    if (cannot) return c.skip();
+    const vol = volume('protect');
+    const clips = path.join(vol, 'clips');
+    const data = path.join(t.dir, 'protect-data');
+    // The installed defaults: space retention on, protect window 120 days; only the reserve is set.
+    const s = await serve(['--data', data, '--clips', clips, '--reserve-mb', '16']);
+    const info = await call(s.url, 'settings.get');
+    expect(info.result).toMatchObject({ deleteOldestForSpace: true, protectDays: 120, idleStopMs: 180_000, maxClipMs: 1_800_000 });
+    const third = webm.subarray(0, Math.floor(webm.length / 3));
+    const made: Record<string, { id: string; file: string; sha256: string }> = {};
+    for (const order of ['PROT-OLD-150', 'PROT-OLD-130', 'PROT-IN-100', 'PROT-IN-3']) {
+      const r = await recordOverHttp(s.url, order, third);
+      made[order] = (await finish(s.url, r)).result.clip;
+    }
+    // Back in time, as if recorded that many days ago (the station's own index, written beside it).
+    const db = openDb(path.join(data, 'index.sqlite'));
+    const back = db.prepare('UPDATE clips SET started_at = started_at - ? WHERE id=?');
+    for (const [order, days] of [['PROT-OLD-150', 150], ['PROT-OLD-130', 130], ['PROT-IN-100', 100], ['PROT-IN-3', 3]] as const) back.run(days * 86_400_000, made[order]!.id);
+    db.close();
+
+    // A little room above the reserve; then a recording nobody stops (a still table, all night).
+    fillTo(vol, path.join(vol, 'film.mkv'), 16 * MB + 4 * MB);
+    const long = fs.readFileSync(longWebm);
+    const rec = await recordOverHttp(s.url, 'PROT-FORGOTTEN', long, 64 * 1024);
+    expect(rec.refused).not.toBeNull();
+    expect(rec.refused!.error!.message).toMatch(/Recording of PROT-FORGOTTEN stopped: .*reserve/);
+    const out = await call(s.url, 'recording.finish', { recordingId: rec.id, reason: 'next-scan', chunkCount: rec.chunkCount });
+    expect(out.result.clip.stopReason).toBe('disk-full');
+    // It ran past the headroom because the two clips older than the window went, oldest first.
+    const deletions = (await call(s.url, 'retention.deletions')).result.deletions as { order: string; reason: string }[];
+    expect(deletions.map((d) => d.order).reverse()).toEqual(['PROT-OLD-150', 'PROT-OLD-130']);
+    expect(fs.existsSync(made['PROT-OLD-150']!.file)).toBe(false);
+    expect(fs.existsSync(made['PROT-OLD-130']!.file)).toBe(false);
+    for (const order of ['PROT-IN-100', 'PROT-IN-3']) {
+      expect(fs.existsSync(made[order]!.file)).toBe(true);
+      expect(await sha256File(made[order]!.file)).toBe(made[order]!.sha256);
+    }
+    expect(freeBytes(vol)).toBeGreaterThan(8 * MB); // the reserve held
+
+    // The next scan is refused, saying why, and nothing inside the window was touched.
+    const refused = await call(s.url, 'recording.start', { order: 'PROT-NEXT', mimeType: 'video/webm' });
+    expect(refused.status).toBe(409);
+    expect(refused.error!.message).toMatch(/^Recording refused: Free space on .* (below|too close to) the reserve of 16 MB, and no more clips may be deleted for space: the 3 clip\(s\) left .* are younger than the protect window of 120 days\. .*shorten the protect window in Settings\. Nothing was recorded\.$/);
+    expect((await call(s.url, 'clips.search', { q: 'PROT-NEXT' })).result.total).toBe(0);
+    expect((await call(s.url, 'retention.deletions')).result.deletions).toHaveLength(2);
+    // The alarm stays where the Status view and every page read it.
+    expect((await call(s.url, 'station.info')).result.problems.join(' ')).toMatch(/protect window of 120 days/);
+    const outlook = await call(s.url, 'storage.outlook');
+    expect(outlook.result).toMatchObject({ level: 'problem', refuseInDays: 0, protectDays: 120 });
+    await s.stop();
   });
 
   it('a disk turned read-only: refused with a clear message, clips still served, start fails closed', async (c) => {

@@ -63,7 +63,7 @@ describe('retention of export folders', () => {
 
   it('below the reserve, exports older than an hour go before any clip; a fresh one stays', async () => {
     const clip = (await recordClip(engine, 'OLD-CLIP', webm)).clip!;
-    backdate(engine, clip.id, 3); // old enough to be deleted for space
+    backdate(engine, clip.id, 130); // older than the protect window: may be deleted for space
     const root = exportsRoot(engine);
     const stale = fakeExport(root, 'mhx1a2b5-1111111111', 3 * HOUR);
     const fresh = fakeExport(root, 'mhx1a2b6-2222222222', 5 * 60_000);

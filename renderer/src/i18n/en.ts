@@ -105,6 +105,17 @@ export const en = {
     noDeletions: 'No clip has been deleted.',
     settingsHint: 'The free-space reserve and how long clips are kept are set in Settings.',
   },
+  outlook: {
+    title: 'How long the disk lasts',
+    days: 'The free space ({{free}} above the reserve) holds about {{days}} days of recording at {{orders}} orders a day ({{perDay}} a day, measured over the last {{measured}} days).',
+    daysFirst: 'The free space ({{free}} above the reserve) holds about {{days}} days of recording at {{orders}} orders a day ({{perDay}} a day, measured on its first day: the figure settles after a few days).',
+    lessThanDay: 'The free space ({{free}} above the reserve) holds less than a day of recording at {{orders}} orders a day ({{perDay}} a day).',
+    hours: 'The free space ({{free}} above the reserve) holds about {{hours}} hours of recording at the chosen quality; the days it lasts are shown once this station has recorded.',
+    kept: 'Clips younger than {{protect}} days are never deleted to make room, and at this rate the disk keeps them all.',
+    keptFor: 'Clips younger than {{protect}} days are never deleted to make room; at this rate the disk can keep them for about {{days}} more days, then recordings are refused.',
+    soon: 'In about {{days}} day(s) the disk can no longer keep every clip of the last {{protect}} days: recordings will then be refused. Add storage, move clips to an archive disk, or shorten the protect window in Settings.',
+    now: 'The disk holds only clips younger than {{protect}} days (or on legal hold) and no room above the reserve: recordings are refused. Add storage, move clips to an archive disk, or shorten the protect window in Settings.',
+  },
   hold: {
     off: 'Not on legal hold.',
     on: 'On legal hold: {{reason}}. Retention will not delete it.',

@@ -203,6 +203,14 @@ export function SettingsView() {
           {err('keepDays')}
         </Field>
         <Check label={t('settings.deleteOldestForSpace')} checked={draft.deleteOldestForSpace} onChange={(v) => set('deleteOldestForSpace', v)} testid="set-deleteOldestForSpace" />
+        <Field label={t('settings.protectDays')}>
+          {num('protectDays', draft.protectDays, (n) => set('protectDays', n), { min: 1 })} {t('settings.protectDaysUnit')}
+          {err('protectDays')}
+          <small className="muted">{t('settings.protectDaysHint')}</small>
+          {draft.keepDays > 0 && draft.keepDays < draft.protectDays && (
+            <small className="message message-warn" data-testid="keep-shorter-than-protect">{t('settings.keepShorterThanProtect', { keep: draft.keepDays, protect: draft.protectDays })}</small>
+          )}
+        </Field>
       </Section>
 
       <Section title={t('settings.evidence')}>

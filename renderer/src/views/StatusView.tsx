@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Deletion, Health } from '../../../shared/contract/storage.ts';
 import { api, onEvent } from '../api/index.ts';
 import { dateTime } from '../format.ts';
+import { DiskOutlook } from './status/DiskOutlook.tsx';
 
 export function StatusView() {
   const { t, i18n } = useTranslation();
@@ -80,6 +81,7 @@ export function StatusView() {
           {note && <div className="message message-info" role="status">{note}</div>}
         </section>
       )}
+      <DiskOutlook className="panel" />
       <p className="muted">{t('health.settingsHint')}</p>
       <section aria-label={t('health.deletions')}>
         <h2>{t('health.deletions')}</h2>

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../../shared/contract.ts';
 import { api } from '../../api/index.ts';
 import { useCameras } from '../../station/devices.ts';
+import { DiskOutlook } from '../status/DiskOutlook.tsx';
 
 export function FirstRunCard({ settings }: { settings: Settings }) {
   const { t } = useTranslation();
@@ -45,6 +46,7 @@ export function FirstRunCard({ settings }: { settings: Settings }) {
       <p className="muted">
         {t('firstRun.storage')} <span className="mono">{clipsDir}</span>
       </p>
+      <DiskOutlook title={false} />
       {error && <div className="message message-error" role="alert">{error}</div>}
       <button type="submit" className="primary" data-testid="first-run-done">{t('firstRun.done')}</button>
     </form>
