@@ -6,6 +6,7 @@ import { ClipEvidence, evidenceCalls } from './contract/evidence.ts';
 import { storageCalls } from './contract/storage.ts';
 import { exportCalls, exportEvents } from './contract/export.ts';
 import { stationCalls, stationSettingsFields } from './contract/station.ts';
+import { ClipLabels, labelSettingsFields } from './contract/labels.ts';
 
 export const ClipStatus = z.enum(['ok', 'recovered', 'interrupted', 'failed']);
 export type ClipStatus = z.infer<typeof ClipStatus>;
@@ -50,6 +51,7 @@ export const Clip = z.object({
   evidence: ClipEvidence.nullable().optional(), // chain entry, signature, trusted time (issue 3)
   legalHold: z.boolean().optional(), // a dispute is open: retention never deletes this clip
   holdReason: z.string().nullable().optional(),
+  labels: ClipLabels.nullable().optional(), // what the camera read while it recorded (issue 18)
 });
 export type Clip = z.infer<typeof Clip>;
 
@@ -87,6 +89,7 @@ export const Settings = z.object({
   // RFC 3161 timestamp authorities, tried in order for every sealed clip (evidence/tsa.ts). [] = none.
   tsaUrls: z.array(z.string().max(500).regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL')).max(10),
   ...stationSettingsFields, // scanner rules, auto stop, sounds, language, second camera, first run (issue 6)
+  ...labelSettingsFields, // reading the label with the camera (issue 18)
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -145,6 +148,7 @@ export const contract = {
         chunkCount: z.number().int().min(0).max(1_000_000),
         status: z.enum(['ok', 'interrupted']).default('ok'),
         note: z.string().max(500).nullable().default(null),
+        labels: ClipLabels.nullable().optional(), // sealed into the manifest
       })
       .strict(),
     output: z.object({ clip: Clip.nullable(), message: z.string().nullable() }),

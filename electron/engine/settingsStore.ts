@@ -2,6 +2,7 @@ import os from 'node:os';
 import { Settings } from '../../shared/contract.ts';
 import type { Db } from './db.ts';
 import { defaultStationSettings } from '../../shared/contract/station.ts';
+import { defaultLabelSettings } from '../../shared/contract/labels.ts';
 
 export function defaultSettings(): Settings {
   return {
@@ -25,6 +26,7 @@ export function defaultSettings(): Settings {
     deleteOldestForSpace: true,
     tsaUrls: [], // no TSA until one is configured: clips are still sealed, chained and signed
     ...defaultStationSettings(),
+    ...defaultLabelSettings(),
   };
 }
 
