@@ -1,6 +1,7 @@
 // English strings. Every key here must exist in every other language (a test checks).
 import { stationEn } from './station.en.ts';
 import { exportEn } from './export.en.ts';
+import { labelEn } from './label.en.ts';
 
 export const en = {
   app: { title: 'PackWitness' },
@@ -107,6 +108,7 @@ export const en = {
   status: { ok: 'OK', recovered: 'Recovered', interrupted: 'Interrupted', failed: 'Failed' },
   ...stationEn,
   ...exportEn,
+  ...labelEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -1,6 +1,7 @@
 import type { Messages } from './en.ts';
 import { stationZhCN } from './station.zh-CN.ts';
 import { exportZhCN } from './export.zh-CN.ts';
+import { labelZhCN } from './label.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
@@ -108,4 +109,5 @@ export const zhCN: Messages = {
   status: { ok: '正常', recovered: '已恢复', interrupted: '已中断', failed: '失败' },
   ...stationZhCN,
   ...exportZhCN,
+  ...labelZhCN,
 };
