@@ -176,5 +176,20 @@ describe.skipIf(!ready)('a label in the picture that is not the order the clip i
     // Still in the picture, already taken: the station does not start it again by itself.
     await new Promise((r) => setTimeout(r, 3000));
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
+    // A still picture is decoded once, then skipped as unchanged while its reads still count.
+    const stats = (await page.evaluate(() => window.__pwStation?.diagnostics.labels)) as { decoded: number; skipped: number };
+    expect(stats.skipped).toBeGreaterThan(stats.decoded);
+  });
+
+  it('the lookup shows the mismatch on the scanned clip and "label seen at" on the camera clip', async () => {
+    const { page } = s;
+    await page.getByTestId('nav-lookup').click();
+    const ups = page.getByTestId('result').filter({ hasText: UPS });
+    await ups.getByTestId('label-check').waitFor();
+    expect(await ups.getByTestId('label-check').getAttribute('data-verdict')).toBe('mismatch');
+    expect(await ups.getByTestId('label-check').textContent()).toContain(DHL);
+    const dhl = page.getByTestId('result').filter({ hasText: DHL }).first();
+    expect(await dhl.getByTestId('label-check').getAttribute('data-verdict')).toBe('seen');
+    expect(await dhl.getByTestId('label-check').textContent()).toMatch(/label seen at 00:0\d\.\d/);
   });
 });

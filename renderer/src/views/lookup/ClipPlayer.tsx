@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import { bytes, dateTime, seconds } from '../../format.ts';
 import { EvidenceRows } from '../verify/EvidenceRows.tsx';
+import { LabelRows } from './LabelCheck.tsx';
 
 /** Plays from the door's media URL, which answers HTTP Range requests, so seeking works. */
 export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: () => void; children?: React.ReactNode }) {
@@ -27,6 +28,7 @@ export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: (
         <dt>{t('lookup.file')}</dt>
         <dd className="mono">{clip.file}</dd>
         <EvidenceRows clip={clip} />
+        <LabelRows clip={clip} />
       </dl>
       {children}
     </section>
