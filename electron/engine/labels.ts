@@ -3,7 +3,8 @@
 // number the picture showed).
 //
 // Its own table, created when first needed, so it stays independent of the numbered migrations.
-import type { ClipLabels } from '../../shared/contract/labels.ts';
+import { ClipLabels } from '../../shared/contract/labels.ts';
+import { clipTimeLabel } from '../../shared/labelRules.ts';
 import type { Db } from './db.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
 
@@ -43,4 +44,22 @@ export class LabelStore {
 export function labelManifestFields(db: Db, clipId: string): Record<string, JsonValue> {
   const labels = new LabelStore(db).get(clipId);
   return labels ? { labels: JSON.parse(JSON.stringify(labels)) as JsonValue } : {};
+}
+
+/**
+ * The line `verify` (and the Check a clip view) adds for a clip whose signed manifest carries
+ * camera reads: informational (ok null), since what the picture showed says nothing about whether
+ * the file was changed. null when the camera was not reading.
+ */
+export function labelVerifyCheck(labels: unknown, orders: readonly string[]): { what: 'history'; ok: null; text: string } | null {
+  const parsed = ClipLabels.safeParse(labels);
+  if (!parsed.success) return null;
+  const l = parsed.data;
+  const order = orders.join(', ');
+  const source = l.source === 'camera' ? ' The code was read by the camera.' : '';
+  if (l.mismatch.length) {
+    return { what: 'history', ok: null, text: `LABEL MISMATCH: the picture showed ${l.mismatch.join(', ')}, but the clip is filed under ${order} (signed in the manifest).${source}` };
+  }
+  if (l.seenAtMs !== null) return { what: 'history', ok: null, text: `The label ${order} is in the picture: seen at ${clipTimeLabel(l.seenAtMs)} (signed in the manifest).${source}` };
+  return { what: 'history', ok: null, text: `The camera was reading but did not see the label ${order} in the picture.${source}` };
 }

@@ -53,12 +53,24 @@ describe('label evidence sealed with the clip', () => {
     expect(verify(null, body, createPublicKey(publicKeyPem), fs.readFileSync(sidecarsOf(clip.file).signature))).toBe(true);
     const all = await engine.call('evidence.verifyAll', {}, ctx);
     expect(all.problems).toEqual([]);
+    // verify (CLI and the Check a clip view) says what the signed manifest records, as information.
+    const v = await engine.call('evidence.verifyHash', { sha256: clip.sha256 }, ctx);
+    expect(v.verdict).toBe('intact');
+    expect(v.checks.find((c) => c.text.startsWith('LABEL MISMATCH'))?.text).toContain('773012345678901');
   });
 
   it('a clip recorded without camera reading has no labels field, in the clip or the manifest', async () => {
     const clip = await record('SF1400123456790');
     expect('labels' in clip).toBe(false);
     expect(fs.readFileSync(sidecarsOf(clip.file).manifest, 'utf8')).not.toContain('"labels"');
+    const v = await engine.call('evidence.verifyHash', { sha256: clip.sha256 }, ctx);
+    expect(v.checks.some((c) => /label/i.test(c.text))).toBe(false);
+  });
+
+  it('a clip whose label was seen: verify says where', async () => {
+    const clip = await record('SF1400123456792', { source: 'scanner', reads: [{ code: 'SF1400123456792', format: 'Code128', firstMs: 3249, lastMs: 5000, reads: 9, box: [0.1, 0.1, 0.3, 0.1] }], seenAtMs: 3249, mismatch: [] });
+    const v = await engine.call('evidence.verifyHash', { sha256: clip.sha256 }, ctx);
+    expect(v.checks.map((c) => c.text)).toContain('The label SF1400123456792 is in the picture: seen at 00:03.2 (signed in the manifest).');
   });
 
   it('labels are checked at the door: a box outside the frame is refused', async () => {

@@ -11,6 +11,7 @@ import { entryFindings, LABELS, tokenCheck, when } from './checks.ts';
 import { sidecarsOf } from './manifest.ts';
 import { verifyBytes } from './keys.ts';
 import type { StationCustody } from './stationCustody.ts';
+import { labelVerifyCheck } from '../labels.ts';
 
 export interface VerifyContext {
   db: Db;
@@ -161,6 +162,8 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
   const tsr = t.path && fs.existsSync(sidecarsOf(t.path).timestamp) ? fs.readFileSync(sidecarsOf(t.path).timestamp) : null;
   const token = tokenCheck(ctx.db, clip.id, sha, tsr);
   checks.push({ what: 'timestamp', ok: token.ok, text: token.ok === false ? `${LABELS['token-mismatch']}: ${token.text}` : token.text });
+  const labelLine = labelVerifyCheck(body.labels, Array.isArray(body.orders) ? body.orders.map(String) : []); // what the camera saw (issue 18)
+  if (labelLine) checks.push(labelLine);
   for (const later of chain.entriesOf(clip.id).filter((e) => e.seq > entry.seq)) {
     const b = parseBody(later);
     if (!b) continue;
