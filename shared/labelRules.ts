@@ -189,6 +189,20 @@ export function cameraMayDrive(reading: CameraReading, recording: boolean, clipS
   return clipSource === 'camera';
 }
 
+/**
+ * The read region in pixels of a fw x fh frame: even offsets and sizes (I420/NV12 chroma is
+ * subsampled by two, and VideoFrame.copyTo wants aligned rectangles), at least 16 px, inside the frame.
+ */
+export function regionPixels(region: readonly [number, number, number, number] | null, fw: number, fh: number): { x: number; y: number; w: number; h: number } {
+  if (!region) return { x: 0, y: 0, w: fw, h: fh };
+  const even = (v: number) => Math.max(0, Math.floor(v / 2) * 2);
+  const x = Math.min(even(region[0] * fw), even(fw - 16));
+  const y = Math.min(even(region[1] * fh), even(fh - 16));
+  const w = Math.max(16, Math.min(fw - x, even(region[2] * fw)));
+  const h = Math.max(16, Math.min(fh - y, even(region[3] * fh)));
+  return { x, y, w, h };
+}
+
 /** "00:03.2": where in a clip the label was seen. */
 export function clipTimeLabel(ms: number): string {
   const tenths = Math.floor(ms / 100);

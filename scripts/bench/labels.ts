@@ -35,12 +35,13 @@ interface Stats {
 export const labels: Section = async ({ quick, log }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-labels-'));
   try {
-    // One frame per scene, each label nudged by a pixel or two: every frame differs from the last.
+    // One frame per scene, each label nudged by a pixel or two and the light flickering by a few
+    // levels: every frame differs from the last, so the worker decodes each one it picks.
     const scenes: Scene[] = [];
     for (const k of KINDS) {
       for (let i = 0; i < SECONDS_PER_KIND * FPS; i++) {
         const dx = ((i % 7) - 3) * 0.0015;
-        scenes.push({ seconds: 1 / FPS, labels: [{ ...k.spec, at: [k.spec.at[0] + dx, k.spec.at[1]] }] });
+        scenes.push({ seconds: 1 / FPS, shade: (i % 2) * 6, labels: [{ ...k.spec, at: [k.spec.at[0] + dx, k.spec.at[1]] }] });
       }
     }
     const video = await writeLabelVideo(path.join(dir, 'labels.y4m'), scenes, W, H, FPS);

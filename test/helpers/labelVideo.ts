@@ -31,6 +31,8 @@ export interface LabelSpec {
 export interface Scene {
   seconds: number;
   labels: LabelSpec[];
+  /** Added to the table's brightness (light changing): makes a frame differ from the last everywhere. */
+  shade?: number;
 }
 
 interface Drawn {
@@ -81,7 +83,8 @@ function blurBox(frame: Uint8Array, fw: number, fh: number, x0: number, y0: numb
 async function drawScene(scene: Scene, fw: number, fh: number): Promise<Uint8Array> {
   // A table: mid grey with a soft gradient, so the picture is not a flat field.
   const frame = new Uint8Array(fw * fh);
-  for (let y = 0; y < fh; y++) for (let x = 0; x < fw; x++) frame[y * fw + x] = 100 + Math.round((20 * x) / fw) + Math.round((10 * y) / fh);
+  const shade = scene.shade ?? 0;
+  for (let y = 0; y < fh; y++) for (let x = 0; x < fw; x++) frame[y * fw + x] = 100 + shade + Math.round((20 * x) / fw) + Math.round((10 * y) / fh);
   for (const spec of scene.labels) {
     const c = await card(spec);
     const a = ((spec.rotate ?? 0) * Math.PI) / 180;

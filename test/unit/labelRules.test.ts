@@ -10,6 +10,7 @@ import {
   clipTimeLabel,
   labelVerdict,
   readableFormats,
+  regionPixels,
   Steadiness,
   type ClipLabelRead,
 } from '../../shared/labelRules.ts';
@@ -106,6 +107,17 @@ describe('what a clip proves', () => {
     log.exclude('773012345678901');
     expect(log.verdict('SF1400123456789', DEFAULT_CODE_RULES)).toEqual({ seenAtMs: 500, mismatch: [] });
     expect(log.list()[1]).toMatchObject({ firstMs: 8000, lastMs: 8300, reads: 2, box: [0.5, 0.5, 0.1, 0.1] });
+  });
+
+  it.each([
+    ['no region: the whole frame', null, { x: 0, y: 0, w: 1280, h: 720 }],
+    ['the left half', [0, 0, 0.5, 1], { x: 0, y: 0, w: 640, h: 720 }],
+    ['odd pixels rounded down to even', [0.1001, 0.2003, 0.3, 0.3], { x: 128, y: 144, w: 384, h: 216 }],
+    ['reaching past the edge: clipped to the frame', [0.9, 0.9, 0.5, 0.5], { x: 1152, y: 648, w: 128, h: 72 }],
+    ['a sliver: at least 16 px', [0.5, 0.5, 0.001, 0.001], { x: 640, y: 360, w: 16, h: 16 }],
+    ['at the very corner: still inside', [1, 1, 0.1, 0.1], { x: 1264, y: 704, w: 16, h: 16 }],
+  ] as const)('read region in pixels: %s', (_l, region, expected) => {
+    expect(regionPixels(region, 1280, 720)).toEqual(expected);
   });
 
   it('says where in the clip: 00:03.2', () => {

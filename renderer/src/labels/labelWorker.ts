@@ -6,7 +6,7 @@
 // region, and not at all when the picture has not changed since the last decode: a sparse grid of
 // luma samples is compared first, which costs microseconds.
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
-import type { FrameRead } from '../../../shared/labelRules.ts';
+import { regionPixels, type FrameRead } from '../../../shared/labelRules.ts';
 import type { FromLabelWorker, LabelWorkerOptions, ToLabelWorker } from './labelProtocol.ts';
 
 let options: LabelWorkerOptions = { formats: ['Code128', 'Code39'], rate: 6, region: null };
@@ -32,15 +32,7 @@ interface Region {
 }
 
 function regionOf(fw: number, fh: number): Region {
-  const r = options.region;
-  if (!r) return { x: 0, y: 0, w: fw, h: fh };
-  // Even offsets and sizes: I420/NV12 chroma is subsampled by two and copyTo wants aligned rects.
-  const even = (v: number) => Math.max(0, Math.floor(v / 2) * 2);
-  const x = even(r[0] * fw);
-  const y = even(r[1] * fh);
-  const w = Math.max(16, Math.min(fw - x, even(r[2] * fw)));
-  const h = Math.max(16, Math.min(fh - y, even(r[3] * fh)));
-  return { x, y, w, h };
+  return regionPixels(options.region, fw, fh);
 }
 
 /** The region's luma, w*h bytes. */
@@ -109,7 +101,9 @@ async function decode(y: Uint8Array, reg: Region, fw: number, fh: number): Promi
 
 async function pump(readable: ReadableStream<VideoFrame>): Promise<void> {
   const reader = readable.getReader();
-  let lastDecodeAt = -Infinity;
+  // The next decode is due at this time; stepping it by the interval (not from the last frame)
+  // keeps `rate` decodes a second whatever the camera's frame rate.
+  let nextDecodeAt = 0;
   let statsAt = performance.now();
   while (running) {
     const { value: frame, done } = await reader.read();
@@ -117,8 +111,9 @@ async function pump(readable: ReadableStream<VideoFrame>): Promise<void> {
     stats.frames++;
     const now = performance.now();
     try {
-      if (now - lastDecodeAt < 1000 / options.rate) continue;
-      lastDecodeAt = now;
+      if (now < nextDecodeAt) continue;
+      const interval = 1000 / options.rate;
+      nextDecodeAt = Math.max(nextDecodeAt + interval, now - interval / 2);
       const t0 = performance.now();
       const fw = frame.codedWidth || frame.displayWidth;
       const fh = frame.codedHeight || frame.displayHeight;
