@@ -192,4 +192,24 @@ describe.skipIf(!ready)('a label in the picture that is not the order the clip i
     expect(await dhl.getByTestId('label-check').getAttribute('data-verdict')).toBe('seen');
     expect(await dhl.getByTestId('label-check').textContent()).toMatch(/label seen at 00:0\d\.\d/);
   });
+
+  it('the read region is drawn by dragging on the preview in Settings and saved', async () => {
+    const { page, served } = s;
+    await page.getByTestId('nav-settings').click();
+    const picker = page.getByTestId('region-picker');
+    await picker.waitFor();
+    const box = (await picker.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.8, { steps: 5 });
+    await page.mouse.up();
+    await page.getByTestId('settings-save').click();
+    await expect.poll(async () => (await apiCall<{ cameraReadRegion: number[] | null }>(served.url, 'settings.get')).cameraReadRegion, { timeout: 10_000 }).not.toBeNull();
+    const region = (await apiCall<{ cameraReadRegion: number[] }>(served.url, 'settings.get')).cameraReadRegion;
+    expect(region[0]).toBeCloseTo(0.25, 1);
+    expect(region[1]).toBeCloseTo(0.2, 1);
+    expect(region[2]).toBeCloseTo(0.5, 1);
+    expect(region[3]).toBeCloseTo(0.6, 1);
+  });
 });

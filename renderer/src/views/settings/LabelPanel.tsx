@@ -36,14 +36,14 @@ export function LabelPanel({ draft, set }: { draft: Settings; set: <K extends ke
           <label className="check">
             <input type="checkbox" checked={draft.cameraRepeatStops} onChange={(e) => set('cameraRepeatStops', e.target.checked)} data-testid="set-cameraRepeatStops" /> {t('labelSettings.repeatStops')}
           </label>
-          <RegionPicker region={draft.cameraReadRegion} onChange={(r) => set('cameraReadRegion', r)} />
+          <RegionPicker region={draft.cameraReadRegion} aspect={`${draft.width} / ${draft.height}`} onChange={(r) => set('cameraReadRegion', r)} />
         </>
       )}
     </fieldset>
   );
 }
 
-function RegionPicker({ region, onChange }: { region: Box | null; onChange: (r: Box | null) => void }) {
+function RegionPicker({ region, aspect, onChange }: { region: Box | null; aspect: string; onChange: (r: Box | null) => void }) {
   const { t } = useTranslation();
   const { snapshot } = useStation();
   const video = useRef<HTMLVideoElement>(null);
@@ -70,7 +70,8 @@ function RegionPicker({ region, onChange }: { region: Box | null; onChange: (r: 
       <small className="muted">{t('labelSettings.regionDraw')}</small>
       <div
         className="preview"
-        style={{ position: 'relative', maxWidth: 480, touchAction: 'none', cursor: 'crosshair' }}
+        // The picture fills the box exactly, so fractions of the box are fractions of the frame.
+        style={{ position: 'relative', maxWidth: 480, aspectRatio: aspect, touchAction: 'none', cursor: 'crosshair' }}
         data-testid="region-picker"
         onPointerDown={(e) => {
           const [x, y] = at(e);
@@ -87,7 +88,7 @@ function RegionPicker({ region, onChange }: { region: Box | null; onChange: (r: 
           setDrag(null);
         }}
       >
-        <video ref={video} autoPlay muted playsInline style={{ width: '100%', display: 'block' }} />
+        <video ref={video} autoPlay muted playsInline style={{ width: '100%', height: '100%', objectFit: 'fill', display: 'block' }} />
         {shown && (
           <div style={{ position: 'absolute', left: `${shown[0] * 100}%`, top: `${shown[1] * 100}%`, width: `${shown[2] * 100}%`, height: `${shown[3] * 100}%`, outline: '3px solid #ffd400', pointerEvents: 'none' }} />
         )}
