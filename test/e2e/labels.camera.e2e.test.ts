@@ -198,6 +198,7 @@ describe.skipIf(!ready)('a label in the picture that is not the order the clip i
     await page.getByTestId('nav-settings').click();
     const picker = page.getByTestId('region-picker');
     await picker.waitFor();
+    await picker.scrollIntoViewIfNeeded();
     const box = (await picker.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.2);
     await page.mouse.down();

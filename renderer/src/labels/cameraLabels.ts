@@ -99,6 +99,11 @@ export class CameraLabels {
   }
   private lastFrame: FrameRead[] | null = null;
 
+  /** A clip started: its log begins now, with what the last decoded frame showed (the picture at its start). */
+  clipStarted(): void {
+    if (this.reader) this.logFor(this.host.recording());
+  }
+
   private logFor(rec: ReturnType<CameraLabelsHost['recording']>) {
     if (!rec) {
       this.active = null;
@@ -116,6 +121,9 @@ export class CameraLabels {
         entry.log.exclude(prev.order);
         prev.log.exclude(rec.order);
       }
+      // The picture at the start: the last decoded frame (at most one decode interval old) shows
+      // what is in front of the camera now, such as the label that started this clip.
+      if (this.lastFrame?.length) entry.log.add(rec.startedAt, this.lastFrame);
       this.logs.set(rec.recordingId, entry);
       while (this.logs.size > KEEP_LOGS) this.logs.delete(this.logs.keys().next().value!);
     }

@@ -464,6 +464,7 @@ export class StationController {
       }, SWITCH_OVERLAP_MS);
     }
     this.set({ phase: 'recording', order: started.order, recordingId: started.recordingId, startedAt: next.startedAt });
+    this.labels.clipStarted();
     this.onCue(prev ? 'switch' : 'start');
     const before = started.previous.filter((c) => c.mode === mode).at(-1);
     let msg: Msg;
