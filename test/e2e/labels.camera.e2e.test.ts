@@ -184,11 +184,11 @@ describe.skipIf(!ready)('a label in the picture that is not the order the clip i
   it('the lookup shows the mismatch on the scanned clip and "label seen at" on the camera clip', async () => {
     const { page } = s;
     await page.getByTestId('nav-lookup').click();
-    const ups = page.getByTestId('result').filter({ hasText: UPS });
+    const ups = page.locator(`[data-testid="result"][data-order="${UPS}"]`);
     await ups.getByTestId('label-check').waitFor();
     expect(await ups.getByTestId('label-check').getAttribute('data-verdict')).toBe('mismatch');
     expect(await ups.getByTestId('label-check').textContent()).toContain(DHL);
-    const dhl = page.getByTestId('result').filter({ hasText: DHL }).first();
+    const dhl = page.locator(`[data-testid="result"][data-order="${DHL}"]`); // the UPS result names DHL too
     expect(await dhl.getByTestId('label-check').getAttribute('data-verdict')).toBe('seen');
     expect(await dhl.getByTestId('label-check').textContent()).toMatch(/label seen at 00:0\d\.\d/);
   });
