@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --only seal,lookup,finish,export,cost,scan,memory,drops] [--quick]`
+// `npm run bench [-- --only seal,lookup,finish,export,cost,scan,memory,drops,labels] [--quick]`
 // Measures PackWitness against the targets of issue 7 on this machine and writes BENCHMARKS.md.
 // Not part of `npm test`: it takes ~15 minutes and its figures depend on the machine.
 // Runs under Node 22 (npm puts node_modules/.bin first), which imports the .ts modules directly.
@@ -17,7 +17,7 @@ if (major < 22) {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'BENCHMARKS.md');
-const SECTIONS = ['seal', 'lookup', 'finish', 'export', 'cost', 'scan', 'memory', 'drops'];
+const SECTIONS = ['seal', 'lookup', 'finish', 'export', 'cost', 'scan', 'memory', 'drops', 'labels'];
 
 const { values } = parseArgs({
   options: {
@@ -80,6 +80,7 @@ if (stationWanted.length) {
 }
 await section('memory', async () => (await import('./bench/memory.ts')).memory(opts));
 await section('drops', async () => (await import('./bench/drops.ts')).drops(opts));
+await section('labels', async () => (await import('./bench/labels.ts')).labels(opts));
 
 const totalS = (Date.now() - started) / 1000;
 // A partial run (--only/--skip) keeps the other rows of the last report, each with its own date.

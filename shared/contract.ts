@@ -7,6 +7,7 @@ import { storageCalls } from './contract/storage.ts';
 import { exportCalls, exportEvents } from './contract/export.ts';
 import { stationCalls, stationSettingsFields } from './contract/station.ts';
 import { continuityCalls } from './contract/continuity.ts';
+import { ClipLabels, labelSettingsFields } from './contract/labels.ts';
 
 export const ClipStatus = z.enum(['ok', 'recovered', 'interrupted', 'failed']);
 export type ClipStatus = z.infer<typeof ClipStatus>;
@@ -65,6 +66,7 @@ export const Clip = z.object({
   evidence: ClipEvidence.nullable().optional(), // chain entry, signature, trusted time (issue 3)
   legalHold: z.boolean().optional(), // a dispute is open: retention never deletes this clip
   holdReason: z.string().nullable().optional(),
+  labels: ClipLabels.nullable().optional(), // what the camera read while it recorded (issue 18)
 });
 export type Clip = z.infer<typeof Clip>;
 
@@ -106,6 +108,7 @@ export const Settings = z.object({
   // TSA certificates (PEM, one certificate each) that check tokens carrying none, and anchor chains (evidence/tsaTrust.ts).
   tsaCerts: z.array(z.string().max(20_000).regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, 'must be a PEM certificate')).max(20),
   ...stationSettingsFields, // scanner rules, auto stop, sounds, language, second camera, first run (issue 6)
+  ...labelSettingsFields, // reading the label with the camera (issue 18)
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -164,6 +167,7 @@ export const contract = {
         chunkCount: z.number().int().min(0).max(1_000_000),
         status: z.enum(['ok', 'interrupted']).default('ok'),
         note: z.string().max(500).nullable().default(null),
+        labels: ClipLabels.nullable().optional(), // sealed into the manifest
       })
       .strict(),
     output: z.object({ clip: Clip.nullable(), message: z.string().nullable() }),

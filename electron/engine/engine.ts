@@ -18,6 +18,8 @@ import {
   type StopReason,
 } from '../../shared/contract.ts';
 import { parseOrderCode } from '../../shared/orderCode.ts';
+import { LabelStore } from './labels.ts';
+import type { ClipLabels } from '../../shared/contract/labels.ts';
 import { ClipsRepo, type ClipRow } from './clipsRepo.ts';
 import { openDb, type Db } from './db.ts';
 import { probe, remuxToMp4, thumbnail } from './ffmpeg.ts';
@@ -102,6 +104,8 @@ export class Engine {
   readonly db: Db;
   readonly clips: ClipsRepo;
   readonly settings: SettingsStore;
+  /** What the camera read during each clip (labels.ts). */
+  readonly labels: LabelStore;
   private readonly listeners = new Set<Listener>();
   private readonly sessions = new Map<string, Session>();
   private readonly problems: string[] = [];
@@ -131,6 +135,7 @@ export class Engine {
     this.paths = paths;
     this.db = db;
     this.clips = new ClipsRepo(db);
+    this.labels = new LabelStore(db);
     this.settings = new SettingsStore(db);
     this.log = log;
     this.retention = new Retention(this);
@@ -263,7 +268,14 @@ export class Engine {
       legalHold: row.legal_hold === 1,
       holdReason: row.hold_reason ?? null,
       evidence: this.custody.describe?.(row.id) ?? null,
+      ...this.labelsOf(row.id),
     };
+  }
+
+  /** A clip carries `labels` only when the camera was reading while it recorded. */
+  private labelsOf(id: string): { labels?: ClipLabels } {
+    const labels = this.labels.get(id);
+    return labels ? { labels } : {};
   }
 
   /** Absolute path of a finished clip's MP4, or undefined; never a path outside the clips folder. */
@@ -409,6 +421,8 @@ export class Engine {
         const kept = row.status === 'ok' || row.status === 'recovered' || row.status === 'interrupted';
         return { clip: kept ? this.toClip(row) : null, message: err.message };
       }
+      // Stored before sealing: the manifest carries what the camera read.
+      if (input.labels) this.labels.set(s.id, input.labels);
       return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount);
     },
 

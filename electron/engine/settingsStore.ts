@@ -2,6 +2,7 @@ import os from 'node:os';
 import { Settings } from '../../shared/contract.ts';
 import type { Db } from './db.ts';
 import { defaultStationSettings } from '../../shared/contract/station.ts';
+import { defaultLabelSettings } from '../../shared/contract/labels.ts';
 
 export function defaultSettings(): Settings {
   return {
@@ -38,6 +39,7 @@ export function defaultSettings(): Settings {
     tsaUrls: [], // no TSA until one is configured: clips are still sealed, chained and signed
     tsaCerts: [], // tokens are checked against the certificates they carry and the public roots
     ...defaultStationSettings(),
+    ...defaultLabelSettings(),
   };
 }
 

@@ -16,6 +16,7 @@ const TYPES: Record<string, string> = {
   '.wav': 'audio/wav',
   '.pdf': 'application/pdf',
   '.zip': 'application/zip',
+  '.wasm': 'application/wasm', // the label decoder (zxing-wasm), compiled while it streams in
 };
 
 export function mimeFor(file: string): string {
@@ -25,7 +26,9 @@ export function mimeFor(file: string): string {
 /** The page may talk only to its own origin; media from its own origin or blobs (the live preview). */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets the page compile WebAssembly (the label decoder, served from 'self'); it
+  // allows no eval() of strings.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",

@@ -10,6 +10,7 @@ import type { ClipEvidence } from '../../../shared/contract/evidence.ts';
 import type { JsonValue } from './canonicalJson.ts';
 import { Chain, parseBody } from './chain.ts';
 import { loadOrCreateStationKey, plainKeyProtector, type KeyProtector, type StationKey } from './keys.ts';
+import { labelManifestFields } from '../labels.ts';
 import { clipManifestFields, removeSidecars, sidecarsOf, writeAtomically, writeSealSidecars } from './manifest.ts';
 import { TimestampQueue } from './tsaQueue.ts';
 import { shortTsaName } from './tsa.ts';
@@ -84,7 +85,7 @@ export class StationCustody implements Custody {
 
   async clipSealed(row: ClipRow, absFile: string): Promise<void> {
     if (this.chain.clipEntry(row.id)) return; // already sealed (a retried call): never two entries for one clip
-    const entry = this.chain.append('clip', row.id, clipManifestFields(row));
+    const entry = this.chain.append('clip', row.id, { ...clipManifestFields(row), ...labelManifestFields(this.opts.db, row.id) });
     await writeSealSidecars(absFile, Buffer.from(entry.body, 'utf8'), Buffer.from(entry.signature, 'base64'));
     if (this.opts.tsaUrls().length > 0 && row.sha256) this.timestamps.enqueue(row.id, row.sha256);
   }

@@ -14,6 +14,7 @@ import type { StationCustody } from './stationCustody.ts';
 import { exportedFilesByName, exportedFilesBySha, type ExportedFile } from '../export/exportIndex.ts';
 import type { CounterReport } from '../frameCounters.ts';
 import { continuityCheck } from './continuityCheck.ts';
+import { labelVerifyCheck } from '../labels.ts';
 
 export interface VerifyContext {
   db: Db;
@@ -182,6 +183,8 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
   const token = tokenCheck(ctx.db, clip.id, sha, tsr);
   checks.push({ what: 'timestamp', ok: token.ok, text: token.ok === false ? `${LABELS['token-mismatch']}: ${token.text}` : token.text });
   checks.push(continuityCheck(chain, clip.id, t.frames ?? null)); // frames missing in the file, and why (continuityCheck.ts)
+  const labelLine = labelVerifyCheck(body.labels, Array.isArray(body.orders) ? body.orders.map(String) : []); // what the camera saw (issue 18)
+  if (labelLine) checks.push(labelLine);
   for (const later of chain.entriesOf(clip.id).filter((e) => e.seq > entry.seq)) {
     const b = parseBody(later);
     if (!b) continue;

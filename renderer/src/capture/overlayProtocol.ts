@@ -9,6 +9,8 @@ export interface OverlayInfo {
   mode: 'shipping' | 'returns';
   /** IANA zone label shown after the time, so a reviewer knows which clock it is. */
   utcOffsetLabel: string;
+  /** How the clip's code came in: the overlay names the camera when it read the label. */
+  source?: 'camera' | 'scanner' | null;
 }
 
 /** The second camera, composited picture-in-picture into every frame of the first. */

@@ -163,6 +163,7 @@ function overlayText(i: OverlayInfo, now: Date): string {
   const time = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())} ${i.utcOffsetLabel}`;
   const parts = [i.order ? (i.mode === 'returns' ? `RETURN ${i.order}` : i.order) : '—', time, i.station];
   if (i.operator) parts.push(i.operator);
+  if (i.order && i.source === 'camera') parts.push('[CAMERA]'); // the label was read by the camera, not scanned
   return parts.join('   ');
 }
 

@@ -3,6 +3,7 @@ import { stationEn } from './station.en.ts';
 import { exportEn } from './export.en.ts';
 import { playerEn } from './player.en.ts';
 import { continuityEn } from './continuity.en.ts';
+import { labelEn } from './label.en.ts';
 
 export const en = {
   app: { title: 'PackWitness', recordingOrder: 'Recording {{order}}', stop: 'Stop' },
@@ -129,6 +130,7 @@ export const en = {
   ...exportEn,
   ...playerEn,
   ...continuityEn,
+  ...labelEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -68,6 +68,7 @@ export const stationEn = {
     ignored: 'ignored',
     refused: 'refused',
     failed: 'failed',
+    mismatch: 'other label',
   },
   log: { stopCode: 'STOP code', sameCode: 'same code again' },
   firstRun: {

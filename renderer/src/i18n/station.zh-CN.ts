@@ -70,6 +70,7 @@ export const stationZhCN: Widen<typeof stationEn> = {
     ignored: '忽略',
     refused: '拒绝',
     failed: '失败',
+    mismatch: '其他面单',
   },
   log: { stopCode: '停止码', sameCode: '再次扫描同一单号' },
   firstRun: {

@@ -3,6 +3,7 @@ import { stationZhCN } from './station.zh-CN.ts';
 import { exportZhCN } from './export.zh-CN.ts';
 import { playerZhCN } from './player.zh-CN.ts';
 import { continuityZhCN } from './continuity.zh-CN.ts';
+import { labelZhCN } from './label.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
@@ -130,4 +131,5 @@ export const zhCN: Messages = {
   ...exportZhCN,
   ...playerZhCN,
   ...continuityZhCN,
+  ...labelZhCN,
 };

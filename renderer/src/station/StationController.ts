@@ -14,6 +14,7 @@ import type { OverlayInfo } from '../capture/overlayProtocol.ts';
 import { cameraHealth, FIRST_FRAME_MS, STALL_MS } from './cameraHealth.ts';
 import { addToScanLog, loadScanLog, type ScanLogEntry, type ScanOutcome } from './scanLog.ts';
 import type { Cue } from './sounds.ts';
+import { CameraLabels, type ScanSource } from '../labels/cameraLabels.ts';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
 export interface StationMessage {
@@ -42,6 +43,7 @@ export interface StationSnapshot {
   scanLog: ScanLogEntry[];
   pip: boolean; // a second camera is composited into the picture
   settings: Settings | null;
+  clipSource: ScanSource | null; // how the code of the clip being recorded came in
 }
 
 type Listener = (s: StationSnapshot) => void;
@@ -118,6 +120,7 @@ export class StationController {
     scanLog: loadScanLog(),
     pip: false,
     settings: null,
+    clipSource: null,
   };
   private readonly listeners = new Set<Listener>();
   private pipeline: CapturePipeline | null = null;
@@ -147,6 +150,25 @@ export class StationController {
   private readyTimer: ReturnType<typeof setTimeout> | null = null;
   /** Recordings the engine ended: what their recorders and finishes report later is told without a new alarm. */
   private readonly endedByEngine = new Set<string>();
+  /** The camera reading labels (renderer/src/labels/): its takes come in through scan(). */
+  readonly labels = new CameraLabels({
+    settings: () => this.settings,
+    rules: () => codeRulesOf(this.settings),
+    recording: () =>
+      this.current && this.snap.order && this.snap.recordingId && this.snap.startedAt !== null
+        ? { recordingId: this.snap.recordingId, order: this.snap.order, startedAt: this.snap.startedAt, source: this.snap.clipSource ?? 'scanner' }
+        : null,
+    scan: (code) => void this.scan(code, 'camera'),
+    flag: (code, msg) => {
+      this.say('error', msg);
+      this.log(code, 'mismatch', 'error', msg, 'camera');
+    },
+    note: (code, msg) => {
+      this.set({ message: { level: 'info', msg, at: Date.now() } });
+      this.log(code, 'ignored', 'info', msg, 'camera');
+    },
+    problem: (m) => this.say('warn', rawMsg(m)),
+  });
   /** Sounds and any other "without looking" feedback; StationContext plugs in WebAudio. */
   onCue: (cue: Cue) => void = () => {};
 
@@ -239,8 +261,8 @@ export class StationController {
     if (level === 'error') this.onCue('error');
   }
 
-  private log(code: string, outcome: ScanOutcome, level: MessageLevel, msg: Msg | null): void {
-    this.set({ scanLog: addToScanLog(this.snap.scanLog, { at: Date.now(), code: code.slice(0, 80), outcome, level, msg }) });
+  private log(code: string, outcome: ScanOutcome, level: MessageLevel, msg: Msg | null, source: ScanSource = 'scanner'): void {
+    this.set({ scanLog: addToScanLog(this.snap.scanLog, { at: Date.now(), code: code.slice(0, 80), outcome, level, msg, ...(source === 'camera' ? { source } : {}) }) });
   }
 
   private overlayInfo(order: string | null): OverlayInfo {
@@ -253,6 +275,7 @@ export class StationController {
       operator: recording ? this.clipOperator : this.snap.operator,
       mode: recording ? (this.snap.clipMode ?? this.snap.mode) : this.snap.mode,
       utcOffsetLabel: utcOffsetLabel(),
+      source: recording ? this.snap.clipSource : null,
     };
   }
 
@@ -312,6 +335,7 @@ export class StationController {
       }
       p.onProblem = (m) => this.say('error', rawMsg(m));
       this.pipeline = p;
+      this.labels.attach(p.cameraTrack);
       this.mimeType = pickMimeType(p.audio);
       this.cameraDirty = false;
       // The preview's own, lower-rate track of the same processed frames (capture/overlayWorker.ts).
@@ -372,6 +396,7 @@ export class StationController {
       this.finishInBackground(rec, order, 'camera-stalled', 'interrupted', `The camera gave no picture for ${seconds} s while recording; recording went on in a new clip.`);
       this.log(order, 'stopped', 'error', { key: 'camera.frozen', params: { seconds } });
     }
+    this.labels.detach();
     p.close();
     await sleep(RELEASE_MS);
     if (!(await this.openCamera())) return; // reported; retried like a missing camera
@@ -392,6 +417,7 @@ export class StationController {
     this.set({ phase: 'error', problem: { key: 'camera.lost' }, order: null, recordingId: null, startedAt: null, stream: null, clipMode: null });
     this.onCue('error');
     if (rec) this.finishInBackground(rec, this.snap.order ?? '', 'camera-lost', 'interrupted', 'The camera was disconnected while recording.');
+    this.labels.detach();
     p.close();
     this.scheduleReconnect();
   }
@@ -428,9 +454,9 @@ export class StationController {
     this.lastActivity = performance.now();
   }
 
-  scan(raw: string): Promise<void> {
+  scan(raw: string, source: ScanSource = 'scanner'): Promise<void> {
     this.activity();
-    const task = this.queue.then(() => this.handleScan(raw));
+    const task = this.queue.then(() => this.handleScan(raw, source));
     this.queue = task.catch(() => {});
     return task;
   }
@@ -448,7 +474,7 @@ export class StationController {
     return task;
   }
 
-  private async handleScan(raw: string): Promise<void> {
+  private async handleScan(raw: string, source: ScanSource = 'scanner'): Promise<void> {
     const d = decideScan(
       { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator, problem: this.blocked?.msg ?? null },
       raw,
@@ -459,16 +485,16 @@ export class StationController {
     switch (d.kind) {
       case 'refuse':
         this.say('error', d.msg);
-        this.log(code, 'refused', 'error', d.msg);
+        this.log(code, 'refused', 'error', d.msg, source);
         return;
       case 'ignore':
         this.say('info', d.msg);
-        this.log(code, 'ignored', 'info', d.msg);
+        this.log(code, 'ignored', 'info', d.msg, source);
         return;
       case 'stop': {
         const order = this.snap.order ?? code;
         await this.stopCurrent(d.reason);
-        this.log(order, 'stopped', 'info', { key: d.reason === 'stop-code' ? 'log.stopCode' : 'log.sameCode' });
+        this.log(order, 'stopped', 'info', { key: d.reason === 'stop-code' ? 'log.stopCode' : 'log.sameCode' }, source);
         return;
       }
       case 'discard':
@@ -495,12 +521,12 @@ export class StationController {
       }
       case 'start':
       case 'switch':
-        await this.startClip(d.order, d.kind, d.warning ?? null);
+        await this.startClip(d.order, d.kind, d.warning ?? null, source);
         return;
     }
   }
 
-  private async startClip(order: string, kind: 'start' | 'switch' | 'resume', warning: Msg | null): Promise<void> {
+  private async startClip(order: string, kind: 'start' | 'switch' | 'resume', warning: Msg | null, source: ScanSource = this.snap.clipSource ?? 'scanner'): Promise<void> {
     const p = this.pipeline;
     if (!p || !this.settings) return;
     if (this.blocked) {
@@ -532,7 +558,7 @@ export class StationController {
     const prev = this.current;
     const prevOrder = this.snap.order;
     this.clipOperator = operator;
-    this.set({ clipMode: mode });
+    this.set({ clipMode: mode, clipSource: source });
     p.setInfo(this.overlayInfo(started.order));
     // Start the next recorder before stopping the previous one: switching orders loses no frames.
     next.start();
@@ -545,6 +571,7 @@ export class StationController {
       }, SWITCH_OVERLAP_MS);
     }
     this.set({ phase: 'recording', order: started.order, recordingId: started.recordingId, startedAt: next.startedAt });
+    this.labels.clipStarted();
     this.onCue(prev ? 'switch' : 'start');
     const before = started.previous.filter((c) => c.mode === mode).at(-1);
     let msg: Msg;
@@ -558,11 +585,13 @@ export class StationController {
     } else if (warning) {
       msg = warning;
       level = 'warn';
+    } else if (source === 'camera') {
+      msg = { key: mode === 'returns' ? 'label.recordingReturn' : 'label.recording', params: { order: started.order } };
     } else {
       msg = { key: mode === 'returns' ? 'scan.recordingReturn' : 'scan.recording', params: { order: started.order } };
     }
     this.say(level, msg);
-    this.log(started.order, kind === 'switch' ? 'switched' : 'started', level, msg);
+    this.log(started.order, kind === 'switch' ? 'switched' : 'started', level, msg, source);
   }
 
   /** Ends the current clip in the station's state (back to idle); the caller finishes or discards it. */
@@ -574,7 +603,7 @@ export class StationController {
       return null;
     }
     this.current = null;
-    this.set({ phase: 'idle', order: null, recordingId: null, startedAt: null, clipMode: null });
+    this.set({ phase: 'idle', order: null, recordingId: null, startedAt: null, clipMode: null, clipSource: null });
     this.pipeline?.setInfo(this.overlayInfo(null));
     return { rec, order };
   }
@@ -621,6 +650,7 @@ export class StationController {
           chunkCount,
           status,
           note: [note, problem].filter(Boolean).join(' ') || null,
+          labels: this.labels.clipLabels(rec.recordingId, order),
         });
         // After the engine ended the clip, the alarm already sounded: its outcome is told quietly
         // and in the alarm colour (an orange warning would cover the purple).
@@ -649,6 +679,7 @@ export class StationController {
     const prev = this.settings;
     this.settings = next;
     this.set({ settings: next, stationName: next.stationName });
+    this.labels.applySettings(prev, next, this.pipeline?.cameraTrack ?? null);
     if (!prev) return;
     if (CAMERA_KEYS.some((k) => prev[k] !== next[k])) {
       this.cameraDirty = true;
@@ -671,6 +702,7 @@ export class StationController {
       const old = this.pipeline;
       this.pipeline = null;
       this.set({ stream: null });
+      this.labels.detach();
       old?.close();
       if (old) await sleep(RELEASE_MS);
       if (await this.openCamera()) this.say('info', { key: 'camera.reopened' });
@@ -694,6 +726,7 @@ export class StationController {
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.autoStopTimer) clearInterval(this.autoStopTimer);
     if (this.readyTimer) clearTimeout(this.readyTimer);
+    this.labels.detach();
     this.pipeline?.close();
     this.pipeline = null;
   }
@@ -731,6 +764,7 @@ export class StationController {
       clipState: this.current?.state ?? null,
       blocked: this.blocked?.msg.key ?? null,
       cameraLog: [...this.cameraLog],
+      labels: this.labels.stats,
     };
   }
 }

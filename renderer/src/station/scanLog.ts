@@ -2,7 +2,7 @@
 // localStorage, so a reload keeps the list); the clips themselves are in the engine's index.
 import type { Msg } from '../../../shared/stationMachine.ts';
 
-export type ScanOutcome = 'started' | 'switched' | 'stopped' | 'discarded' | 'mode' | 'operator' | 'ignored' | 'refused' | 'failed';
+export type ScanOutcome = 'started' | 'switched' | 'stopped' | 'discarded' | 'mode' | 'operator' | 'ignored' | 'refused' | 'failed' | 'mismatch';
 
 export interface ScanLogEntry {
   at: number; // epoch ms
@@ -10,6 +10,8 @@ export interface ScanLogEntry {
   outcome: ScanOutcome;
   level: 'info' | 'warn' | 'error';
   msg: Msg | null;
+  /** Read by the camera rather than scanned (issue 18). */
+  source?: 'camera';
 }
 
 const KEY = 'pw.scanLog';

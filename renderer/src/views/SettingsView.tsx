@@ -9,6 +9,7 @@ import { api } from '../api/index.ts';
 import { useCameras } from '../station/devices.ts';
 import { LanPanel } from './settings/LanPanel.tsx';
 import { PipPreview } from './settings/PipPreview.tsx';
+import { LabelPanel } from './settings/LabelPanel.tsx';
 
 type Draft = Settings;
 
@@ -182,6 +183,7 @@ export function SettingsView() {
           <textarea value={draft.operators.join('\n')} onChange={(e) => set('operators', lines(e.target.value))} rows={3} data-testid="set-operators" />
           {err('operators')}
         </Field>
+        <LabelPanel draft={draft} set={set} />
       </Section>
 
       <Section title={t('settings.storage')}>

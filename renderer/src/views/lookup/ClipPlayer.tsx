@@ -8,6 +8,7 @@ import { VideoPlayer } from './VideoPlayer.tsx';
 // and a step of one frame at another rate still lands on the nearest frame.
 const FPS = 30;
 import { ContinuityRows } from './ContinuityRows.tsx';
+import { LabelRows } from './LabelCheck.tsx';
 
 /** Plays from the door's media URL, which answers HTTP Range requests, so seeking works. */
 export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: () => void; children?: React.ReactNode }) {
@@ -34,6 +35,7 @@ export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: (
         <dd className="mono">{clip.file}</dd>
         <EvidenceRows clip={clip} />
         <ContinuityRows clip={clip} />
+        <LabelRows clip={clip} />
       </dl>
       {children}
     </section>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import { dateTime, seconds } from '../../format.ts';
+import { LabelCheck } from './LabelCheck.tsx';
 
 export function ClipResults({ clips, selected, onSelect }: { clips: Clip[]; selected: string | null; onSelect: (c: Clip) => void }) {
   const { t, i18n } = useTranslation();
@@ -19,6 +20,7 @@ export function ClipResults({ clips, selected, onSelect }: { clips: Clip[]; sele
                 {c.mode === 'returns' ? ` · ${t('station.mode.returns')}` : ''}
               </span>
               {c.status !== 'ok' && <span className="badge">{t(`status.${c.status}`)}</span>}
+              <LabelCheck clip={c} />
             </span>
           </button>
         </li>

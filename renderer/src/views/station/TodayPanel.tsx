@@ -48,10 +48,11 @@ export function TodayPanel() {
       {snapshot.scanLog.length ? (
         <ol className="today-list" data-testid="scan-log">
           {snapshot.scanLog.map((e) => (
-            <li key={`${e.at}-${e.code}`} className={`scan-${e.level}`} data-outcome={e.outcome}>
+            <li key={`${e.at}-${e.code}`} className={`scan-${e.level}`} data-outcome={e.outcome} data-source={e.source ?? 'scanner'}>
               <span className="time">{time.format(e.at)}</span>
               <span className="order">{e.code}</span>
               <span className={`badge outcome-${e.level}`}>{t(`outcome.${e.outcome}`)}</span>
+              {e.source === 'camera' && <span className="why">{t('label.readByCamera')}</span>}
               {e.msg && e.level !== 'info' && <span className="why">{renderMsg(t, e.msg, i18n.language)}</span>}
             </li>
           ))}
