@@ -8,6 +8,7 @@ import type { Db } from './db.ts';
 import { protectMs, startHeadroomBytes } from './storage.ts';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 /** The rate is measured over the last two weeks: long enough to span a weekend and a busy day. */
 export const RATE_WINDOW_DAYS = 14;
 /** The warning comes this many days before recordings would have to be refused. */
@@ -80,11 +81,15 @@ export function storageOutlook(db: Db, settings: Settings, space: SpaceInfo | nu
   if (rate.bytesPerDay !== null && space) {
     let releases: ReleaseStep[] = [];
     if (Number.isFinite(horizonMs)) {
-      releases = (
-        db
-          .prepare(`SELECT started_at AS t, size_bytes AS b FROM clips WHERE status IN ('ok','recovered','interrupted') AND file IS NOT NULL AND legal_hold=0 AND size_bytes IS NOT NULL ORDER BY started_at`)
-          .all() as { t: number; b: number }[]
-      ).map((r) => ({ at: r.t + horizonMs, bytes: r.b }));
+      // Summed in SQLite (a station may index a million clips): what may go now in one sum, the
+      // rest per hour of recording, released at the hour's end (never earlier than the real clip).
+      const deletable = `status IN ('ok','recovered','interrupted') AND file IS NOT NULL AND legal_hold=0 AND size_bytes IS NOT NULL`;
+      const cutoff = now - horizonMs;
+      const due = (db.prepare(`SELECT coalesce(sum(size_bytes),0) AS b FROM clips WHERE ${deletable} AND started_at < ?`).get(cutoff) as { b: number }).b;
+      const hours = db
+        .prepare(`SELECT started_at / ${HOUR} AS h, sum(size_bytes) AS b FROM clips WHERE ${deletable} AND started_at >= ? GROUP BY h ORDER BY h`)
+        .all(cutoff) as { h: number; b: number }[];
+      releases = [{ at: now, bytes: due }, ...hours.map((r) => ({ at: (r.h + 1) * HOUR + horizonMs, bytes: r.b }))];
     }
     const room = space.freeBytes - space.reserveBytes - headroom; // negative below it: deletions must cover that first
     refuse = refuseInDays(room, rate.bytesPerDay, Number.isFinite(horizonMs) ? horizonMs / DAY : Infinity, releases, now);
