@@ -27,6 +27,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--reserve-mb N|auto', 'Free space kept on the clips disk; recording is refused below it (auto: the larger of 2 GB and 5 % of the disk, at most 20 GB).'],
       ['--keep-days N', 'Delete clips older than N days (0 keeps them until space runs short).'],
       ['--no-delete-for-space', 'Never delete clips to make room; refuse new recordings below the reserve instead.'],
+      ['--protect-days N', 'Clips younger than N days are never deleted to make room (default 120: the longest dispute windows).'],
     ],
   },
   clips: {
