@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
 
 const require = createRequire(import.meta.url);
@@ -251,10 +252,26 @@ export interface RunControl {
   signal?: AbortSignal;
 }
 
+let niceFound: boolean | undefined;
+
+/**
+ * Whether `nice` can be run. fluent-ffmpeg starts `nice -n 10 ffmpeg …` on POSIX systems, and when
+ * `nice` is missing its spawn-error path throws where nothing can catch it, ending the station's
+ * process; a trimmed PATH (a packed desktop app, a service) must give a plain ffmpeg instead.
+ */
+function canNice(): boolean {
+  if (niceFound === undefined) {
+    niceFound =
+      process.platform === 'win32' ||
+      (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && fs.existsSync(path.join(dir, 'nice')));
+  }
+  return niceFound;
+}
+
 function niceCommand(): ffmpeg.FfmpegCommand {
   const b = binaries();
   // niceness: fluent-ffmpeg runs `nice -n 10 ffmpeg ...` (ignored on Windows).
-  return ffmpeg({ niceness: 10 }).setFfmpegPath(b.ffmpeg).setFfprobePath(b.ffprobe);
+  return ffmpeg(canNice() ? { niceness: 10 } : {}).setFfmpegPath(b.ffmpeg).setFfprobePath(b.ffprobe);
 }
 
 /** Runs an export command with progress, cancellable through the signal (the process is killed). */
