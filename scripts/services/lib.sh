@@ -37,7 +37,11 @@ wait_for() {
   done
 }
 
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# A zombie (dead, not yet reaped by its parent) counts as gone.
+pid_alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+  [ "$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
 
 # Ends a process by its pid: TERM, then KILL after $2 seconds (default 15).
 stop_pid() {

@@ -62,7 +62,7 @@ start() {
   fi
   # memstore keeps nothing over a stop: anything left here is a dead cluster. Start afresh.
   stop_all
-  rm -rf "$dir/mon" "$dir/osd" "$dir/run" "$dir/log" "$dir/rgw" "$dir"/*.pid
+  rm -rf "$dir/mon" "$dir/osd" "$dir/run" "$dir/log" "$dir/rgw" "$dir/monmap" "$dir/env"
   mkdir -p "$dir/mon" "$dir/osd/ceph-0" "$dir/run" "$dir/log" "$dir/rgw"
 
   local classes fsid mon_port rgw_port osd_uuid
@@ -154,6 +154,6 @@ CONF
 
 case "$cmd" in
   start) start ;;
-  stop) stop_all; echo "s3: stopped ($dir)" >&2 ;;
+  stop) stop_all; rm -f "$dir/env"; echo "s3: stopped ($dir)" >&2 ;;
   *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
 esac
