@@ -40,6 +40,10 @@ start() {
     write_url "$(cat "$dir/port")"
     return 0
   fi
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$dir"; then
+    echo "services: the postgres user cannot reach $dir (a parent folder is closed to others); use a folder under /tmp or chmod o+x its parents" >&2
+    exit 1
+  fi
   if [ ! -f "$data/PG_VERSION" ]; then
     rm -rf "$data"; mkdir -p "$data"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir" "$data"
