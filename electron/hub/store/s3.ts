@@ -381,7 +381,11 @@ export class S3ClipStore implements ClipStore {
     }
     for (const v of versions) {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId }))
-        .catch((e) => { throw toStoreError(e, key); });
+        .catch((e) => {
+          // Deleting a version is refused only by Object Lock (retention or legal hold) or a policy.
+          if (status(e) === 403) throw new StoreError('locked', `${key}: the store keeps it (Object Lock retention or legal hold)`, { cause: e });
+          throw toStoreError(e, key);
+        });
     }
   }
 }
@@ -410,7 +414,7 @@ export function toStoreError(e: unknown, what: string): StoreError {
   const msg = (e as Error)?.message ?? String(e);
   if (name === 'BadDigest' || name === 'InvalidDigest') return new StoreError('bad-digest', `${what}: the store refused the bytes (${name}: they do not match their Content-MD5)`, { cause: e });
   if (code === 404 || name === 'NoSuchKey' || name === 'NotFound') return new StoreError('not-found', `${what} is not stored`, { cause: e });
-  if (code === 403 && /lock|retention|WORM|AccessDenied/i.test(`${name} ${msg}`)) return new StoreError('locked', `${what}: refused by the store (${name}${msg ? `: ${msg}` : ''})`, { cause: e });
+  if (code === 403) return new StoreError('denied', `${what}: refused by the store (${name}${msg ? `: ${msg}` : ''}); check the keys and the bucket's policy`, { cause: e });
   if (code === undefined) return new StoreError('unavailable', `${what}: the S3 server cannot be reached (${msg})`, { cause: e });
   return new StoreError('unavailable', `${what}: S3 error ${code} ${name}: ${msg}`, { cause: e });
 }

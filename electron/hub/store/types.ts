@@ -99,6 +99,7 @@ export type StoreErrorCode =
   | 'conflict'
   | 'bad-part'
   | 'locked'
+  | 'denied'
   | 'unavailable'
   | 'bad-input';
 
