@@ -33,12 +33,13 @@ describeWithService('s3', 'hub clip store on S3 (Ceph RGW)', () => {
 });
 
 describeWithService('s3', 'hub clip store on S3: Object Lock, presigned URLs, credentials', () => {
-  const t = tmpDir('pw-hubs3-');
-  afterAll(() => t.cleanup());
+  let t: ReturnType<typeof tmpDir>;
+  afterAll(() => t?.cleanup());
   let locked: S3ClipStore;
   let plain: S3ClipStore;
   let lockedBucket: string;
   beforeAll(async () => {
+    t = tmpDir('pw-hubs3-');
     lockedBucket = uniqueName('pw-lock');
     locked = storeFor(lockedBucket);
     await locked.ensureBucket({ objectLock: true });

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -28,10 +28,14 @@ const alive = (pid: number): boolean => {
 };
 
 describe.skipIf(skipReason !== null)('test-server scripts', () => {
-  const t = tmpDir('pw-services-');
-  // PostgreSQL runs as the postgres user, which must reach the folder (mkdtemp makes it 0700).
-  fs.chmodSync(t.dir, 0o755);
+  let t: ReturnType<typeof tmpDir>;
+  beforeAll(() => {
+    t = tmpDir('pw-services-');
+    // PostgreSQL runs as the postgres user, which must reach the folder (mkdtemp makes it 0700).
+    fs.chmodSync(t.dir, 0o755);
+  });
   afterAll(() => {
+    if (!t) return;
     run('s3.sh', 'stop', path.join(t.dir, 's3'));
     run('postgres.sh', 'stop', path.join(t.dir, 'pg'));
     t.cleanup();
