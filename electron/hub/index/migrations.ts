@@ -1,0 +1,165 @@
+// Versioned plain-SQL migrations of the hub's index, one list per dialect with the same versions.
+// Applied in order, each in its own transaction, recorded with a checksum in
+// hub_schema_migrations; an applied migration whose text changed is refused (never edit one:
+// add the next version). On PostgreSQL they run under an advisory lock (postgres.ts), so any
+// number of hub processes can start at once on one database.
+import { createHash } from 'node:crypto';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const sqliteMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'stations, clips, chain, holes, refusals',
+    sql: `
+CREATE TABLE hub_stations (
+  fingerprint TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  public_key_pem TEXT NOT NULL,
+  enrolled_at INTEGER NOT NULL
+);
+CREATE INDEX hub_stations_name ON hub_stations (name);
+CREATE TABLE hub_clips (
+  id INTEGER PRIMARY KEY,
+  station TEXT NOT NULL REFERENCES hub_stations (fingerprint),
+  clip_id TEXT NOT NULL,
+  order_code TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  operator TEXT,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  status TEXT NOT NULL,
+  stop_reason TEXT,
+  note TEXT,
+  published_at INTEGER NOT NULL,
+  UNIQUE (station, clip_id)
+);
+CREATE INDEX hub_clips_order ON hub_clips (order_code);
+CREATE INDEX hub_clips_started ON hub_clips (started_at, id);
+CREATE INDEX hub_clips_station ON hub_clips (station, started_at);
+CREATE INDEX hub_clips_operator ON hub_clips (operator, started_at);
+CREATE INDEX hub_clips_mode ON hub_clips (mode, started_at);
+CREATE INDEX hub_clips_sha256 ON hub_clips (sha256);
+CREATE TABLE hub_chain (
+  station TEXT NOT NULL REFERENCES hub_stations (fingerprint),
+  seq INTEGER NOT NULL,
+  prev TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  clip_id TEXT,
+  body TEXT NOT NULL,
+  PRIMARY KEY (station, seq)
+);
+CREATE TABLE hub_holes (
+  station TEXT NOT NULL,
+  from_seq INTEGER NOT NULL,
+  to_seq INTEGER NOT NULL,
+  from_time INTEGER,
+  to_time INTEGER,
+  reason TEXT NOT NULL,
+  detected_at INTEGER NOT NULL,
+  PRIMARY KEY (station, from_seq, to_seq)
+);
+CREATE TABLE hub_refused (
+  id INTEGER PRIMARY KEY,
+  station TEXT,
+  clip_id TEXT,
+  sha256 TEXT,
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX hub_refused_at ON hub_refused (at);
+`,
+  },
+];
+
+export const postgresMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'stations, clips, chain, holes, refusals',
+    sql: `
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE hub_stations (
+  fingerprint text PRIMARY KEY,
+  name text NOT NULL,
+  public_key_pem text NOT NULL,
+  enrolled_at bigint NOT NULL
+);
+CREATE INDEX hub_stations_name ON hub_stations (name);
+CREATE TABLE hub_clips (
+  id bigserial PRIMARY KEY,
+  station text NOT NULL REFERENCES hub_stations (fingerprint),
+  clip_id text NOT NULL,
+  order_code text NOT NULL,
+  mode text NOT NULL,
+  operator text,
+  started_at bigint NOT NULL,
+  ended_at bigint NOT NULL,
+  duration_ms bigint NOT NULL,
+  size_bytes bigint NOT NULL,
+  sha256 text NOT NULL,
+  status text NOT NULL,
+  stop_reason text,
+  note text,
+  published_at bigint NOT NULL,
+  UNIQUE (station, clip_id)
+);
+CREATE INDEX hub_clips_order ON hub_clips (order_code);
+-- Partial codes (ILIKE '%…%') use trigrams; without this a search reads every row.
+CREATE INDEX hub_clips_order_trgm ON hub_clips USING gin (order_code gin_trgm_ops);
+CREATE INDEX hub_clips_started ON hub_clips (started_at, id);
+CREATE INDEX hub_clips_station ON hub_clips (station, started_at);
+CREATE INDEX hub_clips_operator ON hub_clips (operator, started_at);
+CREATE INDEX hub_clips_mode ON hub_clips (mode, started_at);
+CREATE INDEX hub_clips_sha256 ON hub_clips (sha256);
+CREATE TABLE hub_chain (
+  station text NOT NULL REFERENCES hub_stations (fingerprint),
+  seq bigint NOT NULL,
+  prev text NOT NULL,
+  hash text NOT NULL,
+  signature text NOT NULL,
+  kind text NOT NULL,
+  at bigint NOT NULL,
+  clip_id text,
+  body text NOT NULL,
+  PRIMARY KEY (station, seq)
+);
+CREATE TABLE hub_holes (
+  station text NOT NULL,
+  from_seq bigint NOT NULL,
+  to_seq bigint NOT NULL,
+  from_time bigint,
+  to_time bigint,
+  reason text NOT NULL,
+  detected_at bigint NOT NULL,
+  PRIMARY KEY (station, from_seq, to_seq)
+);
+CREATE TABLE hub_refused (
+  id bigserial PRIMARY KEY,
+  station text,
+  clip_id text,
+  sha256 text,
+  reason text NOT NULL,
+  detail text NOT NULL,
+  at bigint NOT NULL
+);
+CREATE INDEX hub_refused_at ON hub_refused (at);
+`,
+  },
+];
+
+export function migrationChecksum(m: Migration): string {
+  return createHash('sha256').update(m.sql, 'utf8').digest('hex');
+}
+
+export const MIGRATIONS_TABLE = 'hub_schema_migrations';

@@ -1,0 +1,249 @@
+// The hub index's queries, written once for both databases. A dialect adapter runs them: SQL uses
+// `?` placeholders (PostgreSQL's adapter numbers them), and the few differences (LIKE vs ILIKE)
+// are asked of the adapter. Inserts are `ON CONFLICT DO NOTHING` followed by a look at the row
+// that is there, so two hub processes writing the same clip at once cannot both "insert" it and a
+// different SHA-256 for a held clip id is always refused.
+import {
+  type ClipQuery, type HubChainEntry, type HubChainHole, type HubClip, type HubIndex, type HubIndexStats,
+  type HubRefusal, type HubStation, type InsertOutcome, IndexConflictError,
+} from './types.ts';
+
+export interface SqlDialect {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Case-insensitive LIKE with `\` as escape character. */
+  readonly ilike: string;
+  all(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Returns the number of rows changed. */
+  run(sql: string, params: unknown[]): Promise<number>;
+  /** INSERT … RETURNING id (SQLite ≥ 3.35 and PostgreSQL both have RETURNING). */
+  insertReturningId(sql: string, params: unknown[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const CLIP_COLUMNS = `c.id, c.station, s.name AS station_name, c.clip_id, c.order_code, c.mode, c.operator,
+  c.started_at, c.ended_at, c.duration_ms, c.size_bytes, c.sha256, c.status, c.stop_reason, c.note, c.published_at`;
+
+function toClip(r: Record<string, unknown>): HubClip {
+  return {
+    station: String(r.station),
+    stationName: String(r.station_name),
+    clipId: String(r.clip_id),
+    order: String(r.order_code),
+    mode: String(r.mode),
+    operator: strOrNull(r.operator),
+    startedAt: num(r.started_at),
+    endedAt: num(r.ended_at),
+    durationMs: num(r.duration_ms),
+    sizeBytes: num(r.size_bytes),
+    sha256: String(r.sha256),
+    status: String(r.status),
+    stopReason: strOrNull(r.stop_reason),
+    note: strOrNull(r.note),
+    publishedAt: num(r.published_at),
+    rowId: num(r.id),
+  };
+}
+
+function toStation(r: Record<string, unknown>): HubStation {
+  return { fingerprint: String(r.fingerprint), name: String(r.name), publicKeyPem: String(r.public_key_pem), enrolledAt: num(r.enrolled_at) };
+}
+
+function toEntry(r: Record<string, unknown>): HubChainEntry {
+  return {
+    station: String(r.station), seq: num(r.seq), prev: String(r.prev), hash: String(r.hash), signature: String(r.signature),
+    kind: String(r.kind), at: num(r.at), clipId: strOrNull(r.clip_id), body: String(r.body),
+  };
+}
+
+function toHole(r: Record<string, unknown>): HubChainHole {
+  return {
+    station: String(r.station), fromSeq: num(r.from_seq), toSeq: num(r.to_seq), fromTime: numOrNull(r.from_time),
+    toTime: numOrNull(r.to_time), reason: String(r.reason), detectedAt: num(r.detected_at),
+  };
+}
+
+export class SqlHubIndex implements HubIndex {
+  readonly kind: 'sqlite' | 'postgres';
+  protected readonly db: SqlDialect;
+  constructor(db: SqlDialect) {
+    this.db = db;
+    this.kind = db.kind;
+  }
+
+  async upsertStation(s: HubStation): Promise<HubStation> {
+    await this.db.run(
+      `INSERT INTO hub_stations (fingerprint, name, public_key_pem, enrolled_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (fingerprint) DO UPDATE SET name = excluded.name`,
+      [s.fingerprint, s.name, s.publicKeyPem, s.enrolledAt],
+    );
+    return (await this.getStation(s.fingerprint))!;
+  }
+
+  async getStation(fingerprintOrName: string): Promise<HubStation | null> {
+    const rows = await this.db.all(
+      `SELECT * FROM hub_stations WHERE fingerprint = ? OR name = ? ORDER BY (fingerprint = ?) DESC, enrolled_at LIMIT 1`,
+      [fingerprintOrName, fingerprintOrName, fingerprintOrName],
+    );
+    return rows[0] ? toStation(rows[0]) : null;
+  }
+
+  async listStations(): Promise<HubStation[]> {
+    return (await this.db.all('SELECT * FROM hub_stations ORDER BY name, fingerprint', [])).map(toStation);
+  }
+
+  async addClip(c: HubClip): Promise<InsertOutcome> {
+    const changed = await this.db.run(
+      `INSERT INTO hub_clips (station, clip_id, order_code, mode, operator, started_at, ended_at, duration_ms, size_bytes,
+         sha256, status, stop_reason, note, published_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station, clip_id) DO NOTHING`,
+      [c.station, c.clipId, c.order, c.mode, c.operator, c.startedAt, c.endedAt, c.durationMs, c.sizeBytes, c.sha256,
+        c.status, c.stopReason, c.note, c.publishedAt],
+    );
+    if (changed === 1) return 'inserted';
+    const held = await this.getClip(c.station, c.clipId);
+    if (held && held.sha256 === c.sha256) return 'duplicate';
+    throw new IndexConflictError(
+      `clip ${c.clipId} of station ${c.station} is held with SHA-256 ${held?.sha256 ?? '?'}; refused a different one (${c.sha256})`,
+    );
+  }
+
+  async getClip(station: string, clipId: string): Promise<HubClip | null> {
+    const rows = await this.db.all(
+      `SELECT ${CLIP_COLUMNS} FROM hub_clips c JOIN hub_stations s ON s.fingerprint = c.station WHERE c.station = ? AND c.clip_id = ?`,
+      [station, clipId],
+    );
+    return rows[0] ? toClip(rows[0]) : null;
+  }
+
+  async clipsBySha256(sha256: string): Promise<HubClip[]> {
+    return (await this.db.all(
+      `SELECT ${CLIP_COLUMNS} FROM hub_clips c JOIN hub_stations s ON s.fingerprint = c.station WHERE c.sha256 = ? ORDER BY c.id`,
+      [sha256],
+    )).map(toClip);
+  }
+
+  async findClips(q: ClipQuery): Promise<HubClip[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.order !== undefined) { where.push('c.order_code = ?'); params.push(q.order); }
+    if (q.orderContains) { where.push(`c.order_code ${this.db.ilike} ? ESCAPE '\\'`); params.push(`%${likeEscape(q.orderContains)}%`); }
+    if (q.station !== undefined) {
+      where.push('c.station IN (SELECT fingerprint FROM hub_stations WHERE fingerprint = ? OR name = ?)');
+      params.push(q.station, q.station);
+    }
+    if (q.operator !== undefined) { where.push('c.operator = ?'); params.push(q.operator); }
+    if (q.mode !== undefined) { where.push('c.mode = ?'); params.push(q.mode); }
+    if (q.from !== undefined) { where.push('c.started_at >= ?'); params.push(q.from); }
+    if (q.to !== undefined) { where.push('c.started_at < ?'); params.push(q.to); }
+    if (q.before) {
+      where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
+      params.push(q.before.startedAt, q.before.startedAt, q.before.rowId);
+    }
+    const limit = Math.max(1, Math.min(1000, Math.floor(q.limit ?? 100)));
+    const sql = `SELECT ${CLIP_COLUMNS} FROM hub_clips c JOIN hub_stations s ON s.fingerprint = c.station
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.started_at DESC, c.id DESC LIMIT ${limit}`;
+    return (await this.db.all(sql, params)).map(toClip);
+  }
+
+  async addChainEntry(e: HubChainEntry): Promise<InsertOutcome> {
+    const changed = await this.db.run(
+      `INSERT INTO hub_chain (station, seq, prev, hash, signature, kind, at, clip_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (station, seq) DO NOTHING`,
+      [e.station, e.seq, e.prev, e.hash, e.signature, e.kind, e.at, e.clipId, e.body],
+    );
+    if (changed === 1) return 'inserted';
+    const rows = await this.db.all('SELECT hash FROM hub_chain WHERE station = ? AND seq = ?', [e.station, e.seq]);
+    if (rows[0] && String(rows[0].hash) === e.hash) return 'duplicate';
+    throw new IndexConflictError(
+      `entry ${e.seq} of station ${e.station} is held with hash ${rows[0] ? String(rows[0].hash) : '?'}; refused a different one (${e.hash})`,
+    );
+  }
+
+  async chainHead(station: string): Promise<{ seq: number; hash: string } | null> {
+    const rows = await this.db.all('SELECT seq, hash FROM hub_chain WHERE station = ? ORDER BY seq DESC LIMIT 1', [station]);
+    return rows[0] ? { seq: num(rows[0].seq), hash: String(rows[0].hash) } : null;
+  }
+
+  async listChain(station: string, opts: { fromSeq?: number; limit?: number } = {}): Promise<HubChainEntry[]> {
+    const limit = Math.max(1, Math.min(10_000, Math.floor(opts.limit ?? 1000)));
+    return (await this.db.all(
+      `SELECT * FROM hub_chain WHERE station = ? AND seq >= ? ORDER BY seq LIMIT ${limit}`,
+      [station, opts.fromSeq ?? 1],
+    )).map(toEntry);
+  }
+
+  async findChainGaps(station: string): Promise<Omit<HubChainHole, 'reason' | 'detectedAt'>[]> {
+    // Each held entry with its predecessor among the held ones: a jump of more than 1 is a hole.
+    const rows = await this.db.all(
+      `SELECT seq, at, prev_seq, prev_at FROM (
+         SELECT seq, at, LAG(seq) OVER (ORDER BY seq) AS prev_seq, LAG(at) OVER (ORDER BY seq) AS prev_at
+         FROM hub_chain WHERE station = ?) t
+       WHERE (prev_seq IS NULL AND seq > 1) OR seq - prev_seq > 1 ORDER BY seq`,
+      [station],
+    );
+    return rows.map((r) => ({
+      station,
+      fromSeq: r.prev_seq === null || r.prev_seq === undefined ? 1 : num(r.prev_seq) + 1,
+      toSeq: num(r.seq) - 1,
+      fromTime: numOrNull(r.prev_at),
+      toTime: num(r.at),
+    }));
+  }
+
+  async addHole(h: HubChainHole): Promise<InsertOutcome> {
+    const changed = await this.db.run(
+      `INSERT INTO hub_holes (station, from_seq, to_seq, from_time, to_time, reason, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (station, from_seq, to_seq) DO NOTHING`,
+      [h.station, h.fromSeq, h.toSeq, h.fromTime, h.toTime, h.reason, h.detectedAt],
+    );
+    return changed === 1 ? 'inserted' : 'duplicate';
+  }
+
+  async listHoles(station?: string): Promise<HubChainHole[]> {
+    const rows = station === undefined
+      ? await this.db.all('SELECT * FROM hub_holes ORDER BY station, from_seq', [])
+      : await this.db.all('SELECT * FROM hub_holes WHERE station = ? ORDER BY from_seq', [station]);
+    return rows.map(toHole);
+  }
+
+  async addRefusal(r: HubRefusal): Promise<number> {
+    return this.db.insertReturningId(
+      'INSERT INTO hub_refused (station, clip_id, sha256, reason, detail, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+      [r.station, r.clipId, r.sha256, r.reason, r.detail, r.at],
+    );
+  }
+
+  async listRefusals(opts: { station?: string; limit?: number } = {}): Promise<HubRefusal[]> {
+    const limit = Math.max(1, Math.min(1000, Math.floor(opts.limit ?? 100)));
+    const rows = opts.station === undefined
+      ? await this.db.all(`SELECT * FROM hub_refused ORDER BY at DESC, id DESC LIMIT ${limit}`, [])
+      : await this.db.all(`SELECT * FROM hub_refused WHERE station = ? ORDER BY at DESC, id DESC LIMIT ${limit}`, [opts.station]);
+    return rows.map((r) => ({
+      id: num(r.id), station: strOrNull(r.station), clipId: strOrNull(r.clip_id), sha256: strOrNull(r.sha256),
+      reason: String(r.reason), detail: String(r.detail), at: num(r.at),
+    }));
+  }
+
+  async stats(): Promise<HubIndexStats> {
+    const rows = await this.db.all(
+      `SELECT (SELECT COUNT(*) FROM hub_stations) AS stations, (SELECT COUNT(*) FROM hub_clips) AS clips,
+         (SELECT COUNT(*) FROM hub_chain) AS chain, (SELECT COUNT(*) FROM hub_holes) AS holes,
+         (SELECT COUNT(*) FROM hub_refused) AS refused`,
+      [],
+    );
+    const r = rows[0]!;
+    return { stations: num(r.stations), clips: num(r.clips), chainEntries: num(r.chain), holes: num(r.holes), refused: num(r.refused) };
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

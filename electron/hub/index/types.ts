@@ -1,0 +1,152 @@
+// The hub's index seam: what the hub knows about stations, their published clips and chains of
+// custody, holes in those chains and uploads it refused. Async, so the same callers run on the
+// embedded SQLite index (sqlite.ts) and on PostgreSQL (postgres.ts); both share their queries
+// (sqlIndex.ts) and their plain-SQL migrations (migrations.ts).
+//
+// The hub server (next layer) writes a clip here only after it checked the signature against the
+// enrolled key, the chain link and the stored object's SHA-256. Inserts are idempotent:
+// - a clip is identified by (station, clipId); the same row again is `duplicate` (harmless, a
+//   retry), a different SHA-256 for that clip id is refused with IndexConflictError;
+// - a chain entry is identified by (station, seq); the same hash again is `duplicate`, another
+//   hash for a seq already held is refused the same way.
+// Times are epoch milliseconds (UTC). A station is named by its key fingerprint (SHA-256 of the
+// public key's DER, hex), which is what its chain entry 1 and every manifest carry.
+
+export interface HubStation {
+  fingerprint: string;
+  name: string;
+  publicKeyPem: string;
+  enrolledAt: number;
+}
+
+export interface HubClip {
+  /** The station's fingerprint. */
+  station: string;
+  /** Filled on reads: the station's name at the time of reading. */
+  stationName?: string;
+  clipId: string;
+  order: string;
+  mode: string;
+  operator: string | null;
+  startedAt: number;
+  endedAt: number;
+  durationMs: number;
+  sizeBytes: number;
+  sha256: string;
+  status: string;
+  stopReason: string | null;
+  note: string | null;
+  publishedAt: number;
+  /** Filled on reads: the row's position for paging (`before`). */
+  rowId?: number;
+}
+
+export interface HubChainEntry {
+  station: string;
+  seq: number;
+  /** SHA-256 of the previous entry (hex; entry 1: 64 zeros or as the station writes it). */
+  prev: string;
+  /** SHA-256 of this entry's canonical bytes (hex). */
+  hash: string;
+  /** Ed25519 signature over the entry (base64). */
+  signature: string;
+  /** What the entry records: clip, discard, deletion, hold, export, key, … */
+  kind: string;
+  at: number;
+  clipId: string | null;
+  /** The signed canonical JSON. */
+  body: string;
+}
+
+/** Seqs a station never published (or published out of reach), with the time span they cover. */
+export interface HubChainHole {
+  station: string;
+  fromSeq: number;
+  toSeq: number;
+  /** Time of the entry before the hole (null: the hole starts the chain). */
+  fromTime: number | null;
+  /** Time of the entry after the hole (null: nothing after it yet). */
+  toTime: number | null;
+  reason: string;
+  detectedAt: number;
+}
+
+export interface HubRefusal {
+  id?: number;
+  station: string | null;
+  clipId: string | null;
+  sha256: string | null;
+  /** A short code: bad-signature, hash-mismatch, broken-link, replay, unknown-station, conflict … */
+  reason: string;
+  detail: string;
+  at: number;
+}
+
+export interface ClipQuery {
+  /** Exact order code. */
+  order?: string;
+  /** Part of an order code, any case. */
+  orderContains?: string;
+  /** Station fingerprint or name. */
+  station?: string;
+  operator?: string;
+  mode?: string;
+  /** startedAt >= from */
+  from?: number;
+  /** startedAt < to */
+  to?: number;
+  /** Page size, default 100, at most 1000. Newest first. */
+  limit?: number;
+  /** Next page: the last row of the previous page. */
+  before?: { startedAt: number; rowId: number };
+}
+
+export type InsertOutcome = 'inserted' | 'duplicate';
+
+export class IndexConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IndexConflictError';
+  }
+}
+
+export interface HubIndexStats {
+  stations: number;
+  clips: number;
+  chainEntries: number;
+  holes: number;
+  refused: number;
+}
+
+export interface HubIndex {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** Registers a station (enrollment), or renames it when the fingerprint is known already. */
+  upsertStation(s: HubStation): Promise<HubStation>;
+  /** By fingerprint or by name. */
+  getStation(fingerprintOrName: string): Promise<HubStation | null>;
+  listStations(): Promise<HubStation[]>;
+
+  addClip(c: HubClip): Promise<InsertOutcome>;
+  getClip(station: string, clipId: string): Promise<HubClip | null>;
+  /** Every clip row with these bytes (a replay shows up as a second station's row). */
+  clipsBySha256(sha256: string): Promise<HubClip[]>;
+  findClips(q: ClipQuery): Promise<HubClip[]>;
+
+  addChainEntry(e: HubChainEntry): Promise<InsertOutcome>;
+  /** The highest seq held for the station. */
+  chainHead(station: string): Promise<{ seq: number; hash: string } | null>;
+  listChain(station: string, opts?: { fromSeq?: number; limit?: number }): Promise<HubChainEntry[]>;
+  /** Seqs missing between 1 and the highest held, computed from the chain. */
+  findChainGaps(station: string): Promise<Omit<HubChainHole, 'reason' | 'detectedAt'>[]>;
+
+  /** Records a hole (idempotent by station, fromSeq, toSeq). */
+  addHole(h: HubChainHole): Promise<InsertOutcome>;
+  listHoles(station?: string): Promise<HubChainHole[]>;
+
+  addRefusal(r: HubRefusal): Promise<number>;
+  listRefusals(opts?: { station?: string; limit?: number }): Promise<HubRefusal[]>;
+
+  stats(): Promise<HubIndexStats>;
+  close(): Promise<void>;
+}

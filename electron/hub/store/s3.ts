@@ -1,0 +1,420 @@
+// The clip store on S3-compatible object storage (Ceph RGW, MinIO, AWS S3, OSS, COS, R2):
+// path-style SigV4, checksums only "when required" (non-AWS servers reject the SDK's default
+// streaming checksums), multipart with ListParts for resuming, Content-MD5 on every part and
+// sidecar (Ceph, AWS and MinIO refuse a mismatch with BadDigest). Ceph 16 ignores If-None-Match
+// and x-amz-checksum-*, so neither is relied on: keys are content-addressed, an existing object
+// is looked up before completing, and every stored object is read back and hashed before it
+// counts. Object Lock retention, when configured, is put on the object version only after that
+// check, so a wrong object can still be removed.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand,
+  CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, GetObjectLockConfigurationCommand,
+  HeadBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand,
+  ListObjectsV2Command, ListPartsCommand, PutObjectCommand, PutObjectLegalHoldCommand,
+  PutObjectRetentionCommand, S3Client, UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { S3Credentials } from './credentials.ts';
+import { presignGetUrl } from './presign.ts';
+import { putFileByParts } from './putFile.ts';
+import {
+  type ByteRange, type ClipStore, type ObjectKind, type ObjectStat, type PutResult, type StoreProbe,
+  type UploadedPart, type UploadSession, KIND_SUFFIX, StoreError, checkSha256, expectedPartSize,
+  objectKey, partCountFor,
+} from './types.ts';
+import { clampRange } from './folder.ts';
+
+export interface S3StoreOptions {
+  /** `http(s)://host:port` of the S3 API. */
+  endpoint: string;
+  bucket: string;
+  credentials: S3Credentials;
+  region?: string;
+  /** Bytes per multipart part (default 8 MiB; S3 needs at least 5 MiB except for the last). */
+  partSize?: number;
+  /** Object Lock retention for every stored object; off (null) by default. */
+  retention?: { mode: 'COMPLIANCE' | 'GOVERNANCE'; days: number } | null;
+}
+
+/** Splits `http://host:port/bucket` (the hub's `--s3 URL`) into endpoint and bucket. */
+export function parseS3Url(s3url: string): { endpoint: string; bucket: string } {
+  let u: URL;
+  try {
+    u = new URL(s3url);
+  } catch {
+    throw new Error(`not a URL: ${s3url} (expected http://host:port/bucket)`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`${s3url}: only http and https`);
+  if (u.username || u.password) throw new Error('S3 credentials never go into the URL: use AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a credentials file');
+  const parts = u.pathname.split('/').filter(Boolean);
+  if (parts.length !== 1) throw new Error(`${s3url}: expected exactly one path segment, the bucket (http://host:port/bucket)`);
+  return { endpoint: `${u.protocol}//${u.host}`, bucket: decodeURIComponent(parts[0]!) };
+}
+
+const MIN_PART = 5 * 1024 * 1024;
+
+export class S3ClipStore implements ClipStore {
+  readonly kind = 's3' as const;
+  readonly location: string;
+  readonly partSize: number;
+  readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly endpoint: string;
+  private readonly region: string;
+  private readonly credentials: S3Credentials;
+  private readonly retention: S3StoreOptions['retention'];
+
+  constructor(opts: S3StoreOptions) {
+    this.endpoint = opts.endpoint.replace(/\/+$/, '');
+    this.bucket = opts.bucket;
+    this.region = opts.region ?? 'us-east-1';
+    this.credentials = opts.credentials;
+    this.partSize = opts.partSize ?? 8 * 1024 * 1024;
+    if (this.partSize < MIN_PART) throw new Error(`S3 parts must be at least ${MIN_PART} bytes`);
+    this.retention = opts.retention ?? null;
+    this.location = `${this.endpoint}/${this.bucket}`;
+    this.client = new S3Client({
+      endpoint: this.endpoint,
+      region: this.region,
+      forcePathStyle: true,
+      credentials: opts.credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 5000, requestTimeout: 120_000 },
+    });
+  }
+
+  /** Creates the bucket if missing (tests, first set-up); with Object Lock it also gets versioning. */
+  async ensureBucket(opts: { objectLock?: boolean } = {}): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      return;
+    } catch (e) {
+      if (status(e) !== 404) throw toStoreError(e, `bucket ${this.bucket}`);
+    }
+    await this.client.send(new CreateBucketCommand({ Bucket: this.bucket, ObjectLockEnabledForBucket: opts.objectLock === true }))
+      .catch((e) => { throw toStoreError(e, `create bucket ${this.bucket}`); });
+  }
+
+  async probe(): Promise<StoreProbe> {
+    const key = `.probe/${Date.now()}-${randomBytes(6).toString('hex')}`;
+    const bytes = randomBytes(32);
+    let writable = false;
+    let objectLock: StoreProbe['objectLock'] = 'not-configured';
+    let note = '';
+    try {
+      const put = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentMD5: md5b64(bytes) }));
+      writable = (await this.getBytes(key)).equals(bytes);
+      let lockEnabled = false;
+      try {
+        const conf = await this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }));
+        lockEnabled = conf.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled';
+      } catch (e) {
+        if (status(e) === undefined) throw e;
+      }
+      if (lockEnabled) {
+        // Ask the bucket to keep the probe (legal hold), try to delete that version, then lift the
+        // hold: the only way to know the lock is enforced rather than merely accepted.
+        const versionId = put.VersionId;
+        await this.client.send(new PutObjectLegalHoldCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, LegalHold: { Status: 'ON' } }));
+        let deleted = false;
+        try {
+          await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }));
+          deleted = !(await this.versionExists(key, versionId));
+        } catch (e) {
+          if (status(e) !== 403) throw e;
+        }
+        objectLock = deleted ? 'not-enforced' : 'enforced';
+        if (!deleted) {
+          await this.client.send(new PutObjectLegalHoldCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, LegalHold: { Status: 'OFF' } }));
+        }
+      }
+    } catch (e) {
+      note = ` (${toStoreError(e, 'probe').message})`;
+    } finally {
+      await this.deleteAllVersions(key).catch(() => {});
+    }
+    const lockText = {
+      enforced: 'the bucket enforces Object Lock',
+      'not-enforced': 'the bucket accepts Object Lock requests but does NOT enforce them',
+      'not-configured': 'the bucket has no Object Lock',
+      unsupported: 'no Object Lock',
+    }[objectLock];
+    const retentionText = this.retention
+      ? `; clips are kept under ${this.retention.mode} retention for ${this.retention.days} day(s)`
+      : '; retention off';
+    return {
+      writable,
+      objectLock,
+      retention: this.retention ?? null,
+      message: `s3 ${this.location}: ${writable ? 'writable' : 'NOT writable'}${note}; ${lockText}${retentionText}`,
+    };
+  }
+
+  async beginUpload(sha256: string, size: number): Promise<UploadSession> {
+    checkSha256(sha256);
+    if (!Number.isSafeInteger(size) || size < 0) throw new StoreError('bad-input', `bad size ${size}`);
+    const key = objectKey(sha256);
+    const base = { sha256, size, partSize: this.partSize, partCount: partCountFor(size, this.partSize) };
+    if (await this.stat(sha256)) return { ...base, uploadId: '', parts: [], complete: true };
+    // Resume: another (possibly killed) process may have started this very upload. The hub keeps
+    // no state of its own, so the store is asked.
+    const uploads = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key }))
+      .catch((e) => { throw toStoreError(e, key); });
+    const mine = (uploads.Uploads ?? []).filter((u) => u.Key === key && u.UploadId)
+      .sort((a, b) => (b.Initiated?.getTime() ?? 0) - (a.Initiated?.getTime() ?? 0));
+    for (const u of mine) {
+      const parts = await this.listParts(key, u.UploadId!).catch(() => null);
+      if (!parts) continue;
+      const usable = parts.filter((p) => p.size === expectedPartSize(size, this.partSize, p.number));
+      if (usable.length === 0 && parts.length > 0) continue;
+      return { ...base, uploadId: u.UploadId!, parts: usable, complete: false };
+    }
+    const created = await this.client.send(new CreateMultipartUploadCommand({
+      Bucket: this.bucket, Key: key, ContentType: 'video/mp4',
+    })).catch((e) => { throw toStoreError(e, key); });
+    return { ...base, uploadId: created.UploadId!, parts: [], complete: false };
+  }
+
+  async uploadPart(s: UploadSession, number: number, bytes: Buffer, md5?: string): Promise<UploadedPart> {
+    const want = expectedPartSize(s.size, s.partSize, number);
+    if (want < 0) throw new StoreError('bad-part', `part ${number} is outside 1..${s.partCount}`);
+    if (bytes.length !== want) throw new StoreError('bad-part', `part ${number} has ${bytes.length} bytes, expected ${want}`);
+    const actual = createHash('md5').update(bytes).digest('hex');
+    // The sender's MD5 goes to the store as Content-MD5: bytes changed on the way (or by us) are
+    // refused by the store itself.
+    const claimed = (md5 ?? actual).toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(claimed)) throw new StoreError('bad-input', `part ${number}: not an MD5: ${md5}`);
+    const key = objectKey(s.sha256);
+    const out = await this.client.send(new UploadPartCommand({
+      Bucket: this.bucket, Key: key, UploadId: s.uploadId, PartNumber: number, Body: bytes,
+      ContentLength: bytes.length, ContentMD5: Buffer.from(claimed, 'hex').toString('base64'),
+    })).catch((e) => { throw toStoreError(e, `${key} part ${number}`); });
+    const etag = (out.ETag ?? '').replace(/"/g, '');
+    if (etag !== actual) throw new StoreError('bad-digest', `part ${number}: the store answered ETag ${etag}, the bytes have MD5 ${actual}`);
+    return { number, size: bytes.length, md5: actual };
+  }
+
+  async completeUpload(s: UploadSession): Promise<PutResult> {
+    const key = objectKey(s.sha256);
+    if (await this.stat(s.sha256)) {
+      // Someone stored these bytes meanwhile (a retry, another hub): this upload is not needed.
+      if (s.uploadId) await this.abortUpload(s).catch(() => {});
+      return { sha256: s.sha256, size: s.size, stored: 'existing' };
+    }
+    const parts = await this.listParts(key, s.uploadId).catch((e) => {
+      throw toStoreError(e, `${key} upload`);
+    });
+    const byNumber = new Map(parts.map((p) => [p.number, p]));
+    for (let n = 1; n <= s.partCount; n++) {
+      const p = byNumber.get(n);
+      if (!p) throw new StoreError('bad-part', `part ${n} of ${s.partCount} was never stored`);
+      if (p.size !== expectedPartSize(s.size, s.partSize, n)) throw new StoreError('bad-part', `part ${n} has ${p.size} bytes`);
+    }
+    try {
+      await this.client.send(new CompleteMultipartUploadCommand({
+        Bucket: this.bucket, Key: key, UploadId: s.uploadId,
+        MultipartUpload: { Parts: Array.from({ length: s.partCount }, (_, i) => ({ PartNumber: i + 1, ETag: `"${byNumber.get(i + 1)!.md5}"` })) },
+      }));
+    } catch (e) {
+      // Completed by an earlier attempt whose answer was lost: the object decides.
+      if (!(errName(e) === 'NoSuchUpload' && (await this.stat(s.sha256)))) throw toStoreError(e, `${key} complete`);
+    }
+    return this.verifyStored(s.sha256, 'clip', s.size);
+  }
+
+  async abortUpload(s: UploadSession): Promise<void> {
+    if (!s.uploadId) return;
+    await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: objectKey(s.sha256), UploadId: s.uploadId }))
+      .catch((e) => { if (errName(e) !== 'NoSuchUpload') throw toStoreError(e, 'abort'); });
+  }
+
+  putFile(sha256: string, file: string, opts?: { onPart?: (p: UploadedPart) => void }): Promise<PutResult> {
+    return putFileByParts(this, sha256, file, opts);
+  }
+
+  async putSidecar(sha256: string, kind: Exclude<ObjectKind, 'clip'>, bytes: Buffer): Promise<PutResult> {
+    const key = objectKey(sha256, kind);
+    const have = await this.getBytes(key).catch((e) => {
+      if (e instanceof StoreError && e.code === 'not-found') return null;
+      throw e;
+    });
+    if (have) return sameOrConflict(key, sha256, have, bytes);
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentMD5: md5b64(bytes) }))
+      .catch((e) => { throw toStoreError(e, key); });
+    // Read back: the latest version is what readers get (Ceph ignores conditional creates, so a
+    // racing writer may have won with other bytes; then ours is refused and theirs stays).
+    const stored = await this.getBytes(key);
+    if (!stored.equals(bytes)) throw new StoreError('conflict', `${key} is stored with different bytes; it is never overwritten`);
+    await this.applyRetention(key);
+    return { sha256, size: bytes.length, stored: 'new' };
+  }
+
+  async stat(sha256: string, kind: ObjectKind = 'clip'): Promise<ObjectStat | null> {
+    const key = objectKey(sha256, kind);
+    try {
+      const h = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return {
+        sha256, kind, size: h.ContentLength ?? 0, storedAt: h.LastModified?.getTime() ?? 0,
+        ...(h.ObjectLockRetainUntilDate ? { retainUntil: h.ObjectLockRetainUntilDate.getTime() } : {}),
+      };
+    } catch (e) {
+      if (status(e) === 404) return null;
+      throw toStoreError(e, key);
+    }
+  }
+
+  async read(sha256: string, kind: ObjectKind = 'clip', range?: ByteRange): Promise<Buffer> {
+    const body = await this.stream(sha256, kind, range);
+    const chunks: Buffer[] = [];
+    for await (const c of body) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async stream(sha256: string, kind: ObjectKind = 'clip', range?: ByteRange): Promise<Readable> {
+    const key = objectKey(sha256, kind);
+    let rangeHeader: string | undefined;
+    if (range) {
+      const st = await this.stat(sha256, kind);
+      if (!st) throw new StoreError('not-found', `${key} is not stored`);
+      const { start, end } = clampRange(range, st.size);
+      if (end < start) return (await import('node:stream')).Readable.from([]);
+      rangeHeader = `bytes=${start}-${end}`;
+    }
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader }))
+      .catch((e) => { throw toStoreError(e, key); });
+    return out.Body as Readable;
+  }
+
+  async delete(sha256: string): Promise<void> {
+    for (const kind of Object.keys(KIND_SUFFIX) as ObjectKind[]) await this.deleteAllVersions(objectKey(sha256, kind));
+  }
+
+  async *list(): AsyncIterable<string> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: 'clips/', ContinuationToken: token }))
+        .catch((e) => { throw toStoreError(e, 'list'); });
+      for (const o of page.Contents ?? []) {
+        const m = /\/([0-9a-f]{64})\.mp4$/.exec(o.Key ?? '');
+        if (m) yield m[1]!;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async presignedUrl(sha256: string, kind: ObjectKind = 'clip', expiresInSec = 300, now?: Date): Promise<string | null> {
+    return presignGetUrl({
+      endpoint: this.endpoint, region: this.region, bucket: this.bucket, key: objectKey(sha256, kind),
+      credentials: this.credentials, expiresInSec, ...(now ? { now } : {}),
+    });
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+
+  /** Hashes what the store now serves under the key; removes it when it is not these bytes. */
+  private async verifyStored(sha256: string, kind: ObjectKind, size: number): Promise<PutResult> {
+    const key = objectKey(sha256, kind);
+    const hash = createHash('sha256');
+    let got = 0;
+    const body = await this.stream(sha256, kind);
+    for await (const c of body) {
+      hash.update(c as Buffer);
+      got += (c as Buffer).length;
+    }
+    const digest = hash.digest('hex');
+    if (digest !== sha256 || got !== size) {
+      await this.deleteAllVersions(key).catch(() => {});
+      throw new StoreError('hash-mismatch', `the stored object hashes to ${digest} (${got} bytes), not ${sha256} (${size} bytes); it was removed`);
+    }
+    await this.applyRetention(key);
+    return { sha256, size, stored: 'new' };
+  }
+
+  private async applyRetention(key: string): Promise<void> {
+    if (!this.retention) return;
+    const until = new Date(Date.now() + this.retention.days * 86_400_000);
+    await this.client.send(new PutObjectRetentionCommand({
+      Bucket: this.bucket, Key: key, Retention: { Mode: this.retention.mode, RetainUntilDate: until },
+    })).catch((e) => { throw toStoreError(e, `${key} retention`); });
+  }
+
+  private async getBytes(key: string): Promise<Buffer> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      .catch((e) => { throw toStoreError(e, key); });
+    return Buffer.from(await out.Body!.transformToByteArray());
+  }
+
+  private async listParts(key: string, uploadId: string): Promise<UploadedPart[]> {
+    const parts: UploadedPart[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+      for (const p of page.Parts ?? []) {
+        parts.push({ number: p.PartNumber!, size: p.Size ?? 0, md5: (p.ETag ?? '').replace(/"/g, '') });
+      }
+      if (!page.IsTruncated) break;
+      marker = page.NextPartNumberMarker;
+    }
+    return parts.sort((a, b) => a.number - b.number);
+  }
+
+  private async versionExists(key: string, versionId: string | undefined): Promise<boolean> {
+    const page = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: key }));
+    return (page.Versions ?? []).some((v) => v.Key === key && (versionId === undefined || v.VersionId === versionId));
+  }
+
+  /** A plain DELETE in a versioned bucket only hides the bytes; every version goes. */
+  private async deleteAllVersions(key: string): Promise<void> {
+    const page = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: key }))
+      .catch((e) => { throw toStoreError(e, key); });
+    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].filter((v) => v.Key === key);
+    if (versions.length === 0) {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch((e) => {
+        if (status(e) !== 404) throw toStoreError(e, key);
+      });
+      return;
+    }
+    for (const v of versions) {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId }))
+        .catch((e) => {
+          // Deleting a version is refused only by Object Lock (retention or legal hold) or a policy.
+          if (status(e) === 403) throw new StoreError('locked', `${key}: the store keeps it (Object Lock retention or legal hold)`, { cause: e });
+          throw toStoreError(e, key);
+        });
+    }
+  }
+}
+
+function md5b64(bytes: Buffer): string {
+  return createHash('md5').update(bytes).digest('base64');
+}
+
+function sameOrConflict(key: string, sha256: string, have: Buffer, bytes: Buffer): PutResult {
+  if (have.equals(bytes)) return { sha256, size: bytes.length, stored: 'existing' };
+  throw new StoreError('conflict', `${key} is stored with different bytes; it is never overwritten`);
+}
+
+function status(e: unknown): number | undefined {
+  return (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+function errName(e: unknown): string {
+  return (e as { name?: string; Code?: string })?.Code ?? (e as { name?: string })?.name ?? '';
+}
+
+export function toStoreError(e: unknown, what: string): StoreError {
+  if (e instanceof StoreError) return e;
+  const name = errName(e);
+  const code = status(e);
+  const msg = (e as Error)?.message ?? String(e);
+  if (name === 'BadDigest' || name === 'InvalidDigest') return new StoreError('bad-digest', `${what}: the store refused the bytes (${name}: they do not match their Content-MD5)`, { cause: e });
+  if (code === 404 || name === 'NoSuchKey' || name === 'NotFound') return new StoreError('not-found', `${what} is not stored`, { cause: e });
+  if (code === 403) return new StoreError('denied', `${what}: refused by the store (${name}${msg ? `: ${msg}` : ''}); check the keys and the bucket's policy`, { cause: e });
+  if (code === undefined) return new StoreError('unavailable', `${what}: the S3 server cannot be reached (${msg})`, { cause: e });
+  return new StoreError('unavailable', `${what}: S3 error ${code} ${name}: ${msg}`, { cause: e });
+}
