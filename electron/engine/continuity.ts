@@ -101,7 +101,8 @@ export class ContinuityPass {
   private readonly seal: (job: ContinuityJob, fields: Record<string, JsonValue>) => Promise<void>;
   private readonly log: (line: string) => void;
   private readonly read: (file: string, signal: AbortSignal) => Promise<CounterReport>;
-  private readonly abort = new AbortController();
+  /** The clip being read now and how to stop its ffmpeg. */
+  private current: { clipId: string; ctrl: AbortController; done: Promise<unknown> } | null = null;
 
   constructor(
     seal: (job: ContinuityJob, fields: Record<string, JsonValue>) => Promise<void>,
@@ -135,14 +136,29 @@ export class ContinuityPass {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
-    this.abort.abort();
+    this.current?.ctrl.abort();
     await this.idle();
+  }
+
+  /**
+   * A clip about to be deleted is not read back: an open file keeps its disk space until closed,
+   * and retention deletes clips precisely to free space. Resolves once no ffmpeg holds the file.
+   */
+  async release(clipId: string): Promise<void> {
+    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.row.id === clipId) this.queue.splice(i, 1);
+    const cur = this.current;
+    if (cur?.clipId !== clipId) return;
+    cur.ctrl.abort();
+    await cur.done.catch(() => {});
   }
 
   private async drain(): Promise<void> {
     for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      const ctrl = new AbortController();
       try {
-        const report = await this.read(job.file, this.abort.signal);
+        const reading = this.read(job.file, ctrl.signal);
+        this.current = { clipId: job.row.id, ctrl, done: reading };
+        const report = await reading.finally(() => (this.current = null));
         // No counter in any frame: not a picture the station's overlay stamped (an adopted file from
         // elsewhere), so there is no continuity to state; verify reads the file and says so.
         if (report.counters.length === 0 || report.unreadable === report.counters.length) {
@@ -152,6 +168,7 @@ export class ContinuityPass {
         await this.seal(job, continuityFields(job.row, report, job.incidents, Date.now()));
       } catch (err) {
         if (this.stopped) return;
+        if (ctrl.signal.aborted) continue; // released: the clip is being deleted
         this.log(`frame counter read-back of clip ${job.row.id} failed: ${(err as Error).message.split('\n')[0]}`);
       }
     }

@@ -179,12 +179,15 @@ export function grayStrip(
       ])
       .on('error', (err: Error) => reject(new Error(`reading frames of ${file} failed: ${err.message}`)));
     const out = cmd.pipe();
-    // A station shutting down does not wait for a long clip's read-back: it is done again at start.
+    // A station shutting down does not wait for a long clip's read-back (it is done again at
+    // start), nor does retention deleting the clip. The promise rejects through the 'error' event,
+    // once ffmpeg has exited and closed the file.
     const abort = (): void => {
       cmd.kill('SIGKILL');
-      reject(new Error(`reading frames of ${file} was stopped`));
     };
-    if (opts.signal?.aborted) abort();
+    cmd.on('start', () => {
+      if (opts.signal?.aborted) abort(); // stopped before the process existed
+    });
     opts.signal?.addEventListener('abort', abort, { once: true });
     out.on('close', () => opts.signal?.removeEventListener('abort', abort));
     out.on('data', (chunk: Buffer) => {

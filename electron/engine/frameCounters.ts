@@ -75,12 +75,12 @@ export async function readFrameCounters(file: string, opts: { background?: boole
   // Geometry of the strip alone: same columns, rows shifted to the band's top.
   const strip = { ...g, bitTop: g.bitTop - g.bandTop };
   const counters: (number | null)[] = [];
-  const [, frames] = await Promise.all([
-    grayStrip(file, g.width, g.bandTop, g.bandHeight, (luma) => counters.push(readCounter(luma, strip)), opts),
-    // Packet times, sorted: the decoded frames in presentation order (MediaRecorder's H.264 has no
-    // B-frames, and -vsync passthrough neither adds nor drops one).
-    probeFrames(file).catch(() => null),
-  ]);
+  if (opts.signal?.aborted) throw new Error(`reading frames of ${file} was stopped`);
+  await grayStrip(file, g.width, g.bandTop, g.bandHeight, (luma) => counters.push(readCounter(luma, strip)), opts);
+  // Packet times, sorted: the decoded frames in presentation order (MediaRecorder's H.264 has no
+  // B-frames, and -vsync passthrough neither adds nor drops one). After the decode, so a stopped
+  // read leaves no process holding the file.
+  const frames = await probeFrames(file).catch(() => null);
   // Should the decoder have skipped a damaged frame the lists differ: times are then estimated
   // from the frame rate (close enough to find the moment) and no stall is claimed from them.
   const exact = frames !== null && frames.ptsMs.length === counters.length;

@@ -231,6 +231,7 @@ export class Retention {
       return false;
     }
     let alreadyGone = false;
+    await this.engine.continuity.release(row.id); // no read-back holds the file (and its space) open
     try {
       await fsp.unlink(abs);
     } catch (err) {

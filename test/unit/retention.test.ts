@@ -120,6 +120,8 @@ describe('retention and legal hold', () => {
       return;
     }
     try {
+      // The thumbnail is made in the background after the clip is saved; it is not what is checked.
+      await expect.poll(() => engine.clips.get(c.id)!.thumb_file, { timeout: 20_000 }).not.toBeNull();
       const before = engine.clips.get(c.id);
       await engine.call('settings.update', { keepDays: 30 }, ctx);
       const report = await engine.call('retention.run', {}, ctx);
