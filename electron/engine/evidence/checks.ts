@@ -135,6 +135,10 @@ const extraTsaCerts: CertInfo[] = [];
 export function addTsaCerts(certs: CertInfo[]): void {
   extraTsaCerts.push(...certs);
 }
+/** The certificates given to this process (`verify --tsa-cert`), for checks that have no index. */
+export function givenTsaCerts(): readonly CertInfo[] {
+  return extraTsaCerts;
+}
 function addedTsaCerts(db: Db): CertInfo[] {
   const row = db.prepare(`SELECT value FROM settings WHERE key='tsaCerts'`).get() as { value: string } | undefined;
   let pems: unknown = [];

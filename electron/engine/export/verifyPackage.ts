@@ -8,7 +8,9 @@ import { createHash, createPublicKey, verify as edVerify, type KeyObject } from 
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { givenTsaCerts, unverifiableText } from '../evidence/checks.ts';
 import { parseTimestampResponse, shortTsaName } from '../evidence/tsa.ts';
+import { certsFromFile, type CertInfo } from '../evidence/tsaTrust.ts';
 import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME, type ExportManifest, type PackageFile } from './package.ts';
 
 export interface PackageLine {
@@ -167,14 +169,20 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
   info(`Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`);
   if (man.edits?.length) info(`This export is EDITED: ${man.edits.join(', ')}.`);
 
+  // TSA certificates: those given to this run (`--tsa-cert`) and any given with the package, as
+  // verify.html takes them; a token whose TSA's certificate is nowhere at hand is unverifiable, not altered.
+  const addedCerts: CertInfo[] = [...givenTsaCerts()];
+  for (const [name, bytes] of files) if (isCertName(name)) addedCerts.push(...certsFromFile(bytes));
   const manSha = sha(manBytes);
   const tsr = files.get(MANIFEST_TSR_NAME);
   if (tsr) {
     try {
-      const t = parseTimestampResponse(tsr);
+      const t = parseTimestampResponse(tsr, { addedCerts });
       if (t.hashAlgorithm !== 'sha256' || t.hashedMessage !== manSha) throw new Error('the token covers a different file than the export manifest');
-      if (!t.signatureValid) throw new Error("the TSA's signature over the token is NOT valid");
-      ok(`Trusted time of the export: ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}; the token covers the signed export manifest (${short(manSha)}).`);
+      if (t.trust.status === 'unverifiable') {
+        info(`The export's trusted timestamp ${MANIFEST_TSR_NAME}: ${unverifiableText(t)}`);
+      } else if (!t.signatureValid) throw new Error(t.trust.reason ?? "the TSA's signature over the token is NOT valid");
+      else ok(`Trusted time of the export: ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}; the token covers the signed export manifest (${short(manSha)}).`);
     } catch (err) {
       fail(`The export's trusted timestamp ${MANIFEST_TSR_NAME} does NOT verify: ${(err as Error).message}.`, MANIFEST_TSR_NAME);
     }
@@ -197,7 +205,9 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
     } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
   }
   for (const name of files.keys()) {
-    if (!(name in man.files) && !OWN.has(name) && !/\.zip$/i.test(name)) fail(`${name} is a foreign file: the signed manifest does not list it, so it is not part of this export.`, name);
+    if (name in man.files || OWN.has(name) || /\.zip$/i.test(name)) continue;
+    if (isCertName(name)) info(`${name} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);
+    else fail(`${name} is a foreign file: the signed manifest does not list it, so it is not part of this export.`, name);
   }
 
   const sealed = new Map<string, string>();
@@ -230,10 +240,11 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
       const tok = files.get(clip.timestamp);
       if (tok) {
         try {
-          const t = parseTimestampResponse(tok);
+          const t = parseTimestampResponse(tok, { addedCerts });
           if (t.hashedMessage !== clip.originalSha256) throw new Error('the token covers a different file');
-          if (!t.signatureValid) throw new Error("the TSA's signature over the token is NOT valid");
-          ok(`${what}: trusted time ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}, covering the clip's SHA-256.`);
+          if (t.trust.status === 'unverifiable') info(`${what}: ${unverifiableText(t)}`);
+          else if (!t.signatureValid) throw new Error(t.trust.reason ?? "the TSA's signature over the token is NOT valid");
+          else ok(`${what}: trusted time ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}, covering the clip's SHA-256.`);
         } catch (err) {
           fail(`${what}: the trusted timestamp ${clip.timestamp} does NOT verify: ${(err as Error).message}.`, clip.timestamp);
         }
@@ -254,4 +265,9 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
     } else info(`${name}: ${e.text}.`);
   }
   return done();
+}
+
+/** A certificate file given beside the package (a TSA's, to check its tokens); station.pem is the station's key. */
+function isCertName(name: string): boolean {
+  return /\.(pem|crt|cer|der)$/i.test(name) && name !== 'station.pem';
 }
