@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AntdProvider } from './antdProvider.tsx';
 import { LANGUAGES, setLanguage, type Language } from './i18n/index.ts';
 import { StationProvider, useStation } from './station/StationContext.tsx';
 import { views } from './views/registry.ts';
@@ -65,11 +66,13 @@ export function App() {
   }, [viewId]);
   const View = views.find((v) => v.id === viewId)!.component;
   return (
-    <StationProvider>
-      <Header viewId={viewId} />
-      <main>
-        <View />
-      </main>
-    </StationProvider>
+    <AntdProvider>
+      <StationProvider>
+        <Header viewId={viewId} />
+        <main>
+          <View />
+        </main>
+      </StationProvider>
+    </AntdProvider>
   );
 }

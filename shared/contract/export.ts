@@ -63,6 +63,8 @@ export const ExportJob = z.object({
   batchId: z.string(),
   order: z.string(),
   preset: z.string(),
+  /** Which clips of the order the package holds (the job list names it beside the preset). */
+  mode: z.enum(['shipping', 'returns', 'all']),
   status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
   percent: z.number(),
   etaMs: z.number().nullable(),

@@ -64,6 +64,16 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     const names = await links.allTextContents();
     expect(names[0]).toMatch(/_evidence\.zip$/);
     expect(names.some((n) => /_part3of3\.mp4$/.test(n))).toBe(true);
+    // Every file of the package, the ones a reviewer checks first right after the ZIP.
+    expect(names.slice(1).filter((n) => !n.endsWith('.tsr')).slice(0, 4)).toEqual(['verify.html', 'export-manifest.json', 'export-manifest.json.sig', 'README.txt']);
+    // Sizes in a unit that fits them: a 64-byte signature is never "0.0 MB".
+    const sizes = await job('done').first().getByTestId('export-file-size').allTextContents();
+    expect(sizes).toHaveLength(names.length);
+    expect(sizes[names.indexOf('export-manifest.json.sig')]).toBe('64 B');
+    expect(sizes[names.indexOf('README.txt')]).toMatch(/^[\d.]+ kB$/);
+    expect(sizes[0]).toMatch(/^[\d.]+ MB$/);
+    expect(await job('done').first().getAttribute('data-mode')).toBe('shipping');
+    expect(await job('done').first().getByTestId('export-job-what').textContent()).toMatch(/shipping \(packing\) clips/);
     const href = await links.first().getAttribute('href');
     const status = await page.evaluate(async (u) => (await fetch(u!)).status, href);
     expect(status).toBe(200);
@@ -192,7 +202,7 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     await page.getByTestId('trim-start').fill('2.5');
     expect(await page.getByTestId('trim-length').textContent()).toBe('Length 00:10.0');
 
-    await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(/^Expected: 1 part\(s\), about \d+\.\d MB$/);
+    await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(/^Expected: 1 part\(s\), about [\d.]+ (kB|MB)$/);
     const before = await job('done').count();
     await page.getByTestId('export-start').click();
     await expect.poll(() => job('done').count(), { timeout: 90_000 }).toBe(before + 1);

@@ -187,7 +187,7 @@ describe.skipIf(!ready)('station driven by scans alone (door 2)', () => {
     await page.getByTestId('nav-lookup').click();
     await page.getByTestId('lookup-q').fill('SF1400123456789');
     await expect.poll(() => page.getByTestId('result').count(), { timeout: 10_000 }).toBe(2);
-    await page.getByTestId('lookup-mode').selectOption('shipping');
+    await page.getByTestId('lookup-mode-shipping').click();
     await expect.poll(() => page.getByTestId('result').count(), { timeout: 10_000 }).toBe(1);
     await page.getByTestId('result').first().click();
     const paired = page.getByTestId('paired-clip');
@@ -198,7 +198,7 @@ describe.skipIf(!ready)('station driven by scans alone (door 2)', () => {
     const all = await clips(served, { q: 'SF1400123456789' });
     expect(ship).toBe(all.find((c) => c.mode === 'shipping')!.mediaUrl);
     expect(ret).toBe(all.find((c) => c.mode === 'returns')!.mediaUrl);
-    await page.getByTestId('lookup-mode').selectOption('');
+    await page.getByTestId('lookup-mode-all').click();
     await page.getByTestId('nav-station').click();
   });
 

@@ -9,8 +9,8 @@ import { PwError } from '../../../shared/contract.ts';
 import type { ExportJob } from '../../../shared/contract/export.ts';
 import type { Engine } from '../engine.ts';
 import { ExportCancelled } from '../ffmpeg.ts';
-import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME } from './package.ts';
-import { clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest } from './run.ts';
+import { MANIFEST_NAME } from './package.ts';
+import { clipMode, clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest } from './run.ts';
 
 interface JobState {
   job: ExportJob;
@@ -81,7 +81,7 @@ export class ExportJobs {
     const found: JobState[] = [];
     for (const jobId of names) {
       const dir = path.join(root, jobId);
-      let m: { order?: unknown; preset?: { id?: unknown }; createdAt?: unknown; edits?: unknown };
+      let m: { order?: unknown; preset?: { id?: unknown }; createdAt?: unknown; edits?: unknown; mode?: unknown };
       try {
         m = JSON.parse(await fsp.readFile(path.join(dir, MANIFEST_NAME), 'utf8')) as typeof m;
       } catch {
@@ -92,14 +92,15 @@ export class ExportJobs {
       if (entries.some((e) => e.name === '.work')) continue;
       const files: ExportJob['files'] = [];
       for (const e of entries) {
-        if (!e.isFile() || e.name === MANIFEST_NAME || e.name === MANIFEST_SIG_NAME || e.name === MANIFEST_TSR_NAME || e.name === 'README.txt') continue;
+        if (!e.isFile()) continue;
         const st = await fsp.stat(path.join(dir, e.name)).catch(() => null);
         if (st) files.push({ name: e.name, bytes: st.size, url: exportFileUrl(jobId, e.name) });
       }
       const edits = Array.isArray(m.edits) ? m.edits.filter((x): x is string => typeof x === 'string') : [];
       const preset = typeof m.preset?.id === 'string' ? m.preset.id : 'unknown';
+      const mode = m.mode === 'returns' || m.mode === 'all' ? m.mode : 'shipping';
       found.push({
-        job: { jobId, batchId: jobId, order: m.order, preset, status: 'done', percent: 100, etaMs: null, stage: 'done', message: edits.length ? `EDITED: ${edits.join(', ')}` : null, createdAt: m.createdAt, files },
+        job: { jobId, batchId: jobId, order: m.order, preset, mode, status: 'done', percent: 100, etaMs: null, stage: 'done', message: edits.length ? `EDITED: ${edits.join(', ')}` : null, createdAt: m.createdAt, files },
         req: { order: m.order, preset },
         controller: new AbortController(),
         runningSince: null,
@@ -126,11 +127,14 @@ export class ExportJobs {
     const seen = new Set<string>();
     for (const raw of orders) {
       let order: string;
+      let mode: ExportJob['mode'];
       try {
         order = resolveOrder(raw);
         if (seen.has(order)) continue; // a pasted list often repeats a code
         seen.add(order);
-        clipsToExport(this.engine, order, base.clipIds, base.mode ?? null);
+        const rows = clipsToExport(this.engine, order, base.clipIds, base.mode ?? null);
+        const modes = new Set(rows.map((r) => clipMode(r)));
+        mode = base.clipIds?.length ? (modes.size > 1 ? 'all' : [...modes][0]!) : (base.mode ?? 'shipping');
       } catch (err) {
         refused.push({ order: raw.trim().slice(0, 80), reason: (err as Error).message });
         continue;
@@ -142,6 +146,7 @@ export class ExportJobs {
           batchId,
           order,
           preset: base.preset,
+          mode,
           status: 'queued',
           percent: 0,
           etaMs: null,
@@ -212,9 +217,9 @@ export class ExportJobs {
         signal: s.controller.signal,
         onProgress: (fraction, stage) => this.progress(s, fraction, stage),
       });
-      s.job.files = result.files
-        .filter((f) => f.kind !== 'manifest' && f.kind !== 'readme')
-        .map((f) => ({ name: f.name, bytes: f.bytes, url: exportFileUrl(s.job.jobId, f.name) }));
+      // Every file of the package: a reviewer needs the manifest, its signature and token, the
+      // read-me and verify.html beside the clips (the ZIP holds them all).
+      s.job.files = result.files.map((f) => ({ name: f.name, bytes: f.bytes, url: exportFileUrl(s.job.jobId, f.name) }));
       const notes = [...result.warnings, ...(result.edits.length ? [`EDITED: ${result.edits.join(', ')}`] : [])];
       this.finish(s, 'done', notes.length ? notes.join(' ') : null);
     } catch (err) {

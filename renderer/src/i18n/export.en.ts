@@ -23,6 +23,7 @@ export const exportEn = {
     original: 'the recording itself',
     planning: 'Working out the size…',
     start: 'Export',
+    jobWhat: '{{preset}} · {{mode}}',
     cancel: 'Cancel',
     percent: '{{percent}} %',
     left: '{{time}} left',

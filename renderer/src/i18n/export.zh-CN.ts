@@ -26,6 +26,7 @@ export const exportZhCN: Widen<typeof exportEn> = {
     original: '原始录像本身',
     planning: '正在计算大小…',
     start: '导出',
+    jobWhat: '{{preset}} · {{mode}}',
     cancel: '取消',
     percent: '{{percent}} %',
     left: '剩余 {{time}}',

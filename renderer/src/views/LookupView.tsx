@@ -1,6 +1,8 @@
 // Customer service: find the clip of an order by full or partial code and by date, and play it.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Button, DatePicker, Input, Segmented } from 'antd';
+import type { Dayjs } from 'dayjs';
 import type { Clip } from '../../../shared/contract.ts';
 import { api, onEvent } from '../api/index.ts';
 import { ClipPlayer } from './lookup/ClipPlayer.tsx';
@@ -10,17 +12,16 @@ import { ExportPanel } from './export/ExportPanel.tsx';
 import { PairedClip } from './lookup/PairedClip.tsx';
 import type { Mode } from '../../../shared/contract.ts';
 
-function dayStart(value: string): number | null {
-  if (!value) return null;
-  const d = new Date(`${value}T00:00:00`);
-  return Number.isNaN(d.getTime()) ? null : d.getTime();
+/** Local midnight of the picked day: the agent thinks in the station's days. */
+function dayStart(value: Dayjs | null | undefined): number | null {
+  return value ? value.startOf('day').valueOf() : null;
 }
 
 export function LookupView() {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  const [from, setFrom] = useState<Dayjs | null>(null);
+  const [to, setTo] = useState<Dayjs | null>(null);
   const [clips, setClips] = useState<Clip[]>([]);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -54,19 +55,42 @@ export function LookupView() {
   return (
     <div className="lookup">
       <form className="lookup-form" onSubmit={submit} role="search">
-        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('lookup.search')} aria-label={t('lookup.search')} data-testid="lookup-q" />
-        <label>
-          {t('lookup.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="lookup-from" />
-        </label>
-        <label>
-          {t('lookup.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="lookup-to" />
-        </label>
-        <select value={mode} onChange={(e) => setMode(e.target.value as Mode | '')} aria-label={t('station.modeLabel')} data-testid="lookup-mode">
-          <option value="">{t('lookup.allModes')}</option>
-          <option value="shipping">{t('station.mode.shipping')}</option>
-          <option value="returns">{t('station.mode.returns')}</option>
-        </select>
-        <button type="submit">{t('lookup.find')}</button>
+        <Input
+          type="search"
+          size="large"
+          allowClear
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          placeholder={t('lookup.search')}
+          aria-label={t('lookup.search')}
+          data-testid="lookup-q"
+          className="lookup-q"
+        />
+        <span data-testid="lookup-dates">
+          <DatePicker.RangePicker
+            value={[from, to]}
+            onChange={(range) => {
+              setFrom(range?.[0] ?? null);
+              setTo(range?.[1] ?? null);
+            }}
+            allowEmpty={[true, true]}
+            aria-label={`${t('lookup.from')} – ${t('lookup.to')}`}
+          />
+        </span>
+        <Segmented
+          value={mode}
+          onChange={(v) => setMode(v as Mode | '')}
+          aria-label={t('station.modeLabel')}
+          data-testid="lookup-mode"
+          options={[
+            { value: '', label: <span data-testid="lookup-mode-all">{t('lookup.allModes')}</span> },
+            { value: 'shipping', label: <span data-testid="lookup-mode-shipping">{t('station.mode.shipping')}</span> },
+            { value: 'returns', label: <span data-testid="lookup-mode-returns">{t('station.mode.returns')}</span> },
+          ]}
+        />
+        <Button type="primary" htmlType="submit" size="large">
+          {t('lookup.find')}
+        </Button>
       </form>
       {error && <div className="message message-error" role="alert">{error}</div>}
       <p className="muted" data-testid="result-count">{t('lookup.results', { count: total })}</p>

@@ -1,11 +1,12 @@
 // Customer service's one action for a dispute: pick the channel, see what will come out and how
 // big, export, watch progress (percent and time left, cancellable), download the package. A batch
 // of pasted order codes runs the same way with a summary of what failed and why.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import type { ExportJob, ExportPreset } from '../../../../shared/contract/export.ts';
 import { api, onEvent } from '../../api/index.ts';
+import { bytes } from '../../format.ts';
 import { MAX_MOMENTS, MomentsTimeline } from './MomentsTimeline.tsx';
 import { playerMs } from './player.ts';
 import { TrimTimeline } from './TrimTimeline.tsx';
@@ -18,20 +19,48 @@ type Scope = 'clip' | 'shipping' | 'returns' | 'all';
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
-const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
 const duration = (ms: number): string => {
   const s = Math.ceil(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
 };
 
-function JobRow({ job, onCancel }: { job: ExportJob; onCancel: (id: string) => void }) {
-  const { t } = useTranslation();
+/**
+ * The order a reviewer reads a package in: the ZIP (everything in one file) first, then the
+ * checking page, the signed manifest with its signature and token, the read-me, then the clips,
+ * stills and sheets as the engine wrote them.
+ */
+const FILE_RANK: Array<(name: string) => boolean> = [
+  (n) => n.endsWith('.zip'),
+  (n) => n === 'verify.html',
+  (n) => n === 'export-manifest.json',
+  (n) => n.startsWith('export-manifest.'),
+  (n) => n === 'README.txt',
+];
+export function packageOrder<T extends { name: string }>(files: T[]): T[] {
+  const rank = (name: string): number => {
+    const i = FILE_RANK.findIndex((f) => f(name));
+    return i < 0 ? FILE_RANK.length : i;
+  };
+  return files.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f.name) - rank(b.f.name) || a.i - b.i).map((x) => x.f);
+}
+
+function JobRow({ job, presetName, onCancel }: { job: ExportJob; presetName: string; onCancel: (id: string) => void }) {
+  const { t, i18n } = useTranslation();
   const active = job.status === 'queued' || job.status === 'running';
-  const zipFirst = [...job.files].sort((a, b) => Number(b.name.endsWith('.zip')) - Number(a.name.endsWith('.zip')));
+  const ref = useRef<HTMLLIElement>(null);
+  const wasActive = useRef(active);
+  // A job that finishes while the agent looks elsewhere in the panel comes into view with its files.
+  useEffect(() => {
+    if (wasActive.current && job.status === 'done') ref.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    wasActive.current = active;
+  }, [active, job.status]);
+  const files = packageOrder(job.files);
+  const modeWords = t(`exportPanel.${job.mode === 'returns' ? 'scopeReturns' : job.mode === 'all' ? 'scopeAll' : 'scopeShipping'}`);
   return (
-    <li className={`export-job export-${job.status}`} data-testid="export-job" data-status={job.status}>
+    <li ref={ref} className={`export-job export-${job.status}`} data-testid="export-job" data-status={job.status} data-preset={job.preset} data-mode={job.mode}>
       <div className="export-job-head">
-        <strong>{job.order}</strong> <span className="muted">{t(`exportPanel.status.${job.status}`)}</span>
+        <strong>{job.order}</strong> <span data-testid="export-job-what">{t('exportPanel.jobWhat', { preset: presetName, mode: modeWords })}</span>{' '}
+        <span className="muted">{t(`exportPanel.status.${job.status}`)}</span>
         {active && (
           <button type="button" onClick={() => onCancel(job.jobId)} data-testid="export-cancel">
             {t('exportPanel.cancel')}
@@ -49,12 +78,14 @@ function JobRow({ job, onCancel }: { job: ExportJob; onCancel: (id: string) => v
       {job.message && <p className={job.status === 'failed' ? 'message message-error' : 'muted'}>{job.message}</p>}
       {job.status === 'done' && (
         <ul className="export-files" aria-label={t('exportPanel.files')}>
-          {zipFirst.map((f) => (
+          {files.map((f) => (
             <li key={f.name}>
               <a href={f.url} download={f.name} data-testid="export-file">
                 {f.name}
               </a>{' '}
-              <span className="muted">{mb(f.bytes)}</span>
+              <span className="muted" data-testid="export-file-size">
+                {bytes(f.bytes, i18n.language)}
+              </span>
             </li>
           ))}
         </ul>
@@ -64,7 +95,7 @@ function JobRow({ job, onCancel }: { job: ExportJob; onCancel: (id: string) => v
 }
 
 export function ExportPanel({ clip }: { clip: Clip }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [presets, setPresets] = useState<ExportPreset[]>([]);
   const [presetId, setPresetId] = useState('shopee');
   const [form, setForm] = useState<Form>('auto');
@@ -138,7 +169,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
           // What "automatic" picks: only a plan made without chosen stills says that.
           if (!request.stillsAtMs) setAutoMoments(c?.form === 'stills' ? c.stillsAtMs : []);
           const what = !c ? '' : c.form === 'stills' ? t('exportPanel.stills', { count: c.stillsAtMs.length }) : c.form === 'copy' ? t('exportPanel.original') : t('exportPanel.parts', { count: c.parts.length });
-          setExpected(t('exportPanel.expected', { what, size: mb(plan.expectedBytes) }));
+          setExpected(t('exportPanel.expected', { what, size: bytes(plan.expectedBytes, i18n.language) }));
           setWarnings(plan.warnings);
           setError(null);
         })
@@ -152,7 +183,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
       live = false;
       clearTimeout(id);
     };
-  }, [clip.id, clip.order, request, t, scope]);
+  }, [clip.id, clip.order, request, t, i18n.language, scope]);
 
   const start = async (orders: string[], forBatch: boolean) => {
     try {
@@ -288,7 +319,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
 
       <ul className="export-jobs">
         {shown.map((j) => (
-          <JobRow key={j.jobId} job={j} onCancel={cancel} />
+          <JobRow key={j.jobId} job={j} presetName={presets.find((p) => p.id === j.preset)?.name ?? j.preset} onCancel={cancel} />
         ))}
       </ul>
 

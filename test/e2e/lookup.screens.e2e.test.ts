@@ -1,0 +1,157 @@
+// The lookup and export screens at 1366×768 through door 2 (a real `packwitness serve`, the real
+// page in Chromium with a fake camera), in English and in Chinese: the lookup keeps its own light
+// background while the station records (the screenshot's pixels, not only the CSS), the date range
+// picker speaks Chinese (no mm/dd/yyyy anywhere), and a finished export lists every file of the
+// package with a size in a unit that fits it. Screenshots go to PW_SHOT_DIR when it is set.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Clip } from '../../shared/contract.ts';
+import { apiCall, chromiumAvailable, launchBrowser, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+import { ffmpegBin } from '../helpers/video.ts';
+
+const ORDERS = { en: 'SF1400555666701', 'zh-CN': 'SF1400555666702' } as const;
+
+/** Mean colour of a screenshot's row at `y` between `x0` and `x1` (fractions of the picture), decoded by ffmpeg. */
+function stripColour(png: Buffer, width: number, height: number, x0: number, x1: number, y: number): [number, number, number] {
+  const rgb = execFileSync(ffmpegBin(), ['-v', 'error', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { input: png, maxBuffer: 64 << 20 });
+  expect(rgb.length).toBe(width * height * 3);
+  const row = Math.floor(height * y);
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let x = Math.floor(width * x0); x < Math.floor(width * x1); x++, n++) for (let c = 0; c < 3; c++) sum[c]! += rgb[(row * width + x) * 3 + c]!;
+  return [sum[0]! / n, sum[1]! / n, sum[2]! / n];
+}
+
+describe.skipIf(!chromiumAvailable())('lookup and export screens at 1366×768 in both languages (door 2)', () => {
+  const t = tmpDir('pw-lookup-screens-');
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const shot = async (name: string): Promise<Buffer> => {
+    const png = await page.screenshot();
+    if (process.env.PW_SHOT_DIR) fs.writeFileSync(path.join(process.env.PW_SHOT_DIR, `${name}.png`), png);
+    return png;
+  };
+
+  beforeAll(async () => {
+    served = await startServe(['--data', t.dir]);
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.addInitScript(() => {
+      if (!sessionStorage.getItem('pw.test.lang')) {
+        sessionStorage.setItem('pw.test.lang', '1');
+        localStorage.setItem('pw.lang', 'en');
+      }
+    });
+    await page.goto(served.url);
+    await waitForState(page, 'idle');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    t.cleanup();
+  });
+
+  const setLanguage = async (lang: 'en' | 'zh-CN') => {
+    await page.getByTestId('language').selectOption(lang);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  };
+
+  for (const lang of ['en', 'zh-CN'] as const) {
+    it(`${lang}: the lookup stays light while the station records, with a small indicator and its Stop`, async () => {
+      await setLanguage(lang);
+      await page.getByTestId('nav-station').click();
+      await waitForState(page, 'idle');
+      await scan(page, ORDERS[lang]);
+      await waitForState(page, 'recording');
+      await page.waitForTimeout(1500); // a clip of a second and more to export below
+      await page.getByTestId('nav-lookup').click();
+      await page.getByTestId('lookup-q').waitFor();
+      await page.getByTestId('rec-indicator').waitFor();
+      expect(await page.evaluate(() => document.body.dataset.state)).toBe('recording');
+      // Below the form and the result list, at the right: nothing but the page's background.
+      const [r, g, b] = stripColour(await shot(`lookup-recording-${lang}`), 1366, 768, 0.55, 0.95, 0.92);
+      expect(Math.min(r, g, b)).toBeGreaterThan(230); // light, not the station's red (211, 47, 47)
+      expect(await page.getByTestId('rec-indicator-stop').isVisible()).toBe(true);
+      await page.getByTestId('rec-indicator-stop').click();
+      await page.getByTestId('rec-indicator').waitFor({ state: 'detached', timeout: 20_000 });
+      await waitForState(page, 'idle');
+      await page.getByTestId('lookup-q').fill(ORDERS[lang]);
+      await expect.poll(() => page.getByTestId('result').count(), { timeout: 20_000 }).toBe(1);
+      await page.getByTestId('lookup-q').fill('');
+    });
+  }
+
+  it('zh-CN: the date range picker shows Chinese, never mm/dd/yyyy, and filters by the picked day', async () => {
+    await setLanguage('zh-CN');
+    await page.getByTestId('nav-lookup').click();
+    const dates = page.getByTestId('lookup-dates');
+    const placeholders = await dates.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).placeholder));
+    expect(placeholders).toEqual(['开始日期', '结束日期']);
+    const everyPlaceholder = await page.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).placeholder).join(' '));
+    expect(everyPlaceholder).not.toMatch(/mm|dd|yyyy/i);
+    await dates.locator('input').first().click();
+    const panel = page.locator('.ant-picker-dropdown:visible');
+    await panel.waitFor();
+    const header = await panel.locator('.ant-picker-header-view').first().textContent();
+    expect(header).toMatch(/\d{4}年/);
+    expect(header).toMatch(/\d{1,2}月/);
+    expect(await panel.locator('thead').first().textContent()).toMatch(/一.*二.*三/);
+    await shot('lookup-datepicker-zh-CN');
+    // Today, as a range of one day: both clips recorded above are found; yesterday finds none.
+    await expect.poll(() => page.getByTestId('result').count(), { timeout: 15_000 }).toBe(2);
+    const today = panel.locator('td.ant-picker-cell-today').first();
+    await today.click();
+    await today.click();
+    await expect.poll(() => dates.locator('input').first().inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.getByTestId('result').count()).toBe(2);
+    await dates.hover();
+    await dates.locator('.ant-picker-clear').click();
+    await page.getByTestId('lookup-mode-returns').click();
+    await expect.poll(() => page.getByTestId('result').count(), { timeout: 10_000 }).toBe(0);
+    await page.getByTestId('lookup-mode-all').click();
+    await expect.poll(() => page.getByTestId('result').count(), { timeout: 10_000 }).toBe(2);
+  });
+
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`${lang}: a finished export lists every file of the package, the ZIP first, each with a size in its unit`, async () => {
+      await setLanguage(lang);
+      await page.getByTestId('nav-lookup').click();
+      await page.getByTestId('result').first().click();
+      await page.getByTestId('export-panel').waitFor();
+      await page.getByTestId('export-preset').selectOption('original');
+      const job = page.locator('[data-testid="export-job"][data-status="done"]');
+      const before = await job.count();
+      await expect.poll(() => page.getByTestId('export-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+      await page.getByTestId('export-start').click();
+      const finished = page.locator('[data-testid="export-job"]:not([data-status="queued"]):not([data-status="running"])');
+      await expect.poll(() => finished.count(), { timeout: 90_000 }).toBe(before + 1);
+      expect(await finished.first().getAttribute('data-status'), (await finished.first().textContent()) ?? '').toBe('done');
+      const done = job.first();
+      await expect.poll(() => done.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return r.top < innerHeight && r.bottom > 0;
+      }), { timeout: 10_000 }).toBe(true); // scrolled into view
+      const names = await done.getByTestId('export-file').allTextContents();
+      const sizes = await done.getByTestId('export-file-size').allTextContents();
+      await shot(`export-done-${lang}`);
+      expect(names[0]).toMatch(/_evidence\.zip$/);
+      for (const own of ['verify.html', 'export-manifest.json', 'export-manifest.json.sig', 'README.txt']) expect(names).toContain(own);
+      expect(names.some((n) => n.endsWith('.mp4'))).toBe(true);
+      const clipsOnDisk = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', {})).clips;
+      expect(clipsOnDisk.length).toBeGreaterThan(0);
+      expect(sizes).toHaveLength(names.length);
+      for (const s of sizes) {
+        expect(s).toMatch(/^[\d.,]+ (B|kB|MB|GB)$/);
+        expect(s).not.toMatch(/^0(\.0)? /);
+      }
+      expect(sizes[names.indexOf('export-manifest.json.sig')]).toBe('64 B');
+      expect(await done.getByTestId('export-job-what').textContent()).toContain(lang === 'en' ? 'shipping (packing)' : '发货');
+    });
+  }
+});
