@@ -71,6 +71,9 @@ describe('control codes through the IPC door', () => {
         await call('recording.discard', { recordingId: st.recordingId, reason: `DISCARD control code scanned (order ${st.order})` });
         Object.assign(st, { phase: 'idle', order: null, startedAt: null, recordingId: null });
         break;
+      case 'discardArm':
+        st.discardArmedAt = now;
+        break;
       case 'mode':
         st.mode = d.mode;
         break;
@@ -90,6 +93,7 @@ describe('control codes through the IPC door', () => {
     expect(await scanned('PW:STOP', 5000)).toBe('stop');
     expect(await scanned('6901028075862', 6000)).toBe('refuse'); // a product barcode never reaches the engine
     expect(await scanned('YT1234567890123', 7000)).toBe('start');
+    expect(await scanned('PW:DISCARD', 8000)).toBe('discardArm'); // one scan alone throws nothing away
     expect(await scanned('PW:DISCARD', 9000)).toBe('discard');
     expect(await scanned('PW:STOP', 9500)).toBe('ignore'); // nothing is recording any more
 
