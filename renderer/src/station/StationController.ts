@@ -21,6 +21,8 @@ export interface StationMessage {
   level: MessageLevel;
   msg: Msg;
   at: number;
+  /** The scan this message answers (a refusal or an ignored scan), shown beside it. */
+  answers?: string;
 }
 
 /** Text that came from elsewhere (the engine, the browser) and is shown as it is. */
@@ -487,10 +489,12 @@ export class StationController {
     switch (d.kind) {
       case 'refuse':
         this.say('error', d.msg);
+        this.set({ message: { level: 'error', msg: d.msg, at: Date.now(), answers: code.slice(0, 80) } });
         this.log(code, 'refused', 'error', d.msg, source);
         return;
       case 'ignore':
         this.say('info', d.msg);
+        this.set({ message: { level: 'info', msg: d.msg, at: Date.now(), answers: code.slice(0, 80) } });
         this.log(code, 'ignored', 'info', d.msg, source);
         return;
       case 'stop': {
