@@ -82,7 +82,7 @@ describe.skipIf(!chromiumAvailable())('station window at 1366×768 (door 2)', ()
       expect(await bodyColour(page)).toBe(RED);
       await scan(page, '6901028075862'); // an EAN-13 product code
       await expect.poll(() => page.getByTestId('station-message').getAttribute('data-key')).toBe('scan.productBarcode');
-      expect(await page.getByTestId('station-message').getAttribute('data-band')).toBe('error');
+      await expect.poll(() => page.getByTestId('station-message').getAttribute('data-band')).toBe('error');
       expect(await page.getByTestId('station-message').textContent()).toContain('6901028075862'); // says what it answers
       expect(await bodyColour(page)).toBe(RED);
       expect(await page.evaluate(() => document.body.dataset.state)).toBe('recording');
@@ -92,7 +92,7 @@ describe.skipIf(!chromiumAvailable())('station window at 1366×768 (door 2)', ()
     });
   });
 
-  it('one PW:DISCARD scan throws nothing away; the second within a few seconds does', async () => {
+  it('one PW:DISCARD scan throws nothing away; the second within a few seconds does, and the lookup says so', async () => {
     await withDiagnostics(page, served, async () => {
       await scan(page, 'PW:DISCARD');
       await expect.poll(() => page.getByTestId('station-message').getAttribute('data-key')).toBe('scan.discardArmed');
@@ -105,6 +105,17 @@ describe.skipIf(!chromiumAvailable())('station window at 1366×768 (door 2)', ()
       await expect.poll(() => page.getByTestId('station-message').getAttribute('data-key')).toBe('scan.discarded');
       const { clips } = await apiCall<{ clips: unknown[] }>(served.url, 'clips.search', {});
       expect(clips).toHaveLength(0);
+      // The lookup says that a recording of this order existed and was thrown away: when, where, whose.
+      await page.getByTestId('nav-lookup').click();
+      await page.getByTestId('lookup-q').fill('SF1400123456789');
+      await expect.poll(() => page.getByTestId('discarded-note').count(), { timeout: 10_000 }).toBe(1);
+      const note = (await page.getByTestId('discarded-note').textContent()) ?? '';
+      expect(note).toContain('A recording of SF1400123456789 was discarded on');
+      expect(note).toContain('Packing bench 3 (north hall)');
+      expect(note).toContain('operator: Li Na');
+      await shot(page, 'lookup-discarded-en');
+      await page.getByTestId('nav-station').click();
+      await waitForState(page, 'idle');
     });
   });
 

@@ -73,6 +73,10 @@ export const stationEn = {
     mismatch: 'other label',
   },
   log: { stopCode: 'STOP code', sameCode: 'same code again' },
+  discards: {
+    note: 'A recording of {{order}} was discarded on {{when}} at {{station}} (operator: {{operator}}); it is logged in the chain of custody.',
+    noOperator: 'none logged in',
+  },
   firstRun: {
     title: 'Welcome — set up this station',
     intro: 'The station already records: scan a shipping label to try it. Give it a name and pick the camera, then confirm.',

@@ -75,6 +75,10 @@ export const stationZhCN: Widen<typeof stationEn> = {
     mismatch: '其他面单',
   },
   log: { stopCode: '停止码', sameCode: '再次扫描同一单号' },
+  discards: {
+    note: '{{order}} 的一段录像已于 {{when}} 在 {{station}} 作废（操作员：{{operator}}），已记入证据链。',
+    noOperator: '未登录',
+  },
   firstRun: {
     title: '欢迎 — 设置这个打包台',
     intro: '打包台已经可以录制：扫描一张快递面单试试。给它起个名字、选择摄像头，然后确认。',
