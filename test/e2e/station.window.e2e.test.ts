@@ -119,6 +119,17 @@ describe.skipIf(!chromiumAvailable())('station window at 1366×768 (door 2)', ()
     });
   });
 
+  it('the control sheet puts DISCARD last, far from STOP, and says it needs two scans', async () => {
+    await page.getByTestId('nav-codes').click();
+    await page.getByTestId('control-sheet').waitFor();
+    const ids = await page.locator('[data-testid="control-sheet"] section').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(ids[0]).toBe('sheet-stop');
+    expect(ids.at(-1)).toBe('sheet-discard');
+    expect(await page.getByTestId('sheet-discard').textContent()).toContain('scan twice within 5 s');
+    await page.getByTestId('nav-station').click();
+    await waitForState(page, 'idle');
+  });
+
   it("Today's counts agree with Today's clip list, after a reload too, in English and in Chinese", async () => {
     await withDiagnostics(page, served, async () => {
       await scan(page, 'YT1234567890123');

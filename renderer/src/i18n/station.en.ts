@@ -167,7 +167,7 @@ export const stationEn = {
     stop: 'STOP',
     stopHint: 'Finish the clip being recorded',
     discard: 'DISCARD',
-    discardHint: 'Throw away the clip being recorded (logged)',
+    discardHint: 'Throw away the clip being recorded: scan twice within 5 s (logged)',
     shipping: 'SHIPPING mode',
     shippingHint: 'Record outgoing parcels',
     returns: 'RETURNS mode',

@@ -169,7 +169,7 @@ export const stationZhCN: Widen<typeof stationEn> = {
     stop: '停止',
     stopHint: '结束正在录制的视频',
     discard: '作废',
-    discardHint: '丢弃正在录制的视频（会记录）',
+    discardHint: '丢弃正在录制的视频：5 秒内扫两次（会记录）',
     shipping: '发货模式',
     shippingHint: '录制发出的包裹',
     returns: '退货模式',
