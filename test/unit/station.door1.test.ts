@@ -104,5 +104,11 @@ describe('control codes through the IPC door', () => {
     const discarded = engine.db.prepare("SELECT c.status, c.note, ch.kind FROM clips c JOIN chain ch ON ch.clip_id = c.id WHERE c.order_code = ? AND ch.kind = 'discarded'").get('YT1234567890123') as { status: string; note: string };
     expect(discarded.status).toBe('discarded');
     expect(discarded.note).toContain('DISCARD control code');
+    // The lookup learns of it: when, where, whose clip, why.
+    const { discards } = await call<{ discards: { order: string; station: string; operator: string | null; mode: string; reason: string; discardedAt: string }[] }>('clips.discarded', { order: 'YT1234567890123' });
+    expect(discards).toHaveLength(1);
+    expect(discards[0]).toMatchObject({ order: 'YT1234567890123', operator: 'Li Na', mode: 'returns', reason: 'DISCARD control code scanned (order YT1234567890123)' });
+    expect(Date.parse(discards[0]!.discardedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await call<{ discards: unknown[] }>('clips.discarded', { order: 'SF1400123456789' })).discards).toHaveLength(0);
   });
 });
