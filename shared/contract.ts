@@ -212,6 +212,16 @@ export const contract = {
     input: Empty,
     output: z.object({ count: z.number(), avgDurationMs: z.number().nullable(), clips: z.array(Clip) }),
   },
+  // Recordings of one order thrown away at the station (PW:DISCARD scanned twice, or the Discard
+  // button): when, where, whose clip and why, from the clips that carry a signed 'discarded' chain entry.
+  'clips.discarded': {
+    input: z.object({ order: z.string().min(1).max(200) }).strict(),
+    output: z.object({
+      discards: z.array(
+        z.object({ order: z.string(), startedAt: IsoTime, discardedAt: IsoTime, station: z.string(), operator: z.string().nullable(), mode: Mode, reason: z.string() }),
+      ),
+    }),
+  },
   'settings.get': { input: Empty, output: Settings },
   'settings.update': { input: Settings.partial().strict(), output: Settings },
   ...evidenceCalls,

@@ -18,6 +18,8 @@ export interface MachineState {
   operator?: string | null;
   /** In the error phase: why the station cannot record (a scan is refused with this reason). */
   problem?: Msg | null;
+  /** Monotonic ms of a first PW:DISCARD scan of the clip being recorded, waiting for its confirmation. */
+  discardArmedAt?: number | null;
 }
 
 export interface Msg {
@@ -30,6 +32,8 @@ export type Decision =
   | { kind: 'switch'; order: string; warning?: Msg }
   | { kind: 'stop'; reason: 'same-code' | 'stop-code' }
   | { kind: 'discard' }
+  /** A first PW:DISCARD: nothing is thrown away until the same code is scanned again in time. */
+  | { kind: 'discardArm'; msg: Msg }
   | { kind: 'mode'; mode: StationMode }
   | { kind: 'operator'; operator: string | null }
   | { kind: 'ignore'; msg: Msg }
@@ -44,6 +48,14 @@ export interface MachineOptions {
 }
 
 export const DEFAULT_MACHINE_OPTIONS: MachineOptions = { doubleScanMs: 1500, rules: DEFAULT_CODE_RULES };
+
+// A discarded clip is gone for good, and one stray scan of the control sheet must not cost the
+// evidence of a parcel: PW:DISCARD takes effect only when scanned a second time within this window.
+// A few seconds is long enough to find the code again, short enough that an old first scan never
+// turns a later one into a discard.
+export const DISCARD_CONFIRM_MS = 5000;
+// Below this, the second read is the same scan read twice (a scanner's double read), not a confirmation.
+export const DISCARD_MIN_GAP_MS = 400;
 
 // Control codes carry a prefix with ':' — a character parseOrderCode refuses — so no shipping
 // label can ever be mistaken for one, and they are checked before order-code parsing.
@@ -110,7 +122,16 @@ export function parseControlCode(raw: string): ControlCode | null {
   return { kind: 'bad', code: s.slice(0, 60) };
 }
 
-function decideControl(state: MachineState, control: ControlCode, operators: readonly string[]): Decision {
+function decideDiscard(state: MachineState, now: number): Decision {
+  if (state.phase !== 'recording') return { kind: 'ignore', msg: { key: 'scan.nothingRecording' } };
+  const armed = state.discardArmedAt ?? null;
+  const msg: Msg = { key: 'scan.discardArmed', params: { order: state.order ?? '', seconds: DISCARD_CONFIRM_MS / 1000 } };
+  if (armed !== null && now - armed >= DISCARD_MIN_GAP_MS && now - armed <= DISCARD_CONFIRM_MS) return { kind: 'discard' };
+  if (armed !== null && now - armed >= 0 && now - armed < DISCARD_MIN_GAP_MS) return { kind: 'ignore', msg };
+  return { kind: 'discardArm', msg };
+}
+
+function decideControl(state: MachineState, control: ControlCode, operators: readonly string[], now: number): Decision {
   let c = control;
   if (c.kind === 'operatorHash') {
     const hash = c.hash;
@@ -124,7 +145,7 @@ function decideControl(state: MachineState, control: ControlCode, operators: rea
     case 'stop':
       return state.phase === 'recording' ? { kind: 'stop', reason: 'stop-code' } : { kind: 'ignore', msg: { key: 'scan.nothingRecording' } };
     case 'discard':
-      return state.phase === 'recording' ? { kind: 'discard' } : { kind: 'ignore', msg: { key: 'scan.nothingRecording' } };
+      return decideDiscard(state, now);
     case 'mode':
       if ((state.mode ?? 'shipping') === c.mode) return { kind: 'ignore', msg: { key: 'scan.alreadyMode', params: { mode: c.mode } } };
       return { kind: 'mode', mode: c.mode };
@@ -140,7 +161,7 @@ export function decideScan(state: MachineState, raw: string, now: number, opts: 
   const control = parseControlCode(raw);
   if (control) {
     if (state.phase === 'starting' && (control.kind === 'stop' || control.kind === 'discard')) return { kind: 'refuse', msg: { key: 'scan.starting' } };
-    return decideControl(state, control, opts.operators ?? []);
+    return decideControl(state, control, opts.operators ?? [], now);
   }
   const parsed = parseOrderCode(raw);
   if (!parsed.ok) return { kind: 'refuse', msg: { key: 'scan.invalid', params: { reason: parsed.reason } } };

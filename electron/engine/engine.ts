@@ -490,6 +490,27 @@ export class Engine {
       return { count: all.count, avgDurationMs: all.avgDurationMs, clips: rows.map((r) => this.toClip(r)) };
     },
 
+    'clips.discarded': async ({ order }) => {
+      const rows = this.db
+        .prepare(
+          `SELECT c.order_code, c.started_at, c.station, c.operator, c.mode, c.note, ch.at FROM clips c
+           JOIN chain ch ON ch.clip_id = c.id AND ch.kind = 'discarded'
+           WHERE c.order_code = ? AND c.status = 'discarded' ORDER BY ch.at DESC LIMIT 50`,
+        )
+        .all(order.trim()) as { order_code: string; started_at: number; station: string; operator: string | null; mode: 'shipping' | 'returns'; note: string | null; at: number }[];
+      return {
+        discards: rows.map((r) => ({
+          order: r.order_code,
+          startedAt: new Date(r.started_at).toISOString(),
+          discardedAt: new Date(r.at).toISOString(),
+          station: r.station,
+          operator: r.operator,
+          mode: r.mode,
+          reason: (r.note ?? '').replace(/^Discarded: /, ''),
+        })),
+      };
+    },
+
     'settings.get': async () => this.settings.get(),
 
     'settings.update': async (input) => {

@@ -99,6 +99,11 @@ describe.skipIf(!ready)('station driven by scans alone (door 2)', () => {
     await burst(page, 'YT1234567890123');
     await waitForState(page, 'recording', 'YT1234567890123');
     await page.waitForTimeout(1200);
+    // One scan alone only asks: the clip goes on recording until DISCARD is scanned again in time.
+    await burst(page, 'PW:DISCARD');
+    await expect.poll(() => page.getByTestId('station-message').getAttribute('data-key'), { timeout: 10_000 }).toBe('scan.discardArmed');
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('recording');
+    await page.waitForTimeout(600);
     await burst(page, 'PW:DISCARD');
     await waitForState(page, 'idle');
     await expect.poll(() => page.getByTestId('station-message').getAttribute('data-key'), { timeout: 10_000 }).toBe('scan.discarded');
@@ -180,7 +185,7 @@ describe.skipIf(!ready)('station driven by scans alone (door 2)', () => {
     const outcomes = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-outcome')));
     expect(outcomes).toEqual(expect.arrayContaining(['started', 'stopped', 'discarded', 'mode', 'operator', 'refused']));
     await expect.poll(() => page.getByTestId('today-summary').textContent(), { timeout: 10_000 }).toMatch(/^4 orders, average 00:0\d$/);
-    expect(await page.getByTestId('today-returns').textContent()).toBe('1 return(s) unboxed');
+    expect(await page.getByTestId('today-returns').textContent()).toBe('1 return unboxed');
   });
 
   it('the lookup filters by mode and shows the shipping and the return clip of an order side by side', async () => {

@@ -71,6 +71,9 @@ describe('control codes through the IPC door', () => {
         await call('recording.discard', { recordingId: st.recordingId, reason: `DISCARD control code scanned (order ${st.order})` });
         Object.assign(st, { phase: 'idle', order: null, startedAt: null, recordingId: null });
         break;
+      case 'discardArm':
+        st.discardArmedAt = now;
+        break;
       case 'mode':
         st.mode = d.mode;
         break;
@@ -90,6 +93,7 @@ describe('control codes through the IPC door', () => {
     expect(await scanned('PW:STOP', 5000)).toBe('stop');
     expect(await scanned('6901028075862', 6000)).toBe('refuse'); // a product barcode never reaches the engine
     expect(await scanned('YT1234567890123', 7000)).toBe('start');
+    expect(await scanned('PW:DISCARD', 8000)).toBe('discardArm'); // one scan alone throws nothing away
     expect(await scanned('PW:DISCARD', 9000)).toBe('discard');
     expect(await scanned('PW:STOP', 9500)).toBe('ignore'); // nothing is recording any more
 
@@ -100,5 +104,11 @@ describe('control codes through the IPC door', () => {
     const discarded = engine.db.prepare("SELECT c.status, c.note, ch.kind FROM clips c JOIN chain ch ON ch.clip_id = c.id WHERE c.order_code = ? AND ch.kind = 'discarded'").get('YT1234567890123') as { status: string; note: string };
     expect(discarded.status).toBe('discarded');
     expect(discarded.note).toContain('DISCARD control code');
+    // The lookup learns of it: when, where, whose clip, why.
+    const { discards } = await call<{ discards: { order: string; station: string; operator: string | null; mode: string; reason: string; discardedAt: string }[] }>('clips.discarded', { order: 'YT1234567890123' });
+    expect(discards).toHaveLength(1);
+    expect(discards[0]).toMatchObject({ order: 'YT1234567890123', operator: 'Li Na', mode: 'returns', reason: 'DISCARD control code scanned (order YT1234567890123)' });
+    expect(Date.parse(discards[0]!.discardedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await call<{ discards: unknown[] }>('clips.discarded', { order: 'SF1400123456789' })).discards).toHaveLength(0);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CARRIER_PATTERNS, classifyCode, DEFAULT_CODE_RULES, gs1CheckDigitOk, stripFraming } from '../../shared/codePatterns.ts';
 import { pipRect } from '../../shared/pipGeometry.ts';
 import { overlayGeometry } from '../../shared/overlayGeometry.ts';
-import { CONTROL, decideScan, DEFAULT_MACHINE_OPTIONS, operatorHash, parseControlCode, type MachineState } from '../../shared/stationMachine.ts';
+import { CONTROL, DISCARD_CONFIRM_MS, decideScan, DEFAULT_MACHINE_OPTIONS, operatorHash, parseControlCode, type MachineState } from '../../shared/stationMachine.ts';
 
 const idle: MachineState = { phase: 'idle', order: null, startedAt: null, mode: 'shipping', operator: null };
 const rec = (order: string, extra: Partial<MachineState> = {}): MachineState => ({ phase: 'recording', order, startedAt: 0, mode: 'shipping', operator: null, ...extra });
@@ -13,7 +13,10 @@ describe('control codes', () => {
   it.each([
     ['STOP while recording stops with its reason', rec('SF1400123456789'), 'PW:STOP', { kind: 'stop', reason: 'stop-code' }],
     ['STOP when idle does nothing', idle, 'PW:STOP', { kind: 'ignore', msg: { key: 'scan.nothingRecording' } }],
-    ['DISCARD while recording discards', rec('SF1400123456789'), 'PW:DISCARD', { kind: 'discard' }],
+    ['a first DISCARD while recording only asks for a second scan', rec('SF1400123456789'), 'PW:DISCARD', { kind: 'discardArm', msg: { key: 'scan.discardArmed', params: { order: 'SF1400123456789', seconds: 5 } } }],
+    ['DISCARD scanned again within the window discards', rec('SF1400123456789', { discardArmedAt: 2000 }), 'PW:DISCARD', { kind: 'discard' }],
+    ['DISCARD scanned again after the window only asks again', rec('SF1400123456789', { discardArmedAt: -1 }), 'PW:DISCARD', { kind: 'discardArm', msg: { key: 'scan.discardArmed', params: { order: 'SF1400123456789', seconds: 5 } } }],
+    ['a double read of one DISCARD scan is not its confirmation', rec('SF1400123456789', { discardArmedAt: 4900 }), 'PW:DISCARD', { kind: 'ignore', msg: { key: 'scan.discardArmed', params: { order: 'SF1400123456789', seconds: 5 } } }],
     ['DISCARD when idle does nothing', idle, 'PW:DISCARD', { kind: 'ignore', msg: { key: 'scan.nothingRecording' } }],
     ['returns mode', idle, 'PW:MODE:RETURNS', { kind: 'mode', mode: 'returns' }],
     ['shipping mode when already shipping', idle, 'PW:MODE:SHIPPING', { kind: 'ignore', msg: { key: 'scan.alreadyMode', params: { mode: 'shipping' } } }],
@@ -30,6 +33,11 @@ describe('control codes', () => {
     ['an order in the error phase without a reason', { ...idle, phase: 'error' }, 'SF1400123456789', { kind: 'refuse', msg: { key: 'scan.cannotRecord' } }],
   ] as const)('%s', (_label, state, code, expected) => {
     expect(decideScan(state, code, 5000)).toEqual(expected);
+  });
+
+  it('DISCARD confirms only within DISCARD_CONFIRM_MS of the first scan', () => {
+    expect(decideScan(rec('A1', { discardArmedAt: 1000 }), 'PW:DISCARD', 1000 + DISCARD_CONFIRM_MS).kind).toBe('discard');
+    expect(decideScan(rec('A1', { discardArmedAt: 1000 }), 'PW:DISCARD', 1001 + DISCARD_CONFIRM_MS).kind).toBe('discardArm');
   });
 
   it('an ASCII badge (PW:OPH:) logs in the listed operator whose name it carries, and nobody else', () => {

@@ -13,6 +13,8 @@ interface StationContextValue {
   snapshot: StationSnapshot;
   activate(): void;
   active: boolean;
+  /** A warning or error of the last few seconds: the window colour when idle, a band inside the red window while recording. */
+  alert: 'warn' | 'error' | null;
 }
 
 const Ctx = createContext<StationContextValue | null>(null);
@@ -111,7 +113,7 @@ export function StationProvider({ children }: { children: ReactNode }) {
   const onScan = useCallback((code: string) => void controller.scan(code), [controller]);
   useScanner(active, onScan);
 
-  const value = useMemo(() => ({ controller, snapshot, activate, active }), [controller, snapshot, activate, active]);
+  const value = useMemo(() => ({ controller, snapshot, activate, active, alert }), [controller, snapshot, activate, active, alert]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -21,6 +21,8 @@ export interface StationMessage {
   level: MessageLevel;
   msg: Msg;
   at: number;
+  /** The scan this message answers (a refusal or an ignored scan), shown beside it. */
+  answers?: string;
 }
 
 /** Text that came from elsewhere (the engine, the browser) and is shown as it is. */
@@ -150,6 +152,8 @@ export class StationController {
   private readyTimer: ReturnType<typeof setTimeout> | null = null;
   /** Recordings the engine ended: what their recorders and finishes report later is told without a new alarm. */
   private readonly endedByEngine = new Set<string>();
+  /** performance.now() of a first PW:DISCARD of the clip being recorded (shared/stationMachine.ts DISCARD_CONFIRM_MS). */
+  private discardArmedAt: number | null = null;
   /** The camera reading labels (renderer/src/labels/): its takes come in through scan(). */
   readonly labels = new CameraLabels({
     settings: () => this.settings,
@@ -476,7 +480,7 @@ export class StationController {
 
   private async handleScan(raw: string, source: ScanSource = 'scanner'): Promise<void> {
     const d = decideScan(
-      { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator, problem: this.blocked?.msg ?? null },
+      { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator, problem: this.blocked?.msg ?? null, discardArmedAt: this.discardArmedAt },
       raw,
       performance.now(),
       { ...DEFAULT_MACHINE_OPTIONS, rules: codeRulesOf(this.settings), operators: this.settings?.operators ?? [] },
@@ -485,10 +489,12 @@ export class StationController {
     switch (d.kind) {
       case 'refuse':
         this.say('error', d.msg);
+        this.set({ message: { level: 'error', msg: d.msg, at: Date.now(), answers: code.slice(0, 80) } });
         this.log(code, 'refused', 'error', d.msg, source);
         return;
       case 'ignore':
         this.say('info', d.msg);
+        this.set({ message: { level: 'info', msg: d.msg, at: Date.now(), answers: code.slice(0, 80) } });
         this.log(code, 'ignored', 'info', d.msg, source);
         return;
       case 'stop': {
@@ -498,7 +504,14 @@ export class StationController {
         return;
       }
       case 'discard':
+        this.discardArmedAt = null;
         await this.discardCurrent('DISCARD control code scanned');
+        return;
+      case 'discardArm':
+        // Recording goes on; only the same code scanned again in time throws the clip away.
+        this.discardArmedAt = performance.now();
+        this.say('warn', d.msg);
+        this.log(this.snap.order ?? code, 'discardArmed', 'warn', d.msg, source);
         return;
       case 'mode': {
         // The clip being recorded keeps its mode; the new one applies from the next scan.
@@ -570,6 +583,7 @@ export class StationController {
         this.finishInBackground(prev, prevOrder, 'next-scan', 'ok', null);
       }, SWITCH_OVERLAP_MS);
     }
+    this.discardArmedAt = null; // a first DISCARD never carries over to the next clip
     this.set({ phase: 'recording', order: started.order, recordingId: started.recordingId, startedAt: next.startedAt });
     this.labels.clipStarted();
     this.onCue(prev ? 'switch' : 'start');
@@ -603,6 +617,7 @@ export class StationController {
       return null;
     }
     this.current = null;
+    this.discardArmedAt = null;
     this.set({ phase: 'idle', order: null, recordingId: null, startedAt: null, clipMode: null, clipSource: null });
     this.pipeline?.setInfo(this.overlayInfo(null));
     return { rec, order };

@@ -28,12 +28,13 @@ export function ControlSheetView() {
   }, []);
   const codes: SheetCode[] = [
     { id: 'stop', payload: CONTROL.stop, title: t('sheet.stop'), hint: t('sheet.stopHint') },
-    { id: 'discard', payload: CONTROL.discard, title: t('sheet.discard'), hint: t('sheet.discardHint') },
     { id: 'shipping', payload: CONTROL.shipping, title: t('sheet.shipping'), hint: t('sheet.shippingHint') },
     { id: 'returns', payload: CONTROL.returns, title: t('sheet.returns'), hint: t('sheet.returnsHint') },
     { id: 'op-out', payload: CONTROL.operatorOut, title: t('sheet.operatorOut'), hint: t('sheet.operatorOutHint') },
     // A name a keyboard-wedge scanner cannot type (Chinese, accents) gets an ASCII badge instead.
     ...operators.map((name, i) => ({ id: `op-${i}`, payload: code128Possible(name) ? CONTROL.operatorIn(name) : CONTROL.operatorHash(name), title: name, hint: t('sheet.operatorHint') })),
+    // Last on the page, as far from STOP as the sheet allows: a scanner aimed at STOP never reads it.
+    { id: 'discard', payload: CONTROL.discard, title: t('sheet.discard'), hint: t('sheet.discardHint') },
   ];
   return (
     <div className="sheet-wrap">

@@ -10,6 +10,7 @@ import { ClipResults } from './lookup/ClipResults.tsx';
 import { HoldControl } from './lookup/HoldControl.tsx';
 import { ExportPanel } from './export/ExportPanel.tsx';
 import { PairedClip } from './lookup/PairedClip.tsx';
+import { DiscardedNote } from './lookup/DiscardedNote.tsx';
 import type { Mode } from '../../../shared/contract.ts';
 
 /** Local midnight of the picked day: the agent thinks in the station's days. */
@@ -94,6 +95,7 @@ export function LookupView() {
       </form>
       {error && <div className="message message-error" role="alert">{error}</div>}
       <p className="muted" data-testid="result-count">{t('lookup.results', { count: total })}</p>
+      <DiscardedNote order={q} />
       <div className="lookup-body">
         <ClipResults clips={clips} selected={selected?.id ?? null} onSelect={setSelected} />
         {selected && (
