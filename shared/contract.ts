@@ -112,13 +112,18 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+// Which way a call reached the engine: the desktop window (IPC), a browser (HTTP), or the
+// packwitness command itself. Recorded with what the call leaves behind (an export's actor).
+export const Door = z.enum(['ipc', 'http', 'cli']);
+export type Door = z.infer<typeof Door>;
+
 export const StationInfo = z.object({
   stationName: z.string(),
   version: z.string(),
   dataDir: z.string(),
   clipsDir: z.string(),
   clipCount: z.number(),
-  door: z.enum(['ipc', 'http']),
+  door: Door,
   settings: Settings,
   problems: z.array(z.string()),
 });
@@ -258,6 +263,9 @@ export interface WireError {
   code: ErrorCode;
   message: string;
 }
+
+/** What a call answers on either door. */
+export type WireResult = { ok: true; result: unknown } | { ok: false; error: WireError };
 
 /** An error the engine means the user to read. Anything else is reported as 'internal'. */
 export class PwError extends Error {

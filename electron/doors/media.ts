@@ -5,15 +5,14 @@
 // on its own, so a clip plays, seeks and fails the same way whichever door serves it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PwError, type ErrorCode, type WireError } from '../../shared/contract.ts';
+import { PwError, type ErrorCode, type WireError, type WireResult } from '../../shared/contract.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 import type { Engine } from '../engine/engine.ts';
 import { exportFile } from '../engine/export/files.ts';
 import { CONTENT_SECURITY_POLICY, mimeFor } from './mime.ts';
 import { parseRange } from './range.ts';
 
-/** What a call answers on either door. */
-export type WireResult = { ok: true; result: unknown } | { ok: false; error: WireError };
+export type { WireResult };
 
 /** Sent with every answer of both doors. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {

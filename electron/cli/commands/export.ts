@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PwError } from '../../../shared/contract.ts';
 import { Engine } from '../../engine/engine.ts';
+import { EXPORT_ACTOR } from '../../engine/export/handlers.ts';
 import { etaMs } from '../../engine/export/jobs.ts';
 import { PRESETS } from '../../engine/export/presets.ts';
 import { planOrder, resolvePreset, runExport, safeName, type ExportRequest } from '../../engine/export/run.ts';
@@ -90,7 +91,7 @@ async function exportOrders(argv: string[]): Promise<void> {
     custom: { maxMB: num(values['max-mb'], '--max-mb'), maxSeconds: num(values['max-seconds'], '--max-seconds') },
     zip: !values['no-zip'],
     mode,
-    actor: 'customer-service (command line)',
+    actor: EXPORT_ACTOR.cli,
   };
   // An unknown preset stops before anything is opened, and is a usage mistake (exit 2), like a typo in a flag.
   try {

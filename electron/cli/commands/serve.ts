@@ -32,10 +32,10 @@ async function serve(argv: string[]): Promise<void> {
   const dataDir = dataDirFrom(values.data);
   const storage = storagePatch(values);
   const engine = await Engine.open({ dataDir, clipsDir: values.clips, log: (l) => console.error(l) });
-  if (Object.keys(storage).length) await engine.call('settings.update', storage, { door: 'http' });
+  if (Object.keys(storage).length) await engine.call('settings.update', storage, { door: 'cli' });
   if (values.tsa?.length) {
     try {
-      await engine.call('settings.update', { tsaUrls: values.tsa }, { door: 'http' });
+      await engine.call('settings.update', { tsaUrls: values.tsa }, { door: 'cli' });
     } catch (err) {
       await engine.close();
       throw new UsageError(`--tsa: ${(err as Error).message}`);
