@@ -32,6 +32,15 @@ export const StopReason = z.enum([
 ]);
 export type StopReason = z.infer<typeof StopReason>;
 
+// Every reason a clip's row can carry: the page's reasons above, and two only the engine writes.
+// A page cannot send these (recording.stop accepts StopReason alone).
+export const ClipStopReason = z.enum([
+  ...StopReason.options,
+  'crash', // the station stopped mid-recording; the clip was recovered from its chunks at the next start
+  'adopted', // a video found in the clips folder without a row, indexed and sealed by the doctor
+]);
+export type ClipStopReason = z.infer<typeof ClipStopReason>;
+
 // Why the engine ended (or will not start) a recording on its own: the page leaves its recording
 // state on this, in the alarm colour, and refuses scans until recording.ready says it can record.
 export const RecordingEndCause = z.enum([
