@@ -9,6 +9,7 @@ import type { App, BrowserWindow, IpcMain, IpcMainEvent, Menu, MenuItemConstruct
 import type { Engine } from '../engine/engine.ts';
 import { PRODUCT_NAME } from '../engine/paths.ts';
 import { isTrustedSender, sendToPage, SHUTDOWN_CHANNEL, SHUTDOWN_DONE_CHANNEL } from './ipc.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 export interface StationState {
   recording: boolean;
@@ -183,7 +184,7 @@ export function installQuitGuard(o: QuitGuardOptions): { shutdown(): Promise<voi
         // Seals whatever is still open from the chunks that arrived; nothing recorded is lost.
         await o.engine.close();
       } catch (err) {
-        o.log?.(`shutdown: closing the engine failed: ${(err as Error).message}`);
+        o.log?.(`shutdown: closing the engine failed: ${errorMessage(err)}`);
       }
       phase = 'done';
       o.onClosed?.();

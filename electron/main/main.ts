@@ -13,6 +13,7 @@ import { applyStartAtLogin, createStationTray, createWakeLock, installQuitGuard,
 import { APP_SCHEME, createAppHandler, registerAppScheme } from './protocol.ts';
 import { installCsp, installPermissionHandlers, lockDownAllContents } from './security.ts';
 import { createStationWindow, focusWindow } from './window.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 export const APP_ID = 'com.packwitness.station';
 
@@ -36,7 +37,7 @@ async function start(): Promise<void> {
     log(why);
     engine = await Engine.open({ dataDir, log, keyProtector: protector });
   } catch (err) {
-    dialog.showErrorBox(`${PRODUCT_NAME} cannot open its data`, `${dataDir}\n\n${(err as Error).message}`);
+    dialog.showErrorBox(`${PRODUCT_NAME} cannot open its data`, `${dataDir}\n\n${errorMessage(err)}`);
     app.exit(1);
     return;
   }
@@ -75,7 +76,7 @@ async function start(): Promise<void> {
     });
   } catch (err) {
     // Some Linux desktops have no tray; the window alone is enough.
-    log(`no tray: ${(err as Error).message}`);
+    log(`no tray: ${errorMessage(err)}`);
   }
   const tracker = trackRecordingState(engine, (state) => {
     wake.set(state.recording);
@@ -86,7 +87,7 @@ async function start(): Promise<void> {
   try {
     log(`start at login: ${applyStartAtLogin(app, loginItem)}`);
   } catch (err) {
-    log(`start at login: ${(err as Error).message}`);
+    log(`start at login: ${errorMessage(err)}`);
   }
   engine.on((event, payload) => {
     if (event !== 'settings.changed') return;
@@ -96,7 +97,7 @@ async function start(): Promise<void> {
     try {
       log(`start at login: ${applyStartAtLogin(app, want)}`);
     } catch (err) {
-      log(`start at login: ${(err as Error).message}`);
+      log(`start at login: ${errorMessage(err)}`);
     }
   });
 

@@ -12,6 +12,7 @@ import { etaMs } from '../../engine/export/jobs.ts';
 import { PRESETS } from '../../engine/export/presets.ts';
 import { planOrder, resolvePreset, runExport, safeName, type ExportRequest } from '../../engine/export/run.ts';
 import { dataDirFrom, padColumns, UsageError, type Command } from '../common.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export const exportCommand: Command = {
   usage:
@@ -97,7 +98,7 @@ async function exportOrders(argv: string[]): Promise<void> {
   try {
     resolvePreset(base.preset, base.custom);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(errorMessage(err));
   }
 
   const dataDir = dataDirFrom(values.data);
@@ -144,7 +145,7 @@ async function exportOrders(argv: string[]): Promise<void> {
         if (process.stderr.isTTY) process.stderr.write('\n');
         // A half-made package is worse than none: the folder was new, so it goes entirely.
         if (outDir) await fsp.rm(outDir, { recursive: true, force: true }).catch(() => {});
-        const reason = (err as Error).message.split('\n')[0] ?? String(err);
+        const reason = errorMessage(err).split('\n')[0] ?? String(err);
         failed.push({ order, reason });
         if (controller.signal.aborted) break;
         if (orders.length > 1) console.error(`${label}${order}: FAILED: ${reason}`);

@@ -7,6 +7,7 @@ import { LanListener } from '../../server/lanListener.ts';
 import { setLanController } from '../../engine/lanHandlers.ts';
 import { dataDirFrom, fail, projectRoot, UsageError, type Command } from '../common.ts';
 import { storageOptions, storagePatch, storageUsage } from '../storageFlags.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export const serveCommand: Command = {
   usage: `serve  [--data DIR] [--clips DIR] [--port N] [--host ADDR] [--token SECRET] [--tsa URL]... ${storageUsage}`,
@@ -38,7 +39,7 @@ async function serve(argv: string[]): Promise<void> {
       await engine.call('settings.update', { tsaUrls: values.tsa }, { door: 'cli' });
     } catch (err) {
       await engine.close();
-      throw new UsageError(`--tsa: ${(err as Error).message}`);
+      throw new UsageError(`--tsa: ${errorMessage(err)}`);
     }
   }
   let server;
@@ -57,7 +58,7 @@ async function serve(argv: string[]): Promise<void> {
   const lan = new LanListener({ engine, main: server, requestedPort: port, staticDir });
   setLanController(engine, lan);
   const restored = await lan.restore().catch((err: unknown) => {
-    engine.reportProblem(`LAN access was on but could not be reopened: ${(err as Error).message}`);
+    engine.reportProblem(`LAN access was on but could not be reopened: ${errorMessage(err)}`);
     return null;
   });
   const shown = server.token ? `${server.url}?token=${server.token}` : server.url;
