@@ -258,6 +258,14 @@ export const events = {
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+/** Every event as one discriminated union: checking `event` narrows `payload` to that event's shape. */
+export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+
+/** Pairs a listener's (event, payload) into the union, so a listener reads payloads without casts. */
+export function engineEvent<E extends EventName>(event: E, payload: EventPayload<E>): EngineEvent {
+  // The mapped union above is exactly this pair for each E; TypeScript cannot see that through a generic.
+  return { event, payload } as EngineEvent;
+}
 
 export const callNames = Object.keys(contract) as CallName[];
 export const eventNames = Object.keys(events) as EventName[];

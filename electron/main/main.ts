@@ -13,6 +13,7 @@ import { applyStartAtLogin, createStationTray, createWakeLock, installQuitGuard,
 import { APP_SCHEME, createAppHandler, registerAppScheme } from './protocol.ts';
 import { installCsp, installPermissionHandlers, lockDownAllContents } from './security.ts';
 import { createStationWindow, focusWindow } from './window.ts';
+import { engineEvent } from '../../shared/contract.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
 export const APP_ID = 'com.packwitness.station';
@@ -89,9 +90,10 @@ async function start(): Promise<void> {
   } catch (err) {
     log(`start at login: ${errorMessage(err)}`);
   }
-  engine.on((event, payload) => {
-    if (event !== 'settings.changed') return;
-    const want = (payload as { startAtLogin: boolean }).startAtLogin;
+  engine.on((name, data) => {
+    const e = engineEvent(name, data);
+    if (e.event !== 'settings.changed') return;
+    const want = e.payload.startAtLogin;
     if (want === loginItem) return;
     loginItem = want;
     try {
