@@ -32,6 +32,15 @@ export const StopReason = z.enum([
 ]);
 export type StopReason = z.infer<typeof StopReason>;
 
+// Every reason a clip's row can carry: the page's reasons above, and two only the engine writes.
+// A page cannot send these (recording.stop accepts StopReason alone).
+export const ClipStopReason = z.enum([
+  ...StopReason.options,
+  'crash', // the station stopped mid-recording; the clip was recovered from its chunks at the next start
+  'adopted', // a video found in the clips folder without a row, indexed and sealed by the doctor
+]);
+export type ClipStopReason = z.infer<typeof ClipStopReason>;
+
 // Why the engine ended (or will not start) a recording on its own: the page leaves its recording
 // state on this, in the alarm colour, and refuses scans until recording.ready says it can record.
 export const RecordingEndCause = z.enum([
@@ -112,13 +121,18 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+// Which way a call reached the engine: the desktop window (IPC), a browser (HTTP), or the
+// packwitness command itself. Recorded with what the call leaves behind (an export's actor).
+export const Door = z.enum(['ipc', 'http', 'cli']);
+export type Door = z.infer<typeof Door>;
+
 export const StationInfo = z.object({
   stationName: z.string(),
   version: z.string(),
   dataDir: z.string(),
   clipsDir: z.string(),
   clipCount: z.number(),
-  door: z.enum(['ipc', 'http']),
+  door: Door,
   settings: Settings,
   problems: z.array(z.string()),
 });
@@ -254,6 +268,14 @@ export const events = {
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+/** Every event as one discriminated union: checking `event` narrows `payload` to that event's shape. */
+export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+
+/** Pairs a listener's (event, payload) into the union, so a listener reads payloads without casts. */
+export function engineEvent<E extends EventName>(event: E, payload: EventPayload<E>): EngineEvent {
+  // The mapped union above is exactly this pair for each E; TypeScript cannot see that through a generic.
+  return { event, payload } as EngineEvent;
+}
 
 export const callNames = Object.keys(contract) as CallName[];
 export const eventNames = Object.keys(events) as EventName[];
@@ -268,6 +290,9 @@ export interface WireError {
   code: ErrorCode;
   message: string;
 }
+
+/** What a call answers on either door. */
+export type WireResult = { ok: true; result: unknown } | { ok: false; error: WireError };
 
 /** An error the engine means the user to read. Anything else is reported as 'internal'. */
 export class PwError extends Error {

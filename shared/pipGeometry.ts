@@ -1,9 +1,10 @@
 // Where the second camera's picture goes in the recorded frame. Pure, shared by the overlay worker,
 // the settings preview and the tests. Bottom corners sit above the burned-in band, so the inset
 // never covers the order code, the time or the frame counter.
+import type { PipCorner } from './contract/station.ts';
 import { overlayGeometry } from './overlayGeometry.ts';
 
-export type PipCorner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+export type { PipCorner };
 
 export interface PipRect {
   x: number;

@@ -12,6 +12,7 @@ import { verifyCommand } from './commands/verify.ts';
 import { exportCommand } from './commands/export.ts';
 import { keyCommand } from './commands/key.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const code = (err as { code?: string }).code ?? '';
-  if (err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) fail(`${(err as Error).message}\n\n${usage()}`, 2);
+  if (err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) fail(`${errorMessage(err)}\n\n${usage()}`, 2);
   if (err instanceof PwError) fail(err.message);
-  fail((err as Error)?.stack ?? String(err));
+  fail(err instanceof Error && err.stack ? err.stack : errorMessage(err));
 });

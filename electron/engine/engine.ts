@@ -20,6 +20,7 @@ import {
 import { parseOrderCode } from '../../shared/orderCode.ts';
 import { LabelStore } from './labels.ts';
 import type { ClipLabels } from '../../shared/contract/labels.ts';
+import type { Door } from '../../shared/contract.ts';
 import { ClipsRepo, type ClipRow } from './clipsRepo.ts';
 import { openDb, type Db } from './db.ts';
 import { probe, remuxToMp4, thumbnail } from './ffmpeg.ts';
@@ -45,7 +46,7 @@ import type { PageIncident } from '../../shared/contract/continuity.ts';
 
 export const VERSION = '0.1.0';
 
-export type Door = 'ipc' | 'http';
+export type { Door };
 export interface CallContext {
   door: Door;
 }

@@ -4,8 +4,9 @@
 // against the contract. Errors cross as {ok:false,error:{code,message}}, never as thrown
 // exceptions (Electron would wrap those in an unreadable "Error invoking remote method").
 import type { BrowserWindow, IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { isCallName, PwError, type WireError } from '../../shared/contract.ts';
+import { isCallName } from '../../shared/contract.ts';
 import type { Engine } from '../engine/engine.ts';
+import { wireError, type WireResult } from '../doors/media.ts';
 import { isAppUrl } from './protocol.ts';
 
 export const CALL_CHANNEL = 'pw:call';
@@ -13,7 +14,7 @@ export const EVENT_CHANNEL = 'pw:event';
 export const SHUTDOWN_CHANNEL = 'pw:shutdown';
 export const SHUTDOWN_DONE_CHANNEL = 'pw:shutdown-done';
 
-export type WireResult = { ok: true; result: unknown } | { ok: false; error: WireError };
+export type { WireResult };
 
 type SenderEvent = Pick<IpcMainInvokeEvent | IpcMainEvent, 'senderFrame' | 'sender'>;
 
@@ -23,11 +24,6 @@ export function isTrustedSender(event: SenderEvent): boolean {
   if (!frame) return false; // the frame navigated away or was destroyed meanwhile
   if (frame.parent !== null) return false;
   return isAppUrl(frame.url);
-}
-
-function wireError(err: unknown): WireError {
-  if (err instanceof PwError) return { code: err.code, message: err.message };
-  return { code: 'internal', message: `Internal error: ${(err as Error)?.message ?? String(err)}` };
 }
 
 export interface IpcOptions {

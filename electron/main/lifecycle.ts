@@ -9,6 +9,8 @@ import type { App, BrowserWindow, IpcMain, IpcMainEvent, Menu, MenuItemConstruct
 import type { Engine } from '../engine/engine.ts';
 import { PRODUCT_NAME } from '../engine/paths.ts';
 import { isTrustedSender, sendToPage, SHUTDOWN_CHANNEL, SHUTDOWN_DONE_CHANNEL } from './ipc.ts';
+import { engineEvent } from '../../shared/contract.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 export interface StationState {
   recording: boolean;
@@ -33,8 +35,9 @@ export function trackRecordingState(engine: Engine, onChange: (state: StationSta
     last = key;
     onChange(s);
   };
-  const off = engine.on((event, payload) => {
-    if (event === 'recording.started') orders.set((payload as { recordingId: string }).recordingId, (payload as { order: string }).order);
+  const off = engine.on((name, data) => {
+    const e = engineEvent(name, data);
+    if (e.event === 'recording.started') orders.set(e.payload.recordingId, e.payload.order);
     // clip.saved / station.problem follow a finish; any event is a cheap moment to look again.
     refresh();
   });
@@ -183,7 +186,7 @@ export function installQuitGuard(o: QuitGuardOptions): { shutdown(): Promise<voi
         // Seals whatever is still open from the chunks that arrived; nothing recorded is lost.
         await o.engine.close();
       } catch (err) {
-        o.log?.(`shutdown: closing the engine failed: ${(err as Error).message}`);
+        o.log?.(`shutdown: closing the engine failed: ${errorMessage(err)}`);
       }
       phase = 'done';
       o.onClosed?.();

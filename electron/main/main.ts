@@ -13,6 +13,8 @@ import { applyStartAtLogin, createStationTray, createWakeLock, installQuitGuard,
 import { APP_SCHEME, createAppHandler, registerAppScheme } from './protocol.ts';
 import { installCsp, installPermissionHandlers, lockDownAllContents } from './security.ts';
 import { createStationWindow, focusWindow } from './window.ts';
+import { engineEvent } from '../../shared/contract.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 export const APP_ID = 'com.packwitness.station';
 
@@ -36,7 +38,7 @@ async function start(): Promise<void> {
     log(why);
     engine = await Engine.open({ dataDir, log, keyProtector: protector });
   } catch (err) {
-    dialog.showErrorBox(`${PRODUCT_NAME} cannot open its data`, `${dataDir}\n\n${(err as Error).message}`);
+    dialog.showErrorBox(`${PRODUCT_NAME} cannot open its data`, `${dataDir}\n\n${errorMessage(err)}`);
     app.exit(1);
     return;
   }
@@ -75,7 +77,7 @@ async function start(): Promise<void> {
     });
   } catch (err) {
     // Some Linux desktops have no tray; the window alone is enough.
-    log(`no tray: ${(err as Error).message}`);
+    log(`no tray: ${errorMessage(err)}`);
   }
   const tracker = trackRecordingState(engine, (state) => {
     wake.set(state.recording);
@@ -86,17 +88,18 @@ async function start(): Promise<void> {
   try {
     log(`start at login: ${applyStartAtLogin(app, loginItem)}`);
   } catch (err) {
-    log(`start at login: ${(err as Error).message}`);
+    log(`start at login: ${errorMessage(err)}`);
   }
-  engine.on((event, payload) => {
-    if (event !== 'settings.changed') return;
-    const want = (payload as { startAtLogin: boolean }).startAtLogin;
+  engine.on((name, data) => {
+    const e = engineEvent(name, data);
+    if (e.event !== 'settings.changed') return;
+    const want = e.payload.startAtLogin;
     if (want === loginItem) return;
     loginItem = want;
     try {
       log(`start at login: ${applyStartAtLogin(app, want)}`);
     } catch (err) {
-      log(`start at login: ${(err as Error).message}`);
+      log(`start at login: ${errorMessage(err)}`);
     }
   });
 

@@ -3,7 +3,7 @@
 // station's signing key: the page may load nothing but our own app:// pages, may open nothing,
 // and gets the camera (and the microphone only when the station's settings allow it) — nothing else.
 import type { App, Session, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../server/mime.ts';
+import { CONTENT_SECURITY_POLICY } from '../doors/mime.ts';
 import { isAppUrl } from './protocol.ts';
 
 /** Permissions our own page may have besides media: copying an order code or a link. */

@@ -9,7 +9,7 @@ const EVENT_CHANNEL = 'pw:event';
 const SHUTDOWN_CHANNEL = 'pw:shutdown';
 const SHUTDOWN_DONE_CHANNEL = 'pw:shutdown-done';
 
-type WireResult = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+import type { WireResult } from '../../shared/contract.ts';
 
 let shutdownHandler: (() => Promise<void> | void) | null = null;
 

@@ -1,15 +1,12 @@
 // Door 2: the same contract and the same React UI over HTTP, for any Chromium browser on the LAN.
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { timingSafeEqual, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { isCallName, PwError, type WireError } from '../../shared/contract.ts';
+import { isCallName, PwError } from '../../shared/contract.ts';
 import type { Engine } from '../engine/engine.ts';
-import { parseRange } from './range.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rateLimit.ts';
-import { exportFile } from '../engine/export/files.ts';
-import { CONTENT_SECURITY_POLICY, mimeFor } from './mime.ts';
+import { answerMedia, mediaFilesOf, openAnswer, statusFor, wireError, type Answer, type WireResult } from '../doors/media.ts';
 import { doorRules, judgeRequest, type DoorRules } from './door.ts';
 import { lanAddresses } from './lan.ts';
 
@@ -51,10 +48,6 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function statusFor(code: WireError['code']): number {
-  return { 'bad-input': 400, 'not-found': 404, refused: 409, unauthorized: 401, 'too-large': 413, 'rate-limited': 429, internal: 500, ended: 410 }[code];
-}
-
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -62,10 +55,9 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 function sendError(res: http.ServerResponse, err: unknown): void {
-  const wire: WireError =
-    err instanceof PwError ? { code: err.code, message: err.message } : { code: 'internal', message: `Internal error: ${(err as Error)?.message ?? String(err)}` };
+  const wire = wireError(err);
   if (wire.code === 'too-large' && !res.headersSent) res.setHeader('connection', 'close');
-  if (!res.headersSent) sendJson(res, statusFor(wire.code), { ok: false, error: wire });
+  if (!res.headersSent) sendJson(res, statusFor(wire.code), { ok: false, error: wire } satisfies WireResult);
   else res.destroy();
 }
 
@@ -105,34 +97,20 @@ function cookieToken(req: http.IncomingMessage): string | null {
   }
 }
 
-function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, cache: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-    if (!stat.isFile()) throw new Error('not a file');
-  } catch {
-    sendJson(res, 404, { ok: false, error: { code: 'not-found', message: 'No such file.' } });
+/** An Answer of the shared media module written to a node:http response. */
+function sendAnswer(res: http.ServerResponse, answer: Answer): void {
+  if (answer.kind === 'error') {
+    sendJson(res, answer.status, { ok: false, error: answer.error } satisfies WireResult);
     return;
   }
-  const type = mimeFor(file);
-  const range = parseRange(req.headers.range, stat.size);
-  const base = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': cache };
-  if (range.kind === 'unsatisfiable') {
-    res.writeHead(416, { ...base, 'content-range': `bytes */${stat.size}` });
+  res.writeHead(answer.status, answer.headers);
+  if (answer.kind === 'empty') {
     res.end();
     return;
   }
-  const [start, end, status] = range.kind === 'partial' ? [range.start, range.end, 206] : [0, stat.size - 1, 200];
-  res.writeHead(status, {
-    ...base,
-    'content-length': String(Math.max(0, end - start + 1)),
-    ...(range.kind === 'partial' ? { 'content-range': `bytes ${start}-${end}/${stat.size}` } : {}),
-  });
-  if (req.method === 'HEAD' || stat.size === 0) {
-    res.end();
-    return;
-  }
-  fs.createReadStream(file, { start, end }).on('error', () => res.destroy()).pipe(res);
+  openAnswer(answer)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -140,6 +118,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? (isLoopback(host) ? null : newToken());
   const engine = opts.engine;
   const staticDir = path.resolve(opts.staticDir);
+  const files = mediaFilesOf(engine);
   const sse = new Set<http.ServerResponse>();
 
   const unsubscribe = engine.on((event, payload) => {
@@ -207,7 +186,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           throw new PwError('bad-input', 'The request body is not valid JSON.');
         }
         const result = await engine.call(name, input, { door: 'http' });
-        sendJson(res, 200, { ok: true, result });
+        sendJson(res, 200, { ok: true, result } satisfies WireResult);
         return;
       }
 
@@ -216,7 +195,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (chunk && method === 'PUT') {
         const data = await readBody(req, CHUNK_LIMIT);
         const result = await engine.call('recording.chunk', { recordingId: chunk[1], seq: Number(chunk[2]), data }, { door: 'http' });
-        sendJson(res, 200, { ok: true, result });
+        sendJson(res, 200, { ok: true, result } satisfies WireResult);
         return;
       }
 
@@ -232,39 +211,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         return;
       }
 
-      const media = /^\/media\/(clips|thumbs)\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
-      if (media && (method === 'GET' || method === 'HEAD')) {
-        const file = media[1] === 'clips' ? engine.clipFile(media[2]!) : engine.thumbFile(media[2]!);
-        if (!file) throw new PwError('not-found', 'No such clip.');
-        // Clip files never change once sealed; the id is unique, so caching is safe.
-        serveFile(req, res, file, 'private, max-age=3600');
-        return;
-      }
-
-      const exported = /^\/media\/exports\/([A-Za-z0-9_-]{1,64})\/([^/]{1,600})$/.exec(url.pathname);
-      if (exported && (method === 'GET' || method === 'HEAD')) {
-        const file = exportFile(engine, exported[1]!, exported[2]!);
-        if (!file) throw new PwError('not-found', 'No such export file.');
-        // Always a download: an exported verify.html must never run as a page of the station.
-        res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(path.basename(file))}`);
-        serveFile(req, res, file, 'no-store');
-        return;
-      }
-
       if (method === 'GET' || method === 'HEAD') {
-        let rel: string;
-        try {
-          rel = decodeURIComponent(url.pathname);
-        } catch {
-          throw new PwError('bad-input', 'Malformed URL.');
-        }
-        const candidate = path.resolve(staticDir, '.' + path.posix.normalize('/' + rel));
-        const inside = candidate === staticDir || candidate.startsWith(staticDir + path.sep);
-        const isAsset = inside && path.extname(candidate) !== '' && fs.existsSync(candidate);
-        const file = isAsset ? candidate : path.join(staticDir, 'index.html');
-        if (!isAsset && path.extname(rel) !== '') throw new PwError('not-found', 'No such file.');
-        if (file.endsWith('index.html')) res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
-        serveFile(req, res, file, file.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable');
+        const answer = answerMedia({ method, pathname: url.pathname, range: req.headers.range }, files, staticDir);
+        sendAnswer(res, answer);
         return;
       }
       throw new PwError('not-found', `No route for ${method} ${url.pathname.slice(0, 80)}`);

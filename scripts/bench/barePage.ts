@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM } from '../../test/helpers/station.ts';
 import { sleep } from './stats.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 export interface BarePage {
   chrome: ChildProcess;
@@ -82,7 +83,7 @@ async function connect(chrome: ChildProcess, profile: string, url: string): Prom
         break;
       } catch (err) {
         // The page is still loading (no context yet, or the one evaluated in was replaced).
-        if (attempt > 100 || !/context/i.test((err as Error).message)) throw err;
+        if (attempt > 100 || !/context/i.test(errorMessage(err))) throw err;
         await sleep(100);
       }
     }

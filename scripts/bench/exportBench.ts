@@ -1,4 +1,4 @@
-// Export (issue 4), through the export module's own bench functions (electron/engine/export/bench.ts):
+// Export (issue 4), through the export module's own bench functions (scripts/bench/exportRuns.ts):
 // fitting a 3-minute clip to 30 MB / 60 s in x realtime (plan, cut or encode, sheets, package,
 // ZIP), also with a tighter limit that forces a re-encode; and the "Original" copy step in MB/s
 // against a plain copy of the same file (whole export as a detail).
@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../electron/engine/engine.ts';
-import { benchFitExport, benchOriginalExport, type FitFigure, type OriginalFigure } from '../../electron/engine/export/bench.ts';
+import { benchFitExport, benchOriginalExport, type FitFigure, type OriginalFigure } from './exportRuns.ts';
 import { stationLikeWebm } from './media.ts';
 import { median, round } from './stats.ts';
 import type { Figure, Section } from './types.ts';
@@ -71,7 +71,7 @@ export const exportBench: Section = async ({ quick, log }) => {
     const fitFig: Figure = {
       key: 'export-fit',
       figure: 'export: fit to 30 MB / 60 s',
-      how: `a 3-minute 720p30 clip (2.5 Mbit/s) with the "custom" preset at 30 MB / 60 s, parts: plan, ${describe(fit)}, evidence sheets, package and ZIP (export/bench.ts benchFitExport), median of ${runs}`,
+      how: `a 3-minute 720p30 clip (2.5 Mbit/s) with the "custom" preset at 30 MB / 60 s, parts: plan, ${describe(fit)}, evidence sheets, package and ZIP (scripts/bench/exportRuns.ts benchFitExport), median of ${runs}`,
       target: '5x realtime or more',
       value: `${fit.realtimeX}x realtime (${round(fit.wallMs / 1000, 1)} s)`,
       met: fit.realtimeX >= 5,
@@ -84,7 +84,7 @@ export const exportBench: Section = async ({ quick, log }) => {
     const orig: Figure = {
       key: 'export-original',
       figure: 'export: "Original"',
-      how: `the copy step of an "original" export (the MP4 the customer uploads, ${mbOf.toFixed(0)} MB: a kernel copy, then read back and its SHA-256 checked against the sealed hash beside the evidence sheet; the export finishes only once that check passes), timed inside the real export by its progress stages, vs a plain copy of the same file (fs.copyFile = copy_file_range, as cp; mean of one just before and one just after); clip in the page cache; ratio of the medians of ${origN} runs after one unmeasured (export/bench.ts benchOriginalExport)`,
+      how: `the copy step of an "original" export (the MP4 the customer uploads, ${mbOf.toFixed(0)} MB: a kernel copy, then read back and its SHA-256 checked against the sealed hash beside the evidence sheet; the export finishes only once that check passes), timed inside the real export by its progress stages, vs a plain copy of the same file (fs.copyFile = copy_file_range, as cp; mean of one just before and one just after); clip in the page cache; ratio of the medians of ${origN} runs after one unmeasured (scripts/bench/exportRuns.ts benchOriginalExport)`,
       target: '0.8 of cp or more',
       value: `${round(warm.ratio)} (${mbps(warm.copy)} vs ${mbps(warm.plain)} MB/s)`,
       met: warm.ratio >= 0.8,

@@ -11,6 +11,7 @@ import { apiCall, CHROMIUM, scan, startServe, waitForState, type Served } from '
 import { FFMPEG } from './media.ts';
 import { CpuMeter, commOf, median, percentile, processTree, round, sleep } from './stats.ts';
 import type { Figure } from './types.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 const FPS = 30;
 const FRAME_MS = 1000 / FPS;
@@ -130,7 +131,7 @@ async function scanTo(page: Page, code: string, state: 'recording' | 'idle' = 'r
         // arrived late
       } else if (attempt >= 2) {
         const info = await page.evaluate(() => JSON.stringify({ state: document.body.dataset.state, order: document.body.dataset.order, log: (window as unknown as W).__pwStation.snapshot.scanLog.slice(0, 3) }));
-        throw new Error(`${code}: ${(err as Error).message}; page: ${info}`);
+        throw new Error(`${code}: ${errorMessage(err)}; page: ${info}`);
       } else {
         rescans++;
         continue;
@@ -333,9 +334,9 @@ export async function stationSections(
     try {
       figs.push(...(await part.run(st, opts)));
     } catch (err) {
-      opts.log(`  ${part.name} FAILED: ${(err as Error).message}`);
+      opts.log(`  ${part.name} FAILED: ${errorMessage(err)}`);
       for (const key of part.keys) {
-        figs.push({ key, figure: key, how: '', target: '', value: `not measured: the run failed (${(err as Error).message.split('\n')[0]!.slice(0, 200)})`, met: null });
+        figs.push({ key, figure: key, how: '', target: '', value: `not measured: the run failed (${errorMessage(err).split('\n')[0]!.slice(0, 200)})`, met: null });
       }
     } finally {
       await st.close();

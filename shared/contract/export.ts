@@ -7,7 +7,9 @@ const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid job id');
 const RawOrder = z.string().max(200);
 
 export const ExportForm = z.enum(['video', 'stills']);
+export type ExportForm = z.infer<typeof ExportForm>;
 export const FitMode = z.enum(['parts', 'speed', 'trim']);
+export type FitMode = z.infer<typeof FitMode>;
 
 export const ExportPreset = z.object({
   id: z.string(),

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import { startServer } from '../../electron/server/http.ts';
 import { sha256File } from '../../electron/engine/hash.ts';
-import { benchHashThroughput, benchSealOverhead, makeBenchFile } from '../../electron/engine/evidence/bench.ts';
+import { benchHashThroughput, benchSealOverhead, makeBenchFile } from '../../scripts/bench/sealRuns.ts';
 import { Sha256 } from '../../renderer/src/views/verify/sha256.ts';
 import { canonicalJson } from '../../electron/engine/evidence/canonicalJson.ts';
 import { buildTimestampRequest } from '../../electron/engine/evidence/tsa.ts';

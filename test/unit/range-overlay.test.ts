@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange } from '../../electron/server/range.ts';
+import { parseRange } from '../../electron/doors/range.ts';
 import { COUNTER_BITS, SYNC_BITS, overlayGeometry, readCounter } from '../../shared/overlayGeometry.ts';
 
 describe('HTTP Range parsing', () => {

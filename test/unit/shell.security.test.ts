@@ -8,7 +8,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { APP_ORIGIN, createAppHandler, isAppUrl, registerAppScheme } from '../../electron/main/protocol.ts';
 import { installCsp, installPermissionHandlers, lockDownContents } from '../../electron/main/security.ts';
 import { createStationWindow, stationWindowOptions } from '../../electron/main/window.ts';
-import { CONTENT_SECURITY_POLICY } from '../../electron/server/mime.ts';
+import { CONTENT_SECURITY_POLICY } from '../../electron/doors/mime.ts';
 import { createFakeElectron, FakeWebContents, preventable } from '../helpers/fakeElectron.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 

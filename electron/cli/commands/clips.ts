@@ -16,7 +16,7 @@ async function clips(argv: string[]): Promise<void> {
   try {
     const list = values.order !== undefined
       ? engine.clips.byOrder(values.order).map((r) => engine.toClip(r)).reverse()
-      : (await engine.call('clips.search', { limit: 500 }, { door: 'http' })).clips;
+      : (await engine.call('clips.search', { limit: 500 }, { door: 'cli' })).clips;
     if (values.json) {
       console.log(JSON.stringify(list, null, 2));
     } else if (list.length === 0) {

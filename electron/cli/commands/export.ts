@@ -7,10 +7,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PwError } from '../../../shared/contract.ts';
 import { Engine } from '../../engine/engine.ts';
+import { EXPORT_ACTOR } from '../../engine/export/handlers.ts';
 import { etaMs } from '../../engine/export/jobs.ts';
 import { PRESETS } from '../../engine/export/presets.ts';
 import { planOrder, resolvePreset, runExport, safeName, type ExportRequest } from '../../engine/export/run.ts';
 import { dataDirFrom, padColumns, UsageError, type Command } from '../common.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export const exportCommand: Command = {
   usage:
@@ -90,13 +92,13 @@ async function exportOrders(argv: string[]): Promise<void> {
     custom: { maxMB: num(values['max-mb'], '--max-mb'), maxSeconds: num(values['max-seconds'], '--max-seconds') },
     zip: !values['no-zip'],
     mode,
-    actor: 'customer-service (command line)',
+    actor: EXPORT_ACTOR.cli,
   };
   // An unknown preset stops before anything is opened, and is a usage mistake (exit 2), like a typo in a flag.
   try {
     resolvePreset(base.preset, base.custom);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(errorMessage(err));
   }
 
   const dataDir = dataDirFrom(values.data);
@@ -143,7 +145,7 @@ async function exportOrders(argv: string[]): Promise<void> {
         if (process.stderr.isTTY) process.stderr.write('\n');
         // A half-made package is worse than none: the folder was new, so it goes entirely.
         if (outDir) await fsp.rm(outDir, { recursive: true, force: true }).catch(() => {});
-        const reason = (err as Error).message.split('\n')[0] ?? String(err);
+        const reason = errorMessage(err).split('\n')[0] ?? String(err);
         failed.push({ order, reason });
         if (controller.signal.aborted) break;
         if (orders.length > 1) console.error(`${label}${order}: FAILED: ${reason}`);

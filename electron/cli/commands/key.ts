@@ -11,7 +11,7 @@ async function key(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, json: { type: 'boolean', default: false } } });
   const engine = await Engine.open({ dataDir: dataDirFrom(values.data), timestampWorker: false });
   try {
-    const info = await engine.call('evidence.key', {}, { door: 'http' });
+    const info = await engine.call('evidence.key', {}, { door: 'cli' });
     if (values.json) {
       console.log(JSON.stringify(info, null, 2));
       return;

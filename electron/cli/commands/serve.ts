@@ -7,6 +7,7 @@ import { LanListener } from '../../server/lanListener.ts';
 import { setLanController } from '../../engine/lanHandlers.ts';
 import { dataDirFrom, fail, projectRoot, UsageError, type Command } from '../common.ts';
 import { storageOptions, storagePatch, storageUsage } from '../storageFlags.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export const serveCommand: Command = {
   usage: `serve  [--data DIR] [--clips DIR] [--port N] [--host ADDR] [--token SECRET] [--tsa URL]... ${storageUsage}`,
@@ -32,13 +33,13 @@ async function serve(argv: string[]): Promise<void> {
   const dataDir = dataDirFrom(values.data);
   const storage = storagePatch(values);
   const engine = await Engine.open({ dataDir, clipsDir: values.clips, log: (l) => console.error(l) });
-  if (Object.keys(storage).length) await engine.call('settings.update', storage, { door: 'http' });
+  if (Object.keys(storage).length) await engine.call('settings.update', storage, { door: 'cli' });
   if (values.tsa?.length) {
     try {
-      await engine.call('settings.update', { tsaUrls: values.tsa }, { door: 'http' });
+      await engine.call('settings.update', { tsaUrls: values.tsa }, { door: 'cli' });
     } catch (err) {
       await engine.close();
-      throw new UsageError(`--tsa: ${(err as Error).message}`);
+      throw new UsageError(`--tsa: ${errorMessage(err)}`);
     }
   }
   let server;
@@ -57,7 +58,7 @@ async function serve(argv: string[]): Promise<void> {
   const lan = new LanListener({ engine, main: server, requestedPort: port, staticDir });
   setLanController(engine, lan);
   const restored = await lan.restore().catch((err: unknown) => {
-    engine.reportProblem(`LAN access was on but could not be reopened: ${(err as Error).message}`);
+    engine.reportProblem(`LAN access was on but could not be reopened: ${errorMessage(err)}`);
     return null;
   });
   const shown = server.token ? `${server.url}?token=${server.token}` : server.url;

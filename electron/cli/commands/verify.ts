@@ -9,6 +9,7 @@ import { isPackage, packageFiles, verifyPackage } from '../../engine/export/veri
 import { addTsaCerts } from '../../engine/evidence/checks.ts';
 import { certsFromFile } from '../../engine/evidence/tsaTrust.ts';
 import { dataDirFrom, UsageError, type Command } from '../common.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export const verifyCommand: Command = {
   usage: 'verify FILE|PACKAGE [--data DIR] [--json] [--tsa-cert FILE]...  |  verify --all [--data DIR] [--json] [--repair] [--tsa-cert FILE]...',
@@ -39,7 +40,7 @@ async function verify(argv: string[]): Promise<void> {
     try {
       bytes = fs.readFileSync(f);
     } catch (err) {
-      throw new UsageError(`--tsa-cert ${f}: ${(err as Error).message}`);
+      throw new UsageError(`--tsa-cert ${f}: ${errorMessage(err)}`);
     }
     const certs = certsFromFile(bytes);
     if (certs.length === 0) throw new UsageError(`--tsa-cert ${f}: no X.509 certificate in it (PEM or DER)`);

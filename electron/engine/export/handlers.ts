@@ -1,10 +1,17 @@
 // Engine handlers of the export calls (shared/contract/export.ts), spread into Engine.handlers.
-import { PwError, type CallOutput, type CallParsed } from '../../../shared/contract.ts';
+import { PwError, type CallOutput, type CallParsed, type Door } from '../../../shared/contract.ts';
 import type { exportCalls, ExportPreset } from '../../../shared/contract/export.ts';
 import type { CallContext, Engine } from '../engine.ts';
 import { exportJobsOf } from './jobs.ts';
 import { planOrder } from './run.ts';
 import { PRESETS, type ChannelPreset } from './presets.ts';
+
+/** Who an export is recorded as (custody and manifest), by the door its request came through. */
+export const EXPORT_ACTOR: Record<Door, string> = {
+  ipc: 'customer-service (desktop)',
+  http: 'customer-service (browser)',
+  cli: 'customer-service (command line)',
+};
 
 type Names = keyof typeof exportCalls;
 type ExportHandlers = { [K in Names]: (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>> };
@@ -64,7 +71,7 @@ export function exportHandlers(engine: Engine): ExportHandlers {
         mode: input.mode,
         clipIds: input.clipIds,
         zip: input.zip,
-        actor: ctx.door === 'http' ? 'customer-service (browser)' : 'customer-service (desktop)',
+        actor: EXPORT_ACTOR[ctx.door],
       });
     },
 

@@ -13,8 +13,9 @@
 // splits or trims: a stream copy can only cut at keyframes (MediaRecorder makes few), which would
 // either lose or repeat frames; Original is the signed file byte for byte, or nothing.
 import type { ChannelPreset, ExportForm } from './presets.ts';
+import type { FitMode } from '../../../shared/contract/export.ts';
 
-export type FitMode = 'parts' | 'speed' | 'trim';
+export type { FitMode };
 
 export interface SourceInfo {
   durationMs: number;

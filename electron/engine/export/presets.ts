@@ -4,7 +4,9 @@
 // (limitsKnown: false) and uses CONSERVATIVE_* below, the smallest limits any channel confirmed,
 // so a file made for an unknown channel is also accepted by every channel we know.
 
-export type ExportForm = 'video' | 'stills';
+import type { ExportForm } from '../../../shared/contract/export.ts';
+
+export type { ExportForm };
 
 export interface VideoLimit {
   /** Per file, bytes. null = no limit (Original, Generic). */

@@ -1,6 +1,8 @@
 // What the Electron preload exposes on window.packwitness (door 1). Declared here so the renderer
 // typechecks without importing anything from the Electron side.
-export type WireResult = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+import type { WireResult } from '../../../shared/contract.ts';
+
+export type { WireResult };
 
 export interface PackWitnessBridge {
   call(name: string, input: unknown): Promise<WireResult>;

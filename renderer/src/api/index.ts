@@ -1,7 +1,7 @@
 // The UI's single way to reach the engine. It uses whichever door it finds: the Electron preload
 // bridge when present (door 1), otherwise HTTP on the page's own origin (door 2). Both carry the
 // same contract, so every view works the same in the desktop window and in a LAN browser.
-import type { Api, CallInput, CallName, CallOutput, EventName, EventPayload } from '../../../shared/contract.ts';
+import type { Api, CallInput, CallName, CallOutput, Door as AnyDoor, EventName, EventPayload } from '../../../shared/contract.ts';
 import { callNames, eventNames } from '../../../shared/contract.ts';
 import type { WireResult } from './bridge.ts';
 
@@ -13,7 +13,8 @@ export class ApiError extends Error {
   }
 }
 
-export type Door = 'ipc' | 'http';
+/** The door this page came through: a page is never the command line. */
+export type Door = Exclude<AnyDoor, 'cli'>;
 export const door: Door = typeof window !== 'undefined' && window.packwitness ? 'ipc' : 'http';
 
 function unwrap(res: WireResult): unknown {

@@ -1,13 +1,13 @@
-// Figures for `npm run bench` (the bench script itself lives elsewhere): what sealing adds to
+// Figures for `npm run bench` (test/unit/evidence.test.ts runs them too): what sealing adds to
 // finishing a clip, and how fast the station hashes compared with `openssl dgst -sha256`.
 // openssl is used here only as the yardstick; the app never runs it.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Engine } from '../engine.ts';
-import { sha256File } from '../hash.ts';
-import { stationCustodyOf } from './handlers.ts';
+import { Engine } from '../../electron/engine/engine.ts';
+import { sha256File } from '../../electron/engine/hash.ts';
+import { stationCustodyOf } from '../../electron/engine/evidence/handlers.ts';
 
 /** Writes a file of `mb` MiB of random bytes (incompressible, like video). */
 export function makeBenchFile(file: string, mb: number): void {
@@ -132,7 +132,7 @@ export interface FinishBench {
  * The hash is streamed once, in parallel with ffprobe, so only the part that outlasts ffprobe counts.
  */
 export async function benchFinishOverhead(dir: string, mp4: string, rounds = 5): Promise<FinishBench> {
-  const { probe } = await import('../ffmpeg.ts');
+  const { probe } = await import('../../electron/engine/ffmpeg.ts');
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   await sha256File(mp4); // page cache warm, as right after the remux wrote it
   const plain: number[] = [];

@@ -8,12 +8,12 @@ import { spawnSync } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Engine } from '../engine.ts';
-import { sha256File } from '../hash.ts';
-import { runExport } from './run.ts';
-import { copyVerified } from './verifiedCopy.ts';
-import type { FitMode } from './plan.ts';
-import type { CustomLimits } from './presets.ts';
+import type { Engine } from '../../electron/engine/engine.ts';
+import { sha256File } from '../../electron/engine/hash.ts';
+import { runExport } from '../../electron/engine/export/run.ts';
+import { copyVerified } from '../../electron/engine/export/verifiedCopy.ts';
+import type { FitMode } from '../../electron/engine/export/plan.ts';
+import type { CustomLimits } from '../../electron/engine/export/presets.ts';
 
 export interface FitFigure {
   preset: string;
