@@ -12,6 +12,9 @@ import { GENESIS_PREV, parseBody, sha256Hex, type ChainRow } from '../../electro
 import { loadOrCreateStationKey, signBytes, type StationKey } from '../../electron/engine/evidence/keys.ts';
 import { StationCustody } from '../../electron/engine/evidence/stationCustody.ts';
 import { verifyAll } from '../../electron/engine/evidence/verifyAll.ts';
+import { Engine } from '../../electron/engine/engine.ts';
+import { recordClip } from '../helpers/orderClip.ts';
+import { makeWebmH264 } from '../helpers/video.ts';
 import { startLocalTsa, type LocalTsa } from '../helpers/localTsa.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
@@ -164,6 +167,39 @@ describe('chain anchors: the chain head stamped by a third party', () => {
     await addEntries(none, 5);
     expect(none.custody.anchorIfDue(true)).toBeNull();
     await closeStation(none);
+  });
+
+  it('verify and the lookup say by when a clip was in the station\'s record (the shutdown anchor), and verify --all counts it', async () => {
+    const dataDir = path.join(t.dir, 'engine');
+    const webm = path.join(t.dir, 'clip.webm');
+    makeWebmH264(webm, 1, '320x240', 15);
+    const ctx = { door: 'http' as const };
+    const engine = await Engine.open({ dataDir });
+    let clip;
+    try {
+      await engine.call('settings.update', { tsaUrls: [tsa.url] }, ctx);
+      clip = await recordClip(engine, 'ANCHOR-1', webm);
+      expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence?.chainAnchor ?? null).toBeNull();
+    } finally {
+      await engine.close();
+    }
+    const again = await Engine.open({ dataDir, timestampWorker: false });
+    try {
+      const ev = (await again.call('clips.get', { id: clip.id }, ctx)).evidence!;
+      expect(ev.chainAnchor?.tsa).toBe('PackWitness Test TSA');
+      const v = await again.call('evidence.verifyHash', { sha256: clip.sha256! }, ctx);
+      expect(v.verdict).toBe('intact');
+      const line = v.checks.find((c) => c.text.startsWith("In the station's record by"));
+      expect(line?.ok).toBe(true);
+      expect(line?.text).toContain(`at the latest (anchor of PackWitness Test TSA, chain entry ${ev.chainAnchor!.seq}`);
+      const all = await again.call('evidence.verifyAll', {}, ctx);
+      expect(all.problems).toEqual([]);
+      expect(all.anchors).toBe(1);
+    } finally {
+      await again.close();
+    }
+    const cli = spawnSync(process.execPath, [path.join(root, 'bin', 'packwitness.mjs'), 'verify', '--all', '--data', dataDir], { encoding: 'utf8' });
+    expect(cli.stdout).toMatch(/ALL VERIFIED: .*, 1 chain anchor\(s\) a TSA stamped;/);
   });
 
   describe('a record rewritten under an anchor is named by verify --all', () => {
