@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // Stations under test start without the public TSA list (no test reaches the internet); tests
+    // that want trusted time run a local TSA, and test/unit/defaultTsa.test.ts lifts this.
+    env: { PACKWITNESS_DEFAULT_TSA: 'off' },
     reporters: ['default', './test/helpers/plainSummary.ts'],
   },
 });

@@ -3,6 +3,7 @@ import { Settings } from '../../shared/contract.ts';
 import type { Db } from './db.ts';
 import { defaultStationSettings } from '../../shared/contract/station.ts';
 import { defaultLabelSettings } from '../../shared/contract/labels.ts';
+import { defaultTsaUrls } from './evidence/defaultTsas.ts';
 
 export function defaultSettings(): Settings {
   return {
@@ -36,7 +37,8 @@ export function defaultSettings(): Settings {
     // Status view says how long the disk lasts and warns a week before the window can no longer be
     // kept; below the reserve with only protected clips left, recording is refused, not evidence eaten.
     protectDays: 120,
-    tsaUrls: [], // no TSA until one is configured: clips are still sealed, chained and signed
+    // Public RFC 3161 services, tried in order; only SHA-256 hashes leave the PC (defaultTsas.ts).
+    tsaUrls: defaultTsaUrls(),
     tsaCerts: [], // tokens are checked against the certificates they carry and the public roots
     ...defaultStationSettings(),
     ...defaultLabelSettings(),

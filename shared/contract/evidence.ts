@@ -15,6 +15,8 @@ export const ClipEvidence = z.object({
   tsaTrust: z.enum(['public', 'added', 'unknown-root', 'unverifiable', 'invalid']).nullable().optional(),
   tsaAnchor: z.string().nullable().optional(), // the common name of the chain's anchor
   continuity: Continuity.nullable().optional(), // the frame counters read back after sealing; null = not yet
+  // The first TSA-stamped chain head at or after the clip's entry: in the station's record by then at the latest.
+  chainAnchor: z.object({ seq: z.number(), time: z.string(), tsa: z.string() }).nullable().optional(),
 });
 export type ClipEvidence = z.infer<typeof ClipEvidence>;
 
@@ -61,6 +63,7 @@ export const ProblemKind = z.enum([
   'modified-manifest',
   'missing-sidecar',
   'wrong-key',
+  'anchor-mismatch', // the record under a TSA-stamped chain head is not the one stamped
 ]);
 export type ProblemKind = z.infer<typeof ProblemKind>;
 
@@ -78,6 +81,7 @@ export const VerifyAllReport = z.object({
   entries: z.number(),
   clips: z.number(),
   timestamps: z.number(),
+  anchors: z.number().optional(), // chain heads a TSA stamped, each checked against the chain
   problems: z.array(EvidenceProblem),
 });
 export type VerifyAllReport = z.infer<typeof VerifyAllReport>;

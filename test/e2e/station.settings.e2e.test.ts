@@ -52,6 +52,8 @@ describe.skipIf(!chromiumAvailable())('first run, settings and LAN access (door 
     const t0 = Date.now();
     const card = page.getByTestId('first-run');
     await card.waitFor();
+    // Trusted time in plain words: only the SHA-256 leaves the PC, and where to turn it off.
+    expect(await page.getByTestId('first-run-trusted-time').textContent()).toMatch(/SHA-256[\s\S]*nothing else leaves this PC[\s\S]*an empty list is off/);
     await page.getByTestId('first-run-name').fill('Packing 7');
     expect(await page.getByTestId('first-run-camera').locator('option').count()).toBeGreaterThanOrEqual(2); // default + the fake camera
     await page.getByTestId('first-run-done').click();

@@ -85,7 +85,7 @@ async function verify(argv: string[]): Promise<void> {
       for (const p of report.problems) console.log(`PROBLEM ${p.label}: ${p.message}`);
       console.log(
         report.ok
-          ? `ALL VERIFIED: ${report.entries} chain entries, ${report.clips} clip files (${report.timestamps} with a trusted timestamp); nothing was changed, removed or reordered.`
+          ? `ALL VERIFIED: ${report.entries} chain entries, ${report.clips} clip files (${report.timestamps} with a trusted timestamp)${report.anchors ? `, ${report.anchors} chain anchor(s) a TSA stamped` : ''}; nothing was changed, removed or reordered.`
           : `NOT VERIFIED: ${report.problems.length} problem(s) in ${report.entries} chain entries and ${report.clips} clip files.`,
       );
     }

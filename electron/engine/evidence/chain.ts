@@ -11,7 +11,8 @@ import { signBytes, verifyBytes, type StationKey } from './keys.ts';
 export const GENESIS_PREV = '0'.repeat(64);
 export const CHAIN_VERSION = 1;
 
-export type EntryKind = 'genesis' | 'clip' | 'discarded' | 'deleted' | 'legal-hold' | 'export' | 'continuity';
+// 'anchor': a TSA's token over the hash of an earlier entry (the chain head then): evidence/anchors.ts.
+export type EntryKind = 'genesis' | 'clip' | 'discarded' | 'deleted' | 'legal-hold' | 'export' | 'continuity' | 'anchor';
 
 export interface ChainRow {
   seq: number;
@@ -110,6 +111,10 @@ export class Chain {
   /** The clip's newest 'continuity' entry: the frame counters read back from its file. */
   continuityEntry(clipId: string): ChainRow | undefined {
     return this.db.prepare(`SELECT * FROM chain WHERE clip_id=? AND kind='continuity' ORDER BY seq DESC LIMIT 1`).get(clipId) as ChainRow | undefined;
+  }
+
+  byHash(entryHash: string): ChainRow | undefined {
+    return this.db.prepare('SELECT * FROM chain WHERE entry_hash=? ORDER BY seq LIMIT 1').get(entryHash) as ChainRow | undefined;
   }
 
   entriesOf(clipId: string): ChainRow[] {

@@ -22,6 +22,7 @@ export const LABELS: Record<ProblemKind, string> = {
   'modified-manifest': 'modified manifest',
   'missing-sidecar': 'missing sidecar',
   'wrong-key': 'wrong key',
+  'anchor-mismatch': 'anchor mismatch',
 };
 
 export function when(ms: number | null | undefined): string {
@@ -139,7 +140,7 @@ export function addTsaCerts(certs: CertInfo[]): void {
 export function givenTsaCerts(): readonly CertInfo[] {
   return extraTsaCerts;
 }
-function addedTsaCerts(db: Db): CertInfo[] {
+export function addedTsaCerts(db: Db): CertInfo[] {
   const row = db.prepare(`SELECT value FROM settings WHERE key='tsaCerts'`).get() as { value: string } | undefined;
   let pems: unknown = [];
   try {

@@ -17,6 +17,7 @@ import { shortTsaName } from './tsa.ts';
 import { addedTsaCertsKey, tokenTrust, type TrustKind } from './checks.ts';
 import { insideRoot } from '../paths.ts';
 import { continuityOf } from '../continuity.ts';
+import { ANCHOR_EVERY_ENTRIES, ANCHOR_EVERY_MS, ANCHOR_JOB_PREFIX, anchorCovering, appendAnchor, requestAnchorIfDue } from './anchors.ts';
 
 export interface EvidenceOptions {
   dataDir: string;
@@ -29,6 +30,8 @@ export interface EvidenceOptions {
   /** Run the background timestamp worker (the app and `serve`); one-shot CLI commands pass false. */
   timestampWorker?: boolean;
   retryBaseMs?: number;
+  /** Entries between two chain anchors (default ANCHOR_EVERY_ENTRIES). */
+  anchorEvery?: number;
 }
 
 /** JSON-safe copy of free-form details (drops functions and undefined, keeps what JSON keeps). */
@@ -45,6 +48,7 @@ export class StationCustody implements Custody {
   private backfilledFor: string | null = null;
   /** Whose time each stamped clip's token is, until the added TSA certificates change (lookups list many clips). */
   private readonly trustCache = new Map<string, { key: string; kind: TrustKind; anchor: string | null }>();
+  private anchorTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: EvidenceOptions) {
     this.opts = opts;
@@ -57,7 +61,12 @@ export class StationCustody implements Custody {
       urls: opts.tsaUrls,
       log: opts.log,
       retryBaseMs: opts.retryBaseMs,
-      onStamped: async (clipId, response) => {
+      onStamped: async (clipId, response, info) => {
+        if (clipId.startsWith(ANCHOR_JOB_PREFIX)) {
+          const row = appendAnchor(opts.db, this.chain, clipId, response, info);
+          if (row) opts.log(`chain anchor: ${row.seq} holds ${info.name}'s token over the chain head.`);
+          return;
+        }
         const row = opts.db.prepare('SELECT file FROM clips WHERE id=?').get(clipId) as { file: string | null } | undefined;
         if (!row?.file) return;
         const clipFile = insideRoot(opts.clipsDir, row.file);
@@ -68,6 +77,9 @@ export class StationCustody implements Custody {
     if (opts.timestampWorker !== false) {
       this.timestamps.start();
       this.tsaSettingsChanged();
+      // Hourly with activity; unref: the timer never keeps a process alive.
+      this.anchorTimer = setInterval(() => this.anchorIfDue(true), ANCHOR_EVERY_MS);
+      this.anchorTimer.unref();
     }
   }
 
@@ -80,6 +92,7 @@ export class StationCustody implements Custody {
     const key = urls.join('\n');
     if (this.opts.timestampWorker !== false && urls.length > 0 && key !== this.backfilledFor) this.timestamps.enqueueUnstamped();
     this.backfilledFor = key;
+    this.anchorIfDue(false);
     this.timestamps.kick();
   }
 
@@ -88,10 +101,21 @@ export class StationCustody implements Custody {
     const entry = this.chain.append('clip', row.id, { ...clipManifestFields(row), ...labelManifestFields(this.opts.db, row.id) });
     await writeSealSidecars(absFile, Buffer.from(entry.body, 'utf8'), Buffer.from(entry.signature, 'base64'));
     if (this.opts.tsaUrls().length > 0 && row.sha256) this.timestamps.enqueue(row.id, row.sha256);
+    this.anchorIfDue(false);
+  }
+
+  /**
+   * Asks for a chain anchor when one is due (anchors.ts): only the process running the timestamp
+   * worker, and only with a TSA configured. Returns the head's seq when one was queued.
+   */
+  anchorIfDue(force: boolean): number | null {
+    if (this.opts.timestampWorker === false || this.opts.tsaUrls().length === 0 || !this.key.privateKey) return null;
+    return requestAnchorIfDue(this.opts.db, this.timestamps, force, this.opts.anchorEvery ?? ANCHOR_EVERY_ENTRIES);
   }
 
   async continuityChecked(row: ClipRow, fields: Record<string, JsonValue>): Promise<void> {
     const entry = this.chain.append('continuity', row.id, fields);
+    this.anchorIfDue(false);
     // Next to the clip like its manifest, so the record of its frames travels with the file.
     if (!row.file) return;
     const s = sidecarsOf(insideRoot(this.opts.clipsDir, row.file));
@@ -108,6 +132,7 @@ export class StationCustody implements Custody {
       who: actor.who,
       why: actor.why,
     });
+    this.anchorIfDue(false);
   }
 
   async clipDeleted(row: ClipRow, actor: CustodyActor): Promise<void> {
@@ -121,12 +146,14 @@ export class StationCustody implements Custody {
       why: actor.why,
     });
     this.timestamps.forget(row.id);
+    this.anchorIfDue(false);
     // The sidecars describe a file that is gone; the chain keeps the record.
     if (row.file) await removeSidecars(insideRoot(this.opts.clipsDir, row.file)).catch(() => {});
   }
 
   async legalHold(row: ClipRow, on: boolean, actor: CustodyActor): Promise<void> {
     this.chain.append('legal-hold', row.id, { clipId: row.id, orders: [row.order_code], hold: on, who: actor.who, why: actor.why });
+    this.anchorIfDue(false);
   }
 
   async exported(rows: ClipRow[], details: Record<string, unknown>, actor: CustodyActor): Promise<void> {
@@ -136,6 +163,7 @@ export class StationCustody implements Custody {
       who: actor.who,
       why: actor.why,
     });
+    this.anchorIfDue(false);
   }
 
   describe(clipId: string): ClipEvidence | null {
@@ -150,6 +178,7 @@ export class StationCustody implements Custody {
     }
     const c = this.chain.continuityEntry(clipId);
     const continuity = c ? continuityOf(c.seq, parseBody(c)) : null;
+    const a = anchorCovering(this.opts.db, entry.seq);
     return {
       seq: entry.seq,
       signed: true,
@@ -159,6 +188,7 @@ export class StationCustody implements Custody {
       tsaTime: ts?.tsa_time ? new Date(ts.tsa_time).toISOString() : null,
       tsaName: ts?.tsa_name ? shortTsaName(ts.tsa_name) : null,
       ...this.trustOf(clipId, ts?.state === 'done' ? ts.response : null),
+      chainAnchor: a ? { seq: a.seq, time: new Date(a.tsaTime).toISOString(), tsa: a.tsa } : null,
     };
   }
 
@@ -175,6 +205,20 @@ export class StationCustody implements Custody {
   }
 
   async close(): Promise<void> {
+    if (this.anchorTimer) clearInterval(this.anchorTimer);
+    // At shutdown the record so far is stamped: one bounded try (a TSA that is down or offline
+    // costs at most 3 s; the job stays queued and is stamped at the next start).
+    const head = this.anchorIfDue(true);
+    if (head !== null) {
+      const jobId = `${ANCHOR_JOB_PREFIX}${head}`;
+      const deadline = Date.now() + 3000;
+      // A round already under way may predate the job: then one more round, within the same bound.
+      for (let round = 0; round < 2 && this.timestamps.get(jobId)?.state === 'pending' && Date.now() < deadline; round++) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.timestamps.runDue().catch(() => {}), new Promise((r) => (timer = setTimeout(r, deadline - Date.now())))]);
+        clearTimeout(timer);
+      }
+    }
     await this.timestamps.stop();
   }
 }

@@ -9,7 +9,8 @@ import { sha256File } from '../hash.ts';
 import { insideRoot } from '../paths.ts';
 import { dayFolder } from '../clipNames.ts';
 import { parseBody, type ChainRow } from './chain.ts';
-import { entryFindings, LABELS, tokenCheck, type Finding } from './checks.ts';
+import { addedTsaCerts, entryFindings, LABELS, tokenCheck, type Finding } from './checks.ts';
+import { anchorProblems } from './anchors.ts';
 import { verifyBytes } from './keys.ts';
 import { sidecarsOf, writeAtomically } from './manifest.ts';
 import type { StationCustody } from './stationCustody.ts';
@@ -61,6 +62,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   const clips = new Map<string, SealedClip>();
   let entries = 0;
   let prev: ChainRow | null = null;
+  const anchors: ChainRow[] = [];
   // From the lowest possible seq: a row slipped in with seq 0 or below must be seen too.
   for (let after = Number.MIN_SAFE_INTEGER; ; ) {
     const rows = page.all(after, PAGE) as ChainRow[];
@@ -82,6 +84,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
         for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint, prev)) add(f, row.seq, row.clip_id);
       }
       prev = row;
+      if (row.kind === 'anchor') anchors.push(row);
       const body = parseBody(row);
       const clipId = row.clip_id;
       if (!body || !clipId) continue;
@@ -103,6 +106,11 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     }
     after = rows[rows.length - 1]!.seq;
   }
+
+  // 1b. Every anchor: the TSA's token must stamp the hash its head entry has now. A chain the
+  // station rewrote (entries removed, inserted, reordered, or all re-signed with another key)
+  // passes the checks above when redone carefully, but not these.
+  problems.push(...anchorProblems(chain, anchors, { addedCerts: addedTsaCerts(ctx.db) }));
 
   // 2. The index: every finished clip must be in the chain, and every chained clip in the index.
   const indexed = ctx.db.prepare(`SELECT id, order_code, file, sha256, status FROM clips WHERE status IN ('ok','recovered','interrupted')`).all() as {
@@ -181,7 +189,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     add({ kind: 'missing-entry', message: `${rel} is in the clips folder but ${deletedHere ? 'its deletion was recorded' : 'no chain entry seals it'}.` }, null, null);
   }
 
-  return { ok: problems.length === 0, entries, clips: live.length, timestamps: tokens, problems };
+  return { ok: problems.length === 0, entries, clips: live.length, timestamps: tokens, anchors: anchors.length, problems };
 }
 
 /**

@@ -7,7 +7,8 @@ import type { Db } from '../db.ts';
 import type { VerifyAnswer, VerifyCheck } from '../../../shared/contract/evidence.ts';
 import { parseBody, sha256Hex, type ChainRow, type EntryBody } from './chain.ts';
 import { formatDelay, stampDelay } from '../../../shared/stampDelay.ts';
-import { entryFindings, LABELS, tokenCheck, when } from './checks.ts';
+import { addedTsaCerts, entryFindings, LABELS, tokenCheck, when } from './checks.ts';
+import { anchorCovering, anchorFindings, anchorLine } from './anchors.ts';
 import { sidecarsOf } from './manifest.ts';
 import { verifyBytes } from './keys.ts';
 import type { StationCustody } from './stationCustody.ts';
@@ -182,6 +183,12 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
   const tsr = t.path && fs.existsSync(sidecarsOf(t.path).timestamp) ? fs.readFileSync(sidecarsOf(t.path).timestamp) : null;
   const token = tokenCheck(ctx.db, clip.id, sha, tsr);
   checks.push({ what: 'timestamp', ok: token.ok, text: token.ok === false ? `${LABELS['token-mismatch']}: ${token.text}` : token.text });
+  const anchor = anchorCovering(ctx.db, entry.seq); // a TSA-stamped chain head at or after this entry (anchors.ts)
+  const anchorRow = anchor ? chain.get(anchor.seq) : undefined;
+  if (anchor && anchorRow) {
+    const bad = anchorFindings(chain, anchorRow, { addedCerts: addedTsaCerts(ctx.db) });
+    checks.push(bad.length ? { what: 'chain', ok: false, text: bad.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') } : { what: 'chain', ok: true, text: anchorLine(anchor) });
+  }
   checks.push(continuityCheck(chain, clip.id, t.frames ?? null)); // frames missing in the file, and why (continuityCheck.ts)
   const labelLine = labelVerifyCheck(body.labels, Array.isArray(body.orders) ? body.orders.map(String) : []); // what the camera saw (issue 18)
   if (labelLine) checks.push(labelLine);

@@ -47,6 +47,7 @@ export function FirstRunCard({ settings }: { settings: Settings }) {
         {t('firstRun.storage')} <span className="mono">{clipsDir}</span>
       </p>
       <DiskOutlook title={false} />
+      <p className="muted" data-testid="first-run-trusted-time">{t('firstRun.trustedTime')}</p>
       {error && <div className="message message-error" role="alert">{error}</div>}
       <button type="submit" className="primary" data-testid="first-run-done">{t('firstRun.done')}</button>
     </form>

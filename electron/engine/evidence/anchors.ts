@@ -1,0 +1,128 @@
+// Chain anchors: at a steady rhythm the station asks a TSA to stamp the hash of its newest chain
+// entry (the chain head), and records the token as a chain entry of kind 'anchor'. The station's
+// own key is on the merchant's PC, so a signature alone cannot show that the record was not
+// rewritten later; a third party's token over the head can: a clip inserted, removed or moved
+// below the head, or the whole chain re-signed with another key, changes the head's hash, and the
+// stamped hash no longer matches. Anchor jobs share the clips' timestamp queue (id `anchor:<seq>`),
+// so an offline station queues them and catches up like clip tokens, never delaying recording.
+import type { Db } from '../db.ts';
+import type { EvidenceProblem } from '../../../shared/contract/evidence.ts';
+import { parseBody, type Chain, type ChainRow } from './chain.ts';
+import { LABELS, when, type Finding } from './checks.ts';
+import { parseTimestampResponse, shortTsaName, type TimestampInfo } from './tsa.ts';
+import type { TimestampQueue } from './tsaQueue.ts';
+
+/** Entries between two anchors: at ~300 orders a day (a clip and a continuity entry each) several a day. */
+export const ANCHOR_EVERY_ENTRIES = 50;
+/** And every hour in which something was added, so a quiet station's record is pinned the same day. */
+export const ANCHOR_EVERY_MS = 60 * 60_000;
+
+export const ANCHOR_JOB_PREFIX = 'anchor:';
+
+/** The anchor entry's own fields (besides v, seq, prev, kind, at, key). */
+export interface AnchorFields {
+  /** The stamped entry (the chain head when it was stamped) and its hash. */
+  head: number;
+  headHash: string;
+  tsa: string;
+  tsaTime: number;
+  /** The TSA's whole TimeStampResp, base64 (the same bytes as an anchor's .tsr file). */
+  token: string;
+}
+
+/** The seq of the newest head an anchor was asked for (done or pending), 0 when none. */
+function lastRequestedHead(db: Db): number {
+  const r = db.prepare(`SELECT max(CAST(substr(clip_id, ${ANCHOR_JOB_PREFIX.length + 1}) AS INTEGER)) AS s FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%'`).get() as {
+    s: number | null;
+  };
+  return r.s ?? 0;
+}
+
+/**
+ * Queues a timestamp of the chain head when one is due: `force` (hourly, at shutdown) whenever a
+ * non-anchor entry came after the last stamped head, otherwise once every ANCHOR_EVERY_ENTRIES.
+ * A newer head replaces an anchor job still waiting (offline): stamping the newest covers all.
+ * Returns the head's seq when a job was queued.
+ */
+export function requestAnchorIfDue(db: Db, queue: TimestampQueue, force: boolean, every = ANCHOR_EVERY_ENTRIES): number | null {
+  const head = db.prepare('SELECT seq, entry_hash FROM chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; entry_hash: string } | undefined;
+  if (!head) return null;
+  const last = lastRequestedHead(db);
+  // Only anchors since the last request: nothing new to pin (an anchor entry alone is no activity).
+  const news = db.prepare(`SELECT count(*) AS n FROM chain WHERE seq > ? AND kind <> 'anchor'`).get(last) as { n: number };
+  if (news.n === 0 || (!force && head.seq - last < every)) return null;
+  db.prepare(`DELETE FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%' AND state='pending'`).run();
+  queue.enqueue(`${ANCHOR_JOB_PREFIX}${head.seq}`, head.entry_hash);
+  return head.seq;
+}
+
+/** A stamped head becomes a signed chain entry holding the token. */
+export function appendAnchor(db: Db, chain: Chain, jobId: string, response: Buffer, info: TimestampInfo): ChainRow | null {
+  const job = db.prepare('SELECT sha256 FROM timestamps WHERE clip_id=?').get(jobId) as { sha256: string } | undefined;
+  const head = Number(jobId.slice(ANCHOR_JOB_PREFIX.length));
+  if (!job || !Number.isInteger(head)) return null;
+  const fields: AnchorFields = { head, headHash: job.sha256, tsa: shortTsaName(info.name), tsaTime: info.time, token: response.toString('base64') };
+  return chain.append('anchor', null, { ...fields });
+}
+
+export interface AnchorView {
+  seq: number;
+  head: number;
+  tsa: string;
+  tsaTime: number;
+}
+
+/** The first anchor whose stamped head is at or after `seq`: the entry was in the record by its time. */
+export function anchorCovering(db: Db, seq: number): AnchorView | null {
+  const row = db
+    .prepare(`SELECT seq, body FROM chain WHERE kind='anchor' AND json_valid(body) AND json_extract(body, '$.head') >= ? ORDER BY json_extract(body, '$.head'), seq LIMIT 1`)
+    .get(seq) as { seq: number; body: string } | undefined;
+  const b = row ? parseBody(row) : null;
+  if (!row || !b || typeof b.head !== 'number' || typeof b.tsaTime !== 'number') return null;
+  return { seq: row.seq, head: b.head, tsa: String(b.tsa ?? 'a TSA'), tsaTime: b.tsaTime };
+}
+
+/** "in the station's record by 10:00:00 UTC on 2026-12-06 at the latest (anchor of DigiCert)". */
+export function anchorLine(a: AnchorView): string {
+  return `In the station's record by ${when(a.tsaTime)} at the latest (anchor of ${a.tsa}, chain entry ${a.seq} stamps the record up to entry ${a.head}).`;
+}
+
+/**
+ * Checks one anchor entry against the chain as it is now: the TSA's token must be readable, stamp
+ * SHA-256 and cover exactly the hash the entry at `head` has today. Anything else is named.
+ */
+export function anchorFindings(chain: Chain, row: ChainRow, addedCerts: Parameters<typeof parseTimestampResponse>[1]): Finding[] {
+  const b = parseBody(row);
+  const name = `anchor entry ${row.seq}`;
+  if (!b || typeof b.head !== 'number' || typeof b.token !== 'string') return [{ kind: 'anchor-mismatch', message: `${name} cannot be read.` }];
+  let info: TimestampInfo;
+  try {
+    info = parseTimestampResponse(Buffer.from(b.token, 'base64'), addedCerts);
+  } catch (err) {
+    return [{ kind: 'anchor-mismatch', message: `${name}: its TSA token cannot be read (${(err as Error).message}).` }];
+  }
+  const by = `${shortTsaName(info.name)} at ${when(info.time)}`;
+  if (info.hashAlgorithm !== 'sha256') return [{ kind: 'anchor-mismatch', message: `${name}: its token stamps a ${info.hashAlgorithm} hash, not a chain entry's SHA-256.` }];
+  if (info.trust.status === 'invalid') return [{ kind: 'anchor-mismatch', message: `${name}: the TSA token does not hold (${info.trust.reason}).` }];
+  const out: Finding[] = [];
+  const stamped = chain.get(b.head);
+  if (!stamped) {
+    out.push({ kind: 'anchor-mismatch', message: `${name}: ${by} stamped the record up to entry ${b.head}, which is no longer in the chain (entries were removed).` });
+  } else if (stamped.entry_hash !== info.hashedMessage) {
+    const moved = chain.byHash(info.hashedMessage);
+    out.push({
+      kind: 'anchor-mismatch',
+      message: moved
+        ? `${name}: ${by} stamped the entry that is now entry ${moved.seq}, not entry ${b.head}: entries below it were inserted, removed or reordered after that time.`
+        : `${name}: the record up to entry ${b.head} is not the one ${by} stamped: an entry at or below ${b.head} was removed, inserted, reordered or changed, or the chain was re-signed, after that time.`,
+    });
+  }
+  if (b.headHash !== info.hashedMessage && out.length === 0) {
+    out.push({ kind: 'anchor-mismatch', message: `${name} names a head hash its token does not stamp.` });
+  }
+  return out;
+}
+
+export function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Parameters<typeof parseTimestampResponse>[1]): EvidenceProblem[] {
+  return rows.flatMap((row) => anchorFindings(chain, row, addedCerts).map((f) => ({ kind: f.kind, label: LABELS[f.kind], message: f.message, seq: row.seq, clipId: null })));
+}
