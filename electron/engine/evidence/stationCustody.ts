@@ -9,6 +9,7 @@ import type { Db } from '../db.ts';
 import type { ClipEvidence } from '../../../shared/contract/evidence.ts';
 import type { JsonValue } from './canonicalJson.ts';
 import { Chain, parseBody } from './chain.ts';
+import { DEFAULT_TSAS } from './defaultTsas.ts';
 import { loadOrCreateStationKey, plainKeyProtector, type KeyProtector, type StationKey } from './keys.ts';
 import { labelManifestFields } from '../labels.ts';
 import { clipManifestFields, removeSidecars, sidecarsOf, writeAtomically, writeSealSidecars } from './manifest.ts';
@@ -90,7 +91,11 @@ export class StationCustody implements Custody {
   tsaSettingsChanged(): void {
     const urls = this.opts.tsaUrls();
     const key = urls.join('\n');
-    if (this.opts.timestampWorker !== false && urls.length > 0 && key !== this.backfilledFor) this.timestamps.enqueueUnstamped();
+    // The built-in public list gets no per-clip backlog: one anchor over the chain head stamps every
+    // earlier entry with a single request, where a backlog would send a public service a request for
+    // each old clip. A TSA the merchant configured (their own, or a paid one) still gets the backlog.
+    const publicDefault = urls.length > 0 && urls.every((u) => DEFAULT_TSAS.some((d) => d.url === u));
+    if (this.opts.timestampWorker !== false && urls.length > 0 && !publicDefault && key !== this.backfilledFor) this.timestamps.enqueueUnstamped();
     this.backfilledFor = key;
     this.anchorIfDue(false);
     this.timestamps.kick();
