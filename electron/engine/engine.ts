@@ -12,7 +12,6 @@ import {
   type Clip,
   type EventName,
   type EventPayload,
-  type Handlers,
   type RecordingEndCause,
   type Settings,
   type StopReason,
@@ -33,7 +32,9 @@ import { Retention } from './retention.ts';
 import type { SpaceInfo } from '../../shared/contract/storage.ts';
 import { storageHandlers } from './storageHandlers.ts';
 import { exportHandlers } from './export/handlers.ts';
-import { lanHandlers } from './lanHandlers.ts';
+import { lanHandlers, type LanSlot } from './lanHandlers.ts';
+import { ExportJobs } from './export/jobs.ts';
+import type { CallContext, EngineServices, HandlerMap } from './services.ts';
 import { checkClipsDirSetting, configuredClipsDir } from './clipsDirSetting.ts';
 import { checkTsaCertsSetting } from './evidence/tsaTrust.ts';
 import { engineHealth } from './doctor.ts';
@@ -45,10 +46,7 @@ import type { PageIncident } from '../../shared/contract/continuity.ts';
 
 export const VERSION = '0.1.0';
 
-export type Door = 'ipc' | 'http';
-export interface CallContext {
-  door: Door;
-}
+export type { CallContext, Door } from './services.ts';
 
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -99,7 +97,7 @@ function causeOfFsError(err: unknown): 'disk-full' | 'storage' {
   return code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'storage';
 }
 
-export class Engine {
+export class Engine implements EngineServices {
   readonly paths: DataLayout;
   readonly db: Db;
   readonly clips: ClipsRepo;
@@ -121,6 +119,13 @@ export class Engine {
   /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
   private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
   readonly retention: Retention;
+  private exportQueue: ExportJobs | null = null;
+  /** The export queue of this engine (export/jobs.ts), made at its first use: it lists earlier exports then. */
+  get exportJobs(): ExportJobs {
+    return (this.exportQueue ??= new ExportJobs(this));
+  }
+  /** The LAN listener a door registered, if any (lanHandlers.ts). */
+  readonly lan: LanSlot = { controller: null };
   /** False when another live process (the running station) owns the data folder: no recovery, no retention. */
   ownsData = true;
   private releaseOwnership: (() => void) | null = null;
@@ -291,7 +296,7 @@ export class Engine {
     return insideRoot(this.paths.clipsDir, row.thumb_file);
   }
 
-  readonly handlers: { [K in CallName]: (input: Parameters<Handlers[K]>[0], ctx: CallContext) => ReturnType<Handlers[K]> } = {
+  readonly handlers: HandlerMap<CallName> = {
     'station.info': async (_input, ctx) => {
       const settings = this.settings.get();
       return {
@@ -504,7 +509,7 @@ export class Engine {
     ...evidenceHandlers(this),
     ...storageHandlers(this),
     ...exportHandlers(this),
-    ...lanHandlers(this),
+    ...lanHandlers(this.lan),
   };
 
   private async finishSession(

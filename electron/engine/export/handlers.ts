@@ -1,13 +1,12 @@
 // Engine handlers of the export calls (shared/contract/export.ts), spread into Engine.handlers.
-import { PwError, type CallOutput, type CallParsed } from '../../../shared/contract.ts';
+import { PwError } from '../../../shared/contract.ts';
 import type { exportCalls, ExportPreset } from '../../../shared/contract/export.ts';
-import type { CallContext, Engine } from '../engine.ts';
-import { exportJobsOf } from './jobs.ts';
-import { planOrder } from './run.ts';
+import type { HandlerMap } from '../services.ts';
+import type { ExportJobs } from './jobs.ts';
+import { planOrder, type ExportServices } from './run.ts';
 import { PRESETS, type ChannelPreset } from './presets.ts';
 
 type Names = keyof typeof exportCalls;
-type ExportHandlers = { [K in Names]: (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>> };
 
 export function presetView(p: ChannelPreset): ExportPreset {
   return {
@@ -26,7 +25,7 @@ export function presetView(p: ChannelPreset): ExportPreset {
   };
 }
 
-export function exportHandlers(engine: Engine): ExportHandlers {
+export function exportHandlers(engine: ExportServices & { readonly exportJobs: ExportJobs }): HandlerMap<Names> {
   return {
     'export.presets': async () => ({ presets: PRESETS.map(presetView) }),
 
@@ -54,7 +53,7 @@ export function exportHandlers(engine: Engine): ExportHandlers {
 
     'export.start': async (input, ctx) => {
       if (input.orders.length === 0) throw new PwError('bad-input', 'Give at least one order code.');
-      return exportJobsOf(engine).start(input.orders, {
+      return engine.exportJobs.start(input.orders, {
         preset: input.preset,
         form: input.form,
         fit: input.fit,
@@ -68,10 +67,10 @@ export function exportHandlers(engine: Engine): ExportHandlers {
       });
     },
 
-    'export.cancel': async (input) => ({ cancelled: exportJobsOf(engine).cancel(input.jobId) }),
+    'export.cancel': async (input) => ({ cancelled: engine.exportJobs.cancel(input.jobId) }),
 
     'export.jobs': async (input) => {
-      const jobs = exportJobsOf(engine);
+      const jobs = engine.exportJobs;
       await jobs.ready();
       return { jobs: jobs.list(input.batchId) };
     },
