@@ -1,5 +1,4 @@
 // The engine: plain Node, no Electron. Both doors hand it validated calls and forward its events.
-import path from 'node:path';
 import {
   contract,
   parseInput,
@@ -12,7 +11,6 @@ import {
   type Settings,
 } from '../../shared/contract.ts';
 import { LabelStore } from './labels.ts';
-import type { ClipLabels } from '../../shared/contract/labels.ts';
 import { ClipsRepo, type ClipRow } from './clipsRepo.ts';
 import { openDb, type Db } from './db.ts';
 import { insideRoot, layout, type DataLayout } from './paths.ts';
@@ -25,6 +23,7 @@ import { exportHandlers } from './export/handlers.ts';
 import { lanHandlers, type LanSlot } from './lanHandlers.ts';
 import { ExportJobs } from './export/jobs.ts';
 import type { CallContext, EngineServices, HandlerMap } from './services.ts';
+import { toClip } from './clipView.ts';
 import { Sealer } from './recording/sealing.ts';
 import { RecordingSessions } from './recording/sessions.ts';
 import { readBackUnchecked, recoverUnfinished } from './recording/recovery.ts';
@@ -201,34 +200,7 @@ export class Engine implements EngineServices {
   }
 
   toClip(row: ClipRow): Clip {
-    return {
-      id: row.id,
-      order: row.order_code,
-      station: row.station,
-      operator: row.operator,
-      mode: row.mode,
-      startedAt: new Date(row.started_at).toISOString(),
-      endedAt: new Date(row.ended_at ?? row.started_at).toISOString(),
-      durationMs: row.duration_ms ?? 0,
-      sizeBytes: row.size_bytes ?? 0,
-      file: row.file ? path.join(this.paths.clipsDir, row.file) : '',
-      sha256: row.sha256 ?? '',
-      status: row.status === 'recovered' || row.status === 'interrupted' || row.status === 'failed' ? row.status : 'ok',
-      stopReason: row.stop_reason,
-      note: row.note,
-      mediaUrl: `/media/clips/${row.id}`,
-      thumbUrl: row.thumb_file ? `/media/thumbs/${row.id}` : null,
-      legalHold: row.legal_hold === 1,
-      holdReason: row.hold_reason ?? null,
-      evidence: this.custody.describe?.(row.id) ?? null,
-      ...this.labelsOf(row.id),
-    };
-  }
-
-  /** A clip carries `labels` only when the camera was reading while it recorded. */
-  private labelsOf(id: string): { labels?: ClipLabels } {
-    const labels = this.labels.get(id);
-    return labels ? { labels } : {};
+    return toClip(this, row);
   }
 
   /** Absolute path of a finished clip's MP4, or undefined; never a path outside the clips folder. */
