@@ -9,7 +9,10 @@ import type { Health, HealthCheck, SpaceInfo } from '../../shared/contract/stora
 import { parseOrderCode } from '../../shared/orderCode.ts';
 import type { ClipRow } from './clipsRepo.ts';
 import type { Db } from './db.ts';
-import type { Engine } from './engine.ts';
+import type { EngineServices } from './services.ts';
+
+/** What the health check and adopting unindexed files use. */
+export type DoctorServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'settings' | 'custody' | 'logLine' | 'activeRecordings' | 'currentProblems'>;
 import { probe } from './ffmpeg.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
 import { sha256File } from './hash.ts';
@@ -182,7 +185,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
 }
 
 /** The health check as the running engine sees it. */
-export function engineHealth(engine: Engine): Promise<Health> {
+export function engineHealth(engine: DoctorServices): Promise<Health> {
   return checkHealth({
     paths: engine.paths,
     db: engine.db,
@@ -203,7 +206,7 @@ const NAME = /^(.+)_(\d{6})_([0-9a-z]{6,12}-[0-9a-f]{12})\.mp4$/i;
  * a trusted timestamp requested), so `verify --all` accounts for it and a later change shows. Seal
  * files an earlier seal left next to it are kept, renamed *.before-adoption, never overwritten.
  */
-export async function adoptUnindexed(engine: Engine): Promise<{ adopted: { id: string; order: string; file: string }[]; failed: { file: string; message: string }[] }> {
+export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted: { id: string; order: string; file: string }[]; failed: { file: string; message: string }[] }> {
   const root = engine.paths.clipsDir;
   const { mp4 } = await clipFilesOnDisk(root);
   const adopted: { id: string; order: string; file: string }[] = [];

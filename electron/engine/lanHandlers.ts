@@ -2,9 +2,9 @@
 // needs (the Settings view shows them as a QR code), and switching that on or off while it runs.
 // The engine opens no sockets: whoever runs the HTTP door (packwitness serve) registers a
 // LanController here. The desktop window alone (door 1) registers none, and the answers say so.
-import { PwError, type CallOutput, type CallParsed } from '../../shared/contract.ts';
+import { PwError } from '../../shared/contract.ts';
 import type { LanInfo, stationCalls } from '../../shared/contract/station.ts';
-import type { CallContext, Engine } from './engine.ts';
+import type { HandlerMap } from './services.ts';
 
 /** What the HTTP door lets the engine do with its LAN listener (electron/server/lanListener.ts). */
 export interface LanController {
@@ -15,12 +15,14 @@ export interface LanController {
   disable(): Promise<LanInfo>;
 }
 
-const controllers = new WeakMap<Engine, LanController>();
+/** The engine's LAN listener, if a door registered one: state the engine owns and hands to lanHandlers. */
+export interface LanSlot {
+  controller: LanController | null;
+}
 
 /** Called by whoever starts the HTTP listener (packwitness serve); null unregisters. */
-export function setLanController(engine: Engine, controller: LanController | null): void {
-  if (controller) controllers.set(engine, controller);
-  else controllers.delete(engine);
+export function setLanController(engine: { readonly lan: LanSlot }, controller: LanController | null): void {
+  engine.lan.controller = controller;
 }
 
 export const NOT_IN_THIS_DOOR =
@@ -28,17 +30,15 @@ export const NOT_IN_THIS_DOOR =
   'Start the station with `packwitness serve`, then turn LAN access on in its Settings (or start it with `--host 0.0.0.0`).';
 
 type Names = keyof typeof stationCalls;
-type LanHandlers = { [K in Names]: (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>> };
-
-export function lanHandlers(engine: Engine): LanHandlers {
+export function lanHandlers(lan: LanSlot): HandlerMap<Names> {
   return {
     'station.lan': async () => {
-      const c = controllers.get(engine);
+      const c = lan.controller;
       if (!c) return { listening: false, urls: [], token: null, port: null, switchable: false, howToEnable: NOT_IN_THIS_DOOR };
       return c.info();
     },
     'station.lanSet': async (input) => {
-      const c = controllers.get(engine);
+      const c = lan.controller;
       if (!c) throw new PwError('refused', NOT_IN_THIS_DOOR);
       return input.enabled ? c.enable({ port: input.port, newToken: input.newToken }) : c.disable();
     },

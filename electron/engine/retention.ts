@@ -5,12 +5,20 @@
 import fsp from 'node:fs/promises';
 import type { Deletion, RetentionReport, SpaceInfo } from '../../shared/contract/storage.ts';
 import type { ClipRow } from './clipsRepo.ts';
-import type { Engine } from './engine.ts';
+import type { EngineServices } from './services.ts';
+
+/** What retention uses: the index, the clips folder, the settings, the custody, the export queue and the packer's ear. */
+export type RetentionServices = Pick<EngineServices, 'paths' | 'db' | 'settings' | 'custody' | 'logLine' | 'reportProblem'> & {
+  readonly exportJobs: Pick<ExportJobs, 'activeIds' | 'forget'>;
+  /** The frame-counter read-back (continuity.ts): a clip's read is stopped before its file is deleted. */
+  readonly continuity: Pick<ContinuityPass, 'release'>;
+};
 import { insideRoot } from './paths.ts';
 import { formatBytes, lowSpaceMessage, protectMs, spaceOf } from './storage.ts';
 import { EXPORT_MIN_AGE_FOR_SPACE_MS, exportKeepCutoff, keepDaysReason, listExportFolders, removeExportFolders, type ExportFolder } from './export/exportRetention.ts';
-import { exportJobsOf, exportsRoot } from './export/jobs.ts';
+import { exportsRoot, type ExportJobs } from './export/jobs.ts';
 import { outlookProblem, storageOutlook } from './outlook.ts';
+import type { ContinuityPass } from './continuity.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -50,14 +58,14 @@ export interface RunOptions {
 }
 
 export class Retention {
-  private readonly engine: Engine;
+  private readonly engine: RetentionServices;
   private timer: NodeJS.Timeout | null = null;
   private tail: Promise<unknown> = Promise.resolve();
   private started = false;
   private lastExportSweepAt = -Infinity;
   private outlookWarnedAt = -Infinity;
 
-  constructor(engine: Engine) {
+  constructor(engine: RetentionServices) {
     this.engine = engine;
   }
 
@@ -130,7 +138,7 @@ export class Retention {
     // space sweep only below the reserve.
     const exportsDir = exportsRoot(this.engine);
     let exportFolders: ExportFolder[] | null = null;
-    const activeExports = exportJobsOf(this.engine).activeIds();
+    const activeExports = this.engine.exportJobs.activeIds();
     const takeExports = async (before: number, reason: string, enough?: (freed: number) => Promise<boolean>): Promise<void> => {
       exportFolders ??= await listExportFolders(exportsDir).catch(() => []);
       const r = await removeExportFolders(exportFolders, { before, active: activeExports, reason, dryRun, enough });
@@ -138,7 +146,7 @@ export class Retention {
       exportFolders = exportFolders.filter((f) => !gone.has(f.jobId));
       report.exportsRemoved.push(...r.removed);
       for (const x of r.removed) {
-        if (!dryRun) exportJobsOf(this.engine).forget(x.jobId);
+        if (!dryRun) this.engine.exportJobs.forget(x.jobId);
         this.engine.logLine(`retention: ${dryRun ? 'would remove' : 'removed'} export ${x.jobId} (${formatBytes(x.bytes)}): ${x.reason}`);
       }
       for (const f of r.failed) this.engine.logLine(`retention: could not remove export ${f.jobId} (${f.message})`);
@@ -272,7 +280,7 @@ export class Retention {
   }
 }
 
-export function listDeletions(engine: Engine, limit: number, clipId?: string): Deletion[] {
+export function listDeletions(engine: Pick<EngineServices, 'db'>, limit: number, clipId?: string): Deletion[] {
   const rows = (
     clipId
       ? engine.db.prepare('SELECT * FROM deletions WHERE clip_id=? ORDER BY deleted_at DESC, id DESC LIMIT ?').all(clipId, limit)

@@ -1,16 +1,16 @@
 // Engine handlers of the storage calls (shared/contract/storage.ts), spread into Engine.handlers.
-import { PwError, type CallOutput, type CallParsed } from '../../shared/contract.ts';
+import { PwError } from '../../shared/contract.ts';
 import type { storageCalls } from '../../shared/contract/storage.ts';
-import { adoptUnindexed, engineHealth } from './doctor.ts';
-import type { CallContext, Engine } from './engine.ts';
-import { listDeletions } from './retention.ts';
+import { adoptUnindexed, engineHealth, type DoctorServices } from './doctor.ts';
+import type { EngineServices, HandlerMap } from './services.ts';
+import { listDeletions, type Retention, type RetentionServices } from './retention.ts';
 import { storageOutlook } from './outlook.ts';
 import { spaceOf } from './storage.ts';
 
 type Names = keyof typeof storageCalls;
-type StorageHandlers = { [K in Names]: (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>> };
+type StorageServices = DoctorServices & RetentionServices & Pick<EngineServices, 'ownsData'> & { readonly retention: Pick<Retention, 'run'> };
 
-export function storageHandlers(engine: Engine): StorageHandlers {
+export function storageHandlers(engine: StorageServices): HandlerMap<Names> {
   return {
     'clips.setHold': async (input) => {
       const row = engine.clips.get(input.id);

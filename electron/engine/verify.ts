@@ -2,7 +2,7 @@
 // chain entry, signature and trusted timestamp (and the sidecars next to it) still hold?
 import fsp from 'node:fs/promises';
 import type { VerifyAnswer } from '../../shared/contract/evidence.ts';
-import type { Engine } from './engine.ts';
+import type { EngineServices } from './services.ts';
 import { sha256File } from './hash.ts';
 import { stationCustodyOf } from './evidence/handlers.ts';
 import { verifyTarget } from './evidence/verifyClip.ts';
@@ -25,7 +25,7 @@ export interface VerifyResult {
 
 const mark = (ok: boolean | null): string => (ok === true ? 'ok  ' : ok === false ? 'FAIL' : ' -  ');
 
-export async function verifyFile(engine: Engine, file: string): Promise<VerifyResult> {
+export async function verifyFile(engine: Pick<EngineServices, 'db' | 'clips' | 'custody'>, file: string): Promise<VerifyResult> {
   const stat = await fsp.stat(file).catch(() => null);
   if (!stat) return { ok: false, exitCode: 1, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} does not exist.`] };
   if (!stat.isFile()) return { ok: false, exitCode: 1, clipId: null, answer: null, lines: [`NOT VERIFIED: ${file} is not a file.`] };

@@ -1,21 +1,21 @@
 // The evidence calls of the contract ('evidence.key', 'evidence.verifyHash', 'evidence.verifyAll'),
 // spread into Engine.handlers so both doors carry them.
-import { PwError, type CallOutput, type CallParsed } from '../../../shared/contract.ts';
-import type { CallContext, Engine } from '../engine.ts';
+import { PwError } from '../../../shared/contract.ts';
+import type { EngineServices, HandlerMap } from '../services.ts';
 import { formatFingerprint } from './keys.ts';
 import { StationCustody } from './stationCustody.ts';
 import { verifyAll } from './verifyAll.ts';
 import { verifyTarget } from './verifyClip.ts';
 
 type EvidenceCall = 'evidence.key' | 'evidence.verifyHash' | 'evidence.verifyAll';
-type H<K extends EvidenceCall> = (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>>;
+type EvidenceServices = Pick<EngineServices, 'custody' | 'db' | 'clips' | 'settings' | 'paths'>;
 
-export function stationCustodyOf(engine: Engine): StationCustody {
+export function stationCustodyOf(engine: Pick<EngineServices, 'custody'>): StationCustody {
   if (!(engine.custody instanceof StationCustody)) throw new PwError('refused', 'The evidence module is not running on this station.');
   return engine.custody;
 }
 
-export function evidenceHandlers(engine: Engine): { [K in EvidenceCall]: H<K> } {
+export function evidenceHandlers(engine: EvidenceServices): HandlerMap<EvidenceCall> {
   return {
     'evidence.key': async () => {
       const c = stationCustodyOf(engine);

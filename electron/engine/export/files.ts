@@ -2,11 +2,11 @@
 // folder under <dataDir>/exports/. Anything else (.., slashes, hidden work files) is refused.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Engine } from '../engine.ts';
+import type { EngineServices } from '../services.ts';
 import { insideRoot } from '../paths.ts';
 import { exportsRoot } from './jobs.ts';
 
-export function exportFile(engine: Engine, jobId: string, rawName: string): string | undefined {
+export function exportFile(engine: Pick<EngineServices, 'paths'>, jobId: string, rawName: string): string | undefined {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) return undefined;
   let name: string;
   try {

@@ -1,9 +1,9 @@
 // Engine handlers of the export calls (shared/contract/export.ts), spread into Engine.handlers.
 import { PwError, type CallOutput, type CallParsed, type Door } from '../../../shared/contract.ts';
 import type { exportCalls, ExportPreset } from '../../../shared/contract/export.ts';
-import type { CallContext, Engine } from '../engine.ts';
-import { exportJobsOf } from './jobs.ts';
-import { planOrder } from './run.ts';
+import type { HandlerMap } from '../services.ts';
+import type { ExportJobs } from './jobs.ts';
+import { planOrder, type ExportServices } from './run.ts';
 import { PRESETS, type ChannelPreset } from './presets.ts';
 
 /** Who an export is recorded as (custody and manifest), by the door its request came through. */
@@ -14,7 +14,6 @@ export const EXPORT_ACTOR: Record<Door, string> = {
 };
 
 type Names = keyof typeof exportCalls;
-type ExportHandlers = { [K in Names]: (input: CallParsed<K>, ctx: CallContext) => Promise<CallOutput<K>> };
 
 export function presetView(p: ChannelPreset): ExportPreset {
   return {
@@ -33,7 +32,7 @@ export function presetView(p: ChannelPreset): ExportPreset {
   };
 }
 
-export function exportHandlers(engine: Engine): ExportHandlers {
+export function exportHandlers(engine: ExportServices & { readonly exportJobs: ExportJobs }): HandlerMap<Names> {
   return {
     'export.presets': async () => ({ presets: PRESETS.map(presetView) }),
 
@@ -61,7 +60,7 @@ export function exportHandlers(engine: Engine): ExportHandlers {
 
     'export.start': async (input, ctx) => {
       if (input.orders.length === 0) throw new PwError('bad-input', 'Give at least one order code.');
-      return exportJobsOf(engine).start(input.orders, {
+      return engine.exportJobs.start(input.orders, {
         preset: input.preset,
         form: input.form,
         fit: input.fit,
@@ -75,10 +74,10 @@ export function exportHandlers(engine: Engine): ExportHandlers {
       });
     },
 
-    'export.cancel': async (input) => ({ cancelled: exportJobsOf(engine).cancel(input.jobId) }),
+    'export.cancel': async (input) => ({ cancelled: engine.exportJobs.cancel(input.jobId) }),
 
     'export.jobs': async (input) => {
-      const jobs = exportJobsOf(engine);
+      const jobs = engine.exportJobs;
       await jobs.ready();
       return { jobs: jobs.list(input.batchId) };
     },

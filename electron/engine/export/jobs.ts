@@ -7,10 +7,13 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { PwError } from '../../../shared/contract.ts';
 import type { ExportJob } from '../../../shared/contract/export.ts';
-import type { Engine } from '../engine.ts';
+import type { EngineServices } from '../services.ts';
 import { ExportCancelled } from '../ffmpeg.ts';
-import { MANIFEST_NAME } from './package.ts';
-import { clipMode, clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest } from './run.ts';
+import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME } from './package.ts';
+import { clipMode, clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest, type ExportServices } from './run.ts';
+
+/** What the export queue uses besides an export's own services: the events and the log. */
+export type ExportJobsServices = ExportServices & Pick<EngineServices, 'emit' | 'logLine'>;
 
 interface JobState {
   job: ExportJob;
@@ -33,7 +36,7 @@ export function newJobId(): string {
 }
 
 /** Where a job's files are and how either door links to them. */
-export function exportsRoot(engine: Engine): string {
+export function exportsRoot(engine: Pick<EngineServices, 'paths'>): string {
   return path.join(engine.paths.dataDir, 'exports');
 }
 
@@ -48,13 +51,13 @@ export function etaMs(fraction: number, elapsedMs: number): number | null {
 }
 
 export class ExportJobs {
-  private readonly engine: Engine;
+  private readonly engine: ExportJobsServices;
   private readonly jobs = new Map<string, JobState>();
   private readonly queue: string[] = [];
   private running: JobState | null = null;
   private readonly restored: Promise<void>;
 
-  constructor(engine: Engine) {
+  constructor(engine: ExportJobsServices) {
     this.engine = engine;
     this.restored = this.restore().catch((err: unknown) => this.engine.logLine(`exports: could not list earlier exports: ${(err as Error).message}`));
   }
@@ -256,11 +259,4 @@ export class ExportJobs {
     const finished = [...this.jobs.values()].filter((s) => !['queued', 'running'].includes(s.job.status));
     for (const s of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.jobs.delete(s.job.jobId);
   }
-}
-
-const perEngine = new WeakMap<Engine, ExportJobs>();
-export function exportJobsOf(engine: Engine): ExportJobs {
-  let jobs = perEngine.get(engine);
-  if (!jobs) perEngine.set(engine, (jobs = new ExportJobs(engine)));
-  return jobs;
 }

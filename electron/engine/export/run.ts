@@ -6,7 +6,10 @@ import path from 'node:path';
 import { PwError } from '../../../shared/contract.ts';
 import { parseOrderCode } from '../../../shared/orderCode.ts';
 import type { ClipRow } from '../clipsRepo.ts';
-import type { Engine } from '../engine.ts';
+import type { EngineServices } from '../services.ts';
+
+/** What an export reads: the clips of an order, their files, the settings and the custody that signs. */
+export type ExportServices = Pick<EngineServices, 'clips' | 'clipFile' | 'paths' | 'settings' | 'custody'>;
 import { encodeExport, ExportCancelled, extractStill, probeFrames, probeStreams, type FrameList } from '../ffmpeg.ts';
 import { sha256File } from '../hash.ts';
 import { sha256Hex } from '../evidence/chain.ts';
@@ -119,7 +122,7 @@ export const clipMode = (row: Pick<ClipRow, 'mode'>): ClipMode => (row.mode === 
  * The clips of an order to export: the ones named by clipIds, else those of the asked mode (the
  * packing clips by default: a return's unboxing clip is other evidence and goes only when asked).
  */
-export function clipsToExport(engine: Engine, order: string, clipIds?: string[] | null, mode: ExportMode | null = null): ClipRow[] {
+export function clipsToExport(engine: ExportServices, order: string, clipIds?: string[] | null, mode: ExportMode | null = null): ClipRow[] {
   const all = engine.clips.byOrder(order).filter((r) => r.file);
   const want = mode ?? 'shipping';
   const rows = clipIds?.length ? all.filter((r) => clipIds.includes(r.id)) : all.filter((r) => want === 'all' || clipMode(r) === want);
@@ -156,7 +159,7 @@ export interface PlannedClip {
   plan: ExportPlan;
 }
 
-export async function planOrder(engine: Engine, req: ExportRequest): Promise<{ order: string; preset: ChannelPreset; clips: PlannedClip[] }> {
+export async function planOrder(engine: ExportServices, req: ExportRequest): Promise<{ order: string; preset: ChannelPreset; clips: PlannedClip[] }> {
   const order = resolveOrder(req.order);
   const preset = resolvePreset(req.preset, req.custom);
   const rows = clipsToExport(engine, order, req.clipIds, req.mode ?? null);
@@ -192,7 +195,7 @@ function workOf(p: PlannedClip): number {
   return plan.atMs.length * 0.5 + 4;
 }
 
-export async function runExport(engine: Engine, req: ExportRequest, outDir: string, hooks: RunHooks = {}): Promise<ExportResult> {
+export async function runExport(engine: ExportServices, req: ExportRequest, outDir: string, hooks: RunHooks = {}): Promise<ExportResult> {
   const { signal } = hooks;
   const checkCancel = (): void => {
     if (signal?.aborted) throw new ExportCancelled();
@@ -510,7 +513,7 @@ function ownFiles(outDir: string, manifestSha256: string, manifestBytes: number,
 }
 
 /** The station key that signs export manifests (the key that signs the chain and clip manifests). */
-function exportSigner(engine: Engine): { sign: (bytes: Buffer) => Buffer } {
+function exportSigner(engine: ExportServices): { sign: (bytes: Buffer) => Buffer } {
   const custody = engine.custody;
   if (!(custody instanceof StationCustody)) throw new PwError('refused', 'The evidence module is not running on this station: an export could not be signed.');
   const key = custody.key.privateKey;

@@ -1,0 +1,40 @@
+// An index row as both doors show it (the contract's Clip): its evidence and what the camera read included.
+import path from 'node:path';
+import type { Clip } from '../../shared/contract.ts';
+import type { ClipLabels } from '../../shared/contract/labels.ts';
+import type { ClipRow } from './clipsRepo.ts';
+import type { LabelStore } from './labels.ts';
+import type { EngineServices } from './services.ts';
+
+export type ClipViewServices = Pick<EngineServices, 'paths' | 'custody'> & { readonly labels: LabelStore };
+
+export function toClip(s: ClipViewServices, row: ClipRow): Clip {
+  return {
+    id: row.id,
+    order: row.order_code,
+    station: row.station,
+    operator: row.operator,
+    mode: row.mode,
+    startedAt: new Date(row.started_at).toISOString(),
+    endedAt: new Date(row.ended_at ?? row.started_at).toISOString(),
+    durationMs: row.duration_ms ?? 0,
+    sizeBytes: row.size_bytes ?? 0,
+    file: row.file ? path.join(s.paths.clipsDir, row.file) : '',
+    sha256: row.sha256 ?? '',
+    status: row.status === 'recovered' || row.status === 'interrupted' || row.status === 'failed' ? row.status : 'ok',
+    stopReason: row.stop_reason,
+    note: row.note,
+    mediaUrl: `/media/clips/${row.id}`,
+    thumbUrl: row.thumb_file ? `/media/thumbs/${row.id}` : null,
+    legalHold: row.legal_hold === 1,
+    holdReason: row.hold_reason ?? null,
+    evidence: s.custody.describe?.(row.id) ?? null,
+    ...labelsOf(s.labels, row.id),
+  };
+}
+
+/** A clip carries `labels` only when the camera was reading while it recorded. */
+function labelsOf(store: LabelStore, id: string): { labels?: ClipLabels } {
+  const labels = store.get(id);
+  return labels ? { labels } : {};
+}

@@ -1,0 +1,112 @@
+// Sealing: a recording's partial WebM becomes the MP4 in its day folder, hashed, indexed, sealed
+// by the custody (evidence/), announced (clip.saved), queued for its frame read-back and given a
+// thumbnail. Used for every ending: a finished recording, one the engine ended, one recovered at start.
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Clip } from '../../../shared/contract.ts';
+import type { PageIncident } from '../../../shared/contract/continuity.ts';
+import { clipFileName, dayFolder } from '../clipNames.ts';
+import type { ClipRow } from '../clipsRepo.ts';
+import type { ContinuityPass } from '../continuity.ts';
+import { probe, remuxToMp4, thumbnail } from '../ffmpeg.ts';
+import { sha256File } from '../hash.ts';
+import { insideRoot } from '../paths.ts';
+import type { EngineServices } from '../services.ts';
+
+export type SealingServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'custody' | 'ownsData' | 'emit' | 'logLine'> & {
+  readonly continuity: ContinuityPass;
+  toClip(row: ClipRow): Clip;
+};
+
+export class Sealer {
+  private readonly thumbnails = new Set<Promise<void>>();
+
+  private readonly s: SealingServices;
+  /** What the page saw while recording the clip, for its read-back (taken once). */
+  private readonly incidentsOf: (id: string) => PageIncident[];
+
+  constructor(s: SealingServices, incidentsOf: (id: string) => PageIncident[]) {
+    this.s = s;
+    this.incidentsOf = incidentsOf;
+  }
+
+  /** Settles once the thumbnails being made have written their rows. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.thumbnails]);
+  }
+
+  /** Partial WebM → MP4 in the day folder, hashed and indexed. The partial is kept if anything fails. */
+  async seal(
+    id: string,
+    order: string,
+    partial: string,
+    startedAt: number,
+    endedAt: number,
+    monoMs: number | null,
+    status: 'ok' | 'interrupted' | 'recovered',
+    reason: string,
+    note: string | null,
+  ): Promise<Clip | null> {
+    const rel = path.join(dayFolder(startedAt), clipFileName(order, startedAt, id));
+    const final = insideRoot(this.s.paths.clipsDir, rel);
+    const temp = `${final}.part`;
+    try {
+      // The day folder only: a clips folder that vanished (disk unplugged) is never recreated here.
+      await fsp.mkdir(path.dirname(final)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+      await remuxToMp4(partial, temp, monoMs ?? Math.max(0, endedAt - startedAt));
+      const [info, sha256, stat] = await Promise.all([probe(temp), sha256File(temp), fsp.stat(temp)]);
+      // Rename last: a file with the final name is always complete.
+      await fsp.rename(temp, final);
+      this.s.clips.finish(id, {
+        ended_at: endedAt,
+        duration_ms: info.durationMs,
+        mono_ms: monoMs,
+        size_bytes: stat.size,
+        file: rel,
+        sha256,
+        status,
+        stop_reason: reason,
+        note,
+      });
+      await fsp.rm(partial, { force: true });
+    } catch (err) {
+      await fsp.rm(temp, { force: true }).catch(() => {});
+      const message = `The clip of ${order} could not be finished (${(err as Error).message.split('\n')[0]}); its raw recording is kept at ${partial}.`;
+      this.s.clips.setStatus(id, 'failed', message);
+      this.s.db.prepare('UPDATE clips SET partial_file=? WHERE id=?').run(path.relative(this.s.paths.clipsDir, partial), id);
+      this.s.logLine(message);
+      this.s.emit('station.problem', { message });
+      return null;
+    }
+    const row = this.s.clips.get(id)!;
+    try {
+      await this.s.custody.clipSealed(row, final);
+    } catch (err) {
+      // The clip itself is safe on disk and indexed; sealing can be retried by `verify --all`/doctor.
+      this.s.logLine(`sealing ${id} failed: ${(err as Error).message}`);
+      this.s.emit('station.problem', { message: `The clip of ${order} was saved but could not be sealed: ${(err as Error).message}` });
+    }
+    const clip = this.s.toClip(this.s.clips.get(id)!);
+    this.s.emit('clip.saved', clip);
+    if (this.s.ownsData && this.s.custody.continuityChecked && clip.evidence) {
+      this.s.continuity.enqueue({ row: this.s.clips.get(id)!, file: final, incidents: this.incidentsOf(id) });
+    }
+    const thumb = this.makeThumbnail(row).finally(() => this.thumbnails.delete(thumb));
+    this.thumbnails.add(thumb);
+    return clip;
+  }
+
+  private async makeThumbnail(row: ClipRow): Promise<void> {
+    if (!row.file) return;
+    const rel = path.join('.thumbs', `${row.id}.jpg`);
+    try {
+      const at = Math.min(1000, Math.max(0, (row.duration_ms ?? 0) / 2));
+      await thumbnail(insideRoot(this.s.paths.clipsDir, row.file), insideRoot(this.s.paths.clipsDir, rel), at);
+      this.s.clips.setThumb(row.id, rel);
+    } catch (err) {
+      this.s.logLine(`thumbnail of ${row.id} failed: ${(err as Error).message}`);
+    }
+  }
+}

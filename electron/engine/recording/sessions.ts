@@ -1,0 +1,454 @@
+// Recording sessions: a page starts a recording, sends a chunk a second, and finishes it; the engine
+// ends one itself when its storage fails, its page vanishes or the station shuts down. Each chunk is
+// flushed before it is acknowledged, and every ending becomes a sealed clip (sealing.ts).
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { PwError, type CallOutput, type Clip, type RecordingEndCause, type Settings, type StopReason } from '../../../shared/contract.ts';
+import type { PageIncident } from '../../../shared/contract/continuity.ts';
+import type { SpaceInfo } from '../../../shared/contract/storage.ts';
+import { parseOrderCode } from '../../../shared/orderCode.ts';
+import type { ClipRow } from '../clipsRepo.ts';
+import type { LabelStore } from '../labels.ts';
+import { insideRoot } from '../paths.ts';
+import type { Retention } from '../retention.ts';
+import type { EngineServices, HandlerMap } from '../services.ts';
+import { checkBeforeRecording, describeFsError, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
+import type { Sealer } from './sealing.ts';
+
+/** What recording sessions use besides the sealer. */
+export type RecordingServices = Pick<EngineServices, 'paths' | 'clips' | 'settings' | 'custody' | 'ownsData' | 'reportProblem' | 'emit' | 'logLine'> & {
+  readonly labels: LabelStore;
+  readonly retention: Pick<Retention, 'run' | 'afterClip'>;
+  toClip(row: ClipRow): Clip;
+};
+
+type RecordingCall = 'recording.start' | 'recording.chunk' | 'recording.finish' | 'recording.events' | 'recording.ready' | 'recording.discard';
+
+interface Session {
+  id: string;
+  order: string;
+  partial: string;
+  nextSeq: number;
+  bytes: number;
+  startedAt: number;
+  startedMono: number;
+  // Chunks are written strictly in order, each flushed before the next is accepted.
+  queue: Promise<void>;
+  closed: boolean;
+  /** Set when the engine ended this recording on its own; later chunks get this answer. */
+  stopMessage?: string;
+  endCause?: RecordingEndCause;
+  /** Monotonic ms of the start or the last chunk: a page that vanished stops sending (reapStalled). */
+  lastChunkMono: number;
+}
+
+function newId(): string {
+  // Sortable by time, unguessable enough that ids cannot be enumerated through the HTTP door.
+  return `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+}
+
+const monoNow = (): number => Number(process.hrtime.bigint() / 1_000_000n);
+
+// A chunk is appended to the partial file that recording.start created, never creating one: if the
+// file is gone (its folder moved away, the disk unplugged), the write fails instead of starting a
+// new file somewhere else.
+const APPEND_ONLY = fs.constants.O_WRONLY | fs.constants.O_APPEND;
+
+type Room = { cause: 'disk-full' | 'storage'; text: string } | null;
+
+function causeOfFsError(err: unknown): 'disk-full' | 'storage' {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'storage';
+}
+
+export class RecordingSessions {
+  private readonly sessions = new Map<string, Session>();
+  private closing = false;
+  /**
+   * Recordings ended because their storage failed (folder gone, read-only) and so not sealed then:
+   * their raw video is sealed as soon as recording.ready finds the storage back (sealWhenBack).
+   */
+  private sealingBack: Promise<void> | null = null;
+  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: string; note: string | null }>();
+  /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
+  private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
+  /** What each page saw while recording (recording.events), until its clip is read back. */
+  private readonly pageIncidents = new Map<string, PageIncident[]>();
+
+  private readonly s: RecordingServices;
+  private readonly sealer: Sealer;
+
+  constructor(s: RecordingServices, sealer: Sealer) {
+    this.s = s;
+    this.sealer = sealer;
+  }
+
+  /** Ids of the recordings in progress. */
+  active(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /** The page's incidents of a sealed clip, handed to its read-back once. */
+  takeIncidents(id: string): PageIncident[] {
+    const list = this.pageIncidents.get(id) ?? [];
+    this.pageIncidents.delete(id);
+    return list;
+  }
+
+  /** Checks every 5 s for recordings whose page stopped sending (reapStalled). */
+  watchStalls(): void {
+    this.stallTimer ??= setInterval(() => this.reapStalled(), 5_000);
+    this.stallTimer.unref();
+  }
+
+  stopWatchingStalls(): void {
+    if (this.stallTimer) clearInterval(this.stallTimer);
+  }
+
+  /** Settles once every recording the engine ended is sealed (or failed) and storage-back sealing is done. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.stopped.values()].map((x) => x.result));
+    await this.sealingBack;
+  }
+
+  readonly handlers: HandlerMap<RecordingCall> = {
+    'recording.start': async (input) => {
+      if (this.closing) throw new PwError('refused', 'The station is shutting down; recording is not possible.');
+      const parsed = parseOrderCode(input.order);
+      if (!parsed.ok) throw new PwError('bad-input', parsed.reason);
+      const order = parsed.code;
+      const settings = this.s.settings.get();
+      // Before any file exists: the folder is still ours and the disk above its reserve (storage.ts).
+      await this.ensureRoom(settings, 0, true);
+      const id = newId();
+      const partialRel = path.join('.recording', `${id}.webm`);
+      const partial = insideRoot(this.s.paths.clipsDir, partialRel);
+      try {
+        // 'wx': never reuse or overwrite an existing file. Each chunk opens it again and closes it
+        // (APPEND_ONLY): the station never holds the clips disk open between chunks, so a disk
+        // turned read-only or unplugged is refused at the next chunk instead of written blind.
+        await (await fsp.open(partial, 'wx')).close();
+      } catch (err) {
+        throw new PwError('refused', `${describeFsError(err, this.s.paths.clipsDir)} Nothing was recorded.`);
+      }
+      const startedAt = Date.now();
+      const previous = this.s.clips.byOrder(order).map((r) => ({
+        id: r.id,
+        startedAt: new Date(r.started_at).toISOString(),
+        station: r.station,
+        mode: r.mode,
+      }));
+      this.s.clips.insertRecording({
+        id,
+        order_code: order,
+        station: settings.stationName,
+        operator: input.operator,
+        mode: input.mode,
+        started_at: startedAt,
+        mime_type: input.mimeType,
+        partial_file: partialRel,
+      });
+      this.sessions.set(id, {
+        id,
+        order,
+        partial,
+        nextSeq: 0,
+        bytes: 0,
+        startedAt,
+        startedMono: monoNow(),
+        lastChunkMono: monoNow(),
+        queue: Promise.resolve(),
+        closed: false,
+      });
+      this.s.emit('recording.started', { recordingId: id, order });
+      return { recordingId: id, order, startedAt: new Date(startedAt).toISOString(), previous };
+    },
+
+    'recording.chunk': async (input) => {
+      const s = this.sessions.get(input.recordingId);
+      if (!s || s.closed) throw this.notRecording(input.recordingId);
+      const write = s.queue.then(async () => {
+        if (s.stopMessage) throw new PwError('ended', s.stopMessage);
+        if (input.seq < s.nextSeq) return; // a retried chunk that already landed
+        if (input.seq > s.nextSeq) {
+          // The page sends chunks strictly in order and gives one up only when it cannot be
+          // delivered: a later one means a hole in the clip, so the clip ends with what came.
+          s.endCause = 'chunks-refused';
+          s.stopMessage = `Recording of ${s.order} stopped: second ${s.nextSeq + 1} of the video never reached the station (second ${input.seq + 1} came instead), so the clip would have a hole. What arrived until then is kept as an interrupted clip; scan the order again to record the rest.`;
+          throw new PwError('ended', s.stopMessage);
+        }
+        // The folder must still be ours and the disk must not run into its reserve; if either fails, what arrived is kept.
+        const room = await this.roomNow(this.s.settings.get(), input.data.byteLength);
+        if (room) {
+          s.endCause = room.cause;
+          s.stopMessage = `Recording of ${s.order} stopped: ${room.text} What was recorded until now is kept as an interrupted clip.`;
+          throw new PwError('ended', s.stopMessage);
+        }
+        try {
+          const handle = await fsp.open(s.partial, APPEND_ONLY);
+          try {
+            await handle.write(input.data);
+            // Flushed before we answer: once the page hears "ok", a power cut cannot take this second.
+            await handle.datasync();
+          } finally {
+            await handle.close().catch(() => {});
+          }
+        } catch (err) {
+          // ENOSPC, EROFS, EIO (a disk unplugged), ENOENT (folder gone): the earlier chunks are on disk; finish with them.
+          s.endCause = causeOfFsError(err);
+          s.stopMessage = `Recording of ${s.order} stopped: ${describeFsError(err, this.s.paths.clipsDir)} What was recorded until now is kept as an interrupted clip.`;
+          throw new PwError('ended', s.stopMessage);
+        }
+        s.nextSeq += 1;
+        s.lastChunkMono = monoNow();
+        s.bytes += input.data.byteLength;
+      });
+      s.queue = write.catch(() => {});
+      try {
+        await write;
+      } catch (err) {
+        if (s.stopMessage && s.endCause && !this.stopped.has(s.id)) {
+          this.endRecording(s, s.endCause, s.stopMessage, s.endCause === 'chunks-refused' ? 'chunks-refused' : 'disk-full', 'interrupted', s.stopMessage);
+        }
+        throw err;
+      }
+      return { bytes: s.bytes };
+    },
+
+    'recording.finish': async (input) => {
+      const s = this.sessions.get(input.recordingId);
+      const stopped = this.stopped.get(input.recordingId);
+      if (!s && stopped) return stopped.result; // the engine already finished it
+      if (!s) {
+        // Ended by an earlier run of the station (killed, restarted): say what became of it.
+        const row = this.s.clips.get(input.recordingId);
+        const err = this.notRecording(input.recordingId);
+        if (!row || err.code !== 'ended') throw err;
+        const kept = row.status === 'ok' || row.status === 'recovered' || row.status === 'interrupted';
+        return { clip: kept ? this.s.toClip(row) : null, message: err.message };
+      }
+      // Stored before sealing: the manifest carries what the camera read.
+      if (input.labels) this.s.labels.set(s.id, input.labels);
+      return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount);
+    },
+
+    'recording.events': async (input) => {
+      // Kept only for a recording of this run (in progress or just finished): a few per clip.
+      if (!this.sessions.has(input.recordingId) && !this.s.clips.get(input.recordingId)) throw new PwError('not-found', `No recording ${input.recordingId}.`);
+      const list = this.pageIncidents.get(input.recordingId) ?? [];
+      list.push(...input.incidents.slice(0, Math.max(0, 500 - list.length)));
+      this.pageIncidents.set(input.recordingId, list);
+      while (this.pageIncidents.size > 50) this.pageIncidents.delete(this.pageIncidents.keys().next().value!);
+      return { accepted: list.length };
+    },
+    'recording.ready': async () => {
+      if (this.closing) return { ready: false, cause: 'shutdown' as const, message: 'The station is shutting down; start it again to record.' };
+      // Ready means a scan would start: the same headroom above the reserve that recording.start asks for.
+      const settings = this.s.settings.get();
+      const room = await this.roomNow(settings, startHeadroomBytes(settings.videoBitsPerSecond));
+      if (room) return { ready: false, cause: room.cause, message: room.text };
+      try {
+        probeWritable(this.s.paths.partialDir); // a read-only disk shows only when writing
+      } catch (err) {
+        return { ready: false, cause: causeOfFsError(err), message: describeFsError(err, this.s.paths.clipsDir) };
+      }
+      if (this.unsealed.size) {
+        this.sealingBack ??= this.sealWhenBack()
+          .catch((err: unknown) => this.s.logLine(`sealing after the storage came back failed: ${(err as Error).message}`))
+          .finally(() => (this.sealingBack = null));
+      }
+      return { ready: true, cause: null, message: null };
+    },
+
+    'recording.discard': async (input) => {
+      const s = this.sessions.get(input.recordingId);
+      if (!s) return { discarded: false };
+      this.sessions.delete(s.id);
+      s.closed = true;
+      await s.queue;
+      await fsp.rm(s.partial, { force: true });
+      this.s.clips.setStatus(s.id, 'discarded', `Discarded: ${input.reason}`);
+      await this.s.custody.clipDiscarded(this.s.clips.get(s.id)!, { who: 'station', why: input.reason });
+      return { discarded: true };
+    },
+  };
+
+  private async finishSession(
+    s: Session,
+    reason: string,
+    status: 'ok' | 'interrupted' | 'recovered',
+    note: string | null,
+    expectedChunks: number | null,
+  ): Promise<CallOutput<'recording.finish'>> {
+    this.sessions.delete(s.id);
+    s.closed = true;
+    await s.queue;
+    const monoMs = monoNow() - s.startedMono;
+    const endedAt = Date.now();
+    const notes: string[] = note ? [note] : [];
+    if (expectedChunks !== null && expectedChunks > s.nextSeq) {
+      notes.push(`${expectedChunks - s.nextSeq} of ${expectedChunks} chunks did not arrive.`);
+    }
+    const jump = endedAt - s.startedAt - monoMs;
+    if (Math.abs(jump) > 2000) notes.push(`The wall clock moved by ${Math.round(jump / 1000)} s during this recording.`);
+    if (s.bytes === 0) {
+      await fsp.rm(s.partial, { force: true });
+      this.s.clips.setStatus(s.id, 'failed', 'No video reached the station.');
+      const message = `Nothing was recorded for ${s.order}: no video reached the station.`;
+      this.s.reportProblem(message); // in the log and the Status view too: a station that records nothing must be looked at
+      return { clip: null, message };
+    }
+    // Too short: kept and marked, never dropped. A fraction of a second may still be the only
+    // picture of a parcel (a fast order switch, a camera that died), costs a few hundred kB, and
+    // nothing pretends it is a full recording; discarding it would lose a real clip silently.
+    const minMs = this.s.settings.get().minClipMs;
+    const short = minMs > 0 && monoMs < minMs;
+    if (short) notes.push(`Shorter than the minimum of ${(minMs / 1000).toFixed(1)} s (${(monoMs / 1000).toFixed(1)} s); kept and marked.`);
+    const note2 = notes.join(' ') || null;
+    const clip = await this.sealer.seal(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, note2);
+    // The storage itself failed (folder gone, read-only): the clip is sealed once it is back.
+    if (!clip && s.endCause === 'storage') this.unsealed.set(s.id, { order: s.order, partial: s.partial, startedAt: s.startedAt, endedAt, monoMs, reason, note: note2 });
+    const messages: string[] = [];
+    if (clip && short) messages.push(`The clip of ${s.order} is only ${(monoMs / 1000).toFixed(1)} s long (the minimum is ${(minMs / 1000).toFixed(1)} s): it was kept and marked as short.`);
+    if (clip && s.stopMessage) messages.push(s.stopMessage);
+    if (clip) this.s.retention.afterClip();
+    return { clip, message: messages.join(' ') || null };
+  }
+
+  /** A page sends a chunk every second while it records; this long without one means it is gone. */
+  stallMs = 60_000;
+  private stallTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Finishes recordings whose page vanished (tab or browser closed, PC of a LAN browser switched
+   * off, network gone): what arrived is kept as an interrupted clip and the packer is told,
+   * instead of the recording staying open until the station shuts down.
+   */
+  reapStalled(): void {
+    const now = monoNow();
+    for (const s of [...this.sessions.values()]) {
+      if (s.closed || s.stopMessage || now - s.lastChunkMono < this.stallMs) continue;
+      const message = `Recording of ${s.order} was finished by the station: no video arrived for ${Math.round(this.stallMs / 1000)} s (the page was closed or lost its connection). What arrived is kept as an interrupted clip.`;
+      this.endRecording(s, 'page-closed', message, 'page-closed', 'interrupted', message);
+    }
+  }
+
+  /**
+   * The engine ends a recording for its own reasons (disk at the reserve, folder gone, a hole in
+   * the video, a vanished page, shutdown): what arrived is finished and kept, every open page hears
+   * it at once (recording.ended) so no window goes on showing "Recording", and a late chunk or
+   * finish of it gets the same answer.
+   */
+  private endRecording(s: Session, cause: RecordingEndCause, message: string, reason: StopReason, status: 'ok' | 'interrupted', note: string): void {
+    if (this.stopped.has(s.id)) return;
+    s.stopMessage ??= message;
+    s.endCause ??= cause;
+    this.s.emit('recording.ended', { recordingId: s.id, order: s.order, cause, message });
+    const result = this.finishSession(s, reason, status, note, null);
+    result.catch(() => {});
+    this.stopped.set(s.id, { message, result });
+    while (this.stopped.size > 50) this.stopped.delete(this.stopped.keys().next().value!);
+    this.s.reportProblem(message);
+  }
+
+  /** The storage is back: what was recorded before it failed becomes a sealed, interrupted clip. */
+  private async sealWhenBack(): Promise<void> {
+    for (const [id, u] of [...this.unsealed]) {
+      if (this.closing || !(await fsp.stat(u.partial).catch(() => null))) continue; // still gone
+      if (!this.unsealed.delete(id)) continue; // another page's readiness check got there first
+      const clip = await this.sealer.seal(id, u.order, u.partial, u.startedAt, u.endedAt, u.monoMs, 'interrupted', u.reason, u.note);
+      if (clip) this.s.logLine(`the clip of ${u.order} was sealed once its storage was back`);
+    }
+  }
+
+  /** The answer to a chunk or finish for a recording that is not in progress here. */
+  private notRecording(id: string): PwError {
+    const stopped = this.stopped.get(id);
+    if (stopped) return new PwError('ended', stopped.message);
+    const row = this.s.clips.get(id);
+    if (!row || row.status === 'recording') return new PwError('not-found', `No recording ${id} is in progress.`);
+    const order = row.order_code;
+    if (row.stop_reason === 'crash' || row.status === 'recovered') {
+      return new PwError('ended', `Recording of ${order} was ended when the station restarted; what reached it before is kept as a recovered clip. Scan the order again to record it anew.`);
+    }
+    if (row.status === 'failed') return new PwError('ended', `Recording of ${order} was ended when the station restarted; no video of it had reached the disk. Scan the order again to record it.`);
+    return new PwError('ended', `Recording of ${order} is already finished (${row.stop_reason ?? row.status}). Scan the order again to record it anew.`);
+  }
+
+  /**
+   * Mid-recording and for recording.ready: the clips folder is still the station's (an unplugged
+   * disk leaves an empty mount point, a folder moved away is gone) and `incoming` more bytes stay
+   * above the reserve, after space retention when the settings allow it.
+   */
+  private async roomNow(settings: Settings, incoming: number): Promise<Room> {
+    const dir = this.s.paths.clipsDir;
+    const marked = await fsp.stat(path.join(dir, MARKER_FILE)).then(
+      () => true,
+      () => false,
+    );
+    if (!marked) return { cause: 'storage', text: `The clips folder ${dir} is missing or is not the station's folder any more: is its disk unplugged? Reconnect it (or put the folder back) and the station records again.` };
+    let space: SpaceInfo;
+    try {
+      space = await spaceOf(dir, settings.reserveMb);
+    } catch (err) {
+      return { cause: 'storage', text: describeFsError(err, dir) };
+    }
+    let low = lowSpaceMessage(space, incoming);
+    if (low && settings.deleteOldestForSpace && this.s.ownsData) {
+      await this.s.retention.run({ needBytes: incoming });
+      space = await spaceOf(dir, settings.reserveMb).catch(() => space);
+      low = lowSpaceMessage(space, incoming);
+    }
+    return low ? { cause: 'disk-full', text: low } : null;
+  }
+
+  /**
+   * Room for `incoming` more bytes above the reserve? Runs space retention first when the settings
+   * allow it. At start it throws a refusal (nothing has been created yet); mid-recording it returns
+   * the reason so the caller can finish the clip with what already arrived.
+   */
+  private async ensureRoom(settings: Settings, incoming: number, atStart: boolean): Promise<string | null> {
+    if (atStart) incoming = Math.max(incoming, startHeadroomBytes(settings.videoBitsPerSecond));
+    let space: SpaceInfo;
+    if (atStart) {
+      space = await checkBeforeRecording(this.s.paths, settings.reserveMb);
+    } else {
+      try {
+        space = await spaceOf(this.s.paths.clipsDir, settings.reserveMb);
+      } catch (err) {
+        return describeFsError(err, this.s.paths.clipsDir);
+      }
+    }
+    let low = lowSpaceMessage(space, incoming);
+    let why: string | null = null;
+    if (low && settings.deleteOldestForSpace && this.s.ownsData) {
+      why = (await this.s.retention.run({ needBytes: incoming })).message;
+      space = await spaceOf(this.s.paths.clipsDir, settings.reserveMb).catch(() => space);
+      low = lowSpaceMessage(space, incoming);
+    }
+    // Only protected or held clips left: besides the refusal, the alarm goes to the Status view and
+    // every open page, as the hourly run raises it (at most every 10 minutes, not at every scan).
+    if (low && why && atStart && Date.now() - this.spaceAlarmAt > 600_000) {
+      this.spaceAlarmAt = Date.now();
+      this.s.reportProblem(why);
+    }
+    if (low && atStart) throw new PwError('refused', `Recording refused: ${why ?? low} Nothing was recorded.`);
+    return low;
+  }
+
+  private spaceAlarmAt = 0;
+
+  /**
+   * The first step of shutting down: no new recording, and each one in progress is finished from
+   * what has arrived, with every open page told before the doors close (serve calls this first).
+   */
+  announceShutdown(): void {
+    this.closing = true;
+    for (const s of [...this.sessions.values()]) {
+      const message = `Recording of ${s.order} was finished because the station is shutting down; what arrived is kept. Start the station again to record.`;
+      this.endRecording(s, 'shutdown', message, 'shutdown', 'ok', 'Finished because the station was shut down.');
+    }
+  }
+}
