@@ -81,6 +81,7 @@ export const stationEn = {
     title: 'Welcome — set up this station',
     intro: 'The station already records: scan a shipping label to try it. Give it a name and pick the camera, then confirm.',
     storage: 'Clips are stored in:',
+    trustedTimeShort: 'Trusted time: only each clip\'s SHA-256 leaves this PC.',
     trustedTime: "Trusted time: each clip's SHA-256 (a fingerprint of the file, not the video or the order) is sent to public timestamp services (DigiCert, Sectigo, FreeTSA), nothing else leaves this PC. To turn it off or use your company's own TSA: Settings → Timestamp authorities (an empty list is off).",
     done: 'Start packing',
   },
