@@ -16,6 +16,7 @@ export type DoctorServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'se
 import { probe } from './ffmpeg.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
 import { sha256File } from './hash.ts';
+import { hubHealthLine } from './publish/outbox.ts';
 import { insideRoot, type DataLayout } from './paths.ts';
 import { describeFsError, formatBytes, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf } from './storage.ts';
 
@@ -176,6 +177,10 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
         )
       : check('failed-clips', 'ok', 'No recordings waiting as raw video.'),
   );
+
+  // 8. The warehouse hub's outbox, when the station is enrolled with one (publish/outbox.ts).
+  const hub = hubHealthLine(db);
+  if (hub) checks.push(check('hub', hub.level, hub.text, hub.details));
 
   if (ctx.startupProblems?.length) {
     checks.push(check('startup', 'warning', 'Reported since the station started:', ctx.startupProblems));

@@ -15,7 +15,7 @@ export const SpaceInfo = z.object({
 export type SpaceInfo = z.infer<typeof SpaceInfo>;
 
 export const HealthCheck = z.object({
-  id: z.enum(['database', 'storage', 'space', 'missing-files', 'unindexed-files', 'unfinished', 'failed-clips', 'startup']),
+  id: z.enum(['database', 'storage', 'space', 'missing-files', 'unindexed-files', 'unfinished', 'failed-clips', 'startup', 'hub']),
   level: z.enum(['ok', 'warning', 'problem']),
   text: z.string(), // one plain sentence a packer or technician can act on
   details: z.array(z.string()), // at most a few dozen lines: ids, files

@@ -6,6 +6,7 @@ import type { Db } from '../db.ts';
 import type { HubStatus, HubErrorCode } from '../../../shared/contract/hub.ts';
 import { verifyBytes } from '../evidence/keys.ts';
 import type { ReceiptLike } from './hubApi.ts';
+import { receiptSigningBytes } from '../../../shared/hubWire.ts';
 
 export interface HubLinkRow {
   url: string;
@@ -60,9 +61,8 @@ export function outboxRow(db: Db, clipId: string): OutboxRow | undefined {
 
 /** The newest pending clip not in `skip`: a packer looks for today's parcels first. */
 export function nextPending(db: Db, skip: ReadonlySet<string>): OutboxRow | undefined {
-  const rows = db.prepare(`SELECT * FROM hub_outbox WHERE state='pending' ORDER BY chain_seq DESC LIMIT ?`).iterate(skip.size + 1) as IterableIterator<OutboxRow>;
-  for (const r of rows) if (!skip.has(r.clip_id)) return r;
-  return undefined;
+  const rows = db.prepare(`SELECT * FROM hub_outbox WHERE state='pending' ORDER BY chain_seq DESC LIMIT ?`).all(skip.size + 1) as OutboxRow[];
+  return rows.find((r) => !skip.has(r.clip_id));
 }
 
 export function hubStatus(db: Db): HubStatus {
@@ -93,16 +93,38 @@ export function hubStatus(db: Db): HubStatus {
   };
 }
 
-/**
- * A receipt counts only when the pinned hub key signed it over this clip's SHA-256: the fields in
- * canonical JSON (keys sorted), as shared/hubWire.ts receiptSigningBytes builds them.
- */
+/** A receipt counts only when the pinned hub key signed it over this clip's SHA-256. */
 export function receiptValid(r: ReceiptLike, hubPublicKeyPem: string, sha256: string): boolean {
   if (r.sha256 !== sha256) return false;
   try {
-    const fields = { clipId: r.clipId, receivedAt: r.receivedAt, sha256: r.sha256, station: r.station, verifiedAt: r.verifiedAt };
-    return verifyBytes(createPublicKey(hubPublicKeyPem), Buffer.from(JSON.stringify(fields), 'utf8'), Buffer.from(r.signature, 'base64'));
+    return verifyBytes(createPublicKey(hubPublicKeyPem), receiptSigningBytes(r), Buffer.from(r.signature, 'base64'));
   } catch {
     return false;
   }
+}
+
+const ERROR_NAMES: Record<HubErrorCode, string> = {
+  unreachable: 'the hub could not be reached',
+  impostor: 'IMPOSTOR: a server at the hub address could not prove it holds the pinned hub key; nothing was sent to it',
+  unauthorized: 'the hub does not accept this station any more (enroll it again with a new code)',
+  refused: 'the hub REFUSED a clip or chain entry (this station keeps it)',
+  'bad-response': 'the hub answered something this station cannot read',
+  other: 'publishing failed',
+};
+
+/** The outbox line of `packwitness doctor` and the Status view's health list; null when not enrolled. */
+export function hubHealthLine(db: Db, now = Date.now()): { level: 'ok' | 'warning' | 'problem'; text: string; details: string[] } | null {
+  const s = hubStatus(db);
+  if (!s.enrolled) return null;
+  const parts = [`Hub "${s.hubName}" at ${s.url}`];
+  parts.push(s.outboxDepth === 0 ? 'every sealed clip is published' : `${s.outboxDepth} clip(s) not yet published${s.oldestUnpublishedAt ? ` (oldest recorded ${s.oldestUnpublishedAt})` : ''}`);
+  if (s.chainBehind > 0) parts.push(`${s.chainBehind} chain entr${s.chainBehind === 1 ? 'y' : 'ies'} not yet sent`);
+  parts.push(s.lastSuccessAt ? `last success ${s.lastSuccessAt}` : 'no success yet');
+  const details: string[] = [];
+  if (s.lastError) details.push(`last error ${s.lastError.at}: ${ERROR_NAMES[s.lastError.code]} (${s.lastError.message})`);
+  const refused = db.prepare(`SELECT o.clip_id, o.last_error FROM hub_outbox o WHERE o.state='refused' ORDER BY o.chain_seq DESC LIMIT 10`).all() as { clip_id: string; last_error: string | null }[];
+  for (const r of refused) details.push(`refused: ${r.last_error ?? r.clip_id}`);
+  const stale = s.oldestUnpublishedAt !== null && now - Date.parse(s.oldestUnpublishedAt) > 3_600_000 && s.lastError !== null;
+  const level = s.refused > 0 || s.lastError?.code === 'impostor' || s.lastError?.code === 'unauthorized' ? 'problem' : stale || s.lastError ? 'warning' : 'ok';
+  return { level, text: `${parts.join('; ')}.`, details };
 }

@@ -4,6 +4,7 @@ import { exportEn } from './export.en.ts';
 import { playerEn } from './player.en.ts';
 import { continuityEn } from './continuity.en.ts';
 import { labelEn } from './label.en.ts';
+import { hubEn } from './hub.en.ts';
 
 export const en = {
   app: { title: 'PackWitness', recordingOrder: 'Recording {{order}}', stop: 'Stop' },
@@ -140,6 +141,7 @@ export const en = {
   ...playerEn,
   ...continuityEn,
   ...labelEn,
+  ...hubEn,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
