@@ -137,7 +137,7 @@ export class HubService {
     const text = requestSigningText(req.method, req.pathWithQuery, time, sha256Hex(req.body));
     const sigBytes = Buffer.from(sig, 'base64');
     if (!verifyBytes(key, Buffer.from(text, 'utf8'), sigBytes)) {
-      await this.refuse(401, 'unauthorized', `a ${req.method} ${req.pathWithQuery.split('?')[0]} with a signature that is not this station's`, { station: fp });
+      await this.refuse(401, 'bad-signature', `a ${req.method} ${req.pathWithQuery.split('?')[0]} whose signature does not match its bytes (changed on the way, or not signed by this station)`, { station: fp });
     }
     const now = this.now();
     if (Math.abs(now - time) > REQUEST_WINDOW_MS) {
