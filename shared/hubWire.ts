@@ -6,7 +6,8 @@ import { z } from 'zod';
 
 export const HUB_API = '/hub/v1';
 
-export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 (64 lowercase hex digits)');
+export const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
+export const Sha256Hex = z.string().regex(SHA256_HEX_RE, 'a SHA-256 (64 lowercase hex digits)');
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const Epoch = z.number().int().nonnegative();
 

@@ -13,6 +13,7 @@ import { exportCommand } from './commands/export.ts';
 import { keyCommand } from './commands/key.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { enrollCommand } from './commands/enroll.ts';
+import { hubCommand } from './commands/hub.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
 const commands: Record<string, Command> = {
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   key: keyCommand,
   doctor: doctorCommand,
   enroll: enrollCommand,
+  hub: hubCommand,
 };
 
 function usage(): string {

@@ -40,13 +40,13 @@ describe('station outbox (fake hub)', () => {
     const { engine } = await station(hub);
     const before = await engine.call('hub.status', {}, ctx);
     expect(before.enrolled).toBe(false);
-    await expect(engine.call('hub.enroll', { url: 'http://127.0.0.1:5200', code: 'hello' }, ctx)).rejects.toThrow(/not an enrollment code/);
+    await expect(engine.call('hub.enroll', { url: 'http://127.0.0.1:7480', code: 'hello' }, ctx)).rejects.toThrow(/not an enrollment code/);
     await expect(engine.call('hub.enroll', { url: 'ftp://x', code: hub.code() }, ctx)).rejects.toThrow(/not a hub address/);
-    await expect(engine.call('hub.enroll', { url: 'http://127.0.0.1:5200', code: other.code() }, ctx)).rejects.toThrow(/not the hub the code was made for/);
+    await expect(engine.call('hub.enroll', { url: 'http://127.0.0.1:7480', code: other.code() }, ctx)).rejects.toThrow(/not the hub the code was made for/);
     expect((await engine.call('hub.status', {}, ctx)).enrolled).toBe(false);
     // A scanner in lower case, with stray spaces: still the same code.
-    const s = await engine.call('hub.enroll', { url: 'http://127.0.0.1:5200/', code: ` ${hub.code().replace('ABCDEFGHIJ', 'abcdefghij')} ` }, ctx);
-    expect(s).toMatchObject({ enrolled: true, url: 'http://127.0.0.1:5200', hubName: 'Fake hub', hubFingerprint: hub.fingerprint, outboxDepth: 0 });
+    const s = await engine.call('hub.enroll', { url: 'http://127.0.0.1:7480/', code: ` ${hub.code().replace('ABCDEFGHIJ', 'abcdefghij')} ` }, ctx);
+    expect(s).toMatchObject({ enrolled: true, url: 'http://127.0.0.1:7480', hubName: 'Fake hub', hubFingerprint: hub.fingerprint, outboxDepth: 0 });
   });
 
   it('publishes the chain and every sealed clip newest first, once, and says so in Status and doctor', async () => {
@@ -57,7 +57,7 @@ describe('station outbox (fake hub)', () => {
     const c = await recordClip(engine, 'ORD-C', webm);
     // Sealed before enrolling: waiting in the outbox all the same.
     expect((db(engine).prepare('SELECT count(*) AS n FROM hub_outbox').get() as { n: number }).n).toBe(3);
-    await engine.call('hub.enroll', { url: 'http://hub.local:5200', code: hub.code() }, ctx);
+    await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
     expect((await engine.call('hub.status', {}, ctx)).outboxDepth).toBe(3);
     await engine.publisher.runRound();
     expect(hub.uploads).toEqual(['ORD-C', 'ORD-B', 'ORD-A']);
@@ -78,7 +78,7 @@ describe('station outbox (fake hub)', () => {
   it('keeps everything while the hub is down and sends it all, once, when it returns', async () => {
     const hub = new FakeHub();
     const { engine } = await station(hub);
-    await engine.call('hub.enroll', { url: 'http://hub.local:5200', code: hub.code() }, ctx);
+    await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
     hub.up = false;
     const orders = ['DOWN-1', 'DOWN-2', 'DOWN-3', 'DOWN-4'];
     for (const o of orders) {
@@ -103,7 +103,7 @@ describe('station outbox (fake hub)', () => {
     const hub = new FakeHub();
     const impostor = new FakeHub();
     const { engine, use } = await station(hub);
-    await engine.call('hub.enroll', { url: 'http://hub.local:5200', code: hub.code() }, ctx);
+    await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
     await recordClip(engine, 'SECRET-1', webm);
     use(impostor);
     await engine.publisher.runRound();
@@ -121,7 +121,7 @@ describe('station outbox (fake hub)', () => {
   it('a refused clip stays here, is not sent again and is raised as an alarm', async () => {
     const hub = new FakeHub();
     const { engine } = await station(hub);
-    await engine.call('hub.enroll', { url: 'http://hub.local:5200', code: hub.code() }, ctx);
+    await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
     hub.refuse.add('BAD-1');
     const bad = (await recordClip(engine, 'BAD-1', webm)).clip!;
     await recordClip(engine, 'GOOD-1', webm);
@@ -140,7 +140,7 @@ describe('station outbox (fake hub)', () => {
   it('retention deletes only what the hub confirmed, asking it again just before the delete', async () => {
     const hub = new FakeHub();
     const { engine } = await station(hub);
-    await engine.call('hub.enroll', { url: 'http://hub.local:5200', code: hub.code() }, ctx);
+    await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
     const published = (await recordClip(engine, 'OLD-PUB', webm)).clip!;
     const lost = (await recordClip(engine, 'OLD-LOST', webm)).clip!;
     await engine.publisher.runRound();
@@ -169,7 +169,7 @@ describe('station outbox (fake hub)', () => {
   it('applies a legal hold set on the hub to the local clip', async () => {
     const hub = new FakeHub();
     const { engine } = await station(hub);
-    await engine.call('hub.enroll', { url: 'http://hub.local:5200', code: hub.code() }, ctx);
+    await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
     const clip = (await recordClip(engine, 'DISPUTE-9', webm)).clip!;
     await engine.publisher.runRound();
     hub.holdsList.push({ clipId: clip.id, sha256: clip.sha256, held: true, reason: 'Ticket 88', at: Date.now(), by: 'cs-anna' });

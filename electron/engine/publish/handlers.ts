@@ -57,7 +57,7 @@ export function hubHandlers(s: HubHandlerServices): HandlerMap<Names> {
 
     'hub.enroll': async (input) => {
       const url = normaliseHubUrl(input.url);
-      if (!url) throw new PwError('bad-input', `"${input.url}" is not a hub address: it looks like http://192.168.1.20:5200`);
+      if (!url) throw new PwError('bad-input', `"${input.url}" is not a hub address: it looks like http://192.168.1.20:7480`);
       const parsed = parseEnrollCode(input.code);
       if (!parsed) throw new PwError('bad-input', 'That is not an enrollment code: it looks like PWE1-ABCDEFGHIJKLMNOPQRST-0123456789abcdef (from `packwitness hub enroll-code`).');
       const signer = s.signer();

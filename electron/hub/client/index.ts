@@ -108,7 +108,7 @@ async function send(
     res = await fetch(url, {
       method: init.method,
       headers: init.headers ?? {},
-      ...(init.body ? { body: init.body } : {}),
+      ...(init.body ? { body: new Uint8Array(init.body.buffer as ArrayBuffer, init.body.byteOffset, init.body.length) } : {}),
       signal: AbortSignal.any(signals),
       redirect: 'error',
     });

@@ -6,7 +6,7 @@ export const hubEn = {
     intro: 'Enrolled with a hub, this station sends every sealed clip and every chain entry there, and deletes a clip for space or age only after the hub has confirmed it holds it.',
     notEnrolled: 'Not enrolled: clips stay on this station only.',
     url: 'Hub address',
-    urlPlaceholder: 'http://192.168.1.20:5200',
+    urlPlaceholder: 'http://192.168.1.20:7480',
     code: 'Enrollment code (type it or scan it)',
     codeHint: 'Made on the hub with `packwitness hub enroll-code`; it is used once and lasts 24 hours. Its last part names the hub key: a look-alike server gets nothing.',
     enroll: 'Enroll this station',

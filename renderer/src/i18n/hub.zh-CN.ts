@@ -9,7 +9,7 @@ export const hubZhCN: Widen<typeof hubEn> = {
     intro: '登记到中心后，本工作站会把每段已封存的视频和每条监管链记录发送到中心；只有中心确认已收到后，才会因空间或保存期限删除本地视频。',
     notEnrolled: '未登记：视频只保存在本工作站。',
     url: '中心地址',
-    urlPlaceholder: 'http://192.168.1.20:5200',
+    urlPlaceholder: 'http://192.168.1.20:7480',
     code: '登记码（手动输入或扫码）',
     codeHint: '在中心上用 `packwitness hub enroll-code` 生成；只能使用一次，24 小时内有效。最后一段标明中心的密钥：冒充的服务器什么也拿不到。',
     enroll: '登记本工作站',
