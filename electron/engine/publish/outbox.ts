@@ -48,7 +48,8 @@ export function saveLink(db: Db, l: { url: string; hubName: string; hubFingerpri
 }
 
 export function noteSuccess(db: Db, at = Date.now()): void {
-  db.prepare('UPDATE hub_link SET last_success_at=?, last_error_code=NULL, last_error=NULL, last_error_at=NULL WHERE id=1').run(at);
+  // The last error stays: Status shows it with its time beside the last success.
+  db.prepare('UPDATE hub_link SET last_success_at=? WHERE id=1').run(at);
 }
 
 export function noteError(db: Db, code: HubErrorCode, message: string, at = Date.now()): void {
@@ -112,6 +113,12 @@ const ERROR_NAMES: Record<HubErrorCode, string> = {
   other: 'publishing failed',
 };
 
+/** The last error while no success came after it (the hub is still away, or still an impostor). */
+export function currentError(s: Pick<HubStatus, 'lastError' | 'lastSuccessAt'>): HubErrorCode | null {
+  if (!s.lastError) return null;
+  return s.lastSuccessAt && Date.parse(s.lastSuccessAt) > Date.parse(s.lastError.at) ? null : s.lastError.code;
+}
+
 /** The outbox line of `packwitness doctor` and the Status view's health list; null when not enrolled. */
 export function hubHealthLine(db: Db, now = Date.now()): { level: 'ok' | 'warning' | 'problem'; text: string; details: string[] } | null {
   const s = hubStatus(db);
@@ -124,7 +131,8 @@ export function hubHealthLine(db: Db, now = Date.now()): { level: 'ok' | 'warnin
   if (s.lastError) details.push(`last error ${s.lastError.at}: ${ERROR_NAMES[s.lastError.code]} (${s.lastError.message})`);
   const refused = db.prepare(`SELECT o.clip_id, o.last_error FROM hub_outbox o WHERE o.state='refused' ORDER BY o.chain_seq DESC LIMIT 10`).all() as { clip_id: string; last_error: string | null }[];
   for (const r of refused) details.push(`refused: ${r.last_error ?? r.clip_id}`);
-  const stale = s.oldestUnpublishedAt !== null && now - Date.parse(s.oldestUnpublishedAt) > 3_600_000 && s.lastError !== null;
-  const level = s.refused > 0 || s.lastError?.code === 'impostor' || s.lastError?.code === 'unauthorized' ? 'problem' : stale || s.lastError ? 'warning' : 'ok';
+  void now;
+  const current = currentError(s);
+  const level = s.refused > 0 || current === 'impostor' || current === 'unauthorized' ? 'problem' : current ? 'warning' : 'ok';
   return { level, text: `${parts.join('; ')}.`, details };
 }

@@ -26,7 +26,9 @@ export function HubFacts({ status: s }: { status: HubStatus }) {
   const { t, i18n } = useTranslation();
   if (!s.enrolled) return <p className="muted" data-testid="hub-not-enrolled">{t('hub.notEnrolled')}</p>;
   const when = (iso: string) => dateTime(iso, i18n.language);
-  const level = s.refused > 0 || s.lastError?.code === 'impostor' || s.lastError?.code === 'unauthorized' ? 'problem' : s.lastError ? 'warning' : 'ok';
+  // An error followed by a success is history: shown, but not as an alarm.
+  const current = s.lastError && !(s.lastSuccessAt && Date.parse(s.lastSuccessAt) > Date.parse(s.lastError.at)) ? s.lastError.code : null;
+  const level = s.refused > 0 || current === 'impostor' || current === 'unauthorized' ? 'problem' : current ? 'warning' : 'ok';
   return (
     <div className="hub-facts" data-testid="hub-facts" data-level={level}>
       <p data-testid="hub-enrolled">{t('hub.enrolled', { name: s.hubName, url: s.url })}</p>
@@ -41,7 +43,7 @@ export function HubFacts({ status: s }: { status: HubStatus }) {
       )}
       <p data-testid="hub-last-success">{t('hub.lastSuccess', { time: s.lastSuccessAt ? when(s.lastSuccessAt) : t('hub.never') })}</p>
       {s.lastError && (
-        <p className={level === 'problem' ? 'message message-error' : 'message message-warn'} role={level === 'problem' ? 'alert' : 'status'} data-testid="hub-last-error" data-code={s.lastError.code}>
+        <p className={level === 'problem' ? 'message message-error' : current ? 'message message-warn' : 'muted'} role={level === 'problem' ? 'alert' : 'status'} data-testid="hub-last-error" data-code={s.lastError.code}>
           {t('hub.lastError', { time: when(s.lastError.at), what: t(`hub.errors.${s.lastError.code}`) })}
         </p>
       )}
