@@ -3,8 +3,7 @@
 // the delete (clipState): confirmed → yes; missing, unreachable, anything else → keep it. A clip
 // the hub has lost goes back into the outbox. Not enrolled: every clip may go, as before.
 import type { Db } from '../db.ts';
-import type { ClipRow } from '../clipsRepo.ts';
-import type { HubConnector, StationSignerLike } from './hubApi.ts';
+import type { ClipRowLike, HubConnector, StationSignerLike } from './hubApi.ts';
 import { readLink, receiptValid } from './outbox.ts';
 import { storedReceiptOk } from './publisher.ts';
 
@@ -22,14 +21,14 @@ export class HubGate {
   }
 
   /** Cheap, no network: false when enrolled and the clip has no valid receipt (retention skips it). */
-  confirmedLocally(row: ClipRow): boolean {
+  confirmedLocally(row: Pick<ClipRowLike, 'id' | 'sha256'>): boolean {
     const link = readLink(this.o.db);
     if (!link) return true;
     return !!row.sha256 && storedReceiptOk(this.o.db, link, row.id, row.sha256);
   }
 
   /** Asked just before the file is deleted. */
-  async mayDelete(row: ClipRow): Promise<boolean> {
+  async mayDelete(row: Pick<ClipRowLike, 'id' | 'sha256' | 'order_code'>): Promise<boolean> {
     const link = readLink(this.o.db);
     if (!link) return true;
     if (!row.sha256 || !storedReceiptOk(this.o.db, link, row.id, row.sha256)) return false;

@@ -1,6 +1,28 @@
 // What the publisher needs from the hub client library (electron/hub/client/, the wire protocol in
 // shared/hubWire.ts). Kept as a narrow interface so the outbox logic is tested with a fake hub and
 // the engine plugs in the real client (publish/connect.ts).
+/** The fields of a clip's index row that publishing reads (structurally the engine's ClipRow). */
+export interface ClipRowLike {
+  id: string;
+  order_code: string;
+  mode: string;
+  operator: string | null;
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  status: string;
+  stop_reason: string | null;
+  note: string | null;
+  legal_hold: number;
+}
+
+type Maybe<T> = T | Promise<T>;
+/** What the engine answers sync today and may answer async behind its index seam. */
+export type ClipLookup = (clipId: string) => Maybe<ClipRowLike | undefined>;
+export type FileLookup = (clipId: string) => Maybe<string | undefined>;
+
 export type HubFailure = 'unreachable' | 'impostor' | 'unauthorized' | 'refused' | 'bad-response';
 
 export interface StationSignerLike {

@@ -6,10 +6,9 @@
 // recording's path: sealing only writes the outbox row (a trigger), and the loop is told to look.
 import fsp from 'node:fs/promises';
 import type { Db } from '../db.ts';
-import type { ClipRow } from '../clipsRepo.ts';
 import type { HubErrorCode } from '../../../shared/contract/hub.ts';
 import { backoffMs } from './backoff.ts';
-import { failureOf, type HubClientLike, type HubConnector, type StationSignerLike } from './hubApi.ts';
+import { failureOf, type ClipLookup, type FileLookup, type HubClientLike, type HubConnector, type StationSignerLike } from './hubApi.ts';
 import { nextPending, noteError, noteSuccess, outboxRow, readLink, receiptValid, type HubLinkRow, type OutboxRow } from './outbox.ts';
 import { MAX_CHAIN_ENTRIES } from './limits.ts';
 
@@ -19,8 +18,8 @@ export interface PublisherOptions {
   /** The station key as a signer, or null when this process cannot sign (no private key). */
   signer: () => StationSignerLike | null;
   /** Absolute path of a clip's file, or undefined when it is gone (deleted, never finished). */
-  clipFile: (clipId: string) => string | undefined;
-  clipRow: (clipId: string) => ClipRow | undefined;
+  clipFile: FileLookup;
+  clipRow: ClipLookup;
   /** Applies a hold the hub set or lifted to the local clip (the engine's clips.setHold). */
   applyHold: (clipId: string, held: boolean, reason: string, by: string) => Promise<void>;
   log: (line: string) => void;
@@ -203,8 +202,8 @@ export class Publisher {
 
   private async publishOne(client: HubClientLike, link: HubLinkRow, job: OutboxRow): Promise<void> {
     const db = this.o.db;
-    const row = this.o.clipRow(job.clip_id);
-    const file = this.o.clipFile(job.clip_id);
+    const row = await this.o.clipRow(job.clip_id);
+    const file = await this.o.clipFile(job.clip_id);
     const entry = db.prepare('SELECT body, signature FROM chain WHERE seq=?').get(job.chain_seq) as { body: string; signature: string } | undefined;
     const stat = file ? await fsp.stat(file).catch(() => null) : null;
     if (!row || !file || !stat || !entry || row.sha256 !== job.sha256) {
@@ -283,7 +282,7 @@ export class Publisher {
     let newest = since;
     for (const h of [...holds].sort((a, b) => a.at - b.at)) {
       newest = Math.max(newest, h.at);
-      const local = this.o.clipRow(h.clipId);
+      const local = await this.o.clipRow(h.clipId);
       if (!local || local.sha256 !== h.sha256 || !['ok', 'recovered', 'interrupted'].includes(local.status)) continue;
       if ((local.legal_hold === 1) === h.held) continue;
       try {
