@@ -1,24 +1,21 @@
 // The station's outbox against an in-memory hub (fakeHub.ts): enrolling, order, idempotence,
-// the hub away, refusals, an impostor, retention's gate and holds from the hub. Real engine, real
-// SQLite, real ffmpeg-made clips.
+// the hub away, refusals, an impostor, retention's gate and holds from the hub. Real engine and
+// SQLite; the clips are sealed random bytes (sealedClip.ts), so this file needs no ffmpeg.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import type { HubConnector } from '../../electron/engine/publish/hubApi.ts';
-import { backdate, ctx, recordClip } from '../helpers/record.ts';
+import { backdate, ctx } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { makeWebmH264 } from '../helpers/video.ts';
 import { FakeHub } from './fakeHub.ts';
+import { sealedClip } from './sealedClip.ts';
 
 describe('station outbox (fake hub)', () => {
   let t: ReturnType<typeof tmpDir>;
-  let webm: string;
   const engines: Engine[] = [];
   beforeAll(() => {
     t = tmpDir('pw-outbox-');
-    webm = path.join(t.dir, 'src.webm');
-    makeWebmH264(webm, 1, '320x180');
   });
   afterEach(async () => {
     for (const e of engines.splice(0)) await e.close().catch(() => {});
@@ -52,16 +49,16 @@ describe('station outbox (fake hub)', () => {
   it('publishes the chain and every sealed clip newest first, once, and says so in Status and doctor', async () => {
     const hub = new FakeHub();
     const { engine } = await station(hub);
-    const a = await recordClip(engine, 'ORD-A', webm);
-    const b = await recordClip(engine, 'ORD-B', webm);
-    const c = await recordClip(engine, 'ORD-C', webm);
+    const a = await sealedClip(engine, 'ORD-A');
+    const b = await sealedClip(engine, 'ORD-B');
+    const c = await sealedClip(engine, 'ORD-C');
     // Sealed before enrolling: waiting in the outbox all the same.
     expect((db(engine).prepare('SELECT count(*) AS n FROM hub_outbox').get() as { n: number }).n).toBe(3);
     await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
     expect((await engine.call('hub.status', {}, ctx)).outboxDepth).toBe(3);
     await engine.publisher.runRound();
     expect(hub.uploads).toEqual(['ORD-C', 'ORD-B', 'ORD-A']);
-    for (const clip of [a.clip!, b.clip!, c.clip!]) expect(hub.clips.get(clip.sha256)?.order).toBe(clip.order);
+    for (const clip of [a, b, c]) expect(hub.clips.get(clip.sha256)?.order).toBe(clip.order);
     const chainCount = (db(engine).prepare('SELECT count(*) AS n FROM chain').get() as { n: number }).n;
     expect(hub.chain.size).toBe(chainCount);
     const s = await engine.call('hub.status', {}, ctx);
@@ -82,7 +79,7 @@ describe('station outbox (fake hub)', () => {
     hub.up = false;
     const orders = ['DOWN-1', 'DOWN-2', 'DOWN-3', 'DOWN-4'];
     for (const o of orders) {
-      await recordClip(engine, o, webm);
+      await sealedClip(engine, o);
       await engine.publisher.runRound();
     }
     const down = await engine.call('hub.status', {}, ctx);
@@ -104,7 +101,7 @@ describe('station outbox (fake hub)', () => {
     const impostor = new FakeHub();
     const { engine, use } = await station(hub);
     await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
-    await recordClip(engine, 'SECRET-1', webm);
+    await sealedClip(engine, 'SECRET-1');
     use(impostor);
     await engine.publisher.runRound();
     expect(impostor.uploads).toEqual([]);
@@ -123,8 +120,8 @@ describe('station outbox (fake hub)', () => {
     const { engine } = await station(hub);
     await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
     hub.refuse.add('BAD-1');
-    const bad = (await recordClip(engine, 'BAD-1', webm)).clip!;
-    await recordClip(engine, 'GOOD-1', webm);
+    const bad = await sealedClip(engine, 'BAD-1');
+    await sealedClip(engine, 'GOOD-1');
     await engine.publisher.runRound();
     await engine.publisher.runRound();
     expect(hub.uploads).toEqual(['GOOD-1']);
@@ -141,11 +138,11 @@ describe('station outbox (fake hub)', () => {
     const hub = new FakeHub();
     const { engine } = await station(hub);
     await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
-    const published = (await recordClip(engine, 'OLD-PUB', webm)).clip!;
-    const lost = (await recordClip(engine, 'OLD-LOST', webm)).clip!;
+    const published = await sealedClip(engine, 'OLD-PUB');
+    const lost = await sealedClip(engine, 'OLD-LOST');
     await engine.publisher.runRound();
     hub.up = false;
-    const unpublished = (await recordClip(engine, 'OLD-UNPUB', webm)).clip!;
+    const unpublished = await sealedClip(engine, 'OLD-UNPUB');
     for (const c of [published, lost, unpublished]) backdate(engine, c.id, 40);
     await engine.call('settings.update', { keepDays: 30 }, ctx);
     // The hub is down: nothing can be confirmed just before the delete, so nothing goes.
@@ -170,7 +167,7 @@ describe('station outbox (fake hub)', () => {
     const hub = new FakeHub();
     const { engine } = await station(hub);
     await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
-    const clip = (await recordClip(engine, 'DISPUTE-9', webm)).clip!;
+    const clip = await sealedClip(engine, 'DISPUTE-9');
     await engine.publisher.runRound();
     hub.holdsList.push({ clipId: clip.id, sha256: clip.sha256, held: true, reason: 'Ticket 88', at: Date.now(), by: 'cs-anna' });
     await engine.publisher.runRound();
