@@ -1,5 +1,7 @@
 // Stations publishing to a real hub: `packwitness hub` and `packwitness enroll` as real processes,
-// the station's engine with real SQLite and ffmpeg-made clips, the real hub client over HTTP.
+// the station's engine with real SQLite, the real hub client over HTTP. The first clip is a real
+// recording; the many-clip cases seal random bytes (sealedClip.ts): clips recorded from one test
+// video are byte-identical, and the hub keeps identical bytes once (content-addressed).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -9,6 +11,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { sealedClip } from './sealedClip.ts';
 
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'packwitness.mjs');
 
@@ -142,24 +145,24 @@ describe('stations publish to a real hub', () => {
     await b.call('hub.enroll', { url: hub.url, code: enrollCode(hubDir) }, ctx);
     await hub.stop();
     const sha = new Map<string, string>();
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 10; i++) {
       for (const [e, s] of [[a, 'A'], [b, 'B']] as const) {
-        const c = (await recordClip(e, `DOWN-${s}-${i}`, webm)).clip!;
+        const c = await sealedClip(e, `DOWN-${s}-${i}`);
         sha.set(c.order, c.sha256);
         if (i % 3 === 0) await e.publisher.runRound(); // rounds fail while the hub is away
       }
     }
     for (const e of [a, b]) {
       const s = await e.call('hub.status', {}, ctx);
-      expect(s.outboxDepth).toBe(8);
+      expect(s.outboxDepth).toBe(10);
       expect(s.lastError?.code).toBe('unreachable');
       expect(s.oldestUnpublishedAt).not.toBeNull();
     }
     hub = await hubAt(hubDir, port);
     await Promise.all([a.publisher.runRound(), b.publisher.runRound()]);
     const clips = hubClips(hubDir);
-    expect(clips).toHaveLength(16);
-    expect(new Set(clips.map((c) => c.sha256)).size).toBe(16);
+    expect(clips).toHaveLength(20);
+    expect(new Set(clips.map((c) => c.sha256)).size).toBe(20);
     for (const c of clips) expect(c.sha256).toBe(sha.get(c.order));
     for (const e of [a, b]) {
       const s = await e.call('hub.status', {}, ctx);
@@ -174,10 +177,10 @@ describe('stations publish to a real hub', () => {
     let hub = await hubAt(hubDir, port);
     const engine = await station(dir('station'), 'Pack-R');
     await engine.call('hub.enroll', { url: hub.url, code: enrollCode(hubDir) }, ctx);
-    const published = (await recordClip(engine, 'KEEP-PUB', webm)).clip!;
+    const published = await sealedClip(engine, 'KEEP-PUB');
     await engine.publisher.runRound();
     await hub.stop();
-    const waiting = [(await recordClip(engine, 'KEEP-1', webm)).clip!, (await recordClip(engine, 'KEEP-2', webm)).clip!];
+    const waiting = [await sealedClip(engine, 'KEEP-1'), await sealedClip(engine, 'KEEP-2')];
     for (const c of [published, ...waiting]) backdate(engine, c.id, 3);
     // A reserve no disk has: the station is "at its reserve" and would delete the oldest clips.
     await engine.call('settings.update', { reserveMb: 10_000_000, protectDays: 1, deleteOldestForSpace: true }, ctx);
@@ -200,7 +203,7 @@ describe('stations publish to a real hub', () => {
     await engine.call('hub.enroll', { url: real.url, code: enrollCode(real.dir) }, ctx);
     await real.stop();
     const fake = await hubAt(dir('lookalike'), port);
-    await recordClip(engine, 'SECRET-ORDER', webm);
+    await sealedClip(engine, 'SECRET-ORDER');
     await engine.publisher.runRound();
     expect(hubClips(fake.dir)).toEqual([]);
     const s = await engine.call('hub.status', {}, ctx);
@@ -215,11 +218,11 @@ describe('stations publish to a real hub', () => {
     const hub = await hubAt(dir('hub'), await freePort());
     const engine = await station(dir('station'), 'Pack-X');
     await engine.call('hub.enroll', { url: hub.url, code: enrollCode(hub.dir) }, ctx);
-    const clip = (await recordClip(engine, 'TAMPERED-1', webm)).clip!;
+    const clip = await sealedClip(engine, 'TAMPERED-1');
     const bytes = fs.readFileSync(clip.file);
     bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     fs.writeFileSync(clip.file, bytes);
-    await recordClip(engine, 'FINE-1', webm);
+    await sealedClip(engine, 'FINE-1');
     await engine.publisher.runRound();
     expect(hubClips(hub.dir).map((c) => c.order)).toEqual(['FINE-1']);
     const s = await engine.call('hub.status', {}, ctx);
