@@ -129,8 +129,7 @@ let niceFound: boolean | undefined;
 function canNice(): boolean {
   if (niceFound === undefined) {
     niceFound =
-      process.platform === 'win32' ||
-      (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && fs.existsSync(path.join(dir, 'nice')));
+      process.platform === 'win32' || (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && fs.existsSync(path.join(dir, 'nice')));
   }
   return niceFound;
 }
@@ -283,7 +282,14 @@ export async function extractFrames(input: string, atMs: number[], outputs: stri
 function runProbe(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(binaries().ffprobe, args, { maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(String(stderr || err.message).trim().split('\n')[0]));
+      if (err)
+        reject(
+          new Error(
+            String(stderr || err.message)
+              .trim()
+              .split('\n')[0],
+          ),
+        );
       else resolve(stdout);
     });
   });

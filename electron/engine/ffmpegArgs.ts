@@ -1,5 +1,6 @@
 // The argument lists of every ffmpeg and ffprobe call, built by pure functions so each one has a
 // table test (test/unit/ffmpegArgs.test.ts). Every flag says why it is there. ffmpeg.ts runs them.
+// The option lists are prettier-ignore: a flag and its value stay on one line with their reason.
 
 /** One input of an ffmpeg run: its options go before its `-i`. */
 export interface FfmpegInput {
@@ -44,6 +45,7 @@ export function remuxJob(input: string, output: string, placement: MoovPlacement
     outputs: [
       {
         file: output,
+        // prettier-ignore
         options: [
           '-map', '0:v:0', // the camera picture is the evidence; always present
           '-map', '0:a:0?', // the microphone, only when the station records one
@@ -79,6 +81,7 @@ export function thumbnailJob(input: string, output: string, atMs: number): Ffmpe
     outputs: [
       {
         file: output,
+        // prettier-ignore
         options: [
           '-frames:v', '1',
           '-vf', 'scale=320:-2', // list size; -2 keeps the height even for the JPEG encoder
@@ -99,6 +102,7 @@ export function grayStripJob(file: string, width: number, top: number, height: n
     outputs: [
       {
         file: null,
+        // prettier-ignore
         options: [
           '-vf', `crop=${width}:${height}:0:${top}`, // just the overlay band
           '-vsync', 'passthrough', // one output frame per decoded frame: no duplicates, no drops
@@ -137,6 +141,7 @@ export interface EncodeSpec {
   streamCopy?: boolean;
 }
 
+// prettier-ignore
 const PROGRESS = ['-progress', 'pipe:2', '-nostats']; // machine-readable progress for the progress bar
 
 /** Splits the whole clip at keyframes without re-encoding: every frame is the original's, bit for bit. */
@@ -147,6 +152,7 @@ export function splitCopyJob(spec: EncodeSpec): FfmpegJob {
     outputs: [
       {
         file: spec.output,
+        // prettier-ignore
         options: [
           '-map', '0:v:0', // the camera picture, as recorded
           '-map', '0:a:0?', // the station's microphone when it has one
@@ -161,6 +167,7 @@ export function splitCopyJob(spec: EncodeSpec): FfmpegJob {
   };
 }
 
+// prettier-ignore
 const SEGMENTS = [
   '-segment_start_number', '1', // part1, part2, ... as a person counts
   '-reset_timestamps', '1', // each part starts at 0 s
@@ -182,6 +189,7 @@ export function encodeJob(spec: EncodeSpec): FfmpegJob {
   if (spec.width !== spec.sourceWidth || spec.height !== spec.sourceHeight) filters.push(`scale=${spec.width}:${spec.height}`);
   filters.push('format=yuv420p'); // the only pixel format every phone and browser decodes
   const audio = spec.audioBps > 0;
+  // prettier-ignore
   const out: string[] = [
     '-map', '0:v:0', // the camera picture, burned-in overlay included
     ...(audio ? ['-map', '0:a:0?'] : ['-an']), // the station's microphone when it has one; none when sped up
@@ -205,6 +213,7 @@ export function encodeJob(spec: EncodeSpec): FfmpegJob {
     }
   }
   if (spec.splitAt.length) {
+    // prettier-ignore
     out.push(
       // A forced IDR frame at each split: every part decodes on its own, from its first frame.
       '-force_key_frames', `expr:${spec.splitAt.map((n) => `eq(n,${n})`).join('+')}`,
@@ -263,6 +272,7 @@ export function stillJob(spec: StillSpec): FfmpegJob {
     outputs: [
       {
         file: spec.output,
+        // prettier-ignore
         options: [
           '-frames:v', '1',
           ...(filters.length ? ['-vf', filters.join(',')] : []),
@@ -304,12 +314,14 @@ export function sheetImageJob(spec: SheetImageSpec): FfmpegJob {
   });
   const font = spec.fontFile ? `fontfile=${filterValue(spec.fontFile)}:` : '';
   const texts = spec.texts.map(
-    (t) => `drawtext=${font}textfile=${filterValue(t.file)}:expansion=none:fontcolor=black:fontsize=${t.size}:line_spacing=${Math.round(t.size * 0.45)}:x=${t.x}:y=${t.y}${t.bold ? ':borderw=1:bordercolor=black' : ''}`,
+    (t) =>
+      `drawtext=${font}textfile=${filterValue(t.file)}:expansion=none:fontcolor=black:fontsize=${t.size}:line_spacing=${Math.round(t.size * 0.45)}:x=${t.x}:y=${t.y}${t.bold ? ':borderw=1:bordercolor=black' : ''}`,
   );
   graph.push(`[${last}]${texts.length ? texts.join(',') : 'null'}${spec.jpeg ? ',split=2[out][outj]' : '[out]'}`);
   const outputs: FfmpegOutput[] = [
     {
       file: spec.output,
+      // prettier-ignore
       options: [
         '-map', '[out]', // the composed page
         '-frames:v', '1', // one page
@@ -320,6 +332,7 @@ export function sheetImageJob(spec: SheetImageSpec): FfmpegJob {
   if (spec.jpeg) {
     outputs.push({
       file: spec.jpeg.output,
+      // prettier-ignore
       options: [
         '-map', '[outj]', // the same page
         '-frames:v', '1',
@@ -349,6 +362,7 @@ export function imageToJpegJob(input: string, output: string, quality: number): 
     outputs: [
       {
         file: output,
+        // prettier-ignore
         options: [
           '-frames:v', '1',
           '-q:v', String(quality), // lowered by the caller until the PDF fits the channel
@@ -366,6 +380,7 @@ export function framesJob(input: string, atMs: number[], outputs: string[], heig
     background: true,
     inputs: atMs.map((t) => ({
       file: input,
+      // prettier-ignore
       options: [
         '-ss', seconds(t), // input seek: accurate and fast
         '-threads', '1', // a few frames per decoder: one thread each halves the CPU time of 9 decoders
@@ -373,6 +388,7 @@ export function framesJob(input: string, atMs: number[], outputs: string[], heig
     })),
     outputs: outputs.map((out, i) => ({
       file: out,
+      // prettier-ignore
       options: [
         '-map', `${i}:v:0`, // the frame of the i-th seek
         '-frames:v', '1',
@@ -393,6 +409,7 @@ function seconds(ms: number): string {
 
 /** Streams and format as JSON: everything any caller reads, in one small reading. */
 export function probeArgs(file: string): string[] {
+  // prettier-ignore
   return [
     '-v', 'error', // only a real failure on stderr: it becomes the error message
     '-show_entries', 'stream=codec_type,codec_name,width,height,avg_frame_rate,has_b_frames,duration:format=duration,format_name',
@@ -403,6 +420,7 @@ export function probeArgs(file: string): string[] {
 
 /** Every video packet's time, size and flags, without decoding (fast even on long clips). */
 export function packetArgs(file: string): string[] {
+  // prettier-ignore
   return [
     '-v', 'error',
     '-select_streams', 'v:0', // the camera picture; audio packets do not cut parts

@@ -101,13 +101,33 @@ describe('ffmpeg argument lists', () => {
   });
 
   it.each<[string, Partial<EncodeSpec>, Record<string, string | undefined>]>([
-    ['full clip, own size: every frame once, no scaling', {}, { '-vf': 'trim=start_frame=0:end_frame=300,setpts=PTS-STARTPTS,format=yuv420p', '-vsync': 'passthrough', '-r': undefined, '-f': 'mp4' }],
+    [
+      'full clip, own size: every frame once, no scaling',
+      {},
+      { '-vf': 'trim=start_frame=0:end_frame=300,setpts=PTS-STARTPTS,format=yuv420p', '-vsync': 'passthrough', '-r': undefined, '-f': 'mp4' },
+    ],
     ['smaller: scaled', { width: 640, height: 360 }, { '-vf': 'trim=start_frame=0:end_frame=300,setpts=PTS-STARTPTS,scale=640:360,format=yuv420p' }],
-    ['sped up: marked by setpts, normal frame rate kept', { speed: 2 }, { '-vf': 'trim=start_frame=0:end_frame=300,setpts=PTS-STARTPTS,setpts=PTS/2,format=yuv420p', '-r': '30', '-vsync': 'cfr' }],
+    [
+      'sped up: marked by setpts, normal frame rate kept',
+      { speed: 2 },
+      { '-vf': 'trim=start_frame=0:end_frame=300,setpts=PTS-STARTPTS,setpts=PTS/2,format=yuv420p', '-r': '30', '-vsync': 'cfr' },
+    ],
     ['no audio bitrate: no audio at all', { audioBps: 0 }, { '-c:a': undefined, '-b:a': undefined }],
-    ['with audio: AAC at the channel bitrate, trimmed with the picture', { firstFrame: 30, startMs: 1000 }, { '-c:a': 'aac', '-b:a': '64000', '-af': 'atrim=start=1.000000:end=10.000000,asetpts=PTS-STARTPTS' }],
-    ['size-fitted: bitrate, VBV cap and buffer', {}, { '-b:v': '1000000', '-maxrate': '1500000', '-bufsize': '2000000', '-threads': '1', '-preset': 'superfast' }],
-    ['parts: cut at exact frames, each starting with an IDR frame', { splitAt: [100, 200] }, { '-f': 'segment', '-segment_frames': '100,200', '-force_key_frames': 'expr:eq(n,100)+eq(n,200)', '-forced-idr': '1', '-segment_start_number': '1' }],
+    [
+      'with audio: AAC at the channel bitrate, trimmed with the picture',
+      { firstFrame: 30, startMs: 1000 },
+      { '-c:a': 'aac', '-b:a': '64000', '-af': 'atrim=start=1.000000:end=10.000000,asetpts=PTS-STARTPTS' },
+    ],
+    [
+      'size-fitted: bitrate, VBV cap and buffer',
+      {},
+      { '-b:v': '1000000', '-maxrate': '1500000', '-bufsize': '2000000', '-threads': '1', '-preset': 'superfast' },
+    ],
+    [
+      'parts: cut at exact frames, each starting with an IDR frame',
+      { splitAt: [100, 200] },
+      { '-f': 'segment', '-segment_frames': '100,200', '-force_key_frames': 'expr:eq(n,100)+eq(n,200)', '-forced-idr': '1', '-segment_start_number': '1' },
+    ],
   ])('export encode: %s', (_why, change, expected) => {
     const options = out0(encodeJob({ ...spec, ...change }));
     for (const [name, value] of Object.entries(expected)) expect([name, flag(options, name)]).toEqual([name, value]);
@@ -140,7 +160,12 @@ describe('ffmpeg argument lists', () => {
   it.each<[string, Parameters<typeof stillJob>[0]['height'], string | null, string | undefined]>([
     ['own size, no caption: no filter', null, null, undefined],
     ['scaled', 480, null, 'scale=-2:480'],
-    ['captioned: a white band under the picture, text from its file', null, '/tmp/cap.txt', 'pad=iw:ih+80:0:0:color=white,drawtext=textfile=/tmp/cap.txt:expansion=none:fontcolor=black:fontsize=40:x=10:y=h-80+20'],
+    [
+      'captioned: a white band under the picture, text from its file',
+      null,
+      '/tmp/cap.txt',
+      'pad=iw:ih+80:0:0:color=white,drawtext=textfile=/tmp/cap.txt:expansion=none:fontcolor=black:fontsize=40:x=10:y=h-80+20',
+    ],
   ])('still: %s', (_why, height, captionFile, vf) => {
     const job = stillJob({ input: 'c.mp4', atMs: 2500, output: 's.jpg', captionFile, fontFile: null, quality: 4, height, sourceHeight: 720 });
     expect(job.inputs[0]!.options).toEqual(['-ss', '2.500']);
@@ -196,7 +221,13 @@ describe('ffprobe', () => {
   it.each([
     [
       'an MP4 with audio',
-      { streams: [{ codec_type: 'video', codec_name: 'h264', width: 1280, height: 720, avg_frame_rate: '30000/1001', has_b_frames: 0 }, { codec_type: 'audio' }], format: { duration: '12.345', format_name: 'mov,mp4' } },
+      {
+        streams: [
+          { codec_type: 'video', codec_name: 'h264', width: 1280, height: 720, avg_frame_rate: '30000/1001', has_b_frames: 0 },
+          { codec_type: 'audio' },
+        ],
+        format: { duration: '12.345', format_name: 'mov,mp4' },
+      },
       { durationMs: 12_345, videoCodec: 'h264', width: 1280, height: 720, hasAudio: true, hasVideo: true, bFrames: false, formatName: 'mov,mp4' },
     ],
     [
