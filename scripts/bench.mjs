@@ -4,7 +4,6 @@
 // Not part of `npm test`: it takes ~15 minutes and its figures depend on the machine.
 // Runs under Node 22 (npm puts node_modules/.bin first), which imports the .ts modules directly.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';

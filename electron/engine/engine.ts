@@ -11,7 +11,6 @@ import {
   type Settings,
 } from '../../shared/contract.ts';
 import { LabelStore } from './labels.ts';
-import type { ClipLabels } from '../../shared/contract/labels.ts';
 import { ClipsRepo, type ClipRow } from './clipsRepo.ts';
 import { openDb, type Db } from './db.ts';
 import { insideRoot, layout, type DataLayout } from './paths.ts';

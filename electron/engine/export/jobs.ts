@@ -9,7 +9,7 @@ import { PwError } from '../../../shared/contract.ts';
 import type { ExportJob } from '../../../shared/contract/export.ts';
 import type { EngineServices } from '../services.ts';
 import { ExportCancelled } from '../ffmpeg.ts';
-import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME } from './package.ts';
+import { MANIFEST_NAME } from './package.ts';
 import { clipMode, clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest, type ExportServices } from './run.ts';
 
 /** What the export queue uses besides an export's own services: the events and the log. */
