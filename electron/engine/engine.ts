@@ -34,6 +34,7 @@ import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
 import type { KeyProtector } from './evidence/keys.ts';
 import { ContinuityPass } from './continuity.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 export const VERSION = '0.1.0';
 
@@ -120,7 +121,7 @@ export class Engine implements EngineServices {
       .then((h) => {
         for (const c of h.checks) if (c.level === 'problem' && c.id !== 'startup') this.reportProblem(c.text);
       })
-      .catch((err: unknown) => this.reportProblem(`The start-up check failed: ${(err as Error).message}`));
+      .catch((err: unknown) => this.reportProblem(`The start-up check failed: ${errorMessage(err)}`));
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {

@@ -27,6 +27,7 @@ import {
   type SheetImageSpec,
   type StillSpec,
 } from './ffmpegArgs.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 export { filterValue, reservedMoovBytes, type EncodeSpec, type SheetImageSpec, type StillSpec } from './ffmpegArgs.ts';
 
@@ -299,7 +300,7 @@ async function probeInfo(file: string): Promise<ProbeInfo> {
   try {
     return parseProbe(await runProbe(probeArgs(file)));
   } catch (err) {
-    throw new Error(`cannot read ${file} as video: ${(err as Error).message}`);
+    throw new Error(`cannot read ${file} as video: ${errorMessage(err)}`);
   }
 }
 

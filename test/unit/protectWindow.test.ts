@@ -13,6 +13,7 @@ import { startHeadroomBytes } from '../../electron/engine/storage.ts';
 import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 const DAY = 86_400_000;
 const GB = 1024 ** 3;
@@ -107,7 +108,7 @@ describe('space retention keeps the protect window', () => {
 
     const start = await engine.call('recording.start', { order: 'NEW-1', mimeType: 'video/webm' }, ctx).catch((e: Error) => e);
     expect(start).toBeInstanceOf(Error);
-    const message = (start as Error).message;
+    const message = errorMessage(start);
     expect(message).toMatch(/^Recording refused: Free space on .* below the reserve of .*no more clips may be deleted for space: the 3 clip\(s\) left .* are younger than the protect window of 120 days or on legal hold \(1\)\. New recordings are refused until space is freed.* Nothing was recorded\.$/);
     expect((await engine.call('clips.search', { q: 'NEW-1' }, ctx)).total).toBe(0);
 

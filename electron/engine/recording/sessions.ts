@@ -16,6 +16,7 @@ import type { Retention } from '../retention.ts';
 import type { EngineServices, HandlerMap } from '../services.ts';
 import { checkBeforeRecording, describeFsError, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
 import type { Sealer } from './sealing.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** What recording sessions use besides the sealer. */
 export type RecordingServices = Pick<EngineServices, 'paths' | 'clips' | 'settings' | 'custody' | 'ownsData' | 'reportProblem' | 'emit' | 'logLine'> & {
@@ -256,7 +257,7 @@ export class RecordingSessions {
       }
       if (this.unsealed.size) {
         this.sealingBack ??= this.sealWhenBack()
-          .catch((err: unknown) => this.s.logLine(`sealing after the storage came back failed: ${(err as Error).message}`))
+          .catch((err: unknown) => this.s.logLine(`sealing after the storage came back failed: ${errorMessage(err)}`))
           .finally(() => (this.sealingBack = null));
       }
       return { ready: true, cause: null, message: null };
