@@ -68,7 +68,7 @@ export const Clip = z.object({
   file: z.string(), // absolute path of the MP4
   sha256: z.string(),
   status: ClipStatus,
-  stopReason: z.string().nullable(),
+  stopReason: ClipStopReason.nullable(),
   note: z.string().nullable(),
   mediaUrl: z.string(), // where either door serves the file (Range supported)
   thumbUrl: z.string().nullable(),

@@ -1,11 +1,13 @@
 // The engine: plain Node, no Electron. Both doors hand it validated calls and forward its events.
 import {
   contract,
+  engineEvent,
   parseInput,
   PwError,
   type CallName,
   type CallOutput,
   type Clip,
+  type EngineEvent,
   type EventName,
   type EventPayload,
   type Settings,
@@ -40,7 +42,8 @@ export const VERSION = '0.1.0';
 
 export type { CallContext, Door } from './services.ts';
 
-type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+/** Hears every engine event; checking `e.event` narrows `e.payload` to that event's shape. */
+type Listener = (e: EngineEvent) => void;
 
 export interface EngineOptions {
   dataDir: string;
@@ -156,8 +159,8 @@ export class Engine implements EngineServices {
       timestampWorker: opts.timestampWorker !== false && engine.ownsData,
     });
     engine.custody = custody;
-    engine.on((event) => {
-      if (event === 'settings.changed') custody.tsaSettingsChanged();
+    engine.on((e) => {
+      if (e.event === 'settings.changed') custody.tsaSettingsChanged();
     });
     // A second process (the CLI while the station runs) must not "recover" recordings still in progress.
     if (engine.ownsData) {
@@ -185,7 +188,7 @@ export class Engine implements EngineServices {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const l of this.listeners) {
       try {
-        l(event, payload);
+        l(engineEvent(event, payload));
       } catch (err) {
         this.log(`event listener failed: ${String(err)}`);
       }

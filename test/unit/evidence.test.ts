@@ -346,8 +346,8 @@ describe('sealed, signed, chained and timestamped clips', () => {
       expect((await cliEngine.call('evidence.verifyAll', {}, ctx)).ok).toBe(true);
       expect((await cliEngine.call('evidence.verifyHash', { sha256: first.sha256 }, ctx)).verdict).toBe('intact');
       const problems: string[] = [];
-      cliEngine.on((event, payload) => {
-        if (event === 'station.problem') problems.push((payload as { message: string }).message);
+      cliEngine.on((e) => {
+        if (e.event === 'station.problem') problems.push(e.payload.message);
       });
       const third = await record(cliEngine, 'KEY-3', webms[2]!);
       expect(fs.existsSync(third.file)).toBe(true); // the recording is never lost

@@ -83,8 +83,8 @@ describe('space retention keeps the protect window', () => {
   beforeEach(async () => {
     engine = await Engine.open({ dataDir: fs.mkdtempSync(path.join(t.dir, 'data-')) });
     problems = [];
-    engine.on((event, payload) => {
-      if (event === 'station.problem') problems.push((payload as { message: string }).message);
+    engine.on((e) => {
+      if (e.event === 'station.problem') problems.push(e.payload.message);
     });
   });
   afterEach(async () => {
@@ -222,8 +222,8 @@ describe('how long the disk lasts', () => {
       );
       for (let d = 0; d < 14; d++) ins.run(`big-${d}`, `SF9${d}`, now - (d + 1) * DAY + 60_000, now - (d + 1) * DAY + 120_000, perDay, `x/${d}.mp4`);
       const problems: string[] = [];
-      engine.on((event, payload) => {
-        if (event === 'station.problem') problems.push((payload as { message: string }).message);
+      engine.on((e) => {
+        if (e.event === 'station.problem') problems.push(e.payload.message);
       });
       engine.retention.start();
       await expect.poll(() => problems.join(' '), { timeout: 10_000 }).toMatch(/the disk can keep the last 120 days of clips for only about 3 more day\(s\); then new recordings are refused/);

@@ -3,7 +3,7 @@
 // thumbnail. Used for every ending: a finished recording, one the engine ended, one recovered at start.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Clip } from '../../../shared/contract.ts';
+import type { Clip, ClipStopReason } from '../../../shared/contract.ts';
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
 import { clipFileName, dayFolder } from '../clipNames.ts';
 import type { ClipRow } from '../clipsRepo.ts';
@@ -45,7 +45,7 @@ export class Sealer {
     endedAt: number,
     monoMs: number | null,
     status: 'ok' | 'interrupted' | 'recovered',
-    reason: string,
+    reason: ClipStopReason,
     note: string | null,
   ): Promise<Clip | null> {
     const rel = path.join(dayFolder(startedAt), clipFileName(order, startedAt, id));

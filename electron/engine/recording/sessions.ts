@@ -72,7 +72,7 @@ export class RecordingSessions {
    * their raw video is sealed as soon as recording.ready finds the storage back (sealWhenBack).
    */
   private sealingBack: Promise<void> | null = null;
-  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: string; note: string | null }>();
+  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: StopReason; note: string | null }>();
   /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
   private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
   /** What each page saw while recording (recording.events), until its clip is read back. */
@@ -278,7 +278,7 @@ export class RecordingSessions {
 
   private async finishSession(
     s: Session,
-    reason: string,
+    reason: StopReason,
     status: 'ok' | 'interrupted' | 'recovered',
     note: string | null,
     expectedChunks: number | null,
