@@ -124,10 +124,6 @@ function publicOnly(publicFile: string, reason: string): StationKey {
 }
 
 /** The public key as a reviewer has it: from station.pem alone, without the private key. */
-export function loadPublicKey(file: string): KeyObject {
-  return createPublicKey(fs.readFileSync(file));
-}
-
 export function signBytes(key: KeyObject, data: Buffer): Buffer {
   return sign(null, data, key);
 }
