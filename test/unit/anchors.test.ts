@@ -1,4 +1,4 @@
-// Chain anchors (issue 23): the station has a real local TSA stamp its chain head on rhythm and at
+// Chain anchors: the station has a real local TSA stamp its chain head on rhythm and at
 // shutdown; a chain rewritten carefully by someone holding the station's key (entries deleted,
 // inserted, reordered, or everything re-signed with a fresh key) passes every signature and link
 // check, and only the anchors catch it, named. openssl checks an anchor with the commands of docs/evidence.md.

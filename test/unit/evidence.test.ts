@@ -1,4 +1,4 @@
-// Evidence a reviewer can trust (issue 3): every clip sealed into a signed hash chain with sidecars,
+// Evidence a reviewer can trust: every clip sealed into a signed hash chain with sidecars,
 // RFC 3161 tokens from a real local TSA (openssl ts -reply), and every kind of tampering named.
 // Third-party checks run the exact openssl commands docs/evidence.md gives.
 import { execFileSync, spawnSync } from 'node:child_process';

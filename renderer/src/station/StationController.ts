@@ -54,8 +54,8 @@ type Listener = (s: StationSnapshot) => void;
 const RECONNECT_MS = 2000;
 // A camera closed and opened again at once can come back dark: the browser still releases the
 // device while the new request attaches to it, and the new track is live but never gets a frame
-// (seen with picture-in-picture, the same device opened twice, in 2 of ~10 CI runs: dark through
-// two immediate retries, fine when the reconnect came 2 s later). Closing waits this long first.
+// (most of all with picture-in-picture, where the same device is opened twice; immediate retries
+// stay dark, a reconnect 2 s later does not). Closing waits this long first.
 const RELEASE_MS = 1500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The previous clip keeps recording this long after the next one starts. MediaRecorder.start()
