@@ -1,17 +1,18 @@
 // The engine: plain Node, no Electron. Both doors hand it validated calls and forward its events.
 import {
   contract,
+  engineEvent,
   parseInput,
   PwError,
   type CallName,
   type CallOutput,
   type Clip,
+  type EngineEvent,
   type EventName,
   type EventPayload,
   type Settings,
 } from '../../shared/contract.ts';
 import { LabelStore } from './labels.ts';
-import type { ClipLabels } from '../../shared/contract/labels.ts';
 import { ClipsRepo, type ClipRow } from './clipsRepo.ts';
 import { openDb, type Db } from './db.ts';
 import { insideRoot, layout, type DataLayout } from './paths.ts';
@@ -41,12 +42,14 @@ import { hubHandlers } from './publish/handlers.ts';
 import { hubConnector } from './publish/connect.ts';
 import type { HubConnector, StationSignerLike } from './publish/hubApi.ts';
 import { signBytes } from './evidence/keys.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 export const VERSION = '0.1.0';
 
 export type { CallContext, Door } from './services.ts';
 
-type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+/** Hears every engine event; checking `e.event` narrows `e.payload` to that event's shape. */
+type Listener = (e: EngineEvent) => void;
 
 export interface EngineOptions {
   dataDir: string;
@@ -150,8 +153,8 @@ export class Engine implements EngineServices {
     if (!this.ownsData) return;
     this.retention.start();
     this.publisher.start();
-    this.on((event) => {
-      if (event === 'clip.saved') this.publisher.kick();
+    this.on((e) => {
+      if (e.event === 'clip.saved') this.publisher.kick();
     });
     this.recording.watchStalls();
     readBackUnchecked(this);
@@ -160,7 +163,7 @@ export class Engine implements EngineServices {
       .then((h) => {
         for (const c of h.checks) if (c.level === 'problem' && c.id !== 'startup') this.reportProblem(c.text);
       })
-      .catch((err: unknown) => this.reportProblem(`The start-up check failed: ${(err as Error).message}`));
+      .catch((err: unknown) => this.reportProblem(`The start-up check failed: ${errorMessage(err)}`));
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -196,8 +199,8 @@ export class Engine implements EngineServices {
       timestampWorker: opts.timestampWorker !== false && engine.ownsData,
     });
     engine.custody = custody;
-    engine.on((event) => {
-      if (event === 'settings.changed') custody.tsaSettingsChanged();
+    engine.on((e) => {
+      if (e.event === 'settings.changed') custody.tsaSettingsChanged();
     });
     // A second process (the CLI while the station runs) must not "recover" recordings still in progress.
     if (engine.ownsData) {
@@ -225,7 +228,7 @@ export class Engine implements EngineServices {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const l of this.listeners) {
       try {
-        l(event, payload);
+        l(engineEvent(event, payload));
       } catch (err) {
         this.log(`event listener failed: ${String(err)}`);
       }

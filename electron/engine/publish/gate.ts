@@ -3,6 +3,7 @@
 // the delete (clipState): confirmed → yes; missing, unreachable, anything else → keep it. A clip
 // the hub has lost goes back into the outbox. Not enrolled: every clip may go, as before.
 import type { Db } from '../db.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { ClipRowLike, HubConnector, StationSignerLike } from './hubApi.ts';
 import { readLink, receiptValid } from './outbox.ts';
 import { storedReceiptOk } from './publisher.ts';
@@ -45,7 +46,7 @@ export class HubGate {
       }
       return false;
     } catch (err) {
-      this.o.log(`hub: clip ${row.id} is kept: the hub could not confirm it just before deletion (${(err as Error).message}).`);
+      this.o.log(`hub: clip ${row.id} is kept: the hub could not confirm it just before deletion (${errorMessage(err)}).`);
       return false;
     }
   }

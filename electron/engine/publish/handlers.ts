@@ -3,6 +3,7 @@
 import { PwError } from '../../../shared/contract.ts';
 import type { hubCalls } from '../../../shared/contract/hub.ts';
 import type { Db } from '../db.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { HandlerMap } from '../services.ts';
 import { failureOf, type HubConnector, type StationSignerLike } from './hubApi.ts';
 import { hubStatus, saveLink } from './outbox.ts';
@@ -67,8 +68,8 @@ export function hubHandlers(s: HubHandlerServices): HandlerMap<Names> {
         got = await s.connector.enroll(url, parsed.code, { ...signer, name: s.stationName() });
       } catch (err) {
         const code = failureOf(err);
-        const words = ENROLL_WORDS[code] ?? `Enrolling failed: ${(err as Error).message}`;
-        throw new PwError(code === 'unreachable' ? 'internal' : 'refused', code === 'other' ? words : `${words}${code === 'unreachable' ? ` (${(err as Error).message})` : ''}`);
+        const words = ENROLL_WORDS[code] ?? `Enrolling failed: ${errorMessage(err)}`;
+        throw new PwError(code === 'unreachable' ? 'internal' : 'refused', code === 'other' ? words : `${words}${code === 'unreachable' ? ` (${errorMessage(err)})` : ''}`);
       }
       // The client checked the prefix before sending anything; checked again before it is pinned.
       if (!got.hubFingerprint.startsWith(parsed.fingerprintPrefix)) throw new PwError('refused', ENROLL_WORDS.impostor!);

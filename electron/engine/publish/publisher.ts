@@ -6,6 +6,7 @@
 // recording's path: sealing only writes the outbox row (a trigger), and the loop is told to look.
 import fsp from 'node:fs/promises';
 import type { Db } from '../db.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { HubErrorCode } from '../../../shared/contract/hub.ts';
 import { backoffMs } from './backoff.ts';
 import { failureOf, type ClipLookup, type FileLookup, type HubClientLike, type HubConnector, type StationSignerLike } from './hubApi.ts';
@@ -139,7 +140,7 @@ export class Publisher {
       noteSuccess(this.o.db, this.now());
     } catch (err) {
       if (this.abort.signal.aborted) return;
-      const f = err instanceof RoundFailed ? err : new RoundFailed('other', (err as Error).message);
+      const f = err instanceof RoundFailed ? err : new RoundFailed('other', errorMessage(err));
       this.failures++;
       noteError(this.o.db, f.code, f.message, this.now());
       this.o.log(`hub: ${f.message}`);
@@ -160,7 +161,7 @@ export class Publisher {
     } catch (err) {
       const code = failureOf(err);
       if (code === 'refused') throw err;
-      const detail = (err as Error).message;
+      const detail = errorMessage(err);
       throw new RoundFailed(code, `${ERROR_WORDS[code]}${detail && code !== 'impostor' ? ` (${detail})` : ''}`);
     }
   }
@@ -180,7 +181,7 @@ export class Publisher {
       try {
         answer = await this.call(() => client.publishChain(entries));
       } catch (err) {
-        throw err instanceof RoundFailed ? err : new RoundFailed('refused', `the hub refused chain entries ${rows[0]!.seq}–${rows.at(-1)!.seq}: ${(err as Error).message}`);
+        throw err instanceof RoundFailed ? err : new RoundFailed('refused', `the hub refused chain entries ${rows[0]!.seq}–${rows.at(-1)!.seq}: ${errorMessage(err)}`);
       }
       const refused = answer.results.filter((r) => r.outcome === 'refused');
       for (const r of refused) this.alarmOnce(`chain:${r.seq}`, `The hub refused chain entry ${r.seq} of this station${r.reason ? ` (${r.reason})` : ''}; this station keeps it.`);
@@ -257,10 +258,10 @@ export class Publisher {
         throw err;
       }
       // Refused (422): the same bytes are not sent again; the station keeps its copy.
-      const message = `the hub refused the clip of ${row.order_code} (${(err as Error).message})`;
+      const message = `the hub refused the clip of ${row.order_code} (${errorMessage(err)})`;
       db.prepare(`UPDATE hub_outbox SET state='refused', attempts=attempts+1, last_error=? WHERE clip_id=?`).run(message, job.clip_id);
       noteError(db, 'refused', message, this.now());
-      this.alarmOnce(`clip:${job.clip_id}`, `The hub refused the clip of ${row.order_code}: ${(err as Error).message}. This station keeps it.`);
+      this.alarmOnce(`clip:${job.clip_id}`, `The hub refused the clip of ${row.order_code}: ${errorMessage(err)}. This station keeps it.`);
     }
   }
 
@@ -288,7 +289,7 @@ export class Publisher {
       try {
         await this.o.applyHold(h.clipId, h.held, h.reason ?? (h.held ? 'legal hold set on the hub' : 'legal hold lifted on the hub'), `hub${h.by ? `: ${h.by}` : ''}`.slice(0, 60));
       } catch (err) {
-        this.o.log(`hub: the hold on clip ${h.clipId} could not be applied here: ${(err as Error).message}`);
+        this.o.log(`hub: the hold on clip ${h.clipId} could not be applied here: ${errorMessage(err)}`);
       }
     }
     if (newest !== since) this.o.db.prepare('UPDATE hub_link SET holds_since=? WHERE id=1').run(newest);

@@ -11,6 +11,7 @@ import { LanPanel } from './settings/LanPanel.tsx';
 import { HubPanel } from './settings/HubPanel.tsx';
 import { PipPreview } from './settings/PipPreview.tsx';
 import { LabelPanel } from './settings/LabelPanel.tsx';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 type Draft = Settings;
 
@@ -73,7 +74,7 @@ export function SettingsView() {
       setDraft(next);
       setStatus({ level: 'info', text: t('settings.saved') });
     } catch (error) {
-      setStatus({ level: 'error', text: (error as Error).message });
+      setStatus({ level: 'error', text: errorMessage(error) });
     }
   };
 

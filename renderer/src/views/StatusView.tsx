@@ -8,6 +8,7 @@ import { api, onEvent } from '../api/index.ts';
 import { dateTime } from '../format.ts';
 import { DiskOutlook } from './status/DiskOutlook.tsx';
 import { HubOutbox } from './status/HubOutbox.tsx';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export function StatusView() {
   const { t, i18n } = useTranslation();
@@ -23,7 +24,7 @@ export function StatusView() {
       setDeletions(d.deletions);
       setError(null);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     }
   }, []);
   useEffect(() => void refresh(), [refresh]);
@@ -34,7 +35,7 @@ export function StatusView() {
       const r = await api['station.adopt']({});
       setNote(t('health.adopted', { count: r.adopted.length, failed: r.failed.length }));
     } catch (err) {
-      setNote((err as Error).message);
+      setNote(errorMessage(err));
     }
     void refresh();
   };
@@ -46,7 +47,7 @@ export function StatusView() {
         : '';
       setNote((r.message ?? t('health.retentionDone', { count: r.deleted.length })) + exportsNote);
     } catch (err) {
-      setNote((err as Error).message);
+      setNote(errorMessage(err));
     }
     void refresh();
   };
