@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import type { HubConnector } from '../../electron/engine/publish/hubApi.ts';
-import { backdate, ctx } from '../helpers/record.ts';
+import { ctx } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { FakeHub } from './fakeHub.ts';
 import { sealedClip } from './sealedClip.ts';
@@ -138,12 +138,11 @@ describe('station outbox (fake hub)', () => {
     const hub = new FakeHub();
     const { engine } = await station(hub);
     await engine.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
-    const published = await sealedClip(engine, 'OLD-PUB');
-    const lost = await sealedClip(engine, 'OLD-LOST');
+    const published = await sealedClip(engine, 'OLD-PUB', 48 * 1024, 40);
+    const lost = await sealedClip(engine, 'OLD-LOST', 48 * 1024, 40);
     await engine.publisher.runRound();
     hub.up = false;
-    const unpublished = await sealedClip(engine, 'OLD-UNPUB');
-    for (const c of [published, lost, unpublished]) backdate(engine, c.id, 40);
+    const unpublished = await sealedClip(engine, 'OLD-UNPUB', 48 * 1024, 40);
     await engine.call('settings.update', { keepDays: 30 }, ctx);
     // The hub is down: nothing can be confirmed just before the delete, so nothing goes.
     let r = await engine.call('retention.run', {}, ctx);

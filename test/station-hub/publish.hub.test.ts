@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
-import { backdate, ctx, recordClip } from '../helpers/record.ts';
+import { ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
 import { sealedClip } from './sealedClip.ts';
@@ -177,11 +177,11 @@ describe('stations publish to a real hub', () => {
     let hub = await hubAt(hubDir, port);
     const engine = await station(dir('station'), 'Pack-R');
     await engine.call('hub.enroll', { url: hub.url, code: enrollCode(hubDir) }, ctx);
-    const published = await sealedClip(engine, 'KEEP-PUB');
+    // Recorded three days ago (a row changed after sealing would no longer match its manifest: the hub refuses it).
+    const published = await sealedClip(engine, 'KEEP-PUB', 48 * 1024, 3);
     await engine.publisher.runRound();
     await hub.stop();
-    const waiting = [await sealedClip(engine, 'KEEP-1'), await sealedClip(engine, 'KEEP-2')];
-    for (const c of [published, ...waiting]) backdate(engine, c.id, 3);
+    const waiting = [await sealedClip(engine, 'KEEP-1', 48 * 1024, 3), await sealedClip(engine, 'KEEP-2', 48 * 1024, 3)];
     // A reserve no disk has: the station is "at its reserve" and would delete the oldest clips.
     await engine.call('settings.update', { reserveMb: 10_000_000, protectDays: 1, deleteOldestForSpace: true }, ctx);
     const r = await engine.call('retention.run', {}, ctx);

@@ -8,9 +8,10 @@ import type { Engine } from '../../electron/engine/engine.ts';
 
 let n = 0;
 
-export async function sealedClip(engine: Engine, order: string, size = 48 * 1024): Promise<{ id: string; order: string; sha256: string; file: string }> {
+/** `ageDays`: recorded that many days ago (sealed with that start, as the manifest the hub checks says). */
+export async function sealedClip(engine: Engine, order: string, size = 48 * 1024, ageDays = 0): Promise<{ id: string; order: string; sha256: string; file: string }> {
   const id = `t${Date.now().toString(36)}${(n++).toString(36)}-${randomBytes(6).toString('hex')}`;
-  const startedAt = Date.now();
+  const startedAt = Date.now() - ageDays * 86_400_000;
   const rel = path.join('test', `${order}_${id}.mp4`);
   const file = path.join(engine.paths.clipsDir, rel);
   fs.mkdirSync(path.dirname(file), { recursive: true });
