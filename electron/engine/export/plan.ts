@@ -230,14 +230,17 @@ export function maxPartMsForSize(maxBytes: number, audioBps: number): number {
 const PACKAGE_BYTES = 80_000;
 
 /**
- * One still: the frame as JPEG at the best quality (the writer starts there) plus its caption band.
+ * One still: the frame as JPEG at the best quality (the writer starts there) plus its caption band,
+ * which at 720p weighs as much as a plain frame of a packing table.
  * A frame's JPEG size depends on what the camera sees far more than on its size, so the caller
  * measures one of the clip's frames; without that, a packing table at 720p weighs about 120 kB.
  */
 export function stillBytes(src: Pick<SourceInfo, 'width' | 'height'>, sampleBytes: number | null): number {
   const pixels = src.width * src.height;
   const frame = sampleBytes ?? 120_000 * (pixels / (1280 * 720));
-  return Math.round(frame * 1.05 + src.width * 4);
+  // The caption band (two lines of type on white, caption.ts) weighs about 0.2 bytes a pixel as JPEG: text is all edges.
+  const band = Math.max(20, Math.round(src.height / 18)) * 1.6 * 2 + 10;
+  return Math.round(frame * 1.05 + src.width * band * 0.2);
 }
 
 /**
