@@ -25,6 +25,8 @@ export const sha256 = (b: Buffer | string): string => createHash('sha256').updat
 
 export interface Backend {
   name: string;
+  /** What the store's start-up probe says about Object Lock (the suite's bucket is made with it). */
+  objectLock: 'unsupported' | 'enforced';
   /** Part size the hubs of this backend use (S3 needs at least 5 MiB). */
   partSize: number;
   /** Storage settings for one new hub (a fresh database; the suite's bucket). */
@@ -33,7 +35,7 @@ export interface Backend {
 }
 
 export function embeddedBackend(): Backend {
-  return { name: 'embedded (SQLite + folder)', partSize: 64 * 1024, storage: async () => ({ pg: null, s3: null }), cleanup: async () => {} };
+  return { name: 'embedded (SQLite + folder)', objectLock: 'unsupported', partSize: 64 * 1024, storage: async () => ({ pg: null, s3: null }), cleanup: async () => {} };
 }
 
 export async function pgS3Backend(): Promise<Backend> {
@@ -47,6 +49,7 @@ export async function pgS3Backend(): Promise<Backend> {
   const drops: (() => Promise<void>)[] = [];
   return {
     name: 'PostgreSQL + S3',
+    objectLock: 'enforced',
     partSize: 5 * 1024 * 1024,
     async storage() {
       const db = await freshPgDatabase();

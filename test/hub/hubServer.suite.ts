@@ -341,6 +341,10 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
       const resumed: number[] = [];
       await ca2.publishClip(publishInput(clipA), { onPart: (n) => resumed.push(n) });
       expect(resumed[0]).toBeGreaterThanOrEqual(3);
+      // Each hub said at start where it stores and whether the store enforces Object Lock.
+      for (const h of [one, two]) expect(h.output()).toMatch(new RegExp(`Object Lock: .*${b.objectLock === 'enforced' ? 'enforces Object Lock' : 'no Object Lock'}`));
+      const doctor = JSON.parse(hubCli(['doctor', '--data', f.dir, '--json']).out) as { store: { writable: boolean; objectLock: string } };
+      expect(doctor.store).toMatchObject({ writable: true, objectLock: b.objectLock });
       const rows = JSON.parse(hubCli(['clips', '--data', f.dir, '--json']).out) as { station: string; sha256: string }[];
       expect(rows.map((r) => r.station).sort()).toEqual(['Packing A', 'Packing B']);
       expect(Buffer.compare(await check.store.read(clipA.sha256, 'clip'), fs.readFileSync(clipA.file))).toBe(0);

@@ -12,6 +12,7 @@ import { indexLocation, openHubParts } from '../../hub/server/open.ts';
 import { hubDoctor, printHubDoctor } from '../../hub/server/doctor.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { formatFingerprint } from '../../engine/evidence/keys.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export const hubCommand: Command = {
   usage: 'hub  [enroll-code | clips [--order CODE] [--station NAME] | doctor] [--data DIR] [--port N] [--host ADDR] [--pg URL] [--s3 URL] [--name NAME] [--json]',
@@ -89,7 +90,7 @@ async function hub(argv: string[]): Promise<void> {
   const port = values.port !== undefined ? Number(values.port) : 7480;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${values.port}`);
   const host = values.host ?? '0.0.0.0';
-  const probe = await parts.store.probe().catch((e: unknown) => ({ writable: false, objectLock: 'unsupported', message: `the clip store cannot be reached: ${(e as Error).message}` }));
+  const probe = await parts.store.probe().catch((e: unknown) => ({ writable: false, objectLock: 'unsupported', message: `the clip store cannot be reached: ${errorMessage(e)}` }));
   const service = new HubService({
     index: parts.index, store: parts.store, key: parts.key, name: settings.name,
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),

@@ -11,6 +11,7 @@ import {
   type ChainEntryWire, type ChainResult, type ClipWire, type HubHold, type HubReceipt,
 } from '../../../shared/hubWire.ts';
 import { fingerprintOf, verifyBytes } from '../../engine/evidence/keys.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export type { ChainEntryWire, ChainResult, ClipWire, HubHold, HubReceipt };
 
@@ -115,7 +116,7 @@ async function send(
     return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
   } catch (err) {
     if (init.signal?.aborted) throw init.signal.reason ?? err;
-    throw new HubError('unreachable', `the hub at ${url} did not answer: ${(err as Error).message}`, { cause: err });
+    throw new HubError('unreachable', `the hub at ${url} did not answer: ${errorMessage(err)}`, { cause: err });
   }
 }
 

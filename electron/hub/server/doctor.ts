@@ -9,6 +9,7 @@
 import type { HubChainHole, HubRefusal } from '../index/types.ts';
 import type { OpenedHub } from './open.ts';
 import { indexLocation } from './open.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export const ANCHOR_STALE_MS = 2 * 3600_000;
 const STALE_UPLOAD_MS = 24 * 3600_000;
@@ -39,7 +40,7 @@ export interface HubDoctorReport {
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export async function hubDoctor(h: OpenedHub, now = Date.now()): Promise<HubDoctorReport> {
-  const probe = await h.store.probe().catch((e: unknown) => ({ writable: false, objectLock: 'unknown', message: `the clip store cannot be reached: ${(e as Error).message}` }));
+  const probe = await h.store.probe().catch((e: unknown) => ({ writable: false, objectLock: 'unknown', message: `the clip store cannot be reached: ${errorMessage(e)}` }));
   const stats = await h.index.stats();
   const stations = await h.index.listStations();
   const nameOf = new Map(stations.map((s) => [s.fingerprint, s.name]));

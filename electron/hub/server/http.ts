@@ -12,6 +12,7 @@ import {
 import { doorRules, judgeRequest } from '../../server/door.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { HubHttpError, type HubService } from './ingest.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 const JSON_LIMIT = 8 << 20;
 
@@ -162,7 +163,7 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
         if (err instanceof HubHttpError) sendError(res, err.status, err.code, err.message);
         else {
           // The index or the store is down: the station retries later.
-          sendError(res, 503, 'unavailable', `the hub cannot do this now: ${(err as Error).message}`);
+          sendError(res, 503, 'unavailable', `the hub cannot do this now: ${errorMessage(err)}`);
         }
         opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`);
       },
