@@ -36,6 +36,8 @@ export const VerifyAnswer = z.object({
   headline: z.string(),
   // The headline after its verdict word, as a code the UI words in its language (shared/messages.ts).
   headlineMessage: Message.optional(),
+  // Further sentences about the clip: how it ended if not plainly, a late trusted time.
+  notes: z.array(Message).optional(),
   sha256: z.string(),
   clip: z
     .object({

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../shared/contract.ts';
 import { api } from '../api/index.ts';
 import { dateTime, seconds } from '../format.ts';
+import { wordError, wordMessage } from '../i18n/message.ts';
 import { sha256OfBlob } from './verify/sha256.ts';
 import { TsaSettings } from './verify/TsaSettings.tsx';
 
@@ -40,7 +41,7 @@ export function VerifyView() {
       const sha256 = await sha256OfBlob(file, setProgress);
       setAnswer(await api['evidence.verifyHash']({ sha256, name: file.name, sizeBytes: file.size }));
     } catch (err) {
-      setError((err as Error).message);
+      setError(wordError(t, err));
     } finally {
       setProgress(null);
     }
@@ -59,7 +60,7 @@ export function VerifyView() {
     try {
       setReport(await api['evidence.verifyAll']({}));
     } catch (err) {
-      setError((err as Error).message);
+      setError(wordError(t, err));
     } finally {
       setCheckingAll(false);
     }
@@ -103,7 +104,12 @@ export function VerifyView() {
         <section className={`verdict verdict-${answer.verdict}`} data-testid="verify-result" data-verdict={answer.verdict}>
           <h2 data-testid="verify-headline">{t(`verify.verdict.${answer.verdict}`)}</h2>
           {/* The heading already says the verdict; the CLI's capitalised prefix would repeat it. */}
-          <p>{answer.headline.replace(/^[A-Z ]+: (.)/, (_m, first: string) => first.toUpperCase())}</p>
+          <p data-testid="verify-summary">{wordMessage(t, answer.headlineMessage, answer.headline.replace(/^[A-Z ]+: (.)/, (_m, first: string) => first.toUpperCase()))}</p>
+          {answer.notes?.map((n) => (
+            <p key={n.code} data-testid="verify-note">
+              {wordMessage(t, n)}
+            </p>
+          ))}
           {answer.clip && (
             <dl className="details">
               <dt>{t('verify.order')}</dt>
@@ -125,7 +131,7 @@ export function VerifyView() {
               <li key={i} className={`check check-${String(c.ok)}`} data-testid={`verify-check-${c.what}`}>
                 <span className="check-mark" aria-hidden="true">{MARK[String(c.ok) as keyof typeof MARK]}</span>
                 <span>
-                  <strong>{t(`verify.what.${c.what}`)}</strong> {c.text}
+                  <strong>{t(`verify.what.${c.what}`)}</strong> {wordMessage(t, c.message, c.text)}
                 </span>
               </li>
             ))}
