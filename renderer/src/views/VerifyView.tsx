@@ -1,7 +1,8 @@
 // Verify: drop a clip file (from a NAS, an e-mail, a platform's download) and read, in plain words,
 // which order it is, when and where it was recorded, and whether it is exactly what was sealed.
 // The file never leaves this computer: only its SHA-256 goes to the station.
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useState } from 'react';
+import { Upload } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../shared/contract.ts';
 import { api } from '../api/index.ts';
@@ -25,8 +26,6 @@ export function VerifyView() {
   const [report, setReport] = useState<Report | null>(null);
   const [checkingAll, setCheckingAll] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     api['evidence.key']({}).then(setKey, (err: Error) => setError(err.message));
@@ -47,13 +46,6 @@ export function VerifyView() {
     }
   };
 
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (file) void check(file);
-  };
-
   const checkAll = async () => {
     setCheckingAll(true);
     setError(null);
@@ -69,30 +61,20 @@ export function VerifyView() {
   return (
     <div className="verify">
       <h1>{t('verify.title')}</h1>
-      <div
-        className={`drop-zone ${dragging ? 'drop-zone-over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-        onClick={() => input.current?.click()}
-        data-testid="verify-drop"
-      >
-        <p>{t('verify.drop')}</p>
-        <p className="muted">{t('verify.private')}</p>
-        <input
-          ref={input}
-          type="file"
-          hidden
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void check(f);
-            e.target.value = '';
+      {/* Ant Design's dropper: drag a file on it or click to choose; the file is hashed here, never uploaded. */}
+      <div className="verify-drop" data-testid="verify-drop">
+        <Upload.Dragger
+          multiple={false}
+          showUploadList={false}
+          beforeUpload={(file) => {
+            void check(file);
+            return false;
           }}
           data-testid="verify-file"
-        />
+        >
+          <p className="ant-upload-text">{t('verify.drop')}</p>
+          <p className="ant-upload-hint">{t('verify.private')}</p>
+        </Upload.Dragger>
       </div>
       {progress !== null && (
         <p className="muted" role="status">
