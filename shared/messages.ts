@@ -36,6 +36,8 @@ export const MESSAGES = {
   // Room to record and the clips folder (storage.ts): refusals a packer reads.
   'space-below-reserve': 'Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',
   'space-near-reserve': 'Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',
+  'record-refused-below-reserve': 'Recording refused: Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. Nothing was recorded.',
+  'record-refused-near-reserve': 'Recording refused: Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. Nothing was recorded.',
   'fs-read-only': 'The clips folder {{dir}} is on a read-only disk; nothing can be recorded until it is writable again.',
   'fs-permission': 'PackWitness may not write to the clips folder {{dir}} (permission denied); fix its permissions or choose another folder in Settings.',
   'fs-full': 'The disk of the clips folder {{dir}} is full.',

@@ -63,5 +63,7 @@ describe('message catalogue', () => {
       'Only 1.0 GB free on the storage of /clips, below its reserve of 2.0 GB. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',
     );
     expect(fsErrorMessage(Object.assign(new Error('x'), { code: 'EROFS' }), '/clips')).toEqual(msg('fs-read-only', { dir: '/clips' }));
+    const params = { free: '1.0 GB', dir: '/clips', reserve: '2.0 GB' };
+    expect(formatMessage(msg('record-refused-below-reserve', params))).toBe(`Recording refused: ${lowSpaceMessage(space)} Nothing was recorded.`);
   });
 });

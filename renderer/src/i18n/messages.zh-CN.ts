@@ -27,6 +27,8 @@ export const messagesZhCN: Record<MessageCode, string> = {
 
   'space-below-reserve': '{{dir}} 所在存储仅剩 {{free}}，已低于预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。',
   'space-near-reserve': '{{dir}} 所在存储仅剩 {{free}}，已接近预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。',
+  'record-refused-below-reserve': '拒绝录制：{{dir}} 所在存储仅剩 {{free}}，已低于预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。本次没有录制任何内容。',
+  'record-refused-near-reserve': '拒绝录制：{{dir}} 所在存储仅剩 {{free}}，已接近预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。本次没有录制任何内容。',
   'fs-read-only': '视频文件夹 {{dir}} 位于只读磁盘上；恢复可写之前无法录制。',
   'fs-permission': 'PackWitness 无权写入视频文件夹 {{dir}}（权限被拒绝）；请修改其权限，或在设置中选择其他文件夹。',
   'fs-full': '视频文件夹 {{dir}} 所在磁盘已满。',
