@@ -5,6 +5,7 @@ import { Button, DatePicker, Input, Segmented } from 'antd';
 import type { Dayjs } from 'dayjs';
 import type { Clip } from '../../../shared/contract.ts';
 import { api, onEvent } from '../api/index.ts';
+import { wordError } from '../i18n/message.ts';
 import { ClipPlayer } from './lookup/ClipPlayer.tsx';
 import { ClipResults } from './lookup/ClipResults.tsx';
 import { HoldControl } from './lookup/HoldControl.tsx';
@@ -37,9 +38,9 @@ export function LookupView() {
       setTotal(res.total);
       setError(null);
     } catch (err) {
-      setError((err as Error).message);
+      setError(wordError(t, err));
     }
-  }, [q, from, to, mode]);
+  }, [q, from, to, mode, t]);
 
   // Search as the person types; results for a partial code appear at once.
   useEffect(() => {
