@@ -79,6 +79,7 @@ export const MESSAGES = {
   'verify-problem': 'This is the clip of order {{order}}, recorded at station "{{station}}" on {{time}}, but not every check holds (marked below).',
   'verify-derived': 'This is {{file}} as the station exported it, derived from the sealed clip, not the original recording itself.',
   'verify-derived-problem': 'This is {{file}}, a file the station exported, but not every check holds (marked below).',
+  'verify-recorded-by': 'Recorded by {{operator}}.',
   'verify-how-adopted': 'Adopted: found on disk without an index row and sealed only then (nothing vouches for it before).',
   'verify-how-camera-lost': 'Cut short: the camera was disconnected.',
   'verify-how-camera-stalled': 'Cut short: the camera stopped giving a picture.',

@@ -34,8 +34,13 @@ const HOW_CODES = {
   'page-closed': 'verify-how-page-closed',
 } as const;
 
-/** How a clip that is not a plain, whole recording came to be, as a message (the UI's words for HOW). */
+/** Who recorded the clip, and how one that is not a plain, whole recording came to be (the UI's words for HOW). */
 function howMessage(c: NonNullable<VerifyAnswer['clip']>): Message[] {
+  const by = c.operator ? [msg('verify-recorded-by', { operator: c.operator })] : [];
+  return [...by, ...endMessage(c)];
+}
+
+function endMessage(c: NonNullable<VerifyAnswer['clip']>): Message[] {
   const code = c.stopReason && Object.hasOwn(HOW_CODES, c.stopReason) ? HOW_CODES[c.stopReason as keyof typeof HOW_CODES] : null;
   if (code) return [msg(code)];
   if (c.status === 'recovered') return [msg('verify-how-recovered')];

@@ -68,6 +68,7 @@ export const messagesZhCN: Record<MessageCode, string> = {
   'verify-problem': '这是订单 {{order}} 的视频，于 {{time}} 在工作台“{{station}}”录制，但并非所有检查都通过（见下方标记）。',
   'verify-derived': '这是工作台导出的 {{file}}，与导出时完全一致；它由封存的视频生成，并非原始录像本身。',
   'verify-derived-problem': '这是工作台导出的文件 {{file}}，但并非所有检查都通过（见下方标记）。',
+  'verify-recorded-by': '由 {{operator}} 录制。',
   'verify-how-adopted': '收录：在磁盘上发现、索引中没有记录，直到那时才封存（此前的内容无从担保）。',
   'verify-how-camera-lost': '提前结束：摄像头已断开。',
   'verify-how-camera-stalled': '提前结束：摄像头不再输出画面。',
