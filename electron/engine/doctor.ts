@@ -11,6 +11,7 @@ import { formatMessage, msg, type Message } from '../../shared/messages.ts';
 import type { ClipRow } from './clipsRepo.ts';
 import type { Db } from './db.ts';
 import type { EngineServices } from './services.ts';
+import { errorLine, errorMessage } from '../../shared/errorMessage.ts';
 
 /** What the health check and adopting unindexed files use. */
 export type DoctorServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'settings' | 'custody' | 'logLine' | 'activeRecordings' | 'currentProblems'>;
@@ -81,7 +82,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
         : check('database', 'ok', msg('health-database-ok')),
     );
   } catch (err) {
-    checks.push(check('database', 'problem', msg('health-database-unreadable', { file: paths.dbFile, error: (err as Error).message })));
+    checks.push(check('database', 'problem', msg('health-database-unreadable', { file: paths.dbFile, error: errorMessage(err) })));
   }
 
   // 2. The clips folder: present, ours, writable.
@@ -113,7 +114,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
           : check('space', 'ok', space.automatic ? msg('health-space-ok-auto', sizes) : msg('health-space-ok', sizes)),
       );
     } catch (err) {
-      checks.push(check('space', 'problem', msg('health-space-unreadable', { dir, error: (err as Error).message })));
+      checks.push(check('space', 'problem', msg('health-space-unreadable', { dir, error: errorMessage(err) })));
     }
   }
 
@@ -253,12 +254,12 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
       try {
         await engine.custody.clipSealed(engine.clips.get(id)!, abs);
       } catch (err) {
-        failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${(err as Error).message}` });
+        failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${errorMessage(err)}` });
         continue;
       }
       adopted.push({ id, order, file: rel });
     } catch (err) {
-      failed.push({ file: rel, message: (err as Error).message.split('\n')[0] ?? String(err) });
+      failed.push({ file: rel, message: errorLine(err) ?? String(err) });
     }
   }
   return { adopted, failed };

@@ -7,6 +7,7 @@ import { parseTimestampResponse, shortTsaName, type TimestampInfo } from './tsa.
 import { anchorText, certsFromFile, type CertInfo } from './tsaTrust.ts';
 import type { ProblemKind } from '../../../shared/contract/evidence.ts';
 import { msg, type Message } from '../../../shared/messages.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export interface Finding {
   kind: ProblemKind;
@@ -94,7 +95,7 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
     }
     return { ...base, ok: true, message: trustedTimeMessage(info), text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}. ${chainText(info)}` };
   } catch (err) {
-    return { state: 'done', ok: false, tsaTime: null, tsaName: null, text: `The timestamp token cannot be read (${(err as Error).message}).` };
+    return { state: 'done', ok: false, tsaTime: null, tsaName: null, text: `The timestamp token cannot be read (${errorMessage(err)}).` };
   }
 }
 
