@@ -89,6 +89,21 @@ export const HELP: Record<string, CommandHelp> = {
     ],
     exits: [[1, 'Something is wrong: each problem is printed with what to do.']],
   },
+  hub: {
+    summary: 'Run the warehouse hub that stations publish their sealed clips to (docs/hub.md); `hub enroll-code`, `hub clips` and `hub doctor` work on the same hub.',
+    options: [
+      ['--data DIR', "The hub's folder (its key, settings, SQLite index and clips); defaults to the station's data folder + /hub, or PACKWITNESS_HUB_DATA."],
+      ['--port N', 'Port the hub listens on (default 7480; 0 picks a free one).'],
+      ['--host ADDR', 'Address to listen on (default 0.0.0.0: every interface, so stations on the LAN reach it).'],
+      ['--pg URL', 'Keep the index in PostgreSQL (postgres://user@host:port/db) instead of SQLite; remembered in the data folder.'],
+      ['--s3 URL', 'Keep the clips in S3-compatible storage (http://host:port/bucket; keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); remembered.'],
+      ['--name NAME', 'The name stations show for this hub (default: this computer’s name).'],
+      ['--order CODE', 'hub clips: only the clips of this order code (exact match).'],
+      ['--station NAME', 'hub clips: only the clips of this station (its name or key fingerprint).'],
+      ['--json', 'Print JSON for scripts instead of lines for people.'],
+    ],
+    exits: [[1, 'hub doctor: something needs looking at; hub clips --order: no clip was found.']],
+  },
 };
 
 const COMMON_EXITS = 'Exit codes: 0 done; 1 could not do it (the message says why); 2 a usage mistake (an unknown command, flag or value).';

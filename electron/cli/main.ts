@@ -12,6 +12,7 @@ import { verifyCommand } from './commands/verify.ts';
 import { exportCommand } from './commands/export.ts';
 import { keyCommand } from './commands/key.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { hubCommand } from './commands/hub.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
 const commands: Record<string, Command> = {
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   export: exportCommand,
   key: keyCommand,
   doctor: doctorCommand,
+  hub: hubCommand,
 };
 
 function usage(): string {

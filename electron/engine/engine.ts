@@ -35,7 +35,7 @@ import { engineHealth } from './doctor.ts';
 import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
 import type { KeyProtector } from './evidence/keys.ts';
-import { ContinuityPass } from './continuity.ts';
+import { ContinuityPass, PageIncidentStore } from './continuity.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
 export const VERSION = '0.1.0';
@@ -62,6 +62,8 @@ export class Engine implements EngineServices {
   readonly settings: SettingsStore;
   /** What the camera read during each clip (labels.ts). */
   readonly labels: LabelStore;
+  /** What pages reported while clips recorded, kept for a read-back after a restart (continuity.ts). */
+  readonly incidents: PageIncidentStore;
   private readonly listeners = new Set<Listener>();
   private readonly problems: string[] = [];
   private readonly log: (line: string) => void;
@@ -86,6 +88,7 @@ export class Engine implements EngineServices {
     this.db = db;
     this.clips = new ClipsRepo(db);
     this.labels = new LabelStore(db);
+    this.incidents = new PageIncidentStore(db);
     this.settings = new SettingsStore(db);
     this.log = log;
     this.retention = new Retention(this);

@@ -249,12 +249,24 @@ export interface StillSpec {
   sourceHeight: number;
   /** Band height and font size worked out from the caption's text (export/caption.ts); the file holds its lines. */
   caption?: { band: number; fontSize: number };
+  /** Only this part of the frame ([x, y, w, h] fractions, the frame's proportions), scaled up to the output height. */
+  crop?: readonly [number, number, number, number] | null;
+  /** The clip's own width: a zoomed still is scaled to exactly the size the whole frame's still would have. */
+  sourceWidth?: number;
 }
 
 /** One frame of the clip as JPEG: the clip's own pixels, so the burned-in code and time are in it. */
 export function stillJob(spec: StillSpec): FfmpegJob {
   const filters: string[] = [];
-  if (spec.height) filters.push(`scale=-2:${spec.height}`);
+  if (spec.crop) {
+    const [x, y, w, h] = spec.crop.map((v) => v.toFixed(4));
+    const outH = spec.height ?? spec.sourceHeight;
+    // Even sizes for yuv420; the zoomed part is scaled back to the still's size so its caption fits as on the others.
+    filters.push(
+      `crop=trunc(iw*${w}/2)*2:trunc(ih*${h}/2)*2:trunc(iw*${x}/2)*2:trunc(ih*${y}/2)*2`,
+      spec.sourceWidth ? `scale=${Math.round((spec.sourceWidth * outH) / spec.sourceHeight / 2) * 2}:${outH}:flags=lanczos` : `scale=-2:${outH}:flags=lanczos`,
+    );
+  } else if (spec.height) filters.push(`scale=-2:${spec.height}`);
   if (spec.captionFile) {
     const font = spec.fontFile ? `fontfile=${filterValue(spec.fontFile)}:` : '';
     // Legible on small clips too: the band is at least 40 px, the text half of it.

@@ -11,6 +11,7 @@ import type { SpaceInfo } from '../../../shared/contract/storage.ts';
 import { parseOrderCode } from '../../../shared/orderCode.ts';
 import type { ClipRow } from '../clipsRepo.ts';
 import type { LabelStore } from '../labels.ts';
+import type { PageIncidentStore } from '../continuity.ts';
 import { insideRoot } from '../paths.ts';
 import type { Retention } from '../retention.ts';
 import type { EngineServices, HandlerMap } from '../services.ts';
@@ -22,6 +23,8 @@ import { errorMessage } from '../../../shared/errorMessage.ts';
 /** What recording sessions use besides the sealer. */
 export type RecordingServices = Pick<EngineServices, 'paths' | 'clips' | 'settings' | 'custody' | 'ownsData' | 'reportProblem' | 'emit' | 'logLine'> & {
   readonly labels: LabelStore;
+  /** The page's incidents, kept as they arrive for a read-back after a restart (continuity.ts). */
+  readonly incidents: PageIncidentStore;
   readonly retention: Pick<Retention, 'run' | 'afterClip'>;
   toClip(row: ClipRow): Clip;
 };
@@ -242,6 +245,7 @@ export class RecordingSessions {
       const list = this.pageIncidents.get(input.recordingId) ?? [];
       list.push(...input.incidents.slice(0, Math.max(0, 500 - list.length)));
       this.pageIncidents.set(input.recordingId, list);
+      this.s.incidents.set(input.recordingId, list);
       while (this.pageIncidents.size > 50) this.pageIncidents.delete(this.pageIncidents.keys().next().value!);
       return { accepted: list.length };
     },

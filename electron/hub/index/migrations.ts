@@ -81,6 +81,42 @@ CREATE TABLE hub_refused (
 CREATE INDEX hub_refused_at ON hub_refused (at);
 `,
   },
+  {
+    version: 2,
+    name: 'enrollment codes, seen request signatures, uploads under way, legal holds',
+    sql: `
+CREATE TABLE hub_enroll_codes (
+  code_hash TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  used_by TEXT
+);
+CREATE TABLE hub_seen_requests (
+  signature_hash TEXT PRIMARY KEY,
+  at INTEGER NOT NULL
+);
+CREATE INDEX hub_seen_requests_at ON hub_seen_requests (at);
+CREATE TABLE hub_uploads (
+  sha256 TEXT PRIMARY KEY,
+  station TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  upload_id TEXT NOT NULL,
+  started_at INTEGER NOT NULL
+);
+CREATE TABLE hub_holds (
+  id INTEGER PRIMARY KEY,
+  station TEXT NOT NULL,
+  clip_id TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  held INTEGER NOT NULL,
+  reason TEXT,
+  at INTEGER NOT NULL,
+  by_whom TEXT
+);
+CREATE INDEX hub_holds_station ON hub_holds (station, at);
+`,
+  },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -154,6 +190,42 @@ CREATE TABLE hub_refused (
   at bigint NOT NULL
 );
 CREATE INDEX hub_refused_at ON hub_refused (at);
+`,
+  },
+  {
+    version: 2,
+    name: 'enrollment codes, seen request signatures, uploads under way, legal holds',
+    sql: `
+CREATE TABLE hub_enroll_codes (
+  code_hash text PRIMARY KEY,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  used_at bigint,
+  used_by text
+);
+CREATE TABLE hub_seen_requests (
+  signature_hash text PRIMARY KEY,
+  at bigint NOT NULL
+);
+CREATE INDEX hub_seen_requests_at ON hub_seen_requests (at);
+CREATE TABLE hub_uploads (
+  sha256 text PRIMARY KEY,
+  station text NOT NULL,
+  size bigint NOT NULL,
+  upload_id text NOT NULL,
+  started_at bigint NOT NULL
+);
+CREATE TABLE hub_holds (
+  id bigserial PRIMARY KEY,
+  station text NOT NULL,
+  clip_id text NOT NULL,
+  sha256 text NOT NULL,
+  held boolean NOT NULL,
+  reason text,
+  at bigint NOT NULL,
+  by_whom text
+);
+CREATE INDEX hub_holds_station ON hub_holds (station, at);
 `,
   },
 ];

@@ -5,7 +5,8 @@
 // different SHA-256 for a held clip id is always refused.
 import {
   type ClipQuery, type HubChainEntry, type HubChainHole, type HubClip, type HubIndex, type HubIndexStats,
-  type HubRefusal, type HubStation, type InsertOutcome, IndexConflictError,
+  type HubRefusal, type HubStation, type InsertOutcome, IndexConflictError, type HubChainSummary, type HubHoldRow,
+  type HubUpload,
 } from './types.ts';
 
 export interface SqlDialect {
@@ -241,6 +242,80 @@ export class SqlHubIndex implements HubIndex {
     );
     const r = rows[0]!;
     return { stations: num(r.stations), clips: num(r.clips), chainEntries: num(r.chain), holes: num(r.holes), refused: num(r.refused) };
+  }
+
+  async addEnrollCode(codeHash: string, createdAt: number, expiresAt: number): Promise<void> {
+    await this.db.run('INSERT INTO hub_enroll_codes (code_hash, created_at, expires_at) VALUES (?, ?, ?)', [codeHash, createdAt, expiresAt]);
+  }
+
+  async useEnrollCode(codeHash: string, now: number, usedBy: string): Promise<boolean> {
+    // One UPDATE: of two hubs using the same code at once, exactly one changes the row.
+    const changed = await this.db.run(
+      'UPDATE hub_enroll_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?',
+      [now, usedBy, codeHash, now],
+    );
+    return changed === 1;
+  }
+
+  async rememberRequest(signatureHash: string, at: number, forgetBefore: number): Promise<boolean> {
+    await this.db.run('DELETE FROM hub_seen_requests WHERE at < ?', [forgetBefore]);
+    const changed = await this.db.run('INSERT INTO hub_seen_requests (signature_hash, at) VALUES (?, ?) ON CONFLICT (signature_hash) DO NOTHING', [signatureHash, at]);
+    return changed === 1;
+  }
+
+  async putUpload(u: HubUpload): Promise<void> {
+    await this.db.run(
+      `INSERT INTO hub_uploads (sha256, station, size, upload_id, started_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (sha256) DO UPDATE SET station = excluded.station, size = excluded.size, upload_id = excluded.upload_id`,
+      [u.sha256, u.station, u.size, u.uploadId, u.startedAt],
+    );
+  }
+
+  async getUpload(sha256: string): Promise<HubUpload | null> {
+    const r = (await this.db.all('SELECT * FROM hub_uploads WHERE sha256 = ?', [sha256]))[0];
+    return r ? { sha256: String(r.sha256), station: String(r.station), size: num(r.size), uploadId: String(r.upload_id), startedAt: num(r.started_at) } : null;
+  }
+
+  async dropUpload(sha256: string): Promise<void> {
+    await this.db.run('DELETE FROM hub_uploads WHERE sha256 = ?', [sha256]);
+  }
+
+  async listUploads(): Promise<HubUpload[]> {
+    return (await this.db.all('SELECT * FROM hub_uploads ORDER BY started_at', [])).map((r) => ({
+      sha256: String(r.sha256), station: String(r.station), size: num(r.size), uploadId: String(r.upload_id), startedAt: num(r.started_at),
+    }));
+  }
+
+  async addHold(h: HubHoldRow): Promise<void> {
+    await this.db.run(
+      'INSERT INTO hub_holds (station, clip_id, sha256, held, reason, at, by_whom) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [h.station, h.clipId, h.sha256, this.kind === 'sqlite' ? (h.held ? 1 : 0) : h.held, h.reason, h.at, h.by],
+    );
+  }
+
+  async listHolds(station: string, since: number): Promise<HubHoldRow[]> {
+    return (await this.db.all('SELECT * FROM hub_holds WHERE station = ? AND at >= ? ORDER BY at, id', [station, since])).map((r) => ({
+      station: String(r.station), clipId: String(r.clip_id), sha256: String(r.sha256), held: r.held === true || num(r.held) === 1,
+      reason: strOrNull(r.reason), at: num(r.at), by: strOrNull(r.by_whom),
+    }));
+  }
+
+  async chainSummary(station: string): Promise<HubChainSummary> {
+    const rows = await this.db.all(
+      `SELECT (SELECT COUNT(*) FROM hub_chain WHERE station = ?) AS entries,
+         (SELECT MAX(seq) FROM hub_chain WHERE station = ?) AS newest_seq,
+         (SELECT MAX(at) FROM hub_chain WHERE station = ?) AS newest_at,
+         (SELECT MAX(seq) FROM hub_chain WHERE station = ? AND kind = 'anchor') AS anchor_seq`,
+      [station, station, station, station],
+    );
+    const r = rows[0]!;
+    const anchorSeq = numOrNull(r.anchor_seq);
+    let anchorAt: number | null = null;
+    if (anchorSeq !== null) {
+      const a = await this.db.all('SELECT at FROM hub_chain WHERE station = ? AND seq = ?', [station, anchorSeq]);
+      anchorAt = a[0] ? num(a[0].at) : null;
+    }
+    return { entries: num(r.entries), newestSeq: numOrNull(r.newest_seq), newestAt: numOrNull(r.newest_at), anchorSeq, anchorAt };
   }
 
   close(): Promise<void> {

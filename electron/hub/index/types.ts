@@ -118,6 +118,35 @@ export interface HubIndexStats {
   refused: number;
 }
 
+/** A legal hold set or released on the hub for one of a station's clips. */
+export interface HubHoldRow {
+  station: string;
+  clipId: string;
+  sha256: string;
+  held: boolean;
+  reason: string | null;
+  at: number;
+  by: string | null;
+}
+
+/** A clip upload under way (begun, not completed): what a part or a complete needs to go on. */
+export interface HubUpload {
+  sha256: string;
+  station: string;
+  size: number;
+  uploadId: string;
+  startedAt: number;
+}
+
+/** A station's chain in figures: the newest entry and the newest anchor (a TSA's token over its head). */
+export interface HubChainSummary {
+  entries: number;
+  newestSeq: number | null;
+  newestAt: number | null;
+  anchorSeq: number | null;
+  anchorAt: number | null;
+}
+
 export interface HubIndex {
   readonly kind: 'sqlite' | 'postgres';
 
@@ -148,5 +177,22 @@ export interface HubIndex {
   listRefusals(opts?: { station?: string; limit?: number }): Promise<HubRefusal[]>;
 
   stats(): Promise<HubIndexStats>;
+
+  /** Keeps the SHA-256 of a new one-time enrollment code. */
+  addEnrollCode(codeHash: string, createdAt: number, expiresAt: number): Promise<void>;
+  /** Uses a code once: true only for a known, unused, unexpired code (atomic across hub processes). */
+  useEnrollCode(codeHash: string, now: number, usedBy: string): Promise<boolean>;
+  /** Remembers a request signature; false when it was seen already (a replay). Forgets those older than `forgetBefore`. */
+  rememberRequest(signatureHash: string, at: number, forgetBefore: number): Promise<boolean>;
+
+  putUpload(u: HubUpload): Promise<void>;
+  getUpload(sha256: string): Promise<HubUpload | null>;
+  dropUpload(sha256: string): Promise<void>;
+  listUploads(): Promise<HubUpload[]>;
+
+  addHold(h: HubHoldRow): Promise<void>;
+  listHolds(station: string, since: number): Promise<HubHoldRow[]>;
+
+  chainSummary(station: string): Promise<HubChainSummary>;
   close(): Promise<void>;
 }

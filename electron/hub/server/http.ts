@@ -1,0 +1,190 @@
+// The hub's HTTP door: routes /hub/v1/* to the HubService. The station door's rules apply first
+// (electron/server/door.ts: only the hub's own names as Host, nothing changed from another origin);
+// on top, no browser has any business with this API (the console is a separate door), so a request
+// a browser marks as coming from any page is refused, and bodies have hard limits: JSON calls
+// 8 MiB (a batch of 500 chain entries), a part the store's part size.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { z } from 'zod';
+import {
+  BeginRequest, ChainRequest, CompleteRequest, EnrollRequest, HUB_API, MAX_CHAIN_BATCH, SHA256_HEX_RE, TsrRequest,
+} from '../../../shared/hubWire.ts';
+import { doorRules, judgeRequest } from '../../server/door.ts';
+import { lanAddresses } from '../../server/lan.ts';
+import { HubHttpError, type HubService } from './ingest.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
+
+const JSON_LIMIT = 8 << 20;
+
+export interface HubServerOptions {
+  service: HubService;
+  host?: string;
+  port?: number;
+  /** Extra names the hub answers under as Host (a load balancer's name). */
+  extraNames?: string[];
+  /** Each request's outcome (method, path, status) for the log; off by default. */
+  onRequest?: (line: string) => void;
+}
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  host: string;
+  close(): Promise<void>;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: http.ServerResponse, status: number, code: string, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (status === 413) res.setHeader('connection', 'close');
+  sendJson(res, status, { error: { code, message } });
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      reject(new HubHttpError(413, 'too-large', `the body is larger than the ${limit} bytes this call takes`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new HubHttpError(413, 'too-large', `the body is larger than the ${limit} bytes this call takes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new HubHttpError(400, 'bad-request', 'the request was cut off')));
+  });
+}
+
+function parse<S extends z.ZodType>(schema: S, body: Buffer): z.infer<S> {
+  let v: unknown;
+  try {
+    v = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HubHttpError(400, 'bad-request', 'the body is not JSON');
+  }
+  const r = schema.safeParse(v);
+  if (!r.success) throw new HubHttpError(400, 'bad-request', `the body does not follow the protocol: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''}`);
+  return r.data;
+}
+
+function mediaType(v: string | undefined): string {
+  return (v ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export async function startHubServer(opts: HubServerOptions): Promise<RunningHub> {
+  const { service } = opts;
+  const host = opts.host ?? '127.0.0.1';
+  let rules = doorRules(host, opts.port ?? 0, { addresses: lanAddresses });
+  const extra = new Set((opts.extraNames ?? []).map((n) => n.toLowerCase()));
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawUrl = req.url ?? '/';
+    const u = new URL(rawUrl, 'http://hub.invalid');
+    const pathname = u.pathname;
+    const headers = req.headers;
+    const hostName = (headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const refusal = extra.has(hostName) ? null : judgeRequest({ method, pathname, headers }, rules);
+    if (refusal) return sendError(res, refusal.status, 'refused', refusal.message);
+    if (headers.origin !== undefined || (headers['sec-fetch-site'] !== undefined && headers['sec-fetch-site'] !== 'none')) {
+      return sendError(res, 403, 'refused', 'The hub API answers stations, not web pages.');
+    }
+    if (!pathname.startsWith(`${HUB_API}/`)) return sendError(res, 404, 'not-found', 'no such hub call');
+    const route = pathname.slice(HUB_API.length);
+    const pathWithQuery = rawUrl.startsWith('/') ? rawUrl : `${pathname}${u.search}`;
+
+    if (method === 'GET' && route === '/hello') return sendJson(res, 200, service.hello(u.searchParams.get('nonce') ?? ''));
+    if (method === 'POST' && route === '/enroll') {
+      if (mediaType(headers['content-type']) !== 'application/json') return sendError(res, 415, 'bad-request', 'Content-Type: application/json');
+      const body = parse(EnrollRequest, await readBody(req, 64 << 10));
+      return sendJson(res, 200, await service.enroll(body));
+    }
+
+    const clip = /^\/clips\/([^/]+)\/(begin|parts\/(\d{1,5})|complete|tsr|state)$/.exec(route);
+    const isPart = method === 'PUT' && !!clip?.[3];
+    if (method === 'POST' && mediaType(headers['content-type']) !== 'application/json') return sendError(res, 415, 'bad-request', 'Content-Type: application/json');
+    if (method === 'PUT' && mediaType(headers['content-type']) !== 'application/octet-stream') return sendError(res, 415, 'bad-request', 'Content-Type: application/octet-stream');
+    if (method !== 'GET' && method !== 'POST' && method !== 'PUT') return sendError(res, 405, 'bad-request', 'method not allowed');
+    const body = method === 'GET' ? Buffer.alloc(0) : await readBody(req, isPart ? service.store.partSize : JSON_LIMIT);
+    const { station, key } = await service.authenticate({ method, pathWithQuery, headers, body });
+
+    if (method === 'POST' && route === '/chain') {
+      const r = parse(ChainRequest, body);
+      if (r.entries.length > MAX_CHAIN_BATCH) throw new HubHttpError(413, 'too-large', `at most ${MAX_CHAIN_BATCH} entries per call`);
+      return sendJson(res, 200, await service.chain(station, key, r.entries));
+    }
+    if (method === 'GET' && route === '/holds') {
+      const since = Number(u.searchParams.get('since') ?? '0');
+      return sendJson(res, 200, { holds: await service.holds(station, Number.isFinite(since) ? since : 0) });
+    }
+    if (clip) {
+      const sha256 = clip[1]!;
+      if (!SHA256_HEX_RE.test(sha256)) throw new HubHttpError(400, 'bad-request', 'a clip is named by its SHA-256 (64 lowercase hex digits)');
+      const action = clip[2]!;
+      if (method === 'POST' && action === 'begin') return sendJson(res, 200, await service.begin(station, sha256, parse(BeginRequest, body).size));
+      if (isPart) {
+        const md5 = headers['content-md5'];
+        await service.part(station, sha256, Number(clip[3]), body, Array.isArray(md5) ? md5[0] : md5);
+        res.writeHead(204).end();
+        return;
+      }
+      if (method === 'POST' && action === 'complete') return sendJson(res, 200, await service.complete(station, key, sha256, parse(CompleteRequest, body)));
+      if (method === 'POST' && action === 'tsr') {
+        await service.tsr(station, sha256, Buffer.from(parse(TsrRequest, body).tsr, 'base64'));
+        res.writeHead(204).end();
+        return;
+      }
+      if (method === 'GET' && action === 'state') return sendJson(res, 200, await service.state(station, sha256));
+    }
+    return sendError(res, 404, 'not-found', 'no such hub call');
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).then(
+      () => opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`),
+      (err: unknown) => {
+        if (err instanceof HubHttpError) sendError(res, err.status, err.code, err.message);
+        else {
+          // The index or the store is down: the station retries later.
+          sendError(res, 503, 'unavailable', `the hub cannot do this now: ${errorMessage(err)}`);
+        }
+        opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`);
+      },
+    );
+  });
+  server.requestTimeout = 5 * 60_000;
+  server.headersTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  rules = doorRules(host, port, { addresses: lanAddresses });
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shown}:${port}`,
+    port,
+    host,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
