@@ -38,7 +38,7 @@ function Header({ viewId }: { viewId: string }) {
       {snapshot.stationName && <span className="station-name">{snapshot.stationName}</span>}
       <RecordingIndicator viewId={viewId} />
       <nav>
-        {views.map((v) => (
+        {views.filter((v) => !v.hidden).map((v) => (
           <a key={v.id} href={`#/${v.id}`} aria-current={v.id === viewId ? 'page' : undefined} data-testid={`nav-${v.id}`}>
             {t(v.labelKey)}
           </a>

@@ -4,6 +4,7 @@ import { exportEn } from './export.en.ts';
 import { playerEn } from './player.en.ts';
 import { continuityEn } from './continuity.en.ts';
 import { labelEn } from './label.en.ts';
+import { MESSAGES } from '../../../shared/messages.ts';
 
 export const en = {
   app: { title: 'PackWitness', recordingOrder: 'Recording {{order}}', stop: 'Stop' },
@@ -140,6 +141,8 @@ export const en = {
   ...playerEn,
   ...continuityEn,
   ...labelEn,
+  // The engine's message codes (shared/messages.ts): its English catalogue, worded once.
+  engine: MESSAGES,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -8,6 +8,7 @@ import type { Clip, Mode, RecordingEndCause, Settings, StopReason } from '../../
 import type { CodeRules } from '../../../shared/codePatterns.ts';
 import { decideScan, DEFAULT_MACHINE_OPTIONS, type Msg, type StationPhase } from '../../../shared/stationMachine.ts';
 import { callApi } from '../api/index.ts';
+import { isMessageCode, type Message } from '../../../shared/messages.ts';
 import { CameraError, CapturePipeline, utcOffsetLabel, type CaptureOptions } from '../capture/pipeline.ts';
 import { ClipRecorder, pickMimeType } from '../capture/recorder.ts';
 import type { OverlayInfo } from '../capture/overlayProtocol.ts';
@@ -28,6 +29,12 @@ export interface StationMessage {
 
 /** Text that came from elsewhere (the engine, the browser) and is shown as it is. */
 export const rawMsg = (text: string): Msg => ({ key: 'msg.raw', params: { text } });
+
+/** A failed call: the engine's message code worded by the UI (i18n `engine.<code>`), else its text. */
+export const errorMsg = (err: unknown): Msg => {
+  const words = (err as { words?: Message } | null)?.words;
+  return words && isMessageCode(words.code) ? { key: `engine.${words.code}`, params: words.params } : rawMsg(errorMessage(err));
+};
 
 export interface StationSnapshot {
   phase: StationPhase;
@@ -555,8 +562,8 @@ export class StationController {
       started = await callApi('recording.start', { order, mimeType: this.mimeType, mode, operator });
     } catch (err) {
       // The current clip (if any) keeps recording: a refused code must not end a good recording.
-      this.say('error', rawMsg(errorMessage(err)));
-      this.log(order, 'failed', 'error', rawMsg(errorMessage(err)));
+      this.say('error', errorMsg(err));
+      this.log(order, 'failed', 'error', errorMsg(err));
       // Refused for the station's own reasons (disk, folder, shutting down): no scan records until it can.
       if ((err as { code?: string }).code === 'refused' && !this.current) this.block(null, { key: 'ended.refused', params: { order, detail: errorMessage(err) } }, errorMessage(err));
       return;
