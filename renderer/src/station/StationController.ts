@@ -17,6 +17,8 @@ import type { Cue } from './sounds.ts';
 import { CameraLabels, type ScanSource } from '../labels/cameraLabels.ts';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
+/** How a code came in: scanned, read by the camera, or typed into the order box by a person. */
+export type CodeSource = ScanSource | 'typed';
 export interface StationMessage {
   level: MessageLevel;
   msg: Msg;
@@ -45,7 +47,7 @@ export interface StationSnapshot {
   scanLog: ScanLogEntry[];
   pip: boolean; // a second camera is composited into the picture
   settings: Settings | null;
-  clipSource: ScanSource | null; // how the code of the clip being recorded came in
+  clipSource: CodeSource | null; // how the code of the clip being recorded came in
 }
 
 type Listener = (s: StationSnapshot) => void;
@@ -154,13 +156,15 @@ export class StationController {
   private readonly endedByEngine = new Set<string>();
   /** performance.now() of a first PW:DISCARD of the clip being recorded (shared/stationMachine.ts DISCARD_CONFIRM_MS). */
   private discardArmedAt: number | null = null;
+  /** settings.update calls for the operator not yet answered. */
+  private operatorWrites = 0;
   /** The camera reading labels (renderer/src/labels/): its takes come in through scan(). */
   readonly labels = new CameraLabels({
     settings: () => this.settings,
     rules: () => codeRulesOf(this.settings),
     recording: () =>
       this.current && this.snap.order && this.snap.recordingId && this.snap.startedAt !== null
-        ? { recordingId: this.snap.recordingId, order: this.snap.order, startedAt: this.snap.startedAt, source: this.snap.clipSource ?? 'scanner' }
+        ? { recordingId: this.snap.recordingId, order: this.snap.order, startedAt: this.snap.startedAt, source: this.snap.clipSource === 'camera' ? 'camera' : 'scanner' }
         : null,
     scan: (code) => void this.scan(code, 'camera'),
     flag: (code, msg) => {
@@ -265,8 +269,8 @@ export class StationController {
     if (level === 'error') this.onCue('error');
   }
 
-  private log(code: string, outcome: ScanOutcome, level: MessageLevel, msg: Msg | null, source: ScanSource = 'scanner'): void {
-    this.set({ scanLog: addToScanLog(this.snap.scanLog, { at: Date.now(), code: code.slice(0, 80), outcome, level, msg, ...(source === 'camera' ? { source } : {}) }) });
+  private log(code: string, outcome: ScanOutcome, level: MessageLevel, msg: Msg | null, source: CodeSource = 'scanner'): void {
+    this.set({ scanLog: addToScanLog(this.snap.scanLog, { at: Date.now(), code: code.slice(0, 80), outcome, level, msg, ...(source !== 'scanner' ? { source } : {}) }) });
   }
 
   private overlayInfo(order: string | null): OverlayInfo {
@@ -279,7 +283,7 @@ export class StationController {
       operator: recording ? this.clipOperator : this.snap.operator,
       mode: recording ? (this.snap.clipMode ?? this.snap.mode) : this.snap.mode,
       utcOffsetLabel: utcOffsetLabel(),
-      source: recording ? this.snap.clipSource : null,
+      source: recording ? (this.snap.clipSource === 'camera' ? 'camera' : 'scanner') : null,
     };
   }
 
@@ -287,7 +291,7 @@ export class StationController {
     try {
       const info = await callApi('station.info', {});
       this.settings = info.settings;
-      this.set({ stationName: info.stationName, settings: info.settings });
+      this.set({ stationName: info.stationName, settings: info.settings, operator: info.settings.operator });
       if (info.problems.length) this.say('warn', rawMsg(info.problems.join(' ')));
       this.mimeType = pickMimeType();
     } catch (err) {
@@ -458,7 +462,7 @@ export class StationController {
     this.lastActivity = performance.now();
   }
 
-  scan(raw: string, source: ScanSource = 'scanner'): Promise<void> {
+  scan(raw: string, source: CodeSource = 'scanner'): Promise<void> {
     this.activity();
     const task = this.queue.then(() => this.handleScan(raw, source));
     this.queue = task.catch(() => {});
@@ -478,7 +482,7 @@ export class StationController {
     return task;
   }
 
-  private async handleScan(raw: string, source: ScanSource = 'scanner'): Promise<void> {
+  private async handleScan(raw: string, source: CodeSource = 'scanner'): Promise<void> {
     const d = decideScan(
       { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator, problem: this.blocked?.msg ?? null, discardArmedAt: this.discardArmedAt },
       raw,
@@ -520,16 +524,17 @@ export class StationController {
         const msg: Msg = { key: 'scan.modeSet', params: { mode: d.mode } };
         this.say('info', msg);
         this.onCue('switch');
-        this.log(code, 'mode', 'info', msg);
+        this.log(code, 'mode', 'info', msg, source);
         return;
       }
       case 'operator': {
         const msg: Msg = d.operator ? { key: 'scan.operatorIn', params: { name: d.operator } } : { key: 'scan.operatorOut', params: { name: this.snap.operator ?? '' } };
         this.set({ operator: d.operator });
+        this.saveOperator(d.operator);
         if (!this.current) this.pipeline?.setInfo(this.overlayInfo(null));
         this.say('info', msg);
         this.onCue('switch');
-        this.log(d.operator ?? code, 'operator', 'info', msg);
+        this.log(d.operator ?? code, 'operator', 'info', msg, source);
         return;
       }
       case 'start':
@@ -539,7 +544,7 @@ export class StationController {
     }
   }
 
-  private async startClip(order: string, kind: 'start' | 'switch' | 'resume', warning: Msg | null, source: ScanSource = this.snap.clipSource ?? 'scanner'): Promise<void> {
+  private async startClip(order: string, kind: 'start' | 'switch' | 'resume', warning: Msg | null, source: CodeSource = this.snap.clipSource ?? 'scanner'): Promise<void> {
     const p = this.pipeline;
     if (!p || !this.settings) return;
     if (this.blocked) {
@@ -689,11 +694,22 @@ export class StationController {
     void job.finally(() => this.finishing.delete(job));
   }
 
+  /** The engine keeps who is logged in, so a reload or a restart of the station keeps it. */
+  private saveOperator(operator: string | null): void {
+    this.operatorWrites++;
+    callApi('settings.update', { operator })
+      .catch((err: unknown) => this.say('warn', rawMsg((err as Error).message)))
+      .finally(() => this.operatorWrites--);
+  }
+
   /** Settings changed (this page or another door): applied at once, the camera between clips. */
   applySettings(next: Settings): void {
     const prev = this.settings;
     this.settings = next;
-    this.set({ settings: next, stationName: next.stationName });
+    // A badge scanned at another door of this station logs in here too; while this page's own
+    // writes are under way, an older value coming back must not undo the newer scan.
+    const operator = this.operatorWrites === 0 ? next.operator : this.snap.operator;
+    this.set({ settings: next, stationName: next.stationName, operator });
     this.labels.applySettings(prev, next, this.pipeline?.cameraTrack ?? null);
     if (!prev) return;
     if (CAMERA_KEYS.some((k) => prev[k] !== next[k])) {
