@@ -13,6 +13,7 @@ import { ClipRecorder, pickMimeType } from '../capture/recorder.ts';
 import type { OverlayInfo } from '../capture/overlayProtocol.ts';
 import { cameraHealth, FIRST_FRAME_MS, STALL_MS } from './cameraHealth.ts';
 import { addToScanLog, loadScanLog, type ScanLogEntry, type ScanOutcome } from './scanLog.ts';
+import { SerialQueue } from './serialQueue.ts';
 import type { Cue } from './sounds.ts';
 import { CameraLabels, type ScanSource } from '../labels/cameraLabels.ts';
 
@@ -132,9 +133,10 @@ export class StationController {
   private clipOperator: string | null = null;
   private settings: Settings | null = null;
   private mimeType = '';
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private finishing = new Set<Promise<void>>();
-  private pendingSwitches = 0;
+  /** Switched-out recorders still recording their overlap: each resolves once it is handed to finishing. */
+  private readonly switching = new Set<Promise<void>>();
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private autoStopTimer: ReturnType<typeof setInterval> | null = null;
   private reconnecting = false;
@@ -366,7 +368,7 @@ export class StationController {
     setTimeout(() => {
       this.reconnecting = false;
       if (this.disposed || this.pipeline) return;
-      this.queue = this.queue.then(async () => {
+      this.queue.post(async () => {
         if (!this.pipeline && (await this.openCamera())) this.say('info', { key: 'camera.connected' });
       });
     }, RECONNECT_MS);
@@ -380,9 +382,10 @@ export class StationController {
     if (health === 'ok') return;
     this.checkingCamera = true;
     const handle = health === 'ended' ? () => this.cameraLost() : () => this.cameraStalled(p);
-    this.queue = this.queue.then(handle).finally(() => {
+    const done = () => {
       this.checkingCamera = false;
-    });
+    };
+    this.queue.run(handle).then(done, done);
   }
 
   /**
@@ -448,7 +451,7 @@ export class StationController {
     if (!reason) return;
     const rec = this.current;
     const r = reason;
-    this.queue = this.queue.then(async () => {
+    this.queue.post(async () => {
       if (this.current !== rec) return; // a scan got there first
       const order = this.snap.order ?? '';
       await this.stopCurrent(r);
@@ -464,22 +467,16 @@ export class StationController {
 
   scan(raw: string, source: CodeSource = 'scanner'): Promise<void> {
     this.activity();
-    const task = this.queue.then(() => this.handleScan(raw, source));
-    this.queue = task.catch(() => {});
-    return task;
+    return this.queue.run(() => this.handleScan(raw, source));
   }
 
   stop(reason: StopReason = 'stop-button'): Promise<void> {
-    const task = this.queue.then(() => this.stopCurrent(reason));
-    this.queue = task.catch(() => {});
-    return task;
+    return this.queue.run(() => this.stopCurrent(reason));
   }
 
   /** The DISCARD action (control code or button): the clip being recorded is thrown away, logged in the chain. */
   discard(): Promise<void> {
-    const task = this.queue.then(() => this.discardCurrent('discard button'));
-    this.queue = task.catch(() => {});
-    return task;
+    return this.queue.run(() => this.discardCurrent('discard button'));
   }
 
   private async handleScan(raw: string, source: CodeSource = 'scanner'): Promise<void> {
@@ -582,11 +579,14 @@ export class StationController {
     next.start();
     this.current = next;
     if (prev && prevOrder) {
-      this.pendingSwitches++;
-      setTimeout(() => {
-        this.pendingSwitches--;
-        this.finishInBackground(prev, prevOrder, 'next-scan', 'ok', null);
-      }, SWITCH_OVERLAP_MS);
+      const overlap = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          this.finishInBackground(prev, prevOrder, 'next-scan', 'ok', null);
+          resolve();
+        }, SWITCH_OVERLAP_MS),
+      );
+      this.switching.add(overlap);
+      void overlap.then(() => this.switching.delete(overlap));
     }
     this.discardArmedAt = null; // a first DISCARD never carries over to the next clip
     this.set({ phase: 'recording', order: started.order, recordingId: started.recordingId, startedAt: next.startedAt });
@@ -723,13 +723,13 @@ export class StationController {
   private applyPendingCameraChange(): void {
     if (!this.cameraDirty || this.current || this.snap.phase === 'starting' || this.disposed) return;
     this.cameraDirty = false;
-    this.queue = this.queue.then(async () => {
+    this.queue.post(async () => {
       if (this.current) {
         this.cameraDirty = true; // a scan started a clip meanwhile: wait for its end
         return;
       }
       // Let a switched-out recorder finish its overlap before its source goes away.
-      while (this.pendingSwitches > 0) await sleep(50);
+      await this.switchesDone();
       const old = this.pipeline;
       this.pipeline = null;
       this.set({ stream: null });
@@ -743,9 +743,14 @@ export class StationController {
   /** Quitting or closing: finish the clip being recorded and wait until it is saved. */
   async shutdown(): Promise<void> {
     await this.stop('shutdown');
-    await this.queue;
-    while (this.pendingSwitches > 0) await sleep(50);
+    await this.queue.idle();
+    await this.switchesDone();
     await Promise.all([...this.finishing]);
+  }
+
+  /** Resolves once every switched-out recorder has finished its overlap and been handed to finishing. */
+  private async switchesDone(): Promise<void> {
+    while (this.switching.size) await Promise.all([...this.switching]);
   }
 
   setMode(mode: Mode): void {
