@@ -28,7 +28,7 @@ export function StationView() {
   }, [s.message]);
   // The state the message was said in (the first render that shows it). Leaving 'starting' does not
   // count: a problem the engine reported at start-up still stands once the camera is ready.
-  const phaseOfMessage = useMemo(() => s.phase, [s.message]); // eslint-disable-line react-hooks/exhaustive-deps
+  const phaseOfMessage = useMemo(() => s.phase, [s.message]);
   const newState = phaseOfMessage !== s.phase && phaseOfMessage !== 'starting';
   const stale = expired || newState || (s.message !== null && editedAt > s.message.at);
   const onEdit = useCallback(() => setEditedAt(Date.now()), []);
