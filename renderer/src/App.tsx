@@ -36,6 +36,12 @@ function Header({ viewId }: { viewId: string }) {
     <header className={`app-header ${active && viewId === 'station' ? `hdr-${snapshot.phase}` : ''}`}>
       <strong className="brand">{t('app.title')}</strong>
       {snapshot.stationName && <span className="station-name">{snapshot.stationName}</span>}
+      {/* Who the next clip is filed under, on every view once the station runs (kept by the engine). */}
+      {active && (
+        <span className="operator" data-testid="operator">
+          {snapshot.operator ? t('station.operatorIs', { name: snapshot.operator }) : t('station.noOperator')}
+        </span>
+      )}
       <RecordingIndicator viewId={viewId} />
       <nav>
         {views.filter((v) => !v.hidden).map((v) => (

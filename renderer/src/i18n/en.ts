@@ -44,6 +44,11 @@ export const en = {
     noScansHere: 'No scans in this window yet today.',
     answers: '{{code}}:',
     noScans: 'No scans yet today.',
+    typed: 'typed',
+    discardConfirmOrder: 'Throw away the clip of {{order}} being recorded? This is logged in the chain of custody.',
+    discardYes: 'Discard this clip',
+    discardNo: 'Keep recording',
+    discardHint: 'Esc keeps recording. A scan goes on as usual.',
     engineUnreachable: 'The station engine is not reachable: {{detail}}',
   },
   lookup: {
