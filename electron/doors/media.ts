@@ -23,7 +23,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /** A PwError keeps its code and words; anything else is an internal error with its message. */
 export function wireError(err: unknown): WireError {
-  if (err instanceof PwError) return { code: err.code, message: err.message };
+  if (err instanceof PwError) return err.words ? { code: err.code, message: err.message, words: err.words } : { code: err.code, message: err.message };
   return { code: 'internal', message: `Internal error: ${errorMessage(err)}` };
 }
 

@@ -15,7 +15,8 @@ import type { PageIncidentStore } from '../continuity.ts';
 import { insideRoot } from '../paths.ts';
 import type { Retention } from '../retention.ts';
 import type { EngineServices, HandlerMap } from '../services.ts';
-import { checkBeforeRecording, describeFsError, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
+import { checkBeforeRecording, describeFsError, lowSpace, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
+import { msg } from '../../../shared/messages.ts';
 import type { Sealer } from './sealing.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
@@ -439,7 +440,12 @@ export class RecordingSessions {
       this.spaceAlarmAt = Date.now();
       this.s.reportProblem(why);
     }
-    if (low && atStart) throw new PwError('refused', `Recording refused: ${why ?? low} Nothing was recorded.`);
+    if (low && atStart) {
+      // Coded when the sentence is only the space's (retention's own reason stays its English text).
+      const words = why ? null : lowSpace(space, incoming);
+      if (words) throw new PwError('refused', msg(words.code === 'space-below-reserve' ? 'record-refused-below-reserve' : 'record-refused-near-reserve', words.params as { free: string; dir: string; reserve: string }));
+      throw new PwError('refused', `Recording refused: ${why ?? low} Nothing was recorded.`);
+    }
     return low;
   }
 

@@ -6,9 +6,9 @@ import { useTranslation } from 'react-i18next';
 import type { Deletion, Health } from '../../../shared/contract/storage.ts';
 import { api, onEvent } from '../api/index.ts';
 import { dateTime } from '../format.ts';
+import { wordError, wordMessage } from '../i18n/message.ts';
 import { DiskOutlook } from './status/DiskOutlook.tsx';
 import { HubOutbox } from './status/HubOutbox.tsx';
-import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export function StatusView() {
   const { t, i18n } = useTranslation();
@@ -24,9 +24,9 @@ export function StatusView() {
       setDeletions(d.deletions);
       setError(null);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(wordError(t, err));
     }
-  }, []);
+  }, [t]);
   useEffect(() => void refresh(), [refresh]);
   useEffect(() => onEvent('station.problem', () => void refresh()), [refresh]);
 
@@ -35,7 +35,7 @@ export function StatusView() {
       const r = await api['station.adopt']({});
       setNote(t('health.adopted', { count: r.adopted.length, failed: r.failed.length }));
     } catch (err) {
-      setNote(errorMessage(err));
+      setNote(wordError(t, err));
     }
     void refresh();
   };
@@ -47,7 +47,7 @@ export function StatusView() {
         : '';
       setNote((r.message ?? t('health.retentionDone', { count: r.deleted.length })) + exportsNote);
     } catch (err) {
-      setNote(errorMessage(err));
+      setNote(wordError(t, err));
     }
     void refresh();
   };
@@ -64,7 +64,7 @@ export function StatusView() {
           <ul className="health-checks" data-testid="health-checks">
             {health.checks.map((c) => (
               <li key={c.id} className={`health-${c.level}`} data-level={c.level}>
-                <strong>{t(`health.level.${c.level}`)}</strong> {c.text}
+                <strong>{t(`health.level.${c.level}`)}</strong> {wordMessage(t, c.message, c.text)}
                 {c.details.length > 0 && (
                   <ul className="mono">
                     {c.details.map((d) => <li key={d}>{d}</li>)}
