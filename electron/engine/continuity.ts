@@ -17,7 +17,7 @@
 // finding: "dropped by the encoder (found by the station's read-back)". A gap in a file that no
 // continuity entry lists is unexplained, and verify says so.
 import type { JsonValue } from './evidence/canonicalJson.ts';
-import type { ClipRow } from './clipsRepo.ts';
+import type { ClipRow } from './index/types.ts';
 import { readFrameCounters, type CounterReport } from './frameCounters.ts';
 import type { Continuity, ContinuityGap, ContinuityStall, GapCause, PageIncident, StallCause } from '../../shared/contract/continuity.ts';
 
