@@ -96,7 +96,9 @@ export class StationCustody implements Custody {
     // earlier entry with a single request, where a backlog would send a public service a request for
     // each old clip. A TSA the merchant configured (their own, or a paid one) still gets the backlog.
     const publicDefault = urls.length > 0 && urls.every((u) => DEFAULT_TSAS.some((d) => d.url === u));
-    if (this.opts.timestampWorker !== false && urls.length > 0 && !publicDefault && key !== this.backfilledFor) this.timestamps.enqueueUnstamped();
+    if (this.opts.timestampWorker !== false && urls.length > 0 && !publicDefault && key !== this.backfilledFor) {
+      void this.timestamps.enqueueUnstamped().catch((err: unknown) => this.opts.log(`timestamps: the clips sealed before a TSA was configured could not be queued: ${(err as Error).message}`));
+    }
     this.backfilledFor = key;
     this.anchorIfDue(false);
     this.timestamps.kick();

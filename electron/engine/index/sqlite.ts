@@ -206,6 +206,19 @@ export class SqliteClipIndex implements ClipIndex {
     return { rows, total };
   }
 
+  async queueUnstamped(now: number): Promise<number> {
+    return this.db
+      .prepare(
+        `INSERT OR IGNORE INTO timestamps (clip_id, sha256, state, attempts, next_try_at)
+         SELECT k.id, k.sha256, 'pending', 0, ? FROM clips k
+         WHERE k.${FINISHED} AND k.sha256 IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM timestamps t WHERE t.clip_id = k.id)
+           AND EXISTS (SELECT 1 FROM chain c WHERE c.kind = 'clip' AND c.clip_id = k.id)
+         ORDER BY k.started_at`,
+      )
+      .run(now).changes;
+  }
+
   async discardedOf(order: string): Promise<DiscardRow[]> {
     return this.db
       .prepare(

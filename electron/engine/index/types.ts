@@ -130,6 +130,11 @@ export interface ClipIndex {
   sidecarSources(): Promise<SealedSidecarSource[]>;
   stats(from: number, to: number | null): Promise<ModeStats>;
   search(q: SearchQuery): Promise<{ rows: ClipRow[]; total: number }>;
+  /**
+   * Queues a trusted timestamp for every finished, chained clip that never had one asked for
+   * (sealed before a TSA was configured), due at `now`, oldest first. Returns how many.
+   */
+  queueUnstamped(now: number): Promise<number>;
   /** Discarded recordings of an order, newest discard first (at most 50). */
   discardedOf(order: string): Promise<DiscardRow[]>;
 
