@@ -14,8 +14,9 @@ import { LabelStore } from './labels.ts';
 import type { ClipLabels } from '../../shared/contract/labels.ts';
 import type { ClipIndex, ClipRow } from './index/types.ts';
 import { SqliteClipIndex } from './index/sqlite.ts';
+import { LocalClipStore } from './store/local.ts';
 import { openDb, type Db } from './db.ts';
-import { insideRoot, layout, type DataLayout } from './paths.ts';
+import { layout, type DataLayout } from './paths.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { noCustody, type Custody } from './custody.ts';
 import { acquireOwnership, checkDataDirWritable, prepareClipsFolder } from './storage.ts';
@@ -57,6 +58,8 @@ export class Engine implements EngineServices {
   readonly paths: DataLayout;
   readonly db: Db;
   readonly clips: ClipIndex;
+  /** Where clip files live (store/): the clips folder. */
+  readonly store: LocalClipStore;
   readonly settings: SettingsStore;
   /** What the camera read during each clip (labels.ts). */
   readonly labels: LabelStore;
@@ -83,6 +86,7 @@ export class Engine implements EngineServices {
     this.paths = paths;
     this.db = db;
     this.clips = new SqliteClipIndex(db);
+    this.store = new LocalClipStore(paths.clipsDir);
     this.labels = new LabelStore(db);
     this.settings = new SettingsStore(db);
     this.log = log;
@@ -209,13 +213,13 @@ export class Engine implements EngineServices {
   async clipFile(id: string): Promise<string | undefined> {
     const row = await this.clips.get(id);
     if (!row?.file || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted') return undefined;
-    return insideRoot(this.paths.clipsDir, row.file);
+    return this.store.pathOf(row.file);
   }
 
   async thumbFile(id: string): Promise<string | undefined> {
     const row = await this.clips.get(id);
     if (!row?.thumb_file) return undefined;
-    return insideRoot(this.paths.clipsDir, row.thumb_file);
+    return this.store.pathOf(row.thumb_file);
   }
 
   /** Partial recordings become sealed clips here (recording/sealing.ts). */
