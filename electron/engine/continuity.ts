@@ -16,10 +16,12 @@
 // browser's clock cannot mislead it. A gap the page saw nothing for is still the station's own
 // finding: "dropped by the encoder (found by the station's read-back)". A gap in a file that no
 // continuity entry lists is unexplained, and verify says so.
+import type { Db } from './db.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
 import type { ClipRow } from './index/types.ts';
 import { readFrameCounters, type CounterReport } from './frameCounters.ts';
 import type { Continuity, ContinuityGap, ContinuityStall, GapCause, PageIncident, StallCause } from '../../shared/contract/continuity.ts';
+import { errorLine } from '../../shared/errorMessage.ts';
 
 /** How far (in frames, ~1 s at 30 fps) from a sign of load a dropped frame still counts as caused by it. */
 const LOAD_SLACK = 30;
@@ -82,6 +84,39 @@ export function continuityOf(seq: number, body: Record<string, unknown> | null):
     stalls: Array.isArray(body.stalls) ? (body.stalls as ContinuityStall[]) : [],
     pageIncidents: Number(body.pageIncidents ?? 0),
   };
+}
+
+/**
+ * What the page reported while a clip recorded (page hidden, camera stalled, the overlay behind),
+ * kept in the index as it arrives: a station stopped (killed, crashed, restarted) before a clip's
+ * read-back reads it back at the next start, and these are still the grounds of its gaps' causes.
+ * Its own table, created when first needed; rows older than the read-back's two days are dropped.
+ */
+export class PageIncidentStore {
+  private readonly db: Db;
+  private ready = false;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  set(recordingId: string, incidents: readonly PageIncident[]): void {
+    if (!this.ready) {
+      this.db.exec('CREATE TABLE IF NOT EXISTS page_incidents (recording_id TEXT PRIMARY KEY, at INTEGER NOT NULL, body TEXT NOT NULL)');
+      this.db.prepare('DELETE FROM page_incidents WHERE at < ?').run(Date.now() - 3 * 86_400_000);
+      this.ready = true;
+    }
+    this.db.prepare('INSERT OR REPLACE INTO page_incidents (recording_id, at, body) VALUES (?, ?, ?)').run(recordingId, Date.now(), JSON.stringify(incidents));
+  }
+
+  get(recordingId: string): PageIncident[] {
+    try {
+      const row = this.db.prepare('SELECT body FROM page_incidents WHERE recording_id=?').get(recordingId) as { body: string } | undefined;
+      return row ? (JSON.parse(row.body) as PageIncident[]) : [];
+    } catch {
+      return []; // no page ever reported an incident on this station: the table does not exist yet
+    }
+  }
 }
 
 export interface ContinuityJob {
@@ -169,7 +204,7 @@ export class ContinuityPass {
       } catch (err) {
         if (this.stopped) return;
         if (ctrl.signal.aborted) continue; // released: the clip is being deleted
-        this.log(`frame counter read-back of clip ${job.row.id} failed: ${(err as Error).message.split('\n')[0]}`);
+        this.log(`frame counter read-back of clip ${job.row.id} failed: ${errorLine(err)}`);
       }
     }
   }

@@ -1,12 +1,14 @@
-// What the camera read while a clip recorded (issue 18): kept per clip in the index, sealed into
+// What the camera read while a clip recorded: kept per clip in the index, sealed into
 // the clip's manifest, and shown with the clip ("label seen at 00:03.2", or the other tracking
 // number the picture showed).
 //
 // Its own table, created when first needed, so it stays independent of the numbered migrations.
+import fs from 'node:fs';
 import { ClipLabels } from '../../shared/contract/labels.ts';
 import { clipTimeLabel } from '../../shared/labelRules.ts';
 import type { Db } from './db.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
+import { sidecarsOf } from './evidence/manifest.ts';
 
 const CREATE = 'CREATE TABLE IF NOT EXISTS clip_labels (clip_id TEXT PRIMARY KEY, body TEXT NOT NULL)';
 
@@ -62,4 +64,59 @@ export function labelVerifyCheck(labels: unknown, orders: readonly string[]): { 
   }
   if (l.seenAtMs !== null) return { what: 'history', ok: null, text: `The label ${order} is in the picture: seen at ${clipTimeLabel(l.seenAtMs)} (signed in the manifest).${source}` };
   return { what: 'history', ok: null, text: `The camera was reading but did not see the label ${order} in the picture.${source}` };
+}
+
+/** The labels sealed in a clip's signed manifest (X.manifest.json next to the clip); null when none. */
+export function sealedLabels(clipFile: string): ClipLabels | null {
+  try {
+    const body = JSON.parse(fs.readFileSync(sidecarsOf(clipFile).manifest, 'utf8')) as { labels?: unknown };
+    const parsed = ClipLabels.safeParse(body.labels);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null; // no manifest (a clip sealed before the evidence module), or unreadable: no label still
+  }
+}
+
+/** The read an export's label still shows: when and where in the frame, and the code read. */
+export interface LabelStill {
+  atMs: number;
+  box: [number, number, number, number];
+  code: string;
+}
+
+/**
+ * Which read the export's first still zooms on: the clip's own code when the camera saw it, else the
+ * other tracking number that made the mismatch (that frame is the evidence of it), else none: one
+ * stray read of something else is no reason to lead the stills with it.
+ */
+export function labelStillOf(labels: ClipLabels | null, order: string): LabelStill | null {
+  if (!labels || !labels.reads.length) return null;
+  const own = labels.seenAtMs !== null ? labels.reads.find((r) => r.firstMs === labels.seenAtMs && r.code.includes(order)) : undefined;
+  const other = labels.mismatch.length ? labels.reads.find((r) => labels.mismatch.some((m) => r.code.includes(m))) : undefined;
+  const r = own ?? other;
+  return r ? { atMs: r.firstMs, box: [...r.box], code: r.code } : null;
+}
+
+/**
+ * The part of the frame a label still shows: the read's box with room around it, keeping the
+ * frame's proportions (so the still has the clip's size), at least a quarter of the frame across
+ * (a tiny box zoomed further shows only blur), and inside the frame. Fractions of the frame.
+ */
+export function labelCrop(box: readonly [number, number, number, number]): [number, number, number, number] {
+  const [x, y, w, h] = box;
+  const f = Math.min(1, Math.max(0.25, w * 1.8, h * 1.8));
+  const cx = x + w / 2;
+  const cy = y + h / 2;
+  const clamp = (v: number): number => Math.min(1 - f, Math.max(0, v));
+  return [clamp(cx - f / 2), clamp(cy - f / 2), f, f];
+}
+
+/** The evidence sheet's label line: the same verdict `verify` gives, short. null when the camera was not reading. */
+export function labelSheetText(labels: ClipLabels | null, order: string): string | null {
+  if (!labels) return null;
+  // Short: the line sits under the QR code on a 1240 px page, in 21 px type.
+  if (labels.mismatch.length) return `MISMATCH: the picture showed ${labels.mismatch.join(', ')}; the clip is filed under ${order}`;
+  const by = labels.source === 'camera' ? ' (order read by the camera)' : '';
+  if (labels.seenAtMs !== null) return `${order} seen in the picture at ${clipTimeLabel(labels.seenAtMs)}${by}`;
+  return `the camera was reading but did not see ${order} in the picture`;
 }

@@ -145,6 +145,25 @@ describe('the station seals what it reads back', () => {
     expect(line).toContain("1 frame dropped by the encoder at 00:01.00 (after frame 29) (found by the station's read-back of the file)");
   });
 
+  it('what the page reported is kept as it arrives: a read-back after a restart still gives the gap its cause', async () => {
+    const webm = path.join(t.dir, 'gap3.mkv');
+    makeCounterWebm(webm, { frames: 60, skip: [30] });
+    // This station process stops before its read-back runs (killed, crashed, restarted).
+    Object.defineProperty(engine.custody, 'continuityChecked', { value: undefined });
+    const clip = await record('SF-GAP-3', webm, [{ kind: 'hidden', from: 28, to: 31, at: Date.now(), ms: 200 }]);
+    await engine.continuity.idle();
+    await engine.close();
+    engine = await Engine.open({ dataDir });
+    engine.startMaintenance();
+    await expect.poll(() => engine.continuity.pending === 0 && stationCustodyOf(engine).chain.continuityEntry(clip.id) !== undefined, { timeout: 30_000 }).toBe(true);
+    const c = (await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.continuity!;
+    expect(c.gaps).toEqual([{ after: 29, missing: 1, atMs: 1000, cause: 'page-hidden' }]);
+    expect(c.pageIncidents).toBe(1);
+    const line = (await verifyFile(engine, clip.file)).lines.find((l) => l.includes('continuity'))!;
+    expect(line).not.toContain('UNEXPLAINED');
+    expect(line).not.toContain("found by the station's read-back");
+  });
+
   it('a continuous clip is said to be continuous', async () => {
     const webm = path.join(t.dir, 'whole.mkv');
     makeCounterWebm(webm, { frames: 45 });

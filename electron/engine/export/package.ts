@@ -70,7 +70,7 @@ export type Derivation =
       frames: { first: number; end: number };
       params: { codec: 'H.264'; width: number; height: number; fps: number; videoBps: number; maxrateBps: number; audioBps: number; speed: number };
     }
-  | { method: 'still'; atMs: number; params: { width: number | null; jpegQuality: number } }
+  | { method: 'still'; atMs: number; params: { width: number | null; jpegQuality: number; crop?: [number, number, number, number] } }
   | { method: 'sheet'; of: string | null; format: 'png' | 'pdf' };
 
 /**

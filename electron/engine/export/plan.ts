@@ -14,6 +14,8 @@
 // either lose or repeat frames; Original is the signed file byte for byte, or nothing.
 import type { ChannelPreset, ExportForm } from './presets.ts';
 import type { FitMode } from '../../../shared/contract/export.ts';
+import type { LabelStill } from '../labels.ts';
+import { clipTimeLabel } from '../../../shared/labelRules.ts';
 
 export type { FitMode };
 
@@ -45,6 +47,10 @@ export interface PlanOptions {
   /** Times of the stills, chosen on the timeline; automatic picks when absent. */
   stillsAtMs?: number[] | null;
   stillCount?: number;
+  /** The camera's read of the label (labels.ts labelStillOf): shown zoomed as the first still. */
+  labelStill?: LabelStill | null;
+  /** Bytes of one of this clip's frames as a best-quality JPEG at full size (measured): what its stills weigh. */
+  stillSampleBytes?: number | null;
 }
 
 export interface PartPlan {
@@ -90,6 +96,8 @@ export interface CopyPlan {
 export interface StillsPlan {
   form: 'stills';
   atMs: number[];
+  /** The frame where the camera read the label, zoomed on it, before the stills at atMs; null = none. */
+  label: LabelStill | null;
   maxImageBytes: number;
   maxPdfBytes: number | null;
   expectedBytes: number;
@@ -218,6 +226,36 @@ export function maxPartMsForSize(maxBytes: number, audioBps: number): number {
   return Math.floor((budgetBits / (MIN_VIDEO_BPS / 0.9 + audioBps) - 1) * 1000);
 }
 
+/** verify.html, read-me, manifests and signatures, sidecars: what every package holds besides its pictures. */
+const PACKAGE_BYTES = 80_000;
+
+/**
+ * One still: the frame as JPEG at the best quality (the writer starts there) plus its caption band,
+ * which at 720p weighs as much as a plain frame of a packing table.
+ * A frame's JPEG size depends on what the camera sees far more than on its size, so the caller
+ * measures one of the clip's frames; without that, a packing table at 720p weighs about 120 kB.
+ */
+export function stillBytes(src: Pick<SourceInfo, 'width' | 'height'>, sampleBytes: number | null): number {
+  const pixels = src.width * src.height;
+  const frame = sampleBytes ?? 120_000 * (pixels / (1280 * 720));
+  // The caption band (two lines of type on white, caption.ts) weighs about 0.2 bytes a pixel as JPEG: text is all edges.
+  const band = Math.max(20, Math.round(src.height / 18)) * 1.6 * 2 + 10;
+  return Math.round(frame * 1.05 + src.width * band * 0.2);
+}
+
+/**
+ * The evidence sheet as PNG and PDF: a page of text and QR code (about 130 kB as PNG, 180 kB as
+ * the PDF's JPEG), plus nine key frames 360 px wide, lossless in the PNG and again in the PDF.
+ */
+export function sheetBytes(src: Pick<SourceInfo, 'width' | 'height'>, sampleBytes: number | null): number {
+  const pixels = Math.max(1, src.width * src.height);
+  const frame = sampleBytes ?? 120_000 * (pixels / (1280 * 720));
+  const cell = Math.min(1, (360 * 203) / pixels);
+  return Math.round(310_000 + 9 * cell * frame * SHEET_FRAME_WEIGHT);
+}
+/** Bytes a key frame adds to the sheet (PNG and PDF together) per byte of the same pixels as best JPEG. */
+const SHEET_FRAME_WEIGHT = 4;
+
 /** Sensible moments for stills: just after the start (label), spread through packing, just before the end (sealed box). */
 export function autoStillTimes(startMs: number, endMs: number, count: number): number[] {
   const n = Math.max(1, Math.round(count));
@@ -296,13 +334,17 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
     const atMs = (opts.stillsAtMs?.length ? opts.stillsAtMs : autoStillTimes(startMs, endMs, opts.stillCount ?? 8))
       .map((t) => Math.min(Math.max(t, startMs), endMs - 1));
     if (atMs.length > 40) throw new PlanError('At most 40 stills can be exported at once.');
-    const perStill = Math.min(preset.image.maxBytes, 250_000 * (src.height / 720) ** 2 + 60_000);
+    const ls = opts.labelStill;
+    const label = ls && ls.atMs >= startMs && ls.atMs < endMs ? ls : null;
+    if (label) warnings.push(`The first still is the frame where the camera read the label ${label.code} (${clipTimeLabel(label.atMs)} into the clip), zoomed on the label.`);
+    const perStill = Math.min(preset.image.maxBytes, stillBytes(src, opts.stillSampleBytes ?? null));
     return {
       form: 'stills',
       atMs,
+      label,
       maxImageBytes: preset.image.maxBytes,
       maxPdfBytes: preset.pdf?.maxBytes ?? null,
-      expectedBytes: Math.round(atMs.length * perStill + 1_500_000),
+      expectedBytes: Math.round((atMs.length + (label ? 1 : 0)) * perStill + sheetBytes(src, opts.stillSampleBytes ?? null) + PACKAGE_BYTES),
       edits: [],
       warnings,
     };
@@ -328,7 +370,7 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
     return { form: 'copy', expectedBytes: src.sizeBytes, edits: [], warnings: [...warnings, 'The recording already fits this channel: it is exported unchanged (same SHA-256 as signed).'] };
   }
   const audioBps0 = src.hasAudio ? AUDIO_BPS : 0;
-  let maxPartMs = video.maxDurationMs === null ? Infinity : video.maxDurationMs - DURATION_MARGIN_MS;
+  const maxPartMs = video.maxDurationMs === null ? Infinity : video.maxDurationMs - DURATION_MARGIN_MS;
   const total = endMs - startMs;
   const edits: string[] = [];
   let speed = 1;

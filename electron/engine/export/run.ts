@@ -2,11 +2,13 @@
 // Called by jobs.ts (both doors) and directly by the CLI. Never touches the original clip files.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { PwError } from '../../../shared/contract.ts';
 import { parseOrderCode } from '../../../shared/orderCode.ts';
 import type { ClipRow } from '../index/types.ts';
 import type { EngineServices } from '../services.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** What an export reads: the clips of an order, their files, the settings and the custody that signs. */
 export type ExportServices = Pick<EngineServices, 'clips' | 'clipFile' | 'paths' | 'settings' | 'custody'>;
@@ -41,6 +43,7 @@ import { findPreset, withCustomLimits, type ChannelPreset, type CustomLimits, ty
 import { clock, writeSheet } from './sheet.ts';
 import { stillCaption, stillCaptionSize } from './caption.ts';
 import { copyOriginal } from './verifiedCopy.ts';
+import { labelCrop, labelSheetText, labelStillOf, sealedLabels } from '../labels.ts';
 
 export interface ExportRequest {
   order: string;
@@ -173,7 +176,11 @@ export async function planOrder(engine: ExportServices, req: ExportRequest): Pro
       throw new PwError('refused', `The clip ${row.id} of ${order} cannot be read: ${err.message}`);
     });
     try {
-      const plan = planExport(preset, sourceOf(row, frames), { form: req.form ?? undefined, fit: req.fit, range: req.range, stillsAtMs: req.stillsAtMs });
+      // The label still comes from the signed manifest's reads, so it shows what the seal vouches for.
+      const labelStill = labelStillOf(sealedLabels(file), row.order_code);
+      const form = req.form ?? (preset.video ? preset.defaultForm : 'stills');
+      const stillSampleBytes = form === 'stills' && preset.image ? await stillSample(file, frames) : null;
+      const plan = planExport(preset, sourceOf(row, frames), { form: req.form ?? undefined, fit: req.fit, range: req.range, stillsAtMs: req.stillsAtMs, labelStill, stillSampleBytes });
       clips.push({ row, file, frames, plan });
     } catch (err) {
       if (err instanceof PlanError) throw new PwError('refused', err.message);
@@ -181,6 +188,22 @@ export async function planOrder(engine: ExportServices, req: ExportRequest): Pro
     }
   }
   return { order, preset, clips };
+}
+
+/**
+ * Bytes of the clip's middle frame as a best-quality JPEG: what the stills and the sheet's key
+ * frames will weigh depends on the picture, so the size estimate measures it. null if it cannot.
+ */
+async function stillSample(file: string, frames: FrameList): Promise<number | null> {
+  const out = path.join(os.tmpdir(), `pw-still-sample-${process.pid}-${Math.random().toString(36).slice(2)}.jpg`);
+  try {
+    await extractStill({ input: file, atMs: Math.max(0, frames.durationMs / 2), output: out, captionFile: null, fontFile: null, quality: 2, height: null, sourceHeight: frames.height });
+    return await fileSize(out);
+  } catch {
+    return null;
+  } finally {
+    await fsp.rm(out, { force: true });
+  }
 }
 
 async function fileSize(f: string): Promise<number> {
@@ -192,7 +215,7 @@ function workOf(p: PlannedClip): number {
   const plan = p.plan;
   if (plan.form === 'encode') return plan.parts.reduce((s, x) => s + x.outDurationMs / 1000, 0) + plan.parts.length * 4;
   if (plan.form === 'copy') return (p.row.size_bytes ?? 0) / 100e6 + 4;
-  return plan.atMs.length * 0.5 + 4;
+  return (plan.atMs.length + (plan.label ? 1 : 0)) * 0.5 + 4;
 }
 
 export async function runExport(engine: ExportServices, req: ExportRequest, outDir: string, hooks: RunHooks = {}): Promise<ExportResult> {
@@ -352,25 +375,30 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
         doneWork += clipWork - 4;
       } else {
         const font = captionFont();
-        for (const [i, at] of plan.atMs.entries()) {
+        // The frame where the camera read the label, zoomed on it, leads the stills.
+        const shots = [...(plan.label ? [{ at: plan.label.atMs, label: plan.label }] : []), ...plan.atMs.map((at) => ({ at, label: null }))];
+        for (const [i, { at, label }] of shots.entries()) {
           checkCancel();
-          progress(i * 0.5, `still ${i + 1} of ${plan.atMs.length}`);
-          const name = `${base}_still${pad(i + 1)}_${clock(at).replace(':', 'm')}s.jpg`;
+          progress(i * 0.5, `still ${i + 1} of ${shots.length}`);
+          const name = `${base}_still${pad(i + 1)}_${label ? 'label_' : ''}${clock(at).replace(':', 'm')}s.jpg`;
           const caption = path.join(work, `caption${i}.txt`);
           const wall = new Date(row.started_at + at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-          const lines = stillCaption({ order, station: row.station, mode, wall, atMs: at, index: i + 1, count: plan.atMs.length });
-          const made = await stillWithinLimit(c.file, c.frames, at, path.join(outDir, name), caption, lines, font, plan.maxImageBytes, row, signal);
+          const lines = stillCaption({ order, station: row.station, mode, wall, atMs: at, index: i + 1, count: shots.length, label });
+          const crop = label ? labelCrop(label.box) : null;
+          const made = await stillWithinLimit(c.file, c.frames, at, path.join(outDir, name), caption, lines, font, plan.maxImageBytes, row, signal, crop);
           await add(name, 'still', {
             role: 'still',
             from,
-            how: { method: 'still', atMs: at, params: { width: made.width, jpegQuality: made.quality } },
+            how: { method: 'still', atMs: at, params: { width: made.width, jpegQuality: made.quality, ...(crop ? { crop } : {}) } },
             span: { startMs: at, endMs: at },
             part: null,
-            text: `still ${i + 1} of ${plan.atMs.length} of ${exportWords}, the frame at ${clock(at)} of ${clipWords}`,
+            text: label
+              ? `still ${i + 1} of ${shots.length} of ${exportWords}: the frame at ${clock(at)} of ${clipWords} where the camera read the label ${label.code}, zoomed on the label (x ${crop![0].toFixed(2)}, y ${crop![1].toFixed(2)}, ${Math.round(crop![2] * 100)}% of the frame across)`
+              : `still ${i + 1} of ${shots.length} of ${exportWords}, the frame at ${clock(at)} of ${clipWords}`,
           });
           pc.stills.push({ file: name, sha256: await sha256File(path.join(outDir, name)), atMs: at });
         }
-        doneWork += plan.atMs.length * 0.5;
+        doneWork += shots.length * 0.5;
       }
 
       // One sheet per exported part (or per clip for stills): Part N of M is on its own page.
@@ -399,6 +427,7 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
             edits: plan.edits,
             evidence: evidence as EvidenceInfo,
             frameTimesMs: times,
+            label: labelSheetText(sealedLabels(c.file), row.order_code),
           },
           outDir,
           sheetBase,
@@ -534,7 +563,7 @@ async function stampManifest(urls: string[], sha: string, signal?: AbortSignal):
       const { response, info } = await requestTimestamp(url, sha, 15_000, signal);
       return { ok: true, response, time: info.time };
     } catch (err) {
-      errors.push(`${url}: ${(err as Error).message}`);
+      errors.push(`${url}: ${errorMessage(err)}`);
     }
   }
   return { ok: false, reason: urls.length ? `No trusted time for the export itself (no timestamp authority answered: ${errors.join('; ').slice(0, 300)}).` : null };
@@ -592,14 +621,14 @@ async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { for
  * A still within the channel's per-image limit: lower JPEG quality first, then a smaller picture.
  * The caption's size is worked out for each picture width, so the whole caption always shows.
  */
-async function stillWithinLimit(input: string, frames: FrameList, atMs: number, output: string, caption: string, lines: string[], font: string | null, maxBytes: number, row: ClipRow, signal?: AbortSignal): Promise<{ width: number | null; quality: number }> {
+async function stillWithinLimit(input: string, frames: FrameList, atMs: number, output: string, caption: string, lines: string[], font: string | null, maxBytes: number, row: ClipRow, signal?: AbortSignal, crop: readonly [number, number, number, number] | null = null): Promise<{ width: number | null; quality: number }> {
   const sourceHeight = frames.height;
   for (const h of [null, 720, 540, 360].filter((x) => x === null || x < sourceHeight)) {
     const width = h === null ? frames.width : Math.round((frames.width * h) / Math.max(1, sourceHeight) / 2) * 2;
     const fit = stillCaptionSize(lines, width, h ?? sourceHeight);
     await fsp.writeFile(caption, fit.lines.join('\n'), 'utf8');
     for (const q of [2, 4, 7, 11, 16]) {
-      await extractStill({ input, atMs, output, captionFile: caption, fontFile: font, quality: q, height: h, sourceHeight, caption: fit }, { signal });
+      await extractStill({ input, atMs, output, captionFile: caption, fontFile: font, quality: q, height: h, sourceHeight, caption: fit, crop, sourceWidth: frames.width }, { signal });
       if ((await fileSize(output)) <= maxBytes) return { width: h === null ? null : width, quality: q };
     }
   }

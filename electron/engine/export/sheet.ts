@@ -32,6 +32,8 @@ export interface SheetData {
   evidence: EvidenceInfo;
   /** Times (ms into the clip) of the key frames shown, 6 to 12. */
   frameTimesMs: number[];
+  /** What the camera saw of the label (labels.ts labelSheetText); absent when it was not reading. */
+  label?: string | null;
 }
 
 /** The QR payload: short, ASCII, one line; any reader shows it as text. */
@@ -75,6 +77,7 @@ export function sheetLines(d: SheetData): string[] {
     `Trusted time: ${d.evidence.trustedTimeText}`,
     `Chain sequence: ${d.evidence.seq ?? 'not in the chain yet'}`,
     ...(d.evidence.continuityText ? [`Frames: ${d.evidence.continuityText}`] : []),
+    ...(d.label ? [`Label: ${d.label}`] : []),
     '',
     'SHA-256 of the original clip:',
     `  ${d.originalSha256}`,
@@ -100,7 +103,8 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
   const times = d.frameTimesMs.slice(0, 12);
   const rows = Math.ceil(times.length / cols);
   const cell = { w: 360, h: 203 };
-  const gridTop = 760;
+  // Below the text lines (21 px, drawtext's line height) and the key frames' heading, however many lines there are.
+  const gridTop = Math.max(760, 120 + Math.ceil(sheetLines(d).length * 21 * 1.575) + 60);
   const rowStep = Math.min(260, Math.floor((PAGE.h - 140 - gridTop) / Math.max(1, rows)));
   const cellH = Math.min(cell.h, rowStep - 40);
 

@@ -6,6 +6,8 @@
 // Times are epoch milliseconds. `file`, `partial_file` and `thumb_file` are relative to the clips
 // folder: where that folder lives is the clip store's business, not the index's.
 
+import type { ClipStopReason } from '../../../shared/contract.ts';
+
 export type RowStatus = 'recording' | 'ok' | 'recovered' | 'interrupted' | 'failed' | 'discarded' | 'deleted';
 
 /** A finished clip: sealed with a file (ok), turned into one after a crash (recovered) or cut short (interrupted). */
@@ -29,7 +31,7 @@ export interface ClipRow {
   file: string | null;
   sha256: string | null;
   status: RowStatus;
-  stop_reason: string | null;
+  stop_reason: ClipStopReason | null;
   note: string | null;
   mime_type: string;
   partial_file: string | null;

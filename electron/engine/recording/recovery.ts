@@ -2,8 +2,7 @@
 // reached disk; sealed clips that were never read back are read back now.
 import fsp from 'node:fs/promises';
 import type { Clip } from '../../../shared/contract.ts';
-import type { ClipRow } from '../index/types.ts';
-import type { ContinuityPass } from '../continuity.ts';
+import type { ContinuityPass, PageIncidentStore } from '../continuity.ts';
 import { insideRoot } from '../paths.ts';
 import type { EngineServices } from '../services.ts';
 import type { Sealer } from './sealing.ts';
@@ -13,10 +12,13 @@ import type { Sealer } from './sealing.ts';
  * ran) are read back now, oldest first, behind whatever the station records meanwhile. Older
  * clips (recorded before the station read counters back) stay as they are: verify reads them.
  */
-export async function readBackUnchecked(s: Pick<EngineServices, 'custody' | 'clips' | 'paths'> & { readonly continuity: ContinuityPass }): Promise<void> {
+export async function readBackUnchecked(
+  s: Pick<EngineServices, 'custody' | 'clips' | 'paths'> & { readonly continuity: ContinuityPass; readonly incidents: PageIncidentStore },
+): Promise<void> {
   if (!s.custody.continuityChecked) return;
   const rows = await s.clips.sealedWithoutReadBack(Date.now() - 2 * 86_400_000);
-  for (const row of rows) s.continuity.enqueue({ row, file: insideRoot(s.paths.clipsDir, row.file!), incidents: [] });
+  // What the page reported while these recorded was kept as it arrived: their gaps keep their causes.
+  for (const row of rows) s.continuity.enqueue({ row, file: insideRoot(s.paths.clipsDir, row.file!), incidents: s.incidents.get(row.id) });
 }
 
 /** At start: every recording the last run left open is turned into a clip from what reached disk. */

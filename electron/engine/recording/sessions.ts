@@ -11,15 +11,19 @@ import type { SpaceInfo } from '../../../shared/contract/storage.ts';
 import { parseOrderCode } from '../../../shared/orderCode.ts';
 import type { ClipRow } from '../index/types.ts';
 import type { LabelStore } from '../labels.ts';
+import type { PageIncidentStore } from '../continuity.ts';
 import { insideRoot } from '../paths.ts';
 import type { Retention } from '../retention.ts';
 import type { EngineServices, HandlerMap } from '../services.ts';
 import { checkBeforeRecording, describeFsError, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
 import type { Sealer } from './sealing.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** What recording sessions use besides the sealer. */
 export type RecordingServices = Pick<EngineServices, 'paths' | 'clips' | 'settings' | 'custody' | 'ownsData' | 'reportProblem' | 'emit' | 'logLine'> & {
   readonly labels: LabelStore;
+  /** The page's incidents, kept as they arrive for a read-back after a restart (continuity.ts). */
+  readonly incidents: PageIncidentStore;
   readonly retention: Pick<Retention, 'run' | 'afterClip'>;
   toClip(row: ClipRow): Clip;
 };
@@ -71,7 +75,7 @@ export class RecordingSessions {
    * their raw video is sealed as soon as recording.ready finds the storage back (sealWhenBack).
    */
   private sealingBack: Promise<void> | null = null;
-  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: string; note: string | null }>();
+  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: StopReason; note: string | null }>();
   /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
   private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
   /** What each page saw while recording (recording.events), until its clip is read back. */
@@ -247,6 +251,7 @@ export class RecordingSessions {
       const list = this.pageIncidents.get(input.recordingId) ?? [];
       list.push(...input.incidents.slice(0, Math.max(0, 500 - list.length)));
       this.pageIncidents.set(input.recordingId, list);
+      this.s.incidents.set(input.recordingId, list);
       while (this.pageIncidents.size > 50) this.pageIncidents.delete(this.pageIncidents.keys().next().value!);
       return { accepted: list.length };
     },
@@ -263,7 +268,7 @@ export class RecordingSessions {
       }
       if (this.unsealed.size) {
         this.sealingBack ??= this.sealWhenBack()
-          .catch((err: unknown) => this.s.logLine(`sealing after the storage came back failed: ${(err as Error).message}`))
+          .catch((err: unknown) => this.s.logLine(`sealing after the storage came back failed: ${errorMessage(err)}`))
           .finally(() => (this.sealingBack = null));
       }
       return { ready: true, cause: null, message: null };
@@ -284,7 +289,7 @@ export class RecordingSessions {
 
   private async finishSession(
     s: Session,
-    reason: string,
+    reason: StopReason,
     status: 'ok' | 'interrupted' | 'recovered',
     note: string | null,
     expectedChunks: number | null,
