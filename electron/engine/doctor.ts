@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { Health, HealthCheck, SpaceInfo } from '../../shared/contract/storage.ts';
 import { parseOrderCode } from '../../shared/orderCode.ts';
 import { formatMessage, msg, type Message } from '../../shared/messages.ts';
-import type { ClipRow } from './clipsRepo.ts';
+import type { ClipIndex } from './index/types.ts';
+import { SqliteClipIndex } from './index/sqlite.ts';
 import type { Db } from './db.ts';
 import type { EngineServices } from './services.ts';
 import { errorLine, errorMessage } from '../../shared/errorMessage.ts';
@@ -23,7 +24,6 @@ import { insideRoot, type DataLayout } from './paths.ts';
 import { formatBytes, fsErrorMessage, lowSpace, MARKER_FILE, probeWritable, spaceOf } from './storage.ts';
 
 const MAX_DETAILS = 30;
-const FINISHED = `status IN ('ok','recovered','interrupted')`;
 
 export interface HealthContext {
   paths: DataLayout;
@@ -61,15 +61,14 @@ async function clipFilesOnDisk(root: string): Promise<{ mp4: string[]; leftovers
   return { mp4, leftovers };
 }
 
-export function unindexedOf(db: Db, files: string[]): string[] {
-  const indexed = new Set(
-    (db.prepare(`SELECT file FROM clips WHERE ${FINISHED} AND file IS NOT NULL`).all() as { file: string }[]).map((r) => path.normalize(r.file)),
-  );
+export async function unindexedOf(clips: Pick<ClipIndex, 'finishedWithFiles'>, files: string[]): Promise<string[]> {
+  const indexed = new Set((await clips.finishedWithFiles()).map((r) => path.normalize(r.file!)));
   return files.filter((f) => !indexed.has(path.normalize(f)));
 }
 
 export async function checkHealth(ctx: HealthContext): Promise<Health> {
   const { paths, db } = ctx;
+  const clips = new SqliteClipIndex(db);
   const checks: HealthCheck[] = [];
   let space: SpaceInfo | null = null;
 
@@ -121,7 +120,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
 
   // 4. Indexed clips whose file is gone.
   if (folderOk || fs.existsSync(dir)) {
-    const rows = db.prepare(`SELECT id, order_code, file FROM clips WHERE ${FINISHED} AND file IS NOT NULL ORDER BY started_at`).all() as Pick<ClipRow, 'id' | 'order_code' | 'file'>[];
+    const rows = await clips.finishedWithFiles();
     const missing: string[] = [];
     for (const r of rows) {
       let abs: string | null = null;
@@ -140,7 +139,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
 
     // 5. Clip files on disk that the index does not know.
     const { mp4, leftovers } = await clipFilesOnDisk(dir);
-    const unindexed = unindexedOf(db, mp4);
+    const unindexed = await unindexedOf(clips, mp4);
     const details = [...unindexed, ...leftovers.map((f) => `${f} (an unfinished MP4 from an interrupted save)`)];
     checks.push(
       unindexed.length
@@ -152,7 +151,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
   }
 
   // 6. Recordings left open.
-  const open = (db.prepare(`SELECT * FROM clips WHERE status='recording' ORDER BY started_at`).all() as ClipRow[]).filter((r) => !ctx.live.has(r.id));
+  const open = (await clips.unfinished()).filter((r) => !ctx.live.has(r.id));
   if (open.length && ctx.otherOwner !== null) {
     checks.push(check('unfinished', 'ok', msg('health-unfinished-running', { count: open.length, pid: ctx.otherOwner }), open.map((r) => `${r.order_code} (${r.id})`)));
   } else if (open.length) {
@@ -169,7 +168,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
   }
 
   // 7. Recordings that could not be turned into clips but whose raw video was kept.
-  const failed = db.prepare(`SELECT * FROM clips WHERE status='failed' AND partial_file IS NOT NULL ORDER BY started_at`).all() as ClipRow[];
+  const failed = await clips.failedWithRawVideo();
   checks.push(
     failed.length
       ? check(
@@ -219,7 +218,7 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
   const { mp4 } = await clipFilesOnDisk(root);
   const adopted: { id: string; order: string; file: string }[] = [];
   const failed: { file: string; message: string }[] = [];
-  for (const rel of unindexedOf(engine.db, mp4)) {
+  for (const rel of await unindexedOf(engine.clips, mp4)) {
     const abs = path.join(root, rel);
     try {
       const [info, sha256, stat] = await Promise.all([probe(abs), sha256File(abs), fsp.stat(abs)]);
@@ -230,9 +229,9 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
       const idTime = m ? Number.parseInt(m[3]!.split('-')[0]!, 36) : NaN;
       const startedAt = Number.isFinite(idTime) && Math.abs(idTime - stat.mtimeMs) < 30 * 86_400_000 ? idTime : Math.round(stat.mtimeMs - info.durationMs);
       let id = m?.[3] ?? '';
-      if (!id || engine.clips.get(id)) id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+      if (!id || (await engine.clips.get(id))) id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
       const kept = await keepEarlierSeal(abs);
-      engine.clips.insertRecording({
+      await engine.clips.insertRecording({
         id,
         order_code: order,
         station: engine.settings.get().stationName,
@@ -242,7 +241,7 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
         mime_type: 'video/mp4',
         partial_file: null,
       });
-      engine.clips.finish(id, {
+      await engine.clips.finish(id, {
         ended_at: startedAt + info.durationMs,
         duration_ms: info.durationMs,
         mono_ms: null,
@@ -257,7 +256,7 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
       });
       engine.logLine(`doctor: adopted ${rel} as clip ${id} of ${order}`);
       try {
-        await engine.custody.clipSealed(engine.clips.get(id)!, abs);
+        await engine.custody.clipSealed((await engine.clips.get(id))!, abs);
       } catch (err) {
         failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${errorMessage(err)}` });
         continue;

@@ -2,7 +2,7 @@
 // and does everything still hold: the index, the chain link, the signature, the trusted time.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ClipRow } from '../clipsRepo.ts';
+import type { ClipIndex } from '../index/types.ts';
 import type { Db } from '../db.ts';
 import type { VerifyAnswer, VerifyCheck } from '../../../shared/contract/evidence.ts';
 import { parseBody, sha256Hex, type ChainRow, type EntryBody } from './chain.ts';
@@ -51,7 +51,7 @@ function endMessage(c: NonNullable<VerifyAnswer['clip']>): Message[] {
 export interface VerifyContext {
   db: Db;
   custody: StationCustody;
-  clipRow: (id: string) => ClipRow | undefined;
+  clips: Pick<ClipIndex, 'get' | 'newestBySha256'>;
 }
 
 export interface VerifyTarget {
@@ -158,13 +158,13 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
   };
 }
 
-export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
+export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise<VerifyAnswer> {
   const sha = t.sha256.toLowerCase();
   const { chain, key } = ctx.custody;
   const entries = chain.clipEntriesBySha(sha);
   const entry = entries[entries.length - 1];
   const body = entry ? parseBody(entry) : null;
-  const indexRow = ctx.db.prepare(`SELECT * FROM clips WHERE sha256=? ORDER BY started_at DESC LIMIT 1`).get(sha) as ClipRow | undefined;
+  const indexRow = await ctx.clips.newestBySha256(sha);
   if (!entry || !body) {
     if (indexRow) {
       // Indexed but never chained: the entry was removed, or sealing failed.
@@ -183,7 +183,7 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
   }
   const clip = clipFromBody(body, entry.seq);
   const checks: VerifyCheck[] = [said('file', true, msg('verify-file-ok', { sha }))];
-  const row = ctx.clipRow(clip.id);
+  const row = await ctx.clips.get(clip.id);
   checks.push(
     row && row.sha256 === sha
       ? said('index', true, msg('verify-index-ok', { clip: clip.id }))
