@@ -18,8 +18,8 @@ export async function sealedClip(engine: Engine, order: string, size = 48 * 1024
   const bytes = randomBytes(size);
   fs.writeFileSync(file, bytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  engine.clips.insertRecording({ id, order_code: order, station: engine.settings.get().stationName, operator: null, mode: 'shipping', started_at: startedAt, mime_type: 'video/mp4', partial_file: null });
-  engine.clips.finish(id, { ended_at: startedAt + 1000, duration_ms: 1000, mono_ms: 1000, size_bytes: size, file: rel, sha256, status: 'ok', stop_reason: 'next-scan', note: null });
-  await engine.custody.clipSealed(engine.clips.get(id)!, file);
+  await engine.clips.insertRecording({ id, order_code: order, station: engine.settings.get().stationName, operator: null, mode: 'shipping', started_at: startedAt, mime_type: 'video/mp4', partial_file: null });
+  await engine.clips.finish(id, { ended_at: startedAt + 1000, duration_ms: 1000, mono_ms: 1000, size_bytes: size, file: rel, sha256, status: 'ok', stop_reason: 'next-scan', note: null });
+  await engine.custody.clipSealed((await engine.clips.get(id))!, file);
   return { id, order, sha256, file };
 }
