@@ -13,9 +13,11 @@ import { hubDoctor, printHubDoctor } from '../../hub/server/doctor.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { formatFingerprint } from '../../engine/evidence/keys.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { createHubConsole } from '../../hub/console/http.ts';
+import { hubUser } from './hubUser.ts';
 
 export const hubCommand: Command = {
-  usage: 'hub  [enroll-code | clips [--order CODE] [--station NAME] | doctor] [--data DIR] [--port N] [--host ADDR] [--pg URL] [--s3 URL] [--name NAME] [--json]',
+  usage: 'hub  [enroll-code | clips [--order CODE] [--station NAME] | doctor | user add NAME --role ROLE | user list] [--data DIR] [--port N] [--host ADDR] [--pg URL] [--s3 URL] [--name NAME] [--json]',
   run: hub,
 };
 
@@ -23,6 +25,7 @@ const SUBCOMMANDS = new Set(['enroll-code', 'clips', 'doctor']);
 
 async function hub(argv: string[]): Promise<void> {
   const sub = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : null;
+  if (sub === 'user') return hubUser(argv.slice(1));
   if (sub !== null && !SUBCOMMANDS.has(sub)) throw new UsageError(`unknown hub command "${sub}" (enroll-code, clips, doctor)`);
   const { values } = parseArgs({
     args: sub ? argv.slice(1) : argv,
@@ -95,7 +98,7 @@ async function hub(argv: string[]): Promise<void> {
     index: parts.index, store: parts.store, key: parts.key, name: settings.name,
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),
   });
-  const running = await startHubServer({ service, host, port });
+  const running = await startHubServer({ service, host, port, console: createHubConsole({ index: parts.index, store: parts.store }) });
   console.log(`PackWitness hub "${settings.name}" listening on ${running.url}`);
   if (host === '0.0.0.0' || host === '::') for (const a of lanAddresses()) console.log(`Stations on the LAN reach it at http://${a}:${running.port}`);
   console.log(`Hub key fingerprint: ${formatFingerprint(parts.key.fingerprint)}`);
