@@ -278,7 +278,7 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
           return;
         }
         // One play is one row: the player's further range reads (seeking) are not each logged.
-        if (range === null || range.start === 0) {
+        if (method === 'GET' && (range === null || range.start === 0)) {
           await audit.record({ at, user: user.name, role: user.role, action: 'play', station: clip.station, clipId: clip.clipId, sha256: clip.sha256, address });
         }
         const r: ByteRange | undefined = range ?? undefined;
