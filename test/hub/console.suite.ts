@@ -54,9 +54,16 @@ export function consoleSuite(makeBackend: () => Promise<Backend>): void {
     expect(list.stdout).toMatch(/cathy\s+service/);
     const me = await ask(h, '/console/api/me', { cookie: await login(h, 'cathy', PASSWORD) });
     expect(me.json()).toMatchObject({ name: 'cathy', role: 'service' });
-    // The index keeps a salted scrypt hash with its parameters, never the password.
-    const u = await h.console.accounts.getUser('cathy');
-    expect(u?.role).toBe('service');
+    // A lost laptop: the admin ends every session of the user, then removes the user.
+    const laptop = await login(h, 'cathy', PASSWORD);
+    const out = spawnSync(process.execPath, [BIN, 'hub', 'user', 'logout', 'cathy', '--data', h.dir], { encoding: 'utf8' });
+    expect(out.stdout).toContain('Every session of cathy has ended.');
+    expect((await ask(h, '/console/api/me', { cookie: laptop })).status).toBe(401);
+    const again = await login(h, 'cathy', PASSWORD);
+    const rm = spawnSync(process.execPath, [BIN, 'hub', 'user', 'remove', 'cathy', '--data', h.dir], { encoding: 'utf8' });
+    expect(rm.stdout).toContain('User cathy removed');
+    expect((await ask(h, '/console/api/me', { cookie: again })).status).toBe(401);
+    expect((await ask(h, '/console/api/login', { body: { name: 'cathy', password: PASSWORD } })).status).toBe(401);
   });
 
   it('each role can make exactly its calls; without a session every call but login is 401', async () => {

@@ -1,4 +1,5 @@
-// `packwitness hub user add NAME --role ROLE` and `hub user list`: the console's accounts
+// `packwitness hub user add NAME --role ROLE`, `hub user list`, `hub user logout NAME` (ends every
+// session of the user: a lost laptop) and `hub user remove NAME`: the console's accounts
 // (docs/console.md). The password is never an argument (it would stay in the shell history and
 // in `ps`): it is read from stdin when that is a pipe (first line), else asked twice at a prompt
 // that does not echo it. There is no default password and no default user.
@@ -41,7 +42,9 @@ async function readPassword(): Promise<string> {
 
 export async function hubUser(argv: string[]): Promise<void> {
   const action = argv[0];
-  if (action !== 'add' && action !== 'list') throw new UsageError('hub user add NAME --role admin|service|viewer | hub user list');
+  if (action !== 'add' && action !== 'list' && action !== 'logout' && action !== 'remove') {
+    throw new UsageError('hub user add NAME --role admin|service|viewer | list | logout NAME | remove NAME');
+  }
   const { values, positionals } = parseArgs({
     args: argv.slice(1),
     allowPositionals: true,
@@ -66,6 +69,27 @@ export async function hubUser(argv: string[]): Promise<void> {
         return;
       }
       throw e;
+    } finally {
+      await parts.close();
+    }
+    return;
+  }
+  if (action === 'logout' || action === 'remove') {
+    const name = positionals[0];
+    if (!name || positionals.length > 1) throw new UsageError(`hub user ${action} NAME`);
+    const parts = await openHubParts(dataDir, settings);
+    try {
+      const accounts = new Accounts(parts.index);
+      const user = await accounts.getUser(name);
+      if (!user) {
+        console.error(`packwitness: there is no user ${name}`);
+        process.exitCode = 1;
+        return;
+      }
+      if (action === 'logout') await accounts.logoutEverywhere(user.id);
+      else await accounts.removeUser(name);
+      await new AuditLog(parts.index).record({ at: Date.now(), user: 'cli', role: null, action: `user-${action}`, detail: user.name });
+      console.log(action === 'logout' ? `Every session of ${name} has ended.` : `User ${name} removed; their sessions have ended.`);
     } finally {
       await parts.close();
     }

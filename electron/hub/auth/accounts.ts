@@ -90,6 +90,14 @@ export class Accounts {
     return (await this.db.all('SELECT id, name, role, created_at FROM hub_users ORDER BY name', [])).map(toUser);
   }
 
+  /** Removes a user; their sessions end with them. */
+  async removeUser(name: string): Promise<void> {
+    const u = await this.getUser(name);
+    if (!u) throw new AccountError('not-found', `there is no user ${name}`);
+    await this.db.run('DELETE FROM hub_sessions WHERE user_id = ?', [u.id]);
+    await this.db.run('DELETE FROM hub_users WHERE id = ?', [u.id]);
+  }
+
   /** How long `subject` is locked out now (0: not locked). */
   private async lockedFor(subject: string, limit: number, now: number): Promise<number> {
     const r = (await this.db.all('SELECT failures, last_at FROM hub_login_failures WHERE subject = ?', [subject]))[0];
