@@ -5,7 +5,7 @@
 //   a copy of the index cannot be turned into a login.
 // - Lock-out: after USER_LIMIT failed logins for a name (or ADDRESS_LIMIT from one address) the
 //   next attempts are refused without looking at the password, for a back-off that doubles with
-//   each further failure (30 s … 1 h). Failures older than the window are forgotten.
+//   each further failure (30 s … 1 h). Failures are forgotten after an hour without any.
 import { createHash, randomBytes } from 'node:crypto';
 import type { HubIndex } from '../index/types.ts';
 import { SqlHubIndex, type SqlDialect } from '../index/sqlIndex.ts';
@@ -20,7 +20,8 @@ export const USER_LIMIT = 5;
 export const ADDRESS_LIMIT = 20;
 const BACKOFF_START_MS = 30_000;
 const BACKOFF_MAX_MS = 3600_000;
-const FAILURE_WINDOW_MS = 15 * 60_000;
+/** Failures are forgotten after this long without any (longer than the longest back-off). */
+const FORGET_AFTER_MS = BACKOFF_MAX_MS + 60_000;
 
 export interface ConsoleUser {
   id: number;
@@ -107,13 +108,15 @@ export class Accounts {
   }
 
   private async countFailure(subject: string, limit: number, now: number): Promise<void> {
+    // Names an attacker made up would otherwise stay as rows for ever.
+    await this.db.run('DELETE FROM hub_login_failures WHERE last_at < ?', [now - FORGET_AFTER_MS]);
     // One statement, so hub processes counting at once never lose a failure.
     await this.db.run(
       `INSERT INTO hub_login_failures (subject, failures, last_at) VALUES (?, 1, ?)
        ON CONFLICT (subject) DO UPDATE SET
          failures = CASE WHEN hub_login_failures.last_at < ? THEN 1 ELSE hub_login_failures.failures + 1 END,
          last_at = excluded.last_at`,
-      [subject, now, now - Math.max(FAILURE_WINDOW_MS, backoffMs(limit + 20, limit))],
+      [subject, now, now - FORGET_AFTER_MS],
     );
   }
 
@@ -136,6 +139,7 @@ export class Accounts {
       return { ok: false, reason: 'wrong' };
     }
     await this.db.run('DELETE FROM hub_login_failures WHERE subject = ?', [userKey]);
+    await this.db.run('DELETE FROM hub_sessions WHERE expires_at <= ?', [now]);
     const sessionId = randomBytes(32).toString('base64url');
     const expiresAt = now + SESSION_TTL_MS;
     await this.db.run('INSERT INTO hub_sessions (id_hash, user_id, created_at, expires_at, address) VALUES (?, ?, ?, ?, ?)', [
