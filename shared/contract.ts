@@ -2,6 +2,7 @@
 // these calls and events; the engine validates every input with these schemas before acting on it,
 // and the UI's API type is derived from this object so the two sides cannot drift apart.
 import { z } from 'zod';
+import { formatMessage, type Message } from './messages.ts';
 import { ClipEvidence, evidenceCalls } from './contract/evidence.ts';
 import { storageCalls } from './contract/storage.ts';
 import { exportCalls, exportEvents } from './contract/export.ts';
@@ -289,6 +290,8 @@ export type ErrorCode = 'bad-input' | 'not-found' | 'refused' | 'unauthorized' |
 export interface WireError {
   code: ErrorCode;
   message: string;
+  /** The message as a code the UI words in its language (shared/messages.ts), when the engine has one. */
+  words?: Message;
 }
 
 /** What a call answers on either door. */
@@ -297,9 +300,12 @@ export type WireResult = { ok: true; result: unknown } | { ok: false; error: Wir
 /** An error the engine means the user to read. Anything else is reported as 'internal'. */
 export class PwError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
-    super(message);
+  readonly words: Message | undefined;
+  /** message: the English text, or a coded message (its English text made by formatMessage). */
+  constructor(code: ErrorCode, message: string | Message) {
+    super(typeof message === 'string' ? message : formatMessage(message));
     this.code = code;
+    this.words = typeof message === 'string' ? undefined : message;
   }
 }
 

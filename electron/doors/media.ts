@@ -23,7 +23,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /** A PwError keeps its code and words; anything else is an internal error with its message. */
 export function wireError(err: unknown): WireError {
-  if (err instanceof PwError) return { code: err.code, message: err.message };
+  if (err instanceof PwError) return err.words ? { code: err.code, message: err.message, words: err.words } : { code: err.code, message: err.message };
   return { code: 'internal', message: `Internal error: ${errorMessage(err)}` };
 }
 
@@ -70,8 +70,8 @@ export function answerFile(method: string, rangeHeader: string | null | undefine
 
 /** Where the media routes find their files. */
 export interface MediaFiles {
-  clipFile(id: string): string | null | undefined;
-  thumbFile(id: string): string | null | undefined;
+  clipFile(id: string): Promise<string | null | undefined>;
+  thumbFile(id: string): Promise<string | null | undefined>;
   exportFile(jobId: string, name: string): string | null | undefined;
 }
 
@@ -113,11 +113,11 @@ export interface MediaRequest {
  * The answer to a GET or HEAD that is not a call: clips, thumbnails, export files, or the built
  * pages under staticDir. Never throws: a failure is an error answer.
  */
-export function answerMedia(req: MediaRequest, files: MediaFiles, staticDir: string): Answer {
+export async function answerMedia(req: MediaRequest, files: MediaFiles, staticDir: string): Promise<Answer> {
   try {
     const media = /^\/media\/(clips|thumbs)\/([A-Za-z0-9_-]{1,64})$/.exec(req.pathname);
     if (media) {
-      const file = media[1] === 'clips' ? files.clipFile(media[2]!) : files.thumbFile(media[2]!);
+      const file = await (media[1] === 'clips' ? files.clipFile(media[2]!) : files.thumbFile(media[2]!));
       if (!file) return errorAnswer(new PwError('not-found', 'No such clip.'));
       // Sealed clips never change and ids are unique, so caching is safe.
       return answerFile(req.method, req.range, file, 'private, max-age=3600');

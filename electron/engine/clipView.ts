@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Clip } from '../../shared/contract.ts';
 import type { ClipLabels } from '../../shared/contract/labels.ts';
-import type { ClipRow } from './clipsRepo.ts';
+import type { ClipRow } from './index/types.ts';
 import type { LabelStore } from './labels.ts';
 import type { EngineServices } from './services.ts';
 

@@ -18,7 +18,7 @@
 // continuity entry lists is unexplained, and verify says so.
 import type { Db } from './db.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
-import type { ClipRow } from './clipsRepo.ts';
+import type { ClipRow } from './index/types.ts';
 import { readFrameCounters, type CounterReport } from './frameCounters.ts';
 import type { Continuity, ContinuityGap, ContinuityStall, GapCause, PageIncident, StallCause } from '../../shared/contract/continuity.ts';
 import { errorLine } from '../../shared/errorMessage.ts';

@@ -1,7 +1,7 @@
 // The chain of custody: every event that matters to a reviewer (a clip sealed, recovered,
 // discarded or deleted, a legal hold set or lifted, an export made) is appended here.
 // The engine calls these hooks; the evidence module (hash chain, signatures, timestamps) implements them.
-import type { ClipRow } from './clipsRepo.ts';
+import type { ClipRow } from './index/types.ts';
 import type { ClipEvidence } from '../../shared/contract/evidence.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
 

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Health, HealthCheck, SpaceInfo } from '../../shared/contract/storage.ts';
 import { parseOrderCode } from '../../shared/orderCode.ts';
-import type { ClipRow } from './clipsRepo.ts';
+import { formatMessage, msg, type Message } from '../../shared/messages.ts';
+import type { ClipIndex } from './index/types.ts';
+import { SqliteClipIndex } from './index/sqlite.ts';
 import type { Db } from './db.ts';
 import type { EngineServices } from './services.ts';
 import { errorLine, errorMessage } from '../../shared/errorMessage.ts';
@@ -18,10 +20,9 @@ import { probe } from './ffmpeg.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
 import { sha256File } from './hash.ts';
 import { insideRoot, type DataLayout } from './paths.ts';
-import { describeFsError, formatBytes, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf } from './storage.ts';
+import { formatBytes, fsErrorMessage, lowSpace, MARKER_FILE, probeWritable, spaceOf } from './storage.ts';
 
 const MAX_DETAILS = 30;
-const FINISHED = `status IN ('ok','recovered','interrupted')`;
 
 export interface HealthContext {
   paths: DataLayout;
@@ -35,9 +36,9 @@ export interface HealthContext {
   startupProblems?: string[];
 }
 
-function check(id: HealthCheck['id'], level: HealthCheck['level'], text: string, details: string[] = []): HealthCheck {
+function check(id: HealthCheck['id'], level: HealthCheck['level'], message: Message, details: string[] = []): HealthCheck {
   const shown = details.length > MAX_DETAILS ? [...details.slice(0, MAX_DETAILS), `... and ${details.length - MAX_DETAILS} more`] : details;
-  return { id, level, text, details: shown };
+  return { id, level, text: formatMessage(message), message, details: shown };
 }
 
 /** Every *.mp4 under the clips folder outside the hidden working folders, relative to it. */
@@ -59,15 +60,14 @@ async function clipFilesOnDisk(root: string): Promise<{ mp4: string[]; leftovers
   return { mp4, leftovers };
 }
 
-export function unindexedOf(db: Db, files: string[]): string[] {
-  const indexed = new Set(
-    (db.prepare(`SELECT file FROM clips WHERE ${FINISHED} AND file IS NOT NULL`).all() as { file: string }[]).map((r) => path.normalize(r.file)),
-  );
+export async function unindexedOf(clips: Pick<ClipIndex, 'finishedWithFiles'>, files: string[]): Promise<string[]> {
+  const indexed = new Set((await clips.finishedWithFiles()).map((r) => path.normalize(r.file!)));
   return files.filter((f) => !indexed.has(path.normalize(f)));
 }
 
 export async function checkHealth(ctx: HealthContext): Promise<Health> {
   const { paths, db } = ctx;
+  const clips = new SqliteClipIndex(db);
   const checks: HealthCheck[] = [];
   let space: SpaceInfo | null = null;
 
@@ -77,27 +77,27 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
     const bad = rows.map((r) => r.quick_check).filter((t) => t !== 'ok');
     checks.push(
       bad.length
-        ? check('database', 'problem', `The index ${paths.dbFile} is damaged (SQLite quick_check found ${bad.length} problem(s)). Back it up and ask for help before recording more.`, bad)
-        : check('database', 'ok', 'The index passed SQLite quick_check.'),
+        ? check('database', 'problem', msg('health-database-damaged', { file: paths.dbFile, count: bad.length }), bad)
+        : check('database', 'ok', msg('health-database-ok')),
     );
   } catch (err) {
-    checks.push(check('database', 'problem', `The index ${paths.dbFile} could not be checked: ${errorMessage(err)}`));
+    checks.push(check('database', 'problem', msg('health-database-unreadable', { file: paths.dbFile, error: errorMessage(err) })));
   }
 
   // 2. The clips folder: present, ours, writable.
   const dir = paths.clipsDir;
   let folderOk = false;
   if (!fs.existsSync(dir)) {
-    checks.push(check('storage', 'problem', `The clips folder ${dir} is missing: is its disk unplugged? Nothing can be recorded.`));
+    checks.push(check('storage', 'problem', msg('health-storage-missing', { dir })));
   } else if (!fs.existsSync(path.join(dir, MARKER_FILE))) {
-    checks.push(check('storage', 'problem', `The clips folder ${dir} has no ${MARKER_FILE} file: it is not the folder this station set up (disk not mounted?).`));
+    checks.push(check('storage', 'problem', msg('health-storage-no-marker', { dir, marker: MARKER_FILE })));
   } else {
     try {
       probeWritable(dir);
       folderOk = true;
-      checks.push(check('storage', 'ok', `The clips folder ${dir} is present and writable.`));
+      checks.push(check('storage', 'ok', msg('health-storage-ok', { dir })));
     } catch (err) {
-      checks.push(check('storage', 'problem', describeFsError(err, dir)));
+      checks.push(check('storage', 'problem', fsErrorMessage(err, dir)));
     }
   }
 
@@ -105,20 +105,21 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
   if (fs.existsSync(dir)) {
     try {
       space = await spaceOf(dir, ctx.reserveMb);
-      const low = lowSpaceMessage(space);
+      const low = lowSpace(space);
+      const sizes = { free: formatBytes(space.freeBytes), total: formatBytes(space.totalBytes), reserve: formatBytes(space.reserveBytes) };
       checks.push(
         low
-          ? check('space', 'problem', `${low} New recordings are refused.`)
-          : check('space', 'ok', `${formatBytes(space.freeBytes)} free of ${formatBytes(space.totalBytes)}; the reserve is ${formatBytes(space.reserveBytes)}${space.automatic ? ' (automatic)' : ''}.`),
+          ? check('space', 'problem', msg(low.code === 'space-below-reserve' ? 'health-space-below-reserve' : 'health-space-near-reserve', low.params as { free: string; dir: string; reserve: string }))
+          : check('space', 'ok', space.automatic ? msg('health-space-ok-auto', sizes) : msg('health-space-ok', sizes)),
       );
     } catch (err) {
-      checks.push(check('space', 'problem', `The free space of ${dir} cannot be read: ${errorMessage(err)}`));
+      checks.push(check('space', 'problem', msg('health-space-unreadable', { dir, error: errorMessage(err) })));
     }
   }
 
   // 4. Indexed clips whose file is gone.
   if (folderOk || fs.existsSync(dir)) {
-    const rows = db.prepare(`SELECT id, order_code, file FROM clips WHERE ${FINISHED} AND file IS NOT NULL ORDER BY started_at`).all() as Pick<ClipRow, 'id' | 'order_code' | 'file'>[];
+    const rows = await clips.finishedWithFiles();
     const missing: string[] = [];
     for (const r of rows) {
       let abs: string | null = null;
@@ -131,55 +132,55 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
     }
     checks.push(
       missing.length
-        ? check('missing-files', 'problem', `${missing.length} clip(s) in the index have no file on disk (deleted or moved outside PackWitness).`, missing)
-        : check('missing-files', 'ok', `All ${rows.length} indexed clip files are on disk.`),
+        ? check('missing-files', 'problem', msg('health-missing-files', { count: missing.length }), missing)
+        : check('missing-files', 'ok', msg('health-missing-files-ok', { count: rows.length })),
     );
 
     // 5. Clip files on disk that the index does not know.
     const { mp4, leftovers } = await clipFilesOnDisk(dir);
-    const unindexed = unindexedOf(db, mp4);
+    const unindexed = await unindexedOf(clips, mp4);
     const details = [...unindexed, ...leftovers.map((f) => `${f} (an unfinished MP4 from an interrupted save)`)];
     checks.push(
       unindexed.length
-        ? check('unindexed-files', 'problem', `${unindexed.length} clip file(s) on disk are not in the index; \`packwitness doctor --adopt\` (or the Status view) indexes them, marked adopted.`, details)
+        ? check('unindexed-files', 'problem', msg('health-unindexed', { count: unindexed.length }), details)
         : leftovers.length
-          ? check('unindexed-files', 'warning', `${leftovers.length} unfinished MP4 file(s) from an interrupted save are on disk; their recordings were kept as raw files.`, details)
-          : check('unindexed-files', 'ok', 'Every clip file on disk is in the index.'),
+          ? check('unindexed-files', 'warning', msg('health-unindexed-leftovers', { count: leftovers.length }), details)
+          : check('unindexed-files', 'ok', msg('health-unindexed-ok')),
     );
   }
 
   // 6. Recordings left open.
-  const open = (db.prepare(`SELECT * FROM clips WHERE status='recording' ORDER BY started_at`).all() as ClipRow[]).filter((r) => !ctx.live.has(r.id));
+  const open = (await clips.unfinished()).filter((r) => !ctx.live.has(r.id));
   if (open.length && ctx.otherOwner !== null) {
-    checks.push(check('unfinished', 'ok', `${open.length} recording(s) in progress in the running station (process ${ctx.otherOwner}).`, open.map((r) => `${r.order_code} (${r.id})`)));
+    checks.push(check('unfinished', 'ok', msg('health-unfinished-running', { count: open.length, pid: ctx.otherOwner }), open.map((r) => `${r.order_code} (${r.id})`)));
   } else if (open.length) {
     checks.push(
       check(
         'unfinished',
         'problem',
-        `${open.length} recording(s) were not finished (the station stopped unexpectedly); they are recovered the next time the station starts.`,
+        msg('health-unfinished', { count: open.length }),
         open.map((r) => `${r.order_code} started ${new Date(r.started_at).toISOString()} (${r.id})`),
       ),
     );
   } else {
-    checks.push(check('unfinished', 'ok', 'No unfinished recordings.'));
+    checks.push(check('unfinished', 'ok', msg('health-unfinished-ok')));
   }
 
   // 7. Recordings that could not be turned into clips but whose raw video was kept.
-  const failed = db.prepare(`SELECT * FROM clips WHERE status='failed' AND partial_file IS NOT NULL ORDER BY started_at`).all() as ClipRow[];
+  const failed = await clips.failedWithRawVideo();
   checks.push(
     failed.length
       ? check(
           'failed-clips',
           'problem',
-          `${failed.length} recording(s) could not be saved as clips; their raw video is kept in ${paths.partialDir}.`,
+          msg('health-failed-clips', { count: failed.length, dir: paths.partialDir }),
           failed.map((r) => `${r.order_code} (${r.id}): ${r.partial_file} — ${r.note ?? ''}`),
         )
-      : check('failed-clips', 'ok', 'No recordings waiting as raw video.'),
+      : check('failed-clips', 'ok', msg('health-failed-clips-ok')),
   );
 
   if (ctx.startupProblems?.length) {
-    checks.push(check('startup', 'warning', 'Reported since the station started:', ctx.startupProblems));
+    checks.push(check('startup', 'warning', msg('health-startup'), ctx.startupProblems));
   }
 
   return { ok: checks.every((c) => c.level !== 'problem'), checkedAt: new Date().toISOString(), space, checks };
@@ -212,7 +213,7 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
   const { mp4 } = await clipFilesOnDisk(root);
   const adopted: { id: string; order: string; file: string }[] = [];
   const failed: { file: string; message: string }[] = [];
-  for (const rel of unindexedOf(engine.db, mp4)) {
+  for (const rel of await unindexedOf(engine.clips, mp4)) {
     const abs = path.join(root, rel);
     try {
       const [info, sha256, stat] = await Promise.all([probe(abs), sha256File(abs), fsp.stat(abs)]);
@@ -223,9 +224,9 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
       const idTime = m ? Number.parseInt(m[3]!.split('-')[0]!, 36) : NaN;
       const startedAt = Number.isFinite(idTime) && Math.abs(idTime - stat.mtimeMs) < 30 * 86_400_000 ? idTime : Math.round(stat.mtimeMs - info.durationMs);
       let id = m?.[3] ?? '';
-      if (!id || engine.clips.get(id)) id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+      if (!id || (await engine.clips.get(id))) id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
       const kept = await keepEarlierSeal(abs);
-      engine.clips.insertRecording({
+      await engine.clips.insertRecording({
         id,
         order_code: order,
         station: engine.settings.get().stationName,
@@ -235,7 +236,7 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
         mime_type: 'video/mp4',
         partial_file: null,
       });
-      engine.clips.finish(id, {
+      await engine.clips.finish(id, {
         ended_at: startedAt + info.durationMs,
         duration_ms: info.durationMs,
         mono_ms: null,
@@ -250,7 +251,7 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
       });
       engine.logLine(`doctor: adopted ${rel} as clip ${id} of ${order}`);
       try {
-        await engine.custody.clipSealed(engine.clips.get(id)!, abs);
+        await engine.custody.clipSealed((await engine.clips.get(id))!, abs);
       } catch (err) {
         failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${errorMessage(err)}` });
         continue;

@@ -13,9 +13,11 @@ import {
   type Settings,
 } from '../../shared/contract.ts';
 import { LabelStore } from './labels.ts';
-import { ClipsRepo, type ClipRow } from './clipsRepo.ts';
+import type { ClipIndex, ClipRow } from './index/types.ts';
+import { SqliteClipIndex } from './index/sqlite.ts';
+import { LocalClipStore } from './store/local.ts';
 import { openDb, type Db } from './db.ts';
-import { insideRoot, layout, type DataLayout } from './paths.ts';
+import { layout, type DataLayout } from './paths.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { noCustody, type Custody } from './custody.ts';
 import { acquireOwnership, checkDataDirWritable, prepareClipsFolder } from './storage.ts';
@@ -58,7 +60,9 @@ export interface EngineOptions {
 export class Engine implements EngineServices {
   readonly paths: DataLayout;
   readonly db: Db;
-  readonly clips: ClipsRepo;
+  readonly clips: ClipIndex;
+  /** Where clip files live (store/): the clips folder. */
+  readonly store: LocalClipStore;
   readonly settings: SettingsStore;
   /** What the camera read during each clip (labels.ts). */
   readonly labels: LabelStore;
@@ -86,7 +90,8 @@ export class Engine implements EngineServices {
   private constructor(paths: DataLayout, db: Db, log: (line: string) => void) {
     this.paths = paths;
     this.db = db;
-    this.clips = new ClipsRepo(db);
+    this.clips = new SqliteClipIndex(db);
+    this.store = new LocalClipStore(paths.clipsDir);
     this.labels = new LabelStore(db);
     this.incidents = new PageIncidentStore(db);
     this.settings = new SettingsStore(db);
@@ -94,7 +99,7 @@ export class Engine implements EngineServices {
     this.retention = new Retention(this);
     this.continuity = new ContinuityPass(async (job, fields) => {
       // Deleted or replaced meanwhile: the entry would name a file that is not the one read.
-      const now = this.clips.get(job.row.id);
+      const now = await this.clips.get(job.row.id);
       if (!now || now.sha256 !== job.row.sha256 || now.status === 'deleted') return;
       await this.custody.continuityChecked?.(now, fields);
     }, log);
@@ -121,7 +126,7 @@ export class Engine implements EngineServices {
     if (!this.ownsData) return;
     this.retention.start();
     this.recording.watchStalls();
-    readBackUnchecked(this);
+    void readBackUnchecked(this).catch((err: unknown) => this.reportProblem(`The read-back of unchecked clips failed: ${(err as Error).message}`));
     // The start-up check: whatever it finds is told to the packer like a recovered clip is.
     void engineHealth(this)
       .then((h) => {
@@ -139,7 +144,7 @@ export class Engine implements EngineServices {
       // --clips for this run, else the folder chosen in Settings (applied here, at start), else <data>/clips.
       paths = layout(opts.dataDir, opts.clipsDir ?? configuredClipsDir(db));
       // Fails closed when a configured clips folder vanished or is read-only (storage.ts says why).
-      const hasFiles = (db.prepare(`SELECT count(*) AS n FROM clips WHERE file IS NOT NULL AND status IN ('ok','recovered','interrupted')`).get() as { n: number }).n > 0;
+      const hasFiles = await new SqliteClipIndex(db).hasFinishedFiles();
       prepareClipsFolder(paths, db, hasFiles);
     } catch (err) {
       db.close();
@@ -211,16 +216,16 @@ export class Engine implements EngineServices {
   }
 
   /** Absolute path of a finished clip's MP4, or undefined; never a path outside the clips folder. */
-  clipFile(id: string): string | undefined {
-    const row = this.clips.get(id);
+  async clipFile(id: string): Promise<string | undefined> {
+    const row = await this.clips.get(id);
     if (!row?.file || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted') return undefined;
-    return insideRoot(this.paths.clipsDir, row.file);
+    return this.store.pathOf(row.file);
   }
 
-  thumbFile(id: string): string | undefined {
-    const row = this.clips.get(id);
+  async thumbFile(id: string): Promise<string | undefined> {
+    const row = await this.clips.get(id);
     if (!row?.thumb_file) return undefined;
-    return insideRoot(this.paths.clipsDir, row.thumb_file);
+    return this.store.pathOf(row.thumb_file);
   }
 
   /** Partial recordings become sealed clips here (recording/sealing.ts). */
@@ -236,7 +241,7 @@ export class Engine implements EngineServices {
         version: VERSION,
         dataDir: this.paths.dataDir,
         clipsDir: this.paths.clipsDir,
-        clipCount: this.clips.count(),
+        clipCount: await this.clips.count(),
         door: ctx.door,
         settings,
         problems: [...this.problems],
@@ -246,37 +251,31 @@ export class Engine implements EngineServices {
     ...this.recording.handlers,
 
     'clips.search': async (input) => {
-      const { rows, total } = this.clips.search(input);
+      const { rows, total } = await this.clips.search(input);
       return { clips: rows.map((r) => this.toClip(r)), total };
     },
 
     'clips.get': async (input) => {
-      const row = this.clips.get(input.id);
+      const row = await this.clips.get(input.id);
       if (!row || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted') throw new PwError('not-found', `No clip with id ${input.id}.`);
       return this.toClip(row);
     },
 
     'clips.stats': async ({ from, to }) => {
-      const { shipping, returns } = this.clips.stats(from, to);
+      const { shipping, returns } = await this.clips.stats(from, to);
       return { shipping, returns };
     },
 
     'clips.today': async () => {
       const start = new Date();
       start.setHours(0, 0, 0, 0);
-      const { rows } = this.clips.search({ q: '', from: start.getTime(), to: null, mode: null, limit: 50, offset: 0 });
-      const { all } = this.clips.stats(start.getTime(), null);
+      const { rows } = await this.clips.search({ q: '', from: start.getTime(), to: null, mode: null, limit: 50, offset: 0 });
+      const { all } = await this.clips.stats(start.getTime(), null);
       return { count: all.count, avgDurationMs: all.avgDurationMs, clips: rows.map((r) => this.toClip(r)) };
     },
 
     'clips.discarded': async ({ order }) => {
-      const rows = this.db
-        .prepare(
-          `SELECT c.order_code, c.started_at, c.station, c.operator, c.mode, c.note, ch.at FROM clips c
-           JOIN chain ch ON ch.clip_id = c.id AND ch.kind = 'discarded'
-           WHERE c.order_code = ? AND c.status = 'discarded' ORDER BY ch.at DESC LIMIT 50`,
-        )
-        .all(order.trim()) as { order_code: string; started_at: number; station: string; operator: string | null; mode: 'shipping' | 'returns'; note: string | null; at: number }[];
+      const rows = await this.clips.discardedOf(order.trim());
       return {
         discards: rows.map((r) => ({
           order: r.order_code,

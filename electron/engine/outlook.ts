@@ -4,7 +4,7 @@
 // run raises it as a problem a week before recordings would have to be refused.
 import type { Settings } from '../../shared/contract.ts';
 import type { SpaceInfo, StorageOutlook } from '../../shared/contract/storage.ts';
-import type { Db } from './db.ts';
+import type { ClipIndex } from './index/types.ts';
 import { protectMs, startHeadroomBytes } from './storage.ts';
 
 const DAY = 86_400_000;
@@ -25,14 +25,11 @@ export interface Rate {
  * station is younger (counted as at least one day, so a first morning is not extrapolated to a
  * week's worth). Deleted clips count: they were recorded, and the rate is what the camera writes.
  */
-export function measureRate(db: Db, now: number): Rate {
+export async function measureRate(clips: Pick<ClipIndex, 'recordingRate'>, now: number): Promise<Rate> {
   const since = now - RATE_WINDOW_DAYS * DAY;
-  const rec = `status IN ('ok','recovered','interrupted','deleted') AND size_bytes IS NOT NULL AND coalesce(stop_reason,'') <> 'adopted'`;
-  const first = (db.prepare(`SELECT min(started_at) AS t FROM clips WHERE ${rec}`).get() as { t: number | null }).t;
+  const w = await clips.recordingRate(since, now);
+  const first = w.first;
   if (first === null || first > now) return { bytesPerDay: null, ordersPerDay: null, measuredDays: 0 };
-  const w = db
-    .prepare(`SELECT coalesce(sum(size_bytes),0) AS bytes, count(DISTINCT order_code) AS orders FROM clips WHERE ${rec} AND started_at >= ? AND started_at <= ?`)
-    .get(since, now) as { bytes: number; orders: number };
   const measuredDays = Math.min(RATE_WINDOW_DAYS, (now - first) / DAY);
   if (w.bytes === 0) return { bytesPerDay: null, ordersPerDay: null, measuredDays };
   const days = Math.max(1, measuredDays);
@@ -67,8 +64,13 @@ export function refuseInDays(freeAboveReserve: number, bytesPerDay: number, hori
   return d < horizonDays ? Math.max(0, d) : null;
 }
 
-export function storageOutlook(db: Db, settings: Settings, space: SpaceInfo | null, now = Date.now()): StorageOutlook {
-  const rate = measureRate(db, now);
+export async function storageOutlook(
+  clips: Pick<ClipIndex, 'recordingRate' | 'releasable'>,
+  settings: Settings,
+  space: SpaceInfo | null,
+  now = Date.now(),
+): Promise<StorageOutlook> {
+  const rate = await measureRate(clips, now);
   const free = space ? Math.max(0, space.freeBytes - space.reserveBytes) : 0;
   // A recording starts only with a few seconds of room above the reserve (storage.ts).
   const headroom = startHeadroomBytes(settings.videoBitsPerSecond);
@@ -81,15 +83,11 @@ export function storageOutlook(db: Db, settings: Settings, space: SpaceInfo | nu
   if (rate.bytesPerDay !== null && space) {
     let releases: ReleaseStep[] = [];
     if (Number.isFinite(horizonMs)) {
-      // Summed in SQLite (a station may index a million clips): what may go now in one sum, the
+      // Summed by the index (a station may index a million clips): what may go now in one sum, the
       // rest per hour of recording, released at the hour's end (never earlier than the real clip).
-      const deletable = `status IN ('ok','recovered','interrupted') AND file IS NOT NULL AND legal_hold=0 AND size_bytes IS NOT NULL`;
       const cutoff = now - horizonMs;
-      const due = (db.prepare(`SELECT coalesce(sum(size_bytes),0) AS b FROM clips WHERE ${deletable} AND started_at < ?`).get(cutoff) as { b: number }).b;
-      const hours = db
-        .prepare(`SELECT started_at / ${HOUR} AS h, sum(size_bytes) AS b FROM clips WHERE ${deletable} AND started_at >= ? GROUP BY h ORDER BY h`)
-        .all(cutoff) as { h: number; b: number }[];
-      releases = [{ at: now, bytes: due }, ...hours.map((r) => ({ at: (r.h + 1) * HOUR + horizonMs, bytes: r.b }))];
+      const { due, buckets } = await clips.releasable(cutoff, HOUR);
+      releases = [{ at: now, bytes: due }, ...buckets.map((r) => ({ at: (r.bucket + 1) * HOUR + horizonMs, bytes: r.bytes }))];
     }
     const room = space.freeBytes - space.reserveBytes - headroom; // negative below it: deletions must cover that first
     refuse = refuseInDays(room, rate.bytesPerDay, Number.isFinite(horizonMs) ? horizonMs / DAY : Infinity, releases, now);

@@ -4,12 +4,12 @@
 // who) and handed to the chain of custody.
 import fsp from 'node:fs/promises';
 import type { Deletion, RetentionReport, SpaceInfo } from '../../shared/contract/storage.ts';
-import type { ClipRow } from './clipsRepo.ts';
+import type { ClipRow, DeletionRow } from './index/types.ts';
 import type { EngineServices } from './services.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
 /** What retention uses: the index, the clips folder, the settings, the custody, the export queue and the packer's ear. */
-export type RetentionServices = Pick<EngineServices, 'paths' | 'db' | 'settings' | 'custody' | 'logLine' | 'reportProblem'> & {
+export type RetentionServices = Pick<EngineServices, 'paths' | 'clips' | 'settings' | 'custody' | 'logLine' | 'reportProblem'> & {
   readonly exportJobs: Pick<ExportJobs, 'activeIds' | 'forget'>;
   /** The frame-counter read-back (continuity.ts): a clip's read is stopped before its file is deleted. */
   readonly continuity: Pick<ContinuityPass, 'release'>;
@@ -24,18 +24,6 @@ import type { ContinuityPass } from './continuity.ts';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-const FINISHED = `status IN ('ok','recovered','interrupted')`;
-
-interface DeletionRow {
-  clip_id: string;
-  order_code: string;
-  file: string | null;
-  sha256: string | null;
-  size_bytes: number | null;
-  deleted_at: number;
-  reason: string;
-  who: string;
-}
 
 export function toDeletion(r: DeletionRow): Deletion {
   return {
@@ -102,7 +90,7 @@ export class Retention {
       // refused, say so, at most once a day; the Status view shows the figures all the time.
       if (when !== 'after a clip' && !report.message && Date.now() - this.outlookWarnedAt >= DAY) {
         const settings = this.engine.settings.get();
-        const problem = outlookProblem(storageOutlook(this.engine.db, settings, report.space));
+        const problem = outlookProblem(await storageOutlook(this.engine.clips, settings, report.space));
         if (problem) {
           this.outlookWarnedAt = Date.now();
           this.engine.reportProblem(problem);
@@ -118,12 +106,6 @@ export class Retention {
     const next = this.tail.then(() => this.runNow(opts));
     this.tail = next.catch(() => {});
     return next;
-  }
-
-  private candidates(where: string, params: unknown[]): ClipRow[] {
-    return this.engine.db
-      .prepare(`SELECT * FROM clips WHERE ${FINISHED} AND file IS NOT NULL AND ${where} ORDER BY started_at ASC, rowid ASC`)
-      .all(...params) as ClipRow[];
   }
 
   private async runNow(opts: RunOptions): Promise<RetentionReport> {
@@ -159,10 +141,8 @@ export class Retention {
 
     if (settings.keepDays > 0) {
       const cutoff = now - settings.keepDays * DAY;
-      report.heldSkipped = (
-        this.engine.db.prepare(`SELECT count(*) AS n FROM clips WHERE ${FINISHED} AND legal_hold=1 AND started_at < ?`).get(cutoff) as { n: number }
-      ).n;
-      for (const row of this.candidates('legal_hold=0 AND started_at < ?', [cutoff])) {
+      report.heldSkipped = await this.engine.clips.heldBefore(cutoff);
+      for (const row of await this.engine.clips.deletable(cutoff)) {
         tried.add(row.id);
         await this.deleteOne(row, `older than ${settings.keepDays} days (kept ${settings.keepDays} days)`, who, dryRun, report);
       }
@@ -188,7 +168,7 @@ export class Retention {
     }
     if (settings.deleteOldestForSpace && lowSpaceMessage(space, need)) {
       let freed = 0;
-      const pool = this.candidates('legal_hold=0 AND started_at < ?', [now - protectMs(settings)]).filter((r) => !tried.has(r.id));
+      const pool = (await this.engine.clips.deletable(now - protectMs(settings))).filter((r) => !tried.has(r.id));
       for (const row of pool) {
         if (space.freeBytes + freed - need >= space.reserveBytes) break;
         const why = `free space ${formatBytes(space.freeBytes + freed)} was below the reserve of ${formatBytes(space.reserveBytes)}`;
@@ -198,9 +178,7 @@ export class Retention {
       }
       const after = dryRun ? { ...space, freeBytes: space.freeBytes + freed } : space;
       if (lowSpaceMessage(after, need)) {
-        const kept = this.engine.db
-          .prepare(`SELECT count(*) AS n, coalesce(sum(size_bytes),0) AS bytes, coalesce(sum(legal_hold),0) AS held FROM clips WHERE ${FINISHED} AND file IS NOT NULL`)
-          .get() as { n: number; bytes: number; held: number };
+        const kept = await this.engine.clips.kept();
         report.message =
           `Free space on ${space.folder} is ${formatBytes(after.freeBytes)}, ${after.freeBytes < space.reserveBytes ? 'below' : 'too close to'} the reserve of ${formatBytes(space.reserveBytes)}, ` +
           `and no more clips may be deleted for space: the ${kept.n} clip(s) left (${formatBytes(kept.bytes)}) are younger than the protect window of ${settings.protectDays} days` +
@@ -255,14 +233,7 @@ export class Retention {
     }
     if (alreadyGone) d.reason = `${reason} (the file was already missing)`;
     const note = `Deleted on ${new Date(at).toISOString()} by ${who}: ${d.reason}.`;
-    const db = this.engine.db;
-    db.transaction(() => {
-      db.prepare(
-        `INSERT INTO deletions (clip_id, order_code, file, sha256, size_bytes, started_at, deleted_at, reason, who)
-         VALUES (@clip_id, @order_code, @file, @sha256, @size_bytes, @started_at, @deleted_at, @reason, @who)`,
-      ).run({ ...d, started_at: row.started_at });
-      db.prepare(`UPDATE clips SET status='deleted', note=?, thumb_file=NULL WHERE id=?`).run(note, row.id);
-    })();
+    await this.engine.clips.markDeleted(d, row.started_at, note);
     this.engine.logLine(`retention: deleted clip ${row.id} of ${row.order_code} (${row.file}) by ${who}: ${d.reason}`);
     if (row.thumb_file) {
       try {
@@ -281,12 +252,8 @@ export class Retention {
   }
 }
 
-export function listDeletions(engine: Pick<EngineServices, 'db'>, limit: number, clipId?: string): Deletion[] {
-  const rows = (
-    clipId
-      ? engine.db.prepare('SELECT * FROM deletions WHERE clip_id=? ORDER BY deleted_at DESC, id DESC LIMIT ?').all(clipId, limit)
-      : engine.db.prepare('SELECT * FROM deletions ORDER BY deleted_at DESC, id DESC LIMIT ?').all(limit)
-  ) as DeletionRow[];
+export async function listDeletions(engine: Pick<EngineServices, 'clips'>, limit: number, clipId?: string): Promise<Deletion[]> {
+  const rows = await engine.clips.deletions(limit, clipId);
   return rows.map(toDeletion);
 }
 

@@ -3,7 +3,7 @@
 // so each can be read, tested and replaced on its own (the index and clip-store seams build on this).
 // This module imports only leaf modules, never a part that receives services.
 import type { CallName, CallOutput, CallParsed, Door, EventName, EventPayload } from '../../shared/contract.ts';
-import type { ClipsRepo } from './clipsRepo.ts';
+import type { ClipIndex } from './index/types.ts';
 import type { Custody } from './custody.ts';
 import type { Db } from './db.ts';
 import type { DataLayout } from './paths.ts';
@@ -23,7 +23,7 @@ export type HandlerMap<K extends CallName> = { [N in K]: CallHandler<N> };
 export interface EngineServices {
   readonly paths: DataLayout;
   readonly db: Db;
-  readonly clips: ClipsRepo;
+  readonly clips: ClipIndex;
   readonly settings: SettingsStore;
   /** The evidence module once wired in (custody.ts); read at each use, not kept. */
   readonly custody: Custody;
@@ -37,5 +37,5 @@ export interface EngineServices {
   /** Ids of the recordings in progress. */
   activeRecordings(): string[];
   /** Absolute path of a finished clip's MP4, or undefined; never a path outside the clips folder. */
-  clipFile(id: string): string | undefined;
+  clipFile(id: string): Promise<string | undefined>;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PwError } from '../../shared/contract.ts';
 import type { SpaceInfo } from '../../shared/contract/storage.ts';
+import { formatMessage, msg, type Message } from '../../shared/messages.ts';
 import type { Db } from './db.ts';
 import type { DataLayout } from './paths.ts';
 
@@ -80,35 +81,43 @@ export function startHeadroomBytes(videoBitsPerSecond: number): number {
   return Math.ceil((videoBitsPerSecond / 8) * START_HEADROOM_S);
 }
 
-export function lowSpaceMessage(space: SpaceInfo, incoming = 0): string | null {
+/** Why there is no room for a recording (or `incoming` more bytes), as a message; null: there is room. */
+export function lowSpace(space: SpaceInfo, incoming = 0): Message | null {
   if (space.freeBytes - incoming >= space.reserveBytes) return null;
-  const where = space.freeBytes < space.reserveBytes ? 'below its reserve of' : 'too close to its reserve of';
-  return (
-    `Only ${formatBytes(space.freeBytes)} free on the storage of ${space.folder}, ${where} ` +
-    `${formatBytes(space.reserveBytes)}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.`
-  );
+  const params = { free: formatBytes(space.freeBytes), dir: space.folder, reserve: formatBytes(space.reserveBytes) };
+  return space.freeBytes < space.reserveBytes ? msg('space-below-reserve', params) : msg('space-near-reserve', params);
+}
+
+export function lowSpaceMessage(space: SpaceInfo, incoming = 0): string | null {
+  const low = lowSpace(space, incoming);
+  return low && formatMessage(low);
+}
+
+/** A file-system failure on the clips folder, as a message. */
+export function fsErrorMessage(err: unknown, folder: string): Message {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'EROFS':
+      return msg('fs-read-only', { dir: folder });
+    case 'EACCES':
+    case 'EPERM':
+      return msg('fs-permission', { dir: folder });
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return msg('fs-full', { dir: folder });
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return msg('fs-missing', { dir: folder });
+    case 'EIO':
+      return msg('fs-io', { dir: folder });
+    default:
+      return msg('fs-other', { dir: folder, error: e?.message ?? String(err) });
+  }
 }
 
 /** One sentence for a file-system failure on the clips folder. */
 export function describeFsError(err: unknown, folder: string): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'EROFS':
-      return `The clips folder ${folder} is on a read-only disk; nothing can be recorded until it is writable again.`;
-    case 'EACCES':
-    case 'EPERM':
-      return `PackWitness may not write to the clips folder ${folder} (permission denied); fix its permissions or choose another folder in Settings.`;
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return `The disk of the clips folder ${folder} is full.`;
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return `The clips folder ${folder} is missing; is its disk unplugged?`;
-    case 'EIO':
-      return `The disk of the clips folder ${folder} reports an input/output error; it may be failing or was unplugged.`;
-    default:
-      return `Cannot write to the clips folder ${folder}: ${e?.message ?? String(err)}`;
-  }
+  return formatMessage(fsErrorMessage(err, folder));
 }
 
 /** Set at first run in the clips folder; its absence later means the folder is not the one we set up. */
@@ -186,7 +195,7 @@ export function prepareClipsFolder(paths: DataLayout, db: Db, hasIndexedFiles: b
     probeWritable(paths.partialDir);
   } catch (err) {
     if (err instanceof PwError) throw err;
-    throw new PwError('refused', describeFsError(err, dir));
+    throw new PwError('refused', fsErrorMessage(err, dir));
   }
 }
 
@@ -206,7 +215,7 @@ export function initClipsFolder(paths: DataLayout, db: Db): void {
     db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(metaKey(dir), new Date().toISOString());
     db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(LAST_CLIPS_KEY, dir);
   } catch (err) {
-    throw new PwError('refused', describeFsError(err, dir));
+    throw new PwError('refused', fsErrorMessage(err, dir));
   }
 }
 
@@ -224,7 +233,7 @@ export async function checkBeforeRecording(paths: DataLayout, reserveMb: number 
   try {
     space = await spaceOf(dir, reserveMb);
   } catch (err) {
-    throw new PwError('refused', describeFsError(err, dir));
+    throw new PwError('refused', fsErrorMessage(err, dir));
   }
   return space;
 }

@@ -6,6 +6,7 @@ import type { EngineServices, HandlerMap } from './services.ts';
 import { listDeletions, type Retention, type RetentionServices } from './retention.ts';
 import { storageOutlook } from './outlook.ts';
 import { spaceOf } from './storage.ts';
+import { isFinished } from './index/types.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
 type Names = keyof typeof storageCalls;
@@ -14,18 +15,14 @@ type StorageServices = DoctorServices & RetentionServices & Pick<EngineServices,
 export function storageHandlers(engine: StorageServices): HandlerMap<Names> {
   return {
     'clips.setHold': async (input) => {
-      const row = engine.clips.get(input.id);
-      if (!row || !['ok', 'recovered', 'interrupted'].includes(row.status)) {
+      const row = await engine.clips.get(input.id);
+      if (!row || !isFinished(row.status)) {
         throw new PwError('not-found', `No clip with id ${input.id} to put on legal hold.`);
       }
-      const db = engine.db;
-      db.transaction(() => {
-        db.prepare('UPDATE clips SET legal_hold=?, hold_reason=? WHERE id=?').run(input.hold ? 1 : 0, input.hold ? input.reason : null, row.id);
-        db.prepare('INSERT INTO holds (clip_id, hold, reason, who, at) VALUES (?, ?, ?, ?, ?)').run(row.id, input.hold ? 1 : 0, input.reason, input.by, Date.now());
-      })();
+      await engine.clips.setLegalHold(row.id, input.hold, input.reason, input.by, Date.now());
       engine.logLine(`legal hold ${input.hold ? 'set on' : 'lifted from'} clip ${row.id} of ${row.order_code} by ${input.by}: ${input.reason}`);
       try {
-        await engine.custody.legalHold(engine.clips.get(row.id)!, input.hold, { who: input.by, why: input.reason });
+        await engine.custody.legalHold((await engine.clips.get(row.id))!, input.hold, { who: input.by, why: input.reason });
       } catch (err) {
         engine.reportProblem(`The legal hold of clip ${row.id} is set but could not be written to the chain of custody: ${errorMessage(err)}`);
       }
@@ -37,14 +34,14 @@ export function storageHandlers(engine: StorageServices): HandlerMap<Names> {
       return engine.retention.run({ dryRun: input.dryRun, who: 'retention (run by hand)' });
     },
 
-    'retention.deletions': async (input) => ({ deletions: listDeletions(engine, input.limit, input.clipId) }),
+    'retention.deletions': async (input) => ({ deletions: await listDeletions(engine, input.limit, input.clipId) }),
 
     'station.health': async () => engineHealth(engine),
 
     'storage.outlook': async () => {
       const settings = engine.settings.get();
       const space = await spaceOf(engine.paths.clipsDir, settings.reserveMb).catch(() => null);
-      return storageOutlook(engine.db, settings, space);
+      return storageOutlook(engine.clips, settings, space);
     },
 
     'station.adopt': async () => {

@@ -32,7 +32,7 @@ export async function verifyFile(engine: Pick<EngineServices, 'db' | 'clips' | '
   const sha256 = await sha256File(file);
   // The counters are read from the file itself, so a gap the station never recorded is called out.
   const frames = await readFrameCounters(file).catch(() => null);
-  const answer = verifyTarget({ db: engine.db, custody: stationCustodyOf(engine), clipRow: (id) => engine.clips.get(id) }, { sha256, path: file, frames });
+  const answer = await verifyTarget({ db: engine.db, custody: stationCustodyOf(engine), clips: engine.clips }, { sha256, path: file, frames });
   return {
     ok: answer.verdict === 'intact' || answer.verdict === 'derived',
     exitCode: answer.verdict === 'intact' ? 0 : answer.verdict === 'derived' ? EXIT_DERIVED : 1,

@@ -78,6 +78,6 @@ export function createAppHandler(opts: AppHandlerOptions): (request: Request) =>
       // Calls go over IPC; nothing here accepts a body.
       return jsonError(405, 'refused', `${method} is not served here.`);
     }
-    return toResponse(answerMedia({ method, pathname: url.pathname, range: request.headers.get('range') }, files, staticDir));
+    return toResponse(await answerMedia({ method, pathname: url.pathname, range: request.headers.get('range') }, files, staticDir));
   };
 }

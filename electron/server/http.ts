@@ -212,7 +212,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
 
       if (method === 'GET' || method === 'HEAD') {
-        const answer = answerMedia({ method, pathname: url.pathname, range: req.headers.range }, files, staticDir);
+        const answer = await answerMedia({ method, pathname: url.pathname, range: req.headers.range }, files, staticDir);
         sendAnswer(res, answer);
         return;
       }

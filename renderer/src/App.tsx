@@ -36,9 +36,15 @@ function Header({ viewId }: { viewId: string }) {
     <header className={`app-header ${active && viewId === 'station' ? `hdr-${snapshot.phase}` : ''}`}>
       <strong className="brand">{t('app.title')}</strong>
       {snapshot.stationName && <span className="station-name">{snapshot.stationName}</span>}
+      {/* Who the next clip is filed under, on every view once the station runs (kept by the engine). */}
+      {active && (
+        <span className="operator" data-testid="operator">
+          {snapshot.operator ? t('station.operatorIs', { name: snapshot.operator }) : t('station.noOperator')}
+        </span>
+      )}
       <RecordingIndicator viewId={viewId} />
       <nav>
-        {views.map((v) => (
+        {views.filter((v) => !v.hidden).map((v) => (
           <a key={v.id} href={`#/${v.id}`} aria-current={v.id === viewId ? 'page' : undefined} data-testid={`nav-${v.id}`}>
             {t(v.labelKey)}
           </a>

@@ -29,7 +29,7 @@ export interface FitFigure {
 }
 
 export async function benchFitExport(engine: Engine, order: string, preset = 'shopee', fit: FitMode = 'parts', custom?: CustomLimits): Promise<FitFigure> {
-  const row = engine.clips.byOrder(order)[0];
+  const row = (await engine.clips.byOrder(order))[0];
   if (!row) throw new Error(`no clip of ${order}`);
   const out = await fsp.mkdtemp(path.join(os.tmpdir(), 'pw-bench-export-'));
   try {
@@ -90,8 +90,8 @@ export function evictFromCache(file: string): boolean {
  * measured inside the real export (its progress stages); the whole export is timed too.
  */
 export async function benchOriginalExport(engine: Engine, order: string, opts: { cold?: boolean } = {}): Promise<OriginalFigure> {
-  const row = engine.clips.byOrder(order)[0];
-  const file = row ? engine.clipFile(row.id) : undefined;
+  const row = (await engine.clips.byOrder(order))[0];
+  const file = row ? await engine.clipFile(row.id) : undefined;
   if (!row || !file) throw new Error(`no clip of ${order}`);
   const cold = opts.cold === true && evictFromCache(file);
   const out = await fsp.mkdtemp(path.join(os.tmpdir(), 'pw-bench-original-'));

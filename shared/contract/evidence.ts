@@ -1,6 +1,7 @@
 // Contract calls of the evidence module (seal, chain, sign, timestamp, verify). Spread into
 // `contract` in shared/contract.ts; imports nothing from it so the two files cannot cycle.
 import { z } from 'zod';
+import { Message } from '../messages.ts';
 import { Continuity } from './continuity.ts';
 
 /** What the UI shows with a clip: its chain entry, signature and trusted time. */
@@ -25,6 +26,7 @@ export const VerifyCheck = z.object({
   what: z.enum(['file', 'index', 'chain', 'signature', 'timestamp', 'history', 'export', 'source', 'continuity']),
   ok: z.boolean().nullable(), // null: nothing to check (no timestamp yet, …)
   text: z.string(), // one plain sentence
+  message: Message.optional(), // the same as a code the UI words in its language (shared/messages.ts)
 });
 export type VerifyCheck = z.infer<typeof VerifyCheck>;
 
@@ -32,6 +34,10 @@ export const VerifyAnswer = z.object({
   // 'derived': a file this station exported from a sealed clip (a part, a still, a sheet), exactly as exported.
   verdict: z.enum(['intact', 'derived', 'problem', 'unknown']),
   headline: z.string(),
+  // The headline after its verdict word, as a code the UI words in its language (shared/messages.ts).
+  headlineMessage: Message.optional(),
+  // Further sentences about the clip: how it ended if not plainly, a late trusted time.
+  notes: z.array(Message).optional(),
   sha256: z.string(),
   clip: z
     .object({

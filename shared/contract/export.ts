@@ -1,6 +1,7 @@
 // Contract calls and events of appeal exports. Spread into `contract` and `events`
 // in shared/contract.ts; imports nothing from it so the two files cannot cycle.
 import { z } from 'zod';
+import { Message } from '../messages.ts';
 
 const ClipId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
 const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid job id');
@@ -23,6 +24,9 @@ export const ExportPreset = z.object({
   reencode: z.boolean(),
   limitsKnown: z.boolean(),
   note: z.string(),
+  // name and note as codes the UI words in its language (shared/messages.ts)
+  nameMessage: Message.optional(),
+  noteMessage: Message.optional(),
   sources: z.array(z.string()),
 });
 export type ExportPreset = z.infer<typeof ExportPreset>;

@@ -26,6 +26,9 @@ export const stationSettingsFields = {
   pipCorner: PipCorner,
   pipScalePercent: z.number().int().min(15).max(50), // width of the inset as % of the frame width
   operators: z.array(z.string().min(1).max(40)).max(100), // badges printed on the control sheet
+  // Who is logged in at this station now (badge scan): kept by the engine so a page reload or a
+  // station restart keeps filing clips under the same person. null = nobody.
+  operator: z.string().min(1).max(60).nullable(),
   setupDone: z.boolean(), // the first-run card was confirmed
 };
 
@@ -48,6 +51,7 @@ export function defaultStationSettings() {
     pipCorner: 'bottom-right' as const,
     pipScalePercent: 30,
     operators: [] as string[],
+    operator: null as string | null,
     setupDone: false,
   };
 }

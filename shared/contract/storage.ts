@@ -1,6 +1,7 @@
 // Contract calls of storage, retention, legal hold and the station health check.
 // Spread into `contract` in shared/contract.ts; imports nothing from it so the two files cannot cycle.
 import { z } from 'zod';
+import { Message } from '../messages.ts';
 
 const ClipId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
 
@@ -18,6 +19,7 @@ export const HealthCheck = z.object({
   id: z.enum(['database', 'storage', 'space', 'missing-files', 'unindexed-files', 'unfinished', 'failed-clips', 'startup']),
   level: z.enum(['ok', 'warning', 'problem']),
   text: z.string(), // one plain sentence a packer or technician can act on
+  message: Message.optional(), // the same sentence as a code the UI words in its language (shared/messages.ts)
   details: z.array(z.string()), // at most a few dozen lines: ids, files
 });
 export type HealthCheck = z.infer<typeof HealthCheck>;

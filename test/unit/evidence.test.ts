@@ -291,10 +291,10 @@ describe('sealed, signed, chained and timestamped clips', () => {
     const a = await record(engine, 'HIST-1', webm);
     const b = await record(engine, 'HIST-2', webms[1]!);
     const custody = stationCustodyOf(engine);
-    await custody.legalHold(engine.clips.get(a.id)!, true, { who: 'cs-anna', why: 'dispute 77' });
-    await custody.exported([engine.clips.get(a.id)!], { format: 'zip' }, { who: 'cs-anna', why: 'appeal' });
+    await custody.legalHold((await engine.clips.get(a.id))!, true, { who: 'cs-anna', why: 'dispute 77' });
+    await custody.exported([(await engine.clips.get(a.id))!], { format: 'zip' }, { who: 'cs-anna', why: 'appeal' });
     fs.rmSync(b.file);
-    await custody.clipDeleted(engine.clips.get(b.id)!, { who: 'retention', why: 'older than 90 days' });
+    await custody.clipDeleted((await engine.clips.get(b.id))!, { who: 'retention', why: 'older than 90 days' });
     engine.db.prepare(`UPDATE clips SET status='deleted' WHERE id=?`).run(b.id);
     // A recording left open by a killed process is recovered at the next start, and sealed.
     const { recordingId } = await engine.call('recording.start', { order: 'CRASH-9', mimeType: 'video/webm' }, ctx);

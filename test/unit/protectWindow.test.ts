@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import { openDb } from '../../electron/engine/db.ts';
+import { SqliteClipIndex } from '../../electron/engine/index/sqlite.ts';
 import { measureRate, refuseInDays, storageOutlook } from '../../electron/engine/outlook.ts';
 import { defaultSettings } from '../../electron/engine/settingsStore.ts';
 import { storagePatch } from '../../electron/cli/storageFlags.ts';
@@ -157,18 +158,18 @@ describe('how long the disk lasts', () => {
     return db;
   }
 
-  it('days left follow the measured rate: "about 41 days at 310 orders a day"', () => {
+  it('days left follow the measured rate: "about 41 days at 310 orders a day"', async () => {
     const now = Date.UTC(2026, 11, 6, 12);
     const perClip = 19 * 1024 ** 2; // a minute at the default quality
     const db = history('rate', 20, 310, perClip, now);
     try {
-      const rate = measureRate(db, now);
+      const rate = await measureRate(new SqliteClipIndex(db), now);
       expect(rate.measuredDays).toBe(14);
       expect(rate.ordersPerDay).toBeCloseTo(310, 5);
       expect(rate.bytesPerDay).toBeCloseTo(310 * perClip, 0);
       const reserve = 20 * GB;
       const space = { folder: '/clips', freeBytes: reserve + HEADROOM + 41 * 310 * perClip, totalBytes: 4096 * GB, reserveBytes: reserve, automatic: true };
-      const o = storageOutlook(db, { ...defaultSettings(), protectDays: 120 }, space, now);
+      const o = await storageOutlook(new SqliteClipIndex(db), { ...defaultSettings(), protectDays: 120 }, space, now);
       expect(o.daysLeft).toBeCloseTo(41, 6);
       expect(o.ordersPerDay).toBeCloseTo(310, 5);
       // 20 days of clips on disk, none older than 120 days: the window breaks when the 41 days run out.
@@ -176,31 +177,31 @@ describe('how long the disk lasts', () => {
       expect(o.level).toBe('ok');
       // Half the rate, twice the days.
       const half = history('half', 20, 155, perClip, now);
-      expect(storageOutlook(half, defaultSettings(), space, now).daysLeft).toBeCloseTo(82, 6);
+      expect((await storageOutlook(new SqliteClipIndex(half), defaultSettings(), space, now)).daysLeft).toBeCloseTo(82, 6);
       half.close();
     } finally {
       db.close();
     }
   });
 
-  it('warns a week before the protect window can no longer be kept, and not while it can', () => {
+  it('warns a week before the protect window can no longer be kept, and not while it can', async () => {
     const now = Date.UTC(2026, 11, 6, 12);
     const db = history('warn', 14, 100, 10 * 1024 ** 2, now);
     try {
       const perDay = 100 * 10 * 1024 ** 2;
       const reserve = 2 * GB;
       const at = (days: number) => ({ folder: '/c', freeBytes: reserve + HEADROOM + days * perDay, totalBytes: 1024 * GB, reserveBytes: reserve, automatic: true });
-      expect(storageOutlook(db, defaultSettings(), at(8), now)).toMatchObject({ level: 'ok' });
-      const soon = storageOutlook(db, defaultSettings(), at(6.5), now);
+      expect(await storageOutlook(new SqliteClipIndex(db), defaultSettings(), at(8), now)).toMatchObject({ level: 'ok' });
+      const soon = await storageOutlook(new SqliteClipIndex(db), defaultSettings(), at(6.5), now);
       expect(soon.level).toBe('warning');
       expect(soon.refuseInDays).toBeCloseTo(6.5, 6);
       // Room for 130 days at this rate: the window of 120 days is kept for good.
-      expect(storageOutlook(db, defaultSettings(), at(130), now)).toMatchObject({ level: 'ok', refuseInDays: null });
+      expect(await storageOutlook(new SqliteClipIndex(db), defaultSettings(), at(130), now)).toMatchObject({ level: 'ok', refuseInDays: null });
       // Nothing left above the reserve and nothing old enough to delete: refusing now.
-      expect(storageOutlook(db, defaultSettings(), at(0), now)).toMatchObject({ level: 'problem', refuseInDays: 0 });
+      expect(await storageOutlook(new SqliteClipIndex(db), defaultSettings(), at(0), now)).toMatchObject({ level: 'problem', refuseInDays: 0 });
       // A station that never measured anything: hours at its quality instead of days.
       const empty = openDb(path.join(t.dir, 'empty.sqlite'));
-      const e = storageOutlook(empty, defaultSettings(), at(10), now);
+      const e = await storageOutlook(new SqliteClipIndex(empty), defaultSettings(), at(10), now);
       expect(e.daysLeft).toBeNull();
       expect(e.hoursAtQuality).toBeCloseTo((10 * perDay) / (2_500_000 / 8) / 3600, 6);
       empty.close();

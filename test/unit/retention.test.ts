@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
-import type { ClipRow } from '../../electron/engine/clipsRepo.ts';
+import type { ClipRow } from '../../electron/engine/index/types.ts';
 import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
@@ -83,8 +83,8 @@ describe('retention and legal hold', () => {
     // The clip is gone from lookups; the index remembers why.
     await expect(engine.call('clips.get', { id: old.id }, ctx)).rejects.toThrow(/No clip/);
     expect((await engine.call('clips.search', { q: 'OLD-1' }, ctx)).total).toBe(0);
-    expect(engine.clips.get(old.id)!.status).toBe('deleted');
-    expect(engine.clips.get(old.id)!.note).toMatch(/Deleted on .* by retention/);
+    expect((await engine.clips.get(old.id))!.status).toBe('deleted');
+    expect((await engine.clips.get(old.id))!.note).toMatch(/Deleted on .* by retention/);
 
     // Lifting the hold lets the next run take it; the hold history stays.
     await engine.call('clips.setHold', { id: held.id, hold: false, reason: 'Ticket 4711 closed' }, ctx);
@@ -121,14 +121,14 @@ describe('retention and legal hold', () => {
     }
     try {
       // The thumbnail is made in the background after the clip is saved; it is not what is checked.
-      await expect.poll(() => engine.clips.get(c.id)!.thumb_file, { timeout: 20_000 }).not.toBeNull();
-      const before = engine.clips.get(c.id);
+      await expect.poll(async () => (await engine.clips.get(c.id))!.thumb_file, { timeout: 20_000 }).not.toBeNull();
+      const before = await engine.clips.get(c.id);
       await engine.call('settings.update', { keepDays: 30 }, ctx);
       const report = await engine.call('retention.run', {}, ctx);
       expect(report.deleted).toEqual([]);
       expect(report.failed).toEqual([{ clipId: c.id, file: c.file, message: 'EPERM' }]);
       expect(report.message).toMatch(/could not delete 1 clip file.*index entries are unchanged/);
-      expect(engine.clips.get(c.id)).toEqual(before);
+      expect(await engine.clips.get(c.id)).toEqual(before);
       expect(fs.existsSync(c.file)).toBe(true);
       expect((await engine.call('retention.deletions', {}, ctx)).deletions).toEqual([]);
       expect(deletedHook).toEqual([]);

@@ -37,6 +37,12 @@ describe('scanner burst versus typing', () => {
   it('a fast typist (60 ms a key) still never makes a scan', () => {
     expect(feed(new ScanDetector(), [...'SF1234567890', 'Enter'], 60)).toEqual([]);
   });
+  it('a correction (Backspace) right before a burst keeps the typed key out of the code', () => {
+    const d = new ScanDetector();
+    d.key('x', 1000);
+    d.key('Backspace', 1010);
+    expect(feed(d, [...'PW:STOP', 'Enter'], 4, 1020)).toEqual([{ kind: 'scan', code: 'PW:STOP', length: 7 }]);
+  });
   it('a slow Enter after a burst is a person confirming, not a scanner', () => {
     const d = new ScanDetector();
     feed(d, [...'SF1234'], 5, 0);

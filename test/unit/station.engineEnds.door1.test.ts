@@ -108,8 +108,8 @@ describe('the engine ends a recording: what the window hears over IPC', () => {
     expect(await ok('recording.ready', {})).toMatchObject({ ready: false, cause: 'storage' });
     fs.renameSync(`${clips}.away`, clips);
     expect(await ok('recording.ready', {})).toMatchObject({ ready: true });
-    await expect.poll(() => engine.clips.get(r.id)?.status, { timeout: 20_000 }).toBe('interrupted');
-    const row = engine.clips.get(r.id)!;
+    await expect.poll(async () => (await engine.clips.get(r.id))?.status, { timeout: 20_000 }).toBe('interrupted');
+    const row = (await engine.clips.get(r.id))!;
     expect(row.stop_reason).toBe('disk-full');
     expect(fs.existsSync(path.join(clips, row.file!))).toBe(true);
   });
@@ -128,9 +128,9 @@ describe('the engine ends a recording: what the window hears over IPC', () => {
     await engine.close();
     const reopened = await Engine.open({ dataDir: path.join(t.dir, 'data') });
     try {
-      const clip = reopened.clips.byOrder('IPC-QUIT-1')[0]!;
+      const clip = (await reopened.clips.byOrder('IPC-QUIT-1'))[0]!;
       expect(clip).toMatchObject({ status: 'ok', stop_reason: 'shutdown' });
-      expect(reopened.clips.byOrder('IPC-QUIT-2')).toEqual([]);
+      expect(await reopened.clips.byOrder('IPC-QUIT-2')).toEqual([]);
     } finally {
       await reopened.close();
     }

@@ -74,7 +74,7 @@ describe('storage guard', () => {
     fs.rmSync(path.join(t.dir, 'vanish', 'usb'), { recursive: true });
     await expect(engine.call('recording.start', { order: 'GONE-1', mimeType: 'video/webm' }, ctx)).rejects.toThrow(/missing .* unplugged\? Nothing was recorded/);
     expect(fs.existsSync(o.clipsDir)).toBe(false);
-    expect(engine.clips.unfinished()).toEqual([]);
+    expect(await engine.clips.unfinished()).toEqual([]);
   });
 
   it('refuses a new recording below the reserve, before any file or row exists', async () => {
@@ -145,14 +145,14 @@ describe('storage guard', () => {
       fs.writeFileSync(path.join(o.dataDir, 'station.pid'), `${other.pid} ${bootNow}\n`);
       const second = await Engine.open(o);
       expect(second.ownsData).toBe(false);
-      expect(second.clips.get(recordingId)!.status).toBe('recording'); // left alone
+      expect((await second.clips.get(recordingId))!.status).toBe('recording'); // left alone
       await expect(second.call('retention.run', {}, ctx)).rejects.toThrow(/Another PackWitness process owns this data folder/);
       await second.close();
       // The same pid file written before the last boot (a power cut) is stale: the new start recovers.
       fs.writeFileSync(path.join(o.dataDir, 'station.pid'), `${other.pid} ${bootNow - 86_400_000}\n`);
       engine = await Engine.open(o);
       expect(engine.ownsData).toBe(true);
-      expect(engine.clips.get(recordingId)!.status).toBe('recovered');
+      expect((await engine.clips.get(recordingId))!.status).toBe('recovered');
     } finally {
       other.kill();
     }

@@ -6,6 +6,7 @@ import { checkEntryAlone, GENESIS_PREV, parseBody, type Chain, type ChainRow } f
 import { parseTimestampResponse, shortTsaName, type TimestampInfo } from './tsa.ts';
 import { anchorText, certsFromFile, type CertInfo } from './tsaTrust.ts';
 import type { ProblemKind } from '../../../shared/contract/evidence.ts';
+import { msg, type Message } from '../../../shared/messages.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export interface Finding {
@@ -64,6 +65,8 @@ export interface TokenCheck {
   text: string;
   tsaTime: number | null;
   tsaName: string | null;
+  /** The text as a code the UI words in its language, where one says it (the failures stay text). */
+  message?: Message;
 }
 
 export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buffer | null): TokenCheck {
@@ -73,8 +76,8 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
   const stored = ts?.state === 'done' ? ts.response : null;
   const token = sidecar ?? stored;
   if (!token) {
-    if (ts) return { state: 'pending', ok: null, tsaTime: null, tsaName: null, text: `A trusted timestamp was requested and has not arrived yet${ts.last_error ? ` (last try: ${ts.last_error.slice(0, 160)})` : ''}.` };
-    return { state: 'none', ok: null, tsaTime: null, tsaName: null, text: 'No trusted timestamp (no timestamp authority was configured when it was sealed).' };
+    if (ts) return { state: 'pending', ok: null, tsaTime: null, tsaName: null, message: msg('verify-timestamp-pending'), text: `A trusted timestamp was requested and has not arrived yet${ts.last_error ? ` (last try: ${ts.last_error.slice(0, 160)})` : ''}.` };
+    return { state: 'none', ok: null, tsaTime: null, tsaName: null, message: msg('verify-timestamp-none'), text: 'No trusted timestamp (no timestamp authority was configured when it was sealed).' };
   }
   try {
     const info = parseTimestampResponse(token, { addedCerts: addedTsaCerts(db) });
@@ -87,11 +90,24 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
     if (sidecar && stored && !sidecar.equals(stored)) {
       return { ...base, ok: false, text: 'The .tsr file next to the clip differs from the token the station received.' };
     }
-    if (info.trust.status === 'unverifiable') return { ...base, ok: null, text: unverifiableText(info) };
-    return { ...base, ok: true, text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}. ${chainText(info)}` };
+    if (info.trust.status === 'unverifiable') {
+      return { ...base, ok: null, text: unverifiableText(info), message: msg('verify-timestamp-unverifiable', { tsa: shortTsaName(info.name), time: when(info.time) }) };
+    }
+    return { ...base, ok: true, message: trustedTimeMessage(info), text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}. ${chainText(info)}` };
   } catch (err) {
     return { state: 'done', ok: false, tsaTime: null, tsaName: null, text: `The timestamp token cannot be read (${errorMessage(err)}).` };
   }
+}
+
+/** The trusted time and whose it is, as a message (the UI's words for the line above). */
+function trustedTimeMessage(info: Pick<TimestampInfo, 'name' | 'time' | 'trust'>): Message {
+  const a = info.trust.anchor;
+  const base = { tsa: shortTsaName(info.name), time: when(info.time) };
+  if (!a) return msg('verify-timestamp-ok', base);
+  const root = shortTsaName(a.subject);
+  if (a.kind === 'public') return msg('verify-timestamp-ok-public', { ...base, root });
+  if (a.kind === 'added') return msg('verify-timestamp-ok-added', { ...base, root });
+  return msg('verify-timestamp-ok-unknown', { ...base, root, fingerprint: a.fingerprint });
 }
 
 /** "This token stamps a SHA-512 hash; …": a token of some other data, said plainly. */

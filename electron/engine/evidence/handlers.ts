@@ -31,7 +31,7 @@ export function evidenceHandlers(engine: EvidenceServices): HandlerMap<EvidenceC
     },
     'evidence.verifyHash': async (input) => {
       const c = stationCustodyOf(engine);
-      return verifyTarget({ db: engine.db, custody: c, clipRow: (id) => engine.clips.get(id) }, { sha256: input.sha256, name: input.name });
+      return verifyTarget({ db: engine.db, custody: c, clips: engine.clips }, { sha256: input.sha256, name: input.name });
     },
     'evidence.verifyAll': async () => verifyAll({ db: engine.db, clipsDir: engine.paths.clipsDir, custody: stationCustodyOf(engine) }),
   };

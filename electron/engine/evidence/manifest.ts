@@ -4,7 +4,7 @@
 //   X.continuity.json, X.continuity.json.sig: the frame counters read back after sealing (continuity.ts)
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ClipRow } from '../clipsRepo.ts';
+import type { ClipRow } from '../index/types.ts';
 import type { JsonValue } from './canonicalJson.ts';
 
 export interface Sidecars {

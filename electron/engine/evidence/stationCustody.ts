@@ -3,7 +3,8 @@
 // entries (the chain never has holes), and asks TSAs for trusted timestamps in the background.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { ClipRow } from '../clipsRepo.ts';
+import type { ClipRow } from '../index/types.ts';
+import { SqliteClipIndex } from '../index/sqlite.ts';
 import type { Custody, CustodyActor } from '../custody.ts';
 import type { Db } from '../db.ts';
 import type { ClipEvidence } from '../../../shared/contract/evidence.ts';
@@ -68,7 +69,7 @@ export class StationCustody implements Custody {
           if (row) opts.log(`chain anchor: ${row.seq} holds ${info.name}'s token over the chain head.`);
           return;
         }
-        const row = opts.db.prepare('SELECT file FROM clips WHERE id=?').get(clipId) as { file: string | null } | undefined;
+        const row = await new SqliteClipIndex(opts.db).get(clipId);
         if (!row?.file) return;
         const clipFile = insideRoot(opts.clipsDir, row.file);
         // The clip may have been deleted meanwhile; the token stays in the index either way.
@@ -95,7 +96,9 @@ export class StationCustody implements Custody {
     // earlier entry with a single request, where a backlog would send a public service a request for
     // each old clip. A TSA the merchant configured (their own, or a paid one) still gets the backlog.
     const publicDefault = urls.length > 0 && urls.every((u) => DEFAULT_TSAS.some((d) => d.url === u));
-    if (this.opts.timestampWorker !== false && urls.length > 0 && !publicDefault && key !== this.backfilledFor) this.timestamps.enqueueUnstamped();
+    if (this.opts.timestampWorker !== false && urls.length > 0 && !publicDefault && key !== this.backfilledFor) {
+      void this.timestamps.enqueueUnstamped().catch((err: unknown) => this.opts.log(`timestamps: the clips sealed before a TSA was configured could not be queued: ${(err as Error).message}`));
+    }
     this.backfilledFor = key;
     this.anchorIfDue(false);
     this.timestamps.kick();

@@ -2,6 +2,7 @@
 // token follows when a TSA answers. Jobs live in the index (table `timestamps`), so a station that
 // is offline for a day, or restarted, keeps retrying with growing pauses until one TSA answers.
 import type { Db } from '../db.ts';
+import { SqliteClipIndex } from '../index/sqlite.ts';
 import { requestTimestamp, type TimestampInfo } from './tsa.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
@@ -63,22 +64,13 @@ export class TimestampQueue {
    * TSA was configured): asked for now. Its token will say "existed by" the time it is stamped, not
    * when it was recorded (verify says so), which still shows it unchanged since. Returns how many.
    */
-  enqueueUnstamped(now = Date.now()): number {
-    const r = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO timestamps (clip_id, sha256, state, attempts, next_try_at)
-         SELECT k.id, k.sha256, 'pending', 0, ? FROM clips k
-         WHERE k.status IN ('ok','recovered','interrupted') AND k.sha256 IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM timestamps t WHERE t.clip_id = k.id)
-           AND EXISTS (SELECT 1 FROM chain c WHERE c.kind = 'clip' AND c.clip_id = k.id)
-         ORDER BY k.started_at`,
-      )
-      .run(now);
-    if (r.changes > 0) {
-      this.opts.log(`timestamps: ${r.changes} clip(s) sealed before a TSA was configured are queued for a trusted timestamp.`);
+  async enqueueUnstamped(now = Date.now()): Promise<number> {
+    const changes = await new SqliteClipIndex(this.db).queueUnstamped(now);
+    if (changes > 0) {
+      this.opts.log(`timestamps: ${changes} clip(s) sealed before a TSA was configured are queued for a trusted timestamp.`);
       this.kick();
     }
-    return r.changes;
+    return changes;
   }
 
   forget(clipId: string): void {

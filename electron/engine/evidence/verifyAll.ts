@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db.ts';
+import { SqliteClipIndex } from '../index/sqlite.ts';
 import type { EvidenceProblem, VerifyAllReport } from '../../../shared/contract/evidence.ts';
 import { sha256File } from '../hash.ts';
 import { insideRoot } from '../paths.ts';
@@ -113,13 +114,8 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   problems.push(...anchorProblems(chain, anchors, { addedCerts: addedTsaCerts(ctx.db) }));
 
   // 2. The index: every finished clip must be in the chain, and every chained clip in the index.
-  const indexed = ctx.db.prepare(`SELECT id, order_code, file, sha256, status FROM clips WHERE status IN ('ok','recovered','interrupted')`).all() as {
-    id: string;
-    order_code: string;
-    file: string | null;
-    sha256: string | null;
-    status: string;
-  }[];
+  const index = new SqliteClipIndex(ctx.db);
+  const indexed = await index.finished();
   const indexedIds = new Set(indexed.map((r) => r.id));
   for (const r of indexed) {
     if (!clips.has(r.id)) add({ kind: 'missing-entry', message: `clip ${r.id} (order ${r.order_code}) is in the index but has no chain entry.` }, null, r.id);
@@ -134,7 +130,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   let tokens = 0;
   for (const [clipId, c] of live) {
     const what = `clip of order ${c.orders} (entry ${c.seq})`;
-    const indexRow = ctx.db.prepare('SELECT file, sha256 FROM clips WHERE id=?').get(clipId) as { file: string | null; sha256: string | null } | undefined;
+    const indexRow = await index.get(clipId);
     if (!indexedIds.has(clipId)) add({ kind: 'missing-entry', message: `the index row of the ${what} was deleted.` }, c.seq, clipId);
     // Without its index row, the sealed start time and file name still say where the file lives.
     const rel = indexRow?.file ?? (c.file !== null && c.startedAt !== null ? path.join(dayFolder(c.startedAt), c.file) : null);
@@ -199,15 +195,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
  */
 export async function repairMissingSidecars(ctx: Pick<VerifyAllContext, 'db' | 'clipsDir' | 'custody'>): Promise<string[]> {
   const restored: string[] = [];
-  const rows = ctx.db
-    .prepare(
-      `SELECT c.seq, c.body, c.signature, k.file, t.response FROM chain c
-         JOIN clips k ON k.id = c.clip_id AND k.status IN ('ok','recovered','interrupted')
-         LEFT JOIN timestamps t ON t.clip_id = c.clip_id AND t.state = 'done'
-       WHERE c.kind = 'clip' AND k.file IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM chain d WHERE d.clip_id = c.clip_id AND d.kind = 'deleted')`,
-    )
-    .all() as { seq: number; body: string; signature: string; file: string; response: Buffer | null }[];
+  const rows = await new SqliteClipIndex(ctx.db).sidecarSources();
   for (const r of rows) {
     const file = insideRoot(ctx.clipsDir, r.file);
     if (!fs.existsSync(file)) continue; // nothing to put sidecars next to

@@ -2,7 +2,7 @@
 // and does everything still hold: the index, the chain link, the signature, the trusted time.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ClipRow } from '../clipsRepo.ts';
+import type { ClipIndex } from '../index/types.ts';
 import type { Db } from '../db.ts';
 import type { VerifyAnswer, VerifyCheck } from '../../../shared/contract/evidence.ts';
 import { parseBody, sha256Hex, type ChainRow, type EntryBody } from './chain.ts';
@@ -16,11 +16,42 @@ import { exportedFilesByName, exportedFilesBySha, type ExportedFile } from '../e
 import type { CounterReport } from '../frameCounters.ts';
 import { continuityCheck } from './continuityCheck.ts';
 import { labelVerifyCheck } from '../labels.ts';
+import { formatMessage, msg, type Message } from '../../../shared/messages.ts';
+
+/** A check line whose English is its message's (the UI words the message in its language). */
+function said(what: VerifyCheck['what'], ok: boolean | null, m: Message): VerifyCheck {
+  return { what, ok, text: formatMessage(m), message: m };
+}
+
+/** Which clip, where and when, as message parameters. */
+const clipParams = (c: NonNullable<VerifyAnswer['clip']>) => ({ order: c.order, station: c.station, time: when(Date.parse(c.startedAt)) });
+
+const HOW_CODES = {
+  adopted: 'verify-how-adopted',
+  'camera-lost': 'verify-how-camera-lost',
+  'camera-stalled': 'verify-how-camera-stalled',
+  'disk-full': 'verify-how-disk-full',
+  'page-closed': 'verify-how-page-closed',
+} as const;
+
+/** Who recorded the clip, and how one that is not a plain, whole recording came to be (the UI's words for HOW). */
+function howMessage(c: NonNullable<VerifyAnswer['clip']>): Message[] {
+  const by = c.operator ? [msg('verify-recorded-by', { operator: c.operator })] : [];
+  return [...by, ...endMessage(c)];
+}
+
+function endMessage(c: NonNullable<VerifyAnswer['clip']>): Message[] {
+  const code = c.stopReason && Object.hasOwn(HOW_CODES, c.stopReason) ? HOW_CODES[c.stopReason as keyof typeof HOW_CODES] : null;
+  if (code) return [msg(code)];
+  if (c.status === 'recovered') return [msg('verify-how-recovered')];
+  if (c.status === 'interrupted') return [msg('verify-how-interrupted')];
+  return [];
+}
 
 export interface VerifyContext {
   db: Db;
   custody: StationCustody;
-  clipRow: (id: string) => ClipRow | undefined;
+  clips: Pick<ClipIndex, 'get' | 'newestBySha256'>;
 }
 
 export interface VerifyTarget {
@@ -94,6 +125,7 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
       return {
         verdict: 'problem',
         headline: `NOT INTACT: this file is named as ${exportedText(asExported)}, but its content differs from the file the station exported.`,
+        headlineMessage: msg('verify-modified-export', { file: asExported.name }),
         sha256: sha,
         clip: sourceClip(ctx, asExported),
         checks: [{ what: 'file', ok: false, text: `${LABELS['modified-file']}: its SHA-256 ${sha} differs from the exported ${asExported.sha256} (chain entry ${asExported.entry.seq}).` }],
@@ -102,42 +134,47 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
   }
   if (claimed && body) {
     const clip = clipFromBody(body, claimed.seq);
-    const sizeNote = t.path && fs.existsSync(t.path) && num(body.sizeBytes) !== null && fs.statSync(t.path).size < num(body.sizeBytes)!
-      ? ` It is shorter than the sealed clip (${fs.statSync(t.path).size} of ${num(body.sizeBytes)} bytes): it was cut.`
-      : '';
+    const cutSize = t.path && fs.existsSync(t.path) && num(body.sizeBytes) !== null && fs.statSync(t.path).size < num(body.sizeBytes)! ? fs.statSync(t.path).size : null;
+    const fileMessage =
+      cutSize === null
+        ? msg('verify-file-modified', { sha, sealed: String(body.sha256) })
+        : msg('verify-file-cut', { sha, sealed: String(body.sha256), size: cutSize, sealedSize: num(body.sizeBytes)! });
     return {
       verdict: 'problem',
       headline: `NOT INTACT: this file is named as ${describeClip(clip)}, but its content was changed after it was sealed.`,
+      headlineMessage: msg('verify-modified', clipParams(clip)),
       sha256: sha,
       clip,
-      checks: [{ what: 'file', ok: false, text: `${LABELS['modified-file']}: its SHA-256 ${sha} differs from the sealed ${String(body.sha256)}.${sizeNote}` }],
+      checks: [said('file', false, fileMessage)],
     };
   }
   return {
     verdict: 'unknown',
     headline: 'NOT VERIFIED: this file matches no clip recorded by this station. It was modified, re-encoded, or comes from another station.',
+    headlineMessage: msg('verify-unknown'),
     sha256: sha,
     clip: null,
-    checks: [{ what: 'file', ok: false, text: `Its SHA-256 ${sha} is not in this station's chain or index.` }],
+    checks: [said('file', false, msg('verify-file-unknown', { sha }))],
   };
 }
 
-export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
+export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise<VerifyAnswer> {
   const sha = t.sha256.toLowerCase();
   const { chain, key } = ctx.custody;
   const entries = chain.clipEntriesBySha(sha);
   const entry = entries[entries.length - 1];
   const body = entry ? parseBody(entry) : null;
-  const indexRow = ctx.db.prepare(`SELECT * FROM clips WHERE sha256=? ORDER BY started_at DESC LIMIT 1`).get(sha) as ClipRow | undefined;
+  const indexRow = await ctx.clips.newestBySha256(sha);
   if (!entry || !body) {
     if (indexRow) {
       // Indexed but never chained: the entry was removed, or sealing failed.
       return {
         verdict: 'problem',
         headline: `NOT SEALED: this is the clip of order ${indexRow.order_code} (${when(indexRow.started_at)}), but the station's chain has no entry for it.`,
+        headlineMessage: msg('verify-not-sealed', { order: indexRow.order_code, time: when(indexRow.started_at) }),
         sha256: sha,
         clip: null,
-        checks: [{ what: 'chain', ok: false, text: `${LABELS['missing-entry']}: clip ${indexRow.id} is in the index but not in the chain.` }],
+        checks: [said('chain', false, msg('verify-chain-missing', { clip: indexRow.id }))],
       };
     }
     const exported = exportedFilesBySha(ctx.db, sha);
@@ -145,12 +182,12 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
     return unknownAnswer(ctx, t);
   }
   const clip = clipFromBody(body, entry.seq);
-  const checks: VerifyCheck[] = [{ what: 'file', ok: true, text: `The file's SHA-256 matches the sealed clip byte for byte (${sha}).` }];
-  const row = ctx.clipRow(clip.id);
+  const checks: VerifyCheck[] = [said('file', true, msg('verify-file-ok', { sha }))];
+  const row = await ctx.clips.get(clip.id);
   checks.push(
     row && row.sha256 === sha
-      ? { what: 'index', ok: true, text: `The station's index lists it as clip ${clip.id}.` }
-      : { what: 'index', ok: false, text: `${LABELS['missing-entry']}: the station's index has no row for clip ${clip.id} any more.` },
+      ? said('index', true, msg('verify-index-ok', { clip: clip.id }))
+      : said('index', false, msg('verify-index-missing', { clip: clip.id })),
   );
   const findings = entryFindings(chain, entry, key.publicKey, key.fingerprint);
   const linkFindings = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
@@ -158,11 +195,11 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
   if (next && next.prev_hash !== entry.entry_hash) linkFindings.push({ kind: 'broken-link', message: `chain entry ${next.seq} does not link back to this clip's entry ${entry.seq}.` });
   checks.push(
     linkFindings.length === 0
-      ? { what: 'chain', ok: true, text: `It is entry ${entry.seq} of the station's hash chain, linked to the entries around it.` }
+      ? said('chain', true, msg('verify-chain-ok', { seq: entry.seq }))
       : { what: 'chain', ok: false, text: linkFindings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') },
   );
   const sigFindings = findings.filter((f) => f.kind === 'bad-signature' || f.kind === 'wrong-key');
-  let sigText = `Signed by this station's key (fingerprint ${key.fingerprint.slice(0, 16)}…).`;
+  let sidecarsHold = false;
   let sigOk = sigFindings.length === 0;
   if (t.path) {
     const s = sidecarsOf(t.path);
@@ -176,13 +213,18 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
         sigOk = false;
         sigFindings.push({ kind: 'bad-signature', message: `${path.basename(s.signature)} does not verify for ${path.basename(s.manifest)}.` });
       }
-      if (sigOk) sigText += ' The manifest and signature files next to it hold too.';
+      if (sigOk) sidecarsHold = true;
     }
   }
-  checks.push(sigOk ? { what: 'signature', ok: true, text: sigText } : { what: 'signature', ok: false, text: sigFindings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') });
+  const sigMessage = msg(sidecarsHold ? 'verify-signature-ok-sidecars' : 'verify-signature-ok', { fingerprint: key.fingerprint.slice(0, 16) });
+  checks.push(sigOk ? said('signature', true, sigMessage) : { what: 'signature', ok: false, text: sigFindings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') });
   const tsr = t.path && fs.existsSync(sidecarsOf(t.path).timestamp) ? fs.readFileSync(sidecarsOf(t.path).timestamp) : null;
   const token = tokenCheck(ctx.db, clip.id, sha, tsr);
-  checks.push({ what: 'timestamp', ok: token.ok, text: token.ok === false ? `${LABELS['token-mismatch']}: ${token.text}` : token.text });
+  checks.push(
+    token.ok === false
+      ? { what: 'timestamp', ok: false, text: `${LABELS['token-mismatch']}: ${token.text}` }
+      : { what: 'timestamp', ok: token.ok, text: token.text, ...(token.message ? { message: token.message } : {}) },
+  );
   const anchor = anchorCovering(ctx.db, entry.seq); // a TSA-stamped chain head at or after this entry (anchors.ts)
   const anchorRow = anchor ? chain.get(anchor.seq) : undefined;
   if (anchor && anchorRow) {
@@ -196,8 +238,8 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
     const b = parseBody(later);
     if (!b) continue;
     const who = `${String(b.who ?? 'someone')}${b.why ? ` (${String(b.why)})` : ''}`;
-    if (later.kind === 'deleted') checks.push({ what: 'history', ok: null, text: `Deleted from the station on ${when(later.at)} by ${who}.` });
-    if (later.kind === 'legal-hold') checks.push({ what: 'history', ok: null, text: `Legal hold ${b.hold ? 'set' : 'lifted'} on ${when(later.at)} by ${who}.` });
+    if (later.kind === 'deleted') checks.push(said('history', null, msg('verify-deleted', { time: when(later.at), who })));
+    if (later.kind === 'legal-hold') checks.push(said('history', null, msg(b.hold ? 'verify-hold-set' : 'verify-hold-lifted', { time: when(later.at), who })));
   }
   const bad = checks.filter((c) => c.ok === false);
   return {
@@ -205,6 +247,12 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
     headline: bad.length
       ? `PROBLEM: this is ${describeClip(clip)}, but ${bad.map((c) => c.what).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not hold.`
       : `INTACT: this is ${describeClip(clip)}. It has not been changed since it was sealed${token.ok ? ` and existed at ${when(token.tsaTime)} per ${shortName(token.tsaName)}${lateNote(token.tsaTime, clip.endedAt)}` : ''}.`,
+    headlineMessage: bad.length
+      ? msg('verify-problem', clipParams(clip))
+      : token.ok
+        ? msg('verify-intact-stamped', { ...clipParams(clip), tsaTime: when(token.tsaTime), tsa: shortName(token.tsaName) })
+        : msg('verify-intact', clipParams(clip)),
+    notes: [...howMessage(clip), ...lateMessage(token.ok ? token.tsaTime : null, clip.endedAt)],
     sha256: sha,
     clip,
     checks,
@@ -220,6 +268,11 @@ function shortName(n: string | null): string {
 function lateNote(tsaMs: number | null, endedAt: string | null): string {
   const late = stampDelay(tsaMs, endedAt ? Date.parse(endedAt) : null);
   return late === null ? '' : ` (stamped ${formatDelay(late)} after the recording ended: unchanged since then is proven, not when it was recorded)`;
+}
+
+function lateMessage(tsaMs: number | null, endedAt: string | null): Message[] {
+  const late = stampDelay(tsaMs, endedAt ? Date.parse(endedAt) : null);
+  return late === null ? [] : [msg('verify-stamped-late', { delay: formatDelay(late) })];
 }
 
 /** How verify names an exported file: the words the export wrote for it, or, for an export made before those, its name and date. */
@@ -331,6 +384,7 @@ function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): Ve
     headline: bad.length
       ? `PROBLEM: this is ${what}, but ${bad.map((c) => c.what).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not hold.`
       : `EXPORTED: this is ${what}. It is exactly the file the station exported, derived from the sealed clip, not the original recording itself.`,
+    headlineMessage: msg(bad.length ? 'verify-derived-problem' : 'verify-derived', { file: x.name }),
     sha256: sha,
     clip: source && sourceBody ? clipFromBody(sourceBody, source.seq) : null,
     checks,

@@ -4,7 +4,7 @@ import type { exportCalls, ExportPreset } from '../../../shared/contract/export.
 import type { HandlerMap } from '../services.ts';
 import type { ExportJobs } from './jobs.ts';
 import { planOrder, type ExportServices } from './run.ts';
-import { PRESETS, type ChannelPreset } from './presets.ts';
+import { PRESETS, presetWords, type ChannelPreset } from './presets.ts';
 
 /** Who an export is recorded as (custody and manifest), by the door its request came through. */
 export const EXPORT_ACTOR: Record<Door, string> = {
@@ -28,6 +28,8 @@ export function presetView(p: ChannelPreset): ExportPreset {
     reencode: p.reencode,
     limitsKnown: p.limitsKnown,
     note: p.note,
+    nameMessage: presetWords(p).name,
+    noteMessage: presetWords(p).note,
     sources: p.sources,
   };
 }

@@ -120,7 +120,7 @@ export class ExportJobs {
   }
 
   /** Queues one job per order; orders that cannot be exported at all are refused up front with the reason. */
-  start(orders: string[], base: Omit<ExportRequest, 'order'>): { batchId: string; jobs: ExportJob[]; refused: { order: string; reason: string }[] } {
+  async start(orders: string[], base: Omit<ExportRequest, 'order'>): Promise<{ batchId: string; jobs: ExportJob[]; refused: { order: string; reason: string }[] }> {
     resolvePreset(base.preset, base.custom); // an unknown preset refuses the whole batch
     if (orders.length > 1 && (base.range || base.clipIds?.length)) {
       throw new PwError('bad-input', 'A range or a choice of clips applies to one order; export a batch without them.');
@@ -136,7 +136,7 @@ export class ExportJobs {
         order = resolveOrder(raw);
         if (seen.has(order)) continue; // a pasted list often repeats a code
         seen.add(order);
-        const rows = clipsToExport(this.engine, order, base.clipIds, base.mode ?? null);
+        const rows = await clipsToExport(this.engine, order, base.clipIds, base.mode ?? null);
         const modes = new Set(rows.map((r) => clipMode(r)));
         mode = base.clipIds?.length ? (modes.size > 1 ? 'all' : [...modes][0]!) : (base.mode ?? 'shipping');
       } catch (err) {

@@ -5,6 +5,7 @@
 // so a file made for an unknown channel is also accepted by every channel we know.
 
 import type { ExportForm } from '../../../shared/contract/export.ts';
+import { isMessageCode, msg, type Message } from '../../../shared/messages.ts';
 
 export type { ExportForm };
 
@@ -234,6 +235,20 @@ function unknownChannel(id: string, label: string): ChannelPreset {
     limitsKnown: false,
     note: UNKNOWN_NOTE,
     sources: ['platform-limits.md: not found'],
+  };
+}
+
+/**
+ * A preset's name and note as message codes (shared/messages.ts), for the UI to word in its
+ * language: `preset-name-<id>` and `preset-note-<id>`, or the codes every channel with unknown
+ * limits shares. test/unit/messages.test.ts checks their English is the preset's own words.
+ */
+export function presetWords(p: Pick<ChannelPreset, 'id' | 'name'>): { name: Message; note: Message } {
+  const nameCode = `preset-name-${p.id}`;
+  const noteCode = `preset-note-${p.id}`;
+  return {
+    name: isMessageCode(nameCode) ? { code: nameCode, params: {} } : msg('preset-name-unknown', { label: p.name.replace(/ \(limits unknown\)$/, '') }),
+    note: isMessageCode(noteCode) ? { code: noteCode, params: {} } : msg('preset-note-unknown'),
   };
 }
 

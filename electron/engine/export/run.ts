@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PwError } from '../../../shared/contract.ts';
 import { parseOrderCode } from '../../../shared/orderCode.ts';
-import type { ClipRow } from '../clipsRepo.ts';
+import type { ClipRow } from '../index/types.ts';
 import type { EngineServices } from '../services.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
@@ -125,8 +125,8 @@ export const clipMode = (row: Pick<ClipRow, 'mode'>): ClipMode => (row.mode === 
  * The clips of an order to export: the ones named by clipIds, else those of the asked mode (the
  * packing clips by default: a return's unboxing clip is other evidence and goes only when asked).
  */
-export function clipsToExport(engine: ExportServices, order: string, clipIds?: string[] | null, mode: ExportMode | null = null): ClipRow[] {
-  const all = engine.clips.byOrder(order).filter((r) => r.file);
+export async function clipsToExport(engine: ExportServices, order: string, clipIds?: string[] | null, mode: ExportMode | null = null): Promise<ClipRow[]> {
+  const all = (await engine.clips.byOrder(order)).filter((r) => r.file);
   const want = mode ?? 'shipping';
   const rows = clipIds?.length ? all.filter((r) => clipIds.includes(r.id)) : all.filter((r) => want === 'all' || clipMode(r) === want);
   if (rows.length === 0) {
@@ -165,11 +165,11 @@ export interface PlannedClip {
 export async function planOrder(engine: ExportServices, req: ExportRequest): Promise<{ order: string; preset: ChannelPreset; clips: PlannedClip[] }> {
   const order = resolveOrder(req.order);
   const preset = resolvePreset(req.preset, req.custom);
-  const rows = clipsToExport(engine, order, req.clipIds, req.mode ?? null);
+  const rows = await clipsToExport(engine, order, req.clipIds, req.mode ?? null);
   if (req.range && rows.length > 1) throw new PwError('bad-input', `Order ${order} has ${rows.length} clips; choose one clip to trim.`);
   const clips: PlannedClip[] = [];
   for (const row of rows) {
-    const file = engine.clipFile(row.id);
+    const file = await engine.clipFile(row.id);
     if (!file) throw new PwError('not-found', `The file of clip ${row.id} is missing.`);
     // A preset that never re-encodes exports the file whole: its frame list is not needed.
     const frames = await (preset.reencode ? probeFrames(file) : probeStreams(file)).catch((err: Error) => {

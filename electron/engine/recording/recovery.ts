@@ -2,7 +2,6 @@
 // reached disk; sealed clips that were never read back are read back now.
 import fsp from 'node:fs/promises';
 import type { Clip } from '../../../shared/contract.ts';
-import type { ClipRow } from '../clipsRepo.ts';
 import type { ContinuityPass, PageIncidentStore } from '../continuity.ts';
 import { insideRoot } from '../paths.ts';
 import type { EngineServices } from '../services.ts';
@@ -13,17 +12,11 @@ import type { Sealer } from './sealing.ts';
  * ran) are read back now, oldest first, behind whatever the station records meanwhile. Older
  * clips (recorded before the station read counters back) stay as they are: verify reads them.
  */
-export function readBackUnchecked(s: Pick<EngineServices, 'custody' | 'db' | 'paths'> & { readonly continuity: ContinuityPass; readonly incidents: PageIncidentStore }): void {
+export async function readBackUnchecked(
+  s: Pick<EngineServices, 'custody' | 'clips' | 'paths'> & { readonly continuity: ContinuityPass; readonly incidents: PageIncidentStore },
+): Promise<void> {
   if (!s.custody.continuityChecked) return;
-  const rows = s.db
-    .prepare(
-      `SELECT c.* FROM clips c
-        WHERE c.file IS NOT NULL AND c.status IN ('ok','recovered','interrupted') AND c.started_at > ?
-          AND EXISTS (SELECT 1 FROM chain k WHERE k.clip_id = c.id AND k.kind = 'clip')
-          AND NOT EXISTS (SELECT 1 FROM chain k WHERE k.clip_id = c.id AND k.kind = 'continuity')
-        ORDER BY c.started_at`,
-    )
-    .all(Date.now() - 2 * 86_400_000) as ClipRow[];
+  const rows = await s.clips.sealedWithoutReadBack(Date.now() - 2 * 86_400_000);
   // What the page reported while these recorded was kept as it arrived: their gaps keep their causes.
   for (const row of rows) s.continuity.enqueue({ row, file: insideRoot(s.paths.clipsDir, row.file!), incidents: s.incidents.get(row.id) });
 }
@@ -31,12 +24,12 @@ export function readBackUnchecked(s: Pick<EngineServices, 'custody' | 'db' | 'pa
 /** At start: every recording the last run left open is turned into a clip from what reached disk. */
 export async function recoverUnfinished(s: Pick<EngineServices, 'clips' | 'paths'>, sealer: Sealer): Promise<{ clips: Clip[]; message: string } | null> {
   const recovered: Clip[] = [];
-  for (const row of s.clips.unfinished()) {
+  for (const row of await s.clips.unfinished()) {
     const partial = row.partial_file ? insideRoot(s.paths.clipsDir, row.partial_file) : null;
     const stat = partial ? await fsp.stat(partial).catch(() => null) : null;
     if (!partial || !stat || stat.size === 0) {
       if (partial) await fsp.rm(partial, { force: true });
-      s.clips.setStatus(row.id, 'failed', 'The station stopped before any video of this recording reached disk.');
+      await s.clips.setStatus(row.id, 'failed', 'The station stopped before any video of this recording reached disk.');
       continue;
     }
     const clip = await sealer.seal(

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Clip, ClipStopReason } from '../../../shared/contract.ts';
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
 import { clipFileName, dayFolder } from '../clipNames.ts';
-import type { ClipRow } from '../clipsRepo.ts';
+import type { ClipRow } from '../index/types.ts';
 import type { ContinuityPass } from '../continuity.ts';
 import { probe, remuxToMp4, thumbnail } from '../ffmpeg.ts';
 import { sha256File } from '../hash.ts';
@@ -60,7 +60,7 @@ export class Sealer {
       const [info, sha256, stat] = await Promise.all([probe(temp), sha256File(temp), fsp.stat(temp)]);
       // Rename last: a file with the final name is always complete.
       await fsp.rename(temp, final);
-      this.s.clips.finish(id, {
+      await this.s.clips.finish(id, {
         ended_at: endedAt,
         duration_ms: info.durationMs,
         mono_ms: monoMs,
@@ -75,13 +75,13 @@ export class Sealer {
     } catch (err) {
       await fsp.rm(temp, { force: true }).catch(() => {});
       const message = `The clip of ${order} could not be finished (${errorLine(err)}); its raw recording is kept at ${partial}.`;
-      this.s.clips.setStatus(id, 'failed', message);
-      this.s.db.prepare('UPDATE clips SET partial_file=? WHERE id=?').run(path.relative(this.s.paths.clipsDir, partial), id);
+      await this.s.clips.setStatus(id, 'failed', message);
+      await this.s.clips.setPartial(id, path.relative(this.s.paths.clipsDir, partial));
       this.s.logLine(message);
       this.s.emit('station.problem', { message });
       return null;
     }
-    const row = this.s.clips.get(id)!;
+    const row = (await this.s.clips.get(id))!;
     try {
       await this.s.custody.clipSealed(row, final);
     } catch (err) {
@@ -89,10 +89,10 @@ export class Sealer {
       this.s.logLine(`sealing ${id} failed: ${errorMessage(err)}`);
       this.s.emit('station.problem', { message: `The clip of ${order} was saved but could not be sealed: ${errorMessage(err)}` });
     }
-    const clip = this.s.toClip(this.s.clips.get(id)!);
+    const clip = this.s.toClip((await this.s.clips.get(id))!);
     this.s.emit('clip.saved', clip);
     if (this.s.ownsData && this.s.custody.continuityChecked && clip.evidence) {
-      this.s.continuity.enqueue({ row: this.s.clips.get(id)!, file: final, incidents: this.incidentsOf(id) });
+      this.s.continuity.enqueue({ row: (await this.s.clips.get(id))!, file: final, incidents: this.incidentsOf(id) });
     }
     const thumb = this.makeThumbnail(row).finally(() => this.thumbnails.delete(thumb));
     this.thumbnails.add(thumb);
@@ -105,7 +105,7 @@ export class Sealer {
     try {
       const at = Math.min(1000, Math.max(0, (row.duration_ms ?? 0) / 2));
       await thumbnail(insideRoot(this.s.paths.clipsDir, row.file), insideRoot(this.s.paths.clipsDir, rel), at);
-      this.s.clips.setThumb(row.id, rel);
+      await this.s.clips.setThumb(row.id, rel);
     } catch (err) {
       this.s.logLine(`thumbnail of ${row.id} failed: ${errorMessage(err)}`);
     }

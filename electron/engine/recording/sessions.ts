@@ -9,13 +9,14 @@ import { PwError, type CallOutput, type Clip, type RecordingEndCause, type Setti
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
 import type { SpaceInfo } from '../../../shared/contract/storage.ts';
 import { parseOrderCode } from '../../../shared/orderCode.ts';
-import type { ClipRow } from '../clipsRepo.ts';
+import type { ClipRow } from '../index/types.ts';
 import type { LabelStore } from '../labels.ts';
 import type { PageIncidentStore } from '../continuity.ts';
 import { insideRoot } from '../paths.ts';
 import type { Retention } from '../retention.ts';
 import type { EngineServices, HandlerMap } from '../services.ts';
-import { checkBeforeRecording, describeFsError, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
+import { checkBeforeRecording, describeFsError, lowSpace, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
+import { msg } from '../../../shared/messages.ts';
 import type { Sealer } from './sealing.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
@@ -138,13 +139,14 @@ export class RecordingSessions {
         throw new PwError('refused', `${describeFsError(err, this.s.paths.clipsDir)} Nothing was recorded.`);
       }
       const startedAt = Date.now();
-      const previous = this.s.clips.byOrder(order).map((r) => ({
+      const previous = (await this.s.clips.byOrder(order)).map((r) => ({
         id: r.id,
         startedAt: new Date(r.started_at).toISOString(),
         station: r.station,
         mode: r.mode,
       }));
-      this.s.clips.insertRecording({
+      // The row and the session come into being together: nothing (a shutdown, a chunk) runs between them.
+      const inserted = this.s.clips.insertRecording({
         id,
         order_code: order,
         station: settings.stationName,
@@ -166,13 +168,19 @@ export class RecordingSessions {
         queue: Promise.resolve(),
         closed: false,
       });
+      try {
+        await inserted;
+      } catch (err) {
+        this.sessions.delete(id);
+        throw err;
+      }
       this.s.emit('recording.started', { recordingId: id, order });
       return { recordingId: id, order, startedAt: new Date(startedAt).toISOString(), previous };
     },
 
     'recording.chunk': async (input) => {
       const s = this.sessions.get(input.recordingId);
-      if (!s || s.closed) throw this.notRecording(input.recordingId);
+      if (!s || s.closed) throw await this.notRecording(input.recordingId);
       const write = s.queue.then(async () => {
         if (s.stopMessage) throw new PwError('ended', s.stopMessage);
         if (input.seq < s.nextSeq) return; // a retried chunk that already landed
@@ -227,8 +235,8 @@ export class RecordingSessions {
       if (!s && stopped) return stopped.result; // the engine already finished it
       if (!s) {
         // Ended by an earlier run of the station (killed, restarted): say what became of it.
-        const row = this.s.clips.get(input.recordingId);
-        const err = this.notRecording(input.recordingId);
+        const row = await this.s.clips.get(input.recordingId);
+        const err = await this.notRecording(input.recordingId);
         if (!row || err.code !== 'ended') throw err;
         const kept = row.status === 'ok' || row.status === 'recovered' || row.status === 'interrupted';
         return { clip: kept ? this.s.toClip(row) : null, message: err.message };
@@ -240,7 +248,7 @@ export class RecordingSessions {
 
     'recording.events': async (input) => {
       // Kept only for a recording of this run (in progress or just finished): a few per clip.
-      if (!this.sessions.has(input.recordingId) && !this.s.clips.get(input.recordingId)) throw new PwError('not-found', `No recording ${input.recordingId}.`);
+      if (!this.sessions.has(input.recordingId) && !(await this.s.clips.get(input.recordingId))) throw new PwError('not-found', `No recording ${input.recordingId}.`);
       const list = this.pageIncidents.get(input.recordingId) ?? [];
       list.push(...input.incidents.slice(0, Math.max(0, 500 - list.length)));
       this.pageIncidents.set(input.recordingId, list);
@@ -274,8 +282,8 @@ export class RecordingSessions {
       s.closed = true;
       await s.queue;
       await fsp.rm(s.partial, { force: true });
-      this.s.clips.setStatus(s.id, 'discarded', `Discarded: ${input.reason}`);
-      await this.s.custody.clipDiscarded(this.s.clips.get(s.id)!, { who: 'station', why: input.reason });
+      await this.s.clips.setStatus(s.id, 'discarded', `Discarded: ${input.reason}`);
+      await this.s.custody.clipDiscarded((await this.s.clips.get(s.id))!, { who: 'station', why: input.reason });
       return { discarded: true };
     },
   };
@@ -300,7 +308,7 @@ export class RecordingSessions {
     if (Math.abs(jump) > 2000) notes.push(`The wall clock moved by ${Math.round(jump / 1000)} s during this recording.`);
     if (s.bytes === 0) {
       await fsp.rm(s.partial, { force: true });
-      this.s.clips.setStatus(s.id, 'failed', 'No video reached the station.');
+      await this.s.clips.setStatus(s.id, 'failed', 'No video reached the station.');
       const message = `Nothing was recorded for ${s.order}: no video reached the station.`;
       this.s.reportProblem(message); // in the log and the Status view too: a station that records nothing must be looked at
       return { clip: null, message };
@@ -369,10 +377,10 @@ export class RecordingSessions {
   }
 
   /** The answer to a chunk or finish for a recording that is not in progress here. */
-  private notRecording(id: string): PwError {
+  private async notRecording(id: string): Promise<PwError> {
     const stopped = this.stopped.get(id);
     if (stopped) return new PwError('ended', stopped.message);
-    const row = this.s.clips.get(id);
+    const row = await this.s.clips.get(id);
     if (!row || row.status === 'recording') return new PwError('not-found', `No recording ${id} is in progress.`);
     const order = row.order_code;
     if (row.stop_reason === 'crash' || row.status === 'recovered') {
@@ -439,7 +447,12 @@ export class RecordingSessions {
       this.spaceAlarmAt = Date.now();
       this.s.reportProblem(why);
     }
-    if (low && atStart) throw new PwError('refused', `Recording refused: ${why ?? low} Nothing was recorded.`);
+    if (low && atStart) {
+      // Coded when the sentence is only the space's (retention's own reason stays its English text).
+      const words = why ? null : lowSpace(space, incoming);
+      if (words) throw new PwError('refused', msg(words.code === 'space-below-reserve' ? 'record-refused-below-reserve' : 'record-refused-near-reserve', words.params as { free: string; dir: string; reserve: string }));
+      throw new PwError('refused', `Recording refused: ${why ?? low} Nothing was recorded.`);
+    }
     return low;
   }
 

@@ -4,12 +4,16 @@
 import type { Api, CallInput, CallName, CallOutput, Door as AnyDoor, EventName, EventPayload } from '../../../shared/contract.ts';
 import { callNames, eventNames } from '../../../shared/contract.ts';
 import type { WireResult } from './bridge.ts';
+import type { Message } from '../../../shared/messages.ts';
 
 export class ApiError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** The engine's message as a code, worded in the UI language by i18n/message.ts. */
+  readonly words: Message | undefined;
+  constructor(code: string, message: string, words?: Message) {
     super(message);
     this.code = code;
+    this.words = words;
   }
 }
 
@@ -19,7 +23,7 @@ export const door: Door = typeof window !== 'undefined' && window.packwitness ? 
 
 function unwrap(res: WireResult): unknown {
   if (res.ok) return res.result;
-  throw new ApiError(res.error.code, res.error.message);
+  throw new ApiError(res.error.code, res.error.message, res.error.words);
 }
 
 const CHUNK_TIMEOUT_MS = 30_000;

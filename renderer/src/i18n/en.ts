@@ -4,6 +4,7 @@ import { exportEn } from './export.en.ts';
 import { playerEn } from './player.en.ts';
 import { continuityEn } from './continuity.en.ts';
 import { labelEn } from './label.en.ts';
+import { MESSAGES } from '../../../shared/messages.ts';
 
 export const en = {
   app: { title: 'PackWitness', recordingOrder: 'Recording {{order}}', stop: 'Stop' },
@@ -43,6 +44,11 @@ export const en = {
     noScansHere: 'No scans in this window yet today.',
     answers: '{{code}}:',
     noScans: 'No scans yet today.',
+    typed: 'typed',
+    discardConfirmOrder: 'Throw away the clip of {{order}} being recorded? This is logged in the chain of custody.',
+    discardYes: 'Discard this clip',
+    discardNo: 'Keep recording',
+    discardHint: 'Esc keeps recording. A scan goes on as usual.',
     engineUnreachable: 'The station engine is not reachable: {{detail}}',
   },
   lookup: {
@@ -140,6 +146,8 @@ export const en = {
   ...playerEn,
   ...continuityEn,
   ...labelEn,
+  // The engine's message codes (shared/messages.ts): its English catalogue, worded once.
+  engine: MESSAGES,
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -4,6 +4,7 @@ import { exportZhCN } from './export.zh-CN.ts';
 import { playerZhCN } from './player.zh-CN.ts';
 import { continuityZhCN } from './continuity.zh-CN.ts';
 import { labelZhCN } from './label.zh-CN.ts';
+import { messagesZhCN } from './messages.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
@@ -44,6 +45,11 @@ export const zhCN: Messages = {
     noScansHere: '今天此窗口还没有扫描。',
     answers: '{{code}}：',
     noScans: '今天还没有扫描。',
+    typed: '手动输入',
+    discardConfirmOrder: '丢弃正在录制的 {{order}} 的视频？此操作会记录在证据链中。',
+    discardYes: '作废此视频',
+    discardNo: '继续录制',
+    discardHint: '按 Esc 继续录制。扫描照常进行。',
     engineUnreachable: '无法连接打包台引擎：{{detail}}',
   },
   lookup: {
@@ -141,4 +147,5 @@ export const zhCN: Messages = {
   ...playerZhCN,
   ...continuityZhCN,
   ...labelZhCN,
+  engine: messagesZhCN,
 };

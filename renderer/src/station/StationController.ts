@@ -8,16 +8,20 @@ import type { Clip, Mode, RecordingEndCause, Settings, StopReason } from '../../
 import type { CodeRules } from '../../../shared/codePatterns.ts';
 import { decideScan, DEFAULT_MACHINE_OPTIONS, type Msg, type StationPhase } from '../../../shared/stationMachine.ts';
 import { callApi } from '../api/index.ts';
+import { isMessageCode, type Message } from '../../../shared/messages.ts';
 import { CameraError, CapturePipeline, utcOffsetLabel, type CaptureOptions } from '../capture/pipeline.ts';
 import { ClipRecorder, pickMimeType } from '../capture/recorder.ts';
 import type { OverlayInfo } from '../capture/overlayProtocol.ts';
 import { cameraHealth, FIRST_FRAME_MS, STALL_MS } from './cameraHealth.ts';
 import { addToScanLog, loadScanLog, type ScanLogEntry, type ScanOutcome } from './scanLog.ts';
+import { SerialQueue } from './serialQueue.ts';
 import type { Cue } from './sounds.ts';
 import { CameraLabels, type ScanSource } from '../labels/cameraLabels.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
+/** How a code came in: scanned, read by the camera, or typed into the order box by a person. */
+export type CodeSource = ScanSource | 'typed';
 export interface StationMessage {
   level: MessageLevel;
   msg: Msg;
@@ -28,6 +32,12 @@ export interface StationMessage {
 
 /** Text that came from elsewhere (the engine, the browser) and is shown as it is. */
 export const rawMsg = (text: string): Msg => ({ key: 'msg.raw', params: { text } });
+
+/** A failed call: the engine's message code worded by the UI (i18n `engine.<code>`), else its text. */
+export const errorMsg = (err: unknown): Msg => {
+  const words = (err as { words?: Message } | null)?.words;
+  return words && isMessageCode(words.code) ? { key: `engine.${words.code}`, params: words.params } : rawMsg(errorMessage(err));
+};
 
 export interface StationSnapshot {
   phase: StationPhase;
@@ -46,7 +56,7 @@ export interface StationSnapshot {
   scanLog: ScanLogEntry[];
   pip: boolean; // a second camera is composited into the picture
   settings: Settings | null;
-  clipSource: ScanSource | null; // how the code of the clip being recorded came in
+  clipSource: CodeSource | null; // how the code of the clip being recorded came in
 }
 
 type Listener = (s: StationSnapshot) => void;
@@ -131,9 +141,10 @@ export class StationController {
   private clipOperator: string | null = null;
   private settings: Settings | null = null;
   private mimeType = '';
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private finishing = new Set<Promise<void>>();
-  private pendingSwitches = 0;
+  /** Switched-out recorders still recording their overlap: each resolves once it is handed to finishing. */
+  private readonly switching = new Set<Promise<void>>();
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private autoStopTimer: ReturnType<typeof setInterval> | null = null;
   private reconnecting = false;
@@ -155,13 +166,15 @@ export class StationController {
   private readonly endedByEngine = new Set<string>();
   /** performance.now() of a first PW:DISCARD of the clip being recorded (shared/stationMachine.ts DISCARD_CONFIRM_MS). */
   private discardArmedAt: number | null = null;
+  /** settings.update calls for the operator not yet answered. */
+  private operatorWrites = 0;
   /** The camera reading labels (renderer/src/labels/): its takes come in through scan(). */
   readonly labels = new CameraLabels({
     settings: () => this.settings,
     rules: () => codeRulesOf(this.settings),
     recording: () =>
       this.current && this.snap.order && this.snap.recordingId && this.snap.startedAt !== null
-        ? { recordingId: this.snap.recordingId, order: this.snap.order, startedAt: this.snap.startedAt, source: this.snap.clipSource ?? 'scanner' }
+        ? { recordingId: this.snap.recordingId, order: this.snap.order, startedAt: this.snap.startedAt, source: this.snap.clipSource === 'camera' ? 'camera' : 'scanner' }
         : null,
     scan: (code) => void this.scan(code, 'camera'),
     flag: (code, msg) => {
@@ -266,8 +279,8 @@ export class StationController {
     if (level === 'error') this.onCue('error');
   }
 
-  private log(code: string, outcome: ScanOutcome, level: MessageLevel, msg: Msg | null, source: ScanSource = 'scanner'): void {
-    this.set({ scanLog: addToScanLog(this.snap.scanLog, { at: Date.now(), code: code.slice(0, 80), outcome, level, msg, ...(source === 'camera' ? { source } : {}) }) });
+  private log(code: string, outcome: ScanOutcome, level: MessageLevel, msg: Msg | null, source: CodeSource = 'scanner'): void {
+    this.set({ scanLog: addToScanLog(this.snap.scanLog, { at: Date.now(), code: code.slice(0, 80), outcome, level, msg, ...(source !== 'scanner' ? { source } : {}) }) });
   }
 
   private overlayInfo(order: string | null): OverlayInfo {
@@ -280,7 +293,7 @@ export class StationController {
       operator: recording ? this.clipOperator : this.snap.operator,
       mode: recording ? (this.snap.clipMode ?? this.snap.mode) : this.snap.mode,
       utcOffsetLabel: utcOffsetLabel(),
-      source: recording ? this.snap.clipSource : null,
+      source: recording ? (this.snap.clipSource === 'camera' ? 'camera' : 'scanner') : null,
     };
   }
 
@@ -288,7 +301,7 @@ export class StationController {
     try {
       const info = await callApi('station.info', {});
       this.settings = info.settings;
-      this.set({ stationName: info.stationName, settings: info.settings });
+      this.set({ stationName: info.stationName, settings: info.settings, operator: info.settings.operator });
       if (info.problems.length) this.say('warn', rawMsg(info.problems.join(' ')));
       this.mimeType = pickMimeType();
     } catch (err) {
@@ -363,7 +376,7 @@ export class StationController {
     setTimeout(() => {
       this.reconnecting = false;
       if (this.disposed || this.pipeline) return;
-      this.queue = this.queue.then(async () => {
+      this.queue.post(async () => {
         if (!this.pipeline && (await this.openCamera())) this.say('info', { key: 'camera.connected' });
       });
     }, RECONNECT_MS);
@@ -377,9 +390,10 @@ export class StationController {
     if (health === 'ok') return;
     this.checkingCamera = true;
     const handle = health === 'ended' ? () => this.cameraLost() : () => this.cameraStalled(p);
-    this.queue = this.queue.then(handle).finally(() => {
+    const done = () => {
       this.checkingCamera = false;
-    });
+    };
+    this.queue.run(handle).then(done, done);
   }
 
   /**
@@ -445,7 +459,7 @@ export class StationController {
     if (!reason) return;
     const rec = this.current;
     const r = reason;
-    this.queue = this.queue.then(async () => {
+    this.queue.post(async () => {
       if (this.current !== rec) return; // a scan got there first
       const order = this.snap.order ?? '';
       await this.stopCurrent(r);
@@ -459,27 +473,21 @@ export class StationController {
     this.lastActivity = performance.now();
   }
 
-  scan(raw: string, source: ScanSource = 'scanner'): Promise<void> {
+  scan(raw: string, source: CodeSource = 'scanner'): Promise<void> {
     this.activity();
-    const task = this.queue.then(() => this.handleScan(raw, source));
-    this.queue = task.catch(() => {});
-    return task;
+    return this.queue.run(() => this.handleScan(raw, source));
   }
 
   stop(reason: StopReason = 'stop-button'): Promise<void> {
-    const task = this.queue.then(() => this.stopCurrent(reason));
-    this.queue = task.catch(() => {});
-    return task;
+    return this.queue.run(() => this.stopCurrent(reason));
   }
 
   /** The DISCARD action (control code or button): the clip being recorded is thrown away, logged in the chain. */
   discard(): Promise<void> {
-    const task = this.queue.then(() => this.discardCurrent('discard button'));
-    this.queue = task.catch(() => {});
-    return task;
+    return this.queue.run(() => this.discardCurrent('discard button'));
   }
 
-  private async handleScan(raw: string, source: ScanSource = 'scanner'): Promise<void> {
+  private async handleScan(raw: string, source: CodeSource = 'scanner'): Promise<void> {
     const d = decideScan(
       { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator, problem: this.blocked?.msg ?? null, discardArmedAt: this.discardArmedAt },
       raw,
@@ -521,16 +529,17 @@ export class StationController {
         const msg: Msg = { key: 'scan.modeSet', params: { mode: d.mode } };
         this.say('info', msg);
         this.onCue('switch');
-        this.log(code, 'mode', 'info', msg);
+        this.log(code, 'mode', 'info', msg, source);
         return;
       }
       case 'operator': {
         const msg: Msg = d.operator ? { key: 'scan.operatorIn', params: { name: d.operator } } : { key: 'scan.operatorOut', params: { name: this.snap.operator ?? '' } };
         this.set({ operator: d.operator });
+        this.saveOperator(d.operator);
         if (!this.current) this.pipeline?.setInfo(this.overlayInfo(null));
         this.say('info', msg);
         this.onCue('switch');
-        this.log(d.operator ?? code, 'operator', 'info', msg);
+        this.log(d.operator ?? code, 'operator', 'info', msg, source);
         return;
       }
       case 'start':
@@ -540,7 +549,7 @@ export class StationController {
     }
   }
 
-  private async startClip(order: string, kind: 'start' | 'switch' | 'resume', warning: Msg | null, source: ScanSource = this.snap.clipSource ?? 'scanner'): Promise<void> {
+  private async startClip(order: string, kind: 'start' | 'switch' | 'resume', warning: Msg | null, source: CodeSource = this.snap.clipSource ?? 'scanner'): Promise<void> {
     const p = this.pipeline;
     if (!p || !this.settings) return;
     if (this.blocked) {
@@ -555,8 +564,8 @@ export class StationController {
       started = await callApi('recording.start', { order, mimeType: this.mimeType, mode, operator });
     } catch (err) {
       // The current clip (if any) keeps recording: a refused code must not end a good recording.
-      this.say('error', rawMsg(errorMessage(err)));
-      this.log(order, 'failed', 'error', rawMsg(errorMessage(err)));
+      this.say('error', errorMsg(err));
+      this.log(order, 'failed', 'error', errorMsg(err));
       // Refused for the station's own reasons (disk, folder, shutting down): no scan records until it can.
       if ((err as { code?: string }).code === 'refused' && !this.current) this.block(null, { key: 'ended.refused', params: { order, detail: errorMessage(err) } }, errorMessage(err));
       return;
@@ -578,11 +587,14 @@ export class StationController {
     next.start();
     this.current = next;
     if (prev && prevOrder) {
-      this.pendingSwitches++;
-      setTimeout(() => {
-        this.pendingSwitches--;
-        this.finishInBackground(prev, prevOrder, 'next-scan', 'ok', null);
-      }, SWITCH_OVERLAP_MS);
+      const overlap = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          this.finishInBackground(prev, prevOrder, 'next-scan', 'ok', null);
+          resolve();
+        }, SWITCH_OVERLAP_MS),
+      );
+      this.switching.add(overlap);
+      void overlap.then(() => this.switching.delete(overlap));
     }
     this.discardArmedAt = null; // a first DISCARD never carries over to the next clip
     this.set({ phase: 'recording', order: started.order, recordingId: started.recordingId, startedAt: next.startedAt });
@@ -690,11 +702,22 @@ export class StationController {
     void job.finally(() => this.finishing.delete(job));
   }
 
+  /** The engine keeps who is logged in, so a reload or a restart of the station keeps it. */
+  private saveOperator(operator: string | null): void {
+    this.operatorWrites++;
+    callApi('settings.update', { operator })
+      .catch((err: unknown) => this.say('warn', rawMsg((err as Error).message)))
+      .finally(() => this.operatorWrites--);
+  }
+
   /** Settings changed (this page or another door): applied at once, the camera between clips. */
   applySettings(next: Settings): void {
     const prev = this.settings;
     this.settings = next;
-    this.set({ settings: next, stationName: next.stationName });
+    // A badge scanned at another door of this station logs in here too; while this page's own
+    // writes are under way, an older value coming back must not undo the newer scan.
+    const operator = this.operatorWrites === 0 ? next.operator : this.snap.operator;
+    this.set({ settings: next, stationName: next.stationName, operator });
     this.labels.applySettings(prev, next, this.pipeline?.cameraTrack ?? null);
     if (!prev) return;
     if (CAMERA_KEYS.some((k) => prev[k] !== next[k])) {
@@ -708,13 +731,13 @@ export class StationController {
   private applyPendingCameraChange(): void {
     if (!this.cameraDirty || this.current || this.snap.phase === 'starting' || this.disposed) return;
     this.cameraDirty = false;
-    this.queue = this.queue.then(async () => {
+    this.queue.post(async () => {
       if (this.current) {
         this.cameraDirty = true; // a scan started a clip meanwhile: wait for its end
         return;
       }
       // Let a switched-out recorder finish its overlap before its source goes away.
-      while (this.pendingSwitches > 0) await sleep(50);
+      await this.switchesDone();
       const old = this.pipeline;
       this.pipeline = null;
       this.set({ stream: null });
@@ -728,9 +751,14 @@ export class StationController {
   /** Quitting or closing: finish the clip being recorded and wait until it is saved. */
   async shutdown(): Promise<void> {
     await this.stop('shutdown');
-    await this.queue;
-    while (this.pendingSwitches > 0) await sleep(50);
+    await this.queue.idle();
+    await this.switchesDone();
     await Promise.all([...this.finishing]);
+  }
+
+  /** Resolves once every switched-out recorder has finished its overlap and been handed to finishing. */
+  private async switchesDone(): Promise<void> {
+    while (this.switching.size) await Promise.all([...this.switching]);
   }
 
   setMode(mode: Mode): void {

@@ -41,6 +41,11 @@ export class ScanDetector {
       if (meanGap <= this.opts.maxMeanGapMs && [...code].length >= this.opts.minLength) return { kind: 'scan', code, length: code.length };
       return { kind: 'none' };
     }
+    // A person correcting what they typed: no scanner sends these, so nothing before them is a burst.
+    if (key === 'Backspace' || key === 'Delete') {
+      this.keys = [];
+      return { kind: 'none' };
+    }
     if ([...key].length !== 1) return { kind: 'none' }; // Shift, arrows, F-keys: not part of a code
     this.keys.push({ ch: key, t });
     if (this.keys.length > 200) this.keys.shift(); // a stuck key must not grow this forever

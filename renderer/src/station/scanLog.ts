@@ -10,8 +10,8 @@ export interface ScanLogEntry {
   outcome: ScanOutcome;
   level: 'info' | 'warn' | 'error';
   msg: Msg | null;
-  /** Read by the camera rather than scanned. */
-  source?: 'camera';
+  /** Read by the camera rather than scanned, or typed into the order box by a person; absent: scanned. */
+  source?: 'camera' | 'typed';
 }
 
 const KEY = 'pw.scanLog';

@@ -5,6 +5,7 @@ import { Button, DatePicker, Input, Segmented } from 'antd';
 import type { Dayjs } from 'dayjs';
 import type { Clip } from '../../../shared/contract.ts';
 import { api, onEvent } from '../api/index.ts';
+import { wordError } from '../i18n/message.ts';
 import { ClipPlayer } from './lookup/ClipPlayer.tsx';
 import { ClipResults } from './lookup/ClipResults.tsx';
 import { HoldControl } from './lookup/HoldControl.tsx';
@@ -12,7 +13,6 @@ import { ExportPanel } from './export/ExportPanel.tsx';
 import { PairedClip } from './lookup/PairedClip.tsx';
 import { DiscardedNote } from './lookup/DiscardedNote.tsx';
 import type { Mode } from '../../../shared/contract.ts';
-import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** Local midnight of the picked day: the agent thinks in the station's days. */
 function dayStart(value: Dayjs | null | undefined): number | null {
@@ -38,9 +38,9 @@ export function LookupView() {
       setTotal(res.total);
       setError(null);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(wordError(t, err));
     }
-  }, [q, from, to, mode]);
+  }, [q, from, to, mode, t]);
 
   // Search as the person types; results for a partial code appear at once.
   useEffect(() => {

@@ -6,8 +6,8 @@ import { useTranslation } from 'react-i18next';
 import type { Deletion, Health } from '../../../shared/contract/storage.ts';
 import { api, onEvent } from '../api/index.ts';
 import { dateTime } from '../format.ts';
+import { wordError, wordMessage } from '../i18n/message.ts';
 import { DiskOutlook } from './status/DiskOutlook.tsx';
-import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export function StatusView() {
   const { t, i18n } = useTranslation();
@@ -23,9 +23,9 @@ export function StatusView() {
       setDeletions(d.deletions);
       setError(null);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(wordError(t, err));
     }
-  }, []);
+  }, [t]);
   useEffect(() => void refresh(), [refresh]);
   useEffect(() => onEvent('station.problem', () => void refresh()), [refresh]);
 
@@ -34,7 +34,7 @@ export function StatusView() {
       const r = await api['station.adopt']({});
       setNote(t('health.adopted', { count: r.adopted.length, failed: r.failed.length }));
     } catch (err) {
-      setNote(errorMessage(err));
+      setNote(wordError(t, err));
     }
     void refresh();
   };
@@ -46,7 +46,7 @@ export function StatusView() {
         : '';
       setNote((r.message ?? t('health.retentionDone', { count: r.deleted.length })) + exportsNote);
     } catch (err) {
-      setNote(errorMessage(err));
+      setNote(wordError(t, err));
     }
     void refresh();
   };
@@ -63,7 +63,7 @@ export function StatusView() {
           <ul className="health-checks" data-testid="health-checks">
             {health.checks.map((c) => (
               <li key={c.id} className={`health-${c.level}`} data-level={c.level}>
-                <strong>{t(`health.level.${c.level}`)}</strong> {c.text}
+                <strong>{t(`health.level.${c.level}`)}</strong> {wordMessage(t, c.message, c.text)}
                 {c.details.length > 0 && (
                   <ul className="mono">
                     {c.details.map((d) => <li key={d}>{d}</li>)}

@@ -1,14 +1,15 @@
 // Verify: drop a clip file (from a NAS, an e-mail, a platform's download) and read, in plain words,
 // which order it is, when and where it was recorded, and whether it is exactly what was sealed.
 // The file never leaves this computer: only its SHA-256 goes to the station.
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useState } from 'react';
+import { Upload } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../shared/contract.ts';
 import { api } from '../api/index.ts';
 import { dateTime, seconds } from '../format.ts';
+import { wordError, wordMessage } from '../i18n/message.ts';
 import { sha256OfBlob } from './verify/sha256.ts';
 import { TsaSettings } from './verify/TsaSettings.tsx';
-import { errorMessage } from '../../../shared/errorMessage.ts';
 
 type Answer = CallOutput<'evidence.verifyHash'>;
 type Report = CallOutput<'evidence.verifyAll'>;
@@ -25,8 +26,6 @@ export function VerifyView() {
   const [report, setReport] = useState<Report | null>(null);
   const [checkingAll, setCheckingAll] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     api['evidence.key']({}).then(setKey, (err: Error) => setError(err.message));
@@ -41,17 +40,10 @@ export function VerifyView() {
       const sha256 = await sha256OfBlob(file, setProgress);
       setAnswer(await api['evidence.verifyHash']({ sha256, name: file.name, sizeBytes: file.size }));
     } catch (err) {
-      setError(errorMessage(err));
+      setError(wordError(t, err));
     } finally {
       setProgress(null);
     }
-  };
-
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (file) void check(file);
   };
 
   const checkAll = async () => {
@@ -60,7 +52,7 @@ export function VerifyView() {
     try {
       setReport(await api['evidence.verifyAll']({}));
     } catch (err) {
-      setError(errorMessage(err));
+      setError(wordError(t, err));
     } finally {
       setCheckingAll(false);
     }
@@ -69,30 +61,20 @@ export function VerifyView() {
   return (
     <div className="verify">
       <h1>{t('verify.title')}</h1>
-      <div
-        className={`drop-zone ${dragging ? 'drop-zone-over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-        onClick={() => input.current?.click()}
-        data-testid="verify-drop"
-      >
-        <p>{t('verify.drop')}</p>
-        <p className="muted">{t('verify.private')}</p>
-        <input
-          ref={input}
-          type="file"
-          hidden
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void check(f);
-            e.target.value = '';
+      {/* Ant Design's dropper: drag a file on it or click to choose; the file is hashed here, never uploaded. */}
+      <div className="verify-drop" data-testid="verify-drop">
+        <Upload.Dragger
+          multiple={false}
+          showUploadList={false}
+          beforeUpload={(file) => {
+            void check(file);
+            return false;
           }}
           data-testid="verify-file"
-        />
+        >
+          <p className="ant-upload-text">{t('verify.drop')}</p>
+          <p className="ant-upload-hint">{t('verify.private')}</p>
+        </Upload.Dragger>
       </div>
       {progress !== null && (
         <p className="muted" role="status">
@@ -104,7 +86,12 @@ export function VerifyView() {
         <section className={`verdict verdict-${answer.verdict}`} data-testid="verify-result" data-verdict={answer.verdict}>
           <h2 data-testid="verify-headline">{t(`verify.verdict.${answer.verdict}`)}</h2>
           {/* The heading already says the verdict; the CLI's capitalised prefix would repeat it. */}
-          <p>{answer.headline.replace(/^[A-Z ]+: (.)/, (_m, first: string) => first.toUpperCase())}</p>
+          <p data-testid="verify-summary">{wordMessage(t, answer.headlineMessage, answer.headline.replace(/^[A-Z ]+: (.)/, (_m, first: string) => first.toUpperCase()))}</p>
+          {answer.notes?.map((n) => (
+            <p key={n.code} data-testid="verify-note">
+              {wordMessage(t, n)}
+            </p>
+          ))}
           {answer.clip && (
             <dl className="details">
               <dt>{t('verify.order')}</dt>
@@ -126,7 +113,7 @@ export function VerifyView() {
               <li key={i} className={`check check-${String(c.ok)}`} data-testid={`verify-check-${c.what}`}>
                 <span className="check-mark" aria-hidden="true">{MARK[String(c.ok) as keyof typeof MARK]}</span>
                 <span>
-                  <strong>{t(`verify.what.${c.what}`)}</strong> {c.text}
+                  <strong>{t(`verify.what.${c.what}`)}</strong> {wordMessage(t, c.message, c.text)}
                 </span>
               </li>
             ))}

@@ -7,12 +7,15 @@ import { ControlSheetView } from './ControlSheetView.tsx';
 import { SettingsView } from './SettingsView.tsx';
 import { VerifyView } from './VerifyView.tsx';
 import { StatusView } from './StatusView.tsx';
+import { MessagesView } from './MessagesView.tsx';
 
 export interface ViewEntry {
   id: string;
   /** i18n key of the nav label. */
   labelKey: string;
   component: ComponentType;
+  /** Reached by its address only, not listed in the nav. */
+  hidden?: boolean;
 }
 
 export const views: ViewEntry[] = [
@@ -22,4 +25,5 @@ export const views: ViewEntry[] = [
   { id: 'settings', labelKey: 'nav.settings', component: SettingsView },
   { id: 'verify', labelKey: 'nav.verify', component: VerifyView },
   { id: 'status', labelKey: 'nav.status', component: StatusView },
+  { id: 'messages', labelKey: 'nav.status', component: MessagesView, hidden: true },
 ];

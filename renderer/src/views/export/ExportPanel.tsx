@@ -7,6 +7,7 @@ import type { Clip } from '../../../../shared/contract.ts';
 import type { ExportJob, ExportPreset } from '../../../../shared/contract/export.ts';
 import { api, onEvent } from '../../api/index.ts';
 import { bytes } from '../../format.ts';
+import { wordMessage } from '../../i18n/message.ts';
 import { MAX_MOMENTS, MomentsTimeline } from './MomentsTimeline.tsx';
 import { playerMs } from './player.ts';
 import { TrimTimeline } from './TrimTimeline.tsx';
@@ -133,6 +134,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
   }, []);
 
   const preset = presets.find((p) => p.id === presetId);
+  const presetName = (p: ExportPreset | undefined): string | undefined => p && wordMessage(t, p.nameMessage, p.name);
   const request = useMemo(() => {
     const num = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
     const a = num(from);
@@ -221,7 +223,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
           <select value={presetId} onChange={(e) => setPresetId(e.target.value)} data-testid="export-preset">
             {presets.map((p) => (
               <option key={p.id} value={p.id}>
-                {p.name}
+                {wordMessage(t, p.nameMessage, p.name)}
               </option>
             ))}
           </select>
@@ -301,7 +303,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
           </div>
         )}
       </div>
-      {preset && <p className="muted">{preset.note}</p>}
+      {preset && <p className="muted" data-testid="export-preset-note">{wordMessage(t, preset.noteMessage, preset.note)}</p>}
       {preset && !preset.limitsKnown && <p className="message message-warn">{t('exportPanel.unknownLimits')}</p>}
       <p data-testid="export-expected">{expected ?? (error ? '' : t('exportPanel.planning'))}</p>
       {warnings.map((w) => (
@@ -320,7 +322,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
 
       <ul className="export-jobs">
         {shown.map((j) => (
-          <JobRow key={j.jobId} job={j} presetName={presets.find((p) => p.id === j.preset)?.name ?? j.preset} onCancel={cancel} />
+          <JobRow key={j.jobId} job={j} presetName={presetName(presets.find((p) => p.id === j.preset)) ?? j.preset} onCancel={cancel} />
         ))}
       </ul>
 

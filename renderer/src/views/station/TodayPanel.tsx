@@ -88,6 +88,7 @@ export function TodayPanel() {
               <span className="order">{e.code}</span>
               <span className={`badge outcome-${e.level}`}>{t(`outcome.${e.outcome}`)}</span>
               {e.source === 'camera' && <span className="why">{t('label.readByCamera')}</span>}
+              {e.source === 'typed' && <span className="why">{t('station.typed')}</span>}
               {e.msg && e.level !== 'info' && <span className="why">{renderMsg(t, e.msg, i18n.language)}</span>}
             </li>
           ))}

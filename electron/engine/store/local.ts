@@ -1,0 +1,129 @@
+// The clip store on the station's clips folder: a key is a path inside it. Keys are checked with
+// insideRoot, so no key names a file outside the folder. Sidecars sit next to their clip under the
+// names evidence/manifest.ts gives them; they are written atomically (temporary file, then rename).
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { sidecarsOf, writeAtomically } from '../evidence/manifest.ts';
+import { insideRoot } from '../paths.ts';
+import type { ClipStore, ClipWriter, SidecarKind, StoredStat } from './types.ts';
+import { SIDECAR_KINDS } from './types.ts';
+
+// Each chunk opens the file again and closes it: the store never holds the clips disk open between
+// chunks, and a file that is gone (the folder moved away, the disk unplugged) fails the write
+// instead of a new file starting somewhere else.
+const APPEND_ONLY = fs.constants.O_WRONLY | fs.constants.O_APPEND;
+
+const missing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
+
+export class LocalClipStore implements ClipStore {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  /** The file of a key: local only, for the tools that read files (ffmpeg, hashing). */
+  pathOf(key: string): string {
+    return insideRoot(this.root, key);
+  }
+
+  private sidecarPath(key: string, kind: SidecarKind): string {
+    return sidecarsOf(this.pathOf(key))[kind];
+  }
+
+  async put(key: string, source: { file: string } | { bytes: Uint8Array }): Promise<void> {
+    const target = this.pathOf(key);
+    // The day folder only: a clips folder that vanished (disk unplugged) is never recreated here.
+    await fsp.mkdir(path.dirname(target)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    if ('file' in source) {
+      await fsp.rename(source.file, target);
+      return;
+    }
+    // Written beside it and renamed last: a file with the final name is always complete.
+    await writeAtomically(target, Buffer.from(source.bytes));
+  }
+
+  async get(key: string): Promise<Buffer | null> {
+    return fsp.readFile(this.pathOf(key)).catch((err: unknown) => {
+      if (missing(err)) return null;
+      throw err;
+    });
+  }
+
+  async stat(key: string): Promise<StoredStat | null> {
+    try {
+      const s = await fsp.stat(this.pathOf(key));
+      return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : null;
+    } catch (err) {
+      if (missing(err)) return null;
+      throw err;
+    }
+  }
+
+  async readRange(key: string, start: number, end: number): Promise<Buffer> {
+    const handle = await fsp.open(this.pathOf(key), 'r');
+    try {
+      const length = Math.max(0, end - start + 1);
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buf, 0, length, start);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  stream(key: string, range?: { start: number; end: number }): Readable {
+    return fs.createReadStream(this.pathOf(key), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async delete(key: string): Promise<{ existed: boolean }> {
+    const file = this.pathOf(key);
+    let existed = true;
+    try {
+      await fsp.unlink(file);
+    } catch (err) {
+      if (!missing(err)) throw err; // the clip stays, with its sidecars
+      existed = false;
+    }
+    const s = sidecarsOf(file);
+    await Promise.all(SIDECAR_KINDS.map((k) => fsp.rm(s[k], { force: true })));
+    return { existed };
+  }
+
+  async putSidecar(key: string, kind: SidecarKind, bytes: Uint8Array): Promise<void> {
+    await writeAtomically(this.sidecarPath(key, kind), Buffer.from(bytes));
+  }
+
+  async getSidecar(key: string, kind: SidecarKind): Promise<Buffer | null> {
+    return fsp.readFile(this.sidecarPath(key, kind)).catch((err: unknown) => {
+      if (missing(err)) return null;
+      throw err;
+    });
+  }
+
+  async writer(key: string): Promise<ClipWriter> {
+    const file = this.pathOf(key);
+    // 'wx': never reuse or overwrite an existing file.
+    await (await fsp.open(file, 'wx')).close();
+    let bytes = 0;
+    return {
+      key,
+      get bytes() {
+        return bytes;
+      },
+      async append(chunk: Uint8Array): Promise<void> {
+        const handle = await fsp.open(file, APPEND_ONLY);
+        try {
+          await handle.write(chunk);
+          await handle.datasync();
+        } finally {
+          await handle.close().catch(() => {});
+        }
+        bytes += chunk.byteLength;
+      },
+    };
+  }
+}

@@ -1,0 +1,156 @@
+// Engine-made sentences as codes with parameters. The engine returns {code, params}; the UI words
+// each code in its language (renderer/src/i18n, key `engine.<code>`), and the CLI and logs keep the
+// English made here by formatMessage. This catalogue is the English text and the list of codes:
+// test/unit/i18n.test.ts fails on a code without a Chinese text or a text that drops a parameter.
+//
+// Adding a code: add `'area-what': 'English with {{param}}'` below, the same key with its Chinese
+// text to renderer/src/i18n/messages.zh-CN.ts, and return msg('area-what', { param }) from the engine.
+// Parameters are data (paths, sizes, counts, order codes, times), never English words.
+import { z } from 'zod';
+
+export const MESSAGES = {
+  // Status checks (doctor.ts): one per check and outcome.
+  'health-database-ok': 'The index passed SQLite quick_check.',
+  'health-database-damaged': 'The index {{file}} is damaged (SQLite quick_check found {{count}} problem(s)). Back it up and ask for help before recording more.',
+  'health-database-unreadable': 'The index {{file}} could not be checked: {{error}}',
+  'health-storage-missing': 'The clips folder {{dir}} is missing: is its disk unplugged? Nothing can be recorded.',
+  'health-storage-no-marker': 'The clips folder {{dir}} has no {{marker}} file: it is not the folder this station set up (disk not mounted?).',
+  'health-storage-ok': 'The clips folder {{dir}} is present and writable.',
+  'health-space-below-reserve': 'Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. New recordings are refused.',
+  'health-space-near-reserve': 'Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. New recordings are refused.',
+  'health-space-ok': '{{free}} free of {{total}}; the reserve is {{reserve}}.',
+  'health-space-ok-auto': '{{free}} free of {{total}}; the reserve is {{reserve}} (automatic).',
+  'health-space-unreadable': 'The free space of {{dir}} cannot be read: {{error}}',
+  'health-missing-files': '{{count}} clip(s) in the index have no file on disk (deleted or moved outside PackWitness).',
+  'health-missing-files-ok': 'All {{count}} indexed clip files are on disk.',
+  'health-unindexed': '{{count}} clip file(s) on disk are not in the index; `packwitness doctor --adopt` (or the Status view) indexes them, marked adopted.',
+  'health-unindexed-leftovers': '{{count}} unfinished MP4 file(s) from an interrupted save are on disk; their recordings were kept as raw files.',
+  'health-unindexed-ok': 'Every clip file on disk is in the index.',
+  'health-unfinished-running': '{{count}} recording(s) in progress in the running station (process {{pid}}).',
+  'health-unfinished': '{{count}} recording(s) were not finished (the station stopped unexpectedly); they are recovered the next time the station starts.',
+  'health-unfinished-ok': 'No unfinished recordings.',
+  'health-failed-clips': '{{count}} recording(s) could not be saved as clips; their raw video is kept in {{dir}}.',
+  'health-failed-clips-ok': 'No recordings waiting as raw video.',
+  'health-startup': 'Reported since the station started:',
+
+  // Room to record and the clips folder (storage.ts): refusals a packer reads.
+  'space-below-reserve': 'Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',
+  'space-near-reserve': 'Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',
+  'record-refused-below-reserve': 'Recording refused: Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. Nothing was recorded.',
+  'record-refused-near-reserve': 'Recording refused: Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. Nothing was recorded.',
+  'fs-read-only': 'The clips folder {{dir}} is on a read-only disk; nothing can be recorded until it is writable again.',
+  'fs-permission': 'PackWitness may not write to the clips folder {{dir}} (permission denied); fix its permissions or choose another folder in Settings.',
+  'fs-full': 'The disk of the clips folder {{dir}} is full.',
+  'fs-missing': 'The clips folder {{dir}} is missing; is its disk unplugged?',
+  'fs-io': 'The disk of the clips folder {{dir}} reports an input/output error; it may be failing or was unplugged.',
+  'fs-other': 'Cannot write to the clips folder {{dir}}: {{error}}',
+
+  // Export presets (export/presets.ts): names and notes.
+  'preset-name-shopee': 'Shopee (30 MB, 60 s)',
+  'preset-name-wechat': 'WeChat 微信小店 (20 MB)',
+  'preset-name-amazon': 'Amazon A-to-z / SAFE-T (images + PDF, 20 MB)',
+  'preset-name-ebay': 'eBay (images 1.5 MB, PDF 5 MB)',
+  'preset-name-etsy': 'Etsy (JPEG/PNG)',
+  'preset-name-walmart': 'Walmart Marketplace (images)',
+  'preset-name-tiktok-shop': 'TikTok Shop (limits unknown)',
+  'preset-name-taobao': 'Taobao / Tmall (limits unknown)',
+  'preset-name-unknown': '{{label}} (limits unknown)',
+  'preset-name-generic-100': 'Generic 100 MB',
+  'preset-name-original': 'Original (no re-encode)',
+  'preset-name-custom': 'Custom (your size and length)',
+  'preset-note-shopee': 'Shopee asks for one continuous video without edits showing the airway bill and all items; long clips become consecutive parts.',
+  'preset-note-wechat': 'After-sales video: 20 MB, any length, MP4.',
+  'preset-note-amazon': 'Takes no video: labelled key-frame stills and the evidence sheet PDF. Via Buyer-Seller Messaging keep one message under 10 MB.',
+  'preset-note-ebay': 'Takes no video: stills of at most 1.5 MB (payment disputes) and a PDF of at most 5 MB.',
+  'preset-note-etsy': 'Takes JPEG or PNG only; size limit not published, a conservative 1.5 MB per image is used.',
+  'preset-note-walmart': 'Asks for images; limits not published, conservative defaults used.',
+  'preset-note-tiktok-shop': 'Wants a visible timestamp (burned into every clip). Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
+  'preset-note-taobao': 'Video limit not published (20 MB / 60 s used); images kept under 512,000 bytes, the figure one ERP checks (unconfirmed).',
+  'preset-note-unknown': 'Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
+  'preset-note-flipkart': 'The label with order ID and tracking ID must be visible. Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
+  'preset-note-meesho': 'An unpacking video is required. Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
+  'preset-note-generic-100': 'Any channel that takes a video of up to 100 MB (e-mail services, most web forms).',
+  'preset-note-original': 'The recorded file itself, unchanged: its hash matches the signature. Cannot be trimmed or split.',
+  'preset-note-custom': 'Give the size (MB) and length (s) the channel allows.',
+
+  // Verify verdicts (evidence/verifyClip.ts): the summary under the verdict and the checks that hold.
+  'verify-intact': 'This is the clip of order {{order}}, recorded at station "{{station}}" on {{time}}. It has not been changed since it was sealed.',
+  'verify-intact-stamped': 'This is the clip of order {{order}}, recorded at station "{{station}}" on {{time}}. It has not been changed since it was sealed and existed at {{tsaTime}} per {{tsa}}.',
+  'verify-problem': 'This is the clip of order {{order}}, recorded at station "{{station}}" on {{time}}, but not every check holds (marked below).',
+  'verify-derived': 'This is {{file}} as the station exported it, derived from the sealed clip, not the original recording itself.',
+  'verify-derived-problem': 'This is {{file}}, a file the station exported, but not every check holds (marked below).',
+  'verify-recorded-by': 'Recorded by {{operator}}.',
+  'verify-how-adopted': 'Adopted: found on disk without an index row and sealed only then (nothing vouches for it before).',
+  'verify-how-camera-lost': 'Cut short: the camera was disconnected.',
+  'verify-how-camera-stalled': 'Cut short: the camera stopped giving a picture.',
+  'verify-how-disk-full': 'Cut short: the disk ran into its reserve or failed.',
+  'verify-how-page-closed': 'Cut short: the station page stopped sending video.',
+  'verify-how-recovered': 'Recovered after the station stopped unexpectedly.',
+  'verify-how-interrupted': 'Cut short.',
+  'verify-stamped-late': 'Stamped {{delay}} after the recording ended: unchanged since then is proven, not when it was recorded.',
+  'verify-modified': 'This file is named as the clip of order {{order}}, recorded at station "{{station}}" on {{time}}, but its content was changed after it was sealed.',
+  'verify-modified-export': 'This file is named as {{file}}, a file the station exported, but its content differs from the file the station exported.',
+  'verify-not-sealed': "This is the clip of order {{order}} ({{time}}), but the station's chain has no entry for it.",
+  'verify-unknown': 'This file matches no clip recorded by this station. It was modified, re-encoded, or comes from another station.',
+  'verify-file-ok': "The file's SHA-256 matches the sealed clip byte for byte ({{sha}}).",
+  'verify-file-unknown': "Its SHA-256 {{sha}} is not in this station's chain or index.",
+  'verify-file-modified': 'modified file: its SHA-256 {{sha}} differs from the sealed {{sealed}}.',
+  'verify-file-cut': 'modified file: its SHA-256 {{sha}} differs from the sealed {{sealed}}. It is shorter than the sealed clip ({{size}} of {{sealedSize}} bytes): it was cut.',
+  'verify-index-ok': "The station's index lists it as clip {{clip}}.",
+  'verify-index-missing': "missing entry: the station's index has no row for clip {{clip}} any more.",
+  'verify-chain-ok': "It is entry {{seq}} of the station's hash chain, linked to the entries around it.",
+  'verify-chain-missing': 'missing entry: clip {{clip}} is in the index but not in the chain.',
+  'verify-signature-ok': "Signed by this station's key (fingerprint {{fingerprint}}…).",
+  'verify-signature-ok-sidecars': "Signed by this station's key (fingerprint {{fingerprint}}…). The manifest and signature files next to it hold too.",
+  'verify-timestamp-none': 'No trusted timestamp (no timestamp authority was configured when it was sealed).',
+  'verify-timestamp-pending': 'A trusted timestamp was requested and has not arrived yet.',
+  'verify-timestamp-ok': 'Trusted time: {{tsa}} attests the file existed at {{time}}.',
+  'verify-timestamp-ok-public': "Trusted time: {{tsa}} attests the file existed at {{time}}. The TSA's timestamping certificate chains to {{root}}, a publicly trusted root.",
+  'verify-timestamp-ok-added': "Trusted time: {{tsa}} attests the file existed at {{time}}. The TSA's timestamping certificate chains to {{root}}, a certificate you added.",
+  'verify-timestamp-ok-unknown': "Trusted time: {{tsa}} attests the file existed at {{time}}. The TSA's timestamping certificate chains to {{root}}, not a known root (SHA-256 fingerprint {{fingerprint}}): compare it with the one the TSA publishes, or add the TSA's root certificate to check it.",
+  'verify-timestamp-unverifiable': "The timestamp token names {{tsa}} and {{time}}, but it is unverifiable without the TSA's certificate. That is not a sign it was altered: add the TSA's certificate (Settings → TSA certificates, or verify --tsa-cert FILE) to check it.",
+  'verify-deleted': 'Deleted from the station on {{time}} by {{who}}.',
+  'verify-hold-set': 'Legal hold set on {{time}} by {{who}}.',
+  'verify-hold-lifted': 'Legal hold lifted on {{time}} by {{who}}.',
+} as const satisfies Record<string, string>;
+
+export type MessageCode = keyof typeof MESSAGES;
+export type MessageParam = string | number;
+
+/** The {{names}} a text uses, as a union of string literals. */
+type ParamNames<S extends string> = S extends `${string}{{${infer P}}}${infer Rest}` ? P | ParamNames<Rest> : never;
+export type ParamsOf<C extends MessageCode> = { [K in ParamNames<(typeof MESSAGES)[C]>]: MessageParam };
+
+export const Message = z.object({
+  code: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+/** A sentence as the engine returns it: which one, and the data in it. */
+export interface Message {
+  code: string;
+  params: Record<string, MessageParam>;
+}
+
+/** A message with exactly the parameters its English text uses (checked by the compiler). */
+export function msg<C extends MessageCode>(code: C, ...rest: ParamNames<(typeof MESSAGES)[C]> extends never ? [] : [ParamsOf<C>]): Message {
+  return { code, params: (rest[0] ?? {}) as Record<string, MessageParam> };
+}
+
+export function isMessageCode(code: string): code is MessageCode {
+  return Object.hasOwn(MESSAGES, code);
+}
+
+/** Fills {{name}} placeholders; a missing parameter stays visible as {{name}}. */
+export function fillTemplate(template: string, params: Record<string, MessageParam>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+}
+
+/** The English sentence of a message: what the CLI prints and the log keeps. */
+export function formatMessage(m: Message): string {
+  return isMessageCode(m.code) ? fillTemplate(MESSAGES[m.code], m.params) : m.code;
+}
+
+/** The placeholders a text uses, sorted (the i18n test compares languages with it). */
+export function placeholdersOf(text: string): string[] {
+  return [...text.matchAll(/\{\{\s*(\w+)/g)].map((x) => x[1]!).sort();
+}
