@@ -9,6 +9,7 @@ import { exportCalls, exportEvents } from './contract/export.ts';
 import { stationCalls, stationSettingsFields } from './contract/station.ts';
 import { continuityCalls } from './contract/continuity.ts';
 import { ClipLabels, labelSettingsFields } from './contract/labels.ts';
+import { hubCalls } from './contract/hub.ts';
 
 export const ClipStatus = z.enum(['ok', 'recovered', 'interrupted', 'failed']);
 export type ClipStatus = z.infer<typeof ClipStatus>;
@@ -244,6 +245,7 @@ export const contract = {
   ...exportCalls,
   ...stationCalls,
   ...continuityCalls,
+  ...hubCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -32,6 +32,8 @@ export const MESSAGES = {
   'health-failed-clips': '{{count}} recording(s) could not be saved as clips; their raw video is kept in {{dir}}.',
   'health-failed-clips-ok': 'No recordings waiting as raw video.',
   'health-startup': 'Reported since the station started:',
+  // The hub line (publish/outbox.ts hubHealthLine) in English; the Status view's hub section words it in the UI language.
+  'health-hub': 'Warehouse hub: {{line}}',
 
   // Room to record and the clips folder (storage.ts): refusals a packer reads.
   'space-below-reserve': 'Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',

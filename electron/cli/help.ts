@@ -89,6 +89,16 @@ export const HELP: Record<string, CommandHelp> = {
     ],
     exits: [[1, 'Something is wrong: each problem is printed with what to do.']],
   },
+  enroll: {
+    summary: "Enroll this station with a warehouse hub, which then receives every sealed clip and chain entry; the hub's key is pinned.",
+    options: [
+      ['HUB_URL', 'The address the hub printed when it started, e.g. http://192.168.1.20:7480.'],
+      ['CODE', 'The one-time code from `packwitness hub enroll-code` (PWE1-…; valid 24 hours, used once).'],
+      data,
+      json,
+    ],
+    exits: [[1, 'Not enrolled: the hub cannot be reached, the code is wrong, expired or used, or the server is not the hub the code names.']],
+  },
   hub: {
     summary: 'Run the warehouse hub that stations publish their sealed clips to (docs/hub.md); `hub enroll-code`, `hub clips` and `hub doctor` work on the same hub.',
     options: [

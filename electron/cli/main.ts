@@ -12,6 +12,7 @@ import { verifyCommand } from './commands/verify.ts';
 import { exportCommand } from './commands/export.ts';
 import { keyCommand } from './commands/key.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { enrollCommand } from './commands/enroll.ts';
 import { hubCommand } from './commands/hub.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
@@ -22,6 +23,7 @@ const commands: Record<string, Command> = {
   export: exportCommand,
   key: keyCommand,
   doctor: doctorCommand,
+  enroll: enrollCommand,
   hub: hubCommand,
 };
 

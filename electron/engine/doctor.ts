@@ -19,6 +19,7 @@ export type DoctorServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'se
 import { probe } from './ffmpeg.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
 import { sha256File } from './hash.ts';
+import { hubHealthLine } from './publish/outbox.ts';
 import { insideRoot, type DataLayout } from './paths.ts';
 import { formatBytes, fsErrorMessage, lowSpace, MARKER_FILE, probeWritable, spaceOf } from './storage.ts';
 
@@ -178,6 +179,10 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
         )
       : check('failed-clips', 'ok', msg('health-failed-clips-ok')),
   );
+
+  // 8. The warehouse hub's outbox, when the station is enrolled with one (publish/outbox.ts).
+  const hub = hubHealthLine(db);
+  if (hub) checks.push(check('hub', hub.level, msg('health-hub', { line: hub.text }), hub.details));
 
   if (ctx.startupProblems?.length) {
     checks.push(check('startup', 'warning', msg('health-startup'), ctx.startupProblems));

@@ -38,6 +38,12 @@ import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
 import type { KeyProtector } from './evidence/keys.ts';
 import { ContinuityPass, PageIncidentStore } from './continuity.ts';
+import { Publisher } from './publish/publisher.ts';
+import { HubGate } from './publish/gate.ts';
+import { hubHandlers } from './publish/handlers.ts';
+import { hubConnector } from './publish/connect.ts';
+import type { HubConnector, StationSignerLike } from './publish/hubApi.ts';
+import { signBytes } from './evidence/keys.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
 export const VERSION = '0.1.0';
@@ -55,6 +61,8 @@ export interface EngineOptions {
   keyProtector?: KeyProtector;
   /** Ask TSAs for timestamps in the background (default true; one-shot CLI commands pass false). */
   timestampWorker?: boolean;
+  /** The hub client library (tests pass a fake hub); default: electron/hub/client. */
+  hubConnector?: HubConnector;
 }
 
 export class Engine implements EngineServices {
@@ -86,6 +94,11 @@ export class Engine implements EngineServices {
   custody: Custody = noCustody;
   /** Reads each sealed clip's frame counters back and seals its gaps (continuity.ts). */
   readonly continuity: ContinuityPass;
+  /** Publishes sealed clips and the chain to the hub this station is enrolled with (publish/). */
+  readonly publisher: Publisher;
+  /** Retention asks it before deleting a clip once the station is enrolled. */
+  readonly hubGate: HubGate;
+  private hubConnector: HubConnector = hubConnector;
 
   private constructor(paths: DataLayout, db: Db, log: (line: string) => void) {
     this.paths = paths;
@@ -103,6 +116,28 @@ export class Engine implements EngineServices {
       if (!now || now.sha256 !== job.row.sha256 || now.status === 'deleted') return;
       await this.custody.continuityChecked?.(now, fields);
     }, log);
+    const connector: HubConnector = { enroll: (...a) => this.hubConnector.enroll(...a), open: (cfg) => this.hubConnector.open(cfg) };
+    this.publisher = new Publisher({
+      db,
+      connector,
+      signer: () => this.stationSigner(),
+      clipFile: (id) => this.clipFile(id),
+      clipRow: (id) => this.clips.get(id),
+      applyHold: async (id, hold, reason, by) => {
+        await this.call('clips.setHold', { id, hold, reason, by }, { door: 'cli' });
+      },
+      log,
+      alarm: (message) => this.reportProblem(message),
+    });
+    this.hubGate = new HubGate({ db, connector, signer: () => this.stationSigner(), log });
+  }
+
+  /** The station key as the hub client signs with it; null when this process has no private key. */
+  private stationSigner(): StationSignerLike | null {
+    const key = this.custody instanceof StationCustody ? this.custody.key : null;
+    const privateKey = key?.privateKey;
+    if (!key || !privateKey) return null;
+    return { fingerprint: key.fingerprint, publicKeyPem: key.publicPem, sign: (data) => signBytes(privateKey, data) };
   }
 
   /** Tells the packer: kept for station.info and the Status view, logged, and pushed to open pages. */
@@ -125,6 +160,10 @@ export class Engine implements EngineServices {
   startMaintenance(): void {
     if (!this.ownsData) return;
     this.retention.start();
+    this.publisher.start();
+    this.on((e) => {
+      if (e.event === 'clip.saved') this.publisher.kick();
+    });
     this.recording.watchStalls();
     void readBackUnchecked(this).catch((err: unknown) => this.reportProblem(`The read-back of unchecked clips failed: ${(err as Error).message}`));
     // The start-up check: whatever it finds is told to the packer like a recovered clip is.
@@ -151,6 +190,7 @@ export class Engine implements EngineServices {
       throw err;
     }
     const engine = new Engine(paths, db, opts.log ?? (() => {}));
+    if (opts.hubConnector) engine.hubConnector = opts.hubConnector;
     const release = acquireOwnership(paths.dataDir);
     engine.ownsData = release !== null;
     engine.releaseOwnership = release;
@@ -304,6 +344,14 @@ export class Engine implements EngineServices {
     ...storageHandlers(this),
     ...exportHandlers(this),
     ...lanHandlers(this.lan),
+    ...hubHandlers({
+      db: () => this.db,
+      connector: { enroll: (...a) => this.hubConnector.enroll(...a), open: (cfg) => this.hubConnector.open(cfg) },
+      signer: () => this.stationSigner(),
+      stationName: () => this.settings.get().stationName,
+      logLine: (line) => this.log(line),
+      enrolled: () => this.publisher.kick(true),
+    }),
   };
 
   /**
@@ -331,6 +379,7 @@ export class Engine implements EngineServices {
   async close(): Promise<void> {
     this.announceShutdown();
     this.retention.stop();
+    await this.publisher.stop();
     this.recording.stopWatchingStalls();
     await this.recording.settled();
     await this.retention.idle();

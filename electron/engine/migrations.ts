@@ -122,4 +122,51 @@ export const migrations: Migration[] = [
         `AND NOT EXISTS (SELECT 1 FROM json_each(settings.value) WHERE json_each.value = '${id}');`,
     ).join('\n'),
   },
+  {
+    // Publishing to the warehouse hub (issue 16): the hub this station is enrolled with and the
+    // outbox of sealed clips. A trigger on the chain writes the outbox row inside the very
+    // transaction that appends the clip's sealing entry, so no sealed clip can miss the outbox.
+    // Every other chain entry needs no row: the chain itself is published above the hub's head.
+    version: 5,
+    sql: `
+      CREATE TABLE hub_link (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        url TEXT NOT NULL,
+        hub_name TEXT NOT NULL,
+        hub_fingerprint TEXT NOT NULL,    -- pinned: SHA-256 of the hub's public key DER
+        hub_public_key_pem TEXT NOT NULL,
+        enrolled_at INTEGER NOT NULL,
+        chain_sent INTEGER NOT NULL DEFAULT 0,   -- every chain entry up to this seq was answered by the hub
+        holds_since INTEGER NOT NULL DEFAULT 0,  -- hub holds up to this time are applied
+        last_success_at INTEGER,
+        last_error_code TEXT,
+        last_error TEXT,
+        last_error_at INTEGER
+      );
+      CREATE TABLE hub_outbox (
+        clip_id TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        chain_seq INTEGER NOT NULL,       -- the clip's sealing entry
+        queued_at INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending', -- pending | confirmed | refused | gone
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        receipt TEXT,                     -- the hub's signed receipt (JSON) once confirmed
+        confirmed_at INTEGER,
+        tsr_sent INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX hub_outbox_state ON hub_outbox(state, chain_seq);
+      CREATE TRIGGER chain_hub_outbox AFTER INSERT ON chain
+      WHEN new.kind = 'clip' AND new.clip_id IS NOT NULL AND json_valid(new.body) AND json_extract(new.body, '$.sha256') IS NOT NULL
+      BEGIN
+        INSERT INTO hub_outbox (clip_id, sha256, chain_seq, queued_at) VALUES (new.clip_id, json_extract(new.body, '$.sha256'), new.seq, new.at)
+        ON CONFLICT(clip_id) DO UPDATE SET sha256 = excluded.sha256, chain_seq = excluded.chain_seq, state = 'pending', receipt = NULL, confirmed_at = NULL, tsr_sent = 0;
+      END;
+      -- Clips sealed before this version wait in the outbox too: enrolling later publishes them.
+      INSERT OR IGNORE INTO hub_outbox (clip_id, sha256, chain_seq, queued_at)
+        SELECT clip_id, json_extract(body, '$.sha256'), seq, at FROM chain
+        WHERE kind = 'clip' AND clip_id IS NOT NULL AND json_valid(body) AND json_extract(body, '$.sha256') IS NOT NULL
+        ORDER BY seq DESC;
+    `,
+  },
 ];

@@ -13,7 +13,10 @@ export type RetentionServices = Pick<EngineServices, 'paths' | 'clips' | 'settin
   readonly exportJobs: Pick<ExportJobs, 'activeIds' | 'forget'>;
   /** The frame-counter read-back (continuity.ts): a clip's read is stopped before its file is deleted. */
   readonly continuity: Pick<ContinuityPass, 'release'>;
+  /** Once enrolled with a hub, a clip goes only after the hub confirmed it (publish/gate.ts). */
+  readonly hubGate?: Pick<HubGate, 'confirmedLocally' | 'mayDelete'>;
 };
+import type { HubGate } from './publish/gate.ts';
 import { insideRoot } from './paths.ts';
 import { formatBytes, lowSpaceMessage, protectMs, spaceOf } from './storage.ts';
 import { EXPORT_MIN_AGE_FOR_SPACE_MS, exportKeepCutoff, keepDaysReason, listExportFolders, removeExportFolders, type ExportFolder } from './export/exportRetention.ts';
@@ -52,6 +55,8 @@ export class Retention {
   private tail: Promise<unknown> = Promise.resolve();
   private started = false;
   private lastExportSweepAt = -Infinity;
+  /** Clips of this run kept because the hub has not confirmed them yet. */
+  private hubKept = 0;
   private outlookWarnedAt = -Infinity;
 
   constructor(engine: RetentionServices) {
@@ -115,6 +120,7 @@ export class Retention {
     const dryRun = opts.dryRun ?? false;
     const report: RetentionReport = { dryRun, deleted: [], failed: [], heldSkipped: 0, exportsRemoved: [], space: null, message: null };
     const tried = new Set<string>();
+    this.hubKept = 0;
 
     // Export folders first (export/exportRetention.ts says why): by age, then below for space.
     // Listed only when needed: the age sweep at most hourly (runs also follow every clip), the
@@ -185,6 +191,7 @@ export class Retention {
           `${kept.held ? ` or on legal hold (${kept.held})` : ''}. New recordings are refused until space is freed: add storage, move clips to an archive disk, or shorten the protect window in Settings.`;
       }
     }
+    if (this.hubKept > 0 && report.message) report.message += ` ${this.hubKept} clip(s) old enough to go are kept until the hub confirms it holds them.`;
     report.space = dryRun ? space : await spaceOf(this.engine.paths.clipsDir, settings.reserveMb).catch(() => space);
     if (report.failed.length) {
       const msg = `Retention could not delete ${report.failed.length} clip file(s); their index entries are unchanged: ${report.failed.map((f) => `${f.file} (${f.message})`).slice(0, 3).join('; ')}`;
@@ -206,6 +213,11 @@ export class Retention {
       reason,
       who,
     };
+    const gate = this.engine.hubGate;
+    if (gate && !(gate.confirmedLocally(row) && (dryRun || (await gate.mayDelete(row))))) {
+      this.hubKept++;
+      return false;
+    }
     if (dryRun) {
       report.deleted.push(toDeletion(d));
       return true;

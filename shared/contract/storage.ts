@@ -16,7 +16,7 @@ export const SpaceInfo = z.object({
 export type SpaceInfo = z.infer<typeof SpaceInfo>;
 
 export const HealthCheck = z.object({
-  id: z.enum(['database', 'storage', 'space', 'missing-files', 'unindexed-files', 'unfinished', 'failed-clips', 'startup']),
+  id: z.enum(['database', 'storage', 'space', 'missing-files', 'unindexed-files', 'unfinished', 'failed-clips', 'startup', 'hub']),
   level: z.enum(['ok', 'warning', 'problem']),
   text: z.string(), // one plain sentence a packer or technician can act on
   message: Message.optional(), // the same sentence as a code the UI words in its language (shared/messages.ts)

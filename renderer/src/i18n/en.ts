@@ -4,6 +4,7 @@ import { exportEn } from './export.en.ts';
 import { playerEn } from './player.en.ts';
 import { continuityEn } from './continuity.en.ts';
 import { labelEn } from './label.en.ts';
+import { hubEn } from './hub.en.ts';
 import { MESSAGES } from '../../../shared/messages.ts';
 
 export const en = {
@@ -146,6 +147,7 @@ export const en = {
   ...playerEn,
   ...continuityEn,
   ...labelEn,
+  ...hubEn,
   // The engine's message codes (shared/messages.ts): its English catalogue, worded once.
   engine: MESSAGES,
 };

@@ -24,6 +24,7 @@ export const messagesZhCN: Record<MessageCode, string> = {
   'health-failed-clips': '有 {{count}} 段录制未能保存为视频；其原始录像保存在 {{dir}}。',
   'health-failed-clips-ok': '没有等待处理的原始录像。',
   'health-startup': '工作台启动以来报告的问题：',
+  'health-hub': '仓库中心：{{line}}',
 
   'space-below-reserve': '{{dir}} 所在存储仅剩 {{free}}，已低于预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。',
   'space-near-reserve': '{{dir}} 所在存储仅剩 {{free}}，已接近预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。',

@@ -4,6 +4,7 @@ import { exportZhCN } from './export.zh-CN.ts';
 import { playerZhCN } from './player.zh-CN.ts';
 import { continuityZhCN } from './continuity.zh-CN.ts';
 import { labelZhCN } from './label.zh-CN.ts';
+import { hubZhCN } from './hub.zh-CN.ts';
 import { messagesZhCN } from './messages.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
@@ -147,5 +148,6 @@ export const zhCN: Messages = {
   ...playerZhCN,
   ...continuityZhCN,
   ...labelZhCN,
+  ...hubZhCN,
   engine: messagesZhCN,
 };

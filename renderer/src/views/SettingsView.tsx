@@ -8,6 +8,7 @@ import { CARRIER_PATTERNS } from '../../../shared/codePatterns.ts';
 import { api } from '../api/index.ts';
 import { useCameras } from '../station/devices.ts';
 import { LanPanel } from './settings/LanPanel.tsx';
+import { HubPanel } from './settings/HubPanel.tsx';
 import { PipPreview } from './settings/PipPreview.tsx';
 import { LabelPanel } from './settings/LabelPanel.tsx';
 import { errorMessage } from '../../../shared/errorMessage.ts';
@@ -237,6 +238,10 @@ export function SettingsView() {
 
       <Section title={t('settings.lan')}>
         <LanPanel />
+      </Section>
+
+      <Section title={t('hub.title')}>
+        <HubPanel />
       </Section>
     </form>
   );

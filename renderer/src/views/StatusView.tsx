@@ -8,6 +8,7 @@ import { api, onEvent } from '../api/index.ts';
 import { dateTime } from '../format.ts';
 import { wordError, wordMessage } from '../i18n/message.ts';
 import { DiskOutlook } from './status/DiskOutlook.tsx';
+import { HubOutbox } from './status/HubOutbox.tsx';
 
 export function StatusView() {
   const { t, i18n } = useTranslation();
@@ -83,6 +84,7 @@ export function StatusView() {
         </section>
       )}
       <DiskOutlook className="panel" />
+      <HubOutbox className="panel" />
       <p className="muted">{t('health.settingsHint')}</p>
       <section aria-label={t('health.deletions')}>
         <h2>{t('health.deletions')}</h2>

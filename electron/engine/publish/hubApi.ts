@@ -1,0 +1,115 @@
+// What the publisher needs from the hub client library (electron/hub/client/, the wire protocol in
+// shared/hubWire.ts). Kept as a narrow interface so the outbox logic is tested with a fake hub and
+// the engine plugs in the real client (publish/connect.ts).
+/** The fields of a clip's index row that publishing reads (structurally the engine's ClipRow). */
+export interface ClipRowLike {
+  id: string;
+  order_code: string;
+  mode: string;
+  operator: string | null;
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  status: string;
+  stop_reason: string | null;
+  note: string | null;
+  legal_hold: number;
+}
+
+type Maybe<T> = T | Promise<T>;
+/** What the engine answers sync today and may answer async behind its index seam. */
+export type ClipLookup = (clipId: string) => Maybe<ClipRowLike | undefined>;
+export type FileLookup = (clipId: string) => Maybe<string | undefined>;
+
+export type HubFailure = 'unreachable' | 'impostor' | 'unauthorized' | 'refused' | 'bad-response';
+
+export interface StationSignerLike {
+  fingerprint: string;
+  publicKeyPem: string;
+  sign(data: Buffer): Buffer;
+}
+
+export interface ReceiptLike {
+  sha256: string;
+  station: string;
+  clipId: string;
+  receivedAt: number;
+  verifiedAt: number;
+  signature: string;
+}
+
+export interface ChainEntryLike {
+  seq: number;
+  prev: string;
+  hash: string;
+  signature: string;
+  kind: string;
+  at: number;
+  clipId: string | null;
+  body: string;
+}
+
+export interface ClipWireLike {
+  clipId: string;
+  order: string;
+  mode: string;
+  operator: string | null;
+  startedAt: number;
+  endedAt: number;
+  durationMs: number;
+  sizeBytes: number;
+  status: string;
+  stopReason: string | null;
+  note: string | null;
+}
+
+export interface HoldLike {
+  clipId: string;
+  sha256: string;
+  held: boolean;
+  reason: string | null;
+  at: number;
+  by: string | null;
+}
+
+export interface HubClientLike {
+  hello(): Promise<void>;
+  publishChain(entries: ChainEntryLike[]): Promise<{ results: { seq: number; outcome: 'inserted' | 'duplicate' | 'refused'; reason?: string }[]; head: number }>;
+  publishClip(
+    clip: { sha256: string; size: number; file: string; row: ClipWireLike; manifest: Buffer; signature: Buffer; tsr: Buffer | null; chainSeq: number },
+    opts?: { signal?: AbortSignal },
+  ): Promise<ReceiptLike>;
+  publishTsr(sha256: string, tsr: Buffer): Promise<void>;
+  clipState(sha256: string): Promise<{ state: 'confirmed'; receipt: ReceiptLike } | { state: 'missing' }>;
+  holds(since: number): Promise<HoldLike[]>;
+}
+
+export interface HubClientConfigLike {
+  url: string;
+  hubFingerprint: string;
+  hubPublicKeyPem: string;
+  station: StationSignerLike;
+  timeoutMs?: number;
+}
+
+export interface EnrolledLike {
+  hubUrl: string;
+  hubFingerprint: string;
+  hubName: string;
+  hubPublicKeyPem: string;
+  enrolledAt: number;
+}
+
+/** The two entry points of the client library. */
+export interface HubConnector {
+  enroll(hubUrl: string, code: string, station: StationSignerLike & { name: string }): Promise<EnrolledLike>;
+  open(cfg: HubClientConfigLike): HubClientLike;
+}
+
+/** The failure kind of an error thrown by the client (HubError has `code`); anything else is 'other'. */
+export function failureOf(err: unknown): HubFailure | 'other' {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'unreachable' || code === 'impostor' || code === 'unauthorized' || code === 'refused' || code === 'bad-response' ? code : 'other';
+}
