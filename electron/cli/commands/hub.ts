@@ -13,9 +13,11 @@ import { hubDoctor, printHubDoctor } from '../../hub/server/doctor.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { formatFingerprint } from '../../engine/evidence/keys.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { createHubConsole } from '../../hub/console/http.ts';
+import { hubUser } from './hubUser.ts';
 
 export const hubCommand: Command = {
-  usage: 'hub  [enroll-code | clips [--order CODE] [--station NAME] | doctor] [--data DIR] [--port N] [--host ADDR] [--pg URL] [--s3 URL] [--name NAME] [--json]',
+  usage: 'hub  [enroll-code | clips [--order CODE] [--station NAME] | doctor | user add NAME --role ROLE | user list|logout|remove NAME] [--data DIR] [--port N] [--host ADDR] [--pg URL] [--s3 URL] [--name NAME] [--json]',
   run: hub,
 };
 
@@ -23,6 +25,7 @@ const SUBCOMMANDS = new Set(['enroll-code', 'clips', 'doctor']);
 
 async function hub(argv: string[]): Promise<void> {
   const sub = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : null;
+  if (sub === 'user') return hubUser(argv.slice(1));
   if (sub !== null && !SUBCOMMANDS.has(sub)) throw new UsageError(`unknown hub command "${sub}" (enroll-code, clips, doctor)`);
   const { values } = parseArgs({
     args: sub ? argv.slice(1) : argv,
@@ -95,13 +98,16 @@ async function hub(argv: string[]): Promise<void> {
     index: parts.index, store: parts.store, key: parts.key, name: settings.name,
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),
   });
-  const running = await startHubServer({ service, host, port });
+  const hubConsole = createHubConsole({ index: parts.index, store: parts.store });
+  const running = await startHubServer({ service, host, port, console: hubConsole });
   console.log(`PackWitness hub "${settings.name}" listening on ${running.url}`);
   if (host === '0.0.0.0' || host === '::') for (const a of lanAddresses()) console.log(`Stations on the LAN reach it at http://${a}:${running.port}`);
   console.log(`Hub key fingerprint: ${formatFingerprint(parts.key.fingerprint)}`);
   console.log(`Index: ${indexLocation(dataDir, settings)}`);
   console.log(`Clip store: ${parts.store.location}`);
   console.log(`Object Lock: ${probe.message}`);
+  const consoleUsers = (await hubConsole.accounts.listUsers()).length;
+  console.log(consoleUsers > 0 ? `Console: ${running.url}/console/ (${consoleUsers} users)` : 'Console: no users yet (packwitness hub user add NAME --role admin)');
   if (!probe.writable) console.log('The clip store is not writable: uploads are refused until it is (see `packwitness hub doctor`).');
   let stopping = false;
   const stop = (): void => {

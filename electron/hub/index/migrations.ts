@@ -117,6 +117,46 @@ CREATE TABLE hub_holds (
 CREATE INDEX hub_holds_station ON hub_holds (station, at);
 `,
   },
+  {
+    version: 3,
+    name: 'console users, sessions, login failures, audit log',
+    sql: `
+CREATE TABLE hub_users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE hub_sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES hub_users (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  address TEXT
+);
+CREATE INDEX hub_sessions_user ON hub_sessions (user_id);
+CREATE TABLE hub_login_failures (
+  subject TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_at INTEGER NOT NULL
+);
+CREATE TABLE hub_audit (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user_name TEXT NOT NULL,
+  role TEXT,
+  action TEXT NOT NULL,
+  station TEXT,
+  clip_id TEXT,
+  sha256 TEXT,
+  detail TEXT,
+  address TEXT
+);
+CREATE INDEX hub_audit_at ON hub_audit (at, id);
+CREATE INDEX hub_audit_clip ON hub_audit (station, clip_id);
+`,
+  },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -226,6 +266,46 @@ CREATE TABLE hub_holds (
   by_whom text
 );
 CREATE INDEX hub_holds_station ON hub_holds (station, at);
+`,
+  },
+  {
+    version: 3,
+    name: 'console users, sessions, login failures, audit log',
+    sql: `
+CREATE TABLE hub_users (
+  id bigserial PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  role text NOT NULL,
+  password_hash text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE TABLE hub_sessions (
+  id_hash text PRIMARY KEY,
+  user_id bigint NOT NULL REFERENCES hub_users (id) ON DELETE CASCADE,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  address text
+);
+CREATE INDEX hub_sessions_user ON hub_sessions (user_id);
+CREATE TABLE hub_login_failures (
+  subject text PRIMARY KEY,
+  failures bigint NOT NULL,
+  last_at bigint NOT NULL
+);
+CREATE TABLE hub_audit (
+  id bigserial PRIMARY KEY,
+  at bigint NOT NULL,
+  user_name text NOT NULL,
+  role text,
+  action text NOT NULL,
+  station text,
+  clip_id text,
+  sha256 text,
+  detail text,
+  address text
+);
+CREATE INDEX hub_audit_at ON hub_audit (at, id);
+CREATE INDEX hub_audit_clip ON hub_audit (station, clip_id);
 `,
   },
 ];

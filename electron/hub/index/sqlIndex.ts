@@ -79,6 +79,11 @@ export class SqlHubIndex implements HubIndex {
     this.kind = db.kind;
   }
 
+  /** The same connection for the console's tables (electron/hub/auth, electron/hub/console). */
+  sqlDialect(): SqlDialect {
+    return this.db;
+  }
+
   async upsertStation(s: HubStation): Promise<HubStation> {
     await this.db.run(
       `INSERT INTO hub_stations (fingerprint, name, public_key_pem, enrolled_at) VALUES (?, ?, ?, ?)

@@ -13,6 +13,7 @@ import { doorRules, judgeRequest } from '../../server/door.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { HubHttpError, type HubService } from './ingest.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import type { HubConsole } from '../console/http.ts';
 
 const JSON_LIMIT = 8 << 20;
 
@@ -24,6 +25,8 @@ export interface HubServerOptions {
   extraNames?: string[];
   /** Each request's outcome (method, path, status) for the log; off by default. */
   onRequest?: (line: string) => void;
+  /** The console's calls under /console/ (their own door: same-origin pages and sessions). */
+  console?: HubConsole;
 }
 
 export interface RunningHub {
@@ -101,6 +104,9 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
     const pathname = u.pathname;
     const headers = req.headers;
     const hostName = (headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    if (opts.console && (pathname === '/console' || pathname.startsWith('/console/'))) {
+      return opts.console.handle(req, res, { method, url: u, isOwnHost: (name, port) => extra.has(name) || (port === rules.port && rules.isOwnName(name)) });
+    }
     const refusal = extra.has(hostName) ? null : judgeRequest({ method, pathname, headers }, rules);
     if (refusal) return sendError(res, refusal.status, 'refused', refusal.message);
     if (headers.origin !== undefined || (headers['sec-fetch-site'] !== undefined && headers['sec-fetch-site'] !== 'none')) {

@@ -1,0 +1,326 @@
+// The console's calls on the hub (`/console/api/…`, shapes and the role table in
+// shared/consoleWire.ts). The hub's HTTP server hands every `/console/` request here.
+//
+// The door, before any work:
+// - Host must be one of the hub's own names (421), as for the station API: a DNS-rebinding page
+//   sends its own name and gets nothing.
+// - A browser request from another origin is refused (403): Origin, when sent, must be this very
+//   scheme://host:port; without Origin, Sec-Fetch-Site must say same-origin (or none for a GET
+//   typed into the address bar). Tools send neither. Changes are POST with application/json only
+//   (415), which no foreign page can send without a preflight the hub never approves.
+// - Then the session cookie (HttpOnly, SameSite=Strict, Secure over https) and the role table:
+//   401 without a valid session, 403 when the role may not make the call.
+import type http from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { parseHost } from '../../server/door.ts';
+import type { HubIndex, HubClip } from '../index/types.ts';
+import type { ClipStore, ByteRange } from '../store/types.ts';
+import { HubHttpError } from '../server/ingest.ts';
+import { Accounts, SESSION_TTL_MS, type ConsoleUser } from '../auth/accounts.ts';
+import { AuditLog, auditCsv } from './audit.ts';
+import {
+  CONSOLE_API, CONSOLE_CALLS, LoginRequest, SESSION_COOKIE, type ConsoleCall, type ConsoleClip, type ConsoleMe,
+  type ConsoleSearchAnswer,
+} from '../../../shared/consoleWire.ts';
+
+export interface ConsoleOptions {
+  index: HubIndex;
+  store: ClipStore;
+  /** Sets Secure on the cookie even over http (the hub behind a TLS proxy that does not say so). */
+  secureCookies?: boolean;
+  /** The clock (tests move it to expire sessions and lock-outs). */
+  now?: () => number;
+}
+
+export interface ConsoleDoorContext {
+  method: string;
+  url: URL;
+  /** The hub's own names (same rule as the station API). */
+  isOwnHost(name: string, port: number): boolean;
+}
+
+export interface HubConsole {
+  accounts: Accounts;
+  audit: AuditLog;
+  handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: ConsoleDoorContext): Promise<void>;
+}
+
+const LOGIN_BODY_LIMIT = 16 << 10;
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string | string[]> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra });
+  res.end(JSON.stringify(body));
+}
+
+function readSmallBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? '0') > limit) {
+      reject(new HubHttpError(413, 'too-large', `the body is larger than the ${limit} bytes this call takes`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new HubHttpError(413, 'too-large', `the body is larger than the ${limit} bytes this call takes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function cookieValue(req: http.IncomingMessage, name: string): string | null {
+  for (const part of (header(req, 'cookie') ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return null;
+}
+
+/** Single range `bytes=a-b`, `bytes=a-`, `bytes=-n` → inclusive bounds; null = whole; 'bad' = 416. */
+export function parseRange(value: string | undefined, size: number): { start: number; end: number } | null | 'bad' {
+  if (value === undefined) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(value.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return 'bad';
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0 || size === 0) return 'bad';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || end < start) return 'bad';
+  return { start, end };
+}
+
+function toConsoleClip(c: HubClip): ConsoleClip {
+  return {
+    station: c.station, stationName: c.stationName ?? c.station, clipId: c.clipId, order: c.order, mode: c.mode, operator: c.operator,
+    startedAt: c.startedAt, endedAt: c.endedAt, durationMs: c.durationMs, sizeBytes: c.sizeBytes, sha256: c.sha256, status: c.status,
+    stopReason: c.stopReason, note: c.note, publishedAt: c.publishedAt,
+  };
+}
+
+/** A time filter: epoch ms or an ISO 8601 date. */
+function timeParam(v: string | null, name: string): number | undefined {
+  if (v === null || v === '') return undefined;
+  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(n)) throw new HubHttpError(400, 'bad-request', `${name} is a time (epoch ms or ISO 8601)`);
+  return n;
+}
+
+function routeOf(method: string, route: string): { call: ConsoleCall; station?: string; clipId?: string } | null {
+  const m = /^\/clips\/([^/]+)\/([^/]+)(\/media)?$/.exec(route);
+  if (m && (method === 'GET' || method === 'HEAD')) {
+    let station: string;
+    let clipId: string;
+    try {
+      station = decodeURIComponent(m[1]!);
+      clipId = decodeURIComponent(m[2]!);
+    } catch {
+      return null;
+    }
+    return { call: m[3] ? 'media' : 'clip', station, clipId };
+  }
+  for (const [call, spec] of Object.entries(CONSOLE_CALLS) as [ConsoleCall, (typeof CONSOLE_CALLS)[ConsoleCall]][]) {
+    if (spec.path.includes(':')) continue;
+    if (spec.path === route && (spec.method === method || (spec.method === 'GET' && method === 'HEAD'))) return { call };
+  }
+  return null;
+}
+
+export function createHubConsole(opts: ConsoleOptions): HubConsole {
+  const accounts = new Accounts(opts.index);
+  const audit = new AuditLog(opts.index);
+  const now = opts.now ?? Date.now;
+  const { index, store } = opts;
+
+  const allowed = (role: ConsoleUser['role']): ConsoleCall[] =>
+    (Object.keys(CONSOLE_CALLS) as ConsoleCall[]).filter((c) => {
+      const r = CONSOLE_CALLS[c].roles;
+      return r !== 'public' && r.includes(role);
+    });
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, ctx: ConsoleDoorContext): Promise<void> => {
+    const { method, url } = ctx;
+    // The door.
+    const host = parseHost(header(req, 'host'));
+    if (!host || !ctx.isOwnHost(host.name, host.port)) throw new HubHttpError(421, 'refused', 'The hub answers only under its own address, not under another name.');
+    const encrypted = !!(req.socket as TLSSocket).encrypted || header(req, 'x-forwarded-proto') === 'https';
+    const origin = header(req, 'origin');
+    const fetchSite = header(req, 'sec-fetch-site')?.toLowerCase();
+    if (origin !== undefined) {
+      let same = false;
+      try {
+        const o = new URL(origin);
+        const port = o.port ? Number(o.port) : o.protocol === 'https:' ? 443 : 80;
+        same = (o.protocol === 'http:' || o.protocol === 'https:') && o.hostname.toLowerCase() === host.name && port === host.port;
+      } catch {
+        same = false;
+      }
+      if (!same) throw new HubHttpError(403, 'refused', 'Only the console’s own pages may use its calls; this request came from another site.');
+    } else if (fetchSite !== undefined && fetchSite !== 'same-origin' && !(fetchSite === 'none' && (method === 'GET' || method === 'HEAD'))) {
+      throw new HubHttpError(403, 'refused', 'Only the console’s own pages may use its calls; this request came from another site.');
+    }
+    if (!url.pathname.startsWith(`${CONSOLE_API}/`)) throw new HubHttpError(404, 'not-found', 'no such console page (the console pages come later)');
+    const route = routeOf(method, url.pathname.slice(CONSOLE_API.length));
+    if (!route) throw new HubHttpError(404, 'not-found', 'no such console call');
+    if (method === 'POST' && (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json') {
+      throw new HubHttpError(415, 'bad-request', 'Console calls are accepted only with Content-Type: application/json.');
+    }
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const cookie = (value: string, maxAgeSec: number): string =>
+      `${SESSION_COOKIE}=${value}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSec}${encrypted || opts.secureCookies ? '; Secure' : ''}`;
+
+    if (route.call === 'login') {
+      const body = await readSmallBody(req, LOGIN_BODY_LIMIT);
+      let parsed: LoginRequest;
+      try {
+        const r = LoginRequest.safeParse(JSON.parse(body.toString('utf8')));
+        if (!r.success) throw new Error('shape');
+        parsed = r.data;
+      } catch {
+        throw new HubHttpError(400, 'bad-request', 'login takes {"name", "password"}');
+      }
+      const at = now();
+      const r = await accounts.login(parsed.name, parsed.password, address, at);
+      if (!r.ok) {
+        await audit.record({ at, user: parsed.name.slice(0, 64), role: null, action: r.reason === 'locked' ? 'login-locked' : 'login-refused', address });
+        if (r.reason === 'locked') {
+          const sec = Math.ceil(r.retryAfterMs / 1000);
+          return sendJson(res, 429, { error: { code: 'locked', message: `Too many wrong passwords: try again in ${sec} s.` } }, { 'retry-after': String(sec) });
+        }
+        return sendJson(res, 401, { error: { code: 'wrong-password', message: 'The name or the password is wrong.' } });
+      }
+      await audit.record({ at, user: r.user.name, role: r.user.role, action: 'login', address });
+      const me: ConsoleMe = { name: r.user.name, role: r.user.role, calls: allowed(r.user.role) };
+      return sendJson(res, 200, me, { 'set-cookie': cookie(r.sessionId, Math.floor(SESSION_TTL_MS / 1000)) });
+    }
+
+    // Every other call needs a session, then the role table.
+    const sessionId = cookieValue(req, SESSION_COOKIE);
+    const user = sessionId ? await accounts.session(sessionId, now()) : null;
+    if (!user || !sessionId) throw new HubHttpError(401, 'no-session', 'Log in first (no session, or it ended).');
+    const roles = CONSOLE_CALLS[route.call].roles;
+    if (roles === 'public' || !roles.includes(user.role)) {
+      throw new HubHttpError(403, 'forbidden', `A ${user.role} account may not do this (${route.call}).`);
+    }
+    const at = now();
+
+    switch (route.call) {
+      case 'logout':
+        await accounts.logout(sessionId);
+        return sendJson(res, 200, { ok: true }, { 'set-cookie': cookie('', 0) });
+      case 'logoutEverywhere':
+        await accounts.logoutEverywhere(user.id, at);
+        return sendJson(res, 200, { ok: true }, { 'set-cookie': cookie('', 0) });
+      case 'me':
+        return sendJson(res, 200, { name: user.name, role: user.role, calls: allowed(user.role) } satisfies ConsoleMe);
+      case 'search': {
+        const p = url.searchParams;
+        const q = p.get('q')?.trim();
+        const order = p.get('order')?.trim();
+        const limit = Math.max(1, Math.min(200, Number(p.get('limit') ?? '50') || 50));
+        const beforeRaw = p.get('before');
+        let before: { startedAt: number; rowId: number } | undefined;
+        if (beforeRaw) {
+          const m = /^(\d+)\.(\d+)$/.exec(beforeRaw);
+          if (!m) throw new HubHttpError(400, 'bad-request', 'before is the `next` of the previous page');
+          before = { startedAt: Number(m[1]), rowId: Number(m[2]) };
+        }
+        const from = timeParam(p.get('from'), 'from');
+        const to = timeParam(p.get('to'), 'to');
+        const rows = await index.findClips({
+          ...(order ? { order } : {}),
+          ...(q ? { orderContains: q } : {}),
+          ...(p.get('station') ? { station: p.get('station')! } : {}),
+          ...(p.get('operator') ? { operator: p.get('operator')! } : {}),
+          ...(p.get('mode') ? { mode: p.get('mode')! } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+          ...(before ? { before } : {}),
+          limit: limit + 1,
+        });
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        const answer: ConsoleSearchAnswer = {
+          clips: page.map(toConsoleClip),
+          next: rows.length > limit && last ? `${last.startedAt}.${last.rowId}` : null,
+        };
+        const detail = [...p.entries()].filter(([k]) => k !== 'limit').map(([k, v]) => `${k}=${v}`).join('&');
+        await audit.record({ at, user: user.name, role: user.role, action: 'search', detail: `${detail} → ${page.length}`, address });
+        return sendJson(res, 200, answer);
+      }
+      case 'clip':
+      case 'media': {
+        const stationRow = await index.getStation(route.station!);
+        const clip = stationRow ? await index.getClip(stationRow.fingerprint, route.clipId!) : null;
+        if (!clip) throw new HubHttpError(404, 'not-found', 'No such clip on this hub.');
+        if (route.call === 'clip') return sendJson(res, 200, { clip: toConsoleClip(clip) });
+        const stat = await store.stat(clip.sha256, 'clip');
+        if (!stat) throw new HubHttpError(404, 'not-found', 'The clip is indexed but its file is not in the clip store (see `packwitness hub doctor`).');
+        const range = parseRange(header(req, 'range'), stat.size);
+        const base = { 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'cache-control': 'private, no-store', 'x-content-type-options': 'nosniff' };
+        if (range === 'bad') {
+          res.writeHead(416, { ...base, 'content-range': `bytes */${stat.size}` });
+          res.end();
+          return;
+        }
+        // One play is one row: the player's further range reads (seeking) are not each logged.
+        if (method === 'GET' && (range === null || range.start === 0)) {
+          await audit.record({ at, user: user.name, role: user.role, action: 'play', station: clip.station, clipId: clip.clipId, sha256: clip.sha256, address });
+        }
+        const r: ByteRange | undefined = range ?? undefined;
+        const length = range ? range.end - range.start + 1 : stat.size;
+        const headers: Record<string, string> = { ...base, 'content-length': String(length) };
+        if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${stat.size}`;
+        if (method === 'HEAD') {
+          res.writeHead(range ? 206 : 200, headers);
+          res.end();
+          return;
+        }
+        const body = await store.stream(clip.sha256, 'clip', r);
+        res.writeHead(range ? 206 : 200, headers);
+        await new Promise<void>((resolve) => {
+          body.on('error', () => { res.destroy(); resolve(); });
+          res.on('close', () => { body.destroy(); resolve(); });
+          body.pipe(res);
+        });
+        return;
+      }
+      case 'audit':
+      case 'auditCsv': {
+        const p = url.searchParams;
+        const before = p.get('before');
+        const rows = await audit.list({
+          limit: Number(p.get('limit') ?? (route.call === 'auditCsv' ? '10000' : '100')) || 100,
+          ...(before && /^\d+$/.test(before) ? { before: Number(before) } : {}),
+          ...(p.get('user') ? { user: p.get('user')! } : {}),
+          ...(p.get('action') ? { action: p.get('action')! } : {}),
+        });
+        if (route.call === 'audit') return sendJson(res, 200, { entries: rows, next: rows.length ? rows.at(-1)!.id : null });
+        res.writeHead(200, {
+          'content-type': 'text/csv; charset=utf-8', 'cache-control': 'no-store',
+          'content-disposition': `attachment; filename="packwitness-audit-${new Date(at).toISOString().slice(0, 10)}.csv"`,
+        });
+        res.end(auditCsv(rows));
+        return;
+      }
+      default:
+        throw new HubHttpError(404, 'not-found', 'no such console call');
+    }
+  };
+
+  return { accounts, audit, handle };
+}

@@ -1,0 +1,278 @@
+// The console's calls on the hub, over HTTP as a browser or an attacker sends them: one suite, run
+// on the embedded hub (console.embedded.test.ts) and on PostgreSQL + S3 (console.pgs3.test.ts).
+// What a person sees: status codes and messages, the cookie, the bytes a player gets, the audit
+// log an admin reads.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tmpDir } from '../helpers/tmp.ts';
+import { BIN, FakeStation, type Backend, type FakeClip } from './hubFixture.ts';
+import { ask, cookieOf, fileBytes, login, publishClips, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
+
+const PASSWORD = 'correct horse battery';
+
+function userAdd(dir: string, name: string, role: string, input: string): { status: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, 'hub', 'user', 'add', name, '--role', role, '--data', dir], { input, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, out: r.stdout, err: r.stderr };
+}
+
+export function consoleSuite(makeBackend: () => Promise<Backend>): void {
+  let b: Backend;
+  let h: ConsoleHub;
+  let t: ReturnType<typeof tmpDir>;
+  let clips1: FakeClip[];
+  let clips2: FakeClip[];
+  beforeAll(async () => {
+    b = await makeBackend();
+    t = tmpDir('pw-console-st-');
+    h = await startConsoleHub(b);
+    const size = 200_000;
+    clips1 = await publishClips(h, new FakeStation('Packing 1', t.dir), ['SF1400000000001', 'SF1400000000002', 'YT9000000000003'], size);
+    clips2 = await publishClips(h, new FakeStation('Returns 2', t.dir), ['SF1400000000009'], size);
+    await h.console.accounts.addUser('ada', 'admin', PASSWORD);
+    await h.console.accounts.addUser('sam', 'service', PASSWORD);
+    await h.console.accounts.addUser('vic', 'viewer', PASSWORD);
+  });
+  afterAll(async () => {
+    await h?.close().catch(() => {});
+    await b?.cleanup();
+    t?.cleanup();
+  });
+
+  it('`hub user add` takes the password from stdin, never from argv, refuses a short one or a taken name; the user logs in', async () => {
+    const short = userAdd(h.dir, 'cathy', 'service', 'short\n');
+    expect(short.status).toBe(1);
+    expect(short.err).toContain('at least 10 characters');
+    const bad = userAdd(h.dir, 'cathy', 'root', `${PASSWORD}\n`);
+    expect(bad.status).toBe(2);
+    expect(bad.err).toContain('--role is one of admin, service, viewer');
+    const ok = userAdd(h.dir, 'cathy', 'service', `${PASSWORD}\n`);
+    expect(ok.status, ok.err).toBe(0);
+    expect(ok.out).toContain('User cathy (service) added');
+    expect(userAdd(h.dir, 'cathy', 'viewer', `${PASSWORD}\n`).err).toContain('there is a user cathy already');
+    const list = spawnSync(process.execPath, [BIN, 'hub', 'user', 'list', '--data', h.dir], { encoding: 'utf8' });
+    expect(list.stdout).toMatch(/cathy\s+service/);
+    const me = await ask(h, '/console/api/me', { cookie: await login(h, 'cathy', PASSWORD) });
+    expect(me.json()).toMatchObject({ name: 'cathy', role: 'service' });
+    // A lost laptop: the admin ends every session of the user, then removes the user.
+    const laptop = await login(h, 'cathy', PASSWORD);
+    const out = spawnSync(process.execPath, [BIN, 'hub', 'user', 'logout', 'cathy', '--data', h.dir], { encoding: 'utf8' });
+    expect(out.stdout).toContain('Every session of cathy has ended.');
+    expect((await ask(h, '/console/api/me', { cookie: laptop })).status).toBe(401);
+    const again = await login(h, 'cathy', PASSWORD);
+    const rm = spawnSync(process.execPath, [BIN, 'hub', 'user', 'remove', 'cathy', '--data', h.dir], { encoding: 'utf8' });
+    expect(rm.stdout).toContain('User cathy removed');
+    expect((await ask(h, '/console/api/me', { cookie: again })).status).toBe(401);
+    expect((await ask(h, '/console/api/login', { body: { name: 'cathy', password: PASSWORD } })).status).toBe(401);
+  });
+
+  it('each role can make exactly its calls; without a session every call but login is 401', async () => {
+    const c = clips1[0]!;
+    const clipPath = `/console/api/clips/${encodeURIComponent('Packing 1')}/${c.row.clipId}`;
+    const calls: Record<string, { path: string; method?: string; body?: unknown; ok: number }> = {
+      me: { path: '/console/api/me', ok: 200 },
+      search: { path: '/console/api/clips?q=SF14', ok: 200 },
+      clip: { path: clipPath, ok: 200 },
+      media: { path: `${clipPath}/media`, ok: 200 },
+      audit: { path: '/console/api/audit', ok: 200 },
+      auditCsv: { path: '/console/api/audit.csv', ok: 200 },
+      logout: { path: '/console/api/logout', body: {}, ok: 200 },
+      logoutEverywhere: { path: '/console/api/logout-everywhere', body: {}, ok: 200 },
+    };
+    const may: Record<string, string[]> = {
+      ada: ['me', 'audit', 'auditCsv', 'logout', 'logoutEverywhere'],
+      sam: ['me', 'search', 'clip', 'media', 'logout', 'logoutEverywhere'],
+      vic: ['me', 'search', 'clip', 'media', 'logout', 'logoutEverywhere'],
+    };
+    for (const [name, allowed] of Object.entries(may)) {
+      for (const [call, spec] of Object.entries(calls)) {
+        // Logging out ends the session: each call gets a fresh one.
+        const cookie = await login(h, name, PASSWORD);
+        const a = await ask(h, spec.path, { cookie, ...(spec.body ? { body: spec.body } : {}) });
+        const want = allowed.includes(call) ? spec.ok : 403;
+        expect(`${name} ${call} ${a.status}`).toBe(`${name} ${call} ${want}`);
+        if (want === 403) expect(a.json().error.code).toBe('forbidden');
+      }
+    }
+    for (const [call, spec] of Object.entries(calls)) {
+      const a = await ask(h, spec.path, spec.body ? { body: spec.body } : {});
+      expect(`${call} ${a.status}`).toBe(`${call} 401`);
+      expect(a.json().error.code).toBe('no-session');
+    }
+  });
+
+  it('search across stations: exact and partial codes, station, operator, mode, time range; newest first, paged', async () => {
+    const cookie = await login(h, 'sam', PASSWORD);
+    const search = async (q: string): Promise<{ clips: { order: string; stationName: string; clipId: string }[]; next: string | null }> => {
+      const a = await ask(h, `/console/api/clips?${q}`, { cookie });
+      expect(a.status, a.body.toString()).toBe(200);
+      return a.json();
+    };
+    expect((await search('order=SF1400000000009')).clips.map((c) => [c.order, c.stationName])).toEqual([['SF1400000000009', 'Returns 2']]);
+    expect((await search('order=SF14')).clips).toEqual([]);
+    const partial = await search('q=sf14');
+    expect(partial.clips.map((c) => c.order).sort()).toEqual(['SF1400000000001', 'SF1400000000002', 'SF1400000000009']);
+    expect((await search('q=SF14&station=Packing%201')).clips.map((c) => c.order).sort()).toEqual(['SF1400000000001', 'SF1400000000002']);
+    expect((await search('operator=amy')).clips).toHaveLength(4);
+    expect((await search('operator=bob')).clips).toHaveLength(0);
+    expect((await search('mode=returns')).clips).toHaveLength(0);
+    // Newest first; clips started in the same millisecond: the one published later first.
+    const published = clips1.concat(clips2);
+    const all = [...published].sort((x, y) => y.row.startedAt - x.row.startedAt || published.indexOf(y) - published.indexOf(x));
+    const mid = all[1]!.row.startedAt;
+    expect((await search(`from=${mid}`)).clips.every((c) => all.find((x) => x.row.clipId === c.clipId)!.row.startedAt >= mid)).toBe(true);
+    expect((await search(`to=${new Date(mid).toISOString()}`)).clips.length).toBe(all.filter((x) => x.row.startedAt < mid).length);
+    // Pages of 2, newest first, until `next` is null.
+    const seen: string[] = [];
+    let next: string | null = null;
+    do {
+      const page = await search(`limit=2${next ? `&before=${next}` : ''}`);
+      seen.push(...page.clips.map((c) => c.clipId));
+      next = page.next;
+    } while (next);
+    expect(seen).toEqual(all.map((c) => c.row.clipId));
+    expect((await ask(h, '/console/api/clips?from=yesterday', { cookie })).status).toBe(400);
+  });
+
+  it('clip details and its media with HTTP Range through the hub: the right bytes, 416 outside the file', async () => {
+    const cookie = await login(h, 'vic', PASSWORD);
+    const c = clips2[0]!;
+    const bytes = fileBytes(c);
+    // Named by the station's fingerprint or its name.
+    for (const st of ['Returns 2', c.entry.body.match(/"key":"([0-9a-f]+)"/)![1]!]) {
+      const d = await ask(h, `/console/api/clips/${encodeURIComponent(st)}/${c.row.clipId}`, { cookie });
+      expect(d.json().clip).toMatchObject({ clipId: c.row.clipId, order: 'SF1400000000009', sha256: c.sha256, stationName: 'Returns 2', sizeBytes: bytes.length });
+    }
+    const media = `/console/api/clips/Returns%202/${c.row.clipId}/media`;
+    const whole = await ask(h, media, { cookie });
+    expect(whole.status).toBe(200);
+    expect(whole.headers['accept-ranges']).toBe('bytes');
+    expect(whole.headers['content-type']).toBe('video/mp4');
+    expect(Buffer.compare(whole.body, bytes)).toBe(0);
+    const part = await ask(h, media, { cookie, headers: { range: 'bytes=1000-1999' } });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 1000-1999/${bytes.length}`);
+    expect(Buffer.compare(part.body, bytes.subarray(1000, 2000))).toBe(0);
+    const tail = await ask(h, media, { cookie, headers: { range: 'bytes=-500' } });
+    expect(Buffer.compare(tail.body, bytes.subarray(bytes.length - 500))).toBe(0);
+    const open = await ask(h, media, { cookie, headers: { range: `bytes=${bytes.length - 10}-` } });
+    expect(Buffer.compare(open.body, bytes.subarray(bytes.length - 10))).toBe(0);
+    const outside = await ask(h, media, { cookie, headers: { range: `bytes=${bytes.length}-` } });
+    expect(outside.status).toBe(416);
+    expect(outside.headers['content-range']).toBe(`bytes */${bytes.length}`);
+    const head = await ask(h, media, { cookie, method: 'HEAD', headers: { range: 'bytes=0-9' } });
+    expect([head.status, head.headers['content-length'], head.body.length]).toEqual([206, '10', 0]);
+    expect((await ask(h, `/console/api/clips/Returns%202/no-such-clip/media`, { cookie })).status).toBe(404);
+    expect((await ask(h, `/console/api/clips/Nowhere/${c.row.clipId}`, { cookie })).status).toBe(404);
+  });
+
+  it('wrong passwords lock the name out with a growing back-off, then the address; unknown names get the same answer', async () => {
+    await h.console.accounts.addUser('lou', 'viewer', PASSWORD);
+    const wrong = await ask(h, '/console/api/login', { body: { name: 'lou', password: 'not the password' } });
+    const unknown = await ask(h, '/console/api/login', { body: { name: 'nobody', password: 'not the password' } });
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(wrong.json()).toEqual(unknown.json());
+    for (let i = 0; i < 4; i++) expect((await ask(h, '/console/api/login', { body: { name: 'lou', password: `wrong ${i}` } })).status).toBe(401);
+    // Five failures: now even the right password is refused, without being checked.
+    const locked = await ask(h, '/console/api/login', { body: { name: 'lou', password: PASSWORD } });
+    expect(locked.status).toBe(429);
+    expect(locked.json().error.code).toBe('locked');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    // Another user is not locked by lou's failures.
+    await login(h, 'vic', PASSWORD);
+    // After the back-off the right password works again, and the count starts over.
+    h.clock.now += Number(locked.headers['retry-after']) * 1000 + 1000;
+    expect(cookieOf(await ask(h, '/console/api/login', { body: { name: 'lou', password: PASSWORD } }))).toMatch(/^pw_console=/);
+
+    // One address trying many names: locked out for every name, a right password too.
+    for (let i = 0; i < 20; i++) await ask(h, '/console/api/login', { body: { name: `guess${i}`, password: 'x'.repeat(12) } });
+    expect((await ask(h, '/console/api/login', { body: { name: 'vic', password: PASSWORD } })).status).toBe(429);
+    h.clock.now += 3600_000 + 1000;
+    await login(h, 'vic', PASSWORD);
+  });
+
+  it('a forged, malformed, expired or logged-out cookie is refused; logout everywhere ends every session', async () => {
+    const forged = `pw_console=${randomBytes(32).toString('base64url')}`;
+    expect((await ask(h, '/console/api/me', { cookie: forged })).status).toBe(401);
+    expect((await ask(h, '/console/api/me', { cookie: "pw_console=' OR 1=1 --" })).status).toBe(401);
+    const set = (await ask(h, '/console/api/login', { body: { name: 'sam', password: PASSWORD } })).headers['set-cookie']![0]!;
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/SameSite=Strict/);
+    expect(set).toMatch(/Path=\/console/);
+    expect(set).not.toMatch(/Secure/);
+    const viaTls = await ask(h, '/console/api/login', { body: { name: 'sam', password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
+    expect(viaTls.headers['set-cookie']![0]).toMatch(/; Secure/);
+    // The index keeps only a hash of the session id.
+    const id = set.split(';')[0]!.split('=')[1]!;
+    const sessions = await h.console.accounts.session(id, h.clock.now);
+    expect(sessions?.name).toBe('sam');
+
+    const a = await login(h, 'sam', PASSWORD);
+    expect((await ask(h, '/console/api/me', { cookie: a })).status).toBe(200);
+    h.clock.now += 12 * 3600_000 + 1000;
+    expect((await ask(h, '/console/api/me', { cookie: a })).status).toBe(401);
+
+    const one = await login(h, 'sam', PASSWORD);
+    const two = await login(h, 'sam', PASSWORD);
+    const other = await login(h, 'vic', PASSWORD);
+    const out = await ask(h, '/console/api/logout', { cookie: one, body: {} });
+    expect(out.headers['set-cookie']![0]).toMatch(/Max-Age=0/);
+    expect((await ask(h, '/console/api/me', { cookie: one })).status).toBe(401);
+    expect((await ask(h, '/console/api/me', { cookie: two })).status).toBe(200);
+    const three = await login(h, 'sam', PASSWORD);
+    expect((await ask(h, '/console/api/logout-everywhere', { cookie: three, body: {} })).status).toBe(200);
+    expect((await ask(h, '/console/api/me', { cookie: two })).status).toBe(401);
+    expect((await ask(h, '/console/api/me', { cookie: three })).status).toBe(401);
+    expect((await ask(h, '/console/api/me', { cookie: other })).status).toBe(200);
+  });
+
+  it('wrong Host, another site’s Origin, a cross-site fetch or a form post are refused before any work', async () => {
+    const cookie = await login(h, 'sam', PASSWORD);
+    const own = `http://${h.host}`;
+    expect((await ask(h, '/console/api/clips?q=SF', { cookie, headers: { host: `evil.example:${new URL(h.url).port}` } })).status).toBe(421);
+    expect((await ask(h, '/console/api/login', { body: { name: 'sam', password: PASSWORD }, headers: { host: 'evil.example' } })).status).toBe(421);
+    expect((await ask(h, '/console/api/clips?q=SF', { cookie, headers: { origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await ask(h, '/console/api/clips?q=SF', { cookie, headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await ask(h, '/console/api/login', { body: { name: 'sam', password: PASSWORD }, headers: { origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await ask(h, '/console/api/logout-everywhere', { cookie, body: {}, headers: { origin: 'null' } })).status).toBe(403);
+    // A form post (text/plain) changes nothing.
+    expect((await ask(h, '/console/api/logout-everywhere', { cookie, body: {}, headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect((await ask(h, '/console/api/me', { cookie })).status).toBe(200);
+    // The console's own page: same Origin, same-origin fetch.
+    expect((await ask(h, '/console/api/clips?q=SF', { cookie, headers: { origin: own, 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+    // Path tricks and unknown calls.
+    expect((await ask(h, '/console/api/../../hub/v1/holds', { cookie })).status).not.toBe(200);
+    expect((await ask(h, '/console/api/clips/Packing%201/x/../../../audit', { cookie })).status).not.toBe(200);
+    expect((await ask(h, '/console/api/users', { cookie })).status).toBe(404);
+    // The station API still refuses every browser request.
+    expect((await ask(h, '/hub/v1/holds', { headers: { origin: own } })).status).toBe(403);
+    // An oversized login body.
+    const big = await ask(h, '/console/api/login', { body: { name: 'sam', password: 'x'.repeat(100_000) } });
+    expect(big.status).toBe(413);
+  });
+
+  it('the audit log shows who searched and played which clip; an admin gets it as CSV', async () => {
+    const cookie = await login(h, 'vic', PASSWORD);
+    const c = clips1[2]!;
+    await ask(h, '/console/api/clips?order=YT9000000000003', { cookie });
+    await ask(h, `/console/api/clips/Packing%201/${c.row.clipId}/media`, { cookie, headers: { range: 'bytes=0-' } });
+    // Seeking (a range further on) is the same play, not a new row.
+    await ask(h, `/console/api/clips/Packing%201/${c.row.clipId}/media`, { cookie, headers: { range: 'bytes=5000-' } });
+    const admin = await login(h, 'ada', PASSWORD);
+    const list = await ask(h, '/console/api/audit?user=vic&limit=5', { cookie: admin });
+    const entries = list.json().entries as { action: string; user: string; clipId: string | null; sha256: string | null; detail: string | null }[];
+    expect(entries[0]).toMatchObject({ action: 'play', user: 'vic', clipId: c.row.clipId, sha256: c.sha256 });
+    expect(entries[1]).toMatchObject({ action: 'search', user: 'vic' });
+    expect(entries[1]!.detail).toContain('order=YT9000000000003');
+    expect(entries[2]).toMatchObject({ action: 'login', user: 'vic' });
+    const csv = await ask(h, '/console/api/audit.csv?user=vic', { cookie: admin });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toMatch(/attachment; filename="packwitness-audit-/);
+    const lines = csv.body.toString('utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('id,time (UTC),user,role,action,station,clip,sha256,detail,address');
+    expect(lines[1]).toContain(`,vic,viewer,play,`);
+    expect(lines[1]).toContain(c.row.clipId);
+    const refused = (await ask(h, '/console/api/audit?action=login-refused', { cookie: admin })).json().entries as { user: string }[];
+    expect(refused.map((e) => e.user)).toContain('lou');
+  });
+}

@@ -1,0 +1,100 @@
+// A hub with its console (in this process, a clock the test moves), two stations that published
+// clips, and a plain HTTP client that sets any Host, Origin or cookie (what a browser, a tool or
+// an attacker would send).
+import fs from 'node:fs';
+import http from 'node:http';
+import { HubService } from '../../electron/hub/server/ingest.ts';
+import { startHubServer, type RunningHub } from '../../electron/hub/server/http.ts';
+import { newEnrollCode } from '../../electron/hub/server/identity.ts';
+import { openHubParts, type OpenedHub } from '../../electron/hub/server/open.ts';
+import { createHubConsole, type HubConsole } from '../../electron/hub/console/http.ts';
+import { FakeStation, enrolledClient, hubFolder, publishInput, type Backend, type FakeClip } from './hubFixture.ts';
+
+export interface ConsoleHub {
+  url: string;
+  host: string;
+  dir: string;
+  parts: OpenedHub;
+  console: HubConsole;
+  running: RunningHub;
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+export async function startConsoleHub(b: Backend): Promise<ConsoleHub> {
+  const f = await hubFolder(b);
+  const parts = await openHubParts(f.dir, f.settings, { partSize: b.partSize });
+  const service = new HubService({ index: parts.index, store: parts.store, key: parts.key, name: f.settings.name, onRefusal: () => {} });
+  const clock = { now: Date.now() };
+  const hubConsole = createHubConsole({ index: parts.index, store: parts.store, now: () => clock.now });
+  const running = await startHubServer({ service, host: '127.0.0.1', port: 0, console: hubConsole });
+  return {
+    url: running.url, host: new URL(running.url).host, dir: f.dir, parts, console: hubConsole, running, clock,
+    async close() {
+      await running.close();
+      await parts.close();
+      f.cleanup();
+    },
+  };
+}
+
+/** Enrolls a station on the hub and publishes one clip per order code. */
+export async function publishClips(h: ConsoleHub, st: FakeStation, orders: string[], size: number): Promise<FakeClip[]> {
+  const client = await enrolledClient(h.url, (await newEnrollCode(h.parts.index, h.parts.key.fingerprint)).code, st);
+  st.append('genesis', null, { station: st.name, publicKey: st.publicKeyPem });
+  const clips = orders.map((o) => st.clip(o, size));
+  await client.publishChain(st.chain);
+  for (const c of clips) await client.publishClip(publishInput(c));
+  return clips;
+}
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  json(): any;
+}
+
+export interface Ask {
+  method?: string;
+  cookie?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export function ask(h: ConsoleHub, path: string, o: Ask = {}): Promise<Answer> {
+  const method = o.method ?? (o.body !== undefined ? 'POST' : 'GET');
+  const body = o.body === undefined ? undefined : Buffer.from(JSON.stringify(o.body));
+  const headers: Record<string, string> = {
+    host: h.host,
+    ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}),
+    ...(o.cookie ? { cookie: o.cookie } : {}),
+    ...o.headers,
+  };
+  const u = new URL(h.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const b = Buffer.concat(chunks);
+        resolve({ status: res.statusCode!, headers: res.headers, body: b, json: () => JSON.parse(b.toString('utf8')) });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The cookie pair (name=value) a login answer set, for the next requests. */
+export function cookieOf(a: Answer): string {
+  const set = a.headers['set-cookie']?.[0];
+  if (!set) throw new Error(`no cookie set (status ${a.status}: ${a.body.toString()})`);
+  return set.split(';')[0]!;
+}
+
+export async function login(h: ConsoleHub, name: string, password: string): Promise<string> {
+  return cookieOf(await ask(h, '/console/api/login', { body: { name, password } }));
+}
+
+export const fileBytes = (c: FakeClip): Buffer => fs.readFileSync(c.file);
