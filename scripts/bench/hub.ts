@@ -294,7 +294,7 @@ async function searchOne(name: string, db: { index: HubIndex; drop: () => Promis
       dayPage.push(await timed('day')(() => index.findClips({ from, to: from + 86_400_000, limit: 100 })));
     }
     const scale = `${n.toLocaleString('en')} clips from 50 stations over ${days} days (loaded in ${round(loadS, 0)} s), ${name} index through the index seam`;
-    const atScale = `measured at ${n.toLocaleString('en')} clips, not 10 million: met at this scale only`;
+    const atScale = `measured at ${n.toLocaleString('en')} clips, not 10 million (the target's scale)`;
     const hitLine = (k: string): string => `rows returned: median ${median(hits[k]!)}, min ${Math.min(...hits[k]!)}, max ${Math.max(...hits[k]!)}`;
     const eMed = median(exact);
     const pP99 = percentile(partial, 99);
