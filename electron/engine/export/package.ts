@@ -56,6 +56,13 @@ export interface PackagedClip {
   continuity?: string | null;
   continuitySignature?: string | null;
   seq: number | null;
+  /**
+   * The station's chain from this clip's entry up to the anchor that covers it (X.chain.json) and
+   * that anchor's RFC 3161 token (X.anchor.tsr); null when no anchor covered the clip at export
+   * time (a later export carries one). Absent in packages made before segments were carried.
+   */
+  chainSegment?: string | null;
+  anchorToken?: string | null;
   exports: PackagedExport[];
   stills: { file: string; sha256: string; atMs: number }[];
   sheets: { png: string; pdf: string }[];
