@@ -236,10 +236,7 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
   try {
     // A clip no anchor covers yet: the chain head is stamped now, so the package carries its segment.
     progress(0, 'trusted time');
-    await custody?.anchorForExport(
-      planned.clips.map((c) => c.row.id),
-      signal,
-    );
+    await custody?.anchorForExport(planned.clips.map((c) => c.row.id), signal);
     checkCancel();
     for (const c of planned.clips) {
       checkCancel();
@@ -294,7 +291,7 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
         await fsp.writeFile(path.join(outDir, segName), `${JSON.stringify(seg.segment, null, 1)}\n`);
         await fsp.writeFile(path.join(outDir, tokenName), seg.token);
         const a = seg.segment.anchor;
-        await add(segName, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `the station's chain from ${clipWords}'s entry ${seg.segment.entries[0]!.seq} up to anchor entry ${a.seq} (${a.tsa}, ${a.tsaTime}), as put into ${exportWords}` });
+        await add(segName, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `the station's chain from entry ${seg.segment.entries[0]!.seq} (${clipWords}) up to anchor entry ${a.seq} (${a.tsa}, ${a.tsaTime}), as put into ${exportWords}` });
         await add(tokenName, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `${a.tsa}'s RFC 3161 token over chain entry ${a.head} (anchor entry ${a.seq}), as put into ${exportWords}` });
         pc.chainSegment = segName;
         pc.anchorToken = tokenName;

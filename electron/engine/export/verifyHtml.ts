@@ -314,7 +314,8 @@ async function checkSegment(clip, what, files, bad, key, fp, ok, fail) {
   var tsaName = (t.tsaName && (derNamePart(t.tsaName, "CN") || t.tsaName)) || (t.cert && derNamePart(t.cert.subject, "CN")) || t.tsa || "a TSA";
   var by = tsaName + " at " + stampTime(t.genTime);
   if (t.hashAlg !== "SHA-256" || t.hashed !== stampedHash) { sfail(anchorName + ": " + by + " stamped " + short(t.hashed) + ", not chain entry " + a.head + " as this segment has it (" + short(stampedHash) + "): the record up to it was changed, reordered or re-signed after that time."); return; }
-  if (unverifiable) line("info", what + ": the anchor token " + tokenName + " names " + by + ", but " + unverifiable + ".");
+  // Without the TSA's certificate nothing vouches for the anchor's time: said, and not claimed.
+  if (unverifiable) { line("info", what + ": the anchor token " + tokenName + " names " + by + ", but " + unverifiable + "."); return; }
   if (broken) return;
   ok(what + ": in the station's record by " + stampTime(t.genTime) + " at the latest (anchor of " + tsaName + "): chain entries " + first.seq + "–" + last.seq + " are signed by the station and linked, and " + tsaName + " stamped entry " + a.head + ".");
 }

@@ -384,8 +384,11 @@ function checkSegment(
     fail(`${anchorName}: ${by} stamped ${short(t.hashedMessage)}, not chain entry ${a.head} as this segment has it (${short(stampedHash)}): the record up to it was changed, reordered or re-signed after that time.`);
     return;
   }
-  if (t.trust.status === 'unverifiable') out.info(`${what}: the anchor token ${tokenName}: ${unverifiableText(t)}`);
-  else if (!t.signatureValid || t.trust.status === 'invalid') {
+  // Without the TSA's certificate nothing vouches for the anchor's time: said, and not claimed.
+  if (t.trust.status === 'unverifiable') {
+    out.info(`${what}: the anchor token ${tokenName}: ${unverifiableText(t)}`);
+    return;
+  } else if (!t.signatureValid || t.trust.status === 'invalid') {
     out.fail(`${what}: the anchor token ${tokenName} does NOT verify: ${t.trust.reason ?? "the TSA's signature over the token is NOT valid"}.`, tokenName);
     return;
   }
