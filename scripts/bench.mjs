@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench [-- --only seal,lookup,finish,export,cost,scan,memory,drops,labels] [--quick]`
-// Measures PackWitness against the targets of issue 7 on this machine and writes BENCHMARKS.md.
+// Measures PackWitness against its speed and memory targets on this machine and writes BENCHMARKS.md.
 // Not part of `npm test`: it takes ~15 minutes and its figures depend on the machine.
 // Runs under Node 22 (npm puts node_modules/.bin first), which imports the .ts modules directly.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';

@@ -80,7 +80,7 @@ export async function electronPreflight({ args = [], env = process.env, timeoutM
     `npm run dist: cannot build installers here — Electron ${version} cannot be downloaded.`,
     `  electron-builder needs ${name} from ${url} (${why}).`,
     '  What to do: run `npm run dist` on a machine that can reach that address (one per target OS,',
-    '  see "Desktop app" in README.md), or set ELECTRON_MIRROR to a reachable mirror, or put the zip',
+    '  see docs/desktop-app.md), or set ELECTRON_MIRROR to a reachable mirror, or put the zip',
     `  in the Electron cache (${cacheDirs(env).at(-1)}), or pass -c.electronDist=<unzipped Electron>.`,
     '  The configuration itself is checked offline by test/unit/builder-config.test.ts.',
   ].join('\n');

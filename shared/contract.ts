@@ -68,14 +68,14 @@ export const Clip = z.object({
   file: z.string(), // absolute path of the MP4
   sha256: z.string(),
   status: ClipStatus,
-  stopReason: z.string().nullable(),
+  stopReason: ClipStopReason.nullable(),
   note: z.string().nullable(),
   mediaUrl: z.string(), // where either door serves the file (Range supported)
   thumbUrl: z.string().nullable(),
-  evidence: ClipEvidence.nullable().optional(), // chain entry, signature, trusted time (issue 3)
+  evidence: ClipEvidence.nullable().optional(), // chain entry, signature, trusted time
   legalHold: z.boolean().optional(), // a dispute is open: retention never deletes this clip
   holdReason: z.string().nullable().optional(),
-  labels: ClipLabels.nullable().optional(), // what the camera read while it recorded (issue 18)
+  labels: ClipLabels.nullable().optional(), // what the camera read while it recorded
 });
 export type Clip = z.infer<typeof Clip>;
 
@@ -116,8 +116,8 @@ export const Settings = z.object({
   tsaUrls: z.array(z.string().max(500).regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL')).max(10),
   // TSA certificates (PEM, one certificate each) that check tokens carrying none, and anchor chains (evidence/tsaTrust.ts).
   tsaCerts: z.array(z.string().max(20_000).regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, 'must be a PEM certificate')).max(20),
-  ...stationSettingsFields, // scanner rules, auto stop, sounds, language, second camera, first run (issue 6)
-  ...labelSettingsFields, // reading the label with the camera (issue 18)
+  ...stationSettingsFields, // scanner rules, auto stop, sounds, language, second camera, first run
+  ...labelSettingsFields, // reading the label with the camera
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -10,6 +10,7 @@ import { PwError } from '../../shared/contract.ts';
 import type { Db } from './db.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { knownClipsFolder, MARKER_FILE, probeWritable } from './storage.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 /** The program's own files (the repository in development, the app's resources when packaged). */
 export function appRoots(): string[] {
@@ -43,7 +44,7 @@ export function checkClipsDirSetting(dir: string, db: Db, roots: string[] = appR
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // ENOTDIR: a parent is a file, which the "cannot be created" check below names.
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') bad(`cannot be read (${(err as Error).message}).`);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') bad(`cannot be read (${errorMessage(err)}).`);
   }
   if (stat) {
     if (!stat.isDirectory()) bad('is a file, not a folder.');
@@ -51,7 +52,7 @@ export function checkClipsDirSetting(dir: string, db: Db, roots: string[] = appR
     try {
       entries = fs.readdirSync(folder);
     } catch (err) {
-      bad(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+      bad(`cannot be read (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}).`);
     }
     const marked = entries.includes(MARKER_FILE);
     if (!marked && knownClipsFolder(db, folder)) {
@@ -63,7 +64,7 @@ export function checkClipsDirSetting(dir: string, db: Db, roots: string[] = appR
     try {
       probeWritable(folder);
     } catch (err) {
-      bad(`cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+      bad(`cannot be written (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}).`);
     }
     return folder;
   }
@@ -75,7 +76,7 @@ export function checkClipsDirSetting(dir: string, db: Db, roots: string[] = appR
     probeWritable(parent);
   } catch (err) {
     if (err instanceof PwError) throw err;
-    bad(`does not exist and cannot be created in ${parent} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    bad(`does not exist and cannot be created in ${parent} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}).`);
   }
   return folder;
 }

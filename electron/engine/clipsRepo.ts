@@ -1,5 +1,6 @@
 // Reads and writes of the clips table. Everything SQL about clips is here so the rest of the
 // engine deals in ClipRow objects.
+import type { ClipStopReason } from '../../shared/contract.ts';
 import type { Db } from './db.ts';
 
 export type RowStatus = 'recording' | 'ok' | 'recovered' | 'interrupted' | 'failed' | 'discarded' | 'deleted';
@@ -18,7 +19,7 @@ export interface ClipRow {
   file: string | null;
   sha256: string | null;
   status: RowStatus;
-  stop_reason: string | null;
+  stop_reason: ClipStopReason | null;
   note: string | null;
   mime_type: string;
   partial_file: string | null;

@@ -20,6 +20,7 @@ import type { JsonValue } from './evidence/canonicalJson.ts';
 import type { ClipRow } from './clipsRepo.ts';
 import { readFrameCounters, type CounterReport } from './frameCounters.ts';
 import type { Continuity, ContinuityGap, ContinuityStall, GapCause, PageIncident, StallCause } from '../../shared/contract/continuity.ts';
+import { errorLine } from '../../shared/errorMessage.ts';
 
 /** How far (in frames, ~1 s at 30 fps) from a sign of load a dropped frame still counts as caused by it. */
 const LOAD_SLACK = 30;
@@ -169,7 +170,7 @@ export class ContinuityPass {
       } catch (err) {
         if (this.stopped) return;
         if (ctrl.signal.aborted) continue; // released: the clip is being deleted
-        this.log(`frame counter read-back of clip ${job.row.id} failed: ${(err as Error).message.split('\n')[0]}`);
+        this.log(`frame counter read-back of clip ${job.row.id} failed: ${errorLine(err)}`);
       }
     }
   }

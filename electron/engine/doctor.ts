@@ -10,6 +10,7 @@ import { parseOrderCode } from '../../shared/orderCode.ts';
 import type { ClipRow } from './clipsRepo.ts';
 import type { Db } from './db.ts';
 import type { EngineServices } from './services.ts';
+import { errorLine, errorMessage } from '../../shared/errorMessage.ts';
 
 /** What the health check and adopting unindexed files use. */
 export type DoctorServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'settings' | 'custody' | 'logLine' | 'activeRecordings' | 'currentProblems'>;
@@ -80,7 +81,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
         : check('database', 'ok', 'The index passed SQLite quick_check.'),
     );
   } catch (err) {
-    checks.push(check('database', 'problem', `The index ${paths.dbFile} could not be checked: ${(err as Error).message}`));
+    checks.push(check('database', 'problem', `The index ${paths.dbFile} could not be checked: ${errorMessage(err)}`));
   }
 
   // 2. The clips folder: present, ours, writable.
@@ -111,7 +112,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
           : check('space', 'ok', `${formatBytes(space.freeBytes)} free of ${formatBytes(space.totalBytes)}; the reserve is ${formatBytes(space.reserveBytes)}${space.automatic ? ' (automatic)' : ''}.`),
       );
     } catch (err) {
-      checks.push(check('space', 'problem', `The free space of ${dir} cannot be read: ${(err as Error).message}`));
+      checks.push(check('space', 'problem', `The free space of ${dir} cannot be read: ${errorMessage(err)}`));
     }
   }
 
@@ -251,12 +252,12 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
       try {
         await engine.custody.clipSealed(engine.clips.get(id)!, abs);
       } catch (err) {
-        failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${(err as Error).message}` });
+        failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${errorMessage(err)}` });
         continue;
       }
       adopted.push({ id, order, file: rel });
     } catch (err) {
-      failed.push({ file: rel, message: (err as Error).message.split('\n')[0] ?? String(err) });
+      failed.push({ file: rel, message: errorLine(err) ?? String(err) });
     }
   }
   return { adopted, failed };

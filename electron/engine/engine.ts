@@ -1,17 +1,18 @@
 // The engine: plain Node, no Electron. Both doors hand it validated calls and forward its events.
 import {
   contract,
+  engineEvent,
   parseInput,
   PwError,
   type CallName,
   type CallOutput,
   type Clip,
+  type EngineEvent,
   type EventName,
   type EventPayload,
   type Settings,
 } from '../../shared/contract.ts';
 import { LabelStore } from './labels.ts';
-import type { ClipLabels } from '../../shared/contract/labels.ts';
 import { ClipsRepo, type ClipRow } from './clipsRepo.ts';
 import { openDb, type Db } from './db.ts';
 import { insideRoot, layout, type DataLayout } from './paths.ts';
@@ -35,12 +36,14 @@ import { StationCustody } from './evidence/stationCustody.ts';
 import { evidenceHandlers } from './evidence/handlers.ts';
 import type { KeyProtector } from './evidence/keys.ts';
 import { ContinuityPass } from './continuity.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 export const VERSION = '0.1.0';
 
 export type { CallContext, Door } from './services.ts';
 
-type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+/** Hears every engine event; checking `e.event` narrows `e.payload` to that event's shape. */
+type Listener = (e: EngineEvent) => void;
 
 export interface EngineOptions {
   dataDir: string;
@@ -121,7 +124,7 @@ export class Engine implements EngineServices {
       .then((h) => {
         for (const c of h.checks) if (c.level === 'problem' && c.id !== 'startup') this.reportProblem(c.text);
       })
-      .catch((err: unknown) => this.reportProblem(`The start-up check failed: ${(err as Error).message}`));
+      .catch((err: unknown) => this.reportProblem(`The start-up check failed: ${errorMessage(err)}`));
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -156,8 +159,8 @@ export class Engine implements EngineServices {
       timestampWorker: opts.timestampWorker !== false && engine.ownsData,
     });
     engine.custody = custody;
-    engine.on((event) => {
-      if (event === 'settings.changed') custody.tsaSettingsChanged();
+    engine.on((e) => {
+      if (e.event === 'settings.changed') custody.tsaSettingsChanged();
     });
     // A second process (the CLI while the station runs) must not "recover" recordings still in progress.
     if (engine.ownsData) {
@@ -185,7 +188,7 @@ export class Engine implements EngineServices {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const l of this.listeners) {
       try {
-        l(event, payload);
+        l(engineEvent(event, payload));
       } catch (err) {
         this.log(`event listener failed: ${String(err)}`);
       }

@@ -1,4 +1,4 @@
-// What the camera read while a clip recorded (issue 18): kept per clip in the index, sealed into
+// What the camera read while a clip recorded: kept per clip in the index, sealed into
 // the clip's manifest, and shown with the clip ("label seen at 00:03.2", or the other tracking
 // number the picture showed).
 //

@@ -50,7 +50,7 @@ export const migrations: Migration[] = [
     `,
   },
   {
-    // Survive the warehouse (issue 5): legal hold, the deletion and hold audit trail, station facts.
+    // Survive the warehouse: legal hold, the deletion and hold audit trail, station facts.
     version: 2,
     sql: `
       ALTER TABLE clips ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
@@ -83,7 +83,7 @@ export const migrations: Migration[] = [
     `,
   },
   {
-    // Evidence (issue 3): the station's append-only, signed hash chain, and RFC 3161 timestamps.
+    // Evidence: the station's append-only, signed hash chain, and RFC 3161 timestamps.
     version: 3,
     sql: `
       CREATE TABLE chain (

@@ -6,6 +6,7 @@ import fsp from 'node:fs/promises';
 import type { Deletion, RetentionReport, SpaceInfo } from '../../shared/contract/storage.ts';
 import type { ClipRow } from './clipsRepo.ts';
 import type { EngineServices } from './services.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 /** What retention uses: the index, the clips folder, the settings, the custody, the export queue and the packer's ear. */
 export type RetentionServices = Pick<EngineServices, 'paths' | 'db' | 'settings' | 'custody' | 'logLine' | 'reportProblem'> & {
@@ -108,7 +109,7 @@ export class Retention {
         }
       }
     } catch (err) {
-      this.engine.reportProblem(`Retention (${when}) failed: ${(err as Error).message}`);
+      this.engine.reportProblem(`Retention (${when}) failed: ${errorMessage(err)}`);
     }
   }
 
@@ -171,7 +172,7 @@ export class Retention {
     try {
       space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
     } catch (err) {
-      report.message = `Retention cannot read the free space of ${this.engine.paths.clipsDir}: ${(err as Error).message}`;
+      report.message = `Retention cannot read the free space of ${this.engine.paths.clipsDir}: ${errorMessage(err)}`;
       return report;
     }
     const need = opts.needBytes ?? 0;
@@ -235,7 +236,7 @@ export class Retention {
     try {
       abs = insideRoot(this.engine.paths.clipsDir, row.file ?? '');
     } catch (err) {
-      report.failed.push({ clipId: row.id, file: row.file ?? '', message: (err as Error).message });
+      report.failed.push({ clipId: row.id, file: row.file ?? '', message: errorMessage(err) });
       return false;
     }
     let alreadyGone = false;
@@ -273,7 +274,7 @@ export class Retention {
     try {
       await this.engine.custody.clipDeleted(row, { who, why: d.reason });
     } catch (err) {
-      this.engine.reportProblem(`The deletion of clip ${row.id} could not be written to the chain of custody: ${(err as Error).message}`);
+      this.engine.reportProblem(`The deletion of clip ${row.id} could not be written to the chain of custody: ${errorMessage(err)}`);
     }
     report.deleted.push(toDeletion(d));
     return true;

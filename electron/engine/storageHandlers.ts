@@ -6,6 +6,7 @@ import type { EngineServices, HandlerMap } from './services.ts';
 import { listDeletions, type Retention, type RetentionServices } from './retention.ts';
 import { storageOutlook } from './outlook.ts';
 import { spaceOf } from './storage.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 type Names = keyof typeof storageCalls;
 type StorageServices = DoctorServices & RetentionServices & Pick<EngineServices, 'ownsData'> & { readonly retention: Pick<Retention, 'run'> };
@@ -26,7 +27,7 @@ export function storageHandlers(engine: StorageServices): HandlerMap<Names> {
       try {
         await engine.custody.legalHold(engine.clips.get(row.id)!, input.hold, { who: input.by, why: input.reason });
       } catch (err) {
-        engine.reportProblem(`The legal hold of clip ${row.id} is set but could not be written to the chain of custody: ${(err as Error).message}`);
+        engine.reportProblem(`The legal hold of clip ${row.id} is set but could not be written to the chain of custody: ${errorMessage(err)}`);
       }
       return { id: row.id, legalHold: input.hold, holdReason: input.hold ? input.reason : null };
     },

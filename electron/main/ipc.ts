@@ -57,7 +57,7 @@ export async function handleCall(opts: IpcOptions, event: SenderEvent, name: unk
 /** Registers the call handler and forwards engine events to the window; returns the undo. */
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, opts: IpcOptions, getWindow: () => BrowserWindow | null): () => void {
   ipcMain.handle(CALL_CHANNEL, (event, name: unknown, input: unknown) => handleCall(opts, event, name, input));
-  const unsubscribe = opts.engine.on((event, payload) => {
+  const unsubscribe = opts.engine.on(({ event, payload }) => {
     const win = getWindow();
     if (win && !win.isDestroyed()) sendToPage(win.webContents, EVENT_CHANNEL, event, payload);
   });

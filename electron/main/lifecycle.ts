@@ -9,7 +9,6 @@ import type { App, BrowserWindow, IpcMain, IpcMainEvent, Menu, MenuItemConstruct
 import type { Engine } from '../engine/engine.ts';
 import { PRODUCT_NAME } from '../engine/paths.ts';
 import { isTrustedSender, sendToPage, SHUTDOWN_CHANNEL, SHUTDOWN_DONE_CHANNEL } from './ipc.ts';
-import { engineEvent } from '../../shared/contract.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
 export interface StationState {
@@ -35,8 +34,7 @@ export function trackRecordingState(engine: Engine, onChange: (state: StationSta
     last = key;
     onChange(s);
   };
-  const off = engine.on((name, data) => {
-    const e = engineEvent(name, data);
+  const off = engine.on((e) => {
     if (e.event === 'recording.started') orders.set(e.payload.recordingId, e.payload.order);
     // clip.saved / station.problem follow a finish; any event is a cheap moment to look again.
     refresh();

@@ -13,7 +13,6 @@ import { applyStartAtLogin, createStationTray, createWakeLock, installQuitGuard,
 import { APP_SCHEME, createAppHandler, registerAppScheme } from './protocol.ts';
 import { installCsp, installPermissionHandlers, lockDownAllContents } from './security.ts';
 import { createStationWindow, focusWindow } from './window.ts';
-import { engineEvent } from '../../shared/contract.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 
 export const APP_ID = 'com.packwitness.station';
@@ -90,8 +89,7 @@ async function start(): Promise<void> {
   } catch (err) {
     log(`start at login: ${errorMessage(err)}`);
   }
-  engine.on((name, data) => {
-    const e = engineEvent(name, data);
+  engine.on((e) => {
     if (e.event !== 'settings.changed') return;
     const want = e.payload.startAtLogin;
     if (want === loginItem) return;

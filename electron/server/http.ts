@@ -121,7 +121,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const files = mediaFilesOf(engine);
   const sse = new Set<http.ServerResponse>();
 
-  const unsubscribe = engine.on((event, payload) => {
+  const unsubscribe = engine.on(({ event, payload }) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const res of sse) res.write(frame);
   });

@@ -1,4 +1,4 @@
-// Export (issue 4), through the export module's own bench functions (scripts/bench/exportRuns.ts):
+// Export, through the export module's own bench functions (scripts/bench/exportRuns.ts):
 // fitting a 3-minute clip to 30 MB / 60 s in x realtime (plan, cut or encode, sheets, package,
 // ZIP), also with a tighter limit that forces a re-encode; and the "Original" copy step in MB/s
 // against a plain copy of the same file (whole export as a detail).

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Engine } from '../../electron/engine/engine.ts';
 import { sha256File } from '../../electron/engine/hash.ts';
 import { runExport } from '../../electron/engine/export/run.ts';
-import { copyVerified } from '../../electron/engine/export/verifiedCopy.ts';
+import { copyVerified } from '../../test/helpers/copyVerified.ts';
 import type { FitMode } from '../../electron/engine/export/plan.ts';
 import type { CustomLimits } from '../../electron/engine/export/presets.ts';
 

@@ -1,4 +1,4 @@
-// Labels: the camera's label reader (issue 18) on a 720p fake camera showing printed labels that
+// Labels: the camera's label reader on a 720p fake camera showing printed labels that
 // move a little every frame (so no frame is skipped as unchanged: the worst case for cost).
 // Cost = the Chromium process tree's CPU with camera reading on minus off, same page, alternated;
 // read rate = per kind of label, alone in its own looping video on a fresh page: of the frames the

@@ -81,14 +81,14 @@ export const lookup: Section = async ({ quick, log }) => {
       return { from, to: from + DAY };
     });
     const viaCall = (i: unknown) => engine.call('clips.search', i, { door: 'http' });
-    const viaHttp = async (i: unknown, retry = true): Promise<{ total: number }> => {
+    const viaHttp = async (i: unknown): Promise<{ total: number }> => {
       // A keep-alive socket the server just timed out gives ECONNRESET once: retry on a new one.
       const res = await fetch(new URL('/api/call/clips.search', server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(i) });
       const body = (await res.json()) as { ok: boolean; result: { total: number } };
       if (!body.ok) throw new Error(JSON.stringify(body));
       return body.result;
     };
-    const viaHttpRetry = (i: unknown) => viaHttp(i).catch(() => viaHttp(i, false));
+    const viaHttpRetry = (i: unknown) => viaHttp(i).catch(() => viaHttp(i));
     const kinds = [
       { name: 'exact code', key: 'lookup-exact', inputs: exact, target: 1 },
       { name: 'partial code (6 characters)', key: 'lookup-partial', inputs: partial, target: 50 },

@@ -1,5 +1,13 @@
 # Shared helpers of the test-service scripts (sourced, not run).
 
+# The daemons started here outlive the caller, so they must not inherit its open files: a lock
+# taken with `flock FILE cmd` stays held for as long as any process keeps that descriptor open.
+for _fd in /proc/$$/fd/*; do
+  _fd=${_fd##*/}
+  case $_fd in 0 | 1 | 2 | 255) ;; *) [ "$_fd" -lt 255 ] 2>/dev/null && eval "exec $_fd>&-" 2>/dev/null ;; esac
+done
+unset _fd
+
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Installs Debian packages that are missing (apt-get update first: a fresh machine has no lists).

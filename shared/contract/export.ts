@@ -1,4 +1,4 @@
-// Contract calls and events of appeal exports (issues 4 and 9). Spread into `contract` and `events`
+// Contract calls and events of appeal exports. Spread into `contract` and `events`
 // in shared/contract.ts; imports nothing from it so the two files cannot cycle.
 import { z } from 'zod';
 

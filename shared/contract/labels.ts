@@ -1,4 +1,4 @@
-// Reading the shipping label with the camera (issue 18): its settings, the reads a page reports
+// Reading the shipping label with the camera: its settings, the reads a page reports
 // with a clip's finish, and what a clip carries about them. Spread into shared/contract.ts;
 // imports nothing from it so the two files cannot cycle.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Settings of the packing station itself (issue 6): scanner rules, auto stop, sounds, language, the
+// Settings of the packing station itself: scanner rules, auto stop, sounds, language, the
 // second camera, operators and first run. Spread into Settings in shared/contract.ts; imports nothing
 // from it so the two files cannot cycle.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Contract calls of storage, retention, legal hold and the station health check (issue 5).
+// Contract calls of storage, retention, legal hold and the station health check.
 // Spread into `contract` in shared/contract.ts; imports nothing from it so the two files cannot cycle.
 import { z } from 'zod';
 

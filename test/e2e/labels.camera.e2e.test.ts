@@ -1,4 +1,4 @@
-// Reading the label with the camera (issue 18), through door 2: a real `packwitness serve`, the
+// Reading the label with the camera, through door 2: a real `packwitness serve`, the
 // real page in Chromium, and as its camera a y4m video made here of a packing table with printed
 // labels (test/helpers/labelVideo.ts). The video loops, so the tests look for the sequence of
 // states the window went through rather than sampling it at a moment.

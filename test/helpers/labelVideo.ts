@@ -1,4 +1,4 @@
-// Fake-camera videos of a packing table with printed labels (issue 18), made by the tests: real
+// Fake-camera videos of a packing table with printed labels, made by the tests: real
 // barcodes from zxing-wasm's writer (the same library the station reads with, but its encoder),
 // drawn into grey frames (white label card, bars at a chosen module size, rotated, blurred) and
 // written as a .y4m Chromium plays as its camera (--use-file-for-fake-video-capture, looped).

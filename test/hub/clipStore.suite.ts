@@ -5,7 +5,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ClipStoreConfig } from '../../electron/hub/store/open.ts';
-import { openClipStore } from '../../electron/hub/store/open.ts';
 import { type ClipStore, StoreError } from '../../electron/hub/store/types.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 

@@ -1,7 +1,7 @@
-// Chain anchors (issue 23): the station has a real local TSA stamp its chain head on rhythm and at
+// Chain anchors: the station has a real local TSA stamp its chain head on rhythm and at
 // shutdown; a chain rewritten carefully by someone holding the station's key (entries deleted,
 // inserted, reordered, or everything re-signed with a fresh key) passes every signature and link
-// check, and only the anchors catch it, named. openssl checks an anchor with the commands in docs/reviewer.md.
+// check, and only the anchors catch it, named. openssl checks an anchor with the commands of docs/evidence.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -106,7 +106,7 @@ describe('chain anchors: the chain head stamped by a third party', () => {
     t?.cleanup();
   });
 
-  it('are made every N entries and at shutdown, each a chain entry whose token openssl verifies over the head (docs/reviewer.md commands)', async () => {
+  it('are made every N entries and at shutdown, each a chain entry whose token openssl verifies over the head (docs/evidence.md commands)', async () => {
     const dir = path.join(t.dir, 'rhythm');
     const s = openStation(dir, [tsa.url], { anchorEvery: 5 });
     try {
@@ -133,8 +133,8 @@ describe('chain anchors: the chain head stamped by a third party', () => {
       expect(last.head).toBe(8); // 1 genesis + 4 + anchor (6) + 2
       expect(anchors[1]!.seq).toBe(9);
 
-      // docs/reviewer.md's commands, run by a reviewer with the two bodies and the TSA's CA.
-      const readme = fs.readFileSync(path.join(root, 'docs', 'reviewer.md'), 'utf8');
+      // docs/evidence.md's commands, run by a reviewer with the two bodies and the TSA's CA.
+      const readme = fs.readFileSync(path.join(root, 'docs', 'evidence.md'), 'utf8');
       const block = /### Chain anchors[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
       expect(block).toBeTruthy();
       const work = path.join(t.dir, 'reviewer');

@@ -1,4 +1,4 @@
-// Trusted time out of the box (issue 23): a fresh station is configured with the public TSA list,
+// Trusted time out of the box: a fresh station is configured with the public TSA list,
 // tried in order, and what it sends a TSA is the hash and nothing else (every request a local TSA
 // stand-in receives is rebuilt byte for byte from a SHA-256 and a nonce).
 import fs from 'node:fs';

@@ -1,6 +1,6 @@
-// Evidence a reviewer can trust (issue 3): every clip sealed into a signed hash chain with sidecars,
+// Evidence a reviewer can trust: every clip sealed into a signed hash chain with sidecars,
 // RFC 3161 tokens from a real local TSA (openssl ts -reply), and every kind of tampering named.
-// Third-party checks run the exact openssl commands the README gives.
+// Third-party checks run the exact openssl commands docs/evidence.md gives.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import fs from 'node:fs';
@@ -138,7 +138,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
     const prevFileHash = createHash('sha256').update(fs.readFileSync(files[0]!.manifest)).digest('hex');
     expect(manifests[1]!.prev).toBe(prevFileHash);
     expect(manifests[1]!.seq).toBe((manifests[0]!.seq as number) + 1);
-    // The README's exact command, run from the clip's folder.
+    // docs/evidence.md's exact command, run from the clip's folder.
     const pem = path.join(dataDir, 'keys', 'station.pem');
     const dir = path.dirname(clips[0]!.file);
     const m = path.basename(files[0]!.manifest);
@@ -151,8 +151,8 @@ describe('sealed, signed, chained and timestamped clips', () => {
     expect(fs.statSync(path.join(dataDir, 'keys', 'station.key')).mode & 0o077).toBe(0);
   });
 
-  it("runs the README's reviewer commands on a clip copied out of the station, with openssl alone", () => {
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  it("runs the reviewer commands of docs/evidence.md on a clip copied out of the station, with openssl alone", () => {
+    const readme = fs.readFileSync(path.join(root, 'docs', 'evidence.md'), 'utf8');
     const block = /## Checking a clip without PackWitness[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeTruthy();
     const reviewer = path.join(t.dir, 'reviewer');
@@ -163,7 +163,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
     fs.copyFileSync(s.signature, path.join(reviewer, 'CLIP.manifest.json.sig'));
     fs.copyFileSync(s.timestamp, path.join(reviewer, 'CLIP.tsr'));
     fs.copyFileSync(tsa.caFile, path.join(reviewer, 'TSA-CA.pem'));
-    // station.pem as the README says: the PEM lines that `packwitness key` prints.
+    // station.pem as docs/evidence.md says: the PEM lines that `packwitness key` prints.
     const key = cli(['key', '--data', dataDir]).stdout;
     fs.writeFileSync(path.join(reviewer, 'station.pem'), /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----\n/.exec(key)![0]);
     const run = () => spawnSync('bash', ['-eo', 'pipefail', '-c', block!], { cwd: reviewer, encoding: 'utf8' });
@@ -346,8 +346,8 @@ describe('sealed, signed, chained and timestamped clips', () => {
       expect((await cliEngine.call('evidence.verifyAll', {}, ctx)).ok).toBe(true);
       expect((await cliEngine.call('evidence.verifyHash', { sha256: first.sha256 }, ctx)).verdict).toBe('intact');
       const problems: string[] = [];
-      cliEngine.on((event, payload) => {
-        if (event === 'station.problem') problems.push((payload as { message: string }).message);
+      cliEngine.on((e) => {
+        if (e.event === 'station.problem') problems.push(e.payload.message);
       });
       const third = await record(cliEngine, 'KEY-3', webms[2]!);
       expect(fs.existsSync(third.file)).toBe(true); // the recording is never lost

@@ -233,8 +233,8 @@ describe('exports for platform appeals', () => {
 
     it('runs a batch with progress events, reports refused codes, and serves the files for download', async () => {
       const events: string[] = [];
-      const off = engine.on((e, p) => {
-        if (e === 'export.progress' || e === 'export.done') events.push(`${e}:${(p as { jobId: string }).jobId}`);
+      const off = engine.on((e) => {
+        if (e.event === 'export.progress' || e.event === 'export.done') events.push(`${e.event}:${e.payload.jobId}`);
       });
       const started = await call('export.start', { orders: [STILL_ORDER, 'bad/code', 'UNKNOWN-9'], preset: 'generic-100' });
       expect(started.jobs).toHaveLength(1);

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExportCancelled } from '../../electron/engine/ffmpeg.ts';
-import { copyOriginal, copyVerified } from '../../electron/engine/export/verifiedCopy.ts';
+import { copyOriginal } from '../../electron/engine/export/verifiedCopy.ts';
+import { copyVerified } from '../helpers/copyVerified.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-verified-copy-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

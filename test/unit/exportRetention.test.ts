@@ -80,7 +80,7 @@ describe('retention of export folders', () => {
   });
 
   it('never removes the folder of an export that is still running', async () => {
-    (await recordClip(engine, 'RUN-1', webm)).clip!;
+    expect((await recordClip(engine, 'RUN-1', webm)).clip).toBeTruthy();
     const started = await engine.call('export.start', { orders: ['RUN-1'], preset: 'original' }, ctx);
     const jobId = started.jobs[0]!.jobId;
     const dir = path.join(exportsRoot(engine), jobId);

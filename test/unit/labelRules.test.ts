@@ -1,4 +1,4 @@
-// Reading the label with the camera (issue 18): which codes may drive the station, the steadiness
+// Reading the label with the camera: which codes may drive the station, the steadiness
 // rules (two reads within 1.5 s; not again until 3 s out of the picture; unchanged frames repeat the
 // last reads), what a clip's reads prove, and when the camera may drive beside a scanner.
 import { describe, expect, it } from 'vitest';

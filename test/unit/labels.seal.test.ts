@@ -1,4 +1,4 @@
-// The camera's reads during a clip (issue 18) reach the index and the signed manifest: a page's
+// The camera's reads during a clip reach the index and the signed manifest: a page's
 // recording.finish carries them, the clip shows when its own label was seen and which other
 // tracking number the picture showed, and the sealed manifest (the signed sidecar) holds them.
 import { createPublicKey, verify } from 'node:crypto';

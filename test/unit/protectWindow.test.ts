@@ -13,6 +13,7 @@ import { startHeadroomBytes } from '../../electron/engine/storage.ts';
 import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 const DAY = 86_400_000;
 const GB = 1024 ** 3;
@@ -82,8 +83,8 @@ describe('space retention keeps the protect window', () => {
   beforeEach(async () => {
     engine = await Engine.open({ dataDir: fs.mkdtempSync(path.join(t.dir, 'data-')) });
     problems = [];
-    engine.on((event, payload) => {
-      if (event === 'station.problem') problems.push((payload as { message: string }).message);
+    engine.on((e) => {
+      if (e.event === 'station.problem') problems.push(e.payload.message);
     });
   });
   afterEach(async () => {
@@ -107,7 +108,7 @@ describe('space retention keeps the protect window', () => {
 
     const start = await engine.call('recording.start', { order: 'NEW-1', mimeType: 'video/webm' }, ctx).catch((e: Error) => e);
     expect(start).toBeInstanceOf(Error);
-    const message = (start as Error).message;
+    const message = errorMessage(start);
     expect(message).toMatch(/^Recording refused: Free space on .* below the reserve of .*no more clips may be deleted for space: the 3 clip\(s\) left .* are younger than the protect window of 120 days or on legal hold \(1\)\. New recordings are refused until space is freed.* Nothing was recorded\.$/);
     expect((await engine.call('clips.search', { q: 'NEW-1' }, ctx)).total).toBe(0);
 
@@ -221,8 +222,8 @@ describe('how long the disk lasts', () => {
       );
       for (let d = 0; d < 14; d++) ins.run(`big-${d}`, `SF9${d}`, now - (d + 1) * DAY + 60_000, now - (d + 1) * DAY + 120_000, perDay, `x/${d}.mp4`);
       const problems: string[] = [];
-      engine.on((event, payload) => {
-        if (event === 'station.problem') problems.push((payload as { message: string }).message);
+      engine.on((e) => {
+        if (e.event === 'station.problem') problems.push(e.payload.message);
       });
       engine.retention.start();
       await expect.poll(() => problems.join(' '), { timeout: 10_000 }).toMatch(/the disk can keep the last 120 days of clips for only about 3 more day\(s\); then new recordings are refused/);

@@ -8,6 +8,7 @@ import { defaultReserveBytes, MARKER_FILE } from '../../electron/engine/storage.
 import { ctx, recordClip, startAndUpload } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeJson, makeWebmH264 } from '../helpers/video.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
@@ -83,7 +84,7 @@ describe('storage guard', () => {
     const err = await engine.call('recording.start', { order: 'FULL-1', mimeType: 'video/webm' }, ctx).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error & { code: string }).code).toBe('refused');
-    expect((err as Error).message).toMatch(/Recording refused: Only .* free .* below its reserve of 9765\.6 GB.*Nothing was recorded/);
+    expect(errorMessage(err)).toMatch(/Recording refused: Only .* free .* below its reserve of 9765\.6 GB.*Nothing was recorded/);
     expect(fs.readdirSync(engine.paths.partialDir)).toEqual([]);
     expect(engine.db.prepare('SELECT count(*) AS n FROM clips').get()).toEqual({ n: 0 });
   });
@@ -99,7 +100,7 @@ describe('storage guard', () => {
       .call('recording.chunk', { recordingId, seq: chunkCount, data: new Uint8Array(1000) }, ctx)
       .catch((e: Error & { code: string }) => e);
     expect((refused as Error & { code: string }).code).toBe('ended');
-    expect((refused as Error).message).toMatch(/Recording of MIDWAY-1 stopped: .*reserve.*kept as an interrupted clip/);
+    expect(errorMessage(refused)).toMatch(/Recording of MIDWAY-1 stopped: .*reserve.*kept as an interrupted clip/);
     // The page finishes as usual and hears what happened; a late chunk gets the same answer.
     const done = await engine.call('recording.finish', { recordingId, reason: 'next-scan', chunkCount: chunkCount + 1 }, ctx);
     expect(done.clip).not.toBeNull();

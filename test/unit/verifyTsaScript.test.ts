@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFY_TSA_SCRIPT } from '../../electron/engine/export/verifyTsaScript.ts';
 import { makeTsaFiles, type TsaChain } from '../helpers/localTsa.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { errorMessage } from '../../shared/errorMessage.ts';
 
 interface TokenCheck {
   genTime: string;
@@ -171,7 +172,7 @@ describe('verify.html timestamp check (script on WebCrypto)', () => {
         expect(r).toEqual(good);
       } catch (err) {
         expect(err).toBeInstanceOf(Error);
-        expect((err as Error).message).not.toMatch(/undefined|null/);
+        expect(errorMessage(err)).not.toMatch(/undefined|null/);
       }
     }
     const inside = (from: number, to: number) => accepted.filter((i) => i >= from && i < to);

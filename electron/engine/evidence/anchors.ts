@@ -11,6 +11,7 @@ import { parseBody, type Chain, type ChainRow } from './chain.ts';
 import { LABELS, when, type Finding } from './checks.ts';
 import { parseTimestampResponse, requestTimestamp, shortTsaName, type TimestampInfo } from './tsa.ts';
 import type { TimestampQueue } from './tsaQueue.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** Entries between two anchors: at ~300 orders a day (a clip and a continuity entry each) several a day. */
 export const ANCHOR_EVERY_ENTRIES = 50;
@@ -99,7 +100,7 @@ export function anchorFindings(chain: Chain, row: ChainRow, addedCerts: Paramete
   try {
     info = parseTimestampResponse(Buffer.from(b.token, 'base64'), addedCerts);
   } catch (err) {
-    return [{ kind: 'anchor-mismatch', message: `${name}: its TSA token cannot be read (${(err as Error).message}).` }];
+    return [{ kind: 'anchor-mismatch', message: `${name}: its TSA token cannot be read (${errorMessage(err)}).` }];
   }
   const by = `${shortTsaName(info.name)} at ${when(info.time)}`;
   if (info.hashAlgorithm !== 'sha256') return [{ kind: 'anchor-mismatch', message: `${name}: its token stamps a ${info.hashAlgorithm} hash, not a chain entry's SHA-256.` }];

@@ -6,6 +6,7 @@ import { checkEntryAlone, GENESIS_PREV, parseBody, type Chain, type ChainRow } f
 import { parseTimestampResponse, shortTsaName, type TimestampInfo } from './tsa.ts';
 import { anchorText, certsFromFile, type CertInfo } from './tsaTrust.ts';
 import type { ProblemKind } from '../../../shared/contract/evidence.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export interface Finding {
   kind: ProblemKind;
@@ -89,7 +90,7 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
     if (info.trust.status === 'unverifiable') return { ...base, ok: null, text: unverifiableText(info) };
     return { ...base, ok: true, text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}. ${chainText(info)}` };
   } catch (err) {
-    return { state: 'done', ok: false, tsaTime: null, tsaName: null, text: `The timestamp token cannot be read (${(err as Error).message}).` };
+    return { state: 'done', ok: false, tsaTime: null, tsaName: null, text: `The timestamp token cannot be read (${errorMessage(err)}).` };
   }
 }
 

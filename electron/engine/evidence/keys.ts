@@ -5,6 +5,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** Wraps the private key PEM at rest. `protect` output is what lands on disk. */
 export interface KeyProtector {
@@ -103,8 +104,8 @@ export function loadOrCreateStationKey(dataDir: string, protector: KeyProtector 
       return publicOnly(f.publicFile, `the station's private key is protected by "${storedProtector}" (the desktop app's keystore), which this process cannot open`);
     }
   } catch (err) {
-    if (!havePublic) throw new Error(`The station key in ${f.dir} cannot be read: ${(err as Error).message}`);
-    return publicOnly(f.publicFile, `the station's private key cannot be opened: ${(err as Error).message}`);
+    if (!havePublic) throw new Error(`The station key in ${f.dir} cannot be read: ${errorMessage(err)}`);
+    return publicOnly(f.publicFile, `the station's private key cannot be opened: ${errorMessage(err)}`);
   }
   const publicKey = createPublicKey(privateKey);
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
@@ -123,10 +124,6 @@ function publicOnly(publicFile: string, reason: string): StationKey {
 }
 
 /** The public key as a reviewer has it: from station.pem alone, without the private key. */
-export function loadPublicKey(file: string): KeyObject {
-  return createPublicKey(fs.readFileSync(file));
-}
-
 export function signBytes(key: KeyObject, data: Buffer): Buffer {
   return sign(null, data, key);
 }

@@ -5,6 +5,7 @@
 import { constants, createHash, randomBytes, verify as cryptoVerify } from 'node:crypto';
 import { bool, children, expectTag, int, nullValue, octets, oid, oidToString, parseGeneralizedTime, readTlv, seq, uintFromBytes, type Tlv } from './der.ts';
 import { checkTsaChain, nameToString, readCert, serialHex, type Anchor, type CertInfo } from './tsaTrust.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -214,7 +215,7 @@ function verifySignedData(signedData: Tlv[], eContent: Buffer, genTime: number, 
     const chain = checkTsaChain(cert, carried, added, genTime);
     return { ...fail('valid', '', cert), reason: null, path: chain.path, anchor: chain.anchor };
   } catch (err) {
-    return fail('invalid', (err as Error).message, cert);
+    return fail('invalid', errorMessage(err), cert);
   }
 }
 

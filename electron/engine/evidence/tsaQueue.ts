@@ -3,6 +3,7 @@
 // is offline for a day, or restarted, keeps retrying with growing pauses until one TSA answers.
 import type { Db } from '../db.ts';
 import { requestTimestamp, type TimestampInfo } from './tsa.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export interface TimestampRow {
   clip_id: string;
@@ -120,7 +121,7 @@ export class TimestampQueue {
       this.timer = null;
       void this.runDue()
         .then(() => this.scheduleNext())
-        .catch((err: unknown) => this.opts.log(`timestamp worker: ${(err as Error).message}`));
+        .catch((err: unknown) => this.opts.log(`timestamp worker: ${errorMessage(err)}`));
     }, Math.max(0, delayMs));
     this.timer.unref();
   }
@@ -155,11 +156,11 @@ export class TimestampQueue {
           this.db
             .prepare(`UPDATE timestamps SET state='done', attempts=attempts+1, last_error=NULL, tsa_url=?, tsa_name=?, tsa_time=?, response=? WHERE clip_id=?`)
             .run(url, info.name, info.time, response, job.clip_id);
-          await this.opts.onStamped(job.clip_id, response, info).catch((err: unknown) => this.opts.log(`timestamp of ${job.clip_id}: ${(err as Error).message}`));
+          await this.opts.onStamped(job.clip_id, response, info).catch((err: unknown) => this.opts.log(`timestamp of ${job.clip_id}: ${errorMessage(err)}`));
           done = true;
           break;
         } catch (err) {
-          errors.push(`${url}: ${(err as Error).message}`);
+          errors.push(`${url}: ${errorMessage(err)}`);
         }
       }
       if (!done) {

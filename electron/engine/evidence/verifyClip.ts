@@ -190,7 +190,7 @@ export function verifyTarget(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer 
     checks.push(bad.length ? { what: 'chain', ok: false, text: bad.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') } : { what: 'chain', ok: true, text: anchorLine(anchor) });
   }
   checks.push(continuityCheck(chain, clip.id, t.frames ?? null)); // frames missing in the file, and why (continuityCheck.ts)
-  const labelLine = labelVerifyCheck(body.labels, Array.isArray(body.orders) ? body.orders.map(String) : []); // what the camera saw (issue 18)
+  const labelLine = labelVerifyCheck(body.labels, Array.isArray(body.orders) ? body.orders.map(String) : []); // what the camera saw
   if (labelLine) checks.push(labelLine);
   for (const later of chain.entriesOf(clip.id).filter((e) => e.seq > entry.seq)) {
     const b = parseBody(later);

@@ -1,4 +1,4 @@
-// What the evidence module (issue 3) left next to a clip, read for the sheet and the package:
+// What the evidence module left next to a clip, read for the sheet and the package:
 // X.manifest.json (signed chain entry), X.manifest.json.sig (raw Ed25519), X.tsr (RFC 3161), and
 // the station public key <dataDir>/keys/station.pem. Every piece is optional: a clip sealed before
 // the evidence module existed still exports, and the sheet says what is missing.

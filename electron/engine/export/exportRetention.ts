@@ -6,6 +6,7 @@
 // older than an hour: a running or just-finished one is never touched).
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 const DAY = 86_400_000;
 export const EXPORT_KEEP_DAYS = 7;
@@ -80,7 +81,7 @@ export async function removeExportFolders(
       try {
         await fsp.rm(f.dir, { recursive: true, force: true });
       } catch (err) {
-        failed.push({ jobId: f.jobId, message: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
+        failed.push({ jobId: f.jobId, message: (err as NodeJS.ErrnoException).code ?? errorMessage(err) });
         continue;
       }
     }

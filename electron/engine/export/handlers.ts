@@ -1,5 +1,5 @@
 // Engine handlers of the export calls (shared/contract/export.ts), spread into Engine.handlers.
-import { PwError, type CallOutput, type CallParsed, type Door } from '../../../shared/contract.ts';
+import { PwError, type Door } from '../../../shared/contract.ts';
 import type { exportCalls, ExportPreset } from '../../../shared/contract/export.ts';
 import type { HandlerMap } from '../services.ts';
 import type { ExportJobs } from './jobs.ts';

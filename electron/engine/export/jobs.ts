@@ -9,8 +9,9 @@ import { PwError } from '../../../shared/contract.ts';
 import type { ExportJob } from '../../../shared/contract/export.ts';
 import type { EngineServices } from '../services.ts';
 import { ExportCancelled } from '../ffmpeg.ts';
-import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME } from './package.ts';
+import { MANIFEST_NAME } from './package.ts';
 import { clipMode, clipsToExport, resolveOrder, resolvePreset, runExport, type ExportRequest, type ExportServices } from './run.ts';
+import { errorLine, errorMessage } from '../../../shared/errorMessage.ts';
 
 /** What the export queue uses besides an export's own services: the events and the log. */
 export type ExportJobsServices = ExportServices & Pick<EngineServices, 'emit' | 'logLine'>;
@@ -59,7 +60,7 @@ export class ExportJobs {
 
   constructor(engine: ExportJobsServices) {
     this.engine = engine;
-    this.restored = this.restore().catch((err: unknown) => this.engine.logLine(`exports: could not list earlier exports: ${(err as Error).message}`));
+    this.restored = this.restore().catch((err: unknown) => this.engine.logLine(`exports: could not list earlier exports: ${errorMessage(err)}`));
   }
 
   /** Settles once the exports made before this process started are listed (see restore). */
@@ -139,7 +140,7 @@ export class ExportJobs {
         const modes = new Set(rows.map((r) => clipMode(r)));
         mode = base.clipIds?.length ? (modes.size > 1 ? 'all' : [...modes][0]!) : (base.mode ?? 'shipping');
       } catch (err) {
-        refused.push({ order: raw.trim().slice(0, 80), reason: (err as Error).message });
+        refused.push({ order: raw.trim().slice(0, 80), reason: errorMessage(err) });
         continue;
       }
       const jobId = newJobId();
@@ -228,7 +229,7 @@ export class ExportJobs {
     } catch (err) {
       await fsp.rm(outDir, { recursive: true, force: true }).catch(() => {});
       if (err instanceof ExportCancelled || s.controller.signal.aborted) this.finish(s, 'cancelled', 'Cancelled; nothing was kept.');
-      else this.finish(s, 'failed', (err as Error).message.split('\n')[0] ?? 'failed');
+      else this.finish(s, 'failed', errorLine(err) ?? 'failed');
     } finally {
       runningControllers.delete(s.controller);
       this.running = null;

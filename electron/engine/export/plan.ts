@@ -328,7 +328,7 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
     return { form: 'copy', expectedBytes: src.sizeBytes, edits: [], warnings: [...warnings, 'The recording already fits this channel: it is exported unchanged (same SHA-256 as signed).'] };
   }
   const audioBps0 = src.hasAudio ? AUDIO_BPS : 0;
-  let maxPartMs = video.maxDurationMs === null ? Infinity : video.maxDurationMs - DURATION_MARGIN_MS;
+  const maxPartMs = video.maxDurationMs === null ? Infinity : video.maxDurationMs - DURATION_MARGIN_MS;
   const total = endMs - startMs;
   const edits: string[] = [];
   let speed = 1;

@@ -7,6 +7,7 @@ import { PwError } from '../../../shared/contract.ts';
 import { parseOrderCode } from '../../../shared/orderCode.ts';
 import type { ClipRow } from '../clipsRepo.ts';
 import type { EngineServices } from '../services.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** What an export reads: the clips of an order, their files, the settings and the custody that signs. */
 export type ExportServices = Pick<EngineServices, 'clips' | 'clipFile' | 'paths' | 'settings' | 'custody'>;
@@ -558,7 +559,7 @@ async function stampManifest(urls: string[], sha: string, signal?: AbortSignal):
       const { response, info } = await requestTimestamp(url, sha, 15_000, signal);
       return { ok: true, response, time: info.time };
     } catch (err) {
-      errors.push(`${url}: ${(err as Error).message}`);
+      errors.push(`${url}: ${errorMessage(err)}`);
     }
   }
   return { ok: false, reason: urls.length ? `No trusted time for the export itself (no timestamp authority answered: ${errors.join('; ').slice(0, 300)}).` : null };

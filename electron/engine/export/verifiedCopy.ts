@@ -49,9 +49,3 @@ async function checkCopy(src: string, dest: string, expectedSha256: string, sign
   }
   return sha256;
 }
-
-/** Copy and check in one call, for callers with nothing to do in between. */
-export async function copyVerified(src: string, dest: string, expectedSha256: string, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
-  const { bytes, checked } = await copyOriginal(src, dest, expectedSha256, signal);
-  return { sha256: await checked, bytes };
-}

@@ -12,6 +12,7 @@ import { givenTsaCerts, unverifiableText } from '../evidence/checks.ts';
 import { parseTimestampResponse, shortTsaName } from '../evidence/tsa.ts';
 import { certsFromFile, type CertInfo } from '../evidence/tsaTrust.ts';
 import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME, type ExportManifest, type PackageFile } from './package.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export interface PackageLine {
   kind: 'ok' | 'fail' | 'info';
@@ -137,7 +138,7 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
     key = createPublicKey(pem);
     fp = sha(key.export({ type: 'spki', format: 'der' }));
   } catch (err) {
-    fail(`station.pem cannot be read as an Ed25519 public key (${(err as Error).message}).`, 'station.pem');
+    fail(`station.pem cannot be read as an Ed25519 public key (${errorMessage(err)}).`, 'station.pem');
     return done();
   }
   if (!sigBytes) {
@@ -184,7 +185,7 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
       } else if (!t.signatureValid) throw new Error(t.trust.reason ?? "the TSA's signature over the token is NOT valid");
       else ok(`Trusted time of the export: ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}; the token covers the signed export manifest (${short(manSha)}).`);
     } catch (err) {
-      fail(`The export's trusted timestamp ${MANIFEST_TSR_NAME} does NOT verify: ${(err as Error).message}.`, MANIFEST_TSR_NAME);
+      fail(`The export's trusted timestamp ${MANIFEST_TSR_NAME} does NOT verify: ${errorMessage(err)}.`, MANIFEST_TSR_NAME);
     }
   } else info(`The export manifest has no trusted timestamp (${MANIFEST_TSR_NAME}): the time of the export is the station's own clock.`);
 
@@ -246,7 +247,7 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
           else if (!t.signatureValid) throw new Error(t.trust.reason ?? "the TSA's signature over the token is NOT valid");
           else ok(`${what}: trusted time ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}, covering the clip's SHA-256.`);
         } catch (err) {
-          fail(`${what}: the trusted timestamp ${clip.timestamp} does NOT verify: ${(err as Error).message}.`, clip.timestamp);
+          fail(`${what}: the trusted timestamp ${clip.timestamp} does NOT verify: ${errorMessage(err)}.`, clip.timestamp);
         }
       }
     } else if (!clip.timestamp) info(`${what} has no trusted timestamp in this package.`);
@@ -376,7 +377,7 @@ function checkSegment(
   try {
     t = parseTimestampResponse(token, { addedCerts });
   } catch (err) {
-    out.fail(`${what}: the anchor token ${tokenName} cannot be read (${(err as Error).message}).`, tokenName);
+    out.fail(`${what}: the anchor token ${tokenName} cannot be read (${errorMessage(err)}).`, tokenName);
     return;
   }
   const by = `${shortTsaName(t.name)} at ${stampTime(t.time)}`;

@@ -3,7 +3,7 @@
 // thumbnail. Used for every ending: a finished recording, one the engine ended, one recovered at start.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Clip } from '../../../shared/contract.ts';
+import type { Clip, ClipStopReason } from '../../../shared/contract.ts';
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
 import { clipFileName, dayFolder } from '../clipNames.ts';
 import type { ClipRow } from '../clipsRepo.ts';
@@ -12,6 +12,7 @@ import { probe, remuxToMp4, thumbnail } from '../ffmpeg.ts';
 import { sha256File } from '../hash.ts';
 import { insideRoot } from '../paths.ts';
 import type { EngineServices } from '../services.ts';
+import { errorLine, errorMessage } from '../../../shared/errorMessage.ts';
 
 export type SealingServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'custody' | 'ownsData' | 'emit' | 'logLine'> & {
   readonly continuity: ContinuityPass;
@@ -44,7 +45,7 @@ export class Sealer {
     endedAt: number,
     monoMs: number | null,
     status: 'ok' | 'interrupted' | 'recovered',
-    reason: string,
+    reason: ClipStopReason,
     note: string | null,
   ): Promise<Clip | null> {
     const rel = path.join(dayFolder(startedAt), clipFileName(order, startedAt, id));
@@ -73,7 +74,7 @@ export class Sealer {
       await fsp.rm(partial, { force: true });
     } catch (err) {
       await fsp.rm(temp, { force: true }).catch(() => {});
-      const message = `The clip of ${order} could not be finished (${(err as Error).message.split('\n')[0]}); its raw recording is kept at ${partial}.`;
+      const message = `The clip of ${order} could not be finished (${errorLine(err)}); its raw recording is kept at ${partial}.`;
       this.s.clips.setStatus(id, 'failed', message);
       this.s.db.prepare('UPDATE clips SET partial_file=? WHERE id=?').run(path.relative(this.s.paths.clipsDir, partial), id);
       this.s.logLine(message);
@@ -85,8 +86,8 @@ export class Sealer {
       await this.s.custody.clipSealed(row, final);
     } catch (err) {
       // The clip itself is safe on disk and indexed; sealing can be retried by `verify --all`/doctor.
-      this.s.logLine(`sealing ${id} failed: ${(err as Error).message}`);
-      this.s.emit('station.problem', { message: `The clip of ${order} was saved but could not be sealed: ${(err as Error).message}` });
+      this.s.logLine(`sealing ${id} failed: ${errorMessage(err)}`);
+      this.s.emit('station.problem', { message: `The clip of ${order} was saved but could not be sealed: ${errorMessage(err)}` });
     }
     const clip = this.s.toClip(this.s.clips.get(id)!);
     this.s.emit('clip.saved', clip);
@@ -106,7 +107,7 @@ export class Sealer {
       await thumbnail(insideRoot(this.s.paths.clipsDir, row.file), insideRoot(this.s.paths.clipsDir, rel), at);
       this.s.clips.setThumb(row.id, rel);
     } catch (err) {
-      this.s.logLine(`thumbnail of ${row.id} failed: ${(err as Error).message}`);
+      this.s.logLine(`thumbnail of ${row.id} failed: ${errorMessage(err)}`);
     }
   }
 }

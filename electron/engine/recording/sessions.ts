@@ -16,6 +16,7 @@ import type { Retention } from '../retention.ts';
 import type { EngineServices, HandlerMap } from '../services.ts';
 import { checkBeforeRecording, describeFsError, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
 import type { Sealer } from './sealing.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** What recording sessions use besides the sealer. */
 export type RecordingServices = Pick<EngineServices, 'paths' | 'clips' | 'settings' | 'custody' | 'ownsData' | 'reportProblem' | 'emit' | 'logLine'> & {
@@ -71,7 +72,7 @@ export class RecordingSessions {
    * their raw video is sealed as soon as recording.ready finds the storage back (sealWhenBack).
    */
   private sealingBack: Promise<void> | null = null;
-  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: string; note: string | null }>();
+  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: StopReason; note: string | null }>();
   /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
   private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
   /** What each page saw while recording (recording.events), until its clip is read back. */
@@ -256,7 +257,7 @@ export class RecordingSessions {
       }
       if (this.unsealed.size) {
         this.sealingBack ??= this.sealWhenBack()
-          .catch((err: unknown) => this.s.logLine(`sealing after the storage came back failed: ${(err as Error).message}`))
+          .catch((err: unknown) => this.s.logLine(`sealing after the storage came back failed: ${errorMessage(err)}`))
           .finally(() => (this.sealingBack = null));
       }
       return { ready: true, cause: null, message: null };
@@ -277,7 +278,7 @@ export class RecordingSessions {
 
   private async finishSession(
     s: Session,
-    reason: string,
+    reason: StopReason,
     status: 'ok' | 'interrupted' | 'recovered',
     note: string | null,
     expectedChunks: number | null,

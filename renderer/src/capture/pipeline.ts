@@ -4,6 +4,7 @@ import type { PipCorner } from '../../../shared/pipGeometry.ts';
 import type { FromWorker, OverlayInfo, PipStart, ToWorker } from './overlayProtocol.ts';
 import { RecorderPool } from './recorder.ts';
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export interface CaptureOptions {
   width: number;
@@ -29,7 +30,7 @@ function explain(err: unknown): CameraError {
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return new CameraError('missing', 'No camera found. Plug in the camera; the station picks it up by itself.');
   if (name === 'NotReadableError' || name === 'AbortError') return new CameraError('busy', 'The camera is busy or failed to start (another program may be using it).');
   if (name === 'NotAllowedError' || name === 'SecurityError') return new CameraError('denied', 'Camera access was refused. Allow the camera for this page.');
-  return new CameraError('other', `The camera could not start: ${String((err as Error)?.message ?? err)}`);
+  return new CameraError('other', `The camera could not start: ${errorMessage(err)}`);
 }
 
 export function utcOffsetLabel(d = new Date()): string {
@@ -161,7 +162,7 @@ export class CapturePipeline {
         micTrack = mic.getAudioTracks()[0] ?? null;
         if (micTrack) raw.addTrack(micTrack); // closed with the camera
       } catch (err) {
-        micProblem = String((err as Error)?.message ?? err);
+        micProblem = errorMessage(err);
       }
     }
     const p = new CapturePipeline(raw, new MediaStream(micTrack ? [generator, micTrack] : [generator]), worker);

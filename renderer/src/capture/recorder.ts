@@ -5,6 +5,7 @@
 // all day then keeps a constant handful of recorders instead of creating one per clip.
 import { ApiError, callApi } from '../api/index.ts';
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 // H.264 first: it remuxes to MP4 without re-encoding. Matroska/WebM because it honours the
 // one-second timeslice (MP4 output only yields a chunk per keyframe group, ~3.4 s here).
@@ -151,10 +152,10 @@ export class ClipRecorder {
           // The engine may be restarting: keep the bytes and retry for about a minute. An answer
           // that will not change (unknown recording, bad chunk, refused: the disk is full) is final.
           const code = (err as { code?: string }).code;
-          if (code === 'ended' || code === 'not-found' || code === 'refused') this.onEnded((err as Error).message);
-          else if (attempt === 0 && !(err instanceof ApiError)) this.onUnreachable((err as Error).message);
+          if (code === 'ended' || code === 'not-found' || code === 'refused') this.onEnded(errorMessage(err));
+          else if (attempt === 0 && !(err instanceof ApiError)) this.onUnreachable(errorMessage(err));
           if (attempt >= 30 || code === 'not-found' || code === 'bad-input' || code === 'refused' || code === 'ended') {
-            this.failed = `Part of the recording could not be saved: ${(err as Error).message}`;
+            this.failed = `Part of the recording could not be saved: ${errorMessage(err)}`;
             this.onProblem(this.failed);
             return;
           }

@@ -1,4 +1,4 @@
-// English strings of the appeal export panel (issues 4 and 9); spread into en.ts.
+// English strings of the appeal export panel; spread into en.ts.
 // Keys must match export.zh-CN.ts exactly (a test checks).
 export const exportEn = {
   exportPanel: {

@@ -1,4 +1,4 @@
-// English strings of reading the label with the camera (issue 18); spread into en.ts. Keys must
+// English strings of reading the label with the camera; spread into en.ts. Keys must
 // match label.zh-CN.ts exactly (a test checks).
 export const labelEn = {
   label: {

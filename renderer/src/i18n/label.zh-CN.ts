@@ -1,4 +1,4 @@
-// 用摄像头读取面单（issue 18）的简体中文。键必须与 label.en.ts 完全一致（有测试检查）。
+// 用摄像头读取面单的简体中文。键必须与 label.en.ts 完全一致（有测试检查）。
 import type { labelEn } from './label.en.ts';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -1,5 +1,5 @@
-// English strings of the packing station's scans, control codes, settings and control sheet
-// (issue 6); spread into en.ts. Keys must match station.zh-CN.ts exactly (a test checks).
+// English strings of the packing station's scans, control codes, settings and control sheet;
+// spread into en.ts. Keys must match station.zh-CN.ts exactly (a test checks).
 export const stationEn = {
   msg: { raw: '{{text}}' },
   scan: {

@@ -8,6 +8,7 @@
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
 import { regionPixels, type FrameRead } from '../../../shared/labelRules.ts';
 import type { FromLabelWorker, LabelWorkerOptions, ToLabelWorker } from './labelProtocol.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 let options: LabelWorkerOptions = { formats: ['Code128', 'Code39'], rate: 6, region: null };
 let running = false;
@@ -130,7 +131,7 @@ async function pump(readable: ReadableStream<VideoFrame>): Promise<void> {
       }
       stats.busyMs += performance.now() - t0;
     } catch (err) {
-      post({ type: 'error', message: `Reading labels failed: ${(err as Error)?.message ?? String(err)}` });
+      post({ type: 'error', message: `Reading labels failed: ${errorMessage(err)}` });
     } finally {
       try {
         frame.close();
@@ -153,7 +154,7 @@ self.onmessage = (e: MessageEvent<ToLabelWorker>) => {
     // The wasm comes from the app's own build output, never from a CDN (the default of zxing-wasm).
     prepareZXingModule({ overrides: { locateFile: (p: string, prefix: string) => (p.endsWith('.wasm') ? m.wasmUrl : prefix + p) } });
     running = true;
-    void pump(m.readable).catch((err: unknown) => post({ type: 'error', message: `Reading labels stopped: ${(err as Error)?.message ?? String(err)}` }));
+    void pump(m.readable).catch((err: unknown) => post({ type: 'error', message: `Reading labels stopped: ${errorMessage(err)}` }));
   } else if (m.type === 'options') {
     options = m.options;
     lastSample = null;

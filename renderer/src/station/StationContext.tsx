@@ -66,7 +66,7 @@ export function StationProvider({ children }: { children: ReactNode }) {
   );
   useEffect(() => {
     if (snapshot.settings) applyLanguageSetting(snapshot.settings.language);
-  }, [snapshot.settings?.language]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [snapshot.settings?.language]); // on a language change only, not on every settings change
 
   // The whole window shows the state (readable from two metres): body[data-state] drives the
   // background colour, body[data-alert] turns it orange/purple for a few seconds after a problem.

@@ -15,6 +15,7 @@ import { cameraHealth, FIRST_FRAME_MS, STALL_MS } from './cameraHealth.ts';
 import { addToScanLog, loadScanLog, type ScanLogEntry, type ScanOutcome } from './scanLog.ts';
 import type { Cue } from './sounds.ts';
 import { CameraLabels, type ScanSource } from '../labels/cameraLabels.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export type MessageLevel = 'info' | 'warn' | 'error';
 export interface StationMessage {
@@ -53,8 +54,8 @@ type Listener = (s: StationSnapshot) => void;
 const RECONNECT_MS = 2000;
 // A camera closed and opened again at once can come back dark: the browser still releases the
 // device while the new request attaches to it, and the new track is live but never gets a frame
-// (seen with picture-in-picture, the same device opened twice, in 2 of ~10 CI runs: dark through
-// two immediate retries, fine when the reconnect came 2 s later). Closing waits this long first.
+// (most of all with picture-in-picture, where the same device is opened twice; immediate retries
+// stay dark, a reconnect 2 s later does not). Closing waits this long first.
 const RELEASE_MS = 1500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The previous clip keeps recording this long after the next one starts. MediaRecorder.start()
@@ -101,7 +102,7 @@ export function codeRulesOf(s: Settings | null): CodeRules {
 
 function cameraMsg(err: unknown): Msg {
   if (err instanceof CameraError) return { key: `camera.${err.kind}`, params: { detail: err.message } };
-  return { key: 'camera.other', params: { detail: (err as Error)?.message ?? String(err) } };
+  return { key: 'camera.other', params: { detail: errorMessage(err) } };
 }
 
 export class StationController {
@@ -291,7 +292,7 @@ export class StationController {
       if (info.problems.length) this.say('warn', rawMsg(info.problems.join(' ')));
       this.mimeType = pickMimeType();
     } catch (err) {
-      this.set({ phase: 'error', problem: { key: 'station.engineUnreachable', params: { detail: (err as Error).message } } });
+      this.set({ phase: 'error', problem: { key: 'station.engineUnreachable', params: { detail: errorMessage(err) } } });
       return;
     }
     await this.openCamera();
@@ -348,7 +349,7 @@ export class StationController {
       if (p.micProblem) this.say('warn', { key: 'camera.micFailed', params: { detail: p.micProblem } });
       return true;
     } catch (err) {
-      this.noteCamera(`failed: ${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? String(err)}`);
+      this.noteCamera(`failed: ${err instanceof Error ? err.name : ''} ${errorMessage(err)}`);
       this.set({ phase: 'error', problem: cameraMsg(err), stream: null });
       this.onCue('error');
       this.scheduleReconnect();
@@ -554,10 +555,10 @@ export class StationController {
       started = await callApi('recording.start', { order, mimeType: this.mimeType, mode, operator });
     } catch (err) {
       // The current clip (if any) keeps recording: a refused code must not end a good recording.
-      this.say('error', rawMsg((err as Error).message));
-      this.log(order, 'failed', 'error', rawMsg((err as Error).message));
+      this.say('error', rawMsg(errorMessage(err)));
+      this.log(order, 'failed', 'error', rawMsg(errorMessage(err)));
       // Refused for the station's own reasons (disk, folder, shutting down): no scan records until it can.
-      if ((err as { code?: string }).code === 'refused' && !this.current) this.block(null, { key: 'ended.refused', params: { order, detail: (err as Error).message } }, (err as Error).message);
+      if ((err as { code?: string }).code === 'refused' && !this.current) this.block(null, { key: 'ended.refused', params: { order, detail: errorMessage(err) } }, errorMessage(err));
       return;
     }
     const next = new ClipRecorder(p.recorders, started.recordingId, this.mimeType, this.settings.videoBitsPerSecond);
@@ -646,7 +647,7 @@ export class StationController {
       try {
         await callApi('recording.discard', { recordingId: rec.recordingId, reason: `${why} (order ${order})`.slice(0, 200) });
       } catch (err) {
-        this.say('error', rawMsg((err as Error).message));
+        this.say('error', rawMsg(errorMessage(err)));
       }
     })();
     this.finishing.add(job);
@@ -679,7 +680,7 @@ export class StationController {
         }
         if (res.message) this.say(level('warn'), rawMsg(res.message), quiet);
       } catch (err) {
-        this.say(endedByEngine && !this.blocked ? 'info' : 'error', { key: 'scan.finishFailed', params: { order, detail: (err as Error).message } }, endedByEngine);
+        this.say(endedByEngine && !this.blocked ? 'info' : 'error', { key: 'scan.finishFailed', params: { order, detail: errorMessage(err) } }, endedByEngine);
       } finally {
         this.set({ saving: this.snap.saving - 1 });
         this.endedByEngine.delete(rec.recordingId);

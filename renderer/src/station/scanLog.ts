@@ -10,7 +10,7 @@ export interface ScanLogEntry {
   outcome: ScanOutcome;
   level: 'info' | 'warn' | 'error';
   msg: Msg | null;
-  /** Read by the camera rather than scanned (issue 18). */
+  /** Read by the camera rather than scanned. */
   source?: 'camera';
 }
 

@@ -12,6 +12,7 @@ import { ExportPanel } from './export/ExportPanel.tsx';
 import { PairedClip } from './lookup/PairedClip.tsx';
 import { DiscardedNote } from './lookup/DiscardedNote.tsx';
 import type { Mode } from '../../../shared/contract.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** Local midnight of the picked day: the agent thinks in the station's days. */
 function dayStart(value: Dayjs | null | undefined): number | null {
@@ -37,7 +38,7 @@ export function LookupView() {
       setTotal(res.total);
       setError(null);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     }
   }, [q, from, to, mode]);
 

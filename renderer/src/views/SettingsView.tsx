@@ -10,6 +10,7 @@ import { useCameras } from '../station/devices.ts';
 import { LanPanel } from './settings/LanPanel.tsx';
 import { PipPreview } from './settings/PipPreview.tsx';
 import { LabelPanel } from './settings/LabelPanel.tsx';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 type Draft = Settings;
 
@@ -72,7 +73,7 @@ export function SettingsView() {
       setDraft(next);
       setStatus({ level: 'info', text: t('settings.saved') });
     } catch (error) {
-      setStatus({ level: 'error', text: (error as Error).message });
+      setStatus({ level: 'error', text: errorMessage(error) });
     }
   };
 

@@ -7,6 +7,7 @@ import type { Deletion, Health } from '../../../shared/contract/storage.ts';
 import { api, onEvent } from '../api/index.ts';
 import { dateTime } from '../format.ts';
 import { DiskOutlook } from './status/DiskOutlook.tsx';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export function StatusView() {
   const { t, i18n } = useTranslation();
@@ -22,7 +23,7 @@ export function StatusView() {
       setDeletions(d.deletions);
       setError(null);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     }
   }, []);
   useEffect(() => void refresh(), [refresh]);
@@ -33,7 +34,7 @@ export function StatusView() {
       const r = await api['station.adopt']({});
       setNote(t('health.adopted', { count: r.adopted.length, failed: r.failed.length }));
     } catch (err) {
-      setNote((err as Error).message);
+      setNote(errorMessage(err));
     }
     void refresh();
   };
@@ -45,7 +46,7 @@ export function StatusView() {
         : '';
       setNote((r.message ?? t('health.retentionDone', { count: r.deleted.length })) + exportsNote);
     } catch (err) {
-      setNote((err as Error).message);
+      setNote(errorMessage(err));
     }
     void refresh();
   };

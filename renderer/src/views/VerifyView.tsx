@@ -8,6 +8,7 @@ import { api } from '../api/index.ts';
 import { dateTime, seconds } from '../format.ts';
 import { sha256OfBlob } from './verify/sha256.ts';
 import { TsaSettings } from './verify/TsaSettings.tsx';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 
 type Answer = CallOutput<'evidence.verifyHash'>;
 type Report = CallOutput<'evidence.verifyAll'>;
@@ -40,7 +41,7 @@ export function VerifyView() {
       const sha256 = await sha256OfBlob(file, setProgress);
       setAnswer(await api['evidence.verifyHash']({ sha256, name: file.name, sizeBytes: file.size }));
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     } finally {
       setProgress(null);
     }
@@ -59,7 +60,7 @@ export function VerifyView() {
     try {
       setReport(await api['evidence.verifyAll']({}));
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     } finally {
       setCheckingAll(false);
     }

@@ -11,6 +11,7 @@ import { MAX_MOMENTS, MomentsTimeline } from './MomentsTimeline.tsx';
 import { playerMs } from './player.ts';
 import { TrimTimeline } from './TrimTimeline.tsx';
 import './exportPanel.css';
+import { errorMessage } from '../../../../shared/errorMessage.ts';
 
 type Form = 'auto' | 'video' | 'stills';
 type Fit = 'parts' | 'speed' | 'trim';
@@ -201,7 +202,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
       }
       setError(null);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     }
   };
   const cancel = (jobId: string) => void api['export.cancel']({ jobId }).catch((err: Error) => setError(err.message));

@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import { api } from '../../api/index.ts';
+import { errorMessage } from '../../../../shared/errorMessage.ts';
 
 export function HoldControl({ clip, onChange }: { clip: Clip; onChange?: (held: boolean, reason: string | null) => void }) {
   const { t } = useTranslation();
@@ -30,7 +31,7 @@ export function HoldControl({ clip, onChange }: { clip: Clip; onChange?: (held: 
       setError(null);
       onChange?.(r.legalHold, r.holdReason);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

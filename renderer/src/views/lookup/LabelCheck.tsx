@@ -1,4 +1,4 @@
-// What the camera saw of a clip's label (issue 18): "label seen at 00:03.2", or the other tracking
+// What the camera saw of a clip's label: "label seen at 00:03.2", or the other tracking
 // number the picture showed. Nothing for clips recorded without camera reading.
 import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { LanInfo } from '../../../../shared/contract/station.ts';
 import { api } from '../../api/index.ts';
 import { QrCode } from '../../components/QrCode.tsx';
+import { errorMessage } from '../../../../shared/errorMessage.ts';
 
 export function LanPanel() {
   const { t } = useTranslation();
@@ -28,7 +29,7 @@ export function LanPanel() {
     try {
       setLan(await api['station.lanSet'](input));
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }

@@ -7,6 +7,7 @@ import type { Settings } from '../../../../shared/contract.ts';
 import { api } from '../../api/index.ts';
 import { useCameras } from '../../station/devices.ts';
 import { DiskOutlook } from '../status/DiskOutlook.tsx';
+import { errorMessage } from '../../../../shared/errorMessage.ts';
 
 export function FirstRunCard({ settings }: { settings: Settings }) {
   const { t } = useTranslation();
@@ -23,7 +24,7 @@ export function FirstRunCard({ settings }: { settings: Settings }) {
     try {
       await api['settings.update']({ stationName: name.trim(), cameraDeviceId: camera || null, setupDone: true });
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     }
   };
   return (

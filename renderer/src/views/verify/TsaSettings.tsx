@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, onEvent } from '../../api/index.ts';
+import { errorMessage } from '../../../../shared/errorMessage.ts';
 
 export function TsaSettings({ pending }: { pending: number | null }) {
   const { t } = useTranslation();
@@ -26,7 +27,7 @@ export function TsaSettings({ pending }: { pending: number | null }) {
       setSaved(s.tsaUrls);
       setMessage({ ok: true, text: t('verify.tsaSaved') });
     } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
+      setMessage({ ok: false, text: errorMessage(err) });
     }
   };
 
