@@ -37,5 +37,5 @@ export async function optionTexts(page: Page, testId: string): Promise<string[]>
 
 /** The text a Select shows for its chosen option. */
 export async function chosenText(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).locator('.ant-select-selection-item').textContent()) ?? '';
+  return (await page.getByTestId(testId).locator('.ant-select-content').textContent()) ?? '';
 }
