@@ -384,7 +384,7 @@ function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): Ve
     headline: bad.length
       ? `PROBLEM: this is ${what}, but ${bad.map((c) => c.what).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not hold.`
       : `EXPORTED: this is ${what}. It is exactly the file the station exported, derived from the sealed clip, not the original recording itself.`,
-    headlineMessage: msg(bad.length ? 'verify-derived-problem' : 'verify-derived', { file: x.name }),
+    headlineMessage: msg(bad.length ? 'verify-derived-problem' : 'verify-derived', { file: what }),
     sha256: sha,
     clip: source && sourceBody ? clipFromBody(sourceBody, source.seq) : null,
     checks,

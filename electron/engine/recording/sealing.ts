@@ -21,6 +21,8 @@ export type SealingServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'c
 
 export class Sealer {
   private readonly thumbnails = new Set<Promise<void>>();
+  /** Seals under way: shutdown waits for them, since a clip's row reads "ok" before its chain entry exists. */
+  private readonly sealing = new Set<Promise<Clip | null>>();
 
   private readonly s: SealingServices;
   /** What the page saw while recording the clip, for its read-back (taken once). */
@@ -31,13 +33,24 @@ export class Sealer {
     this.incidentsOf = incidentsOf;
   }
 
-  /** Settles once the thumbnails being made have written their rows. */
+  /** Settles once every seal under way is in the chain and the thumbnails have written their rows. */
   async idle(): Promise<void> {
+    await Promise.allSettled([...this.sealing]);
     await Promise.allSettled([...this.thumbnails]);
   }
 
-  /** Partial WebM → MP4 in the day folder, hashed and indexed. The partial is kept if anything fails. */
-  async seal(
+  /** Partial WebM → MP4 in the day folder, hashed, indexed and sealed. The partial is kept if anything fails. */
+  async seal(...args: Parameters<Sealer['sealNow']>): Promise<Clip | null> {
+    const sealed = this.sealNow(...args);
+    this.sealing.add(sealed);
+    try {
+      return await sealed;
+    } finally {
+      this.sealing.delete(sealed);
+    }
+  }
+
+  private async sealNow(
     id: string,
     order: string,
     partial: string,
