@@ -14,6 +14,7 @@ import { sha256File } from '../../electron/engine/hash.ts';
 import { verifyFile } from '../../electron/engine/verify.ts';
 import { makeOrderWebm, recordClip } from '../helpers/orderClip.ts';
 import { chromiumAvailable, launchBrowser, startServe } from '../helpers/station.ts';
+import { choose, optionTexts } from '../helpers/antd.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 type Browser = Awaited<ReturnType<typeof launchBrowser>>;
@@ -285,12 +286,12 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
       await page.getByTestId('result').first().waitFor();
       await page.getByTestId('result').first().click();
       await page.getByTestId('export-panel').waitFor();
-      const options = await page.getByTestId('export-scope').locator('option').allTextContents();
+      const options = await optionTexts(page, 'export-scope');
       expect(options).toEqual([expect.stringMatching(/^This clip \((shipping|return)\)$/), "The order's shipping (packing) clips", "The order's return (unboxing) clips", 'All clips of the order (shipping and returns)']);
-      await page.getByTestId('export-preset').selectOption('original');
-      await page.getByTestId('export-scope').selectOption('all');
+      await choose(page, 'export-preset', 'original');
+      await choose(page, 'export-scope', 'all');
       await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(/^Expected: the recording itself, about/);
-      await page.getByTestId('export-scope').selectOption('returns');
+      await choose(page, 'export-scope', 'returns');
       await expect.poll(() => page.getByTestId('export-batch-mode').textContent()).toBe("Clips of each order: The order's return (unboxing) clips");
     } finally {
       await page.close();

@@ -9,6 +9,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import type { Clip } from '../../shared/contract.ts';
 import { makeOrderWebm, recordClip } from '../helpers/orderClip.ts';
 import { chromiumAvailable, launchBrowser, startServe, type Served } from '../helpers/station.ts';
+import { choose } from '../helpers/antd.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeJson } from '../helpers/video.ts';
 
@@ -46,7 +47,7 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
   const job = (status: string) => page.locator(`[data-testid="export-job"][data-status="${status}"]`);
 
   it('shows the expected result before exporting, then progress, then download links', async () => {
-    await page.getByTestId('export-preset').selectOption('custom');
+    await choose(page, 'export-preset', 'custom');
     await page.getByTestId('export-custom-mb').fill('2');
     await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(/3 part\(s\), about \d+\.\d MB/);
     // Remember whether a progress bar with a percentage was ever on screen.
@@ -89,7 +90,7 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
   });
 
   it('exports eBay stills at moments picked on the player', async () => {
-    await page.getByTestId('export-preset').selectOption('ebay');
+    await choose(page, 'export-preset', 'ebay');
     await page.getByTestId('export-moments').waitFor();
     for (const at of [5, 42]) {
       await page.evaluate(async (sec) => {
@@ -114,7 +115,7 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     const playerAt = () => page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!.currentTime);
     const marks = () => page.getByTestId('moment-mark');
     const markMs = async () => (await marks().evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.ms))));
-    await page.getByTestId('export-preset').selectOption('ebay');
+    await choose(page, 'export-preset', 'ebay');
     await page.getByTestId('moments-timeline').waitFor();
     await page.getByTestId('moments-clear').click().catch(() => {}); // moments left from an earlier test
     // Nothing chosen: the frames the export would pick by itself, as hollow marks.
@@ -165,7 +166,7 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
       const v = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!;
       if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
     });
-    await page.getByTestId('export-preset').selectOption('generic-100');
+    await choose(page, 'export-preset', 'generic-100');
     await page.getByTestId('trim-timeline').waitFor();
     // Nothing chosen yet: the handles sit at both ends of the clip.
     expect(await page.getByTestId('trim-start').inputValue()).toBe('0');
@@ -229,7 +230,7 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
   });
 
   it('exports a pasted batch and says which codes failed and why', async () => {
-    await page.getByTestId('export-preset').selectOption('original');
+    await choose(page, 'export-preset', 'original');
     await page.locator('.export-batch summary').click();
     await page.getByTestId('export-batch').fill(`${ORDER}\nNOPE-404, bad/code`);
     await page.getByTestId('export-batch-start').click();

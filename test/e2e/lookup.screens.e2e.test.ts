@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Clip } from '../../shared/contract.ts';
 import { apiCall, chromiumAvailable, launchBrowser, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { choose } from '../helpers/antd.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffmpegBin } from '../helpers/video.ts';
 
@@ -124,7 +125,7 @@ describe.skipIf(!chromiumAvailable())('lookup and export screens at 1366×768 in
       await page.getByTestId('nav-lookup').click();
       await page.getByTestId('result').first().click();
       await page.getByTestId('export-panel').waitFor();
-      await page.getByTestId('export-preset').selectOption('original');
+      await choose(page, 'export-preset', 'original');
       const job = page.locator('[data-testid="export-job"][data-status="done"]');
       const before = await job.count();
       await expect.poll(() => page.getByTestId('export-start').isEnabled(), { timeout: 20_000 }).toBe(true);

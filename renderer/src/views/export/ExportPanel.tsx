@@ -3,6 +3,7 @@
 // of pasted order codes runs the same way with a summary of what failed and why.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Button, Input, InputNumber, List, Progress, Select } from 'antd';
 import type { Clip } from '../../../../shared/contract.ts';
 import type { ExportJob, ExportPreset } from '../../../../shared/contract/export.ts';
 import { api, onEvent } from '../../api/index.ts';
@@ -49,7 +50,7 @@ export function packageOrder<T extends { name: string }>(files: T[]): T[] {
 function JobRow({ job, presetName, onCancel }: { job: ExportJob; presetName: string; onCancel: (id: string) => void }) {
   const { t, i18n } = useTranslation();
   const active = job.status === 'queued' || job.status === 'running';
-  const ref = useRef<HTMLLIElement>(null);
+  const ref = useRef<HTMLDivElement>(null);
   const wasActive = useRef(active);
   // A job that finishes while the agent looks elsewhere in the panel comes into view with its files.
   useEffect(() => {
@@ -59,19 +60,21 @@ function JobRow({ job, presetName, onCancel }: { job: ExportJob; presetName: str
   const files = packageOrder(job.files);
   const modeWords = t(`exportPanel.${job.mode === 'returns' ? 'scopeReturns' : job.mode === 'all' ? 'scopeAll' : 'scopeShipping'}`);
   return (
-    <li ref={ref} className={`export-job export-${job.status}`} data-testid="export-job" data-status={job.status} data-preset={job.preset} data-mode={job.mode}>
+    // List.Item renders no ref, so the row's own div is what scrolls into view.
+    <List.Item className={`export-job export-${job.status}`}>
+      <div ref={ref} className="export-job-body" data-testid="export-job" data-status={job.status} data-preset={job.preset} data-mode={job.mode}>
       <div className="export-job-head">
         <strong>{job.order}</strong> <span data-testid="export-job-what">{t('exportPanel.jobWhat', { preset: presetName, mode: modeWords })}</span>{' '}
         <span className="muted">{t(`exportPanel.status.${job.status}`)}</span>
         {active && (
-          <button type="button" onClick={() => onCancel(job.jobId)} data-testid="export-cancel">
+          <Button size="small" onClick={() => onCancel(job.jobId)} data-testid="export-cancel">
             {t('exportPanel.cancel')}
-          </button>
+          </Button>
         )}
       </div>
       {active && (
         <div className="export-progress">
-          <progress max={100} value={job.percent} aria-label={job.order} data-testid="export-progress" />
+          <Progress percent={Math.floor(job.percent)} showInfo={false} status="active" aria-label={job.order} data-testid="export-progress" />
           <span data-testid="export-percent">{t('exportPanel.percent', { percent: Math.floor(job.percent) })}</span>
           {job.etaMs !== null && <span className="muted" data-testid="export-eta">{t('exportPanel.left', { time: duration(job.etaMs) })}</span>}
           <span className="muted">{job.stage}</span>
@@ -92,7 +95,25 @@ function JobRow({ job, presetName, onCancel }: { job: ExportJob; presetName: str
           ))}
         </ul>
       )}
-    </li>
+      </div>
+    </List.Item>
+  );
+}
+
+/**
+ * An antd Select whose options carry test ids (`<testId>-<value>`), rendered all at once (no
+ * virtual list) so every channel is in the page for a test or a screen reader to find.
+ */
+function Choice<V extends string>({ testId, value, onChange, options }: { testId: string; value: V; onChange: (v: V) => void; options: Array<{ value: V; label: string }> }) {
+  return (
+    <Select<V>
+      value={value}
+      onChange={onChange}
+      virtual={false}
+      popupMatchSelectWidth={false}
+      data-testid={testId}
+      options={options.map((o) => ({ ...o, title: o.label, 'data-testid': `${testId}-${o.value}` }))}
+    />
   );
 }
 
@@ -220,49 +241,58 @@ export function ExportPanel({ clip }: { clip: Clip }) {
       <div className="export-options">
         <label>
           {t('exportPanel.channel')}{' '}
-          <select value={presetId} onChange={(e) => setPresetId(e.target.value)} data-testid="export-preset">
-            {presets.map((p) => (
-              <option key={p.id} value={p.id}>
-                {wordMessage(t, p.nameMessage, p.name)}
-              </option>
-            ))}
-          </select>
+          <Choice testId="export-preset" value={presetId} onChange={setPresetId} options={presets.map((p) => ({ value: p.id, label: wordMessage(t, p.nameMessage, p.name) }))} />
         </label>
         <label>
           {t('exportPanel.scope')}{' '}
-          <select value={scope} onChange={(e) => setScope(e.target.value as Scope)} data-testid="export-scope">
-            <option value="clip">{t('exportPanel.scopeClip', { mode: clip.mode === 'returns' ? t('exportPanel.modeReturns') : t('exportPanel.modeShipping') })}</option>
-            <option value="shipping">{t('exportPanel.scopeShipping')}</option>
-            <option value="returns">{t('exportPanel.scopeReturns')}</option>
-            <option value="all">{t('exportPanel.scopeAll')}</option>
-          </select>
+          <Choice<Scope>
+            testId="export-scope"
+            value={scope}
+            onChange={setScope}
+            options={[
+              { value: 'clip', label: t('exportPanel.scopeClip', { mode: clip.mode === 'returns' ? t('exportPanel.modeReturns') : t('exportPanel.modeShipping') }) },
+              { value: 'shipping', label: t('exportPanel.scopeShipping') },
+              { value: 'returns', label: t('exportPanel.scopeReturns') },
+              { value: 'all', label: t('exportPanel.scopeAll') },
+            ]}
+          />
         </label>
         {preset?.accepts.video && preset.accepts.images && (
           <label>
             {t('exportPanel.form')}{' '}
-            <select value={form} onChange={(e) => setForm(e.target.value as Form)} data-testid="export-form">
-              <option value="auto">{preset.defaultForm === 'video' ? t('exportPanel.formVideo') : t('exportPanel.formStills')}</option>
-              <option value={preset.defaultForm === 'video' ? 'stills' : 'video'}>{preset.defaultForm === 'video' ? t('exportPanel.formStills') : t('exportPanel.formVideo')}</option>
-            </select>
+            <Choice<Form>
+              testId="export-form"
+              value={form}
+              onChange={setForm}
+              options={[
+                { value: 'auto', label: preset.defaultForm === 'video' ? t('exportPanel.formVideo') : t('exportPanel.formStills') },
+                { value: preset.defaultForm === 'video' ? 'stills' : 'video', label: preset.defaultForm === 'video' ? t('exportPanel.formStills') : t('exportPanel.formVideo') },
+              ]}
+            />
           </label>
         )}
         {preset?.accepts.video && preset.reencode && form !== 'stills' && (
           <label>
             {t('exportPanel.fit')}{' '}
-            <select value={fit} onChange={(e) => setFit(e.target.value as Fit)} data-testid="export-fit">
-              <option value="parts">{t('exportPanel.fitParts')}</option>
-              <option value="speed">{t('exportPanel.fitSpeed')}</option>
-              <option value="trim">{t('exportPanel.fitTrim')}</option>
-            </select>
+            <Choice<Fit>
+              testId="export-fit"
+              value={fit}
+              onChange={setFit}
+              options={[
+                { value: 'parts', label: t('exportPanel.fitParts') },
+                { value: 'speed', label: t('exportPanel.fitSpeed') },
+                { value: 'trim', label: t('exportPanel.fitTrim') },
+              ]}
+            />
           </label>
         )}
         {presetId === 'custom' && (
           <>
             <label>
-              {t('exportPanel.customMB')} <input type="number" min={1} step={1} value={customMB} onChange={(e) => setCustomMB(e.target.value)} data-testid="export-custom-mb" />
+              {t('exportPanel.customMB')} <InputNumber<string> stringMode min="1" step="1" value={customMB || null} onChange={(v) => setCustomMB(v ?? '')} data-testid="export-custom-mb" />
             </label>
             <label>
-              {t('exportPanel.customSeconds')} <input type="number" min={1} step={1} value={customSeconds} onChange={(e) => setCustomSeconds(e.target.value)} data-testid="export-custom-s" />
+              {t('exportPanel.customSeconds')} <InputNumber<string> stringMode min="1" step="1" value={customSeconds || null} onChange={(v) => setCustomSeconds(v ?? '')} data-testid="export-custom-s" />
             </label>
           </>
         )}
@@ -270,23 +300,23 @@ export function ExportPanel({ clip }: { clip: Clip }) {
           <>
             <label>
               {t('exportPanel.range')} {t('exportPanel.rangeFrom')}{' '}
-              <input type="number" min={0} step={0.1} value={from} placeholder={seconds(0)} onChange={(e) => setFrom(e.target.value)} className="export-range" data-testid="export-from" /> {t('exportPanel.rangeTo')}{' '}
-              <input type="number" min={0} step={0.1} value={to} placeholder={seconds(clip.durationMs)} onChange={(e) => setTo(e.target.value)} className="export-range" data-testid="export-to" />
-              <button type="button" onClick={fromPlayer(setFrom)} title={t('exportPanel.fromPlayer')} data-testid="export-from-player">
+              <InputNumber<string> stringMode min="0" step="0.1" value={from || null} placeholder={seconds(0)} onChange={(v) => setFrom(v ?? '')} className="export-range" data-testid="export-from" /> {t('exportPanel.rangeTo')}{' '}
+              <InputNumber<string> stringMode min="0" step="0.1" value={to || null} placeholder={seconds(clip.durationMs)} onChange={(v) => setTo(v ?? '')} className="export-range" data-testid="export-to" />
+              <Button onClick={fromPlayer(setFrom)} title={t('exportPanel.fromPlayer')} data-testid="export-from-player">
                 ⇤ {t('exportPanel.fromPlayer')}
-              </button>
-              <button type="button" onClick={fromPlayer(setTo)} title={t('exportPanel.fromPlayer')} data-testid="export-to-player">
+              </Button>
+              <Button onClick={fromPlayer(setTo)} title={t('exportPanel.fromPlayer')} data-testid="export-to-player">
                 {t('exportPanel.fromPlayer')} ⇥
-              </button>
+              </Button>
             </label>
             <TrimTimeline clipId={clip.id} durationMs={clip.durationMs} from={from} to={to} setFrom={setFrom} setTo={setTo} />
           </>
         )}
         {stillsForm && (
           <div className="export-moments" data-testid="export-moments">
-            <button type="button" onClick={addMoment} data-testid="export-add-moment">
+            <Button onClick={addMoment} data-testid="export-add-moment">
               {t('exportPanel.addMoment')}
-            </button>
+            </Button>
             <MomentsTimeline clipId={clip.id} durationMs={clip.durationMs} moments={moments} autoMoments={autoMoments} setMoments={setMoments} />
             {moments.length === 0 ? (
               <span className="muted">{t('exportPanel.autoMoments')}</span>
@@ -294,9 +324,9 @@ export function ExportPanel({ clip }: { clip: Clip }) {
               <span>
                 {t('exportPanel.moments')}{' '}
                 {moments.map((m) => (
-                  <button type="button" key={m} className="export-moment" onClick={() => setMoments((list) => list.filter((x) => x !== m))} data-testid="export-moment">
+                  <Button size="small" key={m} className="export-moment" onClick={() => setMoments((list) => list.filter((x) => x !== m))} data-testid="export-moment">
                     {seconds(m)} s ✕
-                  </button>
+                  </Button>
                 ))}
               </span>
             )}
@@ -316,15 +346,20 @@ export function ExportPanel({ clip }: { clip: Clip }) {
           {error}
         </div>
       )}
-      <button type="button" onClick={() => void start([clip.order], false)} disabled={!expected} data-testid="export-start">
+      <Button type="primary" onClick={() => void start([clip.order], false)} disabled={!expected} data-testid="export-start">
         {t('exportPanel.start')}
-      </button>
+      </Button>
 
-      <ul className="export-jobs">
-        {shown.map((j) => (
-          <JobRow key={j.jobId} job={j} presetName={presetName(presets.find((p) => p.id === j.preset)) ?? j.preset} onCancel={cancel} />
-        ))}
-      </ul>
+      {shown.length > 0 && (
+        <List
+          className="export-jobs"
+          size="small"
+          bordered
+          dataSource={shown}
+          rowKey={(j) => j.jobId}
+          renderItem={(j) => <JobRow job={j} presetName={presetName(presets.find((p) => p.id === j.preset)) ?? j.preset} onCancel={cancel} />}
+        />
+      )}
 
       <details className="export-batch">
         <summary>{t('exportPanel.batch')}</summary>
@@ -332,10 +367,10 @@ export function ExportPanel({ clip }: { clip: Clip }) {
         <p className="muted" data-testid="export-batch-mode">
           {t('exportPanel.batchMode', { which: t(`exportPanel.${request.mode === 'returns' ? 'scopeReturns' : request.mode === 'all' ? 'scopeAll' : 'scopeShipping'}`) })}
         </p>
-        <textarea rows={5} value={batchText} onChange={(e) => setBatchText(e.target.value)} data-testid="export-batch" />
-        <button type="button" disabled={!batchText.trim()} onClick={() => void start(batchText.split(/[\s,;]+/u).filter(Boolean), true)} data-testid="export-batch-start">
+        <Input.TextArea rows={5} value={batchText} onChange={(e) => setBatchText(e.target.value)} data-testid="export-batch" />
+        <Button disabled={!batchText.trim()} onClick={() => void start(batchText.split(/[\s,;]+/u).filter(Boolean), true)} data-testid="export-batch-start">
           {t('exportPanel.batchStart')}
-        </button>
+        </Button>
         {batchId && (
           <div data-testid="export-batch-summary">
             <p>{t('exportPanel.batchSummary', { done: batchDone, total: batchJobs.length + refused.length, failed: batchFailed })}</p>

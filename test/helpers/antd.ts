@@ -1,0 +1,41 @@
+// Ant Design controls as a user works them: a Select opens on a click and its list lives in a
+// popup at the end of the page, so a test clicks the control, then the option in the open popup.
+import type { Page } from 'playwright-core';
+
+const openPopup = '.ant-select-dropdown:not(.ant-select-dropdown-hidden)';
+
+/**
+ * Chooses `value` in the Select with this test id (its options carry `<testId>-<value>`) the way a
+ * keyboard user does: open it, arrow to the option, Enter. A pointer click on an option far down
+ * a scrolled list can land while the list is still scrolling, so the keys are the steady way.
+ */
+export async function choose(page: Page, testId: string, value: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  const popup = page.locator(openPopup);
+  const wanted = popup.locator(`[data-testid="${testId}-${value}"]`);
+  await wanted.waitFor();
+  const ids = await popup.locator('.ant-select-item-option').evaluateAll((els) => els.map((el) => [el.getAttribute('data-testid'), el.classList.contains('ant-select-item-option-active')] as const));
+  const target = ids.findIndex(([id]) => id === `${testId}-${value}`);
+  let at = ids.findIndex(([, active]) => active);
+  if (at < 0) at = 0;
+  for (; at < target; at++) await page.keyboard.press('ArrowDown');
+  for (; at > target; at--) await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await popup.waitFor({ state: 'hidden' });
+}
+
+/** The words of every option of the Select with this test id, as its open list shows them. */
+export async function optionTexts(page: Page, testId: string): Promise<string[]> {
+  await page.getByTestId(testId).click();
+  const options = page.locator(`${openPopup} .ant-select-item-option`);
+  await options.first().waitFor();
+  const texts = await options.allTextContents();
+  await page.keyboard.press('Escape');
+  await page.locator(openPopup).waitFor({ state: 'hidden' });
+  return texts;
+}
+
+/** The text a Select shows for its chosen option. */
+export async function chosenText(page: Page, testId: string): Promise<string> {
+  return (await page.getByTestId(testId).locator('.ant-select-content').textContent()) ?? '';
+}
