@@ -65,7 +65,7 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
   };
 
   it('the station keeps the token; the clip is intact, its time unverifiable until the TSA certificate is added in Settings', async () => {
-    expect(tsa.served()).toBe(2); // the clip's token and the export manifest's
+    expect(tsa.served()).toBe(3); // the clip's token, the chain anchor the export asked for, and the export manifest's
     // The lookup shows it with the clip, and says it cannot vouch yet.
     expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence).toMatchObject({ timestamp: 'done', tsaName: 'Bare TSA', tsaTrust: 'unverifiable', tsaAnchor: null });
     const before = await timestampCheck();

@@ -19,7 +19,7 @@ import { shortTsaName } from './tsa.ts';
 import { addedTsaCertsKey, tokenTrust, type TrustKind } from './checks.ts';
 import { insideRoot } from '../paths.ts';
 import { continuityOf } from '../continuity.ts';
-import { ANCHOR_EVERY_ENTRIES, ANCHOR_EVERY_MS, ANCHOR_JOB_PREFIX, anchorCovering, appendAnchor, requestAnchorIfDue } from './anchors.ts';
+import { ANCHOR_EVERY_ENTRIES, ANCHOR_EVERY_MS, ANCHOR_JOB_PREFIX, anchorCovering, anchorNow, appendAnchor, chainSegment, requestAnchorIfDue, type ChainSegment } from './anchors.ts';
 
 export interface EvidenceOptions {
   dataDir: string;
@@ -119,6 +119,29 @@ export class StationCustody implements Custody {
   anchorIfDue(force: boolean): number | null {
     if (this.opts.timestampWorker === false || this.opts.tsaUrls().length === 0 || !this.key.privateKey) return null;
     return requestAnchorIfDue(this.opts.db, this.timestamps, force, this.opts.anchorEvery ?? ANCHOR_EVERY_ENTRIES);
+  }
+
+  /**
+   * Before an export: when a clip it takes has no anchor yet and a TSA is configured, the chain head
+   * is stamped now (one request), so the package carries the clip's segment up to that anchor.
+   * Without a TSA answering, the export goes on and its package says no anchor covers the clip yet.
+   */
+  async anchorForExport(clipIds: string[], signal?: AbortSignal): Promise<void> {
+    const urls = this.opts.tsaUrls();
+    if (urls.length === 0 || !this.key.privateKey) return;
+    const uncovered = clipIds.some((id) => {
+      const e = this.chain.clipEntry(id);
+      return e !== undefined && anchorCovering(this.opts.db, e.seq) === null;
+    });
+    if (!uncovered) return;
+    const row = await anchorNow(this.opts.db, this.chain, urls, signal);
+    if (row) this.opts.log(`chain anchor: ${row.seq} stamps the chain head for an export.`);
+  }
+
+  /** The clip's chain segment up to the anchor that covers it (anchors.ts), or null when none does yet. */
+  segmentOf(clipId: string): { segment: ChainSegment; token: Buffer } | null {
+    const e = this.chain.clipEntry(clipId);
+    return e ? chainSegment(this.opts.db, clipId, e.seq) : null;
   }
 
   async continuityChecked(row: ClipRow, fields: Record<string, JsonValue>): Promise<void> {

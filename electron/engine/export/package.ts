@@ -56,6 +56,13 @@ export interface PackagedClip {
   continuity?: string | null;
   continuitySignature?: string | null;
   seq: number | null;
+  /**
+   * The station's chain from this clip's entry up to the anchor that covers it (X.chain.json) and
+   * that anchor's RFC 3161 token (X.anchor.tsr); null when no anchor covered the clip at export
+   * time (a later export carries one). Absent in packages made before segments were carried.
+   */
+  chainSegment?: string | null;
+  anchorToken?: string | null;
   exports: PackagedExport[];
   stills: { file: string; sha256: string; atMs: number }[];
   sheets: { png: string; pdf: string }[];
@@ -129,6 +136,11 @@ const README = (m: Pick<ExportManifest, 'order' | 'createdAt' | 'preset' | 'edit
     '      X.manifest.json, TSA-CA.pem the CA certificate the time-stamping authority publishes',
     '  openssl ts -verify -data export-manifest.json -in export-manifest.tsr -CAfile TSA-CA.pem',
     '      the trusted time of the export itself (when the package has export-manifest.tsr)',
+    '  openssl ts -verify -digest HEADHASH -in X.anchor.tsr -CAfile TSA-CA.pem',
+    '      the chain anchor: a TSA stamped the station\'s record up to the entry of X.chain.json whose',
+    '      "seq" is the anchor\'s "head"; HEADHASH is that entry\'s "hash". X.chain.json holds every',
+    '      entry from the clip\'s own (its body is X.manifest.json) to the anchor; verify.html checks',
+    '      each entry\'s hash, signature and link to the one before',
     '',
   ].join('\n');
 

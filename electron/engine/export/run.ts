@@ -254,8 +254,13 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
   const warnings: string[] = [];
   let stationKey: string | null = null;
   let stationKeyFingerprint: string | null = null;
+  const custody = engine.custody instanceof StationCustody ? engine.custody : null;
 
   try {
+    // A clip no anchor covers yet: the chain head is stamped now, so the package carries its segment.
+    progress(0, 'trusted time');
+    await custody?.anchorForExport(planned.clips.map((c) => c.row.id), signal);
+    checkCancel();
     for (const c of planned.clips) {
       checkCancel();
       const { row, plan } = c;
@@ -299,6 +304,25 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
         await fsp.copyFile(src, path.join(outDir, name));
         await add(name, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `${words} of ${clipWords}, as put into ${exportWords}` });
         pc[key] = name;
+      }
+      // The chain from the clip's entry up to the anchor a TSA stamped: the record existed by then.
+      const seg = pc.manifest ? custody?.segmentOf(row.id) : null;
+      if (seg && pc.manifest) {
+        const stem = pc.manifest.replace(/\.manifest\.json$/, '');
+        const segName = `${stem}.chain.json`;
+        const tokenName = `${stem}.anchor.tsr`;
+        await fsp.writeFile(path.join(outDir, segName), `${JSON.stringify(seg.segment, null, 1)}\n`);
+        await fsp.writeFile(path.join(outDir, tokenName), seg.token);
+        const a = seg.segment.anchor;
+        await add(segName, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `the station's chain from entry ${seg.segment.entries[0]!.seq} (${clipWords}) up to anchor entry ${a.seq} (${a.tsa}, ${a.tsaTime}), as put into ${exportWords}` });
+        await add(tokenName, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `${a.tsa}'s RFC 3161 token over chain entry ${a.head} (anchor entry ${a.seq}), as put into ${exportWords}` });
+        pc.chainSegment = segName;
+        pc.anchorToken = tokenName;
+      } else if (pc.manifest && custody) {
+        pc.chainSegment = null;
+        pc.anchorToken = null;
+        // With no TSA configured that is the station's choice, said in the package, not a warning per export.
+        if (engine.settings.get().tsaUrls.length) warnings.push(`No chain anchor covers clip ${row.id} yet (no timestamp authority answered): the package says so; a later export will carry one.`);
       }
       if (evidence.publicKeyFile && !stationKey) {
         stationKey = 'station.pem';

@@ -81,9 +81,9 @@ async function unzip(buf) {
 
 ${VERIFY_TSA_SCRIPT}
 var TSA_GIVEN = []; // TSA certificates given with the package (tsaGivenCerts), set by check()
-function pemToDer(pem) {
-  var b64 = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
-  var bin = atob(b64), a = new Uint8Array(bin.length);
+function pemToDer(pem) { return b64Bytes(pem.replace(/-----[^-]+-----/g, "")); }
+function b64Bytes(b64) {
+  var bin = atob(String(b64).replace(/\s+/g, "")), a = new Uint8Array(bin.length);
   for (var i = 0; i < bin.length; i++) a[i] = bin.charCodeAt(i);
   return a.buffer;
 }
@@ -188,6 +188,7 @@ async function check(files) {
     else await checkTimestamp(clip, signedSha || clip.originalSha256, files[clip.timestamp], signedEnd !== null ? signedEnd : Date.parse(clip.endedAt), ok, fail);
     if (clip.continuity && (bad[clip.continuity] || bad[clip.continuitySignature])) info(what + ": its record of frames is not checked (see the lines above).");
     else await checkContinuity(clip, files, key, signedSha || clip.originalSha256, ok, fail);
+    await checkSegment(clip, what, files, bad, key, fp, ok, fail);
   }
 
   // 5. What each derived file is: where it comes from, how it was made, which span it covers.
@@ -257,6 +258,66 @@ async function checkContinuity(clip, files, key, sha, ok, fail) {
     var st = stalls[k];
     line("info", "Frames: the picture stands still for " + (st.ms / 1000).toFixed(1) + " s at " + clipTime(st.atMs) + " (no frame missing): " + (STALL_CAUSE[st.cause] || st.cause) + "; recorded by the station on " + when + ".");
   }
+}
+
+// The clip's chain segment (X.chain.json) and its anchor's token (X.anchor.tsr), as
+// electron/engine/export/verifyPackage.ts checks them: each entry's hash is the SHA-256 of its body
+// and its signature the station key's; each names the one before (prev) and numbers on from it; the
+// first is this clip's signed manifest; the last is an anchor whose stamped entry is in the segment,
+// and the TSA's token covers exactly that entry's hash. A rewrite that keeps every signature and link
+// still changes that hash, which a third party stamped.
+function stampTime(genTime) { return String(genTime).replace(/\.\d+ UTC$/, " UTC"); }
+async function checkSegment(clip, what, files, bad, key, fp, ok, fail) {
+  if (clip.chainSegment === undefined) return;
+  if (clip.chainSegment === null || !clip.anchorToken) { line("info", what + ": no chain anchor covered it when it was exported, so this package carries no chain segment: its place in the station's record is not stamped by a third party yet (not a failure; a later export carries one)."); return; }
+  var segName = clip.chainSegment, tokenName = clip.anchorToken;
+  if (!files[segName] || !files[tokenName] || bad[segName] || bad[tokenName]) { line("info", what + ": its chain segment is not checked (see the lines above)."); return; }
+  function sfail(t) { fail(what + ": " + t); }
+  var entries;
+  try { entries = JSON.parse(new TextDecoder().decode(files[segName])).entries; if (!Array.isArray(entries) || !entries.length) throw new Error("no entries"); }
+  catch (e) { sfail(segName + " is not a chain segment this page can read."); return; }
+  var enc = new TextEncoder(), broken = false, bodies = [], hashes = [];
+  for (var i = 0; i < entries.length; i++) {
+    var e = entries[i], name = "chain entry " + e.seq + " in " + segName + ": ";
+    var bytes = enc.encode(String(e.body)), h = await sha256(bytes), b = null;
+    hashes.push(h);
+    try { b = JSON.parse(e.body); } catch (x) { b = null; }
+    bodies.push(b);
+    if (h !== e.hash) { broken = true; sfail(name + "its SHA-256 is not the hash the segment gives it: its body was changed."); }
+    var sigOk = false;
+    try { sigOk = await crypto.subtle.verify({ name: "Ed25519" }, key, b64Bytes(String(e.signature)), bytes); } catch (x) { sigOk = false; }
+    if (!sigOk) { broken = true; sfail(name + "the station's signature over it does NOT hold (it was changed, or signed with another key than station.pem)."); }
+    if (!b) { broken = true; sfail(name + "its body is not JSON."); continue; }
+    if (b.seq !== e.seq) { broken = true; sfail(name + "its signed body says it is entry " + b.seq + "."); }
+    if (b.key !== fp) { broken = true; sfail(name + "it was signed for station key " + b.key + ", not the key in station.pem."); }
+    if (i > 0) {
+      if (b.prev !== hashes[i - 1]) { broken = true; sfail(name + "it does not follow chain entry " + entries[i - 1].seq + " (its " + '"prev"' + " names another entry's hash): an entry was removed, inserted or reordered here."); }
+      if (typeof b.seq === "number" && bodies[i - 1] && b.seq !== bodies[i - 1].seq + 1) { broken = true; sfail(name + "it is numbered " + b.seq + " right after entry " + bodies[i - 1].seq + ": an entry is missing or out of order."); }
+    }
+  }
+  var first = entries[0], last = entries[entries.length - 1], a = bodies[bodies.length - 1];
+  var manSha = clip.manifest && files[clip.manifest] ? await sha256(files[clip.manifest]) : null;
+  if (manSha === null || hashes[0] !== manSha || !bodies[0] || bodies[0].kind !== "clip") { broken = true; sfail(segName + " does not start at this clip's entry: its first entry (" + first.seq + ") is not the signed clip manifest " + (clip.manifest || "") + "."); }
+  if (!a || a.kind !== "anchor" || typeof a.head !== "number" || typeof a.token !== "string") { sfail(segName + " does not end at an anchor entry (its last entry " + last.seq + " is no anchor): nothing a third party stamped covers this clip's entry."); return; }
+  var anchorName = "anchor entry " + last.seq, at = -1;
+  for (var j = 0; j < entries.length; j++) if (entries[j].seq === a.head) at = j;
+  if (at < 0 || a.head < first.seq) { sfail(anchorName + " stamps chain entry " + a.head + ", which is not in the segment from " + first.seq + ": it does not cover this clip's entry."); return; }
+  var stampedHash = hashes[at];
+  if (a.headHash !== stampedHash) { broken = true; sfail(anchorName + " names " + short(a.headHash) + " as the hash of chain entry " + a.head + ", but that entry hashes to " + short(stampedHash) + "."); }
+  if (hex(files[tokenName]) !== hex(b64Bytes(a.token))) { fail(what + ": " + tokenName + " is not the token " + anchorName + " holds: the anchor's token was swapped."); return; }
+  var t, unverifiable = null;
+  try { t = await checkTimestampToken(files[tokenName], null, TSA_GIVEN); }
+  catch (x) {
+    if (!x.unverifiable) { fail(what + ": the anchor token " + tokenName + " does NOT verify: " + x.message + "."); return; }
+    t = x.tsa; unverifiable = x.message;
+  }
+  var tsaName = (t.tsaName && (derNamePart(t.tsaName, "CN") || t.tsaName)) || (t.cert && derNamePart(t.cert.subject, "CN")) || t.tsa || "a TSA";
+  var by = tsaName + " at " + stampTime(t.genTime);
+  if (t.hashAlg !== "SHA-256" || t.hashed !== stampedHash) { sfail(anchorName + ": " + by + " stamped " + short(t.hashed) + ", not chain entry " + a.head + " as this segment has it (" + short(stampedHash) + "): the record up to it was changed, reordered or re-signed after that time."); return; }
+  // Without the TSA's certificate nothing vouches for the anchor's time: said, and not claimed.
+  if (unverifiable) { line("info", what + ": the anchor token " + tokenName + " names " + by + ", but " + unverifiable + "."); return; }
+  if (broken) return;
+  ok(what + ": in the station's record by " + stampTime(t.genTime) + " at the latest (anchor of " + tsaName + "): chain entries " + first.seq + "–" + last.seq + " are signed by the station and linked, and " + tsaName + " stamped entry " + a.head + ".");
 }
 
 function finish() {

@@ -251,6 +251,7 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
         }
       }
     } else if (!clip.timestamp) info(`${what} has no trusted timestamp in this package.`);
+    checkSegment(clip, what, files, bad, key, fp, addedCerts, { ok, fail, info });
   }
 
   for (const [name, e] of Object.entries(man.files) as [string, PackageFile][]) {
@@ -266,6 +267,136 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
     } else info(`${name}: ${e.text}.`);
   }
   return done();
+}
+
+const stampTime = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+
+interface SegmentEntry {
+  seq: number;
+  body: string;
+  hash: string;
+  signature: string;
+}
+
+/**
+ * The clip's chain segment (X.chain.json, anchors.ts) and its anchor's token (X.anchor.tsr), as
+ * verify.html checks them: every entry's hash is the SHA-256 of its body and its signature is the
+ * station key's; each entry names the one before (prev) and numbers on from it; the first is this
+ * clip's signed manifest; the last is an anchor whose stamped entry is in the segment, and the
+ * TSA's token covers exactly that entry's hash. A rewrite that keeps every signature and link
+ * still changes that hash, which a third party stamped.
+ */
+function checkSegment(
+  clip: ExportManifest['clips'][number],
+  what: string,
+  files: Map<string, Buffer>,
+  bad: Set<string>,
+  key: KeyObject,
+  fp: string,
+  addedCerts: CertInfo[],
+  out: { ok: (t: string) => void; fail: (t: string, file?: string) => void; info: (t: string) => void },
+): void {
+  if (clip.chainSegment === undefined) return;
+  if (clip.chainSegment === null || !clip.anchorToken) {
+    out.info(`${what}: no chain anchor covered it when it was exported, so this package carries no chain segment: its place in the station's record is not stamped by a third party yet (not a failure; a later export carries one).`);
+    return;
+  }
+  const segName = clip.chainSegment;
+  const tokenName = clip.anchorToken;
+  const segBytes = files.get(segName);
+  const token = files.get(tokenName);
+  if (!segBytes || !token || bad.has(segName) || bad.has(tokenName)) {
+    out.info(`${what}: its chain segment is not checked (see the lines above).`);
+    return;
+  }
+  const fail = (t: string): void => out.fail(`${what}: ${t}`, segName);
+  let entries: SegmentEntry[];
+  try {
+    entries = (JSON.parse(segBytes.toString('utf8')) as { entries: SegmentEntry[] }).entries;
+    if (!Array.isArray(entries) || entries.length === 0) throw new Error('no entries');
+  } catch {
+    fail(`${segName} is not a chain segment this version can read.`);
+    return;
+  }
+  let broken = false;
+  const bodies: (Record<string, unknown> | null)[] = [];
+  entries.forEach((e, i) => {
+    const name = `chain entry ${e.seq}`;
+    const body = Buffer.from(String(e.body), 'utf8');
+    const h = sha(body);
+    let b: Record<string, unknown> | null = null;
+    try {
+      b = JSON.parse(e.body) as Record<string, unknown>;
+    } catch {
+      b = null;
+    }
+    bodies.push(b);
+    const bail = (t: string): void => {
+      broken = true;
+      fail(`${name} in ${segName}: ${t}`);
+    };
+    if (h !== e.hash) bail('its SHA-256 is not the hash the segment gives it: its body was changed.');
+    if (!verifySig(key, body, Buffer.from(String(e.signature), 'base64'))) bail("the station's signature over it does NOT hold (it was changed, or signed with another key than station.pem).");
+    if (!b) return bail('its body is not JSON.');
+    if (b.seq !== e.seq) bail(`its signed body says it is entry ${String(b.seq)}.`);
+    if (b.key !== fp) bail(`it was signed for station key ${String(b.key)}, not the key in station.pem.`);
+    if (i > 0) {
+      const before = entries[i - 1]!;
+      if (b.prev !== sha(Buffer.from(String(before.body), 'utf8'))) bail(`it does not follow chain entry ${before.seq} (its "prev" names another entry's hash): an entry was removed, inserted or reordered here.`);
+      if (typeof b.seq === 'number' && b.seq !== Number(bodies[i - 1]?.seq) + 1) bail(`it is numbered ${b.seq} right after entry ${String(bodies[i - 1]?.seq)}: an entry is missing or out of order.`);
+    }
+  });
+  const manifest = clip.manifest ? files.get(clip.manifest) : undefined;
+  const first = entries[0]!;
+  if (!manifest || sha(Buffer.from(String(first.body), 'utf8')) !== sha(manifest) || bodies[0]?.kind !== 'clip') {
+    broken = true;
+    fail(`${segName} does not start at this clip's entry: its first entry (${first.seq}) is not the signed clip manifest ${clip.manifest ?? ''}.`);
+  }
+  const last = entries[entries.length - 1]!;
+  const a = bodies[bodies.length - 1];
+  if (!a || a.kind !== 'anchor' || typeof a.head !== 'number' || typeof a.token !== 'string') {
+    fail(`${segName} does not end at an anchor entry (its last entry ${last.seq} is no anchor): nothing a third party stamped covers this clip's entry.`);
+    return;
+  }
+  const anchorName = `anchor entry ${last.seq}`;
+  const stamped = entries.find((e) => e.seq === a.head);
+  if (!stamped || a.head < first.seq) {
+    fail(`${anchorName} stamps chain entry ${a.head}, which is not in the segment from ${first.seq}: it does not cover this clip's entry.`);
+    return;
+  }
+  const stampedHash = sha(Buffer.from(String(stamped.body), 'utf8'));
+  if (a.headHash !== stampedHash) {
+    broken = true;
+    fail(`${anchorName} names ${short(String(a.headHash))} as the hash of chain entry ${a.head}, but that entry hashes to ${short(stampedHash)}.`);
+  }
+  if (!token.equals(Buffer.from(a.token, 'base64'))) {
+    out.fail(`${what}: ${tokenName} is not the token ${anchorName} holds: the anchor's token was swapped.`, tokenName);
+    return;
+  }
+  let t: ReturnType<typeof parseTimestampResponse>;
+  try {
+    t = parseTimestampResponse(token, { addedCerts });
+  } catch (err) {
+    out.fail(`${what}: the anchor token ${tokenName} cannot be read (${errorMessage(err)}).`, tokenName);
+    return;
+  }
+  const by = `${shortTsaName(t.name)} at ${stampTime(t.time)}`;
+  if (t.hashAlgorithm !== 'sha256' || t.hashedMessage !== stampedHash) {
+    fail(`${anchorName}: ${by} stamped ${short(t.hashedMessage)}, not chain entry ${a.head} as this segment has it (${short(stampedHash)}): the record up to it was changed, reordered or re-signed after that time.`);
+    return;
+  }
+  // Without the TSA's certificate nothing vouches for the anchor's time: said, and not claimed.
+  if (t.trust.status === 'unverifiable') {
+    out.info(`${what}: the anchor token ${tokenName}: ${unverifiableText(t)}`);
+    return;
+  } else if (!t.signatureValid || t.trust.status === 'invalid') {
+    out.fail(`${what}: the anchor token ${tokenName} does NOT verify: ${t.trust.reason ?? "the TSA's signature over the token is NOT valid"}.`, tokenName);
+    return;
+  }
+  if (broken) return;
+  out.ok(
+    `${what}: in the station's record by ${stampTime(t.time)} at the latest (anchor of ${shortTsaName(t.name)}): chain entries ${first.seq}–${last.seq} are signed by the station and linked, and ${shortTsaName(t.name)} stamped entry ${a.head}.`,
+  );
 }
 
 /** A certificate file given beside the package (a TSA's, to check its tokens); station.pem is the station's key. */

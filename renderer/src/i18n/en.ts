@@ -86,6 +86,9 @@ export const en = {
     tsaLateHours: '(stamped {{hours}} h after the recording ended: proves it unchanged since then)',
     tsaPending: 'Requested, not received yet',
     tsaNone: 'None (no timestamp authority configured)',
+    anchorLabel: "In the station's record",
+    anchorBy: "By {{time}} at the latest (anchor of {{tsa}}, chain entry {{seq}})",
+    anchorNone: 'Not stamped yet: a chain anchor covers it once a timestamp authority stamps the chain (every 50 entries, hourly, at shutdown, and at export)',
     tsaTrust: {
       public: '; its certificate chains to {{anchor}}, a publicly trusted root',
       added: '; its certificate chains to {{anchor}}, a certificate you added',

@@ -87,6 +87,9 @@ export const zhCN: Messages = {
     tsaLateHours: '（录制结束 {{hours}} 小时后才盖时间戳：只证明此后未被修改）',
     tsaPending: '已申请，尚未收到',
     tsaNone: '无（未配置时间戳服务）',
+    anchorLabel: '已在工作站记录中',
+    anchorBy: '最晚于 {{time}}（{{tsa}} 的链锚点，链条目 {{seq}}）',
+    anchorNone: '尚未盖戳：时间戳服务为链盖戳后，链锚点即覆盖它（每 50 个条目、每小时、关机时及导出时）',
     tsaTrust: {
       public: '；其证书链终于 {{anchor}}，一个公认可信的根证书',
       added: '；其证书链终于 {{anchor}}，您添加的证书',

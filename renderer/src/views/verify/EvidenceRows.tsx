@@ -1,4 +1,5 @@
-// The seal of a clip in the lookup's details: its chain entry, signature and trusted time.
+// The seal of a clip in the lookup's details: its chain entry, signature, trusted time, and the
+// chain anchor by which a third party saw it in the station's record.
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
@@ -31,6 +32,14 @@ export function EvidenceRows({ clip }: { clip: Clip }) {
             ? t('verify.tsaPending')
             : t('verify.tsaNone')}
       </dd>
+      {e && (
+        <>
+          <dt>{t('verify.anchorLabel')}</dt>
+          <dd data-testid="clip-anchor">
+            {e.chainAnchor ? t('verify.anchorBy', { time: dateTime(e.chainAnchor.time, i18n.language), tsa: e.chainAnchor.tsa, seq: e.chainAnchor.seq }) : t('verify.anchorNone')}
+          </dd>
+        </>
+      )}
     </>
   );
 }
