@@ -11,3 +11,22 @@ if (existsSync(electronBuild)) {
   await buildElectron();
   console.log('electron shell built: out/electron');
 }
+
+// The hub console's pages (renderer/console → out/console), served by `packwitness hub` under
+// /console/. A build of its own: the station's bundle stays as it is.
+const { default: react } = await import('@vitejs/plugin-react');
+await build({
+  configFile: false,
+  root: new URL('../renderer/console', import.meta.url).pathname,
+  base: './',
+  plugins: [react()],
+  logLevel: 'warn',
+  build: {
+    outDir: new URL('../out/console', import.meta.url).pathname,
+    emptyOutDir: true,
+    target: 'chrome120',
+    sourcemap: false,
+    chunkSizeWarningLimit: 3000,
+  },
+});
+console.log('hub console built: out/console');

@@ -18,6 +18,7 @@ import type { ClipStore, ByteRange } from '../store/types.ts';
 import { HubHttpError } from '../server/ingest.ts';
 import { Accounts, SESSION_TTL_MS, type ConsoleUser } from '../auth/accounts.ts';
 import { AuditLog, auditCsv } from './audit.ts';
+import { serveConsolePage } from './pages.ts';
 import {
   CONSOLE_API, CONSOLE_CALLS, LoginRequest, SESSION_COOKIE, type ConsoleCall, type ConsoleClip, type ConsoleMe,
   type ConsoleSearchAnswer,
@@ -30,6 +31,8 @@ export interface ConsoleOptions {
   secureCookies?: boolean;
   /** The clock (tests move it to expire sessions and lock-outs). */
   now?: () => number;
+  /** The built console pages (default out/console of this checkout). */
+  pagesDir?: string;
 }
 
 export interface ConsoleDoorContext {
@@ -173,7 +176,10 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
     } else if (fetchSite !== undefined && fetchSite !== 'same-origin' && !(fetchSite === 'none' && (method === 'GET' || method === 'HEAD'))) {
       throw new HubHttpError(403, 'refused', 'Only the console’s own pages may use its calls; this request came from another site.');
     }
-    if (!url.pathname.startsWith(`${CONSOLE_API}/`)) throw new HubHttpError(404, 'not-found', 'no such console page (the console pages come later)');
+    if (!url.pathname.startsWith(`${CONSOLE_API}/`)) {
+      if (serveConsolePage(res, method, url.pathname, opts.pagesDir)) return;
+      throw new HubHttpError(404, 'not-found', 'no such console page');
+    }
     const route = routeOf(method, url.pathname.slice(CONSOLE_API.length));
     if (!route) throw new HubHttpError(404, 'not-found', 'no such console call');
     if (method === 'POST' && (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json') {

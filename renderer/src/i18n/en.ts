@@ -5,6 +5,7 @@ import { playerEn } from './player.en.ts';
 import { continuityEn } from './continuity.en.ts';
 import { labelEn } from './label.en.ts';
 import { hubEn } from './hub.en.ts';
+import { consoleEn } from './console.en.ts';
 import { MESSAGES } from '../../../shared/messages.ts';
 
 export const en = {
@@ -151,6 +152,7 @@ export const en = {
   ...continuityEn,
   ...labelEn,
   ...hubEn,
+  ...consoleEn,
   // The engine's message codes (shared/messages.ts): its English catalogue, worded once.
   engine: MESSAGES,
 };

@@ -1,0 +1,63 @@
+// The console's calls as the pages make them: same-origin fetch (the cookie rides along; it is
+// HttpOnly, so the page never sees it), changes as JSON POSTs (the hub's door refuses others).
+import { CONSOLE_API, type ConsoleClip, type ConsoleMe, type ConsoleSearchAnswer } from '../../../shared/consoleWire.ts';
+
+export class ConsoleError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly retryAfterSec: number | null;
+  constructor(status: number, code: string, message: string, retryAfterSec: number | null = null) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryAfterSec = retryAfterSec;
+  }
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(`${CONSOLE_API}${path}`, { credentials: 'same-origin', ...init });
+  if (!res.ok) {
+    let code = 'error';
+    let message = res.statusText;
+    try {
+      const body = (await res.json()) as { error?: { code?: string; message?: string } };
+      code = body.error?.code ?? code;
+      message = body.error?.message ?? message;
+    } catch {
+      // not JSON: keep the status text
+    }
+    const retry = res.headers.get('retry-after');
+    throw new ConsoleError(res.status, code, message, retry ? Number(retry) : null);
+  }
+  return (await res.json()) as T;
+}
+
+const post = <T>(path: string, body: unknown): Promise<T> =>
+  call<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export interface SearchFilters {
+  q?: string;
+  order?: string;
+  station?: string;
+  operator?: string;
+  mode?: string;
+  from?: number;
+  to?: number;
+  before?: string;
+  limit?: number;
+}
+
+export const consoleApi = {
+  me: () => call<ConsoleMe>('/me'),
+  login: (name: string, password: string) => post<ConsoleMe>('/login', { name, password }),
+  logout: () => post<{ ok: true }>('/logout', {}),
+  logoutEverywhere: () => post<{ ok: true }>('/logout-everywhere', {}),
+  search: (f: SearchFilters) => {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') p.set(k, String(v));
+    return call<ConsoleSearchAnswer>(`/clips?${p.toString()}`);
+  },
+  clip: (station: string, clipId: string) =>
+    call<{ clip: ConsoleClip }>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}`),
+  mediaUrl: (station: string, clipId: string) => `${CONSOLE_API}/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/media`,
+};
