@@ -100,7 +100,7 @@ export const HELP: Record<string, CommandHelp> = {
     exits: [[1, 'Not enrolled: the hub cannot be reached, the code is wrong, expired or used, or the server is not the hub the code names.']],
   },
   hub: {
-    summary: 'Run the warehouse hub that stations publish their sealed clips to (docs/hub.md); `hub enroll-code`, `hub clips` and `hub doctor` work on the same hub.',
+    summary: 'Run the warehouse hub that stations publish their sealed clips to (docs/hub.md); `hub enroll-code`, `hub clips`, `hub doctor` and `hub user` (console accounts, docs/console.md) work on the same hub.',
     options: [
       ['--data DIR', "The hub's folder (its key, settings, SQLite index and clips); defaults to the station's data folder + /hub, or PACKWITNESS_HUB_DATA."],
       ['--port N', 'Port the hub listens on (default 7480; 0 picks a free one).'],
@@ -110,6 +110,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--name NAME', 'The name stations show for this hub (default: this computer’s name).'],
       ['--order CODE', 'hub clips: only the clips of this order code (exact match).'],
       ['--station NAME', 'hub clips: only the clips of this station (its name or key fingerprint).'],
+      ['--role ROLE', 'hub user add: admin (stations, users, enrollment), service (find, play, verify, export, hold) or viewer (find, play); the password is read from stdin or a prompt, never from the command line.'],
       ['--json', 'Print JSON for scripts instead of lines for people.'],
     ],
     exits: [[1, 'hub doctor: something needs looking at; hub clips --order: no clip was found.']],
