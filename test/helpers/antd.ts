@@ -2,7 +2,11 @@
 // popup at the end of the page, so a test clicks the control, then the option in the open popup.
 import type { Page } from 'playwright-core';
 
-const openPopup = '.ant-select-dropdown:not(.ant-select-dropdown-hidden)';
+/**
+ * The popup list of the Select with this test id, found by its own options: a popup of another
+ * Select may still be on the page for a moment while its closing animation runs.
+ */
+const popupOf = (page: Page, testId: string) => page.locator('.ant-select-dropdown').filter({ has: page.locator(`[data-testid^="${testId}-"]`) });
 
 /**
  * Chooses `value` in the Select with this test id (its options carry `<testId>-<value>`) the way a
@@ -11,7 +15,7 @@ const openPopup = '.ant-select-dropdown:not(.ant-select-dropdown-hidden)';
  */
 export async function choose(page: Page, testId: string, value: string): Promise<void> {
   await page.getByTestId(testId).click();
-  const popup = page.locator(openPopup);
+  const popup = popupOf(page, testId);
   const wanted = popup.locator(`[data-testid="${testId}-${value}"]`);
   await wanted.waitFor();
   const ids = await popup.locator('.ant-select-item-option').evaluateAll((els) => els.map((el) => [el.getAttribute('data-testid'), el.classList.contains('ant-select-item-option-active')] as const));
@@ -27,11 +31,12 @@ export async function choose(page: Page, testId: string, value: string): Promise
 /** The words of every option of the Select with this test id, as its open list shows them. */
 export async function optionTexts(page: Page, testId: string): Promise<string[]> {
   await page.getByTestId(testId).click();
-  const options = page.locator(`${openPopup} .ant-select-item-option`);
+  const popup = popupOf(page, testId);
+  const options = popup.locator('.ant-select-item-option');
   await options.first().waitFor();
   const texts = await options.allTextContents();
   await page.keyboard.press('Escape');
-  await page.locator(openPopup).waitFor({ state: 'hidden' });
+  await popup.waitFor({ state: 'hidden' });
   return texts;
 }
 
