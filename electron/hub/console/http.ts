@@ -16,6 +16,7 @@ import { parseHost } from '../../server/door.ts';
 import type { HubIndex, HubClip } from '../index/types.ts';
 import type { ClipStore, ByteRange } from '../store/types.ts';
 import { HubHttpError } from '../server/ingest.ts';
+import { readBody } from '../server/body.ts';
 import { Accounts, SESSION_TTL_MS, type ConsoleUser } from '../auth/accounts.ts';
 import { AuditLog, auditCsv } from './audit.ts';
 import { serveConsolePage } from './pages.ts';
@@ -60,28 +61,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, extra
   res.end(JSON.stringify(body));
 }
 
-function readSmallBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? '0') > limit) {
-      reject(new HubHttpError(413, 'too-large', `the body is larger than the ${limit} bytes this call takes`));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new HubHttpError(413, 'too-large', `the body is larger than the ${limit} bytes this call takes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function cookieValue(req: http.IncomingMessage, name: string): string | null {
   for (const part of (header(req, 'cookie') ?? '').split(';')) {
@@ -190,7 +169,7 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
       `${SESSION_COOKIE}=${value}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSec}${encrypted || opts.secureCookies ? '; Secure' : ''}`;
 
     if (route.call === 'login') {
-      const body = await readSmallBody(req, LOGIN_BODY_LIMIT);
+      const body = await readBody(req, LOGIN_BODY_LIMIT);
       let parsed: LoginRequest;
       try {
         const r = LoginRequest.safeParse(JSON.parse(body.toString('utf8')));

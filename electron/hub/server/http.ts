@@ -12,6 +12,7 @@ import {
 import { doorRules, judgeRequest } from '../../server/door.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { HubHttpError, type HubService } from './ingest.ts';
+import { readBody } from './body.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { HubConsole } from '../console/http.ts';
 
@@ -50,30 +51,6 @@ function sendError(res: http.ServerResponse, status: number, code: string, messa
   sendJson(res, status, { error: { code, message } });
 }
 
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > limit) {
-      reject(new HubHttpError(413, 'too-large', `the body is larger than the ${limit} bytes this call takes`));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new HubHttpError(413, 'too-large', `the body is larger than the ${limit} bytes this call takes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new HubHttpError(400, 'bad-request', 'the request was cut off')));
-  });
-}
 
 function parse<S extends z.ZodType>(schema: S, body: Buffer): z.infer<S> {
   let v: unknown;
