@@ -25,7 +25,11 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
   },
 });
-const pick = (v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const pick = (v) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const only = pick(values.only ?? process.env.PW_BENCH_ONLY);
 const skip = pick(values.skip ?? process.env.PW_BENCH_SKIP);
 for (const s of [...only, ...skip]) {

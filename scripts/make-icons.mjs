@@ -38,7 +38,12 @@ function png(size, pixel) {
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
   ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const inRoundRect = (x, y, x0, y0, x1, y1, r) => {
@@ -72,5 +77,15 @@ fs.mkdirSync(assets, { recursive: true });
 for (const size of [1024, 512, 256]) fs.writeFileSync(path.join(assets, size === 1024 ? 'icon.png' : `icon-${size}.png`), png(size, appIcon));
 fs.writeFileSync(path.join(assets, 'tray-idle.png'), png(32, trayIcon(false)));
 fs.writeFileSync(path.join(assets, 'tray-recording.png'), png(32, trayIcon(true)));
-execFileSync('/usr/bin/ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', path.join(assets, 'icon-256.png'), '-c:v', 'png', path.join(assets, 'icon.ico')]);
+execFileSync('/usr/bin/ffmpeg', [
+  '-hide_banner',
+  '-loglevel',
+  'error',
+  '-y',
+  '-i',
+  path.join(assets, 'icon-256.png'),
+  '-c:v',
+  'png',
+  path.join(assets, 'icon.ico'),
+]);
 console.log('icons written to assets/');

@@ -58,7 +58,13 @@ function rssOf(pid) {
   } catch {
     // not Linux
   }
-  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) * 1024;
+  return (
+    Number(
+      execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
+        .toString()
+        .trim(),
+    ) * 1024
+  );
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pw-soak-'));
@@ -152,9 +158,13 @@ try {
     engineRssGrowthMb: Number(rssGrowth.toFixed(1)),
     samples,
   };
-  console.log(`\n${SWITCHES} order switches in ${report.minutes} min (${rescans} scan(s) repeated because the page refused them); ${all.length} clips saved, ${notOk.length} not ok.`);
+  console.log(
+    `\n${SWITCHES} order switches in ${report.minutes} min (${rescans} scan(s) repeated because the page refused them); ${all.length} clips saved, ${notOk.length} not ok.`,
+  );
   console.log(`From switch ${base.switches} to ${last.switches}:`);
-  console.log(`  page JS heap ${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(1)} MB, DOM nodes ${report.domNodeGrowth >= 0 ? '+' : ''}${report.domNodeGrowth}, listeners ${report.listenerGrowth >= 0 ? '+' : ''}${report.listenerGrowth}`);
+  console.log(
+    `  page JS heap ${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(1)} MB, DOM nodes ${report.domNodeGrowth >= 0 ? '+' : ''}${report.domNodeGrowth}, listeners ${report.listenerGrowth >= 0 ? '+' : ''}${report.listenerGrowth}`,
+  );
   console.log(`  engine RSS ${rssGrowth >= 0 ? '+' : ''}${rssGrowth.toFixed(1)} MB`);
   if (heapGrowth > Number(values['max-heap-growth-mb'])) console.log(`  WARNING: the page heap grew more than ${values['max-heap-growth-mb']} MB`);
   if (rssGrowth > Number(values['max-rss-growth-mb'])) console.log(`  WARNING: the engine grew more than ${values['max-rss-growth-mb']} MB`);

@@ -117,11 +117,7 @@ export function compileCustom(source: string): RegExp | null {
 }
 
 export type Classification =
-  | { kind: 'carrier'; carrier: string }
-  | { kind: 'custom' }
-  | { kind: 'product'; product: ProductKind }
-  | { kind: 'unknown' }
-  | { kind: 'unchecked' }; // no patterns configured
+  { kind: 'carrier'; carrier: string } | { kind: 'custom' } | { kind: 'product'; product: ProductKind } | { kind: 'unknown' } | { kind: 'unchecked' }; // no patterns configured
 
 /**
  * A checksum-valid product barcode that also fits an enabled carrier (FedEx and ZTO use 12-digit

@@ -36,10 +36,13 @@ export function stallSentence(s: ContinuityStall, recordedAt: string | null): st
 
 /** One sentence for a clip's whole record: continuous, or what is missing and why. */
 export function continuitySummary(c: Continuity, recordedAt: string | null): string {
-  if (c.frames > 0 && c.unreadable === c.frames) return `The station could not read the frame counter in this clip (${c.frames} frames): its continuity is not proven by it.`;
+  if (c.frames > 0 && c.unreadable === c.frames)
+    return `The station could not read the frame counter in this clip (${c.frames} frames): its continuity is not proven by it.`;
   const lines: string[] = [];
   if (c.gaps.length === 0 && c.stalls.length === 0) {
-    lines.push(`The frame counter runs without a gap through all ${c.frames} frames (${c.first ?? '?'} to ${c.last ?? '?'}); checked by the station${recordedAt ? ` on ${recordedAt}` : ''}.`);
+    lines.push(
+      `The frame counter runs without a gap through all ${c.frames} frames (${c.first ?? '?'} to ${c.last ?? '?'}); checked by the station${recordedAt ? ` on ${recordedAt}` : ''}.`,
+    );
   }
   for (const g of c.gaps) lines.push(gapSentence(g, recordedAt));
   for (const s of c.stalls) lines.push(stallSentence(s, recordedAt));

@@ -95,7 +95,11 @@ export const Settings = z.object({
   fps: z.number().int().min(5).max(60),
   videoBitsPerSecond: z.number().int().min(250_000).max(20_000_000),
   minClipMs: z.number().int().min(0).max(60_000),
-  maxClipMs: z.number().int().min(0).max(4 * 3600_000), // 0 = no limit
+  maxClipMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(4 * 3600_000), // 0 = no limit
   cameraDeviceId: z.string().max(500).nullable(),
   // Desktop app (door 1): the shell grants the microphone only when this is on, and registers
   // itself to start at login from startAtLogin. The HTTP door stores them but has no use for them.
@@ -115,9 +119,23 @@ export const Settings = z.object({
   // Clips younger than this are never deleted to make room (retention.ts; default in settingsStore.ts).
   protectDays: z.number().int().min(1).max(36_500),
   // RFC 3161 timestamp authorities, tried in order for every sealed clip (evidence/tsa.ts). [] = none.
-  tsaUrls: z.array(z.string().max(500).regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL')).max(10),
+  tsaUrls: z
+    .array(
+      z
+        .string()
+        .max(500)
+        .regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL'),
+    )
+    .max(10),
   // TSA certificates (PEM, one certificate each) that check tokens carrying none, and anchor chains (evidence/tsaTrust.ts).
-  tsaCerts: z.array(z.string().max(20_000).regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, 'must be a PEM certificate')).max(20),
+  tsaCerts: z
+    .array(
+      z
+        .string()
+        .max(20_000)
+        .regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, 'must be a PEM certificate'),
+    )
+    .max(20),
   ...stationSettingsFields, // scanner rules, auto stop, sounds, language, second camera, first run
   ...labelSettingsFields, // reading the label with the camera
 });
@@ -234,7 +252,15 @@ export const contract = {
     input: z.object({ order: z.string().min(1).max(200) }).strict(),
     output: z.object({
       discards: z.array(
-        z.object({ order: z.string(), startedAt: IsoTime, discardedAt: IsoTime, station: z.string(), operator: z.string().nullable(), mode: Mode, reason: z.string() }),
+        z.object({
+          order: z.string(),
+          startedAt: IsoTime,
+          discardedAt: IsoTime,
+          station: z.string(),
+          operator: z.string().nullable(),
+          mode: Mode,
+          reason: z.string(),
+        }),
       ),
     }),
   },

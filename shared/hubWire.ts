@@ -61,7 +61,13 @@ export const HubReceipt = z.object({
 });
 export type HubReceipt = z.infer<typeof HubReceipt>;
 
-export const BeginRequest = z.object({ size: z.number().int().positive().max(64 * 2 ** 30) });
+export const BeginRequest = z.object({
+  size: z
+    .number()
+    .int()
+    .positive()
+    .max(64 * 2 ** 30),
+});
 export const BeginResponse = z.object({
   partSize: z.number().int().positive(),
   parts: z.array(z.number().int().positive()),
@@ -139,8 +145,21 @@ export const HoldsResponse = z.object({ holds: z.array(HubHold) });
 
 /** Codes of the hub's refusals (422) and other errors. */
 export const HubRefusalCode = z.enum([
-  'bad-code', 'unknown-station', 'unauthorized', 'bad-request', 'too-large', 'not-found', 'refused',
-  'bad-part', 'bad-digest', 'bad-signature', 'hash-mismatch', 'broken-link', 'not-in-chain', 'conflict', 'replay',
+  'bad-code',
+  'unknown-station',
+  'unauthorized',
+  'bad-request',
+  'too-large',
+  'not-found',
+  'refused',
+  'bad-part',
+  'bad-digest',
+  'bad-signature',
+  'hash-mismatch',
+  'broken-link',
+  'not-in-chain',
+  'conflict',
+  'replay',
   'unavailable',
 ]);
 export type HubRefusalCode = z.infer<typeof HubRefusalCode>;

@@ -11,13 +11,16 @@ import { z } from 'zod';
 export const MESSAGES = {
   // Status checks (doctor.ts): one per check and outcome.
   'health-database-ok': 'The index passed SQLite quick_check.',
-  'health-database-damaged': 'The index {{file}} is damaged (SQLite quick_check found {{count}} problem(s)). Back it up and ask for help before recording more.',
+  'health-database-damaged':
+    'The index {{file}} is damaged (SQLite quick_check found {{count}} problem(s)). Back it up and ask for help before recording more.',
   'health-database-unreadable': 'The index {{file}} could not be checked: {{error}}',
   'health-storage-missing': 'The clips folder {{dir}} is missing: is its disk unplugged? Nothing can be recorded.',
   'health-storage-no-marker': 'The clips folder {{dir}} has no {{marker}} file: it is not the folder this station set up (disk not mounted?).',
   'health-storage-ok': 'The clips folder {{dir}} is present and writable.',
-  'health-space-below-reserve': 'Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. New recordings are refused.',
-  'health-space-near-reserve': 'Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. New recordings are refused.',
+  'health-space-below-reserve':
+    'Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. New recordings are refused.',
+  'health-space-near-reserve':
+    'Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. New recordings are refused.',
   'health-space-ok': '{{free}} free of {{total}}; the reserve is {{reserve}}.',
   'health-space-ok-auto': '{{free}} free of {{total}}; the reserve is {{reserve}} (automatic).',
   'health-space-unreadable': 'The free space of {{dir}} cannot be read: {{error}}',
@@ -36,10 +39,14 @@ export const MESSAGES = {
   'health-hub': 'Warehouse hub: {{line}}',
 
   // Room to record and the clips folder (storage.ts): refusals a packer reads.
-  'space-below-reserve': 'Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',
-  'space-near-reserve': 'Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',
-  'record-refused-below-reserve': 'Recording refused: Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. Nothing was recorded.',
-  'record-refused-near-reserve': 'Recording refused: Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. Nothing was recorded.',
+  'space-below-reserve':
+    'Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',
+  'space-near-reserve':
+    'Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings.',
+  'record-refused-below-reserve':
+    'Recording refused: Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. Nothing was recorded.',
+  'record-refused-near-reserve':
+    'Recording refused: Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. Nothing was recorded.',
   'fs-read-only': 'The clips folder {{dir}} is on a read-only disk; nothing can be recorded until it is writable again.',
   'fs-permission': 'PackWitness may not write to the clips folder {{dir}} (permission denied); fix its permissions or choose another folder in Settings.',
   'fs-full': 'The disk of the clips folder {{dir}} is full.',
@@ -66,10 +73,12 @@ export const MESSAGES = {
   'preset-note-ebay': 'Takes no video: stills of at most 1.5 MB (payment disputes) and a PDF of at most 5 MB.',
   'preset-note-etsy': 'Takes JPEG or PNG only; size limit not published, a conservative 1.5 MB per image is used.',
   'preset-note-walmart': 'Asks for images; limits not published, conservative defaults used.',
-  'preset-note-tiktok-shop': 'Wants a visible timestamp (burned into every clip). Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
+  'preset-note-tiktok-shop':
+    'Wants a visible timestamp (burned into every clip). Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
   'preset-note-taobao': 'Video limit not published (20 MB / 60 s used); images kept under 512,000 bytes, the figure one ERP checks (unconfirmed).',
   'preset-note-unknown': 'Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
-  'preset-note-flipkart': 'The label with order ID and tracking ID must be visible. Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
+  'preset-note-flipkart':
+    'The label with order ID and tracking ID must be visible. Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
   'preset-note-meesho': 'An unpacking video is required. Limits not published; conservative defaults are used (20 MB / 60 s video, 1.5 MB images, 5 MB PDF).',
   'preset-note-generic-100': 'Any channel that takes a video of up to 100 MB (e-mail services, most web forms).',
   'preset-note-original': 'The recorded file itself, unchanged: its hash matches the signature. Cannot be trimmed or split.',
@@ -77,7 +86,8 @@ export const MESSAGES = {
 
   // Verify verdicts (evidence/verifyClip.ts): the summary under the verdict and the checks that hold.
   'verify-intact': 'This is the clip of order {{order}}, recorded at station "{{station}}" on {{time}}. It has not been changed since it was sealed.',
-  'verify-intact-stamped': 'This is the clip of order {{order}}, recorded at station "{{station}}" on {{time}}. It has not been changed since it was sealed and existed at {{tsaTime}} per {{tsa}}.',
+  'verify-intact-stamped':
+    'This is the clip of order {{order}}, recorded at station "{{station}}" on {{time}}. It has not been changed since it was sealed and existed at {{tsaTime}} per {{tsa}}.',
   'verify-problem': 'This is the clip of order {{order}}, recorded at station "{{station}}" on {{time}}, but not every check holds (marked below).',
   'verify-derived': 'This is {{file}} as the station exported it, derived from the sealed clip, not the original recording itself.',
   'verify-derived-problem': 'This is {{file}}, a file the station exported, but not every check holds (marked below).',
@@ -90,14 +100,16 @@ export const MESSAGES = {
   'verify-how-recovered': 'Recovered after the station stopped unexpectedly.',
   'verify-how-interrupted': 'Cut short.',
   'verify-stamped-late': 'Stamped {{delay}} after the recording ended: unchanged since then is proven, not when it was recorded.',
-  'verify-modified': 'This file is named as the clip of order {{order}}, recorded at station "{{station}}" on {{time}}, but its content was changed after it was sealed.',
+  'verify-modified':
+    'This file is named as the clip of order {{order}}, recorded at station "{{station}}" on {{time}}, but its content was changed after it was sealed.',
   'verify-modified-export': 'This file is named as {{file}}, a file the station exported, but its content differs from the file the station exported.',
   'verify-not-sealed': "This is the clip of order {{order}} ({{time}}), but the station's chain has no entry for it.",
   'verify-unknown': 'This file matches no clip recorded by this station. It was modified, re-encoded, or comes from another station.',
   'verify-file-ok': "The file's SHA-256 matches the sealed clip byte for byte ({{sha}}).",
   'verify-file-unknown': "Its SHA-256 {{sha}} is not in this station's chain or index.",
   'verify-file-modified': 'modified file: its SHA-256 {{sha}} differs from the sealed {{sealed}}.',
-  'verify-file-cut': 'modified file: its SHA-256 {{sha}} differs from the sealed {{sealed}}. It is shorter than the sealed clip ({{size}} of {{sealedSize}} bytes): it was cut.',
+  'verify-file-cut':
+    'modified file: its SHA-256 {{sha}} differs from the sealed {{sealed}}. It is shorter than the sealed clip ({{size}} of {{sealedSize}} bytes): it was cut.',
   'verify-index-ok': "The station's index lists it as clip {{clip}}.",
   'verify-index-missing': "missing entry: the station's index has no row for clip {{clip}} any more.",
   'verify-chain-ok': "It is entry {{seq}} of the station's hash chain, linked to the entries around it.",
@@ -107,10 +119,14 @@ export const MESSAGES = {
   'verify-timestamp-none': 'No trusted timestamp (no timestamp authority was configured when it was sealed).',
   'verify-timestamp-pending': 'A trusted timestamp was requested and has not arrived yet.',
   'verify-timestamp-ok': 'Trusted time: {{tsa}} attests the file existed at {{time}}.',
-  'verify-timestamp-ok-public': "Trusted time: {{tsa}} attests the file existed at {{time}}. The TSA's timestamping certificate chains to {{root}}, a publicly trusted root.",
-  'verify-timestamp-ok-added': "Trusted time: {{tsa}} attests the file existed at {{time}}. The TSA's timestamping certificate chains to {{root}}, a certificate you added.",
-  'verify-timestamp-ok-unknown': "Trusted time: {{tsa}} attests the file existed at {{time}}. The TSA's timestamping certificate chains to {{root}}, not a known root (SHA-256 fingerprint {{fingerprint}}): compare it with the one the TSA publishes, or add the TSA's root certificate to check it.",
-  'verify-timestamp-unverifiable': "The timestamp token names {{tsa}} and {{time}}, but it is unverifiable without the TSA's certificate. That is not a sign it was altered: add the TSA's certificate (Settings → TSA certificates, or verify --tsa-cert FILE) to check it.",
+  'verify-timestamp-ok-public':
+    "Trusted time: {{tsa}} attests the file existed at {{time}}. The TSA's timestamping certificate chains to {{root}}, a publicly trusted root.",
+  'verify-timestamp-ok-added':
+    "Trusted time: {{tsa}} attests the file existed at {{time}}. The TSA's timestamping certificate chains to {{root}}, a certificate you added.",
+  'verify-timestamp-ok-unknown':
+    "Trusted time: {{tsa}} attests the file existed at {{time}}. The TSA's timestamping certificate chains to {{root}}, not a known root (SHA-256 fingerprint {{fingerprint}}): compare it with the one the TSA publishes, or add the TSA's root certificate to check it.",
+  'verify-timestamp-unverifiable':
+    "The timestamp token names {{tsa}} and {{time}}, but it is unverifiable without the TSA's certificate. That is not a sign it was altered: add the TSA's certificate (Settings → TSA certificates, or verify --tsa-cert FILE) to check it.",
   'verify-deleted': 'Deleted from the station on {{time}} by {{who}}.',
   'verify-hold-set': 'Legal hold set on {{time}} by {{who}}.',
   'verify-hold-lifted': 'Legal hold lifted on {{time}} by {{who}}.',

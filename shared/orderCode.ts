@@ -4,9 +4,7 @@
 
 export const ORDER_CODE_MAX = 80;
 
-export type OrderCodeResult =
-  | { ok: true; code: string }
-  | { ok: false; reason: string };
+export type OrderCodeResult = { ok: true; code: string } | { ok: false; reason: string };
 
 // Letters of any script, combining marks (Thai, Devanagari labels), digits, '-' and '_'.
 const ALLOWED = /^[\p{L}\p{M}\p{Nd}_-]+$/u;

@@ -150,7 +150,8 @@ function decideControl(state: MachineState, control: ControlCode, operators: rea
       if ((state.mode ?? 'shipping') === c.mode) return { kind: 'ignore', msg: { key: 'scan.alreadyMode', params: { mode: c.mode } } };
       return { kind: 'mode', mode: c.mode };
     case 'operator':
-      if ((state.operator ?? null) === c.operator) return { kind: 'ignore', msg: { key: c.operator ? 'scan.alreadyOperator' : 'scan.noOperator', params: { name: c.operator ?? '' } } };
+      if ((state.operator ?? null) === c.operator)
+        return { kind: 'ignore', msg: { key: c.operator ? 'scan.alreadyOperator' : 'scan.noOperator', params: { name: c.operator ?? '' } } };
       return { kind: 'operator', operator: c.operator };
   }
 }
@@ -176,7 +177,8 @@ export function decideScan(state: MachineState, raw: string, now: number, opts: 
   }
   const { cls, alsoProduct } = classifyCode(code, opts.rules);
   let warning: Msg | undefined;
-  if (cls.kind === 'product' && !opts.rules.allowProductBarcodes) return { kind: 'refuse', msg: { key: 'scan.productBarcode', params: { code, kind: cls.product } } };
+  if (cls.kind === 'product' && !opts.rules.allowProductBarcodes)
+    return { kind: 'refuse', msg: { key: 'scan.productBarcode', params: { code, kind: cls.product } } };
   if (cls.kind === 'unknown') warning = { key: 'scan.unknownPattern', params: { order: code } };
   else if (alsoProduct) warning = { key: 'scan.alsoProduct', params: { order: code, kind: alsoProduct } };
   const kind = state.phase === 'idle' ? 'start' : 'switch';

@@ -24,7 +24,10 @@ export const HELP: Record<string, CommandHelp> = {
       ['--host ADDR', 'Listen on this address (default 127.0.0.1; any other address needs the token on every route).'],
       ['--token SECRET', 'Use this token instead of a new random one when listening beyond loopback.'],
       ['--tsa URL', 'RFC 3161 timestamp authority to use, repeatable, in order of preference (stored in Settings).'],
-      ['--reserve-mb N|auto', 'Free space kept on the clips disk; recording is refused below it (auto: the larger of 2 GB and 5 % of the disk, at most 20 GB).'],
+      [
+        '--reserve-mb N|auto',
+        'Free space kept on the clips disk; recording is refused below it (auto: the larger of 2 GB and 5 % of the disk, at most 20 GB).',
+      ],
       ['--keep-days N', 'Delete clips older than N days (0 keeps them until space runs short).'],
       ['--no-delete-for-space', 'Never delete clips to make room; refuse new recordings below the reserve instead.'],
       ['--protect-days N', 'Clips younger than N days are never deleted to make room (default 120: the longest dispute windows).'],
@@ -40,7 +43,7 @@ export const HELP: Record<string, CommandHelp> = {
     options: [
       ['FILE', 'The clip, or any file this station exported, to check.'],
       ['PACKAGE', 'An export package (its folder or ZIP): the signed export manifest and every file in it.'],
-      ['--all', "Check every chain entry and every clip file of the station instead of one file."],
+      ['--all', 'Check every chain entry and every clip file of the station instead of one file.'],
       ['--repair', 'With --all: rewrite missing sidecar files from the chain first (never overwrites one).'],
       ['--tsa-cert FILE', "A TSA's certificate or chain (PEM or DER), repeatable: checks tokens that carry none and anchors their chain, for this run."],
       data,
@@ -100,7 +103,8 @@ export const HELP: Record<string, CommandHelp> = {
     exits: [[1, 'Not enrolled: the hub cannot be reached, the code is wrong, expired or used, or the server is not the hub the code names.']],
   },
   hub: {
-    summary: 'Run the warehouse hub that stations publish their sealed clips to (docs/hub.md); `hub enroll-code`, `hub clips`, `hub doctor` and `hub user` (console accounts, docs/console.md) work on the same hub.',
+    summary:
+      'Run the warehouse hub that stations publish their sealed clips to (docs/hub.md); `hub enroll-code`, `hub clips`, `hub doctor` and `hub user` (console accounts, docs/console.md) work on the same hub.',
     options: [
       ['--data DIR', "The hub's folder (its key, settings, SQLite index and clips); defaults to the station's data folder + /hub, or PACKWITNESS_HUB_DATA."],
       ['--port N', 'Port the hub listens on (default 7480; 0 picks a free one).'],
@@ -110,7 +114,10 @@ export const HELP: Record<string, CommandHelp> = {
       ['--name NAME', 'The name stations show for this hub (default: this computer’s name).'],
       ['--order CODE', 'hub clips: only the clips of this order code (exact match).'],
       ['--station NAME', 'hub clips: only the clips of this station (its name or key fingerprint).'],
-      ['--role ROLE', 'hub user add: admin (stations, users, enrollment), service (find, play, verify, export, hold) or viewer (find, play); the password is read from stdin or a prompt, never from the command line.'],
+      [
+        '--role ROLE',
+        'hub user add: admin (stations, users, enrollment), service (find, play, verify, export, hold) or viewer (find, play); the password is read from stdin or a prompt, never from the command line.',
+      ],
       ['--json', 'Print JSON for scripts instead of lines for people.'],
     ],
     exits: [[1, 'hub doctor: something needs looking at; hub clips --order: no clip was found.']],

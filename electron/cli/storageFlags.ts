@@ -19,7 +19,12 @@ function count(flag: string, value: string, max: number): number {
 }
 
 /** The settings patch the flags ask for (empty when none was given). */
-export function storagePatch(values: { 'reserve-mb'?: string; 'keep-days'?: string; 'no-delete-for-space'?: boolean; 'protect-days'?: string }): Partial<Settings> {
+export function storagePatch(values: {
+  'reserve-mb'?: string;
+  'keep-days'?: string;
+  'no-delete-for-space'?: boolean;
+  'protect-days'?: string;
+}): Partial<Settings> {
   const patch: Partial<Settings> = {};
   const reserve = values['reserve-mb'];
   if (reserve !== undefined) patch.reserveMb = reserve === 'auto' ? null : count('reserve-mb', reserve, 10_000_000);

@@ -37,7 +37,8 @@ export function explain(report: Pick<CounterReport, 'gaps' | 'stalls'>, incident
     const to = g.after + g.missing + 1;
     let cause: GapCause = 'encoder';
     if (incidents.some((i) => i.kind === 'hidden' && overlaps(i, from, to, EXACT_SLACK))) cause = 'page-hidden';
-    else if (incidents.some((i) => (i.kind === 'late' || i.kind === 'backpressure' || i.kind === 'camera-stall') && overlaps(i, from, to, LOAD_SLACK))) cause = 'encoder-under-load';
+    else if (incidents.some((i) => (i.kind === 'late' || i.kind === 'backpressure' || i.kind === 'camera-stall') && overlaps(i, from, to, LOAD_SLACK)))
+      cause = 'encoder-under-load';
     return { after: g.after, missing: g.missing, atMs: g.atMs, cause };
   });
   const stalls = report.stalls.map((s): ContinuityStall => {

@@ -110,7 +110,14 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
       const sizes = { free: formatBytes(space.freeBytes), total: formatBytes(space.totalBytes), reserve: formatBytes(space.reserveBytes) };
       checks.push(
         low
-          ? check('space', 'problem', msg(low.code === 'space-below-reserve' ? 'health-space-below-reserve' : 'health-space-near-reserve', low.params as { free: string; dir: string; reserve: string }))
+          ? check(
+              'space',
+              'problem',
+              msg(
+                low.code === 'space-below-reserve' ? 'health-space-below-reserve' : 'health-space-near-reserve',
+                low.params as { free: string; dir: string; reserve: string },
+              ),
+            )
           : check('space', 'ok', space.automatic ? msg('health-space-ok-auto', sizes) : msg('health-space-ok', sizes)),
       );
     } catch (err) {
@@ -153,7 +160,14 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
   // 6. Recordings left open.
   const open = (await clips.unfinished()).filter((r) => !ctx.live.has(r.id));
   if (open.length && ctx.otherOwner !== null) {
-    checks.push(check('unfinished', 'ok', msg('health-unfinished-running', { count: open.length, pid: ctx.otherOwner }), open.map((r) => `${r.order_code} (${r.id})`)));
+    checks.push(
+      check(
+        'unfinished',
+        'ok',
+        msg('health-unfinished-running', { count: open.length, pid: ctx.otherOwner }),
+        open.map((r) => `${r.order_code} (${r.id})`),
+      ),
+    );
   } else if (open.length) {
     checks.push(
       check(
@@ -213,7 +227,9 @@ const NAME = /^(.+)_(\d{6})_([0-9a-z]{6,12}-[0-9a-f]{12})\.mp4$/i;
  * a trusted timestamp requested), so `verify --all` accounts for it and a later change shows. Seal
  * files an earlier seal left next to it are kept, renamed *.before-adoption, never overwritten.
  */
-export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted: { id: string; order: string; file: string }[]; failed: { file: string; message: string }[] }> {
+export async function adoptUnindexed(
+  engine: DoctorServices,
+): Promise<{ adopted: { id: string; order: string; file: string }[]; failed: { file: string; message: string }[] }> {
   const root = engine.paths.clipsDir;
   const { mp4 } = await clipFilesOnDisk(root);
   const adopted: { id: string; order: string; file: string }[] = [];
@@ -225,7 +241,12 @@ export async function adoptUnindexed(engine: DoctorServices): Promise<{ adopted:
       if (info.durationMs <= 0 || !info.videoCodec) throw new Error('no video in it');
       const m = NAME.exec(path.basename(rel));
       const parsedOrder = m ? parseOrderCode(m[1]!) : null;
-      const order = parsedOrder?.ok ? parsedOrder.code : path.basename(rel, '.mp4').slice(0, 60).replace(/[^\p{L}\p{M}\p{Nd}_-]/gu, '_');
+      const order = parsedOrder?.ok
+        ? parsedOrder.code
+        : path
+            .basename(rel, '.mp4')
+            .slice(0, 60)
+            .replace(/[^\p{L}\p{M}\p{Nd}_-]/gu, '_');
       const idTime = m ? Number.parseInt(m[3]!.split('-')[0]!, 36) : NaN;
       const startedAt = Number.isFinite(idTime) && Math.abs(idTime - stat.mtimeMs) < 30 * 86_400_000 ? idTime : Math.round(stat.mtimeMs - info.durationMs);
       let id = m?.[3] ?? '';

@@ -297,7 +297,8 @@ export class Engine implements EngineServices {
 
     'clips.get': async (input) => {
       const row = await this.clips.get(input.id);
-      if (!row || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted') throw new PwError('not-found', `No clip with id ${input.id}.`);
+      if (!row || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted')
+        throw new PwError('not-found', `No clip with id ${input.id}.`);
       return this.toClip(row);
     },
 

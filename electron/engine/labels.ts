@@ -60,9 +60,14 @@ export function labelVerifyCheck(labels: unknown, orders: readonly string[]): { 
   const order = orders.join(', ');
   const source = l.source === 'camera' ? ' The code was read by the camera.' : '';
   if (l.mismatch.length) {
-    return { what: 'history', ok: null, text: `LABEL MISMATCH: the picture showed ${l.mismatch.join(', ')}, but the clip is filed under ${order} (signed in the manifest).${source}` };
+    return {
+      what: 'history',
+      ok: null,
+      text: `LABEL MISMATCH: the picture showed ${l.mismatch.join(', ')}, but the clip is filed under ${order} (signed in the manifest).${source}`,
+    };
   }
-  if (l.seenAtMs !== null) return { what: 'history', ok: null, text: `The label ${order} is in the picture: seen at ${clipTimeLabel(l.seenAtMs)} (signed in the manifest).${source}` };
+  if (l.seenAtMs !== null)
+    return { what: 'history', ok: null, text: `The label ${order} is in the picture: seen at ${clipTimeLabel(l.seenAtMs)} (signed in the manifest).${source}` };
   return { what: 'history', ok: null, text: `The camera was reading but did not see the label ${order} in the picture.${source}` };
 }
 

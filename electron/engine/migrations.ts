@@ -116,11 +116,13 @@ export const migrations: Migration[] = [
     // (a saved list names every carrier that existed then; a new one is not a choice they made).
     version: 4,
     // The ids are written out: a shipped migration never changes when later carriers are added.
-    sql: ['spx', 'amazon', 'lazada', 'ninjavan', 'flash', 'kerry', 'best', 'cainiao', 'auspost', 'royalmail', 'usps', 'canadapost', 'indiapost', 'jtsea'].map(
-      (id) =>
-        `UPDATE settings SET value = json_insert(value, '$[#]', '${id}') WHERE key = 'carrierPatterns' ` +
-        `AND NOT EXISTS (SELECT 1 FROM json_each(settings.value) WHERE json_each.value = '${id}');`,
-    ).join('\n'),
+    sql: ['spx', 'amazon', 'lazada', 'ninjavan', 'flash', 'kerry', 'best', 'cainiao', 'auspost', 'royalmail', 'usps', 'canadapost', 'indiapost', 'jtsea']
+      .map(
+        (id) =>
+          `UPDATE settings SET value = json_insert(value, '$[#]', '${id}') WHERE key = 'carrierPatterns' ` +
+          `AND NOT EXISTS (SELECT 1 FROM json_each(settings.value) WHERE json_each.value = '${id}');`,
+      )
+      .join('\n'),
   },
   {
     // Publishing to the warehouse hub (issue 16): the hub this station is enrolled with and the

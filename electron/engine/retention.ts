@@ -19,14 +19,20 @@ export type RetentionServices = Pick<EngineServices, 'paths' | 'clips' | 'settin
 import type { HubGate } from './publish/gate.ts';
 import { insideRoot } from './paths.ts';
 import { formatBytes, lowSpaceMessage, protectMs, spaceOf } from './storage.ts';
-import { EXPORT_MIN_AGE_FOR_SPACE_MS, exportKeepCutoff, keepDaysReason, listExportFolders, removeExportFolders, type ExportFolder } from './export/exportRetention.ts';
+import {
+  EXPORT_MIN_AGE_FOR_SPACE_MS,
+  exportKeepCutoff,
+  keepDaysReason,
+  listExportFolders,
+  removeExportFolders,
+  type ExportFolder,
+} from './export/exportRetention.ts';
 import { exportsRoot, type ExportJobs } from './export/jobs.ts';
 import { outlookProblem, storageOutlook } from './outlook.ts';
 import type { ContinuityPass } from './continuity.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-
 
 export function toDeletion(r: DeletionRow): Deletion {
   return {
@@ -84,7 +90,10 @@ export class Retention {
 
   /** Settles once every queued run has finished (used by close and tests). */
   idle(): Promise<void> {
-    return this.tail.then(() => {}, () => {});
+    return this.tail.then(
+      () => {},
+      () => {},
+    );
   }
 
   private async runLogged(when: string): Promise<void> {
@@ -164,11 +173,15 @@ export class Retention {
     const need = opts.needBytes ?? 0;
     if (settings.deleteOldestForSpace && lowSpaceMessage(space, need) && (await sameDisk(exportsDir, this.engine.paths.clipsDir))) {
       const base = space;
-      await takeExports(now - EXPORT_MIN_AGE_FOR_SPACE_MS, `free space ${formatBytes(space.freeBytes)} was below the reserve of ${formatBytes(space.reserveBytes)} (exports go before any clip)`, async (freed) => {
-        if (dryRun) return !lowSpaceMessage({ ...base, freeBytes: base.freeBytes + freed }, need);
-        space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
-        return !lowSpaceMessage(space, need);
-      });
+      await takeExports(
+        now - EXPORT_MIN_AGE_FOR_SPACE_MS,
+        `free space ${formatBytes(space.freeBytes)} was below the reserve of ${formatBytes(space.reserveBytes)} (exports go before any clip)`,
+        async (freed) => {
+          if (dryRun) return !lowSpaceMessage({ ...base, freeBytes: base.freeBytes + freed }, need);
+          space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
+          return !lowSpaceMessage(space, need);
+        },
+      );
       if (dryRun) space = { ...base, freeBytes: base.freeBytes + report.exportsRemoved.reduce((a, x) => a + x.bytes, 0) };
       else space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
     }
@@ -194,7 +207,10 @@ export class Retention {
     if (this.hubKept > 0 && report.message) report.message += ` ${this.hubKept} clip(s) old enough to go are kept until the hub confirms it holds them.`;
     report.space = dryRun ? space : await spaceOf(this.engine.paths.clipsDir, settings.reserveMb).catch(() => space);
     if (report.failed.length) {
-      const msg = `Retention could not delete ${report.failed.length} clip file(s); their index entries are unchanged: ${report.failed.map((f) => `${f.file} (${f.message})`).slice(0, 3).join('; ')}`;
+      const msg = `Retention could not delete ${report.failed.length} clip file(s); their index entries are unchanged: ${report.failed
+        .map((f) => `${f.file} (${f.message})`)
+        .slice(0, 3)
+        .join('; ')}`;
       report.message = report.message ? `${report.message} ${msg}` : msg;
     }
     return report;

@@ -180,7 +180,10 @@ export function prepareClipsFolder(paths: DataLayout, db: Db, hasIndexedFiles: b
   }
   if (!known && !exists && hasIndexedFiles) {
     // An index from before the marker existed, with clips, but no folder: the same unplugged disk.
-    throw new PwError('refused', `The clips folder ${dir} is missing although the index lists clips in it: is its disk unplugged? PackWitness will not create an empty one in its place. If those clips are really gone, "packwitness doctor --init-clips" starts an empty folder there.`);
+    throw new PwError(
+      'refused',
+      `The clips folder ${dir} is missing although the index lists clips in it: is its disk unplugged? PackWitness will not create an empty one in its place. If those clips are really gone, "packwitness doctor --init-clips" starts an empty folder there.`,
+    );
   }
   try {
     if (!marked) {
@@ -209,7 +212,12 @@ export function initClipsFolder(paths: DataLayout, db: Db): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
     if (!fs.existsSync(path.join(dir, MARKER_FILE))) {
-      const body = JSON.stringify({ createdAt: new Date().toISOString(), dataDir: paths.dataDir, id: randomBytes(8).toString('hex'), initialisedBy: 'doctor --init-clips' });
+      const body = JSON.stringify({
+        createdAt: new Date().toISOString(),
+        dataDir: paths.dataDir,
+        id: randomBytes(8).toString('hex'),
+        initialisedBy: 'doctor --init-clips',
+      });
       fs.writeFileSync(path.join(dir, MARKER_FILE), body + '\n');
     }
     db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(metaKey(dir), new Date().toISOString());

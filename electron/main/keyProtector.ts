@@ -38,7 +38,9 @@ export function chooseKeyProtector(dataDir: string, store: Store, platform: Node
   const stored = fs.existsSync(f.privateFile) ? (fs.existsSync(f.protectorFile) ? fs.readFileSync(f.protectorFile, 'utf8').trim() : 'plain') : null;
   if (stored === SAFE_STORAGE) {
     if (!store.isEncryptionAvailable()) {
-      throw new Error(`The station key ${f.privateFile} is encrypted with the OS keystore, which is not available now (log in as the same user, unlock the keyring).`);
+      throw new Error(
+        `The station key ${f.privateFile} is encrypted with the OS keystore, which is not available now (log in as the same user, unlock the keyring).`,
+      );
     }
     return { protector: safeStorageProtector(store), why: 'station key encrypted with the OS keystore' };
   }

@@ -128,7 +128,14 @@ export function applyStartAtLogin(
   const exec = env.APPIMAGE ?? execPath;
   fs.mkdirSync(dir, { recursive: true });
   // Exec quotes the path (spaces are allowed in it); the entry names our app, nothing else.
-  const entry = ['[Desktop Entry]', 'Type=Application', `Name=${PRODUCT_NAME}`, `Exec="${exec.replace(/(["`$\\])/g, '\\$1')}"`, 'X-GNOME-Autostart-enabled=true', ''].join('\n');
+  const entry = [
+    '[Desktop Entry]',
+    'Type=Application',
+    `Name=${PRODUCT_NAME}`,
+    `Exec="${exec.replace(/(["`$\\])/g, '\\$1')}"`,
+    'X-GNOME-Autostart-enabled=true',
+    '',
+  ].join('\n');
   fs.writeFileSync(file, entry);
   return `wrote ${file}`;
 }

@@ -145,7 +145,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const take = limiter?.take(req.socket.remoteAddress ?? '?', Date.now()) ?? { ok: true };
     if (!take.ok) {
       res.setHeader('retry-after', String(take.retryAfterSeconds));
-      sendJson(res, 429, { ok: false, error: { code: 'rate-limited', message: `Too many requests from this address; try again in ${take.retryAfterSeconds} s.` } });
+      sendJson(res, 429, {
+        ok: false,
+        error: { code: 'rate-limited', message: `Too many requests from this address; try again in ${take.retryAfterSeconds} s.` },
+      });
       req.resume();
       return;
     }

@@ -56,7 +56,14 @@ export class LanListener implements LanController {
     }
     const s = this.server;
     if (!s) {
-      return { listening: false, urls: [], token: null, port: null, switchable: true, howToEnable: 'LAN access is off: this station answers only on this computer. Turn it on here; phones then scan the QR code.' };
+      return {
+        listening: false,
+        urls: [],
+        token: null,
+        port: null,
+        switchable: true,
+        howToEnable: 'LAN access is off: this station answers only on this computer. Turn it on here; phones then scan the QR code.',
+      };
     }
     return { listening: true, urls: urlsFor(this.addresses(), s.port, s.token), token: s.token, port: s.port, switchable: true, howToEnable: null };
   }
@@ -122,14 +129,25 @@ export class LanListener implements LanController {
 
   private refuseIfFixed(): void {
     if (this.fixed) {
-      throw new PwError('refused', 'This station was started with `--host` for the LAN, so LAN access is fixed until it restarts; start it without --host to switch LAN access from Settings.');
+      throw new PwError(
+        'refused',
+        'This station was started with `--host` for the LAN, so LAN access is fixed until it restarts; start it without --host to switch LAN access from Settings.',
+      );
     }
   }
 
   private async open(port: number | null, token: string): Promise<RunningServer> {
     const p = port ?? (this.opts.requestedPort === 0 ? 0 : this.opts.main.port + 1);
     try {
-      return await startServer({ engine: this.opts.engine, host: this.opts.lanHost ?? '0.0.0.0', port: p, token, staticDir: this.opts.staticDir, rateLimit: this.opts.rateLimit, addresses: this.addresses });
+      return await startServer({
+        engine: this.opts.engine,
+        host: this.opts.lanHost ?? '0.0.0.0',
+        port: p,
+        token,
+        staticDir: this.opts.staticDir,
+        rateLimit: this.opts.rateLimit,
+        addresses: this.addresses,
+      });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'EADDRINUSE') throw new PwError('refused', `Port ${p} is already in use by another program; choose another port for LAN access.`);

@@ -44,15 +44,19 @@ function Header({ viewId }: { viewId: string }) {
       )}
       <RecordingIndicator viewId={viewId} />
       <nav>
-        {views.filter((v) => !v.hidden).map((v) => (
-          <a key={v.id} href={`#/${v.id}`} aria-current={v.id === viewId ? 'page' : undefined} data-testid={`nav-${v.id}`}>
-            {t(v.labelKey)}
-          </a>
-        ))}
+        {views
+          .filter((v) => !v.hidden)
+          .map((v) => (
+            <a key={v.id} href={`#/${v.id}`} aria-current={v.id === viewId ? 'page' : undefined} data-testid={`nav-${v.id}`}>
+              {t(v.labelKey)}
+            </a>
+          ))}
       </nav>
       <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language)} aria-label="Language" data-testid="language">
         {Object.entries(LANGUAGES).map(([code, name]) => (
-          <option key={code} value={code}>{name}</option>
+          <option key={code} value={code}>
+            {name}
+          </option>
         ))}
       </select>
     </header>

@@ -23,7 +23,9 @@ export interface BarePage {
 
 export async function openBarePage(url: string, flags: string[]): Promise<BarePage> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-profile-'));
-  const chrome = spawn(CHROMIUM, [...flags, '--remote-debugging-port=0', `--user-data-dir=${profile}`, '--window-size=1280,800', url], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const chrome = spawn(CHROMIUM, [...flags, '--remote-debugging-port=0', `--user-data-dir=${profile}`, '--window-size=1280,800', url], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   try {
     return await connect(chrome, profile, url);
   } catch (err) {

@@ -75,7 +75,11 @@ export async function drops(opts: { quick: boolean; log: (l: string) => void }):
       value: `${round(perHour, 0)} frames per hour of recording (${dropped} of ${frames + dropped} stamped frames, ${round(share, 3)} %); unexplained: ${unrecorded}`,
       met: clips.length === clipCount && unrecorded === 0,
       details: [
-        `by cause (as the station recorded it): ${Object.entries(byCause).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+        `by cause (as the station recorded it): ${
+          Object.entries(byCause)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || 'none'
+        }`,
         `pauses of 1 s or more in the picture (camera late, no frame missing): ${stalls}`,
         `recorded: ${round(seconds, 1)} s in ${clips.length} of ${clipCount} clips`,
       ],

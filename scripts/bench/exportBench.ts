@@ -18,7 +18,8 @@ async function recordFile(engine: Engine, order: string, webm: string): Promise<
   const { recordingId } = await engine.call('recording.start', { order, mimeType: 'video/x-matroska;codecs=avc1' }, ctx);
   const data = fs.readFileSync(webm);
   let seq = 0;
-  for (let off = 0; off < data.length; off += 1 << 20) await engine.call('recording.chunk', { recordingId, seq: seq++, data: data.subarray(off, off + (1 << 20)) }, ctx);
+  for (let off = 0; off < data.length; off += 1 << 20)
+    await engine.call('recording.chunk', { recordingId, seq: seq++, data: data.subarray(off, off + (1 << 20)) }, ctx);
   const { clip } = await engine.call('recording.finish', { recordingId, reason: 'stop-button', chunkCount: seq }, ctx);
   if (!clip) throw new Error('no clip');
 }
@@ -57,7 +58,9 @@ export const exportBench: Section = async ({ quick, log }) => {
     };
     const warm = sum(warmRuns);
     const cold = coldRuns.every((r) => r.cold) ? sum(coldRuns) : null;
-    log(`export original, copy step: warm ${round(warm.ratio)} of a plain copy (${warm.copy} vs ${warm.plain} ms)${cold ? `, cold ${round(cold.ratio)} (${cold.copy} vs ${cold.plain} ms)` : ''}; whole export ${warm.whole} ms`);
+    log(
+      `export original, copy step: warm ${round(warm.ratio)} of a plain copy (${warm.copy} vs ${warm.plain} ms)${cold ? `, cold ${round(cold.ratio)} (${cold.copy} vs ${cold.plain} ms)` : ''}; whole export ${warm.whole} ms`,
+    );
     const fitRuns: FitFigure[] = [];
     const tightRuns: FitFigure[] = [];
     for (let i = 0; i < runs; i++) {
@@ -66,8 +69,11 @@ export const exportBench: Section = async ({ quick, log }) => {
     }
     const fit = medianFit(fitRuns);
     const tight = medianFit(tightRuns);
-    log(`export fit 30 MB/60 s: ${fitRuns.map((r) => r.realtimeX).join(', ')}x (re-encoded: ${fit.reencoded}); 8 MB/60 s: ${tightRuns.map((r) => r.realtimeX).join(', ')}x (re-encoded: ${tight.reencoded})`);
-    const describe = (f: FitFigure): string => `${f.parts} part(s), largest ${(f.largestPartBytes / 2 ** 20).toFixed(1)} MB, ${f.reencoded ? 're-encoded' : 'cut from the original without re-encoding'}`;
+    log(
+      `export fit 30 MB/60 s: ${fitRuns.map((r) => r.realtimeX).join(', ')}x (re-encoded: ${fit.reencoded}); 8 MB/60 s: ${tightRuns.map((r) => r.realtimeX).join(', ')}x (re-encoded: ${tight.reencoded})`,
+    );
+    const describe = (f: FitFigure): string =>
+      `${f.parts} part(s), largest ${(f.largestPartBytes / 2 ** 20).toFixed(1)} MB, ${f.reencoded ? 're-encoded' : 'cut from the original without re-encoding'}`;
     const fitFig: Figure = {
       key: 'export-fit',
       figure: 'export: fit to 30 MB / 60 s',

@@ -129,7 +129,15 @@ export async function benchOriginalExport(engine: Engine, order: string, opts: {
     const plainCopyMs2 = performance.now() - t;
     if (!copyStart || !copyEnd) throw new Error('the export reported no copy step');
     const r = (ms: number): number => Math.round(ms * 10) / 10;
-    return { bytes: row.size_bytes ?? 0, copyStepMs: r(copyEnd - copyStart), copyAndCheckMs: r(copyAndCheckMs), plainCopyMs: r((plainCopyMs + plainCopyMs2) / 2), hashMs: r(hashMs), exportMs: Math.round(exportMs), cold };
+    return {
+      bytes: row.size_bytes ?? 0,
+      copyStepMs: r(copyEnd - copyStart),
+      copyAndCheckMs: r(copyAndCheckMs),
+      plainCopyMs: r((plainCopyMs + plainCopyMs2) / 2),
+      hashMs: r(hashMs),
+      exportMs: Math.round(exportMs),
+      cold,
+    };
   } finally {
     await fsp.rm(out, { recursive: true, force: true });
   }

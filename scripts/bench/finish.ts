@@ -49,7 +49,10 @@ export const finish: Section = async ({ quick, log }) => {
       const probes: number[] = [];
       let clipMb = 0;
       for (let r = 0; r < runs; r++) {
-        const started = await post<{ recordingId: string }>(server.url, '/api/call/recording.start', { order: `BENCH-${seconds}S-${r}`, mimeType: 'video/x-matroska;codecs=avc1' });
+        const started = await post<{ recordingId: string }>(server.url, '/api/call/recording.start', {
+          order: `BENCH-${seconds}S-${r}`,
+          mimeType: 'video/x-matroska;codecs=avc1',
+        });
         // The chunks go in faster than real time, so the session is told it started `seconds` ago
         // (both clocks, so no clock jump is noted): the engine sizes the MP4 index it reserves from
         // how long the recording ran, as it does for a real 5-minute recording.
@@ -60,7 +63,10 @@ export const finish: Section = async ({ quick, log }) => {
         }
         let seq = 0;
         for (let off = 0; off < data.length; off += perSecond) {
-          const res = await fetch(new URL(`/api/recordings/${started.recordingId}/chunks/${seq++}`, server.url), { method: 'PUT', body: data.subarray(off, off + perSecond) });
+          const res = await fetch(new URL(`/api/recordings/${started.recordingId}/chunks/${seq++}`, server.url), {
+            method: 'PUT',
+            body: data.subarray(off, off + perSecond),
+          });
           if (!res.ok) throw new Error(`chunk ${seq - 1}: ${await res.text()}`);
         }
         const load = os.loadavg()[0]!;
@@ -90,7 +96,9 @@ export const finish: Section = async ({ quick, log }) => {
       }
       const med = median(times);
       const label = seconds >= 60 ? `${seconds / 60} min` : `${seconds} s`;
-      log(`stop to indexed ${label}: median ${med.toFixed(0)} ms (${times.map((x) => x.toFixed(0)).join(', ')}), seal ${median(seals).toFixed(1)} ms, hash ${median(hashes).toFixed(0)} ms`);
+      log(
+        `stop to indexed ${label}: median ${med.toFixed(0)} ms (${times.map((x) => x.toFixed(0)).join(', ')}), seal ${median(seals).toFixed(1)} ms, hash ${median(hashes).toFixed(0)} ms`,
+      );
       const fig: Figure = {
         key: `finish-${seconds}`,
         figure: `stop to indexed: ${label} clip`,

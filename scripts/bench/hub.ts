@@ -14,7 +14,15 @@ import { openHubParts } from '../../electron/hub/server/open.ts';
 import { putFileByParts } from '../../electron/hub/store/putFile.ts';
 import type { HubClient } from '../../electron/hub/client/index.ts';
 import {
-  FakeStation, embeddedBackend, enrolledClient, hubFolder, pgS3Backend, publishInput, sha256, startChildHub, type Backend,
+  FakeStation,
+  embeddedBackend,
+  enrolledClient,
+  hubFolder,
+  pgS3Backend,
+  publishInput,
+  sha256,
+  startChildHub,
+  type Backend,
 } from '../../test/hub/hubFixture.ts';
 import { freshPgDatabase, pgUrl, s3Env } from '../../test/hub/services.ts';
 import { median, percentile, rssMb, round, sleep } from './stats.ts';
@@ -80,10 +88,12 @@ async function ingestAndLatency(backend: Backend, work: string, opts: Opts): Pro
       // Hub: each station publishes its newest chain entry and the clip, all eight at once.
       const clips = stations.map((s) => s.st.clip(nextOrder(), clipBytes));
       let t = performance.now();
-      await Promise.all(stations.map(async (s, i) => {
-        await s.client.publishChain([clips[i]!.entry]);
-        await s.client.publishClip(publishInput(clips[i]!));
-      }));
+      await Promise.all(
+        stations.map(async (s, i) => {
+          await s.client.publishChain([clips[i]!.entry]);
+          await s.client.publishClip(publishInput(clips[i]!));
+        }),
+      );
       const h = performance.now() - t;
       // Plain: the same sizes (fresh bytes, so the store holds none of them) straight to the store.
       const plain = Array.from({ length: STATIONS }, () => {
@@ -169,17 +179,19 @@ async function memoryGrowth(pid: number, stations: Station[], clipDir: string, o
   let before: number | null = null;
   const t0 = performance.now();
   let peak = 0;
-  await Promise.all(stations.map(async (s, i) => {
-    while (done < target && performance.now() - t0 < budgetMs) {
-      const c = s.st.clip(`SF16${String(i)}${String(done).padStart(10, '0')}`, 16 * 1024);
-      await s.client.publishChain([c.entry]);
-      await s.client.publishClip(publishInput(c));
-      fs.rmSync(c.file, { force: true });
-      done++;
-      if (done === warm) before = rssMb(pid);
-      if (done % 100 === 0) peak = Math.max(peak, rssMb(pid) ?? 0);
-    }
-  }));
+  await Promise.all(
+    stations.map(async (s, i) => {
+      while (done < target && performance.now() - t0 < budgetMs) {
+        const c = s.st.clip(`SF16${String(i)}${String(done).padStart(10, '0')}`, 16 * 1024);
+        await s.client.publishChain([c.entry]);
+        await s.client.publishClip(publishInput(c));
+        fs.rmSync(c.file, { force: true });
+        done++;
+        if (done === warm) before = rssMb(pid);
+        if (done % 100 === 0) peak = Math.max(peak, rssMb(pid) ?? 0);
+      }
+    }),
+  );
   await sleep(1000);
   const after = rssMb(pid) ?? 0;
   const growth = after - (before ?? after);
@@ -222,8 +234,12 @@ export async function searchAtScale(work: string, opts: Opts): Promise<Figure[]>
   for (const d of dbs) figures.push(...(await searchOne(d.name, await d.open(), opts)));
   if (!pgUrl()) {
     figures.push({
-      key: 'hub-search-postgres', figure: 'hub search on PostgreSQL', how: 'as on SQLite, on the test PostgreSQL server',
-      target: 'as on SQLite', value: 'not measured: PACKWITNESS_TEST_PG_URL was not set', met: null,
+      key: 'hub-search-postgres',
+      figure: 'hub search on PostgreSQL',
+      how: 'as on SQLite, on the test PostgreSQL server',
+      target: 'as on SQLite',
+      value: 'not measured: PACKWITNESS_TEST_PG_URL was not set',
+      met: null,
     });
   }
   return figures;
@@ -258,9 +274,20 @@ async function searchOne(name: string, db: { index: HubIndex; drop: () => Promis
         if (n % 1000 === 0) codes.push(code);
         const startedAt = start + Math.floor(((n * 7919) % (days * 86_400)) * 1000);
         batch.push({
-          station: stations[n % 50]!, clipId: `clip-${n}`, order: code, mode: 'shipping', operator: 'amy', startedAt,
-          endedAt: startedAt + 60_000, durationMs: 60_000, sizeBytes: 18 * MiB, sha256: randomBytes(32).toString('hex'),
-          status: 'ok', stopReason: 'next-scan', note: null, publishedAt: startedAt + 90_000,
+          station: stations[n % 50]!,
+          clipId: `clip-${n}`,
+          order: code,
+          mode: 'shipping',
+          operator: 'amy',
+          startedAt,
+          endedAt: startedAt + 60_000,
+          durationMs: 60_000,
+          sizeBytes: 18 * MiB,
+          sha256: randomBytes(32).toString('hex'),
+          status: 'ok',
+          stopReason: 'next-scan',
+          note: null,
+          publishedAt: startedAt + 90_000,
         });
       }
       if (batched) await dialect.run('BEGIN', []);
@@ -271,13 +298,15 @@ async function searchOne(name: string, db: { index: HubIndex; drop: () => Promis
     const loadS = (performance.now() - t0) / 1000;
     opts.log(`search on ${name}: ${n} clips loaded in ${round(loadS, 0)} s`);
     const hits: Record<string, number[]> = { exact: [], partial: [], day: [] };
-    const timed = (kind: string) => async (f: () => Promise<HubClip[]>): Promise<number> => {
-      const t = performance.now();
-      const rows = await f();
-      const ms = performance.now() - t;
-      hits[kind]!.push(rows.length);
-      return ms;
-    };
+    const timed =
+      (kind: string) =>
+      async (f: () => Promise<HubClip[]>): Promise<number> => {
+        const t = performance.now();
+        const rows = await f();
+        const ms = performance.now() - t;
+        hits[kind]!.push(rows.length);
+        return ms;
+      };
     const exact: number[] = [];
     const partial: number[] = [];
     const dayPage: number[] = [];
@@ -301,20 +330,39 @@ async function searchOne(name: string, db: { index: HubIndex; drop: () => Promis
     const dMed = median(dayPage);
     return [
       {
-        key: `${key}-exact`, figure: `hub search, exact order code (${name})`, how: `200 exact-code searches; ${scale}`,
-        target: '≤ 5 ms median at 10 million clips', value: `median ${round(eMed, 2)} ms at ${n.toLocaleString('en')} clips`,
-        met: eMed <= 5, details: [`p99 ${round(percentile(exact, 99), 2)} ms`, hitLine('exact'), atScale],
+        key: `${key}-exact`,
+        figure: `hub search, exact order code (${name})`,
+        how: `200 exact-code searches; ${scale}`,
+        target: '≤ 5 ms median at 10 million clips',
+        value: `median ${round(eMed, 2)} ms at ${n.toLocaleString('en')} clips`,
+        met: eMed <= 5,
+        details: [`p99 ${round(percentile(exact, 99), 2)} ms`, hitLine('exact'), atScale],
       },
       {
-        key: `${key}-partial`, figure: `hub search, partial order code (${name})`, how: `100 searches for 6 digits inside a code; ${scale}`,
-        target: '≤ 100 ms p99 at 10 million clips', value: `p99 ${round(pP99, 1)} ms at ${n.toLocaleString('en')} clips`,
-        met: pP99 <= 100, ...(pP99 > 100 ? { miss: `${round(pP99 - 100, 0)} ms over` } : {}),
-        details: [`median ${round(median(partial), 1)} ms`, hitLine('partial'), index.kind === 'postgres' ? 'answered from the pg_trgm index on order_code' : 'SQLite has no index for a part of a code (LIKE over every row): the time grows with the count', atScale],
+        key: `${key}-partial`,
+        figure: `hub search, partial order code (${name})`,
+        how: `100 searches for 6 digits inside a code; ${scale}`,
+        target: '≤ 100 ms p99 at 10 million clips',
+        value: `p99 ${round(pP99, 1)} ms at ${n.toLocaleString('en')} clips`,
+        met: pP99 <= 100,
+        ...(pP99 > 100 ? { miss: `${round(pP99 - 100, 0)} ms over` } : {}),
+        details: [
+          `median ${round(median(partial), 1)} ms`,
+          hitLine('partial'),
+          index.kind === 'postgres'
+            ? 'answered from the pg_trgm index on order_code'
+            : 'SQLite has no index for a part of a code (LIKE over every row): the time grows with the count',
+          atScale,
+        ],
       },
       {
-        key: `${key}-day`, figure: `hub search, one day's first page (${name})`, how: `100 searches for one day's first 100 clips, newest first; ${scale}`,
-        target: '≤ 20 ms at 10 million clips', value: `median ${round(dMed, 2)} ms at ${n.toLocaleString('en')} clips`,
-        met: dMed <= 20, details: [`p99 ${round(percentile(dayPage, 99), 2)} ms`, hitLine('day'), atScale],
+        key: `${key}-day`,
+        figure: `hub search, one day's first page (${name})`,
+        how: `100 searches for one day's first 100 clips, newest first; ${scale}`,
+        target: '≤ 20 ms at 10 million clips',
+        value: `median ${round(dMed, 2)} ms at ${n.toLocaleString('en')} clips`,
+        met: dMed <= 20,
+        details: [`p99 ${round(percentile(dayPage, 99), 2)} ms`, hitLine('day'), atScale],
       },
     ];
   } finally {

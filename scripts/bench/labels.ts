@@ -37,10 +37,20 @@ async function launch(video: string) {
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-fake-ui-for-media-stream', `--use-fake-device-for-media-stream=fps=${FPS}`, `--use-file-for-fake-video-capture=${video}`,
-      '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-ui-for-media-stream',
+      `--use-fake-device-for-media-stream=fps=${FPS}`,
+      `--use-file-for-fake-video-capture=${video}`,
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
     ],
   });
 }
@@ -48,7 +58,8 @@ async function launch(video: string) {
 /** One kind of label alone in a short looping video: of the frames decoded, the share where it was read. */
 async function readRate(dir: string, url: string, spec: LabelSpec, seconds: number): Promise<{ rate: number; decoded: number }> {
   const scenes: Scene[] = [];
-  for (let i = 0; i < 2 * FPS; i++) scenes.push({ seconds: 1 / FPS, shade: (i % 2) * 6, labels: [{ ...spec, at: [spec.at[0] + ((i % 7) - 3) * 0.0015, spec.at[1]] }] });
+  for (let i = 0; i < 2 * FPS; i++)
+    scenes.push({ seconds: 1 / FPS, shade: (i % 2) * 6, labels: [{ ...spec, at: [spec.at[0] + ((i % 7) - 3) * 0.0015, spec.at[1]] }] });
   const video = await writeLabelVideo(path.join(dir, `${spec.format}-${spec.text}.y4m`), scenes, W, H, FPS);
   const browser = await launch(video);
   try {
@@ -87,7 +98,16 @@ export const labels: Section = async ({ quick, log }) => {
     // Reading only as evidence would need a clip; here the camera is the input but every label is
     // refused as a scan (no carrier pattern matches with all carriers off and a custom pattern that
     // fits nothing), so the station stays idle and only the reader works.
-    await apiCall(served.url, 'settings.update', { cameraReading: 'off', cameraFormats: ['Code128', 'QRCode'], cameraReadRate: RATE, width: W, height: H, fps: FPS, carrierPatterns: [], customPatterns: ['NOTHING-\\d{40}'] });
+    await apiCall(served.url, 'settings.update', {
+      cameraReading: 'off',
+      cameraFormats: ['Code128', 'QRCode'],
+      cameraReadRate: RATE,
+      width: W,
+      height: H,
+      fps: FPS,
+      carrierPatterns: [],
+      customPatterns: ['NOTHING-\\d{40}'],
+    });
     const browser = await launch(video);
     try {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -136,7 +156,10 @@ export const labels: Section = async ({ quick, log }) => {
         target: 'at most 0.10 of a core at 4-8 decodes/s',
         value: `${round(cost)} of a core at ${decodesPerS.toFixed(1)} decodes/s (worker busy ${round(workerShare)} of the time)`,
         met: cost <= 0.1 && decodesPerS >= 4,
-        details: [`cores with reading off: ${off.map((x) => x.toFixed(3)).join(', ')}; on: ${on.map((x) => x.toFixed(3)).join(', ')}`, `worker time per decode: ${(s.busyMs / Math.max(1, s.decodedHere)).toFixed(1)} ms (wall time in the worker: copy of the luma plane, change check, decode)`],
+        details: [
+          `cores with reading off: ${off.map((x) => x.toFixed(3)).join(', ')}; on: ${on.map((x) => x.toFixed(3)).join(', ')}`,
+          `worker time per decode: ${(s.busyMs / Math.max(1, s.decodedHere)).toFixed(1)} ms (wall time in the worker: copy of the luma plane, change check, decode)`,
+        ],
       };
       if (!costFig.met) costFig.miss = cost > 0.1 ? `${round(cost - 0.1)} of a core over` : `only ${decodesPerS.toFixed(1)} decodes/s`;
       await browser.close().catch(() => {});
@@ -157,7 +180,11 @@ export const labels: Section = async ({ quick, log }) => {
         met: worst >= 0.5,
         details: rates.map((r) => `${r.name}: ${round(r.rate * 100, 0)}% of ${r.decoded} decoded frames`),
       };
-      if (!rateFig.met) rateFig.miss = `${rates.filter((r) => r.rate < 0.5).map((r) => r.name).join(', ')} below half`;
+      if (!rateFig.met)
+        rateFig.miss = `${rates
+          .filter((r) => r.rate < 0.5)
+          .map((r) => r.name)
+          .join(', ')} below half`;
       return [costFig, rateFig];
     } finally {
       await browser.close().catch(() => {});

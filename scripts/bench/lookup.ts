@@ -42,7 +42,11 @@ function fill(engine: Engine, n: number, span: { from: number; to: number }): st
   return codes;
 }
 
-async function timeAll(label: string, inputs: unknown[], run: (input: unknown) => Promise<{ total: number }>): Promise<{ med: number; p99: number; totals: number[] }> {
+async function timeAll(
+  label: string,
+  inputs: unknown[],
+  run: (input: unknown) => Promise<{ total: number }>,
+): Promise<{ med: number; p99: number; totals: number[] }> {
   for (const i of inputs.slice(0, 10)) await run(i); // warm the statement cache and page cache
   const ms: number[] = [];
   const totals: number[] = [];
@@ -83,7 +87,11 @@ export const lookup: Section = async ({ quick, log }) => {
     const viaCall = (i: unknown) => engine.call('clips.search', i, { door: 'http' });
     const viaHttp = async (i: unknown): Promise<{ total: number }> => {
       // A keep-alive socket the server just timed out gives ECONNRESET once: retry on a new one.
-      const res = await fetch(new URL('/api/call/clips.search', server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(i) });
+      const res = await fetch(new URL('/api/call/clips.search', server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(i),
+      });
       const body = (await res.json()) as { ok: boolean; result: { total: number } };
       if (!body.ok) throw new Error(JSON.stringify(body));
       return body.result;
@@ -112,7 +120,9 @@ export const lookup: Section = async ({ quick, log }) => {
       if (k.target !== null && !fig.met) fig.miss = `median ${round(call.med / k.target, 1)}x the target`;
       figs.push(fig);
     }
-    figs[0]!.details!.push(`index: ${n} rows inserted in ${fillS.toFixed(1)} s (one transaction, engine migrations and FTS triggers); file ${(fs.statSync(path.join(dir, 'index.sqlite')).size / 2 ** 20).toFixed(0)} MB`);
+    figs[0]!.details!.push(
+      `index: ${n} rows inserted in ${fillS.toFixed(1)} s (one transaction, engine migrations and FTS triggers); file ${(fs.statSync(path.join(dir, 'index.sqlite')).size / 2 ** 20).toFixed(0)} MB`,
+    );
     return figs;
   } finally {
     await server.close();

@@ -11,10 +11,19 @@ import type { Figure } from './types.ts';
 
 /** The e2e tests' Chromium flags (test/helpers/station.ts), plus a GC the bench can call. */
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream=fps=30',
-  '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream=fps=30',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
   '--js-flags=--expose-gc',
 ];
 
@@ -93,7 +102,9 @@ export async function memory(opts: { quick: boolean; log: (l: string) => void })
     await scanTo(p, `SF9200000${String(done - 1).padStart(5, '0')}`, 'idle');
     await saved();
     const atN = await sample(p, served.proc.pid!);
-    const clips = await p.evaluate<number>(`fetch('/api/call/clips.stats', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 0 }) }).then((r) => r.json()).then((b) => b.result.shipping.count)`);
+    const clips = await p.evaluate<number>(
+      `fetch('/api/call/clips.stats', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 0 }) }).then((r) => r.json()).then((b) => b.result.shipping.count)`,
+    );
     opts.log(`memory after ${total} switches (${((Date.now() - t) / 1000).toFixed(0)} s, ${clips} clips indexed): ${JSON.stringify(atN)}`);
     const growPage = atN.page - at10.page;
     const growEngine = atN.engine - at10.engine;
@@ -108,7 +119,7 @@ export async function memory(opts: { quick: boolean; log: (l: string) => void })
         `${clips} clips indexed at the end; all Chromium processes: ${at10.chromium.toFixed(0)} → ${atN.chromium.toFixed(0)} MB; page JS heap ${at10.heapMb.toFixed(1)} → ${atN.heapMb.toFixed(1)} MB`,
         `RSS along the way (switches: MB, single readings without GC or settle except at 10 and ${total}): ${[...trend, `${total}: page ${atN.page.toFixed(0)} MB, engine ${atN.engine.toFixed(0)} MB`].join('; ')}`,
         'under Playwright (its Network domain on) the same page grew by ~0.3 MB per clip (+158 MB after 500 in one run): DevTools keeping the request bodies, not the station',
-        'the engine grew by ~0.1-0.16 MB per clip while the Today panel fetched the day\'s clip rows after every clip (up to 500 rows, ~0.5 MB of JSON each time); it now asks `clips.stats`, counted by SQLite',
+        "the engine grew by ~0.1-0.16 MB per clip while the Today panel fetched the day's clip rows after every clip (up to 500 rows, ~0.5 MB of JSON each time); it now asks `clips.stats`, counted by SQLite",
       ],
     };
     if (!fig.met) fig.miss = `grew by ${Math.max(growPage, growEngine).toFixed(0)} MB`;

@@ -43,8 +43,27 @@ export async function benchSealOverhead(dir: string, mb = 100, runs = 9): Promis
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const id = `bench-${i}-${randomBytes(4).toString('hex')}`;
-      await engine.clips.insertRecording({ id, order_code: `BENCH${i}`, station: 'bench', operator: null, mode: 'shipping', started_at: Date.now() - 300_000, mime_type: 'video/webm', partial_file: null });
-      await engine.clips.finish(id, { ended_at: Date.now(), duration_ms: 300_000, mono_ms: 300_000, size_bytes: size, file: rel, sha256, status: 'ok', stop_reason: 'same-code', note: null });
+      await engine.clips.insertRecording({
+        id,
+        order_code: `BENCH${i}`,
+        station: 'bench',
+        operator: null,
+        mode: 'shipping',
+        started_at: Date.now() - 300_000,
+        mime_type: 'video/webm',
+        partial_file: null,
+      });
+      await engine.clips.finish(id, {
+        ended_at: Date.now(),
+        duration_ms: 300_000,
+        mono_ms: 300_000,
+        size_bytes: size,
+        file: rel,
+        sha256,
+        status: 'ok',
+        stop_reason: 'same-code',
+        note: null,
+      });
       const row = (await engine.clips.get(id))!;
       const t0 = performance.now();
       await custody.clipSealed(row, file);

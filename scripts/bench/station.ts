@@ -32,10 +32,19 @@ async function openStation(): Promise<Station> {
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-fake-ui-for-media-stream', `--use-fake-device-for-media-stream=fps=${FPS}`,
-      '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-ui-for-media-stream',
+      `--use-fake-device-for-media-stream=fps=${FPS}`,
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
       '--js-flags=--expose-gc',
     ],
   });
@@ -99,14 +108,16 @@ async function openStation(): Promise<Station> {
 
 /** The processes this bench started: Chromium (all its children) and `packwitness serve` (with its ffmpeg). */
 function ourChildren(): number[] {
-  return processTree(process.pid).filter((p) => p !== process.pid && fs.existsSync(`/proc/${p}`) && !/^(sh|bash)$/.test(commOf(p))).filter((p) => {
-    // Only direct children; processTree of each is taken by the meter.
-    try {
-      return Number(fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === process.pid;
-    } catch {
-      return false;
-    }
-  });
+  return processTree(process.pid)
+    .filter((p) => p !== process.pid && fs.existsSync(`/proc/${p}`) && !/^(sh|bash)$/.test(commOf(p)))
+    .filter((p) => {
+      // Only direct children; processTree of each is taken by the meter.
+      try {
+        return Number(fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === process.pid;
+      } catch {
+        return false;
+      }
+    });
 }
 
 /**
@@ -125,12 +136,26 @@ async function scanTo(page: Page, code: string, state: 'recording' | 'idle' = 'r
     } catch (err) {
       // Received but slow (a loaded machine): wait longer, never scan again (a second scan of the
       // same code would stop the clip). Not received: the keys came too slowly; scan again.
-      const received = await page.evaluate(([c, t]) => (window as unknown as W).__pwStation.snapshot.scanLog.some((e) => e.code === c && e.at >= t - 1000), [code, since] as const);
-      const done = received && (await waitForState(page, state, state === 'recording' ? code : undefined, 30_000).then(() => true, () => false));
+      const received = await page.evaluate(([c, t]) => (window as unknown as W).__pwStation.snapshot.scanLog.some((e) => e.code === c && e.at >= t - 1000), [
+        code,
+        since,
+      ] as const);
+      const done =
+        received &&
+        (await waitForState(page, state, state === 'recording' ? code : undefined, 30_000).then(
+          () => true,
+          () => false,
+        ));
       if (done) {
         // arrived late
       } else if (attempt >= 2) {
-        const info = await page.evaluate(() => JSON.stringify({ state: document.body.dataset.state, order: document.body.dataset.order, log: (window as unknown as W).__pwStation.snapshot.scanLog.slice(0, 3) }));
+        const info = await page.evaluate(() =>
+          JSON.stringify({
+            state: document.body.dataset.state,
+            order: document.body.dataset.order,
+            log: (window as unknown as W).__pwStation.snapshot.scanLog.slice(0, 3),
+          }),
+        );
         throw new Error(`${code}: ${errorMessage(err)}; page: ${info}`);
       } else {
         rescans++;
@@ -195,7 +220,9 @@ export async function recordingCost(st: Station, opts: { quick: boolean; log: (l
     rec.push(await measure(window));
     ff.push((ffmpegCpu(window, 2_500_000) * 60) / window);
     ratios.push(rec[r]!.cpuPerMin / ff[r]!);
-    opts.log(`round ${r + 1}: station recording ${rec[r]!.cpuPerMin.toFixed(1)} CPU s/min (${fmtKinds(rec[r]!.byKind)}), ffmpeg ${ff[r]!.toFixed(1)}: ratio ${ratios[r]!.toFixed(2)}`);
+    opts.log(
+      `round ${r + 1}: station recording ${rec[r]!.cpuPerMin.toFixed(1)} CPU s/min (${fmtKinds(rec[r]!.byKind)}), ffmpeg ${ff[r]!.toFixed(1)}: ratio ${ratios[r]!.toFixed(2)}`,
+    );
   }
   // Without the preview: the <video> showing the processed track is detached for the window.
   await page.evaluate(() => {
@@ -229,7 +256,11 @@ export async function recordingCost(st: Station, opts: { quick: boolean; log: (l
       `station recording, CPU s per minute by process (median round): ${fmtKinds(mid.byKind)}`,
       `station idle (camera + overlay + preview, not recording): ${idle.cpuPerMin.toFixed(1)} CPU s/min (${fmtKinds(idle.byKind)})`,
       `station recording with the preview detached: ${noPreview.cpuPerMin.toFixed(1)} CPU s/min (${fmtKinds(noPreview.byKind)})`,
-      ...(overlayMs !== null ? [`overlay worker, time per frame (its own report every 30 frames): median ${round(overlayMs, 2)} ms over ${overlaySamples.length} reports, i.e. ${round((overlayMs * 30 * 60) / 1000, 1)} CPU s per minute at most`] : []),
+      ...(overlayMs !== null
+        ? [
+            `overlay worker, time per frame (its own report every 30 frames): median ${round(overlayMs, 2)} ms over ${overlaySamples.length} reports, i.e. ${round((overlayMs * 30 * 60) / 1000, 1)} CPU s per minute at most`,
+          ]
+        : []),
     ],
   };
   if (!fig.met) fig.miss = `${Math.round((ratio - 1) * 100)}% more CPU than ffmpeg`;
@@ -309,19 +340,13 @@ export async function switches(st: Station, opts: { quick: boolean; log: (l: str
     target: '0',
     value: `${maxLost <= 0 ? 0 : lost.filter((x) => x > 0).reduce((a, b) => a + b, 0)} lost (worst switch ${maxLost > 0 ? `${maxLost} lost` : `${Math.min(...overlaps)} overlap`}); overlap median ${median(overlaps)} frames`,
     met: maxLost <= 0 && missingClips === 0 && inside === 0,
-    details: [
-      `per switch: ${lost.join(', ')}`,
-      `frames missing inside clips: ${inside}; unreadable counters: ${unreadable}; clips not found: ${missingClips}`,
-    ],
+    details: [`per switch: ${lost.join(', ')}`, `frames missing inside clips: ${inside}; unreadable counters: ${unreadable}; clips not found: ${missingClips}`],
   };
   if (!gapFig.met) gapFig.miss = `${lost.filter((x) => x > 0).length} of ${lost.length} switches lost frames; ${inside} frames missing inside clips`;
   return [scanFig, gapFig];
 }
 
-export async function stationSections(
-  only: (k: string) => boolean,
-  opts: { quick: boolean; log: (l: string) => void },
-): Promise<Figure[]> {
+export async function stationSections(only: (k: string) => boolean, opts: { quick: boolean; log: (l: string) => void }): Promise<Figure[]> {
   const figs: Figure[] = [];
   const parts = [
     { name: 'cost', keys: ['recording-cost'], run: recordingCost },
@@ -336,7 +361,14 @@ export async function stationSections(
     } catch (err) {
       opts.log(`  ${part.name} FAILED: ${errorMessage(err)}`);
       for (const key of part.keys) {
-        figs.push({ key, figure: key, how: '', target: '', value: `not measured: the run failed (${errorMessage(err).split('\n')[0]!.slice(0, 200)})`, met: null });
+        figs.push({
+          key,
+          figure: key,
+          how: '',
+          target: '',
+          value: `not measured: the run failed (${errorMessage(err).split('\n')[0]!.slice(0, 200)})`,
+          met: null,
+        });
       }
     } finally {
       await st.close();

@@ -35,8 +35,15 @@ const Options = {
   preset: z.string().min(1).max(60),
   form: ExportForm.nullable().default(null), // null: what the channel prefers
   fit: FitMode.default('parts'), // when a clip is longer than the channel allows
-  range: z.object({ startMs: z.number().min(0), endMs: z.number().min(0) }).nullable().default(null),
-  custom: z.object({ maxMB: z.number().positive().max(100_000).nullable(), maxSeconds: z.number().positive().max(86_400).nullable() }).partial().nullable().default(null),
+  range: z
+    .object({ startMs: z.number().min(0), endMs: z.number().min(0) })
+    .nullable()
+    .default(null),
+  custom: z
+    .object({ maxMB: z.number().positive().max(100_000).nullable(), maxSeconds: z.number().positive().max(86_400).nullable() })
+    .partial()
+    .nullable()
+    .default(null),
   stillsAtMs: z.array(z.number().min(0)).max(40).nullable().default(null),
   // Which clips of an order (when no clip is chosen): the packing clips, the unboxing (returns) ones, or both.
   mode: z.enum(['shipping', 'returns', 'all']).default('shipping'),
@@ -103,6 +110,13 @@ export const exportCalls = {
 } as const;
 
 export const exportEvents = {
-  'export.progress': z.object({ jobId: z.string(), batchId: z.string(), order: z.string(), percent: z.number(), etaMs: z.number().nullable(), stage: z.string() }),
+  'export.progress': z.object({
+    jobId: z.string(),
+    batchId: z.string(),
+    order: z.string(),
+    percent: z.number(),
+    etaMs: z.number().nullable(),
+    stage: z.string(),
+  }),
   'export.done': ExportJob,
 } as const;

@@ -10,10 +10,20 @@ export type PipCorner = z.infer<typeof PipCorner>;
 export const stationSettingsFields = {
   // Auto stop: a clip left running (the packer walked away, forgot the stop) is finished with the reason.
   // 0 = off. Idle = no scan, key press or click and nothing moving in the picture for this long (see StationController).
-  idleStopMs: z.number().int().min(0).max(4 * 3600_000),
+  idleStopMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(4 * 3600_000),
   carrierPatterns: z.array(z.enum(ALL_CARRIER_IDS as [string, ...string[]])).max(50),
   customPatterns: z
-    .array(z.string().min(1).max(200).refine((s) => compileCustom(s) !== null, 'not a valid regular expression'))
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(200)
+        .refine((s) => compileCustom(s) !== null, 'not a valid regular expression'),
+    )
     .max(20),
   stripPrefix: z.string().max(20),
   stripSuffix: z.string().max(20),

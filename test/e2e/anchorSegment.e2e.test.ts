@@ -61,7 +61,12 @@ interface Signer {
  * every file that repeats an entry (the clip manifest, the record of frames) match it, sign it
  * all and list the new hashes in a newly signed export manifest.
  */
-function repack(dir: string, signer: Signer, change: (seg: ChainSegment, sign: (body: Record<string, JsonValue>) => ChainSegment['entries'][number]) => void, after?: (man: ExportManifest) => void): void {
+function repack(
+  dir: string,
+  signer: Signer,
+  change: (seg: ChainSegment, sign: (body: Record<string, JsonValue>) => ChainSegment['entries'][number]) => void,
+  after?: (man: ExportManifest) => void,
+): void {
   const manPath = path.join(dir, 'export-manifest.json');
   const man = JSON.parse(fs.readFileSync(manPath, 'utf8')) as ExportManifest;
   const clip = man.clips[0]!;
@@ -147,7 +152,7 @@ describe.runIf(chromiumAvailable())('the chain segment in the export package, ch
     return { ...r, text: r.lines.map((l) => `${l.kind.toUpperCase()} ${l.text}`).join('\n') };
   };
 
-  it('an untouched package carries the segment and its anchor token, and says by when the clip was in the station\'s record', async () => {
+  it("an untouched package carries the segment and its anchor token, and says by when the clip was in the station's record", async () => {
     const man = JSON.parse(fs.readFileSync(path.join(exported.outDir, 'export-manifest.json'), 'utf8')) as ExportManifest;
     const clip = man.clips[0]!;
     expect(clip.chainSegment).toMatch(/\.chain\.json$/);
@@ -160,7 +165,8 @@ describe.runIf(chromiumAvailable())('the chain segment in the export package, ch
     expect(bodyOf(seg.entries.at(-1)!).kind).toBe('anchor');
     expect(seg.entries.length).toBeGreaterThanOrEqual(4);
 
-    const want = /in the station's record by \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC at the latest \(anchor of PackWitness Test TSA\): chain entries \d+–\d+ are signed by the station and linked/;
+    const want =
+      /in the station's record by \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC at the latest \(anchor of PackWitness Test TSA\): chain entries \d+–\d+ are signed by the station and linked/;
     const page = await checkInBrowser(browser, exported.outDir);
     expect(page.status).toBe('ok');
     expect(page.text).toContain('VERIFIED');
@@ -189,7 +195,11 @@ describe.runIf(chromiumAvailable())('the chain segment in the export package, ch
 
   const fresh = (): Signer => {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    return { privateKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: sha(publicKey.export({ type: 'spki', format: 'der' })) };
+    return {
+      privateKey,
+      publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      fingerprint: sha(publicKey.export({ type: 'spki', format: 'der' })),
+    };
   };
 
   const cases: [string, () => string, RegExp][] = [
@@ -208,7 +218,11 @@ describe.runIf(chromiumAvailable())('the chain segment in the export package, ch
         const dir = copy('inserted');
         repack(dir, stationSigner, (seg, sign) => {
           const b = bodyOf(seg.entries[1]!);
-          seg.entries.splice(2, 0, sign({ ...b, kind: 'export', seq: Number(b.seq) + 1, prev: seg.entries[1]!.hash, clips: [], who: 'x', why: 'inserted later' }));
+          seg.entries.splice(
+            2,
+            0,
+            sign({ ...b, kind: 'export', seq: Number(b.seq) + 1, prev: seg.entries[1]!.hash, clips: [], who: 'x', why: 'inserted later' }),
+          );
         });
         return dir;
       },
@@ -251,7 +265,12 @@ describe.runIf(chromiumAvailable())('the chain segment in the export package, ch
       () => {
         const dir = copy('token-swapped');
         const other = path.join(dir, '.other.tsr');
-        repack(dir, stationSigner, () => {}, (man) => fs.copyFileSync(other, path.join(dir, man.clips[0]!.anchorToken!)));
+        repack(
+          dir,
+          stationSigner,
+          () => {},
+          (man) => fs.copyFileSync(other, path.join(dir, man.clips[0]!.anchorToken!)),
+        );
         return dir;
       },
       /\.anchor\.tsr is not the token anchor entry \d+ holds: the anchor's token was swapped\./,

@@ -28,7 +28,17 @@ describe.skipIf(!ready)('recording from a background window', () => {
       executablePath: CHROMIUM,
       headless: false,
       env: { ...process.env, DISPLAY: x.display },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream=fps=30'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream=fps=30',
+      ],
     });
     const ctx = await browser.newContext();
     page = await ctx.newPage();

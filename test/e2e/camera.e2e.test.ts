@@ -74,10 +74,12 @@ describe.skipIf(!ready)('camera freezes while recording (live track, no picture)
       });
     });
     const frozeAt = Date.now();
-    void overlay!.evaluate(() => {
-      const end = Date.now() + 30_000;
-      while (Date.now() < end);
-    }).catch(() => {}); // the station terminates the hung worker when it reopens the camera
+    void overlay!
+      .evaluate(() => {
+        const end = Date.now() + 30_000;
+        while (Date.now() < end);
+      })
+      .catch(() => {}); // the station terminates the hung worker when it reopens the camera
     // The station reopens the camera and the same order records again, in a new clip, by itself.
     await expect
       .poll(() => page.evaluate(() => (window as unknown as { __said: string[] }).__said.join('\n')), { timeout: 20_000 })
@@ -91,7 +93,9 @@ describe.skipIf(!ready)('camera freezes while recording (live track, no picture)
     await waitForState(page, 'idle');
     await expect.poll(async () => (await clipsOf(served)).length, { timeout: 20_000 }).toBe(2);
     const clips = (await clipsOf(served)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-    console.log(`frozen camera: recording again ${resumedAfter} ms after the freeze; clips ${clips.map((c) => `${c.status}/${c.stopReason} ${c.durationMs} ms`).join(', ')}`);
+    console.log(
+      `frozen camera: recording again ${resumedAfter} ms after the freeze; clips ${clips.map((c) => `${c.status}/${c.stopReason} ${c.durationMs} ms`).join(', ')}`,
+    );
     expect(clips.map((c) => c.order)).toEqual(['CAM-FROZEN-1', 'CAM-FROZEN-1']);
     expect(clips[0]!.status).toBe('interrupted');
     expect(clips[0]!.stopReason).toBe('camera-stalled');
@@ -118,7 +122,16 @@ describe.skipIf(!ready)('no camera at start', () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--use-fake-ui-for-media-stream',
+      ],
     });
     try {
       const page = await browser.newPage();

@@ -50,7 +50,8 @@ describe.skipIf(!chromiumAvailable())('protective defaults at the station (door 
   });
 
   /** Page time (performance.now) and whether the camera's last frame arrived at that time. */
-  const pageNow = () => page.evaluate(() => ({ now: performance.now(), frameAgo: window.__pwStation?.diagnostics.lastFrameAgoMs ?? null, state: document.body.dataset.state }));
+  const pageNow = () =>
+    page.evaluate(() => ({ now: performance.now(), frameAgo: window.__pwStation?.diagnostics.lastFrameAgoMs ?? null, state: document.body.dataset.state }));
 
   it('a recording of a still picture stops by itself after the default 3 minutes, marked auto-idle', async () => {
     const settings = await apiCall<{ idleStopMs: number; maxClipMs: number }>(served.url, 'settings.get');
@@ -79,7 +80,9 @@ describe.skipIf(!chromiumAvailable())('protective defaults at the station (door 
       expect(stoppedAt).not.toBeNull();
       expect(stoppedAt!).toBeGreaterThanOrEqual(180_000);
       await waitForState(page, 'idle');
-      await expect.poll(async () => (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: 'SF1400000000031' })).clips[0]?.stopReason, { timeout: 20_000 }).toBe('auto-idle');
+      await expect
+        .poll(async () => (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: 'SF1400000000031' })).clips[0]?.stopReason, { timeout: 20_000 })
+        .toBe('auto-idle');
       // The packer, back in the morning, sees and heard why: the warning and its sound.
       expect(await page.getByTestId('station-message').getAttribute('data-key')).toBe('auto.idle');
       const cues = await page.evaluate((n) => (window as unknown as { __pwCues: string[] }).__pwCues.slice(n), cuesBefore);
@@ -90,7 +93,9 @@ describe.skipIf(!chromiumAvailable())('protective defaults at the station (door 
   it('the first-run card and the Status view say how long the disk lasts at the measured rate', async () => {
     // The first-run card (this station was never set up) shows it before anything is confirmed.
     const card = page.getByTestId('first-run');
-    await expect.poll(() => card.getByTestId('outlook-days').textContent(), { timeout: 10_000 }).toMatch(/holds about [\d,]+ days of recording at 1 orders a day \(.* a day, measured on its first day/);
+    await expect
+      .poll(() => card.getByTestId('outlook-days').textContent(), { timeout: 10_000 })
+      .toMatch(/holds about [\d,]+ days of recording at 1 orders a day \(.* a day, measured on its first day/);
     expect(await card.getByTestId('outlook-protect').textContent()).toMatch(/Clips younger than 120 days are never deleted to make room/);
     await page.getByTestId('nav-status').click();
     const outlook = page.getByTestId('disk-outlook');

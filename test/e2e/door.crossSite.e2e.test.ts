@@ -58,18 +58,28 @@ async function attack(args: { bases: string[]; shots: Shot[]; chunkPath: string;
       frame.addEventListener('load', () => resolve(), { once: true });
       f.submit();
     });
-  const settle = (p: Promise<unknown>, what: string) => p.then(() => {}, (e: Error) => void notes.push(`${what}: ${e.name}`));
+  const settle = (p: Promise<unknown>, what: string) =>
+    p.then(
+      () => {},
+      (e: Error) => void notes.push(`${what}: ${e.name}`),
+    );
   for (const base of args.bases) {
     for (const { name, body } of args.shots) {
       const url = `${base}api/call/${name}`;
       const jobs: Promise<void>[] = [];
       // no-cors fetch: the body is JSON but goes as text/plain (the header is not allowed to change it).
       jobs.push(settle(fetch(tag(url, 'nocors-text'), { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body }), 'nocors-text'));
-      jobs.push(settle(fetch(tag(url, 'nocors-json'), { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'application/json' }, body }), 'nocors-json'));
-      jobs.push(settle(fetch(tag(url, 'nocors-blob'), { method: 'POST', mode: 'no-cors', body: new Blob([body], { type: 'application/json' }) }), 'nocors-blob'));
+      jobs.push(
+        settle(fetch(tag(url, 'nocors-json'), { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'application/json' }, body }), 'nocors-json'),
+      );
+      jobs.push(
+        settle(fetch(tag(url, 'nocors-blob'), { method: 'POST', mode: 'no-cors', body: new Blob([body], { type: 'application/json' }) }), 'nocors-blob'),
+      );
       jobs.push(settle(fetch(tag(url, 'nocors-creds'), { method: 'POST', mode: 'no-cors', credentials: 'include', body }), 'nocors-creds'));
       // A CORS request as JSON: the browser asks first, and the answer is no.
-      jobs.push(settle(fetch(tag(url, 'cors-json'), { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body }), 'cors-json'));
+      jobs.push(
+        settle(fetch(tag(url, 'cors-json'), { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body }), 'cors-json'),
+      );
       // Forms: text/plain with the body split at '=' so that the posted text is the JSON itself.
       const cut = body.lastIndexOf('"') > 0 ? body.lastIndexOf('"') : body.length - 1;
       jobs.push(form(tag(url, 'form-text'), 'text/plain', [[body.slice(0, cut), body.slice(cut)]]));
@@ -130,7 +140,12 @@ describe.skipIf(!haveAll)('cross-site pages and DNS rebinding against a real Chr
   const snapshot = async () => {
     const tables = engine.db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[];
     const db = Object.fromEntries(
-      tables.map(({ name }) => [name, createHash('sha256').update(JSON.stringify(engine.db.prepare(`SELECT * FROM "${name}"`).all())).digest('hex')]),
+      tables.map(({ name }) => [
+        name,
+        createHash('sha256')
+          .update(JSON.stringify(engine.db.prepare(`SELECT * FROM "${name}"`).all()))
+          .digest('hex'),
+      ]),
     );
     const files: Record<string, number> = {};
     const walk = (dir: string): void => {
@@ -233,7 +248,10 @@ describe.skipIf(!haveAll)('cross-site pages and DNS rebinding against a real Chr
     // The chunk upload by POST and by a form, too. (Media loads and the event stream are not reported
     // to the test as responses; that the clip never plays and the stream never opens is checked on
     // the page, and their refusals over raw sockets in test/unit/http.hostile.test.ts.)
-    for (const [kind, n] of [['chunk-post', 1], ['chunk-form', 1]] as const) {
+    for (const [kind, n] of [
+      ['chunk-post', 1],
+      ['chunk-form', 1],
+    ] as const) {
       const count = () => seen.slice(from).filter((r) => r.url.endsWith(`?via=${kind}`)).length;
       await expect.poll(count, { timeout: 60_000, message: kind }).toBeGreaterThanOrEqual(n * bases.length);
     }
@@ -248,10 +266,18 @@ describe.skipIf(!haveAll)('cross-site pages and DNS rebinding against a real Chr
     for (const origin of [`http://evil.example:${evilPort}`, `http://127.0.0.1:${evilPort}`]) {
       const from = seen.length;
       const page = await openAttacker(origin);
-      const notes = await page.evaluate(attack, { bases: stationBases(), shots: list, chunkPath: `/api/recordings/${recordingId}/chunks/1`, mediaPaths: mediaPaths() });
+      const notes = await page.evaluate(attack, {
+        bases: stationBases(),
+        shots: list,
+        chunkPath: `/api/recordings/${recordingId}/chunks/1`,
+        mediaPaths: mediaPaths(),
+      });
       await expectRefusedEverywhere(from, stationBases(), list.length);
       await page.close();
-      expect(notes.filter((n) => /PLAYED|EVENTS OPEN/.test(n)), origin).toEqual([]);
+      expect(
+        notes.filter((n) => /PLAYED|EVENTS OPEN/.test(n)),
+        origin,
+      ).toEqual([]);
     }
     expect(await snapshot()).toEqual(before);
   }, 600_000);
@@ -272,10 +298,18 @@ describe.skipIf(!haveAll)('cross-site pages and DNS rebinding against a real Chr
     for (const origin of [`http://127.0.0.1:${evilPort}`, `http://evil.example:${evilPort}`]) {
       const from = seen.length;
       const page = await openAttacker(origin);
-      const notes = await page.evaluate(attack, { bases: [lanBase], shots: list, chunkPath: `/api/recordings/${recordingId}/chunks/1`, mediaPaths: mediaPaths() });
+      const notes = await page.evaluate(attack, {
+        bases: [lanBase],
+        shots: list,
+        chunkPath: `/api/recordings/${recordingId}/chunks/1`,
+        mediaPaths: mediaPaths(),
+      });
       await expectRefusedEverywhere(from, [lanBase], list.length);
       await page.close();
-      expect(notes.filter((n) => /PLAYED|EVENTS OPEN/.test(n)), origin).toEqual([]);
+      expect(
+        notes.filter((n) => /PLAYED|EVENTS OPEN/.test(n)),
+        origin,
+      ).toEqual([]);
     }
     expect(await snapshot()).toEqual(before);
     await engine.call('station.lanSet', { enabled: false }, ctx);
@@ -284,21 +318,37 @@ describe.skipIf(!haveAll)('cross-site pages and DNS rebinding against a real Chr
   it('a foreign name pointed at the station (DNS rebinding) reads nothing on either listener', async () => {
     const on = await engine.call('station.lanSet', { enabled: true }, ctx);
     const before = await snapshot();
-    for (const [port, q] of [[loop.port, ''], [on.port!, `?token=${on.token}`]] as const) {
+    for (const [port, q] of [
+      [loop.port, ''],
+      [on.port!, `?token=${on.token}`],
+    ] as const) {
       const base = `http://rebind.evil.example:${port}/`;
       const page = await context.newPage();
       const res = await page.goto(`${base}${q}`);
       expect(res!.status()).toBe(421);
       expect(await page.content()).not.toContain('id="root"');
       // Now "same origin" as far as the browser knows: the page reads whatever it is answered.
-      const got = await page.evaluate(async (paths: string[]) => {
-        const out: { path: string; status: number; body: string }[] = [];
-        for (const p of paths) {
-          const r = await fetch(p, p.startsWith('/api/call/') ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' } : {});
-          out.push({ path: p, status: r.status, body: await r.text() });
-        }
-        return out;
-      }, ['/api/call/station.lan', '/api/call/station.info', '/api/call/clips.search', '/api/call/settings.get', '/api/events', `/media/clips/${clipId}`, `/media/thumbs/${clipId}`, '/', '/assets/']);
+      const got = await page.evaluate(
+        async (paths: string[]) => {
+          const out: { path: string; status: number; body: string }[] = [];
+          for (const p of paths) {
+            const r = await fetch(p, p.startsWith('/api/call/') ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' } : {});
+            out.push({ path: p, status: r.status, body: await r.text() });
+          }
+          return out;
+        },
+        [
+          '/api/call/station.lan',
+          '/api/call/station.info',
+          '/api/call/clips.search',
+          '/api/call/settings.get',
+          '/api/events',
+          `/media/clips/${clipId}`,
+          `/media/thumbs/${clipId}`,
+          '/',
+          '/assets/',
+        ],
+      );
       for (const r of got) {
         expect(r.status, r.path).toBe(421);
         expect(r.body, r.path).not.toContain(on.token!);

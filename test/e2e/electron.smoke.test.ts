@@ -93,12 +93,21 @@ describe.skipIf(skipReason !== null)('desktop app smoke test (door 1, real Elect
     await scan(page, ORDER);
     await waitForState(page, 'idle');
     await expect
-      .poll(async () => {
-        const r = await page.evaluate((q) => (window as unknown as { packwitness: { call(n: string, i: unknown): Promise<PageResult> } }).packwitness.call('clips.search', { q }), ORDER);
-        return r.ok ? (r.result as { total: number }).total : -1;
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          const r = await page.evaluate(
+            (q) => (window as unknown as { packwitness: { call(n: string, i: unknown): Promise<PageResult> } }).packwitness.call('clips.search', { q }),
+            ORDER,
+          );
+          return r.ok ? (r.result as { total: number }).total : -1;
+        },
+        { timeout: 30_000 },
+      )
       .toBe(1);
-    const r = (await page.evaluate((q) => (window as unknown as { packwitness: { call(n: string, i: unknown): Promise<PageResult> } }).packwitness.call('clips.search', { q }), ORDER)) as PageResult;
+    const r = (await page.evaluate(
+      (q) => (window as unknown as { packwitness: { call(n: string, i: unknown): Promise<PageResult> } }).packwitness.call('clips.search', { q }),
+      ORDER,
+    )) as PageResult;
     const clip = r.result.clips[0];
     expect(clip.durationMs).toBeGreaterThan(2000);
     expect(clip.file.startsWith(path.join(t.dir, 'data'))).toBe(true);

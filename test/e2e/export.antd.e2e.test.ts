@@ -69,10 +69,16 @@ describe.runIf(chromiumAvailable())('export panel on Ant Design, 1366×768, zh-C
     const row = finished.first();
     expect(await row.getAttribute('data-status'), (await row.textContent()) ?? '').toBe('done');
     expect(await done.count()).toBe(1);
-    await expect.poll(() => row.evaluate((el) => {
-      const r = el.getBoundingClientRect();
-      return r.top < innerHeight && r.bottom > 0;
-    }), { timeout: 10_000 }).toBe(true); // scrolled into view
+    await expect
+      .poll(
+        () =>
+          row.evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            return r.top < innerHeight && r.bottom > 0;
+          }),
+        { timeout: 10_000 },
+      )
+      .toBe(true); // scrolled into view
     if (process.env.PW_SHOT_DIR) fs.writeFileSync(path.join(process.env.PW_SHOT_DIR, 'export-antd-zh-CN.png'), await page.screenshot());
 
     // The row names the channel and the clips in Chinese, and its status.

@@ -120,12 +120,14 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
     expect(v.lines.filter((l) => l.kind === 'info' && l.text.startsWith(`${name}:`))).toEqual([]);
   }
 
-  it('a re-encoded three-part export verifies, in the browser, with the command (folder and ZIP), and names each part\'s origin', async () => {
+  it("a re-encoded three-part export verifies, in the browser, with the command (folder and ZIP), and names each part's origin", async () => {
     const { page, cli } = await bothWays(x.reenc.outDir);
     expect(page.status).toBe('ok');
     expect(page.lines[0]!.text).toMatch(/^export-manifest\.json is signed by the station key in station\.pem/);
     const p2 = page.lines.find((l) => l.text.startsWith(`${part(x.reenc.outDir, 2)}:`) && l.kind === 'info')!.text;
-    expect(p2).toMatch(/part 2 of 3 of the .* export of \d{4}-\d\d-\d\d \d\d:\d\d UTC, re-encoded \(H\.264 \d+x\d+, \d+ kbit\/s\) from clip \S+ of order SGN-88412 \(shipping, packing; sealed SHA-256 [0-9a-f]{64}\), covering 00:50\.\d–01:40\.\d of it/);
+    expect(p2).toMatch(
+      /part 2 of 3 of the .* export of \d{4}-\d\d-\d\d \d\d:\d\d UTC, re-encoded \(H\.264 \d+x\d+, \d+ kbit\/s\) from clip \S+ of order SGN-88412 \(shipping, packing; sealed SHA-256 [0-9a-f]{64}\), covering 00:50\.\d–01:40\.\d of it/,
+    );
     expect(cli.lines.some((l) => l.text === p2)).toBe(true);
     const zip = spawnSync(process.execPath, [bin, 'verify', x.reenc.zip!, '--data', data], { encoding: 'utf8' });
     expect(zip.status).toBe(0);
@@ -152,7 +154,9 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
     // The painted part alone: named as what it claims to be, and not intact.
     const one = spawnSync(process.execPath, [bin, 'verify', path.join(dir, p1), '--data', data], { encoding: 'utf8' });
     expect(one.status).toBe(1);
-    expect(one.stdout).toMatch(/^NOT INTACT: this file is named as part 1 of 3 of the .* export of .*, but its content differs from the file the station exported\./);
+    expect(one.stdout).toMatch(
+      /^NOT INTACT: this file is named as part 1 of 3 of the .* export of .*, but its content differs from the file the station exported\./,
+    );
   });
 
   it('a part of another export swapped in is named foreign, the part it replaced missing', async () => {
@@ -163,7 +167,10 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
     fs.copyFileSync(theirs.path, path.join(dir, theirs.name));
     const { page, cli } = await bothWays(dir);
     expect(page.status).toBe('fail');
-    expect(page.lines).toContainEqual({ kind: 'fail', text: `${theirs.name} is a foreign file: the signed manifest does not list it, so it is not part of this export.` });
+    expect(page.lines).toContainEqual({
+      kind: 'fail',
+      text: `${theirs.name} is a foreign file: the signed manifest does not list it, so it is not part of this export.`,
+    });
     expect(page.lines.some((l) => l.kind === 'fail' && l.text.startsWith(`${p2} is missing: the signed manifest lists it (part 2 of 3 of the`))).toBe(true);
     expect(cli.problemFiles.sort()).toEqual([p2, theirs.name].sort());
     saysNothingGoodAbout(page, theirs.name);
@@ -175,7 +182,11 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
     fs.copyFileSync(x.other.files.find((f) => /_part1of2\.mp4$/.test(f.name))!.path, path.join(dir, p2));
     const { page, cli } = await bothWays(dir);
     expect(page.status).toBe('fail');
-    expect(page.lines.some((l) => l.kind === 'fail' && l.text.startsWith(`${p2}: SHA-256 does NOT match the signed manifest: this is not the file the station exported`))).toBe(true);
+    expect(
+      page.lines.some(
+        (l) => l.kind === 'fail' && l.text.startsWith(`${p2}: SHA-256 does NOT match the signed manifest: this is not the file the station exported`),
+      ),
+    ).toBe(true);
     expect(cli.problemFiles).toEqual([p2]);
     saysNothingGoodAbout(page, p2);
   });
@@ -186,7 +197,9 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
     fs.rmSync(path.join(dir, p3));
     const { page, cli } = await bothWays(dir);
     expect(page.status).toBe('fail');
-    expect(page.lines.filter((l) => l.kind === 'fail').map((l) => l.text)).toEqual([expect.stringMatching(new RegExp(`^${p3} is missing: the signed manifest lists it`))]);
+    expect(page.lines.filter((l) => l.kind === 'fail').map((l) => l.text)).toEqual([
+      expect.stringMatching(new RegExp(`^${p3} is missing: the signed manifest lists it`)),
+    ]);
     expect(cli.problemFiles).toEqual([p3]);
   });
 
@@ -207,7 +220,7 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
     }
   });
 
-  it("verify.html does not call a changed Original export the original recording", async () => {
+  it('verify.html does not call a changed Original export the original recording', async () => {
     const dir = copy(x.original, 'flip-original-mp4');
     const mp4 = fs.readdirSync(dir).find((f) => f.endsWith('.mp4') && !f.includes('.manifest'))!;
     const bytes = fs.readFileSync(path.join(dir, mp4));
@@ -222,11 +235,17 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
   it("openssl verifies the export manifest's signature with the README's command, and refuses it after one changed byte", () => {
     const dir = copy(x.reenc, 'openssl');
     const run = () =>
-      spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'station.pem', '-rawin', '-in', 'export-manifest.json', '-sigfile', 'export-manifest.json.sig'], { cwd: dir, encoding: 'utf8' });
+      spawnSync(
+        'openssl',
+        ['pkeyutl', '-verify', '-pubin', '-inkey', 'station.pem', '-rawin', '-in', 'export-manifest.json', '-sigfile', 'export-manifest.json.sig'],
+        { cwd: dir, encoding: 'utf8' },
+      );
     const good = run();
     expect(good.stdout).toContain('Signature Verified Successfully');
     expect(good.status).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'README.txt'), 'utf8')).toContain('openssl pkeyutl -verify -pubin -inkey station.pem -rawin -in export-manifest.json -sigfile export-manifest.json.sig');
+    expect(fs.readFileSync(path.join(dir, 'README.txt'), 'utf8')).toContain(
+      'openssl pkeyutl -verify -pubin -inkey station.pem -rawin -in export-manifest.json -sigfile export-manifest.json.sig',
+    );
     const bytes = fs.readFileSync(path.join(dir, 'export-manifest.json'));
     bytes[bytes.length - 10]! ^= 0x01;
     fs.writeFileSync(path.join(dir, 'export-manifest.json'), bytes);
@@ -242,20 +261,30 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
         for (const f of r.files.filter((f) => f.kind !== 'zip')) {
           const v = await verifyFile(engine, f.path);
           const isOriginal = f.kind === 'video' && r === x.original;
-          expect({ file: f.name, verdict: v.answer?.verdict, exit: v.exitCode }).toEqual({ file: f.name, verdict: isOriginal ? 'intact' : 'derived', exit: isOriginal ? 0 : 3 });
+          expect({ file: f.name, verdict: v.answer?.verdict, exit: v.exitCode }).toEqual({
+            file: f.name,
+            verdict: isOriginal ? 'intact' : 'derived',
+            exit: isOriginal ? 0 : 3,
+          });
           if (!isOriginal) {
-            expect(v.lines[0]).toMatch(/^EXPORTED: this is .* It is exactly the file the station exported, derived from the sealed clip, not the original recording itself\.$/);
+            expect(v.lines[0]).toMatch(
+              /^EXPORTED: this is .* It is exactly the file the station exported, derived from the sealed clip, not the original recording itself\.$/,
+            );
             expect(v.lines[0]).not.toMatch(/NOT VERIFIED|INTACT:/);
           }
         }
       }
       const head = async (r: ExportResult, re: RegExp): Promise<string> => (await verifyFile(engine, r.files.find((f) => re.test(f.name))!.path)).lines[0]!;
-      expect(await head(x.copycut, /_part2of3\.mp4$/)).toMatch(/^EXPORTED: this is part 2 of 3 of the Shopee.* export of .* UTC, cut without re-encoding \(frames \d+–\d+, each bit-identical\) from clip \S+ of order SGN-88412 \(shipping, packing; sealed SHA-256 [0-9a-f]{64}\), covering 00:\d\d\.\d–01:\d\d\.\d of it\./);
+      expect(await head(x.copycut, /_part2of3\.mp4$/)).toMatch(
+        /^EXPORTED: this is part 2 of 3 of the Shopee.* export of .* UTC, cut without re-encoding \(frames \d+–\d+, each bit-identical\) from clip \S+ of order SGN-88412 \(shipping, packing; sealed SHA-256 [0-9a-f]{64}\), covering 00:\d\d\.\d–01:\d\d\.\d of it\./,
+      );
       expect(await head(x.reenc, /_part3of3\.mp4$/)).toMatch(/part 3 of 3 of the .* re-encoded \(H\.264 .* covering 01:40\.\d–02:30\.\d of it/);
       expect(await head(x.speed, /\.mp4$/)).toMatch(/re-encoded \(H\.264 .*played 2\.5\dx faster: EDITED\)/);
       expect(await head(x.stills, /_still02_.*\.jpg$/)).toMatch(/still 2 of 2 of the .* export of .*, the frame at 01:10\.0 of clip \S+ of order SGN-88412/);
       expect(await head(x.stills, /_sheet\.pdf$/)).toMatch(/the evidence sheet \(PDF\) of the stills of the .* export/);
-      expect(await head(x.reenc, /_part1of3_sheet\.pdf$/)).toMatch(/the evidence sheet \(PDF\) of part 1 of 3 of the .* export .* covering 00:00\.0–00:50\.\d of it/);
+      expect(await head(x.reenc, /_part1of3_sheet\.pdf$/)).toMatch(
+        /the evidence sheet \(PDF\) of part 1 of 3 of the .* export .* covering 00:00\.0–00:50\.\d of it/,
+      );
     } finally {
       await engine.close();
     }
@@ -279,7 +308,9 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
       const text = (await page.getByTestId('verify-result').textContent()) ?? '';
       expect(text).toMatch(/part 2 of 3 of the .* export of .*, re-encoded .* from clip \S+ of order SGN-88412/);
       expect(await page.getByTestId('verify-order').textContent()).toBe(ORDER);
-      expect(await page.getByTestId('verify-check-source').textContent()).toMatch(/It was made from clip \S+, sealed as chain entry \d+ with SHA-256 [0-9a-f]{64}; that entry holds\./);
+      expect(await page.getByTestId('verify-check-source').textContent()).toMatch(
+        /It was made from clip \S+, sealed as chain entry \d+ with SHA-256 [0-9a-f]{64}; that entry holds\./,
+      );
       // The export panel of the order's return clip: this clip, or the order's clips by mode.
       await page.goto(`${served.url}#/lookup`);
       await page.getByTestId('lookup-q').fill(ORDER);
@@ -287,7 +318,12 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
       await page.getByTestId('result').first().click();
       await page.getByTestId('export-panel').waitFor();
       const options = await optionTexts(page, 'export-scope');
-      expect(options).toEqual([expect.stringMatching(/^This clip \((shipping|return)\)$/), "The order's shipping (packing) clips", "The order's return (unboxing) clips", 'All clips of the order (shipping and returns)']);
+      expect(options).toEqual([
+        expect.stringMatching(/^This clip \((shipping|return)\)$/),
+        "The order's shipping (packing) clips",
+        "The order's return (unboxing) clips",
+        'All clips of the order (shipping and returns)',
+      ]);
       await choose(page, 'export-preset', 'original');
       await choose(page, 'export-scope', 'all');
       await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(/^Expected: the recording itself, about/);
@@ -306,8 +342,16 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
     expect(videos(x.shipping)).toEqual([expect.stringMatching(/^SGN-88412_shipping_/)]);
     expect(clipsOf(x.returns).map((c) => c.mode)).toEqual(['returns']);
     expect(videos(x.returns)).toEqual([expect.stringMatching(/^SGN-88412_RETURN_/)]);
-    expect(clipsOf(x.all).map((c) => c.mode).sort()).toEqual(['returns', 'shipping']);
-    expect(videos(x.all).map((n) => n.split('_')[1]).sort()).toEqual(['RETURN', 'shipping']);
+    expect(
+      clipsOf(x.all)
+        .map((c) => c.mode)
+        .sort(),
+    ).toEqual(['returns', 'shipping']);
+    expect(
+      videos(x.all)
+        .map((n) => n.split('_')[1])
+        .sort(),
+    ).toEqual(['RETURN', 'shipping']);
     if (fs.existsSync('/usr/bin/pdftotext')) {
       const pdf = x.returns.files.find((f) => f.kind === 'sheet-pdf')!.path;
       expect(execFileSync('pdftotext', [pdf, '-']).toString()).toContain('RETURN (unboxing) clip');

@@ -66,7 +66,12 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     expect(names[0]).toMatch(/_evidence\.zip$/);
     expect(names.some((n) => /_part3of3\.mp4$/.test(n))).toBe(true);
     // Every file of the package, the ones a reviewer checks first right after the ZIP.
-    expect(names.slice(1).filter((n) => !n.endsWith('.tsr')).slice(0, 4)).toEqual(['verify.html', 'export-manifest.json', 'export-manifest.json.sig', 'README.txt']);
+    expect(
+      names
+        .slice(1)
+        .filter((n) => !n.endsWith('.tsr'))
+        .slice(0, 4),
+    ).toEqual(['verify.html', 'export-manifest.json', 'export-manifest.json.sig', 'README.txt']);
     // Sizes in a unit that fits them: a 64-byte signature is never "0.0 MB".
     const sizes = await job('done').first().getByTestId('export-file-size').allTextContents();
     expect(sizes).toHaveLength(names.length);
@@ -107,17 +112,23 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     await page.getByTestId('export-start').click();
     await expect.poll(() => job('done').count(), { timeout: 60_000 }).toBe(before + 1);
     const names = await job('done').first().getByTestId('export-file').allTextContents();
-    expect(names.filter((n) => n.endsWith('.jpg'))).toEqual([expect.stringMatching(/_still01_00m05\.0s\.jpg$/), expect.stringMatching(/_still02_00m42\.0s\.jpg$/)]);
+    expect(names.filter((n) => n.endsWith('.jpg'))).toEqual([
+      expect.stringMatching(/_still01_00m05\.0s\.jpg$/),
+      expect.stringMatching(/_still02_00m42\.0s\.jpg$/),
+    ]);
     expect(names.some((n) => n.endsWith('_sheet.pdf'))).toBe(true);
   });
 
   it('chooses stills on the moments bar: the automatic ones shown first, a click adds one and shows it, keys move and remove it', async () => {
     const playerAt = () => page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!.currentTime);
     const marks = () => page.getByTestId('moment-mark');
-    const markMs = async () => (await marks().evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.ms))));
+    const markMs = async () => await marks().evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.ms)));
     await choose(page, 'export-preset', 'ebay');
     await page.getByTestId('moments-timeline').waitFor();
-    await page.getByTestId('moments-clear').click().catch(() => {}); // moments left from an earlier test
+    await page
+      .getByTestId('moments-clear')
+      .click()
+      .catch(() => {}); // moments left from an earlier test
     // Nothing chosen: the frames the export would pick by itself, as hollow marks.
     await expect.poll(() => page.getByTestId('moment-auto').count()).toBeGreaterThan(0);
     const auto = await page.getByTestId('moment-auto').count();
@@ -157,7 +168,10 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     await expect.poll(() => job('done').count(), { timeout: 60_000 }).toBe(before + 1);
     const names = await job('done').first().getByTestId('export-file').allTextContents();
     const label = (ms: number) => `${String(Math.floor(ms / 60_000)).padStart(2, '0')}m${((ms % 60_000) / 1000).toFixed(1).padStart(4, '0')}s`;
-    expect(names.filter((n) => n.endsWith('.jpg'))).toEqual([expect.stringContaining(`_still01_${label(chosen[0]!)}.jpg`), expect.stringContaining(`_still02_${label(chosen[1]!)}.jpg`)]);
+    expect(names.filter((n) => n.endsWith('.jpg'))).toEqual([
+      expect.stringContaining(`_still01_${label(chosen[0]!)}.jpg`),
+      expect.stringContaining(`_still02_${label(chosen[1]!)}.jpg`),
+    ]);
   });
 
   it('trims on the timeline under the player: handles, number inputs and player agree, and the MP4 has that length', async () => {

@@ -27,10 +27,14 @@ async function checkInBrowser(browser: Browser, verifyHtml: string, files: strin
   try {
     await page.goto(pathToFileURL(verifyHtml).href);
     await page.setInputFiles('#files', files);
-    await page.waitForFunction(() => {
-      const s = document.getElementById('result')?.dataset.status;
-      return s === 'ok' || s === 'fail';
-    }, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const s = document.getElementById('result')?.dataset.status;
+        return s === 'ok' || s === 'fail';
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
     return {
       status: (await page.getAttribute('#result', 'data-status')) ?? '',
       text: (await page.textContent('#result')) ?? '',
@@ -117,7 +121,10 @@ describe.runIf(chromiumAvailable())('verify.html in Chromium', () => {
     fs.writeFileSync(path.join(dir, sig), bytes);
     // The signed export manifest lists the signature's hash: the changed file is named, and its
     // clip manifest is not called signed.
-    const r = await check(path.join(dir, 'verify.html'), original.files.filter((f) => f.kind !== 'zip').map((f) => path.join(dir, f.name)));
+    const r = await check(
+      path.join(dir, 'verify.html'),
+      original.files.filter((f) => f.kind !== 'zip').map((f) => path.join(dir, f.name)),
+    );
     expect(r.status).toBe('fail');
     expect(r.log).toContain(`${sig}: SHA-256 does NOT match the signed manifest`);
     expect(r.log).not.toContain('the manifest is signed by the station key');
@@ -169,7 +176,12 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
       vi.useRealTimers();
     }
     await stationCustodyOf(engine).timestamps.runDue();
-    for (const [k, order] of [['one', 'TSA-ONE'], ['two', 'TSA-TWO'], ['ec', 'TSA-EC'], ['late', 'TSA-LATE']] as const) {
+    for (const [k, order] of [
+      ['one', 'TSA-ONE'],
+      ['two', 'TSA-TWO'],
+      ['ec', 'TSA-EC'],
+      ['late', 'TSA-LATE'],
+    ] as const) {
       pkg[k] = await runExport(engine, { order, preset: 'original' }, path.join(t.dir, k));
     }
     browser = await launchBrowser();
@@ -206,14 +218,18 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
       'TSA certificate: a timestamping certificate valid at that time; chain intact: O=Test Time Co, CN=PackWitness Test TSA, issued by CN=PackWitness Test Root (not in the token).',
     );
     const tsaPem = path.join(path.dirname(rsaTsa.caFile), 'tsa.pem');
-    const fp = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', tsaPem], { encoding: 'utf8' }).replace(/.*=|:|\s/g, '').toLowerCase();
+    const fp = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', tsaPem], { encoding: 'utf8' })
+      .replace(/.*=|:|\s/g, '')
+      .toLowerCase();
     expect(r.log).toContain(`Whether O=Test Time Co, CN=PackWitness Test TSA is to be trusted is not decided here: its SHA-256 fingerprint is ${fp}`);
   });
 
   it('says a token stamped long after the recording proves it unchanged since then, not when it was recorded', async () => {
     const r = await checkInBrowser(browser, path.join(pkg.late.outDir, 'verify.html'), files(pkg.late));
     expect(r.status).toBe('ok'); // still verified: the token is genuine
-    expect(r.log).toMatch(/The trusted time is 4[78] h after the recording ended \(.*\): it proves the recording existed unchanged by then, not when it was recorded\./);
+    expect(r.log).toMatch(
+      /The trusted time is 4[78] h after the recording ended \(.*\): it proves the recording existed unchanged by then, not when it was recorded\./,
+    );
     const onTime = await checkInBrowser(browser, path.join(pkg.ec.outDir, 'verify.html'), files(pkg.ec));
     expect(onTime.log).not.toContain('after the recording ended');
   });
@@ -223,7 +239,10 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
     expect(r.status).toBe('ok');
     // The export manifest has its own token from the TSA configured when it was exported.
     expect(r.log).toMatch(/Trusted time of the export: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC from PackWitness EC TSA/);
-    const ts = spawnSync('openssl', ['ts', '-verify', '-data', 'export-manifest.json', '-in', 'export-manifest.tsr', '-CAfile', ecTsa.caFile], { cwd: pkg.ec.outDir, encoding: 'utf8' });
+    const ts = spawnSync('openssl', ['ts', '-verify', '-data', 'export-manifest.json', '-in', 'export-manifest.tsr', '-CAfile', ecTsa.caFile], {
+      cwd: pkg.ec.outDir,
+      encoding: 'utf8',
+    });
     expect(ts.stdout).toContain('Verification: OK');
     expect(r.log).toContain(`Trusted time: ${opensslTime(tsrOf(pkg.ec))} from PackWitness EC TSA (Test Time Co), token signature valid`);
   });
@@ -253,7 +272,11 @@ describe.runIf(chromiumAvailable())("verify.html checks the original clip's trus
   });
 
   it('names the token missing when the package is given without it', async () => {
-    const r = await checkInBrowser(browser, path.join(pkg.one.outDir, 'verify.html'), files(pkg.one).filter((f) => !f.endsWith('.tsr')));
+    const r = await checkInBrowser(
+      browser,
+      path.join(pkg.one.outDir, 'verify.html'),
+      files(pkg.one).filter((f) => !f.endsWith('.tsr')),
+    );
     expect(r.status).toBe('fail');
     expect(r.log).toMatch(/\S+\.tsr is missing: the signed manifest lists it \(the trusted timestamp token of clip/);
     expect(r.log).not.toContain('Trusted time:');

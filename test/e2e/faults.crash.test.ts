@@ -13,7 +13,17 @@ import { ffprobeBin, ffprobeJson, makeWebmH264 } from '../helpers/video.ts';
 
 /** End of the last complete video packet in a (possibly truncated) file: what a recovery can get back. */
 function playableMs(file: string): number {
-  const out = execFileSync(ffprobeBin(), ['-v', 'quiet', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file]).toString();
+  const out = execFileSync(ffprobeBin(), [
+    '-v',
+    'quiet',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time,duration_time',
+    '-of',
+    'csv=p=0',
+    file,
+  ]).toString();
   let end = 0;
   for (const line of out.trim().split('\n')) {
     const [pts, dur] = line.split(',').map(Number);
@@ -71,7 +81,10 @@ describe('faults: the station process dies or quits mid-recording', () => {
     const info = await call(second.url, 'station.info');
     expect(info.result.problems.join(' ')).toMatch(/Recovered 2 clip\(s\) after an unexpected stop: .*KILL-WHOLE/);
     expect(info.result.problems.join(' ')).toContain('KILL-PART');
-    for (const [order, expected] of [['KILL-WHOLE', 6000], ['KILL-PART', expectPart]] as const) {
+    for (const [order, expected] of [
+      ['KILL-WHOLE', 6000],
+      ['KILL-PART', expectPart],
+    ] as const) {
       const found = await call(second.url, 'clips.search', { q: order });
       expect(found.result.total).toBe(1);
       const clip = found.result.clips[0];

@@ -55,7 +55,8 @@ describe('faults: full, read-only and unplugged storage', () => {
     running.push(s);
     return s;
   };
-  const finish = (url: string, r: { id: string; chunkCount: number }) => call(url, 'recording.finish', { recordingId: r.id, reason: 'next-scan', chunkCount: r.chunkCount });
+  const finish = (url: string, r: { id: string; chunkCount: number }) =>
+    call(url, 'recording.finish', { recordingId: r.id, reason: 'next-scan', chunkCount: r.chunkCount });
 
   it('a full disk: refusal before anything is written, and a recording that runs into the reserve is kept', async (c) => {
     if (cannot) return c.skip();
@@ -152,7 +153,13 @@ describe('faults: full, read-only and unplugged storage', () => {
     // Back in time, as if recorded that many days ago (the station's own index, written beside it).
     const db = openDb(path.join(data, 'index.sqlite'));
     const back = db.prepare('UPDATE clips SET started_at = started_at - ? WHERE id=?');
-    for (const [order, days] of [['PROT-OLD-150', 150], ['PROT-OLD-130', 130], ['PROT-IN-100', 100], ['PROT-IN-3', 3]] as const) back.run(days * 86_400_000, made[order]!.id);
+    for (const [order, days] of [
+      ['PROT-OLD-150', 150],
+      ['PROT-OLD-130', 130],
+      ['PROT-IN-100', 100],
+      ['PROT-IN-3', 3],
+    ] as const)
+      back.run(days * 86_400_000, made[order]!.id);
     db.close();
 
     // A little room above the reserve; then a recording nobody stops (a still table, all night).
@@ -177,7 +184,9 @@ describe('faults: full, read-only and unplugged storage', () => {
     // The next scan is refused, saying why, and nothing inside the window was touched.
     const refused = await call(s.url, 'recording.start', { order: 'PROT-NEXT', mimeType: 'video/webm' });
     expect(refused.status).toBe(409);
-    expect(refused.error!.message).toMatch(/^Recording refused: Free space on .* (below|too close to) the reserve of 16 MB, and no more clips may be deleted for space: the 3 clip\(s\) left .* are younger than the protect window of 120 days\. .*shorten the protect window in Settings\. Nothing was recorded\.$/);
+    expect(refused.error!.message).toMatch(
+      /^Recording refused: Free space on .* (below|too close to) the reserve of 16 MB, and no more clips may be deleted for space: the 3 clip\(s\) left .* are younger than the protect window of 120 days\. .*shorten the protect window in Settings\. Nothing was recorded\.$/,
+    );
     expect((await call(s.url, 'clips.search', { q: 'PROT-NEXT' })).result.total).toBe(0);
     expect((await call(s.url, 'retention.deletions')).result.deletions).toHaveLength(2);
     // The alarm stays where the Status view and every page read it.

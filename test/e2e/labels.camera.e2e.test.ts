@@ -102,7 +102,9 @@ describe.skipIf(!ready)('the camera reads the label: starts, switches, stops; ne
       s.page.waitForFunction(
         ([sf, zto]) => {
           const tr = (window as unknown as { __pwTransitions: Transition[] }).__pwTransitions;
-          return tr.some((t, i) => t.state === 'recording' && t.order === sf && tr[i + 1]?.state === 'recording' && tr[i + 1]?.order === zto && tr[i + 2]?.state === 'idle');
+          return tr.some(
+            (t, i) => t.state === 'recording' && t.order === sf && tr[i + 1]?.state === 'recording' && tr[i + 1]?.order === zto && tr[i + 2]?.state === 'idle',
+          );
         },
         [SF, ZTO] as const,
         { timeout: 180_000, polling: 500 },
@@ -132,7 +134,12 @@ describe.skipIf(!ready)('the camera reads the label: starts, switches, stops; ne
   it('the product barcode never started a recording, alone or beside the label', async () => {
     expect(await clipsOf(s.served, EAN)).toEqual([]);
     const tr = await transitions(s.page);
-    expect(tr.filter((t) => t.state === 'recording').map((t) => t.order).filter((o) => o !== SF && o !== ZTO)).toEqual([]);
+    expect(
+      tr
+        .filter((t) => t.state === 'recording')
+        .map((t) => t.order)
+        .filter((o) => o !== SF && o !== ZTO),
+    ).toEqual([]);
     const log = await s.page.locator('[data-testid="scan-log"] li[data-source="camera"]').allTextContents();
     expect(log.some((l) => l.includes(EAN))).toBe(true); // noted as refused, without starting anything
   });
@@ -152,34 +159,38 @@ describe.skipIf(!ready)('a label in the picture that is not the order the clip i
     v.cleanup();
   });
 
-  it('the QR label starts by camera; a scanned other code switches; the label still in the picture is flagged at once and sealed', { timeout: 180_000 }, async () => {
-    const { page, served } = s;
-    await withDiagnostics(page, served, () => waitForState(page, 'recording', DHL, 60_000));
-    await page.locator('[data-testid="read-by-camera"]').waitFor();
-    await scan(page, UPS); // the packer scans another parcel's label; the DHL parcel stays in the picture
-    await withDiagnostics(page, served, () => waitForState(page, 'recording', UPS));
-    await withDiagnostics(page, served, () => page.locator('[data-testid="scan-log"] li[data-outcome="mismatch"]').first().waitFor({ timeout: 30_000 }));
-    expect(await page.locator('[data-testid="scan-log"] li[data-outcome="mismatch"]').first().textContent()).toContain(DHL);
-    expect(await page.locator('[data-testid="read-by-camera"]').count()).toBe(0); // this clip was scanned
-    await scan(page, 'PW:STOP');
-    await waitForState(page, 'idle');
+  it(
+    'the QR label starts by camera; a scanned other code switches; the label still in the picture is flagged at once and sealed',
+    { timeout: 180_000 },
+    async () => {
+      const { page, served } = s;
+      await withDiagnostics(page, served, () => waitForState(page, 'recording', DHL, 60_000));
+      await page.locator('[data-testid="read-by-camera"]').waitFor();
+      await scan(page, UPS); // the packer scans another parcel's label; the DHL parcel stays in the picture
+      await withDiagnostics(page, served, () => waitForState(page, 'recording', UPS));
+      await withDiagnostics(page, served, () => page.locator('[data-testid="scan-log"] li[data-outcome="mismatch"]').first().waitFor({ timeout: 30_000 }));
+      expect(await page.locator('[data-testid="scan-log"] li[data-outcome="mismatch"]').first().textContent()).toContain(DHL);
+      expect(await page.locator('[data-testid="read-by-camera"]').count()).toBe(0); // this clip was scanned
+      await scan(page, 'PW:STOP');
+      await waitForState(page, 'idle');
 
-    const ups = await waitForClip(served, UPS, (c) => c.stopReason === 'stop-code');
-    expect(ups.labels?.source).toBe('scanner');
-    expect(ups.labels?.seenAtMs).toBeNull();
-    expect(ups.labels?.mismatch).toEqual([DHL]);
-    const dhl = await waitForClip(served, DHL, (c) => c.stopReason === 'next-scan');
-    expect(dhl.labels?.source).toBe('camera');
-    expect(dhl.labels?.seenAtMs).not.toBeNull();
-    expect(dhl.labels?.mismatch).toEqual([]);
-    expect(dhl.labels?.reads.find((r) => r.code === DHL)?.format).toBe('QRCode');
-    // Still in the picture, already taken: the station does not start it again by itself.
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
-    // A still picture is decoded once, then skipped as unchanged while its reads still count.
-    const stats = (await page.evaluate(() => window.__pwStation?.diagnostics.labels)) as { decoded: number; skipped: number };
-    expect(stats.skipped).toBeGreaterThan(stats.decoded);
-  });
+      const ups = await waitForClip(served, UPS, (c) => c.stopReason === 'stop-code');
+      expect(ups.labels?.source).toBe('scanner');
+      expect(ups.labels?.seenAtMs).toBeNull();
+      expect(ups.labels?.mismatch).toEqual([DHL]);
+      const dhl = await waitForClip(served, DHL, (c) => c.stopReason === 'next-scan');
+      expect(dhl.labels?.source).toBe('camera');
+      expect(dhl.labels?.seenAtMs).not.toBeNull();
+      expect(dhl.labels?.mismatch).toEqual([]);
+      expect(dhl.labels?.reads.find((r) => r.code === DHL)?.format).toBe('QRCode');
+      // Still in the picture, already taken: the station does not start it again by itself.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
+      // A still picture is decoded once, then skipped as unchanged while its reads still count.
+      const stats = (await page.evaluate(() => window.__pwStation?.diagnostics.labels)) as { decoded: number; skipped: number };
+      expect(stats.skipped).toBeGreaterThan(stats.decoded);
+    },
+  );
 
   it('the lookup shows the mismatch on the scanned clip and "label seen at" on the camera clip', async () => {
     const { page } = s;
@@ -206,7 +217,9 @@ describe.skipIf(!ready)('a label in the picture that is not the order the clip i
     await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.8, { steps: 5 });
     await page.mouse.up();
     await page.getByTestId('settings-save').click();
-    await expect.poll(async () => (await apiCall<{ cameraReadRegion: number[] | null }>(served.url, 'settings.get')).cameraReadRegion, { timeout: 10_000 }).not.toBeNull();
+    await expect
+      .poll(async () => (await apiCall<{ cameraReadRegion: number[] | null }>(served.url, 'settings.get')).cameraReadRegion, { timeout: 10_000 })
+      .not.toBeNull();
     const region = (await apiCall<{ cameraReadRegion: number[] }>(served.url, 'settings.get')).cameraReadRegion;
     expect(region[0]).toBeCloseTo(0.25, 1);
     expect(region[1]).toBeCloseTo(0.2, 1);

@@ -134,10 +134,16 @@ describe.skipIf(!chromiumAvailable())('lookup and export screens at 1366×768 in
       await expect.poll(() => finished.count(), { timeout: 90_000 }).toBe(before + 1);
       expect(await finished.first().getAttribute('data-status'), (await finished.first().textContent()) ?? '').toBe('done');
       const done = job.first();
-      await expect.poll(() => done.evaluate((el) => {
-        const r = el.getBoundingClientRect();
-        return r.top < innerHeight && r.bottom > 0;
-      }), { timeout: 10_000 }).toBe(true); // scrolled into view
+      await expect
+        .poll(
+          () =>
+            done.evaluate((el) => {
+              const r = el.getBoundingClientRect();
+              return r.top < innerHeight && r.bottom > 0;
+            }),
+          { timeout: 10_000 },
+        )
+        .toBe(true); // scrolled into view
       const names = await done.getByTestId('export-file').allTextContents();
       const sizes = await done.getByTestId('export-file-size').allTextContents();
       await shot(`export-done-${lang}`);

@@ -56,7 +56,11 @@ describe.skipIf(!chromiumAvailable())('engine messages in both languages at 1366
       const rows = page.locator('[data-testid=message-catalogue] tr');
       await rows.first().waitFor();
       const shown = await rows.evaluateAll((trs) =>
-        trs.map((tr) => ({ code: tr.getAttribute('data-code')!, params: (tr.getAttribute('data-params') ?? '').split(' ').filter(Boolean), text: tr.querySelector('[data-testid=message-text]')!.textContent ?? '' })),
+        trs.map((tr) => ({
+          code: tr.getAttribute('data-code')!,
+          params: (tr.getAttribute('data-params') ?? '').split(' ').filter(Boolean),
+          text: tr.querySelector('[data-testid=message-text]')!.textContent ?? '',
+        })),
       );
       expect(shown.map((r) => r.code).sort()).toEqual(Object.keys(MESSAGES).sort());
       for (const r of shown) {
@@ -89,7 +93,10 @@ describe.skipIf(!chromiumAvailable())('engine messages in both languages at 1366
     it(`${lang}: a file of no clip gets its verdict and check in the UI language`, async () => {
       await setLanguage(lang);
       await page.goto(`${served.url}#/verify`);
-      await page.locator('input[type=file]').first().setInputFiles({ name: 'stranger.mp4', mimeType: 'video/mp4', buffer: Buffer.from('not a clip of this station') });
+      await page
+        .locator('input[type=file]')
+        .first()
+        .setInputFiles({ name: 'stranger.mp4', mimeType: 'video/mp4', buffer: Buffer.from('not a clip of this station') });
       const summary = page.getByTestId('verify-summary');
       await summary.waitFor();
       const check = await page.getByTestId('verify-check-file').textContent();

@@ -32,7 +32,10 @@ describe.skipIf(!ready)('lookup player', () => {
     const bar = (await page.getByTestId('player-seek').boundingBox())!;
     expect(bar.y).toBeGreaterThanOrEqual(box.y + box.height - 1);
     // What is drawn at the bottom strip (the band) is the video itself, not a control.
-    const onTop = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.getAttribute('data-testid'), [box.x + box.width / 2, box.y + box.height - 4]);
+    const onTop = await page.evaluate(
+      ([x, y]) => document.elementFromPoint(x!, y!)?.getAttribute('data-testid'),
+      [box.x + box.width / 2, box.y + box.height - 4],
+    );
     expect(onTop).toBe('player-video');
 
     const at = () => video.evaluate((v: HTMLVideoElement) => v.currentTime);

@@ -113,7 +113,7 @@ describe.skipIf(!ready)('station driven by scans alone (door 2)', () => {
     // ...and the chain of custody records the discard
     const db = new Database(path.join(t.dir, 'index.sqlite'), { readonly: true, fileMustExist: true });
     try {
-      const row = db.prepare("SELECT id, status, note FROM clips WHERE order_code = ?").get('YT1234567890123') as { id: string; status: string; note: string };
+      const row = db.prepare('SELECT id, status, note FROM clips WHERE order_code = ?').get('YT1234567890123') as { id: string; status: string; note: string };
       expect(row.status).toBe('discarded');
       expect(row.note).toContain('DISCARD control code');
       const entry = db.prepare("SELECT kind FROM chain WHERE clip_id = ? AND kind = 'discarded'").get(row.id);

@@ -105,7 +105,9 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
     const video = page.getByTestId('player-video');
     await video.waitFor({ state: 'visible' });
     // The station's read-back of the clip's frames, in words (each gap with its cause, or continuous).
-    expect(await page.getByTestId('clip-continuity').textContent()).toMatch(/^(Continuous: the frame counter runs without a gap through all \d+ frames|.*(dropped by the encoder|not recorded while).*recorded)/);
+    expect(await page.getByTestId('clip-continuity').textContent()).toMatch(
+      /^(Continuous: the frame counter runs without a gap through all \d+ frames|.*(dropped by the encoder|not recorded while).*recorded)/,
+    );
     const seeked = await video.evaluate(async (v: HTMLVideoElement) => {
       if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
       const done = new Promise((r) => v.addEventListener('seeked', r, { once: true }));

@@ -103,11 +103,9 @@ async function expectAlarm(page: Page, served: Served | undefined, reason: RegEx
   if (lasting) expect(seen.state).toBe('error');
   // The alert colour of an earlier warning (an unknown code pattern) gives way a render later; a
   // passing cause may meanwhile be back to ready, so state, colour, order and line are read together.
-  await page.waitForFunction(
-    (alarm) => document.body.dataset.state !== 'error' || getComputedStyle(document.body).backgroundColor === alarm,
-    seen.alarm,
-    { timeout: 5000 },
-  );
+  await page.waitForFunction((alarm) => document.body.dataset.state !== 'error' || getComputedStyle(document.body).backgroundColor === alarm, seen.alarm, {
+    timeout: 5000,
+  });
   Object.assign(
     seen,
     await page.evaluate(() => ({
@@ -131,11 +129,9 @@ const lastScan = (): ScanLogged | undefined => (window.__pwStation as unknown as
 /** A scan while the engine cannot record is refused with the reason and never reaches the index. */
 async function expectScanRefused(page: Page, code: string, reason: RegExp): Promise<void> {
   await scan(page, code);
-  await page.waitForFunction(
-    (c) => (window.__pwStation as unknown as { snapshot: { scanLog: ScanLogged[] } }).snapshot.scanLog[0]?.code === c,
-    code,
-    { timeout: 10_000 },
-  );
+  await page.waitForFunction((c) => (window.__pwStation as unknown as { snapshot: { scanLog: ScanLogged[] } }).snapshot.scanLog[0]?.code === c, code, {
+    timeout: 10_000,
+  });
   const entry = (await page.evaluate(lastScan))!;
   expect(entry.outcome).toBe('refused');
   expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');

@@ -47,7 +47,9 @@ describe.skipIf(!chromiumAvailable())('LAN access and storage folder from Settin
     await page.getByTestId('lan-on').waitFor({ timeout: 10_000 });
     const token = (await page.getByTestId('lan-token').textContent())!;
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    const lan = (await (await fetch(`${served.url}api/call/station.lan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { result: { port: number; urls: string[] } };
+    const lan = (await (
+      await fetch(`${served.url}api/call/station.lan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    ).json()) as { result: { port: number; urls: string[] } };
     const port = lan.result.port;
     expect(await page.getByTestId('lan-qr').count()).toBe(lan.result.urls.length);
     expect(await stationInfo(port)).toBe(401);

@@ -17,7 +17,9 @@ const H = 720;
 
 /** Luma of one frame (1 s in), as W×H bytes. */
 function lumaAt(file: string): Buffer {
-  return execFileSync(ffmpegBin(), ['-v', 'error', '-ss', '1', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 64 << 20 });
+  return execFileSync(ffmpegBin(), ['-v', 'error', '-ss', '1', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+    maxBuffer: 64 << 20,
+  });
 }
 
 /** A scanner's burst dispatched in the page (see station.controls.e2e.test.ts for why). */
@@ -43,11 +45,24 @@ describe.skipIf(!chromiumAvailable())('picture-in-picture in the recorded frames
   beforeAll(async () => {
     const y4m = path.join(t.dir, 'split.y4m');
     execFileSync(ffmpegBin(), [
-      '-v', 'error', '-y',
-      '-f', 'lavfi', '-i', `color=c=black:s=${W}x${H}:r=30`,
-      '-f', 'lavfi', '-i', `color=c=white:s=${W / 2}x${H}:r=30`,
-      '-filter_complex', `[0][1]overlay=x=${W / 2}:y=0`,
-      '-frames:v', '15', '-pix_fmt', 'yuv420p', y4m,
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=black:s=${W}x${H}:r=30`,
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=white:s=${W / 2}x${H}:r=30`,
+      '-filter_complex',
+      `[0][1]overlay=x=${W / 2}:y=0`,
+      '-frames:v',
+      '15',
+      '-pix_fmt',
+      'yuv420p',
+      y4m,
     ]);
     served = await startServe(['--data', path.join(t.dir, 'data')]);
     ({ browser, page } = await openStationPage(served.url, { videoFile: y4m }));
@@ -67,10 +82,13 @@ describe.skipIf(!chromiumAvailable())('picture-in-picture in the recorded frames
       await waitForState(page, 'idle');
       let clip: Clip | undefined;
       await expect
-        .poll(async () => {
-          clip = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: order })).clips[0];
-          return clip?.order;
-        }, { timeout: 20_000 })
+        .poll(
+          async () => {
+            clip = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: order })).clips[0];
+            return clip?.order;
+          },
+          { timeout: 20_000 },
+        )
         .toBe(order);
       return clip!;
     });
@@ -94,11 +112,16 @@ describe.skipIf(!chromiumAvailable())('picture-in-picture in the recorded frames
     const withPip = await record('SF1400000000012');
 
     const rect = pipRect(W, H, 16 / 9, 'bottom-right', 30);
-    const inset = { left: { x: rect.x + 6, y: rect.y + 6, width: rect.width / 2 - 12, height: rect.height - 12 }, right: { x: rect.x + rect.width / 2 + 6, y: rect.y + 6, width: rect.width / 2 - 12, height: rect.height - 12 } };
+    const inset = {
+      left: { x: rect.x + 6, y: rect.y + 6, width: rect.width / 2 - 12, height: rect.height - 12 },
+      right: { x: rect.x + rect.width / 2 + 6, y: rect.y + 6, width: rect.width / 2 - 12, height: rect.height - 12 },
+    };
     const a = lumaAt(plain.file);
     const b = lumaAt(withPip.file);
     const m = { plainLeft: meanLuma(a, inset.left), pipLeft: meanLuma(b, inset.left), pipRight: meanLuma(b, inset.right) };
-    console.log(`PiP inset ${rect.width}x${rect.height} at ${rect.x},${rect.y}: mean luma without PiP ${m.plainLeft.toFixed(0)}, with PiP left half ${m.pipLeft.toFixed(0)} / right half ${m.pipRight.toFixed(0)}`);
+    console.log(
+      `PiP inset ${rect.width}x${rect.height} at ${rect.x},${rect.y}: mean luma without PiP ${m.plainLeft.toFixed(0)}, with PiP left half ${m.pipLeft.toFixed(0)} / right half ${m.pipRight.toFixed(0)}`,
+    );
     expect(m.plainLeft).toBeGreaterThan(200); // the camera's white half
     expect(m.pipLeft).toBeLessThan(50); // the inset's scaled-down black half
     expect(m.pipRight).toBeGreaterThan(200);

@@ -37,7 +37,17 @@ describe.skipIf(!chromiumAvailable())('first run, settings and LAN access (door 
     const t0 = Date.now();
     await page.goto(`${base}?token=${shown.searchParams.get('token')}`); // what the phone's QR code opens
     await waitForState(page, 'idle').catch(async (e) => {
-      console.log('DBG', page.url(), await page.evaluate(() => JSON.stringify({ st: document.body.dataset.state, text: document.body.innerText.slice(0, 300), snap: { ...(window as any).__pwStation?.snapshot, stream: null, settings: null } })));
+      console.log(
+        'DBG',
+        page.url(),
+        await page.evaluate(() =>
+          JSON.stringify({
+            st: document.body.dataset.state,
+            text: document.body.innerText.slice(0, 300),
+            snap: { ...(window as any).__pwStation?.snapshot, stream: null, settings: null },
+          }),
+        ),
+      );
       throw e;
     });
     readyMs = Date.now() - t0;

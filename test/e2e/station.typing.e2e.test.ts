@@ -121,7 +121,13 @@ describe.skipIf(!chromiumAvailable())('typing, operator and the Discard question
       await page.getByTestId('stop').click();
       await waitForState(page, 'idle');
       // Until "Saved" replaces it, the refusal is already gone from the idle window.
-      expect(await page.evaluate(() => document.querySelector('[data-testid="station-message"]')?.getAttribute('data-key') !== 'scan.productBarcode' || !!document.querySelector('[data-testid="station-message"][data-stale="true"]'))).toBe(true);
+      expect(
+        await page.evaluate(
+          () =>
+            document.querySelector('[data-testid="station-message"]')?.getAttribute('data-key') !== 'scan.productBarcode' ||
+            !!document.querySelector('[data-testid="station-message"][data-stale="true"]'),
+        ),
+      ).toBe(true);
       await expect.poll(() => message(page).getAttribute('data-key'), { timeout: 20_000 }).toBe('scan.saved');
 
       // Idle, a refused typed code, then nothing: the message fades by itself after a few seconds.

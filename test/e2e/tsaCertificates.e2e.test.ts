@@ -67,23 +67,34 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
   it('the station keeps the token; the clip is intact, its time unverifiable until the TSA certificate is added in Settings', async () => {
     expect(tsa.served()).toBe(3); // the clip's token, the chain anchor the export asked for, and the export manifest's
     // The lookup shows it with the clip, and says it cannot vouch yet.
-    expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence).toMatchObject({ timestamp: 'done', tsaName: 'Bare TSA', tsaTrust: 'unverifiable', tsaAnchor: null });
+    expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence).toMatchObject({
+      timestamp: 'done',
+      tsaName: 'Bare TSA',
+      tsaTrust: 'unverifiable',
+      tsaAnchor: null,
+    });
     const before = await timestampCheck();
     expect(before.verdict).toBe('intact');
     expect(before.headline).not.toContain('existed at');
     expect(before.check.ok).toBeNull();
     expect(before.check.text).toMatch(UNVERIFIABLE);
-    expect(before.check.text).toContain("That is not a sign it was altered: add the TSA's certificate (Settings → TSA certificates, or verify --tsa-cert FILE)");
+    expect(before.check.text).toContain(
+      "That is not a sign it was altered: add the TSA's certificate (Settings → TSA certificates, or verify --tsa-cert FILE)",
+    );
 
     // A pasted chain is kept as one certificate per entry; junk is refused by name.
-    await expect(engine.call('settings.update', { tsaCerts: ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'] }, ctx)).rejects.toThrow(/TSA certificate 1: not a readable X.509 certificate/);
+    await expect(engine.call('settings.update', { tsaCerts: ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'] }, ctx)).rejects.toThrow(
+      /TSA certificate 1: not a readable X.509 certificate/,
+    );
     const saved = await engine.call('settings.update', { tsaCerts: [fs.readFileSync(chainPem, 'utf8')] }, ctx);
     expect(saved.tsaCerts).toHaveLength(2);
     try {
       const after = await timestampCheck();
       expect(after.verdict).toBe('intact');
       expect(after.check.ok).toBe(true);
-      expect(after.check.text).toMatch(/^Trusted time: Bare TSA attests the file existed at .* UTC\. The TSA's timestamping certificate chains to PackWitness Test Root, a certificate you added\.$/);
+      expect(after.check.text).toMatch(
+        /^Trusted time: Bare TSA attests the file existed at .* UTC\. The TSA's timestamping certificate chains to PackWitness Test Root, a certificate you added\.$/,
+      );
       expect(after.headline).toMatch(/existed at .* per Bare TSA/);
       expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence).toMatchObject({ tsaTrust: 'added', tsaAnchor: 'PackWitness Test Root' });
     } finally {
@@ -108,7 +119,9 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
       };
       const bare = await check([]);
       expect(bare.status).toBe('ok');
-      expect(bare.log).toMatch(/the trusted timestamp \S+\.tsr names Bare TSA and \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC, but it is unverifiable without the TSA's certificate \(the token carries no certificate of its TSA, and none was given\)/);
+      expect(bare.log).toMatch(
+        /the trusted timestamp \S+\.tsr names Bare TSA and \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC, but it is unverifiable without the TSA's certificate \(the token carries no certificate of its TSA, and none was given\)/,
+      );
       expect(bare.log).not.toContain('Trusted time:');
       const given = await check([chainPem]);
       expect(given.status).toBe('ok');
@@ -144,9 +157,21 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
       const inPage = (reply: Buffer, given: Buffer[] = []): Promise<Out> =>
         page.evaluate(
           async ([bytes, certs]) => {
-            const check = (window as unknown as { checkTimestampToken: (b: Uint8Array, sha: null, c: Uint8Array[]) => Promise<{ genTime: string; serial: string; cert: { fingerprint: string }; chain: { anchor: { given: boolean } } }> }).checkTimestampToken;
+            const check = (
+              window as unknown as {
+                checkTimestampToken: (
+                  b: Uint8Array,
+                  sha: null,
+                  c: Uint8Array[],
+                ) => Promise<{ genTime: string; serial: string; cert: { fingerprint: string }; chain: { anchor: { given: boolean } } }>;
+              }
+            ).checkTimestampToken;
             try {
-              const r = await check(new Uint8Array(bytes), null, certs.map((c) => new Uint8Array(c)));
+              const r = await check(
+                new Uint8Array(bytes),
+                null,
+                certs.map((c) => new Uint8Array(c)),
+              );
               return { ok: true as const, genTime: r.genTime, serial: r.serial, fingerprint: r.cert.fingerprint, given: r.chain.anchor.given };
             } catch (e) {
               return { ok: false as const, message: (e as Error).message, unverifiable: !!(e as { unverifiable?: boolean }).unverifiable };
@@ -162,10 +187,16 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
         expect(Date.parse((r as { genTime: string }).genTime.replace(' UTC', 'Z').replace(' ', 'T'))).toBe(engineSays.time);
       }
       expect(await inPage(fix('sigstage/response-no-embedded-cert.tsr'))).toMatchObject({ ok: false, unverifiable: true });
-      expect(await inPage(fix('sigstage/response-invalid-signature.tsr'))).toMatchObject({ ok: false, unverifiable: false, message: expect.stringMatching(/NOT valid/) });
+      expect(await inPage(fix('sigstage/response-invalid-signature.tsr'))).toMatchObject({
+        ok: false,
+        unverifiable: false,
+        message: expect.stringMatching(/NOT valid/),
+      });
       // IdenTrust with its signer named by key identifier, the intermediate listed first.
       const idt = fix('identrust/issue-104.tsr');
-      const signer = certElements(idt).map((c) => readCert(c.raw)!).find((c) => c.subject.endsWith('CN=TrustID Timestamp Authority'))!;
+      const signer = certElements(idt)
+        .map((c) => readCert(c.raw)!)
+        .find((c) => c.subject.endsWith('CN=TrustID Timestamp Authority'))!;
       expect(await inPage(bySki(idt, signer.ski!))).toMatchObject({ ok: true, fingerprint: signer.fingerprint });
       // This station's bare RSA TSA, signed again with RSASSA-PSS, its certificate given.
       const reply = fs.readFileSync(sidecarsOf(clip.file).timestamp);

@@ -91,7 +91,9 @@ describe.skipIf(!chromiumAvailable())('Verify view', () => {
     await page.locator('[data-testid="result"][data-order="VERIFY-42"]').click();
     expect(await page.getByTestId('clip-seal').textContent()).toMatch(/Signed, entry 2 of the station's hash chain/);
     expect(await page.getByTestId('clip-tsa').textContent()).toBe('Requested, not received yet');
-    expect(await page.getByTestId('clip-anchor').textContent()).toMatch(/^Not stamped yet: a chain anchor covers it once a timestamp authority stamps the chain/);
+    expect(await page.getByTestId('clip-anchor').textContent()).toMatch(
+      /^Not stamped yet: a chain anchor covers it once a timestamp authority stamps the chain/,
+    );
     await page.goto(`${served.url}#/verify`);
   });
 

@@ -18,7 +18,9 @@ export async function choose(page: Page, testId: string, value: string): Promise
   const popup = popupOf(page, testId);
   const wanted = popup.locator(`[data-testid="${testId}-${value}"]`);
   await wanted.waitFor();
-  const ids = await popup.locator('.ant-select-item-option').evaluateAll((els) => els.map((el) => [el.getAttribute('data-testid'), el.classList.contains('ant-select-item-option-active')] as const));
+  const ids = await popup
+    .locator('.ant-select-item-option')
+    .evaluateAll((els) => els.map((el) => [el.getAttribute('data-testid'), el.classList.contains('ant-select-item-option-active')] as const));
   const target = ids.findIndex(([id]) => id === `${testId}-${value}`);
   let at = ids.findIndex(([, active]) => active);
   if (at < 0) at = 0;

@@ -27,6 +27,9 @@ export async function expectEveryGapRecorded(url: string, clip: Clip, read: Coun
   const unrecorded = read.gaps.filter((g) => !known.has(key(g)));
   expect(unrecorded, `gaps in ${clip.file} that the station did not record`).toEqual([]);
   expect(recorded.frames).toBe(read.counters.length);
-  if (recorded.gaps.length) console.log(`${clip.order}: ${recorded.gaps.map((g) => `${g.missing} frame(s) after ${g.after} at ${g.atMs} ms, ${g.cause}`).join('; ')} (recorded by the station)`);
+  if (recorded.gaps.length)
+    console.log(
+      `${clip.order}: ${recorded.gaps.map((g) => `${g.missing} frame(s) after ${g.after} at ${g.atMs} ms, ${g.cause}`).join('; ')} (recorded by the station)`,
+    );
   return recorded;
 }

@@ -31,7 +31,8 @@ export function makeCounterWebm(file: string, spec: CounterClipSpec): void {
     f.fill(16, w * g.bandTop, w * h); // the black band
     const bits = [...SYNC_BITS, ...Array.from({ length: COUNTER_BITS }, (_, i) => (n >>> (COUNTER_BITS - 1 - i)) & 1)];
     bits.forEach((b, i) => {
-      for (let y = g.bitTop; y < g.bitTop + g.bitHeight; y++) f.fill(b ? 235 : 16, y * w + g.bitsLeft + i * g.bitWidth, y * w + g.bitsLeft + (i + 1) * g.bitWidth);
+      for (let y = g.bitTop; y < g.bitTop + g.bitHeight; y++)
+        f.fill(b ? 235 : 16, y * w + g.bitsLeft + i * g.bitWidth, y * w + g.bitsLeft + (i + 1) * g.bitWidth);
     });
     written.push(f);
   }
@@ -41,12 +42,39 @@ export function makeCounterWebm(file: string, spec: CounterClipSpec): void {
   execFileSync(
     ffmpegBin(),
     [
-      '-hide_banner', '-loglevel', 'error', '-y',
-      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${w}x${h}`, '-r', String(fps), '-i', 'pipe:0',
-      '-vf', setpts,
-      '-fps_mode', 'passthrough', // keep the pause: no duplicated frames filling it
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-g', String(fps), '-bf', '0', '-pix_fmt', 'yuv420p',
-      '-f', 'matroska', file,
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-s',
+      `${w}x${h}`,
+      '-r',
+      String(fps),
+      '-i',
+      'pipe:0',
+      '-vf',
+      setpts,
+      '-fps_mode',
+      'passthrough', // keep the pause: no duplicated frames filling it
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-qp',
+      '10',
+      '-g',
+      String(fps),
+      '-bf',
+      '0',
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'matroska',
+      file,
     ],
     { input: Buffer.concat(written), maxBuffer: 1 << 20 },
   );

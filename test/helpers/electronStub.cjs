@@ -45,7 +45,11 @@ class BrowserWindow extends EventEmitter {
     const wc = new EventEmitter();
     Object.assign(wc, { url: '', send: () => {}, getURL: () => wc.url, isDestroyed: () => false, setWindowOpenHandler: () => {} });
     this.webContents = wc;
-    setImmediate(() => drive().catch((e) => result.errors.push(String(e && e.stack || e))).finally(() => app.quit()));
+    setImmediate(() =>
+      drive()
+        .catch((e) => result.errors.push(String((e && e.stack) || e)))
+        .finally(() => app.quit()),
+    );
   }
   loadURL(u) {
     this.webContents.url = u;
@@ -82,7 +86,15 @@ const fake = {
   nativeImage: { createFromBuffer: () => ({}), createEmpty: () => ({}) },
   powerSaveBlocker: { start: () => 1, stop: () => {}, isStarted: () => true },
   // Linux without a keyring: the shell must fall back to a plain (0600) key, not fail.
-  safeStorage: { isEncryptionAvailable: () => false, encryptString: () => { throw new Error('unavailable'); }, decryptString: () => { throw new Error('unavailable'); } },
+  safeStorage: {
+    isEncryptionAvailable: () => false,
+    encryptString: () => {
+      throw new Error('unavailable');
+    },
+    decryptString: () => {
+      throw new Error('unavailable');
+    },
+  },
   protocol: { registerSchemesAsPrivileged: (s) => (result.schemes = s) },
   session: {
     defaultSession: {

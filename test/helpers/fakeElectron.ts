@@ -23,7 +23,10 @@ export class Emitter {
     return this.on(event, w);
   }
   removeListener(event: string, l: Listener): this {
-    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((x) => x !== l));
+    this.listeners.set(
+      event,
+      (this.listeners.get(event) ?? []).filter((x) => x !== l),
+    );
     return this;
   }
   emit(event: string, ...args: unknown[]): boolean {

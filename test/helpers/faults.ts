@@ -18,7 +18,11 @@ export async function call<T = any>(base: string, name: string, input: unknown =
 }
 
 export async function putChunk(base: string, id: string, seq: number, data: Uint8Array): Promise<CallReply<{ bytes: number }>> {
-  const res = await fetch(new URL(`/api/recordings/${id}/chunks/${seq}`, base), { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: data as Uint8Array<ArrayBuffer> });
+  const res = await fetch(new URL(`/api/recordings/${id}/chunks/${seq}`, base), {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: data as Uint8Array<ArrayBuffer>,
+  });
   const body = (await res.json()) as { ok: boolean; result: { bytes: number }; error?: { code: string; message: string } };
   return { status: res.status, ...body };
 }
@@ -69,7 +73,10 @@ export function umount(dir: string): void {
 }
 
 export function isMounted(dir: string): boolean {
-  return fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === dir);
+  return fs
+    .readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .some((l) => l.split(' ')[1] === dir);
 }
 
 export function freeBytes(dir: string): number {

@@ -64,7 +64,8 @@ async function card(spec: LabelSpec): Promise<Drawn> {
     }
   }
   // A few grey "text" lines under a linear code, like the printed number and address.
-  if (linear) for (let y = margin + symH + 8; y < h - margin; y += 10) for (let x = margin; x < w - margin; x += 3) if ((x * 7 + y) % 11 < 6) luma[y * w + x] = 90;
+  if (linear)
+    for (let y = margin + symH + 8; y < h - margin; y += 10) for (let x = margin; x < w - margin; x += 3) if ((x * 7 + y) % 11 < 6) luma[y * w + x] = 90;
   return { luma, w, h };
 }
 

@@ -46,7 +46,12 @@ export function withoutCertificates(reply: Buffer): Buffer {
 export type TsaChain = 'signer' | 'root' | 'intermediate' | 'intermediate-not-ca' | 'impostor';
 
 /** Makes the CA, the TSA key and certificate, and the openssl ts config in dir. */
-export function makeTsaFiles(dir: string, name = 'PackWitness Test TSA', key: LocalTsaOptions['key'] = 'rsa', chain: TsaChain = 'signer'): { caFile: string; config: string } {
+export function makeTsaFiles(
+  dir: string,
+  name = 'PackWitness Test TSA',
+  key: LocalTsaOptions['key'] = 'rsa',
+  chain: TsaChain = 'signer',
+): { caFile: string; config: string } {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'ext.cnf'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
   fs.writeFileSync(path.join(dir, 'ca-ext.cnf'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
@@ -55,14 +60,49 @@ export function makeTsaFiles(dir: string, name = 'PackWitness Test TSA', key: Lo
   let issuer = ['-CA', 'ca.pem', '-CAkey', 'ca.key'];
   let carried = 'tsa.pem';
   if (chain === 'intermediate' || chain === 'intermediate-not-ca') {
-    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/O=Test Time Co/CN=PackWitness Test Timestamping CA'], dir);
-    openssl(['x509', '-req', '-in', 'int.csr', ...issuer, '-CAcreateserial', '-out', 'int.pem', '-days', '30', '-extfile', chain === 'intermediate' ? 'ca-ext.cnf' : 'leaf-ext.cnf'], dir);
+    openssl(
+      [
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-384',
+        '-nodes',
+        '-keyout',
+        'int.key',
+        '-out',
+        'int.csr',
+        '-subj',
+        '/O=Test Time Co/CN=PackWitness Test Timestamping CA',
+      ],
+      dir,
+    );
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        'int.csr',
+        ...issuer,
+        '-CAcreateserial',
+        '-out',
+        'int.pem',
+        '-days',
+        '30',
+        '-extfile',
+        chain === 'intermediate' ? 'ca-ext.cnf' : 'leaf-ext.cnf',
+      ],
+      dir,
+    );
     issuer = ['-CA', 'int.pem', '-CAkey', 'int.key'];
     carried = 'int.pem';
   } else if (chain === 'root') {
     carried = 'ca.pem';
   } else if (chain === 'impostor') {
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'impostor.key', '-out', 'impostor.pem', '-days', '30', '-subj', '/CN=PackWitness Test Root'], dir);
+    openssl(
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'impostor.key', '-out', 'impostor.pem', '-days', '30', '-subj', '/CN=PackWitness Test Root'],
+      dir,
+    );
     carried = 'impostor.pem';
   }
   const newkey = key === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];

@@ -15,10 +15,19 @@ export function ocrOverlay(videoFile: string, atSeconds: number): string {
   try {
     const png = path.join(dir, 'band.png');
     execFileSync(ffmpegBin(), [
-      '-hide_banner', '-loglevel', 'error', '-y',
-      '-ss', String(atSeconds), '-i', videoFile, '-frames:v', '1',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-ss',
+      String(atSeconds),
+      '-i',
+      videoFile,
+      '-frames:v',
+      '1',
       // crop the band, make it dark-on-light and larger: what tesseract reads best
-      '-vf', 'crop=iw:ih*0.075:0:ih*0.925,negate,scale=iw*2:-1:flags=bicubic',
+      '-vf',
+      'crop=iw:ih*0.075:0:ih*0.925,negate,scale=iw*2:-1:flags=bicubic',
       png,
     ]);
     return execFileSync('tesseract', [png, 'stdout', '--psm', '7'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();

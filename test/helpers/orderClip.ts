@@ -16,20 +16,43 @@ export function makeOrderWebm(file: string, order: string, seconds: number, size
   const font = FONT ? `fontfile=${FONT}:` : '';
   const text = order.replace(/[\\:']/g, (c) => `\\${c}`);
   execFileSync(ffmpegBin(), [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}`,
-    '-t', String(seconds),
-    '-vf', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${size}:rate=${fps}`,
+    '-t',
+    String(seconds),
+    '-vf',
+    [
       `drawbox=x=0:y=0:w=${w}:h=${Math.round(fs1 * 2.6)}:color=white:t=fill`,
       `drawtext=${font}text='${text}':fontcolor=black:fontsize=${fs1}:x=8:y=6`,
       `drawtext=${font}text='%{pts\\:hms}':fontcolor=black:fontsize=${fs1}:x=8:y=${Math.round(fs1 * 1.35)}`,
     ].join(','),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(fps * 2), '-pix_fmt', 'yuv420p',
-    '-f', 'matroska', file,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    String(fps * 2),
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'matroska',
+    file,
   ]);
 }
 
-export async function recordClip(engine: Engine, order: string, webm: string, chunkSize = 256 * 1024, mode: 'shipping' | 'returns' = 'shipping'): Promise<Clip> {
+export async function recordClip(
+  engine: Engine,
+  order: string,
+  webm: string,
+  chunkSize = 256 * 1024,
+  mode: 'shipping' | 'returns' = 'shipping',
+): Promise<Clip> {
   const ctx = { door: 'http' as const };
   const { recordingId } = await engine.call('recording.start', { order, mimeType: 'video/webm;codecs=avc1', mode }, ctx);
   const data = fs.readFileSync(webm);

@@ -120,11 +120,9 @@ export async function scan(page: Page, code: string): Promise<void> {
 }
 
 export async function waitForState(page: Page, state: string, order?: string, timeout = 20_000): Promise<void> {
-  await page.waitForFunction(
-    ([s, o]) => document.body.dataset.state === s && (o === undefined || document.body.dataset.order === o),
-    [state, order] as const,
-    { timeout },
-  );
+  await page.waitForFunction(([s, o]) => document.body.dataset.state === s && (o === undefined || document.body.dataset.order === o), [state, order] as const, {
+    timeout,
+  });
 }
 
 /**

@@ -34,11 +34,18 @@ export function bySki(reply: Buffer, ski: Buffer, first: Buffer[] = []): Buffer 
 
 /** The reply signed again by `key` with RSASSA-PSS (SHA-256, MGF1 SHA-256, salt 32), as some TSAs sign. */
 export function resignPss(reply: Buffer, key: Buffer): Buffer {
-  const pssAlg = seq(oid('1.2.840.113549.1.1.10'), seq(tlv(0xa0, seq(oid('2.16.840.1.101.3.4.2.1'))), tlv(0xa1, seq(oid('1.2.840.113549.1.1.8'), seq(oid('2.16.840.1.101.3.4.2.1')))), tlv(0xa2, int(32))));
+  const pssAlg = seq(
+    oid('1.2.840.113549.1.1.10'),
+    seq(tlv(0xa0, seq(oid('2.16.840.1.101.3.4.2.1'))), tlv(0xa1, seq(oid('1.2.840.113549.1.1.8'), seq(oid('2.16.840.1.101.3.4.2.1')))), tlv(0xa2, int(32))),
+  );
   return rebuild(reply, {
     signerInfo: (f) => {
       const signedAttrs = f[3]!;
-      const signature = sign('sha256', Buffer.concat([Buffer.from([0x31]), signedAttrs.raw.subarray(1)]), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+      const signature = sign('sha256', Buffer.concat([Buffer.from([0x31]), signedAttrs.raw.subarray(1)]), {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 32,
+      });
       return [...f.slice(0, 4).map((x) => x.raw), pssAlg, octets(signature), ...f.slice(6).map((x) => x.raw)];
     },
   });

@@ -13,11 +13,27 @@ export function ffprobeBin(): string {
 /** A WebM with H.264 inside, like Chromium's MediaRecorder writes: test pattern, 1 s keyframes. */
 export function makeWebmH264(file: string, seconds: number, size = '640x360', fps = 30): void {
   execFileSync(ffmpegBin(), [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}`,
-    '-t', String(seconds),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(fps), '-pix_fmt', 'yuv420p',
-    '-f', 'matroska', file, // Chromium writes H.264 in a WebM-flavoured Matroska; ffmpeg's webm muxer refuses H.264
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${size}:rate=${fps}`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    String(fps),
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'matroska',
+    file, // Chromium writes H.264 in a WebM-flavoured Matroska; ffmpeg's webm muxer refuses H.264
   ]);
 }
 
@@ -28,7 +44,14 @@ export interface ProbeJson {
 
 export function ffprobeJson(file: string, countFrames = false): ProbeJson {
   const out = execFileSync(ffprobeBin(), [
-    '-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...(countFrames ? ['-count_frames'] : []), file,
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    ...(countFrames ? ['-count_frames'] : []),
+    file,
   ]);
   return JSON.parse(out.toString()) as ProbeJson;
 }

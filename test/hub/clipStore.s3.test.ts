@@ -17,8 +17,11 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 function storeFor(bucket: string, extra: Partial<ConstructorParameters<typeof S3ClipStore>[0]> = {}): S3ClipStore {
   const env = s3Env()!;
   return new S3ClipStore({
-    endpoint: env.url, bucket, partSize: PART,
-    credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey }, ...extra,
+    endpoint: env.url,
+    bucket,
+    partSize: PART,
+    credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey },
+    ...extra,
   });
 }
 
@@ -73,7 +76,10 @@ describeWithService('s3', 'hub clip store on S3: Object Lock, presigned URLs, cr
       await store.putFile(sha(bytes), file);
       const st = await store.stat(sha(bytes));
       expect(st?.retainUntil).toBeGreaterThan(before + 23 * 3600_000);
-      const e = await store.delete(sha(bytes)).then(() => null, (x: unknown) => x);
+      const e = await store.delete(sha(bytes)).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e).toBeInstanceOf(StoreError);
       expect((e as StoreError).code).toBe('locked');
       expect((await store.read(sha(bytes))).equals(bytes)).toBe(true);
@@ -109,7 +115,10 @@ describeWithService('s3', 'hub clip store on S3: Object Lock, presigned URLs, cr
     const s = await plain.beginUpload(sha(bytes), bytes.length);
     const first = bytes.subarray(0, s.partSize);
     const wrong = createHash('md5').update(Buffer.from('other bytes')).digest('hex');
-    const e = await plain.uploadPart(s, 1, first, wrong).then(() => null, (x: unknown) => x);
+    const e = await plain.uploadPart(s, 1, first, wrong).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect((e as StoreError).code).toBe('bad-digest');
     expect(((e as StoreError).cause as { name?: string })?.name).toBe('BadDigest');
     expect((e as StoreError).message).toContain('the store refused the bytes');

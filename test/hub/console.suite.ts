@@ -141,7 +141,13 @@ export function consoleSuite(makeBackend: () => Promise<Backend>): void {
     // Named by the station's fingerprint or its name.
     for (const st of ['Returns 2', c.entry.body.match(/"key":"([0-9a-f]+)"/)![1]!]) {
       const d = await ask(h, `/console/api/clips/${encodeURIComponent(st)}/${c.row.clipId}`, { cookie });
-      expect(d.json().clip).toMatchObject({ clipId: c.row.clipId, order: 'SF1400000000009', sha256: c.sha256, stationName: 'Returns 2', sizeBytes: bytes.length });
+      expect(d.json().clip).toMatchObject({
+        clipId: c.row.clipId,
+        order: 'SF1400000000009',
+        sha256: c.sha256,
+        stationName: 'Returns 2',
+        sizeBytes: bytes.length,
+      });
     }
     const media = `/console/api/clips/Returns%202/${c.row.clipId}/media`;
     const whole = await ask(h, media, { cookie });

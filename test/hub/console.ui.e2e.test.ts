@@ -24,8 +24,24 @@ if (!haveAll) console.log(`console UI e2e skipped: needs ${CHROMIUM} and a build
 function makeMp4(file: string, seconds: number, title: string): Buffer {
   // The title makes each clip's bytes its own (the hub stores clips by their hash).
   execFileSync(ffmpegBin(), [
-    '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=320x240:rate=30:duration=${seconds}`,
-    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '30', '-movflags', '+faststart', '-metadata', `title=${title}`, file,
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=320x240:rate=30:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    '30',
+    '-movflags',
+    '+faststart',
+    '-metadata',
+    `title=${title}`,
+    file,
   ]);
   return fs.readFileSync(file);
 }
@@ -90,7 +106,9 @@ describe.skipIf(!haveAll)('hub console pages in Chromium', () => {
     const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
     const cspErrors: string[] = [];
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
     await page.goto(`${h.url}/console/`);
     await signIn(page, 'sam', PASSWORD);
     await expect.poll(() => page.getByTestId('console-user').textContent()).toContain('sam');
@@ -119,7 +137,10 @@ describe.skipIf(!haveAll)('hub console pages in Chromium', () => {
     await page.getByTestId('player-play').click();
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 }).toBeGreaterThan(0);
     // Seek near the end: the browser asks the hub for a later range.
-    await video.evaluate((v: HTMLVideoElement) => { v.pause(); v.currentTime = 3.2; });
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.pause();
+      v.currentTime = 3.2;
+    });
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => !v.seeking && v.readyState >= 2 && v.currentTime), { timeout: 30_000 }).toBeGreaterThan(3);
     expect(await video.evaluate((v: HTMLVideoElement) => v.error)).toBeNull();
 

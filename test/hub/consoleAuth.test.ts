@@ -35,7 +35,20 @@ describe('console accounts, pure parts', () => {
   });
 
   it('audit CSV: a header, ISO times, and cells a spreadsheet would run as formulas are defused', () => {
-    const csv = auditCsv([{ id: 1, at: Date.UTC(2026, 11, 6), user: '=HYPERLINK("x")', role: null, action: 'login-refused', station: null, clipId: null, sha256: null, detail: 'a,b', address: '127.0.0.1' }]);
+    const csv = auditCsv([
+      {
+        id: 1,
+        at: Date.UTC(2026, 11, 6),
+        user: '=HYPERLINK("x")',
+        role: null,
+        action: 'login-refused',
+        station: null,
+        clipId: null,
+        sha256: null,
+        detail: 'a,b',
+        address: '127.0.0.1',
+      },
+    ]);
     expect(csv.split('\r\n')[1]).toBe(`1,2026-12-06T00:00:00.000Z,"'=HYPERLINK(""x"")",,login-refused,,,,"a,b",127.0.0.1`);
   });
 });

@@ -29,7 +29,13 @@ export async function startConsoleHub(b: Backend): Promise<ConsoleHub> {
   const hubConsole = createHubConsole({ index: parts.index, store: parts.store, now: () => clock.now });
   const running = await startHubServer({ service, host: '127.0.0.1', port: 0, console: hubConsole });
   return {
-    url: running.url, host: new URL(running.url).host, dir: f.dir, parts, console: hubConsole, running, clock,
+    url: running.url,
+    host: new URL(running.url).host,
+    dir: f.dir,
+    parts,
+    console: hubConsole,
+    running,
+    clock,
     async close() {
       await running.close();
       await parts.close();

@@ -35,7 +35,13 @@ export interface Backend {
 }
 
 export function embeddedBackend(): Backend {
-  return { name: 'embedded (SQLite + folder)', objectLock: 'unsupported', partSize: 64 * 1024, storage: async () => ({ pg: null, s3: null }), cleanup: async () => {} };
+  return {
+    name: 'embedded (SQLite + folder)',
+    objectLock: 'unsupported',
+    partSize: 64 * 1024,
+    storage: async () => ({ pg: null, s3: null }),
+    cleanup: async () => {},
+  };
 }
 
 export async function pgS3Backend(): Promise<Backend> {
@@ -88,7 +94,12 @@ export async function startInProcessHub(b: Backend, folder?: { dir: string; sett
   const service = new HubService({ index: parts.index, store: parts.store, key: parts.key, name: f.settings.name, onRefusal: (l) => refusals.push(l) });
   const running = await startHubServer({ service, host: '127.0.0.1', port: 0 });
   return {
-    url: running.url, dir: f.dir, parts, service, running, refusals,
+    url: running.url,
+    dir: f.dir,
+    parts,
+    service,
+    running,
+    refusals,
     code: async () => (await newEnrollCode(parts.index, parts.key.fingerprint)).code,
     async close() {
       await running.close();
@@ -108,11 +119,16 @@ export interface ChildHub {
 /** `packwitness hub` as a real process on its folder (settings from hub.json). */
 export async function startChildHub(dir: string, partSize: number): Promise<ChildHub> {
   const child = spawn(process.execPath, [BIN, 'hub', '--data', dir, '--host', '127.0.0.1', '--port', '0', '--part-size-mb', String(partSize / 2 ** 20)], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: process.env,
   });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
-  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const check = (): void => {
@@ -123,7 +139,9 @@ export async function startChildHub(dir: string, partSize: number): Promise<Chil
     child.once('exit', (code) => reject(new Error(`the hub exited (${code}) before it listened:\n${out}`)));
   });
   return {
-    url, child, output: () => out,
+    url,
+    child,
+    output: () => out,
     async kill9() {
       child.kill('SIGKILL');
       await exited;
@@ -187,7 +205,16 @@ export class FakeStation {
     const prev = this.chain.at(-1)?.hash ?? '0'.repeat(64);
     this.clock += atStep;
     const body = canonicalBytes({ v: 1, seq, prev, kind, at: this.clock, key: this.fingerprint, ...fields });
-    const e: ChainEntryWire = { seq, prev, hash: sha256(body), signature: this.sign(body).toString('base64'), kind, at: this.clock, clipId, body: body.toString('utf8') };
+    const e: ChainEntryWire = {
+      seq,
+      prev,
+      hash: sha256(body),
+      signature: this.sign(body).toString('base64'),
+      kind,
+      at: this.clock,
+      clipId,
+      body: body.toString('utf8'),
+    };
     this.chain.push(e);
     return e;
   }
@@ -201,13 +228,34 @@ export class FakeStation {
     fs.writeFileSync(file, data);
     const startedAt = this.clock + 1000;
     const row: ClipWire = {
-      clipId, order, mode: 'shipping', operator: 'amy', startedAt, endedAt: startedAt + 30_000, durationMs: 30_000,
-      sizeBytes: data.length, status: 'ok', stopReason: 'next-scan', note: null,
+      clipId,
+      order,
+      mode: 'shipping',
+      operator: 'amy',
+      startedAt,
+      endedAt: startedAt + 30_000,
+      durationMs: 30_000,
+      sizeBytes: data.length,
+      status: 'ok',
+      stopReason: 'next-scan',
+      note: null,
     };
     const entry = this.append('clip', clipId, {
-      clipId, orders: [order], station: this.name, operator: row.operator, mode: row.mode, startedAt: row.startedAt, endedAt: row.endedAt,
-      durationMs: row.durationMs, sizeBytes: row.sizeBytes, sha256: sha, file: `${clipId}.mp4`, status: row.status, recovered: false,
-      stopReason: row.stopReason, note: row.note,
+      clipId,
+      orders: [order],
+      station: this.name,
+      operator: row.operator,
+      mode: row.mode,
+      startedAt: row.startedAt,
+      endedAt: row.endedAt,
+      durationMs: row.durationMs,
+      sizeBytes: row.sizeBytes,
+      sha256: sha,
+      file: `${clipId}.mp4`,
+      status: row.status,
+      recovered: false,
+      stopReason: row.stopReason,
+      note: row.note,
     });
     const manifest = Buffer.from(entry.body, 'utf8');
     return { file, sha256: sha, size: data.length, row, manifest, signature: Buffer.from(entry.signature, 'base64'), chainSeq: entry.seq, entry };
@@ -257,7 +305,11 @@ export async function startProxy(target: string, alter?: (method: string, path: 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -25,9 +25,7 @@ describeWithService('pg', 'hub index on PostgreSQL: migrations, indexes, several
 
   it('four hub processes starting at once on an empty database apply each migration exactly once', async () => {
     const applied: number[] = [];
-    const opened = await Promise.all(
-      [0, 1, 2, 3].map(() => openPostgresHubIndex({ url: db.url, max: 2, onMigrate: (m) => applied.push(m.version) })),
-    );
+    const opened = await Promise.all([0, 1, 2, 3].map(() => openPostgresHubIndex({ url: db.url, max: 2, onMigrate: (m) => applied.push(m.version) })));
     expect(applied).toEqual(postgresMigrations.map((m) => m.version));
     // Each one works on the shared schema; what one writes the others see.
     await opened[0]!.upsertStation(stationA);

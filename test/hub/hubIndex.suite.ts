@@ -8,14 +8,36 @@ const sha = (s: string) => createHash('sha256').update(`clip:${s}`).digest('hex'
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
 
-export const stationA = { fingerprint: fp('station A'), name: 'Pack-1', publicKeyPem: '-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n', enrolledAt: T0 - DAY };
-export const stationB = { fingerprint: fp('station B'), name: 'Pack-2', publicKeyPem: '-----BEGIN PUBLIC KEY-----\nB\n-----END PUBLIC KEY-----\n', enrolledAt: T0 - DAY };
+export const stationA = {
+  fingerprint: fp('station A'),
+  name: 'Pack-1',
+  publicKeyPem: '-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n',
+  enrolledAt: T0 - DAY,
+};
+export const stationB = {
+  fingerprint: fp('station B'),
+  name: 'Pack-2',
+  publicKeyPem: '-----BEGIN PUBLIC KEY-----\nB\n-----END PUBLIC KEY-----\n',
+  enrolledAt: T0 - DAY,
+};
 
 export function clipRow(station: string, clipId: string, order: string, startedAt: number, extra: Partial<HubClip> = {}): HubClip {
   return {
-    station, clipId, order, mode: 'shipping', operator: 'li', startedAt, endedAt: startedAt + 30_000, durationMs: 30_000,
-    sizeBytes: 4_000_000, sha256: sha(`${station}/${clipId}`), status: 'ok', stopReason: 'scan-next', note: null,
-    publishedAt: startedAt + 31_000, ...extra,
+    station,
+    clipId,
+    order,
+    mode: 'shipping',
+    operator: 'li',
+    startedAt,
+    endedAt: startedAt + 30_000,
+    durationMs: 30_000,
+    sizeBytes: 4_000_000,
+    sha256: sha(`${station}/${clipId}`),
+    status: 'ok',
+    stopReason: 'scan-next',
+    note: null,
+    publishedAt: startedAt + 31_000,
+    ...extra,
   };
 }
 
@@ -59,9 +81,12 @@ export function hubIndexSuite(make: () => Promise<{ index: HubIndex; cleanup?: (
     const rows: HubClip[] = [];
     for (let i = 0; i < 30; i++) {
       const st = i % 2 === 0 ? stationA.fingerprint : stationB.fingerprint;
-      rows.push(clipRow(st, `d-${i}`, `YT${String(7000000 + i).padStart(10, '0')}`, T0 + DAY + i * 60_000, {
-        operator: i % 3 === 0 ? 'wang' : 'zhao', mode: i % 5 === 0 ? 'returns' : 'shipping',
-      }));
+      rows.push(
+        clipRow(st, `d-${i}`, `YT${String(7000000 + i).padStart(10, '0')}`, T0 + DAY + i * 60_000, {
+          operator: i % 3 === 0 ? 'wang' : 'zhao',
+          mode: i % 5 === 0 ? 'returns' : 'shipping',
+        }),
+      );
     }
     rows.push(clipRow(stationA.fingerprint, 'pct', 'AB%_CD', T0 + 2 * DAY));
     for (const r of rows) await ix.addClip(r);
@@ -69,8 +94,18 @@ export function hubIndexSuite(make: () => Promise<{ index: HubIndex; cleanup?: (
     expect((await ix.findClips({ order: 'YT0007000007' })).map((r) => r.clipId)).toEqual(['d-7']);
     expect(await ix.findClips({ order: 'yt0007000007' })).toEqual([]);
     // Partial: any case; % and _ in the search are literal characters.
-    expect((await ix.findClips({ orderContains: 'yt000700001' })).map((r) => r.clipId).sort())
-      .toEqual(['d-10', 'd-11', 'd-12', 'd-13', 'd-14', 'd-15', 'd-16', 'd-17', 'd-18', 'd-19']);
+    expect((await ix.findClips({ orderContains: 'yt000700001' })).map((r) => r.clipId).sort()).toEqual([
+      'd-10',
+      'd-11',
+      'd-12',
+      'd-13',
+      'd-14',
+      'd-15',
+      'd-16',
+      'd-17',
+      'd-18',
+      'd-19',
+    ]);
     expect((await ix.findClips({ orderContains: '%_' })).map((r) => r.clipId)).toEqual(['pct']);
     expect((await ix.findClips({ orderContains: 'B%' })).map((r) => r.clipId)).toEqual(['pct']);
     expect(await ix.findClips({ orderContains: 'A_C' })).toEqual([]);
@@ -103,8 +138,15 @@ export function hubIndexSuite(make: () => Promise<{ index: HubIndex; cleanup?: (
 
   it('keeps each station chain by seq: same entry again is a duplicate, another hash for a held seq is refused', async () => {
     const entry = (seq: number, at: number) => ({
-      station: stationA.fingerprint, seq, prev: fp(`e${seq - 1}`), hash: fp(`e${seq}`), signature: Buffer.alloc(64, seq).toString('base64'),
-      kind: 'clip', at, clipId: `c-${seq}`, body: JSON.stringify({ seq }),
+      station: stationA.fingerprint,
+      seq,
+      prev: fp(`e${seq - 1}`),
+      hash: fp(`e${seq}`),
+      signature: Buffer.alloc(64, seq).toString('base64'),
+      kind: 'clip',
+      at,
+      clipId: `c-${seq}`,
+      body: JSON.stringify({ seq }),
     });
     for (const s of [1, 2, 5, 6, 9]) expect(await ix.addChainEntry(entry(s, T0 + s * 1000))).toBe('inserted');
     expect(await ix.addChainEntry(entry(2, T0 + 2000))).toBe('duplicate');
@@ -120,18 +162,31 @@ export function hubIndexSuite(make: () => Promise<{ index: HubIndex; cleanup?: (
     ]);
     // A chain whose first entries never arrived starts with a hole.
     await ix.addChainEntry({ ...entry(3, T0 + 3000), station: stationB.fingerprint });
-    expect(await ix.findChainGaps(stationB.fingerprint)).toEqual([
-      { station: stationB.fingerprint, fromSeq: 1, toSeq: 2, fromTime: null, toTime: T0 + 3000 },
-    ]);
+    expect(await ix.findChainGaps(stationB.fingerprint)).toEqual([{ station: stationB.fingerprint, fromSeq: 1, toSeq: 2, fromTime: null, toTime: T0 + 3000 }]);
   });
 
   it('lists recorded holes and refused uploads', async () => {
-    const hole = { station: stationA.fingerprint, fromSeq: 3, toSeq: 4, fromTime: T0 + 2000, toTime: T0 + 5000, reason: 'deleted before it reached the hub', detectedAt: T0 + DAY };
+    const hole = {
+      station: stationA.fingerprint,
+      fromSeq: 3,
+      toSeq: 4,
+      fromTime: T0 + 2000,
+      toTime: T0 + 5000,
+      reason: 'deleted before it reached the hub',
+      detectedAt: T0 + DAY,
+    };
     expect(await ix.addHole(hole)).toBe('inserted');
     expect(await ix.addHole(hole)).toBe('duplicate');
     expect(await ix.listHoles(stationA.fingerprint)).toEqual([hole]);
     expect(await ix.listHoles(stationB.fingerprint)).toEqual([]);
-    const id1 = await ix.addRefusal({ station: stationB.fingerprint, clipId: 'x', sha256: sha('x'), reason: 'bad-signature', detail: 'manifest signed by another key', at: T0 + 10 });
+    const id1 = await ix.addRefusal({
+      station: stationB.fingerprint,
+      clipId: 'x',
+      sha256: sha('x'),
+      reason: 'bad-signature',
+      detail: 'manifest signed by another key',
+      at: T0 + 10,
+    });
     const id2 = await ix.addRefusal({ station: null, clipId: null, sha256: null, reason: 'unknown-station', detail: 'no such fingerprint', at: T0 + 20 });
     expect(id2).toBeGreaterThan(id1);
     expect((await ix.listRefusals()).map((r) => r.reason)).toEqual(['unknown-station', 'bad-signature']);

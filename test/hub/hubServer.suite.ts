@@ -9,8 +9,17 @@ import { codeHash } from '../../electron/hub/server/identity.ts';
 import { openHubParts } from '../../electron/hub/server/open.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import {
-  FakeStation, enrolledClient, hubCli, hubFolder, publishInput, resend, startChildHub, startInProcessHub, startProxy,
-  type Backend, type InProcessHub,
+  FakeStation,
+  enrolledClient,
+  hubCli,
+  hubFolder,
+  publishInput,
+  resend,
+  startChildHub,
+  startInProcessHub,
+  startProxy,
+  type Backend,
+  type InProcessHub,
 } from './hubFixture.ts';
 
 async function hubErrorOf(p: Promise<unknown>): Promise<HubError> {
@@ -69,13 +78,23 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     const lookalike = await hubErrorOf(enrolledClient(fake.url, fresh, st5));
     expect(lookalike.code).toBe('impostor');
     // ... and an enrolled station's hello to it fails against the pinned key.
-    const pinnedToReal = openHubClient({ url: fake.url, hubFingerprint: h.parts.key.fingerprint, hubPublicKeyPem: h.parts.key.publicPem, station: st.signer() });
+    const pinnedToReal = openHubClient({
+      url: fake.url,
+      hubFingerprint: h.parts.key.fingerprint,
+      hubPublicKeyPem: h.parts.key.publicPem,
+      station: st.signer(),
+    });
     expect((await hubErrorOf(pinnedToReal.hello())).code).toBe('impostor');
     // The code the look-alike never saw still works on the real hub.
     await (await enrolledClient(h.url, fresh, st5)).hello();
     // An unenrolled key cannot call anything.
     const stranger = station('Stranger');
-    const strangerClient = openHubClient({ url: h.url, hubFingerprint: h.parts.key.fingerprint, hubPublicKeyPem: h.parts.key.publicPem, station: stranger.signer() });
+    const strangerClient = openHubClient({
+      url: h.url,
+      hubFingerprint: h.parts.key.fingerprint,
+      hubPublicKeyPem: h.parts.key.publicPem,
+      station: stranger.signer(),
+    });
     expect((await hubErrorOf(strangerClient.publishChain([stranger.append('genesis', null, {})]))).hubCode).toBe('unknown-station');
   });
 
@@ -106,7 +125,15 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     expect(r.status, r.err).toBe(0);
     const rows = JSON.parse(r.out) as Record<string, unknown>[];
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: c.row.clipId, order: 'SF1400123456789', station: 'Packing 1', stationFingerprint: st.fingerprint, sha256: c.sha256, mode: 'shipping', operator: 'amy' });
+    expect(rows[0]).toMatchObject({
+      id: c.row.clipId,
+      order: 'SF1400123456789',
+      station: 'Packing 1',
+      stationFingerprint: st.fingerprint,
+      sha256: c.sha256,
+      mode: 'shipping',
+      operator: 'amy',
+    });
     expect(Date.parse(String(rows[0]!.publishedAt))).toBeGreaterThan(0);
     expect(hubCli(['clips', '--station', 'Packing 1', '--data', h.dir, '--json']).out).toContain(c.sha256);
     const none = hubCli(['clips', '--order', 'NOPE', '--data', h.dir]);
@@ -219,7 +246,9 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     for (let i = 0; i < 6; i++) st.append('discarded', `c${i}`, { reason: 'too short' });
     const [e1, e2, e3, e4, e5, e6] = st.chain;
     expect((await client.publishChain([e1!, e2!, e5!, e6!])).head).toBe(2);
-    let report = JSON.parse(hubCli(['doctor', '--data', h.dir, '--json']).out) as { holes: { stationName: string; fromSeq: number; toSeq: number; fromTime: number; toTime: number }[] };
+    let report = JSON.parse(hubCli(['doctor', '--data', h.dir, '--json']).out) as {
+      holes: { stationName: string; fromSeq: number; toSeq: number; fromTime: number; toTime: number }[];
+    };
     expect(report.holes).toEqual([expect.objectContaining({ stationName: 'Packing 1', fromSeq: 3, toSeq: 4, fromTime: e2!.at, toTime: e5!.at })]);
     const text = hubCli(['doctor', '--data', h.dir]).out;
     expect(text).toContain(`Packing 1: entries 3–4, between ${new Date(e2!.at).toISOString()} … ${new Date(e5!.at).toISOString()}`);
@@ -259,17 +288,23 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     const get = (headers: Record<string, string>) => fetch(`${h.url}/hub/v1/hello?nonce=${'a'.repeat(32)}`, { headers });
     expect((await get({})).status).toBe(200);
     const http = await import('node:http');
-    const status = (headers: Record<string, string>, method = 'GET', p = `/hub/v1/hello?nonce=${'a'.repeat(32)}`, body?: Buffer) => new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: u.hostname, port: u.port, method, path: p, headers }, (res) => { res.resume(); resolve(res.statusCode!); });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const status = (headers: Record<string, string>, method = 'GET', p = `/hub/v1/hello?nonce=${'a'.repeat(32)}`, body?: Buffer) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: u.hostname, port: u.port, method, path: p, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
     expect(await status({ host: `evil.example:${u.port}` })).toBe(421);
     expect(await status({ host: u.host, origin: 'http://evil.example' })).toBe(403);
     expect(await status({ host: u.host, 'sec-fetch-site': 'cross-site' })).toBe(403);
     expect(await status({ host: u.host, 'content-type': 'text/plain' }, 'POST', '/hub/v1/enroll', Buffer.from('{}'))).toBe(415);
     const big = Buffer.alloc((8 << 20) + 10, 0x20);
-    expect(await status({ host: u.host, 'content-type': 'application/json', 'content-length': String(big.length) }, 'POST', '/hub/v1/chain', big).catch(() => 413)).toBe(413);
+    expect(
+      await status({ host: u.host, 'content-type': 'application/json', 'content-length': String(big.length) }, 'POST', '/hub/v1/chain', big).catch(() => 413),
+    ).toBe(413);
   });
 
   it('kill -9 of the hub mid-multipart, ten times: each run resumes from the stored parts, nothing partial is ever visible or indexed', async () => {
@@ -285,12 +320,14 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
       const sentEver: number[] = [];
       for (let kill = 1; kill <= 10; kill++) {
         // Each run gets one more part stored, then the hub dies while the next part is on its way.
-        const err = await hubErrorOf(client.publishClip(publishInput(c), {
-          onPart: (n) => {
-            sentEver.push(n);
-            if (n >= kill) child.child.kill('SIGKILL');
-          },
-        }));
+        const err = await hubErrorOf(
+          client.publishClip(publishInput(c), {
+            onPart: (n) => {
+              sentEver.push(n);
+              if (n >= kill) child.child.kill('SIGKILL');
+            },
+          }),
+        );
         expect(err.code).toBe('unreachable');
         await child.kill9();
         expect(await check.store.stat(c.sha256)).toBeNull();
@@ -329,7 +366,13 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
       await ca1.publishChain(a.chain);
       await cb2.publishChain(bb.chain);
       const [errA, receiptB] = await Promise.all([
-        hubErrorOf(ca1.publishClip(publishInput(clipA), { onPart: (n) => { if (n === 2) one.child.kill('SIGKILL'); } })),
+        hubErrorOf(
+          ca1.publishClip(publishInput(clipA), {
+            onPart: (n) => {
+              if (n === 2) one.child.kill('SIGKILL');
+            },
+          }),
+        ),
         cb2.publishClip(publishInput(clipB)),
       ]);
       expect(errA.code).toBe('unreachable');
@@ -342,7 +385,8 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
       await ca2.publishClip(publishInput(clipA), { onPart: (n) => resumed.push(n) });
       expect(resumed[0]).toBeGreaterThanOrEqual(3);
       // Each hub said at start where it stores and whether the store enforces Object Lock.
-      for (const h of [one, two]) expect(h.output()).toMatch(new RegExp(`Object Lock: .*${b.objectLock === 'enforced' ? 'enforces Object Lock' : 'no Object Lock'}`));
+      for (const h of [one, two])
+        expect(h.output()).toMatch(new RegExp(`Object Lock: .*${b.objectLock === 'enforced' ? 'enforces Object Lock' : 'no Object Lock'}`));
       const doctor = JSON.parse(hubCli(['doctor', '--data', f.dir, '--json']).out) as { store: { writable: boolean; objectLock: string } };
       expect(doctor.store).toMatchObject({ writable: true, objectLock: b.objectLock });
       const rows = JSON.parse(hubCli(['clips', '--data', f.dir, '--json']).out) as { station: string; sha256: string }[];
@@ -356,4 +400,3 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     }
   });
 }
-

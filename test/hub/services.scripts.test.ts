@@ -76,7 +76,11 @@ describe.skipIf(skipReason !== null)('test-server scripts', () => {
     expect(a.status, a.err).toBe(0);
     expect(a.out).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const env = Object.fromEntries(
-      fs.readFileSync(path.join(dir, 'env'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      fs
+        .readFileSync(path.join(dir, 'env'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
     expect(env.PACKWITNESS_TEST_S3_URL).toBe(a.out);
     expect(env.AWS_ACCESS_KEY_ID).toMatch(/^PW[0-9A-F]{18}$/);
@@ -88,7 +92,9 @@ describe.skipIf(skipReason !== null)('test-server scripts', () => {
     expect(b.status, b.err).toBe(0);
     expect(b.out).toBe(a.out);
     expect(b.err).toContain('already running');
-    const pids = fs.readdirSync(path.join(dir, 'run')).filter((f) => f.endsWith('.pid'))
+    const pids = fs
+      .readdirSync(path.join(dir, 'run'))
+      .filter((f) => f.endsWith('.pid'))
       .map((f) => Number(fs.readFileSync(path.join(dir, 'run', f), 'utf8')));
     expect(pids).toHaveLength(3);
     expect(run('s3.sh', 'stop', dir).status).toBe(0);

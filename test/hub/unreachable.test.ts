@@ -18,13 +18,18 @@ describe('hub seams with their server down', () => {
   it('S3 unreachable: the probe says so, an upload is refused as unavailable', async () => {
     const port = await closedPort();
     const store = new S3ClipStore({
-      endpoint: `http://127.0.0.1:${port}`, bucket: 'b', credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      endpoint: `http://127.0.0.1:${port}`,
+      bucket: 'b',
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
     });
     try {
       const p = await store.probe();
       expect(p.writable).toBe(false);
       expect(p.message).toContain('cannot be reached');
-      const e = await store.beginUpload('a'.repeat(64), 10).then(() => null, (x: unknown) => x);
+      const e = await store.beginUpload('a'.repeat(64), 10).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e).toBeInstanceOf(StoreError);
       expect((e as StoreError).code).toBe('unavailable');
     } finally {

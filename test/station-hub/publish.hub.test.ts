@@ -40,7 +40,9 @@ interface Hub {
 
 /** `packwitness hub` on a fixed port, so a restarted (or look-alike) hub answers at the same address. */
 async function startHub(dir: string, port: number): Promise<Hub> {
-  const child = spawn(process.execPath, [BIN, 'hub', '--data', dir, '--host', '127.0.0.1', '--port', String(port), '--name', path.basename(dir)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'hub', '--data', dir, '--host', '127.0.0.1', '--port', String(port), '--name', path.basename(dir)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -146,7 +148,10 @@ describe('stations publish to a real hub', () => {
     await hub.stop();
     const sha = new Map<string, string>();
     for (let i = 0; i < 10; i++) {
-      for (const [e, s] of [[a, 'A'], [b, 'B']] as const) {
+      for (const [e, s] of [
+        [a, 'A'],
+        [b, 'B'],
+      ] as const) {
         const c = await sealedClip(e, `DOWN-${s}-${i}`);
         sha.set(c.order, c.sha256);
         if (i % 3 === 0) await e.publisher.runRound(); // rounds fail while the hub is away

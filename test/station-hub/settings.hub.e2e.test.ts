@@ -47,7 +47,9 @@ describe.skipIf(!haveChromium)('Settings → Warehouse hub (door 2, Chromium)', 
     await expect.poll(() => page.getByTestId('hub-enrolled').textContent()).toContain(`Enrolled with Test hub at ${hub.url}`);
 
     const r = await recordOverHttp(served.url, 'HUB-PANEL-1', fs.readFileSync(webm));
-    const clip = (await call(served.url, 'recording.finish', { recordingId: r.id, reason: 'next-scan', chunkCount: r.chunkCount })).result.clip as { sha256: string };
+    const clip = (await call(served.url, 'recording.finish', { recordingId: r.id, reason: 'next-scan', chunkCount: r.chunkCount })).result.clip as {
+      sha256: string;
+    };
     await page.goto(`${served.url}#/status`);
     await expect.poll(() => page.getByTestId('hub-outbox').count(), { timeout: 60_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('hub-depth').textContent(), { timeout: 60_000 }).toBe('Every sealed clip is on the hub.');

@@ -60,7 +60,11 @@ const anchorsOf = (db: Db): ChainRow[] => db.prepare(`SELECT * FROM chain WHERE 
  * a fresh chain (seq, prev, signatures all new and consistent). The anchors' tokens are kept (no one
  * can make new ones for the past); their `head` is moved along with the entry it named.
  */
-function rewriteChain(db: Db, key: StationKey, change: (entries: { kind: string; clip_id: string | null; at: number; fields: Record<string, JsonValue>; oldSeq: number }[]) => void): void {
+function rewriteChain(
+  db: Db,
+  key: StationKey,
+  change: (entries: { kind: string; clip_id: string | null; at: number; fields: Record<string, JsonValue>; oldSeq: number }[]) => void,
+): void {
   const rows = db.prepare('SELECT * FROM chain ORDER BY seq').all() as ChainRow[];
   const entries = rows.map((r) => {
     const { v: _v, seq: _s, prev: _p, kind, at, key: _k, ...fields } = parseBody(r)!;
@@ -146,7 +150,10 @@ describe('chain anchors: the chain head stamped by a third party', () => {
       expect(run.stderr + run.stdout).toContain('Verification: OK');
       expect(run.stdout).toContain(String(last.headHash));
       // The same token over any other hash is refused by openssl.
-      const wrong = spawnSync('openssl', ['ts', '-verify', '-digest', sha256Hex('another head'), '-in', 'ANCHOR.tsr', '-CAfile', 'TSA-CA.pem'], { cwd: work, encoding: 'utf8' });
+      const wrong = spawnSync('openssl', ['ts', '-verify', '-digest', sha256Hex('another head'), '-in', 'ANCHOR.tsr', '-CAfile', 'TSA-CA.pem'], {
+        cwd: work,
+        encoding: 'utf8',
+      });
       expect(wrong.stdout + wrong.stderr).not.toContain('Verification: OK');
     } finally {
       db.close();
@@ -169,7 +176,7 @@ describe('chain anchors: the chain head stamped by a third party', () => {
     await closeStation(none);
   });
 
-  it('verify and the lookup say by when a clip was in the station\'s record (the shutdown anchor), and verify --all counts it', async () => {
+  it("verify and the lookup say by when a clip was in the station's record (the shutdown anchor), and verify --all counts it", async () => {
     const dataDir = path.join(t.dir, 'engine');
     const webm = path.join(t.dir, 'clip.webm');
     makeWebmH264(webm, 1, '320x240', 15);

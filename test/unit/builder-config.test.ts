@@ -34,8 +34,7 @@ function pngSize(file: string): [number, number] {
   return [b.readUInt32BE(16), b.readUInt32BE(20)];
 }
 
-const targets = (platformConfig: AnyConfig) =>
-  (platformConfig.target as AnyConfig[]).map((t) => `${t.target}:${(t.arch as string[]).join('+')}`);
+const targets = (platformConfig: AnyConfig) => (platformConfig.target as AnyConfig[]).map((t) => `${t.target}:${(t.arch as string[]).join('+')}`);
 
 describe('electron-builder.yml', () => {
   let config: AnyConfig;
@@ -66,10 +65,14 @@ describe('electron-builder.yml', () => {
 
   it('unpacks the native module and the ffmpeg binaries from app.asar', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**/*', 'node_modules/@ffmpeg-installer/**/*', 'node_modules/@ffprobe-installer/**/*']));
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['node_modules/better-sqlite3/**/*', 'node_modules/@ffmpeg-installer/**/*', 'node_modules/@ffprobe-installer/**/*']),
+    );
     // Node-API prebuilds: no rebuild, so no Electron headers or compiler on the build machine.
     expect(config.npmRebuild).toBe(false);
-    expect(fs.readdirSync(path.join(root, 'node_modules/better-sqlite3/prebuilds'))).toEqual(expect.arrayContaining(['win32-x64.node', 'darwin-x64.node', 'darwin-arm64.node', 'linux-x64.node']));
+    expect(fs.readdirSync(path.join(root, 'node_modules/better-sqlite3/prebuilds'))).toEqual(
+      expect.arrayContaining(['win32-x64.node', 'darwin-x64.node', 'darwin-arm64.node', 'linux-x64.node']),
+    );
   });
 
   it('has real icons in assets/', () => {
@@ -120,7 +123,9 @@ describe('beforePack: an installer always carries its ffmpeg and ffprobe', () =>
 
   it('refuses to pack for a platform whose binaries are not installed, saying how to fix it', async () => {
     const ctx = { electronPlatformName: 'win32', arch: 1, packager: { projectDir: root } }; // Arch.x64 === 1
-    await expect(hook.default(ctx)).rejects.toThrow(/win32-x64: @ffmpeg-installer\/win32-x64 and @ffprobe-installer\/win32-x64 are not installed.*npm install --no-save --force/);
+    await expect(hook.default(ctx)).rejects.toThrow(
+      /win32-x64: @ffmpeg-installer\/win32-x64 and @ffprobe-installer\/win32-x64 are not installed.*npm install --no-save --force/,
+    );
     expect(hook.missingBinaries(nm, 'darwin', 'universal')).toEqual(expect.arrayContaining(['@ffmpeg-installer/darwin-x64', '@ffmpeg-installer/darwin-arm64']));
   });
 });
@@ -155,13 +160,19 @@ describe('a real electron-builder pack (Linux app folder, stand-in Electron)', (
     fs.writeFileSync(path.join(fakeDist, 'electron'), '#!/bin/sh\necho stand-in\n', { mode: 0o755 });
     fs.writeFileSync(path.join(fakeDist, 'version'), require(path.join(root, 'node_modules/electron/package.json')).version);
     const out = path.join(t.dir, 'dist');
-    const r = spawnSync(process.execPath, [
-      path.join(root, 'node_modules/electron-builder/cli.js'),
-      '--config', 'electron-builder.yml',
-      '--linux', 'dir',
-      `-c.electronDist=${fakeDist}`,
-      `-c.directories.output=${out}`,
-    ], { cwd: root, encoding: 'utf8', timeout: 180_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules/electron-builder/cli.js'),
+        '--config',
+        'electron-builder.yml',
+        '--linux',
+        'dir',
+        `-c.electronDist=${fakeDist}`,
+        `-c.directories.output=${out}`,
+      ],
+      { cwd: root, encoding: 'utf8', timeout: 180_000 },
+    );
     if (r.status !== 0) throw new Error(`electron-builder failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
     resources = path.join(out, 'linux-unpacked', 'resources');
     const asar = require(path.join(root, 'node_modules/@electron/asar'));
@@ -169,9 +180,10 @@ describe('a real electron-builder pack (Linux app folder, stand-in Electron)', (
   }, 240_000);
   afterAll(() => t?.cleanup());
 
-
   it('packs the bundles, the UI and package.json, without source maps or dev tools', () => {
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'out/electron/main.cjs', 'out/electron/preload.cjs', 'out/electron/icons/tray-recording.png']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'out/electron/main.cjs', 'out/electron/preload.cjs', 'out/electron/icons/tray-recording.png']),
+    );
     if (fs.existsSync(path.join(root, 'out/renderer/index.html'))) expect(files).toContain('out/renderer/index.html');
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     for (const dev of ['node_modules/vitest', 'node_modules/electron/', 'node_modules/electron-builder', 'node_modules/typescript', 'electron/main', 'test/']) {
@@ -183,7 +195,10 @@ describe('a real electron-builder pack (Linux app folder, stand-in Electron)', (
   it('puts an executable ffmpeg and ffprobe, and the SQLite module, next to app.asar', () => {
     const unpacked = path.join(resources, 'app.asar.unpacked', 'node_modules');
     const suffix = `${process.platform}-${process.arch}`;
-    for (const [pkg, exe] of [['@ffmpeg-installer', 'ffmpeg'], ['@ffprobe-installer', 'ffprobe']] as const) {
+    for (const [pkg, exe] of [
+      ['@ffmpeg-installer', 'ffmpeg'],
+      ['@ffprobe-installer', 'ffprobe'],
+    ] as const) {
       const bin = path.join(unpacked, pkg, suffix, exe);
       expect(fs.statSync(bin).mode & 0o111).not.toBe(0);
       expect(execFileSync(bin, ['-version'], { encoding: 'utf8' })).toMatch(new RegExp(`^${exe} version`));
@@ -201,17 +216,30 @@ describe('a real electron-builder pack (Linux app folder, stand-in Electron)', (
     asar.extractAll(path.join(resources, 'app.asar'), path.join(packed, 'app.asar'));
     fs.cpSync(path.join(resources, 'app.asar.unpacked'), path.join(packed, 'app.asar.unpacked'), { recursive: true });
     const suffix = `${process.platform}-${process.arch}`;
-    for (const [pkg, exe] of [['@ffmpeg-installer', 'ffmpeg'], ['@ffprobe-installer', 'ffprobe']] as const) {
+    for (const [pkg, exe] of [
+      ['@ffmpeg-installer', 'ffmpeg'],
+      ['@ffprobe-installer', 'ffprobe'],
+    ] as const) {
       fs.writeFileSync(path.join(packed, 'app.asar', 'node_modules', pkg, suffix, exe), '', { mode: 0o644 });
     }
     const webm = path.join(t.dir, 'src.webm');
     makeWebmH264(webm, 2);
     const resultFile = path.join(t.dir, 'packed-result.json');
-    const env: NodeJS.ProcessEnv = { ...process.env, STUB_APP: path.join(packed, 'app.asar'), STUB_APPDATA: path.join(t.dir, 'appdata'), STUB_RESULT: resultFile, STUB_WEBM: webm };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      STUB_APP: path.join(packed, 'app.asar'),
+      STUB_APPDATA: path.join(t.dir, 'appdata'),
+      STUB_RESULT: resultFile,
+      STUB_WEBM: webm,
+    };
     for (const k of ['PACKWITNESS_FFMPEG', 'PACKWITNESS_FFPROBE', 'PACKWITNESS_DATA']) delete env[k];
     // No ffmpeg on the PATH either: only what the installer carries.
     env.PATH = path.dirname(process.execPath);
-    const r = spawnSync(process.execPath, ['-r', path.join(root, 'test/helpers/electronStub.cjs'), path.join(packed, 'app.asar', 'out', 'electron', 'main.cjs')], { env, encoding: 'utf8', timeout: 90_000 });
+    const r = spawnSync(
+      process.execPath,
+      ['-r', path.join(root, 'test/helpers/electronStub.cjs'), path.join(packed, 'app.asar', 'out', 'electron', 'main.cjs')],
+      { env, encoding: 'utf8', timeout: 90_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     expect(result.errors).toEqual([]);

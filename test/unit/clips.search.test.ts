@@ -20,7 +20,16 @@ describe('clip search', () => {
   const add = (code: string, at: number, status: 'ok' | 'recording' | 'discarded' = 'ok') => {
     const id = `c${n++}`;
     // The SQLite index writes at the call; the promise only carries the outcome.
-    void repo.insertRecording({ id, order_code: code, station: 'S', operator: null, mode: 'shipping', started_at: at, mime_type: 'video/webm', partial_file: null });
+    void repo.insertRecording({
+      id,
+      order_code: code,
+      station: 'S',
+      operator: null,
+      mode: 'shipping',
+      started_at: at,
+      mime_type: 'video/webm',
+      partial_file: null,
+    });
     if (status !== 'recording') db.prepare('UPDATE clips SET status=? WHERE id=?').run(status, id);
   };
   add('SF1400123456789', day);

@@ -19,7 +19,21 @@ import { sheetLines, type SheetData } from '../../electron/engine/export/sheet.t
 import { tmpDir } from '../helpers/tmp.ts';
 
 const ctx = { door: 'http' as const };
-const sheetBase = { order: 'SF-GAP-1', station: 'S', operator: null, startedAt: new Date(0).toISOString(), endedAt: new Date(3000).toISOString(), durationMs: 3000, clipId: 'x', part: null, presetName: 'Original', edits: [], originalSha256: 'a', exportSha256: null, exportFile: null } as unknown as SheetData;
+const sheetBase = {
+  order: 'SF-GAP-1',
+  station: 'S',
+  operator: null,
+  startedAt: new Date(0).toISOString(),
+  endedAt: new Date(3000).toISOString(),
+  durationMs: 3000,
+  clipId: 'x',
+  part: null,
+  presetName: 'Original',
+  edits: [],
+  originalSha256: 'a',
+  exportSha256: null,
+  exportFile: null,
+} as unknown as SheetData;
 
 describe('reading gaps from the counters', () => {
   it('finds missing frames, pauses, and the counter wrapping at 2^20', () => {
@@ -74,7 +88,8 @@ describe('the station seals what it reads back', () => {
     const { recordingId } = await engine.call('recording.start', { order, mimeType: 'video/webm;codecs=avc1' }, ctx);
     const data = fs.readFileSync(webm);
     let seq = 0;
-    for (let off = 0; off < data.length; off += 64 * 1024) await engine.call('recording.chunk', { recordingId, seq: seq++, data: data.subarray(off, off + 64 * 1024) }, ctx);
+    for (let off = 0; off < data.length; off += 64 * 1024)
+      await engine.call('recording.chunk', { recordingId, seq: seq++, data: data.subarray(off, off + 64 * 1024) }, ctx);
     if (incidents.length) await engine.call('recording.events', { recordingId, incidents }, ctx);
     const { clip } = await engine.call('recording.finish', { recordingId, reason: 'same-code', chunkCount: seq }, ctx);
     return clip!;
@@ -138,7 +153,9 @@ describe('the station seals what it reads back', () => {
     await engine.close();
     engine = await Engine.open({ dataDir });
     engine.startMaintenance();
-    await expect.poll(() => engine.continuity.pending === 0 && stationCustodyOf(engine).chain.continuityEntry(clip.id) !== undefined, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => engine.continuity.pending === 0 && stationCustodyOf(engine).chain.continuityEntry(clip.id) !== undefined, { timeout: 30_000 })
+      .toBe(true);
     v = await verifyFile(engine, clip.file);
     line = v.lines.find((l) => l.includes('continuity'))!;
     expect(line).not.toContain('UNEXPLAINED');
@@ -155,7 +172,9 @@ describe('the station seals what it reads back', () => {
     await engine.close();
     engine = await Engine.open({ dataDir });
     engine.startMaintenance();
-    await expect.poll(() => engine.continuity.pending === 0 && stationCustodyOf(engine).chain.continuityEntry(clip.id) !== undefined, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => engine.continuity.pending === 0 && stationCustodyOf(engine).chain.continuityEntry(clip.id) !== undefined, { timeout: 30_000 })
+      .toBe(true);
     const c = (await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.continuity!;
     expect(c.gaps).toEqual([{ after: 29, missing: 1, atMs: 1000, cause: 'page-hidden' }]);
     expect(c.pageIncidents).toBe(1);

@@ -8,7 +8,16 @@ import { createAppHandler } from '../../electron/main/protocol.ts';
 import { startServer, type RunningServer } from '../../electron/server/http.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
-const COMPARED = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'cache-control', 'content-security-policy', 'content-disposition', 'x-content-type-options'];
+const COMPARED = [
+  'content-type',
+  'content-length',
+  'content-range',
+  'accept-ranges',
+  'cache-control',
+  'content-security-policy',
+  'content-disposition',
+  'x-content-type-options',
+];
 
 describe('one media module behind both doors', () => {
   let t: ReturnType<typeof tmpDir>;

@@ -48,7 +48,10 @@ describe('engine: record, seal, index, find', () => {
     expect(probe.streams[0]!.codec_name).toBe('h264');
     expect(probe.format.format_name).toContain('mp4');
     // faststart: the moov atom comes before mdat
-    const head = fs.readFileSync(clip!.file).subarray(0, 64 * 1024).toString('latin1');
+    const head = fs
+      .readFileSync(clip!.file)
+      .subarray(0, 64 * 1024)
+      .toString('latin1');
     expect(head.indexOf('moov')).toBeGreaterThan(-1);
     expect(head.indexOf('moov')).toBeLessThan(head.indexOf('mdat') === -1 ? Infinity : head.indexOf('mdat'));
     // the partial WebM is gone once the MP4 is sealed
@@ -63,7 +66,10 @@ describe('engine: record, seal, index, find', () => {
     const { recordingId, chunkCount } = await recordFromFile(engine, 'LONG-1', long, 1 << 20);
     const { clip } = await engine.call('recording.finish', { recordingId, reason: 'same-code', chunkCount }, ctx);
     expect(clip!.durationMs).toBeGreaterThan(59_000);
-    const head = fs.readFileSync(clip!.file).subarray(0, 1 << 20).toString('latin1');
+    const head = fs
+      .readFileSync(clip!.file)
+      .subarray(0, 1 << 20)
+      .toString('latin1');
     expect(head.indexOf('moov')).toBeGreaterThan(-1);
     expect(head.indexOf('moov')).toBeLessThan(head.indexOf('mdat'));
   });
@@ -89,8 +95,12 @@ describe('engine: record, seal, index, find', () => {
     expect(today.total).toBe(3);
   });
 
-  it('counts a day\'s packs and returns with their mean duration, without listing them', async () => {
-    for (const [order, mode] of [['YT7712345678901', 'shipping'], ['JDVA00998877', 'shipping'], ['RET-0001', 'returns']] as const) {
+  it("counts a day's packs and returns with their mean duration, without listing them", async () => {
+    for (const [order, mode] of [
+      ['YT7712345678901', 'shipping'],
+      ['JDVA00998877', 'shipping'],
+      ['RET-0001', 'returns'],
+    ] as const) {
       const { recordingId } = await engine.call('recording.start', { order, mimeType: 'video/webm;codecs=avc1', mode }, ctx);
       const data = fs.readFileSync(webm);
       await engine.call('recording.chunk', { recordingId, seq: 0, data }, ctx);
@@ -104,7 +114,10 @@ describe('engine: record, seal, index, find', () => {
       returns: { count: 1, avgDurationMs: mean(clips.filter((c) => c.mode === 'returns')) },
     });
     expect(stats.shipping.avgDurationMs).toBeGreaterThan(0);
-    expect(await engine.call('clips.stats', { from: Date.now() + 60_000 }, ctx)).toEqual({ shipping: { count: 0, avgDurationMs: null }, returns: { count: 0, avgDurationMs: null } });
+    expect(await engine.call('clips.stats', { from: Date.now() + 60_000 }, ctx)).toEqual({
+      shipping: { count: 0, avgDurationMs: null },
+      returns: { count: 0, avgDurationMs: null },
+    });
     const today = await engine.call('clips.today', {}, ctx);
     expect(today.count).toBe(3);
     expect(today.clips).toHaveLength(3);

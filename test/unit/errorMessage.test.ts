@@ -7,7 +7,12 @@ describe('errorMessage', () => {
     ['an Error', new Error('disk full'), 'disk full', 'disk full'],
     ["ffmpeg's failure with its stderr below", new Error('remux failed\nmoov atom not found'), 'remux failed\nmoov atom not found', 'remux failed'],
     ['a thrown string', 'no camera', 'no camera', 'no camera'],
-    ['a plain object with a message (a worker, a DOMException-like)', { name: 'NotAllowedError', message: 'Permission denied' }, 'Permission denied', 'Permission denied'],
+    [
+      'a plain object with a message (a worker, a DOMException-like)',
+      { name: 'NotAllowedError', message: 'Permission denied' },
+      'Permission denied',
+      'Permission denied',
+    ],
     ['undefined', undefined, 'undefined', 'undefined'],
   ])('%s', (_what, thrown, message, line) => {
     expect(errorMessage(thrown)).toBe(message);

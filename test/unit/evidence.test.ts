@@ -151,7 +151,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
     expect(fs.statSync(path.join(dataDir, 'keys', 'station.key')).mode & 0o077).toBe(0);
   });
 
-  it("runs the reviewer commands of docs/evidence.md on a clip copied out of the station, with openssl alone", () => {
+  it('runs the reviewer commands of docs/evidence.md on a clip copied out of the station, with openssl alone', () => {
     const readme = fs.readFileSync(path.join(root, 'docs', 'evidence.md'), 'utf8');
     const block = /## Checking a clip without PackWitness[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeTruthy();
@@ -226,7 +226,9 @@ describe('sealed, signed, chained and timestamped clips', () => {
       tsa.setDown(false);
       await custody.timestamps.runDue(Date.now() + 3600_000); // the retry pause has "passed"
       expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.timestamp).toBe('done');
-      expect(openssl(['ts', '-verify', '-data', clip.file, '-in', sidecarsOf(clip.file).timestamp, '-CAfile', tsa.caFile]).stdout).toContain('Verification: OK');
+      expect(openssl(['ts', '-verify', '-data', clip.file, '-in', sidecarsOf(clip.file).timestamp, '-CAfile', tsa.caFile]).stdout).toContain(
+        'Verification: OK',
+      );
     } finally {
       tsa.setDown(false);
       await engine.close();
@@ -239,7 +241,11 @@ describe('sealed, signed, chained and timestamped clips', () => {
     const server = await startServer({ engine, port: 0, staticDir: path.join(t.dir, 'no-ui') });
     try {
       const call = async (name: string, input: unknown) => {
-        const res = await fetch(`${server.url}api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+        const res = await fetch(`${server.url}api/call/${name}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(input),
+        });
         return (await res.json()) as { ok: boolean; result: any; error?: { message: string } };
       };
       expect((await call('settings.update', { tsaUrls: ['ftp://nope'] })).error!.message).toMatch(/http/);
@@ -308,8 +314,12 @@ describe('sealed, signed, chained and timestamped clips', () => {
       expect(recovered.status).toBe('recovered');
       expect(recovered.evidence).toMatchObject({ recovered: true, signed: true });
       expect(JSON.parse(fs.readFileSync(sidecarsOf(recovered.file).manifest, 'utf8')).recovered).toBe(true);
-      expect((await engine.call('evidence.verifyHash', { sha256: recovered.sha256 }, ctx)).headline).toMatch(/CRASH-9.*recovered after the station stopped unexpectedly/);
-      const kinds = stationCustodyOf(engine).chain.all().map((r) => r.kind);
+      expect((await engine.call('evidence.verifyHash', { sha256: recovered.sha256 }, ctx)).headline).toMatch(
+        /CRASH-9.*recovered after the station stopped unexpectedly/,
+      );
+      const kinds = stationCustodyOf(engine)
+        .chain.all()
+        .map((r) => r.kind);
       expect(kinds).toEqual(['genesis', 'clip', 'clip', 'legal-hold', 'export', 'deleted', 'clip']);
       const report = await engine.call('evidence.verifyAll', {}, ctx);
       expect(report.problems).toEqual([]);
@@ -395,69 +405,144 @@ describe('sealed, signed, chained and timestamped clips', () => {
   };
 
   it.each([
-    ['one byte of a clip flipped', 'modified-file', /SF1002.*changed after it was sealed/, async (c: ReturnType<typeof copyOf>) => {
-      const fd = fs.openSync(c.file(1), 'r+');
-      const b = Buffer.alloc(1);
-      fs.readSync(fd, b, 0, 1, 5000);
-      b[0] = b[0]! ^ 0x01;
-      fs.writeSync(fd, b, 0, 1, 5000);
-      fs.closeSync(fd);
-    }],
-    ['a clip truncated', 'modified-file', /truncated/, async (c: ReturnType<typeof copyOf>) => {
-      fs.truncateSync(c.file(0), 1000);
-    }],
-    ['a manifest field edited', 'modified-manifest', /edited/, async (c: ReturnType<typeof copyOf>) => {
-      const m = sidecarsOf(c.file(2)).manifest;
-      fs.writeFileSync(m, fs.readFileSync(m, 'utf8').replace('"SF1003"', '"SF9999"'));
-    }],
-    ['a chain entry edited in the index', 'broken-link', /entry 3 was altered/, async (c: ReturnType<typeof copyOf>) => {
-      await withDb(c.dir, (e) => e.db.prepare(`UPDATE chain SET body=replace(body, '"SF1002"', '"SF0000"') WHERE seq=3`).run());
-    }],
-    ['a chain row deleted', 'missing-entry', /chain entry 3 is missing/, async (c: ReturnType<typeof copyOf>) => {
-      await withDb(c.dir, (e) => e.db.prepare('DELETE FROM chain WHERE seq=3').run());
-    }],
-    ['a clip row deleted from the index', 'missing-entry', /index row .*SF1001.* was deleted/, async (c: ReturnType<typeof copyOf>) => {
-      await withDb(c.dir, (e) => e.db.prepare('DELETE FROM clips WHERE id=?').run(clips[0]!.id));
-    }],
-    ['a clip file deleted', 'missing-file', /SF1003.*is gone/, async (c: ReturnType<typeof copyOf>) => {
-      fs.rmSync(c.file(2));
-    }],
-    ['two clips swapped', 'modified-file', /holds the content of another clip \(order SF1002/, async (c: ReturnType<typeof copyOf>) => {
-      const tmp = `${c.file(0)}.swap`;
-      fs.renameSync(c.file(0), tmp);
-      fs.renameSync(c.file(1), c.file(0));
-      fs.renameSync(tmp, c.file(1));
-    }],
-    ['a manifest re-signed with another key', 'bad-signature', /does not verify/, async (c: ReturnType<typeof copyOf>) => {
-      const s = sidecarsOf(c.file(0));
-      fs.writeFileSync(s.signature, sign(null, fs.readFileSync(s.manifest), generateKeyPairSync('ed25519').privateKey));
-    }],
-    ['a chain entry re-signed with another key', 'bad-signature', /entry 2: the station's signature does not match/, async (c: ReturnType<typeof copyOf>) => {
-      const other = generateKeyPairSync('ed25519').privateKey;
-      await withDb(c.dir, (e) => {
-        const row = e.db.prepare('SELECT body FROM chain WHERE seq=2').get() as { body: string };
-        e.db.prepare('UPDATE chain SET signature=? WHERE seq=2').run(sign(null, Buffer.from(row.body), other).toString('base64'));
-      });
-    }],
-    ['the newest chain entry removed (no gap left behind)', 'missing-entry', /SF1003.*has no chain entry/, async (c: ReturnType<typeof copyOf>) => {
-      await withDb(c.dir, (e) => e.db.prepare('DELETE FROM chain WHERE seq=(SELECT max(seq) FROM chain)').run());
-    }],
-    ['a clip file slipped in without an entry', 'missing-entry', /FAKE_000000_x\.mp4 is in the clips folder but no chain entry seals it/, async (c: ReturnType<typeof copyOf>) => {
-      fs.copyFileSync(c.file(0), path.join(path.dirname(c.file(0)), 'FAKE_000000_x.mp4'));
-      fs.mkdirSync(path.join(c.dir, 'clips', 'backup'));
-      fs.copyFileSync(c.file(0), path.join(c.dir, 'clips', 'backup', 'copy.mp4')); // not a day folder: ignored
-    }],
-    ['a timestamp sidecar deleted', 'missing-sidecar', /\.tsr next to .*SF1001.* is missing/, async (c: ReturnType<typeof copyOf>) => {
-      fs.rmSync(sidecarsOf(c.file(0)).timestamp);
-    }],
-    ['the station re-keyed (both key files replaced)', 'wrong-key', /not the key the chain was started with/, async (c: ReturnType<typeof copyOf>) => {
-      const pair = generateKeyPairSync('ed25519');
-      fs.writeFileSync(path.join(c.dir, 'keys', 'station.key'), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      fs.writeFileSync(path.join(c.dir, 'keys', 'station.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }));
-    }],
-    ['a timestamp token swapped for another clip\'s', 'token-mismatch', /different file/, async (c: ReturnType<typeof copyOf>) => {
-      fs.copyFileSync(sidecarsOf(c.file(1)).timestamp, sidecarsOf(c.file(0)).timestamp);
-    }],
+    [
+      'one byte of a clip flipped',
+      'modified-file',
+      /SF1002.*changed after it was sealed/,
+      async (c: ReturnType<typeof copyOf>) => {
+        const fd = fs.openSync(c.file(1), 'r+');
+        const b = Buffer.alloc(1);
+        fs.readSync(fd, b, 0, 1, 5000);
+        b[0] = b[0]! ^ 0x01;
+        fs.writeSync(fd, b, 0, 1, 5000);
+        fs.closeSync(fd);
+      },
+    ],
+    [
+      'a clip truncated',
+      'modified-file',
+      /truncated/,
+      async (c: ReturnType<typeof copyOf>) => {
+        fs.truncateSync(c.file(0), 1000);
+      },
+    ],
+    [
+      'a manifest field edited',
+      'modified-manifest',
+      /edited/,
+      async (c: ReturnType<typeof copyOf>) => {
+        const m = sidecarsOf(c.file(2)).manifest;
+        fs.writeFileSync(m, fs.readFileSync(m, 'utf8').replace('"SF1003"', '"SF9999"'));
+      },
+    ],
+    [
+      'a chain entry edited in the index',
+      'broken-link',
+      /entry 3 was altered/,
+      async (c: ReturnType<typeof copyOf>) => {
+        await withDb(c.dir, (e) => e.db.prepare(`UPDATE chain SET body=replace(body, '"SF1002"', '"SF0000"') WHERE seq=3`).run());
+      },
+    ],
+    [
+      'a chain row deleted',
+      'missing-entry',
+      /chain entry 3 is missing/,
+      async (c: ReturnType<typeof copyOf>) => {
+        await withDb(c.dir, (e) => e.db.prepare('DELETE FROM chain WHERE seq=3').run());
+      },
+    ],
+    [
+      'a clip row deleted from the index',
+      'missing-entry',
+      /index row .*SF1001.* was deleted/,
+      async (c: ReturnType<typeof copyOf>) => {
+        await withDb(c.dir, (e) => e.db.prepare('DELETE FROM clips WHERE id=?').run(clips[0]!.id));
+      },
+    ],
+    [
+      'a clip file deleted',
+      'missing-file',
+      /SF1003.*is gone/,
+      async (c: ReturnType<typeof copyOf>) => {
+        fs.rmSync(c.file(2));
+      },
+    ],
+    [
+      'two clips swapped',
+      'modified-file',
+      /holds the content of another clip \(order SF1002/,
+      async (c: ReturnType<typeof copyOf>) => {
+        const tmp = `${c.file(0)}.swap`;
+        fs.renameSync(c.file(0), tmp);
+        fs.renameSync(c.file(1), c.file(0));
+        fs.renameSync(tmp, c.file(1));
+      },
+    ],
+    [
+      'a manifest re-signed with another key',
+      'bad-signature',
+      /does not verify/,
+      async (c: ReturnType<typeof copyOf>) => {
+        const s = sidecarsOf(c.file(0));
+        fs.writeFileSync(s.signature, sign(null, fs.readFileSync(s.manifest), generateKeyPairSync('ed25519').privateKey));
+      },
+    ],
+    [
+      'a chain entry re-signed with another key',
+      'bad-signature',
+      /entry 2: the station's signature does not match/,
+      async (c: ReturnType<typeof copyOf>) => {
+        const other = generateKeyPairSync('ed25519').privateKey;
+        await withDb(c.dir, (e) => {
+          const row = e.db.prepare('SELECT body FROM chain WHERE seq=2').get() as { body: string };
+          e.db.prepare('UPDATE chain SET signature=? WHERE seq=2').run(sign(null, Buffer.from(row.body), other).toString('base64'));
+        });
+      },
+    ],
+    [
+      'the newest chain entry removed (no gap left behind)',
+      'missing-entry',
+      /SF1003.*has no chain entry/,
+      async (c: ReturnType<typeof copyOf>) => {
+        await withDb(c.dir, (e) => e.db.prepare('DELETE FROM chain WHERE seq=(SELECT max(seq) FROM chain)').run());
+      },
+    ],
+    [
+      'a clip file slipped in without an entry',
+      'missing-entry',
+      /FAKE_000000_x\.mp4 is in the clips folder but no chain entry seals it/,
+      async (c: ReturnType<typeof copyOf>) => {
+        fs.copyFileSync(c.file(0), path.join(path.dirname(c.file(0)), 'FAKE_000000_x.mp4'));
+        fs.mkdirSync(path.join(c.dir, 'clips', 'backup'));
+        fs.copyFileSync(c.file(0), path.join(c.dir, 'clips', 'backup', 'copy.mp4')); // not a day folder: ignored
+      },
+    ],
+    [
+      'a timestamp sidecar deleted',
+      'missing-sidecar',
+      /\.tsr next to .*SF1001.* is missing/,
+      async (c: ReturnType<typeof copyOf>) => {
+        fs.rmSync(sidecarsOf(c.file(0)).timestamp);
+      },
+    ],
+    [
+      'the station re-keyed (both key files replaced)',
+      'wrong-key',
+      /not the key the chain was started with/,
+      async (c: ReturnType<typeof copyOf>) => {
+        const pair = generateKeyPairSync('ed25519');
+        fs.writeFileSync(path.join(c.dir, 'keys', 'station.key'), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+        fs.writeFileSync(path.join(c.dir, 'keys', 'station.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }));
+      },
+    ],
+    [
+      "a timestamp token swapped for another clip's",
+      'token-mismatch',
+      /different file/,
+      async (c: ReturnType<typeof copyOf>) => {
+        fs.copyFileSync(sidecarsOf(c.file(1)).timestamp, sidecarsOf(c.file(0)).timestamp);
+      },
+    ],
   ])('detects and names: %s', async (name, kind, message, tamper) => {
     const c = copyOf(name.replace(/\W+/g, '-'));
     await tamper(c);

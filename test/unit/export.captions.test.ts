@@ -26,8 +26,16 @@ function ocrCaption(jpg: string, clipHeight: number, dir: string): string {
 
 describe('still captions', () => {
   it('are sized from their text: no line is wider than the picture, a long one is wrapped rather than cut', () => {
-    for (const [w, h] of [[320, 180], [640, 360], [1280, 720]] as const) {
-      const fit = stillCaptionSize([`${LONG}   Station: ${STATION}   shipping (packing)`, '2026-12-02 10:14:07 UTC   01:10.0 into the clip   still 12 of 12'], w, h);
+    for (const [w, h] of [
+      [320, 180],
+      [640, 360],
+      [1280, 720],
+    ] as const) {
+      const fit = stillCaptionSize(
+        [`${LONG}   Station: ${STATION}   shipping (packing)`, '2026-12-02 10:14:07 UTC   01:10.0 into the clip   still 12 of 12'],
+        w,
+        h,
+      );
       for (const line of fit.lines) expect(textEm(line) * fit.fontSize).toBeLessThanOrEqual(w - 20);
       expect(fit.fontSize).toBeGreaterThanOrEqual(12);
       expect(fit.lines.join('').replace(/\s/g, '')).toBe(`${LONG}Station:${STATION}shipping(packing)2026-12-0210:14:07UTC01:10.0intotheclipstill12of12`);

@@ -59,16 +59,44 @@ describe('export stills of a clip whose label the camera read', () => {
     const wasm = fs.readFileSync(path.join(ROOT, 'node_modules', 'zxing-wasm', 'dist', 'full', 'zxing_full.wasm'));
     prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer } });
     // 2 s of an empty table, then the label lying in the lower right, small in the picture (module 2 at 720p).
-    const y4m = await writeLabelVideo(path.join(t.dir, 'label.y4m'), [
-      { seconds: 2, labels: [] },
-      { seconds: 6, labels: [{ text: ORDER, format: 'Code128', at: [0.74, 0.68], module: 2 }] },
-    ], W, H, 10);
+    const y4m = await writeLabelVideo(
+      path.join(t.dir, 'label.y4m'),
+      [
+        { seconds: 2, labels: [] },
+        { seconds: 6, labels: [{ text: ORDER, format: 'Code128', at: [0.74, 0.68], module: 2 }] },
+      ],
+      W,
+      H,
+      10,
+    );
     const mkv = path.join(t.dir, 'label.mkv');
-    execFileSync(ffmpegBin(), ['-v', 'error', '-y', '-i', y4m, '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '20', '-pix_fmt', 'yuv420p', '-f', 'matroska', mkv]);
+    execFileSync(ffmpegBin(), [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      y4m,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '20',
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'matroska',
+      mkv,
+    ]);
     fs.rmSync(y4m);
     const read = await readLabel(lumaAt(mkv, 3200));
     expect(read.text).toBe(ORDER);
-    labels = { source: 'camera', reads: [{ code: ORDER, format: 'Code128', firstMs: 3200, lastMs: 7800, reads: 28, box: read.box }], seenAtMs: 3200, mismatch: [] };
+    labels = {
+      source: 'camera',
+      reads: [{ code: ORDER, format: 'Code128', firstMs: 3200, lastMs: 7800, reads: 28, box: read.box }],
+      seenAtMs: 3200,
+      mismatch: [],
+    };
     engine = await Engine.open({ dataDir: path.join(t.dir, 'data'), timestampWorker: false });
     expect((await record(ORDER, mkv, labels)).order).toBe(ORDER);
     plain = await record('SF1400123456790', mkv);
@@ -92,12 +120,16 @@ describe('export stills of a clip whose label the camera read', () => {
     expect(sh).toBeGreaterThan(H); // the caption band under the picture
     if (hasZbar) expect(execFileSync('zbarimg', ['-q', '--raw', stills[0]!.path]).toString().trim()).toBe(ORDER);
     if (hasTesseract) {
-      const text = execFileSync('tesseract', [stills[0]!.path, 'stdout'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().replace(/\s+/g, ' ');
+      const text = execFileSync('tesseract', [stills[0]!.path, 'stdout'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .replace(/\s+/g, ' ');
       expect(text).toMatch(/Label read at 00:03\.2/);
       expect(text.replace(/\s/g, '')).toContain(ORDER);
     }
     // The signed package says the still is a part of the frame, and which part.
-    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'export-manifest.json'), 'utf8')) as { files: Record<string, { how: { params: { crop?: number[] } }; text: string }> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'export-manifest.json'), 'utf8')) as {
+      files: Record<string, { how: { params: { crop?: number[] } }; text: string }>;
+    };
     const entry = manifest.files[stills[0]!.name]!;
     expect(entry.how.params.crop).toHaveLength(4);
     expect(entry.how.params.crop![2]).toBeLessThan(1);
@@ -111,7 +143,11 @@ describe('export stills of a clip whose label the camera read', () => {
   });
 
   it('the package estimate is within a quarter of what the stills export writes', async () => {
-    for (const [order, stillsAtMs] of [[ORDER, null], [plain.order, null], [ORDER, [500, 1500, 2500, 3500, 4500, 5500, 6500, 7500, 7900, 4000, 5000, 6000]]] as const) {
+    for (const [order, stillsAtMs] of [
+      [ORDER, null],
+      [plain.order, null],
+      [ORDER, [500, 1500, 2500, 3500, 4500, 5500, 6500, 7500, 7900, 4000, 5000, 6000]],
+    ] as const) {
       const req = { order, preset: 'ebay', stillsAtMs: stillsAtMs ? [...stillsAtMs] : null, zip: false };
       const { clips } = await planOrder(engine, req);
       const expected = clips.reduce((s, c) => s + c.plan.expectedBytes, 0);
@@ -119,7 +155,9 @@ describe('export stills of a clip whose label the camera read', () => {
       const result = await runExport(engine, req, out);
       const written = result.files.reduce((s, f) => s + f.bytes, 0);
       const byKind = result.files.map((f) => `${f.kind} ${f.bytes}`).join(', ');
-      expect(expected / written, `${order}, ${stillsAtMs?.length ?? 'automatic'} stills: expected ${expected}, wrote ${written} (${byKind})`).toBeGreaterThan(0.75);
+      expect(expected / written, `${order}, ${stillsAtMs?.length ?? 'automatic'} stills: expected ${expected}, wrote ${written} (${byKind})`).toBeGreaterThan(
+        0.75,
+      );
       expect(expected / written).toBeLessThan(1.25);
     }
   });

@@ -22,11 +22,18 @@ const hasPdftotext = fs.existsSync('/usr/bin/pdftotext');
 /** Presentation times (ms) of every video frame, ascending, from the container's packets. */
 function framePts(file: string): number[] {
   const out = execFileSync(ffprobeBin(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]).toString();
-  return out.split('\n').filter(Boolean).map((l) => Number.parseFloat(l) * 1000).sort((a, b) => a - b);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => Number.parseFloat(l) * 1000)
+    .sort((a, b) => a - b);
 }
 
 function moovBeforeMdat(file: string): boolean {
-  const head = fs.readFileSync(file).subarray(0, 256 * 1024).toString('latin1');
+  const head = fs
+    .readFileSync(file)
+    .subarray(0, 256 * 1024)
+    .toString('latin1');
   const moov = head.indexOf('moov');
   const mdat = head.indexOf('mdat');
   return moov > -1 && (mdat === -1 || moov < mdat);
@@ -58,39 +65,44 @@ describe('exports for platform appeals', () => {
   it.each([
     ['Shopee (cut at keyframes, no re-encode)', 'shopee', null, 30],
     ['a 3 MB / 60 s channel (re-encoded)', 'custom', { maxMB: 3, maxSeconds: 60 }, 3],
-  ] as const)('a 150 s clip for %s becomes three faststart H.264 parts of at most 60 s and the size limit whose frames, end to end, are the original\'s', async (_label, preset, custom, maxMB) => {
-    const plan = await engine.call('export.plan', { order: ORDER, preset, custom }, ctx);
-    expect(plan.clips[0]!.parts).toHaveLength(3);
-    const out = path.join(t.dir, preset);
-    const result = await runExport(engine, { order: ORDER, preset, custom: custom ?? undefined }, out);
-    const videos = result.files.filter((f) => f.kind === 'video').map((f) => f.path);
-    expect(videos.map((v) => path.basename(v))).toEqual([1, 2, 3].map((n) => expect.stringMatching(new RegExp(`^${ORDER}_shipping_\\d{4}-\\d\\d-\\d\\d_\\d{6}_part${n}of3\\.mp4$`))));
+  ] as const)(
+    "a 150 s clip for %s becomes three faststart H.264 parts of at most 60 s and the size limit whose frames, end to end, are the original's",
+    async (_label, preset, custom, maxMB) => {
+      const plan = await engine.call('export.plan', { order: ORDER, preset, custom }, ctx);
+      expect(plan.clips[0]!.parts).toHaveLength(3);
+      const out = path.join(t.dir, preset);
+      const result = await runExport(engine, { order: ORDER, preset, custom: custom ?? undefined }, out);
+      const videos = result.files.filter((f) => f.kind === 'video').map((f) => f.path);
+      expect(videos.map((v) => path.basename(v))).toEqual(
+        [1, 2, 3].map((n) => expect.stringMatching(new RegExp(`^${ORDER}_shipping_\\d{4}-\\d\\d-\\d\\d_\\d{6}_part${n}of3\\.mp4$`))),
+      );
 
-    const original = framePts(long.file);
-    let next = 0;
-    for (const v of videos) {
-      const probe = ffprobeJson(v);
-      expect(probe.streams[0]!.codec_name).toBe('h264');
-      expect(moovBeforeMdat(v)).toBe(true);
-      expect(Number(probe.format.duration)).toBeLessThanOrEqual(60);
-      expect(fs.statSync(v).size).toBeLessThanOrEqual(maxMB * MB);
-      const pts = framePts(v);
-      // Same spacing as the original's frames from where the previous part ended: none lost or doubled.
-      for (let j = 0; j < pts.length; j++) {
-        expect(Math.abs(pts[j]! - pts[0]! - (original[next + j]! - original[next]!))).toBeLessThanOrEqual(2);
+      const original = framePts(long.file);
+      let next = 0;
+      for (const v of videos) {
+        const probe = ffprobeJson(v);
+        expect(probe.streams[0]!.codec_name).toBe('h264');
+        expect(moovBeforeMdat(v)).toBe(true);
+        expect(Number(probe.format.duration)).toBeLessThanOrEqual(60);
+        expect(fs.statSync(v).size).toBeLessThanOrEqual(maxMB * MB);
+        const pts = framePts(v);
+        // Same spacing as the original's frames from where the previous part ended: none lost or doubled.
+        for (let j = 0; j < pts.length; j++) {
+          expect(Math.abs(pts[j]! - pts[0]! - (original[next + j]! - original[next]!))).toBeLessThanOrEqual(2);
+        }
+        next += pts.length;
       }
-      next += pts.length;
-    }
-    expect(next).toBe(original.length);
-    expect(result.edits).toEqual([]);
-    // Each part has its own sheet saying Part N of M; the whole package is zipped.
-    expect(result.files.filter((f) => f.kind === 'sheet-pdf')).toHaveLength(3);
-    expect(result.zip && fs.statSync(result.zip).size).toBeGreaterThan(0);
-    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'export-manifest.json'), 'utf8'));
-    expect(manifest.clips[0].exports.map((x: { part: number; parts: number }) => `${x.part}/${x.parts}`)).toEqual(['1/3', '2/3', '3/3']);
-    expect(manifest.clips[0].originalSha256).toBe(long.sha256);
-    expect(manifest.clips[0].exports.every((x: { reencoded: boolean }) => x.reencoded === (preset === 'custom'))).toBe(true);
-  });
+      expect(next).toBe(original.length);
+      expect(result.edits).toEqual([]);
+      // Each part has its own sheet saying Part N of M; the whole package is zipped.
+      expect(result.files.filter((f) => f.kind === 'sheet-pdf')).toHaveLength(3);
+      expect(result.zip && fs.statSync(result.zip).size).toBeGreaterThan(0);
+      const manifest = JSON.parse(fs.readFileSync(path.join(out, 'export-manifest.json'), 'utf8'));
+      expect(manifest.clips[0].exports.map((x: { part: number; parts: number }) => `${x.part}/${x.parts}`)).toEqual(['1/3', '2/3', '3/3']);
+      expect(manifest.clips[0].originalSha256).toBe(long.sha256);
+      expect(manifest.clips[0].exports.every((x: { reencoded: boolean }) => x.reencoded === (preset === 'custom'))).toBe(true);
+    },
+  );
 
   it('the QR code of the evidence sheet decodes to the clip hash, sequence number and station key fingerprint', async () => {
     if (!hasZbar) return;
@@ -100,11 +112,18 @@ describe('exports for platform appeals', () => {
     const decoded = execFileSync('zbarimg', ['--raw', '-q', png]).toString().trim();
     const key = fs.readFileSync(path.join(engine.paths.dataDir, 'keys', 'station.pem'));
     const { createHash, createPublicKey } = await import('node:crypto');
-    const fp = createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('hex');
+    const fp = createHash('sha256')
+      .update(createPublicKey(key).export({ type: 'spki', format: 'der' }))
+      .digest('hex');
     const seq = JSON.parse(fs.readFileSync(long.file.replace(/\.mp4$/, '.manifest.json'), 'utf8').toString()).seq as number;
     expect(decoded).toMatch(new RegExp(`^PACKWITNESS1;clip=${stills.sha256};seq=\\d+;key=${fp}(;export=[0-9a-f]{64})?$`));
     expect(Number(/seq=(\d+)/.exec(decoded)![1])).toBeGreaterThan(seq); // recorded after the long clip
-    expect(fs.readFileSync(result.files.find((f) => f.kind === 'sheet-pdf')!.path).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      fs
+        .readFileSync(result.files.find((f) => f.kind === 'sheet-pdf')!.path)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   it.runIf(hasPdftotext)('the evidence sheet PDF holds its lines as text: a reviewer can search it and copy the hashes out', async () => {
@@ -159,7 +178,9 @@ describe('exports for platform appeals', () => {
     expect(names).toContain(path.basename(long.file).replace(/\.mp4$/, '.manifest.json'));
     expect(names).toContain(path.basename(long.file).replace(/\.mp4$/, '.manifest.json.sig'));
     expect(names).toContain('verify.html');
-    await expect(runExport(engine, { order: ORDER, preset: 'original', range: { startMs: 0, endMs: 5000 } }, path.join(t.dir, 'x'))).rejects.toThrow(/cannot be trimmed/);
+    await expect(runExport(engine, { order: ORDER, preset: 'original', range: { startMs: 0, endMs: 5000 } }, path.join(t.dir, 'x'))).rejects.toThrow(
+      /cannot be trimmed/,
+    );
   });
 
   it('"Original" of a clip altered on disk is refused, and nothing of it is packaged', async () => {
@@ -184,7 +205,8 @@ describe('exports for platform appeals', () => {
     expect(result.files.find((f) => f.kind === 'video')!.name.startsWith('顺丰SF1234_')).toBe(true);
     expect(result.files.find((f) => f.kind === 'sheet-png')!.bytes).toBeGreaterThan(50_000);
     // The PDF's text layer carries the CJK code as it is (pdfTextLayer.ts): a reviewer searches for it.
-    if (hasPdftotext) expect(execFileSync('pdftotext', [result.files.find((f) => f.kind === 'sheet-pdf')!.path, '-']).toString()).toContain('Order: 顺丰SF1234');
+    if (hasPdftotext)
+      expect(execFileSync('pdftotext', [result.files.find((f) => f.kind === 'sheet-pdf')!.path, '-']).toString()).toContain('Order: 顺丰SF1234');
   });
 
   it('the CLI prints what it wrote, and an unknown order exits non-zero with a clear message', () => {
@@ -194,15 +216,22 @@ describe('exports for platform appeals', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('No clip of order NO-SUCH-ORDER');
     const out = path.join(t.dir, 'cli');
-    const ok = spawnSync(process.execPath, [bin, 'export', '--order', STILL_ORDER, '--preset', 'original', '--out', out, '--data', data, '--no-zip'], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [bin, 'export', '--order', STILL_ORDER, '--preset', 'original', '--out', out, '--data', data, '--no-zip'], {
+      encoding: 'utf8',
+    });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    const wrote = ok.stdout.split('\n').filter((l) => l.includes('wrote ')).map((l) => /wrote (.+?)\s+\(/.exec(l)![1]!);
+    const wrote = ok.stdout
+      .split('\n')
+      .filter((l) => l.includes('wrote '))
+      .map((l) => /wrote (.+?)\s+\(/.exec(l)![1]!);
     expect(wrote.length).toBeGreaterThanOrEqual(6);
     for (const f of wrote) expect(fs.existsSync(f)).toBe(true);
     const batch = path.join(t.dir, 'orders.txt');
     fs.writeFileSync(batch, `${STILL_ORDER}\nNOPE-1\n`);
-    const b = spawnSync(process.execPath, [bin, 'export', '--orders-file', batch, '--preset', 'original', '--out', out, '--data', data, '--no-zip'], { encoding: 'utf8' });
+    const b = spawnSync(process.execPath, [bin, 'export', '--orders-file', batch, '--preset', 'original', '--out', out, '--data', data, '--no-zip'], {
+      encoding: 'utf8',
+    });
     expect(b.status).toBe(1);
     expect(b.stdout).toContain('1 of 2 order(s) exported, 1 failed.');
     expect(b.stdout).toContain('NOPE-1: No clip of order NOPE-1');
@@ -217,7 +246,11 @@ describe('exports for platform appeals', () => {
     afterAll(async () => server?.close());
 
     const call = async (name: string, input: unknown) => {
-      const r = await fetch(new URL(`/api/call/${name}`, server.url), { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
+      const r = await fetch(new URL(`/api/call/${name}`, server.url), {
+        method: 'POST',
+        body: JSON.stringify(input),
+        headers: { 'content-type': 'application/json' },
+      });
       const body = (await r.json()) as { ok: boolean; result: any; error?: { message: string } };
       if (!body.ok) throw new Error(body.error!.message);
       return body.result;

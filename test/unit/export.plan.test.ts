@@ -18,7 +18,7 @@ import { videoName } from '../../electron/engine/export/run.ts';
 const MB = 1024 * 1024;
 const src = (seconds: number, over: Partial<SourceInfo> = {}): SourceInfo => ({
   durationMs: seconds * 1000,
-  sizeBytes: Math.round(seconds * 2_500_000 / 8),
+  sizeBytes: Math.round((seconds * 2_500_000) / 8),
   width: 1280,
   height: 720,
   fps: 30,
@@ -29,7 +29,25 @@ const preset = (id: string) => findPreset(id)!;
 
 describe('presets', () => {
   it('has every channel the issues name, each with limits or an explicit "unknown"', () => {
-    for (const id of ['shopee', 'wechat', 'amazon', 'ebay', 'etsy', 'tiktok-shop', 'taobao', 'pinduoduo', 'jd', 'douyin', 'lazada', 'flipkart', 'meesho', 'walmart', 'generic-100', 'original', 'custom']) {
+    for (const id of [
+      'shopee',
+      'wechat',
+      'amazon',
+      'ebay',
+      'etsy',
+      'tiktok-shop',
+      'taobao',
+      'pinduoduo',
+      'jd',
+      'douyin',
+      'lazada',
+      'flipkart',
+      'meesho',
+      'walmart',
+      'generic-100',
+      'original',
+      'custom',
+    ]) {
       const p = preset(id);
       expect(p, id).toBeDefined();
       expect(p.video || p.image, id).toBeTruthy();
@@ -89,7 +107,7 @@ describe('planExport', () => {
     expect(planExport(preset(id), src(seconds))).toMatchObject({ form: 'copy', expectedBytes: src(seconds).sizeBytes });
   });
 
-  it('cuts at the recording\'s keyframes without re-encoding when every part fits the size', () => {
+  it("cuts at the recording's keyframes without re-encoding when every part fits the size", () => {
     const n = 150 * 30;
     const pts = Array.from({ length: n }, (_, i) => (i * 1000) / 30);
     const keyframes = pts.map((_, i) => i % 60 === 0); // every 2 s
@@ -97,7 +115,11 @@ describe('planExport', () => {
     const plan = planExport(preset('shopee'), src(150, { framePtsMs: pts, keyframes, frameBytes, sizeBytes: frameBytes.reduce((a, b) => a + b, 0) }));
     if (plan.form !== 'encode') throw new Error('expected parts');
     expect(plan.streamCopy).toBe(true);
-    expect(plan.parts.map((p) => [p.firstFrame, p.endFrame])).toEqual([[0, 1500], [1500, 3000], [3000, 4500]]);
+    expect(plan.parts.map((p) => [p.firstFrame, p.endFrame])).toEqual([
+      [0, 1500],
+      [1500, 3000],
+      [3000, 4500],
+    ]);
     for (const p of plan.parts) expect(keyframes[p.firstFrame]).toBe(true);
     // Too big for the size limit in keyframe-aligned pieces: re-encoded instead.
     const heavy = planExport(preset('custom'), src(150, { framePtsMs: pts, keyframes, frameBytes: frameBytes.map((b) => b * 60), sizeBytes: 1e9 }));
@@ -140,7 +162,7 @@ describe('planExport', () => {
     if (picked.form === 'stills') expect(picked.atMs).toEqual([1000, 45_000, 89_999]);
   });
 
-  it('says when a channel\'s limits are unknown', () => {
+  it("says when a channel's limits are unknown", () => {
     expect(planExport(preset('jd'), src(20)).warnings.join(' ')).toMatch(/not published/);
   });
 });
@@ -178,7 +200,11 @@ describe('bitrate and resolution', () => {
 describe('splitFrames and stills', () => {
   it('balances parts and refuses a single frame longer than a part', () => {
     const pts = Array.from({ length: 100 }, (_, i) => i * 100); // 10 s at 10 fps
-    expect(splitFrames(pts, 0, 100, 4000, 100)).toEqual([[0, 34], [34, 67], [67, 100]]);
+    expect(splitFrames(pts, 0, 100, 4000, 100)).toEqual([
+      [0, 34],
+      [34, 67],
+      [67, 100],
+    ]);
     expect(() => splitFrames([0, 5000], 0, 2, 1000, 100)).toThrow(/single frame/);
   });
 
@@ -216,10 +242,13 @@ describe('ffmpeg -progress parser', () => {
     [['out_time_us=N/A', 'speed=N/A', 'progress=continue'], [{ outTimeMs: null, frame: null, speed: null, done: false }]],
     [['out_time_us=-9223372036854775807', 'progress=continue'], [{ outTimeMs: null, frame: null, speed: null, done: false }]],
     [['[h264 @ 0x1] warning line', 'Press [q] to stop'], []],
-    [['frame=1', 'progress=continue', 'frame=2', 'progress=end'], [
-      { outTimeMs: null, frame: 1, speed: null, done: false },
-      { outTimeMs: null, frame: 2, speed: null, done: true },
-    ]],
+    [
+      ['frame=1', 'progress=continue', 'frame=2', 'progress=end'],
+      [
+        { outTimeMs: null, frame: 1, speed: null, done: false },
+        { outTimeMs: null, frame: 2, speed: null, done: true },
+      ],
+    ],
   ])('%j', (lines, samples) => {
     expect(feed(lines)).toEqual(samples);
   });

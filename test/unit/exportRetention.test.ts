@@ -53,7 +53,9 @@ describe('retention of export folders', () => {
     expect(fs.existsSync(old)).toBe(true);
 
     const report = await engine.call('retention.run', {}, ctx);
-    expect(report.exportsRemoved).toEqual([{ jobId: 'mhx1a2b3-0123456789', bytes: 200_000, reason: expect.stringMatching(/older than 7 days.*export it again/) }]);
+    expect(report.exportsRemoved).toEqual([
+      { jobId: 'mhx1a2b3-0123456789', bytes: 200_000, reason: expect.stringMatching(/older than 7 days.*export it again/) },
+    ]);
     expect(fs.existsSync(old)).toBe(false);
     expect(fs.existsSync(young)).toBe(true);
     expect(fs.existsSync(path.join(root, 'my notes'))).toBe(true);
@@ -92,7 +94,7 @@ describe('retention of export folders', () => {
     expect(report.exportsRemoved.map((e) => e.jobId)).not.toContain(jobId);
   });
 
-  it('an active job\'s folder stays however old it looks; the same folder goes once the job has ended', async () => {
+  it("an active job's folder stays however old it looks; the same folder goes once the job has ended", async () => {
     const root = exportsRoot(engine);
     fakeExport(root, 'mhx1a2b7-3333333333', 30 * DAY);
     const folders = await listExportFolders(root);

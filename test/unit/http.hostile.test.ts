@@ -21,7 +21,12 @@ interface Reply {
 }
 
 /** A raw request: the path is sent exactly as given (fetch would normalise ../ and %2e). */
-function raw(base: string, method: string, rawPath: string, opts: { headers?: Record<string, string>; body?: Buffer | string; chunks?: Buffer[] } = {}): Promise<Reply> {
+function raw(
+  base: string,
+  method: string,
+  rawPath: string,
+  opts: { headers?: Record<string, string>; body?: Buffer | string; chunks?: Buffer[] } = {},
+): Promise<Reply> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: u.hostname, port: u.port, method, path: rawPath, headers: opts.headers, agent: false }, (res) => {
@@ -84,10 +89,16 @@ describe('HTTP door: hostile requests', () => {
   });
 
   it('refuses oversized bodies with 413, declared or streamed', async () => {
-    const declared = await raw(open.url, 'POST', '/api/call/station.info', { headers: { 'content-type': 'application/json', 'content-length': String(5 << 20) }, body: '{}' });
+    const declared = await raw(open.url, 'POST', '/api/call/station.info', {
+      headers: { 'content-type': 'application/json', 'content-length': String(5 << 20) },
+      body: '{}',
+    });
     expect(declared.status).toBe(413);
     expect(json(declared).error).toMatchObject({ code: 'too-large', message: expect.stringMatching(/too large/) });
-    const streamed = await raw(open.url, 'POST', '/api/call/clips.search', { headers: { 'content-type': 'application/json' }, chunks: Array.from({ length: 40 }, () => Buffer.alloc(64 * 1024, 0x20)) });
+    const streamed = await raw(open.url, 'POST', '/api/call/clips.search', {
+      headers: { 'content-type': 'application/json' },
+      chunks: Array.from({ length: 40 }, () => Buffer.alloc(64 * 1024, 0x20)),
+    });
     expect(streamed.status).toBe(413);
     expect(json(streamed).error!.code).toBe('too-large');
     const chunk = await raw(open.url, 'PUT', '/api/recordings/abc/chunks/0', { headers: { 'content-length': String(200 << 20) }, body: 'x' });
@@ -301,7 +312,13 @@ describe('HTTP doors: foreign Host names and other sites', () => {
     for (const name of FOREIGN) {
       for (const [method, p, body] of routes()) {
         for (const auth of [{ authorization: `Bearer ${lanToken}` }, { cookie: `pw_token=${lanToken}` }] as Record<string, string>[]) {
-          const r = await send(lanUrl, method, `${p}${p.includes('?') ? '&' : '?'}token=${lanToken}`, { host: `${name}:${new URL(lanUrl).port}`, 'content-type': 'application/json', ...auth }, body);
+          const r = await send(
+            lanUrl,
+            method,
+            `${p}${p.includes('?') ? '&' : '?'}token=${lanToken}`,
+            { host: `${name}:${new URL(lanUrl).port}`, 'content-type': 'application/json', ...auth },
+            body,
+          );
           expect(r.status, `${method} ${p} as ${name}`).toBe(421);
           expect(r.body).not.toContain(lanToken);
           expect(r.headers['set-cookie']).toBeUndefined();
@@ -317,7 +334,13 @@ describe('HTTP doors: foreign Host names and other sites', () => {
       const page = await send(lanUrl, 'GET', '/', { host, cookie: `pw_token=${lanToken}` });
       expect(page.status, host).toBe(200);
       expect(page.body).toContain('<title>station</title>');
-      const info = await send(lanUrl, 'POST', '/api/call/station.info', { host, authorization: `Bearer ${lanToken}`, ...JSON_TYPE, origin: `http://${host}` }, '{}');
+      const info = await send(
+        lanUrl,
+        'POST',
+        '/api/call/station.info',
+        { host, authorization: `Bearer ${lanToken}`, ...JSON_TYPE, origin: `http://${host}` },
+        '{}',
+      );
       expect(info.status, host).toBe(200);
       const media = await send(lanUrl, 'GET', `/media/clips/${clipId}`, { host, cookie: `pw_token=${lanToken}`, range: 'bytes=0-3' });
       expect(media.status, host).toBe(206);
@@ -348,7 +371,13 @@ describe('HTTP doors: foreign Host names and other sites', () => {
       const a = await send(loop.url, 'POST', `/api/call/${name}`, { host: `127.0.0.1:${loop.port}`, ...headers }, JSON.stringify(input));
       expect(a.status, name).toBe(expected);
       expect(json(a).error!.code).toBe('refused');
-      const b = await send(lanUrl, 'POST', `/api/call/${name}`, { host: `127.0.0.1:${port}`, authorization: `Bearer ${lanToken}`, ...headers }, JSON.stringify(input));
+      const b = await send(
+        lanUrl,
+        'POST',
+        `/api/call/${name}`,
+        { host: `127.0.0.1:${port}`, authorization: `Bearer ${lanToken}`, ...headers },
+        JSON.stringify(input),
+      );
       expect(b.status, name).toBe(expected);
     }
     expect(await state()).toEqual(before);
@@ -374,7 +403,12 @@ describe('HTTP doors: foreign Host names and other sites', () => {
   });
 
   it('a CORS preflight is never approved, and no reply ever carries an Access-Control header', async () => {
-    const pre = await send(loop.url, 'OPTIONS', '/api/call/station.lanSet', { host: `127.0.0.1:${loop.port}`, origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
+    const pre = await send(loop.url, 'OPTIONS', '/api/call/station.lanSet', {
+      host: `127.0.0.1:${loop.port}`,
+      origin: 'http://evil.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    });
     expect(pre.status).toBe(403);
     expect(replies.length).toBeGreaterThan(100);
     for (const r of replies) expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);

@@ -64,15 +64,77 @@ describe('steadiness', () => {
 
   it.each<[string, Step[]]>([
     ['one read is not enough', [[0, ['A'], []]]],
-    ['two reads within 1.5 s count', [[0, ['A'], []], [1400, ['A'], ['A']]]],
-    ['two reads 1.6 s apart do not', [[0, ['A'], []], [1600, ['A'], []], [2000, ['A'], ['A']]]],
-    ['a taken code is not taken again while it stays', [[0, ['A'], []], [200, ['A'], ['A']], [400, ['A'], []], [5000, ['A'], []]]],
-    ['seen continuously with gaps under 3 s it stays taken', [[0, ['A'], []], [200, ['A'], ['A']], [2900, ['A'], []], [3100, ['A'], []]]],
-    ['out of the picture 3 s: taken again after two reads', [[0, ['A'], []], [200, ['A'], ['A']], [3300, ['A'], []], [3500, ['A'], ['A']]]],
-    ['two codes at once are each taken', [[0, ['A', 'B'], []], [300, ['B', 'A'], ['B', 'A']]]],
-    ['a skipped unchanged frame repeats the last reads', [[0, ['A'], []], [300, 'unchanged', ['A']]]],
-    ['an unchanged frame after an empty one sees nothing', [[0, ['A'], []], [100, [], []], [300, 'unchanged', []]]],
-    ['a duplicate in one frame is one read', [[0, ['A', 'A'], []], [300, ['A'], ['A']]]],
+    [
+      'two reads within 1.5 s count',
+      [
+        [0, ['A'], []],
+        [1400, ['A'], ['A']],
+      ],
+    ],
+    [
+      'two reads 1.6 s apart do not',
+      [
+        [0, ['A'], []],
+        [1600, ['A'], []],
+        [2000, ['A'], ['A']],
+      ],
+    ],
+    [
+      'a taken code is not taken again while it stays',
+      [
+        [0, ['A'], []],
+        [200, ['A'], ['A']],
+        [400, ['A'], []],
+        [5000, ['A'], []],
+      ],
+    ],
+    [
+      'seen continuously with gaps under 3 s it stays taken',
+      [
+        [0, ['A'], []],
+        [200, ['A'], ['A']],
+        [2900, ['A'], []],
+        [3100, ['A'], []],
+      ],
+    ],
+    [
+      'out of the picture 3 s: taken again after two reads',
+      [
+        [0, ['A'], []],
+        [200, ['A'], ['A']],
+        [3300, ['A'], []],
+        [3500, ['A'], ['A']],
+      ],
+    ],
+    [
+      'two codes at once are each taken',
+      [
+        [0, ['A', 'B'], []],
+        [300, ['B', 'A'], ['B', 'A']],
+      ],
+    ],
+    [
+      'a skipped unchanged frame repeats the last reads',
+      [
+        [0, ['A'], []],
+        [300, 'unchanged', ['A']],
+      ],
+    ],
+    [
+      'an unchanged frame after an empty one sees nothing',
+      [
+        [0, ['A'], []],
+        [100, [], []],
+        [300, 'unchanged', []],
+      ],
+    ],
+    [
+      'a duplicate in one frame is one read',
+      [
+        [0, ['A', 'A'], []],
+        [300, ['A'], ['A']],
+      ],
+    ],
   ])('%s', (_l, steps) => run(steps));
 
   it('isTaken says whether a code counted and is still in the picture', () => {
@@ -85,7 +147,14 @@ describe('steadiness', () => {
 });
 
 describe('what a clip proves', () => {
-  const read = (code: string, firstMs: number, reads = 3): ClipLabelRead => ({ code, format: 'Code128', firstMs, lastMs: firstMs + 500, reads, box: [0.1, 0.1, 0.2, 0.1] });
+  const read = (code: string, firstMs: number, reads = 3): ClipLabelRead => ({
+    code,
+    format: 'Code128',
+    firstMs,
+    lastMs: firstMs + 500,
+    reads,
+    box: [0.1, 0.1, 0.2, 0.1],
+  });
 
   it.each<[string, string, ClipLabelRead[], { seenAtMs: number | null; mismatch: string[] }]>([
     ['its own label seen', 'SF1400123456789', [read('SF1400123456789', 3200)], { seenAtMs: 3200, mismatch: [] }],

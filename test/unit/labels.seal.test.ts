@@ -68,7 +68,12 @@ describe('label evidence sealed with the clip', () => {
   });
 
   it('a clip whose label was seen: verify says where', async () => {
-    const clip = await record('SF1400123456792', { source: 'scanner', reads: [{ code: 'SF1400123456792', format: 'Code128', firstMs: 3249, lastMs: 5000, reads: 9, box: [0.1, 0.1, 0.3, 0.1] }], seenAtMs: 3249, mismatch: [] });
+    const clip = await record('SF1400123456792', {
+      source: 'scanner',
+      reads: [{ code: 'SF1400123456792', format: 'Code128', firstMs: 3249, lastMs: 5000, reads: 9, box: [0.1, 0.1, 0.3, 0.1] }],
+      seenAtMs: 3249,
+      mismatch: [],
+    });
     const v = await engine.call('evidence.verifyHash', { sha256: clip.sha256 }, ctx);
     expect(v.checks.map((c) => c.text)).toContain('The label SF1400123456792 is in the picture: seen at 00:03.2 (signed in the manifest).');
   });
@@ -76,7 +81,21 @@ describe('label evidence sealed with the clip', () => {
   it('labels are checked at the door: a box outside the frame is refused', async () => {
     const { recordingId } = await engine.call('recording.start', { order: 'SF1400123456791', mimeType: 'video/webm;codecs=avc1' }, ctx);
     await expect(
-      engine.call('recording.finish', { recordingId, reason: 'same-code', chunkCount: 0, labels: { source: 'camera', reads: [{ code: 'X', format: 'Code128', firstMs: 0, lastMs: 0, reads: 1, box: [2, 0, 0, 0] }], seenAtMs: null, mismatch: [] } }, ctx),
+      engine.call(
+        'recording.finish',
+        {
+          recordingId,
+          reason: 'same-code',
+          chunkCount: 0,
+          labels: {
+            source: 'camera',
+            reads: [{ code: 'X', format: 'Code128', firstMs: 0, lastMs: 0, reads: 1, box: [2, 0, 0, 0] }],
+            seenAtMs: null,
+            mismatch: [],
+          },
+        },
+        ctx,
+      ),
     ).rejects.toThrow(/box/);
     await engine.call('recording.discard', { recordingId, reason: 'test' }, ctx);
   });

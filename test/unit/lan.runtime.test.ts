@@ -27,7 +27,11 @@ function status(url: string, init: { method?: string; body?: string; headers?: R
   });
 }
 const info = (base: string, token?: string) =>
-  status(`${base}api/call/station.info`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  status(`${base}api/call/station.info`, {
+    method: 'POST',
+    body: '{}',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
 
 describe('LAN access on and off at runtime (door 2)', () => {
   let t: ReturnType<typeof tmpDir>;
@@ -137,7 +141,11 @@ describe('packwitness serve reopens LAN access at the next start', () => {
   it('turned on in one run, it is listening with the same token in the next', async () => {
     const data = path.join(t.dir, 'data');
     const call = async (base: string, name: string, body: unknown, token?: string) => {
-      const r = await fetch(`${base}api/call/${name}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      const r = await fetch(`${base}api/call/${name}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
       return (await r.json()) as { ok: boolean; result: { listening: boolean; port: number; token: string } };
     };
     const first = await startServe(['--data', data]);

@@ -34,7 +34,12 @@ describe('message catalogue', () => {
 
   it('words every code through the UI formatter in both languages with no placeholder left', async () => {
     const i18n = i18next.createInstance();
-    await i18n.init({ resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } }, lng: 'en', fallbackLng: 'en', interpolation: { escapeValue: false } });
+    await i18n.init({
+      resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+      lng: 'en',
+      fallbackLng: 'en',
+      interpolation: { escapeValue: false },
+    });
     for (const code of codes) {
       const params = Object.fromEntries(placeholdersOf(MESSAGES[code]).map((p) => [p, `<${p}>`]));
       const m = { code, params };

@@ -110,7 +110,9 @@ describe('space retention keeps the protect window', () => {
     const start = await engine.call('recording.start', { order: 'NEW-1', mimeType: 'video/webm' }, ctx).catch((e: Error) => e);
     expect(start).toBeInstanceOf(Error);
     const message = errorMessage(start);
-    expect(message).toMatch(/^Recording refused: Free space on .* below the reserve of .*no more clips may be deleted for space: the 3 clip\(s\) left .* are younger than the protect window of 120 days or on legal hold \(1\)\. New recordings are refused until space is freed.* Nothing was recorded\.$/);
+    expect(message).toMatch(
+      /^Recording refused: Free space on .* below the reserve of .*no more clips may be deleted for space: the 3 clip\(s\) left .* are younger than the protect window of 120 days or on legal hold \(1\)\. New recordings are refused until space is freed.* Nothing was recorded\.$/,
+    );
     expect((await engine.call('clips.search', { q: 'NEW-1' }, ctx)).total).toBe(0);
 
     const deleted = (await engine.call('retention.deletions', {}, ctx)).deletions;
@@ -190,7 +192,13 @@ describe('how long the disk lasts', () => {
     try {
       const perDay = 100 * 10 * 1024 ** 2;
       const reserve = 2 * GB;
-      const at = (days: number) => ({ folder: '/c', freeBytes: reserve + HEADROOM + days * perDay, totalBytes: 1024 * GB, reserveBytes: reserve, automatic: true });
+      const at = (days: number) => ({
+        folder: '/c',
+        freeBytes: reserve + HEADROOM + days * perDay,
+        totalBytes: 1024 * GB,
+        reserveBytes: reserve,
+        automatic: true,
+      });
       expect(await storageOutlook(new SqliteClipIndex(db), defaultSettings(), at(8), now)).toMatchObject({ level: 'ok' });
       const soon = await storageOutlook(new SqliteClipIndex(db), defaultSettings(), at(6.5), now);
       expect(soon.level).toBe('warning');
@@ -227,7 +235,9 @@ describe('how long the disk lasts', () => {
         if (e.event === 'station.problem') problems.push(e.payload.message);
       });
       engine.retention.start();
-      await expect.poll(() => problems.join(' '), { timeout: 10_000 }).toMatch(/the disk can keep the last 120 days of clips for only about 3 more day\(s\); then new recordings are refused/);
+      await expect
+        .poll(() => problems.join(' '), { timeout: 10_000 })
+        .toMatch(/the disk can keep the last 120 days of clips for only about 3 more day\(s\); then new recordings are refused/);
       const o = await engine.call('storage.outlook', {}, ctx);
       expect(o.level).toBe('warning');
       expect(Math.round(o.refuseInDays!)).toBe(3);

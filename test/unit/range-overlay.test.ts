@@ -20,13 +20,18 @@ describe('HTTP Range parsing', () => {
 
 describe('burned-in frame counter', () => {
   it('reads back what was drawn, at 720p and 1080p', () => {
-    for (const [w, h] of [[1280, 720], [1920, 1080], [640, 360]] as const) {
+    for (const [w, h] of [
+      [1280, 720],
+      [1920, 1080],
+      [640, 360],
+    ] as const) {
       const g = overlayGeometry(w, h);
       const luma = new Uint8Array(w * h).fill(16);
       const value = 0b1010_1100_0011_0101_1001;
       const bits = [...SYNC_BITS, ...Array.from({ length: COUNTER_BITS }, (_, i) => (value >>> (COUNTER_BITS - 1 - i)) & 1)];
       bits.forEach((b, i) => {
-        for (let y = g.bitTop; y < g.bitTop + g.bitHeight; y++) luma.fill(b ? 235 : 16, y * w + g.bitsLeft + i * g.bitWidth, y * w + g.bitsLeft + (i + 1) * g.bitWidth);
+        for (let y = g.bitTop; y < g.bitTop + g.bitHeight; y++)
+          luma.fill(b ? 235 : 16, y * w + g.bitsLeft + i * g.bitWidth, y * w + g.bitsLeft + (i + 1) * g.bitWidth);
       });
       expect(readCounter(luma, g)).toBe(value);
     }

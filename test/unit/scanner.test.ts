@@ -58,7 +58,13 @@ describe('what a scan does at the station', () => {
     ['idle + code → start', idle, 'SF1400123456789', 5000, { kind: 'start', order: 'SF1400123456789' }],
     ['recording A + B → switch', rec('A1'), 'YT1234567890123', 5000, { kind: 'switch', order: 'YT1234567890123' }],
     ['recording A + A → stop', rec('A1'), 'A1', 5000, { kind: 'stop', reason: 'same-code' }],
-    ['recording A + A within 1.5 s → double scan ignored', rec('A1', 4000), 'A1', 5000, { kind: 'ignore', msg: { key: 'scan.doubleScan', params: { order: 'A1' } } }],
+    [
+      'recording A + A within 1.5 s → double scan ignored',
+      rec('A1', 4000),
+      'A1',
+      5000,
+      { kind: 'ignore', msg: { key: 'scan.doubleScan', params: { order: 'A1' } } },
+    ],
     ['scanner CR/LF is trimmed', idle, ' SF1400123456789\r\n', 5000, { kind: 'start', order: 'SF1400123456789' }],
   ] as const)('%s', (_l, state, code, now, expected) => {
     expect(decideScan(state, code, now)).toEqual(expected);

@@ -123,7 +123,13 @@ describe('desktop entry point', () => {
     expect(fake.protocol.registerSchemesAsPrivileged).toHaveBeenCalledTimes(1);
     expect(fake.windows).toHaveLength(1);
     const w = fake.windows[0]!;
-    expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, backgroundThrottling: false });
+    expect(w.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      backgroundThrottling: false,
+    });
     expect(w.options.webPreferences.preload).toBe(path.join(t.dir, 'app', 'out', 'electron', 'preload.cjs'));
     expect(w.webContents.getURL()).toBe(PAGE);
     const ses = fake.session.defaultSession;
@@ -206,7 +212,13 @@ describe('quit guard with a page that does not answer', () => {
     await win.loadURL(PAGE);
     registerIpc(fake.ipcMain as unknown as IpcMain, { engine }, () => win as unknown as BrowserWindow);
     await startRecording(fake, 'HUNG-0001', split(webm, 2));
-    const guard = installQuitGuard({ app: fake.app as unknown as App, ipcMain: fake.ipcMain as unknown as IpcMain, engine, getWindow: () => win as unknown as BrowserWindow, timeoutMs: 300 });
+    const guard = installQuitGuard({
+      app: fake.app as unknown as App,
+      ipcMain: fake.ipcMain as unknown as IpcMain,
+      engine,
+      getWindow: () => win as unknown as BrowserWindow,
+      timeoutMs: 300,
+    });
     fake.app.quit();
     expect(fake.app.quitted).toBe(false);
     expect(win.webContents.sent.map((s) => s.channel)).toContain('pw:shutdown');
@@ -226,7 +238,13 @@ describe('quit guard with a page that does not answer', () => {
     await win.loadURL(PAGE);
     registerIpc(fake.ipcMain as unknown as IpcMain, { engine }, () => win as unknown as BrowserWindow);
     await startRecording(fake, 'SPOOF-001', split(webm, 2));
-    installQuitGuard({ app: fake.app as unknown as App, ipcMain: fake.ipcMain as unknown as IpcMain, engine, getWindow: () => win as unknown as BrowserWindow, timeoutMs: 400 });
+    installQuitGuard({
+      app: fake.app as unknown as App,
+      ipcMain: fake.ipcMain as unknown as IpcMain,
+      engine,
+      getWindow: () => win as unknown as BrowserWindow,
+      timeoutMs: 400,
+    });
     fake.app.quit();
     fake.ipcMain.emit('pw:shutdown-done', { senderFrame: { url: 'https://evil.example/', parent: null }, sender: {} });
     await new Promise((r) => setTimeout(r, 100));

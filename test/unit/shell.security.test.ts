@@ -158,7 +158,10 @@ describe('Content-Security-Policy', () => {
     const ses = fake.session.defaultSession;
     installCsp(ses as unknown as Session);
     let out: any;
-    ses.headersHandler!({ url: 'app://packwitness/index.html', responseHeaders: { 'content-security-policy': ["default-src *"], 'x-a': ['1'] } }, (r: unknown) => (out = r));
+    ses.headersHandler!(
+      { url: 'app://packwitness/index.html', responseHeaders: { 'content-security-policy': ['default-src *'], 'x-a': ['1'] } },
+      (r: unknown) => (out = r),
+    );
     expect(out.responseHeaders['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
     expect(out.responseHeaders['content-security-policy']).toBeUndefined();
     expect(out.responseHeaders['x-a']).toEqual(['1']);
@@ -202,14 +205,17 @@ describe('app:// pages', () => {
     expect(js.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e%2f%2e%2e%2fsecret.txt', '/nope.js', '/%E0%A4%A.js'])('never serves a file outside the renderer: %s', async (p) => {
-    const res = await handler(new Request(`app://packwitness${p}`));
-    const body = await res.text();
-    expect(body).not.toContain('secret');
-    // Either a refusal or our own page (an unknown route) — never the file.
-    if (res.status !== 404) expect(body).toContain('<title>PackWitness</title>');
-    if (p.endsWith('secret.txt') || p === '/nope.js') expect(res.status).toBe(404);
-  });
+  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e%2f%2e%2e%2fsecret.txt', '/nope.js', '/%E0%A4%A.js'])(
+    'never serves a file outside the renderer: %s',
+    async (p) => {
+      const res = await handler(new Request(`app://packwitness${p}`));
+      const body = await res.text();
+      expect(body).not.toContain('secret');
+      // Either a refusal or our own page (an unknown route) — never the file.
+      if (res.status !== 404) expect(body).toContain('<title>PackWitness</title>');
+      if (p.endsWith('secret.txt') || p === '/nope.js') expect(res.status).toBe(404);
+    },
+  );
 
   it('answers only for our host and only GET/HEAD', async () => {
     expect((await handler(new Request('app://evil/index.html'))).status).toBe(404);

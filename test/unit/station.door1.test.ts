@@ -46,7 +46,15 @@ describe('control codes through the IPC door', () => {
   }
 
   /** The station as the page keeps it, driven by decideScan; each decision goes over IPC. */
-  const st: MachineState & { recordingId: string | null; chunks: number } = { phase: 'idle', order: null, startedAt: null, mode: 'shipping', operator: null, recordingId: null, chunks: 0 };
+  const st: MachineState & { recordingId: string | null; chunks: number } = {
+    phase: 'idle',
+    order: null,
+    startedAt: null,
+    mode: 'shipping',
+    operator: null,
+    recordingId: null,
+    chunks: 0,
+  };
 
   async function sendChunks(): Promise<void> {
     for (let off = 0; off < webm.length; off += 100_000) {
@@ -58,7 +66,12 @@ describe('control codes through the IPC door', () => {
     const d = decideScan(st, raw, now);
     switch (d.kind) {
       case 'start': {
-        const r = await call<{ recordingId: string; order: string }>('recording.start', { order: d.order, mimeType: 'video/webm;codecs=avc1', mode: st.mode, operator: st.operator });
+        const r = await call<{ recordingId: string; order: string }>('recording.start', {
+          order: d.order,
+          mimeType: 'video/webm;codecs=avc1',
+          mode: st.mode,
+          operator: st.operator,
+        });
         Object.assign(st, { phase: 'recording', order: r.order, startedAt: now, recordingId: r.recordingId, chunks: 0 });
         await sendChunks();
         break;
@@ -101,13 +114,22 @@ describe('control codes through the IPC door', () => {
     expect(clips).toHaveLength(1);
     expect(clips[0]).toMatchObject({ order: 'SF1400123456789', mode: 'returns', operator: 'Li Na', stopReason: 'stop-code' });
     expect((await call<{ clips: unknown[] }>('clips.search', { mode: 'shipping' })).clips).toHaveLength(0);
-    const discarded = engine.db.prepare("SELECT c.status, c.note, ch.kind FROM clips c JOIN chain ch ON ch.clip_id = c.id WHERE c.order_code = ? AND ch.kind = 'discarded'").get('YT1234567890123') as { status: string; note: string };
+    const discarded = engine.db
+      .prepare("SELECT c.status, c.note, ch.kind FROM clips c JOIN chain ch ON ch.clip_id = c.id WHERE c.order_code = ? AND ch.kind = 'discarded'")
+      .get('YT1234567890123') as { status: string; note: string };
     expect(discarded.status).toBe('discarded');
     expect(discarded.note).toContain('DISCARD control code');
     // The lookup learns of it: when, where, whose clip, why.
-    const { discards } = await call<{ discards: { order: string; station: string; operator: string | null; mode: string; reason: string; discardedAt: string }[] }>('clips.discarded', { order: 'YT1234567890123' });
+    const { discards } = await call<{
+      discards: { order: string; station: string; operator: string | null; mode: string; reason: string; discardedAt: string }[];
+    }>('clips.discarded', { order: 'YT1234567890123' });
     expect(discards).toHaveLength(1);
-    expect(discards[0]).toMatchObject({ order: 'YT1234567890123', operator: 'Li Na', mode: 'returns', reason: 'DISCARD control code scanned (order YT1234567890123)' });
+    expect(discards[0]).toMatchObject({
+      order: 'YT1234567890123',
+      operator: 'Li Na',
+      mode: 'returns',
+      reason: 'DISCARD control code scanned (order YT1234567890123)',
+    });
     expect(Date.parse(discards[0]!.discardedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect((await call<{ discards: unknown[] }>('clips.discarded', { order: 'SF1400123456789' })).discards).toHaveLength(0);
   });

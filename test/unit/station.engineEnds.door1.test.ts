@@ -43,7 +43,9 @@ describe('the engine ends a recording: what the window hears over IPC', () => {
     return res.result as T;
   }
   const ended = () =>
-    win.webContents.sent.filter((m) => m.channel === EVENT_CHANNEL && m.args[0] === 'recording.ended').map((m) => m.args[1] as { recordingId: string; order: string; cause: string; message: string });
+    win.webContents.sent
+      .filter((m) => m.channel === EVENT_CHANNEL && m.args[0] === 'recording.ended')
+      .map((m) => m.args[1] as { recordingId: string; order: string; cause: string; message: string });
 
   async function recording(order: string, chunks = 3): Promise<{ id: string; seq: number }> {
     const { recordingId } = await ok<{ recordingId: string }>('recording.start', { order, mimeType: 'video/webm;codecs=avc1' });
@@ -66,7 +68,12 @@ describe('the engine ends a recording: what the window hears over IPC', () => {
     // The page's next chunk and its finish get the same answer; the clip is kept, marked.
     const late = await call('recording.chunk', { recordingId: r.id, seq: r.seq + 1, data: new Uint8Array(10) });
     expect(!late.ok && late.error.code).toBe('ended');
-    const done = await ok<{ clip: { status: string; stopReason: string } }>('recording.finish', { recordingId: r.id, reason: 'disk-full', chunkCount: r.seq + 2, status: 'interrupted' });
+    const done = await ok<{ clip: { status: string; stopReason: string } }>('recording.finish', {
+      recordingId: r.id,
+      reason: 'disk-full',
+      chunkCount: r.seq + 2,
+      status: 'interrupted',
+    });
     expect(done.clip).toMatchObject({ status: 'interrupted', stopReason: 'disk-full' });
     const notReady = await ok<{ ready: boolean; cause: string; message: string }>('recording.ready', {});
     expect(notReady).toMatchObject({ ready: false, cause: 'disk-full' });
@@ -78,7 +85,9 @@ describe('the engine ends a recording: what the window hears over IPC', () => {
     await engine.call('settings.update', { reserveMb: 1 }, { door: 'ipc' });
     expect(await ok('recording.ready', {})).toEqual({ ready: true, cause: null, message: null });
     const again = await recording('IPC-DISK-3');
-    expect((await ok<{ clip: { status: string } }>('recording.finish', { recordingId: again.id, reason: 'same-code', chunkCount: again.seq })).clip.status).toBe('ok');
+    expect(
+      (await ok<{ clip: { status: string } }>('recording.finish', { recordingId: again.id, reason: 'same-code', chunkCount: again.seq })).clip.status,
+    ).toBe('ok');
   });
 
   it('a second of video that never arrived: the clip ends before the hole, with its own cause', async () => {
@@ -88,7 +97,12 @@ describe('the engine ends a recording: what the window hears over IPC', () => {
     expect(!answer.ok && answer.error.code).toBe('ended');
     expect(!answer.ok && answer.error.message).toMatch(/second 4 of the video never reached the station/);
     expect(ended().slice(before)).toMatchObject([{ recordingId: r.id, cause: 'chunks-refused' }]);
-    const done = await ok<{ clip: { status: string; stopReason: string } }>('recording.finish', { recordingId: r.id, reason: 'chunks-refused', chunkCount: r.seq + 2, status: 'interrupted' });
+    const done = await ok<{ clip: { status: string; stopReason: string } }>('recording.finish', {
+      recordingId: r.id,
+      reason: 'chunks-refused',
+      chunkCount: r.seq + 2,
+      status: 'interrupted',
+    });
     expect(done.clip).toMatchObject({ status: 'interrupted', stopReason: 'chunks-refused' });
     expect((await ok<{ ready: boolean }>('recording.ready', {})).ready).toBe(true);
   });

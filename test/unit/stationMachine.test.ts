@@ -4,19 +4,49 @@ import { describe, expect, it } from 'vitest';
 import { CARRIER_PATTERNS, classifyCode, DEFAULT_CODE_RULES, gs1CheckDigitOk, stripFraming } from '../../shared/codePatterns.ts';
 import { pipRect } from '../../shared/pipGeometry.ts';
 import { overlayGeometry } from '../../shared/overlayGeometry.ts';
-import { CONTROL, DISCARD_CONFIRM_MS, decideScan, DEFAULT_MACHINE_OPTIONS, operatorHash, parseControlCode, type MachineState } from '../../shared/stationMachine.ts';
+import {
+  CONTROL,
+  DISCARD_CONFIRM_MS,
+  decideScan,
+  DEFAULT_MACHINE_OPTIONS,
+  operatorHash,
+  parseControlCode,
+  type MachineState,
+} from '../../shared/stationMachine.ts';
 
 const idle: MachineState = { phase: 'idle', order: null, startedAt: null, mode: 'shipping', operator: null };
-const rec = (order: string, extra: Partial<MachineState> = {}): MachineState => ({ phase: 'recording', order, startedAt: 0, mode: 'shipping', operator: null, ...extra });
+const rec = (order: string, extra: Partial<MachineState> = {}): MachineState => ({
+  phase: 'recording',
+  order,
+  startedAt: 0,
+  mode: 'shipping',
+  operator: null,
+  ...extra,
+});
 
 describe('control codes', () => {
   it.each([
     ['STOP while recording stops with its reason', rec('SF1400123456789'), 'PW:STOP', { kind: 'stop', reason: 'stop-code' }],
     ['STOP when idle does nothing', idle, 'PW:STOP', { kind: 'ignore', msg: { key: 'scan.nothingRecording' } }],
-    ['a first DISCARD while recording only asks for a second scan', rec('SF1400123456789'), 'PW:DISCARD', { kind: 'discardArm', msg: { key: 'scan.discardArmed', params: { order: 'SF1400123456789', seconds: 5 } } }],
+    [
+      'a first DISCARD while recording only asks for a second scan',
+      rec('SF1400123456789'),
+      'PW:DISCARD',
+      { kind: 'discardArm', msg: { key: 'scan.discardArmed', params: { order: 'SF1400123456789', seconds: 5 } } },
+    ],
     ['DISCARD scanned again within the window discards', rec('SF1400123456789', { discardArmedAt: 2000 }), 'PW:DISCARD', { kind: 'discard' }],
-    ['DISCARD scanned again after the window only asks again', rec('SF1400123456789', { discardArmedAt: -1 }), 'PW:DISCARD', { kind: 'discardArm', msg: { key: 'scan.discardArmed', params: { order: 'SF1400123456789', seconds: 5 } } }],
-    ['a double read of one DISCARD scan is not its confirmation', rec('SF1400123456789', { discardArmedAt: 4900 }), 'PW:DISCARD', { kind: 'ignore', msg: { key: 'scan.discardArmed', params: { order: 'SF1400123456789', seconds: 5 } } }],
+    [
+      'DISCARD scanned again after the window only asks again',
+      rec('SF1400123456789', { discardArmedAt: -1 }),
+      'PW:DISCARD',
+      { kind: 'discardArm', msg: { key: 'scan.discardArmed', params: { order: 'SF1400123456789', seconds: 5 } } },
+    ],
+    [
+      'a double read of one DISCARD scan is not its confirmation',
+      rec('SF1400123456789', { discardArmedAt: 4900 }),
+      'PW:DISCARD',
+      { kind: 'ignore', msg: { key: 'scan.discardArmed', params: { order: 'SF1400123456789', seconds: 5 } } },
+    ],
     ['DISCARD when idle does nothing', idle, 'PW:DISCARD', { kind: 'ignore', msg: { key: 'scan.nothingRecording' } }],
     ['returns mode', idle, 'PW:MODE:RETURNS', { kind: 'mode', mode: 'returns' }],
     ['shipping mode when already shipping', idle, 'PW:MODE:SHIPPING', { kind: 'ignore', msg: { key: 'scan.alreadyMode', params: { mode: 'shipping' } } }],
@@ -26,10 +56,20 @@ describe('control codes', () => {
     ['operator out', { ...idle, operator: 'Li Na' }, 'PW:OP-OUT', { kind: 'operator', operator: null }],
     ['same badge again', { ...idle, operator: 'Li Na' }, 'PW:OP:Li Na', { kind: 'ignore', msg: { key: 'scan.alreadyOperator', params: { name: 'Li Na' } } }],
     ['lower-case prefix and scanner CR/LF', rec('A1'), 'pw:stop\r\n', { kind: 'stop', reason: 'stop-code' }],
-    ['unknown control code is refused, recording untouched', rec('A1'), 'PW:EXPLODE', { kind: 'refuse', msg: { key: 'scan.badControl', params: { code: 'PW:EXPLODE' } } }],
+    [
+      'unknown control code is refused, recording untouched',
+      rec('A1'),
+      'PW:EXPLODE',
+      { kind: 'refuse', msg: { key: 'scan.badControl', params: { code: 'PW:EXPLODE' } } },
+    ],
     ['hostile operator name is refused', idle, 'PW:OP:<script>', { kind: 'refuse', msg: { key: 'scan.badControl', params: { code: 'PW:OP:<script>' } } }],
     ['a badge works while the camera is missing', { ...idle, phase: 'error' }, 'PW:OP:Li Na', { kind: 'operator', operator: 'Li Na' }],
-    ['an order while the station cannot record is refused with the reason shown', { ...idle, phase: 'error', problem: { key: 'ended.disk-full', params: { detail: 'Only 15 MB free' } } }, 'SF1400123456789', { kind: 'refuse', msg: { key: 'ended.disk-full', params: { detail: 'Only 15 MB free' } } }],
+    [
+      'an order while the station cannot record is refused with the reason shown',
+      { ...idle, phase: 'error', problem: { key: 'ended.disk-full', params: { detail: 'Only 15 MB free' } } },
+      'SF1400123456789',
+      { kind: 'refuse', msg: { key: 'ended.disk-full', params: { detail: 'Only 15 MB free' } } },
+    ],
     ['an order in the error phase without a reason', { ...idle, phase: 'error' }, 'SF1400123456789', { kind: 'refuse', msg: { key: 'scan.cannotRecord' } }],
   ] as const)('%s', (_label, state, code, expected) => {
     expect(decideScan(state, code, 5000)).toEqual(expected);
@@ -80,7 +120,11 @@ describe('tracking-number patterns', () => {
   });
 
   it('a code that matches no pattern is recorded with a warning', () => {
-    expect(decideScan(idle, 'ORDER-42', 0)).toEqual({ kind: 'start', order: 'ORDER-42', warning: { key: 'scan.unknownPattern', params: { order: 'ORDER-42' } } });
+    expect(decideScan(idle, 'ORDER-42', 0)).toEqual({
+      kind: 'start',
+      order: 'ORDER-42',
+      warning: { key: 'scan.unknownPattern', params: { order: 'ORDER-42' } },
+    });
   });
 
   it('own patterns count as known', () => {

@@ -72,7 +72,9 @@ describe('storage guard', () => {
     const o = fresh('vanish');
     engine = await Engine.open(o);
     fs.rmSync(path.join(t.dir, 'vanish', 'usb'), { recursive: true });
-    await expect(engine.call('recording.start', { order: 'GONE-1', mimeType: 'video/webm' }, ctx)).rejects.toThrow(/missing .* unplugged\? Nothing was recorded/);
+    await expect(engine.call('recording.start', { order: 'GONE-1', mimeType: 'video/webm' }, ctx)).rejects.toThrow(
+      /missing .* unplugged\? Nothing was recorded/,
+    );
     expect(fs.existsSync(o.clipsDir)).toBe(false);
     expect(await engine.clips.unfinished()).toEqual([]);
   });

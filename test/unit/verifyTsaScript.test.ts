@@ -20,7 +20,10 @@ interface TokenCheck {
   cert: { subject: string; issuer: string; fingerprint: string };
   chain: { path: string[]; anchor: { subject: string; issuer: string; selfSigned: boolean; fingerprint: string; given: boolean }; unchecked: string[] };
 }
-const checkTimestampToken = new Function(`${VERIFY_TSA_SCRIPT}\nreturn checkTimestampToken;`)() as (tsr: ArrayBuffer | Uint8Array, sha256: string) => Promise<TokenCheck>;
+const checkTimestampToken = new Function(`${VERIFY_TSA_SCRIPT}\nreturn checkTimestampToken;`)() as (
+  tsr: ArrayBuffer | Uint8Array,
+  sha256: string,
+) => Promise<TokenCheck>;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** "Time stamp: Nov 25 17:40:01 2026 GMT" (what `openssl ts -reply -text` prints) as "2026-11-25 17:40:01 UTC". */
@@ -71,14 +74,22 @@ describe('verify.html timestamp check (script on WebCrypto)', () => {
     // The token carries the TSA's certificate alone: the chain ends there, named by its issuer.
     expect(r.chain).toEqual({
       path: [`O=Test Time Co, CN=${kind.toUpperCase()} Test TSA`],
-      anchor: { subject: `O=Test Time Co, CN=${kind.toUpperCase()} Test TSA`, issuer: 'CN=PackWitness Test Root', selfSigned: false, fingerprint: r.cert.fingerprint, given: false },
+      anchor: {
+        subject: `O=Test Time Co, CN=${kind.toUpperCase()} Test TSA`,
+        issuer: 'CN=PackWitness Test Root',
+        selfSigned: false,
+        fingerprint: r.cert.fingerprint,
+        given: false,
+      },
       unchecked: [],
     });
   });
 
   describe('the TSA certificate chain the token carries', () => {
     const fingerprint = (file: string) =>
-      execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', file], { encoding: 'utf8' }).replace(/.*=|:|\s/g, '').toLowerCase();
+      execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', file], { encoding: 'utf8' })
+        .replace(/.*=|:|\s/g, '')
+        .toLowerCase();
     const stampWith = (chain: TsaChain, h: string) => {
       const dir = path.join(t.dir, `chain-${chain}`);
       const { config, caFile } = makeTsaFiles(dir, 'Chain Test TSA', 'rsa', chain);
@@ -103,7 +114,13 @@ describe('verify.html timestamp check (script on WebCrypto)', () => {
       expect(opensslAccepts()).toBe(true);
       const r = await checkTimestampToken(der, h);
       expect(r.chain.path).toEqual(['O=Test Time Co, CN=Chain Test TSA', 'CN=PackWitness Test Root']);
-      expect(r.chain.anchor).toEqual({ subject: 'CN=PackWitness Test Root', issuer: 'CN=PackWitness Test Root', selfSigned: true, fingerprint: fingerprint(path.join(dir, 'ca.pem')), given: false });
+      expect(r.chain.anchor).toEqual({
+        subject: 'CN=PackWitness Test Root',
+        issuer: 'CN=PackWitness Test Root',
+        selfSigned: true,
+        fingerprint: fingerprint(path.join(dir, 'ca.pem')),
+        given: false,
+      });
     });
 
     it('with an intermediate CA (P-384) and no root: holds up to the intermediate, named by the root above it', async () => {
@@ -112,7 +129,13 @@ describe('verify.html timestamp check (script on WebCrypto)', () => {
       expect(opensslAccepts()).toBe(true);
       const r = await checkTimestampToken(der, h);
       expect(r.chain.path).toEqual(['O=Test Time Co, CN=Chain Test TSA', 'O=Test Time Co, CN=PackWitness Test Timestamping CA']);
-      expect(r.chain.anchor).toEqual({ subject: 'O=Test Time Co, CN=PackWitness Test Timestamping CA', issuer: 'CN=PackWitness Test Root', selfSigned: false, fingerprint: fingerprint(path.join(dir, 'int.pem')), given: false });
+      expect(r.chain.anchor).toEqual({
+        subject: 'O=Test Time Co, CN=PackWitness Test Timestamping CA',
+        issuer: 'CN=PackWitness Test Root',
+        selfSigned: false,
+        fingerprint: fingerprint(path.join(dir, 'int.pem')),
+        given: false,
+      });
       expect(r.chain.unchecked).toEqual([]);
     });
 

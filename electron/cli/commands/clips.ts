@@ -14,9 +14,10 @@ async function clips(argv: string[]): Promise<void> {
   });
   const engine = await Engine.open({ dataDir: dataDirFrom(values.data) });
   try {
-    const list = values.order !== undefined
-      ? (await engine.clips.byOrder(values.order)).map((r) => engine.toClip(r)).reverse()
-      : (await engine.call('clips.search', { limit: 500 }, { door: 'cli' })).clips;
+    const list =
+      values.order !== undefined
+        ? (await engine.clips.byOrder(values.order)).map((r) => engine.toClip(r)).reverse()
+        : (await engine.call('clips.search', { limit: 500 }, { door: 'cli' })).clips;
     if (values.json) {
       console.log(JSON.stringify(list, null, 2));
     } else if (list.length === 0) {

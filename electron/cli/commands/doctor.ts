@@ -28,7 +28,13 @@ function print(h: Health): void {
 async function doctor(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { data: { type: 'string' }, clips: { type: 'string' }, adopt: { type: 'boolean', default: false }, 'init-clips': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    options: {
+      data: { type: 'string' },
+      clips: { type: 'string' },
+      adopt: { type: 'boolean', default: false },
+      'init-clips': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
   });
   const dataDir = dataDirFrom(values.data);
   const dbFile = layout(dataDir).dbFile;
@@ -41,7 +47,9 @@ async function doctor(argv: string[]): Promise<void> {
     try {
       const paths = layout(dataDir, values.clips ?? lastClipsFolder(db));
       initClipsFolder(paths, db);
-      console.log(`The clips folder ${paths.clipsDir} is now this station's (empty) clips folder; clips listed in the index but not in it are reported as missing.`);
+      console.log(
+        `The clips folder ${paths.clipsDir} is now this station's (empty) clips folder; clips listed in the index but not in it are reported as missing.`,
+      );
     } finally {
       db.close();
     }

@@ -8,8 +8,13 @@ export const enrollCommand: Command = {
 };
 
 async function enroll(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  if (positionals.length !== 2) throw new UsageError('enroll needs the hub URL and the enrollment code, e.g. packwitness enroll http://192.168.1.20:7480 PWE1-…');
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 2)
+    throw new UsageError('enroll needs the hub URL and the enrollment code, e.g. packwitness enroll http://192.168.1.20:7480 PWE1-…');
   const [url, code] = positionals as [string, string];
   const engine = await Engine.open({ dataDir: dataDirFrom(values.data), timestampWorker: false });
   try {

@@ -28,7 +28,9 @@ function printPresets(): void {
     const limits = p.video
       ? `${p.video.maxBytes === null ? 'any size' : mb(p.video.maxBytes)}, ${p.video.maxDurationMs === null ? 'any length' : `${p.video.maxDurationMs / 1000} s`}`
       : `images ${p.image ? mb(p.image.maxBytes) : '-'}`;
-    console.log(`${p.id.padEnd(12)} ${padColumns(p.name, 44)} ${takes.padEnd(22)} ${limits}${p.limitsKnown ? '' : '  (limits unknown: conservative defaults)'}`);
+    console.log(
+      `${p.id.padEnd(12)} ${padColumns(p.name, 44)} ${takes.padEnd(22)} ${limits}${p.limitsKnown ? '' : '  (limits unknown: conservative defaults)'}`,
+    );
   }
 }
 
@@ -116,8 +118,15 @@ async function exportOrders(argv: string[]): Promise<void> {
         if (values.plan) {
           const p = await planOrder(engine, { ...base, order });
           for (const c of p.clips) {
-            const parts = c.plan.form === 'encode' ? `${c.plan.parts.length} part(s), ${c.plan.width}x${c.plan.height}` : c.plan.form === 'stills' ? `${c.plan.atMs.length} stills` : 'copy of the original';
-            console.log(`${label}${p.order} clip ${c.row.id} (${c.row.mode === 'returns' ? 'returns' : 'shipping'}): ${parts}, about ${mb(c.plan.expectedBytes)}${c.plan.edits.length ? `, EDITED: ${c.plan.edits.join(', ')}` : ''}`);
+            const parts =
+              c.plan.form === 'encode'
+                ? `${c.plan.parts.length} part(s), ${c.plan.width}x${c.plan.height}`
+                : c.plan.form === 'stills'
+                  ? `${c.plan.atMs.length} stills`
+                  : 'copy of the original';
+            console.log(
+              `${label}${p.order} clip ${c.row.id} (${c.row.mode === 'returns' ? 'returns' : 'shipping'}): ${parts}, about ${mb(c.plan.expectedBytes)}${c.plan.edits.length ? `, EDITED: ${c.plan.edits.join(', ')}` : ''}`,
+            );
             for (const w of c.plan.warnings) console.log(`  note: ${w}`);
           }
           continue;
@@ -132,7 +141,9 @@ async function exportOrders(argv: string[]): Promise<void> {
             if (!process.stderr.isTTY || Date.now() - lastLine < 200) return;
             lastLine = Date.now();
             const eta = etaMs(f, Date.now() - started);
-            process.stderr.write(`\r${label}${order}: ${(f * 100).toFixed(0).padStart(3)}%  ${eta === null ? '' : `${Math.ceil(eta / 1000)} s left  `}${stage}        `);
+            process.stderr.write(
+              `\r${label}${order}: ${(f * 100).toFixed(0).padStart(3)}%  ${eta === null ? '' : `${Math.ceil(eta / 1000)} s left  `}${stage}        `,
+            );
           },
         });
         if (process.stderr.isTTY) process.stderr.write('\n');

@@ -17,7 +17,8 @@ import { createHubConsole } from '../../hub/console/http.ts';
 import { hubUser } from './hubUser.ts';
 
 export const hubCommand: Command = {
-  usage: 'hub  [enroll-code | clips [--order CODE] [--station NAME] | doctor | user add NAME --role ROLE | user list|logout|remove NAME] [--data DIR] [--port N] [--host ADDR] [--pg URL] [--s3 URL] [--name NAME] [--json]',
+  usage:
+    'hub  [enroll-code | clips [--order CODE] [--station NAME] | doctor | user add NAME --role ROLE | user list|logout|remove NAME] [--data DIR] [--port N] [--host ADDR] [--pg URL] [--s3 URL] [--name NAME] [--json]',
   run: hub,
 };
 
@@ -30,8 +31,15 @@ async function hub(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: sub ? argv.slice(1) : argv,
     options: {
-      data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, pg: { type: 'string' }, s3: { type: 'string' },
-      name: { type: 'string' }, order: { type: 'string' }, station: { type: 'string' }, json: { type: 'boolean', default: false },
+      data: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      pg: { type: 'string' },
+      s3: { type: 'string' },
+      name: { type: 'string' },
+      order: { type: 'string' },
+      station: { type: 'string' },
+      json: { type: 'boolean', default: false },
       'part-size-mb': { type: 'string' },
     },
   });
@@ -64,13 +72,29 @@ async function hub(argv: string[]): Promise<void> {
       });
       const iso = (ms: number): string => new Date(ms).toISOString();
       const list = rows.map((c) => ({
-        id: c.clipId, order: c.order, station: c.stationName ?? c.station, stationFingerprint: c.station, operator: c.operator, mode: c.mode,
-        startedAt: iso(c.startedAt), endedAt: iso(c.endedAt), durationMs: c.durationMs, sizeBytes: c.sizeBytes, sha256: c.sha256,
-        status: c.status, stopReason: c.stopReason, note: c.note, publishedAt: iso(c.publishedAt),
+        id: c.clipId,
+        order: c.order,
+        station: c.stationName ?? c.station,
+        stationFingerprint: c.station,
+        operator: c.operator,
+        mode: c.mode,
+        startedAt: iso(c.startedAt),
+        endedAt: iso(c.endedAt),
+        durationMs: c.durationMs,
+        sizeBytes: c.sizeBytes,
+        sha256: c.sha256,
+        status: c.status,
+        stopReason: c.stopReason,
+        note: c.note,
+        publishedAt: iso(c.publishedAt),
       }));
       if (values.json) console.log(JSON.stringify(list, null, 2));
       else if (list.length === 0) console.log(values.order !== undefined ? `No clip was found for order ${values.order}.` : 'No clips published yet.');
-      else for (const c of list) console.log(`${c.startedAt}  ${(c.durationMs / 1000).toFixed(1).padStart(7)} s  ${c.station.padEnd(16)} ${c.mode.padEnd(8)} ${c.order}  published ${c.publishedAt}`);
+      else
+        for (const c of list)
+          console.log(
+            `${c.startedAt}  ${(c.durationMs / 1000).toFixed(1).padStart(7)} s  ${c.station.padEnd(16)} ${c.mode.padEnd(8)} ${c.order}  published ${c.publishedAt}`,
+          );
       if (values.order !== undefined && list.length === 0) process.exitCode = 1;
     } finally {
       await parts.close();
@@ -93,9 +117,14 @@ async function hub(argv: string[]): Promise<void> {
   const port = values.port !== undefined ? Number(values.port) : 7480;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${values.port}`);
   const host = values.host ?? '0.0.0.0';
-  const probe = await parts.store.probe().catch((e: unknown) => ({ writable: false, objectLock: 'unsupported', message: `the clip store cannot be reached: ${errorMessage(e)}` }));
+  const probe = await parts.store
+    .probe()
+    .catch((e: unknown) => ({ writable: false, objectLock: 'unsupported', message: `the clip store cannot be reached: ${errorMessage(e)}` }));
   const service = new HubService({
-    index: parts.index, store: parts.store, key: parts.key, name: settings.name,
+    index: parts.index,
+    store: parts.store,
+    key: parts.key,
+    name: settings.name,
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),
   });
   const hubConsole = createHubConsole({ index: parts.index, store: parts.store });
@@ -107,13 +136,18 @@ async function hub(argv: string[]): Promise<void> {
   console.log(`Clip store: ${parts.store.location}`);
   console.log(`Object Lock: ${probe.message}`);
   const consoleUsers = (await hubConsole.accounts.listUsers()).length;
-  console.log(consoleUsers > 0 ? `Console: ${running.url}/console/ (${consoleUsers} users)` : 'Console: no users yet (packwitness hub user add NAME --role admin)');
+  console.log(
+    consoleUsers > 0 ? `Console: ${running.url}/console/ (${consoleUsers} users)` : 'Console: no users yet (packwitness hub user add NAME --role admin)',
+  );
   if (!probe.writable) console.log('The clip store is not writable: uploads are refused until it is (see `packwitness hub doctor`).');
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void running.close().then(() => parts.close()).then(() => process.exit(0));
+    void running
+      .close()
+      .then(() => parts.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -98,7 +98,14 @@ export async function hubUser(argv: string[]): Promise<void> {
   const parts = await openHubParts(dataDir, settings);
   try {
     const users = await new Accounts(parts.index).listUsers();
-    if (values.json) console.log(JSON.stringify(users.map((u) => ({ name: u.name, role: u.role, createdAt: new Date(u.createdAt).toISOString() })), null, 2));
+    if (values.json)
+      console.log(
+        JSON.stringify(
+          users.map((u) => ({ name: u.name, role: u.role, createdAt: new Date(u.createdAt).toISOString() })),
+          null,
+          2,
+        ),
+      );
     else if (users.length === 0) console.log('No console users yet: packwitness hub user add NAME --role admin');
     else for (const u of users) console.log(`${u.name.padEnd(24)} ${u.role.padEnd(8)} since ${new Date(u.createdAt).toISOString()}`);
   } finally {

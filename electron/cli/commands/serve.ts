@@ -64,7 +64,7 @@ async function serve(argv: string[]): Promise<void> {
   const shown = server.token ? `${server.url}?token=${server.token}` : server.url;
   console.log(`PackWitness station "${engine.settings.get().stationName}" — data in ${dataDir}`);
   console.log(shown);
-  if (!isLoopback(values.host) ) {
+  if (!isLoopback(values.host)) {
     for (const a of lanAddresses()) console.log(`  on the LAN: http://${a}:${server.port}/?token=${server.token}`);
   }
   for (const u of restored?.urls ?? []) console.log(`  on the LAN (from Settings): ${u}`);

@@ -33,7 +33,9 @@ export interface AnchorFields {
 
 /** The seq of the newest head an anchor was asked for (done or pending), 0 when none. */
 function lastRequestedHead(db: Db): number {
-  const r = db.prepare(`SELECT max(CAST(substr(clip_id, ${ANCHOR_JOB_PREFIX.length + 1}) AS INTEGER)) AS s FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%'`).get() as {
+  const r = db
+    .prepare(`SELECT max(CAST(substr(clip_id, ${ANCHOR_JOB_PREFIX.length + 1}) AS INTEGER)) AS s FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%'`)
+    .get() as {
     s: number | null;
   };
   return r.s ?? 0;
@@ -76,7 +78,9 @@ export interface AnchorView {
 /** The first anchor whose stamped head is at or after `seq`: the entry was in the record by its time. */
 export function anchorCovering(db: Db, seq: number): AnchorView | null {
   const row = db
-    .prepare(`SELECT seq, body FROM chain WHERE kind='anchor' AND json_valid(body) AND json_extract(body, '$.head') >= ? ORDER BY json_extract(body, '$.head'), seq LIMIT 1`)
+    .prepare(
+      `SELECT seq, body FROM chain WHERE kind='anchor' AND json_valid(body) AND json_extract(body, '$.head') >= ? ORDER BY json_extract(body, '$.head'), seq LIMIT 1`,
+    )
     .get(seq) as { seq: number; body: string } | undefined;
   const b = row ? parseBody(row) : null;
   if (!row || !b || typeof b.head !== 'number' || typeof b.tsaTime !== 'number') return null;
@@ -103,12 +107,16 @@ export function anchorFindings(chain: Chain, row: ChainRow, addedCerts: Paramete
     return [{ kind: 'anchor-mismatch', message: `${name}: its TSA token cannot be read (${errorMessage(err)}).` }];
   }
   const by = `${shortTsaName(info.name)} at ${when(info.time)}`;
-  if (info.hashAlgorithm !== 'sha256') return [{ kind: 'anchor-mismatch', message: `${name}: its token stamps a ${info.hashAlgorithm} hash, not a chain entry's SHA-256.` }];
+  if (info.hashAlgorithm !== 'sha256')
+    return [{ kind: 'anchor-mismatch', message: `${name}: its token stamps a ${info.hashAlgorithm} hash, not a chain entry's SHA-256.` }];
   if (info.trust.status === 'invalid') return [{ kind: 'anchor-mismatch', message: `${name}: the TSA token does not hold (${info.trust.reason}).` }];
   const out: Finding[] = [];
   const stamped = chain.get(b.head);
   if (!stamped) {
-    out.push({ kind: 'anchor-mismatch', message: `${name}: ${by} stamped the record up to entry ${b.head}, which is no longer in the chain (entries were removed).` });
+    out.push({
+      kind: 'anchor-mismatch',
+      message: `${name}: ${by} stamped the record up to entry ${b.head}, which is no longer in the chain (entries were removed).`,
+    });
   } else if (stamped.entry_hash !== info.hashedMessage) {
     const moved = chain.byHash(info.hashedMessage);
     out.push({
@@ -125,7 +133,9 @@ export function anchorFindings(chain: Chain, row: ChainRow, addedCerts: Paramete
 }
 
 export function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Parameters<typeof parseTimestampResponse>[1]): EvidenceProblem[] {
-  return rows.flatMap((row) => anchorFindings(chain, row, addedCerts).map((f) => ({ kind: f.kind, label: LABELS[f.kind], message: f.message, seq: row.seq, clipId: null })));
+  return rows.flatMap((row) =>
+    anchorFindings(chain, row, addedCerts).map((f) => ({ kind: f.kind, label: LABELS[f.kind], message: f.message, seq: row.seq, clipId: null })),
+  );
 }
 
 /**
@@ -142,7 +152,9 @@ export async function anchorNow(db: Db, chain: Chain, urls: string[], signal?: A
     if (signal?.aborted) return null;
     try {
       const { response, info } = await requestTimestamp(url, head.entry_hash, 15_000, signal);
-      db.prepare(`DELETE FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%' AND state='pending' AND CAST(substr(clip_id, ${ANCHOR_JOB_PREFIX.length + 1}) AS INTEGER) <= ?`).run(head.seq);
+      db.prepare(
+        `DELETE FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%' AND state='pending' AND CAST(substr(clip_id, ${ANCHOR_JOB_PREFIX.length + 1}) AS INTEGER) <= ?`,
+      ).run(head.seq);
       db.prepare(
         `INSERT OR REPLACE INTO timestamps (clip_id, sha256, state, attempts, next_try_at, last_error, tsa_url, tsa_name, tsa_time, response) VALUES (?, ?, 'done', 1, 0, NULL, ?, ?, ?, ?)`,
       ).run(jobId, head.entry_hash, url, info.name, info.time, response);

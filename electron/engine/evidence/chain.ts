@@ -84,7 +84,9 @@ export class Chain {
         signature: signBytes(privateKey, body).toString('base64'),
       };
       this.db
-        .prepare('INSERT INTO chain (seq, kind, clip_id, at, body, prev_hash, entry_hash, signature) VALUES (@seq, @kind, @clip_id, @at, @body, @prev_hash, @entry_hash, @signature)')
+        .prepare(
+          'INSERT INTO chain (seq, kind, clip_id, at, body, prev_hash, entry_hash, signature) VALUES (@seq, @kind, @clip_id, @at, @body, @prev_hash, @entry_hash, @signature)',
+        )
         .run(row);
       return row;
     });

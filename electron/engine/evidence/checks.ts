@@ -29,7 +29,10 @@ export const LABELS: Record<ProblemKind, string> = {
 
 export function when(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'an unknown time';
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** Everything wrong with one entry on its own and with its two neighbours. */
@@ -43,7 +46,10 @@ export function entryFindings(chain: Chain, row: ChainRow, publicKey: KeyObject,
     const body = parseBody(row);
     out.push(
       body && body.key !== fingerprint
-        ? { kind: 'wrong-key', message: `chain entry ${row.seq} names station key ${String(body.key).slice(0, 16)}…, not this station's key ${fingerprint.slice(0, 16)}…; its signature does not hold.` }
+        ? {
+            kind: 'wrong-key',
+            message: `chain entry ${row.seq} names station key ${String(body.key).slice(0, 16)}…, not this station's key ${fingerprint.slice(0, 16)}…; its signature does not hold.`,
+          }
         : { kind: 'bad-signature', message: `chain entry ${row.seq}: the station's signature does not match its content.` },
     );
   }
@@ -71,13 +77,27 @@ export interface TokenCheck {
 
 export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buffer | null): TokenCheck {
   const ts = db.prepare('SELECT state, response, last_error FROM timestamps WHERE clip_id=?').get(clipId) as
-    | { state: string; response: Buffer | null; last_error: string | null }
-    | undefined;
+    { state: string; response: Buffer | null; last_error: string | null } | undefined;
   const stored = ts?.state === 'done' ? ts.response : null;
   const token = sidecar ?? stored;
   if (!token) {
-    if (ts) return { state: 'pending', ok: null, tsaTime: null, tsaName: null, message: msg('verify-timestamp-pending'), text: `A trusted timestamp was requested and has not arrived yet${ts.last_error ? ` (last try: ${ts.last_error.slice(0, 160)})` : ''}.` };
-    return { state: 'none', ok: null, tsaTime: null, tsaName: null, message: msg('verify-timestamp-none'), text: 'No trusted timestamp (no timestamp authority was configured when it was sealed).' };
+    if (ts)
+      return {
+        state: 'pending',
+        ok: null,
+        tsaTime: null,
+        tsaName: null,
+        message: msg('verify-timestamp-pending'),
+        text: `A trusted timestamp was requested and has not arrived yet${ts.last_error ? ` (last try: ${ts.last_error.slice(0, 160)})` : ''}.`,
+      };
+    return {
+      state: 'none',
+      ok: null,
+      tsaTime: null,
+      tsaName: null,
+      message: msg('verify-timestamp-none'),
+      text: 'No trusted timestamp (no timestamp authority was configured when it was sealed).',
+    };
   }
   try {
     const info = parseTimestampResponse(token, { addedCerts: addedTsaCerts(db) });
@@ -91,9 +111,19 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
       return { ...base, ok: false, text: 'The .tsr file next to the clip differs from the token the station received.' };
     }
     if (info.trust.status === 'unverifiable') {
-      return { ...base, ok: null, text: unverifiableText(info), message: msg('verify-timestamp-unverifiable', { tsa: shortTsaName(info.name), time: when(info.time) }) };
+      return {
+        ...base,
+        ok: null,
+        text: unverifiableText(info),
+        message: msg('verify-timestamp-unverifiable', { tsa: shortTsaName(info.name), time: when(info.time) }),
+      };
     }
-    return { ...base, ok: true, message: trustedTimeMessage(info), text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}. ${chainText(info)}` };
+    return {
+      ...base,
+      ok: true,
+      message: trustedTimeMessage(info),
+      text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}. ${chainText(info)}`,
+    };
   } catch (err) {
     return { state: 'done', ok: false, tsaTime: null, tsaName: null, text: `The timestamp token cannot be read (${errorMessage(err)}).` };
   }

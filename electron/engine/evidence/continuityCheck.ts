@@ -12,14 +12,31 @@ export function continuityCheck(chain: Chain, clipId: string, readBack: CounterR
   const entry = chain.continuityEntry(clipId);
   const recorded = entry ? continuityOf(entry.seq, parseBody(entry)) : null;
   if (!recorded) {
-    if (!readBack) return { what: 'continuity', ok: null, text: 'The station has no record of this clip\'s frames (not read back yet, recorded before that check, or no frame counter in it).' };
+    if (!readBack)
+      return {
+        what: 'continuity',
+        ok: null,
+        text: "The station has no record of this clip's frames (not read back yet, recorded before that check, or no frame counter in it).",
+      };
     if (readBack.counters.length > 0 && readBack.unreadable === readBack.counters.length) {
-      return { what: 'continuity', ok: null, text: `No frame counter could be read in this file (${readBack.counters.length} frames), and the station recorded no continuity check for it.` };
+      return {
+        what: 'continuity',
+        ok: null,
+        text: `No frame counter could be read in this file (${readBack.counters.length} frames), and the station recorded no continuity check for it.`,
+      };
     }
     if (readBack.gaps.length === 0) {
-      return { what: 'continuity', ok: null, text: `Read now: the frame counter runs without a gap through all ${readBack.counters.length} frames; the station recorded no continuity check for this clip.` };
+      return {
+        what: 'continuity',
+        ok: null,
+        text: `Read now: the frame counter runs without a gap through all ${readBack.counters.length} frames; the station recorded no continuity check for this clip.`,
+      };
     }
-    return { what: 'continuity', ok: null, text: readBack.gaps.map(unexplainedSentence).join(' ') + ' The station recorded no continuity check for this clip.' };
+    return {
+      what: 'continuity',
+      ok: null,
+      text: readBack.gaps.map(unexplainedSentence).join(' ') + ' The station recorded no continuity check for this clip.',
+    };
   }
   const text = `Entry ${recorded.seq}: ${continuitySummary(recorded, when(recorded.checkedAt))}`;
   if (!readBack) return { what: 'continuity', ok: true, text };

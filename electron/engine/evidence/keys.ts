@@ -44,7 +44,9 @@ export function keyFiles(dataDir: string): { dir: string; publicFile: string; pr
 }
 
 export function fingerprintOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** Groups a hex fingerprint for reading aloud or on paper: "ab12 cd34 …". */
@@ -79,7 +81,10 @@ export function loadOrCreateStationKey(dataDir: string, protector: KeyProtector 
   if (!havePrivate && havePublic) {
     // Never silently replace a key whose public half is already out there: every earlier
     // signature would look forged. A person must decide.
-    return publicOnly(f.publicFile, `the station's private key ${f.privateFile} is missing (restore it from a backup, or move station.pem away to start a new key)`);
+    return publicOnly(
+      f.publicFile,
+      `the station's private key ${f.privateFile} is missing (restore it from a backup, or move station.pem away to start a new key)`,
+    );
   }
   if (!havePrivate) {
     const pair = generateKeyPairSync('ed25519');
@@ -101,7 +106,10 @@ export function loadOrCreateStationKey(dataDir: string, protector: KeyProtector 
       writeFileSafely(f.protectorFile, `${protector.name}\n`, 0o600);
     } else {
       if (!havePublic) throw new Error(`the key is wrapped by "${storedProtector}" and station.pem is missing`);
-      return publicOnly(f.publicFile, `the station's private key is protected by "${storedProtector}" (the desktop app's keystore), which this process cannot open`);
+      return publicOnly(
+        f.publicFile,
+        `the station's private key is protected by "${storedProtector}" (the desktop app's keystore), which this process cannot open`,
+      );
     }
   } catch (err) {
     if (!havePublic) throw new Error(`The station key in ${f.dir} cannot be read: ${errorMessage(err)}`);

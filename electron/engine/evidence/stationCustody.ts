@@ -19,7 +19,17 @@ import { shortTsaName } from './tsa.ts';
 import { addedTsaCertsKey, tokenTrust, type TrustKind } from './checks.ts';
 import { insideRoot } from '../paths.ts';
 import { continuityOf } from '../continuity.ts';
-import { ANCHOR_EVERY_ENTRIES, ANCHOR_EVERY_MS, ANCHOR_JOB_PREFIX, anchorCovering, anchorNow, appendAnchor, chainSegment, requestAnchorIfDue, type ChainSegment } from './anchors.ts';
+import {
+  ANCHOR_EVERY_ENTRIES,
+  ANCHOR_EVERY_MS,
+  ANCHOR_JOB_PREFIX,
+  anchorCovering,
+  anchorNow,
+  appendAnchor,
+  chainSegment,
+  requestAnchorIfDue,
+  type ChainSegment,
+} from './anchors.ts';
 
 export interface EvidenceOptions {
   dataDir: string;
@@ -97,7 +107,9 @@ export class StationCustody implements Custody {
     // each old clip. A TSA the merchant configured (their own, or a paid one) still gets the backlog.
     const publicDefault = urls.length > 0 && urls.every((u) => DEFAULT_TSAS.some((d) => d.url === u));
     if (this.opts.timestampWorker !== false && urls.length > 0 && !publicDefault && key !== this.backfilledFor) {
-      void this.timestamps.enqueueUnstamped().catch((err: unknown) => this.opts.log(`timestamps: the clips sealed before a TSA was configured could not be queued: ${(err as Error).message}`));
+      void this.timestamps
+        .enqueueUnstamped()
+        .catch((err: unknown) => this.opts.log(`timestamps: the clips sealed before a TSA was configured could not be queued: ${(err as Error).message}`));
     }
     this.backfilledFor = key;
     this.anchorIfDue(false);

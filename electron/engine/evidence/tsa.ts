@@ -161,8 +161,8 @@ function verifySignedData(signedData: Tlv[], eContent: Buffer, genTime: number, 
     return fail(
       'unverifiable',
       carried.length === 0
-        ? "the token carries no certificate of its TSA, and no TSA certificate was added to check it"
-        : "the token does not carry the certificate of its signer, and no added TSA certificate matches it",
+        ? 'the token carries no certificate of its TSA, and no TSA certificate was added to check it'
+        : 'the token does not carry the certificate of its signer, and no added TSA certificate matches it',
     );
   }
 
@@ -179,7 +179,10 @@ function verifySignedData(signedData: Tlv[], eContent: Buffer, genTime: number, 
     return fail('invalid', 'the TSTInfo (time, hash, serial) was changed after signing: it was altered', cert);
   }
   // ESS signing certificate (v1: SHA-1; v2: SHA-256 unless named): the hash of the signer's certificate.
-  for (const [attrOid, v2] of [[OID_SIGNING_CERT, false], [OID_SIGNING_CERT_V2, true]] as const) {
+  for (const [attrOid, v2] of [
+    [OID_SIGNING_CERT, false],
+    [OID_SIGNING_CERT_V2, true],
+  ] as const) {
     const v = attrValue(attrs, attrOid);
     if (!v) continue;
     const first = children(children(v.body)[0]!.body)[0];
@@ -269,7 +272,12 @@ export function parseTimestampResponse(der: Buffer, opts: TrustOptions = {}): Ti
   const statusInfo = children(expectTag(resp[0], 0x30, 'PKIStatusInfo').body);
   const status = expectTag(statusInfo[0], 0x02, 'status').body.readUIntBE(0, Math.min(6, statusInfo[0]!.body.length));
   if (status !== 0 && status !== 1) {
-    const text = statusInfo[1]?.tag === 0x30 ? children(statusInfo[1].body).map((s) => s.body.toString('utf8')).join('; ') : '';
+    const text =
+      statusInfo[1]?.tag === 0x30
+        ? children(statusInfo[1].body)
+            .map((s) => s.body.toString('utf8'))
+            .join('; ')
+        : '';
     throw new Error(`the TSA refused (status ${status}${text ? `: ${text}` : ''})`);
   }
   if (!resp[1]) throw new Error('the TSA granted but sent no token');
@@ -290,7 +298,12 @@ export function checkResponse(der: Buffer, sha256Hex: string, nonce: Buffer | nu
 }
 
 /** One request to one TSA; throws on network errors, HTTP errors and bad answers. */
-export async function requestTimestamp(url: string, sha256Hex: string, timeoutMs = 20_000, abort?: AbortSignal): Promise<{ response: Buffer; info: TimestampInfo }> {
+export async function requestTimestamp(
+  url: string,
+  sha256Hex: string,
+  timeoutMs = 20_000,
+  abort?: AbortSignal,
+): Promise<{ response: Buffer; info: TimestampInfo }> {
   const req = buildTimestampRequest(sha256Hex);
   const res = await fetch(url, {
     method: 'POST',

@@ -109,12 +109,15 @@ export class TimestampQueue {
     if (!this.started) return;
     if (this.timer) clearTimeout(this.timer);
     // unref: a pending retry never keeps a CLI process or a test alive.
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.runDue()
-        .then(() => this.scheduleNext())
-        .catch((err: unknown) => this.opts.log(`timestamp worker: ${errorMessage(err)}`));
-    }, Math.max(0, delayMs));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        void this.runDue()
+          .then(() => this.scheduleNext())
+          .catch((err: unknown) => this.opts.log(`timestamp worker: ${errorMessage(err)}`));
+      },
+      Math.max(0, delayMs),
+    );
     this.timer.unref();
   }
 
@@ -134,9 +137,7 @@ export class TimestampQueue {
   private async round(now: number): Promise<void> {
     const urls = this.opts.urls();
     if (urls.length === 0) return;
-    const due = this.db
-      .prepare(`SELECT * FROM timestamps WHERE state='pending' AND next_try_at <= ? ORDER BY next_try_at LIMIT 50`)
-      .all(now) as TimestampRow[];
+    const due = this.db.prepare(`SELECT * FROM timestamps WHERE state='pending' AND next_try_at <= ? ORDER BY next_try_at LIMIT 50`).all(now) as TimestampRow[];
     for (const [i, job] of due.entries()) {
       if (this.abort.signal.aborted) break;
       if (i > 0 && this.opts.gapMs > 0) await new Promise((r) => setTimeout(r, this.opts.gapMs));

@@ -76,7 +76,10 @@ export function nameToString(name: Tlv): string {
 
 /** Hex of an INTEGER's bytes as openssl prints a serial: upper case, no leading 00 bytes. */
 export function serialHex(body: Buffer): string {
-  return body.toString('hex').replace(/^(00)+(?=.)/, '').toUpperCase();
+  return body
+    .toString('hex')
+    .replace(/^(00)+(?=.)/, '')
+    .toUpperCase();
 }
 
 export interface CertInfo {
@@ -176,7 +179,9 @@ export function checkTsaChain(signer: CertInfo, carried: CertInfo[], added: Cert
     throw new Error(`the TSA's certificate (${signer.subject}) is not a timestamping certificate: it lacks the timeStamping extended key usage`);
   }
   if (!validAt(signer, at)) {
-    throw new Error(`the TSA's certificate (${signer.subject}) was not valid at the time the token states: valid from ${day(signer.x509.validFrom)} to ${day(signer.x509.validTo)}`);
+    throw new Error(
+      `the TSA's certificate (${signer.subject}) was not valid at the time the token states: valid from ${day(signer.x509.validFrom)} to ${day(signer.x509.validTo)}`,
+    );
   }
   const addedFps = new Set(added.map((c) => c.fingerprint));
   const pool = [...carried, ...added, ...roots().values()];
@@ -196,7 +201,9 @@ export function checkTsaChain(signer: CertInfo, carried: CertInfo[], added: Cert
     if (!issuer) throw new Error(`the certificate ${cur.subject} is NOT signed by ${named[0]!.subject}, the issuer certificate at hand`);
     if (!issuer.x509.ca) throw new Error(`${issuer.subject} issued ${cur.subject} but is not a CA certificate`);
     if (!validAt(issuer, at)) {
-      throw new Error(`the issuing certificate (${issuer.subject}) was not valid at the time the token states: valid from ${day(issuer.x509.validFrom)} to ${day(issuer.x509.validTo)}`);
+      throw new Error(
+        `the issuing certificate (${issuer.subject}) was not valid at the time the token states: valid from ${day(issuer.x509.validFrom)} to ${day(issuer.x509.validTo)}`,
+      );
     }
     path.push(issuer);
     cur = issuer;
@@ -207,7 +214,13 @@ export function checkTsaChain(signer: CertInfo, carried: CertInfo[], added: Cert
   const top = vouching ?? cur;
   return {
     path: path.map((c) => c.subject),
-    anchor: { kind: vouching ? 'added' : kind, subject: top.subject, fingerprint: top.fingerprint, selfSigned: vouching ? false : selfSigned, issuer: top.issuer },
+    anchor: {
+      kind: vouching ? 'added' : kind,
+      subject: top.subject,
+      fingerprint: top.fingerprint,
+      selfSigned: vouching ? false : selfSigned,
+      issuer: top.issuer,
+    },
   };
 }
 
@@ -231,7 +244,8 @@ export function checkTsaCertsSetting(pems: string[]): string[] {
   for (const [n, pem] of pems.entries()) {
     const certs = certsFromFile(Buffer.from(pem));
     const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    if (certs.length === 0 || certs.length !== blocks.length) throw new PwError('bad-input', `TSA certificate ${n + 1}: not a readable X.509 certificate in PEM`);
+    if (certs.length === 0 || certs.length !== blocks.length)
+      throw new PwError('bad-input', `TSA certificate ${n + 1}: not a readable X.509 certificate in PEM`);
     for (const c of certs) {
       if (seen.has(c.fingerprint)) continue;
       seen.add(c.fingerprint);

@@ -65,7 +65,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   let prev: ChainRow | null = null;
   const anchors: ChainRow[] = [];
   // From the lowest possible seq: a row slipped in with seq 0 or below must be seen too.
-  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+  for (let after = Number.MIN_SAFE_INTEGER; ;) {
     const rows = page.all(after, PAGE) as ChainRow[];
     if (rows.length === 0) break;
     for (const row of rows) {
@@ -78,9 +78,17 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
       }
       if (prev && row.seq !== prev.seq + 1) {
         const gap = row.seq - prev.seq - 1;
-        add({ kind: 'missing-entry', message: gap === 1 ? `chain entry ${prev.seq + 1} is missing.` : `chain entries ${prev.seq + 1} to ${row.seq - 1} are missing.` }, prev.seq + 1, null);
+        add(
+          {
+            kind: 'missing-entry',
+            message: gap === 1 ? `chain entry ${prev.seq + 1} is missing.` : `chain entries ${prev.seq + 1} to ${row.seq - 1} are missing.`,
+          },
+          prev.seq + 1,
+          null,
+        );
         // The link check against a missing neighbour would only repeat this finding.
-        for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint)) if (f.kind !== 'missing-entry' && !/does not link/.test(f.message)) add(f, row.seq, row.clip_id);
+        for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint))
+          if (f.kind !== 'missing-entry' && !/does not link/.test(f.message)) add(f, row.seq, row.clip_id);
       } else {
         for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint, prev)) add(f, row.seq, row.clip_id);
       }
@@ -137,7 +145,14 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     const file = rel ? insideRoot(ctx.clipsDir, rel) : null;
     if (rel) known.add(path.normalize(rel));
     if (!file || !fs.existsSync(file)) {
-      add({ kind: 'missing-file', message: `the file of the ${what}${file ? ` (${path.relative(ctx.clipsDir, file)})` : ''} is gone, and no deletion was recorded.` }, c.seq, clipId);
+      add(
+        {
+          kind: 'missing-file',
+          message: `the file of the ${what}${file ? ` (${path.relative(ctx.clipsDir, file)})` : ''} is gone, and no deletion was recorded.`,
+        },
+        c.seq,
+        clipId,
+      );
       continue;
     }
     const shown = path.relative(ctx.clipsDir, file);
@@ -168,13 +183,22 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
         add({ kind: 'modified-manifest', message: `${path.basename(s.manifest)} differs from chain entry ${c.seq}: it was edited.` }, c.seq, clipId);
       }
       if (!verifyBytes(key.publicKey, manifest, sig)) {
-        add({ kind: 'bad-signature', message: `${path.basename(s.signature)} does not verify for ${path.basename(s.manifest)} with this station's key.` }, c.seq, clipId);
+        add(
+          { kind: 'bad-signature', message: `${path.basename(s.signature)} does not verify for ${path.basename(s.manifest)} with this station's key.` },
+          c.seq,
+          clipId,
+        );
       }
     }
     const tsr = fs.existsSync(s.timestamp) ? fs.readFileSync(s.timestamp) : null;
     const token = tokenCheck(ctx.db, clipId, sealedSha, tsr);
     if (token.state === 'done') tokens++;
-    if (token.state === 'done' && !tsr) add({ kind: 'missing-sidecar', message: `${path.basename(s.timestamp)} next to ${shown} is missing (the station still holds the token).` }, c.seq, clipId);
+    if (token.state === 'done' && !tsr)
+      add(
+        { kind: 'missing-sidecar', message: `${path.basename(s.timestamp)} next to ${shown} is missing (the station still holds the token).` },
+        c.seq,
+        clipId,
+      );
     if (token.ok === false) add({ kind: 'token-mismatch', message: `${shown}: ${token.text}` }, c.seq, clipId);
   }
 
@@ -182,7 +206,11 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   for (const rel of await mp4FilesUnder(ctx.clipsDir)) {
     if (known.has(path.normalize(rel))) continue;
     const deletedHere = [...clips.values()].some((c) => c.deleted && c.file === path.basename(rel));
-    add({ kind: 'missing-entry', message: `${rel} is in the clips folder but ${deletedHere ? 'its deletion was recorded' : 'no chain entry seals it'}.` }, null, null);
+    add(
+      { kind: 'missing-entry', message: `${rel} is in the clips folder but ${deletedHere ? 'its deletion was recorded' : 'no chain entry seals it'}.` },
+      null,
+      null,
+    );
   }
 
   return { ok: problems.length === 0, entries, clips: live.length, timestamps: tokens, anchors: anchors.length, problems };

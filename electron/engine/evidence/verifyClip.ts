@@ -128,13 +128,20 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
         headlineMessage: msg('verify-modified-export', { file: asExported.name }),
         sha256: sha,
         clip: sourceClip(ctx, asExported),
-        checks: [{ what: 'file', ok: false, text: `${LABELS['modified-file']}: its SHA-256 ${sha} differs from the exported ${asExported.sha256} (chain entry ${asExported.entry.seq}).` }],
+        checks: [
+          {
+            what: 'file',
+            ok: false,
+            text: `${LABELS['modified-file']}: its SHA-256 ${sha} differs from the exported ${asExported.sha256} (chain entry ${asExported.entry.seq}).`,
+          },
+        ],
       };
     }
   }
   if (claimed && body) {
     const clip = clipFromBody(body, claimed.seq);
-    const cutSize = t.path && fs.existsSync(t.path) && num(body.sizeBytes) !== null && fs.statSync(t.path).size < num(body.sizeBytes)! ? fs.statSync(t.path).size : null;
+    const cutSize =
+      t.path && fs.existsSync(t.path) && num(body.sizeBytes) !== null && fs.statSync(t.path).size < num(body.sizeBytes)! ? fs.statSync(t.path).size : null;
     const fileMessage =
       cutSize === null
         ? msg('verify-file-modified', { sha, sealed: String(body.sha256) })
@@ -192,7 +199,8 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
   const findings = entryFindings(chain, entry, key.publicKey, key.fingerprint);
   const linkFindings = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
   const next = chain.get(entry.seq + 1);
-  if (next && next.prev_hash !== entry.entry_hash) linkFindings.push({ kind: 'broken-link', message: `chain entry ${next.seq} does not link back to this clip's entry ${entry.seq}.` });
+  if (next && next.prev_hash !== entry.entry_hash)
+    linkFindings.push({ kind: 'broken-link', message: `chain entry ${next.seq} does not link back to this clip's entry ${entry.seq}.` });
   checks.push(
     linkFindings.length === 0
       ? said('chain', true, msg('verify-chain-ok', { seq: entry.seq }))
@@ -217,7 +225,9 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
     }
   }
   const sigMessage = msg(sidecarsHold ? 'verify-signature-ok-sidecars' : 'verify-signature-ok', { fingerprint: key.fingerprint.slice(0, 16) });
-  checks.push(sigOk ? said('signature', true, sigMessage) : { what: 'signature', ok: false, text: sigFindings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') });
+  checks.push(
+    sigOk ? said('signature', true, sigMessage) : { what: 'signature', ok: false, text: sigFindings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') },
+  );
   const tsr = t.path && fs.existsSync(sidecarsOf(t.path).timestamp) ? fs.readFileSync(sidecarsOf(t.path).timestamp) : null;
   const token = tokenCheck(ctx.db, clip.id, sha, tsr);
   checks.push(
@@ -229,7 +239,11 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
   const anchorRow = anchor ? chain.get(anchor.seq) : undefined;
   if (anchor && anchorRow) {
     const bad = anchorFindings(chain, anchorRow, { addedCerts: addedTsaCerts(ctx.db) });
-    checks.push(bad.length ? { what: 'chain', ok: false, text: bad.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') } : { what: 'chain', ok: true, text: anchorLine(anchor) });
+    checks.push(
+      bad.length
+        ? { what: 'chain', ok: false, text: bad.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') }
+        : { what: 'chain', ok: true, text: anchorLine(anchor) },
+    );
   }
   checks.push(continuityCheck(chain, clip.id, t.frames ?? null)); // frames missing in the file, and why (continuityCheck.ts)
   const labelLine = labelVerifyCheck(body.labels, Array.isArray(body.orders) ? body.orders.map(String) : []); // what the camera saw
@@ -322,12 +336,17 @@ function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): Ve
   const sha = t.sha256.toLowerCase();
   const { chain, key } = ctx.custody;
   const checks: VerifyCheck[] = [
-    { what: 'file', ok: true, text: `The file's SHA-256 matches ${x.name} as the station exported it, byte for byte (${sha}). It is not the original recording.` },
+    {
+      what: 'file',
+      ok: true,
+      text: `The file's SHA-256 matches ${x.name} as the station exported it, byte for byte (${sha}). It is not the original recording.`,
+    },
   ];
   const findings = entryFindings(chain, x.entry, key.publicKey, key.fingerprint);
   const links = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
   const next = chain.get(x.entry.seq + 1);
-  if (next && next.prev_hash !== x.entry.entry_hash) links.push({ kind: 'broken-link', message: `chain entry ${next.seq} does not link back to the export's entry ${x.entry.seq}.` });
+  if (next && next.prev_hash !== x.entry.entry_hash)
+    links.push({ kind: 'broken-link', message: `chain entry ${next.seq} does not link back to the export's entry ${x.entry.seq}.` });
   checks.push(
     links.length === 0
       ? { what: 'chain', ok: true, text: `The export is entry ${x.entry.seq} of the station's hash chain, linked to the entries around it.` }
@@ -351,10 +370,22 @@ function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): Ve
       const signed = fs.existsSync(sig) && verifyBytes(key.publicKey, bytes, fs.readFileSync(sig));
       checks.push(
         same && signed
-          ? { what: 'export', ok: true, text: `export-manifest.json next to it is the manifest the station signed for this export (SHA-256 ${manifestSha.slice(0, 16)}…), and its signature holds.` }
+          ? {
+              what: 'export',
+              ok: true,
+              text: `export-manifest.json next to it is the manifest the station signed for this export (SHA-256 ${manifestSha.slice(0, 16)}…), and its signature holds.`,
+            }
           : same
-            ? { what: 'export', ok: false, text: `${LABELS['bad-signature']}: export-manifest.json next to it is this export's, but export-manifest.json.sig ${fs.existsSync(sig) ? 'does not verify for it' : 'is missing'}.` }
-            : { what: 'export', ok: null, text: `export-manifest.json next to it belongs to another export (or was changed); this file is checked against the chain alone.` },
+            ? {
+                what: 'export',
+                ok: false,
+                text: `${LABELS['bad-signature']}: export-manifest.json next to it is this export's, but export-manifest.json.sig ${fs.existsSync(sig) ? 'does not verify for it' : 'is missing'}.`,
+              }
+            : {
+                what: 'export',
+                ok: null,
+                text: `export-manifest.json next to it belongs to another export (or was changed); this file is checked against the chain alone.`,
+              },
       );
     }
   }
@@ -366,17 +397,30 @@ function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): Ve
     const bad = entryFindings(chain, source, key.publicKey, key.fingerprint);
     checks.push(
       bad.length === 0
-        ? { what: 'source', ok: true, text: `It was made from clip ${String(sourceBody.clipId)}, sealed as chain entry ${source.seq} with SHA-256 ${String(sourceBody.sha256)}; that entry holds.` }
-        : { what: 'source', ok: false, text: `The clip it was made from (chain entry ${source.seq}): ${bad.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ')}` },
+        ? {
+            what: 'source',
+            ok: true,
+            text: `It was made from clip ${String(sourceBody.clipId)}, sealed as chain entry ${source.seq} with SHA-256 ${String(sourceBody.sha256)}; that entry holds.`,
+          }
+        : {
+            what: 'source',
+            ok: false,
+            text: `The clip it was made from (chain entry ${source.seq}): ${bad.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ')}`,
+          },
     );
     for (const later of chain.entriesOf(String(sourceBody.clipId)).filter((e) => e.kind === 'deleted')) {
       const b = parseBody(later);
-      checks.push({ what: 'history', ok: null, text: `The original clip was deleted from the station on ${when(later.at)} by ${String(b?.who ?? 'someone')}${b?.why ? ` (${String(b.why)})` : ''}; the chain keeps its record.` });
+      checks.push({
+        what: 'history',
+        ok: null,
+        text: `The original clip was deleted from the station on ${when(later.at)} by ${String(b?.who ?? 'someone')}${b?.why ? ` (${String(b.why)})` : ''}; the chain keeps its record.`,
+      });
     }
   } else {
     checks.push({ what: 'source', ok: false, text: `${LABELS['missing-entry']}: the sealed clip it was made from is not in the station's chain.` });
   }
-  if (typeof x.details.trustedTime === 'string') checks.push({ what: 'timestamp', ok: null, text: `The export's manifest has a trusted time: ${when(Date.parse(x.details.trustedTime))}.` });
+  if (typeof x.details.trustedTime === 'string')
+    checks.push({ what: 'timestamp', ok: null, text: `The export's manifest has a trusted time: ${when(Date.parse(x.details.trustedTime))}.` });
   const bad = checks.filter((c) => c.ok === false);
   const what = exportedText(x);
   return {

@@ -16,11 +16,24 @@ export interface CaptionFit {
   lines: string[];
 }
 
-export function stillCaption(d: { order: string; station: string; mode: ClipMode; wall: string; atMs: number; index: number; count: number; label?: { code: string; atMs: number } | null }): string[] {
+export function stillCaption(d: {
+  order: string;
+  station: string;
+  mode: ClipMode;
+  wall: string;
+  atMs: number;
+  index: number;
+  count: number;
+  label?: { code: string; atMs: number } | null;
+}): string[] {
   // The label still says first what it shows: the code the camera read and when, and that it is zoomed.
   const label = d.label ? [`Label read at ${clipTimeLabel(d.label.atMs)}: ${d.label.code}   (zoomed on the label)`] : [];
   // The station name sits between the code and the mode: a caption cut short loses its end, which a check can see.
-  return [...label, `${d.order}   Station: ${d.station}   ${d.mode === 'returns' ? 'RETURN (unboxing)' : 'shipping (packing)'}`, `${d.wall}   ${clock(d.atMs)} into the clip   still ${d.index} of ${d.count}`];
+  return [
+    ...label,
+    `${d.order}   Station: ${d.station}   ${d.mode === 'returns' ? 'RETURN (unboxing)' : 'shipping (packing)'}`,
+    `${d.wall}   ${clock(d.atMs)} into the clip   still ${d.index} of ${d.count}`,
+  ];
 }
 
 /** East Asian wide and fullwidth characters take a whole em; the rest by class, generously. */

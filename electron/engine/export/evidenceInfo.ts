@@ -61,7 +61,9 @@ export async function readEvidence(clipFile: string, dataDir: string): Promise<E
   if (has.key) {
     try {
       pub = createPublicKey(await fsp.readFile(publicKeyFile));
-      info.keyFingerprint = createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+      info.keyFingerprint = createHash('sha256')
+        .update(pub.export({ type: 'spki', format: 'der' }))
+        .digest('hex');
     } catch {
       info.publicKeyFile = null;
     }

@@ -38,7 +38,8 @@ function filesOf(row: ChainRow): { name: string; sha256: string; file: Partial<P
   const out: { name: string; sha256: string; file: Partial<PackageFile> | null }[] = [];
   for (const [name, v] of Object.entries(files as Record<string, unknown>)) {
     if (typeof v === 'string') out.push({ name, sha256: v.toLowerCase(), file: null });
-    else if (v && typeof v === 'object' && typeof (v as PackageFile).sha256 === 'string') out.push({ name, sha256: (v as PackageFile).sha256.toLowerCase(), file: v as PackageFile });
+    else if (v && typeof v === 'object' && typeof (v as PackageFile).sha256 === 'string')
+      out.push({ name, sha256: (v as PackageFile).sha256.toLowerCase(), file: v as PackageFile });
   }
   return out;
 }

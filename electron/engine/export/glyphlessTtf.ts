@@ -55,9 +55,12 @@ export function glyphlessTtf(): Uint8Array {
         v.setUint16(34, numGlyphs); // numberOfHMetrics
       }),
     ],
-    ['hmtx', table(4 * numGlyphs, (v) => {
-      for (let g = 0; g < numGlyphs; g++) v.setUint16(g * 4, GLYPHLESS_ADVANCE);
-    })],
+    [
+      'hmtx',
+      table(4 * numGlyphs, (v) => {
+        for (let g = 0; g < numGlyphs; g++) v.setUint16(g * 4, GLYPHLESS_ADVANCE);
+      }),
+    ],
     ['loca', new Uint8Array(2 * (numGlyphs + 1))],
     [
       'maxp',

@@ -45,7 +45,14 @@ export function exportHandlers(engine: ExportServices & { readonly exportJobs: E
         form: plan.form,
         parts:
           plan.form === 'encode'
-            ? plan.parts.map((p) => ({ index: p.index, count: p.count, startMs: p.startMs, endMs: p.endMs, outDurationMs: p.outDurationMs, expectedBytes: p.expectedBytes }))
+            ? plan.parts.map((p) => ({
+                index: p.index,
+                count: p.count,
+                startMs: p.startMs,
+                endMs: p.endMs,
+                outDurationMs: p.outDurationMs,
+                expectedBytes: p.expectedBytes,
+              }))
             : plan.form === 'copy'
               ? [{ index: 1, count: 1, startMs: 0, endMs: row.duration_ms ?? 0, outDurationMs: row.duration_ms ?? 0, expectedBytes: plan.expectedBytes }]
               : [],

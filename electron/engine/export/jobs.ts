@@ -104,7 +104,20 @@ export class ExportJobs {
       const preset = typeof m.preset?.id === 'string' ? m.preset.id : 'unknown';
       const mode = m.mode === 'returns' || m.mode === 'all' ? m.mode : 'shipping';
       found.push({
-        job: { jobId, batchId: jobId, order: m.order, preset, mode, status: 'done', percent: 100, etaMs: null, stage: 'done', message: edits.length ? `EDITED: ${edits.join(', ')}` : null, createdAt: m.createdAt, files },
+        job: {
+          jobId,
+          batchId: jobId,
+          order: m.order,
+          preset,
+          mode,
+          status: 'done',
+          percent: 100,
+          etaMs: null,
+          stage: 'done',
+          message: edits.length ? `EDITED: ${edits.join(', ')}` : null,
+          createdAt: m.createdAt,
+          files,
+        },
         req: { order: m.order, preset },
         controller: new AbortController(),
         runningSince: null,
@@ -120,7 +133,10 @@ export class ExportJobs {
   }
 
   /** Queues one job per order; orders that cannot be exported at all are refused up front with the reason. */
-  async start(orders: string[], base: Omit<ExportRequest, 'order'>): Promise<{ batchId: string; jobs: ExportJob[]; refused: { order: string; reason: string }[] }> {
+  async start(
+    orders: string[],
+    base: Omit<ExportRequest, 'order'>,
+  ): Promise<{ batchId: string; jobs: ExportJob[]; refused: { order: string; reason: string }[] }> {
     resolvePreset(base.preset, base.custom); // an unknown preset refuses the whole batch
     if (orders.length > 1 && (base.range || base.clipIds?.length)) {
       throw new PwError('bad-input', 'A range or a choice of clips applies to one order; export a batch without them.');
@@ -197,7 +213,10 @@ export class ExportJobs {
 
   list(batchId: string | null): ExportJob[] {
     // Newest first, as the export panel shows them (it adds new jobs at the top).
-    return [...this.jobs.values()].filter((s) => !batchId || s.job.batchId === batchId).map((s) => ({ ...s.job })).reverse();
+    return [...this.jobs.values()]
+      .filter((s) => !batchId || s.job.batchId === batchId)
+      .map((s) => ({ ...s.job }))
+      .reverse();
   }
 
   /** Waits until every queued job has ended (the CLI uses this). */

@@ -137,10 +137,10 @@ const README = (m: Pick<ExportManifest, 'order' | 'createdAt' | 'preset' | 'edit
     '  openssl ts -verify -data export-manifest.json -in export-manifest.tsr -CAfile TSA-CA.pem',
     '      the trusted time of the export itself (when the package has export-manifest.tsr)',
     '  openssl ts -verify -digest HEADHASH -in X.anchor.tsr -CAfile TSA-CA.pem',
-    '      the chain anchor: a TSA stamped the station\'s record up to the entry of X.chain.json whose',
+    "      the chain anchor: a TSA stamped the station's record up to the entry of X.chain.json whose",
     '      "seq" is the anchor\'s "head"; HEADHASH is that entry\'s "hash". X.chain.json holds every',
-    '      entry from the clip\'s own (its body is X.manifest.json) to the anchor; verify.html checks',
-    '      each entry\'s hash, signature and link to the one before',
+    "      entry from the clip's own (its body is X.manifest.json) to the anchor; verify.html checks",
+    "      each entry's hash, signature and link to the one before",
     '',
   ].join('\n');
 

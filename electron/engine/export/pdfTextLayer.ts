@@ -7,7 +7,20 @@
 // same empty glyph, and a ToUnicode map that maps each code to itself. The text is drawn in render
 // mode 3 (neither filled nor stroked); extraction (pdftotext, a viewer's search and copy) reads
 // the characters through ToUnicode.
-import { beginText, endText, PDFHexString, PDFString, setCharacterSqueeze, setFontAndSize, setTextMatrix, setTextRenderingMode, showText, TextRenderingMode, type PDFDocument, type PDFPage } from 'pdf-lib';
+import {
+  beginText,
+  endText,
+  PDFHexString,
+  PDFString,
+  setCharacterSqueeze,
+  setFontAndSize,
+  setTextMatrix,
+  setTextRenderingMode,
+  showText,
+  TextRenderingMode,
+  type PDFDocument,
+  type PDFPage,
+} from 'pdf-lib';
 import { GLYPHLESS_ADVANCE, glyphlessTtf } from './glyphlessTtf.ts';
 
 export interface TextLine {

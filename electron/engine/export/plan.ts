@@ -131,7 +131,10 @@ export function frameTimes(src: SourceInfo): number[] {
 /** Duration of the last frame: the median frame interval (VFR-safe), else 1/fps. */
 export function lastFrameMs(pts: number[], fps: number): number {
   if (pts.length < 2) return 1000 / (fps || 30);
-  const gaps = pts.slice(1).map((p, i) => p - pts[i]!).sort((a, b) => a - b);
+  const gaps = pts
+    .slice(1)
+    .map((p, i) => p - pts[i]!)
+    .sort((a, b) => a - b);
   return gaps[Math.floor(gaps.length / 2)]!;
 }
 
@@ -146,7 +149,8 @@ export function firstFrameAtOrAfter(pts: number[], t: number): number {
   let hi = pts.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (pts[mid]! < t - 0.5) lo = mid + 1; // half a millisecond of rounding slack
+    if (pts[mid]! < t - 0.5)
+      lo = mid + 1; // half a millisecond of rounding slack
     else hi = mid;
   }
   return lo;
@@ -331,12 +335,16 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
 
   if (wanted === 'stills') {
     if (!preset.image) throw new PlanError(`${preset.name} takes no images; export a video instead.`);
-    const atMs = (opts.stillsAtMs?.length ? opts.stillsAtMs : autoStillTimes(startMs, endMs, opts.stillCount ?? 8))
-      .map((t) => Math.min(Math.max(t, startMs), endMs - 1));
+    const atMs = (opts.stillsAtMs?.length ? opts.stillsAtMs : autoStillTimes(startMs, endMs, opts.stillCount ?? 8)).map((t) =>
+      Math.min(Math.max(t, startMs), endMs - 1),
+    );
     if (atMs.length > 40) throw new PlanError('At most 40 stills can be exported at once.');
     const ls = opts.labelStill;
     const label = ls && ls.atMs >= startMs && ls.atMs < endMs ? ls : null;
-    if (label) warnings.push(`The first still is the frame where the camera read the label ${label.code} (${clipTimeLabel(label.atMs)} into the clip), zoomed on the label.`);
+    if (label)
+      warnings.push(
+        `The first still is the frame where the camera read the label ${label.code} (${clipTimeLabel(label.atMs)} into the clip), zoomed on the label.`,
+      );
     const perStill = Math.min(preset.image.maxBytes, stillBytes(src, opts.stillSampleBytes ?? null));
     return {
       form: 'stills',
@@ -356,7 +364,8 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
 
   if (!preset.reencode) {
     if (opts.range) throw new PlanError('Original keeps the recorded file byte for byte, so it cannot be trimmed; choose a re-encoding preset to trim.');
-    if (video.maxBytes !== null && src.sizeBytes > video.maxBytes) throw new PlanError(`The original is ${(src.sizeBytes / 1048576).toFixed(1)} MB, over the ${(video.maxBytes / 1048576).toFixed(0)} MB limit.`);
+    if (video.maxBytes !== null && src.sizeBytes > video.maxBytes)
+      throw new PlanError(`The original is ${(src.sizeBytes / 1048576).toFixed(1)} MB, over the ${(video.maxBytes / 1048576).toFixed(0)} MB limit.`);
     return { form: 'copy', expectedBytes: src.sizeBytes, edits: [], warnings };
   }
 
@@ -367,7 +376,12 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
     (video.maxDurationMs === null || src.durationMs <= video.maxDurationMs - DURATION_MARGIN_MS);
   if (wholeFits && src.sizeBytes > 0) {
     // Already within the channel's limits: the signed recording itself is the best evidence.
-    return { form: 'copy', expectedBytes: src.sizeBytes, edits: [], warnings: [...warnings, 'The recording already fits this channel: it is exported unchanged (same SHA-256 as signed).'] };
+    return {
+      form: 'copy',
+      expectedBytes: src.sizeBytes,
+      edits: [],
+      warnings: [...warnings, 'The recording already fits this channel: it is exported unchanged (same SHA-256 as signed).'],
+    };
   }
   const audioBps0 = src.hasAudio ? AUDIO_BPS : 0;
   const maxPartMs = video.maxDurationMs === null ? Infinity : video.maxDurationMs - DURATION_MARGIN_MS;
@@ -392,7 +406,17 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
     const videoBytes = src.frameBytes?.reduce((x, y) => x + y, 0) ?? 0;
     const copied =
       !opts.range && src.keyframes && src.frameBytes && video.maxBytes !== null
-        ? splitAtKeyframes(pts, src.keyframes, src.frameBytes, a, b, maxPartMs, video.maxBytes, Math.max(0, src.sizeBytes - videoBytes) / Math.max(1, total), last)
+        ? splitAtKeyframes(
+            pts,
+            src.keyframes,
+            src.frameBytes,
+            a,
+            b,
+            maxPartMs,
+            video.maxBytes,
+            Math.max(0, src.sizeBytes - videoBytes) / Math.max(1, total),
+            last,
+          )
         : null;
     const sizedMaxMs = video.maxBytes !== null ? Math.min(maxPartMs, maxPartMsForSize(video.maxBytes, audioBps0)) : maxPartMs;
     const encodedParts = splitFrames(pts, a, b, sizedMaxMs, last);
@@ -413,7 +437,11 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
   const parts: PartPlan[] = frames.map(([i, j], k) => {
     const d = outMs([i, j]);
     const est = streamCopy
-      ? Math.round((src.frameBytes ?? []).slice(i, j).reduce((x, y) => x + y, 0) + (src.sizeBytes - (src.frameBytes ?? []).reduce((x, y) => x + y, 0)) * (d / total) + CONTAINER_OVERHEAD_BYTES / 2)
+      ? Math.round(
+          (src.frameBytes ?? []).slice(i, j).reduce((x, y) => x + y, 0) +
+            (src.sizeBytes - (src.frameBytes ?? []).reduce((x, y) => x + y, 0)) * (d / total) +
+            CONTAINER_OVERHEAD_BYTES / 2,
+        )
       : Math.round(((rate.videoBps + audioBps) * d) / 8000 + CONTAINER_OVERHEAD_BYTES / 2);
     return {
       index: k + 1,
@@ -427,7 +455,7 @@ export function planExport(preset: ChannelPreset, src: SourceInfo, opts: PlanOpt
     };
   });
   if (parts.length > 1) warnings.push(`Exported as ${parts.length} consecutive parts that together hold every frame of the clip.`);
-  if (streamCopy) warnings.push('Cut at the recording\'s own keyframes without re-encoding: every frame is the original\'s.');
+  if (streamCopy) warnings.push("Cut at the recording's own keyframes without re-encoding: every frame is the original's.");
   return {
     form: 'encode',
     streamCopy,

@@ -180,7 +180,14 @@ export async function planOrder(engine: ExportServices, req: ExportRequest): Pro
       const labelStill = labelStillOf(sealedLabels(file), row.order_code);
       const form = req.form ?? (preset.video ? preset.defaultForm : 'stills');
       const stillSampleBytes = form === 'stills' && preset.image ? await stillSample(file, frames) : null;
-      const plan = planExport(preset, sourceOf(row, frames), { form: req.form ?? undefined, fit: req.fit, range: req.range, stillsAtMs: req.stillsAtMs, labelStill, stillSampleBytes });
+      const plan = planExport(preset, sourceOf(row, frames), {
+        form: req.form ?? undefined,
+        fit: req.fit,
+        range: req.range,
+        stillsAtMs: req.stillsAtMs,
+        labelStill,
+        stillSampleBytes,
+      });
       clips.push({ row, file, frames, plan });
     } catch (err) {
       if (err instanceof PlanError) throw new PwError('refused', err.message);
@@ -197,7 +204,16 @@ export async function planOrder(engine: ExportServices, req: ExportRequest): Pro
 async function stillSample(file: string, frames: FrameList): Promise<number | null> {
   const out = path.join(os.tmpdir(), `pw-still-sample-${process.pid}-${Math.random().toString(36).slice(2)}.jpg`);
   try {
-    await extractStill({ input: file, atMs: Math.max(0, frames.durationMs / 2), output: out, captionFile: null, fontFile: null, quality: 2, height: null, sourceHeight: frames.height });
+    await extractStill({
+      input: file,
+      atMs: Math.max(0, frames.durationMs / 2),
+      output: out,
+      captionFile: null,
+      fontFile: null,
+      quality: 2,
+      height: null,
+      sourceHeight: frames.height,
+    });
     return await fileSize(out);
   } catch {
     return null;
@@ -259,7 +275,10 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
   try {
     // A clip no anchor covers yet: the chain head is stamped now, so the package carries its segment.
     progress(0, 'trusted time');
-    await custody?.anchorForExport(planned.clips.map((c) => c.row.id), signal);
+    await custody?.anchorForExport(
+      planned.clips.map((c) => c.row.id),
+      signal,
+    );
     checkCancel();
     for (const c of planned.clips) {
       checkCancel();
@@ -302,7 +321,14 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
         if (!src) continue;
         const name = path.basename(src);
         await fsp.copyFile(src, path.join(outDir, name));
-        await add(name, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `${words} of ${clipWords}, as put into ${exportWords}` });
+        await add(name, 'evidence', {
+          role: 'evidence',
+          from,
+          how: null,
+          span: null,
+          part: null,
+          text: `${words} of ${clipWords}, as put into ${exportWords}`,
+        });
         pc[key] = name;
       }
       // The chain from the clip's entry up to the anchor a TSA stamped: the record existed by then.
@@ -314,21 +340,43 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
         await fsp.writeFile(path.join(outDir, segName), `${JSON.stringify(seg.segment, null, 1)}\n`);
         await fsp.writeFile(path.join(outDir, tokenName), seg.token);
         const a = seg.segment.anchor;
-        await add(segName, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `the station's chain from entry ${seg.segment.entries[0]!.seq} (${clipWords}) up to anchor entry ${a.seq} (${a.tsa}, ${a.tsaTime}), as put into ${exportWords}` });
-        await add(tokenName, 'evidence', { role: 'evidence', from, how: null, span: null, part: null, text: `${a.tsa}'s RFC 3161 token over chain entry ${a.head} (anchor entry ${a.seq}), as put into ${exportWords}` });
+        await add(segName, 'evidence', {
+          role: 'evidence',
+          from,
+          how: null,
+          span: null,
+          part: null,
+          text: `the station's chain from entry ${seg.segment.entries[0]!.seq} (${clipWords}) up to anchor entry ${a.seq} (${a.tsa}, ${a.tsaTime}), as put into ${exportWords}`,
+        });
+        await add(tokenName, 'evidence', {
+          role: 'evidence',
+          from,
+          how: null,
+          span: null,
+          part: null,
+          text: `${a.tsa}'s RFC 3161 token over chain entry ${a.head} (anchor entry ${a.seq}), as put into ${exportWords}`,
+        });
         pc.chainSegment = segName;
         pc.anchorToken = tokenName;
       } else if (pc.manifest && custody) {
         pc.chainSegment = null;
         pc.anchorToken = null;
         // With no TSA configured that is the station's choice, said in the package, not a warning per export.
-        if (engine.settings.get().tsaUrls.length) warnings.push(`No chain anchor covers clip ${row.id} yet (no timestamp authority answered): the package says so; a later export will carry one.`);
+        if (engine.settings.get().tsaUrls.length)
+          warnings.push(`No chain anchor covers clip ${row.id} yet (no timestamp authority answered): the package says so; a later export will carry one.`);
       }
       if (evidence.publicKeyFile && !stationKey) {
         stationKey = 'station.pem';
         stationKeyFingerprint = evidence.keyFingerprint;
         await fsp.copyFile(evidence.publicKeyFile, path.join(outDir, stationKey));
-        await add(stationKey, 'evidence', { role: 'key', from: null, how: null, span: null, part: null, text: `the station's public key (fingerprint ${evidence.keyFingerprint ?? '?'}), as put into ${exportWords}` });
+        await add(stationKey, 'evidence', {
+          role: 'key',
+          from: null,
+          how: null,
+          span: null,
+          part: null,
+          text: `the station's public key (fingerprint ${evidence.keyFingerprint ?? '?'}), as put into ${exportWords}`,
+        });
       }
 
       const clipWork = workOf(c);
@@ -352,7 +400,19 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
           part: null,
           text: `${exportWords}: the original recording itself, byte for byte, ${clipWords}`,
         });
-        pc.exports.push({ file: name, sha256: sha, bytes, part: 1, parts: 1, startMs: 0, endMs: durationMs, durationMs, speed: 1, copyOfOriginal: true, reencoded: false });
+        pc.exports.push({
+          file: name,
+          sha256: sha,
+          bytes,
+          part: 1,
+          parts: 1,
+          startMs: 0,
+          endMs: durationMs,
+          durationMs,
+          speed: 1,
+          copyOfOriginal: true,
+          reencoded: false,
+        });
         doneWork += clipWork - 3;
       } else if (plan.form === 'encode') {
         const stage = plan.streamCopy ? `cutting ${plan.parts.length} parts` : plan.parts.length > 1 ? `encoding ${plan.parts.length} parts` : 'encoding';
@@ -365,7 +425,16 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
             ? {
                 method: 're-encode',
                 frames,
-                params: { codec: 'H.264', width: plan.width, height: plan.height, fps: plan.fps, videoBps: encoded.videoBps, maxrateBps: encoded.maxrateBps, audioBps: plan.audioBps, speed: plan.speed },
+                params: {
+                  codec: 'H.264',
+                  width: plan.width,
+                  height: plan.height,
+                  fps: plan.fps,
+                  videoBps: encoded.videoBps,
+                  maxrateBps: encoded.maxrateBps,
+                  audioBps: plan.audioBps,
+                  speed: plan.speed,
+                },
               }
             : { method: 'stream-copy', frames };
           const partWords = part.count > 1 ? `part ${part.index} of ${part.count} of ${exportWords}` : exportWords;
@@ -406,7 +475,10 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
           progress(i * 0.5, `still ${i + 1} of ${shots.length}`);
           const name = `${base}_still${pad(i + 1)}_${label ? 'label_' : ''}${clock(at).replace(':', 'm')}s.jpg`;
           const caption = path.join(work, `caption${i}.txt`);
-          const wall = new Date(row.started_at + at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+          const wall = new Date(row.started_at + at)
+            .toISOString()
+            .replace('T', ' ')
+            .replace(/\.\d+Z$/, ' UTC');
           const lines = stillCaption({ order, station: row.station, mode, wall, atMs: at, index: i + 1, count: shots.length, label });
           const crop = label ? labelCrop(label.box) : null;
           const made = await stillWithinLimit(c.file, c.frames, at, path.join(outDir, name), caption, lines, font, plan.maxImageBytes, row, signal, crop);
@@ -456,12 +528,15 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
           outDir,
           sheetBase,
           work,
-          plan.form === 'stills' ? plan.maxPdfBytes : preset.pdf?.maxBytes ?? null,
+          plan.form === 'stills' ? plan.maxPdfBytes : (preset.pdf?.maxBytes ?? null),
           { signal },
         );
         const of = x?.file ?? null;
         const partWords = x && x.parts > 1 ? ` of part ${x.part} of ${x.parts}` : x ? ` of ${x.file}` : ' of the stills';
-        for (const [f, kind, format] of [[sheet.png, 'sheet-png', 'png'], [sheet.pdf, 'sheet-pdf', 'pdf']] as const) {
+        for (const [f, kind, format] of [
+          [sheet.png, 'sheet-png', 'png'],
+          [sheet.pdf, 'sheet-pdf', 'pdf'],
+        ] as const) {
           await add(path.basename(f), kind, {
             role: 'sheet',
             from,
@@ -524,7 +599,12 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
       const first = planned.clips[0]!.row;
       const zipName = `${exportBase(order, first.started_at, clipMode(first))}_evidence.zip`;
       zip = path.join(outDir, zipName);
-      await zipFolder(outDir, files.map((f) => f.name), zip, signal);
+      await zipFolder(
+        outDir,
+        files.map((f) => f.name),
+        zip,
+        signal,
+      );
       await add(zipName, 'zip');
     }
 
@@ -540,7 +620,10 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
         // The signed export manifest's hash: the chain vouches for the package, file by file below.
         manifestSha256,
         trustedTime,
-        files: { ...manifest.files, ...ownFiles(outDir, manifestSha256, signed.length, stamp.ok ? stamp.response.length : null, exportWords) } as unknown as Record<string, unknown>,
+        files: {
+          ...manifest.files,
+          ...ownFiles(outDir, manifestSha256, signed.length, stamp.ok ? stamp.response.length : null, exportWords),
+        } as unknown as Record<string, unknown>,
         outDir,
       },
       { who: req.actor ?? 'customer-service', why: `appeal export (${preset.name})` },
@@ -556,12 +639,22 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
 /** The manifest, its signature and token, for the chain entry's list: `verify` recognises them too. */
 function ownFiles(outDir: string, manifestSha256: string, manifestBytes: number, tsrBytes: number | null, exportWords: string): Record<string, PackageFile> {
   const read = (name: string): Buffer => fs.readFileSync(path.join(outDir, name));
-  const own = (sha256: string, bytes: number, text: string): PackageFile => ({ sha256, bytes, role: 'package', from: null, how: null, span: null, part: null, text });
+  const own = (sha256: string, bytes: number, text: string): PackageFile => ({
+    sha256,
+    bytes,
+    role: 'package',
+    from: null,
+    how: null,
+    span: null,
+    part: null,
+    text,
+  });
   const out: Record<string, PackageFile> = {
     [MANIFEST_NAME]: own(manifestSha256, manifestBytes, `the signed export manifest of ${exportWords}`),
     [MANIFEST_SIG_NAME]: own(sha256Hex(read(MANIFEST_SIG_NAME)), 64, `the station's signature of the export manifest of ${exportWords}`),
   };
-  if (tsrBytes !== null) out[MANIFEST_TSR_NAME] = own(sha256Hex(read(MANIFEST_TSR_NAME)), tsrBytes, `the trusted timestamp of the export manifest of ${exportWords}`);
+  if (tsrBytes !== null)
+    out[MANIFEST_TSR_NAME] = own(sha256Hex(read(MANIFEST_TSR_NAME)), tsrBytes, `the trusted timestamp of the export manifest of ${exportWords}`);
   return out;
 }
 
@@ -579,7 +672,11 @@ function exportSigner(engine: ExportServices): { sign: (bytes: Buffer) => Buffer
  * configured TSA that answers. Without a TSA, or offline, the package goes out without it (said
  * in the export's notes); the chain entry still vouches for it.
  */
-async function stampManifest(urls: string[], sha: string, signal?: AbortSignal): Promise<{ ok: true; response: Buffer; time: number } | { ok: false; reason: string | null }> {
+async function stampManifest(
+  urls: string[],
+  sha: string,
+  signal?: AbortSignal,
+): Promise<{ ok: true; response: Buffer; time: number } | { ok: false; reason: string | null }> {
   const errors: string[] = [];
   for (const url of urls) {
     if (signal?.aborted) throw new ExportCancelled();
@@ -590,14 +687,24 @@ async function stampManifest(urls: string[], sha: string, signal?: AbortSignal):
       errors.push(`${url}: ${errorMessage(err)}`);
     }
   }
-  return { ok: false, reason: urls.length ? `No trusted time for the export itself (no timestamp authority answered: ${errors.join('; ').slice(0, 300)}).` : null };
+  return {
+    ok: false,
+    reason: urls.length ? `No trusted time for the export itself (no timestamp authority answered: ${errors.join('; ').slice(0, 300)}).` : null,
+  };
 }
 
 /**
  * Encodes the plan's parts; if any part still comes out over the channel's limit (unusual content
  * beating the VBV estimate), encodes again at a bitrate lowered by the overshoot.
  */
-async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { form: 'encode' }>, work: string, threads: number, signal: AbortSignal | undefined, onFraction: (f: number) => void): Promise<{ files: string[]; reencoded: boolean; videoBps: number; maxrateBps: number }> {
+async function encodeWithinLimit(
+  c: PlannedClip,
+  plan: Extract<ExportPlan, { form: 'encode' }>,
+  work: string,
+  threads: number,
+  signal: AbortSignal | undefined,
+  onFraction: (f: number) => void,
+): Promise<{ files: string[]; reencoded: boolean; videoBps: number; maxrateBps: number }> {
   const first = plan.parts[0]!;
   const last = plan.parts[plan.parts.length - 1]!;
   const totalOutMs = plan.parts.reduce((s, p) => s + p.outDurationMs, 0);
@@ -635,7 +742,8 @@ async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { for
     if (plan.maxBytes === null || Math.max(...sizes) <= plan.maxBytes) {
       return { files: outs, reencoded: !streamCopy, videoBps: Math.round(plan.videoBps * scale), maxrateBps: Math.round(plan.maxrateBps * scale) };
     }
-    if (streamCopy) streamCopy = false; // the estimate missed: re-encode at the planned bitrate
+    if (streamCopy)
+      streamCopy = false; // the estimate missed: re-encode at the planned bitrate
     else scale *= (plan.maxBytes * 0.95) / Math.max(...sizes);
   }
   throw new PwError('refused', `The export of ${c.row.order_code} could not be made to fit ${((plan.maxBytes ?? 0) / 1048576).toFixed(1)} MB.`);
@@ -645,14 +753,29 @@ async function encodeWithinLimit(c: PlannedClip, plan: Extract<ExportPlan, { for
  * A still within the channel's per-image limit: lower JPEG quality first, then a smaller picture.
  * The caption's size is worked out for each picture width, so the whole caption always shows.
  */
-async function stillWithinLimit(input: string, frames: FrameList, atMs: number, output: string, caption: string, lines: string[], font: string | null, maxBytes: number, row: ClipRow, signal?: AbortSignal, crop: readonly [number, number, number, number] | null = null): Promise<{ width: number | null; quality: number }> {
+async function stillWithinLimit(
+  input: string,
+  frames: FrameList,
+  atMs: number,
+  output: string,
+  caption: string,
+  lines: string[],
+  font: string | null,
+  maxBytes: number,
+  row: ClipRow,
+  signal?: AbortSignal,
+  crop: readonly [number, number, number, number] | null = null,
+): Promise<{ width: number | null; quality: number }> {
   const sourceHeight = frames.height;
   for (const h of [null, 720, 540, 360].filter((x) => x === null || x < sourceHeight)) {
     const width = h === null ? frames.width : Math.round((frames.width * h) / Math.max(1, sourceHeight) / 2) * 2;
     const fit = stillCaptionSize(lines, width, h ?? sourceHeight);
     await fsp.writeFile(caption, fit.lines.join('\n'), 'utf8');
     for (const q of [2, 4, 7, 11, 16]) {
-      await extractStill({ input, atMs, output, captionFile: caption, fontFile: font, quality: q, height: h, sourceHeight, caption: fit, crop, sourceWidth: frames.width }, { signal });
+      await extractStill(
+        { input, atMs, output, captionFile: caption, fontFile: font, quality: q, height: h, sourceHeight, caption: fit, crop, sourceWidth: frames.width },
+        { signal },
+      );
       if ((await fileSize(output)) <= maxBytes) return { width: h === null ? null : width, quality: q };
     }
   }

@@ -38,12 +38,7 @@ export interface SheetData {
 
 /** The QR payload: short, ASCII, one line; any reader shows it as text. */
 export function qrPayload(d: Pick<SheetData, 'originalSha256' | 'exportSha256' | 'evidence'>): string {
-  const fields = [
-    'PACKWITNESS1',
-    `clip=${d.originalSha256}`,
-    `seq=${d.evidence.seq ?? 'none'}`,
-    `key=${d.evidence.keyFingerprint ?? 'none'}`,
-  ];
+  const fields = ['PACKWITNESS1', `clip=${d.originalSha256}`, `seq=${d.evidence.seq ?? 'none'}`, `key=${d.evidence.keyFingerprint ?? 'none'}`];
   if (d.exportSha256 && d.exportSha256 !== d.originalSha256) fields.push(`export=${d.exportSha256}`);
   return fields.join(';');
 }
@@ -62,9 +57,7 @@ function utc(iso: string, plusMs = 0): string {
 
 export function sheetLines(d: SheetData): string[] {
   const edits = d.edits.length ? `EDITED: ${d.edits.join(', ')}` : 'no edits (continuous, unedited footage)';
-  const part = d.part
-    ? `Part ${d.part.index} of ${d.part.count}: ${clock(d.part.startMs)} to ${clock(d.part.endMs)} of the clip`
-    : 'Whole clip';
+  const part = d.part ? `Part ${d.part.index} of ${d.part.count}: ${clock(d.part.startMs)} to ${clock(d.part.endMs)} of the clip` : 'Whole clip';
   return [
     `Order: ${d.order}`,
     `Station: ${d.station}    Operator: ${d.operator ?? '-'}`,
@@ -97,7 +90,14 @@ export interface SheetFiles {
  * Writes <base>.png and <base>.pdf into outDir. workDir receives intermediate files (removed by
  * the caller). The PDF is kept under maxPdfBytes by lowering the JPEG quality of its page image.
  */
-export async function writeSheet(d: SheetData, outDir: string, base: string, workDir: string, maxPdfBytes: number | null, ctl: RunControl = {}): Promise<SheetFiles> {
+export async function writeSheet(
+  d: SheetData,
+  outDir: string,
+  base: string,
+  workDir: string,
+  maxPdfBytes: number | null,
+  ctl: RunControl = {},
+): Promise<SheetFiles> {
   const font = captionFont();
   const cols = 3;
   const times = d.frameTimesMs.slice(0, 12);
@@ -150,12 +150,25 @@ export async function writeSheet(d: SheetData, outDir: string, base: string, wor
   const qualities = [3, 5, 8, 12, 18, 25];
   const jpg = path.join(workDir, `${base}.page.jpg`);
   // One render gives the PNG and the PDF's first JPEG; the PNG is decoded again only to go smaller.
-  await renderSheetImage({ width: PAGE.w, height: PAGE.h, qr: { file: qrFile, x: PAGE.w - 360, y: 30, size: 320 }, frames, texts, fontFile: font, output: png, jpeg: { output: jpg, quality: qualities[0]! } });
+  await renderSheetImage({
+    width: PAGE.w,
+    height: PAGE.h,
+    qr: { file: qrFile, x: PAGE.w - 360, y: 30, size: 320 },
+    frames,
+    texts,
+    fontFile: font,
+    output: png,
+    jpeg: { output: jpg, quality: qualities[0]! },
+  });
 
   const pdf = path.join(outDir, `${base}.pdf`);
   for (const q of qualities) {
     if (q !== qualities[0]) await imageToJpeg(png, jpg, q);
-    const bytes = await pdfOfImage(await fsp.readFile(jpg), d, texts.map((t) => ({ text: layer.get(t.file) ?? '', x: t.x, y: t.y, size: t.size })));
+    const bytes = await pdfOfImage(
+      await fsp.readFile(jpg),
+      d,
+      texts.map((t) => ({ text: layer.get(t.file) ?? '', x: t.x, y: t.y, size: t.size })),
+    );
     await fsp.writeFile(pdf, bytes);
     if (maxPdfBytes === null || bytes.length <= maxPdfBytes) break;
     if (q === 25) throw new Error(`The evidence sheet PDF cannot be made smaller than ${maxPdfBytes} bytes.`);
@@ -180,7 +193,9 @@ async function pdfOfImage(jpeg: Uint8Array, d: SheetData, texts: { text: string;
     doc,
     page,
     texts.flatMap((t) =>
-      t.text.split('\n').map((line, i) => ({ text: line, x: t.x * k, baseline: A4.h - (t.y + i * t.size * LINE_HEIGHT + t.size * BASELINE) * k, size: t.size * k })),
+      t.text
+        .split('\n')
+        .map((line, i) => ({ text: line, x: t.x * k, baseline: A4.h - (t.y + i * t.size * LINE_HEIGHT + t.size * BASELINE) * k, size: t.size * k })),
     ),
   );
   doc.setTitle(`Evidence sheet ${d.order}${d.part ? ` part ${d.part.index} of ${d.part.count}` : ''}`);

@@ -45,7 +45,10 @@ async function checkCopy(src: string, dest: string, expectedSha256: string, sign
   }
   if (sha256 !== expectedSha256) {
     await fsp.rm(dest, { force: true });
-    throw new PwError('refused', `The clip ${src} does not match its sealed SHA-256 (it is ${sha256.slice(0, 16)}…, sealed ${expectedSha256.slice(0, 16)}…): it was altered on disk, so it is not exported as the original.`);
+    throw new PwError(
+      'refused',
+      `The clip ${src} does not match its sealed SHA-256 (it is ${sha256.slice(0, 16)}…, sealed ${expectedSha256.slice(0, 16)}…): it was altered on disk, so it is not exported as the original.`,
+    );
   }
   return sha256;
 }

@@ -165,9 +165,13 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
     return done();
   }
   ok(`${MANIFEST_NAME} is signed by the station key in station.pem (fingerprint ${fp}).`);
-  if (stationFingerprint && stationFingerprint !== fp) fail(`station.pem is not this station's key (${stationFingerprint}): the package was signed elsewhere.`, 'station.pem');
-  if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp) fail(`The export manifest names station key ${man.stationKeyFingerprint}, not the key in station.pem.`, 'station.pem');
-  info(`Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`);
+  if (stationFingerprint && stationFingerprint !== fp)
+    fail(`station.pem is not this station's key (${stationFingerprint}): the package was signed elsewhere.`, 'station.pem');
+  if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp)
+    fail(`The export manifest names station key ${man.stationKeyFingerprint}, not the key in station.pem.`, 'station.pem');
+  info(
+    `Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`,
+  );
   if (man.edits?.length) info(`This export is EDITED: ${man.edits.join(', ')}.`);
 
   // TSA certificates: those given to this run (`--tsa-cert`) and any given with the package, as
@@ -183,7 +187,10 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
       if (t.trust.status === 'unverifiable') {
         info(`The export's trusted timestamp ${MANIFEST_TSR_NAME}: ${unverifiableText(t)}`);
       } else if (!t.signatureValid) throw new Error(t.trust.reason ?? "the TSA's signature over the token is NOT valid");
-      else ok(`Trusted time of the export: ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}; the token covers the signed export manifest (${short(manSha)}).`);
+      else
+        ok(
+          `Trusted time of the export: ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}; the token covers the signed export manifest (${short(manSha)}).`,
+        );
     } catch (err) {
       fail(`The export's trusted timestamp ${MANIFEST_TSR_NAME} does NOT verify: ${errorMessage(err)}.`, MANIFEST_TSR_NAME);
     }
@@ -202,7 +209,10 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
     got.set(name, h);
     if (h !== want.sha256 || bytes.length !== want.bytes) {
       bad.add(name);
-      fail(`${name}: SHA-256 does NOT match the signed manifest: this is not the file the station exported (it was changed, or another file was put in its place). Expected ${want.sha256}, got ${h}.`, name);
+      fail(
+        `${name}: SHA-256 does NOT match the signed manifest: this is not the file the station exported (it was changed, or another file was put in its place). Expected ${want.sha256}, got ${h}.`,
+        name,
+      );
     } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
   }
   for (const name of files.keys()) {
@@ -217,7 +227,8 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
     const m = clip.manifest ? files.get(clip.manifest) : undefined;
     const s = clip.signature ? files.get(clip.signature) : undefined;
     if (!clip.manifest) info(`${what} has no signed clip manifest (recorded before signing).`);
-    else if (!m || !s || bad.has(clip.manifest) || (clip.signature && bad.has(clip.signature))) info(`${what}: its signed clip manifest is not checked (see the lines above).`);
+    else if (!m || !s || bad.has(clip.manifest) || (clip.signature && bad.has(clip.signature)))
+      info(`${what}: its signed clip manifest is not checked (see the lines above).`);
     else if (!verifySig(key, m, s)) fail(`${what}: the manifest signature is NOT valid.`, clip.signature ?? undefined);
     else {
       let signed: { key?: unknown; sha256?: unknown } | null = null;
@@ -229,7 +240,8 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
       if (!signed) fail(`${what}: the signed manifest is not JSON.`, clip.manifest);
       else {
         ok(`${what}: the manifest is signed by the station key.`);
-        if (typeof signed.key === 'string' && signed.key !== fp) fail(`${what}: the manifest was signed for another station key (${signed.key}), not the one in station.pem.`, 'station.pem');
+        if (typeof signed.key === 'string' && signed.key !== fp)
+          fail(`${what}: the manifest was signed for another station key (${signed.key}), not the one in station.pem.`, 'station.pem');
         else if (typeof signed.key === 'string') ok(`${what}: station.pem is the key its signed manifest names.`);
         if (signed.sha256 === clip.originalSha256) {
           sealed.set(clip.clipId, clip.originalSha256);
@@ -269,7 +281,11 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
   return done();
 }
 
-const stampTime = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+const stampTime = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 
 interface SegmentEntry {
   seq: number;
@@ -298,7 +314,9 @@ function checkSegment(
 ): void {
   if (clip.chainSegment === undefined) return;
   if (clip.chainSegment === null || !clip.anchorToken) {
-    out.info(`${what}: no chain anchor covered it when it was exported, so this package carries no chain segment: its place in the station's record is not stamped by a third party yet (not a failure; a later export carries one).`);
+    out.info(
+      `${what}: no chain anchor covered it when it was exported, so this package carries no chain segment: its place in the station's record is not stamped by a third party yet (not a failure; a later export carries one).`,
+    );
     return;
   }
   const segName = clip.chainSegment;
@@ -336,14 +354,17 @@ function checkSegment(
       fail(`${name} in ${segName}: ${t}`);
     };
     if (h !== e.hash) bail('its SHA-256 is not the hash the segment gives it: its body was changed.');
-    if (!verifySig(key, body, Buffer.from(String(e.signature), 'base64'))) bail("the station's signature over it does NOT hold (it was changed, or signed with another key than station.pem).");
+    if (!verifySig(key, body, Buffer.from(String(e.signature), 'base64')))
+      bail("the station's signature over it does NOT hold (it was changed, or signed with another key than station.pem).");
     if (!b) return bail('its body is not JSON.');
     if (b.seq !== e.seq) bail(`its signed body says it is entry ${String(b.seq)}.`);
     if (b.key !== fp) bail(`it was signed for station key ${String(b.key)}, not the key in station.pem.`);
     if (i > 0) {
       const before = entries[i - 1]!;
-      if (b.prev !== sha(Buffer.from(String(before.body), 'utf8'))) bail(`it does not follow chain entry ${before.seq} (its "prev" names another entry's hash): an entry was removed, inserted or reordered here.`);
-      if (typeof b.seq === 'number' && b.seq !== Number(bodies[i - 1]?.seq) + 1) bail(`it is numbered ${b.seq} right after entry ${String(bodies[i - 1]?.seq)}: an entry is missing or out of order.`);
+      if (b.prev !== sha(Buffer.from(String(before.body), 'utf8')))
+        bail(`it does not follow chain entry ${before.seq} (its "prev" names another entry's hash): an entry was removed, inserted or reordered here.`);
+      if (typeof b.seq === 'number' && b.seq !== Number(bodies[i - 1]?.seq) + 1)
+        bail(`it is numbered ${b.seq} right after entry ${String(bodies[i - 1]?.seq)}: an entry is missing or out of order.`);
     }
   });
   const manifest = clip.manifest ? files.get(clip.manifest) : undefined;
@@ -382,7 +403,9 @@ function checkSegment(
   }
   const by = `${shortTsaName(t.name)} at ${stampTime(t.time)}`;
   if (t.hashAlgorithm !== 'sha256' || t.hashedMessage !== stampedHash) {
-    fail(`${anchorName}: ${by} stamped ${short(t.hashedMessage)}, not chain entry ${a.head} as this segment has it (${short(stampedHash)}): the record up to it was changed, reordered or re-signed after that time.`);
+    fail(
+      `${anchorName}: ${by} stamped ${short(t.hashedMessage)}, not chain entry ${a.head} as this segment has it (${short(stampedHash)}): the record up to it was changed, reordered or re-signed after that time.`,
+    );
     return;
   }
   // Without the TSA's certificate nothing vouches for the anchor's time: said, and not claimed.

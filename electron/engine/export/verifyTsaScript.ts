@@ -14,7 +14,9 @@
 // wantSha256Hex null reads a token of other data (tests of genuine public tokens).
 import { VERIFY_TSA_CHAIN_SCRIPT } from './verifyTsaChainScript.ts';
 
-export const VERIFY_TSA_SCRIPT = VERIFY_TSA_CHAIN_SCRIPT + String.raw`
+export const VERIFY_TSA_SCRIPT =
+  VERIFY_TSA_CHAIN_SCRIPT +
+  String.raw`
 var TSA_OID = {
   signedData: "1.2.840.113549.1.7.2", tstInfo: "1.2.840.113549.1.9.16.1.4",
   contentType: "1.2.840.113549.1.9.3", messageDigest: "1.2.840.113549.1.9.4",

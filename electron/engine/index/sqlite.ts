@@ -26,7 +26,9 @@ export class SqliteClipIndex implements ClipIndex {
     this.db = db;
   }
 
-  async insertRecording(row: Pick<ClipRow, 'id' | 'order_code' | 'station' | 'operator' | 'mode' | 'started_at' | 'mime_type' | 'partial_file'>): Promise<void> {
+  async insertRecording(
+    row: Pick<ClipRow, 'id' | 'order_code' | 'station' | 'operator' | 'mode' | 'started_at' | 'mime_type' | 'partial_file'>,
+  ): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO clips (id, order_code, station, operator, mode, started_at, mime_type, partial_file, status)
@@ -35,7 +37,10 @@ export class SqliteClipIndex implements ClipIndex {
       .run(row);
   }
 
-  async finish(id: string, f: Pick<ClipRow, 'ended_at' | 'duration_ms' | 'mono_ms' | 'size_bytes' | 'file' | 'sha256' | 'status' | 'stop_reason' | 'note'>): Promise<void> {
+  async finish(
+    id: string,
+    f: Pick<ClipRow, 'ended_at' | 'duration_ms' | 'mono_ms' | 'size_bytes' | 'file' | 'sha256' | 'status' | 'stop_reason' | 'note'>,
+  ): Promise<void> {
     this.db
       .prepare(
         `UPDATE clips SET ended_at=@ended_at, duration_ms=@duration_ms, mono_ms=@mono_ms, size_bytes=@size_bytes,
@@ -241,7 +246,9 @@ export class SqliteClipIndex implements ClipIndex {
 
   async kept(): Promise<{ n: number; bytes: number; held: number }> {
     return this.db
-      .prepare(`SELECT count(*) AS n, coalesce(sum(size_bytes),0) AS bytes, coalesce(sum(legal_hold),0) AS held FROM clips WHERE ${FINISHED} AND file IS NOT NULL`)
+      .prepare(
+        `SELECT count(*) AS n, coalesce(sum(size_bytes),0) AS bytes, coalesce(sum(legal_hold),0) AS held FROM clips WHERE ${FINISHED} AND file IS NOT NULL`,
+      )
       .get() as { n: number; bytes: number; held: number };
   }
 
@@ -259,7 +266,9 @@ export class SqliteClipIndex implements ClipIndex {
     const first = (this.db.prepare(`SELECT min(started_at) AS t FROM clips WHERE ${rec}`).get() as { t: number | null }).t;
     if (first === null || first > now) return { first, bytes: 0, orders: 0 };
     const w = this.db
-      .prepare(`SELECT coalesce(sum(size_bytes),0) AS bytes, count(DISTINCT order_code) AS orders FROM clips WHERE ${rec} AND started_at >= ? AND started_at <= ?`)
+      .prepare(
+        `SELECT coalesce(sum(size_bytes),0) AS bytes, count(DISTINCT order_code) AS orders FROM clips WHERE ${rec} AND started_at >= ? AND started_at <= ?`,
+      )
       .get(since, now) as { bytes: number; orders: number };
     return { first, bytes: w.bytes, orders: w.orders };
   }
@@ -269,7 +278,9 @@ export class SqliteClipIndex implements ClipIndex {
     const deletable = `${FINISHED} AND file IS NOT NULL AND legal_hold=0 AND size_bytes IS NOT NULL`;
     const due = (this.db.prepare(`SELECT coalesce(sum(size_bytes),0) AS b FROM clips WHERE ${deletable} AND started_at < ?`).get(cutoff) as { b: number }).b;
     const buckets = this.db
-      .prepare(`SELECT started_at / ${Math.trunc(bucketMs)} AS bucket, sum(size_bytes) AS bytes FROM clips WHERE ${deletable} AND started_at >= ? GROUP BY bucket ORDER BY bucket`)
+      .prepare(
+        `SELECT started_at / ${Math.trunc(bucketMs)} AS bucket, sum(size_bytes) AS bytes FROM clips WHERE ${deletable} AND started_at >= ? GROUP BY bucket ORDER BY bucket`,
+      )
       .all(cutoff) as { bucket: number; bytes: number }[];
     return { due, buckets };
   }

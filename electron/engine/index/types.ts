@@ -98,7 +98,10 @@ export interface RecordingRate {
 
 export interface ClipIndex {
   insertRecording(row: Pick<ClipRow, 'id' | 'order_code' | 'station' | 'operator' | 'mode' | 'started_at' | 'mime_type' | 'partial_file'>): Promise<void>;
-  finish(id: string, f: Pick<ClipRow, 'ended_at' | 'duration_ms' | 'mono_ms' | 'size_bytes' | 'file' | 'sha256' | 'status' | 'stop_reason' | 'note'>): Promise<void>;
+  finish(
+    id: string,
+    f: Pick<ClipRow, 'ended_at' | 'duration_ms' | 'mono_ms' | 'size_bytes' | 'file' | 'sha256' | 'status' | 'stop_reason' | 'note'>,
+  ): Promise<void>;
   setStatus(id: string, status: RowStatus, note: string | null): Promise<void>;
   setThumb(id: string, thumb: string): Promise<void>;
   /** Where a recording's raw video is kept after sealing failed. */

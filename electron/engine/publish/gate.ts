@@ -36,12 +36,20 @@ export class HubGate {
     const signer = this.o.signer();
     if (!signer) return false;
     try {
-      const client = this.o.connector.open({ url: link.url, hubFingerprint: link.hub_fingerprint, hubPublicKeyPem: link.hub_public_key_pem, station: signer, timeoutMs: 10_000 });
+      const client = this.o.connector.open({
+        url: link.url,
+        hubFingerprint: link.hub_fingerprint,
+        hubPublicKeyPem: link.hub_public_key_pem,
+        station: signer,
+        timeoutMs: 10_000,
+      });
       await client.hello();
       const state = await client.clipState(row.sha256);
       if (state.state === 'confirmed' && receiptValid(state.receipt, link.hub_public_key_pem, row.sha256)) return true;
       if (state.state === 'missing') {
-        this.o.db.prepare(`UPDATE hub_outbox SET state='pending', receipt=NULL, confirmed_at=NULL, last_error=? WHERE clip_id=?`).run('the hub no longer holds this clip', row.id);
+        this.o.db
+          .prepare(`UPDATE hub_outbox SET state='pending', receipt=NULL, confirmed_at=NULL, last_error=? WHERE clip_id=?`)
+          .run('the hub no longer holds this clip', row.id);
         this.o.log(`hub: the hub no longer holds clip ${row.id} of ${row.order_code}; it is kept here and published again.`);
       }
       return false;

@@ -60,7 +60,11 @@ export function hubHandlers(s: HubHandlerServices): HandlerMap<Names> {
       const url = normaliseHubUrl(input.url);
       if (!url) throw new PwError('bad-input', `"${input.url}" is not a hub address: it looks like http://192.168.1.20:7480`);
       const parsed = parseEnrollCode(input.code);
-      if (!parsed) throw new PwError('bad-input', 'That is not an enrollment code: it looks like PWE1-ABCDEFGHIJKLMNOPQRST-0123456789abcdef (from `packwitness hub enroll-code`).');
+      if (!parsed)
+        throw new PwError(
+          'bad-input',
+          'That is not an enrollment code: it looks like PWE1-ABCDEFGHIJKLMNOPQRST-0123456789abcdef (from `packwitness hub enroll-code`).',
+        );
       const signer = s.signer();
       if (!signer) throw new PwError('refused', 'This process cannot sign with the station key, so it cannot enroll the station.');
       let got;
@@ -69,7 +73,10 @@ export function hubHandlers(s: HubHandlerServices): HandlerMap<Names> {
       } catch (err) {
         const code = failureOf(err);
         const words = ENROLL_WORDS[code] ?? `Enrolling failed: ${errorMessage(err)}`;
-        throw new PwError(code === 'unreachable' ? 'internal' : 'refused', code === 'other' ? words : `${words}${code === 'unreachable' ? ` (${errorMessage(err)})` : ''}`);
+        throw new PwError(
+          code === 'unreachable' ? 'internal' : 'refused',
+          code === 'other' ? words : `${words}${code === 'unreachable' ? ` (${errorMessage(err)})` : ''}`,
+        );
       }
       // The client checked the prefix before sending anything; checked again before it is pinned.
       if (!got.hubFingerprint.startsWith(parsed.fingerprintPrefix)) throw new PwError('refused', ENROLL_WORDS.impostor!);

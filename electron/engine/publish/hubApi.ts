@@ -76,7 +76,9 @@ export interface HoldLike {
 
 export interface HubClientLike {
   hello(): Promise<void>;
-  publishChain(entries: ChainEntryLike[]): Promise<{ results: { seq: number; outcome: 'inserted' | 'duplicate' | 'refused'; reason?: string }[]; head: number }>;
+  publishChain(
+    entries: ChainEntryLike[],
+  ): Promise<{ results: { seq: number; outcome: 'inserted' | 'duplicate' | 'refused'; reason?: string }[]; head: number }>;
   publishClip(
     clip: { sha256: string; size: number; file: string; row: ClipWireLike; manifest: Buffer; signature: Buffer; tsr: Buffer | null; chainSeq: number },
     opts?: { signal?: AbortSignal },

@@ -124,12 +124,19 @@ export function hubHealthLine(db: Db, now = Date.now()): { level: 'ok' | 'warnin
   const s = hubStatus(db);
   if (!s.enrolled) return null;
   const parts = [`Hub "${s.hubName}" at ${s.url}`];
-  parts.push(s.outboxDepth === 0 ? 'every sealed clip is published' : `${s.outboxDepth} clip(s) not yet published${s.oldestUnpublishedAt ? ` (oldest recorded ${s.oldestUnpublishedAt})` : ''}`);
+  parts.push(
+    s.outboxDepth === 0
+      ? 'every sealed clip is published'
+      : `${s.outboxDepth} clip(s) not yet published${s.oldestUnpublishedAt ? ` (oldest recorded ${s.oldestUnpublishedAt})` : ''}`,
+  );
   if (s.chainBehind > 0) parts.push(`${s.chainBehind} chain entr${s.chainBehind === 1 ? 'y' : 'ies'} not yet sent`);
   parts.push(s.lastSuccessAt ? `last success ${s.lastSuccessAt}` : 'no success yet');
   const details: string[] = [];
   if (s.lastError) details.push(`last error ${s.lastError.at}: ${ERROR_NAMES[s.lastError.code]} (${s.lastError.message})`);
-  const refused = db.prepare(`SELECT o.clip_id, o.last_error FROM hub_outbox o WHERE o.state='refused' ORDER BY o.chain_seq DESC LIMIT 10`).all() as { clip_id: string; last_error: string | null }[];
+  const refused = db.prepare(`SELECT o.clip_id, o.last_error FROM hub_outbox o WHERE o.state='refused' ORDER BY o.chain_seq DESC LIMIT 10`).all() as {
+    clip_id: string;
+    last_error: string | null;
+  }[];
   for (const r of refused) details.push(`refused: ${r.last_error ?? r.clip_id}`);
   void now;
   const current = currentError(s);

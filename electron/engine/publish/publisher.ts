@@ -130,7 +130,13 @@ export class Publisher {
     const signer = this.o.signer();
     if (!signer) return;
     try {
-      const client = this.o.connector.open({ url: link.url, hubFingerprint: link.hub_fingerprint, hubPublicKeyPem: link.hub_public_key_pem, station: signer, timeoutMs: 30_000 });
+      const client = this.o.connector.open({
+        url: link.url,
+        hubFingerprint: link.hub_fingerprint,
+        hubPublicKeyPem: link.hub_public_key_pem,
+        station: signer,
+        timeoutMs: 30_000,
+      });
       await this.call(() => client.hello());
       await this.publishChain(client, link, Infinity);
       await this.publishClips(client, link);
@@ -173,18 +179,37 @@ export class Publisher {
       const sent = (this.o.db.prepare('SELECT chain_sent FROM hub_link WHERE id=1').get() as { chain_sent: number } | undefined)?.chain_sent ?? 0;
       if (sent >= through) return;
       const rows = this.o.db.prepare('SELECT * FROM chain WHERE seq > ? ORDER BY seq LIMIT ?').all(sent, MAX_CHAIN_ENTRIES) as {
-        seq: number; kind: string; clip_id: string | null; at: number; body: string; prev_hash: string; entry_hash: string; signature: string;
+        seq: number;
+        kind: string;
+        clip_id: string | null;
+        at: number;
+        body: string;
+        prev_hash: string;
+        entry_hash: string;
+        signature: string;
       }[];
       if (rows.length === 0) return;
-      const entries = rows.map((r) => ({ seq: r.seq, prev: r.prev_hash, hash: r.entry_hash, signature: r.signature, kind: r.kind, at: r.at, clipId: r.clip_id, body: r.body }));
+      const entries = rows.map((r) => ({
+        seq: r.seq,
+        prev: r.prev_hash,
+        hash: r.entry_hash,
+        signature: r.signature,
+        kind: r.kind,
+        at: r.at,
+        clipId: r.clip_id,
+        body: r.body,
+      }));
       let answer;
       try {
         answer = await this.call(() => client.publishChain(entries));
       } catch (err) {
-        throw err instanceof RoundFailed ? err : new RoundFailed('refused', `the hub refused chain entries ${rows[0]!.seq}–${rows.at(-1)!.seq}: ${errorMessage(err)}`);
+        throw err instanceof RoundFailed
+          ? err
+          : new RoundFailed('refused', `the hub refused chain entries ${rows[0]!.seq}–${rows.at(-1)!.seq}: ${errorMessage(err)}`);
       }
       const refused = answer.results.filter((r) => r.outcome === 'refused');
-      for (const r of refused) this.alarmOnce(`chain:${r.seq}`, `The hub refused chain entry ${r.seq} of this station${r.reason ? ` (${r.reason})` : ''}; this station keeps it.`);
+      for (const r of refused)
+        this.alarmOnce(`chain:${r.seq}`, `The hub refused chain entry ${r.seq} of this station${r.reason ? ` (${r.reason})` : ''}; this station keeps it.`);
       this.o.db.prepare('UPDATE hub_link SET chain_sent=? WHERE id=1').run(rows.at(-1)!.seq);
       void link;
     }
@@ -213,7 +238,9 @@ export class Publisher {
       return;
     }
     await this.publishChain(client, link, job.chain_seq);
-    const tsr = (db.prepare(`SELECT response FROM timestamps WHERE clip_id=? AND state='done'`).get(job.clip_id) as { response: Buffer | null } | undefined)?.response ?? null;
+    const tsr =
+      (db.prepare(`SELECT response FROM timestamps WHERE clip_id=? AND state='done'`).get(job.clip_id) as { response: Buffer | null } | undefined)?.response ??
+      null;
     try {
       const receipt = await this.call(() =>
         client.publishClip(
@@ -268,7 +295,9 @@ export class Publisher {
   /** Tokens that arrived after their clip was published. */
   private async publishTokens(client: HubClientLike): Promise<void> {
     const rows = this.o.db
-      .prepare(`SELECT o.clip_id, o.sha256, t.response FROM hub_outbox o JOIN timestamps t ON t.clip_id = o.clip_id WHERE o.state='confirmed' AND o.tsr_sent=0 AND t.state='done' AND t.response IS NOT NULL LIMIT 100`)
+      .prepare(
+        `SELECT o.clip_id, o.sha256, t.response FROM hub_outbox o JOIN timestamps t ON t.clip_id = o.clip_id WHERE o.state='confirmed' AND o.tsr_sent=0 AND t.state='done' AND t.response IS NOT NULL LIMIT 100`,
+      )
       .all() as { clip_id: string; sha256: string; response: Buffer }[];
     for (const r of rows) {
       await this.call(() => client.publishTsr(r.sha256, r.response));
@@ -278,7 +307,8 @@ export class Publisher {
 
   /** Holds set or lifted on the hub reach the local copy, so retention keeps what a dispute needs. */
   private async applyHolds(client: HubClientLike, link: HubLinkRow): Promise<void> {
-    const since = (this.o.db.prepare('SELECT holds_since FROM hub_link WHERE id=1').get() as { holds_since: number } | undefined)?.holds_since ?? link.holds_since;
+    const since =
+      (this.o.db.prepare('SELECT holds_since FROM hub_link WHERE id=1').get() as { holds_since: number } | undefined)?.holds_since ?? link.holds_since;
     const holds = await this.call(() => client.holds(since));
     let newest = since;
     for (const h of [...holds].sort((a, b) => a.at - b.at)) {
@@ -287,7 +317,12 @@ export class Publisher {
       if (!local || local.sha256 !== h.sha256 || !['ok', 'recovered', 'interrupted'].includes(local.status)) continue;
       if ((local.legal_hold === 1) === h.held) continue;
       try {
-        await this.o.applyHold(h.clipId, h.held, h.reason ?? (h.held ? 'legal hold set on the hub' : 'legal hold lifted on the hub'), `hub${h.by ? `: ${h.by}` : ''}`.slice(0, 60));
+        await this.o.applyHold(
+          h.clipId,
+          h.held,
+          h.reason ?? (h.held ? 'legal hold set on the hub' : 'legal hold lifted on the hub'),
+          `hub${h.by ? `: ${h.by}` : ''}`.slice(0, 60),
+        );
       } catch (err) {
         this.o.log(`hub: the hold on clip ${h.clipId} could not be applied here: ${errorMessage(err)}`);
       }

@@ -76,7 +76,10 @@ export class RecordingSessions {
    * their raw video is sealed as soon as recording.ready finds the storage back (sealWhenBack).
    */
   private sealingBack: Promise<void> | null = null;
-  private readonly unsealed = new Map<string, { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: StopReason; note: string | null }>();
+  private readonly unsealed = new Map<
+    string,
+    { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: StopReason; note: string | null }
+  >();
   /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
   private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
   /** What each page saw while recording (recording.events), until its clip is read back. */
@@ -248,7 +251,8 @@ export class RecordingSessions {
 
     'recording.events': async (input) => {
       // Kept only for a recording of this run (in progress or just finished): a few per clip.
-      if (!this.sessions.has(input.recordingId) && !(await this.s.clips.get(input.recordingId))) throw new PwError('not-found', `No recording ${input.recordingId}.`);
+      if (!this.sessions.has(input.recordingId) && !(await this.s.clips.get(input.recordingId)))
+        throw new PwError('not-found', `No recording ${input.recordingId}.`);
       const list = this.pageIncidents.get(input.recordingId) ?? [];
       list.push(...input.incidents.slice(0, Math.max(0, 500 - list.length)));
       this.pageIncidents.set(input.recordingId, list);
@@ -322,9 +326,13 @@ export class RecordingSessions {
     const note2 = notes.join(' ') || null;
     const clip = await this.sealer.seal(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, note2);
     // The storage itself failed (folder gone, read-only): the clip is sealed once it is back.
-    if (!clip && s.endCause === 'storage') this.unsealed.set(s.id, { order: s.order, partial: s.partial, startedAt: s.startedAt, endedAt, monoMs, reason, note: note2 });
+    if (!clip && s.endCause === 'storage')
+      this.unsealed.set(s.id, { order: s.order, partial: s.partial, startedAt: s.startedAt, endedAt, monoMs, reason, note: note2 });
     const messages: string[] = [];
-    if (clip && short) messages.push(`The clip of ${s.order} is only ${(monoMs / 1000).toFixed(1)} s long (the minimum is ${(minMs / 1000).toFixed(1)} s): it was kept and marked as short.`);
+    if (clip && short)
+      messages.push(
+        `The clip of ${s.order} is only ${(monoMs / 1000).toFixed(1)} s long (the minimum is ${(minMs / 1000).toFixed(1)} s): it was kept and marked as short.`,
+      );
     if (clip && s.stopMessage) messages.push(s.stopMessage);
     if (clip) this.s.retention.afterClip();
     return { clip, message: messages.join(' ') || null };
@@ -384,9 +392,16 @@ export class RecordingSessions {
     if (!row || row.status === 'recording') return new PwError('not-found', `No recording ${id} is in progress.`);
     const order = row.order_code;
     if (row.stop_reason === 'crash' || row.status === 'recovered') {
-      return new PwError('ended', `Recording of ${order} was ended when the station restarted; what reached it before is kept as a recovered clip. Scan the order again to record it anew.`);
+      return new PwError(
+        'ended',
+        `Recording of ${order} was ended when the station restarted; what reached it before is kept as a recovered clip. Scan the order again to record it anew.`,
+      );
     }
-    if (row.status === 'failed') return new PwError('ended', `Recording of ${order} was ended when the station restarted; no video of it had reached the disk. Scan the order again to record it.`);
+    if (row.status === 'failed')
+      return new PwError(
+        'ended',
+        `Recording of ${order} was ended when the station restarted; no video of it had reached the disk. Scan the order again to record it.`,
+      );
     return new PwError('ended', `Recording of ${order} is already finished (${row.stop_reason ?? row.status}). Scan the order again to record it anew.`);
   }
 
@@ -401,7 +416,11 @@ export class RecordingSessions {
       () => true,
       () => false,
     );
-    if (!marked) return { cause: 'storage', text: `The clips folder ${dir} is missing or is not the station's folder any more: is its disk unplugged? Reconnect it (or put the folder back) and the station records again.` };
+    if (!marked)
+      return {
+        cause: 'storage',
+        text: `The clips folder ${dir} is missing or is not the station's folder any more: is its disk unplugged? Reconnect it (or put the folder back) and the station records again.`,
+      };
     let space: SpaceInfo;
     try {
       space = await spaceOf(dir, settings.reserveMb);
@@ -450,7 +469,14 @@ export class RecordingSessions {
     if (low && atStart) {
       // Coded when the sentence is only the space's (retention's own reason stays its English text).
       const words = why ? null : lowSpace(space, incoming);
-      if (words) throw new PwError('refused', msg(words.code === 'space-below-reserve' ? 'record-refused-below-reserve' : 'record-refused-near-reserve', words.params as { free: string; dir: string; reserve: string }));
+      if (words)
+        throw new PwError(
+          'refused',
+          msg(
+            words.code === 'space-below-reserve' ? 'record-refused-below-reserve' : 'record-refused-near-reserve',
+            words.params as { free: string; dir: string; reserve: string },
+          ),
+        );
       throw new PwError('refused', `Recording refused: ${why ?? low} Nothing was recorded.`);
     }
     return low;

@@ -70,14 +70,17 @@ export class Accounts {
 
   async addUser(name: string, role: string, password: string, now = Date.now()): Promise<ConsoleUser> {
     if (!USER_NAME_RE.test(name)) throw new AccountError('bad-input', `a user name is 1-64 letters, digits or . _ @ - (not ${JSON.stringify(name)})`);
-    if (!(CONSOLE_ROLES as readonly string[]).includes(role)) throw new AccountError('bad-input', `the role is one of ${CONSOLE_ROLES.join(', ')} (not ${JSON.stringify(role)})`);
+    if (!(CONSOLE_ROLES as readonly string[]).includes(role))
+      throw new AccountError('bad-input', `the role is one of ${CONSOLE_ROLES.join(', ')} (not ${JSON.stringify(role)})`);
     const problem = passwordProblem(password);
     if (problem) throw new AccountError('bad-input', problem);
     const hash = await hashPassword(password);
-    const changed = await this.db.run(
-      'INSERT INTO hub_users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
-      [name, role, hash, now],
-    );
+    const changed = await this.db.run('INSERT INTO hub_users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING', [
+      name,
+      role,
+      hash,
+      now,
+    ]);
     if (changed !== 1) throw new AccountError('exists', `there is a user ${name} already`);
     return (await this.getUser(name))!;
   }
@@ -143,7 +146,11 @@ export class Accounts {
     const sessionId = randomBytes(32).toString('base64url');
     const expiresAt = now + SESSION_TTL_MS;
     await this.db.run('INSERT INTO hub_sessions (id_hash, user_id, created_at, expires_at, address) VALUES (?, ?, ?, ?, ?)', [
-      sessionHash(sessionId), num(row.id), now, expiresAt, address,
+      sessionHash(sessionId),
+      num(row.id),
+      now,
+      expiresAt,
+      address,
     ]);
     return { ok: true, user: toUser(row), sessionId, expiresAt };
   }
@@ -151,11 +158,13 @@ export class Accounts {
   /** The session's user, or null for an unknown, expired or logged-out session id. */
   async session(sessionId: string, now = Date.now()): Promise<ConsoleUser | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return null;
-    const r = (await this.db.all(
-      `SELECT u.id, u.name, u.role, u.created_at FROM hub_sessions s JOIN hub_users u ON u.id = s.user_id
+    const r = (
+      await this.db.all(
+        `SELECT u.id, u.name, u.role, u.created_at FROM hub_sessions s JOIN hub_users u ON u.id = s.user_id
        WHERE s.id_hash = ? AND s.expires_at > ?`,
-      [sessionHash(sessionId), now],
-    ))[0];
+        [sessionHash(sessionId), now],
+      )
+    )[0];
     return r ? toUser(r) : null;
   }
 

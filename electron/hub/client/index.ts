@@ -6,9 +6,25 @@ import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:c
 import fs from 'node:fs/promises';
 import type { z } from 'zod';
 import {
-  BeginResponse, ChainResponse, ClipStateResponse, CompleteResponse, EnrollResponse, ENROLL_CODE_RE, HelloResponse,
-  HoldsResponse, HUB_API, HubErrorBody, enrollProofText, helloText, receiptSigningBytes, requestSigningText,
-  type ChainEntryWire, type ChainResult, type ClipWire, type HubHold, type HubReceipt,
+  BeginResponse,
+  ChainResponse,
+  ClipStateResponse,
+  CompleteResponse,
+  EnrollResponse,
+  ENROLL_CODE_RE,
+  HelloResponse,
+  HoldsResponse,
+  HUB_API,
+  HubErrorBody,
+  enrollProofText,
+  helloText,
+  receiptSigningBytes,
+  requestSigningText,
+  type ChainEntryWire,
+  type ChainResult,
+  type ClipWire,
+  type HubHold,
+  type HubReceipt,
 } from '../../../shared/hubWire.ts';
 import { fingerprintOf, verifyBytes } from '../../engine/evidence/keys.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
@@ -135,7 +151,8 @@ function errorOf(a: RawAnswer, what: string): HubError {
   }
   const detail = [hubCode, message].filter(Boolean).join(': ') || `HTTP ${a.status}`;
   const opts = { detail, status: a.status, ...(hubCode ? { hubCode } : {}) };
-  if (a.status >= 500 || a.status === 429 || a.status === 408) return new HubError('unreachable', `${what}: the hub is not able to answer now (${detail})`, opts);
+  if (a.status >= 500 || a.status === 429 || a.status === 408)
+    return new HubError('unreachable', `${what}: the hub is not able to answer now (${detail})`, opts);
   if (a.status === 401 || a.status === 403) return new HubError('unauthorized', `${what}: the hub refused this station (${detail})`, opts);
   if (a.status === 422 || (a.status === 400 && (hubCode === 'bad-part' || hubCode === 'bad-digest'))) {
     return new HubError('refused', `${what}: the hub checked and refused it (${detail})`, opts);
@@ -179,7 +196,12 @@ async function helloAt(url: string, timeoutMs: number): Promise<{ key: KeyObject
  * sent, the hub must prove it holds a key whose fingerprint starts with the code's last part: a
  * look-alike on the LAN gets neither the code nor the station's key.
  */
-export async function enrollStation(hubUrl: string, code: string, station: StationSigner & { name: string }, opts: { timeoutMs?: number } = {}): Promise<EnrollResult> {
+export async function enrollStation(
+  hubUrl: string,
+  code: string,
+  station: StationSigner & { name: string },
+  opts: { timeoutMs?: number } = {},
+): Promise<EnrollResult> {
   const m = ENROLL_CODE_RE.exec(code.trim());
   if (!m) throw new HubError('unauthorized', 'this is not an enrollment code (PWE1-…-…)', { hubCode: 'bad-code' });
   const cleanCode = code.trim();
@@ -188,13 +210,15 @@ export async function enrollStation(hubUrl: string, code: string, station: Stati
   if (!hub.fingerprint.startsWith(m[2]!)) {
     throw new HubError('impostor', `the hub at ${hubUrl} has key ${hub.fingerprint.slice(0, 16)}…, not the ${m[2]}… the code names`);
   }
-  const body = Buffer.from(JSON.stringify({
-    code: cleanCode,
-    name: station.name,
-    publicKeyPem: station.publicKeyPem,
-    fingerprint: station.fingerprint,
-    proof: station.sign(Buffer.from(enrollProofText(cleanCode), 'utf8')).toString('base64'),
-  }));
+  const body = Buffer.from(
+    JSON.stringify({
+      code: cleanCode,
+      name: station.name,
+      publicKeyPem: station.publicKeyPem,
+      fingerprint: station.fingerprint,
+      proof: station.sign(Buffer.from(enrollProofText(cleanCode), 'utf8')).toString('base64'),
+    }),
+  );
   const a = await send(`${baseUrl(hubUrl)}${HUB_API}/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, timeoutMs });
   if (a.status !== 200) throw errorOf(a, 'enroll');
   const r = parseJson(EnrollResponse, a, 'enroll');
@@ -210,7 +234,13 @@ export function openHubClient(cfg: HubClientConfig): HubClient {
   const pinned = createPublicKey(cfg.hubPublicKeyPem);
   if (fingerprintOf(pinned) !== cfg.hubFingerprint) throw new HubError('impostor', 'the pinned hub key does not match the pinned fingerprint');
 
-  const call = async (method: string, pathWithQuery: string, body: Buffer | null, extra: Record<string, string> = {}, signal?: AbortSignal): Promise<RawAnswer> => {
+  const call = async (
+    method: string,
+    pathWithQuery: string,
+    body: Buffer | null,
+    extra: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<RawAnswer> => {
     const p = `${HUB_API}${pathWithQuery}`;
     const time = Date.now();
     const bodyHash = sha256Hex(body ?? Buffer.alloc(0));
@@ -273,7 +303,13 @@ export function openHubClient(cfg: HubClientConfig): HubClient {
             const { bytesRead } = await fh.read(bytes, 0, len, start);
             if (bytesRead !== len) throw new Error(`${clip.file} is shorter than its ${clip.size} bytes`);
             const md5 = createHash('md5').update(bytes).digest('base64');
-            const p = await call('PUT', `/clips/${clip.sha256}/parts/${n}`, bytes, { 'content-type': 'application/octet-stream', 'content-md5': md5 }, opts.signal);
+            const p = await call(
+              'PUT',
+              `/clips/${clip.sha256}/parts/${n}`,
+              bytes,
+              { 'content-type': 'application/octet-stream', 'content-md5': md5 },
+              opts.signal,
+            );
             if (p.status !== 204 && p.status !== 200) throw errorOf(p, `${what} part ${n}`);
             opts.onPart?.(n, count);
           }
@@ -281,13 +317,19 @@ export function openHubClient(cfg: HubClientConfig): HubClient {
           await fh.close();
         }
       }
-      const c = await call('POST', `/clips/${clip.sha256}/complete`, json({
-        clip: clip.row,
-        manifest: clip.manifest.toString('base64'),
-        signature: clip.signature.toString('base64'),
-        tsr: clip.tsr ? clip.tsr.toString('base64') : null,
-        chainSeq: clip.chainSeq,
-      }), JSON_TYPE, opts.signal);
+      const c = await call(
+        'POST',
+        `/clips/${clip.sha256}/complete`,
+        json({
+          clip: clip.row,
+          manifest: clip.manifest.toString('base64'),
+          signature: clip.signature.toString('base64'),
+          tsr: clip.tsr ? clip.tsr.toString('base64') : null,
+          chainSeq: clip.chainSeq,
+        }),
+        JSON_TYPE,
+        opts.signal,
+      );
       if (c.status !== 200) throw errorOf(c, what);
       return checkReceipt(parseJson(CompleteResponse, c, what).receipt, clip.sha256);
     },

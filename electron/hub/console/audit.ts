@@ -28,27 +28,47 @@ export class AuditLog {
   }
 
   async record(e: AuditInput): Promise<void> {
-    await this.db.run(
-      'INSERT INTO hub_audit (at, user_name, role, action, station, clip_id, sha256, detail, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [e.at, e.user, e.role, e.action, e.station ?? null, e.clipId ?? null, e.sha256 ?? null, e.detail ?? null, e.address ?? null],
-    );
+    await this.db.run('INSERT INTO hub_audit (at, user_name, role, action, station, clip_id, sha256, detail, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      e.at,
+      e.user,
+      e.role,
+      e.action,
+      e.station ?? null,
+      e.clipId ?? null,
+      e.sha256 ?? null,
+      e.detail ?? null,
+      e.address ?? null,
+    ]);
   }
 
   /** Newest first; `before` is the id of the last row of the previous page. */
   async list(opts: { limit?: number; before?: number; user?: string; action?: string } = {}): Promise<AuditEntry[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (opts.before !== undefined) { where.push('id < ?'); params.push(opts.before); }
-    if (opts.user !== undefined) { where.push('user_name = ?'); params.push(opts.user); }
-    if (opts.action !== undefined) { where.push('action = ?'); params.push(opts.action); }
+    if (opts.before !== undefined) {
+      where.push('id < ?');
+      params.push(opts.before);
+    }
+    if (opts.user !== undefined) {
+      where.push('user_name = ?');
+      params.push(opts.user);
+    }
+    if (opts.action !== undefined) {
+      where.push('action = ?');
+      params.push(opts.action);
+    }
     const limit = Math.max(1, Math.min(10_000, Math.floor(opts.limit ?? 100)));
-    const rows = await this.db.all(
-      `SELECT * FROM hub_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`,
-      params,
-    );
+    const rows = await this.db.all(`SELECT * FROM hub_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`, params);
     return rows.map((r) => ({
-      id: num(r.id), at: num(r.at), user: String(r.user_name), role: strOrNull(r.role), action: String(r.action),
-      station: strOrNull(r.station), clipId: strOrNull(r.clip_id), sha256: strOrNull(r.sha256), detail: strOrNull(r.detail),
+      id: num(r.id),
+      at: num(r.at),
+      user: String(r.user_name),
+      role: strOrNull(r.role),
+      action: String(r.action),
+      station: strOrNull(r.station),
+      clipId: strOrNull(r.clip_id),
+      sha256: strOrNull(r.sha256),
+      detail: strOrNull(r.detail),
       address: strOrNull(r.address),
     }));
   }

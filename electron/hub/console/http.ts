@@ -21,7 +21,13 @@ import { Accounts, SESSION_TTL_MS, type ConsoleUser } from '../auth/accounts.ts'
 import { AuditLog, auditCsv } from './audit.ts';
 import { serveConsolePage } from './pages.ts';
 import {
-  CONSOLE_API, CONSOLE_CALLS, LoginRequest, SESSION_COOKIE, type ConsoleCall, type ConsoleClip, type ConsoleMe,
+  CONSOLE_API,
+  CONSOLE_CALLS,
+  LoginRequest,
+  SESSION_COOKIE,
+  type ConsoleCall,
+  type ConsoleClip,
+  type ConsoleMe,
   type ConsoleSearchAnswer,
 } from '../../../shared/consoleWire.ts';
 
@@ -61,7 +67,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, extra
   res.end(JSON.stringify(body));
 }
 
-
 function cookieValue(req: http.IncomingMessage, name: string): string | null {
   for (const part of (header(req, 'cookie') ?? '').split(';')) {
     const i = part.indexOf('=');
@@ -88,9 +93,21 @@ export function parseRange(value: string | undefined, size: number): { start: nu
 
 function toConsoleClip(c: HubClip): ConsoleClip {
   return {
-    station: c.station, stationName: c.stationName ?? c.station, clipId: c.clipId, order: c.order, mode: c.mode, operator: c.operator,
-    startedAt: c.startedAt, endedAt: c.endedAt, durationMs: c.durationMs, sizeBytes: c.sizeBytes, sha256: c.sha256, status: c.status,
-    stopReason: c.stopReason, note: c.note, publishedAt: c.publishedAt,
+    station: c.station,
+    stationName: c.stationName ?? c.station,
+    clipId: c.clipId,
+    order: c.order,
+    mode: c.mode,
+    operator: c.operator,
+    startedAt: c.startedAt,
+    endedAt: c.endedAt,
+    durationMs: c.durationMs,
+    sizeBytes: c.sizeBytes,
+    sha256: c.sha256,
+    status: c.status,
+    stopReason: c.stopReason,
+    note: c.note,
+    publishedAt: c.publishedAt,
   };
 }
 
@@ -138,7 +155,8 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
     const { method, url } = ctx;
     // The door.
     const host = parseHost(header(req, 'host'));
-    if (!host || !ctx.isOwnHost(host.name, host.port)) throw new HubHttpError(421, 'refused', 'The hub answers only under its own address, not under another name.');
+    if (!host || !ctx.isOwnHost(host.name, host.port))
+      throw new HubHttpError(421, 'refused', 'The hub answers only under its own address, not under another name.');
     const encrypted = !!(req.socket as TLSSocket).encrypted || header(req, 'x-forwarded-proto') === 'https';
     const origin = header(req, 'origin');
     const fetchSite = header(req, 'sec-fetch-site')?.toLowerCase();
@@ -243,7 +261,10 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
           clips: page.map(toConsoleClip),
           next: rows.length > limit && last ? `${last.startedAt}.${last.rowId}` : null,
         };
-        const detail = [...p.entries()].filter(([k]) => k !== 'limit').map(([k, v]) => `${k}=${v}`).join('&');
+        const detail = [...p.entries()]
+          .filter(([k]) => k !== 'limit')
+          .map(([k, v]) => `${k}=${v}`)
+          .join('&');
         await audit.record({ at, user: user.name, role: user.role, action: 'search', detail: `${detail} → ${page.length}`, address });
         return sendJson(res, 200, answer);
       }
@@ -264,7 +285,16 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         }
         // One play is one row: the player's further range reads (seeking) are not each logged.
         if (method === 'GET' && (range === null || range.start === 0)) {
-          await audit.record({ at, user: user.name, role: user.role, action: 'play', station: clip.station, clipId: clip.clipId, sha256: clip.sha256, address });
+          await audit.record({
+            at,
+            user: user.name,
+            role: user.role,
+            action: 'play',
+            station: clip.station,
+            clipId: clip.clipId,
+            sha256: clip.sha256,
+            address,
+          });
         }
         const r: ByteRange | undefined = range ?? undefined;
         const length = range ? range.end - range.start + 1 : stat.size;
@@ -278,8 +308,14 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         const body = await store.stream(clip.sha256, 'clip', r);
         res.writeHead(range ? 206 : 200, headers);
         await new Promise<void>((resolve) => {
-          body.on('error', () => { res.destroy(); resolve(); });
-          res.on('close', () => { body.destroy(); resolve(); });
+          body.on('error', () => {
+            res.destroy();
+            resolve();
+          });
+          res.on('close', () => {
+            body.destroy();
+            resolve();
+          });
           body.pipe(res);
         });
         return;
@@ -296,7 +332,8 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         });
         if (route.call === 'audit') return sendJson(res, 200, { entries: rows, next: rows.length ? rows.at(-1)!.id : null });
         res.writeHead(200, {
-          'content-type': 'text/csv; charset=utf-8', 'cache-control': 'no-store',
+          'content-type': 'text/csv; charset=utf-8',
+          'cache-control': 'no-store',
           'content-disposition': `attachment; filename="packwitness-audit-${new Date(at).toISOString().slice(0, 10)}.csv"`,
         });
         res.end(auditCsv(rows));

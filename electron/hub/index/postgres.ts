@@ -64,7 +64,10 @@ export async function migratePostgres(pool: pg.Pool, migrations: Migration[], on
         `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at bigint NOT NULL)`,
       );
       const applied = new Map(
-        (await client.query(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`)).rows.map((r: { version: number; checksum: string }) => [r.version, r.checksum]),
+        (await client.query(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`)).rows.map((r: { version: number; checksum: string }) => [
+          r.version,
+          r.checksum,
+        ]),
       );
       for (const m of migrations) {
         const sum = migrationChecksum(m);
@@ -76,7 +79,12 @@ export async function migratePostgres(pool: pg.Pool, migrations: Migration[], on
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
-          await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)`, [m.version, m.name, sum, Date.now()]);
+          await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)`, [
+            m.version,
+            m.name,
+            sum,
+            Date.now(),
+          ]);
           await client.query('COMMIT');
         } catch (e) {
           await client.query('ROLLBACK').catch(() => {});

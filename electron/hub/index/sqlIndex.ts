@@ -4,8 +4,18 @@
 // that is there, so two hub processes writing the same clip at once cannot both "insert" it and a
 // different SHA-256 for a held clip id is always refused.
 import {
-  type ClipQuery, type HubChainEntry, type HubChainHole, type HubClip, type HubIndex, type HubIndexStats,
-  type HubRefusal, type HubStation, type InsertOutcome, IndexConflictError, type HubChainSummary, type HubHoldRow,
+  type ClipQuery,
+  type HubChainEntry,
+  type HubChainHole,
+  type HubClip,
+  type HubIndex,
+  type HubIndexStats,
+  type HubRefusal,
+  type HubStation,
+  type InsertOutcome,
+  IndexConflictError,
+  type HubChainSummary,
+  type HubHoldRow,
   type HubUpload,
 } from './types.ts';
 
@@ -59,15 +69,27 @@ function toStation(r: Record<string, unknown>): HubStation {
 
 function toEntry(r: Record<string, unknown>): HubChainEntry {
   return {
-    station: String(r.station), seq: num(r.seq), prev: String(r.prev), hash: String(r.hash), signature: String(r.signature),
-    kind: String(r.kind), at: num(r.at), clipId: strOrNull(r.clip_id), body: String(r.body),
+    station: String(r.station),
+    seq: num(r.seq),
+    prev: String(r.prev),
+    hash: String(r.hash),
+    signature: String(r.signature),
+    kind: String(r.kind),
+    at: num(r.at),
+    clipId: strOrNull(r.clip_id),
+    body: String(r.body),
   };
 }
 
 function toHole(r: Record<string, unknown>): HubChainHole {
   return {
-    station: String(r.station), fromSeq: num(r.from_seq), toSeq: num(r.to_seq), fromTime: numOrNull(r.from_time),
-    toTime: numOrNull(r.to_time), reason: String(r.reason), detectedAt: num(r.detected_at),
+    station: String(r.station),
+    fromSeq: num(r.from_seq),
+    toSeq: num(r.to_seq),
+    fromTime: numOrNull(r.from_time),
+    toTime: numOrNull(r.to_time),
+    reason: String(r.reason),
+    detectedAt: num(r.detected_at),
   };
 }
 
@@ -94,10 +116,11 @@ export class SqlHubIndex implements HubIndex {
   }
 
   async getStation(fingerprintOrName: string): Promise<HubStation | null> {
-    const rows = await this.db.all(
-      `SELECT * FROM hub_stations WHERE fingerprint = ? OR name = ? ORDER BY (fingerprint = ?) DESC, enrolled_at LIMIT 1`,
-      [fingerprintOrName, fingerprintOrName, fingerprintOrName],
-    );
+    const rows = await this.db.all(`SELECT * FROM hub_stations WHERE fingerprint = ? OR name = ? ORDER BY (fingerprint = ?) DESC, enrolled_at LIMIT 1`, [
+      fingerprintOrName,
+      fingerprintOrName,
+      fingerprintOrName,
+    ]);
     return rows[0] ? toStation(rows[0]) : null;
   }
 
@@ -110,15 +133,27 @@ export class SqlHubIndex implements HubIndex {
       `INSERT INTO hub_clips (station, clip_id, order_code, mode, operator, started_at, ended_at, duration_ms, size_bytes,
          sha256, status, stop_reason, note, published_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station, clip_id) DO NOTHING`,
-      [c.station, c.clipId, c.order, c.mode, c.operator, c.startedAt, c.endedAt, c.durationMs, c.sizeBytes, c.sha256,
-        c.status, c.stopReason, c.note, c.publishedAt],
+      [
+        c.station,
+        c.clipId,
+        c.order,
+        c.mode,
+        c.operator,
+        c.startedAt,
+        c.endedAt,
+        c.durationMs,
+        c.sizeBytes,
+        c.sha256,
+        c.status,
+        c.stopReason,
+        c.note,
+        c.publishedAt,
+      ],
     );
     if (changed === 1) return 'inserted';
     const held = await this.getClip(c.station, c.clipId);
     if (held && held.sha256 === c.sha256) return 'duplicate';
-    throw new IndexConflictError(
-      `clip ${c.clipId} of station ${c.station} is held with SHA-256 ${held?.sha256 ?? '?'}; refused a different one (${c.sha256})`,
-    );
+    throw new IndexConflictError(`clip ${c.clipId} of station ${c.station} is held with SHA-256 ${held?.sha256 ?? '?'}; refused a different one (${c.sha256})`);
   }
 
   async getClip(station: string, clipId: string): Promise<HubClip | null> {
@@ -130,25 +165,42 @@ export class SqlHubIndex implements HubIndex {
   }
 
   async clipsBySha256(sha256: string): Promise<HubClip[]> {
-    return (await this.db.all(
-      `SELECT ${CLIP_COLUMNS} FROM hub_clips c JOIN hub_stations s ON s.fingerprint = c.station WHERE c.sha256 = ? ORDER BY c.id`,
-      [sha256],
-    )).map(toClip);
+    return (
+      await this.db.all(`SELECT ${CLIP_COLUMNS} FROM hub_clips c JOIN hub_stations s ON s.fingerprint = c.station WHERE c.sha256 = ? ORDER BY c.id`, [sha256])
+    ).map(toClip);
   }
 
   async findClips(q: ClipQuery): Promise<HubClip[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.order !== undefined) { where.push('c.order_code = ?'); params.push(q.order); }
-    if (q.orderContains) { where.push(`c.order_code ${this.db.ilike} ? ESCAPE '\\'`); params.push(`%${likeEscape(q.orderContains)}%`); }
+    if (q.order !== undefined) {
+      where.push('c.order_code = ?');
+      params.push(q.order);
+    }
+    if (q.orderContains) {
+      where.push(`c.order_code ${this.db.ilike} ? ESCAPE '\\'`);
+      params.push(`%${likeEscape(q.orderContains)}%`);
+    }
     if (q.station !== undefined) {
       where.push('c.station IN (SELECT fingerprint FROM hub_stations WHERE fingerprint = ? OR name = ?)');
       params.push(q.station, q.station);
     }
-    if (q.operator !== undefined) { where.push('c.operator = ?'); params.push(q.operator); }
-    if (q.mode !== undefined) { where.push('c.mode = ?'); params.push(q.mode); }
-    if (q.from !== undefined) { where.push('c.started_at >= ?'); params.push(q.from); }
-    if (q.to !== undefined) { where.push('c.started_at < ?'); params.push(q.to); }
+    if (q.operator !== undefined) {
+      where.push('c.operator = ?');
+      params.push(q.operator);
+    }
+    if (q.mode !== undefined) {
+      where.push('c.mode = ?');
+      params.push(q.mode);
+    }
+    if (q.from !== undefined) {
+      where.push('c.started_at >= ?');
+      params.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('c.started_at < ?');
+      params.push(q.to);
+    }
     if (q.before) {
       where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
       params.push(q.before.startedAt, q.before.startedAt, q.before.rowId);
@@ -180,10 +232,7 @@ export class SqlHubIndex implements HubIndex {
 
   async listChain(station: string, opts: { fromSeq?: number; limit?: number } = {}): Promise<HubChainEntry[]> {
     const limit = Math.max(1, Math.min(10_000, Math.floor(opts.limit ?? 1000)));
-    return (await this.db.all(
-      `SELECT * FROM hub_chain WHERE station = ? AND seq >= ? ORDER BY seq LIMIT ${limit}`,
-      [station, opts.fromSeq ?? 1],
-    )).map(toEntry);
+    return (await this.db.all(`SELECT * FROM hub_chain WHERE station = ? AND seq >= ? ORDER BY seq LIMIT ${limit}`, [station, opts.fromSeq ?? 1])).map(toEntry);
   }
 
   async findChainGaps(station: string): Promise<Omit<HubChainHole, 'reason' | 'detectedAt'>[]> {
@@ -214,27 +263,38 @@ export class SqlHubIndex implements HubIndex {
   }
 
   async listHoles(station?: string): Promise<HubChainHole[]> {
-    const rows = station === undefined
-      ? await this.db.all('SELECT * FROM hub_holes ORDER BY station, from_seq', [])
-      : await this.db.all('SELECT * FROM hub_holes WHERE station = ? ORDER BY from_seq', [station]);
+    const rows =
+      station === undefined
+        ? await this.db.all('SELECT * FROM hub_holes ORDER BY station, from_seq', [])
+        : await this.db.all('SELECT * FROM hub_holes WHERE station = ? ORDER BY from_seq', [station]);
     return rows.map(toHole);
   }
 
   async addRefusal(r: HubRefusal): Promise<number> {
-    return this.db.insertReturningId(
-      'INSERT INTO hub_refused (station, clip_id, sha256, reason, detail, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
-      [r.station, r.clipId, r.sha256, r.reason, r.detail, r.at],
-    );
+    return this.db.insertReturningId('INSERT INTO hub_refused (station, clip_id, sha256, reason, detail, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id', [
+      r.station,
+      r.clipId,
+      r.sha256,
+      r.reason,
+      r.detail,
+      r.at,
+    ]);
   }
 
   async listRefusals(opts: { station?: string; limit?: number } = {}): Promise<HubRefusal[]> {
     const limit = Math.max(1, Math.min(1000, Math.floor(opts.limit ?? 100)));
-    const rows = opts.station === undefined
-      ? await this.db.all(`SELECT * FROM hub_refused ORDER BY at DESC, id DESC LIMIT ${limit}`, [])
-      : await this.db.all(`SELECT * FROM hub_refused WHERE station = ? ORDER BY at DESC, id DESC LIMIT ${limit}`, [opts.station]);
+    const rows =
+      opts.station === undefined
+        ? await this.db.all(`SELECT * FROM hub_refused ORDER BY at DESC, id DESC LIMIT ${limit}`, [])
+        : await this.db.all(`SELECT * FROM hub_refused WHERE station = ? ORDER BY at DESC, id DESC LIMIT ${limit}`, [opts.station]);
     return rows.map((r) => ({
-      id: num(r.id), station: strOrNull(r.station), clipId: strOrNull(r.clip_id), sha256: strOrNull(r.sha256),
-      reason: String(r.reason), detail: String(r.detail), at: num(r.at),
+      id: num(r.id),
+      station: strOrNull(r.station),
+      clipId: strOrNull(r.clip_id),
+      sha256: strOrNull(r.sha256),
+      reason: String(r.reason),
+      detail: String(r.detail),
+      at: num(r.at),
     }));
   }
 
@@ -255,16 +315,21 @@ export class SqlHubIndex implements HubIndex {
 
   async useEnrollCode(codeHash: string, now: number, usedBy: string): Promise<boolean> {
     // One UPDATE: of two hubs using the same code at once, exactly one changes the row.
-    const changed = await this.db.run(
-      'UPDATE hub_enroll_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?',
-      [now, usedBy, codeHash, now],
-    );
+    const changed = await this.db.run('UPDATE hub_enroll_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?', [
+      now,
+      usedBy,
+      codeHash,
+      now,
+    ]);
     return changed === 1;
   }
 
   async rememberRequest(signatureHash: string, at: number, forgetBefore: number): Promise<boolean> {
     await this.db.run('DELETE FROM hub_seen_requests WHERE at < ?', [forgetBefore]);
-    const changed = await this.db.run('INSERT INTO hub_seen_requests (signature_hash, at) VALUES (?, ?) ON CONFLICT (signature_hash) DO NOTHING', [signatureHash, at]);
+    const changed = await this.db.run('INSERT INTO hub_seen_requests (signature_hash, at) VALUES (?, ?) ON CONFLICT (signature_hash) DO NOTHING', [
+      signatureHash,
+      at,
+    ]);
     return changed === 1;
   }
 
@@ -287,21 +352,35 @@ export class SqlHubIndex implements HubIndex {
 
   async listUploads(): Promise<HubUpload[]> {
     return (await this.db.all('SELECT * FROM hub_uploads ORDER BY started_at', [])).map((r) => ({
-      sha256: String(r.sha256), station: String(r.station), size: num(r.size), uploadId: String(r.upload_id), startedAt: num(r.started_at),
+      sha256: String(r.sha256),
+      station: String(r.station),
+      size: num(r.size),
+      uploadId: String(r.upload_id),
+      startedAt: num(r.started_at),
     }));
   }
 
   async addHold(h: HubHoldRow): Promise<void> {
-    await this.db.run(
-      'INSERT INTO hub_holds (station, clip_id, sha256, held, reason, at, by_whom) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [h.station, h.clipId, h.sha256, this.kind === 'sqlite' ? (h.held ? 1 : 0) : h.held, h.reason, h.at, h.by],
-    );
+    await this.db.run('INSERT INTO hub_holds (station, clip_id, sha256, held, reason, at, by_whom) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      h.station,
+      h.clipId,
+      h.sha256,
+      this.kind === 'sqlite' ? (h.held ? 1 : 0) : h.held,
+      h.reason,
+      h.at,
+      h.by,
+    ]);
   }
 
   async listHolds(station: string, since: number): Promise<HubHoldRow[]> {
     return (await this.db.all('SELECT * FROM hub_holds WHERE station = ? AND at >= ? ORDER BY at, id', [station, since])).map((r) => ({
-      station: String(r.station), clipId: String(r.clip_id), sha256: String(r.sha256), held: r.held === true || num(r.held) === 1,
-      reason: strOrNull(r.reason), at: num(r.at), by: strOrNull(r.by_whom),
+      station: String(r.station),
+      clipId: String(r.clip_id),
+      sha256: String(r.sha256),
+      held: r.held === true || num(r.held) === 1,
+      reason: strOrNull(r.reason),
+      at: num(r.at),
+      by: strOrNull(r.by_whom),
     }));
   }
 

@@ -34,13 +34,14 @@ export function openSqliteHubIndex(file: string, migrations: Migration[] = sqlit
 }
 
 function migrateSqlite(db: Database.Database, migrations: Migration[]): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+  );
   // IMMEDIATE takes the write lock first: a second process opening the same file waits, then
   // sees the versions the first applied.
   db.transaction(() => {
     const applied = new Map(
-      (db.prepare(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`).all() as { version: number; checksum: string }[])
-        .map((r) => [r.version, r.checksum]),
+      (db.prepare(`SELECT version, checksum FROM ${MIGRATIONS_TABLE}`).all() as { version: number; checksum: string }[]).map((r) => [r.version, r.checksum]),
     );
     for (const m of migrations) {
       const sum = migrationChecksum(m);

@@ -40,7 +40,9 @@ export interface HubDoctorReport {
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export async function hubDoctor(h: OpenedHub, now = Date.now()): Promise<HubDoctorReport> {
-  const probe = await h.store.probe().catch((e: unknown) => ({ writable: false, objectLock: 'unknown', message: `the clip store cannot be reached: ${errorMessage(e)}` }));
+  const probe = await h.store
+    .probe()
+    .catch((e: unknown) => ({ writable: false, objectLock: 'unknown', message: `the clip store cannot be reached: ${errorMessage(e)}` }));
   const stats = await h.index.stats();
   const stations = await h.index.listStations();
   const nameOf = new Map(stations.map((s) => [s.fingerprint, s.name]));
@@ -48,27 +50,43 @@ export async function hubDoctor(h: OpenedHub, now = Date.now()): Promise<HubDoct
   const holes: HubDoctorReport['holes'] = [];
   for (const s of stations) {
     const sum = await h.index.chainSummary(s.fingerprint);
-    const first = sum.entries > 0 ? (await h.index.listChain(s.fingerprint, { limit: 1 }))[0]?.at ?? null : null;
+    const first = sum.entries > 0 ? ((await h.index.listChain(s.fingerprint, { limit: 1 }))[0]?.at ?? null) : null;
     const since = sum.anchorAt ?? first;
     const anchorsStopped = sum.newestAt !== null && since !== null && sum.newestAt - since > ANCHOR_STALE_MS;
     const clips = (await h.index.findClips({ station: s.fingerprint, limit: 1000 })).length;
     rows.push({
-      name: s.name, fingerprint: s.fingerprint, enrolledAt: new Date(s.enrolledAt).toISOString(), clips, chainEntries: sum.entries,
-      newestEntryAt: iso(sum.newestAt), newestAnchorAt: iso(sum.anchorAt), anchorsStopped,
+      name: s.name,
+      fingerprint: s.fingerprint,
+      enrolledAt: new Date(s.enrolledAt).toISOString(),
+      clips,
+      chainEntries: sum.entries,
+      newestEntryAt: iso(sum.newestAt),
+      newestAnchorAt: iso(sum.anchorAt),
+      anchorsStopped,
     });
-    for (const g of await h.index.findChainGaps(s.fingerprint)) holes.push({ ...g, stationName: s.name, reason: 'never published to the hub', detectedAt: null });
+    for (const g of await h.index.findChainGaps(s.fingerprint))
+      holes.push({ ...g, stationName: s.name, reason: 'never published to the hub', detectedAt: null });
   }
   for (const hole of await h.index.listHoles()) holes.push({ ...hole, stationName: nameOf.get(hole.station) ?? hole.station });
-  const refused = (await h.index.listRefusals({ limit: 50 })).map((r) => ({ ...r, stationName: r.station ? nameOf.get(r.station) ?? null : null }));
+  const refused = (await h.index.listRefusals({ limit: 50 })).map((r) => ({ ...r, stationName: r.station ? (nameOf.get(r.station) ?? null) : null }));
   const uploadsUnderWay = (await h.index.listUploads()).map((u) => ({
-    sha256: u.sha256, station: nameOf.get(u.station) ?? u.station, size: u.size, startedAt: new Date(u.startedAt).toISOString(), stale: now - u.startedAt > STALE_UPLOAD_MS,
+    sha256: u.sha256,
+    station: nameOf.get(u.station) ?? u.station,
+    size: u.size,
+    startedAt: new Date(u.startedAt).toISOString(),
+    stale: now - u.startedAt > STALE_UPLOAD_MS,
   }));
-  const problems = (probe.writable ? 0 : 1) + holes.length + refused.length + rows.filter((r) => r.anchorsStopped).length + uploadsUnderWay.filter((u) => u.stale).length;
+  const problems =
+    (probe.writable ? 0 : 1) + holes.length + refused.length + rows.filter((r) => r.anchorsStopped).length + uploadsUnderWay.filter((u) => u.stale).length;
   return {
     index: indexLocation(h.dataDir, h.settings),
     store: { location: h.store.location, writable: probe.writable, objectLock: probe.objectLock, message: probe.message },
     stats: { stations: stats.stations, clips: stats.clips, chainEntries: stats.chainEntries, refused: stats.refused },
-    stations: rows, holes, refused, uploadsUnderWay, problems,
+    stations: rows,
+    holes,
+    refused,
+    uploadsUnderWay,
+    problems,
   };
 }
 
@@ -82,12 +100,15 @@ export function printHubDoctor(r: HubDoctorReport): void {
   for (const s of r.stations) {
     const anchor = s.newestAnchorAt ? `newest anchor ${s.newestAnchorAt}` : 'no anchor yet';
     out(`  ${s.name} (${s.fingerprint.slice(0, 16)}…): ${s.clips} clips, ${s.chainEntries} chain entries, newest ${s.newestEntryAt ?? '-'}, ${anchor}`);
-    if (s.anchorsStopped) out(`    ANCHORS STOPPED: the chain grew for more than 2 h without a trusted-time anchor; check the station's timestamp authority (packwitness doctor on the station).`);
+    if (s.anchorsStopped)
+      out(
+        `    ANCHORS STOPPED: the chain grew for more than 2 h without a trusted-time anchor; check the station's timestamp authority (packwitness doctor on the station).`,
+      );
   }
   out('');
   if (r.holes.length === 0) out('Holes: none.');
   else {
-    out('Holes in stations\' chains (entries the hub does not hold):');
+    out("Holes in stations' chains (entries the hub does not hold):");
     for (const h of r.holes) {
       const span = `${h.fromTime !== null ? new Date(h.fromTime).toISOString() : 'the start'} … ${h.toTime !== null ? new Date(h.toTime).toISOString() : 'now'}`;
       out(`  ${h.stationName}: entries ${h.fromSeq}${h.toSeq !== h.fromSeq ? `–${h.toSeq}` : ''}, between ${span}: ${h.reason}`);
@@ -99,7 +120,8 @@ export function printHubDoctor(r: HubDoctorReport): void {
     for (const f of r.refused) out(`  ${new Date(f.at).toISOString()} ${f.stationName ?? f.station ?? 'unknown station'}: ${f.reason}: ${f.detail}`);
   }
   const stale = r.uploadsUnderWay.filter((u) => u.stale);
-  if (r.uploadsUnderWay.length > 0) out(`Uploads under way: ${r.uploadsUnderWay.length}${stale.length ? ` (${stale.length} older than a day: their station has not come back)` : ''}.`);
+  if (r.uploadsUnderWay.length > 0)
+    out(`Uploads under way: ${r.uploadsUnderWay.length}${stale.length ? ` (${stale.length} older than a day: their station has not come back)` : ''}.`);
   out('');
   out(r.problems === 0 ? 'All good.' : `${r.problems} thing(s) to look at (above).`);
 }

@@ -6,9 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
-import {
-  BeginRequest, ChainRequest, CompleteRequest, EnrollRequest, HUB_API, MAX_CHAIN_BATCH, SHA256_HEX_RE, TsrRequest,
-} from '../../../shared/hubWire.ts';
+import { BeginRequest, ChainRequest, CompleteRequest, EnrollRequest, HUB_API, MAX_CHAIN_BATCH, SHA256_HEX_RE, TsrRequest } from '../../../shared/hubWire.ts';
 import { doorRules, judgeRequest } from '../../server/door.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { HubHttpError, type HubService } from './ingest.ts';
@@ -51,7 +49,6 @@ function sendError(res: http.ServerResponse, status: number, code: string, messa
   sendJson(res, status, { error: { code, message } });
 }
 
-
 function parse<S extends z.ZodType>(schema: S, body: Buffer): z.infer<S> {
   let v: unknown;
   try {
@@ -60,7 +57,12 @@ function parse<S extends z.ZodType>(schema: S, body: Buffer): z.infer<S> {
     throw new HubHttpError(400, 'bad-request', 'the body is not JSON');
   }
   const r = schema.safeParse(v);
-  if (!r.success) throw new HubHttpError(400, 'bad-request', `the body does not follow the protocol: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''}`);
+  if (!r.success)
+    throw new HubHttpError(
+      400,
+      'bad-request',
+      `the body does not follow the protocol: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''}`,
+    );
   return r.data;
 }
 
@@ -102,8 +104,10 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
 
     const clip = /^\/clips\/([^/]+)\/(begin|parts\/(\d{1,5})|complete|tsr|state)$/.exec(route);
     const isPart = method === 'PUT' && !!clip?.[3];
-    if (method === 'POST' && mediaType(headers['content-type']) !== 'application/json') return sendError(res, 415, 'bad-request', 'Content-Type: application/json');
-    if (method === 'PUT' && mediaType(headers['content-type']) !== 'application/octet-stream') return sendError(res, 415, 'bad-request', 'Content-Type: application/octet-stream');
+    if (method === 'POST' && mediaType(headers['content-type']) !== 'application/json')
+      return sendError(res, 415, 'bad-request', 'Content-Type: application/json');
+    if (method === 'PUT' && mediaType(headers['content-type']) !== 'application/octet-stream')
+      return sendError(res, 415, 'bad-request', 'Content-Type: application/octet-stream');
     if (method !== 'GET' && method !== 'POST' && method !== 'PUT') return sendError(res, 405, 'bad-request', 'method not allowed');
     const body = method === 'GET' ? Buffer.alloc(0) : await readBody(req, isPart ? service.store.partSize : JSON_LIMIT);
     const { station, key } = await service.authenticate({ method, pathWithQuery, headers, body });
@@ -165,9 +169,10 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
     url: `http://${shown}:${port}`,
     port,
     host,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

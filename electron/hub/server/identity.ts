@@ -57,7 +57,9 @@ export function loadOrCreateHubKey(dataDir: string): HubKey {
   if (!fs.existsSync(keyFile)) {
     if (fs.existsSync(pubFile)) {
       // Stations pinned the old key: a new one would make the hub an impostor to all of them.
-      throw new Error(`the hub's private key ${keyFile} is missing while hub.pem is there; restore it from a backup (or move hub.pem away and enroll every station again)`);
+      throw new Error(
+        `the hub's private key ${keyFile} is missing while hub.pem is there; restore it from a backup (or move hub.pem away and enroll every station again)`,
+      );
     }
     const pair = generateKeyPairSync('ed25519');
     // link-free create: of two hubs starting at once on one folder, the second keeps the first's key

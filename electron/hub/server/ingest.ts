@@ -12,9 +12,22 @@
 // of the store, so a killed hub (or another hub process) carries on from there.
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import {
-  type BeginResponse, type ChainEntryWire, type ChainResult, type ClipStateResponse, type CompleteRequest, type EnrollRequest,
-  type EnrollResponse, type HelloResponse, type HubHold, type HubReceipt, REQUEST_WINDOW_MS, SHA256_HEX_RE, enrollProofText,
-  helloText, receiptSigningBytes, requestSigningText,
+  type BeginResponse,
+  type ChainEntryWire,
+  type ChainResult,
+  type ClipStateResponse,
+  type CompleteRequest,
+  type EnrollRequest,
+  type EnrollResponse,
+  type HelloResponse,
+  type HubHold,
+  type HubReceipt,
+  REQUEST_WINDOW_MS,
+  SHA256_HEX_RE,
+  enrollProofText,
+  helloText,
+  receiptSigningBytes,
+  requestSigningText,
 } from '../../../shared/hubWire.ts';
 import { fingerprintOf, signBytes, verifyBytes } from '../../engine/evidence/keys.ts';
 import { IndexConflictError, type HubIndex, type HubStation } from '../index/types.ts';
@@ -104,12 +117,29 @@ export class HubService {
     if (!(await this.index.useEnrollCode(codeHash(r.code), at, r.fingerprint))) {
       throw new HubHttpError(403, 'bad-code', 'the code is unknown, used already or expired; make a new one with `packwitness hub enroll-code`');
     }
-    const s = await this.index.upsertStation({ fingerprint: r.fingerprint, name: r.name, publicKeyPem: key.export({ type: 'spki', format: 'pem' }) as string, enrolledAt: at });
-    return { hubName: this.name, hubPublicKeyPem: this.key.publicPem, hubFingerprint: this.key.fingerprint, stationFingerprint: s.fingerprint, enrolledAt: s.enrolledAt };
+    const s = await this.index.upsertStation({
+      fingerprint: r.fingerprint,
+      name: r.name,
+      publicKeyPem: key.export({ type: 'spki', format: 'pem' }) as string,
+      enrolledAt: at,
+    });
+    return {
+      hubName: this.name,
+      hubPublicKeyPem: this.key.publicPem,
+      hubFingerprint: this.key.fingerprint,
+      stationFingerprint: s.fingerprint,
+      enrolledAt: s.enrolledAt,
+    };
   }
 
-  private async refuse(status: number, code: string, message: string, ctx: { station: string | null; clipId?: string | null; sha256?: string | null }): Promise<never> {
-    await this.index.addRefusal({ station: ctx.station, clipId: ctx.clipId ?? null, sha256: ctx.sha256 ?? null, reason: code, detail: message, at: this.now() })
+  private async refuse(
+    status: number,
+    code: string,
+    message: string,
+    ctx: { station: string | null; clipId?: string | null; sha256?: string | null },
+  ): Promise<never> {
+    await this.index
+      .addRefusal({ station: ctx.station, clipId: ctx.clipId ?? null, sha256: ctx.sha256 ?? null, reason: code, detail: message, at: this.now() })
       .catch(() => {});
     this.onRefusal(`refused ${code}: ${message}${ctx.station ? ` (station ${ctx.station.slice(0, 16)}…)` : ''}`);
     throw new HubHttpError(status, code, message);
@@ -129,19 +159,30 @@ export class HubService {
     const fp = header(req.headers, 'x-pw-station') ?? '';
     const timeText = header(req.headers, 'x-pw-time') ?? '';
     const sig = header(req.headers, 'x-pw-signature') ?? '';
-    if (!SHA256_HEX_RE.test(fp) || !/^\d{1,16}$/.test(timeText) || !sig) throw new HubHttpError(401, 'unauthorized', 'this call needs a station credential (x-pw-station, x-pw-time, x-pw-signature)');
+    if (!SHA256_HEX_RE.test(fp) || !/^\d{1,16}$/.test(timeText) || !sig)
+      throw new HubHttpError(401, 'unauthorized', 'this call needs a station credential (x-pw-station, x-pw-time, x-pw-signature)');
     const station = await this.index.getStation(fp);
-    if (!station || station.fingerprint !== fp) throw new HubHttpError(401, 'unknown-station', 'this station is not enrolled on this hub; enroll it with a code from `packwitness hub enroll-code`');
+    if (!station || station.fingerprint !== fp)
+      throw new HubHttpError(401, 'unknown-station', 'this station is not enrolled on this hub; enroll it with a code from `packwitness hub enroll-code`');
     const key = this.keyOf(station);
     const time = Number(timeText);
     const text = requestSigningText(req.method, req.pathWithQuery, time, sha256Hex(req.body));
     const sigBytes = Buffer.from(sig, 'base64');
     if (!verifyBytes(key, Buffer.from(text, 'utf8'), sigBytes)) {
-      await this.refuse(401, 'bad-signature', `a ${req.method} ${req.pathWithQuery.split('?')[0]} whose signature does not match its bytes (changed on the way, or not signed by this station)`, { station: fp });
+      await this.refuse(
+        401,
+        'bad-signature',
+        `a ${req.method} ${req.pathWithQuery.split('?')[0]} whose signature does not match its bytes (changed on the way, or not signed by this station)`,
+        { station: fp },
+      );
     }
     const now = this.now();
     if (Math.abs(now - time) > REQUEST_WINDOW_MS) {
-      throw new HubHttpError(401, 'unauthorized', `the request's time is ${Math.round((time - now) / 1000)} s away from the hub's clock (at most ${REQUEST_WINDOW_MS / 1000} s): check the station's clock`);
+      throw new HubHttpError(
+        401,
+        'unauthorized',
+        `the request's time is ${Math.round((time - now) / 1000)} s away from the hub's clock (at most ${REQUEST_WINDOW_MS / 1000} s): check the station's clock`,
+      );
     }
     if (!(await this.index.rememberRequest(sha256Hex(sigBytes), time, now - 2 * REQUEST_WINDOW_MS))) {
       await this.refuse(401, 'replay', `a ${req.method} ${req.pathWithQuery.split('?')[0]} was sent again with the same signature (a replay)`, { station: fp });
@@ -166,7 +207,9 @@ export class HubService {
   private async chainEntry(station: HubStation, key: KeyObject, e: ChainEntryWire): Promise<ChainResult> {
     const fp = station.fingerprint;
     const refused = async (reason: string, message: string): Promise<ChainResult> => {
-      await this.index.addRefusal({ station: fp, clipId: e.clipId, sha256: null, reason, detail: `chain entry ${e.seq}: ${message}`, at: this.now() }).catch(() => {});
+      await this.index
+        .addRefusal({ station: fp, clipId: e.clipId, sha256: null, reason, detail: `chain entry ${e.seq}: ${message}`, at: this.now() })
+        .catch(() => {});
       this.onRefusal(`refused ${reason}: chain entry ${e.seq} of station ${station.name}: ${message}`);
       return { seq: e.seq, outcome: 'refused', reason };
     };
@@ -184,14 +227,25 @@ export class HubService {
     }
     if (e.seq === 1 && e.prev !== GENESIS_PREV) return refused('broken-link', 'entry 1 links to something before it');
     if (e.seq > 1) {
-      const before = (await this.index.listChain(fp, { fromSeq: e.seq - 1, limit: 2 }));
+      const before = await this.index.listChain(fp, { fromSeq: e.seq - 1, limit: 2 });
       const prev = before.find((x) => x.seq === e.seq - 1);
-      if (prev && prev.hash !== e.prev) return refused('broken-link', `it links to ${e.prev.slice(0, 12)}…, the held entry ${e.seq - 1} is ${prev.hash.slice(0, 12)}…`);
+      if (prev && prev.hash !== e.prev)
+        return refused('broken-link', `it links to ${e.prev.slice(0, 12)}…, the held entry ${e.seq - 1} is ${prev.hash.slice(0, 12)}…`);
     }
     const next = (await this.index.listChain(fp, { fromSeq: e.seq + 1, limit: 1 }))[0];
     if (next && next.seq === e.seq + 1 && next.prev !== e.hash) return refused('broken-link', `the held entry ${e.seq + 1} links to another entry`);
     try {
-      const outcome = await this.index.addChainEntry({ station: fp, seq: e.seq, prev: e.prev, hash: e.hash, signature: e.signature, kind: e.kind, at: e.at, clipId: e.clipId, body: e.body });
+      const outcome = await this.index.addChainEntry({
+        station: fp,
+        seq: e.seq,
+        prev: e.prev,
+        hash: e.hash,
+        signature: e.signature,
+        kind: e.kind,
+        at: e.at,
+        clipId: e.clipId,
+        body: e.body,
+      });
       return { seq: e.seq, outcome };
     } catch (err) {
       if (err instanceof IndexConflictError) return refused('conflict', 'the hub holds another entry under this seq (the station rewrote its chain?)');
@@ -207,7 +261,9 @@ export class HubService {
 
   async begin(station: HubStation, sha256: string, size: number): Promise<BeginResponse> {
     const held = await this.index.getUpload(sha256);
-    const s = await this.store.beginUpload(sha256, size).catch((e: unknown) => { throw storeHttpError(e); });
+    const s = await this.store.beginUpload(sha256, size).catch((e: unknown) => {
+      throw storeHttpError(e);
+    });
     if (s.complete) return { partSize: s.partSize, parts: [], complete: true };
     if (!held || held.uploadId !== s.uploadId || held.size !== size) {
       await this.index.putUpload({ sha256, station: station.fingerprint, size, uploadId: s.uploadId, startedAt: held?.startedAt ?? this.now() });
@@ -222,13 +278,19 @@ export class HubService {
     if (md5.length !== 32) throw new HubHttpError(400, 'bad-digest', 'each part needs its Content-MD5');
     const want = expectedPartSize(u.size, this.store.partSize, n);
     if (want < 0 || bytes.length !== want) {
-      await this.refuse(400, 'bad-part', `part ${n} of clip ${sha256.slice(0, 12)}… has ${bytes.length} bytes, expected ${want}`, { station: station.fingerprint, sha256 });
+      await this.refuse(400, 'bad-part', `part ${n} of clip ${sha256.slice(0, 12)}… has ${bytes.length} bytes, expected ${want}`, {
+        station: station.fingerprint,
+        sha256,
+      });
     }
     try {
       await this.store.uploadPart(this.session(sha256, u.size, u.uploadId), n, bytes, md5);
     } catch (e) {
       if (e instanceof StoreError && (e.code === 'bad-digest' || e.code === 'bad-part')) {
-        await this.refuse(400, e.code, `part ${n} of clip ${sha256.slice(0, 12)}…: ${e.message} (bytes changed on the way)`, { station: station.fingerprint, sha256 });
+        await this.refuse(400, e.code, `part ${n} of clip ${sha256.slice(0, 12)}…: ${e.message} (bytes changed on the way)`, {
+          station: station.fingerprint,
+          sha256,
+        });
       }
       throw storeHttpError(e);
     }
@@ -253,7 +315,8 @@ export class HubService {
       return no('bad-signature', 'its manifest is not JSON');
     }
     if (m.key !== fp) return no('bad-signature', 'its manifest names another station key');
-    if (m.kind !== 'clip' || m.seq !== r.chainSeq || m.clipId !== r.clip.clipId) return no('not-in-chain', `its manifest is not the clip entry ${r.chainSeq} of clip ${r.clip.clipId}`);
+    if (m.kind !== 'clip' || m.seq !== r.chainSeq || m.clipId !== r.clip.clipId)
+      return no('not-in-chain', `its manifest is not the clip entry ${r.chainSeq} of clip ${r.clip.clipId}`);
     if (m.sha256 !== sha256) return no('hash-mismatch', `its manifest names the bytes ${String(m.sha256).slice(0, 12)}…, not ${sha256.slice(0, 12)}…`);
     if (m.sizeBytes !== r.clip.sizeBytes) return no('hash-mismatch', `its manifest names ${String(m.sizeBytes)} bytes, the row ${r.clip.sizeBytes}`);
     const orders = Array.isArray(m.orders) ? m.orders : [];
@@ -264,7 +327,8 @@ export class HubService {
     if (!entry || entry.seq !== r.chainSeq) return no('not-in-chain', `the hub does not hold its chain entry ${r.chainSeq} yet (publish the chain first)`);
     if (entry.hash !== sha256Hex(manifest)) return no('broken-link', `the chain entry ${r.chainSeq} the hub holds is another manifest`);
     const others = (await this.index.clipsBySha256(sha256)).filter((c) => c.station !== fp);
-    if (others.length > 0) return no('replay', `these bytes were published by station ${others[0]!.stationName ?? others[0]!.station} as clip ${others[0]!.clipId}`);
+    if (others.length > 0)
+      return no('replay', `these bytes were published by station ${others[0]!.stationName ?? others[0]!.station} as clip ${others[0]!.clipId}`);
 
     // The bytes: hashed again by the store before they become visible.
     const upload = await this.index.getUpload(sha256);
@@ -295,9 +359,20 @@ export class HubService {
     if (r.tsr) await this.store.putSidecar(sha256, 'tsr', Buffer.from(r.tsr, 'base64')).catch(() => {});
     try {
       await this.index.addClip({
-        station: fp, clipId: r.clip.clipId, order: r.clip.order, mode: r.clip.mode, operator: r.clip.operator,
-        startedAt: r.clip.startedAt, endedAt: r.clip.endedAt, durationMs: r.clip.durationMs, sizeBytes: r.clip.sizeBytes,
-        sha256, status: r.clip.status, stopReason: r.clip.stopReason, note: r.clip.note, publishedAt: receivedAt,
+        station: fp,
+        clipId: r.clip.clipId,
+        order: r.clip.order,
+        mode: r.clip.mode,
+        operator: r.clip.operator,
+        startedAt: r.clip.startedAt,
+        endedAt: r.clip.endedAt,
+        durationMs: r.clip.durationMs,
+        sizeBytes: r.clip.sizeBytes,
+        sha256,
+        status: r.clip.status,
+        stopReason: r.clip.stopReason,
+        note: r.clip.note,
+        publishedAt: receivedAt,
       });
     } catch (e) {
       if (e instanceof IndexConflictError) return no('conflict', e.message);
@@ -323,13 +398,25 @@ export class HubService {
   async state(station: HubStation, sha256: string): Promise<ClipStateResponse> {
     const row = (await this.index.clipsBySha256(sha256)).find((c) => c.station === station.fingerprint);
     if (!row) return { state: 'missing' };
-    const st = await this.store.stat(sha256, 'clip').catch((e: unknown) => { throw storeHttpError(e); });
+    const st = await this.store.stat(sha256, 'clip').catch((e: unknown) => {
+      throw storeHttpError(e);
+    });
     if (!st || st.size !== row.sizeBytes) return { state: 'missing' };
-    return { state: 'confirmed', receipt: this.receipt({ sha256, station: station.fingerprint, clipId: row.clipId, receivedAt: row.publishedAt, verifiedAt: this.now() }) };
+    return {
+      state: 'confirmed',
+      receipt: this.receipt({ sha256, station: station.fingerprint, clipId: row.clipId, receivedAt: row.publishedAt, verifiedAt: this.now() }),
+    };
   }
 
   async holds(station: HubStation, since: number): Promise<HubHold[]> {
-    return (await this.index.listHolds(station.fingerprint, since)).map((h) => ({ clipId: h.clipId, sha256: h.sha256, held: h.held, reason: h.reason, at: h.at, by: h.by }));
+    return (await this.index.listHolds(station.fingerprint, since)).map((h) => ({
+      clipId: h.clipId,
+      sha256: h.sha256,
+      held: h.held,
+      reason: h.reason,
+      at: h.at,
+      by: h.by,
+    }));
   }
 }
 

@@ -33,7 +33,11 @@ export async function openHubParts(dataDir: string, settings: HubSettings, opts:
     throw e;
   }
   return {
-    dataDir, settings, key, index, store,
+    dataDir,
+    settings,
+    key,
+    index,
+    store,
     async close() {
       await Promise.allSettled([index.close(), store.close()]);
     },

@@ -28,9 +28,15 @@ export function parseCredentialsText(text: string): Partial<S3Credentials> {
     if (!m) continue;
     const value = m[2]!.trim().replace(/^(['"])(.*)\1$/, '$2');
     switch (m[1]!.toLowerCase()) {
-      case 'aws_access_key_id': out.accessKeyId = value; break;
-      case 'aws_secret_access_key': out.secretAccessKey = value; break;
-      case 'aws_session_token': out.sessionToken = value; break;
+      case 'aws_access_key_id':
+        out.accessKeyId = value;
+        break;
+      case 'aws_secret_access_key':
+        out.secretAccessKey = value;
+        break;
+      case 'aws_session_token':
+        out.sessionToken = value;
+        break;
     }
   }
   return out;

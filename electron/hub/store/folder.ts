@@ -9,9 +9,20 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
-  type ByteRange, type ClipStore, type ObjectKind, type ObjectStat, type PutResult, type StoreProbe,
-  type UploadedPart, type UploadSession, KIND_SUFFIX, StoreError, checkSha256, expectedPartSize,
-  objectKey, partCountFor,
+  type ByteRange,
+  type ClipStore,
+  type ObjectKind,
+  type ObjectStat,
+  type PutResult,
+  type StoreProbe,
+  type UploadedPart,
+  type UploadSession,
+  KIND_SUFFIX,
+  StoreError,
+  checkSha256,
+  expectedPartSize,
+  objectKey,
+  partCountFor,
 } from './types.ts';
 import { putFileByParts } from './putFile.ts';
 
@@ -236,7 +247,10 @@ function sameOrConflict(sha256: string, kind: ObjectKind, have: Buffer, bytes: B
 }
 
 async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(() => true, () => false);
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function writeDurably(file: string, bytes: Buffer, opts?: { replace?: boolean }): Promise<void> {

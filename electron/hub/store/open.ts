@@ -24,7 +24,8 @@ export function openClipStore(cfg: ClipStoreConfig): ClipStore {
   if (cfg.s3) {
     const { endpoint, bucket } = parseS3Url(cfg.s3);
     return new S3ClipStore({
-      endpoint, bucket,
+      endpoint,
+      bucket,
       credentials: loadS3Credentials({ file: cfg.s3CredentialsFile ?? null, ...(cfg.env ? { env: cfg.env } : {}) }),
       ...(cfg.s3Region ? { region: cfg.s3Region } : {}),
       ...(cfg.partSize ? { partSize: cfg.partSize } : {}),

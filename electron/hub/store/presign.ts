@@ -30,7 +30,10 @@ export function presignGetUrl(p: PresignInput): string {
   if (!(p.expiresInSec >= 1 && p.expiresInSec <= 604800)) throw new Error('expiresInSec must be 1..604800 (7 days)');
   const url = new URL(p.endpoint);
   const now = p.now ?? new Date();
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${p.region}/s3/aws4_request`;
   const basePath = url.pathname.replace(/\/+$/, '');

@@ -6,12 +6,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { type ClipStore, type PutResult, type UploadedPart, StoreError } from './types.ts';
 
-export async function putFileByParts(
-  store: ClipStore,
-  sha256: string,
-  file: string,
-  opts?: { onPart?: (p: UploadedPart) => void },
-): Promise<PutResult> {
+export async function putFileByParts(store: ClipStore, sha256: string, file: string, opts?: { onPart?: (p: UploadedPart) => void }): Promise<PutResult> {
   const size = (await fs.stat(file)).size;
   const session = await store.beginUpload(sha256, size);
   if (session.complete) return { sha256, size, stored: 'existing' };

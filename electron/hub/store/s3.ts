@@ -9,19 +9,43 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand,
-  CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, GetObjectLockConfigurationCommand,
-  HeadBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand,
-  ListObjectsV2Command, ListPartsCommand, PutObjectCommand, PutObjectLegalHoldCommand,
-  PutObjectRetentionCommand, S3Client, UploadPartCommand,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  GetObjectLockConfigurationCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  PutObjectCommand,
+  PutObjectLegalHoldCommand,
+  PutObjectRetentionCommand,
+  S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { S3Credentials } from './credentials.ts';
 import { presignGetUrl } from './presign.ts';
 import { putFileByParts } from './putFile.ts';
 import {
-  type ByteRange, type ClipStore, type ObjectKind, type ObjectStat, type PutResult, type StoreProbe,
-  type UploadedPart, type UploadSession, KIND_SUFFIX, StoreError, checkSha256, expectedPartSize,
-  objectKey, partCountFor,
+  type ByteRange,
+  type ClipStore,
+  type ObjectKind,
+  type ObjectStat,
+  type PutResult,
+  type StoreProbe,
+  type UploadedPart,
+  type UploadSession,
+  KIND_SUFFIX,
+  StoreError,
+  checkSha256,
+  expectedPartSize,
+  objectKey,
+  partCountFor,
 } from './types.ts';
 import { clampRange } from './folder.ts';
 
@@ -94,8 +118,9 @@ export class S3ClipStore implements ClipStore {
     } catch (e) {
       if (status(e) !== 404) throw toStoreError(e, `bucket ${this.bucket}`);
     }
-    await this.client.send(new CreateBucketCommand({ Bucket: this.bucket, ObjectLockEnabledForBucket: opts.objectLock === true }))
-      .catch((e) => { throw toStoreError(e, `create bucket ${this.bucket}`); });
+    await this.client.send(new CreateBucketCommand({ Bucket: this.bucket, ObjectLockEnabledForBucket: opts.objectLock === true })).catch((e) => {
+      throw toStoreError(e, `create bucket ${this.bucket}`);
+    });
   }
 
   async probe(): Promise<StoreProbe> {
@@ -142,9 +167,7 @@ export class S3ClipStore implements ClipStore {
       'not-configured': 'the bucket has no Object Lock',
       unsupported: 'no Object Lock',
     }[objectLock];
-    const retentionText = this.retention
-      ? `; clips are kept under ${this.retention.mode} retention for ${this.retention.days} day(s)`
-      : '; retention off';
+    const retentionText = this.retention ? `; clips are kept under ${this.retention.mode} retention for ${this.retention.days} day(s)` : '; retention off';
     return {
       writable,
       objectLock,
@@ -161,9 +184,11 @@ export class S3ClipStore implements ClipStore {
     if (await this.stat(sha256)) return { ...base, uploadId: '', parts: [], complete: true };
     // Resume: another (possibly killed) process may have started this very upload. The hub keeps
     // no state of its own, so the store is asked.
-    const uploads = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key }))
-      .catch((e) => { throw toStoreError(e, key); });
-    const mine = (uploads.Uploads ?? []).filter((u) => u.Key === key && u.UploadId)
+    const uploads = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key })).catch((e) => {
+      throw toStoreError(e, key);
+    });
+    const mine = (uploads.Uploads ?? [])
+      .filter((u) => u.Key === key && u.UploadId)
       .sort((a, b) => (b.Initiated?.getTime() ?? 0) - (a.Initiated?.getTime() ?? 0));
     for (const u of mine) {
       const parts = await this.listParts(key, u.UploadId!).catch(() => null);
@@ -172,9 +197,17 @@ export class S3ClipStore implements ClipStore {
       if (usable.length === 0 && parts.length > 0) continue;
       return { ...base, uploadId: u.UploadId!, parts: usable, complete: false };
     }
-    const created = await this.client.send(new CreateMultipartUploadCommand({
-      Bucket: this.bucket, Key: key, ContentType: 'video/mp4',
-    })).catch((e) => { throw toStoreError(e, key); });
+    const created = await this.client
+      .send(
+        new CreateMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ContentType: 'video/mp4',
+        }),
+      )
+      .catch((e) => {
+        throw toStoreError(e, key);
+      });
     return { ...base, uploadId: created.UploadId!, parts: [], complete: false };
   }
 
@@ -188,10 +221,21 @@ export class S3ClipStore implements ClipStore {
     const claimed = (md5 ?? actual).toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(claimed)) throw new StoreError('bad-input', `part ${number}: not an MD5: ${md5}`);
     const key = objectKey(s.sha256);
-    const out = await this.client.send(new UploadPartCommand({
-      Bucket: this.bucket, Key: key, UploadId: s.uploadId, PartNumber: number, Body: bytes,
-      ContentLength: bytes.length, ContentMD5: Buffer.from(claimed, 'hex').toString('base64'),
-    })).catch((e) => { throw toStoreError(e, `${key} part ${number}`); });
+    const out = await this.client
+      .send(
+        new UploadPartCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: s.uploadId,
+          PartNumber: number,
+          Body: bytes,
+          ContentLength: bytes.length,
+          ContentMD5: Buffer.from(claimed, 'hex').toString('base64'),
+        }),
+      )
+      .catch((e) => {
+        throw toStoreError(e, `${key} part ${number}`);
+      });
     const etag = (out.ETag ?? '').replace(/"/g, '');
     if (etag !== actual) throw new StoreError('bad-digest', `part ${number}: the store answered ETag ${etag}, the bytes have MD5 ${actual}`);
     return { number, size: bytes.length, md5: actual };
@@ -214,10 +258,14 @@ export class S3ClipStore implements ClipStore {
       if (p.size !== expectedPartSize(s.size, s.partSize, n)) throw new StoreError('bad-part', `part ${n} has ${p.size} bytes`);
     }
     try {
-      await this.client.send(new CompleteMultipartUploadCommand({
-        Bucket: this.bucket, Key: key, UploadId: s.uploadId,
-        MultipartUpload: { Parts: Array.from({ length: s.partCount }, (_, i) => ({ PartNumber: i + 1, ETag: `"${byNumber.get(i + 1)!.md5}"` })) },
-      }));
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: s.uploadId,
+          MultipartUpload: { Parts: Array.from({ length: s.partCount }, (_, i) => ({ PartNumber: i + 1, ETag: `"${byNumber.get(i + 1)!.md5}"` })) },
+        }),
+      );
     } catch (e) {
       // Completed by an earlier attempt whose answer was lost: the object decides.
       if (!(errName(e) === 'NoSuchUpload' && (await this.stat(s.sha256)))) throw toStoreError(e, `${key} complete`);
@@ -227,8 +275,9 @@ export class S3ClipStore implements ClipStore {
 
   async abortUpload(s: UploadSession): Promise<void> {
     if (!s.uploadId) return;
-    await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: objectKey(s.sha256), UploadId: s.uploadId }))
-      .catch((e) => { if (errName(e) !== 'NoSuchUpload') throw toStoreError(e, 'abort'); });
+    await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: objectKey(s.sha256), UploadId: s.uploadId })).catch((e) => {
+      if (errName(e) !== 'NoSuchUpload') throw toStoreError(e, 'abort');
+    });
   }
 
   putFile(sha256: string, file: string, opts?: { onPart?: (p: UploadedPart) => void }): Promise<PutResult> {
@@ -242,8 +291,9 @@ export class S3ClipStore implements ClipStore {
       throw e;
     });
     if (have) return sameOrConflict(key, sha256, have, bytes);
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentMD5: md5b64(bytes) }))
-      .catch((e) => { throw toStoreError(e, key); });
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentMD5: md5b64(bytes) })).catch((e) => {
+      throw toStoreError(e, key);
+    });
     // Read back: the latest version is what readers get (Ceph ignores conditional creates, so a
     // racing writer may have won with other bytes; then ours is refused and theirs stays).
     const stored = await this.getBytes(key);
@@ -257,7 +307,10 @@ export class S3ClipStore implements ClipStore {
     try {
       const h = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return {
-        sha256, kind, size: h.ContentLength ?? 0, storedAt: h.LastModified?.getTime() ?? 0,
+        sha256,
+        kind,
+        size: h.ContentLength ?? 0,
+        storedAt: h.LastModified?.getTime() ?? 0,
         ...(h.ObjectLockRetainUntilDate ? { retainUntil: h.ObjectLockRetainUntilDate.getTime() } : {}),
       };
     } catch (e) {
@@ -283,8 +336,9 @@ export class S3ClipStore implements ClipStore {
       if (end < start) return (await import('node:stream')).Readable.from([]);
       rangeHeader = `bytes=${start}-${end}`;
     }
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader }))
-      .catch((e) => { throw toStoreError(e, key); });
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader })).catch((e) => {
+      throw toStoreError(e, key);
+    });
     return out.Body as Readable;
   }
 
@@ -295,8 +349,9 @@ export class S3ClipStore implements ClipStore {
   async *list(): AsyncIterable<string> {
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: 'clips/', ContinuationToken: token }))
-        .catch((e) => { throw toStoreError(e, 'list'); });
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: 'clips/', ContinuationToken: token })).catch((e) => {
+        throw toStoreError(e, 'list');
+      });
       for (const o of page.Contents ?? []) {
         const m = /\/([0-9a-f]{64})\.mp4$/.exec(o.Key ?? '');
         if (m) yield m[1]!;
@@ -307,8 +362,13 @@ export class S3ClipStore implements ClipStore {
 
   async presignedUrl(sha256: string, kind: ObjectKind = 'clip', expiresInSec = 300, now?: Date): Promise<string | null> {
     return presignGetUrl({
-      endpoint: this.endpoint, region: this.region, bucket: this.bucket, key: objectKey(sha256, kind),
-      credentials: this.credentials, expiresInSec, ...(now ? { now } : {}),
+      endpoint: this.endpoint,
+      region: this.region,
+      bucket: this.bucket,
+      key: objectKey(sha256, kind),
+      credentials: this.credentials,
+      expiresInSec,
+      ...(now ? { now } : {}),
     });
   }
 
@@ -338,14 +398,23 @@ export class S3ClipStore implements ClipStore {
   private async applyRetention(key: string): Promise<void> {
     if (!this.retention) return;
     const until = new Date(Date.now() + this.retention.days * 86_400_000);
-    await this.client.send(new PutObjectRetentionCommand({
-      Bucket: this.bucket, Key: key, Retention: { Mode: this.retention.mode, RetainUntilDate: until },
-    })).catch((e) => { throw toStoreError(e, `${key} retention`); });
+    await this.client
+      .send(
+        new PutObjectRetentionCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Retention: { Mode: this.retention.mode, RetainUntilDate: until },
+        }),
+      )
+      .catch((e) => {
+        throw toStoreError(e, `${key} retention`);
+      });
   }
 
   private async getBytes(key: string): Promise<Buffer> {
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
-      .catch((e) => { throw toStoreError(e, key); });
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })).catch((e) => {
+      throw toStoreError(e, key);
+    });
     return Buffer.from(await out.Body!.transformToByteArray());
   }
 
@@ -370,8 +439,9 @@ export class S3ClipStore implements ClipStore {
 
   /** A plain DELETE in a versioned bucket only hides the bytes; every version goes. */
   private async deleteAllVersions(key: string): Promise<void> {
-    const page = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: key }))
-      .catch((e) => { throw toStoreError(e, key); });
+    const page = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: key })).catch((e) => {
+      throw toStoreError(e, key);
+    });
     const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].filter((v) => v.Key === key);
     if (versions.length === 0) {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch((e) => {
@@ -380,12 +450,11 @@ export class S3ClipStore implements ClipStore {
       return;
     }
     for (const v of versions) {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId }))
-        .catch((e) => {
-          // Deleting a version is refused only by Object Lock (retention or legal hold) or a policy.
-          if (status(e) === 403) throw new StoreError('locked', `${key}: the store keeps it (Object Lock retention or legal hold)`, { cause: e });
-          throw toStoreError(e, key);
-        });
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId })).catch((e) => {
+        // Deleting a version is refused only by Object Lock (retention or legal hold) or a policy.
+        if (status(e) === 403) throw new StoreError('locked', `${key}: the store keeps it (Object Lock retention or legal hold)`, { cause: e });
+        throw toStoreError(e, key);
+      });
     }
   }
 }
@@ -412,9 +481,11 @@ export function toStoreError(e: unknown, what: string): StoreError {
   const name = errName(e);
   const code = status(e);
   const msg = (e as Error)?.message ?? String(e);
-  if (name === 'BadDigest' || name === 'InvalidDigest') return new StoreError('bad-digest', `${what}: the store refused the bytes (${name}: they do not match their Content-MD5)`, { cause: e });
+  if (name === 'BadDigest' || name === 'InvalidDigest')
+    return new StoreError('bad-digest', `${what}: the store refused the bytes (${name}: they do not match their Content-MD5)`, { cause: e });
   if (code === 404 || name === 'NoSuchKey' || name === 'NotFound') return new StoreError('not-found', `${what} is not stored`, { cause: e });
-  if (code === 403) return new StoreError('denied', `${what}: refused by the store (${name}${msg ? `: ${msg}` : ''}); check the keys and the bucket's policy`, { cause: e });
+  if (code === 403)
+    return new StoreError('denied', `${what}: refused by the store (${name}${msg ? `: ${msg}` : ''}); check the keys and the bucket's policy`, { cause: e });
   if (code === undefined) return new StoreError('unavailable', `${what}: the S3 server cannot be reached (${msg})`, { cause: e });
   return new StoreError('unavailable', `${what}: S3 error ${code} ${name}: ${msg}`, { cause: e });
 }

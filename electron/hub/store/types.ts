@@ -92,16 +92,7 @@ export interface StoreProbe {
   message: string;
 }
 
-export type StoreErrorCode =
-  | 'not-found'
-  | 'hash-mismatch'
-  | 'bad-digest'
-  | 'conflict'
-  | 'bad-part'
-  | 'locked'
-  | 'denied'
-  | 'unavailable'
-  | 'bad-input';
+export type StoreErrorCode = 'not-found' | 'hash-mismatch' | 'bad-digest' | 'conflict' | 'bad-part' | 'locked' | 'denied' | 'unavailable' | 'bad-input';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

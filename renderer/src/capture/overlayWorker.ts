@@ -60,13 +60,17 @@ function scalePip(frame: VideoFrame): void {
       : { rect, y: new Uint8Array(w * h), u: new Uint8Array((w / 2) * (h / 2)), v: new Uint8Array((w / 2) * (h / 2)) };
   // BT.601 video range, as the camera's own planes.
   for (let i = 0, n = w * h; i < n; i++) {
-    const r = rgba[i * 4]!, g = rgba[i * 4 + 1]!, b = rgba[i * 4 + 2]!;
+    const r = rgba[i * 4]!,
+      g = rgba[i * 4 + 1]!,
+      b = rgba[i * 4 + 2]!;
     pic.y[i] = ((66 * r + 129 * g + 25 * b + 128) >> 8) + 16;
   }
   for (let cy = 0; cy < h / 2; cy++) {
     for (let cx = 0; cx < w / 2; cx++) {
       const i = (cy * 2 * w + cx * 2) * 4;
-      const r = rgba[i]!, g = rgba[i + 1]!, b = rgba[i + 2]!;
+      const r = rgba[i]!,
+        g = rgba[i + 1]!,
+        b = rgba[i + 2]!;
       pic.u[cy * (w / 2) + cx] = ((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128;
       pic.v[cy * (w / 2) + cx] = ((112 * r - 94 * g - 18 * b + 128) >> 8) + 128;
     }
@@ -136,7 +140,8 @@ function compositePip(data: Uint8Array, layout: PlaneLayout[], format: 'I420' | 
   for (let row = 0; row < h; row++) data.set(pic.y.subarray(row * w, (row + 1) * w), Y.offset + (top + row) * Y.stride + x);
   const cw = w / 2;
   if (format === 'I420') {
-    const U = layout[1]!, V = layout[2]!;
+    const U = layout[1]!,
+      V = layout[2]!;
     for (let row = 0; row < h / 2; row++) {
       data.set(pic.u.subarray(row * cw, (row + 1) * cw), U.offset + (top / 2 + row) * U.stride + x / 2);
       data.set(pic.v.subarray(row * cw, (row + 1) * cw), V.offset + (top / 2 + row) * V.stride + x / 2);
@@ -206,13 +211,7 @@ function counterBits(n: number): number[] {
 }
 
 /** Writes band + counter into the luma plane; neutral chroma under the band keeps the text grey-white. */
-function stampPlanes(
-  data: Uint8Array,
-  g: OverlayGeometry,
-  layout: PlaneLayout[],
-  format: 'I420' | 'NV12',
-  now: Date,
-): void {
+function stampPlanes(data: Uint8Array, g: OverlayGeometry, layout: PlaneLayout[], format: 'I420' | 'NV12', now: Date): void {
   if (pipPicture) compositePip(data, layout, format, g);
   const y = layout[0]!;
   const luma = bandFor(g, now);
@@ -356,11 +355,13 @@ async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStre
     const now = new Date();
     let out: VideoFrame;
     try {
-      out = fastPath ? await fast(frame, now).catch((err: unknown) => {
-        fastPath = false;
-        post({ type: 'error', message: `overlay fast path off: ${String(err)}` });
-        return slow(frame, now);
-      }) : slow(frame, now);
+      out = fastPath
+        ? await fast(frame, now).catch((err: unknown) => {
+            fastPath = false;
+            post({ type: 'error', message: `overlay fast path off: ${String(err)}` });
+            return slow(frame, now);
+          })
+        : slow(frame, now);
     } catch (err) {
       // Never stall the recording: pass the frame on and tell the page the overlay failed.
       post({ type: 'error', message: `overlay failed: ${String(err)}` });

@@ -27,8 +27,10 @@ export class CameraError extends Error {
 
 function explain(err: unknown): CameraError {
   const name = (err as DOMException)?.name ?? '';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return new CameraError('missing', 'No camera found. Plug in the camera; the station picks it up by itself.');
-  if (name === 'NotReadableError' || name === 'AbortError') return new CameraError('busy', 'The camera is busy or failed to start (another program may be using it).');
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return new CameraError('missing', 'No camera found. Plug in the camera; the station picks it up by itself.');
+  if (name === 'NotReadableError' || name === 'AbortError')
+    return new CameraError('busy', 'The camera is busy or failed to start (another program may be using it).');
   if (name === 'NotAllowedError' || name === 'SecurityError') return new CameraError('denied', 'Camera access was refused. Allow the camera for this page.');
   return new CameraError('other', `The camera could not start: ${errorMessage(err)}`);
 }
@@ -150,7 +152,11 @@ export class CapturePipeline {
     const previewGenerator = new MediaStreamTrackGenerator({ kind: 'video' });
     const worker = new Worker(new URL('./overlayWorker.ts', import.meta.url), { type: 'module', name: 'overlay' });
     const msg: ToWorker = { type: 'start', readable: processor.readable, writable: generator.writable, info, pip, preview: previewGenerator.writable };
-    const transfer = [processor.readable as unknown as Transferable, generator.writable as unknown as Transferable, previewGenerator.writable as unknown as Transferable];
+    const transfer = [
+      processor.readable as unknown as Transferable,
+      generator.writable as unknown as Transferable,
+      previewGenerator.writable as unknown as Transferable,
+    ];
     if (pip) transfer.push(pip.readable as unknown as Transferable);
     worker.postMessage(msg, transfer);
     // The microphone is optional like the second camera: without it the picture is still recorded.

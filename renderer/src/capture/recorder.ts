@@ -9,12 +9,7 @@ import { errorMessage } from '../../../shared/errorMessage.ts';
 
 // H.264 first: it remuxes to MP4 without re-encoding. Matroska/WebM because it honours the
 // one-second timeslice (MP4 output only yields a chunk per keyframe group, ~3.4 s here).
-export const MIME_CANDIDATES = [
-  'video/x-matroska;codecs=avc1',
-  'video/webm;codecs=avc1',
-  'video/webm;codecs=h264',
-  'video/webm;codecs=vp8',
-];
+export const MIME_CANDIDATES = ['video/x-matroska;codecs=avc1', 'video/webm;codecs=avc1', 'video/webm;codecs=h264', 'video/webm;codecs=vp8'];
 export const TIMESLICE_MS = 1000;
 /** How long a stopped recorder may take to hand over its last chunk (normally a few ms). */
 const STOP_CONFIRM_MS = 10_000;

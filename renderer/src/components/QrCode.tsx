@@ -7,10 +7,17 @@ export function QrCode({ text, size = 160, testid }: { text: string; size?: numb
   useEffect(() => {
     let live = true;
     // Margin 4 modules: the quiet zone scanners need; 'M' survives a smudged print.
-    QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 4, width: size * 2 }).then((url) => live && setSrc(url), () => live && setSrc(null));
+    QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 4, width: size * 2 }).then(
+      (url) => live && setSrc(url),
+      () => live && setSrc(null),
+    );
     return () => {
       live = false;
     };
   }, [text, size]);
-  return src ? <img src={src} width={size} height={size} alt={text} data-testid={testid} data-payload={text} /> : <span style={{ display: 'inline-block', width: size, height: size }} />;
+  return src ? (
+    <img src={src} width={size} height={size} alt={text} data-testid={testid} data-payload={text} />
+  ) : (
+    <span style={{ display: 'inline-block', width: size, height: size }} />
+  );
 }

@@ -57,20 +57,33 @@ export function ConsoleApp() {
   };
 
   if (me === undefined) return <div className="console-page" data-testid="console-loading" />;
-  if (me === null) return <Login notice={signedOut} onIn={(m) => { setSignedOut(null); setMe(m); }} />;
+  if (me === null)
+    return (
+      <Login
+        notice={signedOut}
+        onIn={(m) => {
+          setSignedOut(null);
+          setMe(m);
+        }}
+      />
+    );
   return (
     <div className="console-page" data-testid="console">
       <header className="console-header" style={{ display: 'flex', gap: 12, alignItems: 'center', padding: '8px 16px', borderBottom: '1px solid #ddd' }}>
-        <a href="#/" style={{ fontWeight: 600 }}>{t('console.title')}</a>
+        <a href="#/" style={{ fontWeight: 600 }}>
+          {t('console.title')}
+        </a>
         <span style={{ flex: 1 }} />
         <span data-testid="console-user">{t('console.signedInAs', { name: me.name, role: t(`console.role.${me.role}`) })}</span>
         <LanguagePicker />
-        <Button onClick={() => void signOut(false)} data-testid="console-signout">{t('console.signOut')}</Button>
-        <Button onClick={() => void signOut(true)} data-testid="console-signout-everywhere">{t('console.signOutEverywhere')}</Button>
+        <Button onClick={() => void signOut(false)} data-testid="console-signout">
+          {t('console.signOut')}
+        </Button>
+        <Button onClick={() => void signOut(true)} data-testid="console-signout-everywhere">
+          {t('console.signOutEverywhere')}
+        </Button>
       </header>
-      <main style={{ padding: 16 }}>
-        {me.calls.includes('search') ? <Pages /> : <Alert type="info" message={t('console.noClipsForRole')} />}
-      </main>
+      <main style={{ padding: 16 }}>{me.calls.includes('search') ? <Pages /> : <Alert type="info" message={t('console.noClipsForRole')} />}</main>
     </div>
   );
 }
@@ -166,18 +179,30 @@ function SearchPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const filters = useCallback((): SearchFilters => ({
-    station: station.trim(), operator: operator.trim(), mode,
-    ...(range?.[0] ? { from: range[0].valueOf() } : {}),
-    ...(range?.[1] ? { to: range[1].valueOf() } : {}),
-  }), [station, operator, mode, range]);
+  const filters = useCallback(
+    (): SearchFilters => ({
+      station: station.trim(),
+      operator: operator.trim(),
+      mode,
+      ...(range?.[0] ? { from: range[0].valueOf() } : {}),
+      ...(range?.[1] ? { to: range[1].valueOf() } : {}),
+    }),
+    [station, operator, mode, range],
+  );
 
   const run = async (before?: string) => {
     setBusy(true);
     setError(null);
     try {
       // A pasted column of codes (one a line): each is looked up, and the codes with no clip are named.
-      const codes = [...new Set(text.split(/[\r\n]+/).map((s) => s.trim()).filter(Boolean))];
+      const codes = [
+        ...new Set(
+          text
+            .split(/[\r\n]+/)
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
       if (codes.length > 1 && !before) {
         const found: ConsoleClip[] = [];
         const none: string[] = [];
@@ -208,14 +233,22 @@ function SearchPage() {
 
   return (
     <div data-testid="console-search">
-      <form onSubmit={(e) => { e.preventDefault(); void run(); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run();
+        }}
+      >
         <Space direction="vertical" style={{ width: '100%' }}>
           <Input.TextArea
             value={text}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => {
               // Enter searches (a scanner ends with Enter); a pasted column keeps its lines.
-              if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void run(); }
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault();
+                void run();
+              }
             }}
             autoSize={{ minRows: 1, maxRows: 8 }}
             placeholder={t('console.searchPlaceholder')}
@@ -224,8 +257,20 @@ function SearchPage() {
           />
           <Space wrap>
             <DatePicker.RangePicker showTime value={range} onChange={(v) => setRange(v as [Dayjs | null, Dayjs | null] | null)} data-testid="console-range" />
-            <Input value={station} onChange={(e) => setStation(e.target.value)} placeholder={t('console.station')} style={{ width: 160 }} data-testid="console-station" />
-            <Input value={operator} onChange={(e) => setOperator(e.target.value)} placeholder={t('console.operator')} style={{ width: 140 }} data-testid="console-operator" />
+            <Input
+              value={station}
+              onChange={(e) => setStation(e.target.value)}
+              placeholder={t('console.station')}
+              style={{ width: 160 }}
+              data-testid="console-station"
+            />
+            <Input
+              value={operator}
+              onChange={(e) => setOperator(e.target.value)}
+              placeholder={t('console.operator')}
+              style={{ width: 140 }}
+              data-testid="console-operator"
+            />
             <Select
               value={mode}
               onChange={setMode}
@@ -237,13 +282,20 @@ function SearchPage() {
               ]}
               data-testid="console-mode"
             />
-            <Button type="primary" htmlType="submit" loading={busy} data-testid="console-find">{t('console.find')}</Button>
+            <Button type="primary" htmlType="submit" loading={busy} data-testid="console-find">
+              {t('console.find')}
+            </Button>
           </Space>
         </Space>
       </form>
       {error && <Alert type="error" message={error} style={{ marginTop: 12 }} />}
       {missing.length > 0 && (
-        <Alert type="warning" style={{ marginTop: 12 }} data-testid="console-missing" message={t('console.noClipFor', { codes: missing.join(', '), n: missing.length })} />
+        <Alert
+          type="warning"
+          style={{ marginTop: 12 }}
+          data-testid="console-missing"
+          message={t('console.noClipFor', { codes: missing.join(', '), n: missing.length })}
+        />
       )}
       {clips && (
         <>
@@ -255,11 +307,15 @@ function SearchPage() {
             size="small"
             data-testid="console-results"
             locale={{ emptyText: t('console.noResults') }}
-            onRow={(c) => ({
-              onClick: () => { location.hash = `#/clip/${encodeURIComponent(c.station)}/${encodeURIComponent(c.clipId)}`; },
-              style: { cursor: 'pointer' },
-              'data-testid': 'console-row',
-            } as React.HTMLAttributes<HTMLElement>)}
+            onRow={(c) =>
+              ({
+                onClick: () => {
+                  location.hash = `#/clip/${encodeURIComponent(c.station)}/${encodeURIComponent(c.clipId)}`;
+                },
+                style: { cursor: 'pointer' },
+                'data-testid': 'console-row',
+              }) as React.HTMLAttributes<HTMLElement>
+            }
             columns={[
               { title: t('console.order'), dataIndex: 'order', render: (v: string) => <span className="mono">{v}</span> },
               { title: t('console.station'), dataIndex: 'stationName' },
@@ -269,7 +325,9 @@ function SearchPage() {
             ]}
           />
           {next && (
-            <Button style={{ marginTop: 8 }} onClick={() => void run(next)} loading={busy} data-testid="console-older">{t('console.older')}</Button>
+            <Button style={{ marginTop: 8 }} onClick={() => void run(next)} loading={busy} data-testid="console-older">
+              {t('console.older')}
+            </Button>
           )}
         </>
       )}
@@ -284,15 +342,22 @@ function ClipPage({ station, clipId }: { station: string; clipId: string }) {
   useEffect(() => {
     setClip(null);
     setError(null);
-    consoleApi.clip(station, clipId).then((a) => setClip(a.clip), (err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+    consoleApi.clip(station, clipId).then(
+      (a) => setClip(a.clip),
+      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+    );
   }, [station, clipId]);
   return (
     <div data-testid="console-clip">
-      <Button onClick={() => history.back()} data-testid="console-back">{t('console.back')}</Button>
+      <Button onClick={() => history.back()} data-testid="console-back">
+        {t('console.back')}
+      </Button>
       {error && <Alert type="error" message={error} style={{ marginTop: 12 }} />}
       {clip && (
         <div style={{ marginTop: 12 }}>
-          <h2 className="mono" data-testid="console-clip-order">{clip.order}</h2>
+          <h2 className="mono" data-testid="console-clip-order">
+            {clip.order}
+          </h2>
           <p data-testid="console-clip-meta">
             {t('console.clipMeta', {
               station: clip.stationName,
@@ -304,7 +369,9 @@ function ClipPage({ station, clipId }: { station: string; clipId: string }) {
           <div style={{ maxWidth: 960 }}>
             <VideoPlayer src={consoleApi.mediaUrl(clip.station, clip.clipId)} fps={30} />
           </div>
-          <p className="mono" style={{ fontSize: 12, color: '#666', wordBreak: 'break-all' }}>SHA-256 {clip.sha256}</p>
+          <p className="mono" style={{ fontSize: 12, color: '#666', wordBreak: 'break-all' }}>
+            SHA-256 {clip.sha256}
+          </p>
         </div>
       )}
     </div>

@@ -57,7 +57,6 @@ export const consoleApi = {
     for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') p.set(k, String(v));
     return call<ConsoleSearchAnswer>(`/clips?${p.toString()}`);
   },
-  clip: (station: string, clipId: string) =>
-    call<{ clip: ConsoleClip }>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}`),
+  clip: (station: string, clipId: string) => call<{ clip: ConsoleClip }>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}`),
   mediaUrl: (station: string, clipId: string) => `${CONSOLE_API}/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/media`,
 };

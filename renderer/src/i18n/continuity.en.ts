@@ -3,7 +3,7 @@
 export const continuityEn = {
   continuity: {
     title: 'Frames',
-    pending: 'No record yet: the station reads the frame counter back from the file shortly after sealing (a file without the station\'s counter gets none).',
+    pending: "No record yet: the station reads the frame counter back from the file shortly after sealing (a file without the station's counter gets none).",
     continuous: 'Continuous: the frame counter runs without a gap through all {{frames}} frames (checked by the station {{when}}).',
     unreadable: 'The station could not read the frame counter in this clip ({{frames}} frames).',
     gap: {
@@ -12,7 +12,8 @@ export const continuityEn = {
       'page-hidden': '{{count}} frame(s) not recorded while the station page was hidden, at {{at}} (after frame {{after}}); recorded by the station {{when}}.',
     },
     stall: {
-      'camera-stalled': 'The picture stands still for {{seconds}} s at {{at}}: the camera gave no picture (no frame missing); recorded by the station {{when}}.',
+      'camera-stalled':
+        'The picture stands still for {{seconds}} s at {{at}}: the camera gave no picture (no frame missing); recorded by the station {{when}}.',
       'page-hidden': 'The picture stands still for {{seconds}} s at {{at}}: the station page was hidden (no frame missing); recorded by the station {{when}}.',
       'no-frames': 'The picture stands still for {{seconds}} s at {{at}}: no frame came from the camera (no frame missing); recorded by the station {{when}}.',
     },

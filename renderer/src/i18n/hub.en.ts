@@ -3,12 +3,14 @@
 export const hubEn = {
   hub: {
     title: 'Warehouse hub',
-    intro: 'Enrolled with a hub, this station sends every sealed clip and every chain entry there, and deletes a clip for space or age only after the hub has confirmed it holds it.',
+    intro:
+      'Enrolled with a hub, this station sends every sealed clip and every chain entry there, and deletes a clip for space or age only after the hub has confirmed it holds it.',
     notEnrolled: 'Not enrolled: clips stay on this station only.',
     url: 'Hub address',
     urlPlaceholder: 'http://192.168.1.20:7480',
     code: 'Enrollment code (type it or scan it)',
-    codeHint: 'Made on the hub with `packwitness hub enroll-code`; it is used once and lasts 24 hours. Its last part names the hub key: a look-alike server gets nothing.',
+    codeHint:
+      'Made on the hub with `packwitness hub enroll-code`; it is used once and lasts 24 hours. Its last part names the hub key: a look-alike server gets nothing.',
     enroll: 'Enroll this station',
     enrollAgain: 'Enroll with another code',
     enrolled: 'Enrolled with {{name}} at {{url}}',

@@ -8,8 +8,10 @@ export const messagesZhCN: Record<MessageCode, string> = {
   'health-storage-missing': '视频文件夹 {{dir}} 不存在：磁盘是否已拔出？现在无法录制。',
   'health-storage-no-marker': '视频文件夹 {{dir}} 中没有 {{marker}} 文件：它不是本工作台设置的文件夹（磁盘未挂载？）。',
   'health-storage-ok': '视频文件夹 {{dir}} 存在且可写入。',
-  'health-space-below-reserve': '{{dir}} 所在存储仅剩 {{free}}，已低于预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。新的录制将被拒绝。',
-  'health-space-near-reserve': '{{dir}} 所在存储仅剩 {{free}}，已接近预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。新的录制将被拒绝。',
+  'health-space-below-reserve':
+    '{{dir}} 所在存储仅剩 {{free}}，已低于预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。新的录制将被拒绝。',
+  'health-space-near-reserve':
+    '{{dir}} 所在存储仅剩 {{free}}，已接近预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。新的录制将被拒绝。',
   'health-space-ok': '可用 {{free}}，共 {{total}}；预留空间为 {{reserve}}。',
   'health-space-ok-auto': '可用 {{free}}，共 {{total}}；预留空间为 {{reserve}}（自动）。',
   'health-space-unreadable': '无法读取 {{dir}} 的可用空间：{{error}}',
@@ -28,8 +30,10 @@ export const messagesZhCN: Record<MessageCode, string> = {
 
   'space-below-reserve': '{{dir}} 所在存储仅剩 {{free}}，已低于预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。',
   'space-near-reserve': '{{dir}} 所在存储仅剩 {{free}}，已接近预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。',
-  'record-refused-below-reserve': '拒绝录制：{{dir}} 所在存储仅剩 {{free}}，已低于预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。本次没有录制任何内容。',
-  'record-refused-near-reserve': '拒绝录制：{{dir}} 所在存储仅剩 {{free}}，已接近预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。本次没有录制任何内容。',
+  'record-refused-below-reserve':
+    '拒绝录制：{{dir}} 所在存储仅剩 {{free}}，已低于预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。本次没有录制任何内容。',
+  'record-refused-near-reserve':
+    '拒绝录制：{{dir}} 所在存储仅剩 {{free}}，已接近预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。本次没有录制任何内容。',
   'fs-read-only': '视频文件夹 {{dir}} 位于只读磁盘上；恢复可写之前无法录制。',
   'fs-permission': 'PackWitness 无权写入视频文件夹 {{dir}}（权限被拒绝）；请修改其权限，或在设置中选择其他文件夹。',
   'fs-full': '视频文件夹 {{dir}} 所在磁盘已满。',
@@ -97,8 +101,10 @@ export const messagesZhCN: Record<MessageCode, string> = {
   'verify-timestamp-ok': '可信时间：{{tsa}} 证明该文件在 {{time}} 已经存在。',
   'verify-timestamp-ok-public': '可信时间：{{tsa}} 证明该文件在 {{time}} 已经存在。该时间戳机构的证书链指向 {{root}}，这是公开受信任的根证书。',
   'verify-timestamp-ok-added': '可信时间：{{tsa}} 证明该文件在 {{time}} 已经存在。该时间戳机构的证书链指向 {{root}}，这是您添加的证书。',
-  'verify-timestamp-ok-unknown': '可信时间：{{tsa}} 证明该文件在 {{time}} 已经存在。该时间戳机构的证书链指向 {{root}}，但它不是已知的根证书（SHA-256 指纹 {{fingerprint}}）：请与该机构公布的指纹核对，或添加其根证书后再检查。',
-  'verify-timestamp-unverifiable': '时间戳令牌注明了 {{tsa}} 和 {{time}}，但没有该时间戳机构的证书就无法核验。这并不表示文件被改动：添加该机构的证书（设置 → 时间戳机构证书，或 verify --tsa-cert FILE）即可检查。',
+  'verify-timestamp-ok-unknown':
+    '可信时间：{{tsa}} 证明该文件在 {{time}} 已经存在。该时间戳机构的证书链指向 {{root}}，但它不是已知的根证书（SHA-256 指纹 {{fingerprint}}）：请与该机构公布的指纹核对，或添加其根证书后再检查。',
+  'verify-timestamp-unverifiable':
+    '时间戳令牌注明了 {{tsa}} 和 {{time}}，但没有该时间戳机构的证书就无法核验。这并不表示文件被改动：添加该机构的证书（设置 → 时间戳机构证书，或 verify --tsa-cert FILE）即可检查。',
   'verify-deleted': '已于 {{time}} 由 {{who}} 从工作台删除。',
   'verify-hold-set': '已于 {{time}} 由 {{who}} 设置法律保全。',
   'verify-hold-lifted': '已于 {{time}} 由 {{who}} 解除法律保全。',

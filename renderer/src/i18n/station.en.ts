@@ -35,7 +35,8 @@ export const stationEn = {
     'page-closed': 'Not recording: the station ended the recording of {{order}}. {{detail}}',
     shutdown: 'Not recording: the station is shutting down. {{detail}}',
     restarted: 'Not recording: the station restarted. {{detail}}',
-    unreachable: 'Not recording: the station does not answer, nothing is being saved ({{detail}}). Check that PackWitness is running; this window records again as soon as it answers.',
+    unreachable:
+      'Not recording: the station does not answer, nothing is being saved ({{detail}}). Check that PackWitness is running; this window records again as soon as it answers.',
     engine: 'Not recording: the station ended the recording of {{order}}. {{detail}}',
     refused: 'Not recording: {{detail}}',
     ready: 'The station can record again. Scan an order.',
@@ -81,8 +82,9 @@ export const stationEn = {
     title: 'Welcome — set up this station',
     intro: 'The station already records: scan a shipping label to try it. Give it a name and pick the camera, then confirm.',
     storage: 'Clips are stored in:',
-    trustedTimeShort: 'Trusted time: only each clip\'s SHA-256 leaves this PC.',
-    trustedTime: "Trusted time: each clip's SHA-256 (a fingerprint of the file, not the video or the order) is sent to public timestamp services (DigiCert, Sectigo, FreeTSA), nothing else leaves this PC. To turn it off or use your company's own TSA: Settings → Timestamp authorities (an empty list is off).",
+    trustedTimeShort: "Trusted time: only each clip's SHA-256 leaves this PC.",
+    trustedTime:
+      "Trusted time: each clip's SHA-256 (a fingerprint of the file, not the video or the order) is sent to public timestamp services (DigiCert, Sectigo, FreeTSA), nothing else leaves this PC. To turn it off or use your company's own TSA: Settings → Timestamp authorities (an empty list is off).",
     done: 'Start packing',
   },
   settings: {
@@ -141,7 +143,8 @@ export const stationEn = {
     evidence: 'Evidence',
     tsaUrls: 'Timestamp authorities (RFC 3161 URLs, one per line)',
     tsaCerts: 'TSA certificates (PEM)',
-    tsaCertsHint: "A TSA's certificate or its root, pasted as PEM: checks tokens that carry no certificate, and a chain ending at it is named as one you added.",
+    tsaCertsHint:
+      "A TSA's certificate or its root, pasted as PEM: checks tokens that carry no certificate, and a chain ending at it is named as one you added.",
     save: 'Save',
     revert: 'Undo changes',
     saved: 'Saved and applied.',

@@ -84,7 +84,8 @@ export const stationZhCN: Widen<typeof stationEn> = {
     intro: '打包台已经可以录制：扫描一张快递面单试试。给它起个名字、选择摄像头，然后确认。',
     storage: '视频保存在：',
     trustedTimeShort: '可信时间：只有每段视频的 SHA-256 会离开这台电脑。',
-    trustedTime: '可信时间：只把每段视频的 SHA-256（文件的指纹，不是视频本身，也不含单号）发送给公共时间戳服务（DigiCert、Sectigo、FreeTSA），其他任何内容都不会离开这台电脑。如需关闭或改用公司自己的 TSA：设置 → 时间戳服务（留空即关闭）。',
+    trustedTime:
+      '可信时间：只把每段视频的 SHA-256（文件的指纹，不是视频本身，也不含单号）发送给公共时间戳服务（DigiCert、Sectigo、FreeTSA），其他任何内容都不会离开这台电脑。如需关闭或改用公司自己的 TSA：设置 → 时间戳服务（留空即关闭）。',
     done: '开始打包',
   },
   settings: {

@@ -5,7 +5,15 @@
 import type { Settings } from '../../../shared/contract.ts';
 import type { ClipLabels } from '../../../shared/contract/labels.ts';
 import type { CodeRules } from '../../../shared/codePatterns.ts';
-import { cameraCodeVerdict, cameraMayDrive, ClipLabelLog, readableFormats, Steadiness, type CameraReading, type FrameRead } from '../../../shared/labelRules.ts';
+import {
+  cameraCodeVerdict,
+  cameraMayDrive,
+  ClipLabelLog,
+  readableFormats,
+  Steadiness,
+  type CameraReading,
+  type FrameRead,
+} from '../../../shared/labelRules.ts';
 import type { Msg } from '../../../shared/stationMachine.ts';
 import { LabelReader } from './labelReader.ts';
 import type { LabelWorkerOptions } from './labelProtocol.ts';
@@ -88,7 +96,8 @@ export class CameraLabels {
     if (reads !== 'unchanged') {
       this.lastFrame = reads;
       this.counts.decoded++;
-      for (const code of new Set(reads.map((r) => r.text))) if (this.counts.byCode.size < 200 || this.counts.byCode.has(code)) this.counts.byCode.set(code, (this.counts.byCode.get(code) ?? 0) + 1);
+      for (const code of new Set(reads.map((r) => r.text)))
+        if (this.counts.byCode.size < 200 || this.counts.byCode.has(code)) this.counts.byCode.set(code, (this.counts.byCode.get(code) ?? 0) + 1);
     }
     entry?.log.add(now, lastReads);
     const taken = this.steady.observe(now, reads === 'unchanged' ? 'unchanged' : reads.map((r) => r.text));

@@ -80,7 +80,13 @@ async function decode(y: Uint8Array, reg: Region, fw: number, fh: number): Promi
   if (!rgba || rgba.length !== n) rgba = new Uint32Array(n);
   for (let i = 0; i < n; i++) rgba[i] = 0xff000000 | (y[i]! * 0x010101);
   const image = { data: new Uint8ClampedArray(rgba.buffer), width: reg.w, height: reg.h, colorSpace: 'srgb' } as ImageData;
-  const opts: ReaderOptions = { formats: options.formats as ReaderOptions['formats'], tryHarder: true, tryRotate: true, tryInvert: false, maxNumberOfSymbols: 8 };
+  const opts: ReaderOptions = {
+    formats: options.formats as ReaderOptions['formats'],
+    tryHarder: true,
+    tryRotate: true,
+    tryInvert: false,
+    maxNumberOfSymbols: 8,
+  };
   const results = await readBarcodes(image, opts);
   const out: FrameRead[] = [];
   for (const r of results) {

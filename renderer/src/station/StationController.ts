@@ -174,7 +174,12 @@ export class StationController {
     rules: () => codeRulesOf(this.settings),
     recording: () =>
       this.current && this.snap.order && this.snap.recordingId && this.snap.startedAt !== null
-        ? { recordingId: this.snap.recordingId, order: this.snap.order, startedAt: this.snap.startedAt, source: this.snap.clipSource === 'camera' ? 'camera' : 'scanner' }
+        ? {
+            recordingId: this.snap.recordingId,
+            order: this.snap.order,
+            startedAt: this.snap.startedAt,
+            source: this.snap.clipSource === 'camera' ? 'camera' : 'scanner',
+          }
         : null,
     scan: (code) => void this.scan(code, 'camera'),
     flag: (code, msg) => {
@@ -225,7 +230,14 @@ export class StationController {
     if (!mine) {
       // Already ended through the other path: the event's precise cause replaces a generic one.
       const generic = this.blocked?.msg.key === 'ended.engine' || this.blocked?.msg.key === 'ended.unreachable';
-      if (this.blocked && generic && e.recordingId !== null && this.blocked.recordingId === e.recordingId && e.cause !== 'engine' && e.cause !== 'unreachable') {
+      if (
+        this.blocked &&
+        generic &&
+        e.recordingId !== null &&
+        this.blocked.recordingId === e.recordingId &&
+        e.cause !== 'engine' &&
+        e.cause !== 'unreachable'
+      ) {
         this.block(e.recordingId, { key: `ended.${e.cause}`, params: { order: this.blocked.msg.params?.order ?? '', detail: e.message } }, e.message);
       }
       return;
@@ -280,7 +292,9 @@ export class StationController {
   }
 
   private log(code: string, outcome: ScanOutcome, level: MessageLevel, msg: Msg | null, source: CodeSource = 'scanner'): void {
-    this.set({ scanLog: addToScanLog(this.snap.scanLog, { at: Date.now(), code: code.slice(0, 80), outcome, level, msg, ...(source !== 'scanner' ? { source } : {}) }) });
+    this.set({
+      scanLog: addToScanLog(this.snap.scanLog, { at: Date.now(), code: code.slice(0, 80), outcome, level, msg, ...(source !== 'scanner' ? { source } : {}) }),
+    });
   }
 
   private overlayInfo(order: string | null): OverlayInfo {
@@ -409,10 +423,24 @@ export class StationController {
     const mode = this.snap.clipMode;
     this.current = null;
     const seconds = Math.round(STALL_MS / 1000);
-    this.set({ phase: 'error', problem: { key: 'camera.frozen', params: { seconds } }, order: null, recordingId: null, startedAt: null, stream: null, clipMode: null });
+    this.set({
+      phase: 'error',
+      problem: { key: 'camera.frozen', params: { seconds } },
+      order: null,
+      recordingId: null,
+      startedAt: null,
+      stream: null,
+      clipMode: null,
+    });
     this.onCue('error');
     if (rec && order) {
-      this.finishInBackground(rec, order, 'camera-stalled', 'interrupted', `The camera gave no picture for ${seconds} s while recording; recording went on in a new clip.`);
+      this.finishInBackground(
+        rec,
+        order,
+        'camera-stalled',
+        'interrupted',
+        `The camera gave no picture for ${seconds} s while recording; recording went on in a new clip.`,
+      );
       this.log(order, 'stopped', 'error', { key: 'camera.frozen', params: { seconds } });
     }
     this.labels.detach();
@@ -489,7 +517,15 @@ export class StationController {
 
   private async handleScan(raw: string, source: CodeSource = 'scanner'): Promise<void> {
     const d = decideScan(
-      { phase: this.snap.phase, order: this.snap.order, startedAt: this.snap.startedAt, mode: this.snap.mode, operator: this.snap.operator, problem: this.blocked?.msg ?? null, discardArmedAt: this.discardArmedAt },
+      {
+        phase: this.snap.phase,
+        order: this.snap.order,
+        startedAt: this.snap.startedAt,
+        mode: this.snap.mode,
+        operator: this.snap.operator,
+        problem: this.blocked?.msg ?? null,
+        discardArmedAt: this.discardArmedAt,
+      },
       raw,
       performance.now(),
       { ...DEFAULT_MACHINE_OPTIONS, rules: codeRulesOf(this.settings), operators: this.settings?.operators ?? [] },
@@ -533,7 +569,9 @@ export class StationController {
         return;
       }
       case 'operator': {
-        const msg: Msg = d.operator ? { key: 'scan.operatorIn', params: { name: d.operator } } : { key: 'scan.operatorOut', params: { name: this.snap.operator ?? '' } };
+        const msg: Msg = d.operator
+          ? { key: 'scan.operatorIn', params: { name: d.operator } }
+          : { key: 'scan.operatorOut', params: { name: this.snap.operator ?? '' } };
         this.set({ operator: d.operator });
         this.saveOperator(d.operator);
         if (!this.current) this.pipeline?.setInfo(this.overlayInfo(null));
@@ -549,7 +587,12 @@ export class StationController {
     }
   }
 
-  private async startClip(order: string, kind: 'start' | 'switch' | 'resume', warning: Msg | null, source: CodeSource = this.snap.clipSource ?? 'scanner'): Promise<void> {
+  private async startClip(
+    order: string,
+    kind: 'start' | 'switch' | 'resume',
+    warning: Msg | null,
+    source: CodeSource = this.snap.clipSource ?? 'scanner',
+  ): Promise<void> {
     const p = this.pipeline;
     if (!p || !this.settings) return;
     if (this.blocked) {
@@ -567,7 +610,8 @@ export class StationController {
       this.say('error', errorMsg(err));
       this.log(order, 'failed', 'error', errorMsg(err));
       // Refused for the station's own reasons (disk, folder, shutting down): no scan records until it can.
-      if ((err as { code?: string }).code === 'refused' && !this.current) this.block(null, { key: 'ended.refused', params: { order, detail: errorMessage(err) } }, errorMessage(err));
+      if ((err as { code?: string }).code === 'refused' && !this.current)
+        this.block(null, { key: 'ended.refused', params: { order, detail: errorMessage(err) } }, errorMessage(err));
       return;
     }
     const next = new ClipRecorder(p.recorders, started.recordingId, this.mimeType, this.settings.videoBitsPerSecond);
@@ -667,7 +711,14 @@ export class StationController {
     this.applyPendingCameraChange();
   }
 
-  private finishInBackground(rec: ClipRecorder, order: string, reason: StopReason, status: 'ok' | 'interrupted', note: string | null, endedByEngine = false): void {
+  private finishInBackground(
+    rec: ClipRecorder,
+    order: string,
+    reason: StopReason,
+    status: 'ok' | 'interrupted',
+    note: string | null,
+    endedByEngine = false,
+  ): void {
     const job = (async () => {
       this.set({ saving: this.snap.saving + 1 });
       try {
@@ -687,7 +738,11 @@ export class StationController {
         if (res.clip) {
           this.set({ lastClip: res.clip });
           if (this.snap.phase !== 'recording' && !reason.startsWith('auto-')) {
-            this.say(level(status === 'ok' ? 'info' : 'warn'), { key: 'scan.saved', params: { order, seconds: Math.round(res.clip.durationMs / 1000) } }, quiet);
+            this.say(
+              level(status === 'ok' ? 'info' : 'warn'),
+              { key: 'scan.saved', params: { order, seconds: Math.round(res.clip.durationMs / 1000) } },
+              quiet,
+            );
           }
         }
         if (res.message) this.say(level('warn'), rawMsg(res.message), quiet);

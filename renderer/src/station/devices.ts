@@ -14,7 +14,8 @@ export function useCameras(): CameraDevice[] {
     if (!md?.enumerateDevices) return;
     const load = () =>
       md.enumerateDevices().then(
-        (all) => setList(all.filter((d) => d.kind === 'videoinput' && d.deviceId).map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }))),
+        (all) =>
+          setList(all.filter((d) => d.kind === 'videoinput' && d.deviceId).map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }))),
         () => setList([]),
       );
     void load();

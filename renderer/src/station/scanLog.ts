@@ -2,7 +2,8 @@
 // localStorage, so a reload keeps the list); the clips themselves are in the engine's index.
 import type { Msg } from '../../../shared/stationMachine.ts';
 
-export type ScanOutcome = 'started' | 'switched' | 'stopped' | 'discarded' | 'discardArmed' | 'mode' | 'operator' | 'ignored' | 'refused' | 'failed' | 'mismatch';
+export type ScanOutcome =
+  'started' | 'switched' | 'stopped' | 'discarded' | 'discardArmed' | 'mode' | 'operator' | 'ignored' | 'refused' | 'failed' | 'mismatch';
 
 export interface ScanLogEntry {
   at: number; // epoch ms

@@ -7,10 +7,23 @@ export type Cue = 'start' | 'stop' | 'switch' | 'warning' | 'error';
 type Note = [freqHz: number, startS: number, lengthS: number, wave?: OscillatorType];
 
 export const CUES: Record<Cue, Note[]> = {
-  start: [[660, 0, 0.09], [990, 0.1, 0.14]],
-  stop: [[990, 0, 0.09], [660, 0.1, 0.16]],
-  switch: [[880, 0, 0.06], [880, 0.09, 0.06], [1175, 0.18, 0.1]],
-  warning: [[740, 0, 0.12, 'square'], [740, 0.2, 0.12, 'square']],
+  start: [
+    [660, 0, 0.09],
+    [990, 0.1, 0.14],
+  ],
+  stop: [
+    [990, 0, 0.09],
+    [660, 0.1, 0.16],
+  ],
+  switch: [
+    [880, 0, 0.06],
+    [880, 0.09, 0.06],
+    [1175, 0.18, 0.1],
+  ],
+  warning: [
+    [740, 0, 0.12, 'square'],
+    [740, 0.2, 0.12, 'square'],
+  ],
   error: [[196, 0, 0.45, 'sawtooth']],
 };
 

@@ -21,10 +21,13 @@ export function ControlSheetView() {
   const [operators, setOperators] = useState<string[]>([]);
   const [station, setStation] = useState('');
   useEffect(() => {
-    api['settings.get']({}).then((s) => {
-      setOperators(s.operators);
-      setStation(s.stationName);
-    }, () => {});
+    api['settings.get']({}).then(
+      (s) => {
+        setOperators(s.operators);
+        setStation(s.stationName);
+      },
+      () => {},
+    );
   }, []);
   const codes: SheetCode[] = [
     { id: 'stop', payload: CONTROL.stop, title: t('sheet.stop'), hint: t('sheet.stopHint') },
@@ -32,14 +35,21 @@ export function ControlSheetView() {
     { id: 'returns', payload: CONTROL.returns, title: t('sheet.returns'), hint: t('sheet.returnsHint') },
     { id: 'op-out', payload: CONTROL.operatorOut, title: t('sheet.operatorOut'), hint: t('sheet.operatorOutHint') },
     // A name a keyboard-wedge scanner cannot type (Chinese, accents) gets an ASCII badge instead.
-    ...operators.map((name, i) => ({ id: `op-${i}`, payload: code128Possible(name) ? CONTROL.operatorIn(name) : CONTROL.operatorHash(name), title: name, hint: t('sheet.operatorHint') })),
+    ...operators.map((name, i) => ({
+      id: `op-${i}`,
+      payload: code128Possible(name) ? CONTROL.operatorIn(name) : CONTROL.operatorHash(name),
+      title: name,
+      hint: t('sheet.operatorHint'),
+    })),
     // Last on the page, as far from STOP as the sheet allows: a scanner aimed at STOP never reads it.
     { id: 'discard', payload: CONTROL.discard, title: t('sheet.discard'), hint: t('sheet.discardHint') },
   ];
   return (
     <div className="sheet-wrap">
       <div className="sheet-tools no-print">
-        <button type="button" className="primary" onClick={() => window.print()} data-testid="print-sheet">{t('sheet.print')}</button>
+        <button type="button" className="primary" onClick={() => window.print()} data-testid="print-sheet">
+          {t('sheet.print')}
+        </button>
         <span className="muted">{t('sheet.operatorsFromSettings')}</span>
       </div>
       <article className="a4-sheet" data-testid="control-sheet">

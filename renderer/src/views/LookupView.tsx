@@ -94,8 +94,14 @@ export function LookupView() {
           {t('lookup.find')}
         </Button>
       </form>
-      {error && <div className="message message-error" role="alert">{error}</div>}
-      <p className="muted" data-testid="result-count">{t('lookup.results', { count: total })}</p>
+      {error && (
+        <div className="message message-error" role="alert">
+          {error}
+        </div>
+      )}
+      <p className="muted" data-testid="result-count">
+        {t('lookup.results', { count: total })}
+      </p>
       <DiscardedNote order={q} />
       <div className="lookup-body">
         <ClipResults clips={clips} selected={selected?.id ?? null} onSelect={setSelected} />

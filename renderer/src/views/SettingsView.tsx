@@ -26,7 +26,11 @@ const QUALITY = [
   ['high', 5_000_000],
 ] as const;
 
-const lines = (s: string): string[] => s.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (s: string): string[] =>
+  s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 export function SettingsView() {
   const { t } = useTranslation();
@@ -37,11 +41,17 @@ export function SettingsView() {
   const [status, setStatus] = useState<{ level: 'info' | 'error'; text: string } | null>(null);
 
   useEffect(() => {
-    api['settings.get']({}).then((s) => {
-      setSaved(s);
-      setDraft(s);
-    }, (err: Error) => setStatus({ level: 'error', text: err.message }));
-    api['station.info']({}).then((i) => setClipsDir(i.clipsDir), () => {});
+    api['settings.get']({}).then(
+      (s) => {
+        setSaved(s);
+        setDraft(s);
+      },
+      (err: Error) => setStatus({ level: 'error', text: err.message }),
+    );
+    api['station.info']({}).then(
+      (i) => setClipsDir(i.clipsDir),
+      () => {},
+    );
   }, []);
 
   const issues = useMemo(() => {
@@ -53,9 +63,20 @@ export function SettingsView() {
   if (!draft || !saved) return <p className="muted">{status?.text ?? t('settings.loading')}</p>;
 
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft({ ...draft, [k]: v });
-  const err = (k: keyof Draft) => issues.get(k) && <span className="field-error" data-testid={`error-${k}`}>{issues.get(k)}</span>;
+  const err = (k: keyof Draft) =>
+    issues.get(k) && (
+      <span className="field-error" data-testid={`error-${k}`}>
+        {issues.get(k)}
+      </span>
+    );
   const num = (k: keyof Draft, value: number, onValue: (n: number) => void, attrs: { min?: number; max?: number; step?: number } = {}) => (
-    <input type="number" value={Number.isFinite(value) ? value : ''} onChange={(e) => onValue(e.target.value === '' ? NaN : Number(e.target.value))} data-testid={`set-${k}`} {...attrs} />
+    <input
+      type="number"
+      value={Number.isFinite(value) ? value : ''}
+      onChange={(e) => onValue(e.target.value === '' ? NaN : Number(e.target.value))}
+      data-testid={`set-${k}`}
+      {...attrs}
+    />
   );
 
   const save = async (e: FormEvent) => {
@@ -83,7 +104,9 @@ export function SettingsView() {
     <select value={value ?? ''} onChange={(e) => onValue(e.target.value || null)} data-testid={testid}>
       <option value="">{noneLabel}</option>
       {cameras.map((c) => (
-        <option key={c.deviceId} value={c.deviceId}>{c.label}</option>
+        <option key={c.deviceId} value={c.deviceId}>
+          {c.label}
+        </option>
       ))}
     </select>
   );
@@ -107,15 +130,27 @@ export function SettingsView() {
       </Section>
 
       <Section title={t('settings.cameras')}>
-        <Field label={t('settings.camera')}>{cameraOptions(draft.cameraDeviceId, (v) => set('cameraDeviceId', v), 'set-camera', t('settings.defaultCamera'))}</Field>
+        <Field label={t('settings.camera')}>
+          {cameraOptions(draft.cameraDeviceId, (v) => set('cameraDeviceId', v), 'set-camera', t('settings.defaultCamera'))}
+        </Field>
         <Field label={t('settings.resolution')}>
-          <select value={`${draft.width}x${draft.height}`} onChange={(e) => {
-            const [w, h] = e.target.value.split('x').map(Number);
-            setDraft({ ...draft, width: w!, height: h! });
-          }} data-testid="set-resolution">
-            {RESOLUTIONS.some(([w, h]) => w === draft.width && h === draft.height) ? null : <option value={`${draft.width}x${draft.height}`}>{draft.width}×{draft.height}</option>}
+          <select
+            value={`${draft.width}x${draft.height}`}
+            onChange={(e) => {
+              const [w, h] = e.target.value.split('x').map(Number);
+              setDraft({ ...draft, width: w!, height: h! });
+            }}
+            data-testid="set-resolution"
+          >
+            {RESOLUTIONS.some(([w, h]) => w === draft.width && h === draft.height) ? null : (
+              <option value={`${draft.width}x${draft.height}`}>
+                {draft.width}×{draft.height}
+              </option>
+            )}
             {RESOLUTIONS.map(([w, h]) => (
-              <option key={w} value={`${w}x${h}`}>{w}×{h}</option>
+              <option key={w} value={`${w}x${h}`}>
+                {w}×{h}
+              </option>
             ))}
           </select>
         </Field>
@@ -127,24 +162,29 @@ export function SettingsView() {
           <select value={String(draft.videoBitsPerSecond)} onChange={(e) => set('videoBitsPerSecond', Number(e.target.value))} data-testid="set-quality">
             {QUALITY.some(([, b]) => b === draft.videoBitsPerSecond) ? null : <option value={draft.videoBitsPerSecond}>{draft.videoBitsPerSecond}</option>}
             {QUALITY.map(([id, b]) => (
-              <option key={id} value={b}>{t(`settings.quality_${id}`)}</option>
+              <option key={id} value={b}>
+                {t(`settings.quality_${id}`)}
+              </option>
             ))}
           </select>
         </Field>
         <Check label={t('settings.microphone')} checked={draft.microphone} onChange={(v) => set('microphone', v)} testid="set-microphone" />
-        <Field label={t('settings.pipCamera')}>{cameraOptions(draft.pipCameraDeviceId, (v) => set('pipCameraDeviceId', v), 'set-pipCamera', t('settings.pipOff'))}</Field>
+        <Field label={t('settings.pipCamera')}>
+          {cameraOptions(draft.pipCameraDeviceId, (v) => set('pipCameraDeviceId', v), 'set-pipCamera', t('settings.pipOff'))}
+        </Field>
         {draft.pipCameraDeviceId && (
           <>
             <Field label={t('settings.pipCorner')}>
               <select value={draft.pipCorner} onChange={(e) => set('pipCorner', e.target.value as Draft['pipCorner'])} data-testid="set-pipCorner">
                 {(['top-left', 'top-right', 'bottom-left', 'bottom-right'] as const).map((c) => (
-                  <option key={c} value={c}>{t(`settings.corner_${c}`)}</option>
+                  <option key={c} value={c}>
+                    {t(`settings.corner_${c}`)}
+                  </option>
                 ))}
               </select>
             </Field>
             <Field label={t('settings.pipSize')}>
-              {num('pipScalePercent', draft.pipScalePercent, (n) => set('pipScalePercent', n), { min: 15, max: 50 })} %
-              {err('pipScalePercent')}
+              {num('pipScalePercent', draft.pipScalePercent, (n) => set('pipScalePercent', n), { min: 15, max: 50 })} %{err('pipScalePercent')}
             </Field>
             <PipPreview width={draft.width} height={draft.height} corner={draft.pipCorner} scalePercent={draft.pipScalePercent} />
           </>
@@ -166,12 +206,22 @@ export function SettingsView() {
         <fieldset className="carriers" data-testid="set-carriers">
           <legend>{t('settings.carriers')}</legend>
           {CARRIER_PATTERNS.map((p) => (
-            <Check key={p.id} label={p.name} checked={draft.carrierPatterns.includes(p.id)} testid={`carrier-${p.id}`}
-              onChange={(v) => set('carrierPatterns', v ? [...draft.carrierPatterns, p.id] : draft.carrierPatterns.filter((c) => c !== p.id))} />
+            <Check
+              key={p.id}
+              label={p.name}
+              checked={draft.carrierPatterns.includes(p.id)}
+              testid={`carrier-${p.id}`}
+              onChange={(v) => set('carrierPatterns', v ? [...draft.carrierPatterns, p.id] : draft.carrierPatterns.filter((c) => c !== p.id))}
+            />
           ))}
         </fieldset>
         <Field label={t('settings.customPatterns')}>
-          <textarea value={draft.customPatterns.join('\n')} onChange={(e) => set('customPatterns', lines(e.target.value))} rows={3} data-testid="set-customPatterns" />
+          <textarea
+            value={draft.customPatterns.join('\n')}
+            onChange={(e) => set('customPatterns', lines(e.target.value))}
+            rows={3}
+            data-testid="set-customPatterns"
+          />
           {err('customPatterns')}
         </Field>
         <Field label={t('settings.stripPrefix')}>
@@ -180,7 +230,12 @@ export function SettingsView() {
         <Field label={t('settings.stripSuffix')}>
           <input value={draft.stripSuffix} onChange={(e) => set('stripSuffix', e.target.value)} maxLength={20} data-testid="set-stripSuffix" />
         </Field>
-        <Check label={t('settings.allowProductBarcodes')} checked={draft.allowProductBarcodes} onChange={(v) => set('allowProductBarcodes', v)} testid="set-allowProductBarcodes" />
+        <Check
+          label={t('settings.allowProductBarcodes')}
+          checked={draft.allowProductBarcodes}
+          onChange={(v) => set('allowProductBarcodes', v)}
+          testid="set-allowProductBarcodes"
+        />
         <Field label={t('settings.operators')}>
           <textarea value={draft.operators.join('\n')} onChange={(e) => set('operators', lines(e.target.value))} rows={3} data-testid="set-operators" />
           {err('operators')}
@@ -190,29 +245,53 @@ export function SettingsView() {
 
       <Section title={t('settings.storage')}>
         <Field label={t('settings.clipsDir')}>
-          <span className="mono" data-testid="clips-dir">{clipsDir}</span>
+          <span className="mono" data-testid="clips-dir">
+            {clipsDir}
+          </span>
           <small className="muted">{t('settings.clipsDirHint')}</small>
         </Field>
         <Field label={t('settings.clipsDirNext')}>
-          <input value={draft.clipsDir ?? ''} placeholder={t('settings.clipsDirDefault')} onChange={(e) => set('clipsDir', e.target.value.trim() === '' ? null : e.target.value.trim())} data-testid="set-clipsDir" />
+          <input
+            value={draft.clipsDir ?? ''}
+            placeholder={t('settings.clipsDirDefault')}
+            onChange={(e) => set('clipsDir', e.target.value.trim() === '' ? null : e.target.value.trim())}
+            data-testid="set-clipsDir"
+          />
           {err('clipsDir')}
-          <small className="muted" data-testid="clips-dir-restart">{t('settings.clipsDirRestart')}</small>
+          <small className="muted" data-testid="clips-dir-restart">
+            {t('settings.clipsDirRestart')}
+          </small>
         </Field>
         <Field label={t('settings.reserveMb')}>
-          <input type="number" min={0} value={draft.reserveMb ?? ''} placeholder={t('settings.automatic')} onChange={(e) => set('reserveMb', e.target.value === '' ? null : Number(e.target.value))} data-testid="set-reserveMb" /> MB
+          <input
+            type="number"
+            min={0}
+            value={draft.reserveMb ?? ''}
+            placeholder={t('settings.automatic')}
+            onChange={(e) => set('reserveMb', e.target.value === '' ? null : Number(e.target.value))}
+            data-testid="set-reserveMb"
+          />{' '}
+          MB
           {err('reserveMb')}
         </Field>
         <Field label={t('settings.keepDays')}>
           {num('keepDays', draft.keepDays, (n) => set('keepDays', n), { min: 0 })} {t('settings.daysZeroForever')}
           {err('keepDays')}
         </Field>
-        <Check label={t('settings.deleteOldestForSpace')} checked={draft.deleteOldestForSpace} onChange={(v) => set('deleteOldestForSpace', v)} testid="set-deleteOldestForSpace" />
+        <Check
+          label={t('settings.deleteOldestForSpace')}
+          checked={draft.deleteOldestForSpace}
+          onChange={(v) => set('deleteOldestForSpace', v)}
+          testid="set-deleteOldestForSpace"
+        />
         <Field label={t('settings.protectDays')}>
           {num('protectDays', draft.protectDays, (n) => set('protectDays', n), { min: 1 })} {t('settings.protectDaysUnit')}
           {err('protectDays')}
           <small className="muted">{t('settings.protectDaysHint')}</small>
           {draft.keepDays > 0 && draft.keepDays < draft.protectDays && (
-            <small className="message message-warn" data-testid="keep-shorter-than-protect">{t('settings.keepShorterThanProtect', { keep: draft.keepDays, protect: draft.protectDays })}</small>
+            <small className="message message-warn" data-testid="keep-shorter-than-protect">
+              {t('settings.keepShorterThanProtect', { keep: draft.keepDays, protect: draft.protectDays })}
+            </small>
           )}
         </Field>
       </Section>
@@ -224,16 +303,31 @@ export function SettingsView() {
         </Field>
         <Field label={t('settings.tsaCerts')}>
           {/* Pasted PEM text goes over as one entry; the engine splits a chain into its certificates when saving. */}
-          <textarea value={draft.tsaCerts.join('\n')} onChange={(e) => set('tsaCerts', e.target.value.trim() ? [e.target.value.trim()] : [])} rows={4} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" data-testid="set-tsaCerts" />
+          <textarea
+            value={draft.tsaCerts.join('\n')}
+            onChange={(e) => set('tsaCerts', e.target.value.trim() ? [e.target.value.trim()] : [])}
+            rows={4}
+            spellCheck={false}
+            placeholder="-----BEGIN CERTIFICATE-----"
+            data-testid="set-tsaCerts"
+          />
           {err('tsaCerts')}
           <small className="muted">{t('settings.tsaCertsHint')}</small>
         </Field>
       </Section>
 
       <div className="settings-actions">
-        <button type="submit" className="primary" disabled={issues.size > 0} data-testid="settings-save">{t('settings.save')}</button>
-        <button type="button" onClick={() => setDraft(saved)}>{t('settings.revert')}</button>
-        {status && <span className={`message message-${status.level}`} role={status.level === 'error' ? 'alert' : 'status'} data-testid="settings-status">{status.text}</span>}
+        <button type="submit" className="primary" disabled={issues.size > 0} data-testid="settings-save">
+          {t('settings.save')}
+        </button>
+        <button type="button" onClick={() => setDraft(saved)}>
+          {t('settings.revert')}
+        </button>
+        {status && (
+          <span className={`message message-${status.level}`} role={status.level === 'error' ? 'alert' : 'status'} data-testid="settings-status">
+            {status.text}
+          </span>
+        )}
       </div>
 
       <Section title={t('settings.lan')}>

@@ -54,7 +54,11 @@ export function StationView() {
           aria-hidden={stale ? true : undefined}
           role={s.message.level === 'error' ? 'alert' : undefined}
         >
-          {s.message.answers && !JSON.stringify(s.message.msg.params ?? {}).includes(s.message.answers) && <span className="answers" data-testid="message-answers">{t('station.answers', { code: s.message.answers })}</span>}
+          {s.message.answers && !JSON.stringify(s.message.msg.params ?? {}).includes(s.message.answers) && (
+            <span className="answers" data-testid="message-answers">
+              {t('station.answers', { code: s.message.answers })}
+            </span>
+          )}
           {renderMsg(t, s.message.msg, i18n.language)}
         </div>
       )}
@@ -82,11 +86,22 @@ export function StationView() {
           )}
           <div className="controls mode-row" role="group" aria-label={t('station.modeLabel')}>
             {(['shipping', 'returns'] as const).map((m) => (
-              <button key={m} type="button" className={`mode-btn ${s.mode === m ? 'on' : ''}`} aria-pressed={s.mode === m} onClick={() => controller.setMode(m)} data-testid={`mode-${m}`}>
+              <button
+                key={m}
+                type="button"
+                className={`mode-btn ${s.mode === m ? 'on' : ''}`}
+                aria-pressed={s.mode === m}
+                onClick={() => controller.setMode(m)}
+                data-testid={`mode-${m}`}
+              >
                 {t(`station.mode.${m}`)}
               </button>
             ))}
-            {s.pip && <span className="pip-badge" data-testid="pip-on">{t('station.pipOn')}</span>}
+            {s.pip && (
+              <span className="pip-badge" data-testid="pip-on">
+                {t('station.pipOn')}
+              </span>
+            )}
           </div>
         </div>
         <div className="station-side">

@@ -54,7 +54,11 @@ export function StatusView() {
 
   return (
     <div className="status-view">
-      {error && <div className="message message-error" role="alert">{error}</div>}
+      {error && (
+        <div className="message message-error" role="alert">
+          {error}
+        </div>
+      )}
       {health && (
         <section aria-label={t('health.title')}>
           <h2>{t('health.title')}</h2>
@@ -67,20 +71,32 @@ export function StatusView() {
                 <strong>{t(`health.level.${c.level}`)}</strong> {wordMessage(t, c.message, c.text)}
                 {c.details.length > 0 && (
                   <ul className="mono">
-                    {c.details.map((d) => <li key={d}>{d}</li>)}
+                    {c.details.map((d) => (
+                      <li key={d}>{d}</li>
+                    ))}
                   </ul>
                 )}
               </li>
             ))}
           </ul>
           <div className="controls">
-            <button type="button" onClick={() => void refresh()}>{t('health.check')}</button>
+            <button type="button" onClick={() => void refresh()}>
+              {t('health.check')}
+            </button>
             {health.checks.some((c) => c.id === 'unindexed-files' && c.level === 'problem') && (
-              <button type="button" onClick={() => void adopt()} data-testid="adopt">{t('health.adopt')}</button>
+              <button type="button" onClick={() => void adopt()} data-testid="adopt">
+                {t('health.adopt')}
+              </button>
             )}
-            <button type="button" onClick={() => void runRetention()} data-testid="run-retention">{t('health.runRetention')}</button>
+            <button type="button" onClick={() => void runRetention()} data-testid="run-retention">
+              {t('health.runRetention')}
+            </button>
           </div>
-          {note && <div className="message message-info" role="status">{note}</div>}
+          {note && (
+            <div className="message message-info" role="status">
+              {note}
+            </div>
+          )}
         </section>
       )}
       <DiskOutlook className="panel" />

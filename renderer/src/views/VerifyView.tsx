@@ -81,12 +81,22 @@ export function VerifyView() {
           {t('verify.hashing', { name: fileName, percent: Math.round(progress * 100) })}
         </p>
       )}
-      {error && <div className="message message-error" role="alert">{error}</div>}
+      {error && (
+        <div className="message message-error" role="alert">
+          {error}
+        </div>
+      )}
       {answer && (
         <section className={`verdict verdict-${answer.verdict}`} data-testid="verify-result" data-verdict={answer.verdict}>
           <h2 data-testid="verify-headline">{t(`verify.verdict.${answer.verdict}`)}</h2>
           {/* The heading already says the verdict; the CLI's capitalised prefix would repeat it. */}
-          <p data-testid="verify-summary">{wordMessage(t, answer.headlineMessage, answer.headline.replace(/^[A-Z ]+: (.)/, (_m, first: string) => first.toUpperCase()))}</p>
+          <p data-testid="verify-summary">
+            {wordMessage(
+              t,
+              answer.headlineMessage,
+              answer.headline.replace(/^[A-Z ]+: (.)/, (_m, first: string) => first.toUpperCase()),
+            )}
+          </p>
           {answer.notes?.map((n) => (
             <p key={n.code} data-testid="verify-note">
               {wordMessage(t, n)}
@@ -103,7 +113,10 @@ export function VerifyView() {
                 {answer.clip.durationMs !== null ? ` (${seconds(answer.clip.durationMs, i18n.language)})` : ''}
               </dd>
               <dt>{t('lookup.station')}</dt>
-              <dd>{answer.clip.station}{answer.clip.operator ? ` · ${answer.clip.operator}` : ''}</dd>
+              <dd>
+                {answer.clip.station}
+                {answer.clip.operator ? ` · ${answer.clip.operator}` : ''}
+              </dd>
               <dt>{t('verify.file')}</dt>
               <dd className="mono">{fileName}</dd>
             </dl>
@@ -111,7 +124,9 @@ export function VerifyView() {
           <ul className="checks">
             {answer.checks.map((c, i) => (
               <li key={i} className={`check check-${String(c.ok)}`} data-testid={`verify-check-${c.what}`}>
-                <span className="check-mark" aria-hidden="true">{MARK[String(c.ok) as keyof typeof MARK]}</span>
+                <span className="check-mark" aria-hidden="true">
+                  {MARK[String(c.ok) as keyof typeof MARK]}
+                </span>
                 <span>
                   <strong>{t(`verify.what.${c.what}`)}</strong> {wordMessage(t, c.message, c.text)}
                 </span>
@@ -123,9 +138,15 @@ export function VerifyView() {
       )}
       <section className="verify-station">
         <h2>{t('verify.stationKey')}</h2>
-        <p className="mono" data-testid="verify-fingerprint">{key?.fingerprintGrouped ?? '…'}</p>
+        <p className="mono" data-testid="verify-fingerprint">
+          {key?.fingerprintGrouped ?? '…'}
+        </p>
         <p className="muted">{t('verify.keyHint')}</p>
-        {key?.sealingProblem && <div className="message message-warn" role="alert">{key.sealingProblem}</div>}
+        {key?.sealingProblem && (
+          <div className="message message-warn" role="alert">
+            {key.sealingProblem}
+          </div>
+        )}
         <button type="button" onClick={() => void checkAll()} disabled={checkingAll} data-testid="verify-all">
           {checkingAll ? t('verify.checkingAll') : t('verify.checkAll')}
         </button>

@@ -44,7 +44,10 @@ export function packageOrder<T extends { name: string }>(files: T[]): T[] {
     const i = FILE_RANK.findIndex((f) => f(name));
     return i < 0 ? FILE_RANK.length : i;
   };
-  return files.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f.name) - rank(b.f.name) || a.i - b.i).map((x) => x.f);
+  return files
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f.name) - rank(b.f.name) || a.i - b.i)
+    .map((x) => x.f);
 }
 
 function JobRow({ job, presetName, onCancel }: { job: ExportJob; presetName: string; onCancel: (id: string) => void }) {
@@ -63,38 +66,42 @@ function JobRow({ job, presetName, onCancel }: { job: ExportJob; presetName: str
     // List.Item renders no ref, so the row's own div is what scrolls into view.
     <List.Item className={`export-job export-${job.status}`}>
       <div ref={ref} className="export-job-body" data-testid="export-job" data-status={job.status} data-preset={job.preset} data-mode={job.mode}>
-      <div className="export-job-head">
-        <strong>{job.order}</strong> <span data-testid="export-job-what">{t('exportPanel.jobWhat', { preset: presetName, mode: modeWords })}</span>{' '}
-        <span className="muted">{t(`exportPanel.status.${job.status}`)}</span>
-        {active && (
-          <Button size="small" onClick={() => onCancel(job.jobId)} data-testid="export-cancel">
-            {t('exportPanel.cancel')}
-          </Button>
-        )}
-      </div>
-      {active && (
-        <div className="export-progress">
-          <Progress percent={Math.floor(job.percent)} showInfo={false} status="active" aria-label={job.order} data-testid="export-progress" />
-          <span data-testid="export-percent">{t('exportPanel.percent', { percent: Math.floor(job.percent) })}</span>
-          {job.etaMs !== null && <span className="muted" data-testid="export-eta">{t('exportPanel.left', { time: duration(job.etaMs) })}</span>}
-          <span className="muted">{job.stage}</span>
+        <div className="export-job-head">
+          <strong>{job.order}</strong> <span data-testid="export-job-what">{t('exportPanel.jobWhat', { preset: presetName, mode: modeWords })}</span>{' '}
+          <span className="muted">{t(`exportPanel.status.${job.status}`)}</span>
+          {active && (
+            <Button size="small" onClick={() => onCancel(job.jobId)} data-testid="export-cancel">
+              {t('exportPanel.cancel')}
+            </Button>
+          )}
         </div>
-      )}
-      {job.message && <p className={job.status === 'failed' ? 'message message-error' : 'muted'}>{job.message}</p>}
-      {job.status === 'done' && (
-        <ul className="export-files" aria-label={t('exportPanel.files')}>
-          {files.map((f) => (
-            <li key={f.name}>
-              <a href={f.url} download={f.name} data-testid="export-file">
-                {f.name}
-              </a>{' '}
-              <span className="muted" data-testid="export-file-size">
-                {bytes(f.bytes, i18n.language)}
+        {active && (
+          <div className="export-progress">
+            <Progress percent={Math.floor(job.percent)} showInfo={false} status="active" aria-label={job.order} data-testid="export-progress" />
+            <span data-testid="export-percent">{t('exportPanel.percent', { percent: Math.floor(job.percent) })}</span>
+            {job.etaMs !== null && (
+              <span className="muted" data-testid="export-eta">
+                {t('exportPanel.left', { time: duration(job.etaMs) })}
               </span>
-            </li>
-          ))}
-        </ul>
-      )}
+            )}
+            <span className="muted">{job.stage}</span>
+          </div>
+        )}
+        {job.message && <p className={job.status === 'failed' ? 'message message-error' : 'muted'}>{job.message}</p>}
+        {job.status === 'done' && (
+          <ul className="export-files" aria-label={t('exportPanel.files')}>
+            {files.map((f) => (
+              <li key={f.name}>
+                <a href={f.url} download={f.name} data-testid="export-file">
+                  {f.name}
+                </a>{' '}
+                <span className="muted" data-testid="export-file-size">
+                  {bytes(f.bytes, i18n.language)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
     </List.Item>
   );
@@ -104,7 +111,17 @@ function JobRow({ job, presetName, onCancel }: { job: ExportJob; presetName: str
  * An antd Select whose options carry test ids (`<testId>-<value>`), rendered all at once (no
  * virtual list) so every channel is in the page for a test or a screen reader to find.
  */
-function Choice<V extends string>({ testId, value, onChange, options }: { testId: string; value: V; onChange: (v: V) => void; options: Array<{ value: V; label: string }> }) {
+function Choice<V extends string>({
+  testId,
+  value,
+  onChange,
+  options,
+}: {
+  testId: string;
+  value: V;
+  onChange: (v: V) => void;
+  options: Array<{ value: V; label: string }>;
+}) {
   return (
     <Select<V>
       value={value}
@@ -140,14 +157,20 @@ export function ExportPanel({ clip }: { clip: Clip }) {
   useEffect(() => setMoments([]), [clip.id]);
 
   useEffect(() => {
-    void api['export.presets']({}).then((r) => setPresets(r.presets)).catch((err: Error) => setError(err.message));
-    void api['export.jobs']({ batchId: null }).then((r) => setJobs(r.jobs)).catch(() => {});
+    void api['export.presets']({})
+      .then((r) => setPresets(r.presets))
+      .catch((err: Error) => setError(err.message));
+    void api['export.jobs']({ batchId: null })
+      .then((r) => setJobs(r.jobs))
+      .catch(() => {});
   }, []);
   useEffect(() => {
     const offProgress = onEvent('export.progress', (p) =>
       setJobs((list) => list.map((j) => (j.jobId === p.jobId ? { ...j, status: 'running', percent: p.percent, etaMs: p.etaMs, stage: p.stage } : j))),
     );
-    const offDone = onEvent('export.done', (job) => setJobs((list) => (list.some((j) => j.jobId === job.jobId) ? list.map((j) => (j.jobId === job.jobId ? job : j)) : [job, ...list])));
+    const offDone = onEvent('export.done', (job) =>
+      setJobs((list) => (list.some((j) => j.jobId === job.jobId) ? list.map((j) => (j.jobId === job.jobId ? job : j)) : [job, ...list])),
+    );
     return () => {
       offProgress();
       offDone();
@@ -192,7 +215,13 @@ export function ExportPanel({ clip }: { clip: Clip }) {
           const c = plan.clips[0];
           // What "automatic" picks: only a plan made without chosen stills says that.
           if (!request.stillsAtMs) setAutoMoments(c?.form === 'stills' ? c.stillsAtMs : []);
-          const what = !c ? '' : c.form === 'stills' ? t('exportPanel.stills', { count: c.stillsAtMs.length }) : c.form === 'copy' ? t('exportPanel.original') : t('exportPanel.parts', { count: c.parts.length });
+          const what = !c
+            ? ''
+            : c.form === 'stills'
+              ? t('exportPanel.stills', { count: c.stillsAtMs.length })
+              : c.form === 'copy'
+                ? t('exportPanel.original')
+                : t('exportPanel.parts', { count: c.parts.length });
           setExpected(t('exportPanel.expected', { what, size: bytes(plan.expectedBytes, i18n.language) }));
           setWarnings(plan.warnings);
           setError(null);
@@ -241,7 +270,12 @@ export function ExportPanel({ clip }: { clip: Clip }) {
       <div className="export-options">
         <label>
           {t('exportPanel.channel')}{' '}
-          <Choice testId="export-preset" value={presetId} onChange={setPresetId} options={presets.map((p) => ({ value: p.id, label: wordMessage(t, p.nameMessage, p.name) }))} />
+          <Choice
+            testId="export-preset"
+            value={presetId}
+            onChange={setPresetId}
+            options={presets.map((p) => ({ value: p.id, label: wordMessage(t, p.nameMessage, p.name) }))}
+          />
         </label>
         <label>
           {t('exportPanel.scope')}{' '}
@@ -250,7 +284,10 @@ export function ExportPanel({ clip }: { clip: Clip }) {
             value={scope}
             onChange={setScope}
             options={[
-              { value: 'clip', label: t('exportPanel.scopeClip', { mode: clip.mode === 'returns' ? t('exportPanel.modeReturns') : t('exportPanel.modeShipping') }) },
+              {
+                value: 'clip',
+                label: t('exportPanel.scopeClip', { mode: clip.mode === 'returns' ? t('exportPanel.modeReturns') : t('exportPanel.modeShipping') }),
+              },
               { value: 'shipping', label: t('exportPanel.scopeShipping') },
               { value: 'returns', label: t('exportPanel.scopeReturns') },
               { value: 'all', label: t('exportPanel.scopeAll') },
@@ -266,7 +303,10 @@ export function ExportPanel({ clip }: { clip: Clip }) {
               onChange={setForm}
               options={[
                 { value: 'auto', label: preset.defaultForm === 'video' ? t('exportPanel.formVideo') : t('exportPanel.formStills') },
-                { value: preset.defaultForm === 'video' ? 'stills' : 'video', label: preset.defaultForm === 'video' ? t('exportPanel.formStills') : t('exportPanel.formVideo') },
+                {
+                  value: preset.defaultForm === 'video' ? 'stills' : 'video',
+                  label: preset.defaultForm === 'video' ? t('exportPanel.formStills') : t('exportPanel.formVideo'),
+                },
               ]}
             />
           </label>
@@ -289,10 +329,19 @@ export function ExportPanel({ clip }: { clip: Clip }) {
         {presetId === 'custom' && (
           <>
             <label>
-              {t('exportPanel.customMB')} <InputNumber<string> stringMode min="1" step="1" value={customMB || null} onChange={(v) => setCustomMB(v ?? '')} data-testid="export-custom-mb" />
+              {t('exportPanel.customMB')}{' '}
+              <InputNumber<string> stringMode min="1" step="1" value={customMB || null} onChange={(v) => setCustomMB(v ?? '')} data-testid="export-custom-mb" />
             </label>
             <label>
-              {t('exportPanel.customSeconds')} <InputNumber<string> stringMode min="1" step="1" value={customSeconds || null} onChange={(v) => setCustomSeconds(v ?? '')} data-testid="export-custom-s" />
+              {t('exportPanel.customSeconds')}{' '}
+              <InputNumber<string>
+                stringMode
+                min="1"
+                step="1"
+                value={customSeconds || null}
+                onChange={(v) => setCustomSeconds(v ?? '')}
+                data-testid="export-custom-s"
+              />
             </label>
           </>
         )}
@@ -300,8 +349,27 @@ export function ExportPanel({ clip }: { clip: Clip }) {
           <>
             <label>
               {t('exportPanel.range')} {t('exportPanel.rangeFrom')}{' '}
-              <InputNumber<string> stringMode min="0" step="0.1" value={from || null} placeholder={seconds(0)} onChange={(v) => setFrom(v ?? '')} className="export-range" data-testid="export-from" /> {t('exportPanel.rangeTo')}{' '}
-              <InputNumber<string> stringMode min="0" step="0.1" value={to || null} placeholder={seconds(clip.durationMs)} onChange={(v) => setTo(v ?? '')} className="export-range" data-testid="export-to" />
+              <InputNumber<string>
+                stringMode
+                min="0"
+                step="0.1"
+                value={from || null}
+                placeholder={seconds(0)}
+                onChange={(v) => setFrom(v ?? '')}
+                className="export-range"
+                data-testid="export-from"
+              />{' '}
+              {t('exportPanel.rangeTo')}{' '}
+              <InputNumber<string>
+                stringMode
+                min="0"
+                step="0.1"
+                value={to || null}
+                placeholder={seconds(clip.durationMs)}
+                onChange={(v) => setTo(v ?? '')}
+                className="export-range"
+                data-testid="export-to"
+              />
               <Button onClick={fromPlayer(setFrom)} title={t('exportPanel.fromPlayer')} data-testid="export-from-player">
                 ⇤ {t('exportPanel.fromPlayer')}
               </Button>
@@ -324,7 +392,13 @@ export function ExportPanel({ clip }: { clip: Clip }) {
               <span>
                 {t('exportPanel.moments')}{' '}
                 {moments.map((m) => (
-                  <Button size="small" key={m} className="export-moment" onClick={() => setMoments((list) => list.filter((x) => x !== m))} data-testid="export-moment">
+                  <Button
+                    size="small"
+                    key={m}
+                    className="export-moment"
+                    onClick={() => setMoments((list) => list.filter((x) => x !== m))}
+                    data-testid="export-moment"
+                  >
                     {seconds(m)} s ✕
                   </Button>
                 ))}
@@ -333,7 +407,11 @@ export function ExportPanel({ clip }: { clip: Clip }) {
           </div>
         )}
       </div>
-      {preset && <p className="muted" data-testid="export-preset-note">{wordMessage(t, preset.noteMessage, preset.note)}</p>}
+      {preset && (
+        <p className="muted" data-testid="export-preset-note">
+          {wordMessage(t, preset.noteMessage, preset.note)}
+        </p>
+      )}
       {preset && !preset.limitsKnown && <p className="message message-warn">{t('exportPanel.unknownLimits')}</p>}
       <p data-testid="export-expected">{expected ?? (error ? '' : t('exportPanel.planning'))}</p>
       {warnings.map((w) => (
@@ -365,7 +443,9 @@ export function ExportPanel({ clip }: { clip: Clip }) {
         <summary>{t('exportPanel.batch')}</summary>
         <p className="muted">{t('exportPanel.batchHint')}</p>
         <p className="muted" data-testid="export-batch-mode">
-          {t('exportPanel.batchMode', { which: t(`exportPanel.${request.mode === 'returns' ? 'scopeReturns' : request.mode === 'all' ? 'scopeAll' : 'scopeShipping'}`) })}
+          {t('exportPanel.batchMode', {
+            which: t(`exportPanel.${request.mode === 'returns' ? 'scopeReturns' : request.mode === 'all' ? 'scopeAll' : 'scopeShipping'}`),
+          })}
         </p>
         <Input.TextArea rows={5} value={batchText} onChange={(e) => setBatchText(e.target.value)} data-testid="export-batch" />
         <Button disabled={!batchText.trim()} onClick={() => void start(batchText.split(/[\s,;]+/u).filter(Boolean), true)} data-testid="export-batch-start">

@@ -11,7 +11,13 @@ import { msAtClick, seek, usePlayerMs } from './player.ts';
 export const MAX_MOMENTS = 40;
 const STEP_MS = 100;
 
-export function MomentsTimeline({ clipId, durationMs, moments, autoMoments, setMoments }: {
+export function MomentsTimeline({
+  clipId,
+  durationMs,
+  moments,
+  autoMoments,
+  setMoments,
+}: {
   clipId: string;
   durationMs: number;
   moments: number[];

@@ -14,7 +14,14 @@ const STEP_MS = 100;
 const parsedMs = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v) * 1000);
 const fixed = (ms: number): string => (ms / 1000).toFixed(1);
 
-export function TrimTimeline({ clipId, durationMs, from, to, setFrom, setTo }: {
+export function TrimTimeline({
+  clipId,
+  durationMs,
+  from,
+  to,
+  setFrom,
+  setTo,
+}: {
   clipId: string;
   durationMs: number;
   from: string;

@@ -17,18 +17,30 @@ export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: (
     <section className="player" aria-label={clip.order} data-testid="player">
       <header>
         <h2>{clip.order}</h2>
-        <button type="button" onClick={onClose}>{t('lookup.close')}</button>
+        <button type="button" onClick={onClose}>
+          {t('lookup.close')}
+        </button>
       </header>
       <VideoPlayer key={clip.id} src={clip.mediaUrl} fps={FPS} />
       <dl className="details">
         <dt>{t('lookup.recorded')}</dt>
-        <dd>{dateTime(clip.startedAt, i18n.language)} – {dateTime(clip.endedAt, i18n.language)}</dd>
+        <dd>
+          {dateTime(clip.startedAt, i18n.language)} – {dateTime(clip.endedAt, i18n.language)}
+        </dd>
         <dt>{t('lookup.duration')}</dt>
-        <dd>{seconds(clip.durationMs, i18n.language)} · {bytes(clip.sizeBytes, i18n.language)}</dd>
+        <dd>
+          {seconds(clip.durationMs, i18n.language)} · {bytes(clip.sizeBytes, i18n.language)}
+        </dd>
         <dt>{t('lookup.station')}</dt>
-        <dd>{clip.station}{clip.operator ? ` · ${clip.operator}` : ''}</dd>
+        <dd>
+          {clip.station}
+          {clip.operator ? ` · ${clip.operator}` : ''}
+        </dd>
         <dt>{t('lookup.status')}</dt>
-        <dd>{t(`status.${clip.status}`)}{clip.note ? ` — ${clip.note}` : ''}</dd>
+        <dd>
+          {t(`status.${clip.status}`)}
+          {clip.note ? ` — ${clip.note}` : ''}
+        </dd>
         <dt>{t('lookup.sha256')}</dt>
         <dd className="mono">{clip.sha256}</dd>
         <dt>{t('lookup.file')}</dt>

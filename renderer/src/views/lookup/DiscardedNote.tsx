@@ -15,7 +15,11 @@ export function DiscardedNote({ order }: { order: string }) {
     const code = order.trim();
     if (code.length < 3) return setDiscards([]);
     let live = true;
-    const load = () => api['clips.discarded']({ order: code }).then((r) => live && setDiscards(r.discards), () => live && setDiscards([]));
+    const load = () =>
+      api['clips.discarded']({ order: code }).then(
+        (r) => live && setDiscards(r.discards),
+        () => live && setDiscards([]),
+      );
     const id = setTimeout(load, 150);
     const off = onEvent('clip.saved', load);
     return () => {
@@ -30,7 +34,12 @@ export function DiscardedNote({ order }: { order: string }) {
     <ul className="discarded-note" data-testid="discarded-note">
       {discards.map((d) => (
         <li key={`${d.discardedAt}-${d.startedAt}`} data-order={d.order} title={d.reason}>
-          {t('discards.note', { order: d.order, when: when.format(new Date(d.discardedAt)), station: d.station, operator: d.operator ?? t('discards.noOperator') })}
+          {t('discards.note', {
+            order: d.order,
+            when: when.format(new Date(d.discardedAt)),
+            station: d.station,
+            operator: d.operator ?? t('discards.noOperator'),
+          })}
         </li>
       ))}
     </ul>

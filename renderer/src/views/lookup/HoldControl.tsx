@@ -42,11 +42,22 @@ export function HoldControl({ clip, onChange }: { clip: Clip; onChange?: (held: 
       <p className={held ? 'message message-warn' : 'muted'} data-testid="hold-state">
         {held ? t('hold.on', { reason: current ?? '' }) : t('hold.off')}
       </p>
-      <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t(held ? 'hold.liftReason' : 'hold.reason')} aria-label={t('hold.reason')} maxLength={500} data-testid="hold-reason" />
+      <input
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        placeholder={t(held ? 'hold.liftReason' : 'hold.reason')}
+        aria-label={t('hold.reason')}
+        maxLength={500}
+        data-testid="hold-reason"
+      />
       <button type="submit" disabled={busy || reason.trim() === ''} data-testid="hold-toggle">
         {held ? t('hold.lift') : t('hold.set')}
       </button>
-      {error && <div className="message message-error" role="alert">{error}</div>}
+      {error && (
+        <div className="message message-error" role="alert">
+          {error}
+        </div>
+      )}
     </form>
   );
 }

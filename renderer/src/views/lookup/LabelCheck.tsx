@@ -9,10 +9,23 @@ export function LabelCheck({ clip }: { clip: Clip }) {
   const l = clip.labels;
   if (!l) return null;
   if (l.mismatch.length) {
-    return <span className="badge outcome-error" data-testid="label-check" data-verdict="mismatch">{t('label.mismatchShort', { codes: l.mismatch.join(', ') })}</span>;
+    return (
+      <span className="badge outcome-error" data-testid="label-check" data-verdict="mismatch">
+        {t('label.mismatchShort', { codes: l.mismatch.join(', ') })}
+      </span>
+    );
   }
-  if (l.seenAtMs !== null) return <span className="badge" data-testid="label-check" data-verdict="seen">{t('label.seenAt', { time: clipTimeLabel(l.seenAtMs) })}</span>;
-  return <span className="badge" data-testid="label-check" data-verdict="unseen">{t('label.notSeen')}</span>;
+  if (l.seenAtMs !== null)
+    return (
+      <span className="badge" data-testid="label-check" data-verdict="seen">
+        {t('label.seenAt', { time: clipTimeLabel(l.seenAtMs) })}
+      </span>
+    );
+  return (
+    <span className="badge" data-testid="label-check" data-verdict="unseen">
+      {t('label.notSeen')}
+    </span>
+  );
 }
 
 /** The player's detail rows: the verdict, and how the code came in. */

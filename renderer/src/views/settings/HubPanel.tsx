@@ -39,7 +39,14 @@ export function HubPanel() {
         <p>
           <label>
             {t('hub.url')}{' '}
-            <input type="url" value={url} placeholder={status?.url ?? t('hub.urlPlaceholder')} onChange={(e) => setUrl(e.target.value)} spellCheck={false} data-testid="hub-url" />
+            <input
+              type="url"
+              value={url}
+              placeholder={status?.url ?? t('hub.urlPlaceholder')}
+              onChange={(e) => setUrl(e.target.value)}
+              spellCheck={false}
+              data-testid="hub-url"
+            />
           </label>
         </p>
         <p>

@@ -17,24 +17,56 @@ export function LabelPanel({ draft, set }: { draft: Settings; set: <K extends ke
       <legend>{t('labelSettings.title')}</legend>
       {(['off', 'camera', 'beside'] as const).map((v) => (
         <label key={v} className="check">
-          <input type="radio" name="cameraReading" checked={draft.cameraReading === v} onChange={() => set('cameraReading', v)} data-testid={`set-cameraReading-${v}`} /> {t(`labelSettings.${v}`)}
+          <input
+            type="radio"
+            name="cameraReading"
+            checked={draft.cameraReading === v}
+            onChange={() => set('cameraReading', v)}
+            data-testid={`set-cameraReading-${v}`}
+          />{' '}
+          {t(`labelSettings.${v}`)}
         </label>
       ))}
       {draft.cameraReading !== 'off' && (
         <>
-          <p className="muted">{t('labelSettings.formats')}: <small>{t('labelSettings.formatsHint')}</small></p>
+          <p className="muted">
+            {t('labelSettings.formats')}: <small>{t('labelSettings.formatsHint')}</small>
+          </p>
           {LABEL_FORMATS.map((f) => (
             <label key={f} className="check">
-              <input type="checkbox" checked={draft.cameraFormats.includes(f)} data-testid={`set-cameraFormat-${f}`}
-                onChange={(e) => set('cameraFormats', e.target.checked ? LABEL_FORMATS.filter((x) => x === f || draft.cameraFormats.includes(x)) : draft.cameraFormats.filter((x) => x !== f))} /> {FORMAT_NAMES[f]}
+              <input
+                type="checkbox"
+                checked={draft.cameraFormats.includes(f)}
+                data-testid={`set-cameraFormat-${f}`}
+                onChange={(e) =>
+                  set(
+                    'cameraFormats',
+                    e.target.checked ? LABEL_FORMATS.filter((x) => x === f || draft.cameraFormats.includes(x)) : draft.cameraFormats.filter((x) => x !== f),
+                  )
+                }
+              />{' '}
+              {FORMAT_NAMES[f]}
             </label>
           ))}
           <label className="check">
             {t('labelSettings.rate')}{' '}
-            <input type="number" min={1} max={15} value={draft.cameraReadRate} onChange={(e) => set('cameraReadRate', Number(e.target.value))} data-testid="set-cameraReadRate" />
+            <input
+              type="number"
+              min={1}
+              max={15}
+              value={draft.cameraReadRate}
+              onChange={(e) => set('cameraReadRate', Number(e.target.value))}
+              data-testid="set-cameraReadRate"
+            />
           </label>
           <label className="check">
-            <input type="checkbox" checked={draft.cameraRepeatStops} onChange={(e) => set('cameraRepeatStops', e.target.checked)} data-testid="set-cameraRepeatStops" /> {t('labelSettings.repeatStops')}
+            <input
+              type="checkbox"
+              checked={draft.cameraRepeatStops}
+              onChange={(e) => set('cameraRepeatStops', e.target.checked)}
+              data-testid="set-cameraRepeatStops"
+            />{' '}
+            {t('labelSettings.repeatStops')}
           </label>
           <RegionPicker region={draft.cameraReadRegion} aspect={`${draft.width} / ${draft.height}`} onChange={(r) => set('cameraReadRegion', r)} />
         </>
@@ -65,7 +97,11 @@ function RegionPicker({ region, aspect, onChange }: { region: Box | null; aspect
     <div>
       <p className="muted">
         {t('labelSettings.region')}: {region ? region.map((v) => `${Math.round(v * 100)}%`).join(' ') : t('labelSettings.regionWhole')}{' '}
-        {region && <button type="button" onClick={() => onChange(null)} data-testid="region-clear">{t('labelSettings.regionClear')}</button>}
+        {region && (
+          <button type="button" onClick={() => onChange(null)} data-testid="region-clear">
+            {t('labelSettings.regionClear')}
+          </button>
+        )}
       </p>
       <small className="muted">{t('labelSettings.regionDraw')}</small>
       <div
@@ -90,7 +126,17 @@ function RegionPicker({ region, aspect, onChange }: { region: Box | null; aspect
       >
         <video ref={video} autoPlay muted playsInline style={{ width: '100%', height: '100%', objectFit: 'fill', display: 'block' }} />
         {shown && (
-          <div style={{ position: 'absolute', left: `${shown[0] * 100}%`, top: `${shown[1] * 100}%`, width: `${shown[2] * 100}%`, height: `${shown[3] * 100}%`, outline: '3px solid #ffd400', pointerEvents: 'none' }} />
+          <div
+            style={{
+              position: 'absolute',
+              left: `${shown[0] * 100}%`,
+              top: `${shown[1] * 100}%`,
+              width: `${shown[2] * 100}%`,
+              height: `${shown[3] * 100}%`,
+              outline: '3px solid #ffd400',
+              pointerEvents: 'none',
+            }}
+          />
         )}
       </div>
     </div>

@@ -35,7 +35,12 @@ export function LanPanel() {
     }
   };
 
-  if (!lan) return error ? <p className="message message-error" role="alert">{error}</p> : null;
+  if (!lan)
+    return error ? (
+      <p className="message message-error" role="alert">
+        {error}
+      </p>
+    ) : null;
   return (
     <div data-testid={lan.listening ? 'lan-on' : 'lan-off'}>
       {lan.switchable && (
@@ -68,7 +73,12 @@ export function LanPanel() {
             />
           </label>{' '}
           {lan.listening && (
-            <button type="button" disabled={busy || !portValid || portNumber === null || portNumber === lan.port} onClick={() => void change({ enabled: true, port: portNumber })} data-testid="lan-port-apply">
+            <button
+              type="button"
+              disabled={busy || !portValid || portNumber === null || portNumber === lan.port}
+              onClick={() => void change({ enabled: true, port: portNumber })}
+              data-testid="lan-port-apply"
+            >
               {t('settings.lanPortApply')}
             </button>
           )}
@@ -80,11 +90,19 @@ export function LanPanel() {
           )}
         </p>
       )}
-      {error && <p className="message message-error" role="alert" data-testid="lan-error">{error}</p>}
+      {error && (
+        <p className="message message-error" role="alert" data-testid="lan-error">
+          {error}
+        </p>
+      )}
       {!lan.listening && (
         <>
           <p>{t('settings.lanOff')}</p>
-          {!lan.switchable && lan.howToEnable && <p className="muted" data-testid="lan-how">{lan.howToEnable}</p>}
+          {!lan.switchable && lan.howToEnable && (
+            <p className="muted" data-testid="lan-how">
+              {lan.howToEnable}
+            </p>
+          )}
           <p className="muted">{t('settings.lanHowTo')}</p>
           <code>packwitness serve --host 0.0.0.0</code>
         </>
@@ -95,12 +113,17 @@ export function LanPanel() {
           {lan.urls.map((u) => (
             <div key={u} className="lan-url">
               <QrCode text={u} size={180} testid="lan-qr" />
-              <span className="mono" data-testid="lan-url">{u}</span>
+              <span className="mono" data-testid="lan-url">
+                {u}
+              </span>
             </div>
           ))}
           {lan.token && (
             <p>
-              {t('settings.lanToken')} <span className="mono" data-testid="lan-token">{lan.token}</span>{' '}
+              {t('settings.lanToken')}{' '}
+              <span className="mono" data-testid="lan-token">
+                {lan.token}
+              </span>{' '}
               {lan.switchable && (
                 <button type="button" disabled={busy} onClick={() => void change({ enabled: true, newToken: true })} data-testid="lan-new-token">
                   {t('settings.lanNewToken')}

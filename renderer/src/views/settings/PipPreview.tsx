@@ -15,7 +15,9 @@ export function PipPreview({ width, height, corner, scalePercent }: { width: num
       <div className="pip-inset" style={{ left: pct(r.x, width), top: pct(r.y, height), width: pct(r.width, width), height: pct(r.height, height) }}>
         {t('settings.pipSecond')}
       </div>
-      <div className="pip-band" style={{ top: pct(g.bandTop, height), height: pct(g.bandHeight, height) }}>ORDER · 2026-01-01 12:00:00 · {t('settings.station')}</div>
+      <div className="pip-band" style={{ top: pct(g.bandTop, height), height: pct(g.bandHeight, height) }}>
+        ORDER · 2026-01-01 12:00:00 · {t('settings.station')}
+      </div>
     </div>
   );
 }

@@ -17,7 +17,10 @@ export function FirstRunCard({ settings }: { settings: Settings }) {
   const [clipsDir, setClipsDir] = useState('');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api['station.info']({}).then((i) => setClipsDir(i.clipsDir), () => {});
+    api['station.info']({}).then(
+      (i) => setClipsDir(i.clipsDir),
+      () => {},
+    );
   }, []);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -40,7 +43,9 @@ export function FirstRunCard({ settings }: { settings: Settings }) {
         <select value={camera} onChange={(e) => setCamera(e.target.value)} data-testid="first-run-camera">
           <option value="">{t('settings.defaultCamera')}</option>
           {cameras.map((c) => (
-            <option key={c.deviceId} value={c.deviceId}>{c.label}</option>
+            <option key={c.deviceId} value={c.deviceId}>
+              {c.label}
+            </option>
           ))}
         </select>
       </label>
@@ -53,8 +58,14 @@ export function FirstRunCard({ settings }: { settings: Settings }) {
         <summary>{t('firstRun.trustedTimeShort')}</summary>
         {t('firstRun.trustedTime')}
       </details>
-      {error && <div className="message message-error" role="alert">{error}</div>}
-      <button type="submit" className="primary" data-testid="first-run-done">{t('firstRun.done')}</button>
+      {error && (
+        <div className="message message-error" role="alert">
+          {error}
+        </div>
+      )}
+      <button type="submit" className="primary" data-testid="first-run-done">
+        {t('firstRun.done')}
+      </button>
     </form>
   );
 }

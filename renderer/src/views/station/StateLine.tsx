@@ -22,8 +22,16 @@ export function StateLine({ s }: { s: StationSnapshot }) {
   return (
     <div className={`state-line state-${s.phase}`} role="status" aria-live="polite" data-testid="state-line">
       <span>{text}</span>
-      {returns && <span className="mode-tag" data-testid="mode-tag">{t('station.mode.returns')}</span>}
-      {s.phase === 'recording' && s.clipSource === 'camera' && <span className="mode-tag" data-testid="read-by-camera">{t('label.readByCamera')}</span>}
+      {returns && (
+        <span className="mode-tag" data-testid="mode-tag">
+          {t('station.mode.returns')}
+        </span>
+      )}
+      {s.phase === 'recording' && s.clipSource === 'camera' && (
+        <span className="mode-tag" data-testid="read-by-camera">
+          {t('label.readByCamera')}
+        </span>
+      )}
       {s.saving > 0 && <small className="saving">{t('state.saving', { count: s.saving })}</small>}
     </div>
   );

@@ -25,7 +25,10 @@ async function loadToday(): Promise<Today> {
   const start = new Date();
   start.setHours(0, 0, 0, 0);
   // Counted by the engine: the day's rows themselves would grow with every order packed.
-  const [{ shipping, returns }, list] = await Promise.all([api['clips.stats']({ from: start.getTime() }), api['clips.search']({ from: start.getTime(), limit: TODAY_CLIPS })]);
+  const [{ shipping, returns }, list] = await Promise.all([
+    api['clips.stats']({ from: start.getTime() }),
+    api['clips.search']({ from: start.getTime(), limit: TODAY_CLIPS }),
+  ]);
   return { packed: shipping.count, avgMs: shipping.avgDurationMs, returns: returns.count, clips: list.clips, total: list.total };
 }
 
@@ -51,7 +54,11 @@ export function TodayPanel() {
           ? t('station.todaySummary', { count: today.packed, n: num.format(today.packed), avg: today.avgMs ? mmss(today.avgMs) : '—' })
           : t('station.noClipsToday')}
       </p>
-      {today && today.returns > 0 && <p className="summary" data-testid="today-returns">{t('station.todayReturns', { count: today.returns, n: num.format(today.returns) })}</p>}
+      {today && today.returns > 0 && (
+        <p className="summary" data-testid="today-returns">
+          {t('station.todayReturns', { count: today.returns, n: num.format(today.returns) })}
+        </p>
+      )}
       {today && today.clips.length > 0 && (
         <>
           <h3>
@@ -63,7 +70,9 @@ export function TodayPanel() {
           {playing && (
             <div className="today-player" data-testid="today-player" data-order={playing.order}>
               <video key={playing.id} src={playing.mediaUrl} controls autoPlay muted playsInline />
-              <button type="button" onClick={() => setPlaying(null)}>{t('station.closeReplay')}</button>
+              <button type="button" onClick={() => setPlaying(null)}>
+                {t('station.closeReplay')}
+              </button>
             </div>
           )}
           <ol className="today-clips" data-testid="today-clips" data-total={today.total}>
@@ -72,7 +81,9 @@ export function TodayPanel() {
                 <button type="button" onClick={() => setPlaying(c)} title={t('station.replay', { order: c.order })}>
                   {c.thumbUrl ? <img src={c.thumbUrl} alt="" width={96} height={54} loading="lazy" /> : <span className="thumb-missing" />}
                   <span className="order">{c.order}</span>
-                  <span className="time">{time.format(new Date(c.startedAt))} · {mmss(c.durationMs)}</span>
+                  <span className="time">
+                    {time.format(new Date(c.startedAt))} · {mmss(c.durationMs)}
+                  </span>
                 </button>
               </li>
             ))}

@@ -39,7 +39,11 @@ export function DiskOutlook({ title = true, className = '' }: { title?: boolean;
       {title && <h2>{t('outlook.title')}</h2>}
       <p data-testid="outlook-days">{days}</p>
       {protect && (
-        <p className={o.level === 'ok' ? undefined : o.level === 'warning' ? 'message message-warn' : 'message message-error'} role={o.level === 'ok' ? undefined : 'alert'} data-testid="outlook-protect">
+        <p
+          className={o.level === 'ok' ? undefined : o.level === 'warning' ? 'message message-warn' : 'message message-error'}
+          role={o.level === 'ok' ? undefined : 'alert'}
+          data-testid="outlook-protect"
+        >
           {protect}
         </p>
       )}

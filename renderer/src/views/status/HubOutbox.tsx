@@ -24,7 +24,12 @@ export function useHubStatus(): [HubStatus | null, () => void] {
 
 export function HubFacts({ status: s }: { status: HubStatus }) {
   const { t, i18n } = useTranslation();
-  if (!s.enrolled) return <p className="muted" data-testid="hub-not-enrolled">{t('hub.notEnrolled')}</p>;
+  if (!s.enrolled)
+    return (
+      <p className="muted" data-testid="hub-not-enrolled">
+        {t('hub.notEnrolled')}
+      </p>
+    );
   const when = (iso: string) => dateTime(iso, i18n.language);
   // An error followed by a success is history: shown, but not as an alarm.
   const current = s.lastError && !(s.lastSuccessAt && Date.parse(s.lastSuccessAt) > Date.parse(s.lastError.at)) ? s.lastError.code : null;
@@ -32,7 +37,15 @@ export function HubFacts({ status: s }: { status: HubStatus }) {
   return (
     <div className="hub-facts" data-testid="hub-facts" data-level={level}>
       <p data-testid="hub-enrolled">{t('hub.enrolled', { name: s.hubName, url: s.url })}</p>
-      <p className="mono muted">{t('hub.fingerprint', { fp: (s.hubFingerprint ?? '').match(/.{1,4}/g)?.slice(0, 8).join(' ') + ' …' })}</p>
+      <p className="mono muted">
+        {t('hub.fingerprint', {
+          fp:
+            (s.hubFingerprint ?? '')
+              .match(/.{1,4}/g)
+              ?.slice(0, 8)
+              .join(' ') + ' …',
+        })}
+      </p>
       <p data-testid="hub-depth">{s.outboxDepth === 0 ? t('hub.depthNone') : t('hub.depth', { n: s.outboxDepth })}</p>
       {s.oldestUnpublishedAt && <p data-testid="hub-oldest">{t('hub.oldest', { time: when(s.oldestUnpublishedAt) })}</p>}
       {s.chainBehind > 0 && <p>{t('hub.chainBehind', { n: s.chainBehind })}</p>}
@@ -43,7 +56,12 @@ export function HubFacts({ status: s }: { status: HubStatus }) {
       )}
       <p data-testid="hub-last-success">{t('hub.lastSuccess', { time: s.lastSuccessAt ? when(s.lastSuccessAt) : t('hub.never') })}</p>
       {s.lastError && (
-        <p className={level === 'problem' ? 'message message-error' : current ? 'message message-warn' : 'muted'} role={level === 'problem' ? 'alert' : 'status'} data-testid="hub-last-error" data-code={s.lastError.code}>
+        <p
+          className={level === 'problem' ? 'message message-error' : current ? 'message message-warn' : 'muted'}
+          role={level === 'problem' ? 'alert' : 'status'}
+          data-testid="hub-last-error"
+          data-code={s.lastError.code}
+        >
           {t('hub.lastError', { time: when(s.lastError.at), what: t(`hub.errors.${s.lastError.code}`) })}
         </p>
       )}

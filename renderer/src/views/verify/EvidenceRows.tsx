@@ -36,7 +36,9 @@ export function EvidenceRows({ clip }: { clip: Clip }) {
         <>
           <dt>{t('verify.anchorLabel')}</dt>
           <dd data-testid="clip-anchor">
-            {e.chainAnchor ? t('verify.anchorBy', { time: dateTime(e.chainAnchor.time, i18n.language), tsa: e.chainAnchor.tsa, seq: e.chainAnchor.seq }) : t('verify.anchorNone')}
+            {e.chainAnchor
+              ? t('verify.anchorBy', { time: dateTime(e.chainAnchor.time, i18n.language), tsa: e.chainAnchor.tsa, seq: e.chainAnchor.seq })
+              : t('verify.anchorNone')}
           </dd>
         </>
       )}

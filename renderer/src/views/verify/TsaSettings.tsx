@@ -16,12 +16,18 @@ export function TsaSettings({ pending }: { pending: number | null }) {
       setSaved(urls);
       setText(urls.join('\n'));
     };
-    api['settings.get']({}).then((s) => show(s.tsaUrls), (err: Error) => setMessage({ ok: false, text: err.message }));
+    api['settings.get']({}).then(
+      (s) => show(s.tsaUrls),
+      (err: Error) => setMessage({ ok: false, text: err.message }),
+    );
     return onEvent('settings.changed', (s) => show(s.tsaUrls));
   }, []);
 
   const save = async () => {
-    const urls = text.split(/\s+/).map((u) => u.trim()).filter(Boolean);
+    const urls = text
+      .split(/\s+/)
+      .map((u) => u.trim())
+      .filter(Boolean);
     try {
       const s = await api['settings.update']({ tsaUrls: urls });
       setSaved(s.tsaUrls);
