@@ -5,6 +5,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { ClipRow } from '../index/types.ts';
 import { SqliteClipIndex } from '../index/sqlite.ts';
+import { SqliteChainIndex } from '../index/sqliteEvidence.ts';
 import type { Custody, CustodyActor } from '../custody.ts';
 import type { Db } from '../db.ts';
 import type { ClipEvidence } from '../../../shared/contract/evidence.ts';
@@ -67,7 +68,7 @@ export class StationCustody implements Custody {
     this.key = loadOrCreateStationKey(opts.dataDir, opts.keyProtector ?? plainKeyProtector);
     // Verifying needs only the public key; a process that cannot open the private one still starts.
     if (this.key.unavailable) opts.log(`Clips cannot be sealed by this process: ${this.key.unavailable}.`);
-    this.chain = new Chain(opts.db, this.key);
+    this.chain = new Chain(new SqliteChainIndex(opts.db), this.key);
     this.chain.ensureGenesis(opts.stationName());
     this.timestamps = new TimestampQueue(opts.db, {
       urls: opts.tsaUrls,

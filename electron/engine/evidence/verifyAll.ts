@@ -58,7 +58,6 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   };
 
   // 1. The chain itself: every entry's hash, signature, seq and link, read a page at a time.
-  const page = ctx.db.prepare('SELECT * FROM chain WHERE seq > ? ORDER BY seq LIMIT ?');
   const onDiskKey = fs.readFileSync(key.publicFile, 'utf8');
   const clips = new Map<string, SealedClip>();
   let entries = 0;
@@ -66,7 +65,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   const anchors: ChainRow[] = [];
   // From the lowest possible seq: a row slipped in with seq 0 or below must be seen too.
   for (let after = Number.MIN_SAFE_INTEGER; ;) {
-    const rows = page.all(after, PAGE) as ChainRow[];
+    const rows = chain.index.page(after, PAGE);
     if (rows.length === 0) break;
     for (const row of rows) {
       entries++;
