@@ -276,7 +276,7 @@ export async function adoptUnindexed(
       });
       engine.logLine(`doctor: adopted ${rel} as clip ${id} of ${order}`);
       try {
-        await engine.custody.clipSealed((await engine.clips.get(id))!, abs);
+        await engine.custody.clipSealed((await engine.clips.get(id))!);
       } catch (err) {
         failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${errorMessage(err)}` });
         continue;

@@ -259,13 +259,13 @@ export class Engine implements EngineServices {
   async clipFile(id: string): Promise<string | undefined> {
     const row = await this.clips.get(id);
     if (!row?.file || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted') return undefined;
-    return this.store.pathOf(row.file);
+    return this.store.localPath(row.file);
   }
 
   async thumbFile(id: string): Promise<string | undefined> {
     const row = await this.clips.get(id);
     if (!row?.thumb_file) return undefined;
-    return this.store.pathOf(row.thumb_file);
+    return this.store.localPath(row.thumb_file);
   }
 
   /** Partial recordings become sealed clips here (recording/sealing.ts). */
