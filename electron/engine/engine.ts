@@ -132,6 +132,11 @@ export class Engine implements EngineServices {
     this.hubGate = new HubGate({ db, connector, signer: () => this.stationSigner(), log });
   }
 
+  /** The station's id: its key's fingerprint, as the hub names it (null before the evidence module is wired in). */
+  get stationId(): string | null {
+    return this.custody instanceof StationCustody ? this.custody.key.fingerprint : null;
+  }
+
   /** The station key as the hub client signs with it; null when this process has no private key. */
   private stationSigner(): StationSignerLike | null {
     const key = this.custody instanceof StationCustody ? this.custody.key : null;
