@@ -13,6 +13,7 @@ import { givenTsaCerts, unverifiableText } from '../evidence/checks.ts';
 import { parseTimestampResponse, shortTsaName } from '../evidence/tsa.ts';
 import { nodeCrypto } from '../evidence/nodeCrypto.ts';
 import { certsFromFile, type CertInfo } from '../evidence/tsaTrust.ts';
+import { labelVerdict } from '../../../shared/evidence/labelVerdict.ts';
 import { checkSegment, type SegmentCheck } from '../../../shared/evidence/segment.ts';
 import { isCertName } from '../../../shared/evidence/tsaToken.ts';
 import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME, type ExportManifest, type PackageFile } from './package.ts';
@@ -253,9 +254,9 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
       info(`${what}: its signed clip manifest is not checked (see the lines above).`);
     else if (!verifySig(key, m, s)) fail(`${what}: the manifest signature is NOT valid.`, clip.signature ?? undefined);
     else {
-      let signed: { key?: unknown; sha256?: unknown } | null = null;
+      let signed: { key?: unknown; sha256?: unknown; orders?: unknown; labels?: unknown } | null = null;
       try {
-        signed = JSON.parse(m.toString('utf8')) as { key?: unknown; sha256?: unknown };
+        signed = JSON.parse(m.toString('utf8')) as { key?: unknown; sha256?: unknown; orders?: unknown; labels?: unknown };
       } catch {
         signed = null;
       }
@@ -269,6 +270,9 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
           sealed.set(clip.clipId, clip.originalSha256);
           ok(`${what}: the signed manifest names the original clip hash ${short(clip.originalSha256)}.`);
         } else fail(`${what}: the signed clip manifest names a different clip hash than the export manifest.`, clip.manifest);
+        // The label in the picture, as verify.html shows it: information, never a failure.
+        const label = labelVerdict(signed.labels, Array.isArray(signed.orders) ? signed.orders.map(String) : [clip.order]);
+        if (label) info(`${what}: ${label.text}`);
       }
     }
     if (clip.timestamp && !bad.has(clip.timestamp)) {
