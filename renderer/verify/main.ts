@@ -183,7 +183,7 @@ async function check(files: Files): Promise<boolean> {
     } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
   }
   for (const n of files.keys()) {
-    if (man.files[n] || PACKAGE_OWN.has(n) || /\.zip$/i.test(n)) continue;
+    if (Object.hasOwn(man.files, n) || PACKAGE_OWN.has(n) || /\.zip$/i.test(n)) continue;
     // A TSA's certificate the reviewer adds to check the tokens is no export file.
     if (isCertName(n)) info(`${n} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);
     else fail(`${n} is a foreign file: the signed manifest does not list it, so it is not part of this export.`);

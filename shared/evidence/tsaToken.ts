@@ -9,7 +9,7 @@
 // names it and its fingerprint, and `openssl ts -verify -CAfile` decides). The engine makes the
 // same checks with Node's X.509 and the public roots (electron/engine/evidence/tsa.ts, tsaTrust.ts).
 import type { EvidenceCrypto, HashName, SignatureScheme } from './crypto.ts';
-import { bytesEqual, children, expectTag, nameToString, namePart, oidToString, readTlv, toHex, type Tlv } from './der.ts';
+import { bytesEqual, children, expectTag, nameToString, namePart, oidToString, readTlv, serialHex, toHex, type Tlv } from './der.ts';
 
 const OID = {
   signedData: '1.2.840.113549.1.7.2',
@@ -467,13 +467,7 @@ async function checkToken(c: EvidenceCrypto, der: Uint8Array, wantSha256: string
     } catch {
       continue;
     }
-    const sid = parts.sid;
-    if (sid && sid.tag === 0x30) {
-      const ias = children(sid.body);
-      if (ias.length === 2 && bytesEqual(ias[0]!.raw, cand.issuerRaw) && bytesEqual(ias[1]!.body, cand.serial)) cert = cand;
-    } else if (sid && sid.tag === 0x80) {
-      if (cand.ski && bytesEqual(sid.body, cand.ski)) cert = cand;
-    }
+    if (namesSigner(parts.sid, { issuerRaw: cand.issuerRaw, serial: serialHex(cand.serial), ski: cand.ski })) cert = cand;
   }
   if (!cert) {
     throw new UnverifiableToken(
@@ -548,6 +542,19 @@ async function checkToken(c: EvidenceCrypto, der: Uint8Array, wantSha256: string
   // 5. The TSA's certificate and the chain above it, as far as the token carries it.
   out.chain = await checkChain(c, cert.raw, parts.certs, out.genTime, added);
   return out;
+}
+
+/**
+ * Whether a certificate is the one a SignerInfo's sid names (RFC 5652 5.3): by issuer and serial
+ * (serial as serialHex prints it), or by subject key identifier. Never "the first certificate":
+ * tokens list theirs in any order. The engine finds its signer the same way (evidence/tsa.ts).
+ */
+export function namesSigner(sid: Tlv | undefined, cert: { issuerRaw: Uint8Array; serial: string; ski: Uint8Array | null }): boolean {
+  if (sid?.tag === 0x30) {
+    const [issuer, serial] = children(sid.body);
+    return !!issuer && !!serial && bytesEqual(issuer.raw, cert.issuerRaw) && serialHex(serial.body) === cert.serial;
+  }
+  return sid?.tag === 0x80 && !!cert.ski && bytesEqual(sid.body, cert.ski);
 }
 
 /** The TSA certificates a reviewer gives with the package: .pem, .crt, .cer or .der files other than station.pem (a PEM file may hold a whole chain). */

@@ -6,6 +6,7 @@ import { constants, createHash, randomBytes, verify as cryptoVerify } from 'node
 import { bool, children, expectTag, int, nullValue, octets, oid, oidToString, parseGeneralizedTime, readTlv, seq, uintFromBytes, type Tlv } from './der.ts';
 import { checkTsaChain, nameToString, readCert, serialHex, type Anchor, type CertInfo } from './tsaTrust.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { namesSigner } from '../../../shared/evidence/tsaToken.ts';
 
 const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -149,13 +150,7 @@ function verifySignedData(signedData: Tlv[], eContent: Buffer, genTime: number, 
 
   // The signer, as the SignerInfo names it (RFC 5652 5.3): by issuer and serial, or by the
   // certificate's subject key identifier. Never "the first certificate": tokens list theirs in any order.
-  const matches = (c: CertInfo): boolean => {
-    if (sid.tag === 0x30) {
-      const [issuer, serial] = children(sid.body);
-      return !!issuer && !!serial && issuer.raw.equals(c.issuerRaw) && serialHex(serial.body) === c.serial;
-    }
-    return sid.tag === 0x80 && !!c.ski && sid.body.equals(c.ski);
-  };
+  const matches = (c: CertInfo): boolean => namesSigner(sid, c);
   const cert = carried.find(matches) ?? added.find(matches);
   if (!cert) {
     return fail(
