@@ -412,6 +412,13 @@ async function load(list: FileList | null): Promise<void> {
   }
 }
 
+// The token check stays a global of the page, as it always was: a reviewer (or a test) can run it
+// from the browser's console on any token, offline.
+Object.assign(window, {
+  checkTimestampToken: (tsr: Uint8Array | ArrayBuffer, wantSha256: string | null, addedCerts?: Uint8Array[]) =>
+    checkTimestampToken(wc, tsr, wantSha256, addedCerts),
+});
+
 document.getElementById('files')!.addEventListener('change', (ev) => void load((ev.target as HTMLInputElement).files));
 const drop = document.getElementById('drop')!;
 drop.addEventListener('dragover', (ev) => ev.preventDefault());
