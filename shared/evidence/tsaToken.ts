@@ -372,6 +372,59 @@ export async function checkTimestampToken(
   }
 }
 
+/** The parts of a TimeStampToken (CMS ContentInfo) both checks read; views of the same kind as the input. */
+export interface TokenStructure<B extends Uint8Array> {
+  signedData: Tlv<B>[];
+  /** The TSTInfo's DER: what the signed messageDigest covers. */
+  eContent: B;
+  policy: string;
+  hashOid: string;
+  hashed: B;
+  /** The serial number INTEGER's bytes. */
+  serial: B;
+  /** The GeneralizedTime's bytes. */
+  genTime: B;
+  nonce: B | null;
+  /** The TSTInfo's own tsa field, when it has one. */
+  tsaName: string | null;
+}
+
+/**
+ * The token parser of both checks (verify.html here, the engine in evidence/tsa.ts): ContentInfo →
+ * SignedData → TSTInfo. Throws "DER: expected …" or a plain reason when a piece is not what RFC 3161 says.
+ */
+export function readTimestampToken<B extends Uint8Array>(contentInfo: Tlv<B> | undefined): TokenStructure<B> {
+  const ci = children(expectTag(contentInfo, 0x30, 'a TimeStampToken').body);
+  if (oidToString(expectTag(ci[0], 0x06, 'a content type').body) !== OID.signedData) throw new Error('the token is not CMS SignedData');
+  const signedData = children(expectTag(children(expectTag(ci[1], 0xa0, 'the SignedData').body)[0], 0x30, 'the SignedData').body);
+  const encap = children(expectTag(signedData[2], 0x30, 'the encapsulated content').body);
+  if (oidToString(expectTag(encap[0], 0x06, 'a content type').body) !== OID.tstInfo) throw new Error('the token does not hold a TSTInfo');
+  const eContent = expectTag(children(expectTag(encap[1], 0xa0, 'the TSTInfo').body)[0], 0x04, 'the TSTInfo octets').body;
+  const tstTop = readTlv(eContent, 0);
+  if (tstTop.end !== eContent.length) throw new Error('extra bytes after the TSTInfo');
+  const tst = children(expectTag(tstTop, 0x30, 'the TSTInfo').body);
+  const imprint = children(expectTag(tst[2], 0x30, 'the message imprint').body);
+  let nonce: B | null = null;
+  let tsaName: string | null = null;
+  for (const t of tst.slice(5)) {
+    if (t.tag === 0x02) nonce = t.body;
+    if (t.tag !== 0xa0) continue;
+    const gn = children(t.body)[0];
+    tsaName = gn && gn.tag === 0xa4 ? nameToString(children(gn.body)[0]!) : gn ? new TextDecoder().decode(gn.body) : null;
+  }
+  return {
+    signedData,
+    eContent,
+    policy: oidToString(expectTag(tst[1], 0x06, 'the policy').body),
+    hashOid: oidToString(expectTag(children(expectTag(imprint[0], 0x30, 'the imprint algorithm').body)[0], 0x06, 'the imprint algorithm').body),
+    hashed: expectTag(imprint[1], 0x04, 'the hashed message').body,
+    serial: expectTag(tst[3], 0x02, 'the token serial number').body,
+    genTime: expectTag(tst[4], 0x18, 'the time (genTime)').body,
+    nonce,
+    tsaName,
+  };
+}
+
 interface Parts {
   eContent: Uint8Array;
   certs: Tlv[];
@@ -398,30 +451,15 @@ async function checkToken(c: EvidenceCrypto, der: Uint8Array, wantSha256: string
     const statusInfo = children(expectTag(resp[0], 0x30, 'the reply status').body);
     const status = expectTag(statusInfo[0], 0x02, 'the reply status').body;
     if (status.length !== 1 || status[0]! > 1) throw new Error(`the TSA did not grant this timestamp (status ${toHex(status)})`);
-    const ci = children(expectTag(resp[1], 0x30, 'a TimeStampToken').body);
-    if (oidToString(expectTag(ci[0], 0x06, 'a content type').body) !== OID.signedData) throw new Error('the token is not CMS SignedData');
-    const sd = children(expectTag(children(expectTag(ci[1], 0xa0, 'the SignedData').body)[0], 0x30, 'the SignedData').body);
-    const encap = children(expectTag(sd[2], 0x30, 'the encapsulated content').body);
-    if (oidToString(expectTag(encap[0], 0x06, 'a content type').body) !== OID.tstInfo) throw new Error('the token does not hold a TSTInfo');
-    const eContent = expectTag(children(expectTag(encap[1], 0xa0, 'the TSTInfo').body)[0], 0x04, 'the TSTInfo octets').body;
-    const tstTop = readTlv(eContent, 0);
-    if (tstTop.end !== eContent.length) throw new Error('extra bytes after the TSTInfo');
-    const tst = children(expectTag(tstTop, 0x30, 'the TSTInfo').body);
-    const imprint = children(expectTag(tst[2], 0x30, 'the message imprint').body);
-    let tsaName: string | null = null;
-    for (const t of tst.slice(5)) {
-      if (t.tag !== 0xa0) continue;
-      const gn = children(t.body)[0];
-      tsaName = gn && gn.tag === 0xa4 ? nameToString(children(gn.body)[0]!) : gn ? new TextDecoder().decode(gn.body) : null;
-    }
+    const tok = readTimestampToken(resp[1]);
+    const sd = tok.signedData;
+    const eContent = tok.eContent;
     facts = {
-      hashAlg: HASHES[oidToString(children(expectTag(imprint[0], 0x30, 'the imprint algorithm').body)[0]!.body)] ?? 'an unknown hash',
-      hashed: toHex(expectTag(imprint[1], 0x04, 'the hashed message').body),
-      serial: toHex(expectTag(tst[3], 0x02, 'the token serial number').body)
-        .replace(/^(00)+(?=.)/, '')
-        .toUpperCase(), // as openssl prints it
-      genTime: genTimeText(expectTag(tst[4], 0x18, 'the time (genTime)').body),
-      tsaName,
+      hashAlg: HASHES[tok.hashOid] ?? 'an unknown hash',
+      hashed: toHex(tok.hashed),
+      serial: serialHex(tok.serial), // as openssl prints it
+      genTime: genTimeText(tok.genTime),
+      tsaName: tok.tsaName,
     };
     const certs: Tlv[] = [];
     for (const t of sd) if (t.tag === 0xa0) for (const x of children(t.body)) if (x.tag === 0x30) certs.push(x);
