@@ -165,4 +165,5 @@ export const zhCN: Messages = {
   ...hubZhCN,
   ...consoleZhCN,
   engine: messagesZhCN,
+  engineWords: { finding: '{{label}}：{{text}}' },
 };
