@@ -179,7 +179,8 @@ export const MESSAGES = {
   'verify-derived-file-ok': "The file's SHA-256 matches {{file}} as the station exported it, byte for byte ({{sha}}). It is not the original recording.",
   'verify-derived-chain-ok': "The export is entry {{seq}} of the station's hash chain, linked to the entries around it.",
   'verify-derived-signature-ok': "The export's chain entry is signed by this station's key (fingerprint {{fingerprint}}…).",
-  'verify-export-manifest-ok': 'export-manifest.json next to it is the manifest the station signed for this export (SHA-256 {{sha}}…), and its signature holds.',
+  'verify-export-manifest-ok':
+    'export-manifest.json next to it is the manifest the station signed for this export (SHA-256 {{sha}}…), and its signature holds.',
   'verify-export-manifest-other': 'export-manifest.json next to it belongs to another export (or was changed); this file is checked against the chain alone.',
   'verify-source-package': 'It is a file of the package itself (not made from a clip).',
   'verify-source-ok': 'It was made from clip {{clip}}, sealed as chain entry {{seq}} with SHA-256 {{sha}}; that entry holds.',
@@ -194,13 +195,15 @@ export const MESSAGES = {
   // The continuity line of a verdict (evidence/continuityCheck.ts): the frame counter, gap by gap.
   'continuity-no-record': "The station has no record of this clip's frames (not read back yet, recorded before that check, or no frame counter in it).",
   'continuity-unreadable-now': 'No frame counter could be read in this file ({{frames}} frames), and the station recorded no continuity check for it.',
-  'continuity-clean-now': 'Read now: the frame counter runs without a gap through all {{frames}} frames; the station recorded no continuity check for this clip.',
+  'continuity-clean-now':
+    'Read now: the frame counter runs without a gap through all {{frames}} frames; the station recorded no continuity check for this clip.',
   'continuity-not-recorded': 'The station recorded no continuity check for this clip.',
   'continuity-unexplained': 'UNEXPLAINED: {{count}} frame(s) missing at {{at}} (after frame {{after}}); the station recorded no such gap.',
   'continuity-entry': 'Entry {{seq}}:',
   'continuity-unreadable': 'The station could not read the frame counter in this clip ({{frames}} frames): its continuity is not proven by it.',
   'continuity-clean': 'The frame counter runs without a gap through all {{frames}} frames ({{first}} to {{last}}); checked by the station on {{time}}.',
-  'continuity-gap-encoder-under-load': '{{count}} frame(s) dropped by the encoder under load at {{at}} (after frame {{after}}); recorded by the station on {{time}}.',
+  'continuity-gap-encoder-under-load':
+    '{{count}} frame(s) dropped by the encoder under load at {{at}} (after frame {{after}}); recorded by the station on {{time}}.',
   'continuity-gap-encoder':
     "{{count}} frame(s) dropped by the encoder at {{at}} (after frame {{after}}) (found by the station's read-back of the file); recorded by the station on {{time}}.",
   'continuity-gap-page-hidden':

@@ -15,7 +15,10 @@ import type { EngineServices } from './services.ts';
 import { errorLine, errorMessage } from '../../shared/errorMessage.ts';
 
 /** What the health check and adopting unindexed files use. */
-export type DoctorServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'settings' | 'custody' | 'logLine' | 'activeRecordings' | 'currentProblems' | 'currentProblemWords'>;
+export type DoctorServices = Pick<
+  EngineServices,
+  'paths' | 'db' | 'clips' | 'settings' | 'custody' | 'logLine' | 'activeRecordings' | 'currentProblems' | 'currentProblemWords'
+>;
 import { probe } from './ffmpeg.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
 import { sha256File } from './hash.ts';
@@ -207,7 +210,14 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
 
   if (ctx.startupProblems?.length) {
     const words = ctx.startupProblemWords;
-    checks.push(check('startup', 'warning', msg('health-startup'), ctx.startupProblems.map((p, i) => words?.[i] ?? p)));
+    checks.push(
+      check(
+        'startup',
+        'warning',
+        msg('health-startup'),
+        ctx.startupProblems.map((p, i) => words?.[i] ?? p),
+      ),
+    );
   }
 
   return { ok: checks.every((c) => c.level !== 'problem'), checkedAt: new Date().toISOString(), space, checks };

@@ -123,9 +123,7 @@ export function anchorFindings(chain: Chain, row: ChainRow, addedCerts: Paramete
     const moved = chain.byHash(info.hashedMessage);
     out.push(
       mismatch(
-        moved
-          ? msg('finding-anchor-moved', { seq, ...by, moved: moved.seq, head: b.head })
-          : msg('finding-anchor-changed', { seq, ...by, head: b.head }),
+        moved ? msg('finding-anchor-moved', { seq, ...by, moved: moved.seq, head: b.head }) : msg('finding-anchor-changed', { seq, ...by, head: b.head }),
       ),
     );
   }
@@ -135,7 +133,14 @@ export function anchorFindings(chain: Chain, row: ChainRow, addedCerts: Paramete
 
 export function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Parameters<typeof parseTimestampResponse>[1]): EvidenceProblem[] {
   return rows.flatMap((row) =>
-    anchorFindings(chain, row, addedCerts).map((f) => ({ kind: f.kind, label: LABELS[f.kind], message: f.message, words: f.words, seq: row.seq, clipId: null })),
+    anchorFindings(chain, row, addedCerts).map((f) => ({
+      kind: f.kind,
+      label: LABELS[f.kind],
+      message: f.message,
+      words: f.words,
+      seq: row.seq,
+      clipId: null,
+    })),
   );
 }
 

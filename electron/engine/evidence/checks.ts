@@ -114,7 +114,8 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
   try {
     const info = parseTimestampResponse(token, { addedCerts: addedTsaCerts(db) });
     const base = { state: 'done' as const, tsaTime: info.time, tsaName: info.name };
-    if (info.hashAlgorithm !== 'sha256') return { ...base, ok: false, text: otherHashText(info), message: msg('finding-token-other-hash', { algorithm: hashName(info) }) };
+    if (info.hashAlgorithm !== 'sha256')
+      return { ...base, ok: false, text: otherHashText(info), message: msg('finding-token-other-hash', { algorithm: hashName(info) }) };
     if (info.hashedMessage !== sha256.toLowerCase()) return { ...base, ok: false, ...said(msg('finding-token-other-file')) };
     if (info.trust.status === 'invalid') return { ...base, ok: false, ...said(msg('finding-token-invalid', { reason: String(info.trust.reason) })) };
     if (sidecar && stored && !sidecar.equals(stored)) return { ...base, ok: false, ...said(msg('finding-token-sidecar-differs')) };

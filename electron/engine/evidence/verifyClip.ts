@@ -141,9 +141,7 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
         headlineMessage: msg('verify-modified-export', { file: asExported.name }),
         sha256: sha,
         clip: sourceClip(ctx, asExported),
-        checks: [
-          failing('file', [found('modified-file', msg('finding-export-modified', { sha, exported: asExported.sha256, seq: asExported.entry.seq }))]),
-        ],
+        checks: [failing('file', [found('modified-file', msg('finding-export-modified', { sha, exported: asExported.sha256, seq: asExported.entry.seq }))])],
       };
     }
   }
@@ -208,8 +206,7 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
   const findings = entryFindings(chain, entry, key.publicKey, key.fingerprint);
   const linkFindings = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
   const next = chain.get(entry.seq + 1);
-  if (next && next.prev_hash !== entry.entry_hash)
-    linkFindings.push(found('broken-link', msg('finding-no-link-back', { seq: next.seq, entry: entry.seq })));
+  if (next && next.prev_hash !== entry.entry_hash) linkFindings.push(found('broken-link', msg('finding-no-link-back', { seq: next.seq, entry: entry.seq })));
   checks.push(linkFindings.length === 0 ? said('chain', true, msg('verify-chain-ok', { seq: entry.seq })) : failing('chain', linkFindings));
   const sigFindings = findings.filter((f) => f.kind === 'bad-signature' || f.kind === 'wrong-key');
   let sidecarsHold = false;

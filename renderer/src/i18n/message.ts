@@ -28,10 +28,7 @@ export function wordFinding(t: TFunction, kind: string, m: Message): string {
 }
 
 /** A verify check line (VerifyCheck): its sentences and findings in the UI language, else its English text. */
-export function wordCheck(
-  t: TFunction,
-  c: { text: string; message?: Message; messages?: Message[]; findings?: { kind: string; message: Message }[] },
-): string {
+export function wordCheck(t: TFunction, c: { text: string; message?: Message; messages?: Message[]; findings?: { kind: string; message: Message }[] }): string {
   const sentences = [...(c.message ? [c.message] : []), ...(c.messages ?? [])];
   if (!sentences.length && !c.findings?.length) return c.text;
   if (sentences.some((m) => !isMessageCode(m.code)) || c.findings?.some((f) => !isMessageCode(f.message.code))) return c.text;

@@ -138,7 +138,8 @@ export const messagesZhCN: Record<MessageCode, string> = {
   'finding-anchor-other-hash': '锚点记录第 {{seq}} 条：其令牌加盖的是 {{algorithm}} 哈希，而不是哈希链记录的 SHA-256。',
   'finding-anchor-token-invalid': '锚点记录第 {{seq}} 条：时间戳令牌无效（{{reason}}）。',
   'finding-anchor-head-gone': '锚点记录第 {{seq}} 条：{{tsa}} 于 {{time}} 为截至第 {{head}} 条的记录加盖了时间戳，但该条已不在哈希链中（有记录被删除）。',
-  'finding-anchor-moved': '锚点记录第 {{seq}} 条：{{tsa}} 于 {{time}} 加盖时间戳的记录现在是第 {{moved}} 条，而不是第 {{head}} 条：此后其下方的记录被插入、删除或调换了顺序。',
+  'finding-anchor-moved':
+    '锚点记录第 {{seq}} 条：{{tsa}} 于 {{time}} 加盖时间戳的记录现在是第 {{moved}} 条，而不是第 {{head}} 条：此后其下方的记录被插入、删除或调换了顺序。',
   'finding-anchor-changed':
     '锚点记录第 {{seq}} 条：截至第 {{head}} 条的记录已不是 {{tsa}} 于 {{time}} 加盖时间戳时的样子：此后第 {{head}} 条及之前的某条记录被删除、插入、调换顺序或改动，或整个哈希链被重新签名。',
   'finding-anchor-head-hash': '锚点记录第 {{seq}} 条注明的链头哈希不是其令牌所加盖的哈希。',
