@@ -4,7 +4,7 @@
 // test/unit/i18n.test.ts fails on a code without a Chinese text or a text that drops a parameter.
 //
 // Adding a code: add `'area-what': 'English with {{param}}'` below, the same key with its Chinese
-// text to renderer/src/i18n/messages.zh-CN.ts, and return msg('area-what', { param }) from the engine.
+// text to shared/messages.zh-CN.ts, and return msg('area-what', { param }) from the engine.
 // Parameters are data (paths, sizes, counts, order codes, times), never English words.
 import { z } from 'zod';
 

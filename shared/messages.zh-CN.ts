@@ -1,5 +1,6 @@
-// The engine's message codes (shared/messages.ts) in Simplified Chinese: same codes, same {{params}}.
-import type { MessageCode } from '../../../shared/messages.ts';
+// The engine's message codes (shared/messages.ts) in Simplified Chinese: same codes, same {{params}}. The UI's
+// Chinese resource (renderer/src/i18n/zh-CN.ts) and the CLI's Chinese tables (export --presets) read it.
+import type { MessageCode } from './messages.ts';
 
 export const messagesZhCN: Record<MessageCode, string> = {
   'health-database-ok': '索引已通过 SQLite 完整性检查（quick_check）。',
