@@ -2,7 +2,7 @@
 // these calls and events; the engine validates every input with these schemas before acting on it,
 // and the UI's API type is derived from this object so the two sides cannot drift apart.
 import { z } from 'zod';
-import { formatMessage, type Message } from './messages.ts';
+import { formatMessage, Message } from './messages.ts';
 import { ClipEvidence, evidenceCalls } from './contract/evidence.ts';
 import { storageCalls } from './contract/storage.ts';
 import { exportCalls, exportEvents } from './contract/export.ts';
@@ -295,7 +295,7 @@ export const events = {
   'recording.recovered': z.object({ clips: z.array(Clip), message: z.string() }),
   // The engine ended a recording on its own; message says why and what to do.
   'recording.ended': z.object({ recordingId: z.string(), order: z.string(), cause: RecordingEndCause, message: z.string() }),
-  'station.problem': z.object({ message: z.string() }),
+  'station.problem': z.object({ message: z.string(), words: Message.optional() }), // words: the message as a code, when it is one
   'settings.changed': Settings,
   ...exportEvents,
 } as const;

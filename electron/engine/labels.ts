@@ -11,6 +11,7 @@ import type { ClipNotesIndex } from './index/types.ts';
 import { SqliteClipNotesIndex } from './index/sqliteEvidence.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
+import { formatMessages, msg, type Message } from '../../shared/messages.ts';
 
 export class LabelStore {
   private readonly notes: ClipNotesIndex;
@@ -48,22 +49,19 @@ export function labelManifestFields(db: Db, clipId: string): Record<string, Json
  * camera reads: informational (ok null), since what the picture showed says nothing about whether
  * the file was changed. null when the camera was not reading.
  */
-export function labelVerifyCheck(labels: unknown, orders: readonly string[]): { what: 'history'; ok: null; text: string } | null {
+export function labelVerifyCheck(labels: unknown, orders: readonly string[]): { what: 'history'; ok: null; text: string; messages: Message[] } | null {
   const parsed = ClipLabels.safeParse(labels);
   if (!parsed.success) return null;
   const l = parsed.data;
   const order = orders.join(', ');
-  const source = l.source === 'camera' ? ' The code was read by the camera.' : '';
-  if (l.mismatch.length) {
-    return {
-      what: 'history',
-      ok: null,
-      text: `LABEL MISMATCH: the picture showed ${l.mismatch.join(', ')}, but the clip is filed under ${order} (signed in the manifest).${source}`,
-    };
-  }
-  if (l.seenAtMs !== null)
-    return { what: 'history', ok: null, text: `The label ${order} is in the picture: seen at ${clipTimeLabel(l.seenAtMs)} (signed in the manifest).${source}` };
-  return { what: 'history', ok: null, text: `The camera was reading but did not see the label ${order} in the picture.${source}` };
+  const first =
+    l.mismatch.length > 0
+      ? msg('label-mismatch', { codes: l.mismatch.join(', '), order })
+      : l.seenAtMs !== null
+        ? msg('label-seen', { order, at: clipTimeLabel(l.seenAtMs) })
+        : msg('label-not-seen', { order });
+  const messages = l.source === 'camera' ? [first, msg('label-read-by-camera')] : [first];
+  return { what: 'history', ok: null, text: formatMessages(messages), messages };
 }
 
 /** The labels sealed in a clip's signed manifest (X.manifest.json next to the clip); null when none. */

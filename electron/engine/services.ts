@@ -9,6 +9,7 @@ import type { Custody } from './custody.ts';
 import type { Db } from './db.ts';
 import type { DataLayout } from './paths.ts';
 import type { SettingsStore } from './settingsStore.ts';
+import type { Message } from '../../shared/messages.ts';
 
 export type { Door };
 export interface CallContext {
@@ -34,9 +35,11 @@ export interface EngineServices {
   readonly ownsData: boolean;
   logLine(line: string): void;
   /** Tells the packer: the log, the Status view and every open page. */
-  reportProblem(message: string): void;
+  reportProblem(message: string | Message): void;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   currentProblems(): string[];
+  /** The same problems as codes where they are one (null: English only), for the UI's words. */
+  currentProblemWords(): (Message | null)[];
   /** Ids of the recordings in progress. */
   activeRecordings(): string[];
   /** Absolute path of a finished clip's MP4, or undefined; never a path outside the clips folder. */

@@ -9,7 +9,8 @@ import type { Db } from '../db.ts';
 import { SqliteChainIndex, SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
 import type { EvidenceProblem } from '../../../shared/contract/evidence.ts';
 import { parseBody, type Chain, type ChainRow } from './chain.ts';
-import { LABELS, when, type Finding } from './checks.ts';
+import { found, LABELS, when, type Finding } from './checks.ts';
+import { formatMessage, msg, type Message } from '../../../shared/messages.ts';
 import { parseTimestampResponse, requestTimestamp, shortTsaName, type TimestampInfo } from './tsa.ts';
 import type { TimestampQueue } from './tsaQueue.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
@@ -82,7 +83,11 @@ export function anchorCovering(db: Db, seq: number): AnchorView | null {
 
 /** "in the station's record by 10:00:00 UTC on 2026-12-06 at the latest (anchor of DigiCert)". */
 export function anchorLine(a: AnchorView): string {
-  return `In the station's record by ${when(a.tsaTime)} at the latest (anchor of ${a.tsa}, chain entry ${a.seq} stamps the record up to entry ${a.head}).`;
+  return formatMessage(anchorMessage(a));
+}
+
+export function anchorMessage(a: AnchorView): Message {
+  return msg('verify-anchor', { time: when(a.tsaTime), tsa: a.tsa, seq: a.seq, head: a.head });
 }
 
 /**
@@ -91,43 +96,44 @@ export function anchorLine(a: AnchorView): string {
  */
 export function anchorFindings(chain: Chain, row: ChainRow, addedCerts: Parameters<typeof parseTimestampResponse>[1]): Finding[] {
   const b = parseBody(row);
-  const name = `anchor entry ${row.seq}`;
-  if (!b || typeof b.head !== 'number' || typeof b.token !== 'string') return [{ kind: 'anchor-mismatch', message: `${name} cannot be read.` }];
+  const seq = row.seq;
+  const mismatch = (m: Message): Finding => found('anchor-mismatch', m);
+  if (!b || typeof b.head !== 'number' || typeof b.token !== 'string') return [mismatch(msg('finding-anchor-unreadable', { seq }))];
   let info: TimestampInfo;
   try {
     info = parseTimestampResponse(Buffer.from(b.token, 'base64'), addedCerts);
   } catch (err) {
-    return [{ kind: 'anchor-mismatch', message: `${name}: its TSA token cannot be read (${errorMessage(err)}).` }];
+    return [mismatch(msg('finding-anchor-token-unreadable', { seq, error: errorMessage(err) }))];
   }
-  const by = `${shortTsaName(info.name)} at ${when(info.time)}`;
-  if (info.hashAlgorithm !== 'sha256')
-    return [{ kind: 'anchor-mismatch', message: `${name}: its token stamps a ${info.hashAlgorithm} hash, not a chain entry's SHA-256.` }];
-  if (info.trust.status === 'invalid') return [{ kind: 'anchor-mismatch', message: `${name}: the TSA token does not hold (${info.trust.reason}).` }];
+  const by = { tsa: shortTsaName(info.name), time: when(info.time) };
+  if (info.hashAlgorithm !== 'sha256') return [mismatch(msg('finding-anchor-other-hash', { seq, algorithm: info.hashAlgorithm }))];
+  if (info.trust.status === 'invalid') return [mismatch(msg('finding-anchor-token-invalid', { seq, reason: String(info.trust.reason) }))];
   const out: Finding[] = [];
   const stamped = chain.get(b.head);
   if (!stamped) {
-    out.push({
-      kind: 'anchor-mismatch',
-      message: `${name}: ${by} stamped the record up to entry ${b.head}, which is no longer in the chain (entries were removed).`,
-    });
+    out.push(mismatch(msg('finding-anchor-head-gone', { seq, ...by, head: b.head })));
   } else if (stamped.entry_hash !== info.hashedMessage) {
     const moved = chain.byHash(info.hashedMessage);
-    out.push({
-      kind: 'anchor-mismatch',
-      message: moved
-        ? `${name}: ${by} stamped the entry that is now entry ${moved.seq}, not entry ${b.head}: entries below it were inserted, removed or reordered after that time.`
-        : `${name}: the record up to entry ${b.head} is not the one ${by} stamped: an entry at or below ${b.head} was removed, inserted, reordered or changed, or the chain was re-signed, after that time.`,
-    });
+    out.push(
+      mismatch(
+        moved ? msg('finding-anchor-moved', { seq, ...by, moved: moved.seq, head: b.head }) : msg('finding-anchor-changed', { seq, ...by, head: b.head }),
+      ),
+    );
   }
-  if (b.headHash !== info.hashedMessage && out.length === 0) {
-    out.push({ kind: 'anchor-mismatch', message: `${name} names a head hash its token does not stamp.` });
-  }
+  if (b.headHash !== info.hashedMessage && out.length === 0) out.push(mismatch(msg('finding-anchor-head-hash', { seq })));
   return out;
 }
 
 export function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Parameters<typeof parseTimestampResponse>[1]): EvidenceProblem[] {
   return rows.flatMap((row) =>
-    anchorFindings(chain, row, addedCerts).map((f) => ({ kind: f.kind, label: LABELS[f.kind], message: f.message, seq: row.seq, clipId: null })),
+    anchorFindings(chain, row, addedCerts).map((f) => ({
+      kind: f.kind,
+      label: LABELS[f.kind],
+      message: f.message,
+      words: f.words,
+      seq: row.seq,
+      clipId: null,
+    })),
   );
 }
 

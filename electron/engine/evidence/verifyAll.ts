@@ -57,7 +57,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   const { chain, key } = ctx.custody;
   const problems: EvidenceProblem[] = [];
   const add = (f: Finding, seq: number | null, clipId: string | null): void => {
-    problems.push({ kind: f.kind, label: LABELS[f.kind], message: f.message, seq, clipId });
+    problems.push({ kind: f.kind, label: LABELS[f.kind], message: f.message, ...(f.words ? { words: f.words } : {}), seq, clipId });
   };
 
   // 1. The chain itself: every entry's hash, signature, seq and link, read a page at a time.

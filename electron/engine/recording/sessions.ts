@@ -15,7 +15,7 @@ import type { ClipWriter } from '../store/types.ts';
 import type { Retention } from '../retention.ts';
 import type { EngineServices, HandlerMap } from '../services.ts';
 import { checkBeforeRecording, describeFsError, lowSpace, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
-import { msg } from '../../../shared/messages.ts';
+import { formatMessage, msg } from '../../../shared/messages.ts';
 import type { Sealer } from './sealing.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
@@ -308,8 +308,9 @@ export class RecordingSessions {
     if (s.bytes === 0) {
       await this.s.store.delete(s.partial);
       await this.s.clips.setStatus(s.id, 'failed', 'No video reached the station.');
-      const message = `Nothing was recorded for ${s.order}: no video reached the station.`;
-      this.s.reportProblem(message); // in the log and the Status view too: a station that records nothing must be looked at
+      const words = msg('problem-nothing-recorded', { order: s.order });
+      const message = formatMessage(words);
+      this.s.reportProblem(words); // in the log and the Status view too: a station that records nothing must be looked at
       return { clip: null, message };
     }
     // Too short: kept and marked, never dropped. A fraction of a second may still be the only
