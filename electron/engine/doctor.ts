@@ -10,7 +10,7 @@ import { parseOrderCode } from '../../shared/orderCode.ts';
 import { formatMessage, msg, type Message } from '../../shared/messages.ts';
 import type { ClipIndex } from './index/types.ts';
 import { SqliteClipIndex } from './index/sqlite.ts';
-import type { Db } from './db.ts';
+import { quickCheck, type Db } from './db.ts';
 import type { EngineServices } from './services.ts';
 import { errorLine, errorMessage } from '../../shared/errorMessage.ts';
 
@@ -84,8 +84,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
 
   // 1. The index itself.
   try {
-    const rows = db.pragma('quick_check') as { quick_check: string }[];
-    const bad = rows.map((r) => r.quick_check).filter((t) => t !== 'ok');
+    const bad = quickCheck(db);
     checks.push(
       bad.length
         ? check('database', 'problem', msg('health-database-damaged', { file: paths.dbFile, count: bad.length }), bad)
@@ -296,7 +295,7 @@ export async function adoptUnindexed(
       });
       engine.logLine(`doctor: adopted ${rel} as clip ${id} of ${order}`);
       try {
-        await engine.custody.clipSealed((await engine.clips.get(id))!, abs);
+        await engine.custody.clipSealed((await engine.clips.get(id))!);
       } catch (err) {
         failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${errorMessage(err)}` });
         continue;

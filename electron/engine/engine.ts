@@ -135,6 +135,11 @@ export class Engine implements EngineServices {
     this.hubGate = new HubGate({ db, connector, signer: () => this.stationSigner(), log });
   }
 
+  /** The station's id: its key's fingerprint, as the hub names it (null before the evidence module is wired in). */
+  get stationId(): string | null {
+    return this.custody instanceof StationCustody ? this.custody.key.fingerprint : null;
+  }
+
   /** The station key as the hub client signs with it; null when this process has no private key. */
   private stationSigner(): StationSignerLike | null {
     const key = this.custody instanceof StationCustody ? this.custody.key : null;
@@ -273,13 +278,13 @@ export class Engine implements EngineServices {
   async clipFile(id: string): Promise<string | undefined> {
     const row = await this.clips.get(id);
     if (!row?.file || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted') return undefined;
-    return this.store.pathOf(row.file);
+    return this.store.localPath(row.file);
   }
 
   async thumbFile(id: string): Promise<string | undefined> {
     const row = await this.clips.get(id);
     if (!row?.thumb_file) return undefined;
-    return this.store.pathOf(row.thumb_file);
+    return this.store.localPath(row.thumb_file);
   }
 
   /** Partial recordings become sealed clips here (recording/sealing.ts). */

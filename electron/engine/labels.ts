@@ -2,39 +2,34 @@
 // the clip's manifest, and shown with the clip ("label seen at 00:03.2", or the other tracking
 // number the picture showed).
 //
-// Its own table, created when first needed, so it stays independent of the numbered migrations.
+// Kept in the index (index/sqliteEvidence.ts: its own table, independent of the numbered migrations).
 import fs from 'node:fs';
 import { ClipLabels } from '../../shared/contract/labels.ts';
 import { clipTimeLabel } from '../../shared/labelRules.ts';
 import type { Db } from './db.ts';
+import type { ClipNotesIndex } from './index/types.ts';
+import { SqliteClipNotesIndex } from './index/sqliteEvidence.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
 import { formatMessages, msg, type Message } from '../../shared/messages.ts';
 
-const CREATE = 'CREATE TABLE IF NOT EXISTS clip_labels (clip_id TEXT PRIMARY KEY, body TEXT NOT NULL)';
-
 export class LabelStore {
-  private readonly db: Db;
-  private ready = false;
+  private readonly notes: ClipNotesIndex;
 
   constructor(db: Db) {
-    this.db = db;
+    this.notes = new SqliteClipNotesIndex(db);
   }
 
   set(clipId: string, labels: ClipLabels): void {
-    if (!this.ready) {
-      this.db.exec(CREATE);
-      this.ready = true;
-    }
-    this.db.prepare('INSERT OR REPLACE INTO clip_labels (clip_id, body) VALUES (?, ?)').run(clipId, JSON.stringify(labels));
+    this.notes.setLabels(clipId, JSON.stringify(labels));
   }
 
   get(clipId: string): ClipLabels | null {
+    const body = this.notes.labels(clipId);
     try {
-      const row = this.db.prepare('SELECT body FROM clip_labels WHERE clip_id=?').get(clipId) as { body: string } | undefined;
-      return row ? (JSON.parse(row.body) as ClipLabels) : null;
+      return body === null ? null : (JSON.parse(body) as ClipLabels);
     } catch {
-      return null; // no label was ever stored on this station: the table does not exist yet
+      return null;
     }
   }
 }

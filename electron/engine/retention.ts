@@ -10,7 +10,7 @@ import { errorMessage } from '../../shared/errorMessage.ts';
 import { formatMessage, msg, type Message } from '../../shared/messages.ts';
 
 /** What retention uses: the index, the clips folder, the settings, the custody, the export queue and the packer's ear. */
-export type RetentionServices = Pick<EngineServices, 'paths' | 'clips' | 'settings' | 'custody' | 'logLine' | 'reportProblem'> & {
+export type RetentionServices = Pick<EngineServices, 'paths' | 'store' | 'clips' | 'settings' | 'custody' | 'logLine' | 'reportProblem'> & {
   readonly exportJobs: Pick<ExportJobs, 'activeIds' | 'forget'>;
   /** The frame-counter read-back (continuity.ts): a clip's read is stopped before its file is deleted. */
   readonly continuity: Pick<ContinuityPass, 'release'>;
@@ -18,7 +18,6 @@ export type RetentionServices = Pick<EngineServices, 'paths' | 'clips' | 'settin
   readonly hubGate?: Pick<HubGate, 'confirmedLocally' | 'mayDelete'>;
 };
 import type { HubGate } from './publish/gate.ts';
-import { insideRoot } from './paths.ts';
 import { formatBytes, lowSpaceMessage, protectMs, spaceOf } from './storage.ts';
 import {
   EXPORT_MIN_AGE_FOR_SPACE_MS,
@@ -252,7 +251,7 @@ export class Retention {
     }
     let abs: string;
     try {
-      abs = insideRoot(this.engine.paths.clipsDir, row.file ?? '');
+      abs = this.engine.store.localPath(row.file ?? '');
     } catch (err) {
       report.failed.push({ clipId: row.id, file: row.file ?? '', message: errorMessage(err) });
       return false;
@@ -260,16 +259,13 @@ export class Retention {
     let alreadyGone = false;
     await this.engine.continuity.release(row.id); // no read-back holds the file (and its space) open
     try {
-      await fsp.unlink(abs);
+      // The clip and its sidecars go together; the chain keeps the record (custody.clipDeleted).
+      alreadyGone = !(await this.engine.store.delete(row.file ?? '')).existed;
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT') {
-        alreadyGone = true;
-      } else {
-        report.failed.push({ clipId: row.id, file: abs, message: e.code ?? e.message });
-        this.engine.logLine(`retention: could not delete ${abs} (${e.code ?? e.message}); its index row is unchanged`);
-        return false;
-      }
+      report.failed.push({ clipId: row.id, file: abs, message: e.code ?? e.message });
+      this.engine.logLine(`retention: could not delete ${abs} (${e.code ?? e.message}); its index row is unchanged`);
+      return false;
     }
     if (alreadyGone) d.reason = `${reason} (the file was already missing)`;
     const note = `Deleted on ${new Date(at).toISOString()} by ${who}: ${d.reason}.`;
@@ -277,7 +273,7 @@ export class Retention {
     this.engine.logLine(`retention: deleted clip ${row.id} of ${row.order_code} (${row.file}) by ${who}: ${d.reason}`);
     if (row.thumb_file) {
       try {
-        await fsp.rm(insideRoot(this.engine.paths.clipsDir, row.thumb_file), { force: true });
+        await this.engine.store.delete(row.thumb_file); // a thumbnail is stored under its own key
       } catch {
         // a leftover thumbnail is harmless; the clip row no longer points at it
       }

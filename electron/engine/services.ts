@@ -4,6 +4,7 @@
 // This module imports only leaf modules, never a part that receives services.
 import type { CallName, CallOutput, CallParsed, Door, EventName, EventPayload } from '../../shared/contract.ts';
 import type { ClipIndex } from './index/types.ts';
+import type { StationClipStore } from './store/types.ts';
 import type { Custody } from './custody.ts';
 import type { Db } from './db.ts';
 import type { DataLayout } from './paths.ts';
@@ -25,6 +26,8 @@ export interface EngineServices {
   readonly paths: DataLayout;
   readonly db: Db;
   readonly clips: ClipIndex;
+  /** Where clip files and their sidecars live (store/): every part reads and writes them through it. */
+  readonly store: StationClipStore;
   readonly settings: SettingsStore;
   /** The evidence module once wired in (custody.ts); read at each use, not kept. */
   readonly custody: Custody;

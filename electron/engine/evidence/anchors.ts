@@ -6,6 +6,7 @@
 // stamped hash no longer matches. Anchor jobs share the clips' timestamp queue (id `anchor:<seq>`),
 // so an offline station queues them and catches up like clip tokens, never delaying recording.
 import type { Db } from '../db.ts';
+import { SqliteChainIndex, SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
 import type { EvidenceProblem } from '../../../shared/contract/evidence.ts';
 import { parseBody, type Chain, type ChainRow } from './chain.ts';
 import { found, LABELS, when, type Finding } from './checks.ts';
@@ -34,12 +35,7 @@ export interface AnchorFields {
 
 /** The seq of the newest head an anchor was asked for (done or pending), 0 when none. */
 function lastRequestedHead(db: Db): number {
-  const r = db
-    .prepare(`SELECT max(CAST(substr(clip_id, ${ANCHOR_JOB_PREFIX.length + 1}) AS INTEGER)) AS s FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%'`)
-    .get() as {
-    s: number | null;
-  };
-  return r.s ?? 0;
+  return new SqliteTimestampIndex(db).highestNumbered(ANCHOR_JOB_PREFIX);
 }
 
 /**
@@ -49,20 +45,21 @@ function lastRequestedHead(db: Db): number {
  * Returns the head's seq when a job was queued.
  */
 export function requestAnchorIfDue(db: Db, queue: TimestampQueue, force: boolean, every = ANCHOR_EVERY_ENTRIES): number | null {
-  const head = db.prepare('SELECT seq, entry_hash FROM chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; entry_hash: string } | undefined;
+  const chain = new SqliteChainIndex(db);
+  const head = chain.head();
   if (!head) return null;
   const last = lastRequestedHead(db);
   // Only anchors since the last request: nothing new to pin (an anchor entry alone is no activity).
-  const news = db.prepare(`SELECT count(*) AS n FROM chain WHERE seq > ? AND kind <> 'anchor'`).get(last) as { n: number };
-  if (news.n === 0 || (!force && head.seq - last < every)) return null;
-  db.prepare(`DELETE FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%' AND state='pending'`).run();
+  const news = chain.countNonAnchorsAfter(last);
+  if (news === 0 || (!force && head.seq - last < every)) return null;
+  new SqliteTimestampIndex(db).dropPendingNumbered(ANCHOR_JOB_PREFIX);
   queue.enqueue(`${ANCHOR_JOB_PREFIX}${head.seq}`, head.entry_hash);
   return head.seq;
 }
 
 /** A stamped head becomes a signed chain entry holding the token. */
 export function appendAnchor(db: Db, chain: Chain, jobId: string, response: Buffer, info: TimestampInfo): ChainRow | null {
-  const job = db.prepare('SELECT sha256 FROM timestamps WHERE clip_id=?').get(jobId) as { sha256: string } | undefined;
+  const job = new SqliteTimestampIndex(db).get(jobId);
   const head = Number(jobId.slice(ANCHOR_JOB_PREFIX.length));
   if (!job || !Number.isInteger(head)) return null;
   const fields: AnchorFields = { head, headHash: job.sha256, tsa: shortTsaName(info.name), tsaTime: info.time, token: response.toString('base64') };
@@ -78,11 +75,7 @@ export interface AnchorView {
 
 /** The first anchor whose stamped head is at or after `seq`: the entry was in the record by its time. */
 export function anchorCovering(db: Db, seq: number): AnchorView | null {
-  const row = db
-    .prepare(
-      `SELECT seq, body FROM chain WHERE kind='anchor' AND json_valid(body) AND json_extract(body, '$.head') >= ? ORDER BY json_extract(body, '$.head'), seq LIMIT 1`,
-    )
-    .get(seq) as { seq: number; body: string } | undefined;
+  const row = new SqliteChainIndex(db).anchorCovering(seq);
   const b = row ? parseBody(row) : null;
   if (!row || !b || typeof b.head !== 'number' || typeof b.tsaTime !== 'number') return null;
   return { seq: row.seq, head: b.head, tsa: String(b.tsa ?? 'a TSA'), tsaTime: b.tsaTime };
@@ -151,19 +144,16 @@ export function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Param
  * Returns the anchor entry, or null when no TSA answered (the package then says no anchor covers it yet).
  */
 export async function anchorNow(db: Db, chain: Chain, urls: string[], signal?: AbortSignal): Promise<ChainRow | null> {
-  const head = db.prepare('SELECT seq, entry_hash FROM chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; entry_hash: string } | undefined;
+  const head = chain.index.head();
   if (!head) return null;
   const jobId = `${ANCHOR_JOB_PREFIX}${head.seq}`;
   for (const url of urls) {
     if (signal?.aborted) return null;
     try {
       const { response, info } = await requestTimestamp(url, head.entry_hash, 15_000, signal);
-      db.prepare(
-        `DELETE FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%' AND state='pending' AND CAST(substr(clip_id, ${ANCHOR_JOB_PREFIX.length + 1}) AS INTEGER) <= ?`,
-      ).run(head.seq);
-      db.prepare(
-        `INSERT OR REPLACE INTO timestamps (clip_id, sha256, state, attempts, next_try_at, last_error, tsa_url, tsa_name, tsa_time, response) VALUES (?, ?, 'done', 1, 0, NULL, ?, ?, ?, ?)`,
-      ).run(jobId, head.entry_hash, url, info.name, info.time, response);
+      const jobs = new SqliteTimestampIndex(db);
+      jobs.dropPendingNumbered(ANCHOR_JOB_PREFIX, head.seq);
+      jobs.putDone(jobId, head.entry_hash, { url, name: info.name, time: info.time, response });
       return appendAnchor(db, chain, jobId, response, info);
     } catch {
       // the next TSA of the list; none answering leaves the export without an anchor, said in the package
@@ -187,7 +177,7 @@ export const SEGMENT_FORMAT = 'packwitness-chain-segment/1';
 export function chainSegment(db: Db, clipId: string, seq: number): { segment: ChainSegment; token: Buffer } | null {
   const a = anchorCovering(db, seq);
   if (!a) return null;
-  const rows = db.prepare('SELECT * FROM chain WHERE seq BETWEEN ? AND ? ORDER BY seq').all(seq, a.seq) as ChainRow[];
+  const rows = new SqliteChainIndex(db).range(seq, a.seq);
   const anchorBody = rows.length ? parseBody(rows[rows.length - 1]!) : null;
   if (!anchorBody || typeof anchorBody.token !== 'string') return null;
   return {

@@ -2,6 +2,8 @@
 // signature and links, and one clip's timestamp token. Each answers in plain sentences.
 import type { KeyObject } from 'node:crypto';
 import type { Db } from '../db.ts';
+import { SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
+import { storedSetting } from '../settingsStore.ts';
 import { checkEntryAlone, GENESIS_PREV, parseBody, type Chain, type ChainRow } from './chain.ts';
 import { parseTimestampResponse, shortTsaName, type TimestampInfo } from './tsa.ts';
 import { anchorText, certsFromFile, type CertInfo } from './tsaTrust.ts';
@@ -88,8 +90,7 @@ export interface TokenCheck {
 }
 
 export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buffer | null): TokenCheck {
-  const ts = db.prepare('SELECT state, response, last_error FROM timestamps WHERE clip_id=?').get(clipId) as
-    { state: string; response: Buffer | null; last_error: string | null } | undefined;
+  const ts = new SqliteTimestampIndex(db).get(clipId);
   const stored = ts?.state === 'done' ? ts.response : null;
   const token = sidecar ?? stored;
   if (!token) {
@@ -187,8 +188,7 @@ export function tokenTrust(db: Db, response: Buffer): { kind: TrustKind; anchor:
 
 /** The stored list of added TSA certificates as text: what a cached trust answer depends on. */
 export function addedTsaCertsKey(db: Db): string {
-  const row = db.prepare(`SELECT value FROM settings WHERE key='tsaCerts'`).get() as { value: string } | undefined;
-  return `${row?.value ?? ''}|${extraTsaCerts.length}`;
+  return `${storedSetting(db, 'tsaCerts') ?? ''}|${extraTsaCerts.length}`;
 }
 
 /** TSA certificates that check tokens: those in Settings, and those given to this process (`verify --tsa-cert`). */
@@ -201,10 +201,10 @@ export function givenTsaCerts(): readonly CertInfo[] {
   return extraTsaCerts;
 }
 export function addedTsaCerts(db: Db): CertInfo[] {
-  const row = db.prepare(`SELECT value FROM settings WHERE key='tsaCerts'`).get() as { value: string } | undefined;
+  const stored = storedSetting(db, 'tsaCerts');
   let pems: unknown = [];
   try {
-    pems = row ? JSON.parse(row.value) : [];
+    pems = stored !== undefined ? JSON.parse(stored) : [];
   } catch {
     // a damaged value: no added certificates (the Settings view shows the default)
   }

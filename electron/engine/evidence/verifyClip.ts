@@ -122,13 +122,11 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
     const manifest = sidecarsOf(t.path).manifest;
     if (fs.existsSync(manifest)) {
       const bytes = fs.readFileSync(manifest);
-      claimed = ctx.db.prepare(`SELECT * FROM chain WHERE kind='clip' AND body=?`).get(bytes.toString('utf8')) as ChainRow | undefined;
+      claimed = ctx.custody.chain.index.clipEntryByBody(bytes.toString('utf8'));
     }
   }
   if (!claimed && base) {
-    claimed = ctx.db
-      .prepare(`SELECT * FROM chain WHERE kind='clip' AND json_valid(body) AND json_extract(body, '$.file')=? ORDER BY seq DESC LIMIT 1`)
-      .get(base) as ChainRow | undefined;
+    claimed = ctx.custody.chain.index.clipEntryByFile(base);
   }
   const body = claimed ? parseBody(claimed) : null;
   if (!(claimed && body) && base) {
