@@ -153,7 +153,7 @@ function Users({ me }: { me: string }) {
             value={role}
             onChange={setRole}
             style={{ width: 170 }}
-            options={CONSOLE_ROLES.map((r) => ({ value: r, label: t(`console.role.${r}`) }))}
+            options={CONSOLE_ROLES.map((r) => ({ value: r, label: t(`console.role.${r}`), 'data-testid': `console-new-role-${r}` }))}
             data-testid="console-new-role"
           />
           <Input.Password
@@ -344,7 +344,12 @@ function Audit() {
           value={action}
           onChange={setAction}
           style={{ width: 170 }}
-          options={[{ value: '', label: t('console.admin.anyAction') }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: a }))]}
+          // Every action in the list at once (a virtual list renders only the options in view).
+          virtual={false}
+          options={[{ value: '', label: t('console.admin.anyAction') }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: a }))].map((o) => ({
+            ...o,
+            'data-testid': `console-audit-action-${o.value || 'any'}`,
+          }))}
           data-testid="console-audit-action"
         />
         <DatePicker.RangePicker showTime value={range} onChange={(v) => setRange(v as [Dayjs | null, Dayjs | null] | null)} data-testid="console-audit-range" />

@@ -140,7 +140,9 @@ export function SearchPage() {
               value={status}
               onChange={setStatus}
               style={{ width: 170 }}
-              options={[{ value: '' as const, label: t('console.anyStatus') }, ...CLIP_TAGS.map((v) => ({ value: v, label: t(`console.tag.${v}`) }))]}
+              options={[{ value: '' as const, label: t('console.anyStatus') }, ...CLIP_TAGS.map((v) => ({ value: v, label: t(`console.tag.${v}`) }))].map(
+                (o) => ({ ...o, 'data-testid': `console-status-${o.value || 'any'}` }),
+              )}
               data-testid="console-status"
             />
             <Button type="primary" htmlType="submit" loading={busy} data-testid="console-find">
