@@ -226,22 +226,6 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
       `${SESSION_COOKIE}=${value}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSec}${encrypted || opts.secureCookies ? '; Secure' : ''}`;
 
     if (route.call === 'login') {
-      if (loginChecks >= maxLoginChecks) {
-        return sendJson(
-          res,
-          503,
-          { error: { code: 'busy', message: 'The hub is checking many logins at once: try again in a second.' } },
-          { 'retry-after': '1' },
-        );
-      }
-      loginChecks++;
-      try {
-        return await loginCall();
-      } finally {
-        loginChecks--;
-      }
-    }
-    async function loginCall(): Promise<void> {
       const body = await readBody(req, LOGIN_BODY_LIMIT);
       let parsed: LoginRequest;
       try {
@@ -252,7 +236,22 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         throw new HubHttpError(400, 'bad-request', 'login takes {"name", "password"}');
       }
       const at = now();
-      const r = await accounts.login(parsed.name, parsed.password, address, at);
+      // Only the password check is limited (a slow body holds no place): a flood gets 503 at once.
+      if (loginChecks >= maxLoginChecks) {
+        return sendJson(
+          res,
+          503,
+          { error: { code: 'busy', message: 'The hub is checking many logins at once: try again in a second.' } },
+          { 'retry-after': '1' },
+        );
+      }
+      loginChecks++;
+      let r: Awaited<ReturnType<Accounts['login']>>;
+      try {
+        r = await accounts.login(parsed.name, parsed.password, address, at);
+      } finally {
+        loginChecks--;
+      }
       if (!r.ok) {
         await audit.record({ at, user: parsed.name.slice(0, 64), role: null, action: r.reason === 'locked' ? 'login-locked' : 'login-refused', address });
         if (r.reason === 'locked') {
