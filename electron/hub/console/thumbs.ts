@@ -117,12 +117,15 @@ export class ThumbMaker {
       // 1 s in, where the station's burned-in band is drawn; a shorter clip: its middle.
       const atMs = Math.max(0, Math.min(1000, Math.floor(durationMs / 2)));
       const head = Math.min(size, this.opts.headBytes);
-      fs.writeFileSync(input, await this.store.read(sha256, 'clip', { start: 0, end: head - 1 }));
+      const bytes = await this.store.read(sha256, 'clip', { start: 0, end: head - 1 });
+      // Not an MP4 at all: no ffmpeg run for it.
+      if (bytes.subarray(4, 8).toString('latin1') !== 'ftyp') throw new Error('not an MP4 (no ftyp box at its start)');
+      fs.writeFileSync(input, bytes);
       try {
         await backgroundThumbnail(input, output, atMs);
       } catch (e) {
         // The index is not at the front (not a station's MP4 layout): the whole clip, once.
-        if (head >= size) throw e;
+        if (head >= size || bytes.includes('moov', 0, 'latin1')) throw e;
         fs.writeFileSync(input, await this.store.read(sha256, 'clip'));
         await backgroundThumbnail(input, output, atMs);
       }
