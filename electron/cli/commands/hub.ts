@@ -127,7 +127,12 @@ async function hub(argv: string[]): Promise<void> {
     name: settings.name,
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),
   });
-  const hubConsole = createHubConsole({ index: parts.index, store: parts.store });
+  const hubConsole = createHubConsole({
+    index: parts.index,
+    store: parts.store,
+    hubFingerprint: parts.key.fingerprint,
+    thumbnails: { log: (line) => console.error(line) },
+  });
   const running = await startHubServer({ service, host, port, console: hubConsole });
   console.log(`PackWitness hub "${settings.name}" listening on ${running.url}`);
   if (host === '0.0.0.0' || host === '::') for (const a of lanAddresses()) console.log(`Stations on the LAN reach it at http://${a}:${running.port}`);
@@ -146,6 +151,7 @@ async function hub(argv: string[]): Promise<void> {
     stopping = true;
     void running
       .close()
+      .then(() => hubConsole.close())
       .then(() => parts.close())
       .then(() => process.exit(0));
   };

@@ -1,6 +1,17 @@
 // The console's calls as the pages make them: same-origin fetch (the cookie rides along; it is
 // HttpOnly, so the page never sees it), changes as JSON POSTs (the hub's door refuses others).
-import { CONSOLE_API, type ConsoleClip, type ConsoleMe, type ConsoleSearchAnswer } from '../../../shared/consoleWire.ts';
+import {
+  CONSOLE_API,
+  type AuditEntry,
+  type ClipTag,
+  type ConsoleClip,
+  type ConsoleMe,
+  type ConsoleRole,
+  type ConsoleSearchAnswer,
+  type ConsoleStation,
+  type ConsoleUserRow,
+  type EnrollCodeAnswer,
+} from '../../../shared/consoleWire.ts';
 
 export class ConsoleError extends Error {
   readonly status: number;
@@ -45,6 +56,22 @@ export interface SearchFilters {
   to?: number;
   before?: string;
   limit?: number;
+  status?: ClipTag | '';
+}
+
+export interface AuditFilters {
+  user?: string;
+  action?: string;
+  from?: number;
+  to?: number;
+  before?: number;
+  limit?: number;
+}
+
+function query(f: object): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') p.set(k, String(v));
+  return p.toString();
 }
 
 export const consoleApi = {
@@ -59,4 +86,13 @@ export const consoleApi = {
   },
   clip: (station: string, clipId: string) => call<{ clip: ConsoleClip }>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}`),
   mediaUrl: (station: string, clipId: string) => `${CONSOLE_API}/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/media`,
+  thumbUrl: (station: string, clipId: string) => `${CONSOLE_API}/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/thumb`,
+  users: () => call<{ users: ConsoleUserRow[] }>('/admin/users'),
+  userAdd: (name: string, role: ConsoleRole, password: string) => post<ConsoleUserRow>('/admin/users/add', { name, role, password }),
+  userRemove: (name: string) => post<{ ok: true }>('/admin/users/remove', { name }),
+  userLogout: (name: string) => post<{ ok: true }>('/admin/users/logout', { name }),
+  enrollCode: () => post<EnrollCodeAnswer>('/admin/enroll-code', {}),
+  stations: () => call<{ stations: ConsoleStation[] }>('/admin/stations'),
+  audit: (f: AuditFilters) => call<{ entries: AuditEntry[]; next: number | null }>(`/audit?${query(f)}`),
+  auditCsvUrl: (f: AuditFilters) => `${CONSOLE_API}/audit.csv?${query(f)}`,
 };
