@@ -7,6 +7,7 @@ import type { RecorderPool } from '../../renderer/src/capture/recorder.ts';
 import { ApiError } from '../../renderer/src/api/index.ts';
 import { ClipSession, RESUME_WITHIN_MS, type CallEngine, type Recorder } from '../../renderer/src/station/clipSession.ts';
 import { StationState } from '../../renderer/src/station/stationState.ts';
+import { ScanHandler } from '../../renderer/src/station/scans.ts';
 
 const SETTINGS = { videoBitsPerSecond: 2_000_000 } as Settings;
 
@@ -69,6 +70,7 @@ function harness() {
   return {
     state,
     session,
+    call,
     recorders,
     calls: (name: CallName) => calls.filter((c) => c.name === name).map((c) => c.input as Record<string, unknown>),
     refuse: (e: ApiError | null) => (refuseStart = e),
@@ -181,5 +183,33 @@ describe('clip session', () => {
       'r3 camera-stalled interrupted',
       'r4 camera-lost interrupted',
     ]);
+  });
+});
+
+describe('scan handling on the clip session', () => {
+  function scans(h: ReturnType<typeof harness>) {
+    return new ScanHandler({ state: h.state, session: h.session, call: h.call, settings: () => null, idleOverlayChanged: () => {}, now: () => 0 });
+  }
+
+  it('a label starts a clip, the same label again stops it, PW:STOP with nothing recording says so', async () => {
+    const h = harness();
+    const s = scans(h);
+    await s.handle('SF1234567890');
+    expect(h.state.snapshot.order).toBe('SF1234567890');
+    await s.handle('PW:STOP');
+    expect(h.state.snapshot.phase).toBe('idle');
+    await h.session.settled(); // its "Saved" comes first
+    await s.handle('PW:STOP');
+    expect(h.state.snapshot.message?.msg.key).toBe('scan.nothingRecording');
+    expect(h.state.snapshot.scanLog.map((e) => e.outcome)).toEqual(['ignored', 'stopped', 'started']);
+  });
+
+  it('PW:STOP while a frozen camera is reopened: the order it cut short does not go on', async () => {
+    const h = harness();
+    await h.session.start('A-0001', 'start', null);
+    h.session.interrupt('camera-stalled', 'no picture', true);
+    h.state.set({ phase: 'error', problem: { key: 'camera.frozen', params: { seconds: 5 } } });
+    await scans(h).handle('PW:STOP');
+    expect(h.session.takeHeld()).toBeNull();
   });
 });

@@ -223,7 +223,7 @@ export class ClipSession {
   /** Finishes the clip being recorded (Stop, the same code again, auto stop, shutdown). */
   stop(reason: StopReason): void {
     // A stop while a frozen camera's order waits for the camera: that order is not recorded on.
-    this.held = null;
+    this.releaseHeld();
     const taken = this.take();
     if (!taken) return;
     this.state.cue('stop');
@@ -269,6 +269,11 @@ export class ClipSession {
     if (hold && order) this.held = { order, mode: s.clipMode, source: s.clipSource, at: this.host.now() };
     this.finishInBackground(rec, order ?? '', reason, 'interrupted', note);
     return order ? { order } : null;
+  }
+
+  /** The packer stopped while the camera was away: the order it cut short does not go on. */
+  releaseHeld(): void {
+    this.held = null;
   }
 
   /** The order a frozen camera cut short, if the camera is back soon enough to record it on (taken once). */

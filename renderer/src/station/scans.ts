@@ -3,7 +3,7 @@
 // or an operator set by its control code, a refusal said with what it answers.
 import type { Settings } from '../../../shared/contract.ts';
 import type { CodeRules } from '../../../shared/codePatterns.ts';
-import { decideScan, DEFAULT_MACHINE_OPTIONS, type Msg } from '../../../shared/stationMachine.ts';
+import { decideScan, DEFAULT_MACHINE_OPTIONS, parseControlCode, type Msg } from '../../../shared/stationMachine.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { CallEngine, ClipSession } from './clipSession.ts';
 import { rawMsg, type CodeSource, type StationState } from './stationState.ts';
@@ -64,6 +64,8 @@ export class ScanHandler {
         state.log(code, 'refused', 'error', d.msg, source);
         return;
       case 'ignore':
+        // PW:STOP while a frozen camera is being reopened: the order it cut short does not go on.
+        if (parseControlCode(raw)?.kind === 'stop') session.releaseHeld();
         state.say('info', d.msg);
         state.set({ message: { level: 'info', msg: d.msg, at: Date.now(), answers: code.slice(0, 80) } });
         state.log(code, 'ignored', 'info', d.msg, source);
