@@ -13,6 +13,7 @@ import { CapturePipeline } from '../capture/pipeline.ts';
 import { ClipRecorder, pickMimeType } from '../capture/recorder.ts';
 import { CameraLabels } from '../labels/cameraLabels.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { isMessageCode, type Message } from '../../../shared/messages.ts';
 import { AutoStop } from './autoStop.ts';
 import { CameraSupervisor } from './cameraSupervisor.ts';
 import { ClipSession } from './clipSession.ts';
@@ -170,10 +171,10 @@ export class StationController {
   }
 
   /** A problem the engine reports while running (disk full, a page that vanished, retention). */
-  engineProblem(text: string): void {
+  engineProblem(text: string, words?: Message): void {
     // The engine reports an ended recording twice (recording.ended, then as a problem): one alarm.
     if (this.session.blockedMessage === text) return;
-    this.state.say('error', rawMsg(text));
+    this.state.say('error', words && isMessageCode(words.code) ? { key: `engine.${words.code}`, params: words.params } : rawMsg(text));
   }
 
   /** The engine ended this page's recording, refused a start, or cannot be reached (clipSession.ts). */
