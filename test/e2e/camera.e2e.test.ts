@@ -63,8 +63,7 @@ describe.skipIf(!ready)('camera freezes while recording (live track, no picture)
       const seen: string[] = [];
       (window as unknown as { __states: string[] }).__states = seen;
       new MutationObserver(() => seen.push(document.body.dataset.state ?? '')).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
-      // Messages too: on a loaded machine the interrupted clip's "Saved …" can replace the resume
-      // message before a poll looks, though the packer saw it.
+      // Messages too, so a failure shows everything the window said, in order.
       const said: string[] = [];
       (window as unknown as { __said: string[] }).__said = said;
       new MutationObserver(() => said.push(document.querySelector('[data-testid="station-message"]')?.textContent ?? '')).observe(document.body, {
@@ -81,8 +80,10 @@ describe.skipIf(!ready)('camera freezes while recording (live track, no picture)
       })
       .catch(() => {}); // the station terminates the hung worker when it reopens the camera
     // The station reopens the camera and the same order records again, in a new clip, by itself.
+    // On a loaded machine the reopened camera may stay dark and be retried (cameraSupervisor.ts):
+    // the bound is for a station that never resumes, not a speed target.
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __said: string[] }).__said.join('\n')), { timeout: 20_000 })
+      .poll(() => page.evaluate(() => (window as unknown as { __said: string[] }).__said.join('\n')), { timeout: 60_000 })
       .toContain('goes on recording in a new clip');
     const resumedAfter = Date.now() - frozeAt;
     await waitForState(page, 'recording', 'CAM-FROZEN-1');
@@ -104,6 +105,51 @@ describe.skipIf(!ready)('camera freezes while recording (live track, no picture)
     expect(clips[1]!.status).toBe('ok');
     expect(clips[1]!.stopReason).toBe('same-code');
     expect(clips[1]!.durationMs).toBeGreaterThan(1000);
+  });
+});
+
+describe.skipIf(!ready)('camera freezes while recording and does not come back at once', () => {
+  const station = useStationPage();
+
+  it('goes on recording the same order once the camera gives a picture again', async () => {
+    const { page, served } = station;
+    await scan(page, 'CAM-FROZEN-2');
+    await waitForState(page, 'recording', 'CAM-FROZEN-2');
+    await page.waitForTimeout(2500);
+    const overlay = page.workers().find((w) => w.url().includes('overlayWorker'));
+    expect(overlay, 'the overlay worker runs').toBeTruthy();
+    await page.evaluate(() => {
+      const said: string[] = [];
+      (window as unknown as { __said: string[] }).__said = said;
+      new MutationObserver(() => said.push(document.querySelector('[data-testid="station-message"]')?.textContent ?? '')).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+      // The first reopening fails, as a camera that stays dark or is still held by the hung
+      // pipeline does on a loaded machine; the station tries again like for a missing camera.
+      const md = navigator.mediaDevices;
+      const real = md.getUserMedia.bind(md);
+      let failures = 1;
+      md.getUserMedia = (c) => (failures-- > 0 ? Promise.reject(new DOMException('Device in use', 'NotReadableError')) : real(c));
+    });
+    void overlay!
+      .evaluate(() => {
+        const end = Date.now() + 30_000;
+        while (Date.now() < end);
+      })
+      .catch(() => {});
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __said: string[] }).__said.join('\n')), { timeout: 60_000 })
+      .toContain('CAM-FROZEN-2 goes on recording in a new clip');
+    await waitForState(page, 'recording', 'CAM-FROZEN-2');
+    await page.waitForTimeout(1500);
+    await scan(page, 'CAM-FROZEN-2');
+    await waitForState(page, 'idle');
+    await expect.poll(async () => (await clipsOf(served)).length, { timeout: 20_000 }).toBe(2);
+    const clips = (await clipsOf(served)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    expect(clips.map((c) => `${c.order} ${c.status}/${c.stopReason}`)).toEqual(['CAM-FROZEN-2 interrupted/camera-stalled', 'CAM-FROZEN-2 ok/same-code']);
+    expect(clips[0]!.note).toContain('goes on in a new clip once the camera gives a picture again');
   });
 });
 

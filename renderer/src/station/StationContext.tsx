@@ -6,6 +6,7 @@ import { onEvent } from '../api/index.ts';
 import { applyLanguageSetting } from '../i18n/index.ts';
 import { StationController, type StationSnapshot } from './StationController.ts';
 import { playCue, playedCues } from './sounds.ts';
+import type { StationTestHook } from './testHook.ts';
 import { useScanner } from './useScanner.ts';
 
 interface StationContextValue {
@@ -21,8 +22,8 @@ const Ctx = createContext<StationContextValue | null>(null);
 
 declare global {
   interface Window {
-    /** For tests, benchmarks and accessibility tools. */
-    __pwStation?: StationController;
+    /** For tests and benchmarks (testHook.ts). */
+    __pwStation?: StationTestHook;
     /** For tests: the sounds played, in order (the audio itself cannot be heard headless). */
     __pwCues?: readonly string[];
   }
@@ -39,7 +40,7 @@ export function StationProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => controller.subscribe(setSnapshot), [controller]);
   useEffect(() => {
-    window.__pwStation = controller;
+    window.__pwStation = controller.testHook;
     window.__pwCues = playedCues;
     window.packwitness?.onShutdownRequest(() => controller.shutdown());
     return () => controller.dispose();
