@@ -71,6 +71,29 @@ export interface HubChainHole {
   detectedAt: number;
 }
 
+/**
+ * A clip the hub will never receive: its sealing entry reached the hub, then a `deleted` (or
+ * `discarded`) entry for it, but not the clip (deleted on the station before it was published).
+ */
+export interface HubLostClip {
+  station: string;
+  clipId: string;
+  /** From the sealing entry (the manifest). */
+  order: string | null;
+  sha256: string | null;
+  /** The time span the clip covered (from its manifest). */
+  startedAt: number | null;
+  endedAt: number | null;
+  sealedSeq: number;
+  sealedAt: number;
+  kind: 'deleted' | 'discarded';
+  goneSeq: number;
+  goneAt: number;
+  /** Who deleted it and why, as the station's entry says. */
+  who: string | null;
+  why: string | null;
+}
+
 export interface HubRefusal {
   id?: number;
   station: string | null;
@@ -107,6 +130,14 @@ export class IndexConflictError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'IndexConflictError';
+  }
+}
+
+/** The index's database cannot be reached (PostgreSQL down, its connection cut): the hub answers 503. */
+export class IndexUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IndexUnavailableError';
   }
 }
 
@@ -169,6 +200,8 @@ export interface HubIndex {
   /** Seqs missing between 1 and the highest held, computed from the chain. */
   findChainGaps(station: string): Promise<Omit<HubChainHole, 'reason' | 'detectedAt'>[]>;
 
+  /** Sealed clips deleted (or discarded) on their station before they reached the hub. */
+  findLostClips(station?: string): Promise<HubLostClip[]>;
   /** Records a hole (idempotent by station, fromSeq, toSeq). */
   addHole(h: HubChainHole): Promise<InsertOutcome>;
   listHoles(station?: string): Promise<HubChainHole[]>;

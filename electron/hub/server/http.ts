@@ -13,6 +13,8 @@ import { HubHttpError, type HubService } from './ingest.ts';
 import { readBody } from './body.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { HubConsole } from '../console/http.ts';
+import { IndexUnavailableError } from '../index/types.ts';
+import { StoreError } from '../store/types.ts';
 
 const JSON_LIMIT = 8 << 20;
 
@@ -148,8 +150,11 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
       () => opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`),
       (err: unknown) => {
         if (err instanceof HubHttpError) sendError(res, err.status, err.code, err.message);
+        else if (err instanceof IndexUnavailableError) sendError(res, 503, 'index-unavailable', `${err.message}; the station keeps its copy and tries again`);
+        else if (err instanceof StoreError && err.code === 'unavailable')
+          sendError(res, 503, 'store-unavailable', `the hub's clip store cannot be reached: ${err.message}; the station keeps its copy and tries again`);
         else {
-          // The index or the store is down: the station retries later.
+          // Anything else the hub could not do now: the station retries later.
           sendError(res, 503, 'unavailable', `the hub cannot do this now: ${errorMessage(err)}`);
         }
         opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`);

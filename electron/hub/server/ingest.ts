@@ -425,6 +425,8 @@ function storeHttpError(e: unknown): Error {
   if (e instanceof StoreError) {
     if (e.code === 'bad-input') return new HubHttpError(400, 'bad-request', e.message);
     if (e.code === 'bad-part' || e.code === 'bad-digest') return new HubHttpError(400, e.code, e.message);
+    if (e.code === 'unavailable')
+      return new HubHttpError(503, 'store-unavailable', `the hub's clip store cannot be reached: ${e.message}; the station keeps its copy and tries again`);
     return new HubHttpError(503, 'unavailable', `the clip store: ${e.message}`);
   }
   return e instanceof Error ? e : new Error(String(e));
