@@ -12,6 +12,8 @@
 // Times are epoch milliseconds (UTC). A station is named by its key fingerprint (SHA-256 of the
 // public key's DER, hex), which is what its chain entry 1 and every manifest carry.
 
+import type { HubClipFields } from '../../../shared/hubWire.ts';
+
 export interface HubStation {
   fingerprint: string;
   name: string;
@@ -19,24 +21,10 @@ export interface HubStation {
   enrolledAt: number;
 }
 
-export interface HubClip {
-  /** The station's fingerprint. */
-  station: string;
+/** A clip row of the index: the fields every side shares (shared/hubWire.ts) and two filled on reads. */
+export interface HubClip extends HubClipFields {
   /** Filled on reads: the station's name at the time of reading. */
   stationName?: string;
-  clipId: string;
-  order: string;
-  mode: string;
-  operator: string | null;
-  startedAt: number;
-  endedAt: number;
-  durationMs: number;
-  sizeBytes: number;
-  sha256: string;
-  status: string;
-  stopReason: string | null;
-  note: string | null;
-  publishedAt: number;
   /** Filled on reads: the row's position for paging (`before`). */
   rowId?: number;
 }

@@ -7,7 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
 import { BeginRequest, ChainRequest, CompleteRequest, EnrollRequest, HUB_API, MAX_CHAIN_BATCH, SHA256_HEX_RE, TsrRequest } from '../../../shared/hubWire.ts';
-import { doorRules, judgeRequest } from '../../server/door.ts';
+import { doorRules } from '../../server/door.ts';
+import { judgeHubRequest } from './door.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { HubHttpError, type HubService } from './ingest.ts';
 import { readBody } from './body.ts';
@@ -84,15 +85,12 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
     const u = new URL(rawUrl, 'http://hub.invalid');
     const pathname = u.pathname;
     const headers = req.headers;
-    const hostName = (headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const isOwnHost = (name: string, port: number): boolean => extra.has(name) || (port === rules.port && rules.isOwnName(name));
     if (opts.console && (pathname === '/console' || pathname.startsWith('/console/'))) {
-      return opts.console.handle(req, res, { method, url: u, isOwnHost: (name, port) => extra.has(name) || (port === rules.port && rules.isOwnName(name)) });
+      return opts.console.handle(req, res, { method, url: u, isOwnHost });
     }
-    const refusal = extra.has(hostName) ? null : judgeRequest({ method, pathname, headers }, rules);
+    const refusal = judgeHubRequest('station', { method, headers }, isOwnHost);
     if (refusal) return sendError(res, refusal.status, 'refused', refusal.message);
-    if (headers.origin !== undefined || (headers['sec-fetch-site'] !== undefined && headers['sec-fetch-site'] !== 'none')) {
-      return sendError(res, 403, 'refused', 'The hub API answers stations, not web pages.');
-    }
     if (!pathname.startsWith(`${HUB_API}/`)) return sendError(res, 404, 'not-found', 'no such hub call');
     const route = pathname.slice(HUB_API.length);
     const pathWithQuery = rawUrl.startsWith('/') ? rawUrl : `${pathname}${u.search}`;
