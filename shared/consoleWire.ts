@@ -2,6 +2,7 @@
 // the hub (electron/hub/console) and, later, the console pages. Which role may make which call is
 // one table: CONSOLE_CALLS.
 import { z } from 'zod';
+import type { HubClipFields } from './hubWire.ts';
 
 export const CONSOLE_API = '/console/api';
 
@@ -101,22 +102,8 @@ export interface ConsoleMe {
 }
 
 /** A clip as the console shows it (times epoch ms UTC). */
-export interface ConsoleClip {
-  station: string;
+export interface ConsoleClip extends HubClipFields {
   stationName: string;
-  clipId: string;
-  order: string;
-  mode: string;
-  operator: string | null;
-  startedAt: number;
-  endedAt: number;
-  durationMs: number;
-  sizeBytes: number;
-  sha256: string;
-  status: string;
-  stopReason: string | null;
-  note: string | null;
-  publishedAt: number;
   /** Status tags (find's filters); absent where a call does not compute them. */
   tags?: ClipTag[];
   /** A thumbnail is made (GET …/thumb). */

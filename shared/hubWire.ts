@@ -91,6 +91,18 @@ export const ClipWire = z.object({
 });
 export type ClipWire = z.infer<typeof ClipWire>;
 
+/**
+ * A published clip as the hub holds it, one definition for every side that shows one (the hub's
+ * index rows, the console's answers): the station's row plus whose it is, its bytes and arrival.
+ */
+export interface HubClipFields extends ClipWire {
+  /** The station's key fingerprint. */
+  station: string;
+  sha256: string;
+  /** When the hub indexed it (epoch ms). */
+  publishedAt: number;
+}
+
 export const CompleteRequest = z.object({
   clip: ClipWire,
   manifest: Base64,

@@ -2,7 +2,7 @@
 # A private PostgreSQL 15 cluster for the hub's tests: its own data folder under DIR, on a free
 # loopback port, trust authentication for loopback only, small memory, fsync off (test data).
 #   scripts/services/postgres.sh start DIR   prints the URL; writes DIR/url and DIR/env
-#   scripts/services/postgres.sh stop DIR    ends it (the data folder stays; start reuses it)
+#   scripts/services/postgres.sh stop DIR    ends it (the data folder stays; start reuses it and its port)
 # Installs Debian's postgresql-15 when it is missing. Starting twice is harmless: a cluster
 # already running under DIR is reported, not started again.
 set -euo pipefail
@@ -55,7 +55,8 @@ start() {
   : >"$log"; [ "$(id -u)" = 0 ] && chown postgres: "$log"
   local attempt port
   for attempt in 1 2 3; do
-    port=$(free_port)
+    # A restart keeps its port when it is still free, so clients (a hub's --pg URL) find it again.
+    if [ "$attempt" = 1 ] && [ -f "$dir/port" ] && ! port_open "$(cat "$dir/port")"; then port=$(cat "$dir/port"); else port=$(free_port); fi
     # Small and quick: a test server on a shared 2-core box, its data thrown away after the run.
     if run_pg "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start -o \
         "-p $port -c listen_addresses=127.0.0.1 -k $dir/sock -c shared_buffers=16MB -c max_connections=60 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \

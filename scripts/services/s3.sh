@@ -6,6 +6,7 @@
 #   scripts/services/s3.sh start DIR   prints the endpoint; writes DIR/env with
 #                                      PACKWITNESS_TEST_S3_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
 #   scripts/services/s3.sh stop DIR    ends the three daemons (memstore: the data goes with them)
+#   scripts/services/s3.sh gateway-stop|gateway-start DIR   only radosgw (S3 down and back, data kept)
 # Installs ceph-mon, ceph-osd and radosgw when missing. Starting twice is harmless: a running
 # cluster under DIR is reported, not started again; leftovers of a stopped one are wiped.
 set -euo pipefail
@@ -13,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 cmd=${1:-}; dir=${2:-}
-if [ -z "$cmd" ] || [ -z "$dir" ]; then echo "usage: $0 start|stop DIR" >&2; exit 2; fi
+if [ -z "$cmd" ] || [ -z "$dir" ]; then echo "usage: $0 start|stop|gateway-stop|gateway-start DIR" >&2; exit 2; fi
 dir=$(abs_dir "$dir")
 conf=$dir/ceph.conf
 # S3 answers about 16 s after an empty start on an idle machine; a loaded 2-core box needs more.
@@ -152,8 +153,28 @@ CONF
   write_env "$rgw_port"
 }
 
+# The S3 gateway alone (radosgw): S3 goes away and comes back on the same port, while the monitor
+# and the memstore OSD keep the data (a stop of all three would lose it). Fault tests use these.
+gateway_stop() {
+  [ -f "$dir/run/client.rgw.pw.pid" ] && stop_pid "$(cat "$dir/run/client.rgw.pw.pid")" 15
+  rm -f "$dir/run/client.rgw.pw.pid"
+  echo "s3: gateway stopped ($dir)" >&2
+}
+
+gateway_start() {
+  [ -f "$dir/rgw_port" ] || { echo "s3: nothing started under $dir" >&2; exit 1; }
+  local port; port=$(cat "$dir/rgw_port")
+  if ! s3_answers "$port"; then
+    radosgw -c "$conf" -n client.rgw.pw >>"$dir/log/setup.log" 2>&1 || die_with_log "radosgw did not start" "$dir/log/client.rgw.pw.log"
+    wait_for "$limit" s3_answers "$port" || die_with_log "radosgw does not answer on 127.0.0.1:$port within $limit s" "$dir/log/client.rgw.pw.log"
+  fi
+  echo "http://127.0.0.1:$port"
+}
+
 case "$cmd" in
   start) start ;;
   stop) stop_all; rm -f "$dir/env"; echo "s3: stopped ($dir)" >&2 ;;
-  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+  gateway-stop) gateway_stop ;;
+  gateway-start) gateway_start ;;
+  *) echo "usage: $0 start|stop|gateway-stop|gateway-start DIR" >&2; exit 2 ;;
 esac

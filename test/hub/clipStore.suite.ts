@@ -118,6 +118,28 @@ export function clipStoreSuite(make: () => Promise<StoreFixture>): void {
     expect(await listAll(fx.store)).not.toContain(claimed);
   });
 
+  it('a digest hashed on the way counts only for the parts it was hashed over: other stored parts are read back and refused', async () => {
+    const bytes = randomBytes(6 * MiB);
+    const h = sha(bytes);
+    const s = await fx.store.beginUpload(h, bytes.length);
+    const part = (n: number, b: Buffer) => b.subarray((n - 1) * s.partSize, n * s.partSize);
+    // Part 2 stored with other bytes than the ones hashed (a resend that changed): the MD5s differ.
+    const other = Buffer.from(bytes);
+    other[bytes.length - 1] = other[bytes.length - 1]! ^ 0xff;
+    await fx.store.uploadPart(s, 1, part(1, bytes), md5(part(1, bytes)));
+    await fx.store.uploadPart(s, 2, part(2, other), md5(part(2, other)));
+    const relayed = { sha256: h, partMd5: [md5(part(1, bytes)), md5(part(2, bytes))] };
+    expect((await refusal(fx.store.completeUpload(s, relayed))).code).toBe('hash-mismatch');
+    expect(await fx.store.stat(h)).toBeNull();
+    // The parts that were hashed: stored, and the same bytes come back.
+    const again = await fx.store.beginUpload(h, bytes.length);
+    for (const n of [1, 2])
+      if (!again.parts.some((p) => p.number === n && p.md5 === relayed.partMd5[n - 1]))
+        await fx.store.uploadPart(again, n, part(n, bytes), md5(part(n, bytes)));
+    expect(await fx.store.completeUpload(again, relayed)).toEqual({ sha256: h, size: bytes.length, stored: 'new' });
+    expect(sha(await fx.store.read(h))).toBe(h);
+  });
+
   it('a part whose bytes do not match its Content-MD5 is refused by the store', async () => {
     const bytes = randomBytes(5 * MiB + 10);
     const s = await fx.store.beginUpload(sha(bytes), bytes.length);

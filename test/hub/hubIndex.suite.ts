@@ -89,6 +89,8 @@ export function hubIndexSuite(make: () => Promise<{ index: HubIndex; cleanup?: (
       );
     }
     rows.push(clipRow(stationA.fingerprint, 'pct', 'AB%_CD', T0 + 2 * DAY));
+    rows.push(clipRow(stationA.fingerprint, 'quote', 'Q"R-77', T0 + 2 * DAY + 1));
+    rows.push(clipRow(stationA.fingerprint, 'zh-sh', '运单-上海_88', T0 + 2 * DAY + 2));
     for (const r of rows) await ix.addClip(r);
 
     expect((await ix.findClips({ order: 'YT0007000007' })).map((r) => r.clipId)).toEqual(['d-7']);
@@ -109,6 +111,13 @@ export function hubIndexSuite(make: () => Promise<{ index: HubIndex; cleanup?: (
     expect((await ix.findClips({ orderContains: '%_' })).map((r) => r.clipId)).toEqual(['pct']);
     expect((await ix.findClips({ orderContains: 'B%' })).map((r) => r.clipId)).toEqual(['pct']);
     expect(await ix.findClips({ orderContains: 'A_C' })).toEqual([]);
+    // Three characters or more go through the trigram index on SQLite: the same answers.
+    expect((await ix.findClips({ orderContains: 'b%_c' })).map((r) => r.clipId)).toEqual(['pct']);
+    expect((await ix.findClips({ orderContains: 'q"r' })).map((r) => r.clipId)).toEqual(['quote']);
+    expect((await ix.findClips({ orderContains: '"R-7' })).map((r) => r.clipId)).toEqual(['quote']);
+    expect((await ix.findClips({ orderContains: '上海_8' })).map((r) => r.clipId)).toEqual(['zh-sh']);
+    expect(await ix.findClips({ orderContains: '上海_9' })).toEqual([]);
+    expect((await ix.findClips({ orderContains: 'yt0007000018', station: stationA.fingerprint })).map((r) => r.clipId)).toEqual(['d-18']);
 
     const day2 = await ix.findClips({ from: T0 + DAY, to: T0 + 2 * DAY });
     expect(day2).toHaveLength(30);
@@ -165,6 +174,51 @@ export function hubIndexSuite(make: () => Promise<{ index: HubIndex; cleanup?: (
     expect(await ix.findChainGaps(stationB.fingerprint)).toEqual([{ station: stationB.fingerprint, fromSeq: 1, toSeq: 2, fromTime: null, toTime: T0 + 3000 }]);
   });
 
+  it('lists the sealed clips a station deleted or discarded before they reached the hub, with who, why and their time span', async () => {
+    const st = { fingerprint: fp('station-lost'), name: 'Pack-Lost', publicKeyPem: stationA.publicKeyPem, enrolledAt: T0 };
+    await ix.upsertStation(st);
+    const entry = (seq: number, kind: string, clipId: string | null, body: Record<string, unknown>) => ({
+      station: st.fingerprint,
+      seq,
+      prev: fp(`l${seq - 1}`),
+      hash: fp(`l${seq}`),
+      signature: Buffer.alloc(64, seq).toString('base64'),
+      kind,
+      at: T0 + seq * 1000,
+      clipId,
+      body: JSON.stringify({ seq, kind, ...body }),
+    });
+    const sealed = (seq: number, clipId: string, order: string) =>
+      entry(seq, 'clip', clipId, { clipId, orders: [order], sha256: fp(clipId), startedAt: T0 + seq, endedAt: T0 + seq + 60_000 });
+    await ix.addChainEntry(sealed(1, 'k-1', 'LOST-1'));
+    await ix.addChainEntry(sealed(2, 'k-2', 'PUBLISHED-2'));
+    await ix.addChainEntry(sealed(3, 'k-3', 'LIVE-3'));
+    await ix.addChainEntry(entry(4, 'deleted', 'k-1', { who: 'retention', why: 'older than 30 days' }));
+    await ix.addChainEntry(entry(5, 'deleted', 'k-2', { who: 'retention', why: 'older than 30 days' }));
+    await ix.addChainEntry(entry(6, 'discarded', 'k-9', { who: 'station', why: 'scanned by mistake' }));
+    await ix.addClip(clipRow(st.fingerprint, 'k-2', 'PUBLISHED-2', T0 + 2, { sha256: fp('k-2') }));
+    const lost = await ix.findLostClips(st.fingerprint);
+    expect(lost).toEqual([
+      {
+        station: st.fingerprint,
+        clipId: 'k-1',
+        order: 'LOST-1',
+        sha256: fp('k-1'),
+        startedAt: T0 + 1,
+        endedAt: T0 + 60_001,
+        sealedSeq: 1,
+        sealedAt: T0 + 1000,
+        kind: 'deleted',
+        goneSeq: 4,
+        goneAt: T0 + 4000,
+        who: 'retention',
+        why: 'older than 30 days',
+      },
+    ]);
+    expect((await ix.findLostClips()).filter((l) => l.station === st.fingerprint)).toEqual(lost);
+    expect(await ix.findLostClips(stationB.fingerprint)).toEqual([]);
+  });
+
   it('lists recorded holes and refused uploads', async () => {
     const hole = {
       station: stationA.fingerprint,
@@ -193,7 +247,7 @@ export function hubIndexSuite(make: () => Promise<{ index: HubIndex; cleanup?: (
     expect(await ix.listRefusals({ station: stationB.fingerprint })).toEqual([
       { id: id1, station: stationB.fingerprint, clipId: 'x', sha256: sha('x'), reason: 'bad-signature', detail: 'manifest signed by another key', at: T0 + 10 },
     ]);
-    expect(await ix.stats()).toEqual({ stations: 2, clips: 34, chainEntries: 6, holes: 1, refused: 2 });
+    expect(await ix.stats()).toEqual({ stations: 3, clips: 37, chainEntries: 12, holes: 1, refused: 2 });
   });
 
   it('two writers adding the same clip at once: one inserts, the other gets a duplicate', async () => {

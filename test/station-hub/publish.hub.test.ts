@@ -238,4 +238,45 @@ describe('stations publish to a real hub', () => {
     expect(line.level).toBe('problem');
     expect(fs.existsSync(clip.file)).toBe(true);
   });
+  it('a clip deleted on the station before it reached the hub is a hole on the hub: `hub clips` and `hub doctor` name it and why', async () => {
+    const hub = await hubAt(dir('hub'), await freePort());
+    const engine = await station(dir('station'), 'Pack-H');
+    // Not enrolled yet: retention deletes by age as it always did; the chain keeps the record.
+    const lost = await sealedClip(engine, 'LOST-1', 48 * 1024, 40);
+    await sealedClip(engine, 'KEPT-1');
+    await engine.call('settings.update', { keepDays: 30 }, ctx);
+    expect((await engine.call('retention.run', {}, ctx)).deleted.map((d) => d.order)).toEqual(['LOST-1']);
+    await engine.call('hub.enroll', { url: hub.url, code: enrollCode(hub.dir) }, ctx);
+    await engine.publisher.runRound();
+    // The station is done: the lost clip is not waiting in its outbox, its chain entries were sent.
+    expect(await engine.call('hub.status', {}, ctx)).toMatchObject({ outboxDepth: 0, chainBehind: 0 });
+
+    const json = cli(['hub', 'clips', '--data', hub.dir, '--order', 'LOST-1', '--json']);
+    expect(json.status).toBe(1); // no video of that order on the hub
+    expect(JSON.parse(json.out)).toEqual([
+      expect.objectContaining({
+        id: lost.id,
+        order: 'LOST-1',
+        station: 'Pack-H',
+        sha256: lost.sha256,
+        hole: true,
+        reason: expect.stringMatching(/^deleted on the station before it reached the hub: older than 30 days.*\(by .*chain entry \d+, /),
+      }),
+    ]);
+    const text = cli(['hub', 'clips', '--data', hub.dir, '--order', 'LOST-1']);
+    expect(text.out).toContain('No clip was found for order LOST-1.');
+    expect(text.out).toMatch(
+      new RegExp(`HOLE Pack-H: clip ${lost.id} of order LOST-1, recorded \\S+ … \\S+: deleted on the station before it reached the hub`),
+    );
+    expect(hubClips(hub.dir, ['--order', 'KEPT-1'])).toHaveLength(1);
+
+    const doctor = cli(['hub', 'doctor', '--data', hub.dir, '--json']);
+    expect(doctor.status).toBe(1);
+    const report = JSON.parse(doctor.out) as { lostClips: { clipId: string; order: string; stationName: string; kind: string }[] };
+    expect(report.lostClips).toEqual([expect.objectContaining({ clipId: lost.id, order: 'LOST-1', stationName: 'Pack-H', kind: 'deleted' })]);
+    const doctorText = cli(['hub', 'doctor', '--data', hub.dir]);
+    expect(doctorText.out).toMatch(
+      /Clips that will never reach the hub \(deleted on their station before they were published\):\n {2}Pack-H: clip \S+ of order LOST-1/,
+    );
+  });
 });

@@ -9,7 +9,7 @@ import { HubService } from '../../hub/server/ingest.ts';
 import { startHubServer } from '../../hub/server/http.ts';
 import { hubDataDir, newEnrollCode, settingsWithFlags, writeHubSettings } from '../../hub/server/identity.ts';
 import { indexLocation, openHubParts } from '../../hub/server/open.ts';
-import { hubDoctor, printHubDoctor } from '../../hub/server/doctor.ts';
+import { hubDoctor, lostClipLine, lostClipReason, printHubDoctor } from '../../hub/server/doctor.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { formatFingerprint } from '../../engine/evidence/keys.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
@@ -88,13 +88,33 @@ async function hub(argv: string[]): Promise<void> {
         note: c.note,
         publishedAt: iso(c.publishedAt),
       }));
-      if (values.json) console.log(JSON.stringify(list, null, 2));
-      else if (list.length === 0) console.log(values.order !== undefined ? `No clip was found for order ${values.order}.` : 'No clips published yet.');
-      else
+      // Clips deleted on their station before they were published: listed as holes, with why.
+      const station = values.station !== undefined ? await parts.index.getStation(values.station) : null;
+      const lost =
+        values.station !== undefined && !station
+          ? []
+          : (await parts.index.findLostClips(station?.fingerprint)).filter((l) => values.order === undefined || l.order === values.order);
+      const names = new Map((await parts.index.listStations()).map((s) => [s.fingerprint, s.name]));
+      const holes = lost.map((l) => ({
+        id: l.clipId,
+        order: l.order,
+        station: names.get(l.station) ?? l.station,
+        stationFingerprint: l.station,
+        startedAt: l.startedAt === null ? null : iso(l.startedAt),
+        endedAt: l.endedAt === null ? null : iso(l.endedAt),
+        sha256: l.sha256,
+        hole: true as const,
+        reason: lostClipReason(l),
+      }));
+      if (values.json) console.log(JSON.stringify([...list, ...holes], null, 2));
+      else {
+        if (list.length === 0) console.log(values.order !== undefined ? `No clip was found for order ${values.order}.` : 'No clips published yet.');
         for (const c of list)
           console.log(
             `${c.startedAt}  ${(c.durationMs / 1000).toFixed(1).padStart(7)} s  ${c.station.padEnd(16)} ${c.mode.padEnd(8)} ${c.order}  published ${c.publishedAt}`,
           );
+        for (const h of holes) console.log(`HOLE ${h.station}: ${lostClipLine({ ...h, clipId: h.id })}`);
+      }
       if (values.order !== undefined && list.length === 0) process.exitCode = 1;
     } finally {
       await parts.close();

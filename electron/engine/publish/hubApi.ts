@@ -1,6 +1,8 @@
 // What the publisher needs from the hub client library (electron/hub/client/, the wire protocol in
 // shared/hubWire.ts). Kept as a narrow interface so the outbox logic is tested with a fake hub and
 // the engine plugs in the real client (publish/connect.ts).
+import type { ChainEntryWire, ChainResult, ClipWire, HubHold, HubReceipt } from '../../../shared/hubWire.ts';
+
 /** The fields of a clip's index row that publishing reads (structurally the engine's ClipRow). */
 export interface ClipRowLike {
   id: string;
@@ -31,54 +33,15 @@ export interface StationSignerLike {
   sign(data: Buffer): Buffer;
 }
 
-export interface ReceiptLike {
-  sha256: string;
-  station: string;
-  clipId: string;
-  receivedAt: number;
-  verifiedAt: number;
-  signature: string;
-}
-
-export interface ChainEntryLike {
-  seq: number;
-  prev: string;
-  hash: string;
-  signature: string;
-  kind: string;
-  at: number;
-  clipId: string | null;
-  body: string;
-}
-
-export interface ClipWireLike {
-  clipId: string;
-  order: string;
-  mode: string;
-  operator: string | null;
-  startedAt: number;
-  endedAt: number;
-  durationMs: number;
-  sizeBytes: number;
-  status: string;
-  stopReason: string | null;
-  note: string | null;
-}
-
-export interface HoldLike {
-  clipId: string;
-  sha256: string;
-  held: boolean;
-  reason: string | null;
-  at: number;
-  by: string | null;
-}
+// The wire shapes are the protocol's own (shared/hubWire.ts); these names are what the publisher reads.
+export type ReceiptLike = HubReceipt;
+export type ChainEntryLike = ChainEntryWire;
+export type ClipWireLike = ClipWire;
+export type HoldLike = HubHold;
 
 export interface HubClientLike {
   hello(): Promise<void>;
-  publishChain(
-    entries: ChainEntryLike[],
-  ): Promise<{ results: { seq: number; outcome: 'inserted' | 'duplicate' | 'refused'; reason?: string }[]; head: number }>;
+  publishChain(entries: ChainEntryLike[]): Promise<{ results: ChainResult[]; head: number }>;
   publishClip(
     clip: { sha256: string; size: number; file: string; row: ClipWireLike; manifest: Buffer; signature: Buffer; tsr: Buffer | null; chainSeq: number },
     opts?: { signal?: AbortSignal },

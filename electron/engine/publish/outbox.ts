@@ -132,7 +132,11 @@ export function hubHealthLine(db: Db, now = Date.now()): { level: 'ok' | 'warnin
   if (s.chainBehind > 0) parts.push(`${s.chainBehind} chain entr${s.chainBehind === 1 ? 'y' : 'ies'} not yet sent`);
   parts.push(s.lastSuccessAt ? `last success ${s.lastSuccessAt}` : 'no success yet');
   const details: string[] = [];
-  if (s.lastError) details.push(`last error ${s.lastError.at}: ${ERROR_NAMES[s.lastError.code]} (${s.lastError.message})`);
+  if (s.lastError) {
+    // "The hub is up but its clip store/index cannot be reached" says it better than "could not be reached".
+    const own = s.lastError.code === 'unreachable' && s.lastError.message.startsWith('the hub is up');
+    details.push(`last error ${s.lastError.at}: ${own ? s.lastError.message : `${ERROR_NAMES[s.lastError.code]} (${s.lastError.message})`}`);
+  }
   const refused = db.prepare(`SELECT o.clip_id, o.last_error FROM hub_outbox o WHERE o.state='refused' ORDER BY o.chain_seq DESC LIMIT 10`).all() as {
     clip_id: string;
     last_error: string | null;

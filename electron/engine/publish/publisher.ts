@@ -31,6 +31,12 @@ export interface PublisherOptions {
   maxBackoffMs?: number;
 }
 
+/** The hub's 503 codes for its own storage being down (server/http.ts). */
+const STORAGE_DOWN: Record<string, string> = {
+  'store-unavailable': 'the hub is up but its clip store cannot be reached',
+  'index-unavailable': 'the hub is up but its index database cannot be reached',
+};
+
 /** A failure that ends the round (the hub is away, or not the hub we pinned). */
 class RoundFailed extends Error {
   readonly code: HubErrorCode;
@@ -168,6 +174,9 @@ export class Publisher {
       const code = failureOf(err);
       if (code === 'refused') throw err;
       const detail = errorMessage(err);
+      // The hub answers but its storage is down: said as such, so nobody hunts for a network fault.
+      const down = STORAGE_DOWN[(err as { hubCode?: string }).hubCode ?? ''];
+      if (code === 'unreachable' && down) throw new RoundFailed(code, `${down}; this station keeps its clips and tries again (${detail})`);
       throw new RoundFailed(code, `${ERROR_WORDS[code]}${detail && code !== 'impostor' ? ` (${detail})` : ''}`);
     }
   }

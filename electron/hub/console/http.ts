@@ -12,7 +12,7 @@
 //   401 without a valid session, 403 when the role may not make the call.
 import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { parseHost } from '../../server/door.ts';
+import { judgeHubRequest } from '../server/door.ts';
 import type { HubIndex, HubClip } from '../index/types.ts';
 import type { ClipStore, ByteRange } from '../store/types.ts';
 import { HubHttpError } from '../server/ingest.ts';
@@ -193,25 +193,9 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, ctx: ConsoleDoorContext): Promise<void> => {
     const { method, url } = ctx;
     // The door.
-    const host = parseHost(header(req, 'host'));
-    if (!host || !ctx.isOwnHost(host.name, host.port))
-      throw new HubHttpError(421, 'refused', 'The hub answers only under its own address, not under another name.');
+    const refused = judgeHubRequest('console', { method, headers: req.headers }, ctx.isOwnHost);
+    if (refused) throw new HubHttpError(refused.status, 'refused', refused.message);
     const encrypted = !!(req.socket as TLSSocket).encrypted || header(req, 'x-forwarded-proto') === 'https';
-    const origin = header(req, 'origin');
-    const fetchSite = header(req, 'sec-fetch-site')?.toLowerCase();
-    if (origin !== undefined) {
-      let same = false;
-      try {
-        const o = new URL(origin);
-        const port = o.port ? Number(o.port) : o.protocol === 'https:' ? 443 : 80;
-        same = (o.protocol === 'http:' || o.protocol === 'https:') && o.hostname.toLowerCase() === host.name && port === host.port;
-      } catch {
-        same = false;
-      }
-      if (!same) throw new HubHttpError(403, 'refused', 'Only the console’s own pages may use its calls; this request came from another site.');
-    } else if (fetchSite !== undefined && fetchSite !== 'same-origin' && !(fetchSite === 'none' && (method === 'GET' || method === 'HEAD'))) {
-      throw new HubHttpError(403, 'refused', 'Only the console’s own pages may use its calls; this request came from another site.');
-    }
     if (!url.pathname.startsWith(`${CONSOLE_API}/`)) {
       if (serveConsolePage(res, method, url.pathname, opts.pagesDir)) return;
       throw new HubHttpError(404, 'not-found', 'no such console page');

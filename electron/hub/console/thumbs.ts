@@ -1,6 +1,6 @@
 // Thumbnails of the console's results, made by the hub itself: a small JPEG of each clip's first
 // second, stored in the clip store beside the clip (`<sha256>.thumb.jpg`) and remembered in
-// hub_thumbs (index migration 6), made once.
+// hub_thumbs (index migration 5), made once.
 //
 // Why the hub makes them rather than the station sending its own: the hub holds every clip it
 // shows already and needs no change of the station protocol, and a picture the hub cut from the

@@ -158,8 +158,28 @@ CREATE INDEX hub_audit_clip ON hub_audit (station, clip_id);
 `,
   },
   {
-    version: 6,
-    name: 'console: thumbnails made, chain entries by clip',
+    version: 4,
+    name: 'partial-code search by trigrams; chain entries by clip and kind',
+    sql: `
+CREATE VIRTUAL TABLE hub_clips_code_fts USING fts5(order_code, content='hub_clips', content_rowid='id', tokenize='trigram');
+INSERT INTO hub_clips_code_fts (hub_clips_code_fts) VALUES ('rebuild');
+CREATE TRIGGER hub_clips_code_fts_ai AFTER INSERT ON hub_clips BEGIN
+  INSERT INTO hub_clips_code_fts (rowid, order_code) VALUES (new.id, new.order_code);
+END;
+CREATE TRIGGER hub_clips_code_fts_ad AFTER DELETE ON hub_clips BEGIN
+  INSERT INTO hub_clips_code_fts (hub_clips_code_fts, rowid, order_code) VALUES ('delete', old.id, old.order_code);
+END;
+CREATE TRIGGER hub_clips_code_fts_au AFTER UPDATE OF order_code ON hub_clips BEGIN
+  INSERT INTO hub_clips_code_fts (hub_clips_code_fts, rowid, order_code) VALUES ('delete', old.id, old.order_code);
+  INSERT INTO hub_clips_code_fts (rowid, order_code) VALUES (new.id, new.order_code);
+END;
+CREATE INDEX hub_chain_clip ON hub_chain (station, clip_id);
+CREATE INDEX hub_chain_kind ON hub_chain (kind, station);
+`,
+  },
+  {
+    version: 5,
+    name: 'console: thumbnails made',
     sql: `
 CREATE TABLE hub_thumbs (
   sha256 TEXT PRIMARY KEY,
@@ -167,7 +187,6 @@ CREATE TABLE hub_thumbs (
   ok INTEGER NOT NULL,
   detail TEXT
 );
-CREATE INDEX hub_chain_clip ON hub_chain (station, clip_id);
 `,
   },
 ];
@@ -322,8 +341,16 @@ CREATE INDEX hub_audit_clip ON hub_audit (station, clip_id);
 `,
   },
   {
-    version: 6,
-    name: 'console: thumbnails made, chain entries by clip',
+    version: 4,
+    name: 'chain entries by clip and kind',
+    sql: `
+CREATE INDEX hub_chain_clip ON hub_chain (station, clip_id);
+CREATE INDEX hub_chain_kind ON hub_chain (kind, station);
+`,
+  },
+  {
+    version: 5,
+    name: 'console: thumbnails made',
     sql: `
 CREATE TABLE hub_thumbs (
   sha256 text PRIMARY KEY,
@@ -331,7 +358,6 @@ CREATE TABLE hub_thumbs (
   ok boolean NOT NULL,
   detail text
 );
-CREATE INDEX hub_chain_clip ON hub_chain (station, clip_id);
 `,
   },
 ];

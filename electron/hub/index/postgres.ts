@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { MIGRATIONS_TABLE, type Migration, migrationChecksum, postgresMigrations } from './migrations.ts';
 import { SqlHubIndex, type SqlDialect } from './sqlIndex.ts';
+import { IndexUnavailableError } from './types.ts';
 
 /** The advisory lock key of the hub's migrations ("PWHUBMIG" as a 64-bit number). */
 export const MIGRATION_LOCK_KEY = '5789175377029843271';
@@ -13,6 +14,21 @@ export const MIGRATION_LOCK_KEY = '5789175377029843271';
 function numbered(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * A failure to reach the server (refused, cut, timed out, shutting down) becomes IndexUnavailableError,
+ * so the hub tells a station "the index is down, try later" (503) rather than an internal error.
+ * SQL errors (a constraint, a bad query) keep their SQLSTATE and stay what they are.
+ */
+function unavailable(where: string, e: unknown): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+  if (sqlState && !/^(08|57P0[1-3]|53)/.test(sqlState)) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new IndexUnavailableError(`the hub's index (PostgreSQL at ${where}) cannot be reached: ${msg || (typeof code === 'string' ? code : 'no answer')}`, {
+    cause: e,
+  });
 }
 
 export interface PgIndexOptions {
@@ -35,17 +51,22 @@ export async function openPostgresHubIndex(opts: PgIndexOptions): Promise<SqlHub
     await pool.end().catch(() => {});
     throw e;
   }
+  const where = pgWhere(opts.url);
+  const query = (sql: string, params: unknown[]) =>
+    pool.query(numbered(sql), params).catch((e: unknown) => {
+      throw unavailable(where, e);
+    });
   const dialect: SqlDialect = {
     kind: 'postgres',
     ilike: 'ILIKE',
     async all(sql, params) {
-      return (await pool.query(numbered(sql), params)).rows as Record<string, unknown>[];
+      return (await query(sql, params)).rows as Record<string, unknown>[];
     },
     async run(sql, params) {
-      return (await pool.query(numbered(sql), params)).rowCount ?? 0;
+      return (await query(sql, params)).rowCount ?? 0;
     },
     async insertReturningId(sql, params) {
-      const r = await pool.query(numbered(sql), params);
+      const r = await query(sql, params);
       return Number((r.rows[0] as { id: unknown }).id);
     },
     async close() {
@@ -53,6 +74,16 @@ export async function openPostgresHubIndex(opts: PgIndexOptions): Promise<SqlHub
     },
   };
   return new SqlHubIndex(dialect);
+}
+
+/** host:port/db of a PostgreSQL URL, for messages (no user or password). */
+function pgWhere(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return 'its URL';
+  }
 }
 
 export async function migratePostgres(pool: pg.Pool, migrations: Migration[], onMigrate?: (m: Migration) => void): Promise<void> {

@@ -17,6 +17,7 @@ import {
   type HubChainSummary,
   type HubHoldRow,
   type HubUpload,
+  type HubLostClip,
 } from './types.ts';
 
 export interface SqlDialect {
@@ -178,6 +179,13 @@ export class SqlHubIndex implements HubIndex {
       params.push(q.order);
     }
     if (q.orderContains) {
+      // SQLite: the trigram index (migration 4) finds the candidate rows for 3 or more characters;
+      // the LIKE keeps the exact rule (any case, % and _ literal). PostgreSQL's pg_trgm index
+      // serves the ILIKE itself.
+      if (this.db.kind === 'sqlite' && [...q.orderContains].length >= 3) {
+        where.push('c.id IN (SELECT rowid FROM hub_clips_code_fts WHERE hub_clips_code_fts MATCH ?)');
+        params.push(`"${q.orderContains.replace(/"/g, '""')}"`);
+      }
       where.push(`c.order_code ${this.db.ilike} ? ESCAPE '\\'`);
       params.push(`%${likeEscape(q.orderContains)}%`);
     }
@@ -251,6 +259,49 @@ export class SqlHubIndex implements HubIndex {
       fromTime: numOrNull(r.prev_at),
       toTime: num(r.at),
     }));
+  }
+
+  async findLostClips(station?: string): Promise<HubLostClip[]> {
+    // A sealed clip (its `clip` entry is held) that the station deleted or discarded (that entry is
+    // held too) and the hub never indexed: it will never arrive.
+    const rows = await this.db.all(
+      `SELECT d.station, d.seq, d.at, d.kind, d.clip_id, d.body, c.seq AS clip_seq, c.at AS clip_at, c.body AS clip_body
+       FROM hub_chain d JOIN hub_chain c ON c.station = d.station AND c.clip_id = d.clip_id AND c.kind = 'clip'
+       WHERE d.kind IN ('deleted', 'discarded') ${station === undefined ? '' : 'AND d.station = ?'}
+         AND NOT EXISTS (SELECT 1 FROM hub_clips h WHERE h.station = d.station AND h.clip_id = d.clip_id)
+       ORDER BY d.station, d.seq`,
+      station === undefined ? [] : [station],
+    );
+    const parse = (b: unknown): Record<string, unknown> => {
+      try {
+        const v = JSON.parse(String(b)) as unknown;
+        return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+      } catch {
+        return {};
+      }
+    };
+    const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+    const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    return rows.map((r) => {
+      const sealed = parse(r.clip_body);
+      const gone = parse(r.body);
+      const orders = Array.isArray(sealed.orders) ? sealed.orders : [];
+      return {
+        station: String(r.station),
+        clipId: String(r.clip_id),
+        order: str(orders[0]),
+        sha256: str(sealed.sha256),
+        startedAt: n(sealed.startedAt),
+        endedAt: n(sealed.endedAt),
+        sealedSeq: num(r.clip_seq),
+        sealedAt: num(r.clip_at),
+        kind: String(r.kind) === 'discarded' ? 'discarded' : 'deleted',
+        goneSeq: num(r.seq),
+        goneAt: num(r.at),
+        who: str(gone.who),
+        why: str(gone.why),
+      };
+    });
   }
 
   async addHole(h: HubChainHole): Promise<InsertOutcome> {

@@ -12,6 +12,8 @@
 // Times are epoch milliseconds (UTC). A station is named by its key fingerprint (SHA-256 of the
 // public key's DER, hex), which is what its chain entry 1 and every manifest carry.
 
+import type { HubClipFields } from '../../../shared/hubWire.ts';
+
 export interface HubStation {
   fingerprint: string;
   name: string;
@@ -19,24 +21,10 @@ export interface HubStation {
   enrolledAt: number;
 }
 
-export interface HubClip {
-  /** The station's fingerprint. */
-  station: string;
+/** A clip row of the index: the fields every side shares (shared/hubWire.ts) and two filled on reads. */
+export interface HubClip extends HubClipFields {
   /** Filled on reads: the station's name at the time of reading. */
   stationName?: string;
-  clipId: string;
-  order: string;
-  mode: string;
-  operator: string | null;
-  startedAt: number;
-  endedAt: number;
-  durationMs: number;
-  sizeBytes: number;
-  sha256: string;
-  status: string;
-  stopReason: string | null;
-  note: string | null;
-  publishedAt: number;
   /** Filled on reads: the row's position for paging (`before`). */
   rowId?: number;
 }
@@ -69,6 +57,29 @@ export interface HubChainHole {
   toTime: number | null;
   reason: string;
   detectedAt: number;
+}
+
+/**
+ * A clip the hub will never receive: its sealing entry reached the hub, then a `deleted` (or
+ * `discarded`) entry for it, but not the clip (deleted on the station before it was published).
+ */
+export interface HubLostClip {
+  station: string;
+  clipId: string;
+  /** From the sealing entry (the manifest). */
+  order: string | null;
+  sha256: string | null;
+  /** The time span the clip covered (from its manifest). */
+  startedAt: number | null;
+  endedAt: number | null;
+  sealedSeq: number;
+  sealedAt: number;
+  kind: 'deleted' | 'discarded';
+  goneSeq: number;
+  goneAt: number;
+  /** Who deleted it and why, as the station's entry says. */
+  who: string | null;
+  why: string | null;
 }
 
 export interface HubRefusal {
@@ -107,6 +118,14 @@ export class IndexConflictError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'IndexConflictError';
+  }
+}
+
+/** The index's database cannot be reached (PostgreSQL down, its connection cut): the hub answers 503. */
+export class IndexUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IndexUnavailableError';
   }
 }
 
@@ -169,6 +188,8 @@ export interface HubIndex {
   /** Seqs missing between 1 and the highest held, computed from the chain. */
   findChainGaps(station: string): Promise<Omit<HubChainHole, 'reason' | 'detectedAt'>[]>;
 
+  /** Sealed clips deleted (or discarded) on their station before they reached the hub. */
+  findLostClips(station?: string): Promise<HubLostClip[]>;
   /** Records a hole (idempotent by station, fromSeq, toSeq). */
   addHole(h: HubChainHole): Promise<InsertOutcome>;
   listHoles(station?: string): Promise<HubChainHole[]>;

@@ -6,7 +6,7 @@
 // - per station: the newest anchor (a TSA's token over its chain head) and a flag when anchors
 //   stopped while the chain grew (no anchor for more than 2 h of chain activity): a station whose
 //   record is no longer stamped by a third party.
-import type { HubChainHole, HubRefusal } from '../index/types.ts';
+import type { HubChainHole, HubLostClip, HubRefusal } from '../index/types.ts';
 import type { OpenedHub } from './open.ts';
 import { indexLocation } from './open.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
@@ -32,6 +32,15 @@ export interface HubDoctorReport {
   stats: { stations: number; clips: number; chainEntries: number; refused: number };
   stations: HubDoctorStation[];
   holes: (Omit<HubChainHole, 'detectedAt'> & { stationName: string; detectedAt: number | null })[];
+  /** Sealed clips deleted (or discarded) on their station before they reached the hub: they never will. */
+  lostClips: (Omit<HubLostClip, 'startedAt' | 'endedAt' | 'sealedAt' | 'goneAt'> & {
+    stationName: string;
+    startedAt: string | null;
+    endedAt: string | null;
+    sealedAt: string;
+    goneAt: string;
+    reason: string;
+  })[];
   refused: (HubRefusal & { stationName: string | null })[];
   uploadsUnderWay: { sha256: string; station: string; size: number; startedAt: string; stale: boolean }[];
   problems: number;
@@ -68,6 +77,15 @@ export async function hubDoctor(h: OpenedHub, now = Date.now()): Promise<HubDoct
       holes.push({ ...g, stationName: s.name, reason: 'never published to the hub', detectedAt: null });
   }
   for (const hole of await h.index.listHoles()) holes.push({ ...hole, stationName: nameOf.get(hole.station) ?? hole.station });
+  const lostClips = (await h.index.findLostClips()).map((l) => ({
+    ...l,
+    stationName: nameOf.get(l.station) ?? l.station,
+    startedAt: iso(l.startedAt),
+    endedAt: iso(l.endedAt),
+    sealedAt: new Date(l.sealedAt).toISOString(),
+    goneAt: new Date(l.goneAt).toISOString(),
+    reason: lostClipReason(l),
+  }));
   const refused = (await h.index.listRefusals({ limit: 50 })).map((r) => ({ ...r, stationName: r.station ? (nameOf.get(r.station) ?? null) : null }));
   const uploadsUnderWay = (await h.index.listUploads()).map((u) => ({
     sha256: u.sha256,
@@ -77,13 +95,19 @@ export async function hubDoctor(h: OpenedHub, now = Date.now()): Promise<HubDoct
     stale: now - u.startedAt > STALE_UPLOAD_MS,
   }));
   const problems =
-    (probe.writable ? 0 : 1) + holes.length + refused.length + rows.filter((r) => r.anchorsStopped).length + uploadsUnderWay.filter((u) => u.stale).length;
+    (probe.writable ? 0 : 1) +
+    holes.length +
+    lostClips.length +
+    refused.length +
+    rows.filter((r) => r.anchorsStopped).length +
+    uploadsUnderWay.filter((u) => u.stale).length;
   return {
     index: indexLocation(h.dataDir, h.settings),
     store: { location: h.store.location, writable: probe.writable, objectLock: probe.objectLock, message: probe.message },
     stats: { stations: stats.stations, clips: stats.clips, chainEntries: stats.chainEntries, refused: stats.refused },
     stations: rows,
     holes,
+    lostClips,
     refused,
     uploadsUnderWay,
     problems,
@@ -114,6 +138,10 @@ export function printHubDoctor(r: HubDoctorReport): void {
       out(`  ${h.stationName}: entries ${h.fromSeq}${h.toSeq !== h.fromSeq ? `–${h.toSeq}` : ''}, between ${span}: ${h.reason}`);
     }
   }
+  if (r.lostClips.length > 0) {
+    out('Clips that will never reach the hub (deleted on their station before they were published):');
+    for (const l of r.lostClips) out(`  ${l.stationName}: ${lostClipLine(l)}`);
+  }
   if (r.refused.length === 0) out('Refused uploads: none.');
   else {
     out('Refused uploads (kept out of the index; the station keeps its copy):');
@@ -124,4 +152,16 @@ export function printHubDoctor(r: HubDoctorReport): void {
     out(`Uploads under way: ${r.uploadsUnderWay.length}${stale.length ? ` (${stale.length} older than a day: their station has not come back)` : ''}.`);
   out('');
   out(r.problems === 0 ? 'All good.' : `${r.problems} thing(s) to look at (above).`);
+}
+
+/** Why a lost clip will never arrive, in the station's own words (its chain entry). */
+export function lostClipReason(l: Pick<HubLostClip, 'kind' | 'who' | 'why' | 'goneSeq' | 'goneAt'>): string {
+  const what = l.kind === 'discarded' ? 'discarded' : 'deleted';
+  return `${what} on the station before it reached the hub${l.why ? `: ${l.why}` : ''}${l.who ? ` (by ${l.who}` : ' ('}${l.who ? ', ' : ''}chain entry ${l.goneSeq}, ${new Date(l.goneAt).toISOString()})`;
+}
+
+/** One line for a lost clip: which clip, the time span it covered, and why it never arrives. */
+export function lostClipLine(l: { clipId: string; order: string | null; startedAt: string | null; endedAt: string | null; reason: string }): string {
+  const span = l.startedAt ? `, recorded ${l.startedAt} … ${l.endedAt ?? '?'}` : '';
+  return `clip ${l.clipId}${l.order ? ` of order ${l.order}` : ''}${span}: ${l.reason}`;
 }

@@ -7,12 +7,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
 import { BeginRequest, ChainRequest, CompleteRequest, EnrollRequest, HUB_API, MAX_CHAIN_BATCH, SHA256_HEX_RE, TsrRequest } from '../../../shared/hubWire.ts';
-import { doorRules, judgeRequest } from '../../server/door.ts';
+import { doorRules } from '../../server/door.ts';
+import { judgeHubRequest } from './door.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { HubHttpError, type HubService } from './ingest.ts';
 import { readBody } from './body.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { HubConsole } from '../console/http.ts';
+import { IndexUnavailableError } from '../index/types.ts';
+import { StoreError } from '../store/types.ts';
 
 const JSON_LIMIT = 8 << 20;
 
@@ -82,15 +85,12 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
     const u = new URL(rawUrl, 'http://hub.invalid');
     const pathname = u.pathname;
     const headers = req.headers;
-    const hostName = (headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const isOwnHost = (name: string, port: number): boolean => extra.has(name) || (port === rules.port && rules.isOwnName(name));
     if (opts.console && (pathname === '/console' || pathname.startsWith('/console/'))) {
-      return opts.console.handle(req, res, { method, url: u, isOwnHost: (name, port) => extra.has(name) || (port === rules.port && rules.isOwnName(name)) });
+      return opts.console.handle(req, res, { method, url: u, isOwnHost });
     }
-    const refusal = extra.has(hostName) ? null : judgeRequest({ method, pathname, headers }, rules);
+    const refusal = judgeHubRequest('station', { method, headers }, isOwnHost);
     if (refusal) return sendError(res, refusal.status, 'refused', refusal.message);
-    if (headers.origin !== undefined || (headers['sec-fetch-site'] !== undefined && headers['sec-fetch-site'] !== 'none')) {
-      return sendError(res, 403, 'refused', 'The hub API answers stations, not web pages.');
-    }
     if (!pathname.startsWith(`${HUB_API}/`)) return sendError(res, 404, 'not-found', 'no such hub call');
     const route = pathname.slice(HUB_API.length);
     const pathWithQuery = rawUrl.startsWith('/') ? rawUrl : `${pathname}${u.search}`;
@@ -148,8 +148,11 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
       () => opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`),
       (err: unknown) => {
         if (err instanceof HubHttpError) sendError(res, err.status, err.code, err.message);
+        else if (err instanceof IndexUnavailableError) sendError(res, 503, 'index-unavailable', `${err.message}; the station keeps its copy and tries again`);
+        else if (err instanceof StoreError && err.code === 'unavailable')
+          sendError(res, 503, 'store-unavailable', `the hub's clip store cannot be reached: ${err.message}; the station keeps its copy and tries again`);
         else {
-          // The index or the store is down: the station retries later.
+          // Anything else the hub could not do now: the station retries later.
           sendError(res, 503, 'unavailable', `the hub cannot do this now: ${errorMessage(err)}`);
         }
         opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`);

@@ -10,7 +10,7 @@
 //   refusal (`hub doctor`), and the station is told why (422).
 // Nothing that matters lives in this process: uploads under way are rows of the index and parts
 // of the store, so a killed hub (or another hub process) carries on from there.
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type Hash, type KeyObject } from 'node:crypto';
 import {
   type BeginResponse,
   type ChainEntryWire,
@@ -31,7 +31,7 @@ import {
 } from '../../../shared/hubWire.ts';
 import { fingerprintOf, signBytes, verifyBytes } from '../../engine/evidence/keys.ts';
 import { IndexConflictError, type HubIndex, type HubStation } from '../index/types.ts';
-import { StoreError, expectedPartSize, partCountFor, type ClipStore, type UploadSession } from '../store/types.ts';
+import { StoreError, expectedPartSize, partCountFor, type ClipStore, type RelayedDigest, type UploadSession } from '../store/types.ts';
 import { codeHash, type HubKey } from './identity.ts';
 
 export class HubHttpError extends Error {
@@ -46,6 +46,8 @@ export class HubHttpError extends Error {
 }
 
 const GENESIS_PREV = '0'.repeat(64);
+/** Uploads whose running hash one hub process keeps at once (each ~ a few hundred bytes). */
+const MAX_RELAYS = 10_000;
 const sha256Hex = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
 export interface SignedRequest {
@@ -79,6 +81,13 @@ export class HubService {
   private readonly now: () => number;
   private readonly onRefusal: (line: string) => void;
   private readonly stationKeys = new Map<string, KeyObject>();
+  /**
+   * SHA-256 of each upload's parts as they pass through this process, in part order. It saves
+   * reading the object back at `complete`; it is only a shortcut: an upload resumed at another hub
+   * process (or after a restart), or whose parts came out of order, has none here and the store
+   * hashes the stored object again instead.
+   */
+  private readonly relay = new Map<string, { uploadId: string; next: number; hash: Hash; partMd5: string[] }>();
 
   constructor(o: HubServiceOptions) {
     this.index = o.index;
@@ -285,6 +294,7 @@ export class HubService {
     }
     try {
       await this.store.uploadPart(this.session(sha256, u.size, u.uploadId), n, bytes, md5);
+      this.relayed(sha256, u.uploadId, n, bytes, md5);
     } catch (e) {
       if (e instanceof StoreError && (e.code === 'bad-digest' || e.code === 'bad-part')) {
         await this.refuse(400, e.code, `part ${n} of clip ${sha256.slice(0, 12)}…: ${e.message} (bytes changed on the way)`, {
@@ -294,6 +304,36 @@ export class HubService {
       }
       throw storeHttpError(e);
     }
+  }
+
+  /** Hashes a stored part into its upload's running SHA-256 when it is the next one in order. */
+  private relayed(sha256: string, uploadId: string, n: number, bytes: Buffer, md5: string): void {
+    let r = this.relay.get(sha256);
+    if (r && r.uploadId !== uploadId) r = undefined;
+    if (!r && n === 1) {
+      // Bounded: a station that never comes back leaves at most this many running hashes behind.
+      if (this.relay.size >= MAX_RELAYS) this.relay.delete(this.relay.keys().next().value!);
+      r = { uploadId, next: 1, hash: createHash('sha256'), partMd5: [] };
+      this.relay.set(sha256, r);
+    }
+    if (!r) return;
+    if (n === r.next) {
+      r.hash.update(bytes);
+      r.partMd5.push(md5);
+      r.next++;
+    } else if (n > r.next) {
+      this.relay.delete(sha256); // a gap: the store hashes the object instead
+    }
+    // n < next: a part sent again (its answer was lost); the store's ETag check at complete tells
+    // whether the stored part is still the one hashed.
+  }
+
+  /** The running hash of a whole upload, once every part passed here in order (then forgotten). */
+  private takeRelayed(sha256: string, uploadId: string, partCount: number): RelayedDigest | undefined {
+    const r = this.relay.get(sha256);
+    this.relay.delete(sha256);
+    if (!r || r.uploadId !== uploadId || r.next !== partCount + 1) return undefined;
+    return { sha256: r.hash.digest('hex'), partMd5: r.partMd5 };
   }
 
   private receipt(fields: Omit<HubReceipt, 'signature'>): HubReceipt {
@@ -336,8 +376,15 @@ export class HubService {
     if (!stored) {
       if (!upload) return no('hash-mismatch', 'no bytes were uploaded for it');
       if (upload.size !== r.clip.sizeBytes) return no('hash-mismatch', `${upload.size} bytes were uploaded, the manifest names ${r.clip.sizeBytes}`);
+      const session = this.session(sha256, upload.size, upload.uploadId);
+      const relayed = this.takeRelayed(sha256, upload.uploadId, session.partCount);
       try {
-        await this.store.completeUpload(this.session(sha256, upload.size, upload.uploadId));
+        if (relayed && relayed.sha256 !== sha256) {
+          // The bytes that passed through here are not the clip: nothing is completed.
+          await this.store.abortUpload(session).catch(() => {});
+          throw new StoreError('hash-mismatch', `the uploaded bytes hash to ${relayed.sha256}`);
+        }
+        await this.store.completeUpload(session, relayed);
       } catch (e) {
         if (e instanceof StoreError && e.code === 'hash-mismatch') {
           await this.index.dropUpload(sha256);
@@ -425,6 +472,8 @@ function storeHttpError(e: unknown): Error {
   if (e instanceof StoreError) {
     if (e.code === 'bad-input') return new HubHttpError(400, 'bad-request', e.message);
     if (e.code === 'bad-part' || e.code === 'bad-digest') return new HubHttpError(400, e.code, e.message);
+    if (e.code === 'unavailable')
+      return new HubHttpError(503, 'store-unavailable', `the hub's clip store cannot be reached: ${e.message}; the station keeps its copy and tries again`);
     return new HubHttpError(503, 'unavailable', `the clip store: ${e.message}`);
   }
   return e instanceof Error ? e : new Error(String(e));

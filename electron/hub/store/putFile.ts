@@ -12,6 +12,7 @@ export async function putFileByParts(store: ClipStore, sha256: string, file: str
   if (session.complete) return { sha256, size, stored: 'existing' };
   const have = new Map(session.parts.map((p) => [p.number, p]));
   const whole = createHash('sha256');
+  const partMd5: string[] = [];
   const fh = await fs.open(file, 'r');
   try {
     for (let n = 1; n <= session.partCount; n++) {
@@ -22,6 +23,7 @@ export async function putFileByParts(store: ClipStore, sha256: string, file: str
       if (bytesRead !== len) throw new StoreError('bad-input', `${file} changed while it was uploaded`);
       whole.update(buf);
       const md5 = createHash('md5').update(buf).digest('hex');
+      partMd5.push(md5);
       const stored = have.get(n);
       // A stored part with the same MD5 is this part: a resumed upload skips it.
       if (stored && stored.md5 === md5 && stored.size === len) continue;
@@ -36,5 +38,6 @@ export async function putFileByParts(store: ClipStore, sha256: string, file: str
     await store.abortUpload(session).catch(() => {});
     throw new StoreError('hash-mismatch', `${file} hashes to ${digest}, not ${sha256}; nothing was stored`);
   }
-  return store.completeUpload(session);
+  // Every byte was hashed here in order, so the store may verify by the parts' MD5s.
+  return store.completeUpload(session, { sha256: digest, partMd5 });
 }

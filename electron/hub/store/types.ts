@@ -68,6 +68,13 @@ export interface UploadSession {
   complete: boolean;
 }
 
+/** What a sender computed over the bytes it sent, in order: lets the store verify without re-reading. */
+export interface RelayedDigest {
+  sha256: string;
+  /** Hex MD5 of each part, parts 1..n. */
+  partMd5: string[];
+}
+
 export interface PutResult {
   sha256: string;
   size: number;
@@ -125,8 +132,11 @@ export interface ClipStore {
   /**
    * Joins the parts, hashes the stored object and makes it visible under its SHA-256 only when it
    * matches (`hash-mismatch` otherwise: nothing stays). Applies Object Lock retention if configured.
+   * `relayed`: the caller hashed the very bytes it sent, in part order (SHA-256 = the key), and
+   * knows each part's MD5; a store that can prove it holds those parts (each part's ETag is its
+   * MD5, the joined object's multipart ETag is theirs) skips reading the object back.
    */
-  completeUpload(session: UploadSession): Promise<PutResult>;
+  completeUpload(session: UploadSession, relayed?: RelayedDigest): Promise<PutResult>;
   /** Throws away an upload's parts. */
   abortUpload(session: UploadSession): Promise<void>;
 
