@@ -2,6 +2,7 @@
 // the hub (electron/hub/console) and, later, the console pages. Which role may make which call is
 // one table: CONSOLE_CALLS.
 import { z } from 'zod';
+import type { VerifyAnswer } from './contract/evidence.ts';
 
 export const CONSOLE_API = '/console/api';
 
@@ -10,7 +11,7 @@ export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
 export const SESSION_COOKIE = 'pw_console';
 
-export type ConsoleCall = 'login' | 'logout' | 'logoutEverywhere' | 'me' | 'search' | 'clip' | 'media' | 'audit' | 'auditCsv';
+export type ConsoleCall = 'login' | 'logout' | 'logoutEverywhere' | 'me' | 'search' | 'clip' | 'media' | 'audit' | 'auditCsv' | 'verify' | 'hold';
 
 /**
  * Who may make each call. `public`: without a session (only login). Admin runs the hub (users,
@@ -27,6 +28,9 @@ export const CONSOLE_CALLS: Record<ConsoleCall, { method: 'GET' | 'POST'; path: 
   media: { method: 'GET', path: '/clips/:station/:clipId/media', roles: ['service', 'viewer'] },
   audit: { method: 'GET', path: '/audit', roles: ['admin'] },
   auditCsv: { method: 'GET', path: '/audit.csv', roles: ['admin'] },
+  // Verify and legal hold: admin and customer service, never a viewer (electron/hub/console/{verify,hold}.ts).
+  verify: { method: 'POST', path: '/clips/:station/:clipId/verify', roles: ['admin', 'service'] },
+  hold: { method: 'POST', path: '/clips/:station/:clipId/hold', roles: ['admin', 'service'] },
 };
 
 export const LoginRequest = z.object({ name: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict();
@@ -55,6 +59,44 @@ export interface ConsoleClip {
   stopReason: string | null;
   note: string | null;
   publishedAt: number;
+  /** The clip's legal hold as set on the hub (the newest set or release); absent or null: never held. */
+  hold?: ConsoleHold | null;
+}
+
+/** A legal hold set (held) or released on the hub. */
+export interface ConsoleHold {
+  held: boolean;
+  reason: string | null;
+  at: number;
+  by: string | null;
+}
+
+/** Sets (held: true) or releases a clip's legal hold; the reason is required both ways. */
+export const HoldRequest = z.object({ held: z.boolean(), reason: z.string().trim().min(1).max(500) }).strict();
+export type HoldRequest = z.infer<typeof HoldRequest>;
+
+export interface ConsoleHoldAnswer {
+  hold: ConsoleHold;
+  /** The store's Object Lock legal hold: set, lifted, unsupported (no Object Lock), or why it failed. */
+  objectLock: 'set' | 'lifted' | 'unsupported' | { failed: string };
+}
+
+/** Seqs of a station's chain the hub does not hold, near a clip (verify shows them with it). */
+export interface ConsoleHole {
+  fromSeq: number;
+  toSeq: number;
+  fromTime: number | null;
+  toTime: number | null;
+  /** Why the hub recorded it (null: seen as a gap in the chain it holds). */
+  reason: string | null;
+}
+
+export interface ConsoleVerifyAnswer {
+  /** A station's verdict and check lines (message codes the console words in its language). */
+  answer: VerifyAnswer;
+  holes: ConsoleHole[];
+  /** SHA-256 of the bytes the store holds now (null: no object). */
+  storedSha256: string | null;
 }
 
 export interface ConsoleSearchAnswer {

@@ -130,6 +130,8 @@ export const MESSAGES = {
   'verify-deleted': 'Deleted from the station on {{time}} by {{who}}.',
   'verify-hold-set': 'Legal hold set on {{time}} by {{who}}.',
   'verify-hold-lifted': 'Legal hold lifted on {{time}} by {{who}}.',
+  // The hub console's verify (electron/hub/console/verify.ts): what only the hub says.
+  'hub-verify-timestamp-none': 'The hub holds no trusted timestamp for this clip (the station had none, or has not sent it yet).',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof MESSAGES;

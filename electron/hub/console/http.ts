@@ -20,6 +20,8 @@ import { readBody } from '../server/body.ts';
 import { Accounts, SESSION_TTL_MS, type ConsoleUser } from '../auth/accounts.ts';
 import { AuditLog, auditCsv } from './audit.ts';
 import { serveConsolePage } from './pages.ts';
+import { clipCallRoute, handleClipCall } from './clipCalls.ts';
+import { currentHold, holdsOf } from './hold.ts';
 import {
   CONSOLE_API,
   CONSOLE_CALLS,
@@ -120,6 +122,8 @@ function timeParam(v: string | null, name: string): number | undefined {
 }
 
 function routeOf(method: string, route: string): { call: ConsoleCall; station?: string; clipId?: string } | null {
+  const clipCall = clipCallRoute(method, route);
+  if (clipCall) return clipCall;
   const m = /^\/clips\/([^/]+)\/([^/]+)(\/media)?$/.exec(route);
   if (m && (method === 'GET' || method === 'HEAD')) {
     let station: string;
@@ -257,8 +261,9 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         });
         const page = rows.slice(0, limit);
         const last = page.at(-1);
+        const holds = await holdsOf(index, page);
         const answer: ConsoleSearchAnswer = {
-          clips: page.map(toConsoleClip),
+          clips: page.map((c) => ({ ...toConsoleClip(c), hold: holds.get(`${c.station}/${c.clipId}`) ?? null })),
           next: rows.length > limit && last ? `${last.startedAt}.${last.rowId}` : null,
         };
         const detail = [...p.entries()]
@@ -273,7 +278,7 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         const stationRow = await index.getStation(route.station!);
         const clip = stationRow ? await index.getClip(stationRow.fingerprint, route.clipId!) : null;
         if (!clip) throw new HubHttpError(404, 'not-found', 'No such clip on this hub.');
-        if (route.call === 'clip') return sendJson(res, 200, { clip: toConsoleClip(clip) });
+        if (route.call === 'clip') return sendJson(res, 200, { clip: { ...toConsoleClip(clip), hold: await currentHold(index, clip) } });
         const stat = await store.stat(clip.sha256, 'clip');
         if (!stat) throw new HubHttpError(404, 'not-found', 'The clip is indexed but its file is not in the clip store (see `packwitness hub doctor`).');
         const range = parseRange(header(req, 'range'), stat.size);
@@ -339,6 +344,9 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         res.end(auditCsv(rows));
         return;
       }
+      case 'verify':
+      case 'hold':
+        return handleClipCall(route.call, { req, res, index, store, audit, user, at, address, station: route.station!, clipId: route.clipId! });
       default:
         throw new HubHttpError(404, 'not-found', 'no such console call');
     }
