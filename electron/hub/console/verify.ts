@@ -79,7 +79,12 @@ function tokenLine(tsr: Buffer | null, sha256: string): { check: VerifyCheck; ok
       check: { what: 'timestamp', ok: true, text: `${formatMessage(m)} ${chainText(info)}`.trim(), message: m },
     };
   } catch (err) {
-    return { ok: false, time: null, tsa: null, check: failed('timestamp', `${LABELS['token-mismatch']}: the timestamp token cannot be read (${errorMessage(err)}).`) };
+    return {
+      ok: false,
+      time: null,
+      tsa: null,
+      check: failed('timestamp', `${LABELS['token-mismatch']}: the timestamp token cannot be read (${errorMessage(err)}).`),
+    };
   }
 }
 
@@ -89,7 +94,8 @@ async function holesNear(index: HubIndex, station: string, seq: number | null): 
   const gaps = await index.findChainGaps(station);
   const byKey = new Map<string, ConsoleHole>();
   for (const g of gaps) byKey.set(`${g.fromSeq}-${g.toSeq}`, { fromSeq: g.fromSeq, toSeq: g.toSeq, fromTime: g.fromTime, toTime: g.toTime, reason: null });
-  for (const h of recorded) byKey.set(`${h.fromSeq}-${h.toSeq}`, { fromSeq: h.fromSeq, toSeq: h.toSeq, fromTime: h.fromTime, toTime: h.toTime, reason: h.reason });
+  for (const h of recorded)
+    byKey.set(`${h.fromSeq}-${h.toSeq}`, { fromSeq: h.fromSeq, toSeq: h.toSeq, fromTime: h.fromTime, toTime: h.toTime, reason: h.reason });
   const near = (h: ConsoleHole): boolean => seq === null || (h.toSeq >= seq - HOLE_REACH_SEQS && h.fromSeq <= seq + HOLE_REACH_SEQS);
   return [...byKey.values()].filter(near).sort((a, b) => a.fromSeq - b.fromSeq);
 }
