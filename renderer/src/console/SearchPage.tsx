@@ -6,6 +6,7 @@ import type { Dayjs } from 'dayjs';
 import type { ConsoleClip } from '../../../shared/consoleWire.ts';
 import { mmss } from '../format.ts';
 import { ConsoleError, consoleApi, type SearchFilters } from './api.ts';
+import { HoldTag } from './ClipHold.tsx';
 
 const PAGE = 50;
 
@@ -160,7 +161,16 @@ export function SearchPage() {
               }) as React.HTMLAttributes<HTMLElement>
             }
             columns={[
-              { title: t('console.order'), dataIndex: 'order', render: (v: string) => <span className="mono">{v}</span> },
+              {
+                title: t('console.order'),
+                dataIndex: 'order',
+                render: (v: string, c: ConsoleClip) => (
+                  <>
+                    <span className="mono">{v}</span>
+                    <HoldTag hold={c.hold} />
+                  </>
+                ),
+              },
               { title: t('console.station'), dataIndex: 'stationName' },
               { title: t('console.time'), dataIndex: 'startedAt', render: (v: number) => when(v) },
               { title: t('console.duration'), dataIndex: 'durationMs', render: (v: number) => mmss(v) },

@@ -1,6 +1,13 @@
 // The console's calls as the pages make them: same-origin fetch (the cookie rides along; it is
 // HttpOnly, so the page never sees it), changes as JSON POSTs (the hub's door refuses others).
-import { CONSOLE_API, type ConsoleClip, type ConsoleMe, type ConsoleSearchAnswer } from '../../../shared/consoleWire.ts';
+import {
+  CONSOLE_API,
+  type ConsoleClip,
+  type ConsoleHoldAnswer,
+  type ConsoleMe,
+  type ConsoleSearchAnswer,
+  type ConsoleVerifyAnswer,
+} from '../../../shared/consoleWire.ts';
 
 export class ConsoleError extends Error {
   readonly status: number;
@@ -59,4 +66,7 @@ export const consoleApi = {
   },
   clip: (station: string, clipId: string) => call<{ clip: ConsoleClip }>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}`),
   mediaUrl: (station: string, clipId: string) => `${CONSOLE_API}/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/media`,
+  verify: (station: string, clipId: string) => post<ConsoleVerifyAnswer>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/verify`, {}),
+  hold: (station: string, clipId: string, held: boolean, reason: string) =>
+    post<ConsoleHoldAnswer>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/hold`, { held, reason }),
 };
