@@ -11,7 +11,23 @@ export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
 export const SESSION_COOKIE = 'pw_console';
 
-export type ConsoleCall = 'login' | 'logout' | 'logoutEverywhere' | 'me' | 'search' | 'clip' | 'media' | 'audit' | 'auditCsv' | 'verify' | 'hold';
+export type ConsoleCall =
+  | 'login'
+  | 'logout'
+  | 'logoutEverywhere'
+  | 'me'
+  | 'search'
+  | 'clip'
+  | 'media'
+  | 'audit'
+  | 'auditCsv'
+  | 'verify'
+  | 'hold'
+  | 'exportStart'
+  | 'exportStatus'
+  | 'exportCancel'
+  | 'exportZip'
+  | 'exportPresets';
 
 /**
  * Who may make each call. `public`: without a session (only login). Admin runs the hub (users,
@@ -31,6 +47,12 @@ export const CONSOLE_CALLS: Record<ConsoleCall, { method: 'GET' | 'POST'; path: 
   // Verify and legal hold: admin and customer service, never a viewer (electron/hub/console/{verify,hold}.ts).
   verify: { method: 'POST', path: '/clips/:station/:clipId/verify', roles: ['admin', 'service'] },
   hold: { method: 'POST', path: '/clips/:station/:clipId/hold', roles: ['admin', 'service'] },
+  // Export on the hub (electron/hub/console/export.ts): start, follow, cancel, download the ZIP.
+  exportStart: { method: 'POST', path: '/clips/:station/:clipId/export', roles: ['admin', 'service'] },
+  exportStatus: { method: 'GET', path: '/exports/:id', roles: ['admin', 'service'] },
+  exportCancel: { method: 'POST', path: '/exports/:id/cancel', roles: ['admin', 'service'] },
+  exportZip: { method: 'GET', path: '/exports/:id/zip', roles: ['admin', 'service'] },
+  exportPresets: { method: 'GET', path: '/export-presets', roles: ['admin', 'service'] },
 };
 
 export const LoginRequest = z.object({ name: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict();
@@ -79,6 +101,29 @@ export interface ConsoleHoldAnswer {
   hold: ConsoleHold;
   /** The store's Object Lock legal hold: set, lifted, unsupported (no Object Lock), or why it failed. */
   objectLock: 'set' | 'lifted' | 'unsupported' | { failed: string };
+}
+
+/** Starts an export of one clip on the hub: a preset (every one but custom) and, for presets that allow both, video or stills. */
+export const ExportStartRequest = z.object({ preset: z.string().min(1).max(40), form: z.enum(['video', 'stills']).nullable().optional() }).strict();
+export type ExportStartRequest = z.infer<typeof ExportStartRequest>;
+
+/** One export on the hub, as the console follows it. */
+export interface ConsoleExport {
+  id: string;
+  station: string;
+  clipId: string;
+  order: string;
+  preset: string;
+  form: 'video' | 'stills' | null;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** 0..1 */
+  progress: number;
+  stage: string | null;
+  error: string | null;
+  zipName: string | null;
+  zipBytes: number | null;
+  createdAt: number;
+  finishedAt: number | null;
 }
 
 /** Seqs of a station's chain the hub does not hold, near a clip (verify shows them with it). */

@@ -14,6 +14,7 @@ import { lanAddresses } from '../../server/lan.ts';
 import { formatFingerprint } from '../../engine/evidence/keys.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import { createHubConsole } from '../../hub/console/http.ts';
+import { HubExports } from '../../hub/console/export.ts';
 import { hubUser } from './hubUser.ts';
 
 export const hubCommand: Command = {
@@ -127,7 +128,9 @@ async function hub(argv: string[]): Promise<void> {
     name: settings.name,
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),
   });
-  const hubConsole = createHubConsole({ index: parts.index, store: parts.store });
+  // Exports on the hub: one at a time, ffmpeg at low priority, so ingest always comes first.
+  const exports = new HubExports({ index: parts.index, store: parts.store, key: parts.key, hubName: settings.name, exportsAtOnce: 1 });
+  const hubConsole = createHubConsole({ index: parts.index, store: parts.store, exports });
   const running = await startHubServer({ service, host, port, console: hubConsole });
   console.log(`PackWitness hub "${settings.name}" listening on ${running.url}`);
   if (host === '0.0.0.0' || host === '::') for (const a of lanAddresses()) console.log(`Stations on the LAN reach it at http://${a}:${running.port}`);
@@ -146,6 +149,7 @@ async function hub(argv: string[]): Promise<void> {
     stopping = true;
     void running
       .close()
+      .then(() => exports.close())
       .then(() => parts.close())
       .then(() => process.exit(0));
   };

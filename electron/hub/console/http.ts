@@ -22,6 +22,7 @@ import { AuditLog, auditCsv } from './audit.ts';
 import { serveConsolePage } from './pages.ts';
 import { clipCallRoute, handleClipCall } from './clipCalls.ts';
 import { currentHold, holdsOf } from './hold.ts';
+import type { HubExports } from './export.ts';
 import {
   CONSOLE_API,
   CONSOLE_CALLS,
@@ -42,6 +43,8 @@ export interface ConsoleOptions {
   now?: () => number;
   /** The built console pages (default out/console of this checkout). */
   pagesDir?: string;
+  /** Exports made on the hub (console/export.ts); absent: the export calls answer 503. */
+  exports?: HubExports;
 }
 
 export interface ConsoleDoorContext {
@@ -121,7 +124,7 @@ function timeParam(v: string | null, name: string): number | undefined {
   return n;
 }
 
-function routeOf(method: string, route: string): { call: ConsoleCall; station?: string; clipId?: string } | null {
+function routeOf(method: string, route: string): { call: ConsoleCall; station?: string; clipId?: string; exportId?: string } | null {
   const clipCall = clipCallRoute(method, route);
   if (clipCall) return clipCall;
   const m = /^\/clips\/([^/]+)\/([^/]+)(\/media)?$/.exec(route);
@@ -346,7 +349,11 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
       }
       case 'verify':
       case 'hold':
-        return handleClipCall(route.call, { req, res, index, store, audit, user, at, address, station: route.station!, clipId: route.clipId! });
+      case 'exportStart':
+      case 'exportStatus':
+      case 'exportCancel':
+      case 'exportZip':
+        return handleClipCall(route.call, { req, res, index, store, audit, user, at, address, ...route, exports: opts.exports });
       default:
         throw new HubHttpError(404, 'not-found', 'no such console call');
     }

@@ -10,6 +10,7 @@ import { mmss } from '../format.ts';
 import { consoleApi } from './api.ts';
 import { ClipVerify } from './ClipVerify.tsx';
 import { ClipHold, HoldTag } from './ClipHold.tsx';
+import { ClipExport } from './ClipExport.tsx';
 
 const key = (c: Pick<ConsoleClip, 'station' | 'clipId'>) => `${c.station}/${c.clipId}`;
 
@@ -103,6 +104,7 @@ export function ClipPage({ station, clipId }: { station: string; clipId: string 
             SHA-256 {clip.sha256}
           </p>
           {calls.includes('verify') && <ClipVerify key={key(clip)} clip={clip} />}
+          {calls.includes('exportStart') && <ClipExport key={`export-${key(clip)}`} clip={clip} />}
           <ClipHold key={`hold-${key(clip)}`} clip={clip} mayChange={calls.includes('hold')} onChange={(hold) => setClip({ ...clip, hold })} />
         </div>
       )}

@@ -3,11 +3,13 @@
 import {
   CONSOLE_API,
   type ConsoleClip,
+  type ConsoleExport,
   type ConsoleHoldAnswer,
   type ConsoleMe,
   type ConsoleSearchAnswer,
   type ConsoleVerifyAnswer,
 } from '../../../shared/consoleWire.ts';
+import type { ExportPreset } from '../../../shared/contract/export.ts';
 
 export class ConsoleError extends Error {
   readonly status: number;
@@ -69,4 +71,10 @@ export const consoleApi = {
   verify: (station: string, clipId: string) => post<ConsoleVerifyAnswer>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/verify`, {}),
   hold: (station: string, clipId: string, held: boolean, reason: string) =>
     post<ConsoleHoldAnswer>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/hold`, { held, reason }),
+  exportPresets: () => call<{ presets: ExportPreset[] }>('/export-presets'),
+  exportStart: (station: string, clipId: string, preset: string, form: 'video' | 'stills' | null) =>
+    post<ConsoleExport>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/export`, { preset, form }),
+  exportStatus: (id: string) => call<ConsoleExport>(`/exports/${id}`),
+  exportCancel: (id: string) => post<ConsoleExport>(`/exports/${id}/cancel`, {}),
+  exportZipUrl: (id: string) => `${CONSOLE_API}/exports/${id}/zip`,
 };
