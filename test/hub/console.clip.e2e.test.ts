@@ -1,7 +1,8 @@
 // The console's clip page in real Chromium against a real embedded hub: an order packed at one
 // station and returned at another shows both clips side by side, each playing in its own player;
-// customer service verifies it (the hub's verdict lines) and puts it on legal hold with a reason,
-// which the results then show; a viewer sees neither button.
+// customer service verifies it (the hub's verdict lines), exports it for eBay with progress and
+// downloads the ZIP, and puts it on legal hold with a reason, which the results then show; a
+// viewer sees none of these.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { newEnrollCode } from '../../electron/hub/server/identity.ts';
 import { chromiumAvailable, launchBrowser, ROOT } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { choose } from '../helpers/antd.ts';
 import { ffmpegBin } from '../helpers/video.ts';
 import { embeddedBackend, enrolledClient, FakeStation, publishInput } from './hubFixture.ts';
 import { startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
@@ -18,11 +20,11 @@ const PASSWORD = 'correct horse battery';
 const ORDER = 'SF1700000000042';
 const haveAll = chromiumAvailable() && fs.existsSync(path.join(ROOT, 'out', 'console', 'index.html'));
 
-/** A real H.264 MP4 (moov first); the title makes each clip's bytes its own. */
+/** A real H.264 MP4 (moov first) of 30 s, as long as the fake station's row says; the title makes each clip's bytes its own. */
 function makeMp4(file: string, title: string): Buffer {
   execFileSync(ffmpegBin(), [
-    ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30:duration=3'],
-    ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '30', '-movflags', '+faststart', '-metadata', `title=${title}`, file],
+    ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10:duration=30'],
+    ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '10', '-movflags', '+faststart', '-metadata', `title=${title}`, file],
   ]);
   return fs.readFileSync(file);
 }
@@ -88,7 +90,7 @@ describe.skipIf(!haveAll)('hub console clip page in Chromium', () => {
     expect(await videos.count()).toBe(2);
     for (const i of [0, 1]) {
       await expect.poll(() => videos.nth(i).evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
-      expect(await videos.nth(i).evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(3);
+      expect(await videos.nth(i).evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(30);
     }
 
     // Verify: the hub's verdict, the station's lines.
@@ -99,6 +101,25 @@ describe.skipIf(!haveAll)('hub console clip page in Chromium', () => {
     expect(await page.getByTestId('console-verify-summary').textContent()).toContain(`This is the clip of order ${ORDER}`);
     for (const what of ['file', 'signature', 'chain']) expect(await page.getByTestId(`console-verify-check-${what}`).getAttribute('data-ok')).toBe('true');
     expect(await page.getByTestId('console-verify-holes').textContent()).toContain('No hole');
+
+    // Export for eBay (stills) on the hub: progress, then the ZIP to download.
+    await choose(page, 'console-export-preset', 'ebay');
+    await page.getByTestId('console-export-start').click();
+    const job = page.getByTestId('console-export-job');
+    await job.waitFor();
+    await expect.poll(() => job.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    expect(await job.locator('.ant-progress').textContent()).toBeTruthy();
+    const download = page.getByTestId('console-export-download');
+    expect(await download.getAttribute('href')).toMatch(/\/console\/api\/exports\/[0-9a-f]{16}\/zip$/);
+    const zip = await page.evaluate(
+      async (href) => {
+        const r = await fetch(href!);
+        return { status: r.status, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength };
+      },
+      await download.getAttribute('href'),
+    );
+    expect(zip).toMatchObject({ status: 200, type: 'application/zip' });
+    expect(zip.size).toBeGreaterThan(10_000);
 
     // Legal hold: the button waits for a reason; then the clip says who held it and why.
     const toggle = page.getByTestId('console-hold-toggle');
@@ -129,6 +150,7 @@ describe.skipIf(!haveAll)('hub console clip page in Chromium', () => {
     await expect.poll(() => page.getByTestId('console-hold-state').textContent()).toMatch(/保全|未设置/);
     expect(await page.getByTestId('console-verify-run').count()).toBe(0);
     expect(await page.getByTestId('console-hold-toggle').count()).toBe(0);
+    expect(await page.getByTestId('console-export').count()).toBe(0);
     await context.close();
   });
 });

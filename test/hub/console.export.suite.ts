@@ -6,7 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
 import { tmpDir } from '../helpers/tmp.ts';
+import { chromiumAvailable, launchBrowser } from '../helpers/station.ts';
 import { ffmpegBin } from '../helpers/video.ts';
 import { BIN, FakeStation, enrolledClient, publishInput, type Backend, type FakeClip } from './hubFixture.ts';
 import { ask, login, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
@@ -101,6 +103,24 @@ export function consoleExportSuite(makeBackend: () => Promise<Backend>): void {
         expect(v.stdout).not.toContain('FAIL');
       } finally {
         data.cleanup();
+      }
+      // The package's own verify.html, in Chromium, given the ZIP: the same verdict, naming the hub.
+      if (chromiumAvailable()) {
+        const unpacked = path.join(t.dir, `${preset}-unpacked`);
+        spawnSync('python3', ['-c', 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', file, unpacked]);
+        const browser = await launchBrowser();
+        try {
+          const page = await (await browser.browser.newContext()).newPage();
+          await page.goto(pathToFileURL(path.join(unpacked, 'verify.html')).href);
+          await page.setInputFiles('#files', file);
+          await page.waitForFunction(() => ['ok', 'fail'].includes(document.getElementById('result')?.dataset.status ?? ''), undefined, { timeout: 120_000 });
+          const log = (await page.textContent('#log')) ?? '';
+          expect(await page.getAttribute('#result', 'data-status'), log).toBe('ok');
+          expect(await page.textContent('#result')).toContain('signed by the warehouse hub "Test hub"');
+          expect(log).toContain('hub-receipt.json: the hub "Test hub" received clip');
+        } finally {
+          await browser.close();
+        }
       }
       const audit = (await ask(h, '/console/api/audit?action=export', { cookie: await login(h, 'sam', PASSWORD) })).status;
       expect(audit).toBe(403); // the audit is the admin's; the export row is checked below through the index

@@ -91,6 +91,34 @@ function b64Bytes(b64) {
 // Files every package carries besides those its manifest lists: the manifest itself, its signature
 // and its token (the manifest cannot hold its own hash), and the ZIP that holds them all.
 var PACKAGE_OWN = { "export-manifest.json": true, "export-manifest.json.sig": true, "export-manifest.tsr": true };
+// A package the warehouse hub made: the hub's key in hub.pem signs the export manifest (the station's never leaves it).
+var HUB_FILES = { "hub.pem": true, "hub-receipt.json": true, "hub-receipt.json.sig": true, "README-HUB.txt": true };
+var HUB = null; // set by check() when hub.pem signed the export manifest
+
+async function hubSigner(files, manBytes, sigBytes) {
+  if (!files["hub.pem"]) return null;
+  try {
+    var der = pemToDer(new TextDecoder().decode(files["hub.pem"]));
+    var fp = hex(await crypto.subtle.digest("SHA-256", der));
+    var key = await crypto.subtle.importKey("spki", der, { name: "Ed25519" }, false, ["verify"]);
+    if (!(await crypto.subtle.verify({ name: "Ed25519" }, key, sigBytes, manBytes))) return null;
+    var receipt = null, signed = false;
+    try { receipt = JSON.parse(new TextDecoder().decode(files["hub-receipt.json"])); } catch (e) { receipt = null; }
+    try { signed = !!(files["hub-receipt.json"] && files["hub-receipt.json.sig"] && (await crypto.subtle.verify({ name: "Ed25519" }, key, files["hub-receipt.json.sig"], files["hub-receipt.json"]))); } catch (e) { signed = false; }
+    return { name: receipt && typeof receipt.hubName === "string" ? receipt.hubName : "unnamed hub", fp: fp, receipt: receipt, signed: signed };
+  } catch (e) { return null; }
+}
+
+function hubReceipt(stationFp, man) {
+  var r = HUB.receipt;
+  var at = function (v) { return typeof v === "number" ? new Date(v).toISOString() : "?"; };
+  if (!r) { fail("hub-receipt.json is missing or unreadable: the hub's receipt for the clip cannot be shown."); return; }
+  if (!HUB.signed) { fail("hub-receipt.json is NOT signed by the hub key in hub.pem (changed, or its signature is missing)."); return; }
+  if (r.hubFingerprint !== HUB.fp) fail("hub-receipt.json names another hub key than hub.pem.");
+  if (r.stationFingerprint !== stationFp) fail("hub-receipt.json is for another station key than station.pem.");
+  if (!man.clips.some(function (c) { return c.originalSha256 === r.sha256; })) fail("hub-receipt.json is for another clip than the one this export was made from.");
+  ok("hub-receipt.json: the hub \"" + HUB.name + "\" received clip " + r.clipId + " (SHA-256 " + short(r.sha256) + ") from the station with key " + short(stationFp) + " at " + at(r.receivedAt) + " and checked it again at " + at(r.verifiedAt) + "; the hub's signature over the receipt holds.");
+}
 function short(h) { return String(h).slice(0, 16) + "…"; }
 
 // Problems are the lines of class "fail"; finish() counts those lines, so the summary can never
@@ -101,6 +129,7 @@ async function check(files) {
   function fail(t) { line("fail", t); }
   function info(t) { line("info", t); }
   TSA_GIVEN = tsaGivenCerts(files);
+  HUB = null;
 
   // 1. The station key and its signature over the export manifest, before anything the manifest says is believed.
   var manBytes = files["export-manifest.json"], sigBytes = files["export-manifest.json.sig"];
@@ -115,14 +144,18 @@ async function check(files) {
   if (!sigBytes) { fail("export-manifest.json.sig is missing: the export manifest is not signed, so nothing ties these files to the station."); return finish(); }
   var signedOk = false;
   try { signedOk = await crypto.subtle.verify({ name: "Ed25519" }, key, sigBytes, manBytes); } catch (e) { signedOk = false; }
-  if (!signedOk) {
+  if (!signedOk) HUB = await hubSigner(files, manBytes, sigBytes);
+  if (!signedOk && !HUB) {
     fail("The signature of the export manifest does NOT hold: export-manifest.json, export-manifest.json.sig and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.");
     return finish();
   }
   var man;
   try { man = JSON.parse(new TextDecoder().decode(manBytes)); } catch (e) { fail("export-manifest.json is signed but is not JSON."); return finish(); }
   if (!man || typeof man.files !== "object" || !Array.isArray(man.clips)) { fail("export-manifest.json is signed but is not an export manifest this page knows (" + (man && man.format) + ")."); return finish(); }
-  ok("export-manifest.json is signed by the station key in station.pem (fingerprint " + fp + "); compare it with the fingerprint the station shows.");
+  if (HUB) {
+    ok("export-manifest.json is signed by the warehouse hub \"" + HUB.name + "\" with its key in hub.pem (fingerprint " + HUB.fp + "), not by the station: the hub made this export from the station's sealed clip (README-HUB.txt). station.pem (fingerprint " + fp + ") is the station's key, which signed the clip's own manifest.");
+    hubReceipt(fp, man);
+  } else ok("export-manifest.json is signed by the station key in station.pem (fingerprint " + fp + "); compare it with the fingerprint the station shows.");
   if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp) fail("The export manifest names station key " + man.stationKeyFingerprint + ", not the key in station.pem.");
   info("Order " + man.order + ", exported " + man.createdAt + " by station " + man.station + " with preset " + man.preset.name + "; clips: " + (man.mode === "returns" ? "returns (unboxing)" : man.mode === "all" ? "shipping and returns" : "shipping (packing)") + ".");
   if (man.edits && man.edits.length) info("This export is EDITED: " + man.edits.join(", ") + ".");
@@ -154,7 +187,7 @@ async function check(files) {
   var given = Object.keys(files);
   for (var g = 0; g < given.length; g++) {
     var n = given[g];
-    if (man.files[n] || PACKAGE_OWN[n] || /\.zip$/i.test(n)) continue;
+    if (man.files[n] || PACKAGE_OWN[n] || /\.zip$/i.test(n) || (HUB && HUB_FILES[n])) continue;
     // A TSA's certificate the reviewer adds to check the tokens (tsaGivenCerts) is no export file.
     if (/\.(pem|crt|cer|der)$/i.test(n) && n !== "station.pem") info(n + " is not part of the export: it was given as a TSA certificate to check the timestamps with.");
     else fail(n + " is a foreign file: the signed manifest does not list it, so it is not part of this export.");
@@ -325,7 +358,9 @@ function finish() {
   resultEl.dataset.status = problems ? "fail" : "ok";
   resultEl.textContent = problems
     ? "NOT VERIFIED: " + problems + " problem(s) found; see the lines marked \u2717."
-    : "VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.";
+    : HUB
+      ? "VERIFIED: the export manifest is signed by the warehouse hub \"" + HUB.name + "\" (the clips in it are sealed by the station), every file matches it, and the signatures hold."
+      : "VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.";
   return problems === 0;
 }
 

@@ -66,7 +66,7 @@ export function ClipExport({ clip }: { clip: ConsoleClip }) {
             const p = presets.find((x) => x.id === v);
             if (p) setForm(p.defaultForm === 'stills' ? 'stills' : 'video');
           }}
-          options={presets.map((p) => ({ value: p.id, label: wordMessage(t, p.nameMessage, p.name) }))}
+          options={presets.map((p) => ({ value: p.id, label: wordMessage(t, p.nameMessage, p.name), 'data-testid': `console-export-preset-${p.id}` }))}
           style={{ minWidth: 220 }}
           disabled={running}
           data-testid="console-export-preset"
