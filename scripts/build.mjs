@@ -30,3 +30,11 @@ await build({
   },
 });
 console.log('hub console built: out/console');
+
+// verify.html, the reviewer's page in every evidence package (renderer/verify → out/verify): one
+// self-contained file the desktop app copies into each export.
+const { bundleVerifyHtml } = await import('../electron/engine/export/verifyHtml.ts');
+const { mkdirSync, writeFileSync } = await import('node:fs');
+mkdirSync(new URL('../out/verify', import.meta.url), { recursive: true });
+writeFileSync(new URL('../out/verify/verify.html', import.meta.url), await bundleVerifyHtml());
+console.log('verify page built: out/verify/verify.html');

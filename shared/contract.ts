@@ -2,7 +2,7 @@
 // these calls and events; the engine validates every input with these schemas before acting on it,
 // and the UI's API type is derived from this object so the two sides cannot drift apart.
 import { z } from 'zod';
-import { formatMessage, type Message } from './messages.ts';
+import { formatMessage, Message } from './messages.ts';
 import { ClipEvidence, evidenceCalls } from './contract/evidence.ts';
 import { storageCalls } from './contract/storage.ts';
 import { exportCalls, exportEvents } from './contract/export.ts';
@@ -67,12 +67,16 @@ export const Clip = z.object({
   endedAt: IsoTime,
   durationMs: z.number(),
   sizeBytes: z.number(),
-  file: z.string(), // absolute path of the MP4
+  // Where this station's local clip store keeps the MP4 (an absolute path): shown at the station and
+  // used by its CLI, never the clip's identity. A clip is named by stationId + id (+ sha256).
+  file: z.string(),
+  stationId: z.string().optional(), // the station key's SHA-256 fingerprint, as the hub names the station
+  fileName: z.string().optional(), // the MP4's name, the same on every copy (its manifest names it)
   sha256: z.string(),
   status: ClipStatus,
   stopReason: ClipStopReason.nullable(),
   note: z.string().nullable(),
-  mediaUrl: z.string(), // where either door serves the file (Range supported)
+  mediaUrl: z.string(), // where either door serves the file (Range supported), built from the clip's id
   thumbUrl: z.string().nullable(),
   evidence: ClipEvidence.nullable().optional(), // chain entry, signature, trusted time
   legalHold: z.boolean().optional(), // a dispute is open: retention never deletes this clip
@@ -291,7 +295,7 @@ export const events = {
   'recording.recovered': z.object({ clips: z.array(Clip), message: z.string() }),
   // The engine ended a recording on its own; message says why and what to do.
   'recording.ended': z.object({ recordingId: z.string(), order: z.string(), cause: RecordingEndCause, message: z.string() }),
-  'station.problem': z.object({ message: z.string() }),
+  'station.problem': z.object({ message: z.string(), words: Message.optional() }), // words: the message as a code, when it is one
   'settings.changed': Settings,
   ...exportEvents,
 } as const;

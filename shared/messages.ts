@@ -4,7 +4,7 @@
 // test/unit/i18n.test.ts fails on a code without a Chinese text or a text that drops a parameter.
 //
 // Adding a code: add `'area-what': 'English with {{param}}'` below, the same key with its Chinese
-// text to renderer/src/i18n/messages.zh-CN.ts, and return msg('area-what', { param }) from the engine.
+// text to shared/messages.zh-CN.ts, and return msg('area-what', { param }) from the engine.
 // Parameters are data (paths, sizes, counts, order codes, times), never English words.
 import { z } from 'zod';
 
@@ -132,6 +132,115 @@ export const MESSAGES = {
   'verify-hold-lifted': 'Legal hold lifted on {{time}} by {{who}}.',
   // The hub console's verify (electron/hub/console/verify.ts): what only the hub says.
   'hub-verify-timestamp-none': 'The hub holds no trusted timestamp for this clip (the station had none, or has not sent it yet).',
+
+  // What a failing check found (evidence/checks.ts, anchors.ts, verifyClip.ts): the kind of problem
+  // (its label, shown before each finding) and the finding itself.
+  'problem-modified-file': 'modified file',
+  'problem-missing-file': 'missing file',
+  'problem-broken-link': 'broken link',
+  'problem-missing-entry': 'missing entry',
+  'problem-bad-signature': 'bad signature',
+  'problem-token-mismatch': 'token mismatch',
+  'problem-modified-manifest': 'modified manifest',
+  'problem-missing-sidecar': 'missing sidecar',
+  'problem-wrong-key': 'wrong key',
+  'problem-anchor-mismatch': 'anchor mismatch',
+  'finding-entry-altered': 'chain entry {{seq}} was altered after it was written (its content no longer matches its hash or position).',
+  'finding-wrong-key': "chain entry {{seq}} names station key {{key}}…, not this station's key {{own}}…; its signature does not hold.",
+  'finding-bad-signature': "chain entry {{seq}}: the station's signature does not match its content.",
+  'finding-first-has-prev': 'chain entry 1 points to an earlier entry, but it is the first.',
+  'finding-entry-missing': 'chain entry {{seq}}, just before entry {{next}}, is missing.',
+  'finding-no-link': 'chain entry {{seq}} does not link to entry {{prev}} (one of them was replaced or reordered).',
+  'finding-no-link-back': "chain entry {{seq}} does not link back to this clip's entry {{entry}}.",
+  'finding-no-link-back-export': "chain entry {{seq}} does not link back to the export's entry {{entry}}.",
+  'finding-manifest-differs': '{{file}} differs from the sealed manifest.',
+  'finding-signature-file-bad': '{{sig}} does not verify for {{file}}.',
+  'finding-export-modified': 'its SHA-256 {{sha}} differs from the exported {{exported}} (chain entry {{seq}}).',
+  'finding-export-signature-bad': "export-manifest.json next to it is this export's, but export-manifest.json.sig does not verify for it.",
+  'finding-export-signature-missing': "export-manifest.json next to it is this export's, but export-manifest.json.sig is missing.",
+  'finding-source-missing': "the sealed clip it was made from is not in the station's chain.",
+  'finding-anchor-unreadable': 'anchor entry {{seq}} cannot be read.',
+  'finding-anchor-token-unreadable': 'anchor entry {{seq}}: its TSA token cannot be read ({{error}}).',
+  'finding-anchor-other-hash': "anchor entry {{seq}}: its token stamps a {{algorithm}} hash, not a chain entry's SHA-256.",
+  'finding-anchor-token-invalid': 'anchor entry {{seq}}: the TSA token does not hold ({{reason}}).',
+  'finding-anchor-head-gone':
+    'anchor entry {{seq}}: {{tsa}} at {{time}} stamped the record up to entry {{head}}, which is no longer in the chain (entries were removed).',
+  'finding-anchor-moved':
+    'anchor entry {{seq}}: {{tsa}} at {{time}} stamped the entry that is now entry {{moved}}, not entry {{head}}: entries below it were inserted, removed or reordered after that time.',
+  'finding-anchor-changed':
+    'anchor entry {{seq}}: the record up to entry {{head}} is not the one {{tsa}} at {{time}} stamped: an entry at or below {{head}} was removed, inserted, reordered or changed, or the chain was re-signed, after that time.',
+  'finding-anchor-head-hash': 'anchor entry {{seq}} names a head hash its token does not stamp.',
+  'finding-token-other-hash': "This token stamps a {{algorithm}} hash; PackWitness clips are sealed with SHA-256, so it is not this clip's.",
+  'finding-token-other-file': 'The timestamp token covers a different file than this clip.',
+  'finding-token-invalid': 'The timestamp token does not hold: {{reason}}.',
+  'finding-token-sidecar-differs': 'The .tsr file next to the clip differs from the token the station received.',
+  'finding-token-unreadable': 'The timestamp token cannot be read ({{error}}).',
+
+  // Further verify lines: the chain anchor, an exported file's checks, what the camera read.
+  'verify-anchor': "In the station's record by {{time}} at the latest (anchor of {{tsa}}, chain entry {{seq}} stamps the record up to entry {{head}}).",
+  'verify-derived-file-ok': "The file's SHA-256 matches {{file}} as the station exported it, byte for byte ({{sha}}). It is not the original recording.",
+  'verify-derived-chain-ok': "The export is entry {{seq}} of the station's hash chain, linked to the entries around it.",
+  'verify-derived-signature-ok': "The export's chain entry is signed by this station's key (fingerprint {{fingerprint}}…).",
+  'verify-export-manifest-ok':
+    'export-manifest.json next to it is the manifest the station signed for this export (SHA-256 {{sha}}…), and its signature holds.',
+  'verify-export-manifest-other': 'export-manifest.json next to it belongs to another export (or was changed); this file is checked against the chain alone.',
+  'verify-source-package': 'It is a file of the package itself (not made from a clip).',
+  'verify-source-ok': 'It was made from clip {{clip}}, sealed as chain entry {{seq}} with SHA-256 {{sha}}; that entry holds.',
+  'verify-source-bad': 'The clip it was made from (chain entry {{seq}}):',
+  'verify-source-deleted': 'The original clip was deleted from the station on {{time}} by {{who}}; the chain keeps its record.',
+  'verify-export-trusted-time': "The export's manifest has a trusted time: {{time}}.",
+  'label-mismatch': 'LABEL MISMATCH: the picture showed {{codes}}, but the clip is filed under {{order}} (signed in the manifest).',
+  'label-seen': 'The label {{order}} is in the picture: seen at {{at}} (signed in the manifest).',
+  'label-not-seen': 'The camera was reading but did not see the label {{order}} in the picture.',
+  'label-read-by-camera': 'The code was read by the camera.',
+
+  // The continuity line of a verdict (evidence/continuityCheck.ts): the frame counter, gap by gap.
+  'continuity-no-record': "The station has no record of this clip's frames (not read back yet, recorded before that check, or no frame counter in it).",
+  'continuity-unreadable-now': 'No frame counter could be read in this file ({{frames}} frames), and the station recorded no continuity check for it.',
+  'continuity-clean-now':
+    'Read now: the frame counter runs without a gap through all {{frames}} frames; the station recorded no continuity check for this clip.',
+  'continuity-not-recorded': 'The station recorded no continuity check for this clip.',
+  'continuity-unexplained': 'UNEXPLAINED: {{count}} frame(s) missing at {{at}} (after frame {{after}}); the station recorded no such gap.',
+  'continuity-entry': 'Entry {{seq}}:',
+  'continuity-unreadable': 'The station could not read the frame counter in this clip ({{frames}} frames): its continuity is not proven by it.',
+  'continuity-clean': 'The frame counter runs without a gap through all {{frames}} frames ({{first}} to {{last}}); checked by the station on {{time}}.',
+  'continuity-gap-encoder-under-load':
+    '{{count}} frame(s) dropped by the encoder under load at {{at}} (after frame {{after}}); recorded by the station on {{time}}.',
+  'continuity-gap-encoder':
+    "{{count}} frame(s) dropped by the encoder at {{at}} (after frame {{after}}) (found by the station's read-back of the file); recorded by the station on {{time}}.",
+  'continuity-gap-page-hidden':
+    '{{count}} frame(s) not recorded while the station page was hidden at {{at}} (after frame {{after}}); recorded by the station on {{time}}.',
+  'continuity-stall-camera-stalled':
+    'The picture stands still for {{seconds}} s at {{at}} (after frame {{after}}, no frame missing): the camera gave no picture; recorded by the station on {{time}}.',
+  'continuity-stall-page-hidden':
+    'The picture stands still for {{seconds}} s at {{at}} (after frame {{after}}, no frame missing): the station page was hidden; recorded by the station on {{time}}.',
+  'continuity-stall-no-frames':
+    'The picture stands still for {{seconds}} s at {{at}} (after frame {{after}}, no frame missing): no frame came from the camera; recorded by the station on {{time}}.',
+  'continuity-unreadable-frames': '{{count}} frame(s) had no readable counter.',
+  'continuity-again-clean': 'Read again now: no gap in the file.',
+  'continuity-again-known': 'Read again now: every gap in the file is one the station recorded.',
+
+  // Lines under a Status check (doctor.ts), and the station's own problems (start-up, recording, retention).
+  'health-detail-leftover': '{{file}} (an unfinished MP4 from an interrupted save)',
+  'health-detail-more': '... and {{count}} more',
+  'problem-startup-check-failed': 'The start-up check failed: {{error}}',
+  'problem-read-back-failed': 'The read-back of unchecked clips failed: {{error}}',
+  'problem-nothing-recorded': 'Nothing was recorded for {{order}}: no video reached the station.',
+  'problem-hold-not-chained': 'The legal hold of clip {{clip}} is set but could not be written to the chain of custody: {{error}}',
+  'problem-deletion-not-chained': 'The deletion of clip {{clip}} could not be written to the chain of custody: {{error}}',
+  'problem-retention-failed': 'Retention ({{when}}) failed: {{error}}',
+  'problem-lan-not-reopened': 'LAN access was on but could not be reopened: {{error}}',
+  'retention-space-unreadable': 'Retention cannot read the free space of {{dir}}: {{error}}',
+  'retention-stuck-below':
+    'Free space on {{dir}} is {{free}}, below the reserve of {{reserve}}, and no more clips may be deleted for space: the {{count}} clip(s) left ({{size}}) are younger than the protect window of {{days}} days. New recordings are refused until space is freed: add storage, move clips to an archive disk, or shorten the protect window in Settings.',
+  'retention-stuck-near':
+    'Free space on {{dir}} is {{free}}, too close to the reserve of {{reserve}}, and no more clips may be deleted for space: the {{count}} clip(s) left ({{size}}) are younger than the protect window of {{days}} days. New recordings are refused until space is freed: add storage, move clips to an archive disk, or shorten the protect window in Settings.',
+  'retention-stuck-below-held':
+    'Free space on {{dir}} is {{free}}, below the reserve of {{reserve}}, and no more clips may be deleted for space: the {{count}} clip(s) left ({{size}}) are younger than the protect window of {{days}} days or on legal hold ({{held}}). New recordings are refused until space is freed: add storage, move clips to an archive disk, or shorten the protect window in Settings.',
+  'retention-stuck-near-held':
+    'Free space on {{dir}} is {{free}}, too close to the reserve of {{reserve}}, and no more clips may be deleted for space: the {{count}} clip(s) left ({{size}}) are younger than the protect window of {{days}} days or on legal hold ({{held}}). New recordings are refused until space is freed: add storage, move clips to an archive disk, or shorten the protect window in Settings.',
+  'retention-hub-kept': '{{count}} clip(s) old enough to go are kept until the hub confirms it holds them.',
+  'retention-delete-failed': 'Retention could not delete {{count}} clip file(s); their index entries are unchanged: {{files}}',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof MESSAGES;
@@ -173,4 +282,9 @@ export function formatMessage(m: Message): string {
 /** The placeholders a text uses, sorted (the i18n test compares languages with it). */
 export function placeholdersOf(text: string): string[] {
   return [...text.matchAll(/\{\{\s*(\w+)/g)].map((x) => x[1]!).sort();
+}
+
+/** Several sentences as one line of English (a check line made of several codes). */
+export function formatMessages(ms: readonly Message[]): string {
+  return ms.map(formatMessage).join(' ');
 }

@@ -62,6 +62,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--preset NAME', 'The channel preset (see --presets; default: original); an unknown name is a usage mistake (exit 2).'],
       ['--mode shipping|returns|all', 'Which of the order’s clips: the packing (shipping) clips, the return (unboxing) clips, or both (default: shipping).'],
       ['--presets', 'List the presets with what each channel takes and its limits.'],
+      ['--lang en|zh-CN', 'The language of the --presets table (default: the station’s language setting, else the system’s).'],
       ['--parts', 'Cut a clip that is too long into parts instead of speeding it up.'],
       ['--stills', 'Export still images instead of video.'],
       ['--speed', 'Speed the clip up to fit the channel’s length limit.'],

@@ -18,7 +18,8 @@
 // continuity entry lists is unexplained, and verify says so.
 import type { Db } from './db.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
-import type { ClipRow } from './index/types.ts';
+import type { ClipNotesIndex, ClipRow } from './index/types.ts';
+import { SqliteClipNotesIndex } from './index/sqliteEvidence.ts';
 import { readFrameCounters, type CounterReport } from './frameCounters.ts';
 import type { Continuity, ContinuityGap, ContinuityStall, GapCause, PageIncident, StallCause } from '../../shared/contract/continuity.ts';
 import { errorLine } from '../../shared/errorMessage.ts';
@@ -91,31 +92,25 @@ export function continuityOf(seq: number, body: Record<string, unknown> | null):
  * What the page reported while a clip recorded (page hidden, camera stalled, the overlay behind),
  * kept in the index as it arrives: a station stopped (killed, crashed, restarted) before a clip's
  * read-back reads it back at the next start, and these are still the grounds of its gaps' causes.
- * Its own table, created when first needed; rows older than the read-back's two days are dropped.
+ * The index keeps them in their own table; rows older than the read-back's two days are dropped.
  */
 export class PageIncidentStore {
-  private readonly db: Db;
-  private ready = false;
+  private readonly notes: ClipNotesIndex;
 
   constructor(db: Db) {
-    this.db = db;
+    this.notes = new SqliteClipNotesIndex(db);
   }
 
   set(recordingId: string, incidents: readonly PageIncident[]): void {
-    if (!this.ready) {
-      this.db.exec('CREATE TABLE IF NOT EXISTS page_incidents (recording_id TEXT PRIMARY KEY, at INTEGER NOT NULL, body TEXT NOT NULL)');
-      this.db.prepare('DELETE FROM page_incidents WHERE at < ?').run(Date.now() - 3 * 86_400_000);
-      this.ready = true;
-    }
-    this.db.prepare('INSERT OR REPLACE INTO page_incidents (recording_id, at, body) VALUES (?, ?, ?)').run(recordingId, Date.now(), JSON.stringify(incidents));
+    this.notes.setIncidents(recordingId, Date.now(), JSON.stringify(incidents));
   }
 
   get(recordingId: string): PageIncident[] {
+    const body = this.notes.incidents(recordingId);
     try {
-      const row = this.db.prepare('SELECT body FROM page_incidents WHERE recording_id=?').get(recordingId) as { body: string } | undefined;
-      return row ? (JSON.parse(row.body) as PageIncident[]) : [];
+      return body === null ? [] : (JSON.parse(body) as PageIncident[]);
     } catch {
-      return []; // no page ever reported an incident on this station: the table does not exist yet
+      return [];
     }
   }
 }

@@ -12,8 +12,8 @@ export interface CustodyActor {
 }
 
 export interface Custody {
-  /** A finished clip file (ok, recovered or interrupted): seal it and append it to the chain. */
-  clipSealed(row: ClipRow, absFile: string): Promise<void>;
+  /** A finished clip (ok, recovered or interrupted), its file in the clip store: seal it and append it to the chain. */
+  clipSealed(row: ClipRow): Promise<void>;
   /** A recording thrown away before it became a clip (DISCARD code, too short). */
   clipDiscarded(row: ClipRow, actor: CustodyActor): Promise<void>;
   /** A clip file deleted (retention or a person). Called after the file is gone. */

@@ -30,3 +30,9 @@ function migrate(db: Db): void {
     })();
   }
 }
+
+/** SQLite's own check of the file (doctor): the problems it names, empty when the index is sound. */
+export function quickCheck(db: Db): string[] {
+  const rows = db.pragma('quick_check') as { quick_check: string }[];
+  return rows.map((r) => r.quick_check).filter((t) => t !== 'ok');
+}

@@ -10,12 +10,15 @@ import { parseOrderCode } from '../../shared/orderCode.ts';
 import { formatMessage, msg, type Message } from '../../shared/messages.ts';
 import type { ClipIndex } from './index/types.ts';
 import { SqliteClipIndex } from './index/sqlite.ts';
-import type { Db } from './db.ts';
+import { quickCheck, type Db } from './db.ts';
 import type { EngineServices } from './services.ts';
 import { errorLine, errorMessage } from '../../shared/errorMessage.ts';
 
 /** What the health check and adopting unindexed files use. */
-export type DoctorServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'settings' | 'custody' | 'logLine' | 'activeRecordings' | 'currentProblems'>;
+export type DoctorServices = Pick<
+  EngineServices,
+  'paths' | 'db' | 'clips' | 'settings' | 'custody' | 'logLine' | 'activeRecordings' | 'currentProblems' | 'currentProblemWords'
+>;
 import { probe } from './ffmpeg.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
 import { sha256File } from './hash.ts';
@@ -35,11 +38,18 @@ export interface HealthContext {
   otherOwner: number | null;
   /** What the engine already told the packer at start (recovered clips, ...). */
   startupProblems?: string[];
+  /** The same as codes where they are one (null: English only). */
+  startupProblemWords?: (Message | null)[];
 }
 
-function check(id: HealthCheck['id'], level: HealthCheck['level'], message: Message, details: string[] = []): HealthCheck {
-  const shown = details.length > MAX_DETAILS ? [...details.slice(0, MAX_DETAILS), `... and ${details.length - MAX_DETAILS} more`] : details;
-  return { id, level, text: formatMessage(message), message, details: shown };
+/** A detail line: data (a file, an id), or a sentence as a code. */
+type Detail = string | Message;
+
+function check(id: HealthCheck['id'], level: HealthCheck['level'], message: Message, details: Detail[] = []): HealthCheck {
+  const shown = details.length > MAX_DETAILS ? [...details.slice(0, MAX_DETAILS), msg('health-detail-more', { count: details.length - MAX_DETAILS })] : details;
+  const out: HealthCheck = { id, level, text: formatMessage(message), message, details: shown.map((d) => (typeof d === 'string' ? d : formatMessage(d))) };
+  if (shown.some((d) => typeof d !== 'string')) out.detailWords = shown.map((d) => (typeof d === 'string' ? null : d));
+  return out;
 }
 
 /** Every *.mp4 under the clips folder outside the hidden working folders, relative to it. */
@@ -74,8 +84,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
 
   // 1. The index itself.
   try {
-    const rows = db.pragma('quick_check') as { quick_check: string }[];
-    const bad = rows.map((r) => r.quick_check).filter((t) => t !== 'ok');
+    const bad = quickCheck(db);
     checks.push(
       bad.length
         ? check('database', 'problem', msg('health-database-damaged', { file: paths.dbFile, count: bad.length }), bad)
@@ -147,7 +156,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
     // 5. Clip files on disk that the index does not know.
     const { mp4, leftovers } = await clipFilesOnDisk(dir);
     const unindexed = await unindexedOf(clips, mp4);
-    const details = [...unindexed, ...leftovers.map((f) => `${f} (an unfinished MP4 from an interrupted save)`)];
+    const details = [...unindexed, ...leftovers.map((f) => msg('health-detail-leftover', { file: f }))];
     checks.push(
       unindexed.length
         ? check('unindexed-files', 'problem', msg('health-unindexed', { count: unindexed.length }), details)
@@ -199,7 +208,15 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
   if (hub) checks.push(check('hub', hub.level, msg('health-hub', { line: hub.text }), hub.details));
 
   if (ctx.startupProblems?.length) {
-    checks.push(check('startup', 'warning', msg('health-startup'), ctx.startupProblems));
+    const words = ctx.startupProblemWords;
+    checks.push(
+      check(
+        'startup',
+        'warning',
+        msg('health-startup'),
+        ctx.startupProblems.map((p, i) => words?.[i] ?? p),
+      ),
+    );
   }
 
   return { ok: checks.every((c) => c.level !== 'problem'), checkedAt: new Date().toISOString(), space, checks };
@@ -214,6 +231,7 @@ export function engineHealth(engine: DoctorServices): Promise<Health> {
     live: new Set(engine.activeRecordings()),
     otherOwner: null,
     startupProblems: engine.currentProblems(),
+    startupProblemWords: engine.currentProblemWords(),
   });
 }
 
@@ -277,7 +295,7 @@ export async function adoptUnindexed(
       });
       engine.logLine(`doctor: adopted ${rel} as clip ${id} of ${order}`);
       try {
-        await engine.custody.clipSealed((await engine.clips.get(id))!, abs);
+        await engine.custody.clipSealed((await engine.clips.get(id))!);
       } catch (err) {
         failed.push({ file: rel, message: `adopted as clip ${id} but not sealed into the chain: ${errorMessage(err)}` });
         continue;

@@ -45,6 +45,7 @@ import { hubConnector } from './publish/connect.ts';
 import type { HubConnector, StationSignerLike } from './publish/hubApi.ts';
 import { signBytes } from './evidence/keys.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
+import { formatMessage, msg, type Message } from '../../shared/messages.ts';
 
 export const VERSION = '0.1.0';
 
@@ -78,6 +79,8 @@ export class Engine implements EngineServices {
   readonly incidents: PageIncidentStore;
   private readonly listeners = new Set<Listener>();
   private readonly problems: string[] = [];
+  /** problems[i] as a code, where it was reported as one. */
+  private problemWords = new Map<number, Message | null>();
   private readonly log: (line: string) => void;
   readonly retention: Retention;
   private exportQueue: ExportJobs | null = null;
@@ -132,6 +135,11 @@ export class Engine implements EngineServices {
     this.hubGate = new HubGate({ db, connector, signer: () => this.stationSigner(), log });
   }
 
+  /** The station's id: its key's fingerprint, as the hub names it (null before the evidence module is wired in). */
+  get stationId(): string | null {
+    return this.custody instanceof StationCustody ? this.custody.key.fingerprint : null;
+  }
+
   /** The station key as the hub client signs with it; null when this process has no private key. */
   private stationSigner(): StationSignerLike | null {
     const key = this.custody instanceof StationCustody ? this.custody.key : null;
@@ -141,15 +149,26 @@ export class Engine implements EngineServices {
   }
 
   /** Tells the packer: kept for station.info and the Status view, logged, and pushed to open pages. */
-  reportProblem(message: string): void {
+  reportProblem(problem: string | Message): void {
+    const message = typeof problem === 'string' ? problem : formatMessage(problem);
+    const words = typeof problem === 'string' ? null : problem;
     this.problems.push(message);
-    if (this.problems.length > 100) this.problems.splice(0, this.problems.length - 100);
+    this.problemWords.set(this.problems.length - 1, words);
+    if (this.problems.length > 100) {
+      const drop = this.problems.length - 100;
+      this.problems.splice(0, drop);
+      this.problemWords = new Map([...this.problemWords].filter(([i]) => i >= drop).map(([i, w]) => [i - drop, w]));
+    }
     this.log(message);
-    this.emit('station.problem', { message });
+    this.emit('station.problem', words ? { message, words } : { message });
   }
 
   currentProblems(): string[] {
     return [...this.problems];
+  }
+
+  currentProblemWords(): (Message | null)[] {
+    return this.problems.map((_p, i) => this.problemWords.get(i) ?? null);
   }
 
   logLine(line: string): void {
@@ -165,13 +184,13 @@ export class Engine implements EngineServices {
       if (e.event === 'clip.saved') this.publisher.kick();
     });
     this.recording.watchStalls();
-    void readBackUnchecked(this).catch((err: unknown) => this.reportProblem(`The read-back of unchecked clips failed: ${(err as Error).message}`));
+    void readBackUnchecked(this).catch((err: unknown) => this.reportProblem(msg('problem-read-back-failed', { error: (err as Error).message })));
     // The start-up check: whatever it finds is told to the packer like a recovered clip is.
     void engineHealth(this)
       .then((h) => {
-        for (const c of h.checks) if (c.level === 'problem' && c.id !== 'startup') this.reportProblem(c.text);
+        for (const c of h.checks) if (c.level === 'problem' && c.id !== 'startup') this.reportProblem(c.message ?? c.text);
       })
-      .catch((err: unknown) => this.reportProblem(`The start-up check failed: ${errorMessage(err)}`));
+      .catch((err: unknown) => this.reportProblem(msg('problem-startup-check-failed', { error: errorMessage(err) })));
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -259,13 +278,13 @@ export class Engine implements EngineServices {
   async clipFile(id: string): Promise<string | undefined> {
     const row = await this.clips.get(id);
     if (!row?.file || row.status === 'recording' || row.status === 'discarded' || row.status === 'deleted') return undefined;
-    return this.store.pathOf(row.file);
+    return this.store.localPath(row.file);
   }
 
   async thumbFile(id: string): Promise<string | undefined> {
     const row = await this.clips.get(id);
     if (!row?.thumb_file) return undefined;
-    return this.store.pathOf(row.thumb_file);
+    return this.store.localPath(row.thumb_file);
   }
 
   /** Partial recordings become sealed clips here (recording/sealing.ts). */

@@ -2,38 +2,34 @@
 // the clip's manifest, and shown with the clip ("label seen at 00:03.2", or the other tracking
 // number the picture showed).
 //
-// Its own table, created when first needed, so it stays independent of the numbered migrations.
+// Kept in the index (index/sqliteEvidence.ts: its own table, independent of the numbered migrations).
 import fs from 'node:fs';
 import { ClipLabels } from '../../shared/contract/labels.ts';
 import { clipTimeLabel } from '../../shared/labelRules.ts';
 import type { Db } from './db.ts';
+import type { ClipNotesIndex } from './index/types.ts';
+import { SqliteClipNotesIndex } from './index/sqliteEvidence.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
-
-const CREATE = 'CREATE TABLE IF NOT EXISTS clip_labels (clip_id TEXT PRIMARY KEY, body TEXT NOT NULL)';
+import { formatMessages, msg, type Message } from '../../shared/messages.ts';
 
 export class LabelStore {
-  private readonly db: Db;
-  private ready = false;
+  private readonly notes: ClipNotesIndex;
 
   constructor(db: Db) {
-    this.db = db;
+    this.notes = new SqliteClipNotesIndex(db);
   }
 
   set(clipId: string, labels: ClipLabels): void {
-    if (!this.ready) {
-      this.db.exec(CREATE);
-      this.ready = true;
-    }
-    this.db.prepare('INSERT OR REPLACE INTO clip_labels (clip_id, body) VALUES (?, ?)').run(clipId, JSON.stringify(labels));
+    this.notes.setLabels(clipId, JSON.stringify(labels));
   }
 
   get(clipId: string): ClipLabels | null {
+    const body = this.notes.labels(clipId);
     try {
-      const row = this.db.prepare('SELECT body FROM clip_labels WHERE clip_id=?').get(clipId) as { body: string } | undefined;
-      return row ? (JSON.parse(row.body) as ClipLabels) : null;
+      return body === null ? null : (JSON.parse(body) as ClipLabels);
     } catch {
-      return null; // no label was ever stored on this station: the table does not exist yet
+      return null;
     }
   }
 }
@@ -53,22 +49,19 @@ export function labelManifestFields(db: Db, clipId: string): Record<string, Json
  * camera reads: informational (ok null), since what the picture showed says nothing about whether
  * the file was changed. null when the camera was not reading.
  */
-export function labelVerifyCheck(labels: unknown, orders: readonly string[]): { what: 'history'; ok: null; text: string } | null {
+export function labelVerifyCheck(labels: unknown, orders: readonly string[]): { what: 'history'; ok: null; text: string; messages: Message[] } | null {
   const parsed = ClipLabels.safeParse(labels);
   if (!parsed.success) return null;
   const l = parsed.data;
   const order = orders.join(', ');
-  const source = l.source === 'camera' ? ' The code was read by the camera.' : '';
-  if (l.mismatch.length) {
-    return {
-      what: 'history',
-      ok: null,
-      text: `LABEL MISMATCH: the picture showed ${l.mismatch.join(', ')}, but the clip is filed under ${order} (signed in the manifest).${source}`,
-    };
-  }
-  if (l.seenAtMs !== null)
-    return { what: 'history', ok: null, text: `The label ${order} is in the picture: seen at ${clipTimeLabel(l.seenAtMs)} (signed in the manifest).${source}` };
-  return { what: 'history', ok: null, text: `The camera was reading but did not see the label ${order} in the picture.${source}` };
+  const first =
+    l.mismatch.length > 0
+      ? msg('label-mismatch', { codes: l.mismatch.join(', '), order })
+      : l.seenAtMs !== null
+        ? msg('label-seen', { order, at: clipTimeLabel(l.seenAtMs) })
+        : msg('label-not-seen', { order });
+  const messages = l.source === 'camera' ? [first, msg('label-read-by-camera')] : [first];
+  return { what: 'history', ok: null, text: formatMessages(messages), messages };
 }
 
 /** The labels sealed in a clip's signed manifest (X.manifest.json next to the clip); null when none. */

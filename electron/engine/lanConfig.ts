@@ -3,6 +3,7 @@
 // settings.changed event (sent to every open page) must not carry, and switching LAN access opens a
 // socket, which a plain settings write cannot report failing (port in use).
 import type { Db } from './db.ts';
+import { SqliteStationMeta } from './index/sqliteEvidence.ts';
 
 export interface LanConfig {
   enabled: boolean;
@@ -14,9 +15,9 @@ export interface LanConfig {
 const KEY = 'lanAccess';
 
 export function readLanConfig(db: Db): LanConfig {
-  const row = db.prepare('SELECT value FROM station_meta WHERE key=?').get(KEY) as { value: string } | undefined;
+  const stored = new SqliteStationMeta(db).get(KEY);
   try {
-    const v = row ? (JSON.parse(row.value) as Partial<LanConfig>) : {};
+    const v = stored !== undefined ? (JSON.parse(stored) as Partial<LanConfig>) : {};
     return {
       enabled: v.enabled === true,
       port: Number.isInteger(v.port) && v.port! > 0 && v.port! <= 65535 ? v.port! : null,
@@ -28,5 +29,5 @@ export function readLanConfig(db: Db): LanConfig {
 }
 
 export function writeLanConfig(db: Db, c: LanConfig): void {
-  db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(KEY, JSON.stringify(c));
+  new SqliteStationMeta(db).set(KEY, JSON.stringify(c));
 }

@@ -7,9 +7,10 @@ import type { Deletion, RetentionReport, SpaceInfo } from '../../shared/contract
 import type { ClipRow, DeletionRow } from './index/types.ts';
 import type { EngineServices } from './services.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
+import { formatMessage, msg, type Message } from '../../shared/messages.ts';
 
 /** What retention uses: the index, the clips folder, the settings, the custody, the export queue and the packer's ear. */
-export type RetentionServices = Pick<EngineServices, 'paths' | 'clips' | 'settings' | 'custody' | 'logLine' | 'reportProblem'> & {
+export type RetentionServices = Pick<EngineServices, 'paths' | 'store' | 'clips' | 'settings' | 'custody' | 'logLine' | 'reportProblem'> & {
   readonly exportJobs: Pick<ExportJobs, 'activeIds' | 'forget'>;
   /** The frame-counter read-back (continuity.ts): a clip's read is stopped before its file is deleted. */
   readonly continuity: Pick<ContinuityPass, 'release'>;
@@ -17,7 +18,6 @@ export type RetentionServices = Pick<EngineServices, 'paths' | 'clips' | 'settin
   readonly hubGate?: Pick<HubGate, 'confirmedLocally' | 'mayDelete'>;
 };
 import type { HubGate } from './publish/gate.ts';
-import { insideRoot } from './paths.ts';
 import { formatBytes, lowSpaceMessage, protectMs, spaceOf } from './storage.ts';
 import {
   EXPORT_MIN_AGE_FOR_SPACE_MS,
@@ -99,7 +99,7 @@ export class Retention {
   private async runLogged(when: string): Promise<void> {
     try {
       const report = await this.run({});
-      if (report.message) this.engine.reportProblem(report.message);
+      if (report.message) this.engine.reportProblem(report.words?.length === 1 ? report.words[0]! : report.message);
       // At start and hourly (not after every clip): a week before recordings would have to be
       // refused, say so, at most once a day; the Status view shows the figures all the time.
       if (when !== 'after a clip' && !report.message && Date.now() - this.outlookWarnedAt >= DAY) {
@@ -167,7 +167,7 @@ export class Retention {
     try {
       space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
     } catch (err) {
-      report.message = `Retention cannot read the free space of ${this.engine.paths.clipsDir}: ${errorMessage(err)}`;
+      say(report, msg('retention-space-unreadable', { dir: this.engine.paths.clipsDir, error: errorMessage(err) }));
       return report;
     }
     const need = opts.needBytes ?? 0;
@@ -198,20 +198,31 @@ export class Retention {
       const after = dryRun ? { ...space, freeBytes: space.freeBytes + freed } : space;
       if (lowSpaceMessage(after, need)) {
         const kept = await this.engine.clips.kept();
-        report.message =
-          `Free space on ${space.folder} is ${formatBytes(after.freeBytes)}, ${after.freeBytes < space.reserveBytes ? 'below' : 'too close to'} the reserve of ${formatBytes(space.reserveBytes)}, ` +
-          `and no more clips may be deleted for space: the ${kept.n} clip(s) left (${formatBytes(kept.bytes)}) are younger than the protect window of ${settings.protectDays} days` +
-          `${kept.held ? ` or on legal hold (${kept.held})` : ''}. New recordings are refused until space is freed: add storage, move clips to an archive disk, or shorten the protect window in Settings.`;
+        const below = after.freeBytes < space.reserveBytes;
+        const figures = {
+          dir: space.folder,
+          free: formatBytes(after.freeBytes),
+          reserve: formatBytes(space.reserveBytes),
+          count: kept.n,
+          size: formatBytes(kept.bytes),
+          days: settings.protectDays,
+        };
+        say(
+          report,
+          kept.held
+            ? msg(below ? 'retention-stuck-below-held' : 'retention-stuck-near-held', { ...figures, held: kept.held })
+            : msg(below ? 'retention-stuck-below' : 'retention-stuck-near', figures),
+        );
       }
     }
-    if (this.hubKept > 0 && report.message) report.message += ` ${this.hubKept} clip(s) old enough to go are kept until the hub confirms it holds them.`;
+    if (this.hubKept > 0 && report.message) say(report, msg('retention-hub-kept', { count: this.hubKept }));
     report.space = dryRun ? space : await spaceOf(this.engine.paths.clipsDir, settings.reserveMb).catch(() => space);
     if (report.failed.length) {
-      const msg = `Retention could not delete ${report.failed.length} clip file(s); their index entries are unchanged: ${report.failed
+      const files = report.failed
         .map((f) => `${f.file} (${f.message})`)
         .slice(0, 3)
-        .join('; ')}`;
-      report.message = report.message ? `${report.message} ${msg}` : msg;
+        .join('; ');
+      say(report, msg('retention-delete-failed', { count: report.failed.length, files }));
     }
     return report;
   }
@@ -240,7 +251,7 @@ export class Retention {
     }
     let abs: string;
     try {
-      abs = insideRoot(this.engine.paths.clipsDir, row.file ?? '');
+      abs = this.engine.store.localPath(row.file ?? '');
     } catch (err) {
       report.failed.push({ clipId: row.id, file: row.file ?? '', message: errorMessage(err) });
       return false;
@@ -248,16 +259,13 @@ export class Retention {
     let alreadyGone = false;
     await this.engine.continuity.release(row.id); // no read-back holds the file (and its space) open
     try {
-      await fsp.unlink(abs);
+      // The clip and its sidecars go together; the chain keeps the record (custody.clipDeleted).
+      alreadyGone = !(await this.engine.store.delete(row.file ?? '')).existed;
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT') {
-        alreadyGone = true;
-      } else {
-        report.failed.push({ clipId: row.id, file: abs, message: e.code ?? e.message });
-        this.engine.logLine(`retention: could not delete ${abs} (${e.code ?? e.message}); its index row is unchanged`);
-        return false;
-      }
+      report.failed.push({ clipId: row.id, file: abs, message: e.code ?? e.message });
+      this.engine.logLine(`retention: could not delete ${abs} (${e.code ?? e.message}); its index row is unchanged`);
+      return false;
     }
     if (alreadyGone) d.reason = `${reason} (the file was already missing)`;
     const note = `Deleted on ${new Date(at).toISOString()} by ${who}: ${d.reason}.`;
@@ -265,7 +273,7 @@ export class Retention {
     this.engine.logLine(`retention: deleted clip ${row.id} of ${row.order_code} (${row.file}) by ${who}: ${d.reason}`);
     if (row.thumb_file) {
       try {
-        await fsp.rm(insideRoot(this.engine.paths.clipsDir, row.thumb_file), { force: true });
+        await this.engine.store.delete(row.thumb_file); // a thumbnail is stored under its own key
       } catch {
         // a leftover thumbnail is harmless; the clip row no longer points at it
       }
@@ -273,7 +281,7 @@ export class Retention {
     try {
       await this.engine.custody.clipDeleted(row, { who, why: d.reason });
     } catch (err) {
-      this.engine.reportProblem(`The deletion of clip ${row.id} could not be written to the chain of custody: ${errorMessage(err)}`);
+      this.engine.reportProblem(msg('problem-deletion-not-chained', { clip: row.id, error: errorMessage(err) }));
     }
     report.deleted.push(toDeletion(d));
     return true;
@@ -292,4 +300,11 @@ async function sameDisk(a: string, b: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Adds a sentence to what retention says: its English to `message`, its code to `words`. */
+function say(report: RetentionReport, m: Message): void {
+  const text = formatMessage(m);
+  report.message = report.message ? `${report.message} ${text}` : text;
+  report.words = [...(report.words ?? []), m];
 }

@@ -4,10 +4,12 @@
 // This module imports only leaf modules, never a part that receives services.
 import type { CallName, CallOutput, CallParsed, Door, EventName, EventPayload } from '../../shared/contract.ts';
 import type { ClipIndex } from './index/types.ts';
+import type { StationClipStore } from './store/types.ts';
 import type { Custody } from './custody.ts';
 import type { Db } from './db.ts';
 import type { DataLayout } from './paths.ts';
 import type { SettingsStore } from './settingsStore.ts';
+import type { Message } from '../../shared/messages.ts';
 
 export type { Door };
 export interface CallContext {
@@ -24,6 +26,8 @@ export interface EngineServices {
   readonly paths: DataLayout;
   readonly db: Db;
   readonly clips: ClipIndex;
+  /** Where clip files and their sidecars live (store/): every part reads and writes them through it. */
+  readonly store: StationClipStore;
   readonly settings: SettingsStore;
   /** The evidence module once wired in (custody.ts); read at each use, not kept. */
   readonly custody: Custody;
@@ -31,9 +35,11 @@ export interface EngineServices {
   readonly ownsData: boolean;
   logLine(line: string): void;
   /** Tells the packer: the log, the Status view and every open page. */
-  reportProblem(message: string): void;
+  reportProblem(message: string | Message): void;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   currentProblems(): string[];
+  /** The same problems as codes where they are one (null: English only), for the UI's words. */
+  currentProblemWords(): (Message | null)[];
   /** Ids of the recordings in progress. */
   activeRecordings(): string[];
   /** Absolute path of a finished clip's MP4, or undefined; never a path outside the clips folder. */

@@ -88,3 +88,8 @@ export class SettingsStore {
     return next;
   }
 }
+
+/** One stored setting as written (JSON text), or undefined when it was never set: for readers that must not parse the rest. */
+export function storedSetting(db: Db, key: keyof Settings): string | undefined {
+  return (db.prepare('SELECT value FROM settings WHERE key=?').get(key) as { value: string } | undefined)?.value;
+}

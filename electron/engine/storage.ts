@@ -10,6 +10,7 @@ import { PwError } from '../../shared/contract.ts';
 import type { SpaceInfo } from '../../shared/contract/storage.ts';
 import { formatMessage, msg, type Message } from '../../shared/messages.ts';
 import type { Db } from './db.ts';
+import { SqliteStationMeta } from './index/sqliteEvidence.ts';
 import type { DataLayout } from './paths.ts';
 
 const MB = 1024 * 1024;
@@ -137,7 +138,7 @@ export function knownClipsFolder(db: Db, clipsDir: string): boolean {
 }
 
 function meta(db: Db, key: string): string | undefined {
-  return (db.prepare('SELECT value FROM station_meta WHERE key=?').get(key) as { value: string } | undefined)?.value;
+  return new SqliteStationMeta(db).get(key);
 }
 
 /** Creates a file and removes it: the only test of writability that also holds for root and read-only mounts. */
@@ -191,9 +192,9 @@ export function prepareClipsFolder(paths: DataLayout, db: Db, hasIndexedFiles: b
       const body = JSON.stringify({ createdAt: new Date().toISOString(), dataDir: paths.dataDir, id: randomBytes(8).toString('hex') });
       fs.writeFileSync(path.join(dir, MARKER_FILE), body + '\n', { flag: 'w' });
     }
-    if (!known) db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(metaKey(dir), new Date().toISOString());
+    if (!known) new SqliteStationMeta(db).set(metaKey(dir), new Date().toISOString());
     // `packwitness doctor` without --clips checks the folder the station last used.
-    db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(LAST_CLIPS_KEY, dir);
+    new SqliteStationMeta(db).set(LAST_CLIPS_KEY, dir);
     for (const sub of [paths.partialDir, paths.thumbsDir]) fs.mkdirSync(sub, { recursive: true });
     probeWritable(paths.partialDir);
   } catch (err) {
@@ -220,8 +221,8 @@ export function initClipsFolder(paths: DataLayout, db: Db): void {
       });
       fs.writeFileSync(path.join(dir, MARKER_FILE), body + '\n');
     }
-    db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(metaKey(dir), new Date().toISOString());
-    db.prepare('INSERT OR REPLACE INTO station_meta (key, value) VALUES (?, ?)').run(LAST_CLIPS_KEY, dir);
+    new SqliteStationMeta(db).set(metaKey(dir), new Date().toISOString());
+    new SqliteStationMeta(db).set(LAST_CLIPS_KEY, dir);
   } catch (err) {
     throw new PwError('refused', fsErrorMessage(err, dir));
   }

@@ -8,6 +8,7 @@ import { storageOutlook } from './outlook.ts';
 import { spaceOf } from './storage.ts';
 import { isFinished } from './index/types.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
+import { msg } from '../../shared/messages.ts';
 
 type Names = keyof typeof storageCalls;
 type StorageServices = DoctorServices & RetentionServices & Pick<EngineServices, 'ownsData'> & { readonly retention: Pick<Retention, 'run'> };
@@ -24,7 +25,7 @@ export function storageHandlers(engine: StorageServices): HandlerMap<Names> {
       try {
         await engine.custody.legalHold((await engine.clips.get(row.id))!, input.hold, { who: input.by, why: input.reason });
       } catch (err) {
-        engine.reportProblem(`The legal hold of clip ${row.id} is set but could not be written to the chain of custody: ${errorMessage(err)}`);
+        engine.reportProblem(msg('problem-hold-not-chained', { clip: row.id, error: errorMessage(err) }));
       }
       return { id: row.id, legalHold: input.hold, holdReason: input.hold ? input.reason : null };
     },

@@ -30,9 +30,9 @@ export const finish: Section = async ({ quick, log }) => {
   const sealMs: number[] = [];
   const custody = engine.custody;
   const sealed = custody.clipSealed.bind(custody);
-  custody.clipSealed = async (row, file) => {
+  custody.clipSealed = async (row) => {
     const t = performance.now();
-    await sealed(row, file);
+    await sealed(row);
     sealMs.push(performance.now() - t);
   };
   const figs: Figure[] = [];

@@ -66,7 +66,7 @@ export async function benchSealOverhead(dir: string, mb = 100, runs = 9): Promis
       });
       const row = (await engine.clips.get(id))!;
       const t0 = performance.now();
-      await custody.clipSealed(row, file);
+      await custody.clipSealed(row);
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);

@@ -27,6 +27,10 @@ export const VerifyCheck = z.object({
   ok: z.boolean().nullable(), // null: nothing to check (no timestamp yet, …)
   text: z.string(), // one plain sentence
   message: Message.optional(), // the same as a code the UI words in its language (shared/messages.ts)
+  // A line of several sentences: each as a code, worded and joined by the UI (after `message`, if any).
+  messages: z.array(Message).optional(),
+  // A failing line: what was found, each after its kind's label (`problem-<kind>`), after the sentences above.
+  findings: z.array(z.object({ kind: z.string(), message: Message })).optional(),
 });
 export type VerifyCheck = z.infer<typeof VerifyCheck>;
 
@@ -77,6 +81,7 @@ export const EvidenceProblem = z.object({
   kind: ProblemKind,
   label: z.string(), // the kind in words: "modified file"
   message: z.string(),
+  words: Message.optional(), // the message as a code the UI words (the label is `problem-<kind>`)
   seq: z.number().nullable(),
   clipId: z.string().nullable(),
 });

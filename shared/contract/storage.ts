@@ -21,6 +21,7 @@ export const HealthCheck = z.object({
   text: z.string(), // one plain sentence a packer or technician can act on
   message: Message.optional(), // the same sentence as a code the UI words in its language (shared/messages.ts)
   details: z.array(z.string()), // at most a few dozen lines: ids, files
+  detailWords: z.array(Message.nullable()).optional(), // each detail line as a code, where it is a sentence (null: data only)
 });
 export type HealthCheck = z.infer<typeof HealthCheck>;
 
@@ -54,6 +55,7 @@ export const RetentionReport = z.object({
   exportsRemoved: z.array(z.object({ jobId: z.string(), bytes: z.number(), reason: z.string() })).default([]),
   space: SpaceInfo.nullable(),
   message: z.string().nullable(), // set when retention could not do what the settings ask
+  words: z.array(Message).optional(), // the message as codes the UI words, sentence by sentence
 });
 export type RetentionReport = z.infer<typeof RetentionReport>;
 

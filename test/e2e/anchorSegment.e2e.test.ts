@@ -147,8 +147,8 @@ describe.runIf(chromiumAvailable())('the chain segment in the export package, ch
     fs.cpSync(exported.outDir, dir, { recursive: true });
     return dir;
   };
-  const cli = (dir: string) => {
-    const r = verifyPackage(packageFiles(dir));
+  const cli = async (dir: string) => {
+    const r = await verifyPackage(packageFiles(dir));
     return { ...r, text: r.lines.map((l) => `${l.kind.toUpperCase()} ${l.text}`).join('\n') };
   };
 
@@ -171,7 +171,7 @@ describe.runIf(chromiumAvailable())('the chain segment in the export package, ch
     expect(page.status).toBe('ok');
     expect(page.text).toContain('VERIFIED');
     expect(page.log).toMatch(want);
-    const r = cli(exported.outDir);
+    const r = await cli(exported.outDir);
     expect(r.ok).toBe(true);
     expect(r.text).toMatch(want);
     // The ZIP alone, as a reviewer gets it, and the CLI's exit code.
@@ -188,7 +188,7 @@ describe.runIf(chromiumAvailable())('the chain segment in the export package, ch
     const page = await checkInBrowser(browser, noAnchor.outDir);
     expect(page.status).toBe('ok');
     expect(page.log).toContain(words);
-    const r = cli(noAnchor.outDir);
+    const r = await cli(noAnchor.outDir);
     expect(r.ok).toBe(true);
     expect(r.text).toContain(words);
   });
@@ -299,7 +299,7 @@ describe.runIf(chromiumAvailable())('the chain segment in the export package, ch
     const { response } = await requestTimestamp(tsa.url, sha('another record'));
     fs.writeFileSync(path.join(exported.outDir, '.other.tsr'), response);
     const dir = make();
-    const r = cli(dir);
+    const r = await cli(dir);
     expect(r.ok).toBe(false);
     expect(r.text).toMatch(named);
     // Every file matches the newly signed manifest: only the segment is what fails.

@@ -102,7 +102,7 @@ describe.runIf(chromiumAvailable())('signed export packages', () => {
   async function bothWays(dir: string): Promise<{ page: PageVerdict; cli: PackageReport }> {
     const names = fs.readdirSync(dir).filter((f) => !f.startsWith('.'));
     const page = await inBrowser(names.map((n) => path.join(dir, n)));
-    const cli = verifyPackage(packageFiles(dir));
+    const cli = await verifyPackage(packageFiles(dir));
     expect(page.status).toBe(cli.ok ? 'ok' : 'fail');
     const failsOf = (lines: { kind: string; text: string }[]): number => lines.filter((l) => l.kind === 'fail').length;
     expect(failsOf(page.lines)).toBe(failsOf(cli.lines));

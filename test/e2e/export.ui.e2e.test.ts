@@ -9,7 +9,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import type { Clip } from '../../shared/contract.ts';
 import { makeOrderWebm, recordClip } from '../helpers/orderClip.ts';
 import { chromiumAvailable, launchBrowser, startServe, type Served } from '../helpers/station.ts';
-import { choose } from '../helpers/antd.ts';
+import { choose, sliderHandle, sliderValue, slideTo } from '../helpers/antd.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeJson } from '../helpers/video.ts';
 
@@ -183,8 +183,8 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     await choose(page, 'export-preset', 'generic-100');
     await page.getByTestId('trim-timeline').waitFor();
     // Nothing chosen yet: the handles sit at both ends of the clip.
-    expect(await page.getByTestId('trim-start').inputValue()).toBe('0');
-    expect(Number(await page.getByTestId('trim-end').inputValue())).toBeGreaterThan(69);
+    expect(await sliderValue(page, 'trim-slider', 0)).toBe(0);
+    expect(await sliderValue(page, 'trim-slider', 1)).toBeGreaterThan(69);
     expect(await page.getByTestId('trim-length').textContent()).toMatch(/^Length 01:(09\.9|10\.\d)$/);
 
     // A click on the bar halfway moves the player (and its marker) to the middle of the clip.
@@ -197,24 +197,25 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
 
     // Typing a number moves the handle; moving the handle rewrites the number and shows that frame.
     await page.getByTestId('export-from').fill('4');
-    expect(await page.getByTestId('trim-start').inputValue()).toBe('4');
+    expect(await sliderValue(page, 'trim-slider', 0)).toBe(4);
     expect(await page.getByTestId('trim-start-label').textContent()).toBe('Start 00:04.0');
-    await page.getByTestId('trim-start').fill('2.5');
+    expect(await sliderHandle(page, 'trim-slider', 0).getAttribute('aria-valuetext')).toBe('00:04.0');
+    await slideTo(page, 'trim-slider', 0, 2.5, 0.1);
     expect(await page.getByTestId('export-from').inputValue()).toBe('2.5');
     await expect.poll(playerAt).toBeCloseTo(2.5, 1);
-    await page.getByTestId('trim-end').fill('12.3');
-    await page.getByTestId('trim-end').press('ArrowRight');
-    await page.getByTestId('trim-end').press('ArrowRight');
+    await slideTo(page, 'trim-slider', 1, 12.3, 0.1);
+    await sliderHandle(page, 'trim-slider', 1).press('ArrowRight');
+    await sliderHandle(page, 'trim-slider', 1).press('ArrowRight');
     expect(await page.getByTestId('export-to').inputValue()).toBe('12.5');
     await expect.poll(playerAt).toBeCloseTo(12.5, 1);
     expect(await page.getByTestId('trim-length').textContent()).toBe('Length 00:10.0');
     expect(await page.getByTestId('trim-end-label').textContent()).toBe('End 00:12.5');
 
     // The handles never cross: the start stops 0.5 s before the end.
-    await page.getByTestId('trim-start').fill('30');
+    await slideTo(page, 'trim-slider', 0, 30, 0.1);
     expect(await page.getByTestId('export-from').inputValue()).toBe('12.0');
     expect(await page.getByTestId('trim-length').textContent()).toBe('Length 00:00.5');
-    await page.getByTestId('trim-start').fill('2.5');
+    await slideTo(page, 'trim-slider', 0, 2.5, 0.1);
     expect(await page.getByTestId('trim-length').textContent()).toBe('Length 00:10.0');
 
     await expect.poll(() => page.getByTestId('export-expected').textContent()).toMatch(/^Expected: 1 part\(s\), about [\d.]+ (kB|MB)$/);
@@ -240,7 +241,7 @@ describe.runIf(chromiumAvailable())('export panel (HTTP door)', () => {
     await page.getByTestId('trim-whole').click();
     expect(await page.getByTestId('export-from').inputValue()).toBe('');
     expect(await page.getByTestId('export-to').inputValue()).toBe('');
-    expect(await page.getByTestId('trim-start').inputValue()).toBe('0');
+    expect(await sliderValue(page, 'trim-slider', 0)).toBe(0);
   });
 
   it('exports a pasted batch and says which codes failed and why', async () => {

@@ -46,3 +46,35 @@ export async function optionTexts(page: Page, testId: string): Promise<string[]>
 export async function chosenText(page: Page, testId: string): Promise<string> {
   return (await page.getByTestId(testId).locator('.ant-select-content').textContent()) ?? '';
 }
+
+/** The handle `index` (0: the first, 1: a range's second) of the Ant Design Slider inside the element with this test id. */
+export function sliderHandle(page: Page, testId: string, index = 0) {
+  return page.getByTestId(testId).locator('.ant-slider-handle').nth(index);
+}
+
+/** A Slider handle's value, as it announces it (aria-valuenow). */
+export async function sliderValue(page: Page, testId: string, index = 0): Promise<number> {
+  return Number(await sliderHandle(page, testId, index).getAttribute('aria-valuenow'));
+}
+
+/**
+ * Moves a Slider handle to `value` the way a keyboard user does: focus the handle, then the arrow
+ * keys one step at a time until it announces that value (or cannot go further: a range's handles
+ * stop short of each other). Home/End first when the value lies nearer that end.
+ */
+export async function slideTo(page: Page, testId: string, index: number, value: number, step: number): Promise<void> {
+  const handle = sliderHandle(page, testId, index);
+  await handle.focus();
+  const min = Number(await handle.getAttribute('aria-valuemin'));
+  const max = Number(await handle.getAttribute('aria-valuemax'));
+  let now = await sliderValue(page, testId, index);
+  if (Math.abs(value - min) < Math.abs(value - now)) await handle.press('Home');
+  else if (Math.abs(max - value) < Math.abs(value - now)) await handle.press('End');
+  now = await sliderValue(page, testId, index);
+  for (let i = 0; i < 5000 && Math.abs(now - value) > step / 2; i++) {
+    await handle.press(value > now ? 'ArrowRight' : 'ArrowLeft');
+    const next = await sliderValue(page, testId, index);
+    if (next === now) break; // at a limit
+    now = next;
+  }
+}

@@ -44,6 +44,6 @@ export async function sealedClip(
     stop_reason: 'next-scan',
     note: null,
   });
-  await engine.custody.clipSealed((await engine.clips.get(id))!, file);
+  await engine.custody.clipSealed((await engine.clips.get(id))!);
   return { id, order, sha256, file };
 }

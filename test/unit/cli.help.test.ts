@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HELP } from '../../electron/cli/help.ts';
+import { displayWidth } from '../../electron/cli/common.ts';
+import { Engine } from '../../electron/engine/engine.ts';
+import { PRESETS } from '../../electron/engine/export/presets.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -59,6 +62,49 @@ describe('packwitness export usage mistakes', () => {
     expect(r.status).toBe(2);
     expect(r.err).toContain('Unknown preset "shopy"');
     expect(r.err).toContain('--presets');
+    cleanup();
+  });
+});
+
+describe('packwitness export --presets', () => {
+  // Columns as a terminal shows them: Chinese characters take two.
+  const columnStarts = (line: string): number[] => {
+    const cells = line.split(/ {2,}/);
+    const starts: number[] = [];
+    let at = 0;
+    for (const cell of cells.slice(0, 3)) {
+      starts.push(displayWidth(line.slice(0, line.indexOf(cell, at))));
+      at = line.indexOf(cell, at) + cell.length;
+    }
+    return starts;
+  };
+
+  it('prints every preset with its worded name, in columns that stay aligned with Chinese names', () => {
+    const { dir: data, cleanup } = tmpDir('pw-cli-');
+    const zh = cli('export', '--presets', '--lang', 'zh-CN', '--data', data);
+    expect(zh.status).toBe(0);
+    const lines = zh.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(PRESETS.length);
+    expect(zh.out).toContain('原始文件（不重新编码）');
+    expect(zh.out).toContain('不限时长');
+    const first = columnStarts(lines[0]!);
+    for (const l of lines) expect(columnStarts(l), l).toEqual(first);
+    const english = cli('export', '--presets', '--lang', 'en', '--data', data);
+    expect(english.out).toContain('Original (no re-encode)');
+    expect(english.out).not.toMatch(/原始文件|不限/);
+    const bad = cli('export', '--presets', '--lang', 'fr', '--data', data);
+    expect(bad.status).toBe(2);
+    cleanup();
+  });
+
+  it("follows the station's language setting when --lang is not given", async () => {
+    const { dir: data, cleanup } = tmpDir('pw-cli-');
+    const engine = await Engine.open({ dataDir: data, timestampWorker: false });
+    await engine.call('settings.update', { language: 'zh-CN' }, { door: 'cli' });
+    await engine.close();
+    const r = cli('export', '--presets', '--data', data);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('通用 100 MB');
     cleanup();
   });
 });

@@ -15,7 +15,8 @@ import { tokenCheck } from '../../electron/engine/evidence/checks.ts';
 import { oid, readTlv, seq, tlv } from '../../electron/engine/evidence/der.ts';
 import { parseTimestampResponse } from '../../electron/engine/evidence/tsa.ts';
 import { certsFromFile, checkTsaCertsSetting, nameToString, readCert } from '../../electron/engine/evidence/tsaTrust.ts';
-import { VERIFY_TSA_SCRIPT } from '../../electron/engine/export/verifyTsaScript.ts';
+import { webCrypto } from '../../renderer/verify/webCrypto.ts';
+import { checkTimestampToken } from '../../shared/evidence/tsaToken.ts';
 import { SettingsStore } from '../../electron/engine/settingsStore.ts';
 import { makeTsaFiles } from '../helpers/localTsa.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -30,10 +31,12 @@ interface PageCheck {
   cert: { subject: string; issuer: string; fingerprint: string };
   chain: { path: string[]; anchor: { subject: string; issuer: string; selfSigned: boolean; fingerprint: string; given: boolean }; unchecked: string[] };
 }
-const page = new Function(`${VERIFY_TSA_SCRIPT}\nreturn { checkTimestampToken: checkTimestampToken, derName: derName, derRead: derRead };`)() as {
-  checkTimestampToken: (tsr: Uint8Array, sha256: string | null, added?: Uint8Array[]) => Promise<PageCheck>;
-  derName: (t: unknown) => string;
-  derRead: (b: Uint8Array, off: number) => unknown;
+// verify.html's token check and name reading: the same modules the page bundles, on WebCrypto.
+const page = {
+  checkTimestampToken: (tsr: Uint8Array, sha256: string | null, added?: Uint8Array[]): Promise<PageCheck> =>
+    checkTimestampToken(webCrypto(), tsr, sha256, added),
+  derName: nameToString,
+  derRead: readTlv,
 };
 
 const FIX = path.join(import.meta.dirname, '..', 'fixtures', 'tsa');

@@ -1,4 +1,4 @@
-// The timestamp check of verify.html, run as it is (the same script text) on Node's WebCrypto, against
+// The timestamp check of verify.html, run as it is (the same module, on the page's WebCrypto adapter) on Node's WebCrypto, against
 // real `openssl ts -reply` tokens from an RSA and an ECDSA P-256 TSA, and against damaged ones.
 // test/e2e/export.verify.e2e.test.ts runs it in Chromium inside a real package.
 import { execFileSync } from 'node:child_process';
@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERIFY_TSA_SCRIPT } from '../../electron/engine/export/verifyTsaScript.ts';
+import { webCrypto } from '../../renderer/verify/webCrypto.ts';
+import { checkTimestampToken as checkToken } from '../../shared/evidence/tsaToken.ts';
 import { makeTsaFiles, type TsaChain } from '../helpers/localTsa.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
@@ -20,10 +21,7 @@ interface TokenCheck {
   cert: { subject: string; issuer: string; fingerprint: string };
   chain: { path: string[]; anchor: { subject: string; issuer: string; selfSigned: boolean; fingerprint: string; given: boolean }; unchecked: string[] };
 }
-const checkTimestampToken = new Function(`${VERIFY_TSA_SCRIPT}\nreturn checkTimestampToken;`)() as (
-  tsr: ArrayBuffer | Uint8Array,
-  sha256: string,
-) => Promise<TokenCheck>;
+const checkTimestampToken = (tsr: ArrayBuffer | Uint8Array, sha256: string): Promise<TokenCheck> => checkToken(webCrypto(), tsr, sha256);
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** "Time stamp: Nov 25 17:40:01 2026 GMT" (what `openssl ts -reply -text` prints) as "2026-11-25 17:40:01 UTC". */

@@ -4,34 +4,102 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { parseArgs } from 'node:util';
 import { PwError } from '../../../shared/contract.ts';
 import { Engine } from '../../engine/engine.ts';
 import { EXPORT_ACTOR } from '../../engine/export/handlers.ts';
 import { etaMs } from '../../engine/export/jobs.ts';
-import { PRESETS } from '../../engine/export/presets.ts';
+import { PRESETS, presetWords } from '../../engine/export/presets.ts';
+import { layout } from '../../engine/paths.ts';
+import { fillTemplate, formatMessage, isMessageCode, type Message } from '../../../shared/messages.ts';
+import { messagesZhCN } from '../../../shared/messages.zh-CN.ts';
 import { planOrder, resolvePreset, runExport, safeName, type ExportRequest } from '../../engine/export/run.ts';
-import { dataDirFrom, padColumns, UsageError, type Command } from '../common.ts';
+import { dataDirFrom, displayWidth, padColumns, UsageError, type Command } from '../common.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export const exportCommand: Command = {
   usage:
-    'export --order CODE [--preset NAME] [--mode shipping|returns|all] [--parts|--stills] [--speed|--trim] [--from S --to S] [--max-mb N --max-seconds N] [--out DIR] [--data DIR] [--orders-file FILE] [--no-zip] [--plan] [--presets]',
+    'export --order CODE [--preset NAME] [--mode shipping|returns|all] [--parts|--stills] [--speed|--trim] [--from S --to S] [--max-mb N --max-seconds N] [--out DIR] [--data DIR] [--orders-file FILE] [--no-zip] [--plan] [--presets [--lang en|zh-CN]]',
   run: exportOrders,
 };
 
 const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
 
-function printPresets(): void {
-  for (const p of PRESETS) {
-    const takes = [p.video ? 'video' : null, p.image ? 'images' : null, p.pdf ? 'PDF' : null].filter(Boolean).join(' + ');
-    const limits = p.video
-      ? `${p.video.maxBytes === null ? 'any size' : mb(p.video.maxBytes)}, ${p.video.maxDurationMs === null ? 'any length' : `${p.video.maxDurationMs / 1000} s`}`
-      : `images ${p.image ? mb(p.image.maxBytes) : '-'}`;
-    console.log(
-      `${p.id.padEnd(12)} ${padColumns(p.name, 44)} ${takes.padEnd(22)} ${limits}${p.limitsKnown ? '' : '  (limits unknown: conservative defaults)'}`,
-    );
+type Lang = 'en' | 'zh-CN';
+
+// The table's own words; the preset names are the engine's message codes (shared/messages*.ts).
+const TABLE_WORDS = {
+  en: {
+    video: 'video',
+    images: 'images',
+    anySize: 'any size',
+    anyLength: 'any length',
+    seconds: 's',
+    comma: ', ',
+    unknown: '  (limits unknown: conservative defaults)',
+  },
+  'zh-CN': {
+    video: '视频',
+    images: '图片',
+    anySize: '不限大小',
+    anyLength: '不限时长',
+    seconds: '秒',
+    comma: '，',
+    unknown: '  （限制未公布：使用保守默认值）',
+  },
+} as const;
+
+function wordIn(lang: Lang, m: Message): string {
+  return lang === 'zh-CN' && isMessageCode(m.code) ? fillTemplate(messagesZhCN[m.code], m.params) : formatMessage(m);
+}
+
+/**
+ * --lang, else the station's language setting (its index, read only, when there is one), else the
+ * system's (LC_ALL, LC_MESSAGES, LANG), as the desktop window follows it.
+ */
+function presetsLanguage(lang: string | undefined, dataDir: string): Lang {
+  if (lang !== undefined) {
+    if (lang !== 'en' && lang !== 'zh-CN') throw new UsageError('--lang is en or zh-CN');
+    return lang;
   }
+  let setting: unknown = 'system';
+  const dbFile = layout(dataDir).dbFile;
+  if (fs.existsSync(dbFile)) {
+    try {
+      const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare(`SELECT value FROM settings WHERE key='language'`).get() as { value: string } | undefined;
+        if (row) setting = JSON.parse(row.value);
+      } finally {
+        db.close();
+      }
+    } catch {
+      // an index this process cannot read: the system's language
+    }
+  }
+  if (setting === 'en' || setting === 'zh-CN') return setting;
+  const sys = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+  return /^zh/i.test(sys) ? 'zh-CN' : 'en';
+}
+
+/** The preset table: id, name, what the channel takes and its limits, aligned by terminal columns (Chinese is two wide). */
+export function presetsTable(lang: Lang): string[] {
+  const w = TABLE_WORDS[lang];
+  const rows = PRESETS.map((p) => {
+    const takes = [p.video ? w.video : null, p.image ? w.images : null, p.pdf ? 'PDF' : null].filter(Boolean).join(' + ');
+    const limits = p.video
+      ? `${p.video.maxBytes === null ? w.anySize : mb(p.video.maxBytes)}${w.comma}${p.video.maxDurationMs === null ? w.anyLength : `${p.video.maxDurationMs / 1000} ${w.seconds}`}`
+      : `${w.images} ${p.image ? mb(p.image.maxBytes) : '-'}`;
+    return { id: p.id, name: wordIn(lang, presetWords(p).name), takes, limits: `${limits}${p.limitsKnown ? '' : w.unknown}` };
+  });
+  const width = (k: 'id' | 'name' | 'takes') => Math.max(...rows.map((r) => displayWidth(r[k])));
+  const [idW, nameW, takesW] = [width('id'), width('name'), width('takes')];
+  return rows.map((r) => `${padColumns(r.id, idW)}  ${padColumns(r.name, nameW)}  ${padColumns(r.takes, takesW)}  ${r.limits}`);
+}
+
+function printPresets(lang: string | undefined, data: string | undefined): void {
+  for (const line of presetsTable(presetsLanguage(lang, dataDirFrom(data)))) console.log(line);
 }
 
 function uniqueDir(parent: string, name: string): string {
@@ -62,9 +130,10 @@ async function exportOrders(argv: string[]): Promise<void> {
       'no-zip': { type: 'boolean', default: false },
       plan: { type: 'boolean', default: false },
       presets: { type: 'boolean', default: false },
+      lang: { type: 'string' },
     },
   });
-  if (values.presets) return printPresets();
+  if (values.presets) return printPresets(values.lang, values.data);
   const orders = [...(values.order ?? [])];
   if (values['orders-file']) {
     const text = await fsp.readFile(values['orders-file'], 'utf8').catch((err: Error) => {

@@ -5,6 +5,7 @@ import { startServer, isLoopback } from '../../server/http.ts';
 import { lanAddresses } from '../../server/lan.ts';
 import { LanListener } from '../../server/lanListener.ts';
 import { setLanController } from '../../engine/lanHandlers.ts';
+import { msg } from '../../../shared/messages.ts';
 import { dataDirFrom, fail, projectRoot, UsageError, type Command } from '../common.ts';
 import { storageOptions, storagePatch, storageUsage } from '../storageFlags.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
@@ -58,7 +59,7 @@ async function serve(argv: string[]): Promise<void> {
   const lan = new LanListener({ engine, main: server, requestedPort: port, staticDir });
   setLanController(engine, lan);
   const restored = await lan.restore().catch((err: unknown) => {
-    engine.reportProblem(`LAN access was on but could not be reopened: ${errorMessage(err)}`);
+    engine.reportProblem(msg('problem-lan-not-reopened', { error: errorMessage(err) }));
     return null;
   });
   const shown = server.token ? `${server.url}?token=${server.token}` : server.url;

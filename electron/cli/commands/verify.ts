@@ -51,7 +51,7 @@ async function verify(argv: string[]): Promise<void> {
   try {
     if (!values.all && isPackage(path.resolve(file!))) {
       // An export folder or its ZIP: the checks verify.html makes, with the same verdict.
-      const report = verifyPackage(packageFiles(path.resolve(file!)), stationCustodyOf(engine).key.fingerprint);
+      const report = await verifyPackage(packageFiles(path.resolve(file!)), stationCustodyOf(engine).key.fingerprint);
       if (values.json) console.log(JSON.stringify(report, null, 2));
       else {
         console.log(report.headline);

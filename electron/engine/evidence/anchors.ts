@@ -6,9 +6,11 @@
 // stamped hash no longer matches. Anchor jobs share the clips' timestamp queue (id `anchor:<seq>`),
 // so an offline station queues them and catches up like clip tokens, never delaying recording.
 import type { Db } from '../db.ts';
+import { SqliteChainIndex, SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
 import type { EvidenceProblem } from '../../../shared/contract/evidence.ts';
 import { parseBody, type Chain, type ChainRow } from './chain.ts';
-import { LABELS, when, type Finding } from './checks.ts';
+import { found, LABELS, when, type Finding } from './checks.ts';
+import { formatMessage, msg, type Message } from '../../../shared/messages.ts';
 import { parseTimestampResponse, requestTimestamp, shortTsaName, type TimestampInfo } from './tsa.ts';
 import type { TimestampQueue } from './tsaQueue.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
@@ -33,12 +35,7 @@ export interface AnchorFields {
 
 /** The seq of the newest head an anchor was asked for (done or pending), 0 when none. */
 function lastRequestedHead(db: Db): number {
-  const r = db
-    .prepare(`SELECT max(CAST(substr(clip_id, ${ANCHOR_JOB_PREFIX.length + 1}) AS INTEGER)) AS s FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%'`)
-    .get() as {
-    s: number | null;
-  };
-  return r.s ?? 0;
+  return new SqliteTimestampIndex(db).highestNumbered(ANCHOR_JOB_PREFIX);
 }
 
 /**
@@ -48,20 +45,21 @@ function lastRequestedHead(db: Db): number {
  * Returns the head's seq when a job was queued.
  */
 export function requestAnchorIfDue(db: Db, queue: TimestampQueue, force: boolean, every = ANCHOR_EVERY_ENTRIES): number | null {
-  const head = db.prepare('SELECT seq, entry_hash FROM chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; entry_hash: string } | undefined;
+  const chain = new SqliteChainIndex(db);
+  const head = chain.head();
   if (!head) return null;
   const last = lastRequestedHead(db);
   // Only anchors since the last request: nothing new to pin (an anchor entry alone is no activity).
-  const news = db.prepare(`SELECT count(*) AS n FROM chain WHERE seq > ? AND kind <> 'anchor'`).get(last) as { n: number };
-  if (news.n === 0 || (!force && head.seq - last < every)) return null;
-  db.prepare(`DELETE FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%' AND state='pending'`).run();
+  const news = chain.countNonAnchorsAfter(last);
+  if (news === 0 || (!force && head.seq - last < every)) return null;
+  new SqliteTimestampIndex(db).dropPendingNumbered(ANCHOR_JOB_PREFIX);
   queue.enqueue(`${ANCHOR_JOB_PREFIX}${head.seq}`, head.entry_hash);
   return head.seq;
 }
 
 /** A stamped head becomes a signed chain entry holding the token. */
 export function appendAnchor(db: Db, chain: Chain, jobId: string, response: Buffer, info: TimestampInfo): ChainRow | null {
-  const job = db.prepare('SELECT sha256 FROM timestamps WHERE clip_id=?').get(jobId) as { sha256: string } | undefined;
+  const job = new SqliteTimestampIndex(db).get(jobId);
   const head = Number(jobId.slice(ANCHOR_JOB_PREFIX.length));
   if (!job || !Number.isInteger(head)) return null;
   const fields: AnchorFields = { head, headHash: job.sha256, tsa: shortTsaName(info.name), tsaTime: info.time, token: response.toString('base64') };
@@ -77,11 +75,7 @@ export interface AnchorView {
 
 /** The first anchor whose stamped head is at or after `seq`: the entry was in the record by its time. */
 export function anchorCovering(db: Db, seq: number): AnchorView | null {
-  const row = db
-    .prepare(
-      `SELECT seq, body FROM chain WHERE kind='anchor' AND json_valid(body) AND json_extract(body, '$.head') >= ? ORDER BY json_extract(body, '$.head'), seq LIMIT 1`,
-    )
-    .get(seq) as { seq: number; body: string } | undefined;
+  const row = new SqliteChainIndex(db).anchorCovering(seq);
   const b = row ? parseBody(row) : null;
   if (!row || !b || typeof b.head !== 'number' || typeof b.tsaTime !== 'number') return null;
   return { seq: row.seq, head: b.head, tsa: String(b.tsa ?? 'a TSA'), tsaTime: b.tsaTime };
@@ -89,7 +83,11 @@ export function anchorCovering(db: Db, seq: number): AnchorView | null {
 
 /** "in the station's record by 10:00:00 UTC on 2026-12-06 at the latest (anchor of DigiCert)". */
 export function anchorLine(a: AnchorView): string {
-  return `In the station's record by ${when(a.tsaTime)} at the latest (anchor of ${a.tsa}, chain entry ${a.seq} stamps the record up to entry ${a.head}).`;
+  return formatMessage(anchorMessage(a));
+}
+
+export function anchorMessage(a: AnchorView): Message {
+  return msg('verify-anchor', { time: when(a.tsaTime), tsa: a.tsa, seq: a.seq, head: a.head });
 }
 
 /**
@@ -98,43 +96,44 @@ export function anchorLine(a: AnchorView): string {
  */
 export function anchorFindings(chain: Chain, row: ChainRow, addedCerts: Parameters<typeof parseTimestampResponse>[1]): Finding[] {
   const b = parseBody(row);
-  const name = `anchor entry ${row.seq}`;
-  if (!b || typeof b.head !== 'number' || typeof b.token !== 'string') return [{ kind: 'anchor-mismatch', message: `${name} cannot be read.` }];
+  const seq = row.seq;
+  const mismatch = (m: Message): Finding => found('anchor-mismatch', m);
+  if (!b || typeof b.head !== 'number' || typeof b.token !== 'string') return [mismatch(msg('finding-anchor-unreadable', { seq }))];
   let info: TimestampInfo;
   try {
     info = parseTimestampResponse(Buffer.from(b.token, 'base64'), addedCerts);
   } catch (err) {
-    return [{ kind: 'anchor-mismatch', message: `${name}: its TSA token cannot be read (${errorMessage(err)}).` }];
+    return [mismatch(msg('finding-anchor-token-unreadable', { seq, error: errorMessage(err) }))];
   }
-  const by = `${shortTsaName(info.name)} at ${when(info.time)}`;
-  if (info.hashAlgorithm !== 'sha256')
-    return [{ kind: 'anchor-mismatch', message: `${name}: its token stamps a ${info.hashAlgorithm} hash, not a chain entry's SHA-256.` }];
-  if (info.trust.status === 'invalid') return [{ kind: 'anchor-mismatch', message: `${name}: the TSA token does not hold (${info.trust.reason}).` }];
+  const by = { tsa: shortTsaName(info.name), time: when(info.time) };
+  if (info.hashAlgorithm !== 'sha256') return [mismatch(msg('finding-anchor-other-hash', { seq, algorithm: info.hashAlgorithm }))];
+  if (info.trust.status === 'invalid') return [mismatch(msg('finding-anchor-token-invalid', { seq, reason: String(info.trust.reason) }))];
   const out: Finding[] = [];
   const stamped = chain.get(b.head);
   if (!stamped) {
-    out.push({
-      kind: 'anchor-mismatch',
-      message: `${name}: ${by} stamped the record up to entry ${b.head}, which is no longer in the chain (entries were removed).`,
-    });
+    out.push(mismatch(msg('finding-anchor-head-gone', { seq, ...by, head: b.head })));
   } else if (stamped.entry_hash !== info.hashedMessage) {
     const moved = chain.byHash(info.hashedMessage);
-    out.push({
-      kind: 'anchor-mismatch',
-      message: moved
-        ? `${name}: ${by} stamped the entry that is now entry ${moved.seq}, not entry ${b.head}: entries below it were inserted, removed or reordered after that time.`
-        : `${name}: the record up to entry ${b.head} is not the one ${by} stamped: an entry at or below ${b.head} was removed, inserted, reordered or changed, or the chain was re-signed, after that time.`,
-    });
+    out.push(
+      mismatch(
+        moved ? msg('finding-anchor-moved', { seq, ...by, moved: moved.seq, head: b.head }) : msg('finding-anchor-changed', { seq, ...by, head: b.head }),
+      ),
+    );
   }
-  if (b.headHash !== info.hashedMessage && out.length === 0) {
-    out.push({ kind: 'anchor-mismatch', message: `${name} names a head hash its token does not stamp.` });
-  }
+  if (b.headHash !== info.hashedMessage && out.length === 0) out.push(mismatch(msg('finding-anchor-head-hash', { seq })));
   return out;
 }
 
 export function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Parameters<typeof parseTimestampResponse>[1]): EvidenceProblem[] {
   return rows.flatMap((row) =>
-    anchorFindings(chain, row, addedCerts).map((f) => ({ kind: f.kind, label: LABELS[f.kind], message: f.message, seq: row.seq, clipId: null })),
+    anchorFindings(chain, row, addedCerts).map((f) => ({
+      kind: f.kind,
+      label: LABELS[f.kind],
+      message: f.message,
+      words: f.words,
+      seq: row.seq,
+      clipId: null,
+    })),
   );
 }
 
@@ -145,19 +144,16 @@ export function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Param
  * Returns the anchor entry, or null when no TSA answered (the package then says no anchor covers it yet).
  */
 export async function anchorNow(db: Db, chain: Chain, urls: string[], signal?: AbortSignal): Promise<ChainRow | null> {
-  const head = db.prepare('SELECT seq, entry_hash FROM chain ORDER BY seq DESC LIMIT 1').get() as { seq: number; entry_hash: string } | undefined;
+  const head = chain.index.head();
   if (!head) return null;
   const jobId = `${ANCHOR_JOB_PREFIX}${head.seq}`;
   for (const url of urls) {
     if (signal?.aborted) return null;
     try {
       const { response, info } = await requestTimestamp(url, head.entry_hash, 15_000, signal);
-      db.prepare(
-        `DELETE FROM timestamps WHERE clip_id LIKE '${ANCHOR_JOB_PREFIX}%' AND state='pending' AND CAST(substr(clip_id, ${ANCHOR_JOB_PREFIX.length + 1}) AS INTEGER) <= ?`,
-      ).run(head.seq);
-      db.prepare(
-        `INSERT OR REPLACE INTO timestamps (clip_id, sha256, state, attempts, next_try_at, last_error, tsa_url, tsa_name, tsa_time, response) VALUES (?, ?, 'done', 1, 0, NULL, ?, ?, ?, ?)`,
-      ).run(jobId, head.entry_hash, url, info.name, info.time, response);
+      const jobs = new SqliteTimestampIndex(db);
+      jobs.dropPendingNumbered(ANCHOR_JOB_PREFIX, head.seq);
+      jobs.putDone(jobId, head.entry_hash, { url, name: info.name, time: info.time, response });
       return appendAnchor(db, chain, jobId, response, info);
     } catch {
       // the next TSA of the list; none answering leaves the export without an anchor, said in the package
@@ -181,7 +177,7 @@ export const SEGMENT_FORMAT = 'packwitness-chain-segment/1';
 export function chainSegment(db: Db, clipId: string, seq: number): { segment: ChainSegment; token: Buffer } | null {
   const a = anchorCovering(db, seq);
   if (!a) return null;
-  const rows = db.prepare('SELECT * FROM chain WHERE seq BETWEEN ? AND ? ORDER BY seq').all(seq, a.seq) as ChainRow[];
+  const rows = new SqliteChainIndex(db).range(seq, a.seq);
   const anchorBody = rows.length ? parseBody(rows[rows.length - 1]!) : null;
   if (!anchorBody || typeof anchorBody.token !== 'string') return null;
   return {

@@ -2,16 +2,35 @@
 // signature and links, and one clip's timestamp token. Each answers in plain sentences.
 import type { KeyObject } from 'node:crypto';
 import type { Db } from '../db.ts';
+import { SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
+import { storedSetting } from '../settingsStore.ts';
 import { checkEntryAlone, GENESIS_PREV, parseBody, type Chain, type ChainRow } from './chain.ts';
 import { parseTimestampResponse, shortTsaName, type TimestampInfo } from './tsa.ts';
 import { anchorText, certsFromFile, type CertInfo } from './tsaTrust.ts';
 import type { ProblemKind } from '../../../shared/contract/evidence.ts';
-import { msg, type Message } from '../../../shared/messages.ts';
+import { formatMessage, msg, type Message } from '../../../shared/messages.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export interface Finding {
   kind: ProblemKind;
   message: string;
+  /** The message as a code the UI words in its language (its English is `message`); absent: English only. */
+  words?: Message;
+}
+
+/** A finding whose English is its code's. */
+export function found(kind: ProblemKind, words: Message): Finding {
+  return { kind, message: formatMessage(words), words };
+}
+
+/** A failing check line's findings, each after its label: "broken link: chain entry 5 …". */
+export function findingsText(findings: readonly Finding[]): string {
+  return findings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ');
+}
+
+/** The same findings as the contract carries them (VerifyCheck.findings). */
+export function findingsWords(findings: readonly Finding[]): { kind: string; message: Message }[] | undefined {
+  return findings.every((f) => f.words) ? findings.map((f) => ({ kind: f.kind, message: f.words! })) : undefined;
 }
 
 export const LABELS: Record<ProblemKind, string> = {
@@ -39,27 +58,22 @@ export function when(ms: number | null | undefined): string {
 export function entryFindings(chain: Chain, row: ChainRow, publicKey: KeyObject, fingerprint: string, previous?: ChainRow | null): Finding[] {
   const out: Finding[] = [];
   const alone = checkEntryAlone(row, publicKey);
-  if (!alone.hashOk || !alone.seqOk) {
-    out.push({ kind: 'broken-link', message: `chain entry ${row.seq} was altered after it was written (its content no longer matches its hash or position).` });
-  }
+  if (!alone.hashOk || !alone.seqOk) out.push(found('broken-link', msg('finding-entry-altered', { seq: row.seq })));
   if (!alone.signatureOk) {
     const body = parseBody(row);
     out.push(
       body && body.key !== fingerprint
-        ? {
-            kind: 'wrong-key',
-            message: `chain entry ${row.seq} names station key ${String(body.key).slice(0, 16)}…, not this station's key ${fingerprint.slice(0, 16)}…; its signature does not hold.`,
-          }
-        : { kind: 'bad-signature', message: `chain entry ${row.seq}: the station's signature does not match its content.` },
+        ? found('wrong-key', msg('finding-wrong-key', { seq: row.seq, key: String(body.key).slice(0, 16), own: fingerprint.slice(0, 16) }))
+        : found('bad-signature', msg('finding-bad-signature', { seq: row.seq })),
     );
   }
   if (row.seq === 1) {
-    if (row.prev_hash !== GENESIS_PREV) out.push({ kind: 'broken-link', message: 'chain entry 1 points to an earlier entry, but it is the first.' });
+    if (row.prev_hash !== GENESIS_PREV) out.push(found('broken-link', msg('finding-first-has-prev')));
   } else {
     const prev = previous && previous.seq === row.seq - 1 ? previous : chain.get(row.seq - 1);
-    if (!prev) out.push({ kind: 'missing-entry', message: `chain entry ${row.seq - 1}, just before entry ${row.seq}, is missing.` });
+    if (!prev) out.push(found('missing-entry', msg('finding-entry-missing', { seq: row.seq - 1, next: row.seq })));
     else if (prev.entry_hash !== row.prev_hash || parseBody(row)?.prev !== prev.entry_hash) {
-      out.push({ kind: 'broken-link', message: `chain entry ${row.seq} does not link to entry ${prev.seq} (one of them was replaced or reordered).` });
+      out.push(found('broken-link', msg('finding-no-link', { seq: row.seq, prev: prev.seq })));
     }
   }
   return out;
@@ -71,13 +85,12 @@ export interface TokenCheck {
   text: string;
   tsaTime: number | null;
   tsaName: string | null;
-  /** The text as a code the UI words in its language, where one says it (the failures stay text). */
+  /** The text as a code the UI words in its language. */
   message?: Message;
 }
 
 export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buffer | null): TokenCheck {
-  const ts = db.prepare('SELECT state, response, last_error FROM timestamps WHERE clip_id=?').get(clipId) as
-    { state: string; response: Buffer | null; last_error: string | null } | undefined;
+  const ts = new SqliteTimestampIndex(db).get(clipId);
   const stored = ts?.state === 'done' ? ts.response : null;
   const token = sidecar ?? stored;
   if (!token) {
@@ -102,14 +115,11 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
   try {
     const info = parseTimestampResponse(token, { addedCerts: addedTsaCerts(db) });
     const base = { state: 'done' as const, tsaTime: info.time, tsaName: info.name };
-    if (info.hashAlgorithm !== 'sha256') return { ...base, ok: false, text: otherHashText(info) };
-    if (info.hashedMessage !== sha256.toLowerCase()) {
-      return { ...base, ok: false, text: 'The timestamp token covers a different file than this clip.' };
-    }
-    if (info.trust.status === 'invalid') return { ...base, ok: false, text: `The timestamp token does not hold: ${info.trust.reason}.` };
-    if (sidecar && stored && !sidecar.equals(stored)) {
-      return { ...base, ok: false, text: 'The .tsr file next to the clip differs from the token the station received.' };
-    }
+    if (info.hashAlgorithm !== 'sha256')
+      return { ...base, ok: false, text: otherHashText(info), message: msg('finding-token-other-hash', { algorithm: hashName(info) }) };
+    if (info.hashedMessage !== sha256.toLowerCase()) return { ...base, ok: false, ...said(msg('finding-token-other-file')) };
+    if (info.trust.status === 'invalid') return { ...base, ok: false, ...said(msg('finding-token-invalid', { reason: String(info.trust.reason) })) };
+    if (sidecar && stored && !sidecar.equals(stored)) return { ...base, ok: false, ...said(msg('finding-token-sidecar-differs')) };
     if (info.trust.status === 'unverifiable') {
       return {
         ...base,
@@ -125,9 +135,11 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
       text: `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}. ${chainText(info)}`,
     };
   } catch (err) {
-    return { state: 'done', ok: false, tsaTime: null, tsaName: null, text: `The timestamp token cannot be read (${errorMessage(err)}).` };
+    return { state: 'done', ok: false, tsaTime: null, tsaName: null, ...said(msg('finding-token-unreadable', { error: errorMessage(err) })) };
   }
 }
+
+const said = (m: Message) => ({ text: formatMessage(m), message: m });
 
 /** The trusted time and whose it is, as a message (the UI's words for the line above). */
 export function trustedTimeMessage(info: Pick<TimestampInfo, 'name' | 'time' | 'trust'>): Message {
@@ -142,8 +154,10 @@ export function trustedTimeMessage(info: Pick<TimestampInfo, 'name' | 'time' | '
 
 /** "This token stamps a SHA-512 hash; …": a token of some other data, said plainly. */
 export function otherHashText(info: Pick<TimestampInfo, 'hashAlgorithm'>): string {
-  return `This token stamps a ${info.hashAlgorithm.toUpperCase().replace(/^SHA(?=\d)/, 'SHA-')} hash; PackWitness clips are sealed with SHA-256, so it is not this clip's.`;
+  return `This token stamps a ${hashName(info)} hash; PackWitness clips are sealed with SHA-256, so it is not this clip's.`;
 }
+
+const hashName = (info: Pick<TimestampInfo, 'hashAlgorithm'>): string => info.hashAlgorithm.toUpperCase().replace(/^SHA(?=\d)/, 'SHA-');
 
 /** A genuine-looking token whose signer's certificate is nowhere at hand: unverifiable, not altered. */
 export function unverifiableText(info: Pick<TimestampInfo, 'name' | 'time' | 'trust'>): string {
@@ -174,8 +188,7 @@ export function tokenTrust(db: Db, response: Buffer): { kind: TrustKind; anchor:
 
 /** The stored list of added TSA certificates as text: what a cached trust answer depends on. */
 export function addedTsaCertsKey(db: Db): string {
-  const row = db.prepare(`SELECT value FROM settings WHERE key='tsaCerts'`).get() as { value: string } | undefined;
-  return `${row?.value ?? ''}|${extraTsaCerts.length}`;
+  return `${storedSetting(db, 'tsaCerts') ?? ''}|${extraTsaCerts.length}`;
 }
 
 /** TSA certificates that check tokens: those in Settings, and those given to this process (`verify --tsa-cert`). */
@@ -188,10 +201,10 @@ export function givenTsaCerts(): readonly CertInfo[] {
   return extraTsaCerts;
 }
 export function addedTsaCerts(db: Db): CertInfo[] {
-  const row = db.prepare(`SELECT value FROM settings WHERE key='tsaCerts'`).get() as { value: string } | undefined;
+  const stored = storedSetting(db, 'tsaCerts');
   let pems: unknown = [];
   try {
-    pems = row ? JSON.parse(row.value) : [];
+    pems = stored !== undefined ? JSON.parse(stored) : [];
   } catch {
     // a damaged value: no added certificates (the Settings view shows the default)
   }

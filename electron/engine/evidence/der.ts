@@ -1,15 +1,10 @@
 // The little DER (ASN.1) needed for RFC 3161: building a TimeStampReq and reading a response.
 // Hand-written so the station depends on neither the openssl binary nor an ASN.1 library.
 
-export interface Tlv {
-  tag: number; // the full first identifier byte (class + constructed bit + number); tags > 30 are refused
-  /** Offset of the whole element (tag byte) in the buffer it was read from. */
-  start: number;
-  /** The content bytes (a view into the original buffer). */
-  body: Buffer;
-  /** The whole element: tag, length and content. */
-  raw: Buffer;
-}
+// The reader is shared with verify.html (shared/evidence/der.ts); given a Buffer it gives Buffers.
+import type { Tlv as TlvOf } from '../../../shared/evidence/der.ts';
+export { children, expectTag, oidToString, readTlv } from '../../../shared/evidence/der.ts';
+export type Tlv = TlvOf<Buffer>;
 
 export function encodeLength(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
@@ -51,56 +46,6 @@ export function oid(dotted: string): Buffer {
     out.push(...chunk);
   }
   return tlv(0x06, Buffer.from(out));
-}
-
-export function oidToString(body: Buffer): string {
-  const out: number[] = [];
-  let v = 0;
-  for (let i = 0; i < body.length; i++) {
-    v = v * 128 + (body[i]! & 0x7f);
-    if (!(body[i]! & 0x80)) {
-      if (out.length === 0) out.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
-      else out.push(v);
-      v = 0;
-    }
-  }
-  return out.join('.');
-}
-
-export function readTlv(buf: Buffer, offset = 0): Tlv & { end: number } {
-  if (offset + 2 > buf.length) throw new Error('DER: truncated element');
-  const tag = buf[offset]!;
-  if ((tag & 0x1f) === 0x1f) throw new Error('DER: multi-byte tags are not supported');
-  let len = buf[offset + 1]!;
-  let p = offset + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new Error('DER: unsupported length form');
-    if (p + n > buf.length) throw new Error('DER: truncated length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[p + i]!;
-    p += n;
-  }
-  const end = p + len;
-  if (end > buf.length) throw new Error('DER: element runs past the end of the data');
-  return { tag, start: offset, body: buf.subarray(p, end), raw: buf.subarray(offset, end), end };
-}
-
-/** The elements inside a constructed element's body. */
-export function children(body: Buffer): Tlv[] {
-  const out: Tlv[] = [];
-  let p = 0;
-  while (p < body.length) {
-    const t = readTlv(body, p);
-    out.push(t);
-    p = t.end;
-  }
-  return out;
-}
-
-export function expectTag(t: Tlv | undefined, tag: number, what: string): Tlv {
-  if (!t || t.tag !== tag) throw new Error(`DER: expected ${what}`);
-  return t;
 }
 
 /** GeneralizedTime "YYYYMMDDHHMMSS[.fff]Z" → epoch ms. */

@@ -8,7 +8,7 @@ import { verifyAll } from './verifyAll.ts';
 import { verifyTarget } from './verifyClip.ts';
 
 type EvidenceCall = 'evidence.key' | 'evidence.verifyHash' | 'evidence.verifyAll';
-type EvidenceServices = Pick<EngineServices, 'custody' | 'db' | 'clips' | 'settings' | 'paths'>;
+type EvidenceServices = Pick<EngineServices, 'custody' | 'db' | 'clips' | 'settings' | 'paths' | 'store'>;
 
 export function stationCustodyOf(engine: Pick<EngineServices, 'custody'>): StationCustody {
   if (!(engine.custody instanceof StationCustody)) throw new PwError('refused', 'The evidence module is not running on this station.');
@@ -33,6 +33,6 @@ export function evidenceHandlers(engine: EvidenceServices): HandlerMap<EvidenceC
       const c = stationCustodyOf(engine);
       return verifyTarget({ db: engine.db, custody: c, clips: engine.clips }, { sha256: input.sha256, name: input.name });
     },
-    'evidence.verifyAll': async () => verifyAll({ db: engine.db, clipsDir: engine.paths.clipsDir, custody: stationCustodyOf(engine) }),
+    'evidence.verifyAll': async () => verifyAll({ db: engine.db, clipsDir: engine.paths.clipsDir, store: engine.store, custody: stationCustodyOf(engine) }),
   };
 }

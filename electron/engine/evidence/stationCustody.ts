@@ -1,10 +1,10 @@
 // The evidence module behind the engine's Custody hooks: seals each finished clip into the signed
 // hash chain with its sidecars, records discards, deletions, legal holds and exports as chain
 // entries (the chain never has holes), and asks TSAs for trusted timestamps in the background.
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { ClipRow } from '../index/types.ts';
 import { SqliteClipIndex } from '../index/sqlite.ts';
+import { SqliteChainIndex } from '../index/sqliteEvidence.ts';
 import type { Custody, CustodyActor } from '../custody.ts';
 import type { Db } from '../db.ts';
 import type { ClipEvidence } from '../../../shared/contract/evidence.ts';
@@ -13,11 +13,12 @@ import { Chain, parseBody } from './chain.ts';
 import { DEFAULT_TSAS } from './defaultTsas.ts';
 import { loadOrCreateStationKey, plainKeyProtector, type KeyProtector, type StationKey } from './keys.ts';
 import { labelManifestFields } from '../labels.ts';
-import { clipManifestFields, removeSidecars, sidecarsOf, writeAtomically, writeSealSidecars } from './manifest.ts';
+import { clipManifestFields } from './manifest.ts';
+import { LocalClipStore } from '../store/local.ts';
+import type { ClipStore } from '../store/types.ts';
 import { TimestampQueue } from './tsaQueue.ts';
 import { shortTsaName } from './tsa.ts';
 import { addedTsaCertsKey, tokenTrust, type TrustKind } from './checks.ts';
-import { insideRoot } from '../paths.ts';
 import { continuityOf } from '../continuity.ts';
 import {
   ANCHOR_EVERY_ENTRIES,
@@ -34,6 +35,8 @@ import {
 export interface EvidenceOptions {
   dataDir: string;
   clipsDir: string;
+  /** Where the clips and their sidecars are (default: the local store on clipsDir). */
+  store?: ClipStore;
   db: Db;
   stationName: () => string;
   tsaUrls: () => string[];
@@ -56,6 +59,8 @@ export class StationCustody implements Custody {
   readonly chain: Chain;
   readonly timestamps: TimestampQueue;
   private readonly opts: EvidenceOptions;
+  /** Sidecars are written and removed through the clip store, next to their clip. */
+  private readonly store: ClipStore;
   /** The TSA list the last backfill ran for (tsaSettingsChanged). */
   private backfilledFor: string | null = null;
   /** Whose time each stamped clip's token is, until the added TSA certificates change (lookups list many clips). */
@@ -64,10 +69,11 @@ export class StationCustody implements Custody {
 
   constructor(opts: EvidenceOptions) {
     this.opts = opts;
+    const store = (this.store = opts.store ?? new LocalClipStore(opts.clipsDir));
     this.key = loadOrCreateStationKey(opts.dataDir, opts.keyProtector ?? plainKeyProtector);
     // Verifying needs only the public key; a process that cannot open the private one still starts.
     if (this.key.unavailable) opts.log(`Clips cannot be sealed by this process: ${this.key.unavailable}.`);
-    this.chain = new Chain(opts.db, this.key);
+    this.chain = new Chain(new SqliteChainIndex(opts.db), this.key);
     this.chain.ensureGenesis(opts.stationName());
     this.timestamps = new TimestampQueue(opts.db, {
       urls: opts.tsaUrls,
@@ -81,9 +87,8 @@ export class StationCustody implements Custody {
         }
         const row = await new SqliteClipIndex(opts.db).get(clipId);
         if (!row?.file) return;
-        const clipFile = insideRoot(opts.clipsDir, row.file);
         // The clip may have been deleted meanwhile; the token stays in the index either way.
-        if (await fsp.stat(clipFile).catch(() => null)) await writeAtomically(sidecarsOf(clipFile).timestamp, response);
+        if (await store.stat(row.file).catch(() => null)) await store.putSidecar(row.file, 'timestamp', response);
       },
     });
     if (opts.timestampWorker !== false) {
@@ -116,10 +121,14 @@ export class StationCustody implements Custody {
     this.timestamps.kick();
   }
 
-  async clipSealed(row: ClipRow, absFile: string): Promise<void> {
+  async clipSealed(row: ClipRow): Promise<void> {
     if (this.chain.clipEntry(row.id)) return; // already sealed (a retried call): never two entries for one clip
+    if (!row.file) throw new Error(`clip ${row.id} has no file to seal`);
     const entry = this.chain.append('clip', row.id, { ...clipManifestFields(row), ...labelManifestFields(this.opts.db, row.id) });
-    await writeSealSidecars(absFile, Buffer.from(entry.body, 'utf8'), Buffer.from(entry.signature, 'base64'));
+    await Promise.all([
+      this.store.putSidecar(row.file, 'manifest', Buffer.from(entry.body, 'utf8')),
+      this.store.putSidecar(row.file, 'signature', Buffer.from(entry.signature, 'base64')),
+    ]);
     if (this.opts.tsaUrls().length > 0 && row.sha256) this.timestamps.enqueue(row.id, row.sha256);
     this.anchorIfDue(false);
   }
@@ -161,9 +170,8 @@ export class StationCustody implements Custody {
     this.anchorIfDue(false);
     // Next to the clip like its manifest, so the record of its frames travels with the file.
     if (!row.file) return;
-    const s = sidecarsOf(insideRoot(this.opts.clipsDir, row.file));
-    await writeAtomically(s.continuity, Buffer.from(entry.body, 'utf8'));
-    await writeAtomically(s.continuitySignature, Buffer.from(entry.signature, 'base64'));
+    await this.store.putSidecar(row.file, 'continuity', Buffer.from(entry.body, 'utf8'));
+    await this.store.putSidecar(row.file, 'continuitySignature', Buffer.from(entry.signature, 'base64'));
   }
 
   async clipDiscarded(row: ClipRow, actor: CustodyActor): Promise<void> {
@@ -190,8 +198,9 @@ export class StationCustody implements Custody {
     });
     this.timestamps.forget(row.id);
     this.anchorIfDue(false);
-    // The sidecars describe a file that is gone; the chain keeps the record.
-    if (row.file) await removeSidecars(insideRoot(this.opts.clipsDir, row.file)).catch(() => {});
+    // The sidecars describe a file that is gone; the chain keeps the record. Deleting the gone clip
+    // from the store removes whatever of them is left (a clip still stored is never touched here).
+    if (row.file && (await this.store.stat(row.file).catch(() => null)) === null) await this.store.delete(row.file).catch(() => {});
   }
 
   async legalHold(row: ClipRow, on: boolean, actor: CustodyActor): Promise<void> {

@@ -4,11 +4,11 @@
 // time it is (the chain above that certificate and where it ends: tsaTrust.ts).
 import { constants, createHash, randomBytes, verify as cryptoVerify } from 'node:crypto';
 import { bool, children, expectTag, int, nullValue, octets, oid, oidToString, parseGeneralizedTime, readTlv, seq, uintFromBytes, type Tlv } from './der.ts';
-import { checkTsaChain, nameToString, readCert, serialHex, type Anchor, type CertInfo } from './tsaTrust.ts';
+import { checkTsaChain, readCert, serialHex, type Anchor, type CertInfo } from './tsaTrust.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { namesSigner, readTimestampToken } from '../../../shared/evidence/tsaToken.ts';
 
 const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_TST_INFO = '1.2.840.113549.1.9.16.1.4';
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 const DIGESTS: Record<string, string> = {
@@ -149,13 +149,7 @@ function verifySignedData(signedData: Tlv[], eContent: Buffer, genTime: number, 
 
   // The signer, as the SignerInfo names it (RFC 5652 5.3): by issuer and serial, or by the
   // certificate's subject key identifier. Never "the first certificate": tokens list theirs in any order.
-  const matches = (c: CertInfo): boolean => {
-    if (sid.tag === 0x30) {
-      const [issuer, serial] = children(sid.body);
-      return !!issuer && !!serial && issuer.raw.equals(c.issuerRaw) && serialHex(serial.body) === c.serial;
-    }
-    return sid.tag === 0x80 && !!c.ski && sid.body.equals(c.ski);
-  };
+  const matches = (c: CertInfo): boolean => namesSigner(sid, c);
   const cert = carried.find(matches) ?? added.find(matches);
   if (!cert) {
     return fail(
@@ -224,29 +218,18 @@ function verifySignedData(signedData: Tlv[], eContent: Buffer, genTime: number, 
 
 /** Reads a TimeStampToken (CMS ContentInfo DER). Throws with a readable reason when it is not one. */
 export function parseTimestampToken(token: Buffer, opts: TrustOptions = {}): TimestampInfo {
+  // The token parser verify.html runs too (shared/evidence/tsaToken.ts); the checks of its signature
+  // and certificates below use Node's X.509 and know the public roots.
   const ci = readTlv(token);
-  const [ctype, content] = children(expectTag(ci, 0x30, 'a ContentInfo').body);
-  if (!ctype || oidToString(ctype.body) !== OID_SIGNED_DATA || !content) throw new Error('the token is not CMS SignedData');
-  const sd = children(expectTag(children(content.body)[0], 0x30, 'SignedData').body);
-  const encap = children(expectTag(sd[2], 0x30, 'encapsulated content').body);
-  if (!encap[0] || oidToString(encap[0].body) !== OID_TST_INFO || !encap[1]) throw new Error('the token does not hold a TSTInfo');
-  const eContent = expectTag(children(encap[1].body)[0], 0x04, 'TSTInfo octets').body;
-  const tst = children(expectTag(readTlv(eContent), 0x30, 'TSTInfo').body);
-  const policy = oidToString(expectTag(tst[1], 0x06, 'policy').body);
-  const [alg, hashed] = children(expectTag(tst[2], 0x30, 'messageImprint').body);
-  const hashOid = oidToString(children(alg!.body)[0]!.body);
-  const serial = serialHex(expectTag(tst[3], 0x02, 'serialNumber').body);
-  const time = parseGeneralizedTime(expectTag(tst[4], 0x18, 'genTime').body);
-  let nonce: string | null = null;
-  let tsaName: string | null = null;
-  for (const t of tst.slice(5)) {
-    if (t.tag === 0x02) nonce = t.body.toString('hex').replace(/^(00)+(?=.)/, '');
-    if (t.tag === 0xa0) {
-      const gn = children(t.body)[0];
-      if (gn?.tag === 0xa4) tsaName = nameToString(children(gn.body)[0]!);
-      else if (gn) tsaName = gn.body.toString('utf8');
-    }
-  }
+  const tok = readTimestampToken(ci);
+  const sd = tok.signedData;
+  const eContent = tok.eContent;
+  const policy = tok.policy;
+  const hashOid = tok.hashOid;
+  const serial = serialHex(tok.serial);
+  const time = parseGeneralizedTime(tok.genTime);
+  const nonce = tok.nonce ? tok.nonce.toString('hex').replace(/^(00)+(?=.)/, '') : null;
+  const tsaName = tok.tsaName;
   const trust = verifySignedData(sd, eContent, time, opts.addedCerts ?? []);
   // The name the signature vouches for: the signer certificate's subject; the TSTInfo's own tsa
   // field only when the signer is not at hand.
@@ -255,7 +238,7 @@ export function parseTimestampToken(token: Buffer, opts: TrustOptions = {}): Tim
     time,
     name,
     hashAlgorithm: DIGESTS[hashOid] ?? hashOid,
-    hashedMessage: expectTag(hashed, 0x04, 'hashedMessage').body.toString('hex'),
+    hashedMessage: tok.hashed.toString('hex'),
     nonce,
     serial,
     policy,

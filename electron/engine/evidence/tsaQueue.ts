@@ -3,21 +3,12 @@
 // is offline for a day, or restarted, keeps retrying with growing pauses until one TSA answers.
 import type { Db } from '../db.ts';
 import { SqliteClipIndex } from '../index/sqlite.ts';
+import { SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
+import type { TimestampIndex, TimestampRow } from '../index/types.ts';
 import { requestTimestamp, type TimestampInfo } from './tsa.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
-export interface TimestampRow {
-  clip_id: string;
-  sha256: string;
-  state: 'pending' | 'done';
-  attempts: number;
-  next_try_at: number;
-  last_error: string | null;
-  tsa_url: string | null;
-  tsa_name: string | null;
-  tsa_time: number | null;
-  response: Buffer | null;
-}
+export type { TimestampRow };
 
 export interface TimestampQueueOptions {
   urls: () => string[];
@@ -33,6 +24,8 @@ export interface TimestampQueueOptions {
 
 export class TimestampQueue {
   private readonly db: Db;
+  /** The jobs (index/): the timestamp seam. */
+  readonly index: TimestampIndex;
   private readonly opts: Required<Omit<TimestampQueueOptions, 'request'>> & { request: typeof requestTimestamp };
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -42,6 +35,7 @@ export class TimestampQueue {
 
   constructor(db: Db, opts: TimestampQueueOptions) {
     this.db = db;
+    this.index = new SqliteTimestampIndex(db);
     // `??`, not a spread: an option passed as undefined must still get its default.
     this.opts = {
       ...opts,
@@ -55,7 +49,7 @@ export class TimestampQueue {
   enqueue(clipId: string, sha256: string): void {
     // Due since ever (0): a clip just sealed goes before a backlog (enqueueUnstamped), whose time
     // counts for less the later it is stamped.
-    this.db.prepare(`INSERT OR IGNORE INTO timestamps (clip_id, sha256, state, attempts, next_try_at) VALUES (?, ?, 'pending', 0, 0)`).run(clipId, sha256);
+    this.index.enqueue(clipId, sha256, 0);
     this.kick();
   }
 
@@ -74,15 +68,15 @@ export class TimestampQueue {
   }
 
   forget(clipId: string): void {
-    this.db.prepare(`DELETE FROM timestamps WHERE clip_id=? AND state='pending'`).run(clipId);
+    this.index.forgetPending(clipId);
   }
 
   get(clipId: string): TimestampRow | undefined {
-    return this.db.prepare('SELECT * FROM timestamps WHERE clip_id=?').get(clipId) as TimestampRow | undefined;
+    return this.index.get(clipId);
   }
 
   pendingCount(): number {
-    return (this.db.prepare(`SELECT count(*) AS n FROM timestamps WHERE state='pending'`).get() as { n: number }).n;
+    return this.index.pendingCount();
   }
 
   /** Starts the background worker (the desktop app and `serve`; one-shot CLI commands do not). */
@@ -122,8 +116,8 @@ export class TimestampQueue {
   }
 
   private scheduleNext(): void {
-    const next = this.db.prepare(`SELECT min(next_try_at) AS t FROM timestamps WHERE state='pending'`).get() as { t: number | null };
-    if (next.t !== null) this.schedule(next.t - Date.now());
+    const next = this.index.nextDue();
+    if (next !== null) this.schedule(next - Date.now());
   }
 
   /** One round over every due job. Safe to call directly (tests do); rounds never overlap. */
@@ -137,7 +131,7 @@ export class TimestampQueue {
   private async round(now: number): Promise<void> {
     const urls = this.opts.urls();
     if (urls.length === 0) return;
-    const due = this.db.prepare(`SELECT * FROM timestamps WHERE state='pending' AND next_try_at <= ? ORDER BY next_try_at LIMIT 50`).all(now) as TimestampRow[];
+    const due = this.index.due(now, 50);
     for (const [i, job] of due.entries()) {
       if (this.abort.signal.aborted) break;
       if (i > 0 && this.opts.gapMs > 0) await new Promise((r) => setTimeout(r, this.opts.gapMs));
@@ -146,9 +140,7 @@ export class TimestampQueue {
       for (const url of urls) {
         try {
           const { response, info } = await this.opts.request(url, job.sha256, undefined, this.abort.signal);
-          this.db
-            .prepare(`UPDATE timestamps SET state='done', attempts=attempts+1, last_error=NULL, tsa_url=?, tsa_name=?, tsa_time=?, response=? WHERE clip_id=?`)
-            .run(url, info.name, info.time, response, job.clip_id);
+          this.index.markDone(job.clip_id, { url, name: info.name, time: info.time, response });
           await this.opts.onStamped(job.clip_id, response, info).catch((err: unknown) => this.opts.log(`timestamp of ${job.clip_id}: ${errorMessage(err)}`));
           done = true;
           break;
@@ -158,12 +150,10 @@ export class TimestampQueue {
       }
       if (!done) {
         const pause = Math.min(this.opts.maxRetryMs, this.opts.retryBaseMs * 2 ** Math.min(job.attempts, 20));
-        this.db
-          .prepare(`UPDATE timestamps SET attempts=attempts+1, last_error=?, next_try_at=? WHERE clip_id=?`)
-          .run(errors.join('; ').slice(0, 1000), Date.now() + pause, job.clip_id);
+        this.index.markFailed(job.clip_id, errors.join('; ').slice(0, 1000), Date.now() + pause);
         // Every TSA failed for this job: the network is probably down, the rest would fail too.
         // Push them back as well, or the worker would spin on jobs that are still "due".
-        this.db.prepare(`UPDATE timestamps SET next_try_at=max(next_try_at, ?) WHERE state='pending'`).run(Date.now() + pause);
+        this.index.postponeAll(Date.now() + pause);
         break;
       }
     }

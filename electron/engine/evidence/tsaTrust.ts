@@ -5,82 +5,18 @@
 // anchor): one of the publicly trusted roots Node ships (`tls.rootCertificates`, Mozilla's list), a
 // certificate the user added (Settings → TSA certificates, `verify --tsa-cert FILE`), or a root
 // that is not a known one, named with its SHA-256 fingerprint for the reviewer to compare.
-// verify.html runs the same checks in the browser (export/verifyTsaChainScript.ts).
+// verify.html runs the same checks in the browser (shared/evidence/tsaToken.ts).
 import { createHash, X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
 import { PwError } from '../../../shared/contract.ts';
-import { children, oidToString, readTlv, type Tlv } from './der.ts';
+import { nameToString, serialHex } from '../../../shared/evidence/der.ts';
+import { children, oidToString, readTlv } from './der.ts';
 
 const OID_SKI = '2.5.29.14';
 const OID_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 
-// Attribute names as openssl and RFC 4514 print them; any other type shows as its OID.
-const NAME_ATTRS: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'street',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'title',
-  '2.5.4.13': 'description',
-  '2.5.4.15': 'businessCategory',
-  '2.5.4.17': 'postalCode',
-  '2.5.4.42': 'GN',
-  '2.5.4.43': 'initials',
-  '2.5.4.46': 'dnQualifier',
-  '2.5.4.65': 'pseudonym',
-  '2.5.4.97': 'organizationIdentifier',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '0.9.2342.19200300.100.1.1': 'UID',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL',
-  '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
-  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
-};
-
-/** A directory string decoded by its ASN.1 type (UTF8, Printable, IA5, Teletex, BMP, Universal). */
-export function derString(t: Tlv): string {
-  switch (t.tag) {
-    case 0x1e: // BMPString: UTF-16BE
-      return Buffer.from(t.body).swap16().toString('utf16le');
-    case 0x1c: {
-      // UniversalString: UTF-32BE
-      let s = '';
-      for (let i = 0; i + 3 < t.body.length; i += 4) s += String.fromCodePoint(t.body.readUInt32BE(i));
-      return s;
-    }
-    case 0x14: // TeletexString: in practice Latin-1
-      return t.body.toString('latin1');
-    default: // UTF8String, PrintableString, IA5String, VisibleString, NumericString
-      return t.body.toString('utf8');
-  }
-}
-
-/** A Name as "C=US, O=IdenTrust, CN=...", in the certificate's order (as verify.html prints it). */
-export function nameToString(name: Tlv): string {
-  const parts: string[] = [];
-  for (const rdn of children(name.body)) {
-    for (const atv of children(rdn.body)) {
-      const [type, value] = children(atv.body);
-      if (!type || !value) continue;
-      const o = oidToString(type.body);
-      parts.push(`${NAME_ATTRS[o] ?? o}=${derString(value)}`);
-    }
-  }
-  return parts.join(', ');
-}
-
-/** Hex of an INTEGER's bytes as openssl prints a serial: upper case, no leading 00 bytes. */
-export function serialHex(body: Buffer): string {
-  return body
-    .toString('hex')
-    .replace(/^(00)+(?=.)/, '')
-    .toUpperCase();
-}
+// Names, directory strings and serials read as verify.html reads them (one reader: shared/evidence/der.ts).
+export { derString, nameToString, serialHex } from '../../../shared/evidence/der.ts';
 
 export interface CertInfo {
   x509: X509Certificate;

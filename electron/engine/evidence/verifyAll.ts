@@ -7,18 +7,21 @@ import type { Db } from '../db.ts';
 import { SqliteClipIndex } from '../index/sqlite.ts';
 import type { EvidenceProblem, VerifyAllReport } from '../../../shared/contract/evidence.ts';
 import { sha256File } from '../hash.ts';
-import { insideRoot } from '../paths.ts';
+import { LocalClipStore } from '../store/local.ts';
+import type { SidecarKind, StationClipStore } from '../store/types.ts';
 import { dayFolder } from '../clipNames.ts';
 import { parseBody, type ChainRow } from './chain.ts';
 import { addedTsaCerts, entryFindings, LABELS, tokenCheck, type Finding } from './checks.ts';
 import { anchorProblems } from './anchors.ts';
 import { verifyBytes } from './keys.ts';
-import { sidecarsOf, writeAtomically } from './manifest.ts';
+import { sidecarsOf } from './manifest.ts';
 import type { StationCustody } from './stationCustody.ts';
 
 export interface VerifyAllContext {
   db: Db;
   clipsDir: string;
+  /** Where the clips and their sidecars are read (default: the local store on clipsDir). */
+  store?: StationClipStore;
   custody: StationCustody;
   /** Called per clip file hashed, for a progress line on big stations. */
   onProgress?: (done: number, total: number) => void;
@@ -54,11 +57,10 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   const { chain, key } = ctx.custody;
   const problems: EvidenceProblem[] = [];
   const add = (f: Finding, seq: number | null, clipId: string | null): void => {
-    problems.push({ kind: f.kind, label: LABELS[f.kind], message: f.message, seq, clipId });
+    problems.push({ kind: f.kind, label: LABELS[f.kind], message: f.message, ...(f.words ? { words: f.words } : {}), seq, clipId });
   };
 
   // 1. The chain itself: every entry's hash, signature, seq and link, read a page at a time.
-  const page = ctx.db.prepare('SELECT * FROM chain WHERE seq > ? ORDER BY seq LIMIT ?');
   const onDiskKey = fs.readFileSync(key.publicFile, 'utf8');
   const clips = new Map<string, SealedClip>();
   let entries = 0;
@@ -66,7 +68,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   const anchors: ChainRow[] = [];
   // From the lowest possible seq: a row slipped in with seq 0 or below must be seen too.
   for (let after = Number.MIN_SAFE_INTEGER; ;) {
-    const rows = page.all(after, PAGE) as ChainRow[];
+    const rows = chain.index.page(after, PAGE);
     if (rows.length === 0) break;
     for (const row of rows) {
       entries++;
@@ -133,6 +135,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   const bySha = new Map<string, SealedClip>();
   for (const c of clips.values()) bySha.set(c.sha256, c);
   const live = [...clips.entries()].filter(([, c]) => !c.deleted);
+  const store = ctx.store ?? new LocalClipStore(ctx.clipsDir);
   const known = new Set<string>();
   let done = 0;
   let tokens = 0;
@@ -142,9 +145,10 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     if (!indexedIds.has(clipId)) add({ kind: 'missing-entry', message: `the index row of the ${what} was deleted.` }, c.seq, clipId);
     // Without its index row, the sealed start time and file name still say where the file lives.
     const rel = indexRow?.file ?? (c.file !== null && c.startedAt !== null ? path.join(dayFolder(c.startedAt), c.file) : null);
-    const file = rel ? insideRoot(ctx.clipsDir, rel) : null;
+    const file = rel ? store.localPath(rel) : null;
     if (rel) known.add(path.normalize(rel));
-    if (!file || !fs.existsSync(file)) {
+    const stored = rel ? await store.stat(rel) : null;
+    if (!rel || !file || !stored) {
       add(
         {
           kind: 'missing-file',
@@ -157,10 +161,10 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     }
     const shown = path.relative(ctx.clipsDir, file);
     const sealedSha = c.sha256;
-    const sha = await sha256File(file);
+    const sha = await sha256File(file); // hashed where the local store keeps it
     ctx.onProgress?.(++done, live.length);
     if (sha !== sealedSha) {
-      const size = (await fsp.stat(file)).size;
+      const size = stored.size;
       const other = bySha.get(sha);
       const sealedSize = c.sizeBytes;
       const detail = other
@@ -173,9 +177,9 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     if (indexRow?.sha256 && indexRow.sha256 !== sealedSha) {
       add({ kind: 'broken-link', message: `the index gives the ${what} a different SHA-256 than its chain entry.` }, c.seq, clipId);
     }
-    const s = sidecarsOf(file);
-    const manifest = fs.existsSync(s.manifest) ? fs.readFileSync(s.manifest) : null;
-    const sig = fs.existsSync(s.signature) ? fs.readFileSync(s.signature) : null;
+    const s = sidecarsOf(file); // their names, for the findings
+    const manifest = await store.getSidecar(rel, 'manifest');
+    const sig = await store.getSidecar(rel, 'signature');
     if (!manifest || !sig) {
       add({ kind: 'missing-sidecar', message: `${path.basename(!manifest ? s.manifest : s.signature)} next to ${shown} is missing.` }, c.seq, clipId);
     } else {
@@ -190,7 +194,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
         );
       }
     }
-    const tsr = fs.existsSync(s.timestamp) ? fs.readFileSync(s.timestamp) : null;
+    const tsr = await store.getSidecar(rel, 'timestamp');
     const token = tokenCheck(ctx.db, clipId, sealedSha, tsr);
     if (token.state === 'done') tokens++;
     if (token.state === 'done' && !tsr)
@@ -221,22 +225,22 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
  * them) from the chain and the index, which hold the exact signed bytes and the token. Existing
  * sidecars are never overwritten: a changed one stays for `verify --all` to report.
  */
-export async function repairMissingSidecars(ctx: Pick<VerifyAllContext, 'db' | 'clipsDir' | 'custody'>): Promise<string[]> {
+export async function repairMissingSidecars(ctx: Pick<VerifyAllContext, 'db' | 'clipsDir' | 'store' | 'custody'>): Promise<string[]> {
   const restored: string[] = [];
+  const store = ctx.store ?? new LocalClipStore(ctx.clipsDir);
   const rows = await new SqliteClipIndex(ctx.db).sidecarSources();
   for (const r of rows) {
-    const file = insideRoot(ctx.clipsDir, r.file);
-    if (!fs.existsSync(file)) continue; // nothing to put sidecars next to
-    const s = sidecarsOf(file);
-    const wants: [string, Buffer | null][] = [
-      [s.manifest, Buffer.from(r.body, 'utf8')],
-      [s.signature, Buffer.from(r.signature, 'base64')],
-      [s.timestamp, r.response],
+    const s = sidecarsOf(store.localPath(r.file)); // their names, for the list of what was restored
+    if (!(await store.stat(r.file))) continue; // nothing to put sidecars next to
+    const wants: [SidecarKind, Buffer | null][] = [
+      ['manifest', Buffer.from(r.body, 'utf8')],
+      ['signature', Buffer.from(r.signature, 'base64')],
+      ['timestamp', r.response],
     ];
-    for (const [target, bytes] of wants) {
-      if (!bytes || fs.existsSync(target)) continue;
-      await writeAtomically(target, bytes);
-      restored.push(path.relative(ctx.clipsDir, target));
+    for (const [kind, bytes] of wants) {
+      if (!bytes || (await store.getSidecar(r.file, kind)) !== null) continue;
+      await store.putSidecar(r.file, kind, bytes);
+      restored.push(path.relative(ctx.clipsDir, s[kind]));
     }
   }
   return restored;

@@ -7,8 +7,8 @@ import type { Db } from '../db.ts';
 import type { VerifyAnswer, VerifyCheck } from '../../../shared/contract/evidence.ts';
 import { parseBody, sha256Hex, type ChainRow, type EntryBody } from './chain.ts';
 import { formatDelay, stampDelay } from '../../../shared/stampDelay.ts';
-import { addedTsaCerts, entryFindings, LABELS, tokenCheck, when } from './checks.ts';
-import { anchorCovering, anchorFindings, anchorLine } from './anchors.ts';
+import { addedTsaCerts, entryFindings, findingsText, findingsWords, found, tokenCheck, when, type Finding } from './checks.ts';
+import { anchorCovering, anchorFindings, anchorMessage } from './anchors.ts';
 import { sidecarsOf } from './manifest.ts';
 import { verifyBytes } from './keys.ts';
 import type { StationCustody } from './stationCustody.ts';
@@ -21,6 +21,19 @@ import { formatMessage, msg, type Message } from '../../../shared/messages.ts';
 /** A check line whose English is its message's (the UI words the message in its language). */
 function said(what: VerifyCheck['what'], ok: boolean | null, m: Message): VerifyCheck {
   return { what, ok, text: formatMessage(m), message: m };
+}
+
+/** A failing check line: each finding after its label, and the same as codes. */
+function failing(what: VerifyCheck['what'], findings: readonly Finding[], lead?: Message): VerifyCheck {
+  const text = findingsText(findings);
+  const words = findingsWords(findings);
+  return {
+    what,
+    ok: false,
+    text: lead ? `${formatMessage(lead)} ${text}` : text,
+    ...(lead ? { message: lead } : {}),
+    ...(words ? { findings: words } : {}),
+  };
 }
 
 /** Which clip, where and when, as message parameters. */
@@ -109,13 +122,11 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
     const manifest = sidecarsOf(t.path).manifest;
     if (fs.existsSync(manifest)) {
       const bytes = fs.readFileSync(manifest);
-      claimed = ctx.db.prepare(`SELECT * FROM chain WHERE kind='clip' AND body=?`).get(bytes.toString('utf8')) as ChainRow | undefined;
+      claimed = ctx.custody.chain.index.clipEntryByBody(bytes.toString('utf8'));
     }
   }
   if (!claimed && base) {
-    claimed = ctx.db
-      .prepare(`SELECT * FROM chain WHERE kind='clip' AND json_valid(body) AND json_extract(body, '$.file')=? ORDER BY seq DESC LIMIT 1`)
-      .get(base) as ChainRow | undefined;
+    claimed = ctx.custody.chain.index.clipEntryByFile(base);
   }
   const body = claimed ? parseBody(claimed) : null;
   if (!(claimed && body) && base) {
@@ -128,13 +139,7 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
         headlineMessage: msg('verify-modified-export', { file: asExported.name }),
         sha256: sha,
         clip: sourceClip(ctx, asExported),
-        checks: [
-          {
-            what: 'file',
-            ok: false,
-            text: `${LABELS['modified-file']}: its SHA-256 ${sha} differs from the exported ${asExported.sha256} (chain entry ${asExported.entry.seq}).`,
-          },
-        ],
+        checks: [failing('file', [found('modified-file', msg('finding-export-modified', { sha, exported: asExported.sha256, seq: asExported.entry.seq }))])],
       };
     }
   }
@@ -199,13 +204,8 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
   const findings = entryFindings(chain, entry, key.publicKey, key.fingerprint);
   const linkFindings = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
   const next = chain.get(entry.seq + 1);
-  if (next && next.prev_hash !== entry.entry_hash)
-    linkFindings.push({ kind: 'broken-link', message: `chain entry ${next.seq} does not link back to this clip's entry ${entry.seq}.` });
-  checks.push(
-    linkFindings.length === 0
-      ? said('chain', true, msg('verify-chain-ok', { seq: entry.seq }))
-      : { what: 'chain', ok: false, text: linkFindings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') },
-  );
+  if (next && next.prev_hash !== entry.entry_hash) linkFindings.push(found('broken-link', msg('finding-no-link-back', { seq: next.seq, entry: entry.seq })));
+  checks.push(linkFindings.length === 0 ? said('chain', true, msg('verify-chain-ok', { seq: entry.seq })) : failing('chain', linkFindings));
   const sigFindings = findings.filter((f) => f.kind === 'bad-signature' || f.kind === 'wrong-key');
   let sidecarsHold = false;
   let sigOk = sigFindings.length === 0;
@@ -215,35 +215,29 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
       const bytes = fs.readFileSync(s.manifest);
       if (!bytes.equals(Buffer.from(entry.body, 'utf8'))) {
         sigOk = false;
-        sigFindings.push({ kind: 'modified-manifest', message: `${path.basename(s.manifest)} differs from the sealed manifest.` });
+        sigFindings.push(found('modified-manifest', msg('finding-manifest-differs', { file: path.basename(s.manifest) })));
       }
       if (!verifyBytes(key.publicKey, bytes, fs.readFileSync(s.signature))) {
         sigOk = false;
-        sigFindings.push({ kind: 'bad-signature', message: `${path.basename(s.signature)} does not verify for ${path.basename(s.manifest)}.` });
+        sigFindings.push(found('bad-signature', msg('finding-signature-file-bad', { sig: path.basename(s.signature), file: path.basename(s.manifest) })));
       }
       if (sigOk) sidecarsHold = true;
     }
   }
   const sigMessage = msg(sidecarsHold ? 'verify-signature-ok-sidecars' : 'verify-signature-ok', { fingerprint: key.fingerprint.slice(0, 16) });
-  checks.push(
-    sigOk ? said('signature', true, sigMessage) : { what: 'signature', ok: false, text: sigFindings.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') },
-  );
+  checks.push(sigOk ? said('signature', true, sigMessage) : failing('signature', sigFindings));
   const tsr = t.path && fs.existsSync(sidecarsOf(t.path).timestamp) ? fs.readFileSync(sidecarsOf(t.path).timestamp) : null;
   const token = tokenCheck(ctx.db, clip.id, sha, tsr);
   checks.push(
     token.ok === false
-      ? { what: 'timestamp', ok: false, text: `${LABELS['token-mismatch']}: ${token.text}` }
+      ? failing('timestamp', [token.message ? found('token-mismatch', token.message) : { kind: 'token-mismatch', message: token.text }])
       : { what: 'timestamp', ok: token.ok, text: token.text, ...(token.message ? { message: token.message } : {}) },
   );
   const anchor = anchorCovering(ctx.db, entry.seq); // a TSA-stamped chain head at or after this entry (anchors.ts)
   const anchorRow = anchor ? chain.get(anchor.seq) : undefined;
   if (anchor && anchorRow) {
     const bad = anchorFindings(chain, anchorRow, { addedCerts: addedTsaCerts(ctx.db) });
-    checks.push(
-      bad.length
-        ? { what: 'chain', ok: false, text: bad.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') }
-        : { what: 'chain', ok: true, text: anchorLine(anchor) },
-    );
+    checks.push(bad.length ? failing('chain', bad) : said('chain', true, anchorMessage(anchor)));
   }
   checks.push(continuityCheck(chain, clip.id, t.frames ?? null)); // frames missing in the file, and why (continuityCheck.ts)
   const labelLine = labelVerifyCheck(body.labels, Array.isArray(body.orders) ? body.orders.map(String) : []); // what the camera saw
@@ -335,28 +329,16 @@ function sourceClip(ctx: VerifyContext, x: ExportedFile): VerifyAnswer['clip'] {
 function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): VerifyAnswer {
   const sha = t.sha256.toLowerCase();
   const { chain, key } = ctx.custody;
-  const checks: VerifyCheck[] = [
-    {
-      what: 'file',
-      ok: true,
-      text: `The file's SHA-256 matches ${x.name} as the station exported it, byte for byte (${sha}). It is not the original recording.`,
-    },
-  ];
+  const checks: VerifyCheck[] = [said('file', true, msg('verify-derived-file-ok', { file: x.name, sha }))];
   const findings = entryFindings(chain, x.entry, key.publicKey, key.fingerprint);
   const links = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
   const next = chain.get(x.entry.seq + 1);
   if (next && next.prev_hash !== x.entry.entry_hash)
-    links.push({ kind: 'broken-link', message: `chain entry ${next.seq} does not link back to the export's entry ${x.entry.seq}.` });
-  checks.push(
-    links.length === 0
-      ? { what: 'chain', ok: true, text: `The export is entry ${x.entry.seq} of the station's hash chain, linked to the entries around it.` }
-      : { what: 'chain', ok: false, text: links.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') },
-  );
+    links.push(found('broken-link', msg('finding-no-link-back-export', { seq: next.seq, entry: x.entry.seq })));
+  checks.push(links.length === 0 ? said('chain', true, msg('verify-derived-chain-ok', { seq: x.entry.seq })) : failing('chain', links));
   const sigs = findings.filter((f) => f.kind === 'bad-signature' || f.kind === 'wrong-key');
   checks.push(
-    sigs.length === 0
-      ? { what: 'signature', ok: true, text: `The export's chain entry is signed by this station's key (fingerprint ${key.fingerprint.slice(0, 16)}…).` }
-      : { what: 'signature', ok: false, text: sigs.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ') },
+    sigs.length === 0 ? said('signature', true, msg('verify-derived-signature-ok', { fingerprint: key.fingerprint.slice(0, 16) })) : failing('signature', sigs),
   );
   const manifestSha = typeof x.details.manifestSha256 === 'string' ? x.details.manifestSha256 : null;
   if (t.path && manifestSha) {
@@ -370,57 +352,34 @@ function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): Ve
       const signed = fs.existsSync(sig) && verifyBytes(key.publicKey, bytes, fs.readFileSync(sig));
       checks.push(
         same && signed
-          ? {
-              what: 'export',
-              ok: true,
-              text: `export-manifest.json next to it is the manifest the station signed for this export (SHA-256 ${manifestSha.slice(0, 16)}…), and its signature holds.`,
-            }
+          ? said('export', true, msg('verify-export-manifest-ok', { sha: manifestSha.slice(0, 16) }))
           : same
-            ? {
-                what: 'export',
-                ok: false,
-                text: `${LABELS['bad-signature']}: export-manifest.json next to it is this export's, but export-manifest.json.sig ${fs.existsSync(sig) ? 'does not verify for it' : 'is missing'}.`,
-              }
-            : {
-                what: 'export',
-                ok: null,
-                text: `export-manifest.json next to it belongs to another export (or was changed); this file is checked against the chain alone.`,
-              },
+            ? failing('export', [found('bad-signature', msg(fs.existsSync(sig) ? 'finding-export-signature-bad' : 'finding-export-signature-missing'))])
+            : said('export', null, msg('verify-export-manifest-other')),
       );
     }
   }
   const source = sourceEntry(ctx, x);
   const sourceBody = source ? parseBody(source) : null;
   if (x.file && x.file.from === null) {
-    checks.push({ what: 'source', ok: null, text: 'It is a file of the package itself (not made from a clip).' });
+    checks.push(said('source', null, msg('verify-source-package')));
   } else if (source && sourceBody) {
     const bad = entryFindings(chain, source, key.publicKey, key.fingerprint);
     checks.push(
       bad.length === 0
-        ? {
-            what: 'source',
-            ok: true,
-            text: `It was made from clip ${String(sourceBody.clipId)}, sealed as chain entry ${source.seq} with SHA-256 ${String(sourceBody.sha256)}; that entry holds.`,
-          }
-        : {
-            what: 'source',
-            ok: false,
-            text: `The clip it was made from (chain entry ${source.seq}): ${bad.map((f) => `${LABELS[f.kind]}: ${f.message}`).join(' ')}`,
-          },
+        ? said('source', true, msg('verify-source-ok', { clip: String(sourceBody.clipId), seq: source.seq, sha: String(sourceBody.sha256) }))
+        : failing('source', bad, msg('verify-source-bad', { seq: source.seq })),
     );
     for (const later of chain.entriesOf(String(sourceBody.clipId)).filter((e) => e.kind === 'deleted')) {
       const b = parseBody(later);
-      checks.push({
-        what: 'history',
-        ok: null,
-        text: `The original clip was deleted from the station on ${when(later.at)} by ${String(b?.who ?? 'someone')}${b?.why ? ` (${String(b.why)})` : ''}; the chain keeps its record.`,
-      });
+      const who = `${String(b?.who ?? 'someone')}${b?.why ? ` (${String(b.why)})` : ''}`;
+      checks.push(said('history', null, msg('verify-source-deleted', { time: when(later.at), who })));
     }
   } else {
-    checks.push({ what: 'source', ok: false, text: `${LABELS['missing-entry']}: the sealed clip it was made from is not in the station's chain.` });
+    checks.push(failing('source', [found('missing-entry', msg('finding-source-missing'))]));
   }
   if (typeof x.details.trustedTime === 'string')
-    checks.push({ what: 'timestamp', ok: null, text: `The export's manifest has a trusted time: ${when(Date.parse(x.details.trustedTime))}.` });
+    checks.push(said('timestamp', null, msg('verify-export-trusted-time', { time: when(Date.parse(x.details.trustedTime)) })));
   const bad = checks.filter((c) => c.ok === false);
   const what = exportedText(x);
   return {

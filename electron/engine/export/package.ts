@@ -7,7 +7,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import yazl from 'yazl';
 import { canonicalBytes, type JsonValue } from '../evidence/canonicalJson.ts';
-import { VERIFY_HTML } from './verifyHtml.ts';
+import { verifyHtml } from './verifyHtml.ts';
 
 export const MANIFEST_NAME = 'export-manifest.json';
 /** Raw 64-byte Ed25519 signature of export-manifest.json by the station key (as X.manifest.json.sig). */
@@ -156,7 +156,7 @@ const README = (m: Pick<ExportManifest, 'order' | 'createdAt' | 'preset' | 'edit
 
 /** verify.html and README.txt: written first, so the manifest lists them with their hashes. */
 export async function writePackageHelpers(dir: string, m: Pick<ExportManifest, 'order' | 'createdAt' | 'preset' | 'edits'>): Promise<void> {
-  await fsp.writeFile(path.join(dir, VERIFY_NAME), VERIFY_HTML);
+  await fsp.writeFile(path.join(dir, VERIFY_NAME), await verifyHtml());
   await fsp.writeFile(path.join(dir, README_NAME), README(m));
 }
 

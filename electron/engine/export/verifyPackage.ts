@@ -2,15 +2,20 @@
 // reviewer's browser, made here with Node's crypto, in the same order and with the same verdict:
 // the export manifest's signature first (nothing it says is believed before), then every listed file
 // (missing, changed, or matching), files it does not list (foreign), each clip's signed manifest and
-// the key it names, and what each derived file is. Problems are the lines marked FAIL; the verdict
-// is computed from them, so the summary never disagrees with the lines under it.
+// the key it names, its chain segment (the one check verify.html runs too), and what each derived
+// file is. Problems are the lines marked FAIL; the verdict is computed from them, so the summary
+// never disagrees with the lines under it.
 import { createHash, createPublicKey, verify as edVerify, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { givenTsaCerts, unverifiableText } from '../evidence/checks.ts';
 import { parseTimestampResponse, shortTsaName } from '../evidence/tsa.ts';
+import { nodeCrypto } from '../evidence/nodeCrypto.ts';
 import { certsFromFile, type CertInfo } from '../evidence/tsaTrust.ts';
+import { labelVerdict } from '../../../shared/evidence/labelVerdict.ts';
+import { checkSegment, type SegmentCheck } from '../../../shared/evidence/segment.ts';
+import { isCertName } from '../../../shared/evidence/tsaToken.ts';
 import {
   HUB_FILES,
   HUB_KEY_NAME,
@@ -111,7 +116,7 @@ function verifySig(key: KeyObject, data: Buffer, sig: Buffer): boolean {
  * Checks a package. stationFingerprint: this station's key, when run on a station; the package's
  * station.pem must be that key (the reviewer's page can only show the fingerprint to compare).
  */
-export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: string | null = null): PackageReport {
+export async function verifyPackage(files: Map<string, Buffer>, stationFingerprint: string | null = null): Promise<PackageReport> {
   const lines: PackageLine[] = [];
   const problemFiles: string[] = [];
   const ok = (text: string): void => void lines.push({ kind: 'ok', text });
@@ -201,6 +206,24 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
   // verify.html takes them; a token whose TSA's certificate is nowhere at hand is unverifiable, not altered.
   const addedCerts: CertInfo[] = [...givenTsaCerts()];
   for (const [name, bytes] of files) if (isCertName(name)) addedCerts.push(...certsFromFile(bytes));
+  // The chain segment is checked by the function verify.html runs (shared/evidence/segment.ts); its
+  // anchor token by the engine's own token check, which also knows the public roots.
+  const segmentCheck: SegmentCheck = {
+    crypto: nodeCrypto,
+    stationKey: key.export({ type: 'spki', format: 'der' }),
+    fingerprint: fp,
+    async stamp(token) {
+      const t = parseTimestampResponse(Buffer.from(token), { addedCerts });
+      if (t.trust.status === 'invalid') throw new Error(t.trust.reason ?? "the TSA's signature over the token is NOT valid");
+      return {
+        hashAlg: t.hashAlgorithm === 'sha256' ? 'SHA-256' : t.hashAlgorithm,
+        hashed: t.hashedMessage,
+        timeMs: t.time,
+        tsa: shortTsaName(t.name),
+        unverifiable: t.trust.status === 'unverifiable' ? `: ${unverifiableText(t)}` : null,
+      };
+    },
+  };
   const manSha = sha(manBytes);
   const tsr = files.get(MANIFEST_TSR_NAME);
   if (tsr) {
@@ -254,9 +277,9 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
       info(`${what}: its signed clip manifest is not checked (see the lines above).`);
     else if (!verifySig(key, m, s)) fail(`${what}: the manifest signature is NOT valid.`, clip.signature ?? undefined);
     else {
-      let signed: { key?: unknown; sha256?: unknown } | null = null;
+      let signed: { key?: unknown; sha256?: unknown; orders?: unknown; labels?: unknown } | null = null;
       try {
-        signed = JSON.parse(m.toString('utf8')) as { key?: unknown; sha256?: unknown };
+        signed = JSON.parse(m.toString('utf8')) as { key?: unknown; sha256?: unknown; orders?: unknown; labels?: unknown };
       } catch {
         signed = null;
       }
@@ -270,6 +293,9 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
           sealed.set(clip.clipId, clip.originalSha256);
           ok(`${what}: the signed manifest names the original clip hash ${short(clip.originalSha256)}.`);
         } else fail(`${what}: the signed clip manifest names a different clip hash than the export manifest.`, clip.manifest);
+        // The label in the picture, as verify.html shows it: information, never a failure.
+        const label = labelVerdict(signed.labels, Array.isArray(signed.orders) ? signed.orders.map(String) : [clip.order]);
+        if (label) info(`${what}: ${label.text}`);
       }
     }
     if (clip.timestamp && !bad.has(clip.timestamp)) {
@@ -286,7 +312,7 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
         }
       }
     } else if (!clip.timestamp) info(`${what} has no trusted timestamp in this package.`);
-    checkSegment(clip, what, files, bad, key, fp, addedCerts, { ok, fail, info });
+    await checkSegment(clip, what, files, bad, segmentCheck, { ok, fail, info });
   }
 
   for (const [name, e] of Object.entries(man.files) as [string, PackageFile][]) {
@@ -302,152 +328,6 @@ export function verifyPackage(files: Map<string, Buffer>, stationFingerprint: st
     } else info(`${name}: ${e.text}.`);
   }
   return done();
-}
-
-const stampTime = (ms: number): string =>
-  new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC');
-
-interface SegmentEntry {
-  seq: number;
-  body: string;
-  hash: string;
-  signature: string;
-}
-
-/**
- * The clip's chain segment (X.chain.json, anchors.ts) and its anchor's token (X.anchor.tsr), as
- * verify.html checks them: every entry's hash is the SHA-256 of its body and its signature is the
- * station key's; each entry names the one before (prev) and numbers on from it; the first is this
- * clip's signed manifest; the last is an anchor whose stamped entry is in the segment, and the
- * TSA's token covers exactly that entry's hash. A rewrite that keeps every signature and link
- * still changes that hash, which a third party stamped.
- */
-function checkSegment(
-  clip: ExportManifest['clips'][number],
-  what: string,
-  files: Map<string, Buffer>,
-  bad: Set<string>,
-  key: KeyObject,
-  fp: string,
-  addedCerts: CertInfo[],
-  out: { ok: (t: string) => void; fail: (t: string, file?: string) => void; info: (t: string) => void },
-): void {
-  if (clip.chainSegment === undefined) return;
-  if (clip.chainSegment === null || !clip.anchorToken) {
-    out.info(
-      `${what}: no chain anchor covered it when it was exported, so this package carries no chain segment: its place in the station's record is not stamped by a third party yet (not a failure; a later export carries one).`,
-    );
-    return;
-  }
-  const segName = clip.chainSegment;
-  const tokenName = clip.anchorToken;
-  const segBytes = files.get(segName);
-  const token = files.get(tokenName);
-  if (!segBytes || !token || bad.has(segName) || bad.has(tokenName)) {
-    out.info(`${what}: its chain segment is not checked (see the lines above).`);
-    return;
-  }
-  const fail = (t: string): void => out.fail(`${what}: ${t}`, segName);
-  let entries: SegmentEntry[];
-  try {
-    entries = (JSON.parse(segBytes.toString('utf8')) as { entries: SegmentEntry[] }).entries;
-    if (!Array.isArray(entries) || entries.length === 0) throw new Error('no entries');
-  } catch {
-    fail(`${segName} is not a chain segment this version can read.`);
-    return;
-  }
-  let broken = false;
-  const bodies: (Record<string, unknown> | null)[] = [];
-  entries.forEach((e, i) => {
-    const name = `chain entry ${e.seq}`;
-    const body = Buffer.from(String(e.body), 'utf8');
-    const h = sha(body);
-    let b: Record<string, unknown> | null = null;
-    try {
-      b = JSON.parse(e.body) as Record<string, unknown>;
-    } catch {
-      b = null;
-    }
-    bodies.push(b);
-    const bail = (t: string): void => {
-      broken = true;
-      fail(`${name} in ${segName}: ${t}`);
-    };
-    if (h !== e.hash) bail('its SHA-256 is not the hash the segment gives it: its body was changed.');
-    if (!verifySig(key, body, Buffer.from(String(e.signature), 'base64')))
-      bail("the station's signature over it does NOT hold (it was changed, or signed with another key than station.pem).");
-    if (!b) return bail('its body is not JSON.');
-    if (b.seq !== e.seq) bail(`its signed body says it is entry ${String(b.seq)}.`);
-    if (b.key !== fp) bail(`it was signed for station key ${String(b.key)}, not the key in station.pem.`);
-    if (i > 0) {
-      const before = entries[i - 1]!;
-      if (b.prev !== sha(Buffer.from(String(before.body), 'utf8')))
-        bail(`it does not follow chain entry ${before.seq} (its "prev" names another entry's hash): an entry was removed, inserted or reordered here.`);
-      if (typeof b.seq === 'number' && b.seq !== Number(bodies[i - 1]?.seq) + 1)
-        bail(`it is numbered ${b.seq} right after entry ${String(bodies[i - 1]?.seq)}: an entry is missing or out of order.`);
-    }
-  });
-  const manifest = clip.manifest ? files.get(clip.manifest) : undefined;
-  const first = entries[0]!;
-  if (!manifest || sha(Buffer.from(String(first.body), 'utf8')) !== sha(manifest) || bodies[0]?.kind !== 'clip') {
-    broken = true;
-    fail(`${segName} does not start at this clip's entry: its first entry (${first.seq}) is not the signed clip manifest ${clip.manifest ?? ''}.`);
-  }
-  const last = entries[entries.length - 1]!;
-  const a = bodies[bodies.length - 1];
-  if (!a || a.kind !== 'anchor' || typeof a.head !== 'number' || typeof a.token !== 'string') {
-    fail(`${segName} does not end at an anchor entry (its last entry ${last.seq} is no anchor): nothing a third party stamped covers this clip's entry.`);
-    return;
-  }
-  const anchorName = `anchor entry ${last.seq}`;
-  const stamped = entries.find((e) => e.seq === a.head);
-  if (!stamped || a.head < first.seq) {
-    fail(`${anchorName} stamps chain entry ${a.head}, which is not in the segment from ${first.seq}: it does not cover this clip's entry.`);
-    return;
-  }
-  const stampedHash = sha(Buffer.from(String(stamped.body), 'utf8'));
-  if (a.headHash !== stampedHash) {
-    broken = true;
-    fail(`${anchorName} names ${short(String(a.headHash))} as the hash of chain entry ${a.head}, but that entry hashes to ${short(stampedHash)}.`);
-  }
-  if (!token.equals(Buffer.from(a.token, 'base64'))) {
-    out.fail(`${what}: ${tokenName} is not the token ${anchorName} holds: the anchor's token was swapped.`, tokenName);
-    return;
-  }
-  let t: ReturnType<typeof parseTimestampResponse>;
-  try {
-    t = parseTimestampResponse(token, { addedCerts });
-  } catch (err) {
-    out.fail(`${what}: the anchor token ${tokenName} cannot be read (${errorMessage(err)}).`, tokenName);
-    return;
-  }
-  const by = `${shortTsaName(t.name)} at ${stampTime(t.time)}`;
-  if (t.hashAlgorithm !== 'sha256' || t.hashedMessage !== stampedHash) {
-    fail(
-      `${anchorName}: ${by} stamped ${short(t.hashedMessage)}, not chain entry ${a.head} as this segment has it (${short(stampedHash)}): the record up to it was changed, reordered or re-signed after that time.`,
-    );
-    return;
-  }
-  // Without the TSA's certificate nothing vouches for the anchor's time: said, and not claimed.
-  if (t.trust.status === 'unverifiable') {
-    out.info(`${what}: the anchor token ${tokenName}: ${unverifiableText(t)}`);
-    return;
-  } else if (!t.signatureValid || t.trust.status === 'invalid') {
-    out.fail(`${what}: the anchor token ${tokenName} does NOT verify: ${t.trust.reason ?? "the TSA's signature over the token is NOT valid"}.`, tokenName);
-    return;
-  }
-  if (broken) return;
-  out.ok(
-    `${what}: in the station's record by ${stampTime(t.time)} at the latest (anchor of ${shortTsaName(t.name)}): chain entries ${first.seq}–${last.seq} are signed by the station and linked, and ${shortTsaName(t.name)} stamped entry ${a.head}.`,
-  );
-}
-
-/** A certificate file given beside the package (a TSA's, to check its tokens); station.pem is the station's key. */
-function isCertName(name: string): boolean {
-  return /\.(pem|crt|cer|der)$/i.test(name) && name !== 'station.pem';
 }
 
 interface HubSigner {

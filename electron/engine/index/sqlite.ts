@@ -16,6 +16,7 @@ import type {
   SearchQuery,
 } from './types.ts';
 import { FINISHED_STATUSES } from './types.ts';
+import { SqliteChainIndex, SqliteClipNotesIndex, SqliteExportFileIndex, SqliteStationMeta, SqliteTimestampIndex } from './sqliteEvidence.ts';
 
 const SUMMARY = 'id, order_code, file, sha256, status';
 const FINISHED = `status IN (${FINISHED_STATUSES.map((s) => `'${s}'`).join(',')})`;
@@ -288,5 +289,12 @@ export class SqliteClipIndex implements ClipIndex {
 
 /** The engine's index on its SQLite database. */
 export function sqliteIndex(db: Db): EngineIndex {
-  return { clips: new SqliteClipIndex(db) };
+  return {
+    clips: new SqliteClipIndex(db),
+    chain: new SqliteChainIndex(db),
+    timestamps: new SqliteTimestampIndex(db),
+    exportFiles: new SqliteExportFileIndex(db),
+    notes: new SqliteClipNotesIndex(db),
+    meta: new SqliteStationMeta(db),
+  };
 }

@@ -160,7 +160,139 @@ export interface ClipIndex {
   releasable(cutoff: number, bucketMs: number): Promise<{ due: number; buckets: { bucket: number; bytes: number }[] }>;
 }
 
-/** The engine's index: the clips (the chain of custody and exports follow behind the same seam). */
+/** The engine's index: its clips, the chain of custody, the timestamp jobs, the exported files, per-clip notes. */
 export interface EngineIndex {
   readonly clips: ClipIndex;
+  readonly chain: ChainIndex;
+  readonly timestamps: TimestampIndex;
+  readonly exportFiles: ExportFileIndex;
+  readonly notes: ClipNotesIndex;
+  readonly meta: StationMetaIndex;
+}
+
+/** One entry of the station's hash chain as the index keeps it (evidence/chain.ts makes and checks them). */
+export interface ChainRow {
+  seq: number;
+  kind: string;
+  clip_id: string | null;
+  at: number;
+  body: string;
+  prev_hash: string;
+  entry_hash: string;
+  signature: string; // base64 of the raw 64-byte Ed25519 signature
+}
+
+/** The newest entry: what the next one links to. */
+export type ChainHead = Pick<ChainRow, 'seq' | 'entry_hash'>;
+
+/**
+ * The chain of custody as the index keeps it: append-only, read by seq, by clip, by kind. The
+ * signing and checking live in evidence/chain.ts; this is where the entries are kept and found.
+ *
+ * Synchronous, unlike ClipIndex: its readers (the evidence line of every listed clip, the checks of
+ * verify, the anchor rhythm) run inside synchronous code today. A server database behind this seam
+ * needs those readers to await first; the station's chain stays in its embedded SQLite meanwhile.
+ */
+export interface ChainIndex {
+  head(): ChainHead | undefined;
+  /**
+   * Appends the entry `make` builds on the head, atomically: a second process appending at the
+   * same time waits, so two entries never claim one seq or one predecessor.
+   */
+  append(make: (head: ChainHead | undefined) => ChainRow): ChainRow;
+  /** Appends the first entry when the chain is empty, atomically (two processes make one genesis). */
+  appendIfEmpty(make: () => ChainRow): void;
+  count(): number;
+  all(): ChainRow[];
+  get(seq: number): ChainRow | undefined;
+  /** Entries after `afterSeq`, in order, at most `limit` (a walk over a long chain pages). */
+  page(afterSeq: number, limit: number): ChainRow[];
+  /** Entries from..to inclusive, in order. */
+  range(from: number, to: number): ChainRow[];
+  /** The newest entry of this kind for the clip (kind 'clip': its sealing entry). */
+  newestOfClip(clipId: string, kind: 'clip' | 'continuity'): ChainRow | undefined;
+  byHash(entryHash: string): ChainRow | undefined;
+  entriesOf(clipId: string): ChainRow[];
+  /** Clip entries whose body says the clip had this SHA-256 (even when the index row is gone), oldest first. */
+  clipEntriesBySha(sha: string): ChainRow[];
+  /** The clip entry whose body is exactly these bytes (a manifest sidecar). */
+  clipEntryByBody(body: string): ChainRow | undefined;
+  /** The newest clip entry whose body names this file (its base name). */
+  clipEntryByFile(name: string): ChainRow | undefined;
+  /** Entries after `seq` other than anchors. */
+  countNonAnchorsAfter(seq: number): number;
+  /** The first anchor entry whose stamped head is at or after `seq`. */
+  anchorCovering(seq: number): Pick<ChainRow, 'seq' | 'body'> | undefined;
+  /** Export entries in (afterSeq, upTo], in order. */
+  exportsBetween(afterSeq: number, upTo: number): ChainRow[];
+}
+
+/** A trusted-timestamp job: a clip's (or, with id `anchor:<seq>`, the chain head's) hash to stamp. */
+export interface TimestampRow {
+  clip_id: string;
+  sha256: string;
+  state: 'pending' | 'done';
+  attempts: number;
+  next_try_at: number;
+  last_error: string | null;
+  tsa_url: string | null;
+  tsa_name: string | null;
+  tsa_time: number | null;
+  response: Buffer | null;
+}
+
+/** Where a TSA answered: the token and whose it is. */
+export interface StampedBy {
+  url: string;
+  name: string;
+  time: number;
+  response: Buffer;
+}
+
+/** The timestamp jobs (evidence/tsaQueue.ts works them off; evidence/anchors.ts adds the chain head's). Synchronous like ChainIndex. */
+export interface TimestampIndex {
+  /** Queues a job unless one exists for the id; due at `dueAt`. */
+  enqueue(clipId: string, sha256: string, dueAt: number): void;
+  /** Drops a job still pending (the clip was deleted). */
+  forgetPending(clipId: string): void;
+  get(clipId: string): TimestampRow | undefined;
+  pendingCount(): number;
+  /** When the next pending job is due, or null with none pending. */
+  nextDue(): number | null;
+  /** Pending jobs due at `now`, the longest due first. */
+  due(now: number, limit: number): TimestampRow[];
+  markDone(clipId: string, by: StampedBy): void;
+  markFailed(clipId: string, error: string, nextTryAt: number): void;
+  /** Pushes every pending job to `at` at the earliest (the network is down). */
+  postponeAll(at: number): void;
+  /** The highest number after `prefix` among job ids with that prefix (anchor jobs), 0 with none. */
+  highestNumbered(prefix: string): number;
+  /** Drops pending jobs whose id is `prefix` + a number, up to `upTo` when given. */
+  dropPendingNumbered(prefix: string, upTo?: number): void;
+  /** Records a job done outside the queue (an anchor stamped for an export), replacing any. */
+  putDone(clipId: string, sha256: string, by: StampedBy): void;
+}
+
+/** Every file the station exported, by SHA-256 and name: an index of the chain's export entries (export/exportIndex.ts). */
+export interface ExportFileIndex {
+  /** The seq of the last chain entry taken in. */
+  upTo(): number;
+  /** Takes in the files of export entries up to `upTo`, together with the new mark. */
+  add(files: { sha256: string; seq: number; name: string }[], upTo: number): void;
+  /** Entries (seq, file name) holding a file with this SHA-256 or name, newest first, at most 20. */
+  find(by: 'sha256' | 'name', value: string): { seq: number; name: string }[];
+}
+
+/** Small per-clip records kept beside the clips: camera reads (labels.ts), page incidents (continuity.ts). */
+export interface ClipNotesIndex {
+  setLabels(clipId: string, body: string): void;
+  labels(clipId: string): string | null;
+  setIncidents(recordingId: string, at: number, body: string): void;
+  incidents(recordingId: string): string | null;
+}
+
+/** The station's own facts (station_meta): the clips folders it initialised, the last one used. */
+export interface StationMetaIndex {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
 }

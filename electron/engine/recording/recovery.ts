@@ -1,9 +1,7 @@
 // Recovery at start: what the last run left unfinished. Open recordings become clips from what
 // reached disk; sealed clips that were never read back are read back now.
-import fsp from 'node:fs/promises';
 import type { Clip } from '../../../shared/contract.ts';
 import type { ContinuityPass, PageIncidentStore } from '../continuity.ts';
-import { insideRoot } from '../paths.ts';
 import type { EngineServices } from '../services.ts';
 import type { Sealer } from './sealing.ts';
 
@@ -13,22 +11,22 @@ import type { Sealer } from './sealing.ts';
  * clips (recorded before the station read counters back) stay as they are: verify reads them.
  */
 export async function readBackUnchecked(
-  s: Pick<EngineServices, 'custody' | 'clips' | 'paths'> & { readonly continuity: ContinuityPass; readonly incidents: PageIncidentStore },
+  s: Pick<EngineServices, 'custody' | 'clips' | 'store'> & { readonly continuity: ContinuityPass; readonly incidents: PageIncidentStore },
 ): Promise<void> {
   if (!s.custody.continuityChecked) return;
   const rows = await s.clips.sealedWithoutReadBack(Date.now() - 2 * 86_400_000);
   // What the page reported while these recorded was kept as it arrived: their gaps keep their causes.
-  for (const row of rows) s.continuity.enqueue({ row, file: insideRoot(s.paths.clipsDir, row.file!), incidents: s.incidents.get(row.id) });
+  for (const row of rows) s.continuity.enqueue({ row, file: s.store.localPath(row.file!), incidents: s.incidents.get(row.id) });
 }
 
 /** At start: every recording the last run left open is turned into a clip from what reached disk. */
-export async function recoverUnfinished(s: Pick<EngineServices, 'clips' | 'paths'>, sealer: Sealer): Promise<{ clips: Clip[]; message: string } | null> {
+export async function recoverUnfinished(s: Pick<EngineServices, 'clips' | 'store'>, sealer: Sealer): Promise<{ clips: Clip[]; message: string } | null> {
   const recovered: Clip[] = [];
   for (const row of await s.clips.unfinished()) {
-    const partial = row.partial_file ? insideRoot(s.paths.clipsDir, row.partial_file) : null;
-    const stat = partial ? await fsp.stat(partial).catch(() => null) : null;
+    const partial = row.partial_file;
+    const stat = partial ? await s.store.stat(partial).catch(() => null) : null;
     if (!partial || !stat || stat.size === 0) {
-      if (partial) await fsp.rm(partial, { force: true });
+      if (partial) await s.store.delete(partial);
       await s.clips.setStatus(row.id, 'failed', 'The station stopped before any video of this recording reached disk.');
       continue;
     }

@@ -1,7 +1,6 @@
 // Sealing: a recording's partial WebM becomes the MP4 in its day folder, hashed, indexed, sealed
 // by the custody (evidence/), announced (clip.saved), queued for its frame read-back and given a
 // thumbnail. Used for every ending: a finished recording, one the engine ended, one recovered at start.
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Clip, ClipStopReason } from '../../../shared/contract.ts';
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
@@ -10,11 +9,11 @@ import type { ClipRow } from '../index/types.ts';
 import type { ContinuityPass } from '../continuity.ts';
 import { probe, remuxToMp4, thumbnail } from '../ffmpeg.ts';
 import { sha256File } from '../hash.ts';
-import { insideRoot } from '../paths.ts';
+import type { Scratch } from '../store/types.ts';
 import type { EngineServices } from '../services.ts';
 import { errorLine, errorMessage } from '../../../shared/errorMessage.ts';
 
-export type SealingServices = Pick<EngineServices, 'paths' | 'db' | 'clips' | 'custody' | 'ownsData' | 'emit' | 'logLine'> & {
+export type SealingServices = Pick<EngineServices, 'store' | 'db' | 'clips' | 'custody' | 'ownsData' | 'emit' | 'logLine'> & {
   readonly continuity: ContinuityPass;
   toClip(row: ClipRow): Clip;
 };
@@ -39,7 +38,10 @@ export class Sealer {
     await Promise.allSettled([...this.thumbnails]);
   }
 
-  /** Partial WebM → MP4 in the day folder, hashed, indexed and sealed. The partial is kept if anything fails. */
+  /**
+   * Partial WebM → MP4 in the day folder, hashed, indexed and sealed. The partial is kept if anything fails.
+   * `partial` is the recording's key in the clip store (`.recording/<id>.webm`).
+   */
   async seal(...args: Parameters<Sealer['sealNow']>): Promise<Clip | null> {
     const sealed = this.sealNow(...args);
     this.sealing.add(sealed);
@@ -61,18 +63,18 @@ export class Sealer {
     reason: ClipStopReason,
     note: string | null,
   ): Promise<Clip | null> {
+    const { store } = this.s;
     const rel = path.join(dayFolder(startedAt), clipFileName(order, startedAt, id));
-    const final = insideRoot(this.s.paths.clipsDir, rel);
-    const temp = `${final}.part`;
+    let temp: Scratch | null = null;
     try {
-      // The day folder only: a clips folder that vanished (disk unplugged) is never recreated here.
-      await fsp.mkdir(path.dirname(final)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
-      await remuxToMp4(partial, temp, monoMs ?? Math.max(0, endedAt - startedAt));
-      const [info, sha256, stat] = await Promise.all([probe(temp), sha256File(temp), fsp.stat(temp)]);
-      // Rename last: a file with the final name is always complete.
-      await fsp.rename(temp, final);
+      // ffmpeg writes the MP4 into a scratch file on the store's disk; put() takes it in last, so
+      // a clip under its final name is always complete.
+      temp = await store.scratch(rel);
+      await remuxToMp4(store.localPath(partial), temp.file, monoMs ?? Math.max(0, endedAt - startedAt));
+      const [info, sha256] = await Promise.all([probe(temp.file), sha256File(temp.file)]);
+      await store.put(rel, { file: temp.file });
+      const stat = await store.stat(rel);
+      if (!stat) throw new Error(`${rel} is not in the clip store after it was put there`);
       await this.s.clips.finish(id, {
         ended_at: endedAt,
         duration_ms: info.durationMs,
@@ -84,19 +86,19 @@ export class Sealer {
         stop_reason: reason,
         note,
       });
-      await fsp.rm(partial, { force: true });
+      await store.delete(partial);
     } catch (err) {
-      await fsp.rm(temp, { force: true }).catch(() => {});
-      const message = `The clip of ${order} could not be finished (${errorLine(err)}); its raw recording is kept at ${partial}.`;
+      await temp?.discard().catch(() => {});
+      const message = `The clip of ${order} could not be finished (${errorLine(err)}); its raw recording is kept at ${store.localPath(partial)}.`;
       await this.s.clips.setStatus(id, 'failed', message);
-      await this.s.clips.setPartial(id, path.relative(this.s.paths.clipsDir, partial));
+      await this.s.clips.setPartial(id, partial);
       this.s.logLine(message);
       this.s.emit('station.problem', { message });
       return null;
     }
     const row = (await this.s.clips.get(id))!;
     try {
-      await this.s.custody.clipSealed(row, final);
+      await this.s.custody.clipSealed(row);
     } catch (err) {
       // The clip itself is safe on disk and indexed; sealing can be retried by `verify --all`/doctor.
       this.s.logLine(`sealing ${id} failed: ${errorMessage(err)}`);
@@ -105,7 +107,7 @@ export class Sealer {
     const clip = this.s.toClip((await this.s.clips.get(id))!);
     this.s.emit('clip.saved', clip);
     if (this.s.ownsData && this.s.custody.continuityChecked && clip.evidence) {
-      this.s.continuity.enqueue({ row: (await this.s.clips.get(id))!, file: final, incidents: this.incidentsOf(id) });
+      this.s.continuity.enqueue({ row: (await this.s.clips.get(id))!, file: store.localPath(rel), incidents: this.incidentsOf(id) });
     }
     const thumb = this.makeThumbnail(row).finally(() => this.thumbnails.delete(thumb));
     this.thumbnails.add(thumb);
@@ -117,7 +119,8 @@ export class Sealer {
     const rel = path.join('.thumbs', `${row.id}.jpg`);
     try {
       const at = Math.min(1000, Math.max(0, (row.duration_ms ?? 0) / 2));
-      await thumbnail(insideRoot(this.s.paths.clipsDir, row.file), insideRoot(this.s.paths.clipsDir, rel), at);
+      // ffmpeg reads and writes local files: the store's local capability (store/types.ts).
+      await thumbnail(this.s.store.localPath(row.file), this.s.store.localPath(rel), at);
       await this.s.clips.setThumb(row.id, rel);
     } catch (err) {
       this.s.logLine(`thumbnail of ${row.id} failed: ${errorMessage(err)}`);

@@ -1,7 +1,6 @@
 // Recording sessions: a page starts a recording, sends a chunk a second, and finishes it; the engine
 // ends one itself when its storage fails, its page vanishes or the station shuts down. Each chunk is
 // flushed before it is acknowledged, and every ending becomes a sealed clip (sealing.ts).
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -12,16 +11,19 @@ import { parseOrderCode } from '../../../shared/orderCode.ts';
 import type { ClipRow } from '../index/types.ts';
 import type { LabelStore } from '../labels.ts';
 import type { PageIncidentStore } from '../continuity.ts';
-import { insideRoot } from '../paths.ts';
+import type { ClipWriter } from '../store/types.ts';
 import type { Retention } from '../retention.ts';
 import type { EngineServices, HandlerMap } from '../services.ts';
 import { checkBeforeRecording, describeFsError, lowSpace, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
-import { msg } from '../../../shared/messages.ts';
+import { formatMessage, msg } from '../../../shared/messages.ts';
 import type { Sealer } from './sealing.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** What recording sessions use besides the sealer. */
-export type RecordingServices = Pick<EngineServices, 'paths' | 'clips' | 'settings' | 'custody' | 'ownsData' | 'reportProblem' | 'emit' | 'logLine'> & {
+export type RecordingServices = Pick<
+  EngineServices,
+  'paths' | 'store' | 'clips' | 'settings' | 'custody' | 'ownsData' | 'reportProblem' | 'emit' | 'logLine'
+> & {
   readonly labels: LabelStore;
   /** The page's incidents, kept as they arrive for a read-back after a restart (continuity.ts). */
   readonly incidents: PageIncidentStore;
@@ -34,7 +36,10 @@ type RecordingCall = 'recording.start' | 'recording.chunk' | 'recording.finish' 
 interface Session {
   id: string;
   order: string;
+  /** The recording's key in the clip store (`.recording/<id>.webm`). */
   partial: string;
+  /** Appends each chunk to it (store/): opened again per chunk, never created anew. */
+  writer: ClipWriter;
   nextSeq: number;
   bytes: number;
   startedAt: number;
@@ -55,11 +60,6 @@ function newId(): string {
 }
 
 const monoNow = (): number => Number(process.hrtime.bigint() / 1_000_000n);
-
-// A chunk is appended to the partial file that recording.start created, never creating one: if the
-// file is gone (its folder moved away, the disk unplugged), the write fails instead of starting a
-// new file somewhere else.
-const APPEND_ONLY = fs.constants.O_WRONLY | fs.constants.O_APPEND;
 
 type Room = { cause: 'disk-full' | 'storage'; text: string } | null;
 
@@ -132,12 +132,12 @@ export class RecordingSessions {
       await this.ensureRoom(settings, 0, true);
       const id = newId();
       const partialRel = path.join('.recording', `${id}.webm`);
-      const partial = insideRoot(this.s.paths.clipsDir, partialRel);
+      let writer: ClipWriter;
       try {
-        // 'wx': never reuse or overwrite an existing file. Each chunk opens it again and closes it
-        // (APPEND_ONLY): the station never holds the clips disk open between chunks, so a disk
-        // turned read-only or unplugged is refused at the next chunk instead of written blind.
-        await (await fsp.open(partial, 'wx')).close();
+        // A new file, never reused or overwritten. Each chunk opens it again and closes it: the
+        // station never holds the clips disk open between chunks, so a disk turned read-only or
+        // unplugged is refused at the next chunk instead of written blind (store/local.ts).
+        writer = await this.s.store.writer(partialRel);
       } catch (err) {
         throw new PwError('refused', `${describeFsError(err, this.s.paths.clipsDir)} Nothing was recorded.`);
       }
@@ -162,7 +162,8 @@ export class RecordingSessions {
       this.sessions.set(id, {
         id,
         order,
-        partial,
+        partial: partialRel,
+        writer,
         nextSeq: 0,
         bytes: 0,
         startedAt,
@@ -202,14 +203,8 @@ export class RecordingSessions {
           throw new PwError('ended', s.stopMessage);
         }
         try {
-          const handle = await fsp.open(s.partial, APPEND_ONLY);
-          try {
-            await handle.write(input.data);
-            // Flushed before we answer: once the page hears "ok", a power cut cannot take this second.
-            await handle.datasync();
-          } finally {
-            await handle.close().catch(() => {});
-          }
+          // Flushed before we answer: once the page hears "ok", a power cut cannot take this second.
+          await s.writer.append(input.data);
         } catch (err) {
           // ENOSPC, EROFS, EIO (a disk unplugged), ENOENT (folder gone): the earlier chunks are on disk; finish with them.
           s.endCause = causeOfFsError(err);
@@ -285,7 +280,7 @@ export class RecordingSessions {
       this.sessions.delete(s.id);
       s.closed = true;
       await s.queue;
-      await fsp.rm(s.partial, { force: true });
+      await this.s.store.delete(s.partial);
       await this.s.clips.setStatus(s.id, 'discarded', `Discarded: ${input.reason}`);
       await this.s.custody.clipDiscarded((await this.s.clips.get(s.id))!, { who: 'station', why: input.reason });
       return { discarded: true };
@@ -311,10 +306,11 @@ export class RecordingSessions {
     const jump = endedAt - s.startedAt - monoMs;
     if (Math.abs(jump) > 2000) notes.push(`The wall clock moved by ${Math.round(jump / 1000)} s during this recording.`);
     if (s.bytes === 0) {
-      await fsp.rm(s.partial, { force: true });
+      await this.s.store.delete(s.partial);
       await this.s.clips.setStatus(s.id, 'failed', 'No video reached the station.');
-      const message = `Nothing was recorded for ${s.order}: no video reached the station.`;
-      this.s.reportProblem(message); // in the log and the Status view too: a station that records nothing must be looked at
+      const words = msg('problem-nothing-recorded', { order: s.order });
+      const message = formatMessage(words);
+      this.s.reportProblem(words); // in the log and the Status view too: a station that records nothing must be looked at
       return { clip: null, message };
     }
     // Too short: kept and marked, never dropped. A fraction of a second may still be the only
@@ -377,7 +373,7 @@ export class RecordingSessions {
   /** The storage is back: what was recorded before it failed becomes a sealed, interrupted clip. */
   private async sealWhenBack(): Promise<void> {
     for (const [id, u] of [...this.unsealed]) {
-      if (this.closing || !(await fsp.stat(u.partial).catch(() => null))) continue; // still gone
+      if (this.closing || !(await this.s.store.stat(u.partial).catch(() => null))) continue; // still gone
       if (!this.unsealed.delete(id)) continue; // another page's readiness check got there first
       const clip = await this.sealer.seal(id, u.order, u.partial, u.startedAt, u.endedAt, u.monoMs, 'interrupted', u.reason, u.note);
       if (clip) this.s.logLine(`the clip of ${u.order} was sealed once its storage was back`);

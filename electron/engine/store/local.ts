@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { sidecarsOf, writeAtomically } from '../evidence/manifest.ts';
 import { insideRoot } from '../paths.ts';
-import type { ClipStore, ClipWriter, SidecarKind, StoredStat } from './types.ts';
+import type { ClipWriter, Scratch, SidecarKind, StationClipStore, StoredStat } from './types.ts';
 import { SIDECAR_KINDS } from './types.ts';
 
 // Each chunk opens the file again and closes it: the store never holds the clips disk open between
@@ -17,27 +17,37 @@ const APPEND_ONLY = fs.constants.O_WRONLY | fs.constants.O_APPEND;
 
 const missing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
-export class LocalClipStore implements ClipStore {
+export class LocalClipStore implements StationClipStore {
   readonly root: string;
   constructor(root: string) {
     this.root = root;
   }
 
   /** The file of a key: local only, for the tools that read files (ffmpeg, hashing). */
-  pathOf(key: string): string {
+  localPath(key: string): string {
     return insideRoot(this.root, key);
   }
 
+  async scratch(key: string): Promise<Scratch> {
+    const file = `${this.localPath(key)}.part`;
+    await this.dayFolder(file);
+    return { file, discard: () => fsp.rm(file, { force: true }) };
+  }
+
+  // The day folder only: a clips folder that vanished (disk unplugged) is never recreated here.
+  private async dayFolder(file: string): Promise<void> {
+    await fsp.mkdir(path.dirname(file)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
+
   private sidecarPath(key: string, kind: SidecarKind): string {
-    return sidecarsOf(this.pathOf(key))[kind];
+    return sidecarsOf(this.localPath(key))[kind];
   }
 
   async put(key: string, source: { file: string } | { bytes: Uint8Array }): Promise<void> {
-    const target = this.pathOf(key);
-    // The day folder only: a clips folder that vanished (disk unplugged) is never recreated here.
-    await fsp.mkdir(path.dirname(target)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    });
+    const target = this.localPath(key);
+    await this.dayFolder(target);
     if ('file' in source) {
       await fsp.rename(source.file, target);
       return;
@@ -47,7 +57,7 @@ export class LocalClipStore implements ClipStore {
   }
 
   async get(key: string): Promise<Buffer | null> {
-    return fsp.readFile(this.pathOf(key)).catch((err: unknown) => {
+    return fsp.readFile(this.localPath(key)).catch((err: unknown) => {
       if (missing(err)) return null;
       throw err;
     });
@@ -55,7 +65,7 @@ export class LocalClipStore implements ClipStore {
 
   async stat(key: string): Promise<StoredStat | null> {
     try {
-      const s = await fsp.stat(this.pathOf(key));
+      const s = await fsp.stat(this.localPath(key));
       return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : null;
     } catch (err) {
       if (missing(err)) return null;
@@ -64,7 +74,7 @@ export class LocalClipStore implements ClipStore {
   }
 
   async readRange(key: string, start: number, end: number): Promise<Buffer> {
-    const handle = await fsp.open(this.pathOf(key), 'r');
+    const handle = await fsp.open(this.localPath(key), 'r');
     try {
       const length = Math.max(0, end - start + 1);
       const buf = Buffer.alloc(length);
@@ -76,11 +86,11 @@ export class LocalClipStore implements ClipStore {
   }
 
   stream(key: string, range?: { start: number; end: number }): Readable {
-    return fs.createReadStream(this.pathOf(key), range ? { start: range.start, end: range.end } : {});
+    return fs.createReadStream(this.localPath(key), range ? { start: range.start, end: range.end } : {});
   }
 
   async delete(key: string): Promise<{ existed: boolean }> {
-    const file = this.pathOf(key);
+    const file = this.localPath(key);
     let existed = true;
     try {
       await fsp.unlink(file);
@@ -105,7 +115,7 @@ export class LocalClipStore implements ClipStore {
   }
 
   async writer(key: string): Promise<ClipWriter> {
-    const file = this.pathOf(key);
+    const file = this.localPath(key);
     // 'wx': never reuse or overwrite an existing file.
     await (await fsp.open(file, 'wx')).close();
     let bytes = 0;

@@ -43,3 +43,26 @@ export interface ClipStore {
   /** A writer for a recording in progress under `key`; refuses a key already stored. */
   writer(key: string): Promise<ClipWriter>;
 }
+
+/** A local file a tool (ffmpeg) writes a clip into before the store takes it in with put(). */
+export interface Scratch {
+  readonly file: string;
+  /** Removes the scratch file (the tool failed); harmless when it is already gone. */
+  discard(): Promise<void>;
+}
+
+/**
+ * What a store on this machine's disk offers besides the seam: the tools that read and write
+ * files by path (ffmpeg, the frame read-back) get one. An S3-compatible store would download a
+ * clip to a temporary file for localPath (and upload a scratch file in put), so these stay an
+ * explicit capability of the local store, not part of ClipStore.
+ */
+export interface LocalFiles {
+  /** The file of a key, checked to stay inside the store's folder. */
+  localPath(key: string): string;
+  /** A scratch file beside where `key` will live (same disk: put() is then a rename); its day folder is made. */
+  scratch(key: string): Promise<Scratch>;
+}
+
+/** The station's clip store: the seam plus local files for ffmpeg. */
+export type StationClipStore = ClipStore & LocalFiles;

@@ -170,6 +170,8 @@ export const en = {
   ...consoleClipEn,
   // The engine's message codes (shared/messages.ts): its English catalogue, worded once.
   engine: MESSAGES,
+  // How the UI joins engine sentences: a finding after its label (shared/messages.ts `problem-*`).
+  engineWords: { finding: '{{label}}: {{text}}' },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

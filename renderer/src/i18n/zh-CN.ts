@@ -7,7 +7,7 @@ import { labelZhCN } from './label.zh-CN.ts';
 import { hubZhCN } from './hub.zh-CN.ts';
 import { consoleZhCN } from './console.zh-CN.ts';
 import { consoleClipZhCN } from './consoleClip.zh-CN.ts';
-import { messagesZhCN } from './messages.zh-CN.ts';
+import { messagesZhCN } from '../../../shared/messages.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 export const zhCN: Messages = {
@@ -167,4 +167,5 @@ export const zhCN: Messages = {
   ...consoleZhCN,
   ...consoleClipZhCN,
   engine: messagesZhCN,
+  engineWords: { finding: '{{label}}：{{text}}' },
 };

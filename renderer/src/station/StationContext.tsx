@@ -53,7 +53,7 @@ export function StationProvider({ children }: { children: ReactNode }) {
   }, [controller]);
 
   // Problems the engine finds while running must reach the packer as an alarm, not a log line.
-  useEffect(() => onEvent('station.problem', (p) => controller.engineProblem(p.message)), [controller]);
+  useEffect(() => onEvent('station.problem', (p) => controller.engineProblem(p.message, p.words)), [controller]);
   // The engine ended a recording on its own: the window must not go on saying "Recording".
   useEffect(() => onEvent('recording.ended', (p) => controller.engineEnded(p)), [controller]);
   useEffect(

@@ -211,10 +211,10 @@ export class StationController {
   }
 
   /** A problem the engine reports while running (disk full, a page that vanished, retention). */
-  engineProblem(text: string): void {
+  engineProblem(text: string, words?: Message): void {
     // The engine reports an ended recording twice (recording.ended, then as a problem): one alarm.
     if (this.blocked?.message === text) return;
-    this.say('error', rawMsg(text));
+    this.say('error', words && isMessageCode(words.code) ? { key: `engine.${words.code}`, params: words.params } : rawMsg(text));
   }
 
   /**

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Deletion, Health } from '../../../shared/contract/storage.ts';
 import { api, onEvent } from '../api/index.ts';
 import { dateTime } from '../format.ts';
-import { wordError, wordMessage } from '../i18n/message.ts';
+import { wordError, wordMessage, wordMessages } from '../i18n/message.ts';
 import { DiskOutlook } from './status/DiskOutlook.tsx';
 import { HubOutbox } from './status/HubOutbox.tsx';
 
@@ -45,7 +45,8 @@ export function StatusView() {
       const exportsNote = r.exportsRemoved.length
         ? ` ${t('health.retentionExports', { count: r.exportsRemoved.length, mb: (r.exportsRemoved.reduce((a, x) => a + x.bytes, 0) / 1048576).toFixed(1) })}`
         : '';
-      setNote((r.message ?? t('health.retentionDone', { count: r.deleted.length })) + exportsNote);
+      const said = r.message ? wordMessages(t, r.words ?? [], r.message) : null;
+      setNote((said ?? t('health.retentionDone', { count: r.deleted.length })) + exportsNote);
     } catch (err) {
       setNote(wordError(t, err));
     }
@@ -71,8 +72,8 @@ export function StatusView() {
                 <strong>{t(`health.level.${c.level}`)}</strong> {wordMessage(t, c.message, c.text)}
                 {c.details.length > 0 && (
                   <ul className="mono">
-                    {c.details.map((d) => (
-                      <li key={d}>{d}</li>
+                    {c.details.map((d, i) => (
+                      <li key={`${i}-${d}`}>{wordMessage(t, c.detailWords?.[i], d)}</li>
                     ))}
                   </ul>
                 )}

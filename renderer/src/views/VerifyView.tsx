@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../shared/contract.ts';
 import { api } from '../api/index.ts';
 import { dateTime, seconds } from '../format.ts';
-import { wordError, wordMessage } from '../i18n/message.ts';
+import { wordCheck, wordError, wordFinding, wordMessage } from '../i18n/message.ts';
 import { sha256OfBlob } from './verify/sha256.ts';
 import { TsaSettings } from './verify/TsaSettings.tsx';
 
@@ -128,7 +128,7 @@ export function VerifyView() {
                   {MARK[String(c.ok) as keyof typeof MARK]}
                 </span>
                 <span>
-                  <strong>{t(`verify.what.${c.what}`)}</strong> {wordMessage(t, c.message, c.text)}
+                  <strong>{t(`verify.what.${c.what}`)}</strong> {wordCheck(t, c)}
                 </span>
               </li>
             ))}
@@ -157,7 +157,13 @@ export function VerifyView() {
               <ul>
                 {report.problems.slice(0, 200).map((p, i) => (
                   <li key={i}>
-                    <strong>{p.label}</strong>: {p.message}
+                    {p.words ? (
+                      wordFinding(t, p.kind, p.words)
+                    ) : (
+                      <>
+                        <strong>{p.label}</strong>: {p.message}
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>

@@ -1,8 +1,9 @@
-// The trim range chosen on a bar for the whole clip: two handles (native range inputs, so they are
-// keyboard-operable and announced by screen readers), the chosen part highlighted, the player's
-// position as a marker. Moving a handle shows that frame in the player, so the person sees exactly
+// The trim range chosen on a bar for the whole clip: two handles (an Ant Design range Slider: arrow
+// keys, Home/End, announced by screen readers with the time), the chosen part highlighted, the
+// player's position as a marker on the bar above them. Moving a handle shows that frame in the player, so the person sees exactly
 // where the cut falls. The range lives in ExportPanel's `from`/`to` seconds strings ('' = clip edge),
 // which the number inputs edit too; this bar only reads and writes them.
+import { Slider } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { mmssTenths } from '../../format.ts';
 import { msAtClick, seek, usePlayerMs } from './player.ts';
@@ -40,23 +41,31 @@ export function TrimTimeline({
   const startMs = clamp(parsedMs(from) ?? 0, 0, Math.max(0, endMs - MIN_GAP_MS));
   const pct = (ms: number) => `${(durationMs > 0 ? clamp(ms / durationMs, 0, 1) : 0) * 100}%`;
 
-  const moveStart = (sec: string) => {
-    const ms = clamp(Math.round(Number(sec) * 1000), 0, Math.floor((endMs - MIN_GAP_MS) / STEP_MS) * STEP_MS);
+  const moveStart = (sec: number) => {
+    const ms = clamp(Math.round(sec * 1000), 0, Math.floor((endMs - MIN_GAP_MS) / STEP_MS) * STEP_MS);
     setFrom(fixed(ms));
     seek(ms);
   };
-  const moveEnd = (sec: string) => {
-    const ms = clamp(Math.round(Number(sec) * 1000), Math.ceil((startMs + MIN_GAP_MS) / STEP_MS) * STEP_MS, topMs);
+  const moveEnd = (sec: number) => {
+    const ms = clamp(Math.round(sec * 1000), Math.ceil((startMs + MIN_GAP_MS) / STEP_MS) * STEP_MS, topMs);
     setTo(ms >= topMs ? '' : fixed(ms));
     seek(ms >= topMs ? durationMs : ms);
+  };
+  const shown = [startMs / 1000, Math.min(endMs, topMs) / 1000];
+  // The Slider gives both values sorted, so a handle pushed past the other swaps places: the handle
+  // that moved is the one whose value is gone, and its new value is the one that was not there.
+  const onSlide = (v: number[]) => {
+    const same = (x: number, y: number) => Math.abs(x - y) < 1e-6;
+    const has = (x: number) => v.some((y) => same(x, y));
+    const [s, e] = [shown[0]!, shown[1]!];
+    if (!has(s)) moveStart(v.find((y) => !same(y, e)) ?? s);
+    else if (!has(e)) moveEnd(v.find((y) => !same(y, s)) ?? e);
   };
   // Clicks on the bar itself (the handles' tracks let clicks through) move the player there.
   const seekAtClick = (e: React.MouseEvent<HTMLDivElement>) => {
     const at = msAtClick(e, durationMs);
     if (at !== null) seek(at);
   };
-  // Whichever handle sits in the right half goes on top, so two close handles can both be grabbed.
-  const startOnTop = startMs > durationMs / 2;
 
   return (
     <div className="trim" data-testid="trim-timeline">
@@ -65,31 +74,19 @@ export function TrimTimeline({
           <div className="trim-chosen" style={{ left: pct(startMs), width: `calc(${pct(endMs)} - ${pct(startMs)})` }} />
           {playerMs !== null && <div className="trim-playhead" style={{ left: pct(playerMs) }} data-testid="trim-playhead" />}
         </div>
-        <input
-          type="range"
+      </div>
+      <div className="trim-slider" data-testid="trim-slider">
+        <Slider
+          range
           min={0}
           max={topMs / 1000}
           step={STEP_MS / 1000}
-          value={startMs / 1000}
+          value={shown}
           disabled={!usable}
-          onChange={(e) => moveStart(e.target.value)}
-          aria-label={t('exportPanel.trimStartHandle')}
-          aria-valuetext={mmssTenths(startMs)}
-          style={{ zIndex: startOnTop ? 3 : 2 }}
-          data-testid="trim-start"
-        />
-        <input
-          type="range"
-          min={0}
-          max={topMs / 1000}
-          step={STEP_MS / 1000}
-          value={Math.min(endMs, topMs) / 1000}
-          disabled={!usable}
-          onChange={(e) => moveEnd(e.target.value)}
-          aria-label={t('exportPanel.trimEndHandle')}
-          aria-valuetext={mmssTenths(endMs)}
-          style={{ zIndex: startOnTop ? 2 : 3 }}
-          data-testid="trim-end"
+          onChange={onSlide}
+          tooltip={{ formatter: (v) => mmssTenths((v ?? 0) * 1000) }}
+          ariaLabelForHandle={[t('exportPanel.trimStartHandle'), t('exportPanel.trimEndHandle')]}
+          ariaValueTextFormatterForHandle={[(v) => mmssTenths((v ?? 0) * 1000), (v) => mmssTenths((v ?? 0) * 1000)]}
         />
       </div>
       <div className="trim-labels">

@@ -3,6 +3,7 @@
 // a browser's own controls sit while paused, so this player draws its own: play, frame step, slow
 // motion, and zoom to read a label or the band.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { Slider } from 'antd';
 import { useTranslation } from 'react-i18next';
 
 const RATES = [0.25, 0.5, 1, 2] as const;
@@ -66,6 +67,8 @@ export function VideoPlayer({ src, fps, testId = 'player-video' }: { src: string
 
   const onKey = (e: React.KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+    // The position Slider's handle steps by itself with the arrow keys (a frame each).
+    if (e.target instanceof HTMLElement && e.target.getAttribute('role') === 'slider' && e.key.startsWith('Arrow')) return;
     if (e.key === ' ' || e.key === 'k') toggle();
     else if (e.key === ',' || e.key === 'ArrowLeft') step(-1);
     else if (e.key === '.' || e.key === 'ArrowRight') step(1);
@@ -105,18 +108,21 @@ export function VideoPlayer({ src, fps, testId = 'player-video' }: { src: string
         <button type="button" onClick={() => step(1)} data-testid="player-next-frame" title={t('player.nextFrame')} aria-label={t('player.nextFrame')}>
           |▶
         </button>
-        <input
-          type="range"
-          min={0}
-          max={duration || 0}
-          step={1 / fps}
-          value={Math.min(at, duration || 0)}
-          onChange={(e) => {
-            if (video.current) video.current.currentTime = Number(e.target.value);
-          }}
-          aria-label={t('player.position')}
-          data-testid="player-seek"
-        />
+        {/* Ant Design's Slider: arrow keys step a frame, Home/End go to either end, the time is announced. */}
+        <div className="video-seek" data-testid="player-seek">
+          <Slider
+            min={0}
+            max={duration || 0}
+            step={1 / fps}
+            value={Math.min(at, duration || 0)}
+            onChange={(v) => {
+              if (video.current) video.current.currentTime = v;
+            }}
+            tooltip={{ formatter: (v) => clock(v ?? 0) }}
+            ariaLabelForHandle={t('player.position')}
+            ariaValueTextFormatterForHandle={(v) => clock(v ?? 0)}
+          />
+        </div>
         <span className="video-time mono" data-testid="player-time">
           {clock(at)} / {clock(duration)}
         </span>
