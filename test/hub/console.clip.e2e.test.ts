@@ -1,6 +1,6 @@
 // The console's clip page in real Chromium against a real embedded hub: an order packed at one
 // station and returned at another shows both clips side by side, each playing in its own player;
-// customer service verifies it (the hub's verdict lines), exports it for eBay with progress and
+// customer service verifies it (the hub's verdict lines), exports it for Shopee with progress and
 // downloads the ZIP, and puts it on legal hold with a reason, which the results then show; a
 // viewer sees none of these.
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,6 @@ import type { Page } from 'playwright-core';
 import { newEnrollCode } from '../../electron/hub/server/identity.ts';
 import { chromiumAvailable, launchBrowser, ROOT } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { choose } from '../helpers/antd.ts';
 import { ffmpegBin } from '../helpers/video.ts';
 import { embeddedBackend, enrolledClient, FakeStation, publishInput } from './hubFixture.ts';
 import { startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
@@ -102,13 +101,13 @@ describe.skipIf(!haveAll)('hub console clip page in Chromium', () => {
     for (const what of ['file', 'signature', 'chain']) expect(await page.getByTestId(`console-verify-check-${what}`).getAttribute('data-ok')).toBe('true');
     expect(await page.getByTestId('console-verify-holes').textContent()).toContain('No hole');
 
-    // Export for eBay (stills) on the hub: progress, then the ZIP to download.
-    await choose(page, 'console-export-preset', 'ebay');
+    // Export for Shopee (the first preset) on the hub: progress, then the ZIP to download.
     await page.getByTestId('console-export-start').click();
     const job = page.getByTestId('console-export-job');
     await job.waitFor();
     await expect.poll(() => job.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
-    expect(await job.locator('.ant-progress').textContent()).toBeTruthy();
+    expect(await job.locator('.ant-progress').getAttribute('class')).toContain('ant-progress-status-success');
+    expect(await page.getByTestId('console-export-state').textContent()).toContain('signed by the hub');
     const download = page.getByTestId('console-export-download');
     expect(await download.getAttribute('href')).toMatch(/\/console\/api\/exports\/[0-9a-f]{16}\/zip$/);
     const zip = await page.evaluate(

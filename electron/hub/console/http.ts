@@ -353,6 +353,7 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
       case 'exportStatus':
       case 'exportCancel':
       case 'exportZip':
+      case 'exportPresets':
         return handleClipCall(route.call, { req, res, index, store, audit, user, at, address, ...route, exports: opts.exports });
       default:
         throw new HubHttpError(404, 'not-found', 'no such console call');

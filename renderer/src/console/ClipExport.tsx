@@ -66,7 +66,13 @@ export function ClipExport({ clip }: { clip: ConsoleClip }) {
             const p = presets.find((x) => x.id === v);
             if (p) setForm(p.defaultForm === 'stills' ? 'stills' : 'video');
           }}
-          options={presets.map((p) => ({ value: p.id, label: wordMessage(t, p.nameMessage, p.name), 'data-testid': `console-export-preset-${p.id}` }))}
+          // Not virtual: every option is in the page, each with its own test id.
+          virtual={false}
+          popupMatchSelectWidth={false}
+          options={presets.map((p) => {
+            const label = wordMessage(t, p.nameMessage, p.name);
+            return { value: p.id, label, title: label, 'data-testid': `console-export-preset-${p.id}` };
+          })}
           style={{ minWidth: 220 }}
           disabled={running}
           data-testid="console-export-preset"
