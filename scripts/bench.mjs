@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --only seal,lookup,finish,export,cost,scan,memory,drops,labels,hub] [--quick]`
+// `npm run bench [-- --only seal,lookup,finish,export,cost,scan,memory,drops,labels,hub,console] [--quick]`
 // Measures PackWitness against its speed and memory targets on this machine and writes BENCHMARKS.md.
 // Not part of `npm test`: it takes ~15 minutes and its figures depend on the machine.
 // Runs under Node 22 (npm puts node_modules/.bin first), which imports the .ts modules directly.
@@ -16,7 +16,7 @@ if (major < 22) {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'BENCHMARKS.md');
-const SECTIONS = ['seal', 'lookup', 'finish', 'export', 'cost', 'scan', 'memory', 'drops', 'labels', 'hub'];
+const SECTIONS = ['seal', 'lookup', 'finish', 'export', 'cost', 'scan', 'memory', 'drops', 'labels', 'hub', 'console'];
 
 const { values } = parseArgs({
   options: {
@@ -85,6 +85,7 @@ await section('memory', async () => (await import('./bench/memory.ts')).memory(o
 await section('drops', async () => (await import('./bench/drops.ts')).drops(opts));
 await section('labels', async () => (await import('./bench/labels.ts')).labels(opts));
 await section('hub', async () => (await import('./bench/hub.ts')).hubBench(opts));
+await section('console', async () => (await import('./bench/console.ts')).consoleBench(opts));
 
 const totalS = (Date.now() - started) / 1000;
 // A partial run (--only/--skip) keeps the other rows of the last report, each with its own date.

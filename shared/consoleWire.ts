@@ -27,7 +27,14 @@ export type ConsoleCall =
   | 'exportStatus'
   | 'exportCancel'
   | 'exportZip'
-  | 'exportPresets';
+  | 'exportPresets'
+  | 'thumb'
+  | 'users'
+  | 'userAdd'
+  | 'userRemove'
+  | 'userLogout'
+  | 'enrollCode'
+  | 'stations';
 
 /**
  * Who may make each call. `public`: without a session (only login). Admin runs the hub (users,
@@ -53,7 +60,53 @@ export const CONSOLE_CALLS: Record<ConsoleCall, { method: 'GET' | 'POST'; path: 
   exportCancel: { method: 'POST', path: '/exports/:id/cancel', roles: ['admin', 'service'] },
   exportZip: { method: 'GET', path: '/exports/:id/zip', roles: ['admin', 'service'] },
   exportPresets: { method: 'GET', path: '/export-presets', roles: ['admin', 'service'] },
+  thumb: { method: 'GET', path: '/clips/:station/:clipId/thumb', roles: ['service', 'viewer'] },
+  users: { method: 'GET', path: '/admin/users', roles: ['admin'] },
+  userAdd: { method: 'POST', path: '/admin/users/add', roles: ['admin'] },
+  userRemove: { method: 'POST', path: '/admin/users/remove', roles: ['admin'] },
+  userLogout: { method: 'POST', path: '/admin/users/logout', roles: ['admin'] },
+  enrollCode: { method: 'POST', path: '/admin/enroll-code', roles: ['admin'] },
+  stations: { method: 'GET', path: '/admin/stations', roles: ['admin'] },
 };
+
+/** The status filters of find, each also shown as a tag on a result (meanings: electron/hub/console/find.ts). */
+export const CLIP_TAGS = ['ok', 'interrupted', 'recovered', 'held', 'late', 'hole'] as const;
+export type ClipTag = (typeof CLIP_TAGS)[number];
+
+/** Admin: a new console user (the page asks for the password twice; the hub checks its length). */
+export const UserAddRequest = z.object({ name: z.string().min(1).max(64), role: z.enum(CONSOLE_ROLES), password: z.string().min(1).max(1024) }).strict();
+export type UserAddRequest = z.infer<typeof UserAddRequest>;
+export const UserNameRequest = z.object({ name: z.string().min(1).max(64) }).strict();
+export type UserNameRequest = z.infer<typeof UserNameRequest>;
+
+export interface ConsoleUserRow {
+  name: string;
+  role: ConsoleRole;
+  createdAt: number;
+  /** Sessions open now (devices signed in). */
+  sessions: number;
+}
+
+export interface EnrollCodeAnswer {
+  code: string;
+  expiresAt: number;
+  /** The code as a QR code (SVG), for a station's camera or a phone. */
+  qrSvg: string;
+}
+
+/** A station as the admin page shows it (times epoch ms; null: never). */
+export interface ConsoleStation {
+  fingerprint: string;
+  name: string;
+  enrolledAt: number;
+  /** When the hub last received a clip from it. */
+  lastSeen: number | null;
+  clips: number;
+  chainEntries: number;
+  /** Time of its newest anchor entry: when its chain head was last timestamped by a TSA. */
+  anchorAt: number | null;
+  anchorSeq: number | null;
+}
 
 export const LoginRequest = z.object({ name: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict();
 export type LoginRequest = z.infer<typeof LoginRequest>;
@@ -83,6 +136,10 @@ export interface ConsoleClip {
   publishedAt: number;
   /** The clip's legal hold as set on the hub (the newest set or release); absent or null: never held. */
   hold?: ConsoleHold | null;
+  /** Status tags (find's filters); absent where a call does not compute them. */
+  tags?: ClipTag[];
+  /** A thumbnail is made (GET …/thumb). */
+  thumb?: boolean;
 }
 
 /** A legal hold set (held) or released on the hub. */

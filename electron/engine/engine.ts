@@ -287,8 +287,15 @@ export class Engine implements EngineServices {
     return this.store.localPath(row.thumb_file);
   }
 
-  /** Partial recordings become sealed clips here (recording/sealing.ts). */
-  private readonly sealer: Sealer = new Sealer(this, (id) => this.recording.takeIncidents(id));
+  /**
+   * Partial recordings become sealed clips here (recording/sealing.ts). A clip recovered at start
+   * (the last run was killed before finishing it) has no incidents in memory: what its page
+   * reported was kept in the index as it arrived.
+   */
+  private readonly sealer: Sealer = new Sealer(this, (id) => {
+    const kept = this.recording.takeIncidents(id);
+    return kept.length ? kept : this.incidents.get(id);
+  });
   /** The recordings in progress and how each one ends (recording/sessions.ts). */
   private readonly recording: RecordingSessions = new RecordingSessions(this, this.sealer);
 

@@ -219,6 +219,11 @@ export async function thumbnail(input: string, output: string, atMs: number): Pr
   await run(thumbnailJob(input, output, atMs), 'thumbnail');
 }
 
+/** The same thumbnail at low priority (nice 10): the hub makes them beside ingest, one at a time. */
+export async function backgroundThumbnail(input: string, output: string, atMs: number): Promise<void> {
+  await run({ ...thumbnailJob(input, output, atMs), background: true }, 'thumbnail');
+}
+
 /**
  * Streams the luma of a horizontal strip of every frame (for reading the burned-in frame
  * counter). Only the strip is converted and piped, so a 5-minute 720p clip reads in seconds.

@@ -2,16 +2,15 @@
 // page in Chromium with a fake camera), in English and in Chinese: the lookup keeps its own light
 // background while the station records (the screenshot's pixels, not only the CSS), the date range
 // picker speaks Chinese (no mm/dd/yyyy anywhere), and a finished export lists every file of the
-// package with a size in a unit that fits it. Screenshots go to PW_SHOT_DIR when it is set.
+// package with a size in a unit that fits it; the player, paused, leaves the burned-in band of the
+// picture uncovered, its position bar an Ant Design Slider worded in the UI language. Screenshots go
+// to PW_SHOT_DIR when it is set.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Clip } from '../../shared/contract.ts';
-import { apiCall, chromiumAvailable, launchBrowser, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
-import { choose } from '../helpers/antd.ts';
-import { tmpDir } from '../helpers/tmp.ts';
+import { apiCall, chromiumAvailable, scan, waitForState } from '../helpers/station.ts';
+import { choose, sliderHandle, sliderValue } from '../helpers/antd.ts';
+import { useScreens } from '../helpers/screens.ts';
 import { ffmpegBin } from '../helpers/video.ts';
 
 const ORDERS = { en: 'SF1400555666701', 'zh-CN': 'SF1400555666702' } as const;
@@ -28,76 +27,45 @@ function stripColour(png: Buffer, width: number, height: number, x0: number, x1:
 }
 
 describe.skipIf(!chromiumAvailable())('lookup and export screens at 1366×768 in both languages (door 2)', () => {
-  const t = tmpDir('pw-lookup-screens-');
-  let served: Served;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let page: Page;
-  const shot = async (name: string): Promise<Buffer> => {
-    const png = await page.screenshot();
-    if (process.env.PW_SHOT_DIR) fs.writeFileSync(path.join(process.env.PW_SHOT_DIR, `${name}.png`), png);
-    return png;
-  };
-
-  beforeAll(async () => {
-    served = await startServe(['--data', t.dir]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1366, height: 768 });
-    await page.addInitScript(() => {
-      if (!sessionStorage.getItem('pw.test.lang')) {
-        sessionStorage.setItem('pw.test.lang', '1');
-        localStorage.setItem('pw.lang', 'en');
-      }
-    });
-    await page.goto(served.url);
-    await waitForState(page, 'idle');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    t.cleanup();
-  });
-
-  const setLanguage = async (lang: 'en' | 'zh-CN') => {
-    await page.getByTestId('language').selectOption(lang);
-    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-  };
+  const s = useScreens({ tmpPrefix: 'pw-lookup-screens-' });
+  const shot = (name: string) => s.shot(name);
+  const setLanguage = (lang: 'en' | 'zh-CN') => s.setLanguage(lang);
 
   for (const lang of ['en', 'zh-CN'] as const) {
     it(`${lang}: the lookup stays light while the station records, with a small indicator and its Stop`, async () => {
       await setLanguage(lang);
-      await page.getByTestId('nav-station').click();
-      await waitForState(page, 'idle');
-      await scan(page, ORDERS[lang]);
-      await waitForState(page, 'recording');
-      await page.waitForTimeout(1500); // a clip of a second and more to export below
-      await page.getByTestId('nav-lookup').click();
-      await page.getByTestId('lookup-q').waitFor();
-      await page.getByTestId('rec-indicator').waitFor();
-      expect(await page.evaluate(() => document.body.dataset.state)).toBe('recording');
+      await s.page.getByTestId('nav-station').click();
+      await waitForState(s.page, 'idle');
+      await scan(s.page, ORDERS[lang]);
+      await waitForState(s.page, 'recording');
+      await s.page.waitForTimeout(1500); // a clip of a second and more to export below
+      await s.page.getByTestId('nav-lookup').click();
+      await s.page.getByTestId('lookup-q').waitFor();
+      await s.page.getByTestId('rec-indicator').waitFor();
+      expect(await s.page.evaluate(() => document.body.dataset.state)).toBe('recording');
       // Below the form and the result list, at the right: nothing but the page's background.
       const [r, g, b] = stripColour(await shot(`lookup-recording-${lang}`), 1366, 768, 0.55, 0.95, 0.92);
       expect(Math.min(r, g, b)).toBeGreaterThan(230); // light, not the station's red (211, 47, 47)
-      expect(await page.getByTestId('rec-indicator-stop').isVisible()).toBe(true);
-      await page.getByTestId('rec-indicator-stop').click();
-      await page.getByTestId('rec-indicator').waitFor({ state: 'detached', timeout: 20_000 });
-      await waitForState(page, 'idle');
-      await page.getByTestId('lookup-q').fill(ORDERS[lang]);
-      await expect.poll(() => page.getByTestId('result').count(), { timeout: 20_000 }).toBe(1);
-      await page.getByTestId('lookup-q').fill('');
+      expect(await s.page.getByTestId('rec-indicator-stop').isVisible()).toBe(true);
+      await s.page.getByTestId('rec-indicator-stop').click();
+      await s.page.getByTestId('rec-indicator').waitFor({ state: 'detached', timeout: 20_000 });
+      await waitForState(s.page, 'idle');
+      await s.page.getByTestId('lookup-q').fill(ORDERS[lang]);
+      await expect.poll(() => s.page.getByTestId('result').count(), { timeout: 20_000 }).toBe(1);
+      await s.page.getByTestId('lookup-q').fill('');
     });
   }
 
   it('zh-CN: the date range picker shows Chinese, never mm/dd/yyyy, and filters by the picked day', async () => {
     await setLanguage('zh-CN');
-    await page.getByTestId('nav-lookup').click();
-    const dates = page.getByTestId('lookup-dates');
+    await s.page.getByTestId('nav-lookup').click();
+    const dates = s.page.getByTestId('lookup-dates');
     const placeholders = await dates.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).placeholder));
     expect(placeholders).toEqual(['开始日期', '结束日期']);
-    const everyPlaceholder = await page.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).placeholder).join(' '));
+    const everyPlaceholder = await s.page.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).placeholder).join(' '));
     expect(everyPlaceholder).not.toMatch(/mm|dd|yyyy/i);
     await dates.locator('input').first().click();
-    const panel = page.locator('.ant-picker-dropdown:visible');
+    const panel = s.page.locator('.ant-picker-dropdown:visible');
     await panel.waitFor();
     const header = await panel.locator('.ant-picker-header-view').first().textContent();
     expect(header).toMatch(/\d{4}年/);
@@ -105,32 +73,32 @@ describe.skipIf(!chromiumAvailable())('lookup and export screens at 1366×768 in
     expect(await panel.locator('thead').first().textContent()).toMatch(/一.*二.*三/);
     await shot('lookup-datepicker-zh-CN');
     // Today, as a range of one day: both clips recorded above are found; yesterday finds none.
-    await expect.poll(() => page.getByTestId('result').count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => s.page.getByTestId('result').count(), { timeout: 15_000 }).toBe(2);
     const today = panel.locator('td.ant-picker-cell-today').first();
     await today.click();
     await today.click();
     await expect.poll(() => dates.locator('input').first().inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(await page.getByTestId('result').count()).toBe(2);
+    expect(await s.page.getByTestId('result').count()).toBe(2);
     await dates.hover();
     await dates.locator('.ant-picker-clear').click();
-    await page.getByTestId('lookup-mode-returns').click();
-    await expect.poll(() => page.getByTestId('result').count(), { timeout: 10_000 }).toBe(0);
-    await page.getByTestId('lookup-mode-all').click();
-    await expect.poll(() => page.getByTestId('result').count(), { timeout: 10_000 }).toBe(2);
+    await s.page.getByTestId('lookup-mode-returns').click();
+    await expect.poll(() => s.page.getByTestId('result').count(), { timeout: 10_000 }).toBe(0);
+    await s.page.getByTestId('lookup-mode-all').click();
+    await expect.poll(() => s.page.getByTestId('result').count(), { timeout: 10_000 }).toBe(2);
   });
 
   for (const lang of ['zh-CN', 'en'] as const) {
     it(`${lang}: a finished export lists every file of the package, the ZIP first, each with a size in its unit`, async () => {
       await setLanguage(lang);
-      await page.getByTestId('nav-lookup').click();
-      await page.getByTestId('result').first().click();
-      await page.getByTestId('export-panel').waitFor();
-      await choose(page, 'export-preset', 'original');
-      const job = page.locator('[data-testid="export-job"][data-status="done"]');
+      await s.page.getByTestId('nav-lookup').click();
+      await s.page.getByTestId('result').first().click();
+      await s.page.getByTestId('export-panel').waitFor();
+      await choose(s.page, 'export-preset', 'original');
+      const job = s.page.locator('[data-testid="export-job"][data-status="done"]');
       const before = await job.count();
-      await expect.poll(() => page.getByTestId('export-start').isEnabled(), { timeout: 20_000 }).toBe(true);
-      await page.getByTestId('export-start').click();
-      const finished = page.locator('[data-testid="export-job"]:not([data-status="queued"]):not([data-status="running"])');
+      await expect.poll(() => s.page.getByTestId('export-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+      await s.page.getByTestId('export-start').click();
+      const finished = s.page.locator('[data-testid="export-job"]:not([data-status="queued"]):not([data-status="running"])');
       await expect.poll(() => finished.count(), { timeout: 90_000 }).toBe(before + 1);
       expect(await finished.first().getAttribute('data-status'), (await finished.first().textContent()) ?? '').toBe('done');
       const done = job.first();
@@ -150,7 +118,7 @@ describe.skipIf(!chromiumAvailable())('lookup and export screens at 1366×768 in
       expect(names[0]).toMatch(/_evidence\.zip$/);
       for (const own of ['verify.html', 'export-manifest.json', 'export-manifest.json.sig', 'README.txt']) expect(names).toContain(own);
       expect(names.some((n) => n.endsWith('.mp4'))).toBe(true);
-      const clipsOnDisk = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', {})).clips;
+      const clipsOnDisk = (await apiCall<{ clips: Clip[] }>(s.served.url, 'clips.search', {})).clips;
       expect(clipsOnDisk.length).toBeGreaterThan(0);
       expect(sizes).toHaveLength(names.length);
       for (const s of sizes) {
@@ -159,6 +127,41 @@ describe.skipIf(!chromiumAvailable())('lookup and export screens at 1366×768 in
       }
       expect(sizes[names.indexOf('export-manifest.json.sig')]).toBe('64 B');
       expect(await done.getByTestId('export-job-what').textContent()).toContain(lang === 'en' ? 'shipping (packing)' : '发货');
+    });
+  }
+
+  for (const lang of ['en', 'zh-CN'] as const) {
+    it(`${lang}: the paused player leaves the burned-in band uncovered; its position bar is a Slider in ${lang}`, async () => {
+      await setLanguage(lang);
+      await s.page.getByTestId('nav-lookup').click();
+      await s.page.getByTestId('result').first().click();
+      const video = s.page.getByTestId('player-video');
+      await video.waitFor({ state: 'visible' });
+      await video.evaluate(async (v: HTMLVideoElement) => {
+        if (v.readyState < 2) await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
+      });
+      await s.page.getByTestId('player-next-frame').click();
+      expect(await video.evaluate((v: HTMLVideoElement) => v.paused && !v.controls)).toBe(true);
+      const box = (await video.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(768); // the whole picture, band included, on screen
+      // The bottom strip of the picture (the band) is the video itself at its left, middle and right.
+      for (const x of [0.05, 0.5, 0.95]) {
+        const top = await s.page.evaluate(
+          ([px, py]) => document.elementFromPoint(px!, py!)?.getAttribute('data-testid'),
+          [box.x + box.width * x, box.y + box.height - 4],
+        );
+        expect(top, `at ${x}`).toBe('player-video');
+      }
+      const bar = (await s.page.getByTestId('player-seek').boundingBox())!;
+      expect(bar.y).toBeGreaterThanOrEqual(box.y + box.height - 1);
+      const handle = sliderHandle(s.page, 'player-seek');
+      expect(await handle.getAttribute('aria-label')).toBe(lang === 'en' ? 'Position in the clip' : '片段中的位置');
+      // The keyboard moves it a frame at a time, and the picture follows.
+      const before = await sliderValue(s.page, 'player-seek');
+      await handle.focus();
+      await handle.press('ArrowRight');
+      await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(before);
+      await shot(`player-paused-${lang}`);
     });
   }
 });

@@ -2,58 +2,34 @@
 // page in Chromium), in English and in Chinese: every message code of shared/messages.ts as the UI
 // words it (the #/messages page renders the catalogue through the same formatter the views use),
 // and the Status checks, a verify verdict and the export presets as the engine sends them: in the
-// Chinese UI they read in Chinese, with no English sentence. Screenshots go to PW_SHOT_DIR when set.
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+// Chinese UI they read in Chinese, with no English sentence, also the failing lines of a clip whose
+// chain entry was changed. Screenshots go to PW_SHOT_DIR when set.
+import { describe, expect, it } from 'vitest';
 import { MESSAGES, formatMessage, placeholdersOf } from '../../shared/messages.ts';
-import { chromiumAvailable, launchBrowser, startServe, waitForState, type Served } from '../helpers/station.ts';
-import { tmpDir } from '../helpers/tmp.ts';
+import { chromiumAvailable } from '../helpers/station.ts';
+import { useScreens } from '../helpers/screens.ts';
 
 const CJK = /[\u4e00-\u9fff]/;
 /** An English sentence: three Latin words in a row (codes, paths, sizes and names are single tokens). */
 const ENGLISH = /\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}\b/;
 
 describe.skipIf(!chromiumAvailable())('engine messages in both languages at 1366×768 (door 2)', () => {
-  const t = tmpDir('pw-messages-e2e-');
-  let served: Served;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let page: Page;
-  const shot = async (name: string): Promise<void> => {
-    if (process.env.PW_SHOT_DIR) fs.writeFileSync(path.join(process.env.PW_SHOT_DIR, `${name}.png`), await page.screenshot());
-  };
-
-  beforeAll(async () => {
-    served = await startServe(['--data', t.dir]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1366, height: 768 });
-    await page.addInitScript(() => {
-      if (!sessionStorage.getItem('pw.test.lang')) {
-        sessionStorage.setItem('pw.test.lang', '1');
-        localStorage.setItem('pw.lang', 'en');
-      }
-    });
-    await page.goto(served.url);
-    await waitForState(page, 'idle');
+  // Two clips; the first one's chain entry is then changed in the index (its hash and the next link break).
+  const s = useScreens({
+    tmpPrefix: 'pw-messages-e2e-',
+    clips: [{ order: 'MSG-TAMPER-1' }, { order: 'MSG-TAMPER-2' }],
+    prepare: (engine) => {
+      engine.db.prepare(`UPDATE chain SET body=replace(body, '"MSG-TAMPER-1"', '"MSG-TAMPER-X"') WHERE kind='clip' AND body LIKE '%MSG-TAMPER-1%'`).run();
+    },
   });
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    t.cleanup();
-  });
-
-  const setLanguage = async (lang: 'en' | 'zh-CN') => {
-    await page.getByTestId('language').selectOption(lang);
-    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-  };
+  const shot = async (name: string) => void (await s.shot(name));
+  const setLanguage = (lang: 'en' | 'zh-CN') => s.setLanguage(lang);
 
   for (const lang of ['en', 'zh-CN'] as const) {
     it(`${lang}: every message code is worded on screen, its data in place`, async () => {
       await setLanguage(lang);
-      await page.goto(`${served.url}#/messages`);
-      const rows = page.locator('[data-testid=message-catalogue] tr');
+      await s.page.goto(`${s.served.url}#/messages`);
+      const rows = s.page.locator('[data-testid=message-catalogue] tr');
       await rows.first().waitFor();
       const shown = await rows.evaluateAll((trs) =>
         trs.map((tr) => ({
@@ -75,8 +51,8 @@ describe.skipIf(!chromiumAvailable())('engine messages in both languages at 1366
 
     it(`${lang}: the Status checks read in the UI language`, async () => {
       await setLanguage(lang);
-      await page.goto(`${served.url}#/status`);
-      const lines = page.locator('[data-testid=health-checks] > li');
+      await s.page.goto(`${s.served.url}#/status`);
+      const lines = s.page.locator('[data-testid=health-checks] > li');
       await lines.first().waitFor();
       const texts = await lines.allTextContents();
       expect(texts.length).toBeGreaterThanOrEqual(5);
@@ -92,14 +68,14 @@ describe.skipIf(!chromiumAvailable())('engine messages in both languages at 1366
 
     it(`${lang}: a file of no clip gets its verdict and check in the UI language`, async () => {
       await setLanguage(lang);
-      await page.goto(`${served.url}#/verify`);
-      await page
+      await s.page.goto(`${s.served.url}#/verify`);
+      await s.page
         .locator('input[type=file]')
         .first()
         .setInputFiles({ name: 'stranger.mp4', mimeType: 'video/mp4', buffer: Buffer.from('not a clip of this station') });
-      const summary = page.getByTestId('verify-summary');
+      const summary = s.page.getByTestId('verify-summary');
       await summary.waitFor();
-      const check = await page.getByTestId('verify-check-file').textContent();
+      const check = await s.page.getByTestId('verify-check-file').textContent();
       if (lang === 'en') expect(await summary.textContent()).toBe(formatMessage({ code: 'verify-unknown', params: {} }));
       else {
         for (const text of [await summary.textContent(), check]) {
@@ -108,6 +84,27 @@ describe.skipIf(!chromiumAvailable())('engine messages in both languages at 1366
         }
       }
       await shot(`verify-unknown-${lang}`);
+    });
+
+    it(`${lang}: a clip whose chain entry was changed: every line of its verdict in the UI language`, async () => {
+      await setLanguage(lang);
+      await s.page.goto(`${s.served.url}#/verify`);
+      const clip = s.clips[0]!;
+      await s.page.locator('input[type=file]').first().setInputFiles(clip.file);
+      await s.page.getByTestId('verify-summary').waitFor();
+      expect(await s.page.getByTestId('verify-result').getAttribute('data-verdict')).toBe('problem');
+      const chain = (await s.page.getByTestId('verify-check-chain').first().textContent()) ?? '';
+      const lines = await s.page.locator('[data-testid^=verify-check-]').allTextContents();
+      expect(lines.length).toBeGreaterThanOrEqual(5);
+      if (lang === 'en') expect(chain).toMatch(/broken link: chain entry \d+ was altered after it was written/);
+      else {
+        expect(chain).toMatch(/链接断开：哈希链第 \d+ 条记录在写入后被改动/);
+        for (const text of [await s.page.getByTestId('verify-summary').textContent(), ...lines]) {
+          expect(CJK.test(text ?? ''), text ?? '').toBe(true);
+          expect(text, text ?? '').not.toMatch(ENGLISH);
+        }
+      }
+      await shot(`verify-tampered-${lang}`);
     });
   }
 });

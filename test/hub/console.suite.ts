@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tmpDir } from '../helpers/tmp.ts';
 import { BIN, FakeStation, type Backend, type FakeClip } from './hubFixture.ts';
-import { ask, cookieOf, fileBytes, login, publishClips, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
+import path from 'node:path';
+import { newEnrollCode } from '../../electron/hub/server/identity.ts';
+import { enrolledClient, publishInput } from './hubFixture.ts';
+import { ask, cookieOf, fileBytes, login, makeMp4, publishClips, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
 
 const PASSWORD = 'correct horse battery';
 
@@ -78,11 +81,20 @@ export function consoleSuite(makeBackend: () => Promise<Backend>): void {
       auditCsv: { path: '/console/api/audit.csv', ok: 200 },
       logout: { path: '/console/api/logout', body: {}, ok: 200 },
       logoutEverywhere: { path: '/console/api/logout-everywhere', body: {}, ok: 200 },
+      // No thumbnail is made of these clips (random bytes): the role passes, the answer is 404.
+      thumb: { path: `${clipPath}/thumb`, ok: 404 },
+      users: { path: '/console/api/admin/users', ok: 200 },
+      userAdd: { path: '/console/api/admin/users/add', body: { name: 'roles', role: 'viewer', password: PASSWORD }, ok: 200 },
+      userLogout: { path: '/console/api/admin/users/logout', body: { name: 'roles' }, ok: 200 },
+      userRemove: { path: '/console/api/admin/users/remove', body: { name: 'roles' }, ok: 200 },
+      enrollCode: { path: '/console/api/admin/enroll-code', body: {}, ok: 200 },
+      stations: { path: '/console/api/admin/stations', ok: 200 },
     };
+    const adminCalls = ['users', 'userAdd', 'userLogout', 'userRemove', 'enrollCode', 'stations'];
     const may: Record<string, string[]> = {
-      ada: ['me', 'audit', 'auditCsv', 'logout', 'logoutEverywhere'],
-      sam: ['me', 'search', 'clip', 'media', 'logout', 'logoutEverywhere'],
-      vic: ['me', 'search', 'clip', 'media', 'logout', 'logoutEverywhere'],
+      ada: ['me', 'audit', 'auditCsv', 'logout', 'logoutEverywhere', ...adminCalls],
+      sam: ['me', 'search', 'clip', 'media', 'thumb', 'logout', 'logoutEverywhere'],
+      vic: ['me', 'search', 'clip', 'media', 'thumb', 'logout', 'logoutEverywhere'],
     };
     for (const [name, allowed] of Object.entries(may)) {
       for (const [call, spec] of Object.entries(calls)) {
@@ -280,5 +292,151 @@ export function consoleSuite(makeBackend: () => Promise<Backend>): void {
     expect(lines[1]).toContain(c.row.clipId);
     const refused = (await ask(h, '/console/api/audit?action=login-refused', { cookie: admin })).json().entries as { user: string }[];
     expect(refused.map((e) => e.user)).toContain('lou');
+  });
+
+  it('status filters and tags: ok, interrupted, recovered, held, published late, hole nearby; a thumbnail is made once and served by session', async () => {
+    const st = new FakeStation('Packing 3', t.dir);
+    // This station publishes at once (its clips end minutes before the hub gets them): not late.
+    (st as unknown as { clock: number }).clock = Date.now() - 20 * 60_000;
+    const client = await enrolledClient(h.url, (await newEnrollCode(h.parts.index, h.parts.key.fingerprint)).code, st);
+    st.append('genesis', null, { station: st.name, publicKey: st.publicKeyPem });
+    const mp4 = makeMp4(path.join(t.dir, 'real.mp4'), 3, 'SF1500000000001');
+    const a = st.clip('SF1500000000001', mp4.length, mp4);
+    const b = st.clip('SF1500000000002', 50_000);
+    const lost = st.append('discarded', null, { clipId: 'gone', why: 'test' });
+    const c = st.clip('SF1500000000003', 50_000);
+    st.append('legal-hold', b.row.clipId, { clipId: b.row.clipId, orders: [b.row.order], hold: true, who: 'sam', why: 'claim' });
+    st.append('anchor', null, { head: 7, token: 'AAAA' });
+    // Entry 4 never reaches the hub: a hole in the chain, near every clip of this station.
+    await client.publishChain(st.chain.filter((e) => e.seq !== lost.seq));
+    for (const x of [a, b, c]) await client.publishClip(publishInput(x));
+    const now = Date.now();
+    await h.parts.index.addHold({ station: st.fingerprint, clipId: a.row.clipId, sha256: a.sha256, held: true, reason: 'claim', at: now, by: 'sam' });
+    await h.parts.index.addHold({ station: st.fingerprint, clipId: c.row.clipId, sha256: c.sha256, held: true, reason: 'claim', at: now, by: 'sam' });
+    await h.parts.index.addHold({ station: st.fingerprint, clipId: c.row.clipId, sha256: c.sha256, held: false, reason: 'settled', at: now + 1, by: 'sam' });
+    // Rows as a station's crash recovery and an interrupted recording write them.
+    const row = { station: st.fingerprint, order: 'SF1500000000009', mode: 'shipping', operator: 'amy', durationMs: 1000, sizeBytes: 1, note: null };
+    for (const [status, stopReason] of [
+      ['interrupted', 'camera-lost'],
+      ['recovered', 'crash'],
+    ] as const) {
+      await h.parts.index.addClip({
+        ...row,
+        clipId: `clip-${status}`,
+        startedAt: now - 60_000,
+        endedAt: now - 59_000,
+        sha256: randomBytes(32).toString('hex'),
+        status,
+        stopReason,
+        publishedAt: now,
+      });
+    }
+
+    const cookie = await login(h, 'sam', PASSWORD);
+    const find = async (q: string): Promise<{ order: string; tags: string[]; thumb: boolean; clipId: string }[]> => {
+      const r = await ask(h, `/console/api/clips?${q}`, { cookie });
+      expect(r.status, r.body.toString()).toBe(200);
+      return r.json().clips;
+    };
+    const orders = async (q: string): Promise<string[]> => (await find(q)).map((x) => x.order).sort();
+    expect(await orders('status=hole')).toEqual(['SF1500000000001', 'SF1500000000002', 'SF1500000000003']);
+    expect(await orders('status=held')).toEqual(['SF1500000000001', 'SF1500000000002']);
+    expect(await orders('status=late')).toEqual(['SF1400000000001', 'SF1400000000002', 'SF1400000000009', 'YT9000000000003']);
+    expect(await orders('status=ok&station=Packing%203')).toEqual(['SF1500000000001', 'SF1500000000002', 'SF1500000000003']);
+    expect((await find('status=interrupted')).map((x) => x.clipId)).toEqual(['clip-interrupted']);
+    expect((await find('status=recovered')).map((x) => x.clipId)).toEqual(['clip-recovered']);
+    expect(await orders('status=held&q=SF15000000000')).toEqual(['SF1500000000001', 'SF1500000000002']);
+    expect((await ask(h, '/console/api/clips?status=lost', { cookie })).status).toBe(400);
+    const tags = Object.fromEntries((await find('station=Packing%203')).map((x) => [x.clipId, x.tags]));
+    expect(tags[a.row.clipId]).toEqual(['ok', 'held', 'hole']);
+    expect(tags[b.row.clipId]).toEqual(['ok', 'held', 'hole']);
+    expect(tags[c.row.clipId]).toEqual(['ok', 'hole']);
+    expect(tags['clip-interrupted']).toEqual(['interrupted']);
+    expect((await find('order=SF1400000000001'))[0]!.tags).toEqual(['ok', 'late']);
+
+    // Thumbnails: made once by the hub (a real MP4 gets one, random bytes do not), then served.
+    const thumbPath = (x: { row: { clipId: string } }) => `/console/api/clips/Packing%203/${x.row.clipId}/thumb`;
+    expect((await ask(h, thumbPath(a), { cookie })).status).toBe(404);
+    let tried = 0;
+    for (let n = await h.console.thumbs.runOnce(); n > 0; n = await h.console.thumbs.runOnce()) tried += n;
+    expect(tried).toBeGreaterThanOrEqual(3);
+    expect(await h.console.thumbs.runOnce()).toBe(0);
+    const thumb = await ask(h, thumbPath(a), { cookie });
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
+    expect([thumb.body[0], thumb.body[1]]).toEqual([0xff, 0xd8]);
+    expect(Buffer.compare(thumb.body, await h.parts.store.read(a.sha256, 'thumb'))).toBe(0);
+    expect((await ask(h, thumbPath(b), { cookie })).status).toBe(404);
+    const shown = Object.fromEntries((await find('station=Packing%203')).map((x) => [x.clipId, x.thumb]));
+    expect([shown[a.row.clipId], shown[b.row.clipId]]).toEqual([true, false]);
+    expect((await ask(h, thumbPath(a))).status).toBe(401);
+    expect((await ask(h, thumbPath(a), { cookie: await login(h, 'ada', PASSWORD) })).status).toBe(403);
+    expect((await ask(h, thumbPath(a), { cookie, headers: { origin: 'http://evil.example' } })).status).toBe(403);
+  });
+
+  it('admin: users with their sessions, add (10+ characters), log out everywhere, remove (never the last admin); enrollment codes; stations; audit filters', async () => {
+    const admin = await login(h, 'ada', PASSWORD);
+    const post = (p: string, body: unknown) => ask(h, `/console/api/admin/${p}`, { cookie: admin, body });
+    const users = async () => (await ask(h, '/console/api/admin/users', { cookie: admin })).json().users as { name: string; role: string; sessions: number }[];
+    expect((await users()).find((u) => u.name === 'ada')!.sessions).toBeGreaterThanOrEqual(1);
+
+    const short = await post('users/add', { name: 'nina', role: 'service', password: 'short' });
+    expect([short.status, short.json().error.message]).toEqual([400, expect.stringContaining('at least 10 characters')]);
+    expect((await post('users/add', { name: 'nina', role: 'root', password: PASSWORD })).status).toBe(400);
+    expect((await post('users/add', { name: 'nina', role: 'service', password: PASSWORD })).status).toBe(200);
+    expect((await post('users/add', { name: 'nina', role: 'viewer', password: PASSWORD })).status).toBe(409);
+    expect((await users()).find((u) => u.name === 'nina')).toMatchObject({ role: 'service', sessions: 0 });
+    const nina = await login(h, 'nina', PASSWORD);
+    expect((await users()).find((u) => u.name === 'nina')!.sessions).toBe(1);
+    expect((await post('users/logout', { name: 'nina' })).status).toBe(200);
+    expect((await ask(h, '/console/api/me', { cookie: nina })).status).toBe(401);
+    expect((await post('users/remove', { name: 'nina' })).status).toBe(200);
+    expect((await ask(h, '/console/api/login', { body: { name: 'nina', password: PASSWORD } })).status).toBe(401);
+    expect((await post('users/remove', { name: 'nina' })).status).toBe(404);
+    const last = await post('users/remove', { name: 'ada' });
+    expect([last.status, last.json().error.code]).toEqual([409, 'last-admin']);
+    expect((await post('users/add', { name: 'x', role: 'viewer', password: PASSWORD, extra: 1 })).status).toBe(400);
+
+    // An enrollment code made on the page enrolls a station, once.
+    const made = await post('enroll-code', {});
+    expect(made.status).toBe(200);
+    const code = made.json() as { code: string; expiresAt: number; qrSvg: string };
+    expect(code.code).toMatch(/^PWE1-[A-Z2-7]{20}-[0-9a-f]{16}$/);
+    expect(code.expiresAt - h.clock.now).toBeGreaterThan(23 * 3600_000);
+    expect(code.qrSvg).toMatch(/^<svg[^>]*>/);
+    const st = new FakeStation('Packing 4', t.dir);
+    await enrolledClient(h.url, code.code, st);
+    await expect(enrolledClient(h.url, code.code, new FakeStation('Packing 5', t.dir))).rejects.toThrow();
+
+    const stations = (await ask(h, '/console/api/admin/stations', { cookie: admin })).json().stations as {
+      name: string;
+      fingerprint: string;
+      clips: number;
+      chainEntries: number;
+      lastSeen: number | null;
+      anchorAt: number | null;
+      anchorSeq: number | null;
+    }[];
+    const byName = Object.fromEntries(stations.map((s) => [s.name, s]));
+    expect(byName['Packing 1']).toMatchObject({ clips: 3, chainEntries: 4, anchorAt: null });
+    expect(byName['Packing 1']!.lastSeen).toBeGreaterThan(0);
+    expect(byName['Packing 1']!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(byName['Packing 3']).toMatchObject({ clips: 5, anchorSeq: 7 });
+    expect(byName['Packing 3']!.anchorAt).toBeGreaterThan(0);
+    expect(byName['Packing 4']).toMatchObject({ clips: 0, chainEntries: 0, lastSeen: null });
+
+    // The audit log: filtered by time, user and action; admin changes are rows too.
+    const since = (await ask(h, '/console/api/audit?action=user-add&user=ada', { cookie: admin })).json().entries as { at: number; detail: string }[];
+    expect(since.map((e) => e.detail)).toContain('nina (service)');
+    const atAdd = since.find((e) => e.detail === 'nina (service)')!.at;
+    const inRange = (await ask(h, `/console/api/audit?user=ada&from=${atAdd}&to=${atAdd + 1}`, { cookie: admin })).json().entries as { action: string }[];
+    expect(inRange.map((e) => e.action)).toContain('user-add');
+    expect((await ask(h, `/console/api/audit?from=${atAdd + 3600_000 * 48}`, { cookie: admin })).json().entries).toEqual([]);
+    const actions = new Set(
+      ((await ask(h, '/console/api/audit?user=ada&limit=200', { cookie: admin })).json().entries as { action: string }[]).map((e) => e.action),
+    );
+    for (const want of ['user-add', 'user-logout', 'user-remove', 'enroll-code']) expect(actions).toContain(want);
+    const csv = await ask(h, `/console/api/audit.csv?action=user-remove&from=${atAdd}`, { cookie: admin });
+    expect(csv.body.toString('utf8')).toContain(',ada,admin,user-remove,');
   });
 }

@@ -14,6 +14,7 @@ import { tmpDir } from '../helpers/tmp.ts';
 import { ffmpegBin } from '../helpers/video.ts';
 import { embeddedBackend, enrolledClient, FakeStation, publishInput } from './hubFixture.ts';
 import { ask, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
+import { choose } from '../helpers/antd.ts';
 
 const PASSWORD = 'correct horse battery';
 const pagesBuilt = fs.existsSync(path.join(ROOT, 'out', 'console', 'index.html'));
@@ -82,6 +83,11 @@ describe.skipIf(!haveAll)('hub console pages in Chromium', () => {
     await publish(h, new FakeStation('Returns 2', t.dir), ['SF1400000000009'], t.dir);
     await h.console.accounts.addUser('sam', 'service', PASSWORD);
     await h.console.accounts.addUser('vic', 'viewer', PASSWORD);
+    await h.console.accounts.addUser('ada', 'admin', PASSWORD);
+    // One clip on legal hold; thumbnails made as the hub's loop makes them.
+    const held = (await h.parts.index.findClips({ order: 'YT9000000000003' }))[0]!;
+    await h.parts.index.addHold({ station: held.station, clipId: held.clipId, sha256: held.sha256, held: true, reason: 'claim', at: Date.now(), by: 'sam' });
+    while ((await h.console.thumbs.runOnce()) > 0);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -202,6 +208,111 @@ describe.skipIf(!haveAll)('hub console pages in Chromium', () => {
     await expect.poll(() => page.getByTestId('console-login-error').textContent()).toBe('The name or the password is wrong.');
     for (let i = 0; i < 5; i++) await signIn(page, 'vic', `wrong ${i}`);
     await expect.poll(() => page.getByTestId('console-login-error').textContent()).toMatch(/try again in \d+ seconds/);
+    await context.close();
+  });
+
+  it('results show each clip’s thumbnail and status tags; the status filter finds the clip on hold', async () => {
+    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${h.url}/console/`);
+    await signIn(page, 'sam', PASSWORD);
+    await find(page, '0000000000');
+    const rows = page.getByTestId('console-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    const thumbs = page.getByTestId('console-thumb');
+    await expect.poll(() => thumbs.count()).toBe(3);
+    // Each picture loaded (a JPEG the hub cut from the clip), through the same session.
+    await expect
+      .poll(() => thumbs.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0)), { timeout: 30_000 })
+      .toEqual([true, true, true]);
+    expect(await thumbs.first().getAttribute('loading')).toBe('lazy');
+    // These stations' clips reached the hub days after they were recorded (their clocks are in the past).
+    expect(await rows.first().getByTestId('console-tags').textContent()).toContain('published late');
+    await choose(page, 'console-status', 'held');
+    await page.getByTestId('console-find').click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.first().textContent()).toContain('YT9000000000003');
+    expect(await rows.first().getByTestId('console-tags').textContent()).toContain('on hold');
+    await context.close();
+  });
+
+  it('an admin adds a user (password twice, 10+ characters), logs them out, removes them; makes an enrollment code with its QR; sees the stations and the audit log', async () => {
+    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${h.url}/console/`);
+    await signIn(page, 'ada', PASSWORD);
+    await page.getByTestId('console-users').waitFor();
+    await expect.poll(() => page.getByTestId('console-user-row-sam').count()).toBe(1);
+
+    await page.getByTestId('console-new-name').fill('nina');
+    await choose(page, 'console-new-role', 'viewer');
+    await page.getByTestId('console-new-password').fill('short');
+    await expect.poll(() => page.getByTestId('console-new-problem').textContent()).toContain('at least 10 characters');
+    await page.getByTestId('console-new-password').fill(PASSWORD);
+    await page.getByTestId('console-new-password2').fill(`${PASSWORD}!`);
+    await expect.poll(() => page.getByTestId('console-new-problem').textContent()).toContain('differ');
+    expect(await page.getByTestId('console-new-add').isDisabled()).toBe(true);
+    await page.getByTestId('console-new-password2').fill(PASSWORD);
+    await page.getByTestId('console-new-add').click();
+    await expect.poll(() => page.getByTestId('console-admin-notice').textContent()).toContain('User nina added');
+    await expect.poll(() => page.getByTestId('console-user-row-nina').textContent()).toContain('viewer');
+    // nina signs in elsewhere; the admin ends every session of hers.
+    const nina = await ask(h, '/console/api/login', { body: { name: 'nina', password: PASSWORD } });
+    const ninaCookie = nina.headers['set-cookie']![0]!.split(';')[0]!;
+    await page.getByTestId('console-user-row-nina').getByTestId('console-user-logout').click();
+    await expect.poll(() => page.getByTestId('console-admin-notice').textContent()).toContain('Every session of nina has ended');
+    expect((await ask(h, '/console/api/me', { cookie: ninaCookie })).status).toBe(401);
+    await page.getByTestId('console-user-row-nina').getByTestId('console-user-remove').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await expect.poll(() => page.getByTestId('console-user-row-nina').count()).toBe(0);
+    // The admin's own row cannot be removed from here.
+    expect(await page.getByTestId('console-user-row-ada').getByTestId('console-user-remove').isDisabled()).toBe(true);
+
+    await page.getByTestId('console-admin-tab-enroll').click();
+    await page.getByTestId('console-enroll-make').click();
+    await expect.poll(() => page.getByTestId('console-enroll-code').textContent()).toMatch(/^PWE1-[A-Z2-7]{20}-[0-9a-f]{16}$/);
+    const qr = page.getByTestId('console-enroll-qr');
+    await expect.poll(() => qr.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+    expect(await page.getByTestId('console-enroll-expiry').textContent()).toMatch(/Valid until .+, once\./);
+
+    await page.getByTestId('console-admin-tab-stations').click();
+    await expect.poll(() => page.getByTestId('console-station-row').count()).toBe(2);
+    const stations = await page.getByTestId('console-stations').textContent();
+    expect(stations).toContain('Packing 1');
+    expect(stations).toContain('Returns 2');
+    expect(stations).toContain('none yet');
+
+    await page.getByTestId('console-admin-tab-audit').click();
+    await expect.poll(() => page.getByTestId('console-audit-row').count()).toBeGreaterThan(3);
+    await choose(page, 'console-audit-action', 'user-add');
+    await page.getByTestId('console-audit-show').click();
+    await expect.poll(() => page.getByTestId('console-audit-row').count()).toBe(1);
+    expect(await page.getByTestId('console-audit-row').first().textContent()).toContain('nina (viewer)');
+    const href = await page.getByTestId('console-audit-csv').getAttribute('href');
+    expect(href).toContain('action=user-add');
+    const csv = await page.evaluate(async (u) => (await fetch(u!)).text(), href);
+    expect(csv.split('\r\n')[1]).toContain(',ada,admin,user-add,');
+    await context.close();
+  });
+
+  it('in zh-CN the filters, tags and admin pages read Chinese', async () => {
+    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`${h.url}/console/`);
+    await signIn(page, 'sam', PASSWORD);
+    expect(await page.getByTestId('console-status').textContent()).toContain('任意状态');
+    await find(page, 'SF1400000000009');
+    await page.getByTestId('console-row').first().waitFor();
+    expect(await page.getByTestId('console-tags').first().textContent()).toContain('延迟上传');
+    expect(await page.getByTestId('console-results').locator('thead').textContent()).toContain('状态');
+    await page.getByTestId('console-signout').click();
+    await page.getByTestId('console-login').waitFor();
+    await signIn(page, 'ada', PASSWORD);
+    await page.getByTestId('console-users').waitFor();
+    expect(await page.getByTestId('console-admin').textContent()).toContain('审计日志');
+    expect(await page.getByTestId('console-admin-link').textContent()).toBe('管理');
+    await page.getByTestId('console-admin-tab-enroll').click();
+    expect(await page.getByTestId('console-enroll-make').textContent()).toContain('生成登记码');
     await context.close();
   });
 });

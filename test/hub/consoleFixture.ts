@@ -1,8 +1,10 @@
 // A hub with its console (in this process, a clock the test moves), two stations that published
 // clips, and a plain HTTP client that sets any Host, Origin or cookie (what a browser, a tool or
 // an attacker would send).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import { ffmpegBin } from '../helpers/video.ts';
 import { HubService } from '../../electron/hub/server/ingest.ts';
 import { startHubServer, type RunningHub } from '../../electron/hub/server/http.ts';
 import { newEnrollCode } from '../../electron/hub/server/identity.ts';
@@ -28,7 +30,7 @@ export async function startConsoleHub(b: Backend): Promise<ConsoleHub> {
   const service = new HubService({ index: parts.index, store: parts.store, key: parts.key, name: f.settings.name, onRefusal: () => {} });
   const clock = { now: Date.now() };
   const exports = new HubExports({ index: parts.index, store: parts.store, key: parts.key, hubName: f.settings.name });
-  const hubConsole = createHubConsole({ index: parts.index, store: parts.store, now: () => clock.now, exports });
+  const hubConsole = createHubConsole({ index: parts.index, store: parts.store, now: () => clock.now, hubFingerprint: parts.key.fingerprint, exports });
   const running = await startHubServer({ service, host: '127.0.0.1', port: 0, console: hubConsole });
   return {
     url: running.url,
@@ -41,6 +43,7 @@ export async function startConsoleHub(b: Backend): Promise<ConsoleHub> {
     async close() {
       await running.close();
       await exports.close();
+      await hubConsole.close();
       await parts.close();
       f.cleanup();
     },
@@ -107,3 +110,13 @@ export async function login(h: ConsoleHub, name: string, password: string): Prom
 }
 
 export const fileBytes = (c: FakeClip): Buffer => fs.readFileSync(c.file);
+
+/** A real H.264 MP4 of `seconds` of test pattern, moov first as stations write it; the title makes its bytes its own. */
+export function makeMp4(file: string, seconds: number, title: string): Buffer {
+  // prettier-ignore
+  execFileSync(ffmpegBin(), [
+    '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=320x240:rate=30:duration=${seconds}`,
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '30', '-movflags', '+faststart', '-metadata', `title=${title}`, file,
+  ]);
+  return fs.readFileSync(file);
+}

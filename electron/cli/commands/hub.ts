@@ -128,9 +128,15 @@ async function hub(argv: string[]): Promise<void> {
     name: settings.name,
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),
   });
-  // Exports on the hub: one at a time, ffmpeg at low priority, so ingest always comes first.
+  // Exports on the hub: one at a time on one ffmpeg thread, so ingest always comes first.
   const exports = new HubExports({ index: parts.index, store: parts.store, key: parts.key, hubName: settings.name, exportsAtOnce: 1 });
-  const hubConsole = createHubConsole({ index: parts.index, store: parts.store, exports });
+  const hubConsole = createHubConsole({
+    index: parts.index,
+    store: parts.store,
+    hubFingerprint: parts.key.fingerprint,
+    exports,
+    thumbnails: { log: (line) => console.error(line) },
+  });
   const running = await startHubServer({ service, host, port, console: hubConsole });
   console.log(`PackWitness hub "${settings.name}" listening on ${running.url}`);
   if (host === '0.0.0.0' || host === '::') for (const a of lanAddresses()) console.log(`Stations on the LAN reach it at http://${a}:${running.port}`);
@@ -150,6 +156,7 @@ async function hub(argv: string[]): Promise<void> {
     void running
       .close()
       .then(() => exports.close())
+      .then(() => hubConsole.close())
       .then(() => parts.close())
       .then(() => process.exit(0));
   };

@@ -42,7 +42,7 @@ export class AuditLog {
   }
 
   /** Newest first; `before` is the id of the last row of the previous page. */
-  async list(opts: { limit?: number; before?: number; user?: string; action?: string } = {}): Promise<AuditEntry[]> {
+  async list(opts: { limit?: number; before?: number; user?: string; action?: string; from?: number; to?: number } = {}): Promise<AuditEntry[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (opts.before !== undefined) {
@@ -56,6 +56,14 @@ export class AuditLog {
     if (opts.action !== undefined) {
       where.push('action = ?');
       params.push(opts.action);
+    }
+    if (opts.from !== undefined) {
+      where.push('at >= ?');
+      params.push(opts.from);
+    }
+    if (opts.to !== undefined) {
+      where.push('at < ?');
+      params.push(opts.to);
     }
     const limit = Math.max(1, Math.min(10_000, Math.floor(opts.limit ?? 100)));
     const rows = await this.db.all(`SELECT * FROM hub_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`, params);

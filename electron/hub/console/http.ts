@@ -17,17 +17,22 @@ import type { HubIndex, HubClip } from '../index/types.ts';
 import type { ClipStore, ByteRange } from '../store/types.ts';
 import { HubHttpError } from '../server/ingest.ts';
 import { readBody } from '../server/body.ts';
-import { Accounts, SESSION_TTL_MS, type ConsoleUser } from '../auth/accounts.ts';
+import { AccountError, Accounts, SESSION_TTL_MS, type ConsoleUser } from '../auth/accounts.ts';
 import { AuditLog, auditCsv } from './audit.ts';
 import { serveConsolePage } from './pages.ts';
 import { clipCallRoute, handleClipCall } from './clipCalls.ts';
 import { currentHold, holdsOf } from './hold.ts';
 import type { HubExports } from './export.ts';
+import { ClipFinder, isClipTag, type FoundClip } from './find.ts';
+import { ThumbMaker, type ThumbOptions } from './thumbs.ts';
+import { ConsoleAdmin } from './admin.ts';
 import {
   CONSOLE_API,
   CONSOLE_CALLS,
   LoginRequest,
   SESSION_COOKIE,
+  UserAddRequest,
+  UserNameRequest,
   type ConsoleCall,
   type ConsoleClip,
   type ConsoleMe,
@@ -45,6 +50,12 @@ export interface ConsoleOptions {
   pagesDir?: string;
   /** Exports made on the hub (console/export.ts); absent: the export calls answer 503. */
   exports?: HubExports;
+  /** The hub key's fingerprint: enrollment codes made on the admin page carry its start. */
+  hubFingerprint?: string;
+  /** Starts the thumbnail loop (the hub server); without it thumbnails are made only by `thumbs.runOnce()`. */
+  thumbnails?: ThumbOptions;
+  /** Password checks at once; further logins are refused with 503 `busy` (a flood of logins cannot eat the CPU). */
+  maxLoginChecks?: number;
 }
 
 export interface ConsoleDoorContext {
@@ -57,10 +68,31 @@ export interface ConsoleDoorContext {
 export interface HubConsole {
   accounts: Accounts;
   audit: AuditLog;
+  thumbs: ThumbMaker;
+  /** Stops the thumbnail loop (waits for the thumbnail under way). */
+  close(): Promise<void>;
   handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: ConsoleDoorContext): Promise<void>;
 }
 
 const LOGIN_BODY_LIMIT = 16 << 10;
+const ADMIN_BODY_LIMIT = 16 << 10;
+/** scrypt takes 32 MiB and a libuv thread per check: a few at once keep the hub answering during a flood of logins. */
+const MAX_LOGIN_CHECKS = 4;
+
+async function jsonBody<T>(
+  req: http.IncomingMessage,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  what: string,
+): Promise<T> {
+  const body = await readBody(req, ADMIN_BODY_LIMIT);
+  try {
+    const r = schema.safeParse(JSON.parse(body.toString('utf8')));
+    if (r.success) return r.data;
+  } catch {
+    // not JSON: the same answer
+  }
+  throw new HubHttpError(400, 'bad-request', what);
+}
 
 function header(req: http.IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -96,8 +128,9 @@ export function parseRange(value: string | undefined, size: number): { start: nu
   return { start, end };
 }
 
-function toConsoleClip(c: HubClip): ConsoleClip {
+function toConsoleClip(c: HubClip | FoundClip): ConsoleClip {
   return {
+    ...('tags' in c ? { tags: c.tags, thumb: c.thumb } : {}),
     station: c.station,
     stationName: c.stationName ?? c.station,
     clipId: c.clipId,
@@ -127,7 +160,7 @@ function timeParam(v: string | null, name: string): number | undefined {
 function routeOf(method: string, route: string): { call: ConsoleCall; station?: string; clipId?: string; exportId?: string } | null {
   const clipCall = clipCallRoute(method, route);
   if (clipCall) return clipCall;
-  const m = /^\/clips\/([^/]+)\/([^/]+)(\/media)?$/.exec(route);
+  const m = /^\/clips\/([^/]+)\/([^/]+)(\/media|\/thumb)?$/.exec(route);
   if (m && (method === 'GET' || method === 'HEAD')) {
     let station: string;
     let clipId: string;
@@ -137,7 +170,7 @@ function routeOf(method: string, route: string): { call: ConsoleCall; station?: 
     } catch {
       return null;
     }
-    return { call: m[3] ? 'media' : 'clip', station, clipId };
+    return { call: m[3] === '/media' ? 'media' : m[3] === '/thumb' ? 'thumb' : 'clip', station, clipId };
   }
   for (const [call, spec] of Object.entries(CONSOLE_CALLS) as [ConsoleCall, (typeof CONSOLE_CALLS)[ConsoleCall]][]) {
     if (spec.path.includes(':')) continue;
@@ -151,6 +184,12 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
   const audit = new AuditLog(opts.index);
   const now = opts.now ?? Date.now;
   const { index, store } = opts;
+  const finder = new ClipFinder(index);
+  const admin = new ConsoleAdmin(index);
+  const thumbs = new ThumbMaker(index, store, opts.thumbnails ?? {});
+  if (opts.thumbnails) thumbs.start();
+  const maxLoginChecks = opts.maxLoginChecks ?? MAX_LOGIN_CHECKS;
+  let loginChecks = 0;
 
   const allowed = (role: ConsoleUser['role']): ConsoleCall[] =>
     (Object.keys(CONSOLE_CALLS) as ConsoleCall[]).filter((c) => {
@@ -204,7 +243,22 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         throw new HubHttpError(400, 'bad-request', 'login takes {"name", "password"}');
       }
       const at = now();
-      const r = await accounts.login(parsed.name, parsed.password, address, at);
+      // Only the password check is limited (a slow body holds no place): a flood gets 503 at once.
+      if (loginChecks >= maxLoginChecks) {
+        return sendJson(
+          res,
+          503,
+          { error: { code: 'busy', message: 'The hub is checking many logins at once: try again in a second.' } },
+          { 'retry-after': '1' },
+        );
+      }
+      loginChecks++;
+      let r: Awaited<ReturnType<Accounts['login']>>;
+      try {
+        r = await accounts.login(parsed.name, parsed.password, address, at);
+      } finally {
+        loginChecks--;
+      }
       if (!r.ok) {
         await audit.record({ at, user: parsed.name.slice(0, 64), role: null, action: r.reason === 'locked' ? 'login-locked' : 'login-refused', address });
         if (r.reason === 'locked') {
@@ -251,7 +305,11 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         }
         const from = timeParam(p.get('from'), 'from');
         const to = timeParam(p.get('to'), 'to');
-        const rows = await index.findClips({
+        const status = p.get('status') || undefined;
+        if (status !== undefined && !isClipTag(status))
+          throw new HubHttpError(400, 'bad-request', 'status is one of ok, interrupted, recovered, held, late, hole');
+        const rows = await finder.find({
+          ...(status ? { status } : {}),
           ...(order ? { order } : {}),
           ...(q ? { orderContains: q } : {}),
           ...(p.get('station') ? { station: p.get('station')! } : {}),
@@ -276,6 +334,80 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         await audit.record({ at, user: user.name, role: user.role, action: 'search', detail: `${detail} → ${page.length}`, address });
         return sendJson(res, 200, answer);
       }
+      case 'thumb': {
+        const stationRow = await index.getStation(route.station!);
+        const clip = stationRow ? await index.getClip(stationRow.fingerprint, route.clipId!) : null;
+        if (!clip) throw new HubHttpError(404, 'not-found', 'No such clip on this hub.');
+        let jpeg: Buffer;
+        try {
+          jpeg = await store.read(clip.sha256, 'thumb');
+        } catch {
+          throw new HubHttpError(404, 'not-found', 'No thumbnail of this clip yet.');
+        }
+        // Named by the clip's bytes, so it never changes: the browser may keep it.
+        res.writeHead(200, {
+          'content-type': 'image/jpeg',
+          'content-length': String(jpeg.length),
+          'cache-control': 'private, max-age=86400, immutable',
+          'x-content-type-options': 'nosniff',
+        });
+        res.end(method === 'HEAD' ? undefined : jpeg);
+        return;
+      }
+      case 'users':
+        return sendJson(res, 200, { users: await admin.users(at) });
+      case 'userAdd': {
+        const b = await jsonBody(req, UserAddRequest, 'userAdd takes {"name", "role", "password"}');
+        try {
+          const u = await accounts.addUser(b.name, b.role, b.password, at);
+          await audit.record({ at, user: user.name, role: user.role, action: 'user-add', detail: `${u.name} (${u.role})`, address });
+          return sendJson(res, 200, { name: u.name, role: u.role, createdAt: u.createdAt, sessions: 0 });
+        } catch (e) {
+          if (e instanceof AccountError) throw new HubHttpError(e.code === 'exists' ? 409 : 400, e.code === 'exists' ? 'exists' : 'bad-request', e.message);
+          throw e;
+        }
+      }
+      case 'userRemove':
+      case 'userLogout': {
+        const b = await jsonBody(req, UserNameRequest, `${route.call} takes {"name"}`);
+        const target = await accounts.getUser(b.name);
+        if (!target) throw new HubHttpError(404, 'not-found', `There is no user ${b.name}.`);
+        if (route.call === 'userLogout') {
+          await accounts.logoutEverywhere(target.id, at);
+          await audit.record({ at, user: user.name, role: user.role, action: 'user-logout', detail: target.name, address });
+          return sendJson(res, 200, { ok: true });
+        }
+        // The hub must keep someone who can run it.
+        if (target.role === 'admin' && (await accounts.listUsers()).filter((u) => u.role === 'admin').length <= 1) {
+          throw new HubHttpError(409, 'last-admin', 'This is the only admin: add another admin before removing this one.');
+        }
+        await accounts.removeUser(target.name);
+        await audit.record({ at, user: user.name, role: user.role, action: 'user-remove', detail: target.name, address });
+        return sendJson(res, 200, { ok: true });
+      }
+      case 'enrollCode': {
+        await jsonBody(
+          req,
+          {
+            safeParse: (v: unknown) =>
+              v !== null && typeof v === 'object' && Object.keys(v).length === 0 ? { success: true as const, data: {} } : { success: false as const },
+          },
+          'enrollCode takes {}',
+        );
+        if (!opts.hubFingerprint) throw new HubHttpError(503, 'unavailable', 'This hub process makes no enrollment codes (use `packwitness hub enroll-code`).');
+        const answer = await admin.enrollCode(opts.hubFingerprint, at);
+        await audit.record({
+          at,
+          user: user.name,
+          role: user.role,
+          action: 'enroll-code',
+          detail: `expires ${new Date(answer.expiresAt).toISOString()}`,
+          address,
+        });
+        return sendJson(res, 200, answer);
+      }
+      case 'stations':
+        return sendJson(res, 200, { stations: await admin.stations() });
       case 'clip':
       case 'media': {
         const stationRow = await index.getStation(route.station!);
@@ -332,7 +464,11 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
       case 'auditCsv': {
         const p = url.searchParams;
         const before = p.get('before');
+        const from = timeParam(p.get('from'), 'from');
+        const to = timeParam(p.get('to'), 'to');
         const rows = await audit.list({
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
           limit: Number(p.get('limit') ?? (route.call === 'auditCsv' ? '10000' : '100')) || 100,
           ...(before && /^\d+$/.test(before) ? { before: Number(before) } : {}),
           ...(p.get('user') ? { user: p.get('user')! } : {}),
@@ -360,5 +496,5 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
     }
   };
 
-  return { accounts, audit, handle };
+  return { accounts, audit, thumbs, close: () => thumbs.stop(), handle };
 }

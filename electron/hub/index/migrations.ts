@@ -157,6 +157,19 @@ CREATE INDEX hub_audit_at ON hub_audit (at, id);
 CREATE INDEX hub_audit_clip ON hub_audit (station, clip_id);
 `,
   },
+  {
+    version: 6,
+    name: 'console: thumbnails made, chain entries by clip',
+    sql: `
+CREATE TABLE hub_thumbs (
+  sha256 TEXT PRIMARY KEY,
+  made_at INTEGER NOT NULL,
+  ok INTEGER NOT NULL,
+  detail TEXT
+);
+CREATE INDEX hub_chain_clip ON hub_chain (station, clip_id);
+`,
+  },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -306,6 +319,19 @@ CREATE TABLE hub_audit (
 );
 CREATE INDEX hub_audit_at ON hub_audit (at, id);
 CREATE INDEX hub_audit_clip ON hub_audit (station, clip_id);
+`,
+  },
+  {
+    version: 6,
+    name: 'console: thumbnails made, chain entries by clip',
+    sql: `
+CREATE TABLE hub_thumbs (
+  sha256 text PRIMARY KEY,
+  made_at bigint NOT NULL,
+  ok boolean NOT NULL,
+  detail text
+);
+CREATE INDEX hub_chain_clip ON hub_chain (station, clip_id);
 `,
   },
 ];

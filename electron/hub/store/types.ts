@@ -17,7 +17,7 @@
 import type { Readable } from 'node:stream';
 
 /** What a clip's object is stored with. */
-export type ObjectKind = 'clip' | 'manifest' | 'sig' | 'tsr';
+export type ObjectKind = 'clip' | 'manifest' | 'sig' | 'tsr' | 'thumb';
 
 /** File-name suffix of each kind next to `<sha256>` (the station's sidecar names). */
 export const KIND_SUFFIX: Record<ObjectKind, string> = {
@@ -25,6 +25,8 @@ export const KIND_SUFFIX: Record<ObjectKind, string> = {
   manifest: '.manifest.json',
   sig: '.manifest.json.sig',
   tsr: '.tsr',
+  /** The console's small JPEG of the clip's first second (made by the hub, electron/hub/console/thumbs.ts). */
+  thumb: '.thumb.jpg',
 };
 
 export const SHA256_RE = /^[0-9a-f]{64}$/;

@@ -297,6 +297,14 @@ const MERGE_FRAMES = 5;
 const LATE_MS = 50;
 /** The camera is late: this long between two of its frames. */
 const CAMERA_LATE_MS = 500;
+/**
+ * The overlay is behind the camera: a frame reaches it this much later after its capture than the
+ * quickest frame of the last BEHIND_WINDOW frames did. Frames then queue before the worker and
+ * reach the encoder in bursts, which is when a starved encoder drops them; a slow frame of its own
+ * (LATE_MS) is not the only sign of a busy CPU.
+ */
+const BEHIND_MS = 100;
+const BEHIND_WINDOW = 300;
 let hidden = false;
 let incidentIds = 0;
 const open = new Map<IncidentKind, { id: number; incident: PageIncident; postedAt: number }>();
@@ -334,6 +342,13 @@ function settle(stamped: number): void {
 // full rate cost ~4.7 CPU s per minute of the ~18 a recording station spends, a quarter of it;
 // the recorded track keeps every frame. The packer still sees exactly the recorded pictures.
 const PREVIEW_EVERY = 2;
+// Under load (the overlay fell behind or the recorder's track was still full, within the last
+// LOAD_HOLD_MS) the preview shows every PREVIEW_UNDER_LOAD-th frame (5 fps): the CPU its drawing
+// costs goes to the encoder, which drops frames when it gets too little. The recorded track still
+// gets every frame, and the packer still sees the recorded pictures, fewer of them.
+const PREVIEW_UNDER_LOAD = 6;
+const LOAD_HOLD_MS = 3000;
+let loadSeenAt = -Infinity;
 
 async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStream<VideoFrame>, preview: WritableStream<VideoFrame> | null): Promise<void> {
   const reader = readable.getReader();
@@ -343,6 +358,11 @@ async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStre
   let lastStats = 0;
   let lastStatsAt = 0;
   let lastCameraTs: number | null = null;
+  // Arrival minus capture time (ms, clocks with an unknown offset): its minimum is the delay of an
+  // idle pipeline. Taken over the last two windows, so a drift between the clocks cannot add up.
+  let quickest = Infinity;
+  let quickestBefore = Infinity;
+  let windowFrames = 0;
   while (running) {
     const { value: frame, done } = await reader.read();
     if (done || !frame) break;
@@ -351,6 +371,17 @@ async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStre
     const cameraGap = lastCameraTs === null ? 0 : (frame.timestamp - lastCameraTs) / 1000;
     lastCameraTs = frame.timestamp;
     if (cameraGap >= CAMERA_LATE_MS && stamped > 0) note('camera-stall', stamped - 1, cameraGap);
+    const delay = started - frame.timestamp / 1000;
+    quickest = Math.min(quickest, delay);
+    if (++windowFrames >= BEHIND_WINDOW) {
+      quickestBefore = quickest;
+      quickest = delay;
+      windowFrames = 0;
+    }
+    if (delay - Math.min(quickest, quickestBefore) > BEHIND_MS && stamped > 0) {
+      note('late', stamped);
+      loadSeenAt = started;
+    }
     if (hidden) note('hidden', stamped);
     const now = new Date();
     let out: VideoFrame;
@@ -372,15 +403,22 @@ async function pump(readable: ReadableStream<VideoFrame>, writable: WritableStre
     frames++;
     // A clone is a reference to the same picture, not a copy. A preview that falls behind (or was
     // closed) drops frames; it never holds up the recording.
-    const forPreview = previewWriter && frames % PREVIEW_EVERY === 0 && (previewWriter.desiredSize ?? 0) > 0 ? out.clone() : null;
+    const previewEvery = started - loadSeenAt < LOAD_HOLD_MS ? PREVIEW_UNDER_LOAD : PREVIEW_EVERY;
+    const forPreview = previewWriter && frames % previewEvery === 0 && (previewWriter.desiredSize ?? 0) > 0 ? out.clone() : null;
     // The recorder's track still holds earlier frames: the encoder behind it is falling behind.
-    if ((writer.desiredSize ?? 1) <= 0) note('backpressure', stamped);
+    if ((writer.desiredSize ?? 1) <= 0) {
+      note('backpressure', stamped);
+      loadSeenAt = started;
+    }
     await writer.write(out);
     if (forPreview) previewWriter!.write(forPreview).catch(() => forPreview.close());
     // The first frame at once (the station is ready only with a picture), then about twice a
     // second whatever the camera's rate: the page's watchdog reads a frozen camera from these.
     const t = performance.now();
-    if (t - started > LATE_MS) note('late', stamped);
+    if (t - started > LATE_MS) {
+      note('late', stamped);
+      loadSeenAt = t;
+    }
     settle(stamped);
     if (frames === 1 || frames - lastStats >= 30 || t - lastStatsAt >= 500) {
       lastStats = frames;

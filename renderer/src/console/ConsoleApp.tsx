@@ -9,6 +9,7 @@ import { ConsoleError, consoleApi } from './api.ts';
 import { useRoute } from './route.ts';
 import { SearchPage } from './SearchPage.tsx';
 import { ClipPage } from './ClipPage.tsx';
+import { AdminPage } from './AdminPage.tsx';
 
 export function ConsoleApp() {
   const { t } = useTranslation();
@@ -48,6 +49,11 @@ export function ConsoleApp() {
         <a href="#/" style={{ fontWeight: 600 }}>
           {t('console.title')}
         </a>
+        {me.calls.includes('users') && (
+          <a href="#/admin/users" data-testid="console-admin-link">
+            {t('console.admin.title')}
+          </a>
+        )}
         <span style={{ flex: 1 }} />
         <span data-testid="console-user">{t('console.signedInAs', { name: me.name, role: t(`console.role.${me.role}`) })}</span>
         <LanguagePicker />
@@ -58,7 +64,9 @@ export function ConsoleApp() {
           {t('console.signOutEverywhere')}
         </Button>
       </header>
-      <main style={{ padding: 16 }}>{me.calls.includes('search') ? <Pages /> : <Alert type="info" message={t('console.noClipsForRole')} />}</main>
+      <main style={{ padding: 16 }}>
+        <Pages me={me} />
+      </main>
     </div>
   );
 }
@@ -126,8 +134,15 @@ function Login({ onIn, notice }: { onIn: (me: ConsoleMe) => void; notice: string
   );
 }
 
-function Pages() {
+function Pages({ me }: { me: ConsoleMe }) {
+  const { t } = useTranslation();
   const route = useRoute();
+  const admin = me.calls.includes('users');
+  if (route.page === 'admin' || (admin && !me.calls.includes('search'))) {
+    if (!admin) return <Alert type="info" message={t('console.noAdminForRole')} />;
+    return <AdminPage tab={route.page === 'admin' ? route.tab : 'users'} me={me.name} />;
+  }
+  if (!me.calls.includes('search')) return <Alert type="info" message={t('console.noClipsForRole')} />;
   // The search page stays mounted under the clip page, so going back keeps the results.
   return (
     <>

@@ -1,14 +1,23 @@
 // Find: one box for exact and partial codes across every station, filters, paging, a pasted column.
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Button, DatePicker, Input, Select, Space, Table } from 'antd';
+import { Alert, Button, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
-import type { ConsoleClip } from '../../../shared/consoleWire.ts';
+import { CLIP_TAGS, type ClipTag, type ConsoleClip } from '../../../shared/consoleWire.ts';
 import { mmss } from '../format.ts';
 import { ConsoleError, consoleApi, type SearchFilters } from './api.ts';
 import { HoldTag } from './ClipHold.tsx';
 
 const PAGE = 50;
+
+const TAG_COLOR: Record<ClipTag, string> = { ok: 'green', interrupted: 'orange', recovered: 'gold', held: 'purple', late: 'blue', hole: 'red' };
+
+/** The hub makes thumbnails in the background: a clip without one yet shows an empty frame of the same size. */
+function Thumb({ clip }: { clip: ConsoleClip }) {
+  const box = { width: 96, height: 54, borderRadius: 4, background: '#eee', display: 'block', objectFit: 'cover' as const };
+  if (!clip.thumb) return <span style={box} data-testid="console-thumb-none" />;
+  return <img src={consoleApi.thumbUrl(clip.station, clip.clipId)} loading="lazy" alt="" style={box} data-testid="console-thumb" />;
+}
 
 export function SearchPage() {
   const { t, i18n } = useTranslation();
@@ -17,6 +26,7 @@ export function SearchPage() {
   const [station, setStation] = useState('');
   const [operator, setOperator] = useState('');
   const [mode, setMode] = useState('');
+  const [status, setStatus] = useState<ClipTag | ''>('');
   const [clips, setClips] = useState<ConsoleClip[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [missing, setMissing] = useState<string[]>([]);
@@ -28,10 +38,11 @@ export function SearchPage() {
       station: station.trim(),
       operator: operator.trim(),
       mode,
+      status,
       ...(range?.[0] ? { from: range[0].valueOf() } : {}),
       ...(range?.[1] ? { to: range[1].valueOf() } : {}),
     }),
-    [station, operator, mode, range],
+    [station, operator, mode, status, range],
   );
 
   const run = async (before?: string) => {
@@ -126,6 +137,15 @@ export function SearchPage() {
               ]}
               data-testid="console-mode"
             />
+            <Select<ClipTag | ''>
+              value={status}
+              onChange={setStatus}
+              style={{ width: 170 }}
+              options={[{ value: '' as const, label: t('console.anyStatus') }, ...CLIP_TAGS.map((v) => ({ value: v, label: t(`console.tag.${v}`) }))].map(
+                (o) => ({ ...o, 'data-testid': `console-status-${o.value || 'any'}` }),
+              )}
+              data-testid="console-status"
+            />
             <Button type="primary" htmlType="submit" loading={busy} data-testid="console-find">
               {t('console.find')}
             </Button>
@@ -161,6 +181,7 @@ export function SearchPage() {
               }) as React.HTMLAttributes<HTMLElement>
             }
             columns={[
+              { title: '', key: 'thumb', width: 104, render: (_: unknown, c: ConsoleClip) => <Thumb clip={c} /> },
               {
                 title: t('console.order'),
                 dataIndex: 'order',
@@ -175,6 +196,19 @@ export function SearchPage() {
               { title: t('console.time'), dataIndex: 'startedAt', render: (v: number) => when(v) },
               { title: t('console.duration'), dataIndex: 'durationMs', render: (v: number) => mmss(v) },
               { title: t('console.operator'), dataIndex: 'operator', render: (v: string | null) => v ?? '—' },
+              {
+                title: t('console.status'),
+                key: 'tags',
+                render: (_: unknown, c: ConsoleClip) => (
+                  <span data-testid="console-tags">
+                    {(c.tags ?? []).map((g) => (
+                      <Tag key={g} color={TAG_COLOR[g]} title={t(`console.tagHint.${g}`)} data-tag={g}>
+                        {t(`console.tag.${g}`)}
+                      </Tag>
+                    ))}
+                  </span>
+                ),
+              },
             ]}
           />
           {next && (

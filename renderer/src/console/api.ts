@@ -2,12 +2,18 @@
 // HttpOnly, so the page never sees it), changes as JSON POSTs (the hub's door refuses others).
 import {
   CONSOLE_API,
+  type AuditEntry,
+  type ClipTag,
   type ConsoleClip,
   type ConsoleExport,
   type ConsoleHoldAnswer,
   type ConsoleMe,
+  type ConsoleRole,
   type ConsoleSearchAnswer,
+  type ConsoleStation,
+  type ConsoleUserRow,
   type ConsoleVerifyAnswer,
+  type EnrollCodeAnswer,
 } from '../../../shared/consoleWire.ts';
 import type { ExportPreset } from '../../../shared/contract/export.ts';
 
@@ -54,6 +60,22 @@ export interface SearchFilters {
   to?: number;
   before?: string;
   limit?: number;
+  status?: ClipTag | '';
+}
+
+export interface AuditFilters {
+  user?: string;
+  action?: string;
+  from?: number;
+  to?: number;
+  before?: number;
+  limit?: number;
+}
+
+function query(f: object): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') p.set(k, String(v));
+  return p.toString();
 }
 
 export const consoleApi = {
@@ -77,4 +99,13 @@ export const consoleApi = {
   exportStatus: (id: string) => call<ConsoleExport>(`/exports/${id}`),
   exportCancel: (id: string) => post<ConsoleExport>(`/exports/${id}/cancel`, {}),
   exportZipUrl: (id: string) => `${CONSOLE_API}/exports/${id}/zip`,
+  thumbUrl: (station: string, clipId: string) => `${CONSOLE_API}/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/thumb`,
+  users: () => call<{ users: ConsoleUserRow[] }>('/admin/users'),
+  userAdd: (name: string, role: ConsoleRole, password: string) => post<ConsoleUserRow>('/admin/users/add', { name, role, password }),
+  userRemove: (name: string) => post<{ ok: true }>('/admin/users/remove', { name }),
+  userLogout: (name: string) => post<{ ok: true }>('/admin/users/logout', { name }),
+  enrollCode: () => post<EnrollCodeAnswer>('/admin/enroll-code', {}),
+  stations: () => call<{ stations: ConsoleStation[] }>('/admin/stations'),
+  audit: (f: AuditFilters) => call<{ entries: AuditEntry[]; next: number | null }>(`/audit?${query(f)}`),
+  auditCsvUrl: (f: AuditFilters) => `${CONSOLE_API}/audit.csv?${query(f)}`,
 };

@@ -2,9 +2,14 @@
 // be bookmarked and the back button works, with no server route per page.
 import { useEffect, useState } from 'react';
 
-export type Route = { page: 'search' } | { page: 'clip'; station: string; clipId: string };
+export const ADMIN_TABS = ['users', 'enroll', 'stations', 'audit'] as const;
+export type AdminTab = (typeof ADMIN_TABS)[number];
+
+export type Route = { page: 'search' } | { page: 'clip'; station: string; clipId: string } | { page: 'admin'; tab: AdminTab };
 
 function routeOf(hash: string): Route {
+  const a = /^#\/admin(?:\/([a-z]+))?$/.exec(hash);
+  if (a) return { page: 'admin', tab: (ADMIN_TABS as readonly string[]).includes(a[1] ?? '') ? (a[1] as AdminTab) : 'users' };
   const m = /^#\/clip\/([^/]+)\/([^/]+)$/.exec(hash);
   if (m) {
     try {

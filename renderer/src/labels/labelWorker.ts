@@ -3,27 +3,25 @@
 //
 // Cost: a 720p decode is ~5-15 ms of wasm. It runs at most `rate` times a second, only on the
 // luma plane (copied straight out of the I420/NV12 frame, no canvas), only inside the read
-// region, and not at all when the picture has not changed since the last decode: a sparse grid of
-// luma samples is compared first, which costs microseconds.
+// region, and not at all when the picture has not changed since the last decode (frameChange.ts:
+// a sparse grid of luma samples, compared first, costs microseconds).
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
 import { regionPixels, type FrameRead } from '../../../shared/labelRules.ts';
 import type { FromLabelWorker, LabelWorkerOptions, ToLabelWorker } from './labelProtocol.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { changedSince, MAX_SKIP_MS, sampleGrid } from './frameChange.ts';
 
 let options: LabelWorkerOptions = { formats: ['Code128', 'Code39'], rate: 6, region: null };
 let running = false;
 let luma: Uint8Array | null = null;
 let rgba: Uint32Array | null = null;
-let lastSample: Uint8Array | null = null;
+/** The change check's samples of the last decoded frame, and when it was decoded. */
+let decodedSample: Uint8Array | null = null;
+let decodedAt = 0;
 let canvas: OffscreenCanvas | null = null;
 const stats = { decoded: 0, skipped: 0, busyMs: 0, frames: 0 };
 
 const post = (m: FromLabelWorker) => (self as unknown as Worker).postMessage(m);
-
-// Mean absolute luma difference over the sample grid below which a frame counts as unchanged:
-// sensor noise of a still picture stays under it, a hand or a parcel moving does not.
-const UNCHANGED_MEAN_DIFF = 1.5;
-const GRID = 48;
 
 interface Region {
   x: number;
@@ -58,20 +56,6 @@ async function lumaOf(frame: VideoFrame, reg: Region): Promise<Uint8Array> {
   const px = ctx.getImageData(0, 0, reg.w, reg.h).data;
   for (let i = 0; i < n; i++) luma[i] = (px[i * 4]! * 77 + px[i * 4 + 1]! * 150 + px[i * 4 + 2]! * 29) >> 8;
   return luma;
-}
-
-function unchanged(y: Uint8Array, w: number, h: number): boolean {
-  const sample = new Uint8Array(GRID * GRID);
-  for (let gy = 0; gy < GRID; gy++) {
-    const row = Math.floor(((gy + 0.5) * h) / GRID) * w;
-    for (let gx = 0; gx < GRID; gx++) sample[gy * GRID + gx] = y[row + Math.floor(((gx + 0.5) * w) / GRID)]!;
-  }
-  const prev = lastSample;
-  lastSample = sample;
-  if (!prev) return false;
-  let diff = 0;
-  for (let i = 0; i < sample.length; i++) diff += Math.abs(sample[i]! - prev[i]!);
-  return diff / sample.length < UNCHANGED_MEAN_DIFF;
 }
 
 async function decode(y: Uint8Array, reg: Region, fw: number, fh: number): Promise<FrameRead[]> {
@@ -127,10 +111,13 @@ async function pump(readable: ReadableStream<VideoFrame>): Promise<void> {
       const reg = regionOf(frame.displayWidth || fw, frame.displayHeight || fh);
       const y = await lumaOf(frame, reg);
       frame.close();
-      if (unchanged(y, reg.w, reg.h)) {
+      const sample = sampleGrid(y, reg.w, reg.h);
+      if (!changedSince(decodedSample, sample) && t0 - decodedAt < MAX_SKIP_MS) {
         stats.skipped++;
         post({ type: 'frame', reads: 'unchanged' });
       } else {
+        decodedSample = sample;
+        decodedAt = t0;
         const reads = await decode(y, reg, frame.displayWidth || fw, frame.displayHeight || fh);
         stats.decoded++;
         post({ type: 'frame', reads });
@@ -163,7 +150,7 @@ self.onmessage = (e: MessageEvent<ToLabelWorker>) => {
     void pump(m.readable).catch((err: unknown) => post({ type: 'error', message: `Reading labels stopped: ${errorMessage(err)}` }));
   } else if (m.type === 'options') {
     options = m.options;
-    lastSample = null;
+    decodedSample = null;
   } else if (m.type === 'stop') {
     running = false;
   }

@@ -1,0 +1,139 @@
+// Thumbnails of the console's results, made by the hub itself: a small JPEG of each clip's first
+// second, stored in the clip store beside the clip (`<sha256>.thumb.jpg`) and remembered in
+// hub_thumbs (index migration 6), made once.
+//
+// Why the hub makes them rather than the station sending its own: the hub holds every clip it
+// shows already and needs no change of the station protocol, and a picture the hub cut from the
+// verified bytes cannot show anything the clip does not. A thumbnail is only a finding aid: the
+// evidence is the clip.
+//
+// One at a time, in a loop that stops with the console, ffmpeg at nice 10, reading only the head
+// of the clip (stations write the MP4 index first, so the first second is in the first few MiB):
+// thumbnails never starve ingest, and a store in S3 is read with one range request per clip.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { HubIndex } from '../index/types.ts';
+import type { SqlDialect } from '../index/sqlIndex.ts';
+import type { ClipStore } from '../store/types.ts';
+import { dialectOf } from '../auth/accounts.ts';
+import { backgroundThumbnail } from '../../engine/ffmpeg.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
+
+export interface ThumbOptions {
+  /** Pause between rounds when there was nothing to do (default 5 s). */
+  intervalMs?: number;
+  /** Clips looked at per round (default 20). */
+  batch?: number;
+  /** How much of the clip's head is read (default 4 MiB); the whole clip when that is not enough. */
+  headBytes?: number;
+  log?: (line: string) => void;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+
+export class ThumbMaker {
+  private readonly db: SqlDialect;
+  private readonly store: ClipStore;
+  private readonly opts: Required<Omit<ThumbOptions, 'log'>> & Pick<ThumbOptions, 'log'>;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = true;
+  /** Set by stop(): a round under way ends after its current clip. */
+  private halted = false;
+
+  constructor(index: HubIndex, store: ClipStore, opts: ThumbOptions = {}) {
+    this.db = dialectOf(index);
+    this.store = store;
+    this.opts = { intervalMs: opts.intervalMs ?? 5000, batch: opts.batch ?? 20, headBytes: opts.headBytes ?? 4 << 20, log: opts.log };
+  }
+
+  /** Starts the loop (the hub server); tests call runOnce instead. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.halted = false;
+    const tick = (): void => {
+      this.timer = null;
+      if (this.stopped) return;
+      this.running = this.runOnce()
+        .catch((e: unknown) => {
+          this.opts.log?.(`thumbnails: ${errorMessage(e)}`);
+          return 0;
+        })
+        .then((made) => {
+          this.running = null;
+          // A full batch: there is more to do, go on at once; otherwise wait.
+          if (!this.stopped) this.timer = setTimeout(tick, made >= this.opts.batch ? 0 : this.opts.intervalMs).unref();
+        });
+    };
+    this.timer = setTimeout(tick, 0).unref();
+  }
+
+  /** Stops the loop and waits for the thumbnail under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.halted = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Makes the thumbnails of up to `batch` clips that have none yet, newest clips first; returns how many it tried. */
+  async runOnce(): Promise<number> {
+    const rows = await this.db.all(
+      `SELECT c.sha256, MAX(c.duration_ms) AS duration_ms, MAX(c.size_bytes) AS size_bytes, MAX(c.id) AS id FROM hub_clips c
+       WHERE NOT EXISTS (SELECT 1 FROM hub_thumbs t WHERE t.sha256 = c.sha256) GROUP BY c.sha256 ORDER BY MAX(c.id) DESC LIMIT ${Math.max(1, this.opts.batch)}`,
+      [],
+    );
+    let tried = 0;
+    for (const r of rows) {
+      if (this.halted) break;
+      const sha256 = String(r.sha256);
+      let ok = false;
+      let detail: string | null = null;
+      try {
+        await this.make(sha256, num(r.duration_ms), num(r.size_bytes));
+        ok = true;
+      } catch (e) {
+        detail = errorMessage(e).slice(0, 500);
+      }
+      await this.db.run(`INSERT INTO hub_thumbs (sha256, made_at, ok, detail) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, [
+        sha256,
+        Date.now(),
+        this.db.kind === 'sqlite' ? (ok ? 1 : 0) : ok,
+        detail,
+      ]);
+      tried++;
+    }
+    return tried;
+  }
+
+  private async make(sha256: string, durationMs: number, size: number): Promise<void> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-hub-thumb-'));
+    try {
+      const input = path.join(dir, 'clip.mp4');
+      const output = path.join(dir, 'thumb.jpg');
+      // 1 s in, where the station's burned-in band is drawn; a shorter clip: its middle.
+      const atMs = Math.max(0, Math.min(1000, Math.floor(durationMs / 2)));
+      const head = Math.min(size, this.opts.headBytes);
+      const bytes = await this.store.read(sha256, 'clip', { start: 0, end: head - 1 });
+      // Not an MP4 at all: no ffmpeg run for it.
+      if (bytes.subarray(4, 8).toString('latin1') !== 'ftyp') throw new Error('not an MP4 (no ftyp box at its start)');
+      fs.writeFileSync(input, bytes);
+      try {
+        await backgroundThumbnail(input, output, atMs);
+      } catch (e) {
+        // The index is not at the front (not a station's MP4 layout): the whole clip, once.
+        if (head >= size || bytes.includes('moov', 0, 'latin1')) throw e;
+        fs.writeFileSync(input, await this.store.read(sha256, 'clip'));
+        await backgroundThumbnail(input, output, atMs);
+      }
+      const jpeg = fs.readFileSync(output);
+      if (jpeg.length < 100 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('ffmpeg made no JPEG');
+      await this.store.putSidecar(sha256, 'thumb', jpeg);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
