@@ -3,6 +3,7 @@
 // one table: CONSOLE_CALLS.
 import { z } from 'zod';
 import type { HubClipFields } from './hubWire.ts';
+import type { VerifyAnswer } from './contract/evidence.ts';
 
 export const CONSOLE_API = '/console/api';
 
@@ -21,6 +22,13 @@ export type ConsoleCall =
   | 'media'
   | 'audit'
   | 'auditCsv'
+  | 'verify'
+  | 'hold'
+  | 'exportStart'
+  | 'exportStatus'
+  | 'exportCancel'
+  | 'exportZip'
+  | 'exportPresets'
   | 'thumb'
   | 'users'
   | 'userAdd'
@@ -44,6 +52,15 @@ export const CONSOLE_CALLS: Record<ConsoleCall, { method: 'GET' | 'POST'; path: 
   media: { method: 'GET', path: '/clips/:station/:clipId/media', roles: ['service', 'viewer'] },
   audit: { method: 'GET', path: '/audit', roles: ['admin'] },
   auditCsv: { method: 'GET', path: '/audit.csv', roles: ['admin'] },
+  // Verify and legal hold: admin and customer service, never a viewer (electron/hub/console/{verify,hold}.ts).
+  verify: { method: 'POST', path: '/clips/:station/:clipId/verify', roles: ['admin', 'service'] },
+  hold: { method: 'POST', path: '/clips/:station/:clipId/hold', roles: ['admin', 'service'] },
+  // Export on the hub (electron/hub/console/export.ts): start, follow, cancel, download the ZIP.
+  exportStart: { method: 'POST', path: '/clips/:station/:clipId/export', roles: ['admin', 'service'] },
+  exportStatus: { method: 'GET', path: '/exports/:id', roles: ['admin', 'service'] },
+  exportCancel: { method: 'POST', path: '/exports/:id/cancel', roles: ['admin', 'service'] },
+  exportZip: { method: 'GET', path: '/exports/:id/zip', roles: ['admin', 'service'] },
+  exportPresets: { method: 'GET', path: '/export-presets', roles: ['admin', 'service'] },
   thumb: { method: 'GET', path: '/clips/:station/:clipId/thumb', roles: ['service', 'viewer'] },
   users: { method: 'GET', path: '/admin/users', roles: ['admin'] },
   userAdd: { method: 'POST', path: '/admin/users/add', roles: ['admin'] },
@@ -104,10 +121,71 @@ export interface ConsoleMe {
 /** A clip as the console shows it (times epoch ms UTC). */
 export interface ConsoleClip extends HubClipFields {
   stationName: string;
+  /** The clip's legal hold as set on the hub (the newest set or release); absent or null: never held. */
+  hold?: ConsoleHold | null;
   /** Status tags (find's filters); absent where a call does not compute them. */
   tags?: ClipTag[];
   /** A thumbnail is made (GET …/thumb). */
   thumb?: boolean;
+}
+
+/** A legal hold set (held) or released on the hub. */
+export interface ConsoleHold {
+  held: boolean;
+  reason: string | null;
+  at: number;
+  by: string | null;
+}
+
+/** Sets (held: true) or releases a clip's legal hold; the reason is required both ways. */
+export const HoldRequest = z.object({ held: z.boolean(), reason: z.string().trim().min(1).max(500) }).strict();
+export type HoldRequest = z.infer<typeof HoldRequest>;
+
+export interface ConsoleHoldAnswer {
+  hold: ConsoleHold;
+  /** The store's Object Lock legal hold: set, lifted, unsupported (no Object Lock), or why it failed. */
+  objectLock: 'set' | 'lifted' | 'unsupported' | { failed: string };
+}
+
+/** Starts an export of one clip on the hub: a preset (every one but custom) and, for presets that allow both, video or stills. */
+export const ExportStartRequest = z.object({ preset: z.string().min(1).max(40), form: z.enum(['video', 'stills']).nullable().optional() }).strict();
+export type ExportStartRequest = z.infer<typeof ExportStartRequest>;
+
+/** One export on the hub, as the console follows it. */
+export interface ConsoleExport {
+  id: string;
+  station: string;
+  clipId: string;
+  order: string;
+  preset: string;
+  form: 'video' | 'stills' | null;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** 0..1 */
+  progress: number;
+  stage: string | null;
+  error: string | null;
+  zipName: string | null;
+  zipBytes: number | null;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+/** Seqs of a station's chain the hub does not hold, near a clip (verify shows them with it). */
+export interface ConsoleHole {
+  fromSeq: number;
+  toSeq: number;
+  fromTime: number | null;
+  toTime: number | null;
+  /** Why the hub recorded it (null: seen as a gap in the chain it holds). */
+  reason: string | null;
+}
+
+export interface ConsoleVerifyAnswer {
+  /** A station's verdict and check lines (message codes the console words in its language). */
+  answer: VerifyAnswer;
+  holes: ConsoleHole[];
+  /** SHA-256 of the bytes the store holds now (null: no object). */
+  storedSha256: string | null;
 }
 
 export interface ConsoleSearchAnswer {

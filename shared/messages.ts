@@ -130,6 +130,8 @@ export const MESSAGES = {
   'verify-deleted': 'Deleted from the station on {{time}} by {{who}}.',
   'verify-hold-set': 'Legal hold set on {{time}} by {{who}}.',
   'verify-hold-lifted': 'Legal hold lifted on {{time}} by {{who}}.',
+  // The hub console's verify (electron/hub/console/verify.ts): what only the hub says.
+  'hub-verify-timestamp-none': 'The hub holds no trusted timestamp for this clip (the station had none, or has not sent it yet).',
 
   // What a failing check found (evidence/checks.ts, anchors.ts, verifyClip.ts): the kind of problem
   // (its label, shown before each finding) and the finding itself.

@@ -109,6 +109,7 @@ export const messagesZhCN: Record<MessageCode, string> = {
   'verify-deleted': '已于 {{time}} 由 {{who}} 从工作台删除。',
   'verify-hold-set': '已于 {{time}} 由 {{who}} 设置法律保全。',
   'verify-hold-lifted': '已于 {{time}} 由 {{who}} 解除法律保全。',
+  'hub-verify-timestamp-none': '中心服务器没有此片段的可信时间戳（工作台没有，或尚未发送）。',
 
   'problem-modified-file': '文件已修改',
   'problem-missing-file': '文件缺失',

@@ -88,11 +88,58 @@ const tsaCn = (t: TokenFacts): string => (t.tsaName ? namePart(t.tsaName, 'CN') 
 // Files every package carries besides those its manifest lists: the manifest itself, its signature
 // and its token (the manifest cannot hold its own hash), and the ZIP that holds them all.
 const PACKAGE_OWN = new Set(['export-manifest.json', 'export-manifest.json.sig', 'export-manifest.tsr']);
+// A package the warehouse hub made: the hub's key in hub.pem signs the export manifest (the station's
+// key never leaves the station); its signed receipt and read-me come with it, outside the manifest.
+const HUB_FILES = new Set(['hub.pem', 'hub-receipt.json', 'hub-receipt.json.sig', 'README-HUB.txt']);
+interface HubSigner {
+  name: string;
+  fp: string;
+  receipt: Record<string, unknown> | null;
+  signed: boolean;
+}
+let hub: HubSigner | null = null;
+
+/** The hub's key in hub.pem, when it is the one that signed the export manifest; its name from its receipt. */
+async function hubSigner(files: Files, manBytes: Uint8Array, sigBytes: Uint8Array): Promise<HubSigner | null> {
+  const pem = files.get('hub.pem');
+  if (!pem) return null;
+  try {
+    const key = pemToDer(text(pem));
+    if (!(await ed25519Holds(wc, key, sigBytes, manBytes))) return null;
+    const receiptBytes = files.get('hub-receipt.json');
+    const receiptSig = files.get('hub-receipt.json.sig');
+    let receipt: Record<string, unknown> | null = null;
+    try {
+      receipt = receiptBytes ? (JSON.parse(text(receiptBytes)) as Record<string, unknown>) : null;
+    } catch {
+      receipt = null;
+    }
+    const signed = !!(receiptBytes && receiptSig && (await ed25519Holds(wc, key, receiptSig, receiptBytes)));
+    return { name: typeof receipt?.hubName === 'string' ? receipt.hubName : 'unnamed hub', fp: await sha256Hex(wc, key), receipt, signed };
+  } catch {
+    return null;
+  }
+}
+
+/** What the hub's receipt says (when it received and checked the clip), and that it belongs to this package. */
+function hubReceipt(h: HubSigner, stationFp: string, man: PageManifest): void {
+  const r = h.receipt;
+  const at = (v: unknown): string => (typeof v === 'number' ? new Date(v).toISOString() : '?');
+  if (!r) return fail("hub-receipt.json is missing or unreadable: the hub's receipt for the clip cannot be shown.");
+  if (!h.signed) return fail('hub-receipt.json is NOT signed by the hub key in hub.pem (changed, or its signature is missing).');
+  if (r.hubFingerprint !== h.fp) fail('hub-receipt.json names another hub key than hub.pem.');
+  if (r.stationFingerprint !== stationFp) fail('hub-receipt.json is for another station key than station.pem.');
+  if (!man.clips.some((c) => c.originalSha256 === r.sha256)) fail('hub-receipt.json is for another clip than the one this export was made from.');
+  ok(
+    `hub-receipt.json: the hub "${h.name}" received clip ${String(r.clipId)} (SHA-256 ${short(String(r.sha256))}) from the station with key ${short(stationFp)} at ${at(r.receivedAt)} and checked it again at ${at(r.verifiedAt)}; the hub's signature over the receipt holds.`,
+  );
+}
 
 // Problems are the lines of class "fail"; finish() counts those lines, so the summary can never
 // disagree with them. A file whose hash did not match gets no positive line at all.
 async function check(files: Files): Promise<boolean> {
   logEl.textContent = '';
+  hub = null;
   const given = givenCertDers(files);
 
   // 1. The station key and its signature over the export manifest, before anything the manifest says is believed.
@@ -121,7 +168,9 @@ async function check(files: Files): Promise<boolean> {
     fail('export-manifest.json.sig is missing: the export manifest is not signed, so nothing ties these files to the station.');
     return finish();
   }
-  if (!(await ed25519Holds(wc, key, sigBytes, manBytes))) {
+  const stationSigned = await ed25519Holds(wc, key, sigBytes, manBytes);
+  if (!stationSigned) hub = await hubSigner(files, manBytes, sigBytes);
+  if (!stationSigned && !hub) {
     fail(
       'The signature of the export manifest does NOT hold: export-manifest.json, export-manifest.json.sig and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.',
     );
@@ -138,7 +187,12 @@ async function check(files: Files): Promise<boolean> {
     fail(`export-manifest.json is signed but is not an export manifest this page knows (${man && man.format}).`);
     return finish();
   }
-  ok(`export-manifest.json is signed by the station key in station.pem (fingerprint ${fp}); compare it with the fingerprint the station shows.`);
+  if (hub) {
+    ok(
+      `export-manifest.json is signed by the warehouse hub "${hub.name}" with its key in hub.pem (fingerprint ${hub.fp}), not by the station: the hub made this export from the station's sealed clip (README-HUB.txt). station.pem (fingerprint ${fp}) is the station's key, which signed the clip's own manifest.`,
+    );
+    hubReceipt(hub, fp, man);
+  } else ok(`export-manifest.json is signed by the station key in station.pem (fingerprint ${fp}); compare it with the fingerprint the station shows.`);
   if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp)
     fail(`The export manifest names station key ${man.stationKeyFingerprint}, not the key in station.pem.`);
   info(
@@ -183,7 +237,7 @@ async function check(files: Files): Promise<boolean> {
     } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
   }
   for (const n of files.keys()) {
-    if (Object.hasOwn(man.files, n) || PACKAGE_OWN.has(n) || /\.zip$/i.test(n)) continue;
+    if (Object.hasOwn(man.files, n) || PACKAGE_OWN.has(n) || /\.zip$/i.test(n) || (hub && HUB_FILES.has(n))) continue;
     // A TSA's certificate the reviewer adds to check the tokens is no export file.
     if (isCertName(n)) info(`${n} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);
     else fail(`${n} is a foreign file: the signed manifest does not list it, so it is not part of this export.`);
@@ -391,7 +445,9 @@ function finish(): boolean {
   resultEl.dataset.status = problems ? 'fail' : 'ok';
   resultEl.textContent = problems
     ? `NOT VERIFIED: ${problems} problem(s) found; see the lines marked \u2717.`
-    : 'VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.';
+    : hub
+      ? `VERIFIED: the export manifest is signed by the warehouse hub "${hub.name}" (the clips in it are sealed by the station), every file matches it, and the signatures hold.`
+      : 'VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.';
   return problems === 0;
 }
 

@@ -10,6 +10,7 @@ import { startHubServer, type RunningHub } from '../../electron/hub/server/http.
 import { newEnrollCode } from '../../electron/hub/server/identity.ts';
 import { openHubParts, type OpenedHub } from '../../electron/hub/server/open.ts';
 import { createHubConsole, type HubConsole } from '../../electron/hub/console/http.ts';
+import { HubExports } from '../../electron/hub/console/export.ts';
 import { FakeStation, enrolledClient, hubFolder, publishInput, type Backend, type FakeClip } from './hubFixture.ts';
 
 export interface ConsoleHub {
@@ -28,7 +29,8 @@ export async function startConsoleHub(b: Backend): Promise<ConsoleHub> {
   const parts = await openHubParts(f.dir, f.settings, { partSize: b.partSize });
   const service = new HubService({ index: parts.index, store: parts.store, key: parts.key, name: f.settings.name, onRefusal: () => {} });
   const clock = { now: Date.now() };
-  const hubConsole = createHubConsole({ index: parts.index, store: parts.store, now: () => clock.now, hubFingerprint: parts.key.fingerprint });
+  const exports = new HubExports({ index: parts.index, store: parts.store, key: parts.key, hubName: f.settings.name });
+  const hubConsole = createHubConsole({ index: parts.index, store: parts.store, now: () => clock.now, hubFingerprint: parts.key.fingerprint, exports });
   const running = await startHubServer({ service, host: '127.0.0.1', port: 0, console: hubConsole });
   return {
     url: running.url,
@@ -40,6 +42,7 @@ export async function startConsoleHub(b: Backend): Promise<ConsoleHub> {
     clock,
     async close() {
       await running.close();
+      await exports.close();
       await hubConsole.close();
       await parts.close();
       f.cleanup();

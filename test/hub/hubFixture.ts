@@ -219,8 +219,8 @@ export class FakeStation {
     return e;
   }
 
-  /** A clip file of `size` random bytes, sealed as the next chain entry. */
-  clip(order: string, size: number, bytes?: Buffer): FakeClip {
+  /** A clip file of `size` random bytes, sealed as the next chain entry (a shipping clip unless `mode` says returns). */
+  clip(order: string, size: number, bytes?: Buffer, mode: 'shipping' | 'returns' = 'shipping'): FakeClip {
     const data = bytes ?? randomBytes(size);
     const sha = sha256(data);
     const clipId = `clip-${randomBytes(4).toString('hex')}`;
@@ -230,7 +230,7 @@ export class FakeStation {
     const row: ClipWire = {
       clipId,
       order,
-      mode: 'shipping',
+      mode,
       operator: 'amy',
       startedAt,
       endedAt: startedAt + 30_000,

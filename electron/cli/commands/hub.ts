@@ -14,6 +14,7 @@ import { lanAddresses } from '../../server/lan.ts';
 import { formatFingerprint } from '../../engine/evidence/keys.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import { createHubConsole } from '../../hub/console/http.ts';
+import { HubExports } from '../../hub/console/export.ts';
 import { hubUser } from './hubUser.ts';
 
 export const hubCommand: Command = {
@@ -147,10 +148,13 @@ async function hub(argv: string[]): Promise<void> {
     name: settings.name,
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),
   });
+  // Exports on the hub: one at a time on one ffmpeg thread, so ingest always comes first.
+  const exports = new HubExports({ index: parts.index, store: parts.store, key: parts.key, hubName: settings.name, exportsAtOnce: 1 });
   const hubConsole = createHubConsole({
     index: parts.index,
     store: parts.store,
     hubFingerprint: parts.key.fingerprint,
+    exports,
     thumbnails: { log: (line) => console.error(line) },
   });
   const running = await startHubServer({ service, host, port, console: hubConsole });
@@ -171,6 +175,7 @@ async function hub(argv: string[]): Promise<void> {
     stopping = true;
     void running
       .close()
+      .then(() => exports.close())
       .then(() => hubConsole.close())
       .then(() => parts.close())
       .then(() => process.exit(0));

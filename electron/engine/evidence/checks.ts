@@ -142,7 +142,7 @@ export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buff
 const said = (m: Message) => ({ text: formatMessage(m), message: m });
 
 /** The trusted time and whose it is, as a message (the UI's words for the line above). */
-function trustedTimeMessage(info: Pick<TimestampInfo, 'name' | 'time' | 'trust'>): Message {
+export function trustedTimeMessage(info: Pick<TimestampInfo, 'name' | 'time' | 'trust'>): Message {
   const a = info.trust.anchor;
   const base = { tsa: shortTsaName(info.name), time: when(info.time) };
   if (!a) return msg('verify-timestamp-ok', base);

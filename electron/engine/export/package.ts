@@ -16,6 +16,16 @@ export const MANIFEST_SIG_NAME = 'export-manifest.json.sig';
 export const MANIFEST_TSR_NAME = 'export-manifest.tsr';
 export const VERIFY_NAME = 'verify.html';
 export const README_NAME = 'README.txt';
+/**
+ * A package the warehouse hub made from a station's sealed clip: the hub signs the export manifest
+ * with its own key (the station's key never leaves the station) and adds its key, its signed
+ * receipt for the clip and a read-me saying so. The clip's own manifest stays the station's.
+ */
+export const HUB_KEY_NAME = 'hub.pem';
+export const HUB_RECEIPT_NAME = 'hub-receipt.json';
+export const HUB_RECEIPT_SIG_NAME = 'hub-receipt.json.sig';
+export const HUB_README_NAME = 'README-HUB.txt';
+export const HUB_FILES: readonly string[] = [HUB_KEY_NAME, HUB_RECEIPT_NAME, HUB_RECEIPT_SIG_NAME, HUB_README_NAME];
 export const EXPORT_FORMAT = 'packwitness-export/2';
 
 /** Which clips of an order an export takes: the packing (shipping) clips, the unboxing (returns) ones, or both. */

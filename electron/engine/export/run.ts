@@ -11,7 +11,10 @@ import type { EngineServices } from '../services.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** What an export reads: the clips of an order, their files, the settings and the custody that signs. */
-export type ExportServices = Pick<EngineServices, 'clips' | 'clipFile' | 'paths' | 'settings' | 'custody'>;
+export type ExportServices = Pick<EngineServices, 'clips' | 'clipFile' | 'paths' | 'settings' | 'custody'> & {
+  /** Who signs the export manifest when it is not this station (the hub signs with its own key: electron/hub/console/export.ts). */
+  exportSigner?: { sign: (bytes: Buffer) => Buffer };
+};
 import { encodeExport, ExportCancelled, extractStill, probeFrames, probeStreams, type FrameList } from '../ffmpeg.ts';
 import { sha256File } from '../hash.ts';
 import { sha256Hex } from '../evidence/chain.ts';
@@ -660,6 +663,7 @@ function ownFiles(outDir: string, manifestSha256: string, manifestBytes: number,
 
 /** The station key that signs export manifests (the key that signs the chain and clip manifests). */
 function exportSigner(engine: ExportServices): { sign: (bytes: Buffer) => Buffer } {
+  if (engine.exportSigner) return engine.exportSigner;
   const custody = engine.custody;
   if (!(custody instanceof StationCustody)) throw new PwError('refused', 'The evidence module is not running on this station: an export could not be signed.');
   const key = custody.key.privateKey;

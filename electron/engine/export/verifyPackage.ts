@@ -16,7 +16,18 @@ import { certsFromFile, type CertInfo } from '../evidence/tsaTrust.ts';
 import { labelVerdict } from '../../../shared/evidence/labelVerdict.ts';
 import { checkSegment, type SegmentCheck } from '../../../shared/evidence/segment.ts';
 import { isCertName } from '../../../shared/evidence/tsaToken.ts';
-import { MANIFEST_NAME, MANIFEST_SIG_NAME, MANIFEST_TSR_NAME, type ExportManifest, type PackageFile } from './package.ts';
+import {
+  HUB_FILES,
+  HUB_KEY_NAME,
+  HUB_RECEIPT_NAME,
+  HUB_RECEIPT_SIG_NAME,
+  HUB_README_NAME,
+  MANIFEST_NAME,
+  MANIFEST_SIG_NAME,
+  MANIFEST_TSR_NAME,
+  type ExportManifest,
+  type PackageFile,
+} from './package.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export interface PackageLine {
@@ -114,13 +125,16 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     lines.push({ kind: 'fail', text });
     if (file && !problemFiles.includes(file)) problemFiles.push(file);
   };
+  let hub: HubSigner | null = null;
   const done = (): PackageReport => {
     const problems = lines.filter((l) => l.kind === 'fail').length;
     return {
       ok: problems === 0,
       headline: problems
         ? `NOT VERIFIED: ${problems} problem(s) found; see the lines marked FAIL.`
-        : 'VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.',
+        : hub
+          ? `VERIFIED: the export manifest is signed by the warehouse hub "${hub.name}" (the clips in it are sealed by the station), every file matches it, and the signatures hold.`
+          : 'VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.',
       lines,
       problemFiles,
     };
@@ -150,7 +164,9 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     fail(`${MANIFEST_SIG_NAME} is missing: the export manifest is not signed, so nothing ties these files to the station.`, MANIFEST_SIG_NAME);
     return done();
   }
-  if (!verifySig(key, manBytes, sigBytes)) {
+  // Made on the warehouse hub: the hub's key in hub.pem signs the export manifest instead.
+  if (!verifySig(key, manBytes, sigBytes)) hub = hubSigner(files, manBytes, sigBytes);
+  if (!verifySig(key, manBytes, sigBytes) && !hub) {
     fail(
       `The signature of the export manifest does NOT hold: ${MANIFEST_NAME}, ${MANIFEST_SIG_NAME} and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.`,
       MANIFEST_NAME,
@@ -169,8 +185,15 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     fail(`${MANIFEST_NAME} is signed but is not an export manifest this version knows.`, MANIFEST_NAME);
     return done();
   }
-  ok(`${MANIFEST_NAME} is signed by the station key in station.pem (fingerprint ${fp}).`);
-  if (stationFingerprint && stationFingerprint !== fp)
+  if (hub) {
+    ok(
+      `${MANIFEST_NAME} is signed by the warehouse hub "${hub.name}" with its key in ${HUB_KEY_NAME} (fingerprint ${hub.fingerprint}), not by the station: the hub made this export from the station's sealed clip (${HUB_README_NAME}). station.pem (fingerprint ${fp}) is the station's key, which signed the clip's own manifest.`,
+    );
+    hubReceiptLines(hub, fp, man, ok, fail);
+  } else ok(`${MANIFEST_NAME} is signed by the station key in station.pem (fingerprint ${fp}).`);
+  // A hub's package is of any station's clip: checked on another station, that is no problem.
+  if (stationFingerprint && stationFingerprint !== fp && hub) info(`station.pem is not this station's key: the clip was recorded at another station.`);
+  else if (stationFingerprint && stationFingerprint !== fp)
     fail(`station.pem is not this station's key (${stationFingerprint}): the package was signed elsewhere.`, 'station.pem');
   if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp)
     fail(`The export manifest names station key ${man.stationKeyFingerprint}, not the key in station.pem.`, 'station.pem');
@@ -239,7 +262,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
   }
   for (const name of files.keys()) {
-    if (name in man.files || OWN.has(name) || /\.zip$/i.test(name)) continue;
+    if (name in man.files || OWN.has(name) || /\.zip$/i.test(name) || (hub && HUB_FILES.includes(name))) continue;
     if (isCertName(name)) info(`${name} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);
     else fail(`${name} is a foreign file: the signed manifest does not list it, so it is not part of this export.`, name);
   }
@@ -305,4 +328,51 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     } else info(`${name}: ${e.text}.`);
   }
   return done();
+}
+
+interface HubSigner {
+  name: string;
+  fingerprint: string;
+  receipt: Record<string, unknown> | null;
+  receiptSigned: boolean;
+}
+
+/** The hub's key in hub.pem, when it is the one that signed the export manifest; its name from its receipt. */
+function hubSigner(files: Map<string, Buffer>, manBytes: Buffer, sigBytes: Buffer): HubSigner | null {
+  const pem = files.get(HUB_KEY_NAME);
+  if (!pem) return null;
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    return null;
+  }
+  if (!verifySig(key, manBytes, sigBytes)) return null;
+  const fingerprint = sha(key.export({ type: 'spki', format: 'der' }));
+  const receiptBytes = files.get(HUB_RECEIPT_NAME);
+  const receiptSig = files.get(HUB_RECEIPT_SIG_NAME);
+  let receipt: Record<string, unknown> | null = null;
+  try {
+    receipt = receiptBytes ? (JSON.parse(receiptBytes.toString('utf8')) as Record<string, unknown>) : null;
+  } catch {
+    receipt = null;
+  }
+  const receiptSigned = !!(receiptBytes && receiptSig && verifySig(key, receiptBytes, receiptSig));
+  return { name: typeof receipt?.hubName === 'string' ? receipt.hubName : 'unnamed hub', fingerprint, receipt, receiptSigned };
+}
+
+/** What the hub's receipt says (when it received and checked the clip), and that it belongs to this package. */
+function hubReceiptLines(hub: HubSigner, stationFp: string, man: ExportManifest, ok: (t: string) => void, fail: (t: string, f?: string) => void): void {
+  const r = hub.receipt;
+  if (!r) return fail(`${HUB_RECEIPT_NAME} is missing or unreadable: the hub's receipt for the clip cannot be shown.`, HUB_RECEIPT_NAME);
+  if (!hub.receiptSigned)
+    return fail(`${HUB_RECEIPT_NAME} is NOT signed by the hub key in ${HUB_KEY_NAME} (changed, or its signature is missing).`, HUB_RECEIPT_NAME);
+  if (r.hubFingerprint !== hub.fingerprint) fail(`${HUB_RECEIPT_NAME} names another hub key than ${HUB_KEY_NAME}.`, HUB_RECEIPT_NAME);
+  if (r.stationFingerprint !== stationFp) fail(`${HUB_RECEIPT_NAME} is for another station key than station.pem.`, HUB_RECEIPT_NAME);
+  if (!man.clips.some((c) => c.originalSha256 === r.sha256))
+    fail(`${HUB_RECEIPT_NAME} is for another clip than the one this export was made from.`, HUB_RECEIPT_NAME);
+  const at = (v: unknown): string => (typeof v === 'number' ? new Date(v).toISOString() : '?');
+  ok(
+    `${HUB_RECEIPT_NAME}: the hub "${hub.name}" received clip ${String(r.clipId)} (SHA-256 ${short(String(r.sha256))}) from the station with key ${short(stationFp)} at ${at(r.receivedAt)} and checked it again at ${at(r.verifiedAt)}; the hub's signature over the receipt holds.`,
+  );
 }

@@ -20,6 +20,9 @@ import { readBody } from '../server/body.ts';
 import { AccountError, Accounts, SESSION_TTL_MS, type ConsoleUser } from '../auth/accounts.ts';
 import { AuditLog, auditCsv } from './audit.ts';
 import { serveConsolePage } from './pages.ts';
+import { clipCallRoute, handleClipCall } from './clipCalls.ts';
+import { currentHold, holdsOf } from './hold.ts';
+import type { HubExports } from './export.ts';
 import { ClipFinder, isClipTag, type FoundClip } from './find.ts';
 import { ThumbMaker, type ThumbOptions } from './thumbs.ts';
 import { ConsoleAdmin } from './admin.ts';
@@ -45,6 +48,8 @@ export interface ConsoleOptions {
   now?: () => number;
   /** The built console pages (default out/console of this checkout). */
   pagesDir?: string;
+  /** Exports made on the hub (console/export.ts); absent: the export calls answer 503. */
+  exports?: HubExports;
   /** The hub key's fingerprint: enrollment codes made on the admin page carry its start. */
   hubFingerprint?: string;
   /** Starts the thumbnail loop (the hub server); without it thumbnails are made only by `thumbs.runOnce()`. */
@@ -152,7 +157,9 @@ function timeParam(v: string | null, name: string): number | undefined {
   return n;
 }
 
-function routeOf(method: string, route: string): { call: ConsoleCall; station?: string; clipId?: string } | null {
+function routeOf(method: string, route: string): { call: ConsoleCall; station?: string; clipId?: string; exportId?: string } | null {
+  const clipCall = clipCallRoute(method, route);
+  if (clipCall) return clipCall;
   const m = /^\/clips\/([^/]+)\/([^/]+)(\/media|\/thumb)?$/.exec(route);
   if (m && (method === 'GET' || method === 'HEAD')) {
     let station: string;
@@ -299,8 +306,9 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         });
         const page = rows.slice(0, limit);
         const last = page.at(-1);
+        const holds = await holdsOf(index, page);
         const answer: ConsoleSearchAnswer = {
-          clips: page.map(toConsoleClip),
+          clips: page.map((c) => ({ ...toConsoleClip(c), hold: holds.get(`${c.station}/${c.clipId}`) ?? null })),
           next: rows.length > limit && last ? `${last.startedAt}.${last.rowId}` : null,
         };
         const detail = [...p.entries()]
@@ -389,7 +397,7 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         const stationRow = await index.getStation(route.station!);
         const clip = stationRow ? await index.getClip(stationRow.fingerprint, route.clipId!) : null;
         if (!clip) throw new HubHttpError(404, 'not-found', 'No such clip on this hub.');
-        if (route.call === 'clip') return sendJson(res, 200, { clip: toConsoleClip(clip) });
+        if (route.call === 'clip') return sendJson(res, 200, { clip: { ...toConsoleClip(clip), hold: await currentHold(index, clip) } });
         const stat = await store.stat(clip.sha256, 'clip');
         if (!stat) throw new HubHttpError(404, 'not-found', 'The clip is indexed but its file is not in the clip store (see `packwitness hub doctor`).');
         const range = parseRange(header(req, 'range'), stat.size);
@@ -459,6 +467,14 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         res.end(auditCsv(rows));
         return;
       }
+      case 'verify':
+      case 'hold':
+      case 'exportStart':
+      case 'exportStatus':
+      case 'exportCancel':
+      case 'exportZip':
+      case 'exportPresets':
+        return handleClipCall(route.call, { req, res, index, store, audit, user, at, address, ...route, exports: opts.exports });
       default:
         throw new HubHttpError(404, 'not-found', 'no such console call');
     }

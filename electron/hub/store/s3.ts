@@ -15,6 +15,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectLegalHoldCommand,
   GetObjectLockConfigurationCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -358,6 +359,41 @@ export class S3ClipStore implements ClipStore {
       throw toStoreError(e, key);
     });
     return out.Body as Readable;
+  }
+
+  private lockEnabled: Promise<boolean> | null = null;
+  private objectLockEnabled(): Promise<boolean> {
+    this.lockEnabled ??= this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket })).then(
+      (c) => c.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled',
+      (e: unknown) => {
+        this.lockEnabled = null;
+        if (status(e) === undefined) throw toStoreError(e, `bucket ${this.bucket}`);
+        return false;
+      },
+    );
+    return this.lockEnabled;
+  }
+
+  async setLegalHold(sha256: string, on: boolean): Promise<'done' | 'unsupported'> {
+    if (!(await this.objectLockEnabled())) return 'unsupported';
+    const key = objectKey(sha256, 'clip');
+    await this.client.send(new PutObjectLegalHoldCommand({ Bucket: this.bucket, Key: key, LegalHold: { Status: on ? 'ON' : 'OFF' } })).catch((e) => {
+      throw toStoreError(e, key);
+    });
+    return 'done';
+  }
+
+  async legalHold(sha256: string): Promise<boolean | null> {
+    if (!(await this.objectLockEnabled())) return null;
+    const key = objectKey(sha256, 'clip');
+    try {
+      const r = await this.client.send(new GetObjectLegalHoldCommand({ Bucket: this.bucket, Key: key }));
+      return r.LegalHold?.Status === 'ON';
+    } catch (e) {
+      // No legal hold was ever put on the object: S3 answers 404 NoSuchObjectLockConfiguration.
+      if (status(e) === 404 && errName(e) !== 'NoSuchKey') return false;
+      throw toStoreError(e, key);
+    }
   }
 
   async delete(sha256: string): Promise<void> {

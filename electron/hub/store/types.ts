@@ -159,6 +159,13 @@ export interface ClipStore {
    * has none (a folder: the hub proxies reads). Range requests work on it.
    */
   presignedUrl(sha256: string, kind?: ObjectKind, expiresInSec?: number): Promise<string | null>;
+  /**
+   * Sets or lifts an Object Lock legal hold on the clip's object (the console's legal hold);
+   * `unsupported` when the bucket has no Object Lock. Absent: the store has no such thing (a folder).
+   */
+  setLegalHold?(sha256: string, on: boolean): Promise<'done' | 'unsupported'>;
+  /** Whether the clip's object is under an Object Lock legal hold now (null: no Object Lock). */
+  legalHold?(sha256: string): Promise<boolean | null>;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import type { Dayjs } from 'dayjs';
 import { CLIP_TAGS, type ClipTag, type ConsoleClip } from '../../../shared/consoleWire.ts';
 import { mmss } from '../format.ts';
 import { ConsoleError, consoleApi, type SearchFilters } from './api.ts';
+import { HoldTag } from './ClipHold.tsx';
 
 const PAGE = 50;
 
@@ -181,7 +182,16 @@ export function SearchPage() {
             }
             columns={[
               { title: '', key: 'thumb', width: 104, render: (_: unknown, c: ConsoleClip) => <Thumb clip={c} /> },
-              { title: t('console.order'), dataIndex: 'order', render: (v: string) => <span className="mono">{v}</span> },
+              {
+                title: t('console.order'),
+                dataIndex: 'order',
+                render: (v: string, c: ConsoleClip) => (
+                  <>
+                    <span className="mono">{v}</span>
+                    <HoldTag hold={c.hold} />
+                  </>
+                ),
+              },
               { title: t('console.station'), dataIndex: 'stationName' },
               { title: t('console.time'), dataIndex: 'startedAt', render: (v: number) => when(v) },
               { title: t('console.duration'), dataIndex: 'durationMs', render: (v: number) => mmss(v) },

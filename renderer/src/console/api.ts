@@ -5,13 +5,17 @@ import {
   type AuditEntry,
   type ClipTag,
   type ConsoleClip,
+  type ConsoleExport,
+  type ConsoleHoldAnswer,
   type ConsoleMe,
   type ConsoleRole,
   type ConsoleSearchAnswer,
   type ConsoleStation,
   type ConsoleUserRow,
+  type ConsoleVerifyAnswer,
   type EnrollCodeAnswer,
 } from '../../../shared/consoleWire.ts';
+import type { ExportPreset } from '../../../shared/contract/export.ts';
 
 export class ConsoleError extends Error {
   readonly status: number;
@@ -86,6 +90,15 @@ export const consoleApi = {
   },
   clip: (station: string, clipId: string) => call<{ clip: ConsoleClip }>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}`),
   mediaUrl: (station: string, clipId: string) => `${CONSOLE_API}/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/media`,
+  verify: (station: string, clipId: string) => post<ConsoleVerifyAnswer>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/verify`, {}),
+  hold: (station: string, clipId: string, held: boolean, reason: string) =>
+    post<ConsoleHoldAnswer>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/hold`, { held, reason }),
+  exportPresets: () => call<{ presets: ExportPreset[] }>('/export-presets'),
+  exportStart: (station: string, clipId: string, preset: string, form: 'video' | 'stills' | null) =>
+    post<ConsoleExport>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/export`, { preset, form }),
+  exportStatus: (id: string) => call<ConsoleExport>(`/exports/${id}`),
+  exportCancel: (id: string) => post<ConsoleExport>(`/exports/${id}/cancel`, {}),
+  exportZipUrl: (id: string) => `${CONSOLE_API}/exports/${id}/zip`,
   thumbUrl: (station: string, clipId: string) => `${CONSOLE_API}/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/thumb`,
   users: () => call<{ users: ConsoleUserRow[] }>('/admin/users'),
   userAdd: (name: string, role: ConsoleRole, password: string) => post<ConsoleUserRow>('/admin/users/add', { name, role, password }),

@@ -6,6 +6,7 @@ import { continuityEn } from './continuity.en.ts';
 import { labelEn } from './label.en.ts';
 import { hubEn } from './hub.en.ts';
 import { consoleEn } from './console.en.ts';
+import { consoleClipEn } from './consoleClip.en.ts';
 import { MESSAGES } from '../../../shared/messages.ts';
 
 export const en = {
@@ -166,6 +167,7 @@ export const en = {
   ...labelEn,
   ...hubEn,
   ...consoleEn,
+  ...consoleClipEn,
   // The engine's message codes (shared/messages.ts): its English catalogue, worded once.
   engine: MESSAGES,
   // How the UI joins engine sentences: a finding after its label (shared/messages.ts `problem-*`).

@@ -6,6 +6,7 @@ import { continuityZhCN } from './continuity.zh-CN.ts';
 import { labelZhCN } from './label.zh-CN.ts';
 import { hubZhCN } from './hub.zh-CN.ts';
 import { consoleZhCN } from './console.zh-CN.ts';
+import { consoleClipZhCN } from './consoleClip.zh-CN.ts';
 import { messagesZhCN } from '../../../shared/messages.zh-CN.ts';
 
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
@@ -164,6 +165,7 @@ export const zhCN: Messages = {
   ...labelZhCN,
   ...hubZhCN,
   ...consoleZhCN,
+  ...consoleClipZhCN,
   engine: messagesZhCN,
   engineWords: { finding: '{{label}}：{{text}}' },
 };

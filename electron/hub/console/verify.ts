@@ -1,0 +1,206 @@
+// Verify on demand, on the hub: the clip's bytes as the store holds them now (hashed while they
+// stream, never trusted from the index), its manifest and signature against the station's enrolled
+// key, its chain entry and the neighbours the hub holds, its RFC 3161 token. The answer is a
+// station's VerifyAnswer (the same verdict lines, as message codes the console words in its
+// language) plus the holes in that station's chain near the clip.
+//
+// The checks are the engine's (chain.ts checkEntryAlone, keys.ts verifyBytes, tsa.ts, checks.ts
+// wording); only where the data comes from differs: the hub's index and store, not a station's db.
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { checkEntryAlone, GENESIS_PREV, parseBody, type ChainRow } from '../../engine/evidence/chain.ts';
+import { LABELS, otherHashText, trustedTimeMessage, unverifiableText, chainText, when } from '../../engine/evidence/checks.ts';
+import { verifyBytes } from '../../engine/evidence/keys.ts';
+import { parseTimestampResponse, shortTsaName } from '../../engine/evidence/tsa.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
+import { formatMessage, msg, type Message } from '../../../shared/messages.ts';
+import type { VerifyAnswer, VerifyCheck } from '../../../shared/contract/evidence.ts';
+import type { ConsoleHole, ConsoleVerifyAnswer } from '../../../shared/consoleWire.ts';
+import type { HubChainEntry, HubClip, HubIndex } from '../index/types.ts';
+import type { ClipStore } from '../store/types.ts';
+
+/** Holes this many seqs around the clip's entry are shown with it. */
+const HOLE_REACH_SEQS = 200;
+
+function said(what: VerifyCheck['what'], ok: boolean | null, m: Message): VerifyCheck {
+  return { what, ok, text: formatMessage(m), message: m };
+}
+
+function failed(what: VerifyCheck['what'], text: string): VerifyCheck {
+  return { what, ok: false, text };
+}
+
+function asRow(e: HubChainEntry): ChainRow {
+  return { seq: e.seq, kind: e.kind, clip_id: e.clipId, at: e.at, body: e.body, prev_hash: e.prev, entry_hash: e.hash, signature: e.signature };
+}
+
+/** SHA-256 and size of the stored object, read through once; null when the store has no such object. */
+async function hashStored(store: ClipStore, sha256: string): Promise<{ sha256: string; size: number } | null> {
+  const stat = await store.stat(sha256, 'clip');
+  if (!stat) return null;
+  const h = createHash('sha256');
+  let size = 0;
+  for await (const chunk of await store.stream(sha256, 'clip')) {
+    h.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: h.digest('hex'), size };
+}
+
+async function sidecar(store: ClipStore, sha256: string, kind: 'manifest' | 'sig' | 'tsr'): Promise<Buffer | null> {
+  return (await store.stat(sha256, kind)) ? store.read(sha256, kind) : null;
+}
+
+/** The hub's copy of the station's chain around `seq`: the entry and its two neighbours. */
+async function entriesAround(index: HubIndex, station: string, seq: number): Promise<Map<number, ChainRow>> {
+  const rows = await index.listChain(station, { fromSeq: Math.max(1, seq - 1), limit: 3 });
+  return new Map(rows.map((e) => [e.seq, asRow(e)]));
+}
+
+function tokenLine(tsr: Buffer | null, sha256: string): { check: VerifyCheck; ok: boolean | null; time: number | null; tsa: string | null } {
+  if (!tsr) {
+    const m = msg('hub-verify-timestamp-none');
+    return { check: said('timestamp', null, m), ok: null, time: null, tsa: null };
+  }
+  try {
+    const info = parseTimestampResponse(tsr);
+    const base = { time: info.time, tsa: shortTsaName(info.name) };
+    const bad = (text: string) => ({ ...base, ok: false, check: failed('timestamp', `${LABELS['token-mismatch']}: ${text}`) });
+    if (info.hashAlgorithm !== 'sha256') return bad(otherHashText(info));
+    if (info.hashedMessage !== sha256) return bad('The timestamp token covers a different file than this clip.');
+    if (info.trust.status === 'invalid') return bad(`The timestamp token does not hold: ${info.trust.reason}.`);
+    if (info.trust.status === 'unverifiable') {
+      const m = msg('verify-timestamp-unverifiable', { tsa: shortTsaName(info.name), time: when(info.time) });
+      return { ...base, ok: null, check: { what: 'timestamp', ok: null, text: unverifiableText(info), message: m } };
+    }
+    const m = trustedTimeMessage(info);
+    return {
+      ...base,
+      ok: true,
+      check: { what: 'timestamp', ok: true, text: `${formatMessage(m)} ${chainText(info)}`.trim(), message: m },
+    };
+  } catch (err) {
+    return {
+      ok: false,
+      time: null,
+      tsa: null,
+      check: failed('timestamp', `${LABELS['token-mismatch']}: the timestamp token cannot be read (${errorMessage(err)}).`),
+    };
+  }
+}
+
+/** Holes recorded for the station (and gaps computed from the chain) within reach of `seq`. */
+async function holesNear(index: HubIndex, station: string, seq: number | null): Promise<ConsoleHole[]> {
+  const recorded = await index.listHoles(station);
+  const gaps = await index.findChainGaps(station);
+  const byKey = new Map<string, ConsoleHole>();
+  for (const g of gaps) byKey.set(`${g.fromSeq}-${g.toSeq}`, { fromSeq: g.fromSeq, toSeq: g.toSeq, fromTime: g.fromTime, toTime: g.toTime, reason: null });
+  for (const h of recorded)
+    byKey.set(`${h.fromSeq}-${h.toSeq}`, { fromSeq: h.fromSeq, toSeq: h.toSeq, fromTime: h.fromTime, toTime: h.toTime, reason: h.reason });
+  const near = (h: ConsoleHole): boolean => seq === null || (h.toSeq >= seq - HOLE_REACH_SEQS && h.fromSeq <= seq + HOLE_REACH_SEQS);
+  return [...byKey.values()].filter(near).sort((a, b) => a.fromSeq - b.fromSeq);
+}
+
+export async function verifyOnHub(index: HubIndex, store: ClipStore, clip: HubClip): Promise<ConsoleVerifyAnswer> {
+  const sha = clip.sha256;
+  const station = await index.getStation(clip.station);
+  const stationName = clip.stationName ?? station?.name ?? clip.station;
+  const checks: VerifyCheck[] = [];
+
+  // The bytes, as the store holds them now.
+  const stored = await hashStored(store, sha);
+  if (!stored) {
+    checks.push(failed('file', `${LABELS['missing-file']}: the hub's clip store has no object for this clip (SHA-256 ${sha}).`));
+  } else if (stored.sha256 !== sha) {
+    checks.push(
+      said(
+        'file',
+        false,
+        stored.size < clip.sizeBytes
+          ? msg('verify-file-cut', { sha: stored.sha256, sealed: sha, size: stored.size, sealedSize: clip.sizeBytes })
+          : msg('verify-file-modified', { sha: stored.sha256, sealed: sha }),
+      ),
+    );
+  } else {
+    checks.push(said('file', true, msg('verify-file-ok', { sha })));
+  }
+
+  // The signed manifest: it is the clip's chain entry body (chain.ts), signed by the enrolled key.
+  let key: KeyObject | null = null;
+  try {
+    key = station ? createPublicKey(station.publicKeyPem) : null;
+  } catch {
+    key = null;
+  }
+  const manifest = await sidecar(store, sha, 'manifest');
+  const signature = await sidecar(store, sha, 'sig');
+  const body = manifest ? parseBody({ body: manifest.toString('utf8') }) : null;
+  const seq = body && typeof body.seq === 'number' ? body.seq : null;
+  if (!key || !station) {
+    checks.push(failed('signature', `${LABELS['wrong-key']}: the station of this clip is not enrolled on this hub any more; its key is unknown.`));
+  } else if (!manifest || !signature) {
+    checks.push(failed('signature', `${LABELS['missing-sidecar']}: the hub's store has no ${manifest ? 'signature' : 'manifest'} for this clip.`));
+  } else if (!verifyBytes(key, manifest, signature)) {
+    checks.push(failed('signature', `${LABELS['bad-signature']}: the manifest's signature does not hold for the station's enrolled key.`));
+  } else if (!body || body.sha256 !== sha || body.clipId !== clip.clipId || body.key !== station.fingerprint) {
+    checks.push(failed('signature', `${LABELS['modified-manifest']}: the signed manifest names other bytes, another clip or another key.`));
+  } else {
+    checks.push(said('signature', true, msg('verify-signature-ok', { fingerprint: station.fingerprint.slice(0, 16) })));
+  }
+
+  // The chain: the entry the hub holds under the manifest's seq is this manifest, and it links.
+  if (seq !== null && key && manifest) {
+    const rows = await entriesAround(index, clip.station, seq);
+    const entry = rows.get(seq);
+    const problems: string[] = [];
+    if (!entry) problems.push(`${LABELS['missing-entry']}: the hub does not hold chain entry ${seq} of this station.`);
+    else {
+      const alone = checkEntryAlone(entry, key);
+      if (entry.body !== manifest.toString('utf8')) problems.push(`${LABELS['broken-link']}: chain entry ${seq} the hub holds is another manifest.`);
+      if (!alone.hashOk || !alone.seqOk) problems.push(`${LABELS['broken-link']}: chain entry ${seq} was altered after it was written.`);
+      if (!alone.signatureOk) problems.push(`${LABELS['bad-signature']}: chain entry ${seq}: the station's signature does not match its content.`);
+      const prev = rows.get(seq - 1);
+      if (seq === 1 && entry.prev_hash !== GENESIS_PREV) problems.push(`${LABELS['broken-link']}: chain entry 1 points to an earlier entry.`);
+      if (prev && prev.entry_hash !== entry.prev_hash) problems.push(`${LABELS['broken-link']}: chain entry ${seq} does not link to entry ${seq - 1}.`);
+      const next = rows.get(seq + 1);
+      if (next && next.prev_hash !== entry.entry_hash) problems.push(`${LABELS['broken-link']}: chain entry ${seq + 1} does not link back to entry ${seq}.`);
+    }
+    checks.push(problems.length ? failed('chain', problems.join(' ')) : said('chain', true, msg('verify-chain-ok', { seq })));
+  } else if (key && manifest) {
+    checks.push(failed('chain', `${LABELS['modified-manifest']}: the stored manifest names no chain position.`));
+  }
+
+  const token = tokenLine(await sidecar(store, sha, 'tsr'), sha);
+  checks.push(token.check);
+
+  const holes = await holesNear(index, clip.station, seq);
+  const startedAt = when(clip.startedAt);
+  const params = { order: clip.order, station: stationName, time: startedAt };
+  const bad = checks.filter((c) => c.ok === false);
+  const headlineMessage: Message = bad.length
+    ? msg('verify-problem', params)
+    : token.ok
+      ? msg('verify-intact-stamped', { ...params, tsaTime: when(token.time), tsa: token.tsa ?? '' })
+      : msg('verify-intact', params);
+  const answer: VerifyAnswer = {
+    verdict: bad.length ? 'problem' : 'intact',
+    headline: `${bad.length ? 'PROBLEM' : 'INTACT'}: ${formatMessage(headlineMessage)}`,
+    headlineMessage,
+    notes: clip.operator ? [msg('verify-recorded-by', { operator: clip.operator })] : [],
+    sha256: sha,
+    clip: {
+      id: clip.clipId,
+      order: clip.order,
+      station: stationName,
+      operator: clip.operator,
+      mode: clip.mode,
+      startedAt: new Date(clip.startedAt).toISOString(),
+      endedAt: new Date(clip.endedAt).toISOString(),
+      durationMs: clip.durationMs,
+      status: clip.status,
+      stopReason: clip.stopReason,
+      seq,
+    },
+    checks,
+  };
+  return { answer, holes, storedSha256: stored?.sha256 ?? null };
+}
