@@ -9,7 +9,7 @@
 // - hole: the station's chain misses an entry within HOLE_NEAR_ENTRIES entries of the clip's own
 //   entry (something near it was never published, or was lost).
 import type { HubClip, HubIndex } from '../index/types.ts';
-import type { SqlDialect } from '../index/sqlIndex.ts';
+import { clipQueryTerms, type SqlDialect } from '../index/sqlIndex.ts';
 import { dialectOf } from '../auth/accounts.ts';
 import { CLIP_TAGS, type ClipTag } from '../../../shared/consoleWire.ts';
 
@@ -38,7 +38,6 @@ export interface FoundClip extends HubClip {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function isClipTag(v: string): v is ClipTag {
   return (CLIP_TAGS as readonly string[]).includes(v);
@@ -102,34 +101,7 @@ export class ClipFinder {
   async find(q: FindQuery): Promise<FoundClip[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.order !== undefined) {
-      where.push('c.order_code = ?');
-      params.push(q.order);
-    }
-    if (q.orderContains) {
-      where.push(`c.order_code ${this.db.ilike} ? ESCAPE '\\'`);
-      params.push(`%${likeEscape(q.orderContains)}%`);
-    }
-    if (q.station !== undefined) {
-      where.push('c.station IN (SELECT fingerprint FROM hub_stations WHERE fingerprint = ? OR name = ?)');
-      params.push(q.station, q.station);
-    }
-    if (q.operator !== undefined) {
-      where.push('c.operator = ?');
-      params.push(q.operator);
-    }
-    if (q.mode !== undefined) {
-      where.push('c.mode = ?');
-      params.push(q.mode);
-    }
-    if (q.from !== undefined) {
-      where.push('c.started_at >= ?');
-      params.push(q.from);
-    }
-    if (q.to !== undefined) {
-      where.push('c.started_at < ?');
-      params.push(q.to);
-    }
+    clipQueryTerms(this.db, q, where, params);
     switch (q.status) {
       case 'ok':
       case 'interrupted':
@@ -157,10 +129,6 @@ export class ClipFinder {
       }
       default:
         break;
-    }
-    if (q.before) {
-      where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
-      params.push(q.before.startedAt, q.before.startedAt, q.before.rowId);
     }
     const limit = Math.max(1, Math.min(1000, Math.floor(q.limit)));
     const sql = `SELECT c.id, c.station, s.name AS station_name, c.clip_id, c.order_code, c.mode, c.operator, c.started_at, c.ended_at, c.duration_ms,

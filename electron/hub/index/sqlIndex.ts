@@ -94,6 +94,52 @@ function toHole(r: Record<string, unknown>): HubChainHole {
   };
 }
 
+/**
+ * The WHERE terms of a clip query (exact and partial code, station, operator, mode, time, next page),
+ * one definition for the index's own search and the console's status-filtered find.
+ */
+export function clipQueryTerms(db: Pick<SqlDialect, 'kind' | 'ilike'>, q: ClipQuery, where: string[], params: unknown[]): void {
+  if (q.order !== undefined) {
+    where.push('c.order_code = ?');
+    params.push(q.order);
+  }
+  if (q.orderContains) {
+    // SQLite: the trigram index (migration 4) finds the candidate rows for 3 or more characters;
+    // the LIKE keeps the exact rule (any case, % and _ literal). PostgreSQL's pg_trgm index
+    // serves the ILIKE itself.
+    if (db.kind === 'sqlite' && [...q.orderContains].length >= 3) {
+      where.push('c.id IN (SELECT rowid FROM hub_clips_code_fts WHERE hub_clips_code_fts MATCH ?)');
+      params.push(`"${q.orderContains.replace(/"/g, '""')}"`);
+    }
+    where.push(`c.order_code ${db.ilike} ? ESCAPE '\\'`);
+    params.push(`%${likeEscape(q.orderContains)}%`);
+  }
+  if (q.station !== undefined) {
+    where.push('c.station IN (SELECT fingerprint FROM hub_stations WHERE fingerprint = ? OR name = ?)');
+    params.push(q.station, q.station);
+  }
+  if (q.operator !== undefined) {
+    where.push('c.operator = ?');
+    params.push(q.operator);
+  }
+  if (q.mode !== undefined) {
+    where.push('c.mode = ?');
+    params.push(q.mode);
+  }
+  if (q.from !== undefined) {
+    where.push('c.started_at >= ?');
+    params.push(q.from);
+  }
+  if (q.to !== undefined) {
+    where.push('c.started_at < ?');
+    params.push(q.to);
+  }
+  if (q.before) {
+    where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
+    params.push(q.before.startedAt, q.before.startedAt, q.before.rowId);
+  }
+}
+
 export class SqlHubIndex implements HubIndex {
   readonly kind: 'sqlite' | 'postgres';
   protected readonly db: SqlDialect;
@@ -174,45 +220,7 @@ export class SqlHubIndex implements HubIndex {
   async findClips(q: ClipQuery): Promise<HubClip[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.order !== undefined) {
-      where.push('c.order_code = ?');
-      params.push(q.order);
-    }
-    if (q.orderContains) {
-      // SQLite: the trigram index (migration 4) finds the candidate rows for 3 or more characters;
-      // the LIKE keeps the exact rule (any case, % and _ literal). PostgreSQL's pg_trgm index
-      // serves the ILIKE itself.
-      if (this.db.kind === 'sqlite' && [...q.orderContains].length >= 3) {
-        where.push('c.id IN (SELECT rowid FROM hub_clips_code_fts WHERE hub_clips_code_fts MATCH ?)');
-        params.push(`"${q.orderContains.replace(/"/g, '""')}"`);
-      }
-      where.push(`c.order_code ${this.db.ilike} ? ESCAPE '\\'`);
-      params.push(`%${likeEscape(q.orderContains)}%`);
-    }
-    if (q.station !== undefined) {
-      where.push('c.station IN (SELECT fingerprint FROM hub_stations WHERE fingerprint = ? OR name = ?)');
-      params.push(q.station, q.station);
-    }
-    if (q.operator !== undefined) {
-      where.push('c.operator = ?');
-      params.push(q.operator);
-    }
-    if (q.mode !== undefined) {
-      where.push('c.mode = ?');
-      params.push(q.mode);
-    }
-    if (q.from !== undefined) {
-      where.push('c.started_at >= ?');
-      params.push(q.from);
-    }
-    if (q.to !== undefined) {
-      where.push('c.started_at < ?');
-      params.push(q.to);
-    }
-    if (q.before) {
-      where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
-      params.push(q.before.startedAt, q.before.startedAt, q.before.rowId);
-    }
+    clipQueryTerms(this.db, q, where, params);
     const limit = Math.max(1, Math.min(1000, Math.floor(q.limit ?? 100)));
     const sql = `SELECT ${CLIP_COLUMNS} FROM hub_clips c JOIN hub_stations s ON s.fingerprint = c.station
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.started_at DESC, c.id DESC LIMIT ${limit}`;
