@@ -3,7 +3,7 @@
 // a browser's own controls sit while paused, so this player draws its own: play, frame step, slow
 // motion, and zoom to read a label or the band.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Slider } from 'antd';
+import { Select, Slider } from 'antd';
 import { useTranslation } from 'react-i18next';
 
 const RATES = [0.25, 0.5, 1, 2] as const;
@@ -14,6 +14,33 @@ function clock(s: number): string {
   const m = Math.floor(s / 60);
   const rest = s - m * 60;
   return `${m}:${rest.toFixed(1).padStart(4, '0')}`;
+}
+
+/** A small antd Select of multipliers; each option carries the test id `<testId>-<value>`. */
+function Picker({
+  testId,
+  label,
+  value,
+  values,
+  onChange,
+}: {
+  testId: string;
+  label: string;
+  value: number;
+  values: readonly number[];
+  onChange: (v: number) => void;
+}) {
+  return (
+    <Select<number>
+      value={value}
+      onChange={onChange}
+      virtual={false}
+      popupMatchSelectWidth={false}
+      aria-label={label}
+      data-testid={testId}
+      options={values.map((v) => ({ value: v, label: `${v}×`, 'data-testid': `${testId}-${v}` }))}
+    />
+  );
 }
 
 export function VideoPlayer({ src, fps, testId = 'player-video' }: { src: string; fps: number; testId?: string }) {
@@ -126,25 +153,13 @@ export function VideoPlayer({ src, fps, testId = 'player-video' }: { src: string
         <span className="video-time mono" data-testid="player-time">
           {clock(at)} / {clock(duration)}
         </span>
+        {/* Ant Design Selects, not native ones: they open below the controls, read the same in both
+            languages, and the arrow keys and Enter choose. */}
         <label>
-          {t('player.speed')}{' '}
-          <select value={rate} onChange={(e) => setRate(Number(e.target.value))} data-testid="player-rate">
-            {RATES.map((r) => (
-              <option key={r} value={r}>
-                {r}×
-              </option>
-            ))}
-          </select>
+          {t('player.speed')} <Picker testId="player-rate" label={t('player.speed')} value={rate} values={RATES} onChange={setRate} />
         </label>
         <label>
-          {t('player.zoom')}{' '}
-          <select value={zoom} onChange={(e) => setZoom(Number(e.target.value))} data-testid="player-zoom">
-            {ZOOMS.map((z) => (
-              <option key={z} value={z}>
-                {z}×
-              </option>
-            ))}
-          </select>
+          {t('player.zoom')} <Picker testId="player-zoom" label={t('player.zoom')} value={zoom} values={ZOOMS} onChange={setZoom} />
         </label>
         {zoom > 1 && <span className="video-hint">{t('player.zoomHint')}</span>}
       </div>
