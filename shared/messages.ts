@@ -241,6 +241,49 @@ export const MESSAGES = {
     'Free space on {{dir}} is {{free}}, too close to the reserve of {{reserve}}, and no more clips may be deleted for space: the {{count}} clip(s) left ({{size}}) are younger than the protect window of {{days}} days or on legal hold ({{held}}). New recordings are refused until space is freed: add storage, move clips to an archive disk, or shorten the protect window in Settings.',
   'retention-hub-kept': '{{count}} clip(s) old enough to go are kept until the hub confirms it holds them.',
   'retention-delete-failed': 'Retention could not delete {{count}} clip file(s); their index entries are unchanged: {{files}}',
+  // Recording refusals and ends (recording/sessions.ts) and retention's failures (retention.ts).
+  'fs-folder-gone':
+    "The clips folder {{dir}} is missing or is not the station's folder any more: is its disk unplugged? Reconnect it (or put the folder back) and the station records again.",
+  'record-refused-shutdown': 'The station is shutting down; recording is not possible.',
+  'record-refused-fs-read-only': 'The clips folder {{dir}} is on a read-only disk; nothing can be recorded until it is writable again. Nothing was recorded.',
+  'record-refused-fs-permission':
+    'PackWitness may not write to the clips folder {{dir}} (permission denied); fix its permissions or choose another folder in Settings. Nothing was recorded.',
+  'record-refused-fs-full': 'The disk of the clips folder {{dir}} is full. Nothing was recorded.',
+  'record-refused-fs-missing': 'The clips folder {{dir}} is missing; is its disk unplugged? Nothing was recorded.',
+  'record-refused-fs-io': 'The disk of the clips folder {{dir}} reports an input/output error; it may be failing or was unplugged. Nothing was recorded.',
+  'record-refused-fs-other': 'Cannot write to the clips folder {{dir}}: {{error}} Nothing was recorded.',
+  'record-stopped-fs-read-only':
+    'Recording of {{order}} stopped: The clips folder {{dir}} is on a read-only disk; nothing can be recorded until it is writable again. What was recorded until now is kept as an interrupted clip.',
+  'record-stopped-fs-permission':
+    'Recording of {{order}} stopped: PackWitness may not write to the clips folder {{dir}} (permission denied); fix its permissions or choose another folder in Settings. What was recorded until now is kept as an interrupted clip.',
+  'record-stopped-fs-full':
+    'Recording of {{order}} stopped: The disk of the clips folder {{dir}} is full. What was recorded until now is kept as an interrupted clip.',
+  'record-stopped-fs-missing':
+    'Recording of {{order}} stopped: The clips folder {{dir}} is missing; is its disk unplugged? What was recorded until now is kept as an interrupted clip.',
+  'record-stopped-fs-io':
+    'Recording of {{order}} stopped: The disk of the clips folder {{dir}} reports an input/output error; it may be failing or was unplugged. What was recorded until now is kept as an interrupted clip.',
+  'record-stopped-fs-other':
+    'Recording of {{order}} stopped: Cannot write to the clips folder {{dir}}: {{error}} What was recorded until now is kept as an interrupted clip.',
+  'record-stopped-fs-folder-gone':
+    "Recording of {{order}} stopped: The clips folder {{dir}} is missing or is not the station's folder any more: is its disk unplugged? Reconnect it (or put the folder back) and the station records again. What was recorded until now is kept as an interrupted clip.",
+  'record-stopped-space-below-reserve':
+    'Recording of {{order}} stopped: Only {{free}} free on the storage of {{dir}}, below its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. What was recorded until now is kept as an interrupted clip.',
+  'record-stopped-space-near-reserve':
+    'Recording of {{order}} stopped: Only {{free}} free on the storage of {{dir}}, too close to its reserve of {{reserve}}. Free some space (move old clips to an archive disk) or lower the reserve in Settings. What was recorded until now is kept as an interrupted clip.',
+  'record-stopped-hole':
+    'Recording of {{order}} stopped: second {{missing}} of the video never reached the station (second {{came}} came instead), so the clip would have a hole. What arrived until then is kept as an interrupted clip; scan the order again to record the rest.',
+  'record-ended-stalled':
+    'Recording of {{order}} was finished by the station: no video arrived for {{seconds}} s (the page was closed or lost its connection). What arrived is kept as an interrupted clip.',
+  'record-ended-shutdown': 'Recording of {{order}} was finished because the station is shutting down; what arrived is kept. Start the station again to record.',
+  'record-ended-restart-recovered':
+    'Recording of {{order}} was ended when the station restarted; what reached it before is kept as a recovered clip. Scan the order again to record it anew.',
+  'record-ended-restart-failed':
+    'Recording of {{order}} was ended when the station restarted; no video of it had reached the disk. Scan the order again to record it.',
+  'record-already-finished': 'Recording of {{order}} is already finished ({{how}}). Scan the order again to record it anew.',
+  'record-not-in-progress': 'No recording {{id}} is in progress.',
+  'problem-retention-failed-start': 'Retention (start) failed: {{error}}',
+  'problem-retention-failed-hourly': 'Retention (hourly) failed: {{error}}',
+  'problem-retention-failed-after-clip': 'Retention (after a clip) failed: {{error}}',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof MESSAGES;

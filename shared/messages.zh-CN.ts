@@ -202,4 +202,36 @@ export const messagesZhCN: Record<MessageCode, string> = {
     '{{dir}} 的可用空间为 {{free}}，已接近预留的 {{reserve}}，且不能再为空间删除视频：剩下的 {{count}} 段视频（{{size}}）都在 {{days}} 天的保护期内或处于法律保全中（{{held}} 段）。在释放空间之前将拒绝新的录制：请增加存储、将视频移到归档磁盘，或在设置中缩短保护期。',
   'retention-hub-kept': '有 {{count}} 段已到期的视频会保留，直到仓库中心确认已保存它们。',
   'retention-delete-failed': '保留清理有 {{count}} 个视频文件未能删除；其索引记录保持不变：{{files}}',
+  'fs-folder-gone': '视频文件夹 {{dir}} 不存在，或已不是本工作台的文件夹：磁盘是否已拔出？重新连接磁盘（或把文件夹放回原处）后，工作台即可再次录制。',
+  'record-refused-shutdown': '工作台正在关闭，无法录制。',
+  'record-refused-fs-read-only': '视频文件夹 {{dir}} 位于只读磁盘上；恢复可写之前无法录制。没有录下任何内容。',
+  'record-refused-fs-permission': 'PackWitness 无权写入视频文件夹 {{dir}}（权限被拒绝）；请修改其权限，或在设置中选择其他文件夹。没有录下任何内容。',
+  'record-refused-fs-full': '视频文件夹 {{dir}} 所在磁盘已满。没有录下任何内容。',
+  'record-refused-fs-missing': '视频文件夹 {{dir}} 不存在；磁盘是否已拔出？没有录下任何内容。',
+  'record-refused-fs-io': '视频文件夹 {{dir}} 所在磁盘报告输入/输出错误；磁盘可能正在损坏或已被拔出。没有录下任何内容。',
+  'record-refused-fs-other': '无法写入视频文件夹 {{dir}}：{{error}}没有录下任何内容。',
+  'record-stopped-fs-read-only': '{{order}} 的录制已停止：视频文件夹 {{dir}} 位于只读磁盘上；恢复可写之前无法录制。已录下的内容保留为中断的视频。',
+  'record-stopped-fs-permission':
+    '{{order}} 的录制已停止：PackWitness 无权写入视频文件夹 {{dir}}（权限被拒绝）；请修改其权限，或在设置中选择其他文件夹。已录下的内容保留为中断的视频。',
+  'record-stopped-fs-full': '{{order}} 的录制已停止：视频文件夹 {{dir}} 所在磁盘已满。已录下的内容保留为中断的视频。',
+  'record-stopped-fs-missing': '{{order}} 的录制已停止：视频文件夹 {{dir}} 不存在；磁盘是否已拔出？已录下的内容保留为中断的视频。',
+  'record-stopped-fs-io': '{{order}} 的录制已停止：视频文件夹 {{dir}} 所在磁盘报告输入/输出错误；磁盘可能正在损坏或已被拔出。已录下的内容保留为中断的视频。',
+  'record-stopped-fs-other': '{{order}} 的录制已停止：无法写入视频文件夹 {{dir}}：{{error}}已录下的内容保留为中断的视频。',
+  'record-stopped-fs-folder-gone':
+    '{{order}} 的录制已停止：视频文件夹 {{dir}} 不存在，或已不是本工作台的文件夹：磁盘是否已拔出？重新连接磁盘（或把文件夹放回原处）后，工作台即可再次录制。已录下的内容保留为中断的视频。',
+  'record-stopped-space-below-reserve':
+    '{{order}} 的录制已停止：{{dir}} 所在存储仅剩 {{free}}，已低于预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。已录下的内容保留为中断的视频。',
+  'record-stopped-space-near-reserve':
+    '{{order}} 的录制已停止：{{dir}} 所在存储仅剩 {{free}}，已接近预留的 {{reserve}}。请释放空间（将旧视频移到归档磁盘），或在设置中调低预留空间。已录下的内容保留为中断的视频。',
+  'record-stopped-hole':
+    '{{order}} 的录制已停止：视频的第 {{missing}} 秒没有到达工作台（先到的是第 {{came}} 秒），视频会出现缺口。此前到达的内容保留为中断的视频；再次扫描该订单即可录制其余部分。',
+  'record-ended-stalled': '工作台结束了 {{order}} 的录制：{{seconds}} 秒内没有视频到达（页面已关闭或失去连接）。已到达的内容保留为中断的视频。',
+  'record-ended-shutdown': '工作台正在关闭，{{order}} 的录制已结束；已到达的内容会保留。再次启动工作台即可录制。',
+  'record-ended-restart-recovered': '工作台重启时结束了 {{order}} 的录制；此前到达的内容保留为恢复的视频。再次扫描该订单即可重新录制。',
+  'record-ended-restart-failed': '工作台重启时结束了 {{order}} 的录制；它的视频没有写入磁盘。再次扫描该订单即可录制。',
+  'record-already-finished': '{{order}} 的录制已经结束（{{how}}）。再次扫描该订单即可重新录制。',
+  'record-not-in-progress': '没有正在进行的录制 {{id}}。',
+  'problem-retention-failed-start': '保留清理（启动时）失败：{{error}}',
+  'problem-retention-failed-hourly': '保留清理（每小时）失败：{{error}}',
+  'problem-retention-failed-after-clip': '保留清理（录完一段视频后）失败：{{error}}',
 };

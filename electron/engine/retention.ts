@@ -96,7 +96,7 @@ export class Retention {
     );
   }
 
-  private async runLogged(when: string): Promise<void> {
+  private async runLogged(when: 'start' | 'hourly' | 'after a clip'): Promise<void> {
     try {
       const report = await this.run({});
       if (report.message) this.engine.reportProblem(report.words?.length === 1 ? report.words[0]! : report.message);
@@ -111,7 +111,14 @@ export class Retention {
         }
       }
     } catch (err) {
-      this.engine.reportProblem(`Retention (${when}) failed: ${errorMessage(err)}`);
+      const error = errorMessage(err);
+      this.engine.reportProblem(
+        when === 'start'
+          ? msg('problem-retention-failed-start', { error })
+          : when === 'hourly'
+            ? msg('problem-retention-failed-hourly', { error })
+            : msg('problem-retention-failed-after-clip', { error }),
+      );
     }
   }
 

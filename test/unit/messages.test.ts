@@ -3,12 +3,12 @@
 // codes read as they did.
 import { describe, expect, it } from 'vitest';
 import i18next from 'i18next';
-import { formatMessage, MESSAGES, msg, placeholdersOf, type MessageCode } from '../../shared/messages.ts';
+import { formatMessage, isMessageCode, MESSAGES, msg, placeholdersOf, type MessageCode } from '../../shared/messages.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
 import { zhCN } from '../../renderer/src/i18n/zh-CN.ts';
 import { wordMessage } from '../../renderer/src/i18n/message.ts';
 import { PRESETS, presetWords } from '../../electron/engine/export/presets.ts';
-import { fsErrorMessage, lowSpaceMessage } from '../../electron/engine/storage.ts';
+import { fsErrorMessage, lowSpace, lowSpaceMessage } from '../../electron/engine/storage.ts';
 
 const codes = Object.keys(MESSAGES) as MessageCode[];
 const zh = zhCN.engine as Record<string, string>;
@@ -70,5 +70,29 @@ describe('message catalogue', () => {
     expect(fsErrorMessage(Object.assign(new Error('x'), { code: 'EROFS' }), '/clips')).toEqual(msg('fs-read-only', { dir: '/clips' }));
     const params = { free: '1.0 GB', dir: '/clips', reserve: '2.0 GB' };
     expect(formatMessage(msg('record-refused-below-reserve', params))).toBe(`Recording refused: ${lowSpaceMessage(space)} Nothing was recorded.`);
+  });
+
+  it('has a code for every folder or space sentence inside a recording refusal or end, reading as the sentence itself', () => {
+    const errnos = ['EROFS', 'EACCES', 'ENOSPC', 'ENOENT', 'EIO', 'EWHATEVER'];
+    const space = { folder: '/clips', freeBytes: 1024 ** 3, totalBytes: 100 * 1024 ** 3, reserveBytes: 2 * 1024 ** 3, automatic: true };
+    const inner = [
+      ...errnos.map((code) => fsErrorMessage(Object.assign(new Error('odd'), { code }), '/clips')),
+      msg('fs-folder-gone', { dir: '/clips' }),
+      lowSpace(space)!,
+      lowSpace({ ...space, freeBytes: 2.5 * 1024 ** 3 }, 1024 ** 3)!,
+    ];
+    expect(new Set(inner.map((m) => m.code)).size).toBe(inner.length);
+    for (const m of inner) {
+      const stopped = `record-stopped-${m.code}`;
+      expect(isMessageCode(stopped), stopped).toBe(true);
+      expect(formatMessage({ code: stopped, params: { ...m.params, order: 'ORD-1' } })).toBe(
+        `Recording of ORD-1 stopped: ${formatMessage(m)} What was recorded until now is kept as an interrupted clip.`,
+      );
+      if (!m.code.startsWith('fs-') || m.code === 'fs-folder-gone') continue;
+      const refused = `record-refused-${m.code}`;
+      expect(isMessageCode(refused), refused).toBe(true);
+      expect(formatMessage({ code: refused, params: m.params })).toBe(`${formatMessage(m)} Nothing was recorded.`);
+    }
+    expect(formatMessage(msg('problem-retention-failed-after-clip', { error: 'EIO' }))).toBe('Retention (after a clip) failed: EIO');
   });
 });

@@ -96,6 +96,8 @@ describe('the engine ends a recording: what the window hears over IPC', () => {
     const answer = await call('recording.chunk', { recordingId: r.id, seq: r.seq + 1, data: new Uint8Array(1000) });
     expect(!answer.ok && answer.error.code).toBe('ended');
     expect(!answer.ok && answer.error.message).toMatch(/second 4 of the video never reached the station/);
+    // Coded too, so the Chinese UI words it: the missing second and the one that came instead.
+    expect(!answer.ok && answer.error.words).toEqual({ code: 'record-stopped-hole', params: { order: 'IPC-GAP-1', missing: 4, came: 5 } });
     expect(ended().slice(before)).toMatchObject([{ recordingId: r.id, cause: 'chunks-refused' }]);
     const done = await ok<{ clip: { status: string; stopReason: string } }>('recording.finish', {
       recordingId: r.id,

@@ -128,6 +128,10 @@ describe('storage guard', () => {
     expect(engine.activeRecordings()).toEqual([]);
     // The page comes back late: its chunk and its finish get the same answer.
     await expect(engine.call('recording.chunk', { recordingId, seq: chunkCount, data: new Uint8Array(10) }, ctx)).rejects.toThrow(/no video arrived for 0 s/);
+    await expect(engine.call('recording.chunk', { recordingId, seq: chunkCount, data: new Uint8Array(10) }, ctx)).rejects.toMatchObject({
+      code: 'ended',
+      words: { code: 'record-ended-stalled', params: { order: 'GONE-PAGE-1', seconds: 0 } },
+    });
     const done = await engine.call('recording.finish', { recordingId, reason: 'next-scan', chunkCount }, ctx);
     expect(done.clip!.status).toBe('interrupted');
     expect(done.clip!.stopReason).toBe('page-closed');

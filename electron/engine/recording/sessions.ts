@@ -14,8 +14,18 @@ import type { PageIncidentStore } from '../continuity.ts';
 import type { ClipWriter } from '../store/types.ts';
 import type { Retention } from '../retention.ts';
 import type { EngineServices, HandlerMap } from '../services.ts';
-import { checkBeforeRecording, describeFsError, lowSpace, lowSpaceMessage, MARKER_FILE, probeWritable, spaceOf, startHeadroomBytes } from '../storage.ts';
-import { formatMessage, msg } from '../../../shared/messages.ts';
+import {
+  checkBeforeRecording,
+  describeFsError,
+  fsErrorMessage,
+  lowSpace,
+  lowSpaceMessage,
+  MARKER_FILE,
+  probeWritable,
+  spaceOf,
+  startHeadroomBytes,
+} from '../storage.ts';
+import { formatMessage, isMessageCode, msg, type Message } from '../../../shared/messages.ts';
 import type { Sealer } from './sealing.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
@@ -49,6 +59,8 @@ interface Session {
   closed: boolean;
   /** Set when the engine ended this recording on its own; later chunks get this answer. */
   stopMessage?: string;
+  /** The same as a code, so a page words it in its language. */
+  stopWords?: Message;
   endCause?: RecordingEndCause;
   /** Monotonic ms of the start or the last chunk: a page that vanished stops sending (reapStalled). */
   lastChunkMono: number;
@@ -59,9 +71,31 @@ function newId(): string {
   return `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
 }
 
+const roomFor = (cause: 'disk-full' | 'storage', words: Message): Room => ({ cause, text: formatMessage(words), words });
+
 const monoNow = (): number => Number(process.hrtime.bigint() / 1_000_000n);
 
-type Room = { cause: 'disk-full' | 'storage'; text: string } | null;
+type Room = { cause: 'disk-full' | 'storage'; text: string; words: Message } | null;
+
+/**
+ * A sentence about the clips folder or its space (`inner`) inside a recording's refusal or end:
+ * each such pair has its own code (`record-refused-fs-full`, `record-stopped-space-below-reserve`),
+ * so the whole sentence reads in the UI language.
+ */
+function within(prefix: 'record-refused' | 'record-stopped', inner: Message, params: Record<string, string> = {}): Message {
+  const code = `${prefix}-${inner.code}`;
+  return isMessageCode(code) ? { code, params: { ...inner.params, ...params } } : inner;
+}
+
+/** Ends a session's recording with this sentence (kept for later chunks and the finish). */
+function stopWith(s: Session, words: Message): string {
+  s.stopWords = words;
+  s.stopMessage = formatMessage(words);
+  return s.stopMessage;
+}
+
+/** The answer to a chunk or finish of a recording the engine ended. */
+const endedError = (s: Session): PwError => new PwError('ended', s.stopWords ?? s.stopMessage ?? '');
 
 function causeOfFsError(err: unknown): 'disk-full' | 'storage' {
   const code = (err as NodeJS.ErrnoException)?.code;
@@ -81,7 +115,7 @@ export class RecordingSessions {
     { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: StopReason; note: string | null }
   >();
   /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
-  private readonly stopped = new Map<string, { message: string; result: Promise<CallOutput<'recording.finish'>> }>();
+  private readonly stopped = new Map<string, { message: string; words: Message | undefined; result: Promise<CallOutput<'recording.finish'>> }>();
   /** What each page saw while recording (recording.events), until its clip is read back. */
   private readonly pageIncidents = new Map<string, PageIncident[]>();
 
@@ -123,7 +157,7 @@ export class RecordingSessions {
 
   readonly handlers: HandlerMap<RecordingCall> = {
     'recording.start': async (input) => {
-      if (this.closing) throw new PwError('refused', 'The station is shutting down; recording is not possible.');
+      if (this.closing) throw new PwError('refused', msg('record-refused-shutdown'));
       const parsed = parseOrderCode(input.order);
       if (!parsed.ok) throw new PwError('bad-input', parsed.reason);
       const order = parsed.code;
@@ -139,7 +173,7 @@ export class RecordingSessions {
         // unplugged is refused at the next chunk instead of written blind (store/local.ts).
         writer = await this.s.store.writer(partialRel);
       } catch (err) {
-        throw new PwError('refused', `${describeFsError(err, this.s.paths.clipsDir)} Nothing was recorded.`);
+        throw new PwError('refused', within('record-refused', fsErrorMessage(err, this.s.paths.clipsDir)));
       }
       const startedAt = Date.now();
       const previous = (await this.s.clips.byOrder(order)).map((r) => ({
@@ -186,21 +220,21 @@ export class RecordingSessions {
       const s = this.sessions.get(input.recordingId);
       if (!s || s.closed) throw await this.notRecording(input.recordingId);
       const write = s.queue.then(async () => {
-        if (s.stopMessage) throw new PwError('ended', s.stopMessage);
+        if (s.stopMessage) throw endedError(s);
         if (input.seq < s.nextSeq) return; // a retried chunk that already landed
         if (input.seq > s.nextSeq) {
           // The page sends chunks strictly in order and gives one up only when it cannot be
           // delivered: a later one means a hole in the clip, so the clip ends with what came.
           s.endCause = 'chunks-refused';
-          s.stopMessage = `Recording of ${s.order} stopped: second ${s.nextSeq + 1} of the video never reached the station (second ${input.seq + 1} came instead), so the clip would have a hole. What arrived until then is kept as an interrupted clip; scan the order again to record the rest.`;
-          throw new PwError('ended', s.stopMessage);
+          stopWith(s, msg('record-stopped-hole', { order: s.order, missing: s.nextSeq + 1, came: input.seq + 1 }));
+          throw endedError(s);
         }
         // The folder must still be ours and the disk must not run into its reserve; if either fails, what arrived is kept.
         const room = await this.roomNow(this.s.settings.get(), input.data.byteLength);
         if (room) {
           s.endCause = room.cause;
-          s.stopMessage = `Recording of ${s.order} stopped: ${room.text} What was recorded until now is kept as an interrupted clip.`;
-          throw new PwError('ended', s.stopMessage);
+          stopWith(s, within('record-stopped', room.words, { order: s.order }));
+          throw endedError(s);
         }
         try {
           // Flushed before we answer: once the page hears "ok", a power cut cannot take this second.
@@ -208,8 +242,8 @@ export class RecordingSessions {
         } catch (err) {
           // ENOSPC, EROFS, EIO (a disk unplugged), ENOENT (folder gone): the earlier chunks are on disk; finish with them.
           s.endCause = causeOfFsError(err);
-          s.stopMessage = `Recording of ${s.order} stopped: ${describeFsError(err, this.s.paths.clipsDir)} What was recorded until now is kept as an interrupted clip.`;
-          throw new PwError('ended', s.stopMessage);
+          stopWith(s, within('record-stopped', fsErrorMessage(err, this.s.paths.clipsDir), { order: s.order }));
+          throw endedError(s);
         }
         s.nextSeq += 1;
         s.lastChunkMono = monoNow();
@@ -220,7 +254,14 @@ export class RecordingSessions {
         await write;
       } catch (err) {
         if (s.stopMessage && s.endCause && !this.stopped.has(s.id)) {
-          this.endRecording(s, s.endCause, s.stopMessage, s.endCause === 'chunks-refused' ? 'chunks-refused' : 'disk-full', 'interrupted', s.stopMessage);
+          this.endRecording(
+            s,
+            s.endCause,
+            s.stopWords ?? s.stopMessage,
+            s.endCause === 'chunks-refused' ? 'chunks-refused' : 'disk-full',
+            'interrupted',
+            s.stopMessage,
+          );
         }
         throw err;
       }
@@ -347,8 +388,8 @@ export class RecordingSessions {
     const now = monoNow();
     for (const s of [...this.sessions.values()]) {
       if (s.closed || s.stopMessage || now - s.lastChunkMono < this.stallMs) continue;
-      const message = `Recording of ${s.order} was finished by the station: no video arrived for ${Math.round(this.stallMs / 1000)} s (the page was closed or lost its connection). What arrived is kept as an interrupted clip.`;
-      this.endRecording(s, 'page-closed', message, 'page-closed', 'interrupted', message);
+      const words = msg('record-ended-stalled', { order: s.order, seconds: Math.round(this.stallMs / 1000) });
+      this.endRecording(s, 'page-closed', words, 'page-closed', 'interrupted', formatMessage(words));
     }
   }
 
@@ -358,16 +399,18 @@ export class RecordingSessions {
    * it at once (recording.ended) so no window goes on showing "Recording", and a late chunk or
    * finish of it gets the same answer.
    */
-  private endRecording(s: Session, cause: RecordingEndCause, message: string, reason: StopReason, status: 'ok' | 'interrupted', note: string): void {
+  private endRecording(s: Session, cause: RecordingEndCause, words: string | Message, reason: StopReason, status: 'ok' | 'interrupted', note: string): void {
     if (this.stopped.has(s.id)) return;
+    const message = typeof words === 'string' ? words : formatMessage(words);
+    if (!s.stopMessage && typeof words !== 'string') s.stopWords = words;
     s.stopMessage ??= message;
     s.endCause ??= cause;
     this.s.emit('recording.ended', { recordingId: s.id, order: s.order, cause, message });
     const result = this.finishSession(s, reason, status, note, null);
     result.catch(() => {});
-    this.stopped.set(s.id, { message, result });
+    this.stopped.set(s.id, { message, words: s.stopWords, result });
     while (this.stopped.size > 50) this.stopped.delete(this.stopped.keys().next().value!);
-    this.s.reportProblem(message);
+    this.s.reportProblem(s.stopWords ?? message);
   }
 
   /** The storage is back: what was recorded before it failed becomes a sealed, interrupted clip. */
@@ -383,22 +426,15 @@ export class RecordingSessions {
   /** The answer to a chunk or finish for a recording that is not in progress here. */
   private async notRecording(id: string): Promise<PwError> {
     const stopped = this.stopped.get(id);
-    if (stopped) return new PwError('ended', stopped.message);
+    if (stopped) return new PwError('ended', stopped.words ?? stopped.message);
     const row = await this.s.clips.get(id);
-    if (!row || row.status === 'recording') return new PwError('not-found', `No recording ${id} is in progress.`);
+    if (!row || row.status === 'recording') return new PwError('not-found', msg('record-not-in-progress', { id }));
     const order = row.order_code;
     if (row.stop_reason === 'crash' || row.status === 'recovered') {
-      return new PwError(
-        'ended',
-        `Recording of ${order} was ended when the station restarted; what reached it before is kept as a recovered clip. Scan the order again to record it anew.`,
-      );
+      return new PwError('ended', msg('record-ended-restart-recovered', { order }));
     }
-    if (row.status === 'failed')
-      return new PwError(
-        'ended',
-        `Recording of ${order} was ended when the station restarted; no video of it had reached the disk. Scan the order again to record it.`,
-      );
-    return new PwError('ended', `Recording of ${order} is already finished (${row.stop_reason ?? row.status}). Scan the order again to record it anew.`);
+    if (row.status === 'failed') return new PwError('ended', msg('record-ended-restart-failed', { order }));
+    return new PwError('ended', msg('record-already-finished', { order, how: row.stop_reason ?? row.status }));
   }
 
   /**
@@ -412,24 +448,20 @@ export class RecordingSessions {
       () => true,
       () => false,
     );
-    if (!marked)
-      return {
-        cause: 'storage',
-        text: `The clips folder ${dir} is missing or is not the station's folder any more: is its disk unplugged? Reconnect it (or put the folder back) and the station records again.`,
-      };
+    if (!marked) return roomFor('storage', msg('fs-folder-gone', { dir }));
     let space: SpaceInfo;
     try {
       space = await spaceOf(dir, settings.reserveMb);
     } catch (err) {
-      return { cause: 'storage', text: describeFsError(err, dir) };
+      return roomFor('storage', fsErrorMessage(err, dir));
     }
-    let low = lowSpaceMessage(space, incoming);
+    let low = lowSpace(space, incoming);
     if (low && settings.deleteOldestForSpace && this.s.ownsData) {
       await this.s.retention.run({ needBytes: incoming });
       space = await spaceOf(dir, settings.reserveMb).catch(() => space);
-      low = lowSpaceMessage(space, incoming);
+      low = lowSpace(space, incoming);
     }
-    return low ? { cause: 'disk-full', text: low } : null;
+    return low ? roomFor('disk-full', low) : null;
   }
 
   /**
@@ -487,8 +519,7 @@ export class RecordingSessions {
   announceShutdown(): void {
     this.closing = true;
     for (const s of [...this.sessions.values()]) {
-      const message = `Recording of ${s.order} was finished because the station is shutting down; what arrived is kept. Start the station again to record.`;
-      this.endRecording(s, 'shutdown', message, 'shutdown', 'ok', 'Finished because the station was shut down.');
+      this.endRecording(s, 'shutdown', msg('record-ended-shutdown', { order: s.order }), 'shutdown', 'ok', 'Finished because the station was shut down.');
     }
   }
 }
