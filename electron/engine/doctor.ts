@@ -2,13 +2,14 @@
 // is every clip file on disk indexed, was any recording left unfinished, is there room to record?
 // It reads; it changes nothing except adopting unindexed files when asked (adoptUnindexed).
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Health, HealthCheck, SpaceInfo } from '../../shared/contract/storage.ts';
 import { parseOrderCode } from '../../shared/orderCode.ts';
 import { formatMessage, msg, type Message } from '../../shared/messages.ts';
 import type { ClipIndex } from './index/types.ts';
+import { LocalClipStore } from './store/local.ts';
+import type { ClipStore, StationClipStore } from './store/types.ts';
 import { SqliteClipIndex } from './index/sqlite.ts';
 import { quickCheck, type Db } from './db.ts';
 import type { EngineServices } from './services.ts';
@@ -17,13 +18,12 @@ import { errorLine, errorMessage } from '../../shared/errorMessage.ts';
 /** What the health check and adopting unindexed files use. */
 export type DoctorServices = Pick<
   EngineServices,
-  'paths' | 'db' | 'clips' | 'settings' | 'custody' | 'logLine' | 'activeRecordings' | 'currentProblems' | 'currentProblemWords'
+  'paths' | 'db' | 'clips' | 'store' | 'settings' | 'custody' | 'logLine' | 'activeRecordings' | 'currentProblems' | 'currentProblemWords'
 >;
 import { probe } from './ffmpeg.ts';
-import { sidecarsOf } from './evidence/manifest.ts';
 import { sha256File } from './hash.ts';
 import { hubHealthLine } from './publish/outbox.ts';
-import { insideRoot, type DataLayout } from './paths.ts';
+import type { DataLayout } from './paths.ts';
 import { formatBytes, fsErrorMessage, lowSpace, MARKER_FILE, probeWritable, spaceOf } from './storage.ts';
 
 const MAX_DETAILS = 30;
@@ -40,6 +40,8 @@ export interface HealthContext {
   startupProblems?: string[];
   /** The same as codes where they are one (null: English only). */
   startupProblemWords?: (Message | null)[];
+  /** Where the clips are (default: the local store on paths.clipsDir). */
+  store?: ClipStore;
 }
 
 /** A detail line: data (a file, an id), or a sentence as a code. */
@@ -52,22 +54,14 @@ function check(id: HealthCheck['id'], level: HealthCheck['level'], message: Mess
   return out;
 }
 
-/** Every *.mp4 under the clips folder outside the hidden working folders, relative to it. */
-async function clipFilesOnDisk(root: string): Promise<{ mp4: string[]; leftovers: string[] }> {
+/** Every *.mp4 in the clip store outside the hidden working folders, by key, and leftover scratch files. */
+async function clipFilesOnDisk(store: Pick<ClipStore, 'list'>): Promise<{ mp4: string[]; leftovers: string[] }> {
   const mp4: string[] = [];
   const leftovers: string[] = [];
-  const walk = async (rel: string, depth: number): Promise<void> => {
-    if (depth > 4) return;
-    const entries = await fsp.readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue; // .recording, .thumbs, the marker
-      const child = rel ? path.join(rel, e.name) : e.name;
-      if (e.isDirectory()) await walk(child, depth + 1);
-      else if (e.isFile() && /\.mp4$/i.test(e.name)) mp4.push(child);
-      else if (e.isFile() && /\.mp4\.part$/i.test(e.name)) leftovers.push(child);
-    }
-  };
-  await walk('', 0);
+  for (const { key } of await store.list((k) => /\.mp4(\.part)?$/i.test(k))) {
+    if (/\.mp4$/i.test(key)) mp4.push(key);
+    else leftovers.push(key);
+  }
   return { mp4, leftovers };
 }
 
@@ -96,6 +90,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
 
   // 2. The clips folder: present, ours, writable.
   const dir = paths.clipsDir;
+  const store = ctx.store ?? new LocalClipStore(dir);
   let folderOk = false;
   if (!fs.existsSync(dir)) {
     checks.push(check('storage', 'problem', msg('health-storage-missing', { dir })));
@@ -139,13 +134,9 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
     const rows = await clips.finishedWithFiles();
     const missing: string[] = [];
     for (const r of rows) {
-      let abs: string | null = null;
-      try {
-        abs = insideRoot(dir, r.file!);
-      } catch {
-        abs = null;
-      }
-      if (!abs || !fs.existsSync(abs)) missing.push(`${r.order_code} (clip ${r.id}): ${r.file}`);
+      // A key that would leave the clips folder is as missing as a file that is gone.
+      const stored = await store.stat(r.file!).catch(() => null);
+      if (!stored) missing.push(`${r.order_code} (clip ${r.id}): ${r.file}`);
     }
     checks.push(
       missing.length
@@ -154,7 +145,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
     );
 
     // 5. Clip files on disk that the index does not know.
-    const { mp4, leftovers } = await clipFilesOnDisk(dir);
+    const { mp4, leftovers } = await clipFilesOnDisk(store);
     const unindexed = await unindexedOf(clips, mp4);
     const details = [...unindexed, ...leftovers.map((f) => msg('health-detail-leftover', { file: f }))];
     checks.push(
@@ -232,6 +223,7 @@ export function engineHealth(engine: DoctorServices): Promise<Health> {
     otherOwner: null,
     startupProblems: engine.currentProblems(),
     startupProblemWords: engine.currentProblemWords(),
+    store: engine.store,
   });
 }
 
@@ -248,14 +240,15 @@ const NAME = /^(.+)_(\d{6})_([0-9a-z]{6,12}-[0-9a-f]{12})\.mp4$/i;
 export async function adoptUnindexed(
   engine: DoctorServices,
 ): Promise<{ adopted: { id: string; order: string; file: string }[]; failed: { file: string; message: string }[] }> {
-  const root = engine.paths.clipsDir;
-  const { mp4 } = await clipFilesOnDisk(root);
+  const store: StationClipStore = engine.store;
+  const { mp4 } = await clipFilesOnDisk(store);
   const adopted: { id: string; order: string; file: string }[] = [];
   const failed: { file: string; message: string }[] = [];
   for (const rel of await unindexedOf(engine.clips, mp4)) {
-    const abs = path.join(root, rel);
     try {
-      const [info, sha256, stat] = await Promise.all([probe(abs), sha256File(abs), fsp.stat(abs)]);
+      const abs = store.localPath(rel); // ffmpeg probes and the hash reads a file
+      const [info, sha256, stat] = await Promise.all([probe(abs), sha256File(abs), store.stat(rel)]);
+      if (!stat) throw new Error('the file is gone');
       if (info.durationMs <= 0 || !info.videoCodec) throw new Error('no video in it');
       const m = NAME.exec(path.basename(rel));
       const parsedOrder = m ? parseOrderCode(m[1]!) : null;
@@ -269,7 +262,7 @@ export async function adoptUnindexed(
       const startedAt = Number.isFinite(idTime) && Math.abs(idTime - stat.mtimeMs) < 30 * 86_400_000 ? idTime : Math.round(stat.mtimeMs - info.durationMs);
       let id = m?.[3] ?? '';
       if (!id || (await engine.clips.get(id))) id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
-      const kept = await keepEarlierSeal(abs);
+      const kept = await store.setSidecarsAside(rel, '.before-adoption');
       await engine.clips.insertRecording({
         id,
         order_code: order,
@@ -306,16 +299,4 @@ export async function adoptUnindexed(
     }
   }
   return { adopted, failed };
-}
-
-/** Renames seal files an earlier seal left next to an adopted clip; returns their new names. */
-async function keepEarlierSeal(clipFile: string): Promise<string[]> {
-  const kept: string[] = [];
-  for (const f of Object.values(sidecarsOf(clipFile))) {
-    if (!fs.existsSync(f)) continue;
-    const to = `${f}.before-adoption`;
-    await fsp.rename(f, to);
-    kept.push(path.basename(to));
-  }
-  return kept;
 }

@@ -56,4 +56,24 @@ describe('local clip store', () => {
     await expect(w.append(Buffer.from('ef'))).rejects.toThrow(/ENOENT/);
     expect(fs.existsSync(path.join(root, '.recording'))).toBe(false);
   });
+
+  it('lists the files under it that a caller asks for, with size and mtime, never the hidden working folders', async () => {
+    const day = '2026-12-07';
+    await store.put(`${day}/SF2_120000_def.mp4`, { bytes: Buffer.from('clip') });
+    await store.putSidecar(`${day}/SF2_120000_def.mp4`, 'manifest', Buffer.from('{}'));
+    fs.mkdirSync(path.join(root, '.thumbs'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.thumbs', 'x.mp4'), 'thumb');
+    fs.writeFileSync(path.join(root, day, 'SF3_120000_ghi.mp4.part'), 'half');
+    const mp4 = await store.list((k) => /\.mp4(\.part)?$/.test(k));
+    expect(mp4.map((e) => e.key).sort()).toEqual([`${day}/SF2_120000_def.mp4`, `${day}/SF3_120000_ghi.mp4.part`]);
+    expect(mp4.find((e) => e.key.endsWith('def.mp4'))).toMatchObject({ size: 4, mtimeMs: expect.any(Number) });
+    expect((await store.list()).map((e) => e.key)).toContain(`${day}/SF2_120000_def.manifest.json`);
+  });
+
+  it('sets the sidecars beside a clip aside under a suffix, so they no longer pass for its own', async () => {
+    const k = '2026-12-07/SF2_120000_def.mp4';
+    expect(await store.setSidecarsAside(k, '.before-adoption')).toEqual(['SF2_120000_def.manifest.json.before-adoption']);
+    expect(await store.getSidecar(k, 'manifest')).toBeNull();
+    expect(await store.get(k)).not.toBeNull();
+  });
 });

@@ -130,11 +130,13 @@ describe('the station seals what it reads back', () => {
     // The record travels with the file (signed sidecars) and reaches the evidence sheet.
     const base = clip.file.replace(/\.mp4$/, '');
     expect(fs.readFileSync(`${base}.continuity.json`, 'utf8')).toBe(entry.body);
-    const ev = await readEvidence(clip.file, dataDir);
+    const ev = await readEvidence(engine.store, path.relative(engine.store.root, clip.file), dataDir);
     expect(ev.continuityText).toBe('2 frames dropped in 1 gap from 00:01.33; each recorded by the station');
     expect(sheetLines({ ...sheetBase, evidence: ev })).toContain('Frames: 2 frames dropped in 1 gap from 00:01.33; each recorded by the station');
     fs.writeFileSync(`${base}.continuity.json`, entry.body.replace('"missing":2', '"missing":1'));
-    expect((await readEvidence(clip.file, dataDir)).continuityText).toMatch(/^UNVERIFIED \(signature does not hold\)/);
+    expect((await readEvidence(engine.store, path.relative(engine.store.root, clip.file), dataDir)).continuityText).toMatch(
+      /^UNVERIFIED \(signature does not hold\)/,
+    );
   });
 
   it('a gap the page saw nothing for is still the station’s finding; a clip it never read back is UNEXPLAINED until it does', async () => {

@@ -1,7 +1,6 @@
 // `packwitness verify --all`: walk the whole chain and every clip file, and name each problem:
 // modified file, missing file, broken link, missing entry, bad signature, token mismatch, …
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db.ts';
 import { SqliteClipIndex } from '../index/sqlite.ts';
@@ -40,17 +39,12 @@ interface SealedClip {
 
 const PAGE = 1000;
 
-async function mp4FilesUnder(root: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const day of await fsp.readdir(root, { withFileTypes: true }).catch(() => [])) {
-    // Only the day folders the station writes (YYYY-MM-DD): an exports or backup folder a person
-    // keeps beside them holds copies, not clips to account for.
-    if (!day.isDirectory() || !/^\d{4}-\d{2}-\d{2}$/.test(day.name)) continue;
-    for (const f of await fsp.readdir(path.join(root, day.name), { withFileTypes: true }).catch(() => [])) {
-      if (f.isFile() && f.name.toLowerCase().endsWith('.mp4')) out.push(path.join(day.name, f.name));
-    }
-  }
-  return out;
+// Only the day folders the station writes (YYYY-MM-DD): an exports or backup folder a person
+// keeps beside them holds copies, not clips to account for.
+const DAY_CLIP = /^\d{4}-\d{2}-\d{2}\/[^/]+\.mp4$/i;
+
+async function mp4FilesUnder(store: Pick<StationClipStore, 'list'>): Promise<string[]> {
+  return (await store.list((key) => DAY_CLIP.test(key))).map((e) => e.key);
 }
 
 export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport> {
@@ -207,7 +201,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   }
 
   // 4. Clip files that no chain entry speaks for (copied in, or their entry was removed).
-  for (const rel of await mp4FilesUnder(ctx.clipsDir)) {
+  for (const rel of await mp4FilesUnder(store)) {
     if (known.has(path.normalize(rel))) continue;
     const deletedHere = [...clips.values()].some((c) => c.deleted && c.file === path.basename(rel));
     add(

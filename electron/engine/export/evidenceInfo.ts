@@ -1,17 +1,25 @@
-// What the evidence module left next to a clip, read for the sheet and the package:
-// X.manifest.json (signed chain entry), X.manifest.json.sig (raw Ed25519), X.tsr (RFC 3161), and
-// the station public key <dataDir>/keys/station.pem. Every piece is optional: a clip sealed before
-// the evidence module existed still exports, and the sheet says what is missing.
+// What the evidence module left with a clip, read through the clip store for the sheet and the
+// package: X.manifest.json (signed chain entry), X.manifest.json.sig (raw Ed25519), X.tsr (RFC 3161),
+// the continuity record and its signature, and the station public key <dataDir>/keys/station.pem.
+// Every piece is optional: a clip sealed before the evidence module existed still exports, and the
+// sheet says what is missing.
 import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { continuityOf } from '../continuity.ts';
+import { sidecarsOf } from '../evidence/manifest.ts';
+import type { ClipStore, SidecarKind } from '../store/types.ts';
 import { continuityShort } from '../../../shared/continuityText.ts';
 
+/** A sidecar as read from the store, with the file name it has beside the clip (and in a package). */
+export interface SidecarCopy {
+  name: string;
+  bytes: Buffer;
+}
+
 export interface EvidenceInfo {
-  manifestFile: string | null;
-  signatureFile: string | null;
-  timestampFile: string | null;
+  /** The clip's sidecars that are present; the continuity signature only with its record. */
+  sidecars: Partial<Record<SidecarKind, SidecarCopy>>;
   publicKeyFile: string | null;
   /** Chain sequence number of the clip's entry. */
   seq: number | null;
@@ -25,29 +33,26 @@ export interface EvidenceInfo {
   trustedTimeText: string;
   /** X.continuity.json: the frames the station read back from the clip, in one line; null when absent. */
   continuityText?: string | null;
-  /** X.continuity.json and its signature, copied into packages (verify.html explains the gaps). */
-  continuityFile?: string | null;
-  continuitySignatureFile?: string | null;
 }
 
 const exists = async (f: string): Promise<boolean> => (await fsp.stat(f).catch(() => null))?.isFile() ?? false;
 
-export async function readEvidence(clipFile: string, dataDir: string): Promise<EvidenceInfo> {
-  const base = clipFile.replace(/\.mp4$/i, '');
-  const manifestFile = `${base}.manifest.json`;
-  const signatureFile = `${base}.manifest.json.sig`;
-  const timestampFile = `${base}.tsr`;
-  const publicKeyFile = path.join(dataDir, 'keys', 'station.pem');
-  const has = {
-    manifest: await exists(manifestFile),
-    sig: await exists(signatureFile),
-    tsr: await exists(timestampFile),
-    key: await exists(publicKeyFile),
+/** The evidence of the clip stored under `key` (its index `file`). */
+export async function readEvidence(store: Pick<ClipStore, 'getSidecar'>, key: string, dataDir: string): Promise<EvidenceInfo> {
+  const names = sidecarsOf(key);
+  const sidecars: EvidenceInfo['sidecars'] = {};
+  const read = async (kind: SidecarKind): Promise<Buffer | null> => {
+    const bytes = await store.getSidecar(key, kind);
+    if (bytes) sidecars[kind] = { name: path.basename(names[kind]), bytes };
+    return bytes;
   };
+  const manifest = await read('manifest');
+  const sig = await read('signature');
+  const tsr = await read('timestamp');
+  const publicKeyFile = path.join(dataDir, 'keys', 'station.pem');
+  const has = { key: await exists(publicKeyFile) };
   const info: EvidenceInfo = {
-    manifestFile: has.manifest ? manifestFile : null,
-    signatureFile: has.sig ? signatureFile : null,
-    timestampFile: has.tsr ? timestampFile : null,
+    sidecars,
     publicKeyFile: has.key ? publicKeyFile : null,
     seq: null,
     keyFingerprint: null,
@@ -68,8 +73,8 @@ export async function readEvidence(clipFile: string, dataDir: string): Promise<E
       info.publicKeyFile = null;
     }
   }
-  if (has.manifest) {
-    const bytes = await fsp.readFile(manifestFile);
+  if (manifest) {
+    const bytes = manifest;
     try {
       const m = JSON.parse(bytes.toString('utf8')) as { seq?: unknown; sha256?: unknown };
       info.seq = typeof m.seq === 'number' ? m.seq : null;
@@ -77,28 +82,26 @@ export async function readEvidence(clipFile: string, dataDir: string): Promise<E
     } catch {
       /* an unreadable manifest shows up as an invalid signature below */
     }
-    if (has.sig && pub) {
-      const ok = cryptoVerify(null, bytes, pub, await fsp.readFile(signatureFile));
+    if (sig && pub) {
+      const ok = cryptoVerify(null, bytes, pub, sig);
       info.signature = ok ? 'valid' : 'invalid';
       info.signatureText = ok
         ? `valid Ed25519 signature by station key ${info.keyFingerprint?.slice(0, 16)}…`
         : 'INVALID: the manifest does not match its signature';
-    } else if (has.sig) {
+    } else if (sig) {
       info.signatureText = 'signed, but the station public key is missing';
     }
   }
-  info.continuityText = await readContinuity(base, pub);
-  if (info.continuityText !== null) {
-    info.continuityFile = `${base}.continuity.json`;
-    info.continuitySignatureFile = (await exists(`${base}.continuity.json.sig`)) ? `${base}.continuity.json.sig` : null;
-  }
-  if (has.tsr) {
+  const continuity = await read('continuity');
+  // The record's signature travels only with the record it signs.
+  info.continuityText = continuity ? continuityText(continuity, await read('continuitySignature'), pub) : null;
+  if (tsr) {
     info.trustedTimeText = 'timestamp token present (time unreadable)';
     try {
       // The evidence module's RFC 3161 reader; loaded lazily so exports work without it.
       const modulePath = '../evidence/tsa.ts';
       const tsa = (await import(modulePath)) as { parseTimestampResponse(der: Buffer): { time: number; name: string } };
-      const t = tsa.parseTimestampResponse(await fsp.readFile(timestampFile));
+      const t = tsa.parseTimestampResponse(tsr);
       info.trustedTime = new Date(t.time).toISOString();
       info.trustedTimeText = `${info.trustedTime} (${t.name})`;
     } catch {
@@ -109,10 +112,7 @@ export async function readEvidence(clipFile: string, dataDir: string): Promise<E
 }
 
 /** The continuity sidecar (continuity.ts) in one line, said to be unverified when its signature fails. */
-async function readContinuity(base: string, pub: ReturnType<typeof createPublicKey> | null): Promise<string | null> {
-  const bytes = await fsp.readFile(`${base}.continuity.json`).catch(() => null);
-  if (!bytes) return null;
-  const sig = await fsp.readFile(`${base}.continuity.json.sig`).catch(() => null);
+function continuityText(bytes: Buffer, sig: Buffer | null, pub: ReturnType<typeof createPublicKey> | null): string {
   const ok = sig !== null && pub !== null && cryptoVerify(null, bytes, pub, sig);
   let text = 'record unreadable';
   try {

@@ -11,7 +11,7 @@ import type { EngineServices } from '../services.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 /** What an export reads: the clips of an order, their files, the settings and the custody that signs. */
-export type ExportServices = Pick<EngineServices, 'clips' | 'clipFile' | 'paths' | 'settings' | 'custody'> & {
+export type ExportServices = Pick<EngineServices, 'clips' | 'clipFile' | 'paths' | 'settings' | 'custody' | 'store'> & {
   /** Who signs the export manifest when it is not this station (the hub signs with its own key: electron/hub/console/export.ts). */
   exportSigner?: { sign: (bytes: Buffer) => Buffer };
 };
@@ -160,6 +160,9 @@ function sourceOf(row: ClipRow, frames: FrameList): SourceInfo {
 
 export interface PlannedClip {
   row: ClipRow;
+  /** The clip's key in the store (its sidecars are read through it). */
+  key: string;
+  /** Where ffmpeg reads it (the store's local file). */
   file: string;
   frames: FrameList;
   plan: ExportPlan;
@@ -173,7 +176,7 @@ export async function planOrder(engine: ExportServices, req: ExportRequest): Pro
   const clips: PlannedClip[] = [];
   for (const row of rows) {
     const file = await engine.clipFile(row.id);
-    if (!file) throw new PwError('not-found', `The file of clip ${row.id} is missing.`);
+    if (!file || !row.file) throw new PwError('not-found', `The file of clip ${row.id} is missing.`);
     // A preset that never re-encodes exports the file whole: its frame list is not needed.
     const frames = await (preset.reencode ? probeFrames(file) : probeStreams(file)).catch((err: Error) => {
       throw new PwError('refused', `The clip ${row.id} of ${order} cannot be read: ${err.message}`);
@@ -191,7 +194,7 @@ export async function planOrder(engine: ExportServices, req: ExportRequest): Pro
         labelStill,
         stillSampleBytes,
       });
-      clips.push({ row, file, frames, plan });
+      clips.push({ row, key: row.file, file, frames, plan });
     } catch (err) {
       if (err instanceof PlanError) throw new PwError('refused', err.message);
       throw err;
@@ -288,7 +291,7 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
       const { row, plan } = c;
       const mode = clipMode(row);
       const base = exportBase(order, row.started_at, mode);
-      const evidence = await readEvidence(c.file, engine.paths.dataDir);
+      const evidence = await readEvidence(engine.store, c.key, engine.paths.dataDir);
       plan.edits.forEach((e) => allEdits.add(e));
       warnings.push(...plan.warnings);
       const pc: PackagedClip = {
@@ -314,16 +317,17 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
       const clipWords = `clip ${row.id} of order ${row.order_code} (${mode === 'returns' ? 'returns, unboxing' : 'shipping, packing'}; sealed SHA-256 ${pc.originalSha256})`;
       const spanWords = (a: number, b: number): string => `covering ${clock(a)}–${clock(b)} of it`;
       // The original's evidence travels with the export, under its own names.
-      for (const [src, key, words] of [
-        [evidence.manifestFile, 'manifest', 'the signed manifest'],
-        [evidence.signatureFile, 'signature', "the manifest's signature"],
-        [evidence.timestampFile, 'timestamp', 'the trusted timestamp token'],
-        [evidence.continuityFile, 'continuity', "the station's signed record of the clip's frame counters"],
-        [evidence.continuitySignatureFile, 'continuitySignature', "that record's signature"],
+      for (const [key, words] of [
+        ['manifest', 'the signed manifest'],
+        ['signature', "the manifest's signature"],
+        ['timestamp', 'the trusted timestamp token'],
+        ['continuity', "the station's signed record of the clip's frame counters"],
+        ['continuitySignature', "that record's signature"],
       ] as const) {
-        if (!src) continue;
-        const name = path.basename(src);
-        await fsp.copyFile(src, path.join(outDir, name));
+        const sidecar = evidence.sidecars[key];
+        if (!sidecar) continue;
+        const name = sidecar.name;
+        await fsp.writeFile(path.join(outDir, name), sidecar.bytes);
         await add(name, 'evidence', {
           role: 'evidence',
           from,

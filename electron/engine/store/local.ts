@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { sidecarsOf, writeAtomically } from '../evidence/manifest.ts';
 import { insideRoot } from '../paths.ts';
-import type { ClipWriter, Scratch, SidecarKind, StationClipStore, StoredStat } from './types.ts';
+import type { ClipWriter, Scratch, SidecarKind, StationClipStore, StoredEntry, StoredStat } from './types.ts';
 import { SIDECAR_KINDS } from './types.ts';
 
 // Each chunk opens the file again and closes it: the store never holds the clips disk open between
@@ -112,6 +112,37 @@ export class LocalClipStore implements StationClipStore {
       if (missing(err)) return null;
       throw err;
     });
+  }
+
+  async list(match?: (key: string) => boolean): Promise<StoredEntry[]> {
+    const out: StoredEntry[] = [];
+    const walk = async (rel: string, depth: number): Promise<void> => {
+      if (depth > 4) return;
+      const entries = await fsp.readdir(path.join(this.root, rel), { withFileTypes: true }).catch(() => []);
+      for (const e of entries) {
+        if (e.name.startsWith('.')) continue; // .recording, .thumbs, the marker
+        const key = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) await walk(key, depth + 1);
+        else if (e.isFile() && (!match || match(key))) {
+          // Stat only what the caller wants: a clips folder holds several sidecars per clip.
+          const s = await this.stat(key).catch(() => null);
+          if (s) out.push({ key, ...s });
+        }
+      }
+    };
+    await walk('', 0);
+    return out;
+  }
+
+  async setSidecarsAside(key: string, suffix: string): Promise<string[]> {
+    const kept: string[] = [];
+    for (const f of Object.values(sidecarsOf(this.localPath(key)))) {
+      if (!fs.existsSync(f)) continue;
+      const to = `${f}${suffix}`;
+      await fsp.rename(f, to);
+      kept.push(path.basename(to));
+    }
+    return kept;
   }
 
   async writer(key: string): Promise<ClipWriter> {

@@ -15,6 +15,12 @@ export interface StoredStat {
   mtimeMs: number;
 }
 
+/** A file under the store, as list() names it. */
+export interface StoredEntry extends StoredStat {
+  /** Its path relative to the store, '/'-separated (a clip's key, or a sidecar's or leftover's name beside one). */
+  key: string;
+}
+
 /** A recording in progress: chunks are appended and flushed one by one, then the writer closes. */
 export interface ClipWriter {
   readonly key: string;
@@ -39,6 +45,18 @@ export interface ClipStore {
 
   putSidecar(key: string, kind: SidecarKind, bytes: Uint8Array): Promise<void>;
   getSidecar(key: string, kind: SidecarKind): Promise<Buffer | null>;
+
+  /**
+   * The files under the store that `match` accepts (by key; all when omitted), with size and mtime,
+   * outside hidden working folders and names (.recording, .thumbs, the marker), at most five folders
+   * deep. The doctor and `verify --all` walk the store with it for clips the index does not know.
+   */
+  list(match?: (key: string) => boolean): Promise<StoredEntry[]>;
+  /**
+   * Moves the sidecars present beside `key` aside, each renamed with `suffix` appended (an adopted
+   * clip keeps an earlier seal's files without them passing for its own); returns their new names.
+   */
+  setSidecarsAside(key: string, suffix: string): Promise<string[]>;
 
   /** A writer for a recording in progress under `key`; refuses a key already stored. */
   writer(key: string): Promise<ClipWriter>;
