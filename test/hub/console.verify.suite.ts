@@ -15,6 +15,8 @@ import { objectKey } from '../../electron/hub/store/types.ts';
 import { S3ClipStore, parseS3Url } from '../../electron/hub/store/s3.ts';
 import type { HubClient } from '../../electron/hub/client/index.ts';
 import type { ConsoleHoldAnswer, ConsoleVerifyAnswer } from '../../shared/consoleWire.ts';
+import { requestTimestamp, shortTsaName } from '../../electron/engine/evidence/tsa.ts';
+import { startLocalTsa } from '../helpers/localTsa.ts';
 
 const PASSWORD = 'correct horse battery';
 
@@ -173,5 +175,65 @@ export function consoleVerifySuite(makeBackend: () => Promise<Backend>): void {
     expect((await client.holds(0)).length).toBe(before);
     const sam = await login(h, 'sam', PASSWORD);
     expect((await ask(h, `/console/api/clips/Nowhere/${c.row.clipId}/verify`, { cookie: sam, body: {} })).status).toBe(404);
+  });
+
+  it('verify: the clip’s entry covered by an anchor in the chain the hub holds gets the station’s anchor line; an anchor whose token stamps another record is a PROBLEM', async () => {
+    const cookie = await login(h, 'sam', PASSWORD);
+    const verify = async (c: FakeClip): Promise<ConsoleVerifyAnswer> =>
+      (await ask(h, clipPath(c, 'verify'), { cookie, body: {} })).json() as ConsoleVerifyAnswer;
+    const last = clips[3]!; // entry 7, the head so far
+    // No anchor yet: no anchor line, as on a station.
+    expect((await verify(last)).answer.checks.map((x) => x.what)).toEqual(['file', 'signature', 'chain', 'timestamp']);
+
+    const tsa = await startLocalTsa(fs.mkdtempSync(path.join(t.dir, 'tsa-')));
+    try {
+      const head = st.chain.at(-1)!;
+      const stamped = await requestTimestamp(tsa.url, head.hash);
+      const anchor = st.append('anchor', null, {
+        head: head.seq,
+        headHash: head.hash,
+        tsa: shortTsaName(stamped.info.name),
+        tsaTime: stamped.info.time,
+        token: stamped.response.toString('base64'),
+      });
+      await client.publishChain([anchor]);
+      for (const c of [last, clips[2]!]) {
+        const v = await verify(c);
+        expect(v.answer.verdict).toBe('intact');
+        const line = v.answer.checks.at(-1)!;
+        expect(line).toMatchObject({
+          what: 'chain',
+          ok: true,
+          message: { code: 'verify-anchor', params: { seq: anchor.seq, head: head.seq, tsa: shortTsaName(stamped.info.name) } },
+        });
+      }
+
+      // A later clip whose covering anchor's token stamps a hash no entry the hub holds has.
+      const later = st.clip('SF1700000000005', 150_000);
+      const other = await requestTimestamp(tsa.url, 'ab'.repeat(32));
+      const bad = st.append('anchor', null, {
+        head: later.entry.seq,
+        headHash: later.entry.hash,
+        tsa: shortTsaName(other.info.name),
+        tsaTime: other.info.time,
+        token: other.response.toString('base64'),
+      });
+      await client.publishChain([later.entry, bad]);
+      await client.publishClip(publishInput(later));
+      const v = await verify(later);
+      expect(v.answer.verdict).toBe('problem');
+      const line = v.answer.checks.at(-1)!;
+      expect(line).toMatchObject({ what: 'chain', ok: false });
+      expect(line.findings).toEqual([
+        {
+          kind: 'anchor-mismatch',
+          message: expect.objectContaining({ code: 'finding-anchor-changed', params: expect.objectContaining({ seq: bad.seq, head: later.entry.seq }) }),
+        },
+      ]);
+      // The earlier clips keep their good anchor.
+      expect((await verify(last)).answer.verdict).toBe('intact');
+    } finally {
+      await tsa.close();
+    }
   });
 }

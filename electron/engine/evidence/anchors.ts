@@ -93,8 +93,9 @@ export function anchorMessage(a: AnchorView): Message {
 /**
  * Checks one anchor entry against the chain as it is now: the TSA's token must be readable, stamp
  * SHA-256 and cover exactly the hash the entry at `head` has today. Anything else is named.
+ * `chain` is a station's chain, or the entries a hub holds of it (hub/console/verify.ts).
  */
-export function anchorFindings(chain: Chain, row: ChainRow, addedCerts: Parameters<typeof parseTimestampResponse>[1]): Finding[] {
+export function anchorFindings(chain: Pick<Chain, 'get' | 'byHash'>, row: ChainRow, addedCerts: Parameters<typeof parseTimestampResponse>[1]): Finding[] {
   const b = parseBody(row);
   const seq = row.seq;
   const mismatch = (m: Message): Finding => found('anchor-mismatch', m);

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
+import { LocalClipStore } from '../../engine/store/local.ts';
 import { runExport, type ExportServices } from '../../engine/export/run.ts';
 import { ExportCancelled } from '../../engine/ffmpeg.ts';
 import { HUB_KEY_NAME, HUB_README_NAME, MANIFEST_NAME, HUB_RECEIPT_NAME, HUB_RECEIPT_SIG_NAME, zipFolder } from '../../engine/export/package.ts';
@@ -203,6 +204,8 @@ export class HubExports {
       const services = {
         clips: { byOrder: async () => [row] },
         clipFile: async () => clipFile,
+        // Its sidecars lie next to the clip file under a station's names (clipFile above).
+        store: new LocalClipStore(path.dirname(clipFile)),
         paths: { dataDir: data },
         settings: { get: () => ({ tsaUrls: [] as string[] }) },
         custody: noCustody,

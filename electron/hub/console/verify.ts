@@ -2,13 +2,15 @@
 // stream, never trusted from the index), its manifest and signature against the station's enrolled
 // key, its chain entry and the neighbours the hub holds, its RFC 3161 token. The answer is a
 // station's VerifyAnswer (the same verdict lines, as message codes the console words in its
-// language) plus the holes in that station's chain near the clip.
+// language) plus the holes in that station's chain near the clip, and, as a station says it, the
+// anchor that covers the clip's entry in the chain the hub holds.
 //
 // The checks are the engine's (chain.ts checkEntryAlone, keys.ts verifyBytes, tsa.ts, checks.ts
 // wording); only where the data comes from differs: the hub's index and store, not a station's db.
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { checkEntryAlone, GENESIS_PREV, parseBody, type ChainRow } from '../../engine/evidence/chain.ts';
-import { LABELS, otherHashText, trustedTimeMessage, unverifiableText, chainText, when } from '../../engine/evidence/checks.ts';
+import { anchorFindings, anchorMessage } from '../../engine/evidence/anchors.ts';
+import { LABELS, otherHashText, trustedTimeMessage, unverifiableText, chainText, when, findingsText, findingsWords } from '../../engine/evidence/checks.ts';
 import { verifyBytes } from '../../engine/evidence/keys.ts';
 import { parseTimestampResponse, shortTsaName } from '../../engine/evidence/tsa.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
@@ -86,6 +88,46 @@ function tokenLine(tsr: Buffer | null, sha256: string): { check: VerifyCheck; ok
       check: failed('timestamp', `${LABELS['token-mismatch']}: the timestamp token cannot be read (${errorMessage(err)}).`),
     };
   }
+}
+
+/** Entries read at a time while looking for the anchor that covers a clip. */
+const ANCHOR_PAGE = 500;
+
+/**
+ * The anchor line of a station's verify, from the chain the hub holds: the first anchor entry whose
+ * stamped head is at or after the clip's entry (a station's anchorCovering), checked as a station
+ * checks it (its token stamps the hash the hub holds for that head) and its own signature. None yet:
+ * no line, as on a station. The search stops at the station's newest anchor.
+ */
+async function anchorLine(index: HubIndex, station: string, seq: number, key: KeyObject): Promise<VerifyCheck | null> {
+  const newest = (await index.chainSummary(station)).anchorSeq;
+  if (newest === null || newest <= seq) return null;
+  const held = new Map<number, ChainRow>();
+  for (let from = seq; from <= newest;) {
+    const page = await index.listChain(station, { fromSeq: from, limit: ANCHOR_PAGE });
+    if (!page.length) return null;
+    for (const e of page) {
+      const row = asRow(e);
+      held.set(row.seq, row);
+      const b = row.kind === 'anchor' ? parseBody(row) : null;
+      if (!b || typeof b.head !== 'number' || b.head < seq) continue;
+      const chain = { get: (s: number) => held.get(s), byHash: (h: string) => [...held.values()].find((r) => r.entry_hash === h) };
+      const findings = anchorFindings(chain, row, {});
+      const alone = checkEntryAlone(row, key);
+      const own =
+        alone.hashOk && alone.seqOk && alone.signatureOk
+          ? []
+          : [`${LABELS['bad-signature']}: anchor entry ${row.seq}: the station's signature does not match its content.`];
+      if (findings.length || own.length) {
+        const words = own.length ? undefined : findingsWords(findings);
+        return { what: 'chain', ok: false, text: [findingsText(findings), ...own].filter(Boolean).join(' '), ...(words ? { findings: words } : {}) };
+      }
+      if (typeof b.tsaTime !== 'number') return null;
+      return said('chain', true, anchorMessage({ seq: row.seq, head: b.head, tsa: String(b.tsa ?? 'a TSA'), tsaTime: b.tsaTime }));
+    }
+    from = page.at(-1)!.seq + 1;
+  }
+  return null;
 }
 
 /** Holes recorded for the station (and gaps computed from the chain) within reach of `seq`. */
@@ -171,6 +213,8 @@ export async function verifyOnHub(index: HubIndex, store: ClipStore, clip: HubCl
 
   const token = tokenLine(await sidecar(store, sha, 'tsr'), sha);
   checks.push(token.check);
+  const anchor = seq !== null && key ? await anchorLine(index, clip.station, seq, key) : null;
+  if (anchor) checks.push(anchor);
 
   const holes = await holesNear(index, clip.station, seq);
   const startedAt = when(clip.startedAt);
