@@ -9,7 +9,7 @@
 // - hole: the station's chain misses an entry within HOLE_NEAR_ENTRIES entries of the clip's own
 //   entry (something near it was never published, or was lost).
 import type { HubClip, HubIndex } from '../index/types.ts';
-import { clipQueryTerms, type SqlDialect } from '../index/sqlIndex.ts';
+import { CLIP_COLUMNS, clipQueryTerms, toClip, type SqlDialect } from '../index/sqlIndex.ts';
 import { dialectOf } from '../auth/accounts.ts';
 import { CLIP_TAGS, type ClipTag } from '../../../shared/consoleWire.ts';
 
@@ -37,31 +37,9 @@ export interface FoundClip extends HubClip {
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 export function isClipTag(v: string): v is ClipTag {
   return (CLIP_TAGS as readonly string[]).includes(v);
-}
-
-function toClip(r: Record<string, unknown>): HubClip {
-  return {
-    station: String(r.station),
-    stationName: String(r.station_name),
-    clipId: String(r.clip_id),
-    order: String(r.order_code),
-    mode: String(r.mode),
-    operator: strOrNull(r.operator),
-    startedAt: num(r.started_at),
-    endedAt: num(r.ended_at),
-    durationMs: num(r.duration_ms),
-    sizeBytes: num(r.size_bytes),
-    sha256: String(r.sha256),
-    status: String(r.status),
-    stopReason: strOrNull(r.stop_reason),
-    note: strOrNull(r.note),
-    publishedAt: num(r.published_at),
-    rowId: num(r.id),
-  };
 }
 
 export class ClipFinder {
@@ -131,8 +109,7 @@ export class ClipFinder {
         break;
     }
     const limit = Math.max(1, Math.min(1000, Math.floor(q.limit)));
-    const sql = `SELECT c.id, c.station, s.name AS station_name, c.clip_id, c.order_code, c.mode, c.operator, c.started_at, c.ended_at, c.duration_ms,
-        c.size_bytes, c.sha256, c.status, c.stop_reason, c.note, c.published_at
+    const sql = `SELECT ${CLIP_COLUMNS}
       FROM hub_clips c JOIN hub_stations s ON s.fingerprint = c.station
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.started_at DESC, c.id DESC LIMIT ${limit}`;
     const clips = (await this.db.all(sql, params)).map(toClip);

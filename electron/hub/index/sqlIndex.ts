@@ -40,10 +40,11 @@ function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-const CLIP_COLUMNS = `c.id, c.station, s.name AS station_name, c.clip_id, c.order_code, c.mode, c.operator,
+/** The columns toClip reads (hub_clips c joined with hub_stations s). */
+export const CLIP_COLUMNS = `c.id, c.station, s.name AS station_name, c.clip_id, c.order_code, c.mode, c.operator,
   c.started_at, c.ended_at, c.duration_ms, c.size_bytes, c.sha256, c.status, c.stop_reason, c.note, c.published_at`;
 
-function toClip(r: Record<string, unknown>): HubClip {
+export function toClip(r: Record<string, unknown>): HubClip {
   return {
     station: String(r.station),
     stationName: String(r.station_name),
