@@ -131,6 +131,15 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
     expect(list).toHaveLength(1);
     expect(list[0]!.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(list[0]!.path).toBe(clipPath(path.join(t.dir, 'clips'), clips[1]!));
+    // The clip is named by station id + clip id (+ SHA-256), the same as the HTTP door names it;
+    // only the CLI at the station adds where its clips folder keeps the file.
+    const { stationId, id, fileName, sha256 } = clips[1]!;
+    expect(stationId).toMatch(/^[0-9a-f]{64}$/);
+    expect(list[0]).toMatchObject({ stationId, id, fileName, sha256 });
+    expect(clips[1]).not.toHaveProperty('file');
+    expect(clips[1]).not.toHaveProperty('path');
+    const text = cli('clips', '--order', B, '--data', t.dir);
+    expect(text.trim().endsWith(`  ${list[0]!.path}`)).toBe(true);
     const out = cli('verify', clipPath(path.join(t.dir, 'clips'), clips[0]!), '--data', t.dir);
     expect(out).toMatch(/^INTACT: this is /m); // exit 0 too, or execFileSync would throw
     expect(out).toContain(A);
