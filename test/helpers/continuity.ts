@@ -28,7 +28,7 @@ export async function expectEveryGapRecorded(url: string, clip: Clip, read: Coun
   const key = (g: { after: number; missing: number }) => `${g.after}+${g.missing}`;
   const known = new Set(recorded.gaps.map(key));
   const unrecorded = read.gaps.filter((g) => !known.has(key(g)));
-  expect(unrecorded, `gaps in ${clip.file} that the station did not record`).toEqual([]);
+  expect(unrecorded, `gaps in ${clip.fileName} that the station did not record`).toEqual([]);
   expect(recorded.frames).toBe(read.counters.length);
   if (recorded.gaps.length)
     console.log(
