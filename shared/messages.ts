@@ -320,6 +320,7 @@ export const MESSAGES = {
   'finish-short': 'The clip of {{order}} is only {{length}} s long (the minimum is {{min}} s): it was kept and marked as short.',
   'problem-recovered': 'Recovered {{count}} clip(s) after an unexpected stop: {{orders}}.',
   'problem-not-sealed': 'The clip of {{order}} was saved but could not be sealed: {{error}}',
+  'ready-shutdown': 'The station is shutting down; start it again to record.',
 
   // The hub's line in the Status view and doctor (publish/outbox.ts hubHealthLine), part by part:
   // each part ends with its separator, so the parts joined with spaces are the English line.
@@ -411,4 +412,24 @@ export function placeholdersOf(text: string): string[] {
 /** Several sentences as one line of English (a check line made of several codes). */
 export function formatMessages(ms: readonly Message[]): string {
   return ms.map(formatMessage).join(' ');
+}
+
+/**
+ * Sentences as the index keeps them beside their English (clips.note_words, deletions.reason_words):
+ * JSON, or null when a sentence has no code (the English alone is then what every UI shows).
+ */
+export function wordsToJson(ms: readonly (Message | null | undefined)[] | null | undefined): string | null {
+  if (!ms?.length || ms.some((m) => !m || !isMessageCode(m.code))) return null;
+  return JSON.stringify(ms);
+}
+
+/** The stored sentences back; null for a row without codes (written before they were kept) or unreadable JSON. */
+export function wordsFromJson(json: string | null | undefined): Message[] | null {
+  if (!json) return null;
+  try {
+    const parsed = z.array(Message).safeParse(JSON.parse(json));
+    return parsed.success && parsed.data.length ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
