@@ -8,7 +8,6 @@ import i18next, { type TFunction } from 'i18next';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine.ts';
 import { verifyAll } from '../../electron/engine/evidence/verifyAll.ts';
-import { noteError } from '../../electron/engine/publish/outbox.ts';
 import { StationCustody } from '../../electron/engine/evidence/stationCustody.ts';
 import { formatMessage, formatMessages, msg, type Message } from '../../shared/messages.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
@@ -180,7 +179,9 @@ describe('notes, deletion reasons, the hub line and verify --all as codes', () =
     );
     expectWorded(before.messages, before.text);
 
-    noteError(engine.db, 'unreachable', 'connect ECONNREFUSED 10.0.0.9:8443');
+    engine.db
+      .prepare(`UPDATE hub_link SET last_error_code='unreachable', last_error=?, last_error_at=?`)
+      .run('connect ECONNREFUSED 10.0.0.9:8443', Date.now() - 120_000);
     engine.db.prepare('UPDATE hub_link SET last_success_at=?, chain_sent=(SELECT max(seq) FROM chain)').run(Date.now() - 60_000);
     engine.db.prepare(`UPDATE hub_outbox SET state='confirmed'`).run();
     const after = await lineOf();
@@ -192,13 +193,16 @@ describe('notes, deletion reasons, the hub line and verify --all as codes', () =
   });
 
   it("verify --all's own problems carry codes whose English is the problem's", async () => {
-    const a = (await recordClip(engine, 'VALL-1', webm)).clip!;
-    const b = (await recordClip(engine, 'VALL-2', webm)).clip!;
-    const c = (await recordClip(engine, 'VALL-3', webm)).clip!;
-    fs.rmSync(a.file); // missing file
-    fs.appendFileSync(b.file, 'x'); // modified file
-    fs.rmSync(c.file.replace(/\.mp4$/, '.manifest.json.sig')); // missing sidecar
-    fs.copyFileSync(webm, path.join(path.dirname(c.file), 'stranger.mp4')); // no chain entry seals it
+    // Where the station's local store keeps each clip's MP4.
+    const fileOf = async (order: string) => {
+      const id = (await recordClip(engine, order, webm)).clip!.id;
+      return engine.store.localPath((await engine.clips.get(id))!.file!);
+    };
+    const [a, b, c] = [await fileOf('VALL-1'), await fileOf('VALL-2'), await fileOf('VALL-3')];
+    fs.rmSync(a); // missing file
+    fs.appendFileSync(b, 'x'); // modified file
+    fs.rmSync(c.replace(/\.mp4$/, '.manifest.json.sig')); // missing sidecar
+    fs.copyFileSync(webm, path.join(path.dirname(c), 'stranger.mp4')); // no chain entry seals it
     const report = await verifyAll({ db: engine.db, clipsDir: engine.paths.clipsDir, custody: engine.custody as StationCustody });
     const kinds = report.problems.map((p) => p.kind);
     expect(kinds).toEqual(expect.arrayContaining(['missing-file', 'modified-file', 'missing-sidecar', 'missing-entry']));
