@@ -75,6 +75,7 @@ export const Clip = z.object({
   status: ClipStatus,
   stopReason: ClipStopReason.nullable(),
   note: z.string().nullable(),
+  noteWords: z.array(Message).nullable().optional(), // the note as codes the UI words; absent or null: English only
   mediaUrl: z.string(), // where either door serves the file (Range supported), built from the clip's id
   thumbUrl: z.string().nullable(),
   evidence: ClipEvidence.nullable().optional(), // chain entry, signature, trusted time
@@ -204,10 +205,11 @@ export const contract = {
         chunkCount: z.number().int().min(0).max(1_000_000),
         status: z.enum(['ok', 'interrupted']).default('ok'),
         note: z.string().max(500).nullable().default(null),
+        noteWords: z.array(Message).max(8).optional(), // the note as codes (its English is `note`), so the lookup words it
         labels: ClipLabels.nullable().optional(), // sealed into the manifest
       })
       .strict(),
-    output: z.object({ clip: Clip.nullable(), message: z.string().nullable() }),
+    output: z.object({ clip: Clip.nullable(), message: z.string().nullable(), words: z.array(Message).optional() }), // words: the message as codes
   },
   'recording.discard': {
     input: z.object({ recordingId: Id, reason: z.string().max(200) }).strict(),
@@ -217,7 +219,7 @@ export const contract = {
   // reserve, not shutting down). The page asks it while it refuses scans after the engine ended one.
   'recording.ready': {
     input: Empty,
-    output: z.object({ ready: z.boolean(), cause: RecordingEndCause.nullable(), message: z.string().nullable() }),
+    output: z.object({ ready: z.boolean(), cause: RecordingEndCause.nullable(), message: z.string().nullable(), words: Message.nullable().optional() }),
   },
   'clips.search': {
     input: z
@@ -293,7 +295,7 @@ export const events = {
   'recording.started': z.object({ recordingId: z.string(), order: z.string() }),
   'recording.recovered': z.object({ clips: z.array(Clip), message: z.string() }),
   // The engine ended a recording on its own; message says why and what to do.
-  'recording.ended': z.object({ recordingId: z.string(), order: z.string(), cause: RecordingEndCause, message: z.string() }),
+  'recording.ended': z.object({ recordingId: z.string(), order: z.string(), cause: RecordingEndCause, message: z.string(), words: Message.optional() }),
   'station.problem': z.object({ message: z.string(), words: Message.optional() }), // words: the message as a code, when it is one
   'settings.changed': Settings,
   ...exportEvents,

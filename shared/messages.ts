@@ -284,6 +284,88 @@ export const MESSAGES = {
   'problem-retention-failed-start': 'Retention (start) failed: {{error}}',
   'problem-retention-failed-hourly': 'Retention (hourly) failed: {{error}}',
   'problem-retention-failed-after-clip': 'Retention (after a clip) failed: {{error}}',
+
+  // Clip notes as the index keeps them (clips.note, in English; clips.note_words, these codes):
+  // sessions.ts, sealing.ts, recovery.ts and retention.ts on the engine's side, the page's own
+  // notes (a camera lost or frozen, a recorder that failed) on the station's. A note of several
+  // sentences is a list of codes; joined with spaces their English is the note word for word.
+  'note-chunks-missing': '{{missing}} of {{expected}} chunks did not arrive.',
+  'note-clock-moved': 'The wall clock moved by {{seconds}} s during this recording.',
+  'note-short': 'Shorter than the minimum of {{min}} s ({{length}} s); kept and marked.',
+  'note-shutdown': 'Finished because the station was shut down.',
+  'note-no-video': 'No video reached the station.',
+  'note-seal-failed': 'The clip of {{order}} could not be finished ({{error}}); its raw recording is kept at {{file}}.',
+  'note-recovered': 'Recovered after the station stopped unexpectedly; at most the last second is missing.',
+  'note-recovery-empty': 'The station stopped before any video of this recording reached disk.',
+  'note-discarded-button': 'Discarded: discard button (order {{order}})',
+  'note-discarded-scan': 'Discarded: DISCARD control code scanned (order {{order}})',
+  'note-camera-lost': 'The camera was disconnected while recording.',
+  'note-camera-stalled': 'The camera gave no picture for {{seconds}} s while recording; recording goes on in a new clip once the camera gives a picture again.',
+  'note-part-not-saved': 'Part of the recording could not be saved: {{error}}',
+  'note-recorder-unconfirmed': 'The recorder did not confirm the end of the clip within {{seconds}} s; what arrived is kept.',
+  // A deleted clip's note: who deleted it and when, then why (retention.ts). The why alone is the
+  // deletions table's reason (no full stop); in the note it ends the sentence.
+  'note-deleted-by': 'Deleted on {{time}} by {{who}}:',
+  'note-deleted-by-retention': 'Deleted on {{time}} by retention:',
+  'note-deleted-by-hand': 'Deleted on {{time}} by retention (run by hand):',
+  'note-deleted-age': 'older than {{days}} days (kept {{days}} days).',
+  'note-deleted-age-missing': 'older than {{days}} days (kept {{days}} days) (the file was already missing).',
+  'note-deleted-space': 'free space {{free}} was below the reserve of {{reserve}}.',
+  'note-deleted-space-missing': 'free space {{free}} was below the reserve of {{reserve}} (the file was already missing).',
+  'deleted-age': 'older than {{days}} days (kept {{days}} days)',
+  'deleted-age-missing': 'older than {{days}} days (kept {{days}} days) (the file was already missing)',
+  'deleted-space': 'free space {{free}} was below the reserve of {{reserve}}',
+  'deleted-space-missing': 'free space {{free}} was below the reserve of {{reserve}} (the file was already missing)',
+  // What a finish answers besides the clip (sessions.ts), and start-up's recovery (recovery.ts).
+  'finish-short': 'The clip of {{order}} is only {{length}} s long (the minimum is {{min}} s): it was kept and marked as short.',
+  'problem-recovered': 'Recovered {{count}} clip(s) after an unexpected stop: {{orders}}.',
+  'problem-not-sealed': 'The clip of {{order}} was saved but could not be sealed: {{error}}',
+  'ready-shutdown': 'The station is shutting down; start it again to record.',
+
+  // The hub's line in the Status view and doctor (publish/outbox.ts hubHealthLine), part by part:
+  // each part ends with its separator, so the parts joined with spaces are the English line.
+  'health-hub-link': 'Warehouse hub: Hub "{{name}}" at {{url}};',
+  'health-hub-all-published': 'every sealed clip is published;',
+  'health-hub-waiting': '{{count}} clip(s) not yet published;',
+  'health-hub-waiting-oldest': '{{count}} clip(s) not yet published (oldest recorded {{time}});',
+  'health-hub-chain-behind-one': '1 chain entry not yet sent;',
+  'health-hub-chain-behind': '{{count}} chain entries not yet sent;',
+  'health-hub-last-success': 'last success {{time}}.',
+  'health-hub-no-success': 'no success yet.',
+  'health-hub-error-unreachable': 'last error {{time}}: the hub could not be reached ({{error}})',
+  'health-hub-error-impostor':
+    'last error {{time}}: IMPOSTOR: a server at the hub address could not prove it holds the pinned hub key; nothing was sent to it ({{error}})',
+  'health-hub-error-unauthorized': 'last error {{time}}: the hub does not accept this station any more (enroll it again with a new code) ({{error}})',
+  'health-hub-error-refused': 'last error {{time}}: the hub REFUSED a clip or chain entry (this station keeps it) ({{error}})',
+  'health-hub-error-bad-response': 'last error {{time}}: the hub answered something this station cannot read ({{error}})',
+  'health-hub-error-other': 'last error {{time}}: publishing failed ({{error}})',
+  'health-hub-refused-clip': 'refused: {{what}}',
+
+  // What `verify --all` finds on its own (evidence/verifyAll.ts), after its kind's label.
+  'verifyall-entry-missing': 'chain entry {{seq}} is missing.',
+  'verifyall-entries-missing': 'chain entries {{first}} to {{last}} are missing.',
+  'verifyall-first-key': 'the station key {{file}} is not the key the chain was started with (entry 1).',
+  'verifyall-not-chained': 'clip {{clip}} (order {{order}}) is in the index but has no chain entry.',
+  'verifyall-index-row-deleted': 'the index row of the clip of order {{orders}} (entry {{seq}}) was deleted.',
+  'verifyall-file-gone': 'the file of the clip of order {{orders}} (entry {{seq}}) is gone, and no deletion was recorded.',
+  'verifyall-file-gone-at': 'the file of the clip of order {{orders}} (entry {{seq}}) ({{file}}) is gone, and no deletion was recorded.',
+  'verifyall-file-swapped':
+    '{{file}}, the clip of order {{orders}} (entry {{seq}}). It holds the content of another clip (order {{other}}, entry {{otherSeq}}): the files were swapped or copied.',
+  'verifyall-file-truncated':
+    '{{file}}, the clip of order {{orders}} (entry {{seq}}). It is shorter than when sealed ({{size}} of {{sealedSize}} bytes): it was truncated.',
+  'verifyall-file-changed': '{{file}}, the clip of order {{orders}} (entry {{seq}}). Its content changed after it was sealed.',
+  'verifyall-index-sha': 'the index gives the clip of order {{orders}} (entry {{seq}}) a different SHA-256 than its chain entry.',
+  'verifyall-sidecar-missing': '{{sidecar}} next to {{file}} is missing.',
+  'verifyall-manifest-edited': '{{manifest}} differs from chain entry {{seq}}: it was edited.',
+  'verifyall-signature-bad': "{{sig}} does not verify for {{manifest}} with this station's key.",
+  'verifyall-tsr-missing': '{{tsr}} next to {{file}} is missing (the station still holds the token).',
+  'verifyall-token-other-hash': "{{file}}: This token stamps a {{algorithm}} hash; PackWitness clips are sealed with SHA-256, so it is not this clip's.",
+  'verifyall-token-other-file': '{{file}}: The timestamp token covers a different file than this clip.',
+  'verifyall-token-invalid': '{{file}}: The timestamp token does not hold: {{reason}}.',
+  'verifyall-token-sidecar-differs': '{{file}}: The .tsr file next to the clip differs from the token the station received.',
+  'verifyall-token-unreadable': '{{file}}: The timestamp token cannot be read ({{error}}).',
+  'verifyall-unsealed-file': '{{file}} is in the clips folder but no chain entry seals it.',
+  'verifyall-deleted-file-back': '{{file}} is in the clips folder but its deletion was recorded.',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof MESSAGES;
@@ -330,4 +412,24 @@ export function placeholdersOf(text: string): string[] {
 /** Several sentences as one line of English (a check line made of several codes). */
 export function formatMessages(ms: readonly Message[]): string {
   return ms.map(formatMessage).join(' ');
+}
+
+/**
+ * Sentences as the index keeps them beside their English (clips.note_words, deletions.reason_words):
+ * JSON, or null when a sentence has no code (the English alone is then what every UI shows).
+ */
+export function wordsToJson(ms: readonly (Message | null | undefined)[] | null | undefined): string | null {
+  if (!ms?.length || ms.some((m) => !m || !isMessageCode(m.code))) return null;
+  return JSON.stringify(ms);
+}
+
+/** The stored sentences back; null for a row without codes (written before they were kept) or unreadable JSON. */
+export function wordsFromJson(json: string | null | undefined): Message[] | null {
+  if (!json) return null;
+  try {
+    const parsed = z.array(Message).safeParse(JSON.parse(json));
+    return parsed.success && parsed.data.length ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }

@@ -25,6 +25,8 @@ export interface MachineState {
 export interface Msg {
   key: string;
   params?: Record<string, string | number>;
+  /** Parameters that are engine sentences (shared/messages.ts): worded in the UI language, else the English in `params`. */
+  words?: Record<string, { code: string; params: Record<string, string | number> }[]>;
 }
 
 export type Decision =

@@ -1,6 +1,7 @@
 // An index row as both doors show it (the contract's Clip): its evidence and what the camera read included.
 import path from 'node:path';
 import type { Clip } from '../../shared/contract.ts';
+import { wordsFromJson } from '../../shared/messages.ts';
 import type { ClipLabels } from '../../shared/contract/labels.ts';
 import type { ClipRow } from './index/types.ts';
 import type { LabelStore } from './labels.ts';
@@ -29,6 +30,7 @@ export function toClip(s: ClipViewServices, row: ClipRow): Clip {
     status: row.status === 'recovered' || row.status === 'interrupted' || row.status === 'failed' ? row.status : 'ok',
     stopReason: row.stop_reason,
     note: row.note,
+    noteWords: wordsFromJson(row.note_words),
     mediaUrl: `/media/clips/${encodeURIComponent(row.id)}`,
     thumbUrl: row.thumb_file ? `/media/thumbs/${encodeURIComponent(row.id)}` : null,
     legalHold: row.legal_hold === 1,

@@ -234,6 +234,7 @@ export class Engine implements EngineServices {
       const recovered = await recoverUnfinished(engine, engine.sealer);
       if (recovered) {
         engine.problems.push(recovered.message);
+        engine.problemWords.set(engine.problems.length - 1, recovered.words);
         engine.log(recovered.message);
         engine.emit('recording.recovered', recovered);
       }

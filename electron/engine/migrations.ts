@@ -171,4 +171,15 @@ export const migrations: Migration[] = [
         ORDER BY seq DESC;
     `,
   },
+  {
+    // Engine-made notes and deletion reasons as message codes (shared/messages.ts), a JSON list of
+    // {code, params}, so the UI words them in its language. The English columns stay as they are:
+    // the CLI, the manifest and the chain read them. Rows written before have no codes and show
+    // their English.
+    version: 6,
+    sql: `
+      ALTER TABLE clips ADD COLUMN note_words TEXT;
+      ALTER TABLE deletions ADD COLUMN reason_words TEXT;
+    `,
+  },
 ];

@@ -7,7 +7,7 @@ import type { Deletion, RetentionReport, SpaceInfo } from '../../shared/contract
 import type { ClipRow, DeletionRow } from './index/types.ts';
 import type { EngineServices } from './services.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
-import { formatMessage, msg, type Message } from '../../shared/messages.ts';
+import { formatMessage, msg, wordsFromJson, wordsToJson, type Message } from '../../shared/messages.ts';
 
 /** What retention uses: the index, the clips folder, the settings, the custody, the export queue and the packer's ear. */
 export type RetentionServices = Pick<EngineServices, 'paths' | 'store' | 'clips' | 'settings' | 'custody' | 'logLine' | 'reportProblem'> & {
@@ -44,7 +44,30 @@ export function toDeletion(r: DeletionRow): Deletion {
     deletedAt: new Date(r.deleted_at).toISOString(),
     reason: r.reason,
     who: r.who,
+    ...wordsOf(r.reason_words),
   };
+}
+
+function wordsOf(json: string | null | undefined): { reasonWords?: Message[] } {
+  const words = wordsFromJson(json);
+  return words ? { reasonWords: words } : {};
+}
+
+/** Why a clip goes: `deleted-age` or `deleted-space`, and the same with the file already missing. */
+type DeletionWhy = Message & { code: 'deleted-age' | 'deleted-space' };
+
+/**
+ * A deleted clip's note, "Deleted on … by …: why.", as codes: who (retention, retention run by hand,
+ * or a name) and why. Joined, their English is the note the index has always kept.
+ */
+function deletionNoteWords(time: string, who: string, why: Message): Message[] {
+  const by =
+    who === 'retention'
+      ? msg('note-deleted-by-retention', { time })
+      : who === 'retention (run by hand)'
+        ? msg('note-deleted-by-hand', { time })
+        : msg('note-deleted-by', { time, who });
+  return [by, { code: `note-${why.code}`, params: why.params }];
 }
 
 export interface RunOptions {
@@ -166,7 +189,7 @@ export class Retention {
       report.heldSkipped = await this.engine.clips.heldBefore(cutoff);
       for (const row of await this.engine.clips.deletable(cutoff)) {
         tried.add(row.id);
-        await this.deleteOne(row, `older than ${settings.keepDays} days (kept ${settings.keepDays} days)`, who, dryRun, report);
+        await this.deleteOne(row, msg('deleted-age', { days: settings.keepDays }) as DeletionWhy, who, dryRun, report);
       }
     }
 
@@ -197,7 +220,7 @@ export class Retention {
       const pool = (await this.engine.clips.deletable(now - protectMs(settings))).filter((r) => !tried.has(r.id));
       for (const row of pool) {
         if (space.freeBytes + freed - need >= space.reserveBytes) break;
-        const why = `free space ${formatBytes(space.freeBytes + freed)} was below the reserve of ${formatBytes(space.reserveBytes)}`;
+        const why = msg('deleted-space', { free: formatBytes(space.freeBytes + freed), reserve: formatBytes(space.reserveBytes) }) as DeletionWhy;
         const ok = await this.deleteOne(row, why, who, dryRun, report);
         if (ok && dryRun) freed += row.size_bytes ?? 0;
         if (ok && !dryRun) space = await spaceOf(this.engine.paths.clipsDir, settings.reserveMb);
@@ -235,7 +258,8 @@ export class Retention {
   }
 
   /** Deletes one clip's file; only when the file is gone does its row change. */
-  private async deleteOne(row: ClipRow, reason: string, who: string, dryRun: boolean, report: RetentionReport): Promise<boolean> {
+  private async deleteOne(row: ClipRow, why: DeletionWhy, who: string, dryRun: boolean, report: RetentionReport): Promise<boolean> {
+    const reason = formatMessage(why);
     const at = Date.now();
     const d: DeletionRow = {
       clip_id: row.id,
@@ -246,6 +270,7 @@ export class Retention {
       deleted_at: at,
       reason,
       who,
+      reason_words: wordsToJson([why]),
     };
     const gate = this.engine.hubGate;
     if (gate && !(gate.confirmedLocally(row) && (dryRun || (await gate.mayDelete(row))))) {
@@ -274,9 +299,12 @@ export class Retention {
       this.engine.logLine(`retention: could not delete ${abs} (${e.code ?? e.message}); its index row is unchanged`);
       return false;
     }
+    const said: Message = alreadyGone ? { code: `${why.code}-missing`, params: why.params } : why;
     if (alreadyGone) d.reason = `${reason} (the file was already missing)`;
-    const note = `Deleted on ${new Date(at).toISOString()} by ${who}: ${d.reason}.`;
-    await this.engine.clips.markDeleted(d, row.started_at, note);
+    d.reason_words = wordsToJson([said]);
+    const time = new Date(at).toISOString();
+    const note = `Deleted on ${time} by ${who}: ${d.reason}.`;
+    await this.engine.clips.markDeleted(d, row.started_at, note, wordsToJson(deletionNoteWords(time, who, said)));
     this.engine.logLine(`retention: deleted clip ${row.id} of ${row.order_code} (${row.file}) by ${who}: ${d.reason}`);
     if (row.thumb_file) {
       try {

@@ -20,6 +20,7 @@ export const HealthCheck = z.object({
   level: z.enum(['ok', 'warning', 'problem']),
   text: z.string(), // one plain sentence a packer or technician can act on
   message: Message.optional(), // the same sentence as a code the UI words in its language (shared/messages.ts)
+  messages: z.array(Message).optional(), // a line made of several parts (the hub's): each a code, worded in place of `message`
   details: z.array(z.string()), // at most a few dozen lines: ids, files
   detailWords: z.array(Message.nullable()).optional(), // each detail line as a code, where it is a sentence (null: data only)
 });
@@ -42,6 +43,7 @@ export const Deletion = z.object({
   deletedAt: z.string(),
   reason: z.string(),
   who: z.string(),
+  reasonWords: z.array(Message).optional(), // the reason as codes the UI words; absent: English only
 });
 export type Deletion = z.infer<typeof Deletion>;
 

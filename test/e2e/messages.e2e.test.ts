@@ -4,6 +4,7 @@
 // and the Status checks, a verify verdict and the export presets as the engine sends them: in the
 // Chinese UI they read in Chinese, with no English sentence, also the failing lines of a clip whose
 // chain entry was changed. Screenshots go to PW_SHOT_DIR when set.
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MESSAGES, formatMessage, placeholdersOf } from '../../shared/messages.ts';
@@ -110,6 +111,84 @@ describe.skipIf(!chromiumAvailable())('engine messages in both languages at 1366
         }
       }
       await shot(`verify-tampered-${lang}`);
+    });
+  }
+});
+
+describe.skipIf(!chromiumAvailable())('clip notes, deletions and the hub line in both languages (door 2)', () => {
+  const ctx = { door: 'http' as const };
+  // An old clip retention deletes, a recording the station did not finish (recovered when serve
+  // starts), and an enrollment with a hub nobody answers at: the three kinds of stored English.
+  const s = useScreens({
+    tmpPrefix: 'pw-notes-e2e-',
+    clips: [{ order: 'NOTE-OLD-1' }],
+    prepare: async (engine, clips) => {
+      engine.db.prepare('UPDATE clips SET started_at = started_at - ? WHERE id=?').run(45 * 86_400_000, clips[0]!.id);
+      await engine.call('settings.update', { keepDays: 30 }, ctx);
+      await engine.call('retention.run', {}, ctx);
+      const partial = path.join('.recording', 'note-crash-1.webm');
+      fs.mkdirSync(path.join(engine.paths.clipsDir, '.recording'), { recursive: true });
+      fs.copyFileSync(path.join(s.dir, 'clip0.webm'), path.join(engine.paths.clipsDir, partial));
+      await engine.clips.insertRecording({
+        id: 'note-crash-1',
+        order_code: 'NOTE-CRASH-1',
+        station: 'Station 1',
+        operator: null,
+        mode: 'shipping',
+        started_at: Date.now() - 5000,
+        mime_type: 'video/webm',
+        partial_file: partial,
+      });
+      engine.db
+        .prepare(
+          `INSERT INTO hub_link (id, url, hub_name, hub_fingerprint, hub_public_key_pem, enrolled_at, chain_sent, holds_since) VALUES (1, ?, ?, ?, ?, ?, 0, 0)`,
+        )
+        .run('http://127.0.0.1:9', 'HUB-E2E', 'ab'.repeat(32), 'pem', Date.now());
+    },
+  });
+  const RECOVERED = 'Recovered after the station stopped unexpectedly; at most the last second is missing.';
+
+  for (const lang of ['en', 'zh-CN'] as const) {
+    it(`${lang}: a recovered clip's note in the lookup`, async () => {
+      await s.setLanguage(lang);
+      await s.page.goto(`${s.served.url}#/lookup`);
+      await s.page.getByTestId('lookup-q').fill('NOTE-CRASH-1');
+      await s.page.getByTestId('result').first().click();
+      const note = (await s.page.getByTestId('clip-note').textContent()) ?? '';
+      if (lang === 'en') expect(note).toBe(` — ${RECOVERED}`);
+      else {
+        expect(note).toBe(' — 工作台意外停止后恢复；最多缺少最后一秒。');
+        expect(note).not.toMatch(ENGLISH);
+      }
+      await s.shot(`note-recovered-${lang}`);
+    });
+
+    it(`${lang}: the deletion by retention and the hub line in the Status view`, async () => {
+      await s.setLanguage(lang);
+      await s.page.goto(`${s.served.url}#/status`);
+      const deletion = s.page.locator('[data-testid=deletions] tr').first();
+      await deletion.waitFor();
+      const cells = await deletion.locator('td').allTextContents();
+      expect(cells[1]).toBe('NOTE-OLD-1');
+      const hub = s.page.locator('[data-testid=health-checks] > li').filter({ hasText: 'HUB-E2E' });
+      // The line itself, without the detail lines under it (the last error's own words are data).
+      const line = await hub.evaluate((li) =>
+        [...li.childNodes]
+          .filter((n) => n.nodeName !== 'UL')
+          .map((n) => n.textContent)
+          .join(''),
+      );
+      if (lang === 'en') {
+        expect(cells.slice(2)).toEqual(['retention (run by hand)', 'older than 30 days (kept 30 days)']);
+        expect(line).toMatch(
+          /Warehouse hub: Hub "HUB-E2E" at http:\/\/127\.0\.0\.1:9; (every sealed clip is published|.*not yet published.*); (no success yet|last success .*)\.$/,
+        );
+      } else {
+        expect(cells.slice(2)).toEqual(['保留策略（手动运行）', '超过 30 天（保留 30 天）']);
+        expect(line).toMatch(/仓库中心：“HUB-E2E”，地址 http:\/\/127\.0\.0\.1:9；.*(已上传|尚未上传).*；.*(尚未成功过|上次成功)/);
+        expect(line, line).not.toMatch(ENGLISH);
+      }
+      await s.shot(`status-notes-${lang}`);
     });
   }
 });

@@ -10,7 +10,8 @@ import { LocalClipStore } from '../store/local.ts';
 import type { SidecarKind, StationClipStore } from '../store/types.ts';
 import { dayFolder } from '../clipNames.ts';
 import { parseBody, type ChainRow } from './chain.ts';
-import { addedTsaCerts, entryFindings, LABELS, tokenCheck, type Finding } from './checks.ts';
+import { addedTsaCerts, entryFindings, found, LABELS, tokenCheck, type Finding } from './checks.ts';
+import { formatMessage, isMessageCode, msg, type Message } from '../../../shared/messages.ts';
 import { anchorProblems } from './anchors.ts';
 import { verifyBytes } from './keys.ts';
 import { sidecarsOf } from './manifest.ts';
@@ -67,18 +68,18 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     for (const row of rows) {
       entries++;
       if (!prev) {
-        if (row.seq !== 1) add({ kind: 'missing-entry', message: `chain entries 1 to ${row.seq - 1} are missing.` }, 1, null);
+        if (row.seq !== 1) add(found('missing-entry', msg('verifyall-entries-missing', { first: 1, last: row.seq - 1 })), 1, null);
         else if (parseBody(row)?.publicKey !== onDiskKey) {
-          add({ kind: 'wrong-key', message: `the station key ${key.publicFile} is not the key the chain was started with (entry 1).` }, 1, null);
+          add(found('wrong-key', msg('verifyall-first-key', { file: key.publicFile })), 1, null);
         }
       }
       if (prev && row.seq !== prev.seq + 1) {
         const gap = row.seq - prev.seq - 1;
         add(
-          {
-            kind: 'missing-entry',
-            message: gap === 1 ? `chain entry ${prev.seq + 1} is missing.` : `chain entries ${prev.seq + 1} to ${row.seq - 1} are missing.`,
-          },
+          found(
+            'missing-entry',
+            gap === 1 ? msg('verifyall-entry-missing', { seq: prev.seq + 1 }) : msg('verifyall-entries-missing', { first: prev.seq + 1, last: row.seq - 1 }),
+          ),
           prev.seq + 1,
           null,
         );
@@ -122,7 +123,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   const indexed = await index.finished();
   const indexedIds = new Set(indexed.map((r) => r.id));
   for (const r of indexed) {
-    if (!clips.has(r.id)) add({ kind: 'missing-entry', message: `clip ${r.id} (order ${r.order_code}) is in the index but has no chain entry.` }, null, r.id);
+    if (!clips.has(r.id)) add(found('missing-entry', msg('verifyall-not-chained', { clip: r.id, order: r.order_code })), null, r.id);
   }
 
   // 3. Every sealed, not deleted clip: its file, its sidecars and its token.
@@ -134,9 +135,9 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   let done = 0;
   let tokens = 0;
   for (const [clipId, c] of live) {
-    const what = `clip of order ${c.orders} (entry ${c.seq})`;
+    const which = { orders: c.orders, seq: c.seq };
     const indexRow = await index.get(clipId);
-    if (!indexedIds.has(clipId)) add({ kind: 'missing-entry', message: `the index row of the ${what} was deleted.` }, c.seq, clipId);
+    if (!indexedIds.has(clipId)) add(found('missing-entry', msg('verifyall-index-row-deleted', which)), c.seq, clipId);
     // Without its index row, the sealed start time and file name still say where the file lives.
     const rel = indexRow?.file ?? (c.file !== null && c.startedAt !== null ? path.join(dayFolder(c.startedAt), c.file) : null);
     const file = rel ? store.localPath(rel) : null;
@@ -144,10 +145,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
     const stored = rel ? await store.stat(rel) : null;
     if (!rel || !file || !stored) {
       add(
-        {
-          kind: 'missing-file',
-          message: `the file of the ${what}${file ? ` (${path.relative(ctx.clipsDir, file)})` : ''} is gone, and no deletion was recorded.`,
-        },
+        found('missing-file', file ? msg('verifyall-file-gone-at', { ...which, file: path.relative(ctx.clipsDir, file) }) : msg('verifyall-file-gone', which)),
         c.seq,
         clipId,
       );
@@ -161,57 +159,60 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
       const size = stored.size;
       const other = bySha.get(sha);
       const sealedSize = c.sizeBytes;
-      const detail = other
-        ? ` It holds the content of another clip (order ${other.orders}, entry ${other.seq}): the files were swapped or copied.`
+      const words = other
+        ? msg('verifyall-file-swapped', { file: shown, ...which, other: other.orders, otherSeq: other.seq })
         : sealedSize !== null && size < sealedSize
-          ? ` It is shorter than when sealed (${size} of ${sealedSize} bytes): it was truncated.`
-          : ' Its content changed after it was sealed.';
-      add({ kind: 'modified-file', message: `${shown}, the ${what}.${detail}` }, c.seq, clipId);
+          ? msg('verifyall-file-truncated', { file: shown, ...which, size, sealedSize })
+          : msg('verifyall-file-changed', { file: shown, ...which });
+      add(found('modified-file', words), c.seq, clipId);
     }
     if (indexRow?.sha256 && indexRow.sha256 !== sealedSha) {
-      add({ kind: 'broken-link', message: `the index gives the ${what} a different SHA-256 than its chain entry.` }, c.seq, clipId);
+      add(found('broken-link', msg('verifyall-index-sha', which)), c.seq, clipId);
     }
     const s = sidecarsOf(file); // their names, for the findings
     const manifest = await store.getSidecar(rel, 'manifest');
     const sig = await store.getSidecar(rel, 'signature');
     if (!manifest || !sig) {
-      add({ kind: 'missing-sidecar', message: `${path.basename(!manifest ? s.manifest : s.signature)} next to ${shown} is missing.` }, c.seq, clipId);
+      add(
+        found('missing-sidecar', msg('verifyall-sidecar-missing', { sidecar: path.basename(!manifest ? s.manifest : s.signature), file: shown })),
+        c.seq,
+        clipId,
+      );
     } else {
       if (!manifest.equals(Buffer.from(chain.get(c.seq)?.body ?? '', 'utf8'))) {
-        add({ kind: 'modified-manifest', message: `${path.basename(s.manifest)} differs from chain entry ${c.seq}: it was edited.` }, c.seq, clipId);
+        add(found('modified-manifest', msg('verifyall-manifest-edited', { manifest: path.basename(s.manifest), seq: c.seq })), c.seq, clipId);
       }
       if (!verifyBytes(key.publicKey, manifest, sig)) {
-        add(
-          { kind: 'bad-signature', message: `${path.basename(s.signature)} does not verify for ${path.basename(s.manifest)} with this station's key.` },
-          c.seq,
-          clipId,
-        );
+        add(found('bad-signature', msg('verifyall-signature-bad', { sig: path.basename(s.signature), manifest: path.basename(s.manifest) })), c.seq, clipId);
       }
     }
     const tsr = await store.getSidecar(rel, 'timestamp');
     const token = tokenCheck(ctx.db, clipId, sealedSha, tsr);
     if (token.state === 'done') tokens++;
     if (token.state === 'done' && !tsr)
-      add(
-        { kind: 'missing-sidecar', message: `${path.basename(s.timestamp)} next to ${shown} is missing (the station still holds the token).` },
-        c.seq,
-        clipId,
-      );
-    if (token.ok === false) add({ kind: 'token-mismatch', message: `${shown}: ${token.text}` }, c.seq, clipId);
+      add(found('missing-sidecar', msg('verifyall-tsr-missing', { tsr: path.basename(s.timestamp), file: shown })), c.seq, clipId);
+    if (token.ok === false) add(tokenFinding(shown, token.text, token.message), c.seq, clipId);
   }
 
   // 4. Clip files that no chain entry speaks for (copied in, or their entry was removed).
   for (const rel of await mp4FilesUnder(store)) {
     if (known.has(path.normalize(rel))) continue;
     const deletedHere = [...clips.values()].some((c) => c.deleted && c.file === path.basename(rel));
-    add(
-      { kind: 'missing-entry', message: `${rel} is in the clips folder but ${deletedHere ? 'its deletion was recorded' : 'no chain entry seals it'}.` },
-      null,
-      null,
-    );
+    add(found('missing-entry', msg(deletedHere ? 'verifyall-deleted-file-back' : 'verifyall-unsealed-file', { file: rel })), null, null);
   }
 
   return { ok: problems.length === 0, entries, clips: live.length, timestamps: tokens, anchors: anchors.length, problems };
+}
+
+/**
+ * A token that does not hold, after the file's name: its finding's code with the file in front
+ * (`verifyall-token-*`), where that reads as the English; else English only.
+ */
+function tokenFinding(file: string, text: string, inner: Message | undefined): Finding {
+  const message = `${file}: ${text}`;
+  const code = inner ? `verifyall-token-${inner.code.replace(/^finding-token-/, '')}` : '';
+  const words: Message | null = inner && isMessageCode(code) ? { code, params: { ...inner.params, file } } : null;
+  return words && formatMessage(words) === message ? { kind: 'token-mismatch', message, words } : { kind: 'token-mismatch', message };
 }
 
 /**

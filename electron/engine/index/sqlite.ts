@@ -40,19 +40,19 @@ export class SqliteClipIndex implements ClipIndex {
 
   async finish(
     id: string,
-    f: Pick<ClipRow, 'ended_at' | 'duration_ms' | 'mono_ms' | 'size_bytes' | 'file' | 'sha256' | 'status' | 'stop_reason' | 'note'>,
+    f: Pick<ClipRow, 'ended_at' | 'duration_ms' | 'mono_ms' | 'size_bytes' | 'file' | 'sha256' | 'status' | 'stop_reason' | 'note' | 'note_words'>,
   ): Promise<void> {
     this.db
       .prepare(
         `UPDATE clips SET ended_at=@ended_at, duration_ms=@duration_ms, mono_ms=@mono_ms, size_bytes=@size_bytes,
-           file=@file, sha256=@sha256, status=@status, stop_reason=@stop_reason, note=@note, partial_file=NULL
+           file=@file, sha256=@sha256, status=@status, stop_reason=@stop_reason, note=@note, note_words=@note_words, partial_file=NULL
          WHERE id=@id`,
       )
-      .run({ id, ...f });
+      .run({ id, ...f, note_words: f.note_words ?? null });
   }
 
-  async setStatus(id: string, status: RowStatus, note: string | null): Promise<void> {
-    this.db.prepare('UPDATE clips SET status=?, note=?, partial_file=NULL WHERE id=?').run(status, note, id);
+  async setStatus(id: string, status: RowStatus, note: string | null, noteWords: string | null = null): Promise<void> {
+    this.db.prepare('UPDATE clips SET status=?, note=?, note_words=?, partial_file=NULL WHERE id=?').run(status, note, noteWords, id);
   }
 
   async setThumb(id: string, thumb: string): Promise<void> {
@@ -70,15 +70,15 @@ export class SqliteClipIndex implements ClipIndex {
     })();
   }
 
-  async markDeleted(d: DeletionRow, startedAt: number, note: string): Promise<void> {
+  async markDeleted(d: DeletionRow, startedAt: number, note: string, noteWords: string | null = null): Promise<void> {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO deletions (clip_id, order_code, file, sha256, size_bytes, started_at, deleted_at, reason, who)
-           VALUES (@clip_id, @order_code, @file, @sha256, @size_bytes, @started_at, @deleted_at, @reason, @who)`,
+          `INSERT INTO deletions (clip_id, order_code, file, sha256, size_bytes, started_at, deleted_at, reason, who, reason_words)
+           VALUES (@clip_id, @order_code, @file, @sha256, @size_bytes, @started_at, @deleted_at, @reason, @who, @reason_words)`,
         )
-        .run({ ...d, started_at: startedAt });
-      this.db.prepare(`UPDATE clips SET status='deleted', note=?, thumb_file=NULL WHERE id=?`).run(note, d.clip_id);
+        .run({ ...d, started_at: startedAt, reason_words: d.reason_words ?? null });
+      this.db.prepare(`UPDATE clips SET status='deleted', note=?, note_words=?, thumb_file=NULL WHERE id=?`).run(note, noteWords, d.clip_id);
     })();
   }
 

@@ -33,6 +33,8 @@ export interface ClipRow {
   status: RowStatus;
   stop_reason: ClipStopReason | null;
   note: string | null;
+  /** The note as message codes, JSON (migration 6); null for a note in English only. */
+  note_words?: string | null;
   mime_type: string;
   partial_file: string | null;
   thumb_file: string | null;
@@ -65,6 +67,8 @@ export interface DeletionRow {
   deleted_at: number;
   reason: string;
   who: string;
+  /** The reason as message codes, JSON (migration 6); null for a reason in English only. */
+  reason_words?: string | null;
 }
 
 /** A discarded recording of an order, with the time its discard was chained. */
@@ -100,16 +104,16 @@ export interface ClipIndex {
   insertRecording(row: Pick<ClipRow, 'id' | 'order_code' | 'station' | 'operator' | 'mode' | 'started_at' | 'mime_type' | 'partial_file'>): Promise<void>;
   finish(
     id: string,
-    f: Pick<ClipRow, 'ended_at' | 'duration_ms' | 'mono_ms' | 'size_bytes' | 'file' | 'sha256' | 'status' | 'stop_reason' | 'note'>,
+    f: Pick<ClipRow, 'ended_at' | 'duration_ms' | 'mono_ms' | 'size_bytes' | 'file' | 'sha256' | 'status' | 'stop_reason' | 'note' | 'note_words'>,
   ): Promise<void>;
-  setStatus(id: string, status: RowStatus, note: string | null): Promise<void>;
+  setStatus(id: string, status: RowStatus, note: string | null, noteWords?: string | null): Promise<void>;
   setThumb(id: string, thumb: string): Promise<void>;
   /** Where a recording's raw video is kept after sealing failed. */
   setPartial(id: string, partial: string): Promise<void>;
   /** Sets or lifts a legal hold and records who did it, together. */
   setLegalHold(id: string, hold: boolean, reason: string, who: string, at: number): Promise<void>;
   /** Marks a clip deleted (its file is gone) and records the deletion, together. */
-  markDeleted(d: DeletionRow, startedAt: number, note: string): Promise<void>;
+  markDeleted(d: DeletionRow, startedAt: number, note: string, noteWords?: string | null): Promise<void>;
 
   get(id: string): Promise<ClipRow | undefined>;
   /** Recordings still open, oldest first. */

@@ -4,6 +4,7 @@ import type { Clip } from '../../../shared/contract.ts';
 import type { ContinuityPass, PageIncidentStore } from '../continuity.ts';
 import type { EngineServices } from '../services.ts';
 import type { Sealer } from './sealing.ts';
+import { formatMessage, msg, wordsToJson, type Message } from '../../../shared/messages.ts';
 
 /**
  * At start: clips of the last two days sealed without a read-back (the station stopped before it
@@ -20,14 +21,20 @@ export async function readBackUnchecked(
 }
 
 /** At start: every recording the last run left open is turned into a clip from what reached disk. */
-export async function recoverUnfinished(s: Pick<EngineServices, 'clips' | 'store'>, sealer: Sealer): Promise<{ clips: Clip[]; message: string } | null> {
+const recoveredNote = msg('note-recovered');
+
+export async function recoverUnfinished(
+  s: Pick<EngineServices, 'clips' | 'store'>,
+  sealer: Sealer,
+): Promise<{ clips: Clip[]; message: string; words: Message } | null> {
   const recovered: Clip[] = [];
   for (const row of await s.clips.unfinished()) {
     const partial = row.partial_file;
     const stat = partial ? await s.store.stat(partial).catch(() => null) : null;
     if (!partial || !stat || stat.size === 0) {
       if (partial) await s.store.delete(partial);
-      await s.clips.setStatus(row.id, 'failed', 'The station stopped before any video of this recording reached disk.');
+      const words = msg('note-recovery-empty');
+      await s.clips.setStatus(row.id, 'failed', formatMessage(words), wordsToJson([words]));
       continue;
     }
     const clip = await sealer.seal(
@@ -39,11 +46,12 @@ export async function recoverUnfinished(s: Pick<EngineServices, 'clips' | 'store
       null,
       'recovered',
       'crash',
-      'Recovered after the station stopped unexpectedly; at most the last second is missing.',
+      formatMessage(recoveredNote),
+      wordsToJson([recoveredNote]),
     );
     if (clip) recovered.push(clip);
   }
   if (!recovered.length) return null;
-  const message = `Recovered ${recovered.length} clip(s) after an unexpected stop: ${recovered.map((c) => c.order).join(', ')}.`;
-  return { clips: recovered, message };
+  const words = msg('problem-recovered', { count: recovered.length, orders: recovered.map((c) => c.order).join(', ') });
+  return { clips: recovered, message: formatMessage(words), words };
 }

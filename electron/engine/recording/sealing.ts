@@ -12,6 +12,7 @@ import { sha256File } from '../hash.ts';
 import type { Scratch } from '../store/types.ts';
 import type { EngineServices } from '../services.ts';
 import { errorLine, errorMessage } from '../../../shared/errorMessage.ts';
+import { formatMessage, msg, wordsToJson } from '../../../shared/messages.ts';
 
 export type SealingServices = Pick<EngineServices, 'store' | 'db' | 'clips' | 'custody' | 'ownsData' | 'emit' | 'logLine'> & {
   readonly continuity: ContinuityPass;
@@ -62,6 +63,8 @@ export class Sealer {
     status: 'ok' | 'interrupted' | 'recovered',
     reason: ClipStopReason,
     note: string | null,
+    /** The note as codes (wordsToJson), kept beside its English; null: English only. */
+    noteWords: string | null = null,
   ): Promise<Clip | null> {
     const { store } = this.s;
     const rel = path.join(dayFolder(startedAt), clipFileName(order, startedAt, id));
@@ -85,15 +88,17 @@ export class Sealer {
         status,
         stop_reason: reason,
         note,
+        note_words: note ? noteWords : null,
       });
       await store.delete(partial);
     } catch (err) {
       await temp?.discard().catch(() => {});
-      const message = `The clip of ${order} could not be finished (${errorLine(err)}); its raw recording is kept at ${store.localPath(partial)}.`;
-      await this.s.clips.setStatus(id, 'failed', message);
+      const words = msg('note-seal-failed', { order, error: errorLine(err), file: store.localPath(partial) });
+      const message = formatMessage(words);
+      await this.s.clips.setStatus(id, 'failed', message, wordsToJson([words]));
       await this.s.clips.setPartial(id, partial);
       this.s.logLine(message);
-      this.s.emit('station.problem', { message });
+      this.s.emit('station.problem', { message, words });
       return null;
     }
     const row = (await this.s.clips.get(id))!;
@@ -102,7 +107,8 @@ export class Sealer {
     } catch (err) {
       // The clip itself is safe on disk and indexed; sealing can be retried by `verify --all`/doctor.
       this.s.logLine(`sealing ${id} failed: ${errorMessage(err)}`);
-      this.s.emit('station.problem', { message: `The clip of ${order} was saved but could not be sealed: ${errorMessage(err)}` });
+      const words = msg('problem-not-sealed', { order, error: errorMessage(err) });
+      this.s.emit('station.problem', { message: formatMessage(words), words });
     }
     const clip = this.s.toClip((await this.s.clips.get(id))!);
     this.s.emit('clip.saved', clip);

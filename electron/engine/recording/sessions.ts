@@ -25,7 +25,7 @@ import {
   spaceOf,
   startHeadroomBytes,
 } from '../storage.ts';
-import { formatMessage, isMessageCode, msg, type Message } from '../../../shared/messages.ts';
+import { formatMessage, formatMessages, isMessageCode, msg, wordsToJson, type Message } from '../../../shared/messages.ts';
 import type { Sealer } from './sealing.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
@@ -97,6 +97,13 @@ function stopWith(s: Session, words: Message): string {
 /** The answer to a chunk or finish of a recording the engine ended. */
 const endedError = (s: Session): PwError => new PwError('ended', s.stopWords ?? s.stopMessage ?? '');
 
+/** A discard's note as a code, for the two reasons the station page gives (clipSession.discard); else null. */
+function discardWords(reason: string): Message | null {
+  const m = /^(discard button|DISCARD control code scanned) \(order (.+)\)$/.exec(reason);
+  if (!m) return null;
+  return msg(m[1] === 'discard button' ? 'note-discarded-button' : 'note-discarded-scan', { order: m[2]! });
+}
+
 function causeOfFsError(err: unknown): 'disk-full' | 'storage' {
   const code = (err as NodeJS.ErrnoException)?.code;
   return code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'storage';
@@ -112,7 +119,7 @@ export class RecordingSessions {
   private sealingBack: Promise<void> | null = null;
   private readonly unsealed = new Map<
     string,
-    { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: StopReason; note: string | null }
+    { order: string; partial: string; startedAt: number; endedAt: number; monoMs: number; reason: StopReason; note: string | null; noteWords: string | null }
   >();
   /** Recordings the engine ended itself (disk full, shutdown, …): a late chunk or finish gets this answer. */
   private readonly stopped = new Map<string, { message: string; words: Message | undefined; result: Promise<CallOutput<'recording.finish'>> }>();
@@ -260,7 +267,7 @@ export class RecordingSessions {
             s.stopWords ?? s.stopMessage,
             s.endCause === 'chunks-refused' ? 'chunks-refused' : 'disk-full',
             'interrupted',
-            s.stopMessage,
+            s.stopWords ?? s.stopMessage,
           );
         }
         throw err;
@@ -282,7 +289,9 @@ export class RecordingSessions {
       }
       // Stored before sealing: the manifest carries what the camera read.
       if (input.labels) this.s.labels.set(s.id, input.labels);
-      return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount);
+      // The page's note as codes only when they read as its English note, word for word.
+      const pageWords = input.note && input.noteWords?.length && formatMessages(input.noteWords) === input.note ? input.noteWords : null;
+      return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount, pageWords);
     },
 
     'recording.events': async (input) => {
@@ -297,15 +306,16 @@ export class RecordingSessions {
       return { accepted: list.length };
     },
     'recording.ready': async () => {
-      if (this.closing) return { ready: false, cause: 'shutdown' as const, message: 'The station is shutting down; start it again to record.' };
+      if (this.closing) return { ready: false, cause: 'shutdown' as const, message: formatMessage(msg('ready-shutdown')), words: msg('ready-shutdown') };
       // Ready means a scan would start: the same headroom above the reserve that recording.start asks for.
       const settings = this.s.settings.get();
       const room = await this.roomNow(settings, startHeadroomBytes(settings.videoBitsPerSecond));
-      if (room) return { ready: false, cause: room.cause, message: room.text };
+      if (room) return { ready: false, cause: room.cause, message: room.text, words: room.words };
       try {
         probeWritable(this.s.paths.partialDir); // a read-only disk shows only when writing
       } catch (err) {
-        return { ready: false, cause: causeOfFsError(err), message: describeFsError(err, this.s.paths.clipsDir) };
+        const words = fsErrorMessage(err, this.s.paths.clipsDir);
+        return { ready: false, cause: causeOfFsError(err), message: formatMessage(words), words };
       }
       if (this.unsealed.size) {
         this.sealingBack ??= this.sealWhenBack()
@@ -322,7 +332,7 @@ export class RecordingSessions {
       s.closed = true;
       await s.queue;
       await this.s.store.delete(s.partial);
-      await this.s.clips.setStatus(s.id, 'discarded', `Discarded: ${input.reason}`);
+      await this.s.clips.setStatus(s.id, 'discarded', `Discarded: ${input.reason}`, wordsToJson([discardWords(input.reason)]));
       await this.s.custody.clipDiscarded((await this.s.clips.get(s.id))!, { who: 'station', why: input.reason });
       return { discarded: true };
     },
@@ -334,21 +344,30 @@ export class RecordingSessions {
     status: 'ok' | 'interrupted' | 'recovered',
     note: string | null,
     expectedChunks: number | null,
+    /** `note` as codes (null: English only); the engine's own sentences below are always codes. */
+    noteWords: readonly Message[] | null = null,
   ): Promise<CallOutput<'recording.finish'>> {
     this.sessions.delete(s.id);
     s.closed = true;
     await s.queue;
     const monoMs = monoNow() - s.startedMono;
     const endedAt = Date.now();
+    // The note's English and the same as codes, sentence by sentence: a sentence without a code
+    // leaves the whole note in English (wordsToJson).
     const notes: string[] = note ? [note] : [];
+    const words: (Message | null)[] = note ? (noteWords ? [...noteWords] : [null]) : [];
+    const add = (m: Message): void => {
+      notes.push(formatMessage(m));
+      words.push(m);
+    };
     if (expectedChunks !== null && expectedChunks > s.nextSeq) {
-      notes.push(`${expectedChunks - s.nextSeq} of ${expectedChunks} chunks did not arrive.`);
+      add(msg('note-chunks-missing', { missing: expectedChunks - s.nextSeq, expected: expectedChunks }));
     }
     const jump = endedAt - s.startedAt - monoMs;
-    if (Math.abs(jump) > 2000) notes.push(`The wall clock moved by ${Math.round(jump / 1000)} s during this recording.`);
+    if (Math.abs(jump) > 2000) add(msg('note-clock-moved', { seconds: Math.round(jump / 1000) }));
     if (s.bytes === 0) {
       await this.s.store.delete(s.partial);
-      await this.s.clips.setStatus(s.id, 'failed', 'No video reached the station.');
+      await this.s.clips.setStatus(s.id, 'failed', formatMessage(msg('note-no-video')), wordsToJson([msg('note-no-video')]));
       const words = msg('problem-nothing-recorded', { order: s.order });
       const message = formatMessage(words);
       this.s.reportProblem(words); // in the log and the Status view too: a station that records nothing must be looked at
@@ -359,20 +378,30 @@ export class RecordingSessions {
     // nothing pretends it is a full recording; discarding it would lose a real clip silently.
     const minMs = this.s.settings.get().minClipMs;
     const short = minMs > 0 && monoMs < minMs;
-    if (short) notes.push(`Shorter than the minimum of ${(minMs / 1000).toFixed(1)} s (${(monoMs / 1000).toFixed(1)} s); kept and marked.`);
+    const min = (minMs / 1000).toFixed(1);
+    const length = (monoMs / 1000).toFixed(1);
+    if (short) add(msg('note-short', { min, length }));
     const note2 = notes.join(' ') || null;
-    const clip = await this.sealer.seal(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, note2);
+    const noteWords2 = wordsToJson(words);
+    const clip = await this.sealer.seal(s.id, s.order, s.partial, s.startedAt, endedAt, monoMs, status, reason, note2, noteWords2);
     // The storage itself failed (folder gone, read-only): the clip is sealed once it is back.
     if (!clip && s.endCause === 'storage')
-      this.unsealed.set(s.id, { order: s.order, partial: s.partial, startedAt: s.startedAt, endedAt, monoMs, reason, note: note2 });
-    const messages: string[] = [];
-    if (clip && short)
-      messages.push(
-        `The clip of ${s.order} is only ${(monoMs / 1000).toFixed(1)} s long (the minimum is ${(minMs / 1000).toFixed(1)} s): it was kept and marked as short.`,
-      );
-    if (clip && s.stopMessage) messages.push(s.stopMessage);
+      this.unsealed.set(s.id, { order: s.order, partial: s.partial, startedAt: s.startedAt, endedAt, monoMs, reason, note: note2, noteWords: noteWords2 });
+    // What the packer is told besides the clip, in English and as codes (the page words them).
+    const told: string[] = [];
+    const toldWords: (Message | null)[] = [];
+    if (clip && short) {
+      const m = msg('finish-short', { order: s.order, length, min });
+      told.push(formatMessage(m));
+      toldWords.push(m);
+    }
+    if (clip && s.stopMessage) {
+      told.push(s.stopMessage);
+      toldWords.push(s.stopWords ?? null);
+    }
     if (clip) this.s.retention.afterClip();
-    return { clip, message: messages.join(' ') || null };
+    const coded = toldWords.length > 0 && toldWords.every((m): m is Message => m !== null);
+    return { clip, message: told.join(' ') || null, ...(coded ? { words: toldWords } : {}) };
   }
 
   /** A page sends a chunk every second while it records; this long without one means it is gone. */
@@ -389,7 +418,7 @@ export class RecordingSessions {
     for (const s of [...this.sessions.values()]) {
       if (s.closed || s.stopMessage || now - s.lastChunkMono < this.stallMs) continue;
       const words = msg('record-ended-stalled', { order: s.order, seconds: Math.round(this.stallMs / 1000) });
-      this.endRecording(s, 'page-closed', words, 'page-closed', 'interrupted', formatMessage(words));
+      this.endRecording(s, 'page-closed', words, 'page-closed', 'interrupted', words);
     }
   }
 
@@ -399,14 +428,22 @@ export class RecordingSessions {
    * it at once (recording.ended) so no window goes on showing "Recording", and a late chunk or
    * finish of it gets the same answer.
    */
-  private endRecording(s: Session, cause: RecordingEndCause, words: string | Message, reason: StopReason, status: 'ok' | 'interrupted', note: string): void {
+  private endRecording(
+    s: Session,
+    cause: RecordingEndCause,
+    words: string | Message,
+    reason: StopReason,
+    status: 'ok' | 'interrupted',
+    note: string | Message,
+  ): void {
     if (this.stopped.has(s.id)) return;
     const message = typeof words === 'string' ? words : formatMessage(words);
     if (!s.stopMessage && typeof words !== 'string') s.stopWords = words;
     s.stopMessage ??= message;
     s.endCause ??= cause;
-    this.s.emit('recording.ended', { recordingId: s.id, order: s.order, cause, message });
-    const result = this.finishSession(s, reason, status, note, null);
+    this.s.emit('recording.ended', { recordingId: s.id, order: s.order, cause, message, ...(s.stopWords ? { words: s.stopWords } : {}) });
+    const result =
+      typeof note === 'string' ? this.finishSession(s, reason, status, note, null) : this.finishSession(s, reason, status, formatMessage(note), null, [note]);
     result.catch(() => {});
     this.stopped.set(s.id, { message, words: s.stopWords, result });
     while (this.stopped.size > 50) this.stopped.delete(this.stopped.keys().next().value!);
@@ -418,7 +455,7 @@ export class RecordingSessions {
     for (const [id, u] of [...this.unsealed]) {
       if (this.closing || !(await this.s.store.stat(u.partial).catch(() => null))) continue; // still gone
       if (!this.unsealed.delete(id)) continue; // another page's readiness check got there first
-      const clip = await this.sealer.seal(id, u.order, u.partial, u.startedAt, u.endedAt, u.monoMs, 'interrupted', u.reason, u.note);
+      const clip = await this.sealer.seal(id, u.order, u.partial, u.startedAt, u.endedAt, u.monoMs, 'interrupted', u.reason, u.note, u.noteWords);
       if (clip) this.s.logLine(`the clip of ${u.order} was sealed once its storage was back`);
     }
   }
@@ -519,7 +556,7 @@ export class RecordingSessions {
   announceShutdown(): void {
     this.closing = true;
     for (const s of [...this.sessions.values()]) {
-      this.endRecording(s, 'shutdown', msg('record-ended-shutdown', { order: s.order }), 'shutdown', 'ok', 'Finished because the station was shut down.');
+      this.endRecording(s, 'shutdown', msg('record-ended-shutdown', { order: s.order }), 'shutdown', 'ok', msg('note-shutdown'));
     }
   }
 }

@@ -6,6 +6,7 @@
 import { ApiError, callApi } from '../api/index.ts';
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { formatMessage, msg, type Message } from '../../../shared/messages.ts';
 
 // H.264 first: it remuxes to MP4 without re-encoding. Matroska/WebM because it honours the
 // one-second timeslice (MP4 output only yields a chunk per keyframe group, ~3.4 s here).
@@ -96,9 +97,11 @@ export class ClipRecorder {
   private uploads: Promise<void> = Promise.resolve();
   private readonly stopped: Promise<void>;
   private failed: string | null = null;
+  /** `failed` as a code, so the clip's note reads in the lookup's language. */
+  private failedWords: Message | null = null;
   onProblem: (message: string) => void = () => {};
   /** The engine answered a chunk that it ended this recording (or no longer knows it): final. */
-  onEnded: (message: string) => void = () => {};
+  onEnded: (message: string, words?: Message) => void = () => {};
   /** A chunk could not reach the engine at all (killed, restarting, network gone); it is retried meanwhile. */
   onUnreachable: (message: string) => void = () => {};
 
@@ -147,10 +150,11 @@ export class ClipRecorder {
           // The engine may be restarting: keep the bytes and retry for about a minute. An answer
           // that will not change (unknown recording, bad chunk, refused: the disk is full) is final.
           const code = (err as { code?: string }).code;
-          if (code === 'ended' || code === 'not-found' || code === 'refused') this.onEnded(errorMessage(err));
+          if (code === 'ended' || code === 'not-found' || code === 'refused') this.onEnded(errorMessage(err), (err as { words?: Message }).words);
           else if (attempt === 0 && !(err instanceof ApiError)) this.onUnreachable(errorMessage(err));
           if (attempt >= 30 || code === 'not-found' || code === 'bad-input' || code === 'refused' || code === 'ended') {
-            this.failed = `Part of the recording could not be saved: ${errorMessage(err)}`;
+            this.failedWords = msg('note-part-not-saved', { error: errorMessage(err) });
+            this.failed = formatMessage(this.failedWords);
             this.onProblem(this.failed);
             return;
           }
@@ -161,7 +165,7 @@ export class ClipRecorder {
   }
 
   /** Stops, waits until every chunk reached the engine, and returns how many were sent. */
-  async stop(): Promise<{ chunkCount: number; problem: string | null }> {
+  async stop(): Promise<{ chunkCount: number; problem: string | null; problemWords?: Message | null }> {
     if (!this.released && this.rec.state !== 'inactive') this.rec.stop();
     // 'stop' comes after the last 'dataavailable': every chunk of this clip is queued, and the
     // recorder can start the next clip while these are still uploading. A recorder that never says
@@ -171,7 +175,10 @@ export class ClipRecorder {
     clearTimeout(timer);
     if (!confirmed) {
       this.recorderFailed = true;
-      this.failed ??= `The recorder did not confirm the end of the clip within ${STOP_CONFIRM_MS / 1000} s; what arrived is kept.`;
+      if (!this.failed) {
+        this.failedWords = msg('note-recorder-unconfirmed', { seconds: STOP_CONFIRM_MS / 1000 });
+        this.failed = formatMessage(this.failedWords);
+      }
     }
     if (!this.released) {
       this.released = true;
@@ -179,7 +186,7 @@ export class ClipRecorder {
     }
     await this.uploads;
     await this.sendIncidents();
-    return { chunkCount: this.seq, problem: this.failed };
+    return { chunkCount: this.seq, problem: this.failed, problemWords: this.failed ? this.failedWords : null };
   }
 
   /** This clip's state (a released recorder may already be recording the next clip). */

@@ -135,6 +135,8 @@ export const en = {
     retentionExports: '{{count}} old export folder(s) removed ({{mb}} MB; the originals are kept).',
     deletions: 'Deleted clips',
     noDeletions: 'No clip has been deleted.',
+    whoRetention: 'retention',
+    whoRetentionByHand: 'retention (run by hand)',
     settingsHint: 'The free-space reserve and how long clips are kept are set in Settings.',
   },
   outlook: {

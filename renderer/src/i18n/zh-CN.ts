@@ -136,6 +136,8 @@ export const zhCN: Messages = {
     retentionExports: '已移除 {{count}} 个旧导出文件夹（{{mb}} MB；原始视频保留）。',
     deletions: '已删除的视频',
     noDeletions: '还没有删除过视频。',
+    whoRetention: '保留策略',
+    whoRetentionByHand: '保留策略（手动运行）',
     settingsHint: '保留的剩余空间和视频保留天数在“设置”中修改。',
   },
   outlook: {

@@ -6,6 +6,7 @@
 import type { Settings, StopReason } from '../../../shared/contract.ts';
 import type { Msg } from '../../../shared/stationMachine.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { msg as words, type Message } from '../../../shared/messages.ts';
 import type { OverlayInfo } from '../capture/overlayProtocol.ts';
 import { CameraError, type CaptureOptions, type CapturePipeline } from '../capture/pipeline.ts';
 import { cameraHealth, FIRST_FRAME_MS, STALL_MS } from './cameraHealth.ts';
@@ -89,7 +90,7 @@ export interface CameraHost {
   /** The camera is about to be closed. */
   closing(): void;
   /** The camera went away under the clip being recorded (if any): it is finished as interrupted with `note`. */
-  lostClip(reason: StopReason, note: string): { order: string } | null;
+  lostClip(reason: StopReason, note: string | Message): { order: string } | null;
   /** The camera gives a picture again after it froze or could not be opened: true when a clip it cut short goes on. */
   back(): Promise<boolean>;
   sleep(ms: number): Promise<void>;
@@ -249,10 +250,7 @@ export class CameraSupervisor {
     const { state } = this.host;
     const seconds = Math.round(this.timing.stallMs / 1000);
     const frozen: Msg = { key: 'camera.frozen', params: { seconds } };
-    const cut = this.host.lostClip(
-      'camera-stalled',
-      `The camera gave no picture for ${seconds} s while recording; recording goes on in a new clip once the camera gives a picture again.`,
-    );
+    const cut = this.host.lostClip('camera-stalled', words('note-camera-stalled', { seconds }));
     state.set({ phase: 'error', problem: frozen, stream: null });
     state.cue('error');
     if (cut) state.log(cut.order, 'stopped', 'error', frozen);
@@ -267,7 +265,7 @@ export class CameraSupervisor {
     const p = this.current;
     if (!p) return;
     this.current = null;
-    this.host.lostClip('camera-lost', 'The camera was disconnected while recording.');
+    this.host.lostClip('camera-lost', words('note-camera-lost'));
     this.host.state.set({ phase: 'error', problem: { key: 'camera.lost' }, stream: null });
     this.host.state.cue('error');
     this.host.closing();

@@ -9,10 +9,11 @@ import type { CallInput, CallName, CallOutput, Mode, Settings, StopReason } from
 import type { ClipLabels } from '../../../shared/contract/labels.ts';
 import type { Msg } from '../../../shared/stationMachine.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { formatMessage, isMessageCode, type Message } from '../../../shared/messages.ts';
 import type { OverlayInfo } from '../capture/overlayProtocol.ts';
 import { utcOffsetLabel } from '../capture/pipeline.ts';
 import type { ClipRecorder, RecorderPool } from '../capture/recorder.ts';
-import { errorMsg, rawMsg, type CodeSource, type EndCause, type EngineEnd, type MessageLevel, type StationState } from './stationState.ts';
+import { engineMsg, errorMsg, rawMsg, type CodeSource, type EndCause, type EngineEnd, type MessageLevel, type StationState } from './stationState.ts';
 
 // The previous clip keeps recording this long after the next one starts. MediaRecorder.start()
 // takes its first frame a frame or two late (measured: one frame lost with no overlap), so the
@@ -40,6 +41,12 @@ const END_STOP_REASON: Record<EndCause, StopReason> = {
 };
 
 /** What the session uses of a clip's recorder (capture/recorder.ts). */
+/** The window's line for an ended recording: the cause, then the engine's sentence as its detail (worded when it is a code). */
+function endedMsg(e: EngineEnd, order: string): Msg {
+  const msg: Msg = { key: `ended.${e.cause}`, params: { order, detail: e.message } };
+  return e.words && isMessageCode(e.words.code) ? { ...msg, words: { detail: [e.words] } } : msg;
+}
+
 export type Recorder = Pick<ClipRecorder, 'recordingId' | 'startedAt' | 'state' | 'start' | 'stop' | 'onProblem' | 'onEnded' | 'onUnreachable'>;
 export type CallEngine = <K extends CallName>(name: K, input: CallInput<K>) => Promise<CallOutput<K>>;
 
@@ -160,7 +167,7 @@ export class ClipSession {
       const ended = this.endedByEngine.has(next.recordingId);
       this.state.say(ended && !this.blocked ? 'info' : 'error', rawMsg(m), ended);
     };
-    next.onEnded = (m) => this.engineEnded({ recordingId: next.recordingId, cause: 'engine', message: m });
+    next.onEnded = (m, words) => this.engineEnded({ recordingId: next.recordingId, cause: 'engine', message: m, ...(words ? { words } : {}) });
     next.onUnreachable = (m) => this.engineEnded({ recordingId: next.recordingId, cause: 'unreachable', message: m });
     const prev = this.current;
     const prevOrder = this.state.snapshot.order;
@@ -259,7 +266,7 @@ export class ClipSession {
    * interrupted clip with `note`. With `hold`, the order is kept to be recorded on in a new clip
    * once the camera is back (see resumable).
    */
-  interrupt(reason: StopReason, note: string, hold: boolean): { order: string } | null {
+  interrupt(reason: StopReason, note: string | Message, hold: boolean): { order: string } | null {
     const rec = this.current;
     const s = this.state.snapshot;
     const order = s.order;
@@ -304,14 +311,14 @@ export class ClipSession {
         e.cause !== 'engine' &&
         e.cause !== 'unreachable'
       ) {
-        this.block(e.recordingId, { key: `ended.${e.cause}`, params: { order: this.blocked.msg.params?.order ?? '', detail: e.message } }, e.message);
+        this.block(e.recordingId, endedMsg(e, String(this.blocked.msg.params?.order ?? '')), e.message);
       }
       return;
     }
     const order = this.state.snapshot.order ?? '';
     this.current = null;
     this.endedByEngine.add(rec.recordingId);
-    const msg: Msg = { key: `ended.${e.cause}`, params: { order, detail: e.message } };
+    const msg = endedMsg(e, order);
     this.block(rec.recordingId, msg, e.message);
     this.state.set({ order: null, recordingId: null, startedAt: null, clipMode: null });
     this.refreshOverlay(null);
@@ -353,17 +360,28 @@ export class ClipSession {
     }, READY_POLL_MS);
   }
 
-  private finishInBackground(rec: Recorder, order: string, reason: StopReason, status: 'ok' | 'interrupted', note: string | null, endedByEngine = false): void {
+  private finishInBackground(
+    rec: Recorder,
+    order: string,
+    reason: StopReason,
+    status: 'ok' | 'interrupted',
+    note: string | Message | null,
+    endedByEngine = false,
+  ): void {
     const job = (async () => {
       this.state.set({ saving: this.state.snapshot.saving + 1 });
       try {
-        const { chunkCount, problem } = await rec.stop();
+        const { chunkCount, problem, problemWords } = await rec.stop();
+        // The note in English and, when every sentence of it is one, as codes the lookup words.
+        const parts: (string | Message)[] = [...(note ? [note] : []), ...(problem ? [problemWords ?? problem] : [])];
+        const noteWords = parts.every((p) => typeof p !== 'string') ? (parts as Message[]) : [];
         const res = await this.host.call('recording.finish', {
           recordingId: rec.recordingId,
           reason,
           chunkCount,
           status,
-          note: [note, problem].filter(Boolean).join(' ') || null,
+          note: parts.map((p) => (typeof p === 'string' ? p : formatMessage(p))).join(' ') || null,
+          ...(noteWords.length ? { noteWords } : {}),
           labels: this.host.labels.clipLabels(rec.recordingId, order),
         });
         // After the engine ended the clip, the alarm already sounded: its outcome is told quietly
@@ -380,7 +398,7 @@ export class ClipSession {
             );
           }
         }
-        if (res.message) this.state.say(level('warn'), rawMsg(res.message), quiet);
+        if (res.message) this.state.say(level('warn'), engineMsg(res.message, res.words), quiet);
       } catch (err) {
         this.state.say(
           endedByEngine && !this.blocked ? 'info' : 'error',

@@ -29,6 +29,10 @@ export const errorMsg = (err: unknown): Msg => {
   return words && isMessageCode(words.code) ? { key: `engine.${words.code}`, params: words.params } : rawMsg(errorMessage(err));
 };
 
+/** What the engine said besides a clip: its codes worded in the UI language (all of them coded), else its English. */
+export const engineMsg = (text: string, words?: readonly Message[] | null): Msg =>
+  words?.length && words.every((w) => isMessageCode(w.code)) ? { ...rawMsg(text), words: { text: [...words] } } : rawMsg(text);
+
 /** Why the engine ended this page's recording: its own causes, plus what only the page can see. */
 export type EndCause = RecordingEndCause | 'unreachable' | 'engine' | 'refused';
 export interface EngineEnd {
@@ -36,6 +40,8 @@ export interface EngineEnd {
   recordingId: string | null;
   cause: EndCause;
   message: string;
+  /** The message as a code (recording.ended, a refused chunk's words), worded in the UI language. */
+  words?: Message;
 }
 
 export interface StationSnapshot {

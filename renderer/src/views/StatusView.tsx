@@ -69,7 +69,7 @@ export function StatusView() {
           <ul className="health-checks" data-testid="health-checks">
             {health.checks.map((c) => (
               <li key={c.id} className={`health-${c.level}`} data-level={c.level}>
-                <strong>{t(`health.level.${c.level}`)}</strong> {wordMessage(t, c.message, c.text)}
+                <strong>{t(`health.level.${c.level}`)}</strong> {c.messages ? wordMessages(t, c.messages, c.text) : wordMessage(t, c.message, c.text)}
                 {c.details.length > 0 && (
                   <ul className="mono">
                     {c.details.map((d, i) => (
@@ -114,8 +114,8 @@ export function StatusView() {
                 <tr key={`${d.clipId}-${d.deletedAt}`}>
                   <td>{dateTime(d.deletedAt, i18n.language)}</td>
                   <td>{d.order}</td>
-                  <td>{d.who}</td>
-                  <td>{d.reason}</td>
+                  <td>{d.who === 'retention' ? t('health.whoRetention') : d.who === 'retention (run by hand)' ? t('health.whoRetentionByHand') : d.who}</td>
+                  <td>{wordMessages(t, d.reasonWords ?? [], d.reason)}</td>
                 </tr>
               ))}
             </tbody>

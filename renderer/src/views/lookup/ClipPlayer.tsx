@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import { bytes, dateTime, seconds } from '../../format.ts';
+import { wordMessages } from '../../i18n/message.ts';
 import { EvidenceRows } from '../verify/EvidenceRows.tsx';
 import { VideoPlayer } from './VideoPlayer.tsx';
 
@@ -39,7 +40,7 @@ export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: (
         <dt>{t('lookup.status')}</dt>
         <dd>
           {t(`status.${clip.status}`)}
-          {clip.note ? ` — ${clip.note}` : ''}
+          {clip.note ? <span data-testid="clip-note">{` — ${wordMessages(t, clip.noteWords ?? [], clip.note)}`}</span> : ''}
         </dd>
         <dt>{t('lookup.sha256')}</dt>
         <dd className="mono">{clip.sha256}</dd>
