@@ -8,8 +8,11 @@ import type { Continuity } from '../../shared/contract/continuity.ts';
 import type { CounterReport } from '../../electron/engine/frameCounters.ts';
 import { apiCall } from './station.ts';
 
-/** The station's record of the clip's frames, once its background read-back has run (tests and the bench). */
-export async function stationContinuity(url: string, clipId: string, timeoutMs = 120_000): Promise<Continuity> {
+/**
+ * The station's record of the clip's frames, once its background read-back has run (tests and the bench).
+ * The read-back's ffmpeg runs nice'd so it never slows a recording: on a busy machine it waits minutes.
+ */
+export async function stationContinuity(url: string, clipId: string, timeoutMs = 300_000): Promise<Continuity> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const c = (await apiCall<Clip>(url, 'clips.get', { id: clipId })).evidence?.continuity;
