@@ -127,6 +127,8 @@ export interface ConsoleClip extends HubClipFields {
   tags?: ClipTag[];
   /** A thumbnail is made (GET …/thumb). */
   thumb?: boolean;
+  /** No thumbnail can be made: the hub tried a few times and gave up, for this reason. */
+  thumbFailed?: string;
 }
 
 /** A legal hold set (held) or released on the hub. */

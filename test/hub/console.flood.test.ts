@@ -196,6 +196,31 @@ describe('hub console under a flood', () => {
     expect(await colleagueFinds(h)).toHaveLength(2);
   });
 
+  it('200 connections sending their headers a byte at a time are closed by the header limit while a colleague signs in and finds', async () => {
+    const u = new URL(h.url);
+    const sockets: net.Socket[] = [];
+    const closed: Promise<void>[] = [];
+    for (let i = 0; i < 200; i++) {
+      const s = net.connect({ host: u.hostname, port: Number(u.port) });
+      s.on('error', () => {});
+      closed.push(new Promise((r) => s.once('close', () => r())));
+      s.write(`GET /console/api/me HTTP/1.1\r\nHost: ${h.host}\r\nX-Slow-${i}: `);
+      sockets.push(s);
+    }
+    // A byte every half second: never idle, so only the header limit (HUB_CONNECTION_LIMITS.headersMs) ends them.
+    const drip = setInterval(() => {
+      for (const s of sockets) if (!s.destroyed) s.write('a');
+    }, 500);
+    try {
+      expect(await colleagueFinds(h)).toHaveLength(2);
+      await Promise.all(closed);
+    } finally {
+      clearInterval(drip);
+    }
+    expect(sockets.every((s) => s.destroyed)).toBe(true);
+    expect(await colleagueFinds(h)).toHaveLength(2);
+  });
+
   it('after it all: the index holds the same stations, clips, chain and users', async () => {
     expect(await snapshot()).toEqual(before);
     // Every refused login is in the audit log, for the admin to see who tried.

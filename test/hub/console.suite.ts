@@ -9,6 +9,8 @@ import { tmpDir } from '../helpers/tmp.ts';
 import { BIN, FakeStation, type Backend, type FakeClip } from './hubFixture.ts';
 import path from 'node:path';
 import { newEnrollCode } from '../../electron/hub/server/identity.ts';
+import { ThumbMaker } from '../../electron/hub/console/thumbs.ts';
+import { dialectOf } from '../../electron/hub/auth/accounts.ts';
 import { enrolledClient, publishInput } from './hubFixture.ts';
 import { ask, cookieOf, fileBytes, login, makeMp4, publishClips, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
 
@@ -372,6 +374,110 @@ export function consoleSuite(makeBackend: () => Promise<Backend>): void {
     expect((await ask(h, thumbPath(a))).status).toBe(401);
     expect((await ask(h, thumbPath(a), { cookie: await login(h, 'ada', PASSWORD) })).status).toBe(403);
     expect((await ask(h, thumbPath(a), { cookie, headers: { origin: 'http://evil.example' } })).status).toBe(403);
+  });
+
+  it('the hole filter and tag see every hole of a station with more than 500 of them, the oldest too', async () => {
+    const st = new FakeStation('Packing 8', t.dir);
+    const client = await enrolledClient(h.url, (await newEnrollCode(h.parts.index, h.parts.key.fingerprint)).code, st);
+    st.append('genesis', null, { station: st.name, publicKey: st.publicKeyPem });
+    // The oldest clip sits right before the oldest of 600 holes (every other entry never reaches the hub).
+    const near = st.clip('SF1700000000101', 20_000);
+    const lost = new Set<number>();
+    for (let i = 0; i < 600; i++) {
+      lost.add(st.append('discarded', null, { clipId: `gone-${i}`, why: 'test' }).seq);
+      st.append('anchor', null, { head: st.chain.length, token: 'AAAA' });
+    }
+    // 60 entries held in a row: the newest clip is more than 50 entries past the newest hole.
+    for (let i = 0; i < 60; i++) st.append('anchor', null, { head: st.chain.length, token: 'AAAA' });
+    const far = st.clip('SF1700000000102', 20_000);
+    const kept = st.chain.filter((e) => !lost.has(e.seq));
+    for (let i = 0; i < kept.length; i += 500) await client.publishChain(kept.slice(i, i + 500));
+    for (const c of [near, far]) await client.publishClip(publishInput(c));
+    expect((await h.parts.index.findChainGaps(st.fingerprint)).length).toBe(600);
+
+    const cookie = await login(h, 'sam', PASSWORD);
+    const find = async (q: string): Promise<{ order: string; tags: string[] }[]> => {
+      const r = await ask(h, `/console/api/clips?${q}`, { cookie });
+      expect(r.status, r.body.toString()).toBe(200);
+      return r.json().clips;
+    };
+    expect((await find('status=hole&station=Packing%208')).map((c) => c.order)).toEqual(['SF1700000000101']);
+    expect((await find('status=hole')).map((c) => c.order)).toContain('SF1700000000101');
+    expect((await find('status=hole')).map((c) => c.order)).not.toContain('SF1700000000102');
+    const tags = Object.fromEntries((await find('station=Packing%208')).map((c) => [c.order, c.tags]));
+    expect(tags.SF1700000000101).toContain('hole');
+    expect(tags.SF1700000000102).not.toContain('hole');
+  });
+
+  it('a thumbnail that fails is tried again with back-off: made once the bytes read right, given up with its reason after the last attempt', async () => {
+    const st = new FakeStation('Packing 7', t.dir);
+    const client = await enrolledClient(h.url, (await newEnrollCode(h.parts.index, h.parts.key.fingerprint)).code, st);
+    st.append('genesis', null, { station: st.name, publicKey: st.publicKeyPem });
+    const mp4x = makeMp4(path.join(t.dir, 'x.mp4'), 2, 'SF1700000000001');
+    const mp4y = makeMp4(path.join(t.dir, 'y.mp4'), 2, 'SF1700000000002');
+    const x = st.clip('SF1700000000001', mp4x.length, mp4x);
+    const y = st.clip('SF1700000000002', mp4y.length, mp4y);
+    await client.publishChain(st.chain);
+    for (const c of [x, y]) await client.publishClip(publishInput(c));
+    // The store hands these clips' bytes back unreadable (the MP4's first box, then zeros), as a
+    // read cut short or a store answering garbage would: ffmpeg cannot make a picture of them.
+    const unreadable = new Set([x.sha256, y.sha256]);
+    const store = h.parts.store;
+    const flaky = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'read')
+          return async (...a: Parameters<typeof store.read>) => {
+            const bytes = await target.read(...a);
+            return unreadable.has(a[0]) && a[1] === 'clip' ? Buffer.concat([bytes.subarray(0, 32), Buffer.alloc(bytes.length - 32)]) : bytes;
+          };
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const maker = new ThumbMaker(h.parts.index, flaky, { maxAttempts: 3, retryBaseMs: 60_000 });
+    const cookie = await login(h, 'sam', PASSWORD);
+    const shown = async (): Promise<Record<string, { thumb: boolean; thumbFailed?: string }>> => {
+      const r = await ask(h, '/console/api/clips?station=Packing%207', { cookie });
+      expect(r.status, r.body.toString()).toBe(200);
+      return Object.fromEntries((r.json().clips as { clipId: string; thumb: boolean; thumbFailed?: string }[]).map((c) => [c.clipId, c]));
+    };
+    const drain = async (now: number): Promise<void> => {
+      for (let n = await maker.runOnce(now); n > 0; n = await maker.runOnce(now));
+    };
+    const t0 = Date.now();
+    await drain(t0);
+    let seen = await shown();
+    expect([seen[x.row.clipId]!.thumb, seen[y.row.clipId]!.thumb]).toEqual([false, false]);
+    expect([seen[x.row.clipId]!.thumbFailed, seen[y.row.clipId]!.thumbFailed]).toEqual([undefined, undefined]);
+    // Not due yet: neither is tried again at once.
+    const attempts = async (sha256: string): Promise<number> =>
+      Number((await dialectOf(h.parts.index).all('SELECT attempts FROM hub_thumbs WHERE sha256 = ?', [sha256]))[0]!.attempts);
+    await drain(t0 + 59_000);
+    expect([await attempts(x.sha256), await attempts(y.sha256)]).toEqual([1, 1]);
+
+    // The first clip's bytes read right again: its second attempt makes the picture.
+    unreadable.delete(x.sha256);
+    await drain(t0 + 60_000);
+    seen = await shown();
+    expect(seen[x.row.clipId]).toMatchObject({ thumb: true });
+    expect(seen[x.row.clipId]!.thumbFailed).toBeUndefined();
+    const thumb = await ask(h, `/console/api/clips/Packing%207/${x.row.clipId}/thumb`, { cookie });
+    expect(thumb.status).toBe(200);
+    expect([thumb.body[0], thumb.body[1]]).toEqual([0xff, 0xd8]);
+    // The second waits 4 times longer before its third (last) attempt.
+    expect(seen[y.row.clipId]).toMatchObject({ thumb: false });
+    expect(seen[y.row.clipId]!.thumbFailed).toBeUndefined();
+    await drain(t0 + 60_000 + 239_000);
+    expect((await shown())[y.row.clipId]!.thumbFailed).toBeUndefined();
+    await drain(t0 + 60_000 + 240_000);
+    seen = await shown();
+    expect(seen[y.row.clipId]!.thumb).toBe(false);
+    expect(seen[y.row.clipId]!.thumbFailed).toMatch(/thumbnail|ffmpeg|moov|Invalid/i);
+    // Given up: never tried again, however long the hub runs.
+    await drain(t0 + 30 * 86_400_000);
+    const row = (await dialectOf(h.parts.index).all('SELECT attempts, retry_at FROM hub_thumbs WHERE sha256 = ?', [y.sha256]))[0]!;
+    expect([Number(row.attempts), row.retry_at]).toEqual([3, null]);
+    expect((await ask(h, `/console/api/clips/Packing%207/${y.row.clipId}/thumb`, { cookie })).status).toBe(404);
   });
 
   it('admin: users with their sessions, add (10+ characters), log out everywhere, remove (never the last admin); enrollment codes; stations; audit filters', async () => {

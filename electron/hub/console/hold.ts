@@ -19,15 +19,6 @@ export async function currentHold(index: HubIndex, clip: Pick<HubClip, 'station'
   return last ? toHold(last) : null;
 }
 
-/** Holds of many clips at once (a page of results): one read per station. */
-export async function holdsOf(index: HubIndex, clips: readonly Pick<HubClip, 'station' | 'clipId'>[]): Promise<Map<string, ConsoleHold>> {
-  const out = new Map<string, ConsoleHold>();
-  for (const station of new Set(clips.map((c) => c.station))) {
-    for (const h of await index.listHolds(station, 0)) out.set(`${station}/${h.clipId}`, toHold(h));
-  }
-  return out;
-}
-
 export interface HoldOutcome {
   hold: ConsoleHold;
   /** What the store did: an Object Lock legal hold set or lifted, none (no Object Lock), or why it failed. */

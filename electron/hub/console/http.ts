@@ -21,7 +21,7 @@ import { AccountError, Accounts, SESSION_TTL_MS, type ConsoleUser } from '../aut
 import { AuditLog, auditCsv } from './audit.ts';
 import { serveConsolePage } from './pages.ts';
 import { clipCallRoute, handleClipCall } from './clipCalls.ts';
-import { currentHold, holdsOf } from './hold.ts';
+import { currentHold } from './hold.ts';
 import type { HubExports } from './export.ts';
 import { ClipFinder, isClipTag, type FoundClip } from './find.ts';
 import { ThumbMaker, type ThumbOptions } from './thumbs.ts';
@@ -306,9 +306,8 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
         });
         const page = rows.slice(0, limit);
         const last = page.at(-1);
-        const holds = await holdsOf(index, page);
         const answer: ConsoleSearchAnswer = {
-          clips: page.map((c) => ({ ...toConsoleClip(c), hold: holds.get(`${c.station}/${c.clipId}`) ?? null })),
+          clips: page.map((c) => ({ ...toConsoleClip(c), hold: c.hold, ...(c.thumbFailed !== null ? { thumbFailed: c.thumbFailed } : {}) })),
           next: rows.length > limit && last ? `${last.startedAt}.${last.rowId}` : null,
         };
         const detail = [...p.entries()]

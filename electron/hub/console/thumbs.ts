@@ -2,6 +2,11 @@
 // second, stored in the clip store beside the clip (`<sha256>.thumb.jpg`) and remembered in
 // hub_thumbs (index migration 5), made once.
 //
+// A failure is tried again with back-off (the store was unreachable, a read came back short, ffmpeg
+// was killed on a loaded machine): after attempt k the next one waits retryBaseMs × 4^(k-1), and
+// after maxAttempts the row stays failed with its reason (index migration 7: attempts, retry_at
+// NULL), which the console shows in the thumbnail's place.
+//
 // Why the hub makes them rather than the station sending its own: the hub holds every clip it
 // shows already and needs no change of the station protocol, and a picture the hub cut from the
 // verified bytes cannot show anything the clip does not. A thumbnail is only a finding aid: the
@@ -27,6 +32,10 @@ export interface ThumbOptions {
   batch?: number;
   /** How much of the clip's head is read (default 4 MiB); the whole clip when that is not enough. */
   headBytes?: number;
+  /** Attempts before a thumbnail is given up (default 4). */
+  maxAttempts?: number;
+  /** Wait before the second attempt (default 1 min); each later wait is 4 times the one before. */
+  retryBaseMs?: number;
   log?: (line: string) => void;
 }
 
@@ -45,7 +54,14 @@ export class ThumbMaker {
   constructor(index: HubIndex, store: ClipStore, opts: ThumbOptions = {}) {
     this.db = dialectOf(index);
     this.store = store;
-    this.opts = { intervalMs: opts.intervalMs ?? 5000, batch: opts.batch ?? 20, headBytes: opts.headBytes ?? 4 << 20, log: opts.log };
+    this.opts = {
+      intervalMs: opts.intervalMs ?? 5000,
+      batch: opts.batch ?? 20,
+      headBytes: opts.headBytes ?? 4 << 20,
+      maxAttempts: Math.max(1, opts.maxAttempts ?? 4),
+      retryBaseMs: opts.retryBaseMs ?? 60_000,
+      log: opts.log,
+    };
   }
 
   /** Starts the loop (the hub server); tests call runOnce instead. */
@@ -79,17 +95,32 @@ export class ThumbMaker {
     await this.running;
   }
 
-  /** Makes the thumbnails of up to `batch` clips that have none yet, newest clips first; returns how many it tried. */
-  async runOnce(): Promise<number> {
+  /**
+   * Makes the thumbnails of up to `batch` clips: those that have none yet (newest clips first),
+   * then failed ones whose retry is due at `now`; returns how many it tried.
+   */
+  async runOnce(now = Date.now()): Promise<number> {
+    const batch = Math.max(1, this.opts.batch);
     const rows = await this.db.all(
-      `SELECT c.sha256, MAX(c.duration_ms) AS duration_ms, MAX(c.size_bytes) AS size_bytes, MAX(c.id) AS id FROM hub_clips c
-       WHERE NOT EXISTS (SELECT 1 FROM hub_thumbs t WHERE t.sha256 = c.sha256) GROUP BY c.sha256 ORDER BY MAX(c.id) DESC LIMIT ${Math.max(1, this.opts.batch)}`,
+      `SELECT c.sha256, MAX(c.duration_ms) AS duration_ms, MAX(c.size_bytes) AS size_bytes, MAX(c.id) AS id, 0 AS attempts FROM hub_clips c
+       WHERE NOT EXISTS (SELECT 1 FROM hub_thumbs t WHERE t.sha256 = c.sha256) GROUP BY c.sha256 ORDER BY MAX(c.id) DESC LIMIT ${batch}`,
       [],
     );
+    if (rows.length < batch) {
+      rows.push(
+        ...(await this.db.all(
+          `SELECT t.sha256, MAX(c.duration_ms) AS duration_ms, MAX(c.size_bytes) AS size_bytes, MAX(t.attempts) AS attempts
+           FROM hub_thumbs t JOIN hub_clips c ON c.sha256 = t.sha256
+           WHERE t.retry_at IS NOT NULL AND t.retry_at <= ? GROUP BY t.sha256 ORDER BY MIN(t.retry_at) LIMIT ${batch - rows.length}`,
+          [now],
+        )),
+      );
+    }
     let tried = 0;
     for (const r of rows) {
       if (this.halted) break;
       const sha256 = String(r.sha256);
+      const attempts = num(r.attempts) + 1;
       let ok = false;
       let detail: string | null = null;
       try {
@@ -98,12 +129,14 @@ export class ThumbMaker {
       } catch (e) {
         detail = errorMessage(e).slice(0, 500);
       }
-      await this.db.run(`INSERT INTO hub_thumbs (sha256, made_at, ok, detail) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, [
-        sha256,
-        Date.now(),
-        this.db.kind === 'sqlite' ? (ok ? 1 : 0) : ok,
-        detail,
-      ]);
+      const retryAt = ok || attempts >= this.opts.maxAttempts ? null : now + this.opts.retryBaseMs * 4 ** (attempts - 1);
+      if (!ok) this.opts.log?.(`thumbnail of ${sha256.slice(0, 12)}…: attempt ${attempts} failed (${detail})${retryAt === null ? ', given up' : ''}`);
+      await this.db.run(
+        `INSERT INTO hub_thumbs (sha256, made_at, ok, detail, attempts, retry_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (sha256) DO UPDATE SET made_at = excluded.made_at, ok = excluded.ok, detail = excluded.detail, attempts = excluded.attempts, retry_at = excluded.retry_at
+         WHERE NOT hub_thumbs.ok`,
+        [sha256, Date.now(), this.db.kind === 'sqlite' ? (ok ? 1 : 0) : ok, detail, attempts, retryAt],
+      );
       tried++;
     }
     return tried;

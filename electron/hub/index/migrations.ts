@@ -189,6 +189,17 @@ CREATE TABLE hub_thumbs (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'console: thumbnails retried with back-off; holds by clip',
+    sql: `
+ALTER TABLE hub_thumbs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE hub_thumbs ADD COLUMN retry_at INTEGER;
+UPDATE hub_thumbs SET retry_at = made_at WHERE ok = 0;
+CREATE INDEX hub_thumbs_retry ON hub_thumbs (retry_at) WHERE retry_at IS NOT NULL;
+CREATE INDEX hub_holds_clip ON hub_holds (station, clip_id, at, id);
+`,
+  },
 ];
 
 export const postgresMigrations: Migration[] = [
@@ -358,6 +369,17 @@ CREATE TABLE hub_thumbs (
   ok boolean NOT NULL,
   detail text
 );
+`,
+  },
+  {
+    version: 7,
+    name: 'console: thumbnails retried with back-off; holds by clip',
+    sql: `
+ALTER TABLE hub_thumbs ADD COLUMN attempts integer NOT NULL DEFAULT 1;
+ALTER TABLE hub_thumbs ADD COLUMN retry_at bigint;
+UPDATE hub_thumbs SET retry_at = made_at WHERE ok = false;
+CREATE INDEX hub_thumbs_retry ON hub_thumbs (retry_at) WHERE retry_at IS NOT NULL;
+CREATE INDEX hub_holds_clip ON hub_holds (station, clip_id, at, id);
 `,
   },
 ];

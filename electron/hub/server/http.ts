@@ -4,7 +4,7 @@
 // a browser marks as coming from any page is refused, and bodies have hard limits: JSON calls
 // 8 MiB (a batch of 500 chain entries), a part the store's part size.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { z } from 'zod';
 import { BeginRequest, ChainRequest, CompleteRequest, EnrollRequest, HUB_API, MAX_CHAIN_BATCH, SHA256_HEX_RE, TsrRequest } from '../../../shared/hubWire.ts';
 import { doorRules } from '../../server/door.ts';
@@ -19,6 +19,25 @@ import { StoreError } from '../store/types.ts';
 
 const JSON_LIMIT = 8 << 20;
 
+/**
+ * How long a connection may take over each part of a request. Header time and body time are
+ * apart on purpose: a request's headers are a few hundred bytes and come at once from any real
+ * client, so a connection still sending them after HEADERS_MS is a slow-loris and is closed; a
+ * body (a station's 5 MiB part on a slow LAN link) may take minutes as long as bytes keep coming,
+ * so it is cut only after IDLE_MS without a byte, or past REQUEST_MS in all (5 MiB at 18 kB/s).
+ */
+export const HUB_CONNECTION_LIMITS = {
+  headersMs: 10_000,
+  idleMs: 30_000,
+  requestMs: 5 * 60_000,
+  keepAliveMs: 5_000,
+  /**
+   * Open connections one address may hold; more are closed at once. A station uses a few, a
+   * console tab a handful; a load balancer or a NAT in front brings many users under one address.
+   */
+  perAddress: 256,
+};
+
 export interface HubServerOptions {
   service: HubService;
   host?: string;
@@ -29,6 +48,8 @@ export interface HubServerOptions {
   onRequest?: (line: string) => void;
   /** The console's calls under /console/ (their own door: same-origin pages and sessions). */
   console?: HubConsole;
+  /** Connection limits (tests); HUB_CONNECTION_LIMITS otherwise. */
+  limits?: Partial<typeof HUB_CONNECTION_LIMITS>;
 }
 
 export interface RunningHub {
@@ -143,24 +164,60 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
     return sendError(res, 404, 'not-found', 'no such hub call');
   };
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).then(
-      () => opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`),
-      (err: unknown) => {
-        if (err instanceof HubHttpError) sendError(res, err.status, err.code, err.message);
-        else if (err instanceof IndexUnavailableError) sendError(res, 503, 'index-unavailable', `${err.message}; the station keeps its copy and tries again`);
-        else if (err instanceof StoreError && err.code === 'unavailable')
-          sendError(res, 503, 'store-unavailable', `the hub's clip store cannot be reached: ${err.message}; the station keeps its copy and tries again`);
-        else {
-          // Anything else the hub could not do now: the station retries later.
-          sendError(res, 503, 'unavailable', `the hub cannot do this now: ${errorMessage(err)}`);
-        }
-        opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`);
-      },
-    );
+  const limits = { ...HUB_CONNECTION_LIMITS, ...opts.limits };
+  /** Connections in the middle of sending a request (headers or body). */
+  const receiving = new WeakSet<Socket>();
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersMs,
+      requestTimeout: limits.requestMs,
+      keepAliveTimeout: limits.keepAliveMs,
+      // Node looks for connections past their header or request time this often (default 30 s).
+      connectionsCheckingInterval: Math.max(250, Math.min(1000, Math.floor(limits.headersMs / 4))),
+    },
+    (req, res) => {
+      // The request has fully arrived: from here the client waits on the hub (a long search, a
+      // paused video stream), which is no reason to cut it.
+      const sock = req.socket;
+      if (req.complete) receiving.delete(sock);
+      else req.once('end', () => receiving.delete(sock));
+      res.once('finish', () => receiving.add(sock));
+      handle(req, res).then(
+        () => opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`),
+        (err: unknown) => {
+          if (err instanceof HubHttpError) sendError(res, err.status, err.code, err.message);
+          else if (err instanceof IndexUnavailableError) sendError(res, 503, 'index-unavailable', `${err.message}; the station keeps its copy and tries again`);
+          else if (err instanceof StoreError && err.code === 'unavailable')
+            sendError(res, 503, 'store-unavailable', `the hub's clip store cannot be reached: ${err.message}; the station keeps its copy and tries again`);
+          else {
+            // Anything else the hub could not do now: the station retries later.
+            sendError(res, 503, 'unavailable', `the hub cannot do this now: ${errorMessage(err)}`);
+          }
+          opts.onRequest?.(`${req.method} ${req.url} ${res.statusCode}`);
+        },
+      );
+    },
+  );
+  // No byte for idleMs while a request's headers or body are coming: the peer is gone or stalling on purpose.
+  server.setTimeout(limits.idleMs, (socket) => {
+    if (receiving.has(socket)) socket.destroy();
   });
-  server.requestTimeout = 5 * 60_000;
-  server.headersTimeout = 30_000;
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const from = socket.remoteAddress ?? '?';
+    const n = (open.get(from) ?? 0) + 1;
+    if (n > limits.perAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(from, n);
+    receiving.add(socket);
+    socket.once('close', () => {
+      const left = (open.get(from) ?? 1) - 1;
+      if (left > 0) open.set(from, left);
+      else open.delete(from);
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());

@@ -12,9 +12,23 @@ const PAGE = 50;
 
 const TAG_COLOR: Record<ClipTag, string> = { ok: 'green', interrupted: 'orange', recovered: 'gold', held: 'purple', late: 'blue', hole: 'red' };
 
-/** The hub makes thumbnails in the background: a clip without one yet shows an empty frame of the same size. */
+/**
+ * The hub makes thumbnails in the background: a clip without one yet shows an empty frame of the
+ * same size; one the hub gave up on says so in that frame, with the reason on hover.
+ */
 function Thumb({ clip }: { clip: ConsoleClip }) {
+  const { t } = useTranslation();
   const box = { width: 96, height: 54, borderRadius: 4, background: '#eee', display: 'block', objectFit: 'cover' as const };
+  if (clip.thumbFailed !== undefined)
+    return (
+      <span
+        style={{ ...box, display: 'flex', alignItems: 'center', justifyContent: 'center', fontSize: 12, color: '#8c8c8c' }}
+        title={t('console.thumbFailedHint', { reason: clip.thumbFailed })}
+        data-testid="console-thumb-failed"
+      >
+        {t('console.thumbFailed')}
+      </span>
+    );
   if (!clip.thumb) return <span style={box} data-testid="console-thumb-none" />;
   return <img src={consoleApi.thumbUrl(clip.station, clip.clipId)} loading="lazy" alt="" style={box} data-testid="console-thumb" />;
 }

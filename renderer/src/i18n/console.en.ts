@@ -27,6 +27,8 @@ export const consoleEn = {
     noResults: 'No clip matches.',
     noClipFor: 'No clip for {{n}} code(s): {{codes}}',
     older: 'Older clips',
+    thumbFailed: 'no picture',
+    thumbFailedHint: 'The hub could not make a thumbnail of this clip: {{reason}}. The clip itself may still play.',
     back: 'Back to the results',
     clipMeta: '{{station}} · {{time}} · {{duration}} · operator {{operator}}',
     status: 'Status',

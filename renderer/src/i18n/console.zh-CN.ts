@@ -27,6 +27,8 @@ export const consoleZhCN = {
     noResults: '没有匹配的视频。',
     noClipFor: '{{n}} 个单号没有视频：{{codes}}',
     older: '更早的视频',
+    thumbFailed: '无缩略图',
+    thumbFailedHint: '中心无法为此视频生成缩略图：{{reason}}。视频本身可能仍可播放。',
     back: '返回结果',
     clipMeta: '{{station}} · {{time}} · {{duration}} · 操作员 {{operator}}',
     status: '状态',
