@@ -15,6 +15,7 @@ import { formatFingerprint } from '../../engine/evidence/keys.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import { createHubConsole } from '../../hub/console/http.ts';
 import { exportRunner, HubExports } from '../../hub/console/export.ts';
+import { hubTsaCerts } from '../../hub/console/verify.ts';
 import path from 'node:path';
 import { hubUser } from './hubUser.ts';
 
@@ -150,6 +151,8 @@ async function hub(argv: string[]): Promise<void> {
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),
   });
   // Exports on the hub: one at a time on one ffmpeg thread, so ingest always comes first.
+  // Extra TSA certificates named in hub.json (`tsaCerts`), as a station keeps its own in Settings.
+  const tsaCerts = hubTsaCerts(settings.tsaCerts ? path.resolve(dataDir, settings.tsaCerts) : null, (line) => console.error(line));
   // Its jobs are named after this hub's data folder, so a restart shows the ones it left unfinished as interrupted.
   const exports = new HubExports({
     index: parts.index,
@@ -158,6 +161,7 @@ async function hub(argv: string[]): Promise<void> {
     hubName: settings.name,
     exportsAtOnce: 1,
     runner: exportRunner(parts.key.fingerprint, dataDir),
+    addedCerts: tsaCerts,
     workDir: path.join(dataDir, 'exports-work'),
   });
   const hubConsole = createHubConsole({
@@ -165,6 +169,7 @@ async function hub(argv: string[]): Promise<void> {
     store: parts.store,
     hubFingerprint: parts.key.fingerprint,
     exports,
+    tsaCerts,
     thumbnails: { log: (line) => console.error(line) },
   });
   const running = await startHubServer({ service, host, port, console: hubConsole });

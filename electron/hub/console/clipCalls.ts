@@ -13,6 +13,7 @@ import { setHold } from './hold.ts';
 import { ExportStartRequest, HoldRequest, type ConsoleCall, type ConsoleExport, type ConsoleHoldAnswer } from '../../../shared/consoleWire.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { HubExports } from './export.ts';
+import type { CertInfo } from '../../engine/evidence/tsaTrust.ts';
 import { PRESETS } from '../../engine/export/presets.ts';
 import { presetView } from '../../engine/export/handlers.ts';
 import { pipeline } from 'node:stream/promises';
@@ -56,6 +57,8 @@ export interface ClipCallContext {
   exportId?: string;
   /** The hub's exports (absent: this hub makes none, and says so). */
   exports?: HubExports;
+  /** TSA certificates of the hub's settings (verify trusts them as a station trusts its own). */
+  tsaCerts?: CertInfo[];
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -73,7 +76,7 @@ export async function handleClipCall(call: ClipCall, c: ClipCallContext): Promis
   const who = { at: c.at, user: c.user.name, role: c.user.role, station: clip.station, clipId: clip.clipId, sha256: clip.sha256, address: c.address };
 
   if (call === 'verify') {
-    const v = await verifyOnHub(c.index, c.store, clip);
+    const v = await verifyOnHub(c.index, c.store, clip, { addedCerts: c.tsaCerts ?? [] });
     const bad = v.answer.checks.filter((x) => x.ok === false).map((x) => x.what);
     await c.audit.record({ ...who, action: 'verify', detail: `${v.answer.verdict}${bad.length ? ` (${bad.join(', ')})` : ''}` });
     return sendJson(c.res, 200, v);

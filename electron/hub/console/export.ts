@@ -34,6 +34,7 @@ import type { HubKey } from '../server/identity.ts';
 import { dialectOf } from '../auth/accounts.ts';
 import type { SqlDialect } from '../index/sqlIndex.ts';
 import { verifyOnHub } from './verify.ts';
+import type { CertInfo } from '../../engine/evidence/tsaTrust.ts';
 
 export interface HubExportOptions {
   index: HubIndex;
@@ -51,6 +52,8 @@ export interface HubExportOptions {
    */
   runner?: string;
   now?: () => number;
+  /** TSA certificates of the hub's settings, for the check before an export. */
+  addedCerts?: CertInfo[];
 }
 
 interface Job {
@@ -344,7 +347,7 @@ export class HubExports {
       const station = await this.o.index.getStation(clip.station);
       if (!station) throw new Error('the station of this clip is not enrolled on this hub any more');
       // The hub checks the stored clip first: a package is made only from bytes that still hold.
-      const checked = await verifyOnHub(this.o.index, this.o.store, clip);
+      const checked = await verifyOnHub(this.o.index, this.o.store, clip, { addedCerts: this.o.addedCerts ?? [], readFrames: false });
       const bad = checked.answer.checks.filter((c) => c.ok === false && c.what !== 'timestamp');
       if (bad.length) throw new Error(`the stored clip does not verify (${bad.map((c) => c.text).join(' ')})`);
       const verifiedAt = this.now();
