@@ -196,6 +196,8 @@ export class HubExports {
   /** The job as this hub runs it, else as the index has it (a job of another hub, or of an earlier run). */
   async get(id: string): Promise<ConsoleExport | null> {
     const j = this.jobs.get(id);
+    // A job that ended is answered once its row says so: every hub then reads the same end.
+    if (j && j.view.finishedAt !== null) await j.saving;
     if (j) return { ...j.view };
     await this.ready;
     const r = await this.row(id);
@@ -223,6 +225,7 @@ export class HubExports {
 
   /** The finished package: its name, size and a stream of it from the store; null when there is none. */
   async zipOf(id: string): Promise<{ name: string; bytes: number; open: () => Promise<Readable> } | null> {
+    await this.jobs.get(id)?.saving;
     const r = await this.row(id);
     if (!r || r.state !== 'done' || !r.zip_sha256 || !r.zip_name) return null;
     const sha256 = String(r.zip_sha256);
