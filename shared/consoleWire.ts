@@ -149,8 +149,20 @@ export interface ConsoleHoldAnswer {
   objectLock: 'set' | 'lifted' | 'unsupported' | { failed: string };
 }
 
-/** Starts an export of one clip on the hub: a preset (every one but custom) and, for presets that allow both, video or stills. */
-export const ExportStartRequest = z.object({ preset: z.string().min(1).max(40), form: z.enum(['video', 'stills']).nullable().optional() }).strict();
+/** Starts an export of one clip on the hub: a preset, for presets that allow both video or stills, and custom's limits. */
+export const ExportStartRequest = z
+  .object({
+    preset: z.string().min(1).max(40),
+    form: z.enum(['video', 'stills']).nullable().optional(),
+    // The custom preset's own limits (size of each part, length of each part), as on a station.
+    custom: z
+      .object({ maxMB: z.number().positive().max(100_000).nullable(), maxSeconds: z.number().positive().max(86_400).nullable() })
+      .partial()
+      .strict()
+      .nullable()
+      .optional(),
+  })
+  .strict();
 export type ExportStartRequest = z.infer<typeof ExportStartRequest>;
 
 /** One export on the hub, as the console follows it. */
@@ -161,7 +173,8 @@ export interface ConsoleExport {
   order: string;
   preset: string;
   form: 'video' | 'stills' | null;
-  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** interrupted: the hub stopped (or restarted) while it waited or ran; nothing was kept. */
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
   /** 0..1 */
   progress: number;
   stage: string | null;

@@ -89,7 +89,7 @@ const tsaCn = (t: TokenFacts): string => (t.tsaName ? namePart(t.tsaName, 'CN') 
 // and its token (the manifest cannot hold its own hash), and the ZIP that holds them all.
 const PACKAGE_OWN = new Set(['export-manifest.json', 'export-manifest.json.sig', 'export-manifest.tsr']);
 // A package the warehouse hub made: the hub's key in hub.pem signs the export manifest (the station's
-// key never leaves the station); its signed receipt and read-me come with it, outside the manifest.
+// key never leaves the station); its key, signed receipt and read-me are listed in that manifest.
 const HUB_FILES = new Set(['hub.pem', 'hub-receipt.json', 'hub-receipt.json.sig', 'README-HUB.txt']);
 interface HubSigner {
   name: string;
@@ -98,6 +98,16 @@ interface HubSigner {
   signed: boolean;
 }
 let hub: HubSigner | null = null;
+
+/** Whether the export manifest (not yet verified) lists hub.pem: said only to name what is missing. */
+function namesHubKey(manBytes: Uint8Array): boolean {
+  try {
+    const m = JSON.parse(text(manBytes)) as { files?: Record<string, unknown> };
+    return !!m.files && typeof m.files === 'object' && Object.hasOwn(m.files, 'hub.pem');
+  } catch {
+    return false;
+  }
+}
 
 /** The hub's key in hub.pem, when it is the one that signed the export manifest; its name from its receipt. */
 async function hubSigner(files: Files, manBytes: Uint8Array, sigBytes: Uint8Array): Promise<HubSigner | null> {
@@ -171,9 +181,18 @@ async function check(files: Files): Promise<boolean> {
   const stationSigned = await ed25519Holds(wc, key, sigBytes, manBytes);
   if (!stationSigned) hub = await hubSigner(files, manBytes, sigBytes);
   if (!stationSigned && !hub) {
-    fail(
-      'The signature of the export manifest does NOT hold: export-manifest.json, export-manifest.json.sig and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.',
-    );
+    // A package made on the hub names hub.pem in its manifest: a changed or missing hub key is said by name.
+    const hubMade = files.has('hub.pem') || namesHubKey(manBytes);
+    if (hubMade && !files.has('hub.pem'))
+      fail(
+        "hub.pem is missing: the export manifest names it (a package made on the warehouse hub is signed by the hub's key in hub.pem), so its signature cannot be checked and no file of this package is vouched for.",
+      );
+    else
+      fail(
+        hubMade
+          ? "The signature of the export manifest does NOT hold: neither station.pem nor the hub's key in hub.pem signed export-manifest.json as it is (the manifest or its signature was changed, or hub.pem is not the hub key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for."
+          : 'The signature of the export manifest does NOT hold: export-manifest.json, export-manifest.json.sig and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.',
+      );
     return finish();
   }
   let man: PageManifest;
@@ -191,6 +210,10 @@ async function check(files: Files): Promise<boolean> {
     ok(
       `export-manifest.json is signed by the warehouse hub "${hub.name}" with its key in hub.pem (fingerprint ${hub.fp}), not by the station: the hub made this export from the station's sealed clip (README-HUB.txt). station.pem (fingerprint ${fp}) is the station's key, which signed the clip's own manifest.`,
     );
+    // Every file the hub adds is listed in the manifest it signed, so none can be swapped unseen.
+    for (const n of HUB_FILES)
+      if (!Object.hasOwn(man.files, n))
+        fail(`${n} is not covered by the signed export manifest: the hub's manifest must list it with its hash, so it cannot be trusted.`);
     hubReceipt(hub, fp, man);
   } else ok(`export-manifest.json is signed by the station key in station.pem (fingerprint ${fp}); compare it with the fingerprint the station shows.`);
   if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp)
@@ -237,6 +260,7 @@ async function check(files: Files): Promise<boolean> {
     } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
   }
   for (const n of files.keys()) {
+    // A hub file the manifest does not list is failed above as not covered.
     if (Object.hasOwn(man.files, n) || PACKAGE_OWN.has(n) || /\.zip$/i.test(n) || (hub && HUB_FILES.has(n))) continue;
     // A TSA's certificate the reviewer adds to check the tokens is no export file.
     if (isCertName(n)) info(`${n} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);

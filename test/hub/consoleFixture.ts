@@ -7,7 +7,7 @@ import http from 'node:http';
 import { ffmpegBin } from '../helpers/video.ts';
 import { HubService } from '../../electron/hub/server/ingest.ts';
 import { startHubServer, type RunningHub } from '../../electron/hub/server/http.ts';
-import { newEnrollCode } from '../../electron/hub/server/identity.ts';
+import { newEnrollCode, type HubSettings } from '../../electron/hub/server/identity.ts';
 import { openHubParts, type OpenedHub } from '../../electron/hub/server/open.ts';
 import { createHubConsole, type HubConsole } from '../../electron/hub/console/http.ts';
 import { HubExports } from '../../electron/hub/console/export.ts';
@@ -24,8 +24,9 @@ export interface ConsoleHub {
   close(): Promise<void>;
 }
 
-export async function startConsoleHub(b: Backend): Promise<ConsoleHub> {
-  const f = await hubFolder(b);
+/** `folder`: a hub folder made already (a second hub on the same storage, or a restart); it is left in place. */
+export async function startConsoleHub(b: Backend, folder?: { dir: string; settings: HubSettings }): Promise<ConsoleHub> {
+  const f = folder ? { ...folder, cleanup: () => {} } : await hubFolder(b);
   const parts = await openHubParts(f.dir, f.settings, { partSize: b.partSize });
   const service = new HubService({ index: parts.index, store: parts.store, key: parts.key, name: f.settings.name, onRefusal: () => {} });
   const clock = { now: Date.now() };

@@ -14,7 +14,9 @@ import { lanAddresses } from '../../server/lan.ts';
 import { formatFingerprint } from '../../engine/evidence/keys.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import { createHubConsole } from '../../hub/console/http.ts';
-import { HubExports } from '../../hub/console/export.ts';
+import { exportRunner, HubExports } from '../../hub/console/export.ts';
+import { hubTsaCerts } from '../../hub/console/verify.ts';
+import path from 'node:path';
 import { hubUser } from './hubUser.ts';
 
 export const hubCommand: Command = {
@@ -149,12 +151,25 @@ async function hub(argv: string[]): Promise<void> {
     onRefusal: (line) => console.error(`ALARM ${new Date().toISOString()} ${line}`),
   });
   // Exports on the hub: one at a time on one ffmpeg thread, so ingest always comes first.
-  const exports = new HubExports({ index: parts.index, store: parts.store, key: parts.key, hubName: settings.name, exportsAtOnce: 1 });
+  // Extra TSA certificates named in hub.json (`tsaCerts`), as a station keeps its own in Settings.
+  const tsaCerts = hubTsaCerts(settings.tsaCerts ? path.resolve(dataDir, settings.tsaCerts) : null, (line) => console.error(line));
+  // Its jobs are named after this hub's data folder, so a restart shows the ones it left unfinished as interrupted.
+  const exports = new HubExports({
+    index: parts.index,
+    store: parts.store,
+    key: parts.key,
+    hubName: settings.name,
+    exportsAtOnce: 1,
+    runner: exportRunner(parts.key.fingerprint, dataDir),
+    addedCerts: tsaCerts,
+    workDir: path.join(dataDir, 'exports-work'),
+  });
   const hubConsole = createHubConsole({
     index: parts.index,
     store: parts.store,
     hubFingerprint: parts.key.fingerprint,
     exports,
+    tsaCerts,
     thumbnails: { log: (line) => console.error(line) },
   });
   const running = await startHubServer({ service, host, port, console: hubConsole });

@@ -24,7 +24,7 @@ function summaryMessages(c: Continuity, time: string): Message[] {
 const unexplained = (g: { after: number; missing: number; atMs: number }): Message =>
   msg('continuity-unexplained', { count: g.missing, at: clipTime(g.atMs), after: g.after });
 
-export function continuityCheck(chain: Chain, clipId: string, readBack: CounterReport | null): VerifyCheck {
+export function continuityCheck(chain: Pick<Chain, 'continuityEntry'>, clipId: string, readBack: CounterReport | null): VerifyCheck {
   const entry = chain.continuityEntry(clipId);
   const recorded = entry ? continuityOf(entry.seq, parseBody(entry)) : null;
   if (!recorded) {

@@ -14,6 +14,11 @@ import { errorMessage } from '../../../shared/errorMessage.ts';
 export type ExportServices = Pick<EngineServices, 'clips' | 'clipFile' | 'paths' | 'settings' | 'custody' | 'store'> & {
   /** Who signs the export manifest when it is not this station (the hub signs with its own key: electron/hub/console/export.ts). */
   exportSigner?: { sign: (bytes: Buffer) => Buffer };
+  /**
+   * Files the signer adds to the package before the manifest is made (the hub's key, receipt and
+   * read-me), so that the signed manifest lists each of them with its hash like any other file.
+   */
+  packageExtras?: (outDir: string, exportWords: string) => Promise<{ name: string; role: 'key' | 'package'; text: string }[]>;
 };
 import { encodeExport, ExportCancelled, extractStill, probeFrames, probeStreams, type FrameList } from '../ffmpeg.ts';
 import { sha256File } from '../hash.ts';
@@ -569,6 +574,8 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
     await writePackageHelpers(outDir, head);
     await add(VERIFY_NAME, 'verify', { role: 'package', from: null, how: null, span: null, part: null, text: `the offline checking page of ${exportWords}` });
     await add(README_NAME, 'readme', { role: 'package', from: null, how: null, span: null, part: null, text: `the read-me of ${exportWords}` });
+    for (const x of (await engine.packageExtras?.(outDir, exportWords)) ?? [])
+      await add(x.name, x.role === 'key' ? 'evidence' : 'readme', { role: x.role, from: null, how: null, span: null, part: null, text: x.text });
     const manifest: ExportManifest = {
       format: EXPORT_FORMAT,
       ...head,

@@ -167,11 +167,21 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
   // Made on the warehouse hub: the hub's key in hub.pem signs the export manifest instead.
   if (!verifySig(key, manBytes, sigBytes)) hub = hubSigner(files, manBytes, sigBytes);
   if (!verifySig(key, manBytes, sigBytes) && !hub) {
-    fail(
-      `The signature of the export manifest does NOT hold: ${MANIFEST_NAME}, ${MANIFEST_SIG_NAME} and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.`,
-      MANIFEST_NAME,
-    );
-    problemFiles.push(MANIFEST_SIG_NAME, 'station.pem');
+    // A package made on the hub names hub.pem in its manifest: a changed or missing hub key is said by name.
+    const hubMade = files.has(HUB_KEY_NAME) || namesHubKey(manBytes);
+    if (hubMade && !files.has(HUB_KEY_NAME))
+      fail(
+        `${HUB_KEY_NAME} is missing: the export manifest names it (a package made on the warehouse hub is signed by the hub's key in ${HUB_KEY_NAME}), so its signature cannot be checked and no file of this package is vouched for.`,
+        HUB_KEY_NAME,
+      );
+    else
+      fail(
+        hubMade
+          ? `The signature of the export manifest does NOT hold: neither station.pem nor the hub's key in ${HUB_KEY_NAME} signed ${MANIFEST_NAME} as it is (the manifest or its signature was changed, or ${HUB_KEY_NAME} is not the hub key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.`
+          : `The signature of the export manifest does NOT hold: ${MANIFEST_NAME}, ${MANIFEST_SIG_NAME} and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.`,
+        MANIFEST_NAME,
+      );
+    problemFiles.push(MANIFEST_SIG_NAME, 'station.pem', ...(hubMade ? [HUB_KEY_NAME] : []));
     return done();
   }
   let man: ExportManifest;
@@ -189,6 +199,10 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     ok(
       `${MANIFEST_NAME} is signed by the warehouse hub "${hub.name}" with its key in ${HUB_KEY_NAME} (fingerprint ${hub.fingerprint}), not by the station: the hub made this export from the station's sealed clip (${HUB_README_NAME}). station.pem (fingerprint ${fp}) is the station's key, which signed the clip's own manifest.`,
     );
+    // Every file the hub adds is listed in the manifest it signed, so none can be swapped unseen.
+    for (const name of HUB_FILES)
+      if (!(name in man.files))
+        fail(`${name} is not covered by the signed export manifest: the hub's manifest must list it with its hash, so it cannot be trusted.`, name);
     hubReceiptLines(hub, fp, man, ok, fail);
   } else ok(`${MANIFEST_NAME} is signed by the station key in station.pem (fingerprint ${fp}).`);
   // A hub's package is of any station's clip: checked on another station, that is no problem.
@@ -262,6 +276,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
   }
   for (const name of files.keys()) {
+    // A hub file the manifest does not list is failed above as not covered.
     if (name in man.files || OWN.has(name) || /\.zip$/i.test(name) || (hub && HUB_FILES.includes(name))) continue;
     if (isCertName(name)) info(`${name} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);
     else fail(`${name} is a foreign file: the signed manifest does not list it, so it is not part of this export.`, name);
@@ -328,6 +343,16 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     } else info(`${name}: ${e.text}.`);
   }
   return done();
+}
+
+/** Whether the export manifest (not yet verified) lists hub.pem: said only to name what is missing. */
+function namesHubKey(manBytes: Buffer): boolean {
+  try {
+    const m = JSON.parse(manBytes.toString('utf8')) as { files?: Record<string, unknown> };
+    return !!m.files && typeof m.files === 'object' && HUB_KEY_NAME in m.files;
+  } catch {
+    return false;
+  }
 }
 
 interface HubSigner {

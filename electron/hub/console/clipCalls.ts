@@ -13,10 +13,9 @@ import { setHold } from './hold.ts';
 import { ExportStartRequest, HoldRequest, type ConsoleCall, type ConsoleExport, type ConsoleHoldAnswer } from '../../../shared/consoleWire.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { HubExports } from './export.ts';
+import type { CertInfo } from '../../engine/evidence/tsaTrust.ts';
 import { PRESETS } from '../../engine/export/presets.ts';
 import { presetView } from '../../engine/export/handlers.ts';
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 
 export type ClipCall = Extract<ConsoleCall, 'verify' | 'hold' | 'exportStart' | 'exportStatus' | 'exportCancel' | 'exportZip' | 'exportPresets'>;
@@ -58,6 +57,8 @@ export interface ClipCallContext {
   exportId?: string;
   /** The hub's exports (absent: this hub makes none, and says so). */
   exports?: HubExports;
+  /** TSA certificates of the hub's settings (verify trusts them as a station trusts its own). */
+  tsaCerts?: CertInfo[];
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -66,8 +67,8 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 export async function handleClipCall(call: ClipCall, c: ClipCallContext): Promise<void> {
-  // The channels the hub exports for: every station preset but custom (whose limits are a station's own).
-  if (call === 'exportPresets') return sendJson(c.res, 200, { presets: PRESETS.filter((p) => p.id !== 'custom').map(presetView) });
+  // The channels the hub exports for: every station preset, custom with the limits the request gives.
+  if (call === 'exportPresets') return sendJson(c.res, 200, { presets: PRESETS.map(presetView) });
   if (call === 'exportStatus' || call === 'exportCancel' || call === 'exportZip') return exportCall(call, c);
   const stationRow = await c.index.getStation(c.station!);
   const clip = stationRow ? await c.index.getClip(stationRow.fingerprint, c.clipId!) : null;
@@ -75,7 +76,7 @@ export async function handleClipCall(call: ClipCall, c: ClipCallContext): Promis
   const who = { at: c.at, user: c.user.name, role: c.user.role, station: clip.station, clipId: clip.clipId, sha256: clip.sha256, address: c.address };
 
   if (call === 'verify') {
-    const v = await verifyOnHub(c.index, c.store, clip);
+    const v = await verifyOnHub(c.index, c.store, clip, { addedCerts: c.tsaCerts ?? [] });
     const bad = v.answer.checks.filter((x) => x.ok === false).map((x) => x.what);
     await c.audit.record({ ...who, action: 'verify', detail: `${v.answer.verdict}${bad.length ? ` (${bad.join(', ')})` : ''}` });
     return sendJson(c.res, 200, v);
@@ -94,11 +95,12 @@ export async function handleClipCall(call: ClipCall, c: ClipCallContext): Promis
     }
     let started: ConsoleExport;
     try {
-      started = c.exports.start(clip, { preset: req.preset, form: req.form ?? null }, c.user.name);
+      started = await c.exports.start(clip, { preset: req.preset, form: req.form ?? null, custom: req.custom ?? null }, c.user.name);
     } catch (e) {
       throw new HubHttpError(400, 'bad-request', errorMessage(e));
     }
-    await c.audit.record({ ...who, action: 'export', detail: `${req.preset}${req.form ? ` ${req.form}` : ''} (export ${started.id})` });
+    const limits = req.custom ? ` (${req.custom.maxMB ?? '-'} MB, ${req.custom.maxSeconds ?? '-'} s)` : '';
+    await c.audit.record({ ...who, action: 'export', detail: `${req.preset}${limits}${req.form ? ` ${req.form}` : ''} (export ${started.id})` });
     return sendJson(c.res, 202, started);
   }
 
@@ -120,8 +122,8 @@ export async function handleClipCall(call: ClipCall, c: ClipCallContext): Promis
 
 async function exportCall(call: 'exportStatus' | 'exportCancel' | 'exportZip', c: ClipCallContext): Promise<void> {
   const id = c.exportId!;
-  const view = c.exports?.get(id) ?? null;
-  if (!c.exports || !view) throw new HubHttpError(404, 'not-found', 'No such export on this hub (finished long ago, or the hub restarted).');
+  const view = c.exports ? await c.exports.get(id) : null;
+  if (!c.exports || !view) throw new HubHttpError(404, 'not-found', 'No such export on this hub (finished more than 30 days ago, or never started).');
   if (call === 'exportStatus') return sendJson(c.res, 200, view);
   if (call === 'exportCancel') {
     await c.audit.record({
@@ -134,9 +136,9 @@ async function exportCall(call: 'exportStatus' | 'exportCancel' | 'exportZip', c
       detail: `export ${id}`,
       address: c.address,
     });
-    return sendJson(c.res, 200, c.exports.cancel(id));
+    return sendJson(c.res, 200, await c.exports.cancel(id));
   }
-  const zip = c.exports.zipOf(id);
+  const zip = await c.exports.zipOf(id);
   if (!zip) throw new HubHttpError(409, 'not-ready', `The export is ${view.state}; its ZIP is there once it is done.`);
   await c.audit.record({
     at: c.at,
@@ -148,7 +150,7 @@ async function exportCall(call: 'exportStatus' | 'exportCancel' | 'exportZip', c
     detail: zip.name,
     address: c.address,
   });
-  const size = (await fsp.stat(zip.file)).size;
+  const size = zip.bytes;
   c.res.writeHead(200, {
     'content-type': 'application/zip',
     'content-length': String(size),
@@ -160,5 +162,5 @@ async function exportCall(call: 'exportStatus' | 'exportCancel' | 'exportZip', c
     c.res.end();
     return;
   }
-  await pipeline(fs.createReadStream(zip.file), c.res).catch(() => c.res.destroy());
+  await pipeline(await zip.open(), c.res).catch(() => c.res.destroy());
 }

@@ -23,6 +23,7 @@ import { serveConsolePage } from './pages.ts';
 import { clipCallRoute, handleClipCall } from './clipCalls.ts';
 import { currentHold } from './hold.ts';
 import type { HubExports } from './export.ts';
+import type { CertInfo } from '../../engine/evidence/tsaTrust.ts';
 import { ClipFinder, isClipTag, type FoundClip } from './find.ts';
 import { ThumbMaker, type ThumbOptions } from './thumbs.ts';
 import { ConsoleAdmin } from './admin.ts';
@@ -56,6 +57,8 @@ export interface ConsoleOptions {
   thumbnails?: ThumbOptions;
   /** Password checks at once; further logins are refused with 503 `busy` (a flood of logins cannot eat the CPU). */
   maxLoginChecks?: number;
+  /** TSA certificates of the hub's settings (`tsaCerts`): verify on demand trusts them (console/verify.ts). */
+  tsaCerts?: CertInfo[];
 }
 
 export interface ConsoleDoorContext {
@@ -473,7 +476,7 @@ export function createHubConsole(opts: ConsoleOptions): HubConsole {
       case 'exportCancel':
       case 'exportZip':
       case 'exportPresets':
-        return handleClipCall(route.call, { req, res, index, store, audit, user, at, address, ...route, exports: opts.exports });
+        return handleClipCall(route.call, { req, res, index, store, audit, user, at, address, ...route, exports: opts.exports, tsaCerts: opts.tsaCerts });
       default:
         throw new HubHttpError(404, 'not-found', 'no such console call');
     }

@@ -18,7 +18,17 @@ import { formatMessage, msg, type Message } from '../../../shared/messages.ts';
 import type { VerifyAnswer, VerifyCheck } from '../../../shared/contract/evidence.ts';
 import type { ConsoleHole, ConsoleVerifyAnswer } from '../../../shared/consoleWire.ts';
 import type { HubChainEntry, HubClip, HubIndex } from '../index/types.ts';
-import type { ClipStore } from '../store/types.ts';
+import { objectKey, type ClipStore } from '../store/types.ts';
+import type { CertInfo } from '../../engine/evidence/tsaTrust.ts';
+import { certsFromFile } from '../../engine/evidence/tsaTrust.ts';
+import { continuityCheck } from '../../engine/evidence/continuityCheck.ts';
+import { readFrameCounters, type CounterReport } from '../../engine/frameCounters.ts';
+import { dialectOf } from '../auth/accounts.ts';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 /** Holes this many seqs around the clip's entry are shown with it. */
 const HOLE_REACH_SEQS = 200;
@@ -58,13 +68,17 @@ async function entriesAround(index: HubIndex, station: string, seq: number): Pro
   return new Map(rows.map((e) => [e.seq, asRow(e)]));
 }
 
-function tokenLine(tsr: Buffer | null, sha256: string): { check: VerifyCheck; ok: boolean | null; time: number | null; tsa: string | null } {
+function tokenLine(
+  tsr: Buffer | null,
+  sha256: string,
+  addedCerts: CertInfo[],
+): { check: VerifyCheck; ok: boolean | null; time: number | null; tsa: string | null } {
   if (!tsr) {
     const m = msg('hub-verify-timestamp-none');
     return { check: said('timestamp', null, m), ok: null, time: null, tsa: null };
   }
   try {
-    const info = parseTimestampResponse(tsr);
+    const info = parseTimestampResponse(tsr, { addedCerts });
     const base = { time: info.time, tsa: shortTsaName(info.name) };
     const bad = (text: string) => ({ ...base, ok: false, check: failed('timestamp', `${LABELS['token-mismatch']}: ${text}`) });
     if (info.hashAlgorithm !== 'sha256') return bad(otherHashText(info));
@@ -99,7 +113,7 @@ const ANCHOR_PAGE = 500;
  * checks it (its token stamps the hash the hub holds for that head) and its own signature. None yet:
  * no line, as on a station. The search stops at the station's newest anchor.
  */
-async function anchorLine(index: HubIndex, station: string, seq: number, key: KeyObject): Promise<VerifyCheck | null> {
+async function anchorLine(index: HubIndex, station: string, seq: number, key: KeyObject, addedCerts: CertInfo[]): Promise<VerifyCheck | null> {
   const newest = (await index.chainSummary(station)).anchorSeq;
   if (newest === null || newest <= seq) return null;
   const held = new Map<number, ChainRow>();
@@ -112,7 +126,7 @@ async function anchorLine(index: HubIndex, station: string, seq: number, key: Ke
       const b = row.kind === 'anchor' ? parseBody(row) : null;
       if (!b || typeof b.head !== 'number' || b.head < seq) continue;
       const chain = { get: (s: number) => held.get(s), byHash: (h: string) => [...held.values()].find((r) => r.entry_hash === h) };
-      const findings = anchorFindings(chain, row, {});
+      const findings = anchorFindings(chain, row, { addedCerts });
       const alone = checkEntryAlone(row, key);
       const own =
         alone.hashOk && alone.seqOk && alone.signatureOk
@@ -142,7 +156,15 @@ async function holesNear(index: HubIndex, station: string, seq: number | null): 
   return [...byKey.values()].filter(near).sort((a, b) => a.fromSeq - b.fromSeq);
 }
 
-export async function verifyOnHub(index: HubIndex, store: ClipStore, clip: HubClip): Promise<ConsoleVerifyAnswer> {
+export interface HubVerifyOptions {
+  /** TSA certificates of the hub's settings (`tsaCerts`): they check tokens that carry none, as a station's do. */
+  addedCerts?: CertInfo[];
+  /** Read the frame counters back from the stored file (at nice 10, one thread), as a station's Check-a-clip does. */
+  readFrames?: boolean;
+}
+
+export async function verifyOnHub(index: HubIndex, store: ClipStore, clip: HubClip, opts: HubVerifyOptions = {}): Promise<ConsoleVerifyAnswer> {
+  const addedCerts = opts.addedCerts ?? [];
   const sha = clip.sha256;
   const station = await index.getStation(clip.station);
   const stationName = clip.stationName ?? station?.name ?? clip.station;
@@ -211,10 +233,15 @@ export async function verifyOnHub(index: HubIndex, store: ClipStore, clip: HubCl
     checks.push(failed('chain', `${LABELS['modified-manifest']}: the stored manifest names no chain position.`));
   }
 
-  const token = tokenLine(await sidecar(store, sha, 'tsr'), sha);
+  const token = tokenLine(await sidecar(store, sha, 'tsr'), sha, addedCerts);
   checks.push(token.check);
-  const anchor = seq !== null && key ? await anchorLine(index, clip.station, seq, key) : null;
+  const anchor = seq !== null && key ? await anchorLine(index, clip.station, seq, key, addedCerts) : null;
   if (anchor) checks.push(anchor);
+  // The frames: the station's signed continuity entry, and the counters read again from the stored bytes.
+  if (stored && stored.sha256 === sha) {
+    const frames = await continuityLine(index, store, clip, key, opts.readFrames ?? true);
+    if (frames) checks.push(frames);
+  }
 
   const holes = await holesNear(index, clip.station, seq);
   const startedAt = when(clip.startedAt);
@@ -247,4 +274,70 @@ export async function verifyOnHub(index: HubIndex, store: ClipStore, clip: HubCl
     checks,
   };
   return { answer, holes, storedSha256: stored?.sha256 ?? null };
+}
+
+/**
+ * The TSA certificates named in the hub's settings (`tsaCerts`: a PEM or DER file, or a folder of
+ * them), as a station keeps its own in Settings → TSA certificates. A file that holds none is said.
+ */
+export function hubTsaCerts(where: string | null | undefined, log: (line: string) => void = () => {}): CertInfo[] {
+  if (!where) return [];
+  const out: CertInfo[] = [];
+  let files: string[];
+  try {
+    files = fs.statSync(where).isDirectory() ? fs.readdirSync(where).map((n) => path.join(where, n)) : [where];
+  } catch (e) {
+    log(`TSA certificates: ${where} cannot be read (${errorMessage(e)})`);
+    return [];
+  }
+  for (const f of files) {
+    try {
+      if (!fs.statSync(f).isFile()) continue;
+      const certs = certsFromFile(fs.readFileSync(f));
+      if (!certs.length) log(`TSA certificates: no X.509 certificate in ${f}`);
+      out.push(...certs);
+    } catch (e) {
+      log(`TSA certificates: ${f} cannot be read (${errorMessage(e)})`);
+    }
+  }
+  return out;
+}
+
+/** The clip's newest 'continuity' entry in the chain the hub holds, when its station signed it. */
+async function continuityEntry(index: HubIndex, clip: HubClip, key: KeyObject | null): Promise<ChainRow | undefined> {
+  const rows = await dialectOf(index).all(`SELECT seq FROM hub_chain WHERE station = ? AND clip_id = ? AND kind = 'continuity' ORDER BY seq DESC LIMIT 1`, [
+    clip.station,
+    clip.clipId,
+  ]);
+  if (!rows[0]) return undefined;
+  const entry = (await index.listChain(clip.station, { fromSeq: Number(rows[0].seq), limit: 1 }))[0];
+  if (!entry || !key) return undefined;
+  const row = asRow(entry);
+  const alone = checkEntryAlone(row, key);
+  return alone.hashOk && alone.seqOk && alone.signatureOk ? row : undefined;
+}
+
+/** The counters read back from the stored clip: in place on a folder store, else from a copy made for it. */
+async function readBack(store: ClipStore, sha256: string): Promise<CounterReport | null> {
+  if (store.kind === 'folder') {
+    const inPlace = path.join(store.location, objectKey(sha256, 'clip'));
+    if (fs.existsSync(inPlace)) return readFrameCounters(inPlace, { background: true }).catch(() => null);
+  }
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pw-hub-frames-'));
+  try {
+    const file = path.join(dir, 'clip.mp4');
+    await pipeline(await store.stream(sha256, 'clip'), fs.createWriteStream(file));
+    return await readFrameCounters(file, { background: true }).catch(() => null);
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The continuity line of a station's verify, from the hub's chain and store (continuityCheck.ts words it). */
+async function continuityLine(index: HubIndex, store: ClipStore, clip: HubClip, key: KeyObject | null, readFrames: boolean): Promise<VerifyCheck | null> {
+  const entry = await continuityEntry(index, clip, key);
+  const frames = readFrames ? await readBack(store, clip.sha256).catch(() => null) : null;
+  // Neither a record nor a file that decodes as video: nothing to say about frames (no line).
+  if (!entry && !frames) return null;
+  return continuityCheck({ continuityEntry: () => entry }, clip.clipId, frames);
 }

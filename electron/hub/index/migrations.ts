@@ -190,6 +190,35 @@ CREATE TABLE hub_thumbs (
 `,
   },
   {
+    version: 6,
+    name: 'console: export jobs',
+    sql: `
+CREATE TABLE hub_export_jobs (
+  id TEXT PRIMARY KEY,
+  station TEXT NOT NULL,
+  clip_id TEXT NOT NULL,
+  order_code TEXT NOT NULL,
+  preset TEXT NOT NULL,
+  form TEXT,
+  custom TEXT,
+  user_name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  progress REAL NOT NULL,
+  stage TEXT,
+  error TEXT,
+  zip_name TEXT,
+  zip_bytes INTEGER,
+  zip_sha256 TEXT,
+  runner TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  finished_at INTEGER
+);
+CREATE INDEX hub_export_jobs_runner ON hub_export_jobs (runner, state);
+CREATE INDEX hub_export_jobs_finished ON hub_export_jobs (finished_at);
+`,
+  },
+  {
     version: 7,
     name: 'console: thumbnails retried with back-off; holds by clip',
     sql: `
@@ -369,6 +398,35 @@ CREATE TABLE hub_thumbs (
   ok boolean NOT NULL,
   detail text
 );
+`,
+  },
+  {
+    version: 6,
+    name: 'console: export jobs',
+    sql: `
+CREATE TABLE hub_export_jobs (
+  id text PRIMARY KEY,
+  station text NOT NULL,
+  clip_id text NOT NULL,
+  order_code text NOT NULL,
+  preset text NOT NULL,
+  form text,
+  custom text,
+  user_name text NOT NULL,
+  state text NOT NULL,
+  progress double precision NOT NULL,
+  stage text,
+  error text,
+  zip_name text,
+  zip_bytes bigint,
+  zip_sha256 text,
+  runner text NOT NULL,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  finished_at bigint
+);
+CREATE INDEX hub_export_jobs_runner ON hub_export_jobs (runner, state);
+CREATE INDEX hub_export_jobs_finished ON hub_export_jobs (finished_at);
 `,
   },
   {

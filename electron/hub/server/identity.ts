@@ -27,6 +27,8 @@ export interface HubSettings {
   s3: string | null;
   s3CredentialsFile: string | null;
   retention: { mode: 'COMPLIANCE' | 'GOVERNANCE'; days: number } | null;
+  /** Extra TSA certificates the console's verify trusts: a PEM/DER file or a folder of them (absent: none). */
+  tsaCerts?: string | null;
 }
 
 /** `<the station's default data folder>/hub` unless --data or PACKWITNESS_HUB_DATA says otherwise. */

@@ -17,7 +17,7 @@
 import type { Readable } from 'node:stream';
 
 /** What a clip's object is stored with. */
-export type ObjectKind = 'clip' | 'manifest' | 'sig' | 'tsr' | 'thumb';
+export type ObjectKind = 'clip' | 'manifest' | 'sig' | 'tsr' | 'thumb' | 'package';
 
 /** File-name suffix of each kind next to `<sha256>` (the station's sidecar names). */
 export const KIND_SUFFIX: Record<ObjectKind, string> = {
@@ -27,6 +27,8 @@ export const KIND_SUFFIX: Record<ObjectKind, string> = {
   tsr: '.tsr',
   /** The console's small JPEG of the clip's first second (made by the hub, electron/hub/console/thumbs.ts). */
   thumb: '.thumb.jpg',
+  /** An evidence package the hub made (electron/hub/console/export.ts), keyed by the ZIP's own SHA-256. */
+  package: '.package.zip',
 };
 
 export const SHA256_RE = /^[0-9a-f]{64}$/;

@@ -3,7 +3,7 @@
 // is signed by the hub (its README-HUB.txt says why) and carries the hub's receipt for the clip.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Button, Progress, Radio, Select, Space } from 'antd';
+import { Alert, Button, InputNumber, Progress, Radio, Select, Space } from 'antd';
 import type { ConsoleClip, ConsoleExport } from '../../../shared/consoleWire.ts';
 import type { ExportPreset } from '../../../shared/contract/export.ts';
 import { wordMessage } from '../i18n/message.ts';
@@ -14,6 +14,9 @@ export function ClipExport({ clip }: { clip: ConsoleClip }) {
   const [presets, setPresets] = useState<ExportPreset[]>([]);
   const [presetId, setPresetId] = useState<string>('shopee');
   const [form, setForm] = useState<'video' | 'stills'>('video');
+  // The custom preset's limits, as on a station's export panel: each part at most this size and length.
+  const [customMB, setCustomMB] = useState('30');
+  const [customSeconds, setCustomSeconds] = useState('60');
   const [job, setJob] = useState<ConsoleExport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -47,7 +50,9 @@ export function ClipExport({ clip }: { clip: ConsoleClip }) {
   const start = async () => {
     setError(null);
     try {
-      const j = await consoleApi.exportStart(clip.station, clip.clipId, presetId, both ? form : preset?.accepts.video ? 'video' : 'stills');
+      const num = (v: string): number | null => (v.trim() === '' || !(Number(v) > 0) ? null : Number(v));
+      const custom = presetId === 'custom' ? { maxMB: num(customMB), maxSeconds: num(customSeconds) } : null;
+      const j = await consoleApi.exportStart(clip.station, clip.clipId, presetId, both ? form : preset?.accepts.video ? 'video' : 'stills', custom);
       setJob(j);
       follow(j.id);
     } catch (err) {
@@ -83,13 +88,44 @@ export function ClipExport({ clip }: { clip: ConsoleClip }) {
             <Radio.Button value="stills">{t('consoleClip.formStills')}</Radio.Button>
           </Radio.Group>
         )}
+        {presetId === 'custom' && (
+          <>
+            <label>
+              {t('exportPanel.customMB')}{' '}
+              <InputNumber<string>
+                stringMode
+                min="1"
+                step="1"
+                value={customMB || null}
+                onChange={(v) => setCustomMB(v ?? '')}
+                disabled={running}
+                data-testid="console-export-custom-mb"
+              />
+            </label>
+            <label>
+              {t('exportPanel.customSeconds')}{' '}
+              <InputNumber<string>
+                stringMode
+                min="1"
+                step="1"
+                value={customSeconds || null}
+                onChange={(v) => setCustomSeconds(v ?? '')}
+                disabled={running}
+                data-testid="console-export-custom-s"
+              />
+            </label>
+          </>
+        )}
         <Button type="primary" onClick={() => void start()} disabled={running || !preset} data-testid="console-export-start">
           {t('consoleClip.exportStart')}
         </Button>
       </Space>
       {job && (
         <div style={{ marginTop: 8, maxWidth: 560 }} data-testid="console-export-job" data-state={job.state}>
-          <Progress percent={Math.round(job.progress * 100)} status={job.state === 'failed' ? 'exception' : job.state === 'done' ? 'success' : 'active'} />
+          <Progress
+            percent={Math.round(job.progress * 100)}
+            status={job.state === 'failed' || job.state === 'interrupted' ? 'exception' : job.state === 'done' ? 'success' : 'active'}
+          />
           <p data-testid="console-export-state">
             {t(`consoleClip.exportState.${job.state}`)}
             {running && job.stage ? ` · ${job.stage}` : ''}
@@ -104,7 +140,7 @@ export function ClipExport({ clip }: { clip: ConsoleClip }) {
               {t('consoleClip.exportDownload', { name: job.zipName })}
             </Button>
           )}
-          {job.error && <Alert type="error" message={job.error} style={{ marginTop: 8 }} />}
+          {job.error && job.state !== 'interrupted' && <Alert type="error" message={job.error} style={{ marginTop: 8 }} />}
         </div>
       )}
       {error && <Alert type="error" message={error} style={{ marginTop: 8 }} />}

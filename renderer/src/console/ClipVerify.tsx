@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert, Button } from 'antd';
 import type { ConsoleClip, ConsoleHole, ConsoleVerifyAnswer } from '../../../shared/consoleWire.ts';
-import { wordMessage } from '../i18n/message.ts';
+import { wordCheck, wordMessage } from '../i18n/message.ts';
 import { consoleApi } from './api.ts';
 
 const MARK = { true: '✔', false: '✘', null: '–' } as const;
@@ -57,7 +57,7 @@ export function ClipVerify({ clip }: { clip: ConsoleClip }) {
                   {MARK[String(c.ok) as keyof typeof MARK]}
                 </span>
                 <span>
-                  <strong>{t(`verify.what.${c.what}`)}</strong> {wordMessage(t, c.message, c.text)}
+                  <strong>{t(`verify.what.${c.what}`)}</strong> {wordCheck(t, c)}
                 </span>
               </li>
             ))}

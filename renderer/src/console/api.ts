@@ -94,8 +94,13 @@ export const consoleApi = {
   hold: (station: string, clipId: string, held: boolean, reason: string) =>
     post<ConsoleHoldAnswer>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/hold`, { held, reason }),
   exportPresets: () => call<{ presets: ExportPreset[] }>('/export-presets'),
-  exportStart: (station: string, clipId: string, preset: string, form: 'video' | 'stills' | null) =>
-    post<ConsoleExport>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/export`, { preset, form }),
+  exportStart: (
+    station: string,
+    clipId: string,
+    preset: string,
+    form: 'video' | 'stills' | null,
+    custom: { maxMB: number | null; maxSeconds: number | null } | null = null,
+  ) => post<ConsoleExport>(`/clips/${encodeURIComponent(station)}/${encodeURIComponent(clipId)}/export`, { preset, form, ...(custom ? { custom } : {}) }),
   exportStatus: (id: string) => call<ConsoleExport>(`/exports/${id}`),
   exportCancel: (id: string) => post<ConsoleExport>(`/exports/${id}/cancel`, {}),
   exportZipUrl: (id: string) => `${CONSOLE_API}/exports/${id}/zip`,

@@ -36,6 +36,7 @@ export const consoleClipEn = {
       done: 'Done: the package is signed by the hub.',
       failed: 'The export failed.',
       cancelled: 'Cancelled.',
+      interrupted: 'Interrupted: the hub stopped while this export was waiting or running; nothing was kept. Start it again.',
     },
     openClip: 'Open this clip',
   },

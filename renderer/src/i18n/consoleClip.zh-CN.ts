@@ -36,6 +36,7 @@ export const consoleClipZhCN = {
       done: '完成：导出包由中心服务器签名。',
       failed: '导出失败。',
       cancelled: '已取消。',
+      interrupted: '已中断：导出等待或进行时中心服务器停止了，未保留任何内容。请重新开始导出。',
     },
     openClip: '打开此片段',
   },
