@@ -22,7 +22,8 @@ export type DoctorServices = Pick<
 >;
 import { probe } from './ffmpeg.ts';
 import { sha256File } from './hash.ts';
-import { hubHealthLine } from './publish/outbox.ts';
+import { hubHealthLine, type HubIndex } from './publish/outbox.ts';
+import { sqliteHubIndex } from './index/sqliteOutbox.ts';
 import type { DataLayout } from './paths.ts';
 import { formatBytes, fsErrorMessage, lowSpace, MARKER_FILE, probeWritable, spaceOf } from './storage.ts';
 
@@ -42,6 +43,8 @@ export interface HealthContext {
   startupProblemWords?: (Message | null)[];
   /** Where the clips are (default: the local store on paths.clipsDir). */
   store?: ClipStore;
+  /** The hub link and outbox (default: the index on db). */
+  hub?: HubIndex;
 }
 
 /** A detail line: data (a file, an id), or a sentence as a code. */
@@ -195,7 +198,7 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
   );
 
   // 8. The warehouse hub's outbox, when the station is enrolled with one (publish/outbox.ts).
-  const hub = hubHealthLine(db);
+  const hub = await hubHealthLine(ctx.hub ?? sqliteHubIndex(db));
   if (hub) checks.push(check('hub', hub.level, msg('health-hub', { line: hub.text }), hub.details));
 
   if (ctx.startupProblems?.length) {

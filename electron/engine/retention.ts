@@ -248,7 +248,7 @@ export class Retention {
       who,
     };
     const gate = this.engine.hubGate;
-    if (gate && !(gate.confirmedLocally(row) && (dryRun || (await gate.mayDelete(row))))) {
+    if (gate && !((await gate.confirmedLocally(row)) && (dryRun || (await gate.mayDelete(row))))) {
       this.hubKept++;
       return false;
     }
