@@ -275,14 +275,18 @@ export interface TimestampIndex {
   putDone(clipId: string, sha256: string, by: StampedBy): void;
 }
 
-/** Every file the station exported, by SHA-256 and name: an index of the chain's export entries (export/exportIndex.ts). */
+/**
+ * Every file the station exported, by SHA-256 and name: an index of the chain's export entries
+ * (export/exportIndex.ts). Async: its one reader, verify, is async. Taking in the same files twice
+ * (two lookups catching up at once) is harmless: the files are a set and the mark only moves on.
+ */
 export interface ExportFileIndex {
   /** The seq of the last chain entry taken in. */
-  upTo(): number;
+  upTo(): Promise<number>;
   /** Takes in the files of export entries up to `upTo`, together with the new mark. */
-  add(files: { sha256: string; seq: number; name: string }[], upTo: number): void;
+  add(files: { sha256: string; seq: number; name: string }[], upTo: number): Promise<void>;
   /** Entries (seq, file name) holding a file with this SHA-256 or name, newest first, at most 20. */
-  find(by: 'sha256' | 'name', value: string): { seq: number; name: string }[];
+  find(by: 'sha256' | 'name', value: string): Promise<{ seq: number; name: string }[]>;
 }
 
 /** Small per-clip records kept beside the clips: camera reads (labels.ts), page incidents (continuity.ts). */
