@@ -1,6 +1,6 @@
 // The chain, timestamp jobs, exported files and per-clip notes on the station's embedded SQLite
-// database: every SQL statement about them is here. Synchronous like better-sqlite3 (see the
-// ChainIndex comment in types.ts for why these seams are not async yet).
+// database: every SQL statement about them is here. Synchronous like better-sqlite3 (types.ts says
+// why each of these seams is not async yet), except the exported files, whose reader awaits.
 import type { Db } from '../db.ts';
 import type { ChainHead, ChainIndex, ChainRow, ClipNotesIndex, ExportFileIndex, StampedBy, StationMetaIndex, TimestampIndex, TimestampRow } from './types.ts';
 

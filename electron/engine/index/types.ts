@@ -251,7 +251,14 @@ export interface StampedBy {
   response: Buffer;
 }
 
-/** The timestamp jobs (evidence/tsaQueue.ts works them off; evidence/anchors.ts adds the chain head's). Synchronous like ChainIndex. */
+/**
+ * The timestamp jobs (evidence/tsaQueue.ts works them off; evidence/anchors.ts adds the chain head's).
+ * Synchronous like ChainIndex: `get` feeds the evidence line of every listed clip (custody's
+ * describe, read by clipView.ts inside the synchronous toClip), and `enqueue`, `highestNumbered`,
+ * `dropPendingNumbered` run inside the synchronous chain append of a seal (anchorIfDue). Only the
+ * worker's own methods (`due`, `markDone`, `markFailed`, `postponeAll`) have async callers; one seam
+ * of two natures is not worth it before toClip awaits.
+ */
 export interface TimestampIndex {
   /** Queues a job unless one exists for the id; due at `dueAt`. */
   enqueue(clipId: string, sha256: string, dueAt: number): void;
@@ -289,7 +296,12 @@ export interface ExportFileIndex {
   find(by: 'sha256' | 'name', value: string): Promise<{ seq: number; name: string }[]>;
 }
 
-/** Small per-clip records kept beside the clips: camera reads (labels.ts), page incidents (continuity.ts). */
+/**
+ * Small per-clip records kept beside the clips: camera reads (labels.ts), page incidents (continuity.ts).
+ * Synchronous: the labels go into a clip's manifest fields while the seal builds its chain entry
+ * (synchronous, under the chain's write lock), and the sealer reads the incidents in a synchronous
+ * callback.
+ */
 export interface ClipNotesIndex {
   setLabels(clipId: string, body: string): void;
   labels(clipId: string): string | null;
@@ -297,7 +309,11 @@ export interface ClipNotesIndex {
   incidents(recordingId: string): string | null;
 }
 
-/** The station's own facts (station_meta): the clips folders it initialised, the last one used. */
+/**
+ * The station's own facts (station_meta): the clips folders it initialised, the last one used.
+ * Synchronous: storage.ts reads and writes them while it opens the clips folder, before the engine
+ * exists, and lanConfig.ts keeps the LAN listener's settings there in plain synchronous reads.
+ */
 export interface StationMetaIndex {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
