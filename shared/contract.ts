@@ -67,11 +67,10 @@ export const Clip = z.object({
   endedAt: IsoTime,
   durationMs: z.number(),
   sizeBytes: z.number(),
-  // Where this station's local clip store keeps the MP4 (an absolute path): shown at the station and
-  // used by its CLI, never the clip's identity. A clip is named by stationId + id (+ sha256).
-  file: z.string(),
-  stationId: z.string().optional(), // the station key's SHA-256 fingerprint, as the hub names the station
-  fileName: z.string().optional(), // the MP4's name, the same on every copy (its manifest names it)
+  // A clip is named by stationId + id (+ sha256); where a store keeps its MP4 is that store's detail
+  // and never crosses a door (the station's CLI asks its local store for the path).
+  stationId: z.string(), // the station key's SHA-256 fingerprint, as the hub names the station
+  fileName: z.string(), // the MP4's name, the same on every copy (its manifest names it); '' while recording
   sha256: z.string(),
   status: ClipStatus,
   stopReason: ClipStopReason.nullable(),

@@ -6,7 +6,7 @@ import type { ClipRow } from './index/types.ts';
 import type { LabelStore } from './labels.ts';
 import type { EngineServices } from './services.ts';
 
-export type ClipViewServices = Pick<EngineServices, 'store' | 'custody'> & {
+export type ClipViewServices = Pick<EngineServices, 'custody'> & {
   readonly labels: LabelStore;
   /** The station key's fingerprint (null while no key is loaded): with the clip id it names a clip anywhere. */
   readonly stationId: string | null;
@@ -23,9 +23,8 @@ export function toClip(s: ClipViewServices, row: ClipRow): Clip {
     endedAt: new Date(row.ended_at ?? row.started_at).toISOString(),
     durationMs: row.duration_ms ?? 0,
     sizeBytes: row.size_bytes ?? 0,
-    file: row.file ? localFile(s, row.file) : '',
-    ...(s.stationId ? { stationId: s.stationId } : {}),
-    ...(row.file ? { fileName: path.basename(row.file) } : {}),
+    stationId: s.stationId ?? '',
+    fileName: row.file ? path.basename(row.file) : '',
     sha256: row.sha256 ?? '',
     status: row.status === 'recovered' || row.status === 'interrupted' || row.status === 'failed' ? row.status : 'ok',
     stopReason: row.stop_reason,
@@ -37,15 +36,6 @@ export function toClip(s: ClipViewServices, row: ClipRow): Clip {
     evidence: s.custody.describe?.(row.id) ?? null,
     ...labelsOf(s.labels, row.id),
   };
-}
-
-/** The local store's path of a key; '' for a key the store refuses (it never names a file outside its folder). */
-function localFile(s: ClipViewServices, key: string): string {
-  try {
-    return s.store.localPath(key);
-  } catch {
-    return '';
-  }
 }
 
 /** A clip carries `labels` only when the camera was reading while it recorded. */

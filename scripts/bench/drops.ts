@@ -17,6 +17,7 @@ import { stationContinuity } from '../../test/helpers/continuity.ts';
 import { ffmpegBin } from '../../test/helpers/video.ts';
 import { round, sleep } from './stats.ts';
 import type { Figure } from './types.ts';
+import { clipPath } from '../../test/helpers/clipPath.ts';
 
 interface Load {
   key: string;
@@ -160,7 +161,7 @@ async function dropsUnder(load: Load, opts: { quick: boolean; log: (l: string) =
     const byCause: Record<string, number> = {};
     const where: string[] = [];
     for (const c of clips) {
-      const read = await readFrameCounters(c.file);
+      const read = await readFrameCounters(clipPath(path.join(dir, 'clips'), c));
       const rec = await stationContinuity(served.url, c.id);
       const known = new Set(rec.gaps.map((g) => `${g.after}+${g.missing}`));
       unrecorded += read.gaps.filter((g) => !known.has(`${g.after}+${g.missing}`)).reduce((s, g) => s + g.missing, 0);

@@ -9,6 +9,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { startServer } from '../../electron/server/http.ts';
 import { sha256File } from '../../electron/engine/hash.ts';
 import { probe, remuxToMp4 } from '../../electron/engine/ffmpeg.ts';
+import { clipPath } from '../../test/helpers/clipPath.ts';
 import { stationLikeWebm } from './media.ts';
 import { median, round } from './stats.ts';
 import type { Figure, Section } from './types.ts';
@@ -71,18 +72,23 @@ export const finish: Section = async ({ quick, log }) => {
         }
         const load = os.loadavg()[0]!;
         const t = performance.now();
-        const out = await post<{ clip: { file: string; sizeBytes: number } | null; message: string | null }>(server.url, '/api/call/recording.finish', {
-          recordingId: started.recordingId,
-          reason: 'stop-button',
-          chunkCount: seq,
-        });
+        const out = await post<{ clip: { startedAt: string; fileName: string; sizeBytes: number } | null; message: string | null }>(
+          server.url,
+          '/api/call/recording.finish',
+          {
+            recordingId: started.recordingId,
+            reason: 'stop-button',
+            chunkCount: seq,
+          },
+        );
         times.push(performance.now() - t);
         loads.push(load);
         if (!out.clip) throw new Error(`no clip: ${out.message}`);
         seals.push(sealMs.at(-1) ?? NaN);
         clipMb = out.clip.sizeBytes / 2 ** 20;
+        const file = clipPath(engine, out.clip);
         const h = performance.now();
-        await sha256File(out.clip.file);
+        await sha256File(file);
         hashes.push(performance.now() - h);
         // The steps again, one at a time, on the same input: where the time of a finish goes.
         const tmp = path.join(dir, 'step.mp4');

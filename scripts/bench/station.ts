@@ -12,6 +12,7 @@ import { FFMPEG } from './media.ts';
 import { CpuMeter, commOf, median, percentile, processTree, round, sleep } from './stats.ts';
 import type { Figure } from './types.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
+import { clipPath } from '../../test/helpers/clipPath.ts';
 
 const FPS = 30;
 const FRAME_MS = 1000 / FPS;
@@ -295,7 +296,7 @@ export async function switches(st: Station, opts: { quick: boolean; log: (l: str
   const reports = [];
   for (const code of codes) {
     const c = clips.get(code);
-    reports.push(c ? await readFrameCounters(c.file) : null);
+    reports.push(c ? await readFrameCounters(clipPath(path.join(st.dir, 'clips'), c)) : null);
   }
   const latency: number[] = [];
   for (let i = 0; i < codes.length; i++) {

@@ -1,6 +1,7 @@
 // The overlay must keep drawing when the station window is in the background: a canvas painted
 // from requestAnimationFrame stops there. Headed Chromium under Xvfb, the station tab behind
 // another tab; the clip recorded meanwhile must have every frame, overlay included.
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Clip } from '../../shared/contract.ts';
@@ -10,6 +11,7 @@ import { expectEveryGapRecorded } from '../helpers/continuity.ts';
 import { ocrOverlay, tesseractAvailable } from '../helpers/ocr.ts';
 import { apiCall, chromiumAvailable, CHROMIUM, startServe, waitForState, type Served } from '../helpers/station.ts';
 import { startXvfb, xvfbAvailable } from '../helpers/xvfb.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const ready = chromiumAvailable() && xvfbAvailable();
 if (!ready) console.log('background e2e skipped: needs /usr/bin/chromium and Xvfb (apt-get install chromium xvfb)');
@@ -87,10 +89,10 @@ describe.skipIf(!ready)('recording from a background window', () => {
     expect(measured.frames).toBeGreaterThan(75); // ~30 fps kept going
     await expect.poll(async () => (await apiCall<{ total: number }>(served.url, 'clips.search', { q: order })).total, { timeout: 20_000 }).toBe(1);
     const [clip] = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: order })).clips;
-    const counters = await readFrameCounters(clip!.file);
+    const counters = await readFrameCounters(clipPath(path.join(t.dir, 'clips'), clip!));
     expect(counters.unreadable).toBe(0);
     await expectEveryGapRecorded(served.url, clip!, counters); // dropped frames only as the station recorded them
     expect(counters.counters.length).toBeGreaterThan(75);
-    if (tesseractAvailable()) expect(ocrOverlay(clip!.file, 2).replace(/\s+/g, '')).toContain(order);
+    if (tesseractAvailable()) expect(ocrOverlay(clipPath(path.join(t.dir, 'clips'), clip!), 2).replace(/\s+/g, '')).toContain(order);
   });
 });

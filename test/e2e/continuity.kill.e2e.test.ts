@@ -70,7 +70,7 @@ describe('continuity: the station is killed before it read a clip back', () => {
     expect(c.gaps).toEqual([{ after: 29, missing: 1, atMs: 1000, cause: 'page-hidden' }]);
     expect(c.pageIncidents).toBe(1);
     await second.stop();
-  }, 180_000);
+  }, 420_000);
 
   it('killed after the clip was sealed, before its read-back: the read-back at the next start gives the gap its cause', async () => {
     const data = path.join(t.dir, 'sealed');
@@ -99,5 +99,5 @@ describe('continuity: the station is killed before it read a clip back', () => {
     const long = await stationContinuity(second.url, (await clipOf(second.url, 'SF-KILL-LONG')).id);
     expect(long).toMatchObject({ frames: 1800, gaps: [] });
     await second.stop();
-  }, 180_000);
+  }, 420_000);
 });

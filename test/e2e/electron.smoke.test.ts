@@ -11,6 +11,7 @@ import type { ElectronApplication, Page } from 'playwright-core';
 import { scan, waitForState, ROOT } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { startXvfb, xvfbAvailable } from '../helpers/xvfb.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const electronDist = path.join(ROOT, 'node_modules', 'electron', 'dist');
 const built = fs.existsSync(path.join(ROOT, 'out', 'electron', 'main.cjs')) && fs.existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'));
@@ -110,8 +111,8 @@ describe.skipIf(skipReason !== null)('desktop app smoke test (door 1, real Elect
     )) as PageResult;
     const clip = r.result.clips[0];
     expect(clip.durationMs).toBeGreaterThan(2000);
-    expect(clip.file.startsWith(path.join(t.dir, 'data'))).toBe(true);
-    expect(fs.statSync(clip.file).size).toBeGreaterThan(10_000);
+    expect(clipPath(path.join(t.dir, 'data', 'clips'), clip).startsWith(path.join(t.dir, 'data'))).toBe(true);
+    expect(fs.statSync(clipPath(path.join(t.dir, 'data', 'clips'), clip)).size).toBeGreaterThan(10_000);
     // The page plays it from app:// like over HTTP.
     const status = await page.evaluate(async (u) => (await fetch(u, { headers: { range: 'bytes=0-99' } })).status, clip.mediaUrl);
     expect(status).toBe(206);

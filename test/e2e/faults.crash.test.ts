@@ -10,6 +10,7 @@ import { call, recordOverHttp } from '../helpers/faults.ts';
 import { NODE22, ROOT, startServe, type Served } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeBin, ffprobeJson, makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 /** End of the last complete video packet in a (possibly truncated) file: what a recovery can get back. */
 function playableMs(file: string): number {
@@ -58,7 +59,7 @@ describe('faults: the station process dies or quits mid-recording', () => {
     // A complete earlier clip that must come through untouched.
     const done = await recordOverHttp(first.url, 'BEFORE-1', webm);
     const fin = await call(first.url, 'recording.finish', { recordingId: done.id, reason: 'next-scan', chunkCount: done.chunkCount });
-    const before = fin.result.clip as { id: string; file: string; sha256: string };
+    const before = fin.result.clip as { id: string; startedAt: string; fileName: string; sha256: string };
     // Two recordings in flight: one fully uploaded, one cut 60 % through a chunk boundary.
     const whole = await recordOverHttp(first.url, 'KILL-WHOLE', webm);
     const cut = Math.floor(webm.length * 0.6);
@@ -93,12 +94,12 @@ describe('faults: the station process dies or quits mid-recording', () => {
       expect(clip.note).toMatch(/Recovered after the station stopped unexpectedly/);
       // At most about one second lost.
       expect(Math.abs(clip.durationMs - expected), `${order}: ${clip.durationMs} ms vs ${expected} ms uploaded`).toBeLessThanOrEqual(1000);
-      expect(ffprobeJson(clip.file).streams[0]!.codec_name).toBe('h264');
-      expect(await sha256File(clip.file)).toBe(clip.sha256);
+      expect(ffprobeJson(clipPath(path.join(data, 'clips'), clip)).streams[0]!.codec_name).toBe('h264');
+      expect(await sha256File(clipPath(path.join(data, 'clips'), clip))).toBe(clip.sha256);
       if (clip.evidence) expect(clip.evidence.recovered).toBe(true); // and in the chain
     }
     expect(fs.readdirSync(path.join(data, 'clips', '.recording'))).toEqual([]);
-    expect(await sha256File(before.file)).toBe(before.sha256);
+    expect(await sha256File(clipPath(path.join(data, 'clips'), before))).toBe(before.sha256);
     const health = await call(second.url, 'station.health');
     expect(health.result.checks.find((c: { id: string }) => c.id === 'unfinished').level).toBe('ok');
     await second.stop();

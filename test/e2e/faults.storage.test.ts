@@ -13,6 +13,7 @@ import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { startServe, type Served } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeJson, makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const MB = 1024 * 1024;
 
@@ -65,7 +66,7 @@ describe('faults: full, read-only and unplugged storage', () => {
     const clips = path.join(vol, 'clips');
     const s = await serve(['--data', path.join(t.dir, 'full-data'), '--clips', clips, '--reserve-mb', '16', '--no-delete-for-space']);
     const first = await recordOverHttp(s.url, 'FULL-FIRST', webm.subarray(0, Math.floor(webm.length / 3)));
-    const kept = (await finish(s.url, first)).result.clip as { id: string; file: string; sha256: string };
+    const kept = (await finish(s.url, first)).result.clip as { id: string; startedAt: string; fileName: string; sha256: string };
 
     // Someone copies a film onto the disk: free space drops below the 16 MB reserve.
     const filler = path.join(vol, 'film.mkv');
@@ -93,11 +94,11 @@ describe('faults: full, read-only and unplugged storage', () => {
     expect(clip.status).toBe('interrupted');
     expect(clip.stopReason).toBe('disk-full');
     expect(out.result.message).toMatch(/stopped/);
-    expect(ffprobeJson(clip.file).streams[0]!.codec_name).toBe('h264');
+    expect(ffprobeJson(clipPath(clips, clip)).streams[0]!.codec_name).toBe('h264');
     expect(clip.durationMs).toBeGreaterThan(500);
     expect(freeBytes(vol)).toBeGreaterThan(8 * MB); // the reserve held: the disk never filled up
     expect(fs.readdirSync(path.join(clips, '.recording'))).toEqual([]);
-    expect(await sha256File(kept.file)).toBe(kept.sha256);
+    expect(await sha256File(clipPath(clips, kept))).toBe(kept.sha256);
     const info = await call(s.url, 'station.info');
     expect(info.result.problems.join(' ')).toContain('FULL-MIDWAY');
     await s.stop();
@@ -127,9 +128,9 @@ describe('faults: full, read-only and unplugged storage', () => {
       expect(log.map((d) => d.order)).toEqual(['ROT-OLDEST']);
       expect(log[0]!.reason).toMatch(/free space .* was below the reserve of 16 MB/);
       expect(log[0]!.who).toBe('retention');
-      expect(fs.existsSync(oldest.file)).toBe(false);
-      expect(fs.existsSync(held.file)).toBe(true);
-      expect(fs.existsSync(newer.file)).toBe(true);
+      expect(fs.existsSync(clipPath(engine, oldest))).toBe(false);
+      expect(fs.existsSync(clipPath(engine, held))).toBe(true);
+      expect(fs.existsSync(clipPath(engine, newer))).toBe(true);
     } finally {
       await engine.close();
     }
@@ -145,7 +146,7 @@ describe('faults: full, read-only and unplugged storage', () => {
     const info = await call(s.url, 'settings.get');
     expect(info.result).toMatchObject({ deleteOldestForSpace: true, protectDays: 120, idleStopMs: 180_000, maxClipMs: 1_800_000 });
     const third = webm.subarray(0, Math.floor(webm.length / 3));
-    const made: Record<string, { id: string; file: string; sha256: string }> = {};
+    const made: Record<string, { id: string; startedAt: string; fileName: string; sha256: string }> = {};
     for (const order of ['PROT-OLD-150', 'PROT-OLD-130', 'PROT-IN-100', 'PROT-IN-3']) {
       const r = await recordOverHttp(s.url, order, third);
       made[order] = (await finish(s.url, r)).result.clip;
@@ -173,11 +174,11 @@ describe('faults: full, read-only and unplugged storage', () => {
     // It ran past the headroom because the two clips older than the window went, oldest first.
     const deletions = (await call(s.url, 'retention.deletions')).result.deletions as { order: string; reason: string }[];
     expect(deletions.map((d) => d.order).reverse()).toEqual(['PROT-OLD-150', 'PROT-OLD-130']);
-    expect(fs.existsSync(made['PROT-OLD-150']!.file)).toBe(false);
-    expect(fs.existsSync(made['PROT-OLD-130']!.file)).toBe(false);
+    expect(fs.existsSync(clipPath(clips, made['PROT-OLD-150']!))).toBe(false);
+    expect(fs.existsSync(clipPath(clips, made['PROT-OLD-130']!))).toBe(false);
     for (const order of ['PROT-IN-100', 'PROT-IN-3']) {
-      expect(fs.existsSync(made[order]!.file)).toBe(true);
-      expect(await sha256File(made[order]!.file)).toBe(made[order]!.sha256);
+      expect(fs.existsSync(clipPath(clips, made[order]!))).toBe(true);
+      expect(await sha256File(clipPath(clips, made[order]!))).toBe(made[order]!.sha256);
     }
     expect(freeBytes(vol)).toBeGreaterThan(8 * MB); // the reserve held
 
@@ -203,14 +204,14 @@ describe('faults: full, read-only and unplugged storage', () => {
     const args = ['--data', data, '--clips', path.join(vol, 'clips'), '--reserve-mb', '1'];
     const s = await serve(args);
     const r = await recordOverHttp(s.url, 'RO-BEFORE', webm.subarray(0, Math.floor(webm.length / 3)));
-    const kept = (await finish(s.url, r)).result.clip as { id: string; file: string; sha256: string };
+    const kept = (await finish(s.url, r)).result.clip as { id: string; startedAt: string; fileName: string; sha256: string };
     remount(vol, 'ro');
     const refused = await call(s.url, 'recording.start', { order: 'RO-AFTER', mimeType: 'video/webm' });
     expect(refused.status).toBe(409);
     expect(refused.error!.message).toMatch(/is on a read-only disk; nothing can be recorded until it is writable again\. Nothing was recorded\./);
     const media = await fetch(new URL(`/media/clips/${kept.id}`, s.url));
     expect(media.status).toBe(200);
-    expect(Buffer.from(await media.arrayBuffer()).length).toBe(fs.statSync(kept.file).size);
+    expect(Buffer.from(await media.arrayBuffer()).length).toBe(fs.statSync(clipPath(path.join(vol, 'clips'), kept)).size);
     const health = await call(s.url, 'station.health');
     expect(health.result.checks.find((x: { id: string }) => x.id === 'storage').text).toMatch(/read-only/);
     await s.stop();
@@ -219,7 +220,7 @@ describe('faults: full, read-only and unplugged storage', () => {
     const back = await serve(args);
     const again = await recordOverHttp(back.url, 'RO-AGAIN', webm.subarray(0, Math.floor(webm.length / 3)));
     expect((await finish(back.url, again)).result.clip.status).toBe('ok');
-    expect(await sha256File(kept.file)).toBe(kept.sha256);
+    expect(await sha256File(clipPath(path.join(vol, 'clips'), kept))).toBe(kept.sha256);
     await back.stop();
   });
 

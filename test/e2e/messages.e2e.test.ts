@@ -4,10 +4,12 @@
 // and the Status checks, a verify verdict and the export presets as the engine sends them: in the
 // Chinese UI they read in Chinese, with no English sentence, also the failing lines of a clip whose
 // chain entry was changed. Screenshots go to PW_SHOT_DIR when set.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MESSAGES, formatMessage, placeholdersOf } from '../../shared/messages.ts';
 import { chromiumAvailable } from '../helpers/station.ts';
 import { useScreens } from '../helpers/screens.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const CJK = /[\u4e00-\u9fff]/;
 /** An English sentence: three Latin words in a row (codes, paths, sizes and names are single tokens). */
@@ -90,7 +92,10 @@ describe.skipIf(!chromiumAvailable())('engine messages in both languages at 1366
       await setLanguage(lang);
       await s.page.goto(`${s.served.url}#/verify`);
       const clip = s.clips[0]!;
-      await s.page.locator('input[type=file]').first().setInputFiles(clip.file);
+      await s.page
+        .locator('input[type=file]')
+        .first()
+        .setInputFiles(clipPath(path.join(s.dataDir, 'clips'), clip));
       await s.page.getByTestId('verify-summary').waitFor();
       expect(await s.page.getByTestId('verify-result').getAttribute('data-verdict')).toBe('problem');
       const chain = (await s.page.getByTestId('verify-check-chain').first().textContent()) ?? '';

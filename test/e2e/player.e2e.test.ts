@@ -26,6 +26,10 @@ describe.skipIf(!ready)('lookup player', () => {
     await video.evaluate(async (v: HTMLVideoElement) => {
       if (v.readyState < 2) await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
     });
+    // The clip's file by its name; where the station's store keeps it never reaches the page.
+    const fileShown = (await page.getByTestId('player-file').textContent()) ?? '';
+    expect(fileShown).toMatch(/^SPXID045123456789_\d{6}_[\w-]+\.mp4$/);
+    expect(fileShown).not.toContain(station.dataDir);
 
     // No browser controls over the picture, and every control of ours lies below the video.
     expect(await video.evaluate((v: HTMLVideoElement) => v.controls)).toBe(false);

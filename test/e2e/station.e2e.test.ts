@@ -13,6 +13,7 @@ import { expectEveryGapRecorded } from '../helpers/continuity.ts';
 import { ffprobeJson } from '../helpers/video.ts';
 import { ocrOverlay, tesseractAvailable } from '../helpers/ocr.ts';
 import { apiCall, chromiumAvailable, launchBrowser, openStationPage, NODE22, ROOT, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const haveChromium = chromiumAvailable();
 if (!haveChromium) console.log('station e2e skipped: no Chromium at /usr/bin/chromium (apt-get install chromium)');
@@ -63,7 +64,7 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
     expect(Math.abs(a!.durationMs - held.a)).toBeLessThan(500);
     expect(Math.abs(b!.durationMs - held.b)).toBeLessThan(500);
     for (const c of clips) {
-      const probe = ffprobeJson(c.file);
+      const probe = ffprobeJson(clipPath(path.join(t.dir, 'clips'), c));
       expect(probe.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
       expect(probe.format.format_name).toContain('mp4');
       expect(probe.streams[0]!.width).toBe(1280);
@@ -74,14 +75,14 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
   });
 
   it.skipIf(!tesseractAvailable())('shows the order code burned into the picture', () => {
-    const text = ocrOverlay(clips[0]!.file, 1).replace(/\s+/g, '');
+    const text = ocrOverlay(clipPath(path.join(t.dir, 'clips'), clips[0]!), 1).replace(/\s+/g, '');
     expect(text).toContain(A);
-    const textB = ocrOverlay(clips[1]!.file, 2).replace(/\s+/g, '');
+    const textB = ocrOverlay(clipPath(path.join(t.dir, 'clips'), clips[1]!), 2).replace(/\s+/g, '');
     expect(textB).toContain(B);
   });
 
   it('loses no frame when switching orders (burned-in frame counter)', async () => {
-    const [a, b] = await Promise.all(clips.map((c) => readFrameCounters(c.file)));
+    const [a, b] = await Promise.all(clips.map((c) => readFrameCounters(clipPath(path.join(t.dir, 'clips'), c))));
     expect(a!.unreadable).toBe(0);
     expect(b!.unreadable).toBe(0);
     // A busy machine's encoder may drop a stamped frame; the station must have recorded each one.
@@ -126,11 +127,20 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
 
   it('the CLI lists and verifies the clips', () => {
     const cli = (...args: string[]) => execFileSync(NODE22, [path.join(ROOT, 'bin', 'packwitness.mjs'), ...args], { cwd: ROOT }).toString();
-    const list = JSON.parse(cli('clips', '--order', B, '--data', t.dir, '--json')) as Clip[];
+    const list = JSON.parse(cli('clips', '--order', B, '--data', t.dir, '--json')) as (Clip & { path: string | null })[];
     expect(list).toHaveLength(1);
     expect(list[0]!.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(list[0]!.file).toBe(clips[1]!.file);
-    const out = cli('verify', clips[0]!.file, '--data', t.dir);
+    expect(list[0]!.path).toBe(clipPath(path.join(t.dir, 'clips'), clips[1]!));
+    // The clip is named by station id + clip id (+ SHA-256), the same as the HTTP door names it;
+    // only the CLI at the station adds where its clips folder keeps the file.
+    const { stationId, id, fileName, sha256 } = clips[1]!;
+    expect(stationId).toMatch(/^[0-9a-f]{64}$/);
+    expect(list[0]).toMatchObject({ stationId, id, fileName, sha256 });
+    expect(clips[1]).not.toHaveProperty('file');
+    expect(clips[1]).not.toHaveProperty('path');
+    const text = cli('clips', '--order', B, '--data', t.dir);
+    expect(text.trim().endsWith(`  ${list[0]!.path}`)).toBe(true);
+    const out = cli('verify', clipPath(path.join(t.dir, 'clips'), clips[0]!), '--data', t.dir);
     expect(out).toMatch(/^INTACT: this is /m); // exit 0 too, or execFileSync would throw
     expect(out).toContain(A);
   });
@@ -170,7 +180,7 @@ describe.skipIf(!haveChromium)('what the page saw while recording is sealed with
     await waitForState(page, 'idle');
     await expect.poll(async () => (await apiCall<{ total: number }>(served.url, 'clips.search', { q: order })).total, { timeout: 20_000 }).toBe(1);
     const [clip] = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: order })).clips;
-    const read = await readFrameCounters(clip!.file);
+    const read = await readFrameCounters(clipPath(path.join(t.dir, 'clips'), clip!));
     const recorded = await expectEveryGapRecorded(served.url, clip!, read);
     expect(recorded.pageIncidents).toBeGreaterThan(0);
     const db = new Database(path.join(t.dir, 'index.sqlite'), { readonly: true });

@@ -11,6 +11,7 @@ import { pipRect, type PipRect } from '../../shared/pipGeometry.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffmpegBin } from '../helpers/video.ts';
 import { apiCall, chromiumAvailable, launchBrowser, openStationPage, startServe, waitForState, withDiagnostics, type Served } from '../helpers/station.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const W = 1280;
 const H = 720;
@@ -116,8 +117,8 @@ describe.skipIf(!chromiumAvailable())('picture-in-picture in the recorded frames
       left: { x: rect.x + 6, y: rect.y + 6, width: rect.width / 2 - 12, height: rect.height - 12 },
       right: { x: rect.x + rect.width / 2 + 6, y: rect.y + 6, width: rect.width / 2 - 12, height: rect.height - 12 },
     };
-    const a = lumaAt(plain.file);
-    const b = lumaAt(withPip.file);
+    const a = lumaAt(clipPath(path.join(t.dir, 'data', 'clips'), plain));
+    const b = lumaAt(clipPath(path.join(t.dir, 'data', 'clips'), withPip));
     const m = { plainLeft: meanLuma(a, inset.left), pipLeft: meanLuma(b, inset.left), pipRight: meanLuma(b, inset.right) };
     console.log(
       `PiP inset ${rect.width}x${rect.height} at ${rect.x},${rect.y}: mean luma without PiP ${m.plainLeft.toFixed(0)}, with PiP left half ${m.pipLeft.toFixed(0)} / right half ${m.pipRight.toFixed(0)}`,

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeJson } from '../helpers/video.ts';
 import { chromiumAvailable, launchBrowser, startServe, waitForState, type Served } from '../helpers/station.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 async function burst(page: Page, code: string): Promise<void> {
   await page.evaluate((c) => {
@@ -110,14 +111,17 @@ describe.skipIf(!chromiumAvailable())('first run, settings and LAN access (door 
     const clipOf = (order: string) =>
       page.evaluate(async (q) => {
         const res = await fetch('/api/call/clips.search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ q }) });
-        return ((await res.json()) as { result: { clips: { order: string; file: string }[] } }).result.clips.find((c) => c.order === q) ?? null;
+        return (
+          ((await res.json()) as { result: { clips: { order: string; startedAt: string; fileName: string }[] } }).result.clips.find((c) => c.order === q) ??
+          null
+        );
       }, order);
     await burst(page, 'SF1400000000081');
     await waitForState(page, 'recording', 'SF1400000000081');
     await page.waitForTimeout(1500);
     await burst(page, 'PW:STOP');
     await expect.poll(() => clipOf('SF1400000000081'), { timeout: 20_000 }).not.toBeNull();
-    expect(ffprobeJson((await clipOf('SF1400000000081'))!.file).streams.map((s) => s.codec_type)).toEqual(['video']);
+    expect(ffprobeJson(clipPath(path.join(t.dir, 'clips'), (await clipOf('SF1400000000081'))!)).streams.map((s) => s.codec_type)).toEqual(['video']);
 
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('set-microphone').check();
@@ -131,7 +135,7 @@ describe.skipIf(!chromiumAvailable())('first run, settings and LAN access (door 
     await page.waitForTimeout(2000);
     await burst(page, 'PW:STOP');
     await expect.poll(() => clipOf('SF1400000000082'), { timeout: 20_000 }).not.toBeNull();
-    const probe = ffprobeJson((await clipOf('SF1400000000082'))!.file);
+    const probe = ffprobeJson(clipPath(path.join(t.dir, 'clips'), (await clipOf('SF1400000000082'))!));
     expect(probe.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:aac', 'video:h264']);
   });
 

@@ -8,6 +8,7 @@ import { call, recordOverHttp } from '../helpers/faults.ts';
 import { chromiumAvailable, launchBrowser, startServe, type Served } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const haveChromium = chromiumAvailable();
 if (!haveChromium) console.log('status e2e skipped: no Chromium at /usr/bin/chromium');
@@ -17,7 +18,7 @@ describe.skipIf(!haveChromium)('Status view and legal hold (door 2, Chromium)', 
   let served: Served;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
-  let clip: { id: string; file: string };
+  let clip: { id: string; startedAt: string; fileName: string };
 
   beforeAll(async () => {
     const webm = path.join(t.dir, 'src.webm');
@@ -26,7 +27,8 @@ describe.skipIf(!haveChromium)('Status view and legal hold (door 2, Chromium)', 
     const r = await recordOverHttp(served.url, 'CS-DISPUTE-1', fs.readFileSync(webm));
     clip = (await call(served.url, 'recording.finish', { recordingId: r.id, reason: 'next-scan', chunkCount: r.chunkCount })).result.clip;
     // A clip file the index does not know (copied back from a backup).
-    fs.copyFileSync(clip.file, path.join(path.dirname(clip.file), 'CS-STRAY-2_101500_mabc125-0123456789ab.mp4'));
+    const file = clipPath(path.join(t.dir, 'data', 'clips'), clip);
+    fs.copyFileSync(file, path.join(path.dirname(file), 'CS-STRAY-2_101500_mabc125-0123456789ab.mp4'));
     browser = await launchBrowser();
     page = await browser.context.newPage();
   });

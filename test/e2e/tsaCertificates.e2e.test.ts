@@ -22,6 +22,7 @@ import { bySki, certElements, resignPss } from '../helpers/tsaTokens.ts';
 import { sidecarsOf } from '../../electron/engine/evidence/manifest.ts';
 import { parseTimestampResponse } from '../../electron/engine/evidence/tsa.ts';
 import { readCert } from '../../electron/engine/evidence/tsaTrust.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const cli = (args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'packwitness.mjs'), ...args], { encoding: 'utf8' });
@@ -135,15 +136,15 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
 
   it('packwitness verify --tsa-cert FILE checks it with the certificate for that run only', async () => {
     await engine.close();
-    const plain = cli(['verify', clip.file, '--data', dataDir]);
+    const plain = cli(['verify', clipPath(path.join(dataDir, 'clips'), clip), '--data', dataDir]);
     expect(plain.status).toBe(0);
     expect(plain.stdout).toMatch(UNVERIFIABLE);
-    const withCert = cli(['verify', clip.file, '--data', dataDir, '--tsa-cert', chainPem]);
+    const withCert = cli(['verify', clipPath(path.join(dataDir, 'clips'), clip), '--data', dataDir, '--tsa-cert', chainPem]);
     expect(withCert.stdout).toContain('chains to PackWitness Test Root, a certificate you added.');
     expect(withCert.status).toBe(0);
     const all = cli(['verify', '--all', '--data', dataDir, '--tsa-cert', chainPem]);
     expect(all.stdout).toContain('ALL VERIFIED');
-    const missing = cli(['verify', clip.file, '--data', dataDir, '--tsa-cert', path.join(t.dir, 'nope.pem')]);
+    const missing = cli(['verify', clipPath(path.join(dataDir, 'clips'), clip), '--data', dataDir, '--tsa-cert', path.join(t.dir, 'nope.pem')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/--tsa-cert .*nope\.pem/);
   });
@@ -199,7 +200,7 @@ describe.runIf(chromiumAvailable())('a TSA whose tokens carry no certificate', (
         .find((c) => c.subject.endsWith('CN=TrustID Timestamp Authority'))!;
       expect(await inPage(bySki(idt, signer.ski!))).toMatchObject({ ok: true, fingerprint: signer.fingerprint });
       // This station's bare RSA TSA, signed again with RSASSA-PSS, its certificate given.
-      const reply = fs.readFileSync(sidecarsOf(clip.file).timestamp);
+      const reply = fs.readFileSync(sidecarsOf(clipPath(path.join(dataDir, 'clips'), clip)).timestamp);
       const pss = resignPss(reply, fs.readFileSync(path.join(t.dir, 'tsa', 'tsa.key')));
       const tsaCert = readCert(Buffer.from(fs.readFileSync(path.join(t.dir, 'tsa', 'tsa.pem'), 'utf8').replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'))!;
       expect(await inPage(pss, [tsaCert.raw])).toMatchObject({ ok: true, fingerprint: tsaCert.fingerprint, given: true });

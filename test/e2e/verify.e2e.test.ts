@@ -11,6 +11,7 @@ import type { Clip } from '../../shared/contract.ts';
 import { apiCall, chromiumAvailable, launchBrowser, startServe, type Served } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const ctx = { door: 'http' as const };
 
@@ -54,7 +55,7 @@ describe.skipIf(!chromiumAvailable())('Verify view', () => {
   });
 
   it('says an untouched clip is intact, which order it is, when and where it was recorded', async () => {
-    await page.getByTestId('verify-file').setInputFiles(clip.file);
+    await page.getByTestId('verify-file').setInputFiles(clipPath(path.join(t.dir, 'data', 'clips'), clip));
     const result = page.getByTestId('verify-result');
     await result.waitFor();
     expect(await result.getAttribute('data-verdict')).toBe('intact');
@@ -68,9 +69,9 @@ describe.skipIf(!chromiumAvailable())('Verify view', () => {
   });
 
   it('says a changed copy is not intact and names the clip it claims to be', async () => {
-    const copy = path.join(t.dir, 'nas', path.basename(clip.file));
+    const copy = path.join(t.dir, 'nas', path.basename(clipPath(path.join(t.dir, 'data', 'clips'), clip)));
     fs.mkdirSync(path.dirname(copy), { recursive: true });
-    const bytes = fs.readFileSync(clip.file);
+    const bytes = fs.readFileSync(clipPath(path.join(t.dir, 'data', 'clips'), clip));
     bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
     fs.writeFileSync(copy, bytes);
     await page.getByTestId('verify-file').setInputFiles(copy);

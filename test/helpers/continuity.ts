@@ -8,8 +8,11 @@ import type { Continuity } from '../../shared/contract/continuity.ts';
 import type { CounterReport } from '../../electron/engine/frameCounters.ts';
 import { apiCall } from './station.ts';
 
-/** The station's record of the clip's frames, once its background read-back has run (tests and the bench). */
-export async function stationContinuity(url: string, clipId: string, timeoutMs = 120_000): Promise<Continuity> {
+/**
+ * The station's record of the clip's frames, once its background read-back has run (tests and the bench).
+ * The read-back's ffmpeg runs nice'd so it never slows a recording: on a busy machine it waits minutes.
+ */
+export async function stationContinuity(url: string, clipId: string, timeoutMs = 300_000): Promise<Continuity> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const c = (await apiCall<Clip>(url, 'clips.get', { id: clipId })).evidence?.continuity;
@@ -25,7 +28,7 @@ export async function expectEveryGapRecorded(url: string, clip: Clip, read: Coun
   const key = (g: { after: number; missing: number }) => `${g.after}+${g.missing}`;
   const known = new Set(recorded.gaps.map(key));
   const unrecorded = read.gaps.filter((g) => !known.has(key(g)));
-  expect(unrecorded, `gaps in ${clip.file} that the station did not record`).toEqual([]);
+  expect(unrecorded, `gaps in ${clip.fileName} that the station did not record`).toEqual([]);
   expect(recorded.frames).toBe(read.counters.length);
   if (recorded.gaps.length)
     console.log(

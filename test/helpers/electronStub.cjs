@@ -72,7 +72,9 @@ async function drive() {
   const chunk = await call('recording.chunk', { recordingId: start.result.recordingId, seq: 0, data });
   result.steps.push({ chunk: chunk.ok });
   const fin = await call('recording.finish', { recordingId: start.result.recordingId, reason: 'same-code', chunkCount: 1 });
-  result.steps.push({ finish: fin.ok ? { durationMs: fin.result.clip.durationMs, file: fin.result.clip.file } : fin.error });
+  result.steps.push({
+    finish: fin.ok ? { durationMs: fin.result.clip.durationMs, startedAt: fin.result.clip.startedAt, fileName: fin.result.clip.fileName } : fin.error,
+  });
   const media = await protocolHandlers.app(new Request(`app://packwitness${fin.result.clip.mediaUrl}`, { headers: { range: 'bytes=0-9' } }));
   result.steps.push({ media: media.status });
 }

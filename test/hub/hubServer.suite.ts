@@ -348,7 +348,7 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
       await check.close();
       f.cleanup();
     }
-  });
+  }, 300_000); // ten hub processes started and killed: on a loaded machine each start takes seconds
 
   it('two hub processes on one index and store: stations split between them, one killed mid-upload, its station carries on at the other', async () => {
     const f = await hubFolder(b);

@@ -17,6 +17,7 @@ import { makeCounterWebm } from '../helpers/counterClip.ts';
 import { readEvidence } from '../../electron/engine/export/evidenceInfo.ts';
 import { sheetLines, type SheetData } from '../../electron/engine/export/sheet.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const ctx = { door: 'http' as const };
 const sheetBase = {
@@ -119,7 +120,7 @@ describe('the station seals what it reads back', () => {
     expect(checkEntryAlone(entry, custody.key.publicKey)).toEqual({ hashOk: true, seqOk: true, signatureOk: true });
     expect((await engine.call('evidence.verifyAll', {}, ctx)).ok).toBe(true);
 
-    const v = await verifyFile(engine, clip.file);
+    const v = await verifyFile(engine, clipPath(engine, clip));
     expect(v.ok).toBe(true);
     const line = v.lines.find((l) => l.includes('continuity'))!;
     expect(line).toMatch(/\[ok {2}\] continuity/);
@@ -128,13 +129,13 @@ describe('the station seals what it reads back', () => {
     expect(line).toContain('every gap in the file is one the station recorded');
 
     // The record travels with the file (signed sidecars) and reaches the evidence sheet.
-    const base = clip.file.replace(/\.mp4$/, '');
+    const base = clipPath(engine, clip).replace(/\.mp4$/, '');
     expect(fs.readFileSync(`${base}.continuity.json`, 'utf8')).toBe(entry.body);
-    const ev = await readEvidence(engine.store, path.relative(engine.store.root, clip.file), dataDir);
+    const ev = await readEvidence(engine.store, path.relative(engine.store.root, clipPath(engine, clip)), dataDir);
     expect(ev.continuityText).toBe('2 frames dropped in 1 gap from 00:01.33; each recorded by the station');
     expect(sheetLines({ ...sheetBase, evidence: ev })).toContain('Frames: 2 frames dropped in 1 gap from 00:01.33; each recorded by the station');
     fs.writeFileSync(`${base}.continuity.json`, entry.body.replace('"missing":2', '"missing":1'));
-    expect((await readEvidence(engine.store, path.relative(engine.store.root, clip.file), dataDir)).continuityText).toMatch(
+    expect((await readEvidence(engine.store, path.relative(engine.store.root, clipPath(engine, clip)), dataDir)).continuityText).toMatch(
       /^UNVERIFIED \(signature does not hold\)/,
     );
   });
@@ -146,7 +147,7 @@ describe('the station seals what it reads back', () => {
     Object.defineProperty(engine.custody, 'continuityChecked', { value: undefined });
     const clip = await record('SF-GAP-2', webm, []);
     await engine.continuity.idle();
-    let v = await verifyFile(engine, clip.file);
+    let v = await verifyFile(engine, clipPath(engine, clip));
     let line = v.lines.find((l) => l.includes('continuity'))!;
     expect(line).toContain('UNEXPLAINED: 1 frame missing at 00:01.00 (after frame 29); the station recorded no such gap.');
     expect(v.ok).toBe(true); // the file is still the sealed one; the gap is called out, not hidden
@@ -158,7 +159,7 @@ describe('the station seals what it reads back', () => {
     await expect
       .poll(() => engine.continuity.pending === 0 && stationCustodyOf(engine).chain.continuityEntry(clip.id) !== undefined, { timeout: 30_000 })
       .toBe(true);
-    v = await verifyFile(engine, clip.file);
+    v = await verifyFile(engine, clipPath(engine, clip));
     line = v.lines.find((l) => l.includes('continuity'))!;
     expect(line).not.toContain('UNEXPLAINED');
     expect(line).toContain("1 frame dropped by the encoder at 00:01.00 (after frame 29) (found by the station's read-back of the file)");
@@ -180,7 +181,7 @@ describe('the station seals what it reads back', () => {
     const c = (await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.continuity!;
     expect(c.gaps).toEqual([{ after: 29, missing: 1, atMs: 1000, cause: 'page-hidden' }]);
     expect(c.pageIncidents).toBe(1);
-    const line = (await verifyFile(engine, clip.file)).lines.find((l) => l.includes('continuity'))!;
+    const line = (await verifyFile(engine, clipPath(engine, clip))).lines.find((l) => l.includes('continuity'))!;
     expect(line).not.toContain('UNEXPLAINED');
     expect(line).not.toContain("found by the station's read-back");
   });
@@ -192,7 +193,7 @@ describe('the station seals what it reads back', () => {
     await engine.continuity.idle();
     const c = (await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.continuity!;
     expect(c).toMatchObject({ frames: 45, first: 0, last: 44, gaps: [], stalls: [], unreadable: 0 });
-    const line = (await verifyFile(engine, clip.file)).lines.find((l) => l.includes('continuity'))!;
+    const line = (await verifyFile(engine, clipPath(engine, clip))).lines.find((l) => l.includes('continuity'))!;
     expect(line).toContain('The frame counter runs without a gap through all 45 frames (0 to 44)');
   });
 });

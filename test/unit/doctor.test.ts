@@ -6,6 +6,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { ctx, recordClip, startAndUpload } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 function doctorCli(...args: string[]) {
@@ -42,12 +43,12 @@ describe('start-up check and packwitness doctor', () => {
     const gone = (await recordClip(engine, 'GONE-1', webm)).clip!;
     const kept = (await recordClip(engine, 'KEPT-1', webm)).clip!;
     // A clip file deleted behind PackWitness's back, and one copied in from another station's backup.
-    fs.rmSync(gone.file);
-    const stray = path.join(path.dirname(kept.file), 'STRAY-9_101500_mabc123-0123456789ab.mp4');
-    fs.copyFileSync(kept.file, stray);
+    fs.rmSync(clipPath(engine, gone));
+    const stray = path.join(path.dirname(clipPath(engine, kept)), 'STRAY-9_101500_mabc123-0123456789ab.mp4');
+    fs.copyFileSync(clipPath(engine, kept), stray);
     // It came with the seal files of its first life: they must survive the adoption.
-    fs.copyFileSync(kept.file.replace(/\.mp4$/, '.manifest.json'), stray.replace(/\.mp4$/, '.manifest.json'));
-    fs.writeFileSync(path.join(path.dirname(kept.file), 'BROKEN-1_101500_mabc124-0123456789ab.mp4'), 'not a video');
+    fs.copyFileSync(clipPath(engine, kept).replace(/\.mp4$/, '.manifest.json'), stray.replace(/\.mp4$/, '.manifest.json'));
+    fs.writeFileSync(path.join(path.dirname(clipPath(engine, kept)), 'BROKEN-1_101500_mabc124-0123456789ab.mp4'), 'not a video');
     // A recording in progress when the process died.
     await startAndUpload(engine, 'OPEN-1', webm);
     engine.db.close(); // as kill -9 leaves it: the index, the partial file, and a pid file of a dead process

@@ -5,6 +5,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { sha256File } from '../../electron/engine/hash.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeJson, makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const ctx = { door: 'http' as const };
 
@@ -39,17 +40,17 @@ describe('engine: record, seal, index, find', () => {
     expect(clip).not.toBeNull();
     expect(clip!.order).toBe('SF1234567890123');
     expect(clip!.status).toBe('ok');
-    expect(clip!.file.startsWith(engine.paths.clipsDir)).toBe(true);
-    expect(path.basename(clip!.file)).toMatch(/^SF1234567890123_\d{6}_.+\.mp4$/);
+    expect(clipPath(engine, clip!).startsWith(engine.paths.clipsDir)).toBe(true);
+    expect(path.basename(clipPath(engine, clip!))).toMatch(/^SF1234567890123_\d{6}_.+\.mp4$/);
     expect(clip!.durationMs).toBeGreaterThan(2800);
     expect(clip!.durationMs).toBeLessThan(3200);
-    expect(clip!.sha256).toBe(await sha256File(clip!.file));
-    const probe = ffprobeJson(clip!.file);
+    expect(clip!.sha256).toBe(await sha256File(clipPath(engine, clip!)));
+    const probe = ffprobeJson(clipPath(engine, clip!));
     expect(probe.streams[0]!.codec_name).toBe('h264');
     expect(probe.format.format_name).toContain('mp4');
     // faststart: the moov atom comes before mdat
     const head = fs
-      .readFileSync(clip!.file)
+      .readFileSync(clipPath(engine, clip!))
       .subarray(0, 64 * 1024)
       .toString('latin1');
     expect(head.indexOf('moov')).toBeGreaterThan(-1);
@@ -67,7 +68,7 @@ describe('engine: record, seal, index, find', () => {
     const { clip } = await engine.call('recording.finish', { recordingId, reason: 'same-code', chunkCount }, ctx);
     expect(clip!.durationMs).toBeGreaterThan(59_000);
     const head = fs
-      .readFileSync(clip!.file)
+      .readFileSync(clipPath(engine, clip!))
       .subarray(0, 1 << 20)
       .toString('latin1');
     expect(head.indexOf('moov')).toBeGreaterThan(-1);
@@ -130,7 +131,7 @@ describe('engine: record, seal, index, find', () => {
     expect(again.previous).toHaveLength(1);
     expect(again.previous[0]!.id).toBe(first.clip!.id);
     await engine.call('recording.discard', { recordingId: again.recordingId, reason: 'test' }, ctx);
-    expect(fs.existsSync(first.clip!.file)).toBe(true);
+    expect(fs.existsSync(clipPath(engine, first.clip!))).toBe(true);
   });
 
   it.each([

@@ -21,6 +21,7 @@ import type { Clip } from '../../shared/contract.ts';
 import { startLocalTsa, type LocalTsa } from '../helpers/localTsa.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const ctx = { door: 'http' as const };
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -129,10 +130,10 @@ describe('sealed, signed, chained and timestamped clips', () => {
   });
 
   it('writes the manifest, a signature openssl verifies with station.pem alone, and the chain links', async () => {
-    const files = clips.map((c) => sidecarsOf(c.file));
+    const files = clips.map((c) => sidecarsOf(clipPath(path.join(dataDir, 'clips'), c)));
     const manifests = files.map((f) => JSON.parse(fs.readFileSync(f.manifest, 'utf8')) as Record<string, unknown>);
     expect(manifests[0]).toMatchObject({ kind: 'clip', orders: ['SF1001'], operator: 'Lin', mode: 'shipping', recovered: false, sha256: clips[0]!.sha256 });
-    expect(manifests[0]!.sizeBytes).toBe(fs.statSync(clips[0]!.file).size);
+    expect(manifests[0]!.sizeBytes).toBe(fs.statSync(clipPath(path.join(dataDir, 'clips'), clips[0]!)).size);
     expect(typeof manifests[0]!.startedAt).toBe('number');
     // Each manifest names the SHA-256 of the entry before it: the previous clip's manifest file.
     const prevFileHash = createHash('sha256').update(fs.readFileSync(files[0]!.manifest)).digest('hex');
@@ -140,13 +141,13 @@ describe('sealed, signed, chained and timestamped clips', () => {
     expect(manifests[1]!.seq).toBe((manifests[0]!.seq as number) + 1);
     // docs/evidence.md's exact command, run from the clip's folder.
     const pem = path.join(dataDir, 'keys', 'station.pem');
-    const dir = path.dirname(clips[0]!.file);
+    const dir = path.dirname(clipPath(path.join(dataDir, 'clips'), clips[0]!));
     const m = path.basename(files[0]!.manifest);
     const ok = openssl(['pkeyutl', '-verify', '-pubin', '-inkey', pem, '-rawin', '-in', m, '-sigfile', `${m}.sig`], dir);
     expect(ok.stdout).toContain('Signature Verified Successfully');
     expect(ok.status).toBe(0);
     // and the plain file hash a reviewer compares with the manifest
-    expect(openssl(['dgst', '-sha256', clips[0]!.file]).stdout).toContain(clips[0]!.sha256);
+    expect(openssl(['dgst', '-sha256', clipPath(path.join(dataDir, 'clips'), clips[0]!)]).stdout).toContain(clips[0]!.sha256);
     // the private key is not readable by others
     expect(fs.statSync(path.join(dataDir, 'keys', 'station.key')).mode & 0o077).toBe(0);
   });
@@ -157,8 +158,8 @@ describe('sealed, signed, chained and timestamped clips', () => {
     expect(block).toBeTruthy();
     const reviewer = path.join(t.dir, 'reviewer');
     fs.mkdirSync(reviewer, { recursive: true });
-    const s = sidecarsOf(clips[1]!.file);
-    fs.copyFileSync(clips[1]!.file, path.join(reviewer, 'CLIP.mp4'));
+    const s = sidecarsOf(clipPath(path.join(dataDir, 'clips'), clips[1]!));
+    fs.copyFileSync(clipPath(path.join(dataDir, 'clips'), clips[1]!), path.join(reviewer, 'CLIP.mp4'));
     fs.copyFileSync(s.manifest, path.join(reviewer, 'CLIP.manifest.json'));
     fs.copyFileSync(s.signature, path.join(reviewer, 'CLIP.manifest.json.sig'));
     fs.copyFileSync(s.timestamp, path.join(reviewer, 'CLIP.tsr'));
@@ -186,9 +187,9 @@ describe('sealed, signed, chained and timestamped clips', () => {
 
   it('gets RFC 3161 tokens that `openssl ts -verify` accepts, shown with the clip', async () => {
     for (const c of clips) {
-      const tsr = sidecarsOf(c.file).timestamp;
+      const tsr = sidecarsOf(clipPath(path.join(dataDir, 'clips'), c)).timestamp;
       expect(fs.existsSync(tsr)).toBe(true);
-      const v = openssl(['ts', '-verify', '-data', c.file, '-in', tsr, '-CAfile', tsa.caFile]);
+      const v = openssl(['ts', '-verify', '-data', clipPath(path.join(dataDir, 'clips'), c), '-in', tsr, '-CAfile', tsa.caFile]);
       expect(v.stdout + v.stderr).toContain('Verification: OK');
     }
     const engine = await Engine.open({ dataDir, timestampWorker: false });
@@ -202,7 +203,11 @@ describe('sealed, signed, chained and timestamped clips', () => {
       expect(answer.checks.find((c) => c.what === 'timestamp')!.text).toContain('PackWitness Test TSA');
       const unknown = await engine.call('evidence.verifyHash', { sha256: 'ab'.repeat(32), name: 'holiday.mp4' }, ctx);
       expect(unknown.verdict).toBe('unknown');
-      const renamed = await engine.call('evidence.verifyHash', { sha256: 'ab'.repeat(32), name: path.basename(clips[1]!.file) }, ctx);
+      const renamed = await engine.call(
+        'evidence.verifyHash',
+        { sha256: 'ab'.repeat(32), name: path.basename(clipPath(path.join(dataDir, 'clips'), clips[1]!)) },
+        ctx,
+      );
       expect(renamed.verdict).toBe('problem');
       expect(renamed.headline).toContain('SF1002');
       expect(renamed.checks[0]!.text).toContain('modified file');
@@ -218,7 +223,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
       await engine.call('settings.update', { tsaUrls: [tsa.url] }, ctx);
       tsa.setDown(true);
       const clip = await record(engine, 'OFF-1', webm);
-      expect(fs.existsSync(clip.file)).toBe(true);
+      expect(fs.existsSync(clipPath(engine, clip))).toBe(true);
       const custody = stationCustodyOf(engine);
       await custody.timestamps.runDue();
       expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.timestamp).toBe('pending');
@@ -226,9 +231,9 @@ describe('sealed, signed, chained and timestamped clips', () => {
       tsa.setDown(false);
       await custody.timestamps.runDue(Date.now() + 3600_000); // the retry pause has "passed"
       expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.timestamp).toBe('done');
-      expect(openssl(['ts', '-verify', '-data', clip.file, '-in', sidecarsOf(clip.file).timestamp, '-CAfile', tsa.caFile]).stdout).toContain(
-        'Verification: OK',
-      );
+      expect(
+        openssl(['ts', '-verify', '-data', clipPath(engine, clip), '-in', sidecarsOf(clipPath(engine, clip)).timestamp, '-CAfile', tsa.caFile]).stdout,
+      ).toContain('Verification: OK');
     } finally {
       tsa.setDown(false);
       await engine.close();
@@ -251,12 +256,12 @@ describe('sealed, signed, chained and timestamped clips', () => {
       expect((await call('settings.update', { tsaUrls: ['ftp://nope'] })).error!.message).toMatch(/http/);
       await call('settings.update', { tsaUrls: [tsa.url] });
       const clip = await record(engine, 'BG-1', webms[2]!);
-      for (let i = 0; i < 200 && !fs.existsSync(sidecarsOf(clip.file).timestamp); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && !fs.existsSync(sidecarsOf(clipPath(engine, clip)).timestamp); i++) await new Promise((r) => setTimeout(r, 50));
       const got = await call('clips.get', { id: clip.id });
       expect(got.result.evidence).toMatchObject({ timestamp: 'done', tsaName: 'PackWitness Test TSA' });
       const key = await call('evidence.key', {});
       expect(key.result.publicKeyPem).toBe(fs.readFileSync(path.join(d, 'keys', 'station.pem'), 'utf8'));
-      const v = await call('evidence.verifyHash', { sha256: clip.sha256.toUpperCase(), name: path.basename(clip.file) });
+      const v = await call('evidence.verifyHash', { sha256: clip.sha256.toUpperCase(), name: path.basename(clipPath(engine, clip)) });
       expect(v.result.verdict).toBe('intact');
       expect((await call('evidence.verifyHash', { sha256: 'xyz' })).error!.message).toMatch(/sha256/);
       const all = await call('evidence.verifyAll', {});
@@ -299,7 +304,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
     const custody = stationCustodyOf(engine);
     await custody.legalHold((await engine.clips.get(a.id))!, true, { who: 'cs-anna', why: 'dispute 77' });
     await custody.exported([(await engine.clips.get(a.id))!], { format: 'zip' }, { who: 'cs-anna', why: 'appeal' });
-    fs.rmSync(b.file);
+    fs.rmSync(clipPath(engine, b));
     await custody.clipDeleted((await engine.clips.get(b.id))!, { who: 'retention', why: 'older than 90 days' });
     engine.db.prepare(`UPDATE clips SET status='deleted' WHERE id=?`).run(b.id);
     // A recording left open by a killed process is recovered at the next start, and sealed.
@@ -313,7 +318,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
       const recovered = await engine.call('clips.get', { id: recordingId }, ctx);
       expect(recovered.status).toBe('recovered');
       expect(recovered.evidence).toMatchObject({ recovered: true, signed: true });
-      expect(JSON.parse(fs.readFileSync(sidecarsOf(recovered.file).manifest, 'utf8')).recovered).toBe(true);
+      expect(JSON.parse(fs.readFileSync(sidecarsOf(clipPath(engine, recovered)).manifest, 'utf8')).recovered).toBe(true);
       expect((await engine.call('evidence.verifyHash', { sha256: recovered.sha256 }, ctx)).headline).toMatch(
         /CRASH-9.*recovered after the station stopped unexpectedly/,
       );
@@ -325,7 +330,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
       expect(report.problems).toEqual([]);
       expect(report.ok).toBe(true);
       // The deleted clip's sidecars went with it; its file is still identified by the chain.
-      expect(fs.existsSync(sidecarsOf(b.file).manifest)).toBe(false);
+      expect(fs.existsSync(sidecarsOf(clipPath(engine, b)).manifest)).toBe(false);
       const gone = await engine.call('evidence.verifyHash', { sha256: b.sha256 }, ctx);
       expect(gone.checks.map((c) => c.text).join(' ')).toMatch(/Deleted from the station .* by retention \(older than 90 days\)/);
     } finally {
@@ -360,7 +365,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
         if (e.event === 'station.problem') problems.push(e.payload.message);
       });
       const third = await record(cliEngine, 'KEY-3', webms[2]!);
-      expect(fs.existsSync(third.file)).toBe(true); // the recording is never lost
+      expect(fs.existsSync(clipPath(cliEngine, third))).toBe(true); // the recording is never lost
       expect(third.evidence ?? null).toBeNull();
       expect(problems.join(' ')).toMatch(/KEY-3 was saved but could not be sealed/);
     } finally {
@@ -378,7 +383,12 @@ describe('sealed, signed, chained and timestamped clips', () => {
     const all = cli(['verify', '--all', '--data', pristine]);
     expect(all.stdout).toContain('ALL VERIFIED');
     expect(all.status).toBe(0);
-    const one = cli(['verify', path.join(pristine, 'clips', path.relative(path.join(dataDir, 'clips'), clips[1]!.file)), '--data', pristine]);
+    const one = cli([
+      'verify',
+      path.join(pristine, 'clips', path.relative(path.join(dataDir, 'clips'), clipPath(path.join(dataDir, 'clips'), clips[1]!))),
+      '--data',
+      pristine,
+    ]);
     expect(one.stdout).toContain('INTACT');
     expect(one.stdout).toContain('SF1002');
     expect(one.status).toBe(0);
@@ -388,7 +398,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
   const copyOf = (name: string): { dir: string; file: (i: number) => string } => {
     const dir = path.join(t.dir, `case-${name}`);
     fs.cpSync(pristine, dir, { recursive: true });
-    return { dir, file: (i) => path.join(dir, 'clips', path.relative(path.join(dataDir, 'clips'), clips[i]!.file)) };
+    return { dir, file: (i) => path.join(dir, 'clips', path.relative(path.join(dataDir, 'clips'), clipPath(path.join(dataDir, 'clips'), clips[i]!))) };
   };
   const reportOf = async (dir: string) => {
     const engine = await Engine.open({ dataDir: dir, timestampWorker: false });

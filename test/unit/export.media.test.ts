@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../../electron/server/http.ts';
 import { makeOrderWebm, recordClip } from '../helpers/orderClip.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeBin, ffprobeJson } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const MB = 1024 * 1024;
 const ctx = { door: 'http' as const };
@@ -77,7 +78,7 @@ describe('exports for platform appeals', () => {
         [1, 2, 3].map((n) => expect.stringMatching(new RegExp(`^${ORDER}_shipping_\\d{4}-\\d\\d-\\d\\d_\\d{6}_part${n}of3\\.mp4$`))),
       );
 
-      const original = framePts(long.file);
+      const original = framePts(clipPath(engine, long));
       let next = 0;
       for (const v of videos) {
         const probe = ffprobeJson(v);
@@ -115,7 +116,7 @@ describe('exports for platform appeals', () => {
     const fp = createHash('sha256')
       .update(createPublicKey(key).export({ type: 'spki', format: 'der' }))
       .digest('hex');
-    const seq = JSON.parse(fs.readFileSync(long.file.replace(/\.mp4$/, '.manifest.json'), 'utf8').toString()).seq as number;
+    const seq = JSON.parse(fs.readFileSync(clipPath(engine, long).replace(/\.mp4$/, '.manifest.json'), 'utf8').toString()).seq as number;
     expect(decoded).toMatch(new RegExp(`^PACKWITNESS1;clip=${stills.sha256};seq=\\d+;key=${fp}(;export=[0-9a-f]{64})?$`));
     expect(Number(/seq=(\d+)/.exec(decoded)![1])).toBeGreaterThan(seq); // recorded after the long clip
     expect(
@@ -175,8 +176,8 @@ describe('exports for platform appeals', () => {
     expect(await sha256File(video.path)).toBe(long.sha256);
     const names = result.files.map((f) => f.name);
     expect(names).toContain('station.pem');
-    expect(names).toContain(path.basename(long.file).replace(/\.mp4$/, '.manifest.json'));
-    expect(names).toContain(path.basename(long.file).replace(/\.mp4$/, '.manifest.json.sig'));
+    expect(names).toContain(path.basename(clipPath(engine, long)).replace(/\.mp4$/, '.manifest.json'));
+    expect(names).toContain(path.basename(clipPath(engine, long)).replace(/\.mp4$/, '.manifest.json.sig'));
     expect(names).toContain('verify.html');
     await expect(runExport(engine, { order: ORDER, preset: 'original', range: { startMs: 0, endMs: 5000 } }, path.join(t.dir, 'x'))).rejects.toThrow(
       /cannot be trimmed/,
@@ -188,9 +189,9 @@ describe('exports for platform appeals', () => {
     const webm = path.join(t.dir, 'altered.webm');
     makeOrderWebm(webm, order, 3, '320x180', 15);
     const clip = await recordClip(engine, order, webm);
-    const bytes = fs.readFileSync(clip.file);
+    const bytes = fs.readFileSync(clipPath(engine, clip));
     const at = bytes.length - 100;
-    fs.writeFileSync(clip.file, Buffer.concat([bytes.subarray(0, at), Buffer.from([bytes[at]! ^ 1]), bytes.subarray(at + 1)]));
+    fs.writeFileSync(clipPath(engine, clip), Buffer.concat([bytes.subarray(0, at), Buffer.from([bytes[at]! ^ 1]), bytes.subarray(at + 1)]));
     const out = path.join(t.dir, 'altered');
     await expect(runExport(engine, { order, preset: 'original' }, out)).rejects.toThrow(/does not match its sealed SHA-256/);
     expect(fs.readdirSync(out).filter((n) => n.endsWith('.mp4') || n === 'verify.html')).toEqual([]);

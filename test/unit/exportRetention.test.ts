@@ -9,6 +9,7 @@ import { listExportFolders, removeExportFolders } from '../../electron/engine/ex
 import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -60,7 +61,7 @@ describe('retention of export folders', () => {
     expect(fs.existsSync(young)).toBe(true);
     expect(fs.existsSync(path.join(root, 'my notes'))).toBe(true);
     expect(report.deleted).toEqual([]);
-    expect(fs.existsSync(clip.file)).toBe(true);
+    expect(fs.existsSync(clipPath(engine, clip))).toBe(true);
   });
 
   it('below the reserve, exports older than an hour go before any clip; a fresh one stays', async () => {

@@ -13,6 +13,7 @@ import { setLanController } from '../../electron/engine/lanHandlers.ts';
 import { recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 interface Reply {
   status: number;
@@ -61,7 +62,7 @@ describe('HTTP door: hostile requests', () => {
   let engine: Engine;
   let open: RunningServer;
   let locked: RunningServer;
-  let clip: { id: string; file: string; sha256: string };
+  let clip: { id: string; startedAt: string; fileName: string; sha256: string };
   const TOKEN = 'correct-horse-battery-staple-0123456789';
 
   beforeAll(async () => {
@@ -214,7 +215,7 @@ describe('HTTP door: hostile requests', () => {
     const info = await raw(open.url, 'POST', '/api/call/station.info', { headers: JSON_TYPE, body: '{}' });
     expect(info.status).toBe(200);
     expect((json(info).result as { clipCount: number }).clipCount).toBe(1);
-    expect(await sha256File(clip.file)).toBe(clip.sha256);
+    expect(await sha256File(clipPath(engine, clip))).toBe(clip.sha256);
     const again = await raw(open.url, 'POST', '/api/call/clips.get', { headers: JSON_TYPE, body: JSON.stringify({ id: clip.id }) });
     expect((json(again).result as { sha256: string }).sha256).toBe(clip.sha256);
   });

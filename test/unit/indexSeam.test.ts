@@ -9,6 +9,7 @@ import { SqliteChainIndex, SqliteTimestampIndex } from '../../electron/engine/in
 import { StationCustody } from '../../electron/engine/evidence/stationCustody.ts';
 import { checkEntryAlone } from '../../electron/engine/evidence/chain.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const ctx = { door: 'http' as const };
 
@@ -90,8 +91,9 @@ describe('index and clip identity seams', () => {
       expect(clip.stationId).toMatch(/^[0-9a-f]{64}$/);
       expect(clip.fileName).toBe(`SF1_120000_${id}.mp4`);
       expect(clip.mediaUrl).toBe(`/media/clips/${id}`);
-      // Where the local store keeps it, for the station's own lookup and CLI.
-      expect(fs.readFileSync(clip.file, 'utf8')).toBe('not really a video');
+      // No door sends where the local store keeps it; the file is there under the clips folder.
+      expect(clip).not.toHaveProperty('file');
+      expect(fs.readFileSync(clipPath(e, clip), 'utf8')).toBe('not really a video');
     } finally {
       await e.close();
     }

@@ -10,6 +10,7 @@ import { sidecarsOf } from '../../electron/engine/evidence/manifest.ts';
 import type { ClipLabels } from '../../shared/contract/labels.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const ctx = { door: 'http' as const };
 
@@ -46,11 +47,11 @@ describe('label evidence sealed with the clip', () => {
     const clip = await record('SF1400123456789', labels);
     expect(clip.labels).toEqual(labels);
     expect((await engine.call('clips.get', { id: clip.id }, ctx)).labels).toEqual(labels);
-    const body = fs.readFileSync(sidecarsOf(clip.file).manifest);
+    const body = fs.readFileSync(sidecarsOf(clipPath(engine, clip)).manifest);
     const manifest = JSON.parse(body.toString('utf8')) as { labels: ClipLabels };
     expect(manifest.labels).toEqual(labels);
     const { publicKeyPem } = await engine.call('evidence.key', {}, ctx);
-    expect(verify(null, body, createPublicKey(publicKeyPem), fs.readFileSync(sidecarsOf(clip.file).signature))).toBe(true);
+    expect(verify(null, body, createPublicKey(publicKeyPem), fs.readFileSync(sidecarsOf(clipPath(engine, clip)).signature))).toBe(true);
     const all = await engine.call('evidence.verifyAll', {}, ctx);
     expect(all.problems).toEqual([]);
     // verify (CLI and the Check a clip view) says what the signed manifest records, as information.
@@ -62,7 +63,7 @@ describe('label evidence sealed with the clip', () => {
   it('a clip recorded without camera reading has no labels field, in the clip or the manifest', async () => {
     const clip = await record('SF1400123456790');
     expect('labels' in clip).toBe(false);
-    expect(fs.readFileSync(sidecarsOf(clip.file).manifest, 'utf8')).not.toContain('"labels"');
+    expect(fs.readFileSync(sidecarsOf(clipPath(engine, clip)).manifest, 'utf8')).not.toContain('"labels"');
     const v = await engine.call('evidence.verifyHash', { sha256: clip.sha256 }, ctx);
     expect(v.checks.some((c) => /label/i.test(c.text))).toBe(false);
   });

@@ -15,6 +15,7 @@ import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const DAY = 86_400_000;
 const GB = 1024 ** 3;
@@ -118,9 +119,9 @@ describe('space retention keeps the protect window', () => {
     const deleted = (await engine.call('retention.deletions', {}, ctx)).deletions;
     expect(deleted.map((d) => d.order).sort()).toEqual(['OLD-121', 'OLD-130']);
     expect(deleted.at(-1)!.order).toBe('OLD-130'); // the oldest went first
-    expect(fs.existsSync(old130.file)).toBe(false);
-    expect(fs.existsSync(old121.file)).toBe(false);
-    for (const kept of [held, in100, in2]) expect(fs.existsSync(kept.file)).toBe(true);
+    expect(fs.existsSync(clipPath(engine, old130))).toBe(false);
+    expect(fs.existsSync(clipPath(engine, old121))).toBe(false);
+    for (const kept of [held, in100, in2]) expect(fs.existsSync(clipPath(engine, kept))).toBe(true);
     // The alarm: told to every open page and kept for the Status view, once, not at every scan.
     expect(problems.filter((p) => /protect window of 120 days/.test(p))).toHaveLength(1);
     expect((await engine.call('station.info', {}, ctx)).problems.join(' ')).toMatch(/protect window of 120 days/);
@@ -130,9 +131,9 @@ describe('space retention keeps the protect window', () => {
     // A shorter window, chosen in Settings, lets the 100-day clip go; the 2-day one never goes.
     await engine.call('settings.update', { protectDays: 90 }, ctx);
     await engine.call('recording.start', { order: 'NEW-3', mimeType: 'video/webm' }, ctx).catch(() => {});
-    expect(fs.existsSync(in100.file)).toBe(false);
-    expect(fs.existsSync(in2.file)).toBe(true);
-    expect(fs.existsSync(held.file)).toBe(true);
+    expect(fs.existsSync(clipPath(engine, in100))).toBe(false);
+    expect(fs.existsSync(clipPath(engine, in2))).toBe(true);
+    expect(fs.existsSync(clipPath(engine, held))).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import type { ClipRow } from '../../electron/engine/index/types.ts';
 import { backdate, ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 function canChattr(file: string): boolean {
   try {
@@ -64,15 +65,15 @@ describe('retention and legal hold', () => {
     await engine.call('settings.update', { keepDays: 30 }, ctx);
     const dry = await engine.call('retention.run', { dryRun: true }, ctx);
     expect(dry.deleted.map((d) => d.order)).toEqual(['OLD-1']);
-    expect(fs.existsSync(old.file)).toBe(true); // a dry run deletes nothing
+    expect(fs.existsSync(clipPath(engine, old))).toBe(true); // a dry run deletes nothing
 
     const report = await engine.call('retention.run', {}, ctx);
     expect(report.deleted.map((d) => d.clipId)).toEqual([old.id]);
     expect(report.heldSkipped).toBe(1);
     expect(report.failed).toEqual([]);
-    expect(fs.existsSync(old.file)).toBe(false);
-    expect(fs.existsSync(held.file)).toBe(true);
-    expect(fs.existsSync(recent.file)).toBe(true);
+    expect(fs.existsSync(clipPath(engine, old))).toBe(false);
+    expect(fs.existsSync(clipPath(engine, held))).toBe(true);
+    expect(fs.existsSync(clipPath(engine, recent))).toBe(true);
 
     const log = await engine.call('retention.deletions', {}, ctx);
     expect(log.deletions).toHaveLength(1);
@@ -102,7 +103,7 @@ describe('retention and legal hold', () => {
     backdate(engine, c.id, 3000);
     const report = await engine.call('retention.run', {}, ctx);
     expect(report.deleted).toEqual([]);
-    expect(fs.existsSync(c.file)).toBe(true);
+    expect(fs.existsSync(clipPath(engine, c))).toBe(true);
   });
 
   it('a hold needs a reason and an existing clip', async () => {
@@ -114,7 +115,7 @@ describe('retention and legal hold', () => {
   it('leaves the index row unchanged when a file cannot be deleted', async (testCtx) => {
     const c = (await recordClip(engine, 'STUCK-1', webm)).clip!;
     backdate(engine, c.id, 100);
-    if (!canChattr(c.file)) {
+    if (!canChattr(clipPath(engine, c))) {
       console.log('skipped: chattr +i is not possible here (needs root on a file system with the immutable flag)');
       testCtx.skip();
       return;
@@ -126,14 +127,14 @@ describe('retention and legal hold', () => {
       await engine.call('settings.update', { keepDays: 30 }, ctx);
       const report = await engine.call('retention.run', {}, ctx);
       expect(report.deleted).toEqual([]);
-      expect(report.failed).toEqual([{ clipId: c.id, file: c.file, message: 'EPERM' }]);
+      expect(report.failed).toEqual([{ clipId: c.id, file: clipPath(engine, c), message: 'EPERM' }]);
       expect(report.message).toMatch(/could not delete 1 clip file.*index entries are unchanged/);
       expect(await engine.clips.get(c.id)).toEqual(before);
-      expect(fs.existsSync(c.file)).toBe(true);
+      expect(fs.existsSync(clipPath(engine, c))).toBe(true);
       expect((await engine.call('retention.deletions', {}, ctx)).deletions).toEqual([]);
       expect(deletedHook).toEqual([]);
     } finally {
-      execFileSync('chattr', ['-i', c.file]);
+      execFileSync('chattr', ['-i', clipPath(engine, c)]);
     }
   });
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -70,8 +71,9 @@ describe('bundled main and preload', () => {
     expect(r.steps[1]).toEqual({ start: true });
     expect(r.steps[2]).toEqual({ chunk: true });
     expect(r.steps[3].finish.durationMs).toBeGreaterThan(1800);
-    expect(r.steps[3].finish.file.startsWith(path.join(appData, 'PackWitness', 'clips'))).toBe(true);
+    const file = clipPath(path.join(appData, 'PackWitness', 'clips'), r.steps[3].finish);
+    expect(file.startsWith(path.join(appData, 'PackWitness', 'clips'))).toBe(true);
     expect(r.steps[4]).toEqual({ media: 206 });
-    expect(fs.existsSync(r.steps[3].finish.file)).toBe(true);
+    expect(fs.existsSync(file)).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import { createAppHandler } from '../../electron/main/protocol.ts';
 import { createFakeElectron } from '../helpers/fakeElectron.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const PAGE = 'app://packwitness/index.html';
 
@@ -91,7 +92,7 @@ describe('IPC door', () => {
     }
     const fin = await call('recording.finish', { recordingId, reason: 'same-code', chunkCount: seq });
     expect(fin.ok).toBe(true);
-    const clip = (fin as { result: { clip: { id: string; mediaUrl: string; sizeBytes: number; file: string } } }).result.clip;
+    const clip = (fin as { result: { clip: { id: string; mediaUrl: string; sizeBytes: number; startedAt: string; fileName: string } } }).result.clip;
     expect(clip.mediaUrl).toBe(`/media/clips/${clip.id}`);
     expect(afterRecording - before).toBe(seq + 2);
 
@@ -109,11 +110,11 @@ describe('IPC door', () => {
     expect(full.status).toBe(200);
     expect(full.headers.get('content-type')).toBe('video/mp4');
     expect(full.headers.get('accept-ranges')).toBe('bytes');
-    expect(Buffer.from(await full.arrayBuffer()).equals(fs.readFileSync(clip.file))).toBe(true);
+    expect(Buffer.from(await full.arrayBuffer()).equals(fs.readFileSync(clipPath(engine, clip)))).toBe(true);
     const part = await handler(new Request(`app://packwitness${clip.mediaUrl}`, { headers: { range: 'bytes=100-1099' } }));
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 100-1099/${clip.sizeBytes}`);
-    expect(Buffer.from(await part.arrayBuffer()).equals(fs.readFileSync(clip.file).subarray(100, 1100))).toBe(true);
+    expect(Buffer.from(await part.arrayBuffer()).equals(fs.readFileSync(clipPath(engine, clip)).subarray(100, 1100))).toBe(true);
     const beyond = await handler(new Request(`app://packwitness${clip.mediaUrl}`, { headers: { range: `bytes=${clip.sizeBytes + 5}-` } }));
     expect(beyond.status).toBe(416);
   });

@@ -9,6 +9,7 @@ import { ctx, recordClip, startAndUpload } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { ffprobeJson, makeWebmH264 } from '../helpers/video.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
@@ -110,7 +111,7 @@ describe('storage guard', () => {
     expect(done.clip!.stopReason).toBe('disk-full');
     expect(done.clip!.note).toMatch(/reserve/);
     expect(done.message).toMatch(/stopped/);
-    expect(ffprobeJson(done.clip!.file).streams[0]!.codec_name).toBe('h264');
+    expect(ffprobeJson(clipPath(engine, done.clip!)).streams[0]!.codec_name).toBe('h264');
     expect(done.clip!.durationMs).toBeGreaterThan(500);
     await expect(engine.call('recording.chunk', { recordingId, seq: chunkCount + 1, data: new Uint8Array(10) }, ctx)).rejects.toThrow(/stopped/);
     const info = await engine.call('station.info', {}, ctx);
@@ -172,6 +173,6 @@ describe('storage guard', () => {
     expect(out.clip!.status).toBe('ok');
     expect(out.clip!.note).toMatch(/Shorter than the minimum of 60\.0 s .*kept and marked/);
     expect(out.message).toMatch(/The clip of SHORT-1 is only .* s long \(the minimum is 60\.0 s\): it was kept/);
-    expect(fs.existsSync(out.clip!.file)).toBe(true);
+    expect(fs.existsSync(clipPath(engine, out.clip!))).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import { startLocalTsa, type LocalTsa } from '../helpers/localTsa.ts';
 import { recordClip } from '../helpers/orderClip.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { clipPath } from '../helpers/clipPath.ts';
 
 const ctx = { door: 'http' as const };
 const DAY = 86_400_000;
@@ -56,8 +57,12 @@ describe('trusted timestamps for clips sealed before a TSA was configured', () =
         await expect.poll(async () => (await engine.call('clips.get', { id: c.id }, ctx)).evidence?.timestamp, { timeout: 20_000 }).toBe('done');
         // The token next to the clip (written just after the index row says done) is a real RFC 3161
         // token over the clip, as openssl sees it.
-        await expect.poll(() => fs.existsSync(sidecarsOf(c.file).timestamp), { timeout: 20_000 }).toBe(true);
-        const v = spawnSync('openssl', ['ts', '-verify', '-data', c.file, '-in', sidecarsOf(c.file).timestamp, '-CAfile', tsa.caFile], { encoding: 'utf8' });
+        await expect.poll(() => fs.existsSync(sidecarsOf(clipPath(engine, c)).timestamp), { timeout: 20_000 }).toBe(true);
+        const v = spawnSync(
+          'openssl',
+          ['ts', '-verify', '-data', clipPath(engine, c), '-in', sidecarsOf(clipPath(engine, c)).timestamp, '-CAfile', tsa.caFile],
+          { encoding: 'utf8' },
+        );
         expect(v.stdout).toContain('Verification: OK');
       }
       const lateVerdict = await engine.call('evidence.verifyHash', { sha256: old.sha256! }, ctx);

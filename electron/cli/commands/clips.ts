@@ -18,13 +18,18 @@ async function clips(argv: string[]): Promise<void> {
       values.order !== undefined
         ? (await engine.clips.byOrder(values.order)).map((r) => engine.toClip(r)).reverse()
         : (await engine.call('clips.search', { limit: 500 }, { door: 'cli' })).clips;
+    // The CLI runs at the station: the operator gets the file's place in the local clips folder to
+    // open it (a clip itself is named by stationId + id, and no door sends a path).
+    const listed = await Promise.all(list.map(async (c) => ({ ...c, path: (await engine.clipFile(c.id)) ?? null })));
     if (values.json) {
-      console.log(JSON.stringify(list, null, 2));
+      console.log(JSON.stringify(listed, null, 2));
     } else if (list.length === 0) {
       console.log(values.order !== undefined ? `No clip was found for order ${values.order}.` : 'No clips yet.');
     } else {
-      for (const c of list) {
-        console.log(`${c.startedAt}  ${(c.durationMs / 1000).toFixed(1).padStart(7)} s  ${c.mode.padEnd(8)} ${c.status.padEnd(11)} ${c.order}  ${c.file}`);
+      for (const c of listed) {
+        console.log(
+          `${c.startedAt}  ${(c.durationMs / 1000).toFixed(1).padStart(7)} s  ${c.mode.padEnd(8)} ${c.status.padEnd(11)} ${c.order}  ${c.path ?? ''}`,
+        );
       }
     }
     // Asking for one order and finding nothing is an answer a script must be able to tell apart.

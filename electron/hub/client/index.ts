@@ -137,7 +137,31 @@ interface RawAnswer {
   body: Buffer;
 }
 
+/**
+ * True when the request died on a pooled connection the hub (or a proxy) had closed while idle: the
+ * close and the request's reuse of that socket crossed, so the hub never read the request. Seen when
+ * the station's event loop was busy past the hub's keep-alive time.
+ */
+function connectionReset(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string } } | undefined)?.cause;
+  return cause?.code === 'ECONNRESET' || cause?.code === 'EPIPE' || cause?.code === 'UND_ERR_SOCKET';
+}
+
 async function send(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: Buffer; timeoutMs: number; signal?: AbortSignal },
+): Promise<RawAnswer> {
+  try {
+    return await sendOnce(url, init);
+  } catch (err) {
+    // Every hub call is idempotent (entries and clips are keyed by their hashes, reads are reads),
+    // so one retry on a fresh connection is safe; a second reset is the hub's answer.
+    if (!(err instanceof HubError) || !connectionReset(err.cause)) throw err;
+    return sendOnce(url, init);
+  }
+}
+
+async function sendOnce(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: Buffer; timeoutMs: number; signal?: AbortSignal },
 ): Promise<RawAnswer> {

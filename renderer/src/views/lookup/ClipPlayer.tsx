@@ -44,7 +44,9 @@ export function ClipPlayer({ clip, onClose, children }: { clip: Clip; onClose: (
         <dt>{t('lookup.sha256')}</dt>
         <dd className="mono">{clip.sha256}</dd>
         <dt>{t('lookup.file')}</dt>
-        <dd className="mono">{clip.file}</dd>
+        <dd className="mono" data-testid="player-file">
+          {clip.fileName}
+        </dd>
         <EvidenceRows clip={clip} />
         <ContinuityRows clip={clip} />
         <LabelRows clip={clip} />
