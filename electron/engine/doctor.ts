@@ -22,7 +22,8 @@ export type DoctorServices = Pick<
 >;
 import { probe } from './ffmpeg.ts';
 import { sha256File } from './hash.ts';
-import { hubHealthLine, hubStatus } from './publish/outbox.ts';
+import { hubHealthLine, hubStatus, type HubIndex } from './publish/outbox.ts';
+import { sqliteHubIndex } from './index/sqliteOutbox.ts';
 import { hubCheckWords } from './hubHealthWords.ts';
 import type { DataLayout } from './paths.ts';
 import { formatBytes, fsErrorMessage, lowSpace, MARKER_FILE, probeWritable, spaceOf } from './storage.ts';
@@ -43,6 +44,8 @@ export interface HealthContext {
   startupProblemWords?: (Message | null)[];
   /** Where the clips are (default: the local store on paths.clipsDir). */
   store?: ClipStore;
+  /** The hub link and outbox (default: the index on db). */
+  hub?: HubIndex;
 }
 
 /** A detail line: data (a file, an id), or a sentence as a code. */
@@ -196,11 +199,12 @@ export async function checkHealth(ctx: HealthContext): Promise<Health> {
   );
 
   // 8. The warehouse hub's outbox, when the station is enrolled with one (publish/outbox.ts).
-  const hub = hubHealthLine(db);
+  const hubIndex = ctx.hub ?? sqliteHubIndex(db);
+  const hub = await hubHealthLine(hubIndex);
   if (hub) {
     // Its parts as codes too (hubHealthWords.ts), so the Status view words the line in its language.
     const c = check('hub', hub.level, msg('health-hub', { line: hub.text }), hub.details);
-    const words = hubCheckWords(hubStatus(db), c.text, c.details);
+    const words = hubCheckWords(await hubStatus(hubIndex), c.text, c.details);
     if (words.messages) c.messages = words.messages;
     if (words.detailWords) c.detailWords = c.details.map((_d, i) => words.detailWords?.[i] ?? c.detailWords?.[i] ?? null);
     checks.push(c);

@@ -14,7 +14,7 @@ import {
 } from '../../shared/contract.ts';
 import { LabelStore } from './labels.ts';
 import type { ClipIndex, ClipRow } from './index/types.ts';
-import { SqliteClipIndex } from './index/sqlite.ts';
+import { SqliteClipIndex, sqliteIndex } from './index/sqlite.ts';
 import { LocalClipStore } from './store/local.ts';
 import { openDb, type Db } from './db.ts';
 import { layout, type DataLayout } from './paths.ts';
@@ -43,6 +43,7 @@ import { HubGate } from './publish/gate.ts';
 import { hubHandlers } from './publish/handlers.ts';
 import { hubConnector } from './publish/connect.ts';
 import type { HubConnector, StationSignerLike } from './publish/hubApi.ts';
+import type { HubIndex } from './publish/outbox.ts';
 import { signBytes } from './evidence/keys.ts';
 import { errorMessage } from '../../shared/errorMessage.ts';
 import { formatMessage, msg, type Message } from '../../shared/messages.ts';
@@ -101,12 +102,16 @@ export class Engine implements EngineServices {
   readonly publisher: Publisher;
   /** Retention asks it before deleting a clip once the station is enrolled. */
   readonly hubGate: HubGate;
+  /** The enrolled hub and the outbox of sealed clips (index/types.ts HubLinkIndex, OutboxIndex). */
+  readonly hubIndex: HubIndex;
   private hubConnector: HubConnector = hubConnector;
 
   private constructor(paths: DataLayout, db: Db, log: (line: string) => void) {
     this.paths = paths;
     this.db = db;
-    this.clips = new SqliteClipIndex(db);
+    const index = sqliteIndex(db);
+    this.clips = index.clips;
+    this.hubIndex = { hubLink: index.hubLink, outbox: index.outbox };
     this.store = new LocalClipStore(paths.clipsDir);
     this.labels = new LabelStore(db);
     this.incidents = new PageIncidentStore(db);
@@ -121,10 +126,12 @@ export class Engine implements EngineServices {
     }, log);
     const connector: HubConnector = { enroll: (...a) => this.hubConnector.enroll(...a), open: (cfg) => this.hubConnector.open(cfg) };
     this.publisher = new Publisher({
-      db,
+      hub: this.hubIndex,
+      chain: index.chain,
+      timestamps: index.timestamps,
+      store: this.store,
       connector,
       signer: () => this.stationSigner(),
-      clipFile: (id) => this.clipFile(id),
       clipRow: (id) => this.clips.get(id),
       applyHold: async (id, hold, reason, by) => {
         await this.call('clips.setHold', { id, hold, reason, by }, { door: 'cli' });
@@ -132,7 +139,7 @@ export class Engine implements EngineServices {
       log,
       alarm: (message) => this.reportProblem(message),
     });
-    this.hubGate = new HubGate({ db, connector, signer: () => this.stationSigner(), log });
+    this.hubGate = new HubGate({ hub: this.hubIndex, connector, signer: () => this.stationSigner(), log });
   }
 
   /** The station's id: its key's fingerprint, as the hub names it (null before the evidence module is wired in). */
@@ -373,7 +380,7 @@ export class Engine implements EngineServices {
     ...exportHandlers(this),
     ...lanHandlers(this.lan),
     ...hubHandlers({
-      db: () => this.db,
+      hub: () => this.hubIndex,
       connector: { enroll: (...a) => this.hubConnector.enroll(...a), open: (cfg) => this.hubConnector.open(cfg) },
       signer: () => this.stationSigner(),
       stationName: () => this.settings.get().stationName,

@@ -273,7 +273,7 @@ export class Retention {
       reason_words: wordsToJson([why]),
     };
     const gate = this.engine.hubGate;
-    if (gate && !(gate.confirmedLocally(row) && (dryRun || (await gate.mayDelete(row))))) {
+    if (gate && !((await gate.confirmedLocally(row)) && (dryRun || (await gate.mayDelete(row))))) {
       this.hubKept++;
       return false;
     }

@@ -3,7 +3,6 @@
 // *.hub.test.ts files here; this fake signs receipts with a real Ed25519 key so the station's
 // receipt checks run as they do against the real hub.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import fs from 'node:fs';
 import { fingerprintOf } from '../../electron/engine/evidence/keys.ts';
 import type { ChainEntryLike, HubConnector, HubClientLike, ReceiptLike, HoldLike } from '../../electron/engine/publish/hubApi.ts';
 import { receiptSigningBytes } from '../../shared/hubWire.ts';
@@ -70,7 +69,7 @@ export class FakeHub {
           if (!this.chain.has(clip.chainSeq)) throw new FakeHubError('refused', 'not-in-chain');
           const have = this.clips.get(clip.sha256);
           if (have) return have.receipt;
-          const bytes = fs.statSync(clip.file).size;
+          const bytes = (await clip.read(0, clip.size - 1)).length;
           this.uploads.push(clip.row.order);
           const fields = { sha256: clip.sha256, station: cfg.station.fingerprint, clipId: clip.row.clipId, receivedAt: Date.now(), verifiedAt: Date.now() };
           const receipt = { ...fields, signature: sign(null, receiptSigningBytes(fields), this.privateKey).toString('base64') };

@@ -211,7 +211,7 @@ describeWithService('s3', "the hub's S3 and PostgreSQL go down while a station p
     expect(status.outboxDepth).toBe(3);
     expect(status.lastError).toMatchObject({ code: 'unreachable' });
     expect(status.lastError!.message).toMatch(/^the hub is up but its clip store cannot be reached; this station keeps its clips/);
-    const line = hubHealthLine(engine.db)!;
+    const line = (await hubHealthLine(engine.hubIndex))!;
     expect(line.level).toBe('warning');
     expect(line.text).toContain('3 clip(s) not yet published');
     expect(line.details.join('\n')).toMatch(/last error .*: the hub is up but its clip store cannot be reached/);

@@ -114,7 +114,7 @@ function describeClip(c: NonNullable<VerifyAnswer['clip']>): string {
 }
 
 /** A file whose hash matches nothing: maybe its name or its sidecar manifest says what it was. */
-function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
+async function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): Promise<VerifyAnswer> {
   const sha = t.sha256.toLowerCase();
   const base = t.name ? path.basename(t.name) : t.path ? path.basename(t.path) : null;
   let claimed: ChainRow | undefined;
@@ -131,7 +131,7 @@ function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): VerifyAnswer {
   const body = claimed ? parseBody(claimed) : null;
   if (!(claimed && body) && base) {
     // Named like a file the station exported (a part, a still, a sheet), but not its content.
-    const asExported = exportedFilesByName(ctx.db, base)[0];
+    const asExported = (await exportedFilesByName(ctx.db, base))[0];
     if (asExported) {
       return {
         verdict: 'problem',
@@ -189,7 +189,7 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
         checks: [said('chain', false, msg('verify-chain-missing', { clip: indexRow.id }))],
       };
     }
-    const exported = exportedFilesBySha(ctx.db, sha);
+    const exported = await exportedFilesBySha(ctx.db, sha);
     if (exported.length) return derivedAnswer(ctx, t, ownExport(exported, t.path) ?? exported[0]!);
     return unknownAnswer(ctx, t);
   }

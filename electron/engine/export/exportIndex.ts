@@ -34,19 +34,19 @@ function filesOf(row: ChainRow): { name: string; sha256: string; file: Partial<P
 }
 
 /** Adds the export entries appended since the last call. */
-export function catchUpExportIndex(db: Db): void {
+export async function catchUpExportIndex(db: Db): Promise<void> {
   const files = new SqliteExportFileIndex(db);
-  const upto = files.upTo();
+  const upto = await files.upTo();
   const chain = new SqliteChainIndex(db);
   const last = chain.head()?.seq ?? 0;
   if (last <= upto) return;
   const found = chain.exportsBetween(upto, last).flatMap((row) => filesOf(row).map((f) => ({ sha256: f.sha256, seq: row.seq, name: f.name })));
-  files.add(found, last);
+  await files.add(found, last);
 }
 
-function lookup(db: Db, by: 'sha256' | 'name', value: string): ExportedFile[] {
-  catchUpExportIndex(db);
-  const hits = new SqliteExportFileIndex(db).find(by, value);
+async function lookup(db: Db, by: 'sha256' | 'name', value: string): Promise<ExportedFile[]> {
+  await catchUpExportIndex(db);
+  const hits = await new SqliteExportFileIndex(db).find(by, value);
   const chain = new SqliteChainIndex(db);
   const out: ExportedFile[] = [];
   for (const h of hits) {
@@ -61,11 +61,11 @@ function lookup(db: Db, by: 'sha256' | 'name', value: string): ExportedFile[] {
 }
 
 /** The exports that hold a file with this SHA-256, newest first. */
-export function exportedFilesBySha(db: Db, sha256: string): ExportedFile[] {
+export function exportedFilesBySha(db: Db, sha256: string): Promise<ExportedFile[]> {
   return lookup(db, 'sha256', sha256.toLowerCase());
 }
 
 /** The exports that hold a file of this name, newest first (a changed file keeps its name). */
-export function exportedFilesByName(db: Db, name: string): ExportedFile[] {
+export function exportedFilesByName(db: Db, name: string): Promise<ExportedFile[]> {
   return lookup(db, 'name', name);
 }

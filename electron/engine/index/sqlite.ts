@@ -17,6 +17,7 @@ import type {
 } from './types.ts';
 import { FINISHED_STATUSES } from './types.ts';
 import { SqliteChainIndex, SqliteClipNotesIndex, SqliteExportFileIndex, SqliteStationMeta, SqliteTimestampIndex } from './sqliteEvidence.ts';
+import { SqliteHubLink, SqliteOutbox } from './sqliteOutbox.ts';
 
 const SUMMARY = 'id, order_code, file, sha256, status';
 const FINISHED = `status IN (${FINISHED_STATUSES.map((s) => `'${s}'`).join(',')})`;
@@ -296,5 +297,7 @@ export function sqliteIndex(db: Db): EngineIndex {
     exportFiles: new SqliteExportFileIndex(db),
     notes: new SqliteClipNotesIndex(db),
     meta: new SqliteStationMeta(db),
+    hubLink: new SqliteHubLink(db),
+    outbox: new SqliteOutbox(db),
   };
 }

@@ -1,6 +1,6 @@
 // The chain, timestamp jobs, exported files and per-clip notes on the station's embedded SQLite
-// database: every SQL statement about them is here. Synchronous like better-sqlite3 (see the
-// ChainIndex comment in types.ts for why these seams are not async yet).
+// database: every SQL statement about them is here. Synchronous like better-sqlite3 (types.ts says
+// why each of these seams is not async yet), except the exported files, whose reader awaits.
 import type { Db } from '../db.ts';
 import type { ChainHead, ChainIndex, ChainRow, ClipNotesIndex, ExportFileIndex, StampedBy, StationMetaIndex, TimestampIndex, TimestampRow } from './types.ts';
 
@@ -194,11 +194,11 @@ export class SqliteExportFileIndex implements ExportFileIndex {
     ready.add(db);
   }
 
-  upTo(): number {
+  async upTo(): Promise<number> {
     return (this.db.prepare('SELECT seq FROM export_files_upto WHERE one=1').get() as { seq: number } | undefined)?.seq ?? 0;
   }
 
-  add(files: { sha256: string; seq: number; name: string }[], upTo: number): void {
+  async add(files: { sha256: string; seq: number; name: string }[], upTo: number): Promise<void> {
     this.db.transaction(() => {
       const insert = this.db.prepare('INSERT OR IGNORE INTO export_files (sha256, seq, name) VALUES (?, ?, ?)');
       for (const f of files) insert.run(f.sha256, f.seq, f.name);
@@ -206,7 +206,7 @@ export class SqliteExportFileIndex implements ExportFileIndex {
     })();
   }
 
-  find(by: 'sha256' | 'name', value: string): { seq: number; name: string }[] {
+  async find(by: 'sha256' | 'name', value: string): Promise<{ seq: number; name: string }[]> {
     const column = by === 'sha256' ? 'sha256' : 'name';
     return this.db.prepare(`SELECT DISTINCT seq, name FROM export_files WHERE ${column}=? ORDER BY seq DESC LIMIT 20`).all(value) as {
       seq: number;

@@ -164,7 +164,7 @@ export interface ClipIndex {
   releasable(cutoff: number, bucketMs: number): Promise<{ due: number; buckets: { bucket: number; bytes: number }[] }>;
 }
 
-/** The engine's index: its clips, the chain of custody, the timestamp jobs, the exported files, per-clip notes. */
+/** The engine's index: its clips, the chain of custody, the timestamp jobs, the exported files, per-clip notes, the hub link and outbox. */
 export interface EngineIndex {
   readonly clips: ClipIndex;
   readonly chain: ChainIndex;
@@ -172,6 +172,8 @@ export interface EngineIndex {
   readonly exportFiles: ExportFileIndex;
   readonly notes: ClipNotesIndex;
   readonly meta: StationMetaIndex;
+  readonly hubLink: HubLinkIndex;
+  readonly outbox: OutboxIndex;
 }
 
 /** One entry of the station's hash chain as the index keeps it (evidence/chain.ts makes and checks them). */
@@ -253,7 +255,14 @@ export interface StampedBy {
   response: Buffer;
 }
 
-/** The timestamp jobs (evidence/tsaQueue.ts works them off; evidence/anchors.ts adds the chain head's). Synchronous like ChainIndex. */
+/**
+ * The timestamp jobs (evidence/tsaQueue.ts works them off; evidence/anchors.ts adds the chain head's).
+ * Synchronous like ChainIndex: `get` feeds the evidence line of every listed clip (custody's
+ * describe, read by clipView.ts inside the synchronous toClip), and `enqueue`, `highestNumbered`,
+ * `dropPendingNumbered` run inside the synchronous chain append of a seal (anchorIfDue). Only the
+ * worker's own methods (`due`, `markDone`, `markFailed`, `postponeAll`) have async callers; one seam
+ * of two natures is not worth it before toClip awaits.
+ */
 export interface TimestampIndex {
   /** Queues a job unless one exists for the id; due at `dueAt`. */
   enqueue(clipId: string, sha256: string, dueAt: number): void;
@@ -277,17 +286,26 @@ export interface TimestampIndex {
   putDone(clipId: string, sha256: string, by: StampedBy): void;
 }
 
-/** Every file the station exported, by SHA-256 and name: an index of the chain's export entries (export/exportIndex.ts). */
+/**
+ * Every file the station exported, by SHA-256 and name: an index of the chain's export entries
+ * (export/exportIndex.ts). Async: its one reader, verify, is async. Taking in the same files twice
+ * (two lookups catching up at once) is harmless: the files are a set and the mark only moves on.
+ */
 export interface ExportFileIndex {
   /** The seq of the last chain entry taken in. */
-  upTo(): number;
+  upTo(): Promise<number>;
   /** Takes in the files of export entries up to `upTo`, together with the new mark. */
-  add(files: { sha256: string; seq: number; name: string }[], upTo: number): void;
+  add(files: { sha256: string; seq: number; name: string }[], upTo: number): Promise<void>;
   /** Entries (seq, file name) holding a file with this SHA-256 or name, newest first, at most 20. */
-  find(by: 'sha256' | 'name', value: string): { seq: number; name: string }[];
+  find(by: 'sha256' | 'name', value: string): Promise<{ seq: number; name: string }[]>;
 }
 
-/** Small per-clip records kept beside the clips: camera reads (labels.ts), page incidents (continuity.ts). */
+/**
+ * Small per-clip records kept beside the clips: camera reads (labels.ts), page incidents (continuity.ts).
+ * Synchronous: the labels go into a clip's manifest fields while the seal builds its chain entry
+ * (synchronous, under the chain's write lock), and the sealer reads the incidents in a synchronous
+ * callback.
+ */
 export interface ClipNotesIndex {
   setLabels(clipId: string, body: string): void;
   labels(clipId: string): string | null;
@@ -295,8 +313,105 @@ export interface ClipNotesIndex {
   incidents(recordingId: string): string | null;
 }
 
-/** The station's own facts (station_meta): the clips folders it initialised, the last one used. */
+/**
+ * The station's own facts (station_meta): the clips folders it initialised, the last one used.
+ * Synchronous: storage.ts reads and writes them while it opens the clips folder, before the engine
+ * exists, and lanConfig.ts keeps the LAN listener's settings there in plain synchronous reads.
+ */
 export interface StationMetaIndex {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
+}
+
+/** The hub this station is enrolled with (one row), and how far publishing got. */
+export interface HubLinkRow {
+  url: string;
+  hub_name: string;
+  hub_fingerprint: string;
+  hub_public_key_pem: string;
+  enrolled_at: number;
+  /** Every chain entry up to this seq was answered by the hub. */
+  chain_sent: number;
+  /** Holds set on the hub up to this time are applied here. */
+  holds_since: number;
+  last_success_at: number | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  last_error_at: number | null;
+}
+
+/** A sealed clip waiting for the hub, or what became of it. */
+export interface OutboxRow {
+  clip_id: string;
+  sha256: string;
+  /** The clip's sealing entry. */
+  chain_seq: number;
+  queued_at: number;
+  state: 'pending' | 'confirmed' | 'refused' | 'gone';
+  attempts: number;
+  last_error: string | null;
+  /** The hub's signed receipt (JSON) once confirmed. */
+  receipt: string | null;
+  confirmed_at: number | null;
+  tsr_sent: number;
+}
+
+/** What Status and `doctor` say about the outbox. */
+export interface OutboxSummary {
+  /** Clips pending or refused. */
+  depth: number;
+  refused: number;
+  /** When the oldest of them started recording, or null. */
+  oldestStartedAt: number | null;
+  /** The chain's newest seq (0 when empty): what chain_sent is behind. */
+  chainHead: number;
+}
+
+/**
+ * The station's link to its hub (publish/): the enrolled hub and the marks of what was sent.
+ * Async, like ClipIndex: its callers (the publisher loop, retention's gate, the hub calls, the
+ * doctor) are async already, so a server database can implement it as it is.
+ */
+export interface HubLinkIndex {
+  /** The enrolled hub, or null when the station is not enrolled. */
+  get(): Promise<HubLinkRow | null>;
+  /** Enrolling again (a new hub, or the same one anew) starts the chain and the holds from the beginning. */
+  save(l: { url: string; hubName: string; hubFingerprint: string; hubPublicKeyPem: string; enrolledAt: number }): Promise<void>;
+  /** A round or an upload succeeded; the last error stays, Status shows it beside the success. */
+  noteSuccess(at: number): Promise<void>;
+  noteError(code: string, message: string, at: number): Promise<void>;
+  /** The chain entries the hub answered: up to this seq (0 when not enrolled). */
+  chainSent(): Promise<number>;
+  setChainSent(seq: number): Promise<void>;
+  /** Holds set on the hub are applied up to this time (null when not enrolled). */
+  holdsSince(): Promise<number | null>;
+  setHoldsSince(at: number): Promise<void>;
+}
+
+/**
+ * The hub outbox: every sealed clip the hub has not confirmed. A row is queued by the chain index
+ * itself, in the same transaction as the clip's sealing entry (SQLite: a trigger, migration 5), so
+ * a clip is never sealed without being queued, and sealing it again (adoption) queues it anew
+ * rather than twice. Async like HubLinkIndex.
+ */
+export interface OutboxIndex {
+  get(clipId: string): Promise<OutboxRow | undefined>;
+  /** The newest pending clip (by its sealing entry) not in `skip`: a packer looks for today's parcels first. */
+  nextPending(skip: ReadonlySet<string>): Promise<OutboxRow | undefined>;
+  summary(): Promise<OutboxSummary>;
+  /** Refused clips, newest first: their id and why. */
+  refused(limit: number): Promise<Pick<OutboxRow, 'clip_id' | 'last_error'>[]>;
+  /** The hub confirmed the clip with this receipt (JSON); `tsrSent` when its token went with it. */
+  confirm(clipId: string, receipt: string, at: number, tsrSent: boolean): Promise<void>;
+  /** An attempt that ended the round (the hub away): counted, the reason kept, still pending. */
+  noteAttempt(clipId: string, error: string): Promise<void>;
+  /** The hub refused the clip: never sent again. */
+  refuse(clipId: string, error: string): Promise<void>;
+  /** The clip is no longer here (deleted, replaced) before it reached the hub. */
+  markGone(clipId: string, error: string): Promise<void>;
+  /** The hub lost a confirmed clip: pending again, its receipt dropped. */
+  requeue(clipId: string, error: string): Promise<void>;
+  /** Confirmed clips whose timestamp token arrived after they were sent, with the token. */
+  tokensToSend(limit: number): Promise<{ clip_id: string; sha256: string; response: Buffer }[]>;
+  markTokenSent(clipId: string): Promise<void>;
 }

@@ -2,14 +2,13 @@
 // confirmed it, with a receipt signed by the pinned hub key, and the hub still says so just before
 // the delete (clipState): confirmed → yes; missing, unreachable, anything else → keep it. A clip
 // the hub has lost goes back into the outbox. Not enrolled: every clip may go, as before.
-import type { Db } from '../db.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { ClipRowLike, HubConnector, StationSignerLike } from './hubApi.ts';
-import { readLink, receiptValid } from './outbox.ts';
-import { storedReceiptOk } from './publisher.ts';
+import { receiptValid, storedReceiptOk, type HubIndex } from './outbox.ts';
 
 export interface HubGateOptions {
-  db: Db;
+  /** The hub link and the outbox in the index. */
+  hub: HubIndex;
   connector: HubConnector;
   signer: () => StationSignerLike | null;
   log: (line: string) => void;
@@ -22,17 +21,17 @@ export class HubGate {
   }
 
   /** Cheap, no network: false when enrolled and the clip has no valid receipt (retention skips it). */
-  confirmedLocally(row: Pick<ClipRowLike, 'id' | 'sha256'>): boolean {
-    const link = readLink(this.o.db);
+  async confirmedLocally(row: Pick<ClipRowLike, 'id' | 'sha256'>): Promise<boolean> {
+    const link = await this.o.hub.hubLink.get();
     if (!link) return true;
-    return !!row.sha256 && storedReceiptOk(this.o.db, link, row.id, row.sha256);
+    return !!row.sha256 && (await storedReceiptOk(this.o.hub, link, row.id, row.sha256));
   }
 
   /** Asked just before the file is deleted. */
   async mayDelete(row: Pick<ClipRowLike, 'id' | 'sha256' | 'order_code'>): Promise<boolean> {
-    const link = readLink(this.o.db);
+    const link = await this.o.hub.hubLink.get();
     if (!link) return true;
-    if (!row.sha256 || !storedReceiptOk(this.o.db, link, row.id, row.sha256)) return false;
+    if (!row.sha256 || !(await storedReceiptOk(this.o.hub, link, row.id, row.sha256))) return false;
     const signer = this.o.signer();
     if (!signer) return false;
     try {
@@ -47,9 +46,7 @@ export class HubGate {
       const state = await client.clipState(row.sha256);
       if (state.state === 'confirmed' && receiptValid(state.receipt, link.hub_public_key_pem, row.sha256)) return true;
       if (state.state === 'missing') {
-        this.o.db
-          .prepare(`UPDATE hub_outbox SET state='pending', receipt=NULL, confirmed_at=NULL, last_error=? WHERE clip_id=?`)
-          .run('the hub no longer holds this clip', row.id);
+        await this.o.hub.outbox.requeue(row.id, 'the hub no longer holds this clip');
         this.o.log(`hub: the hub no longer holds clip ${row.id} of ${row.order_code}; it is kept here and published again.`);
       }
       return false;

@@ -2,11 +2,10 @@
 // what its outbox is doing. Spread into Engine.handlers.
 import { PwError } from '../../../shared/contract.ts';
 import type { hubCalls } from '../../../shared/contract/hub.ts';
-import type { Db } from '../db.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { HandlerMap } from '../services.ts';
 import { failureOf, type HubConnector, type StationSignerLike } from './hubApi.ts';
-import { hubStatus, saveLink } from './outbox.ts';
+import { hubStatus, type HubIndex } from './outbox.ts';
 
 type Names = keyof typeof hubCalls;
 
@@ -14,8 +13,8 @@ type Names = keyof typeof hubCalls;
 const CODE = /^PWE1-([A-Z2-7]{20})-([0-9a-f]{16})$/;
 
 export interface HubHandlerServices {
-  /** Read at each call: the handlers are made before the engine's index is assigned. */
-  db(): Db;
+  /** The hub link and the outbox; read at each call: the handlers are made before the engine's index is assigned. */
+  hub(): HubIndex;
   connector: HubConnector;
   signer: () => StationSignerLike | null;
   stationName: () => string;
@@ -54,7 +53,7 @@ const ENROLL_WORDS: Record<string, string> = {
 
 export function hubHandlers(s: HubHandlerServices): HandlerMap<Names> {
   return {
-    'hub.status': async () => hubStatus(s.db()),
+    'hub.status': async () => hubStatus(s.hub()),
 
     'hub.enroll': async (input) => {
       const url = normaliseHubUrl(input.url);
@@ -80,10 +79,12 @@ export function hubHandlers(s: HubHandlerServices): HandlerMap<Names> {
       }
       // The client checked the prefix before sending anything; checked again before it is pinned.
       if (!got.hubFingerprint.startsWith(parsed.fingerprintPrefix)) throw new PwError('refused', ENROLL_WORDS.impostor!);
-      saveLink(s.db(), { url, hubName: got.hubName, hubFingerprint: got.hubFingerprint, hubPublicKeyPem: got.hubPublicKeyPem, enrolledAt: got.enrolledAt });
+      await s
+        .hub()
+        .hubLink.save({ url, hubName: got.hubName, hubFingerprint: got.hubFingerprint, hubPublicKeyPem: got.hubPublicKeyPem, enrolledAt: got.enrolledAt });
       s.logLine(`hub: enrolled with ${got.hubName} at ${url} (hub key ${got.hubFingerprint.slice(0, 16)}…)`);
       s.enrolled();
-      return hubStatus(s.db());
+      return hubStatus(s.hub());
     },
   };
 }

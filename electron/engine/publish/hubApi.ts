@@ -18,12 +18,16 @@ export interface ClipRowLike {
   stop_reason: string | null;
   note: string | null;
   legal_hold: number;
+  /** The clip's key in the clip store (store/types.ts), null until it is sealed. */
+  file: string | null;
 }
 
 type Maybe<T> = T | Promise<T>;
 /** What the engine answers sync today and may answer async behind its index seam. */
 export type ClipLookup = (clipId: string) => Maybe<ClipRowLike | undefined>;
-export type FileLookup = (clipId: string) => Maybe<string | undefined>;
+
+/** A clip's bytes start..end (inclusive, as ClipStore.readRange): the client reads each part it sends through it. */
+export type ClipBytes = (start: number, end: number) => Promise<Buffer>;
 
 export type HubFailure = 'unreachable' | 'impostor' | 'unauthorized' | 'refused' | 'bad-response';
 
@@ -43,7 +47,7 @@ export interface HubClientLike {
   hello(): Promise<void>;
   publishChain(entries: ChainEntryLike[]): Promise<{ results: ChainResult[]; head: number }>;
   publishClip(
-    clip: { sha256: string; size: number; file: string; row: ClipWireLike; manifest: Buffer; signature: Buffer; tsr: Buffer | null; chainSeq: number },
+    clip: { sha256: string; size: number; read: ClipBytes; row: ClipWireLike; manifest: Buffer; signature: Buffer; tsr: Buffer | null; chainSeq: number },
     opts?: { signal?: AbortSignal },
   ): Promise<ReceiptLike>;
   publishTsr(sha256: string, tsr: Buffer): Promise<void>;

@@ -1,91 +1,32 @@
-// The station's side of the hub link in its index: the enrolled hub (hub_link, one row) and the
-// outbox of sealed clips (hub_outbox, filled by a trigger on the chain: migration 5). Plain reads
-// and writes, so the publisher, retention's gate, the Status view and `doctor` share one truth.
+// The station's side of the hub link, read from the index (HubLinkIndex, OutboxIndex in
+// index/types.ts): what Status and `doctor` say about it, and the receipt checks the publisher and
+// retention's gate share, so all of them tell one truth.
 import { createPublicKey } from 'node:crypto';
-import type { Db } from '../db.ts';
 import type { HubStatus, HubErrorCode } from '../../../shared/contract/hub.ts';
+import type { EngineIndex, HubLinkRow } from '../index/types.ts';
 import { verifyBytes } from '../evidence/keys.ts';
 import type { ReceiptLike } from './hubApi.ts';
 import { receiptSigningBytes } from '../../../shared/hubWire.ts';
 
-export interface HubLinkRow {
-  url: string;
-  hub_name: string;
-  hub_fingerprint: string;
-  hub_public_key_pem: string;
-  enrolled_at: number;
-  chain_sent: number;
-  holds_since: number;
-  last_success_at: number | null;
-  last_error_code: string | null;
-  last_error: string | null;
-  last_error_at: number | null;
-}
+export type { HubLinkRow, OutboxRow } from '../index/types.ts';
 
-export interface OutboxRow {
-  clip_id: string;
-  sha256: string;
-  chain_seq: number;
-  queued_at: number;
-  state: 'pending' | 'confirmed' | 'refused' | 'gone';
-  attempts: number;
-  last_error: string | null;
-  receipt: string | null;
-  confirmed_at: number | null;
-  tsr_sent: number;
-}
+/** The hub link and the outbox in the index (index/types.ts), as the publish parts receive them. */
+export type HubIndex = Pick<EngineIndex, 'hubLink' | 'outbox'>;
 
-export function readLink(db: Db): HubLinkRow | null {
-  return (db.prepare('SELECT * FROM hub_link WHERE id=1').get() as HubLinkRow | undefined) ?? null;
-}
-
-/** Enrolling again (a new hub, or the same one anew) starts the chain from the beginning. */
-export function saveLink(db: Db, l: { url: string; hubName: string; hubFingerprint: string; hubPublicKeyPem: string; enrolledAt: number }): void {
-  db.prepare(
-    `INSERT OR REPLACE INTO hub_link (id, url, hub_name, hub_fingerprint, hub_public_key_pem, enrolled_at, chain_sent, holds_since)
-     VALUES (1, ?, ?, ?, ?, ?, 0, 0)`,
-  ).run(l.url, l.hubName, l.hubFingerprint, l.hubPublicKeyPem, l.enrolledAt);
-}
-
-export function noteSuccess(db: Db, at = Date.now()): void {
-  // The last error stays: Status shows it with its time beside the last success.
-  db.prepare('UPDATE hub_link SET last_success_at=? WHERE id=1').run(at);
-}
-
-export function noteError(db: Db, code: HubErrorCode, message: string, at = Date.now()): void {
-  db.prepare('UPDATE hub_link SET last_error_code=?, last_error=?, last_error_at=? WHERE id=1').run(code, message.slice(0, 1000), at);
-}
-
-export function outboxRow(db: Db, clipId: string): OutboxRow | undefined {
-  return db.prepare('SELECT * FROM hub_outbox WHERE clip_id=?').get(clipId) as OutboxRow | undefined;
-}
-
-/** The newest pending clip not in `skip`: a packer looks for today's parcels first. */
-export function nextPending(db: Db, skip: ReadonlySet<string>): OutboxRow | undefined {
-  const rows = db.prepare(`SELECT * FROM hub_outbox WHERE state='pending' ORDER BY chain_seq DESC LIMIT ?`).all(skip.size + 1) as OutboxRow[];
-  return rows.find((r) => !skip.has(r.clip_id));
-}
-
-export function hubStatus(db: Db): HubStatus {
-  const link = readLink(db);
+export async function hubStatus(hub: HubIndex): Promise<HubStatus> {
+  const link = await hub.hubLink.get();
   const iso = (t: number | null | undefined): string | null => (t == null ? null : new Date(t).toISOString());
-  const o = db
-    .prepare(
-      `SELECT count(*) AS n, sum(o.state='refused') AS refused, min(c.started_at) AS oldest FROM hub_outbox o
-       LEFT JOIN clips c ON c.id = o.clip_id WHERE o.state IN ('pending','refused')`,
-    )
-    .get() as { n: number; refused: number | null; oldest: number | null };
-  const head = (db.prepare('SELECT max(seq) AS s FROM chain').get() as { s: number | null }).s ?? 0;
+  const o = await hub.outbox.summary();
   return {
     enrolled: link !== null,
     url: link?.url ?? null,
     hubName: link?.hub_name ?? null,
     hubFingerprint: link?.hub_fingerprint ?? null,
     enrolledAt: iso(link?.enrolled_at),
-    outboxDepth: o.n,
-    oldestUnpublishedAt: iso(o.oldest),
-    refused: o.refused ?? 0,
-    chainBehind: Math.max(0, head - (link?.chain_sent ?? 0)),
+    outboxDepth: o.depth,
+    oldestUnpublishedAt: iso(o.oldestStartedAt),
+    refused: o.refused,
+    chainBehind: Math.max(0, o.chainHead - (link?.chain_sent ?? 0)),
     lastSuccessAt: iso(link?.last_success_at),
     lastError:
       link?.last_error_code && link.last_error_at != null
@@ -113,6 +54,17 @@ const ERROR_NAMES: Record<HubErrorCode, string> = {
   other: 'publishing failed',
 };
 
+/** Retention's check without the network: the stored receipt is valid for this clip's SHA-256 under the pinned key. */
+export async function storedReceiptOk(hub: Pick<HubIndex, 'outbox'>, link: HubLinkRow, clipId: string, sha256: string): Promise<boolean> {
+  const o = await hub.outbox.get(clipId);
+  if (!o || o.state !== 'confirmed' || !o.receipt || o.sha256 !== sha256) return false;
+  try {
+    return receiptValid(JSON.parse(o.receipt) as ReceiptLike, link.hub_public_key_pem, sha256);
+  } catch {
+    return false;
+  }
+}
+
 /** The last error while no success came after it (the hub is still away, or still an impostor). */
 export function currentError(s: Pick<HubStatus, 'lastError' | 'lastSuccessAt'>): HubErrorCode | null {
   if (!s.lastError) return null;
@@ -120,8 +72,8 @@ export function currentError(s: Pick<HubStatus, 'lastError' | 'lastSuccessAt'>):
 }
 
 /** The outbox line of `packwitness doctor` and the Status view's health list; null when not enrolled. */
-export function hubHealthLine(db: Db, now = Date.now()): { level: 'ok' | 'warning' | 'problem'; text: string; details: string[] } | null {
-  const s = hubStatus(db);
+export async function hubHealthLine(hub: HubIndex): Promise<{ level: 'ok' | 'warning' | 'problem'; text: string; details: string[] } | null> {
+  const s = await hubStatus(hub);
   if (!s.enrolled) return null;
   const parts = [`Hub "${s.hubName}" at ${s.url}`];
   parts.push(
@@ -137,12 +89,7 @@ export function hubHealthLine(db: Db, now = Date.now()): { level: 'ok' | 'warnin
     const own = s.lastError.code === 'unreachable' && s.lastError.message.startsWith('the hub is up');
     details.push(`last error ${s.lastError.at}: ${own ? s.lastError.message : `${ERROR_NAMES[s.lastError.code]} (${s.lastError.message})`}`);
   }
-  const refused = db.prepare(`SELECT o.clip_id, o.last_error FROM hub_outbox o WHERE o.state='refused' ORDER BY o.chain_seq DESC LIMIT 10`).all() as {
-    clip_id: string;
-    last_error: string | null;
-  }[];
-  for (const r of refused) details.push(`refused: ${r.last_error ?? r.clip_id}`);
-  void now;
+  for (const r of await hub.outbox.refused(10)) details.push(`refused: ${r.last_error ?? r.clip_id}`);
   const current = currentError(s);
   const level = s.refused > 0 || current === 'impostor' || current === 'unauthorized' ? 'problem' : current ? 'warning' : 'ok';
   return { level, text: `${parts.join('; ')}.`, details };

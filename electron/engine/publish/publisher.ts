@@ -3,23 +3,29 @@
 // then the sealed clips in the outbox newest first, one upload at a time (the client streams the
 // file in parts and resumes from the parts the hub already holds), late timestamp tokens, and the
 // legal holds set on the hub. A failed round waits 5 s, doubling to 5 min. Nothing here runs in a
-// recording's path: sealing only writes the outbox row (a trigger), and the loop is told to look.
-import fsp from 'node:fs/promises';
-import type { Db } from '../db.ts';
+// recording's path: sealing only writes the outbox row (the chain index queues it), and the loop is
+// told to look. It reads the index through its seams and the clip through the clip store, never by path.
 import { errorMessage } from '../../../shared/errorMessage.ts';
 import type { HubErrorCode } from '../../../shared/contract/hub.ts';
 import { backoffMs } from './backoff.ts';
-import { failureOf, type ClipLookup, type FileLookup, type HubClientLike, type HubConnector, type StationSignerLike } from './hubApi.ts';
-import { nextPending, noteError, noteSuccess, outboxRow, readLink, receiptValid, type HubLinkRow, type OutboxRow } from './outbox.ts';
+import { failureOf, type ClipLookup, type HubClientLike, type HubConnector, type StationSignerLike } from './hubApi.ts';
+import { receiptValid, type HubIndex, type HubLinkRow, type OutboxRow } from './outbox.ts';
+import { isFinished, type ChainIndex, type TimestampIndex } from '../index/types.ts';
+import type { ClipStore } from '../store/types.ts';
 import { MAX_CHAIN_ENTRIES } from './limits.ts';
 
 export interface PublisherOptions {
-  db: Db;
+  /** The hub link and the outbox in the index. */
+  hub: HubIndex;
+  /** The chain entries to send, and each clip's sealing entry. */
+  chain: Pick<ChainIndex, 'page' | 'get'>;
+  /** A clip's timestamp token, sent with it when it is there. */
+  timestamps: Pick<TimestampIndex, 'get'>;
+  /** Where the clip's bytes are read from, by the key its index row names. */
+  store: Pick<ClipStore, 'stat' | 'readRange'>;
   connector: HubConnector;
   /** The station key as a signer, or null when this process cannot sign (no private key). */
   signer: () => StationSignerLike | null;
-  /** Absolute path of a clip's file, or undefined when it is gone (deleted, never finished). */
-  clipFile: FileLookup;
   clipRow: ClipLookup;
   /** Applies a hold the hub set or lifted to the local clip (the engine's clips.setHold). */
   applyHold: (clipId: string, held: boolean, reason: string, by: string) => Promise<void>;
@@ -131,7 +137,8 @@ export class Publisher {
 
   private async round(): Promise<void> {
     this.again = false;
-    const link = readLink(this.o.db);
+    const hub = this.o.hub;
+    const link = await hub.hubLink.get();
     if (!link) return;
     const signer = this.o.signer();
     if (!signer) return;
@@ -149,12 +156,12 @@ export class Publisher {
       await this.publishTokens(client);
       await this.applyHolds(client, link);
       this.failures = 0;
-      noteSuccess(this.o.db, this.now());
+      await hub.hubLink.noteSuccess(this.now());
     } catch (err) {
       if (this.abort.signal.aborted) return;
       const f = err instanceof RoundFailed ? err : new RoundFailed('other', errorMessage(err));
       this.failures++;
-      noteError(this.o.db, f.code, f.message, this.now());
+      await hub.hubLink.noteError(f.code, f.message, this.now());
       this.o.log(`hub: ${f.message}`);
       if (f.code === 'impostor' || f.code === 'unauthorized') this.alarmOnce(`hub:${f.code}`, `Publishing to the hub stopped: ${f.message}.`);
     }
@@ -185,18 +192,9 @@ export class Publisher {
   private async publishChain(client: HubClientLike, link: HubLinkRow, through: number): Promise<void> {
     for (;;) {
       if (this.abort.signal.aborted) throw new RoundFailed('other', 'stopped');
-      const sent = (this.o.db.prepare('SELECT chain_sent FROM hub_link WHERE id=1').get() as { chain_sent: number } | undefined)?.chain_sent ?? 0;
+      const sent = await this.o.hub.hubLink.chainSent();
       if (sent >= through) return;
-      const rows = this.o.db.prepare('SELECT * FROM chain WHERE seq > ? ORDER BY seq LIMIT ?').all(sent, MAX_CHAIN_ENTRIES) as {
-        seq: number;
-        kind: string;
-        clip_id: string | null;
-        at: number;
-        body: string;
-        prev_hash: string;
-        entry_hash: string;
-        signature: string;
-      }[];
+      const rows = this.o.chain.page(sent, MAX_CHAIN_ENTRIES);
       if (rows.length === 0) return;
       const entries = rows.map((r) => ({
         seq: r.seq,
@@ -219,7 +217,7 @@ export class Publisher {
       const refused = answer.results.filter((r) => r.outcome === 'refused');
       for (const r of refused)
         this.alarmOnce(`chain:${r.seq}`, `The hub refused chain entry ${r.seq} of this station${r.reason ? ` (${r.reason})` : ''}; this station keeps it.`);
-      this.o.db.prepare('UPDATE hub_link SET chain_sent=? WHERE id=1').run(rows.at(-1)!.seq);
+      await this.o.hub.hubLink.setChainSent(rows.at(-1)!.seq);
       void link;
     }
   }
@@ -228,7 +226,7 @@ export class Publisher {
     const skip = new Set<string>();
     for (;;) {
       if (this.abort.signal.aborted) throw new RoundFailed('other', 'stopped');
-      const job = nextPending(this.o.db, skip);
+      const job = await this.o.hub.outbox.nextPending(skip);
       if (!job) return;
       skip.add(job.clip_id);
       await this.publishOne(client, link, job);
@@ -236,27 +234,28 @@ export class Publisher {
   }
 
   private async publishOne(client: HubClientLike, link: HubLinkRow, job: OutboxRow): Promise<void> {
-    const db = this.o.db;
+    const outbox = this.o.hub.outbox;
+    const store = this.o.store;
     const row = await this.o.clipRow(job.clip_id);
-    const file = await this.o.clipFile(job.clip_id);
-    const entry = db.prepare('SELECT body, signature FROM chain WHERE seq=?').get(job.chain_seq) as { body: string; signature: string } | undefined;
-    const stat = file ? await fsp.stat(file).catch(() => null) : null;
-    if (!row || !file || !stat || !entry || row.sha256 !== job.sha256) {
+    // The clip's key in the store is the file its index row names, once it is finished.
+    const key = row && isFinished(row.status) ? row.file : null;
+    const entry = this.o.chain.get(job.chain_seq);
+    const stat = key ? await store.stat(key).catch(() => null) : null;
+    if (!row || !key || !stat || !entry || row.sha256 !== job.sha256) {
       // Deleted (or replaced) before it reached the hub: the hub lists the hole from the chain.
-      db.prepare(`UPDATE hub_outbox SET state='gone', last_error=? WHERE clip_id=?`).run('the clip file is no longer on this station', job.clip_id);
+      await outbox.markGone(job.clip_id, 'the clip file is no longer on this station');
       return;
     }
     await this.publishChain(client, link, job.chain_seq);
-    const tsr =
-      (db.prepare(`SELECT response FROM timestamps WHERE clip_id=? AND state='done'`).get(job.clip_id) as { response: Buffer | null } | undefined)?.response ??
-      null;
+    const stamp = this.o.timestamps.get(job.clip_id);
+    const tsr = stamp?.state === 'done' ? stamp.response : null;
     try {
       const receipt = await this.call(() =>
         client.publishClip(
           {
             sha256: job.sha256,
             size: stat.size,
-            file,
+            read: (start, end) => store.readRange(key, start, end),
             row: {
               clipId: row.id,
               order: row.order_code,
@@ -281,49 +280,38 @@ export class Publisher {
       if (!receiptValid(receipt, link.hub_public_key_pem, job.sha256)) {
         throw new RoundFailed('bad-response', `the hub's receipt for the clip of ${row.order_code} is not signed by the pinned hub key`);
       }
-      db.prepare(`UPDATE hub_outbox SET state='confirmed', receipt=?, confirmed_at=?, attempts=attempts+1, last_error=NULL, tsr_sent=? WHERE clip_id=?`).run(
-        JSON.stringify(receipt),
-        this.now(),
-        tsr ? 1 : 0,
-        job.clip_id,
-      );
-      noteSuccess(db, this.now());
+      await outbox.confirm(job.clip_id, JSON.stringify(receipt), this.now(), tsr !== null);
+      await this.o.hub.hubLink.noteSuccess(this.now());
     } catch (err) {
       if (err instanceof RoundFailed) {
-        db.prepare('UPDATE hub_outbox SET attempts=attempts+1, last_error=? WHERE clip_id=?').run(err.message, job.clip_id);
+        await outbox.noteAttempt(job.clip_id, err.message);
         throw err;
       }
       // Refused (422): the same bytes are not sent again; the station keeps its copy.
       const message = `the hub refused the clip of ${row.order_code} (${errorMessage(err)})`;
-      db.prepare(`UPDATE hub_outbox SET state='refused', attempts=attempts+1, last_error=? WHERE clip_id=?`).run(message, job.clip_id);
-      noteError(db, 'refused', message, this.now());
+      await outbox.refuse(job.clip_id, message);
+      await this.o.hub.hubLink.noteError('refused', message, this.now());
       this.alarmOnce(`clip:${job.clip_id}`, `The hub refused the clip of ${row.order_code}: ${errorMessage(err)}. This station keeps it.`);
     }
   }
 
   /** Tokens that arrived after their clip was published. */
   private async publishTokens(client: HubClientLike): Promise<void> {
-    const rows = this.o.db
-      .prepare(
-        `SELECT o.clip_id, o.sha256, t.response FROM hub_outbox o JOIN timestamps t ON t.clip_id = o.clip_id WHERE o.state='confirmed' AND o.tsr_sent=0 AND t.state='done' AND t.response IS NOT NULL LIMIT 100`,
-      )
-      .all() as { clip_id: string; sha256: string; response: Buffer }[];
-    for (const r of rows) {
+    for (const r of await this.o.hub.outbox.tokensToSend(100)) {
       await this.call(() => client.publishTsr(r.sha256, r.response));
-      this.o.db.prepare('UPDATE hub_outbox SET tsr_sent=1 WHERE clip_id=?').run(r.clip_id);
+      await this.o.hub.outbox.markTokenSent(r.clip_id);
     }
   }
 
   /** Holds set or lifted on the hub reach the local copy, so retention keeps what a dispute needs. */
   private async applyHolds(client: HubClientLike, link: HubLinkRow): Promise<void> {
-    const since =
-      (this.o.db.prepare('SELECT holds_since FROM hub_link WHERE id=1').get() as { holds_since: number } | undefined)?.holds_since ?? link.holds_since;
+    const since = (await this.o.hub.hubLink.holdsSince()) ?? link.holds_since;
     const holds = await this.call(() => client.holds(since));
     let newest = since;
     for (const h of [...holds].sort((a, b) => a.at - b.at)) {
       newest = Math.max(newest, h.at);
       const local = await this.o.clipRow(h.clipId);
-      if (!local || local.sha256 !== h.sha256 || !['ok', 'recovered', 'interrupted'].includes(local.status)) continue;
+      if (!local || local.sha256 !== h.sha256 || !isFinished(local.status)) continue;
       if ((local.legal_hold === 1) === h.held) continue;
       try {
         await this.o.applyHold(
@@ -336,17 +324,6 @@ export class Publisher {
         this.o.log(`hub: the hold on clip ${h.clipId} could not be applied here: ${errorMessage(err)}`);
       }
     }
-    if (newest !== since) this.o.db.prepare('UPDATE hub_link SET holds_since=? WHERE id=1').run(newest);
-  }
-}
-
-/** Used by retention's gate: the stored receipt is checked again, then the hub asked (outboxRow → clipState). */
-export function storedReceiptOk(db: Db, link: HubLinkRow, clipId: string, sha256: string): boolean {
-  const o = outboxRow(db, clipId);
-  if (!o || o.state !== 'confirmed' || !o.receipt || o.sha256 !== sha256) return false;
-  try {
-    return receiptValid(JSON.parse(o.receipt), link.hub_public_key_pem, sha256);
-  } catch {
-    return false;
+    if (newest !== since) await this.o.hub.hubLink.setHoldsSince(newest);
   }
 }

@@ -80,16 +80,38 @@ export interface HubClientConfig {
   timeoutMs?: number;
 }
 
-export interface PublishClipInput {
+export type PublishClipInput = {
   sha256: string;
   size: number;
-  /** The MP4 on the station's disk. */
-  file: string;
   row: ClipWire;
   manifest: Buffer;
   signature: Buffer;
   tsr: Buffer | null;
   chainSeq: number;
+} & (
+  | {
+      /** The MP4 on this machine's disk. */
+      file: string;
+    }
+  | {
+      /** Or the clip's bytes start..end (inclusive), read through the station's clip store. */
+      read: (start: number, end: number) => Promise<Buffer>;
+    }
+);
+
+/** Where the parts of a clip are read from: a file opened once, or the station's clip store. */
+async function openClipBytes(clip: PublishClipInput): Promise<{ name: string; read(start: number, len: number): Promise<Buffer>; close(): Promise<void> }> {
+  if ('read' in clip) return { name: `clip ${clip.row.clipId}`, read: (start, len) => clip.read(start, start + len - 1), close: async () => {} };
+  const fh = await fs.open(clip.file, 'r');
+  return {
+    name: clip.file,
+    read: async (start, len) => {
+      const bytes = Buffer.alloc(len);
+      const { bytesRead } = await fh.read(bytes, 0, len, start);
+      return bytes.subarray(0, bytesRead);
+    },
+    close: () => fh.close(),
+  };
 }
 
 export interface HubClient {
@@ -316,16 +338,15 @@ export function openHubClient(cfg: HubClientConfig): HubClient {
       if (!begun.complete) {
         const count = Math.max(1, Math.ceil(clip.size / begun.partSize));
         const have = new Set(begun.parts);
-        const fh = await fs.open(clip.file, 'r');
+        const source = await openClipBytes(clip);
         try {
           for (let n = 1; n <= count; n++) {
             if (have.has(n)) continue;
             opts.signal?.throwIfAborted();
             const start = (n - 1) * begun.partSize;
             const len = Math.min(begun.partSize, clip.size - start);
-            const bytes = Buffer.alloc(len);
-            const { bytesRead } = await fh.read(bytes, 0, len, start);
-            if (bytesRead !== len) throw new Error(`${clip.file} is shorter than its ${clip.size} bytes`);
+            const bytes = await source.read(start, len);
+            if (bytes.length !== len) throw new Error(`${source.name} is shorter than its ${clip.size} bytes`);
             const md5 = createHash('md5').update(bytes).digest('base64');
             const p = await call(
               'PUT',
@@ -338,7 +359,7 @@ export function openHubClient(cfg: HubClientConfig): HubClient {
             opts.onPart?.(n, count);
           }
         } finally {
-          await fh.close();
+          await source.close();
         }
       }
       const c = await call(
