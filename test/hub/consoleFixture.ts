@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { ffmpegBin } from '../helpers/video.ts';
 import { HubService } from '../../electron/hub/server/ingest.ts';
-import { startHubServer, type RunningHub } from '../../electron/hub/server/http.ts';
+import { HUB_CONNECTION_LIMITS, startHubServer, type RunningHub } from '../../electron/hub/server/http.ts';
 import { newEnrollCode, type HubSettings } from '../../electron/hub/server/identity.ts';
 import { openHubParts, type OpenedHub } from '../../electron/hub/server/open.ts';
 import { createHubConsole, type HubConsole } from '../../electron/hub/console/http.ts';
@@ -24,15 +24,22 @@ export interface ConsoleHub {
   close(): Promise<void>;
 }
 
-/** `folder`: a hub folder made already (a second hub on the same storage, or a restart); it is left in place. */
-export async function startConsoleHub(b: Backend, folder?: { dir: string; settings: HubSettings }): Promise<ConsoleHub> {
+/**
+ * `folder`: a hub folder made already (a second hub on the same storage, or a restart); it is left in place.
+ * `limits`: the HTTP door's connection limits, when a test needs others than the hub's own.
+ */
+export async function startConsoleHub(
+  b: Backend,
+  folder?: { dir: string; settings: HubSettings },
+  limits?: Partial<typeof HUB_CONNECTION_LIMITS>,
+): Promise<ConsoleHub> {
   const f = folder ? { ...folder, cleanup: () => {} } : await hubFolder(b);
   const parts = await openHubParts(f.dir, f.settings, { partSize: b.partSize });
   const service = new HubService({ index: parts.index, store: parts.store, key: parts.key, name: f.settings.name, onRefusal: () => {} });
   const clock = { now: Date.now() };
   const exports = new HubExports({ index: parts.index, store: parts.store, key: parts.key, hubName: f.settings.name });
   const hubConsole = createHubConsole({ index: parts.index, store: parts.store, now: () => clock.now, hubFingerprint: parts.key.fingerprint, exports });
-  const running = await startHubServer({ service, host: '127.0.0.1', port: 0, console: hubConsole });
+  const running = await startHubServer({ service, host: '127.0.0.1', port: 0, console: hubConsole, ...(limits ? { limits } : {}) });
   return {
     url: running.url,
     host: new URL(running.url).host,
