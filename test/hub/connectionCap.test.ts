@@ -92,7 +92,7 @@ describe('hub connection cap per address', () => {
     await first.console.accounts.addUser('sam', 'service', PASSWORD);
     await first.close();
     // Kept-alive connections are not closed for being idle while the test runs (the cap, not the idle limit, is under test).
-    h = await startConsoleHub(b, folder, { keepAliveMs: 600_000, idleMs: 600_000 });
+    h = await startConsoleHub(b, folder, { limits: { keepAliveMs: 600_000, idleMs: 600_000 } });
   });
   afterAll(async () => {
     await h?.close();
