@@ -140,13 +140,22 @@ async function hubSigner(files: Files, manBytes: Uint8Array, sigBytes: Uint8Arra
 function hubReceipt(h: HubSigner, stationFp: string, man: PageManifest): void {
   const r = h.receipt;
   const at = (v: unknown): string => (typeof v === 'number' ? new Date(v).toISOString() : '?');
-  if (!r) return fail("hub-receipt.json is missing or unreadable: the hub's receipt for the clip cannot be shown.");
-  if (!h.signed) return fail('hub-receipt.json is NOT signed by the hub key in hub.pem (changed, or its signature is missing).');
-  if (r.hubFingerprint !== h.fp) fail('hub-receipt.json names another hub key than hub.pem.');
-  if (r.stationFingerprint !== stationFp) fail('hub-receipt.json is for another station key than station.pem.');
-  if (!man.clips.some((c) => c.originalSha256 === r.sha256)) fail('hub-receipt.json is for another clip than the one this export was made from.');
+  const file = 'hub-receipt.json';
+  if (!r) return fail(say('pkg-hub-receipt-missing', { file }));
+  if (!h.signed) return fail(say('pkg-hub-receipt-unsigned', { file, hubKey: 'hub.pem' }));
+  if (r.hubFingerprint !== h.fp) fail(say('pkg-hub-receipt-other-hub', { file, hubKey: 'hub.pem' }));
+  if (r.stationFingerprint !== stationFp) fail(say('pkg-hub-receipt-other-station', { file }));
+  if (!man.clips.some((c) => c.originalSha256 === r.sha256)) fail(say('pkg-hub-receipt-other-clip', { file }));
   ok(
-    `hub-receipt.json: the hub "${h.name}" received clip ${String(r.clipId)} (SHA-256 ${short(String(r.sha256))}) from the station with key ${short(stationFp)} at ${at(r.receivedAt)} and checked it again at ${at(r.verifiedAt)}; the hub's signature over the receipt holds.`,
+    say('pkg-hub-receipt', {
+      file,
+      hub: h.name,
+      clip: String(r.clipId),
+      hash: short(String(r.sha256)),
+      stationKey: short(stationFp),
+      receivedAt: at(r.receivedAt),
+      verifiedAt: at(r.verifiedAt),
+    }),
   );
 }
 
@@ -206,7 +215,14 @@ async function check(files: Files): Promise<boolean> {
   }
   if (hub) {
     ok(
-      `export-manifest.json is signed by the warehouse hub "${hub.name}" with its key in hub.pem (fingerprint ${hub.fp}), not by the station: the hub made this export from the station's sealed clip (README-HUB.txt). station.pem (fingerprint ${fp}) is the station's key, which signed the clip's own manifest.`,
+      say('pkg-signed-by-hub', {
+        manifest: 'export-manifest.json',
+        hub: hub.name,
+        hubKey: 'hub.pem',
+        hubFingerprint: hub.fp,
+        readme: 'README-HUB.txt',
+        fingerprint: fp,
+      }),
     );
     // Every file the hub adds is listed in the manifest it signed, so none can be swapped unseen.
     for (const n of HUB_FILES) if (!Object.hasOwn(man.files, n)) fail(say('pkg-hub-file-not-covered', { file: n }));

@@ -53,6 +53,36 @@ export const PACKAGE_WORDS = {
     en: '{{file}} is signed by the station key in station.pem (fingerprint {{fingerprint}}); compare it with the fingerprint the station shows.',
     'zh-CN': '{{file}} 由 station.pem 中的工作台密钥签名（指纹 {{fingerprint}}）；请与工作台显示的指纹核对。',
   },
+  'pkg-signed-by-hub': {
+    en: "{{manifest}} is signed by the warehouse hub \"{{hub}}\" with its key in {{hubKey}} (fingerprint {{hubFingerprint}}), not by the station: the hub made this export from the station's sealed clip ({{readme}}). station.pem (fingerprint {{fingerprint}}) is the station's key, which signed the clip's own manifest.",
+    'zh-CN':
+      '{{manifest}} 由仓库中心“{{hub}}”用 {{hubKey}} 中的密钥签名（指纹 {{hubFingerprint}}），而不是由工作台签名：本次导出由中心根据工作台封存的视频制作（{{readme}}）。station.pem（指纹 {{fingerprint}}）是工作台的密钥，视频自身的清单由它签名。',
+  },
+  'pkg-hub-receipt-missing': {
+    en: "{{file}} is missing or unreadable: the hub's receipt for the clip cannot be shown.",
+    'zh-CN': '{{file}} 缺失或无法读取：无法显示中心对该视频的回执。',
+  },
+  'pkg-hub-receipt-unsigned': {
+    en: '{{file}} is NOT signed by the hub key in {{hubKey}} (changed, or its signature is missing).',
+    'zh-CN': '{{file}} 没有由 {{hubKey}} 中的中心密钥签名（已被修改，或缺少签名）。',
+  },
+  'pkg-hub-receipt-other-hub': {
+    en: '{{file}} names another hub key than {{hubKey}}.',
+    'zh-CN': '{{file}} 指明的中心密钥不是 {{hubKey}}。',
+  },
+  'pkg-hub-receipt-other-station': {
+    en: '{{file}} is for another station key than station.pem.',
+    'zh-CN': '{{file}} 针对的是另一个工作台密钥，而不是 station.pem。',
+  },
+  'pkg-hub-receipt-other-clip': {
+    en: '{{file}} is for another clip than the one this export was made from.',
+    'zh-CN': '{{file}} 针对的是另一段视频，而不是本次导出所用的视频。',
+  },
+  'pkg-hub-receipt': {
+    en: '{{file}}: the hub "{{hub}}" received clip {{clip}} (SHA-256 {{hash}}) from the station with key {{stationKey}} at {{receivedAt}} and checked it again at {{verifiedAt}}; the hub\'s signature over the receipt holds.',
+    'zh-CN':
+      '{{file}}：仓库中心“{{hub}}”于 {{receivedAt}} 从密钥为 {{stationKey}} 的工作台收到视频 {{clip}}（SHA-256 {{hash}}），并于 {{verifiedAt}} 再次核验；中心对该回执的签名有效。',
+  },
   'pkg-hub-file-not-covered': {
     en: "{{file}} is not covered by the signed export manifest: the hub's manifest must list it with its hash, so it cannot be trusted.",
     'zh-CN': '{{file}} 不在已签名的导出清单中：中心的清单必须列出它及其哈希值，因此它不可信。',

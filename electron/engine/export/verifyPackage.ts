@@ -202,12 +202,17 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     return done();
   }
   if (hub) {
-    ok(
-      `${MANIFEST_NAME} is signed by the warehouse hub "${hub.name}" with its key in ${HUB_KEY_NAME} (fingerprint ${hub.fingerprint}), not by the station: the hub made this export from the station's sealed clip (${HUB_README_NAME}). station.pem (fingerprint ${fp}) is the station's key, which signed the clip's own manifest.`,
-    );
+    coded('ok', 'pkg-signed-by-hub', {
+      manifest: MANIFEST_NAME,
+      hub: hub.name,
+      hubKey: HUB_KEY_NAME,
+      hubFingerprint: hub.fingerprint,
+      readme: HUB_README_NAME,
+      fingerprint: fp,
+    });
     // Every file the hub adds is listed in the manifest it signed, so none can be swapped unseen.
     for (const name of HUB_FILES) if (!(name in man.files)) coded('fail', 'pkg-hub-file-not-covered', { file: name }, name);
-    hubReceiptLines(hub, fp, man, ok, fail);
+    hubReceiptLines(hub, fp, man, coded);
   } else coded('ok', 'pkg-signed-by-station', { file: MANIFEST_NAME, fingerprint: fp });
   // A hub's package is of any station's clip: checked on another station, that is no problem.
   if (stationFingerprint && stationFingerprint !== fp && hub) info(`station.pem is not this station's key: the clip was recorded at another station.`);
@@ -388,17 +393,27 @@ function hubSigner(files: Map<string, Buffer>, manBytes: Buffer, sigBytes: Buffe
 }
 
 /** What the hub's receipt says (when it received and checked the clip), and that it belongs to this package. */
-function hubReceiptLines(hub: HubSigner, stationFp: string, man: ExportManifest, ok: (t: string) => void, fail: (t: string, f?: string) => void): void {
+function hubReceiptLines(
+  hub: HubSigner,
+  stationFp: string,
+  man: ExportManifest,
+  coded: (kind: PackageLine['kind'], code: PackageCode, params: PackageParams, file?: string) => void,
+): void {
   const r = hub.receipt;
-  if (!r) return fail(`${HUB_RECEIPT_NAME} is missing or unreadable: the hub's receipt for the clip cannot be shown.`, HUB_RECEIPT_NAME);
-  if (!hub.receiptSigned)
-    return fail(`${HUB_RECEIPT_NAME} is NOT signed by the hub key in ${HUB_KEY_NAME} (changed, or its signature is missing).`, HUB_RECEIPT_NAME);
-  if (r.hubFingerprint !== hub.fingerprint) fail(`${HUB_RECEIPT_NAME} names another hub key than ${HUB_KEY_NAME}.`, HUB_RECEIPT_NAME);
-  if (r.stationFingerprint !== stationFp) fail(`${HUB_RECEIPT_NAME} is for another station key than station.pem.`, HUB_RECEIPT_NAME);
-  if (!man.clips.some((c) => c.originalSha256 === r.sha256))
-    fail(`${HUB_RECEIPT_NAME} is for another clip than the one this export was made from.`, HUB_RECEIPT_NAME);
+  const file = HUB_RECEIPT_NAME;
+  if (!r) return coded('fail', 'pkg-hub-receipt-missing', { file }, file);
+  if (!hub.receiptSigned) return coded('fail', 'pkg-hub-receipt-unsigned', { file, hubKey: HUB_KEY_NAME }, file);
+  if (r.hubFingerprint !== hub.fingerprint) coded('fail', 'pkg-hub-receipt-other-hub', { file, hubKey: HUB_KEY_NAME }, file);
+  if (r.stationFingerprint !== stationFp) coded('fail', 'pkg-hub-receipt-other-station', { file }, file);
+  if (!man.clips.some((c) => c.originalSha256 === r.sha256)) coded('fail', 'pkg-hub-receipt-other-clip', { file }, file);
   const at = (v: unknown): string => (typeof v === 'number' ? new Date(v).toISOString() : '?');
-  ok(
-    `${HUB_RECEIPT_NAME}: the hub "${hub.name}" received clip ${String(r.clipId)} (SHA-256 ${short(String(r.sha256))}) from the station with key ${short(stationFp)} at ${at(r.receivedAt)} and checked it again at ${at(r.verifiedAt)}; the hub's signature over the receipt holds.`,
-  );
+  coded('ok', 'pkg-hub-receipt', {
+    file,
+    hub: hub.name,
+    clip: String(r.clipId),
+    hash: short(String(r.sha256)),
+    stationKey: short(stationFp),
+    receivedAt: at(r.receivedAt),
+    verifiedAt: at(r.verifiedAt),
+  });
 }
