@@ -185,7 +185,7 @@ async function check(files: Files): Promise<boolean> {
     fp = await sha256Hex(wc, key);
     await globalThis.crypto.subtle.importKey('spki', new Uint8Array(key), { name: 'Ed25519' }, false, ['verify']);
   } catch (e) {
-    fail(`station.pem cannot be read as an Ed25519 public key (${(e as Error).message}).`);
+    fail(say('pkg-station-key-unreadable', { file: 'station.pem', error: (e as Error).message }));
     return finish();
   }
   if (!sigBytes) {
@@ -206,7 +206,7 @@ async function check(files: Files): Promise<boolean> {
   try {
     man = JSON.parse(text(manBytes)) as PageManifest;
   } catch {
-    fail('export-manifest.json is signed but is not JSON.');
+    fail(say('pkg-manifest-not-json', { file: 'export-manifest.json' }));
     return finish();
   }
   if (!man || typeof man.files !== 'object' || !Array.isArray(man.clips)) {
@@ -228,8 +228,7 @@ async function check(files: Files): Promise<boolean> {
     for (const n of HUB_FILES) if (!Object.hasOwn(man.files, n)) fail(say('pkg-hub-file-not-covered', { file: n }));
     hubReceipt(hub, fp, man);
   } else ok(say('pkg-signed-by-station-compare', { file: 'export-manifest.json', fingerprint: fp }));
-  if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp)
-    fail(`The export manifest names station key ${man.stationKeyFingerprint}, not the key in station.pem.`);
+  if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp) fail(say('pkg-manifest-other-key', { named: man.stationKeyFingerprint }));
   info(
     `Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`,
   );
@@ -273,7 +272,7 @@ async function check(files: Files): Promise<boolean> {
     // A hub file the manifest does not list is failed above as not covered.
     if (Object.hasOwn(man.files, n) || PACKAGE_OWN.has(n) || /\.zip$/i.test(n) || (hub && HUB_FILES.has(n))) continue;
     // A TSA's certificate the reviewer adds to check the tokens is no export file.
-    if (isCertName(n)) info(`${n} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);
+    if (isCertName(n)) info(say('pkg-tsa-cert-given', { file: n }));
     else fail(say('pkg-file-foreign', { file: n }));
   }
 

@@ -107,6 +107,22 @@ export const PACKAGE_WORDS = {
     en: '{{file}} is a foreign file: the signed manifest does not list it, so it is not part of this export.',
     'zh-CN': '{{file}} 是外来文件：已签名的清单没有列出它，因此它不属于本次导出。',
   },
+  'pkg-station-key-unreadable': {
+    en: '{{file}} cannot be read as an Ed25519 public key ({{error}}).',
+    'zh-CN': '{{file}} 无法作为 Ed25519 公钥读取（{{error}}）。',
+  },
+  'pkg-manifest-not-json': {
+    en: '{{file}} is signed but is not JSON.',
+    'zh-CN': '{{file}} 已签名，但不是 JSON。',
+  },
+  'pkg-manifest-other-key': {
+    en: 'The export manifest names station key {{named}}, not the key in station.pem.',
+    'zh-CN': '导出清单指明的工作台密钥是 {{named}}，而不是 station.pem 中的密钥。',
+  },
+  'pkg-tsa-cert-given': {
+    en: '{{file}} is not part of the export: it was given as a TSA certificate to check the timestamps with.',
+    'zh-CN': '{{file}} 不属于本次导出：它是为检查时间戳而提供的 TSA 证书。',
+  },
   'pkg-check-stopped': {
     en: 'The check could not go on: {{error}}.',
     'zh-CN': '检查无法继续：{{error}}。',

@@ -172,7 +172,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     key = createPublicKey(pem);
     fp = sha(key.export({ type: 'spki', format: 'der' }));
   } catch (err) {
-    fail(`station.pem cannot be read as an Ed25519 public key (${errorMessage(err)}).`, 'station.pem');
+    coded('fail', 'pkg-station-key-unreadable', { file: 'station.pem', error: errorMessage(err) }, 'station.pem');
     return done();
   }
   if (!sigBytes) {
@@ -194,7 +194,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
   try {
     man = JSON.parse(manBytes.toString('utf8')) as ExportManifest;
   } catch {
-    fail(`${MANIFEST_NAME} is signed but is not JSON.`, MANIFEST_NAME);
+    coded('fail', 'pkg-manifest-not-json', { file: MANIFEST_NAME }, MANIFEST_NAME);
     return done();
   }
   if (!man || typeof man.files !== 'object' || !Array.isArray(man.clips)) {
@@ -219,7 +219,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
   else if (stationFingerprint && stationFingerprint !== fp)
     fail(`station.pem is not this station's key (${stationFingerprint}): the package was signed elsewhere.`, 'station.pem');
   if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp)
-    fail(`The export manifest names station key ${man.stationKeyFingerprint}, not the key in station.pem.`, 'station.pem');
+    coded('fail', 'pkg-manifest-other-key', { named: man.stationKeyFingerprint }, 'station.pem');
   info(
     `Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`,
   );
@@ -284,7 +284,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
   for (const name of files.keys()) {
     // A hub file the manifest does not list is failed above as not covered.
     if (name in man.files || OWN.has(name) || /\.zip$/i.test(name) || (hub && HUB_FILES.includes(name))) continue;
-    if (isCertName(name)) info(`${name} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);
+    if (isCertName(name)) coded('info', 'pkg-tsa-cert-given', { file: name });
     else coded('fail', 'pkg-file-foreign', { file: name }, name);
   }
 
