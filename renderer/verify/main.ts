@@ -22,6 +22,7 @@
 import { ed25519Holds, sha256Hex } from '../../shared/evidence/crypto.ts';
 import { namePart } from '../../shared/evidence/der.ts';
 import { labelVerdict } from '../../shared/evidence/labelVerdict.ts';
+import { packageLangOf, wordPackage, type PackageCode, type PackageLang, type PackageParams } from '../../shared/evidence/packageWords.ts';
 import { checkSegment, stampTime, type SegmentCheck } from '../../shared/evidence/segment.ts';
 import { base64Bytes, checkTimestampToken, genTimeMs, givenCertDers, isCertName, UnverifiableToken, type TokenFacts } from '../../shared/evidence/tsaToken.ts';
 import { LATE_STAMP_MS } from '../../shared/stampDelay.ts';
@@ -76,6 +77,10 @@ function line(kind: Kind, text: string): void {
   li.textContent = text;
   logEl.appendChild(li);
 }
+// The page's language: the browser's (zh* reads Chinese), switched with the button at the top; the
+// lines with a code (shared/evidence/packageWords.ts) are worded in it, the others stay English.
+let lang: PackageLang = packageLangOf(navigator.languages?.length ? navigator.languages : [navigator.language]);
+const say = (code: PackageCode, params: PackageParams = {}): string => wordPackage(code, params, lang);
 const ok = (t: string): void => line('ok', t);
 const fail = (t: string): void => line('fail', t);
 const info = (t: string): void => line('info', t);
@@ -135,13 +140,22 @@ async function hubSigner(files: Files, manBytes: Uint8Array, sigBytes: Uint8Arra
 function hubReceipt(h: HubSigner, stationFp: string, man: PageManifest): void {
   const r = h.receipt;
   const at = (v: unknown): string => (typeof v === 'number' ? new Date(v).toISOString() : '?');
-  if (!r) return fail("hub-receipt.json is missing or unreadable: the hub's receipt for the clip cannot be shown.");
-  if (!h.signed) return fail('hub-receipt.json is NOT signed by the hub key in hub.pem (changed, or its signature is missing).');
-  if (r.hubFingerprint !== h.fp) fail('hub-receipt.json names another hub key than hub.pem.');
-  if (r.stationFingerprint !== stationFp) fail('hub-receipt.json is for another station key than station.pem.');
-  if (!man.clips.some((c) => c.originalSha256 === r.sha256)) fail('hub-receipt.json is for another clip than the one this export was made from.');
+  const file = 'hub-receipt.json';
+  if (!r) return fail(say('pkg-hub-receipt-missing', { file }));
+  if (!h.signed) return fail(say('pkg-hub-receipt-unsigned', { file, hubKey: 'hub.pem' }));
+  if (r.hubFingerprint !== h.fp) fail(say('pkg-hub-receipt-other-hub', { file, hubKey: 'hub.pem' }));
+  if (r.stationFingerprint !== stationFp) fail(say('pkg-hub-receipt-other-station', { file }));
+  if (!man.clips.some((c) => c.originalSha256 === r.sha256)) fail(say('pkg-hub-receipt-other-clip', { file }));
   ok(
-    `hub-receipt.json: the hub "${h.name}" received clip ${String(r.clipId)} (SHA-256 ${short(String(r.sha256))}) from the station with key ${short(stationFp)} at ${at(r.receivedAt)} and checked it again at ${at(r.verifiedAt)}; the hub's signature over the receipt holds.`,
+    say('pkg-hub-receipt', {
+      file,
+      hub: h.name,
+      clip: String(r.clipId),
+      hash: short(String(r.sha256)),
+      stationKey: short(stationFp),
+      receivedAt: at(r.receivedAt),
+      verifiedAt: at(r.verifiedAt),
+    }),
   );
 }
 
@@ -157,11 +171,11 @@ async function check(files: Files): Promise<boolean> {
   const sigBytes = files.get('export-manifest.json.sig');
   const pem = files.get('station.pem');
   if (!manBytes) {
-    fail('export-manifest.json is missing: without it nothing in the package can be checked.');
+    fail(say('pkg-manifest-missing', { file: 'export-manifest.json' }));
     return finish();
   }
   if (!pem) {
-    fail("station.pem (the station's public key) is missing: the signature of the export manifest cannot be checked.");
+    fail(say('pkg-station-key-missing', { file: 'station.pem' }));
     return finish();
   }
   let key: Uint8Array;
@@ -171,11 +185,11 @@ async function check(files: Files): Promise<boolean> {
     fp = await sha256Hex(wc, key);
     await globalThis.crypto.subtle.importKey('spki', new Uint8Array(key), { name: 'Ed25519' }, false, ['verify']);
   } catch (e) {
-    fail(`station.pem cannot be read as an Ed25519 public key (${(e as Error).message}).`);
+    fail(say('pkg-station-key-unreadable', { file: 'station.pem', error: (e as Error).message }));
     return finish();
   }
   if (!sigBytes) {
-    fail('export-manifest.json.sig is missing: the export manifest is not signed, so nothing ties these files to the station.');
+    fail(say('pkg-signature-missing', { file: 'export-manifest.json.sig' }));
     return finish();
   }
   const stationSigned = await ed25519Holds(wc, key, sigBytes, manBytes);
@@ -183,23 +197,16 @@ async function check(files: Files): Promise<boolean> {
   if (!stationSigned && !hub) {
     // A package made on the hub names hub.pem in its manifest: a changed or missing hub key is said by name.
     const hubMade = files.has('hub.pem') || namesHubKey(manBytes);
-    if (hubMade && !files.has('hub.pem'))
-      fail(
-        "hub.pem is missing: the export manifest names it (a package made on the warehouse hub is signed by the hub's key in hub.pem), so its signature cannot be checked and no file of this package is vouched for.",
-      );
-    else
-      fail(
-        hubMade
-          ? "The signature of the export manifest does NOT hold: neither station.pem nor the hub's key in hub.pem signed export-manifest.json as it is (the manifest or its signature was changed, or hub.pem is not the hub key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for."
-          : 'The signature of the export manifest does NOT hold: export-manifest.json, export-manifest.json.sig and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.',
-      );
+    if (hubMade && !files.has('hub.pem')) fail(say('pkg-hub-key-missing', { file: 'hub.pem' }));
+    else if (hubMade) fail(say('pkg-signature-broken-hub', { hubKey: 'hub.pem', manifest: 'export-manifest.json' }));
+    else fail(say('pkg-signature-broken', { manifest: 'export-manifest.json', signature: 'export-manifest.json.sig' }));
     return finish();
   }
   let man: PageManifest;
   try {
     man = JSON.parse(text(manBytes)) as PageManifest;
   } catch {
-    fail('export-manifest.json is signed but is not JSON.');
+    fail(say('pkg-manifest-not-json', { file: 'export-manifest.json' }));
     return finish();
   }
   if (!man || typeof man.files !== 'object' || !Array.isArray(man.clips)) {
@@ -208,16 +215,20 @@ async function check(files: Files): Promise<boolean> {
   }
   if (hub) {
     ok(
-      `export-manifest.json is signed by the warehouse hub "${hub.name}" with its key in hub.pem (fingerprint ${hub.fp}), not by the station: the hub made this export from the station's sealed clip (README-HUB.txt). station.pem (fingerprint ${fp}) is the station's key, which signed the clip's own manifest.`,
+      say('pkg-signed-by-hub', {
+        manifest: 'export-manifest.json',
+        hub: hub.name,
+        hubKey: 'hub.pem',
+        hubFingerprint: hub.fp,
+        readme: 'README-HUB.txt',
+        fingerprint: fp,
+      }),
     );
     // Every file the hub adds is listed in the manifest it signed, so none can be swapped unseen.
-    for (const n of HUB_FILES)
-      if (!Object.hasOwn(man.files, n))
-        fail(`${n} is not covered by the signed export manifest: the hub's manifest must list it with its hash, so it cannot be trusted.`);
+    for (const n of HUB_FILES) if (!Object.hasOwn(man.files, n)) fail(say('pkg-hub-file-not-covered', { file: n }));
     hubReceipt(hub, fp, man);
-  } else ok(`export-manifest.json is signed by the station key in station.pem (fingerprint ${fp}); compare it with the fingerprint the station shows.`);
-  if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp)
-    fail(`The export manifest names station key ${man.stationKeyFingerprint}, not the key in station.pem.`);
+  } else ok(say('pkg-signed-by-station-compare', { file: 'export-manifest.json', fingerprint: fp }));
+  if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp) fail(say('pkg-manifest-other-key', { named: man.stationKeyFingerprint }));
   info(
     `Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`,
   );
@@ -236,7 +247,7 @@ async function check(files: Files): Promise<boolean> {
         info(`The export's trusted timestamp export-manifest.tsr names ${tsaCn(e.tsa)} and ${e.tsa.genTime}, but ${e.message}.`);
       else fail(`The export's trusted timestamp export-manifest.tsr does NOT verify: ${(e as Error).message}.`);
     }
-  } else info("The export manifest has no trusted timestamp (export-manifest.tsr): the time of the export is the station's own clock.");
+  } else info(say('pkg-no-export-timestamp', { file: 'export-manifest.tsr' }));
 
   // 3. Every file: listed and present with its signed hash and size; missing; or foreign.
   const bad = new Set<string>();
@@ -247,24 +258,22 @@ async function check(files: Files): Promise<boolean> {
     const bytes = files.get(name);
     if (!bytes) {
       bad.add(name);
-      fail(`${name} is missing: the signed manifest lists it (${want.text}), but it is not in what was given.`);
+      fail(say('pkg-file-missing', { file: name, what: want.text }));
       continue;
     }
     const h = await sha256Hex(wc, bytes);
     got.set(name, h);
     if (h !== want.sha256 || bytes.byteLength !== want.bytes) {
       bad.add(name);
-      fail(
-        `${name}: SHA-256 does NOT match the signed manifest: this is not the file the station exported (it was changed, or another file was put in its place). Expected ${want.sha256}, got ${h}.`,
-      );
-    } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
+      fail(say('pkg-file-changed', { file: name, expected: want.sha256, got: h }));
+    } else ok(say('pkg-file-matches', { file: name, hash: short(h) }));
   }
   for (const n of files.keys()) {
     // A hub file the manifest does not list is failed above as not covered.
     if (Object.hasOwn(man.files, n) || PACKAGE_OWN.has(n) || /\.zip$/i.test(n) || (hub && HUB_FILES.has(n))) continue;
     // A TSA's certificate the reviewer adds to check the tokens is no export file.
-    if (isCertName(n)) info(`${n} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);
-    else fail(`${n} is a foreign file: the signed manifest does not list it, so it is not part of this export.`);
+    if (isCertName(n)) info(say('pkg-tsa-cert-given', { file: n }));
+    else fail(say('pkg-file-foreign', { file: n }));
   }
 
   // 4. Each original clip: its signed manifest, the key it names, its trusted time, its frames,
@@ -468,16 +477,20 @@ function finish(): boolean {
   const problems = logEl.querySelectorAll('li.fail').length;
   resultEl.dataset.status = problems ? 'fail' : 'ok';
   resultEl.textContent = problems
-    ? `NOT VERIFIED: ${problems} problem(s) found; see the lines marked \u2717.`
+    ? say('pkg-not-verified', { count: problems, mark: '\u2717' })
     : hub
-      ? `VERIFIED: the export manifest is signed by the warehouse hub "${hub.name}" (the clips in it are sealed by the station), every file matches it, and the signatures hold.`
-      : 'VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.';
+      ? say('pkg-verified-hub', { hub: hub.name })
+      : say('pkg-verified');
   return problems === 0;
 }
 
+/** The files last given: a switch of language checks them again, worded in the new language. */
+let lastFiles: Files | null = null;
+
 async function load(list: FileList | null): Promise<void> {
   resultEl.dataset.status = 'busy';
-  resultEl.textContent = 'Checking…';
+  resultEl.textContent = PAGE_WORDS[lang].checking;
+  lastFiles = null;
   try {
     const files: Files = new Map();
     for (const f of list ?? []) {
@@ -485,12 +498,50 @@ async function load(list: FileList | null): Promise<void> {
       if (/\.zip$/i.test(f.name)) for (const [k, v] of await unzip(buf)) files.set(k, v);
       else files.set(f.name, buf);
     }
+    lastFiles = files;
     await check(files);
   } catch (e) {
-    fail(`The check could not go on: ${(e as Error).message}.`);
+    fail(say('pkg-check-stopped', { error: (e as Error).message }));
     finish();
   }
 }
+
+// The page's own words (title, instructions) in both languages; the English is verify.html's.
+const PAGE_WORDS: Record<PackageLang, { title: string; intro: string; drop: string; waiting: string; checking: string; switchTo: string }> = {
+  en: {
+    title: 'PackWitness evidence package check',
+    intro: "Choose the package's ZIP file, or all files of the package folder. Everything is checked in this browser; nothing is uploaded.",
+    drop: 'or drop the ZIP / the files here',
+    waiting: 'Waiting for the package…',
+    checking: 'Checking…',
+    switchTo: '中文',
+  },
+  'zh-CN': {
+    title: 'PackWitness 证据包核验',
+    intro: '请选择证据包的 ZIP 文件，或证据包文件夹中的全部文件。所有检查都在本浏览器中完成，不会上传任何内容。',
+    drop: '或将 ZIP / 文件拖放到这里',
+    waiting: '等待证据包…',
+    checking: '正在检查…',
+    switchTo: 'English',
+  },
+};
+
+function showLang(): void {
+  const w = PAGE_WORDS[lang];
+  document.documentElement.lang = lang;
+  document.title = w.title;
+  document.getElementById('title')!.textContent = w.title;
+  document.getElementById('intro')!.textContent = w.intro;
+  document.getElementById('dropText')!.textContent = w.drop;
+  document.getElementById('lang')!.textContent = w.switchTo;
+  if (resultEl.dataset.status === 'idle') resultEl.textContent = w.waiting;
+}
+showLang();
+document.getElementById('lang')!.addEventListener('click', () => {
+  lang = lang === 'en' ? 'zh-CN' : 'en';
+  showLang();
+  if (lastFiles) void check(lastFiles).catch((e: unknown) => (fail(say('pkg-check-stopped', { error: (e as Error).message })), finish()));
+});
 
 // The token check stays a global of the page, as it always was: a reviewer (or a test) can run it
 // from the browser's console on any token, offline.

@@ -6,11 +6,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { ffmpegBin } from '../helpers/video.ts';
 import { HubService } from '../../electron/hub/server/ingest.ts';
-import { startHubServer, type RunningHub } from '../../electron/hub/server/http.ts';
+import { HUB_CONNECTION_LIMITS, startHubServer, type RunningHub } from '../../electron/hub/server/http.ts';
 import { newEnrollCode, type HubSettings } from '../../electron/hub/server/identity.ts';
 import { openHubParts, type OpenedHub } from '../../electron/hub/server/open.ts';
 import { createHubConsole, type HubConsole } from '../../electron/hub/console/http.ts';
 import { HubExports } from '../../electron/hub/console/export.ts';
+import type { CertInfo } from '../../electron/engine/evidence/tsaTrust.ts';
 import { FakeStation, enrolledClient, hubFolder, publishInput, type Backend, type FakeClip } from './hubFixture.ts';
 
 export interface ConsoleHub {
@@ -24,15 +25,30 @@ export interface ConsoleHub {
   close(): Promise<void>;
 }
 
-/** `folder`: a hub folder made already (a second hub on the same storage, or a restart); it is left in place. */
-export async function startConsoleHub(b: Backend, folder?: { dir: string; settings: HubSettings }): Promise<ConsoleHub> {
+/**
+ * `folder`: a hub folder made already (a second hub on the same storage, or a restart); it is left in place.
+ * `o.limits`: the HTTP door's connection limits, when a test needs others than the hub's own;
+ * `o.tsaCerts`: the TSA certificates hub.json names, as `hub serve` reads them (hubTsaCerts).
+ */
+export async function startConsoleHub(
+  b: Backend,
+  folder?: { dir: string; settings: HubSettings },
+  o: { limits?: Partial<typeof HUB_CONNECTION_LIMITS>; tsaCerts?: CertInfo[] } = {},
+): Promise<ConsoleHub> {
   const f = folder ? { ...folder, cleanup: () => {} } : await hubFolder(b);
   const parts = await openHubParts(f.dir, f.settings, { partSize: b.partSize });
   const service = new HubService({ index: parts.index, store: parts.store, key: parts.key, name: f.settings.name, onRefusal: () => {} });
   const clock = { now: Date.now() };
   const exports = new HubExports({ index: parts.index, store: parts.store, key: parts.key, hubName: f.settings.name });
-  const hubConsole = createHubConsole({ index: parts.index, store: parts.store, now: () => clock.now, hubFingerprint: parts.key.fingerprint, exports });
-  const running = await startHubServer({ service, host: '127.0.0.1', port: 0, console: hubConsole });
+  const hubConsole = createHubConsole({
+    index: parts.index,
+    store: parts.store,
+    now: () => clock.now,
+    hubFingerprint: parts.key.fingerprint,
+    exports,
+    ...(o.tsaCerts ? { tsaCerts: o.tsaCerts } : {}),
+  });
+  const running = await startHubServer({ service, host: '127.0.0.1', port: 0, console: hubConsole, ...(o.limits ? { limits: o.limits } : {}) });
   return {
     url: running.url,
     host: new URL(running.url).host,

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../renderer/src/i18n/en.ts';
 import { zhCN } from '../../renderer/src/i18n/zh-CN.ts';
+import { PACKAGE_WORDS } from '../../shared/evidence/packageWords.ts';
 
 type Tree = { [k: string]: string | Tree };
 
@@ -42,6 +43,19 @@ describe('translations', () => {
     for (const f of files) {
       const src = fs.readFileSync(path.join(root, f), 'utf8');
       for (const m of src.matchAll(/key: '([a-zA-Z]+\.[a-zA-Z.]+)'/g)) expect(a.has(m[1]!), `${f}: ${m[1]}`).toBe(true);
+    }
+  });
+});
+
+// The package check's lines (verify.html and `packwitness verify PACKAGE`) have their own table, bundled into verify.html.
+describe('package check lines', () => {
+  it('every code has Chinese text with the same placeholders as its English', () => {
+    const codes = Object.entries(PACKAGE_WORDS) as [string, Record<string, string>][];
+    expect(codes.length).toBeGreaterThan(15);
+    for (const [code, w] of codes) {
+      expect(w['zh-CN']!.trim(), code).not.toBe('');
+      expect(w['zh-CN'], code).toMatch(/[\u4e00-\u9fff]/);
+      expect(placeholders(w['zh-CN']!), code).toEqual(placeholders(w.en!));
     }
   });
 });

@@ -29,15 +29,22 @@ import {
   type PackageFile,
 } from './package.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { wordPackage, type PackageCode, type PackageParams } from '../../../shared/evidence/packageWords.ts';
 
 export interface PackageLine {
   kind: 'ok' | 'fail' | 'info';
+  /** The English line (the CLI's). */
   text: string;
+  /** Its code and parameters (shared/evidence/packageWords.ts), when the line has one: how another language words it. */
+  code?: PackageCode;
+  params?: PackageParams;
 }
 
 export interface PackageReport {
   ok: boolean;
   headline: string;
+  headlineCode: PackageCode;
+  headlineParams: PackageParams;
   lines: PackageLine[];
   /** The file names the problem lines are about (missing, changed, foreign), in the order found. */
   problemFiles: string[];
@@ -125,16 +132,24 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     lines.push({ kind: 'fail', text });
     if (file && !problemFiles.includes(file)) problemFiles.push(file);
   };
+  // A coded line: its English from the shared table, its code kept for other languages.
+  const coded = (kind: PackageLine['kind'], code: PackageCode, params: PackageParams, file?: string): void => {
+    lines.push({ kind, text: wordPackage(code, params), code, params });
+    if (kind === 'fail' && file && !problemFiles.includes(file)) problemFiles.push(file);
+  };
   let hub: HubSigner | null = null;
   const done = (): PackageReport => {
     const problems = lines.filter((l) => l.kind === 'fail').length;
+    const [headlineCode, headlineParams]: [PackageCode, PackageParams] = problems
+      ? ['pkg-not-verified', { count: problems, mark: 'FAIL' }]
+      : hub
+        ? ['pkg-verified-hub', { hub: hub.name }]
+        : ['pkg-verified', {}];
     return {
       ok: problems === 0,
-      headline: problems
-        ? `NOT VERIFIED: ${problems} problem(s) found; see the lines marked FAIL.`
-        : hub
-          ? `VERIFIED: the export manifest is signed by the warehouse hub "${hub.name}" (the clips in it are sealed by the station), every file matches it, and the signatures hold.`
-          : 'VERIFIED: the export manifest is signed by the station, every file matches it, and the signatures hold.',
+      headline: wordPackage(headlineCode, headlineParams),
+      headlineCode,
+      headlineParams,
       lines,
       problemFiles,
     };
@@ -144,11 +159,11 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
   const sigBytes = files.get(MANIFEST_SIG_NAME);
   const pem = files.get('station.pem');
   if (!manBytes) {
-    fail(`${MANIFEST_NAME} is missing: without it nothing in the package can be checked.`, MANIFEST_NAME);
+    coded('fail', 'pkg-manifest-missing', { file: MANIFEST_NAME }, MANIFEST_NAME);
     return done();
   }
   if (!pem) {
-    fail("station.pem (the station's public key) is missing: the signature of the export manifest cannot be checked.", 'station.pem');
+    coded('fail', 'pkg-station-key-missing', { file: 'station.pem' }, 'station.pem');
     return done();
   }
   let key: KeyObject;
@@ -157,11 +172,11 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     key = createPublicKey(pem);
     fp = sha(key.export({ type: 'spki', format: 'der' }));
   } catch (err) {
-    fail(`station.pem cannot be read as an Ed25519 public key (${errorMessage(err)}).`, 'station.pem');
+    coded('fail', 'pkg-station-key-unreadable', { file: 'station.pem', error: errorMessage(err) }, 'station.pem');
     return done();
   }
   if (!sigBytes) {
-    fail(`${MANIFEST_SIG_NAME} is missing: the export manifest is not signed, so nothing ties these files to the station.`, MANIFEST_SIG_NAME);
+    coded('fail', 'pkg-signature-missing', { file: MANIFEST_SIG_NAME }, MANIFEST_SIG_NAME);
     return done();
   }
   // Made on the warehouse hub: the hub's key in hub.pem signs the export manifest instead.
@@ -169,18 +184,9 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
   if (!verifySig(key, manBytes, sigBytes) && !hub) {
     // A package made on the hub names hub.pem in its manifest: a changed or missing hub key is said by name.
     const hubMade = files.has(HUB_KEY_NAME) || namesHubKey(manBytes);
-    if (hubMade && !files.has(HUB_KEY_NAME))
-      fail(
-        `${HUB_KEY_NAME} is missing: the export manifest names it (a package made on the warehouse hub is signed by the hub's key in ${HUB_KEY_NAME}), so its signature cannot be checked and no file of this package is vouched for.`,
-        HUB_KEY_NAME,
-      );
-    else
-      fail(
-        hubMade
-          ? `The signature of the export manifest does NOT hold: neither station.pem nor the hub's key in ${HUB_KEY_NAME} signed ${MANIFEST_NAME} as it is (the manifest or its signature was changed, or ${HUB_KEY_NAME} is not the hub key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.`
-          : `The signature of the export manifest does NOT hold: ${MANIFEST_NAME}, ${MANIFEST_SIG_NAME} and station.pem do not belong together (the manifest was changed after the station signed it, the signature was changed, or station.pem is not the key that signed it). None of the hashes it lists can be trusted, so no file of this package is vouched for.`,
-        MANIFEST_NAME,
-      );
+    if (hubMade && !files.has(HUB_KEY_NAME)) coded('fail', 'pkg-hub-key-missing', { file: HUB_KEY_NAME }, HUB_KEY_NAME);
+    else if (hubMade) coded('fail', 'pkg-signature-broken-hub', { hubKey: HUB_KEY_NAME, manifest: MANIFEST_NAME }, MANIFEST_NAME);
+    else coded('fail', 'pkg-signature-broken', { manifest: MANIFEST_NAME, signature: MANIFEST_SIG_NAME }, MANIFEST_NAME);
     problemFiles.push(MANIFEST_SIG_NAME, 'station.pem', ...(hubMade ? [HUB_KEY_NAME] : []));
     return done();
   }
@@ -188,7 +194,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
   try {
     man = JSON.parse(manBytes.toString('utf8')) as ExportManifest;
   } catch {
-    fail(`${MANIFEST_NAME} is signed but is not JSON.`, MANIFEST_NAME);
+    coded('fail', 'pkg-manifest-not-json', { file: MANIFEST_NAME }, MANIFEST_NAME);
     return done();
   }
   if (!man || typeof man.files !== 'object' || !Array.isArray(man.clips)) {
@@ -196,21 +202,24 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     return done();
   }
   if (hub) {
-    ok(
-      `${MANIFEST_NAME} is signed by the warehouse hub "${hub.name}" with its key in ${HUB_KEY_NAME} (fingerprint ${hub.fingerprint}), not by the station: the hub made this export from the station's sealed clip (${HUB_README_NAME}). station.pem (fingerprint ${fp}) is the station's key, which signed the clip's own manifest.`,
-    );
+    coded('ok', 'pkg-signed-by-hub', {
+      manifest: MANIFEST_NAME,
+      hub: hub.name,
+      hubKey: HUB_KEY_NAME,
+      hubFingerprint: hub.fingerprint,
+      readme: HUB_README_NAME,
+      fingerprint: fp,
+    });
     // Every file the hub adds is listed in the manifest it signed, so none can be swapped unseen.
-    for (const name of HUB_FILES)
-      if (!(name in man.files))
-        fail(`${name} is not covered by the signed export manifest: the hub's manifest must list it with its hash, so it cannot be trusted.`, name);
-    hubReceiptLines(hub, fp, man, ok, fail);
-  } else ok(`${MANIFEST_NAME} is signed by the station key in station.pem (fingerprint ${fp}).`);
+    for (const name of HUB_FILES) if (!(name in man.files)) coded('fail', 'pkg-hub-file-not-covered', { file: name }, name);
+    hubReceiptLines(hub, fp, man, coded);
+  } else coded('ok', 'pkg-signed-by-station', { file: MANIFEST_NAME, fingerprint: fp });
   // A hub's package is of any station's clip: checked on another station, that is no problem.
   if (stationFingerprint && stationFingerprint !== fp && hub) info(`station.pem is not this station's key: the clip was recorded at another station.`);
   else if (stationFingerprint && stationFingerprint !== fp)
     fail(`station.pem is not this station's key (${stationFingerprint}): the package was signed elsewhere.`, 'station.pem');
   if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp)
-    fail(`The export manifest names station key ${man.stationKeyFingerprint}, not the key in station.pem.`, 'station.pem');
+    coded('fail', 'pkg-manifest-other-key', { named: man.stationKeyFingerprint }, 'station.pem');
   info(
     `Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`,
   );
@@ -254,7 +263,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     } catch (err) {
       fail(`The export's trusted timestamp ${MANIFEST_TSR_NAME} does NOT verify: ${errorMessage(err)}.`, MANIFEST_TSR_NAME);
     }
-  } else info(`The export manifest has no trusted timestamp (${MANIFEST_TSR_NAME}): the time of the export is the station's own clock.`);
+  } else coded('info', 'pkg-no-export-timestamp', { file: MANIFEST_TSR_NAME });
 
   const bad = new Set<string>();
   const got = new Map<string, string>();
@@ -262,24 +271,21 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     const bytes = files.get(name);
     if (!bytes) {
       bad.add(name);
-      fail(`${name} is missing: the signed manifest lists it (${want.text}), but it is not in what was given.`, name);
+      coded('fail', 'pkg-file-missing', { file: name, what: want.text }, name);
       continue;
     }
     const h = sha(bytes);
     got.set(name, h);
     if (h !== want.sha256 || bytes.length !== want.bytes) {
       bad.add(name);
-      fail(
-        `${name}: SHA-256 does NOT match the signed manifest: this is not the file the station exported (it was changed, or another file was put in its place). Expected ${want.sha256}, got ${h}.`,
-        name,
-      );
-    } else ok(`${name}: SHA-256 matches the signed manifest (${short(h)}).`);
+      coded('fail', 'pkg-file-changed', { file: name, expected: want.sha256, got: h }, name);
+    } else coded('ok', 'pkg-file-matches', { file: name, hash: short(h) });
   }
   for (const name of files.keys()) {
     // A hub file the manifest does not list is failed above as not covered.
     if (name in man.files || OWN.has(name) || /\.zip$/i.test(name) || (hub && HUB_FILES.includes(name))) continue;
-    if (isCertName(name)) info(`${name} is not part of the export: it was given as a TSA certificate to check the timestamps with.`);
-    else fail(`${name} is a foreign file: the signed manifest does not list it, so it is not part of this export.`, name);
+    if (isCertName(name)) coded('info', 'pkg-tsa-cert-given', { file: name });
+    else coded('fail', 'pkg-file-foreign', { file: name }, name);
   }
 
   const sealed = new Map<string, string>();
@@ -387,17 +393,27 @@ function hubSigner(files: Map<string, Buffer>, manBytes: Buffer, sigBytes: Buffe
 }
 
 /** What the hub's receipt says (when it received and checked the clip), and that it belongs to this package. */
-function hubReceiptLines(hub: HubSigner, stationFp: string, man: ExportManifest, ok: (t: string) => void, fail: (t: string, f?: string) => void): void {
+function hubReceiptLines(
+  hub: HubSigner,
+  stationFp: string,
+  man: ExportManifest,
+  coded: (kind: PackageLine['kind'], code: PackageCode, params: PackageParams, file?: string) => void,
+): void {
   const r = hub.receipt;
-  if (!r) return fail(`${HUB_RECEIPT_NAME} is missing or unreadable: the hub's receipt for the clip cannot be shown.`, HUB_RECEIPT_NAME);
-  if (!hub.receiptSigned)
-    return fail(`${HUB_RECEIPT_NAME} is NOT signed by the hub key in ${HUB_KEY_NAME} (changed, or its signature is missing).`, HUB_RECEIPT_NAME);
-  if (r.hubFingerprint !== hub.fingerprint) fail(`${HUB_RECEIPT_NAME} names another hub key than ${HUB_KEY_NAME}.`, HUB_RECEIPT_NAME);
-  if (r.stationFingerprint !== stationFp) fail(`${HUB_RECEIPT_NAME} is for another station key than station.pem.`, HUB_RECEIPT_NAME);
-  if (!man.clips.some((c) => c.originalSha256 === r.sha256))
-    fail(`${HUB_RECEIPT_NAME} is for another clip than the one this export was made from.`, HUB_RECEIPT_NAME);
+  const file = HUB_RECEIPT_NAME;
+  if (!r) return coded('fail', 'pkg-hub-receipt-missing', { file }, file);
+  if (!hub.receiptSigned) return coded('fail', 'pkg-hub-receipt-unsigned', { file, hubKey: HUB_KEY_NAME }, file);
+  if (r.hubFingerprint !== hub.fingerprint) coded('fail', 'pkg-hub-receipt-other-hub', { file, hubKey: HUB_KEY_NAME }, file);
+  if (r.stationFingerprint !== stationFp) coded('fail', 'pkg-hub-receipt-other-station', { file }, file);
+  if (!man.clips.some((c) => c.originalSha256 === r.sha256)) coded('fail', 'pkg-hub-receipt-other-clip', { file }, file);
   const at = (v: unknown): string => (typeof v === 'number' ? new Date(v).toISOString() : '?');
-  ok(
-    `${HUB_RECEIPT_NAME}: the hub "${hub.name}" received clip ${String(r.clipId)} (SHA-256 ${short(String(r.sha256))}) from the station with key ${short(stationFp)} at ${at(r.receivedAt)} and checked it again at ${at(r.verifiedAt)}; the hub's signature over the receipt holds.`,
-  );
+  coded('ok', 'pkg-hub-receipt', {
+    file,
+    hub: hub.name,
+    clip: String(r.clipId),
+    hash: short(String(r.sha256)),
+    stationKey: short(stationFp),
+    receivedAt: at(r.receivedAt),
+    verifiedAt: at(r.verifiedAt),
+  });
 }

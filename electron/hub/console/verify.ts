@@ -89,10 +89,12 @@ function tokenLine(
       return { ...base, ok: null, check: { what: 'timestamp', ok: null, text: unverifiableText(info), message: m } };
     }
     const m = trustedTimeMessage(info);
+    // The time, then where the TSA's chain ends, said once: the same words as a station's check.
+    const text = `Trusted time: ${shortTsaName(info.name)} attests the file existed at ${when(info.time)}. ${chainText(info)}`.trim();
     return {
       ...base,
       ok: true,
-      check: { what: 'timestamp', ok: true, text: `${formatMessage(m)} ${chainText(info)}`.trim(), message: m },
+      check: { what: 'timestamp', ok: true, text, message: m },
     };
   } catch (err) {
     return {
