@@ -4,17 +4,13 @@
 // and the Status checks, a verify verdict and the export presets as the engine sends them: in the
 // Chinese UI they read in Chinese, with no English sentence, also the failing lines of a clip whose
 // chain entry was changed. Screenshots go to PW_SHOT_DIR when set.
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MESSAGES, formatMessage, placeholdersOf } from '../../shared/messages.ts';
 import { chromiumAvailable } from '../helpers/station.ts';
 import { useScreens } from '../helpers/screens.ts';
 import { clipPath } from '../helpers/clipPath.ts';
-
-const CJK = /[\u4e00-\u9fff]/;
-/** An English sentence: three Latin words in a row (codes, paths, sizes and names are single tokens). */
-const ENGLISH = /\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}\b/;
+import { CJK, ENGLISH, leaveUnfinishedRecording } from '../helpers/messageWords.ts';
 
 describe.skipIf(!chromiumAvailable())('engine messages in both languages at 1366×768 (door 2)', () => {
   // Two clips; the first one's chain entry is then changed in the index (its hash and the next link break).
@@ -126,19 +122,7 @@ describe.skipIf(!chromiumAvailable())('clip notes, deletions and the hub line in
       engine.db.prepare('UPDATE clips SET started_at = started_at - ? WHERE id=?').run(45 * 86_400_000, clips[0]!.id);
       await engine.call('settings.update', { keepDays: 30 }, ctx);
       await engine.call('retention.run', {}, ctx);
-      const partial = path.join('.recording', 'note-crash-1.webm');
-      fs.mkdirSync(path.join(engine.paths.clipsDir, '.recording'), { recursive: true });
-      fs.copyFileSync(path.join(s.dir, 'clip0.webm'), path.join(engine.paths.clipsDir, partial));
-      await engine.clips.insertRecording({
-        id: 'note-crash-1',
-        order_code: 'NOTE-CRASH-1',
-        station: 'Station 1',
-        operator: null,
-        mode: 'shipping',
-        started_at: Date.now() - 5000,
-        mime_type: 'video/webm',
-        partial_file: partial,
-      });
+      await leaveUnfinishedRecording(engine, 'note-crash-1', 'NOTE-CRASH-1', path.join(s.dir, 'clip0.webm'));
       engine.db
         .prepare(
           `INSERT INTO hub_link (id, url, hub_name, hub_fingerprint, hub_public_key_pem, enrolled_at, chain_sent, holds_since) VALUES (1, ?, ?, ?, ?, ?, 0, 0)`,

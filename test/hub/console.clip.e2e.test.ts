@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { newEnrollCode } from '../../electron/hub/server/identity.ts';
 import { chromiumAvailable, launchBrowser, ROOT } from '../helpers/station.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { choose } from '../helpers/antd.ts';
 import { ffmpegBin } from '../helpers/video.ts';
 import { embeddedBackend, enrolledClient, FakeStation, publishInput } from './hubFixture.ts';
 import { startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
@@ -119,6 +120,18 @@ describe.skipIf(!haveAll)('hub console clip page in Chromium', () => {
     );
     expect(zip).toMatchObject({ status: 200, type: 'application/zip' });
     expect(zip.size).toBeGreaterThan(10_000);
+
+    // The Custom preset shows the same two limit fields as a station's export panel; what is typed there reaches the hub.
+    await choose(page, 'console-export-preset', 'custom');
+    expect(await page.getByTestId('console-export').textContent()).toMatch(/Size limit \(MB\).*Length limit \(s\)/);
+    expect(await page.getByTestId('console-export-custom-mb').inputValue()).toBe('30');
+    expect(await page.getByTestId('console-export-custom-s').inputValue()).toBe('60');
+    await page.getByTestId('console-export-custom-s').fill('12');
+    const shopeeZip = await download.getAttribute('href');
+    await page.getByTestId('console-export-start').click();
+    await expect.poll(() => download.getAttribute('href'), { timeout: 120_000 }).not.toBe(shopeeZip);
+    expect(await job.getAttribute('data-state')).toBe('done');
+    expect((await h.console.audit.list({ action: 'export' })).map((r) => r.detail)).toContainEqual(expect.stringMatching(/^custom \(30 MB, 12 s\)/));
 
     // Legal hold: the button waits for a reason; then the clip says who held it and why.
     const toggle = page.getByTestId('console-hold-toggle');

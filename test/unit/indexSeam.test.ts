@@ -4,14 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../electron/engine/engine.ts';
 import { SqliteChainIndex, SqliteTimestampIndex } from '../../electron/engine/index/sqliteEvidence.ts';
 import { StationCustody } from '../../electron/engine/evidence/stationCustody.ts';
 import { checkEntryAlone } from '../../electron/engine/evidence/chain.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { withEngine, withTwoEngines } from '../helpers/engines.ts';
+import { ctx } from '../helpers/record.ts';
 import { clipPath } from '../helpers/clipPath.ts';
-
-const ctx = { door: 'http' as const };
 
 describe('index and clip identity seams', () => {
   const t = tmpDir('pw-seams-');
@@ -19,9 +18,7 @@ describe('index and clip identity seams', () => {
 
   it('keeps one genesis and a linked, signed chain behind the index, across two engines on one folder', async () => {
     const dir = path.join(t.dir, 'chain');
-    const a = await Engine.open({ dataDir: dir, timestampWorker: false });
-    const b = await Engine.open({ dataDir: dir, timestampWorker: false });
-    try {
+    await withTwoEngines(dir, async (a, b) => {
       const ca = a.custody as StationCustody;
       const cb = b.custody as StationCustody;
       ca.chain.append('export', null, { n: 1 });
@@ -36,15 +33,11 @@ describe('index and clip identity seams', () => {
       }
       expect(new SqliteChainIndex(a.db).page(2, 1).map((r) => r.seq)).toEqual([3]);
       expect(new SqliteChainIndex(a.db).range(2, 3).map((r) => r.seq)).toEqual([2, 3]);
-    } finally {
-      await b.close();
-      await a.close();
-    }
+    });
   });
 
   it('numbers anchor jobs: the highest asked-for head, and pending ones dropped up to a head', async () => {
-    const e = await Engine.open({ dataDir: path.join(t.dir, 'jobs'), timestampWorker: false });
-    try {
+    await withEngine(path.join(t.dir, 'jobs'), async (e) => {
       const jobs = new SqliteTimestampIndex(e.db);
       jobs.enqueue('anchor:9', 'a'.repeat(64), 0);
       jobs.enqueue('anchor:12', 'b'.repeat(64), 0);
@@ -54,14 +47,11 @@ describe('index and clip identity seams', () => {
       expect(jobs.get('anchor:9')).toBeUndefined();
       expect(jobs.get('anchor:12')?.state).toBe('pending');
       expect(jobs.pendingCount()).toBe(2);
-    } finally {
-      await e.close();
-    }
+    });
   });
 
   it('names a clip by its station key fingerprint and its id; its media URL is built from the id', async () => {
-    const e = await Engine.open({ dataDir: path.join(t.dir, 'clip'), timestampWorker: false });
-    try {
+    await withEngine(path.join(t.dir, 'clip'), async (e) => {
       const id = 'mabc123-0123456789ab';
       const rel = path.join('2026-12-06', `SF1_120000_${id}.mp4`);
       await e.clips.insertRecording({
@@ -94,8 +84,6 @@ describe('index and clip identity seams', () => {
       // No door sends where the local store keeps it; the file is there under the clips folder.
       expect(clip).not.toHaveProperty('file');
       expect(fs.readFileSync(clipPath(e, clip), 'utf8')).toBe('not really a video');
-    } finally {
-      await e.close();
-    }
+    });
   });
 });

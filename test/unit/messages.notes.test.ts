@@ -15,11 +15,8 @@ import { zhCN } from '../../renderer/src/i18n/zh-CN.ts';
 import { wordMessages } from '../../renderer/src/i18n/message.ts';
 import { backdate, ctx, recordClip, startAndUpload } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { CJK, ENGLISH, leaveUnfinishedRecording } from '../helpers/messageWords.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
-
-const CJK = /[\u4e00-\u9fff]/;
-/** An English sentence: three Latin words in a row (codes, paths, times and names are single tokens). */
-const ENGLISH = /\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}\b/;
 
 let zh: TFunction;
 let english: TFunction;
@@ -81,19 +78,7 @@ describe('notes, deletion reasons, the hub line and verify --all as codes', () =
 
   it('a recording the station did not finish is recovered with a note the lookup words in Chinese', async () => {
     const id = 'recover-note-1';
-    const partial = path.join('.recording', `${id}.webm`);
-    fs.mkdirSync(path.join(engine.paths.clipsDir, '.recording'), { recursive: true });
-    fs.copyFileSync(webm, path.join(engine.paths.clipsDir, partial));
-    await engine.clips.insertRecording({
-      id,
-      order_code: 'CRASH-NOTE-1',
-      station: 'Station 1',
-      operator: null,
-      mode: 'shipping',
-      started_at: Date.now() - 5000,
-      mime_type: 'video/webm',
-      partial_file: partial,
-    });
+    await leaveUnfinishedRecording(engine, id, 'CRASH-NOTE-1', webm);
     await engine.close();
     engine = await Engine.open({ dataDir, timestampWorker: false });
     const clip = await engine.call('clips.get', { id }, ctx);

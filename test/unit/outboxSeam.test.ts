@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../electron/engine/engine.ts';
 import { SqliteChainIndex, SqliteTimestampIndex } from '../../electron/engine/index/sqliteEvidence.ts';
 import { SqliteOutbox, sqliteHubIndex } from '../../electron/engine/index/sqliteOutbox.ts';
 import type { ChainRow } from '../../electron/engine/index/types.ts';
@@ -19,8 +18,8 @@ import type { ClipStore } from '../../electron/engine/store/types.ts';
 import { FakeHub } from '../station-hub/fakeHub.ts';
 import { sealedClip } from '../station-hub/sealedClip.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-
-const ctx = { door: 'http' as const };
+import { withEngine, withTwoEngines } from '../helpers/engines.ts';
+import { ctx } from '../helpers/record.ts';
 
 describe('hub outbox seam', () => {
   const t = tmpDir('pw-outbox-seam-');
@@ -28,9 +27,7 @@ describe('hub outbox seam', () => {
 
   it('queues each sealed clip once, with its sealing entry, across two engines on one folder', async () => {
     const dir = path.join(t.dir, 'two');
-    const a = await Engine.open({ dataDir: dir, timestampWorker: false });
-    const b = await Engine.open({ dataDir: dir, timestampWorker: false });
-    try {
+    await withTwoEngines(dir, async (a, b) => {
       const one = await sealedClip(a, 'TWO-1');
       const two = await sealedClip(b, 'TWO-2');
       const three = await sealedClip(a, 'TWO-3');
@@ -54,15 +51,11 @@ describe('hub outbox seam', () => {
       expect(chain.count()).toBe(head);
       expect(await b.hubIndex.outbox.get(one.id)).toMatchObject({ state: 'confirmed', receipt: '{"receipt":1}', confirmed_at: 5000, attempts: 1 });
       expect(await a.hubIndex.outbox.summary()).toMatchObject({ depth: 2 });
-    } finally {
-      await b.close();
-      await a.close();
-    }
+    });
   });
 
   it('writes the outbox row inside the transaction that appends the clip entry', async () => {
-    const e = await Engine.open({ dataDir: path.join(t.dir, 'tx'), timestampWorker: false });
-    try {
+    await withEngine(path.join(t.dir, 'tx'), async (e) => {
       const chain = new SqliteChainIndex(e.db);
       const outbox = new SqliteOutbox(e.db);
       const sha = 'ab'.repeat(32);
@@ -94,14 +87,11 @@ describe('hub outbox seam', () => {
       const anew = chain.append(entry);
       expect(await outbox.get('clip-tx')).toMatchObject({ chain_seq: anew.seq, state: 'pending', receipt: null, confirmed_at: null, tsr_sent: 0 });
       expect((await outbox.summary()).depth).toBe(1);
-    } finally {
-      await e.close();
-    }
+    });
   });
 
   it('keeps the hub link: enrolling anew starts the chain and the holds over; errors are kept short', async () => {
-    const e = await Engine.open({ dataDir: path.join(t.dir, 'link'), timestampWorker: false });
-    try {
+    await withEngine(path.join(t.dir, 'link'), async (e) => {
       const { hubLink } = sqliteHubIndex(e.db);
       expect(await hubLink.get()).toBeNull();
       expect(await hubLink.chainSent()).toBe(0);
@@ -124,15 +114,12 @@ describe('hub outbox seam', () => {
       expect(await hubLink.get()).toMatchObject({ hub_name: 'Hub again', chain_sent: 0, holds_since: 0, last_error: null, last_success_at: null });
       const status = await e.call('hub.status', {}, ctx);
       expect(status).toMatchObject({ enrolled: true, hubName: 'Hub again', outboxDepth: 0 });
-    } finally {
-      await e.close();
-    }
+    });
   });
 
   it('publishes a clip whose bytes are only in the clip store, read through it part by part', async () => {
     const hub = new FakeHub();
-    const e = await Engine.open({ dataDir: path.join(t.dir, 'store'), timestampWorker: false, hubConnector: hub.connector() });
-    try {
+    await withEngine({ dataDir: path.join(t.dir, 'store'), hubConnector: hub.connector() }, async (e) => {
       await e.call('hub.enroll', { url: 'http://hub.local:7480', code: hub.code() }, ctx);
       const clip = await sealedClip(e, 'STORE-1', 100_000);
       // The bytes move to a store that is not a local folder; the clips folder no longer has them.
@@ -196,8 +183,6 @@ describe('hub outbox seam', () => {
       await e.publisher.runRound();
       expect(await e.hubIndex.outbox.get(gone.id)).toMatchObject({ state: 'gone', last_error: 'the clip file is no longer on this station' });
       expect(hub.uploads).toEqual(['STORE-1']);
-    } finally {
-      await e.close();
-    }
+    });
   });
 });

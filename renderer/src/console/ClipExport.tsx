@@ -3,11 +3,12 @@
 // is signed by the hub (its README-HUB.txt says why) and carries the hub's receipt for the clip.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Button, InputNumber, Progress, Radio, Select, Space } from 'antd';
+import { Alert, Button, Progress, Radio, Select, Space } from 'antd';
 import type { ConsoleClip, ConsoleExport } from '../../../shared/consoleWire.ts';
 import type { ExportPreset } from '../../../shared/contract/export.ts';
 import { wordMessage } from '../i18n/message.ts';
 import { consoleApi } from './api.ts';
+import { CUSTOM_LIMITS_DEFAULT, CustomLimitFields, type CustomLimits } from '../views/export/CustomLimitFields.tsx';
 
 export function ClipExport({ clip }: { clip: ConsoleClip }) {
   const { t } = useTranslation();
@@ -15,8 +16,7 @@ export function ClipExport({ clip }: { clip: ConsoleClip }) {
   const [presetId, setPresetId] = useState<string>('shopee');
   const [form, setForm] = useState<'video' | 'stills'>('video');
   // The custom preset's limits, as on a station's export panel: each part at most this size and length.
-  const [customMB, setCustomMB] = useState('30');
-  const [customSeconds, setCustomSeconds] = useState('60');
+  const [customLimits, setCustomLimits] = useState<CustomLimits>(CUSTOM_LIMITS_DEFAULT);
   const [job, setJob] = useState<ConsoleExport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -51,7 +51,7 @@ export function ClipExport({ clip }: { clip: ConsoleClip }) {
     setError(null);
     try {
       const num = (v: string): number | null => (v.trim() === '' || !(Number(v) > 0) ? null : Number(v));
-      const custom = presetId === 'custom' ? { maxMB: num(customMB), maxSeconds: num(customSeconds) } : null;
+      const custom = presetId === 'custom' ? { maxMB: num(customLimits.mb), maxSeconds: num(customLimits.seconds) } : null;
       const j = await consoleApi.exportStart(clip.station, clip.clipId, presetId, both ? form : preset?.accepts.video ? 'video' : 'stills', custom);
       setJob(j);
       follow(j.id);
@@ -88,34 +88,7 @@ export function ClipExport({ clip }: { clip: ConsoleClip }) {
             <Radio.Button value="stills">{t('consoleClip.formStills')}</Radio.Button>
           </Radio.Group>
         )}
-        {presetId === 'custom' && (
-          <>
-            <label>
-              {t('exportPanel.customMB')}{' '}
-              <InputNumber<string>
-                stringMode
-                min="1"
-                step="1"
-                value={customMB || null}
-                onChange={(v) => setCustomMB(v ?? '')}
-                disabled={running}
-                data-testid="console-export-custom-mb"
-              />
-            </label>
-            <label>
-              {t('exportPanel.customSeconds')}{' '}
-              <InputNumber<string>
-                stringMode
-                min="1"
-                step="1"
-                value={customSeconds || null}
-                onChange={(v) => setCustomSeconds(v ?? '')}
-                disabled={running}
-                data-testid="console-export-custom-s"
-              />
-            </label>
-          </>
-        )}
+        {presetId === 'custom' && <CustomLimitFields value={customLimits} onChange={setCustomLimits} disabled={running} testIdPrefix="console-export" />}
         <Button type="primary" onClick={() => void start()} disabled={running || !preset} data-testid="console-export-start">
           {t('consoleClip.exportStart')}
         </Button>

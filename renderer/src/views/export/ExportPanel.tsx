@@ -11,6 +11,7 @@ import { bytes } from '../../format.ts';
 import { wordMessage } from '../../i18n/message.ts';
 import { MAX_MOMENTS, MomentsTimeline } from './MomentsTimeline.tsx';
 import { playerMs } from './player.ts';
+import { CUSTOM_LIMITS_DEFAULT, CustomLimitFields, type CustomLimits } from './CustomLimitFields.tsx';
 import { TrimTimeline } from './TrimTimeline.tsx';
 import './exportPanel.css';
 import { errorMessage } from '../../../../shared/errorMessage.ts';
@@ -141,8 +142,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
   const [form, setForm] = useState<Form>('auto');
   const [fit, setFit] = useState<Fit>('parts');
   const [scope, setScope] = useState<Scope>('clip');
-  const [customMB, setCustomMB] = useState('30');
-  const [customSeconds, setCustomSeconds] = useState('60');
+  const [customLimits, setCustomLimits] = useState<CustomLimits>(CUSTOM_LIMITS_DEFAULT);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [expected, setExpected] = useState<string | null>(null);
@@ -188,11 +188,11 @@ export function ExportPanel({ clip }: { clip: Clip }) {
       form: form === 'auto' ? null : form,
       fit,
       range: a !== null || b !== null ? { startMs: (a ?? 0) * 1000, endMs: (b ?? clip.durationMs / 1000) * 1000 } : null,
-      custom: presetId === 'custom' ? { maxMB: num(customMB), maxSeconds: num(customSeconds) } : null,
+      custom: presetId === 'custom' ? { maxMB: num(customLimits.mb), maxSeconds: num(customLimits.seconds) } : null,
       stillsAtMs: moments.length ? moments : null,
       mode: scope === 'clip' ? ('shipping' as const) : scope,
     };
-  }, [presetId, form, fit, from, to, customMB, customSeconds, clip.durationMs, moments, scope]);
+  }, [presetId, form, fit, from, to, customLimits, clip.durationMs, moments, scope]);
   const clipIds = scope === 'clip' ? [clip.id] : null;
   const stillsForm = preset ? (form === 'auto' ? preset.defaultForm === 'stills' || !preset.accepts.video : form === 'stills') : false;
   const addMoment = () => {
@@ -326,25 +326,7 @@ export function ExportPanel({ clip }: { clip: Clip }) {
             />
           </label>
         )}
-        {presetId === 'custom' && (
-          <>
-            <label>
-              {t('exportPanel.customMB')}{' '}
-              <InputNumber<string> stringMode min="1" step="1" value={customMB || null} onChange={(v) => setCustomMB(v ?? '')} data-testid="export-custom-mb" />
-            </label>
-            <label>
-              {t('exportPanel.customSeconds')}{' '}
-              <InputNumber<string>
-                stringMode
-                min="1"
-                step="1"
-                value={customSeconds || null}
-                onChange={(v) => setCustomSeconds(v ?? '')}
-                data-testid="export-custom-s"
-              />
-            </label>
-          </>
-        )}
+        {presetId === 'custom' && <CustomLimitFields value={customLimits} onChange={setCustomLimits} testIdPrefix="export" />}
         {preset?.reencode && (
           <>
             <label>
