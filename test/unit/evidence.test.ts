@@ -322,9 +322,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
       expect((await engine.call('evidence.verifyHash', { sha256: recovered.sha256 }, ctx)).headline).toMatch(
         /CRASH-9.*recovered after the station stopped unexpectedly/,
       );
-      const kinds = stationCustodyOf(engine)
-        .chain.all()
-        .map((r) => r.kind);
+      const kinds = (await stationCustodyOf(engine).chain.all()).map((r) => r.kind);
       expect(kinds).toEqual(['genesis', 'clip', 'clip', 'legal-hold', 'export', 'deleted', 'clip']);
       const report = await engine.call('evidence.verifyAll', {}, ctx);
       expect(report.problems).toEqual([]);

@@ -16,7 +16,7 @@ import type {
   SearchQuery,
 } from './types.ts';
 import { FINISHED_STATUSES } from './types.ts';
-import { SqliteChainIndex, SqliteClipNotesIndex, SqliteExportFileIndex, SqliteStationMeta, SqliteTimestampIndex } from './sqliteEvidence.ts';
+import { SqliteClipNotesIndex, SqliteExportFileIndex, SqliteStationMeta, SqliteTimestampIndex, sqliteChain } from './sqliteEvidence.ts';
 import { SqliteHubLink, SqliteOutbox } from './sqliteOutbox.ts';
 
 const SUMMARY = 'id, order_code, file, sha256, status';
@@ -292,7 +292,7 @@ export class SqliteClipIndex implements ClipIndex {
 export function sqliteIndex(db: Db): EngineIndex {
   return {
     clips: new SqliteClipIndex(db),
-    chain: new SqliteChainIndex(db),
+    chain: sqliteChain(db),
     timestamps: new SqliteTimestampIndex(db),
     exportFiles: new SqliteExportFileIndex(db),
     notes: new SqliteClipNotesIndex(db),

@@ -1,10 +1,16 @@
 // The chain, timestamp jobs, exported files and per-clip notes on the station's embedded SQLite
-// database: every SQL statement about them is here. Synchronous like better-sqlite3 (types.ts says
-// why each of these seams is not async yet), except the exported files, whose reader awaits.
+// database: every SQL statement about them is here. The statements run synchronously, as
+// better-sqlite3 does; the async seams of types.ts are these answered as promises (sqliteChain),
+// so the engine reads the chain as it would read a server database. Code that works inside one
+// SQLite transaction (a test of what the index writes with an entry) uses the classes directly.
 import type { Db } from '../db.ts';
 import type { ChainHead, ChainIndex, ChainRow, ClipNotesIndex, ExportFileIndex, StampedBy, StationMetaIndex, TimestampIndex, TimestampRow } from './types.ts';
 
-export class SqliteChainIndex implements ChainIndex {
+/** A seam's methods answered at once, as better-sqlite3 answers: what the synchronous classes implement. */
+export type AtOnce<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : T[K] };
+
+/** The chain's statements on SQLite, synchronous; the engine reads them through `sqliteChain` (ChainIndex). */
+export class SqliteChainIndex implements AtOnce<ChainIndex> {
   private readonly db: Db;
   constructor(db: Db) {
     this.db = db;
@@ -105,6 +111,73 @@ export class SqliteChainIndex implements ChainIndex {
   exportsBetween(afterSeq: number, upTo: number): ChainRow[] {
     return this.db.prepare(`SELECT * FROM chain WHERE kind='export' AND seq > ? AND seq <= ? ORDER BY seq`).all(afterSeq, upTo) as ChainRow[];
   }
+}
+
+/**
+ * The chain seam on the embedded SQLite: each call runs its statement at once (an append inside
+ * its immediate transaction, the builder included) and answers with a settled promise.
+ */
+class SqliteChain implements ChainIndex {
+  private readonly s: SqliteChainIndex;
+  constructor(db: Db) {
+    this.s = new SqliteChainIndex(db);
+  }
+  async head(): Promise<ChainHead | undefined> {
+    return this.s.head();
+  }
+  async append(make: (head: ChainHead | undefined) => ChainRow): Promise<ChainRow> {
+    return this.s.append(make);
+  }
+  async appendIfEmpty(make: () => ChainRow): Promise<void> {
+    this.s.appendIfEmpty(make);
+  }
+  async count(): Promise<number> {
+    return this.s.count();
+  }
+  async all(): Promise<ChainRow[]> {
+    return this.s.all();
+  }
+  async get(seq: number): Promise<ChainRow | undefined> {
+    return this.s.get(seq);
+  }
+  async page(afterSeq: number, limit: number): Promise<ChainRow[]> {
+    return this.s.page(afterSeq, limit);
+  }
+  async range(from: number, to: number): Promise<ChainRow[]> {
+    return this.s.range(from, to);
+  }
+  async newestOfClip(clipId: string, kind: 'clip' | 'continuity'): Promise<ChainRow | undefined> {
+    return this.s.newestOfClip(clipId, kind);
+  }
+  async byHash(entryHash: string): Promise<ChainRow | undefined> {
+    return this.s.byHash(entryHash);
+  }
+  async entriesOf(clipId: string): Promise<ChainRow[]> {
+    return this.s.entriesOf(clipId);
+  }
+  async clipEntriesBySha(sha: string): Promise<ChainRow[]> {
+    return this.s.clipEntriesBySha(sha);
+  }
+  async clipEntryByBody(body: string): Promise<ChainRow | undefined> {
+    return this.s.clipEntryByBody(body);
+  }
+  async clipEntryByFile(name: string): Promise<ChainRow | undefined> {
+    return this.s.clipEntryByFile(name);
+  }
+  async countNonAnchorsAfter(seq: number): Promise<number> {
+    return this.s.countNonAnchorsAfter(seq);
+  }
+  async anchorCovering(seq: number): Promise<Pick<ChainRow, 'seq' | 'body'> | undefined> {
+    return this.s.anchorCovering(seq);
+  }
+  async exportsBetween(afterSeq: number, upTo: number): Promise<ChainRow[]> {
+    return this.s.exportsBetween(afterSeq, upTo);
+  }
+}
+
+/** The station's chain as the engine reads it (ChainIndex), on its embedded SQLite. */
+export function sqliteChain(db: Db): ChainIndex {
+  return new SqliteChain(db);
 }
 
 // An id made of a prefix and a number (anchor jobs: `anchor:<seq>`): the number, as SQLite reads it.

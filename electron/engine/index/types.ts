@@ -195,42 +195,45 @@ export type ChainHead = Pick<ChainRow, 'seq' | 'entry_hash'>;
  * The chain of custody as the index keeps it: append-only, read by seq, by clip, by kind. The
  * signing and checking live in evidence/chain.ts; this is where the entries are kept and found.
  *
- * Synchronous, unlike ClipIndex: its readers (the evidence line of every listed clip, the checks of
- * verify, the anchor rhythm) run inside synchronous code today. A server database behind this seam
- * needs those readers to await first; the station's chain stays in its embedded SQLite meanwhile.
+ * Async like ClipIndex, so a server database can keep the chain. `append` takes a builder rather
+ * than an entry: the seq, the link and the signature depend on the head, so the implementation
+ * reads the head and writes the entry inside one transaction (or lock) of its own and runs the
+ * builder in between; the builder is synchronous (it signs, it never awaits), which lets the
+ * embedded SQLite keep its immediate transaction. The SQLite implementation is SqliteChainIndex's
+ * synchronous statements answered as promises (sqliteEvidence.ts `sqliteChain`).
  */
 export interface ChainIndex {
-  head(): ChainHead | undefined;
+  head(): Promise<ChainHead | undefined>;
   /**
    * Appends the entry `make` builds on the head, atomically: a second process appending at the
-   * same time waits, so two entries never claim one seq or one predecessor.
+   * same time waits, so two entries never claim one seq or one predecessor. Resolves to the entry.
    */
-  append(make: (head: ChainHead | undefined) => ChainRow): ChainRow;
+  append(make: (head: ChainHead | undefined) => ChainRow): Promise<ChainRow>;
   /** Appends the first entry when the chain is empty, atomically (two processes make one genesis). */
-  appendIfEmpty(make: () => ChainRow): void;
-  count(): number;
-  all(): ChainRow[];
-  get(seq: number): ChainRow | undefined;
+  appendIfEmpty(make: () => ChainRow): Promise<void>;
+  count(): Promise<number>;
+  all(): Promise<ChainRow[]>;
+  get(seq: number): Promise<ChainRow | undefined>;
   /** Entries after `afterSeq`, in order, at most `limit` (a walk over a long chain pages). */
-  page(afterSeq: number, limit: number): ChainRow[];
+  page(afterSeq: number, limit: number): Promise<ChainRow[]>;
   /** Entries from..to inclusive, in order. */
-  range(from: number, to: number): ChainRow[];
+  range(from: number, to: number): Promise<ChainRow[]>;
   /** The newest entry of this kind for the clip (kind 'clip': its sealing entry). */
-  newestOfClip(clipId: string, kind: 'clip' | 'continuity'): ChainRow | undefined;
-  byHash(entryHash: string): ChainRow | undefined;
-  entriesOf(clipId: string): ChainRow[];
+  newestOfClip(clipId: string, kind: 'clip' | 'continuity'): Promise<ChainRow | undefined>;
+  byHash(entryHash: string): Promise<ChainRow | undefined>;
+  entriesOf(clipId: string): Promise<ChainRow[]>;
   /** Clip entries whose body says the clip had this SHA-256 (even when the index row is gone), oldest first. */
-  clipEntriesBySha(sha: string): ChainRow[];
+  clipEntriesBySha(sha: string): Promise<ChainRow[]>;
   /** The clip entry whose body is exactly these bytes (a manifest sidecar). */
-  clipEntryByBody(body: string): ChainRow | undefined;
+  clipEntryByBody(body: string): Promise<ChainRow | undefined>;
   /** The newest clip entry whose body names this file (its base name). */
-  clipEntryByFile(name: string): ChainRow | undefined;
+  clipEntryByFile(name: string): Promise<ChainRow | undefined>;
   /** Entries after `seq` other than anchors. */
-  countNonAnchorsAfter(seq: number): number;
+  countNonAnchorsAfter(seq: number): Promise<number>;
   /** The first anchor entry whose stamped head is at or after `seq`. */
-  anchorCovering(seq: number): Pick<ChainRow, 'seq' | 'body'> | undefined;
+  anchorCovering(seq: number): Promise<Pick<ChainRow, 'seq' | 'body'> | undefined>;
   /** Export entries in (afterSeq, upTo], in order. */
-  exportsBetween(afterSeq: number, upTo: number): ChainRow[];
+  exportsBetween(afterSeq: number, upTo: number): Promise<ChainRow[]>;
 }
 
 /** A trusted-timestamp job: a clip's (or, with id `anchor:<seq>`, the chain head's) hash to stamp. */

@@ -16,7 +16,7 @@ import { formatMessage, msg, wordsToJson } from '../../../shared/messages.ts';
 
 export type SealingServices = Pick<EngineServices, 'store' | 'db' | 'clips' | 'custody' | 'ownsData' | 'emit' | 'logLine'> & {
   readonly continuity: ContinuityPass;
-  toClip(row: ClipRow): Clip;
+  toClip(row: ClipRow): Promise<Clip>;
 };
 
 export class Sealer {
@@ -110,7 +110,7 @@ export class Sealer {
       const words = msg('problem-not-sealed', { order, error: errorMessage(err) });
       this.s.emit('station.problem', { message: formatMessage(words), words });
     }
-    const clip = this.s.toClip((await this.s.clips.get(id))!);
+    const clip = await this.s.toClip((await this.s.clips.get(id))!);
     this.s.emit('clip.saved', clip);
     if (this.s.ownsData && this.s.custody.continuityChecked && clip.evidence) {
       this.s.continuity.enqueue({ row: (await this.s.clips.get(id))!, file: store.localPath(rel), incidents: this.incidentsOf(id) });

@@ -38,7 +38,7 @@ export type RecordingServices = Pick<
   /** The page's incidents, kept as they arrive for a read-back after a restart (continuity.ts). */
   readonly incidents: PageIncidentStore;
   readonly retention: Pick<Retention, 'run' | 'afterClip'>;
-  toClip(row: ClipRow): Clip;
+  toClip(row: ClipRow): Promise<Clip>;
 };
 
 type RecordingCall = 'recording.start' | 'recording.chunk' | 'recording.finish' | 'recording.events' | 'recording.ready' | 'recording.discard';
@@ -285,7 +285,7 @@ export class RecordingSessions {
         const err = await this.notRecording(input.recordingId);
         if (!row || err.code !== 'ended') throw err;
         const kept = row.status === 'ok' || row.status === 'recovered' || row.status === 'interrupted';
-        return { clip: kept ? this.s.toClip(row) : null, message: err.message };
+        return { clip: kept ? await this.s.toClip(row) : null, message: err.message };
       }
       // Stored before sealing: the manifest carries what the camera read.
       if (input.labels) this.s.labels.set(s.id, input.labels);
