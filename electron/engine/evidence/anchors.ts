@@ -33,7 +33,7 @@ export interface AnchorFields {
 }
 
 /** The seq of the newest head an anchor was asked for (done or pending), 0 when none. */
-function lastRequestedHead(jobs: Pick<TimestampIndex, 'highestNumbered'>): number {
+function lastRequestedHead(jobs: Pick<TimestampIndex, 'highestNumbered'>): Promise<number> {
   return jobs.highestNumbered(ANCHOR_JOB_PREFIX);
 }
 
@@ -51,12 +51,12 @@ export async function requestAnchorIfDue(
 ): Promise<number | null> {
   const head = await chain.head();
   if (!head) return null;
-  const last = lastRequestedHead(queue.index);
+  const last = await lastRequestedHead(queue.index);
   // Only anchors since the last request: nothing new to pin (an anchor entry alone is no activity).
   const news = await chain.countNonAnchorsAfter(last);
   if (news === 0 || (!force && head.seq - last < every)) return null;
-  queue.index.dropPendingNumbered(ANCHOR_JOB_PREFIX);
-  queue.enqueue(`${ANCHOR_JOB_PREFIX}${head.seq}`, head.entry_hash);
+  await queue.index.dropPendingNumbered(ANCHOR_JOB_PREFIX);
+  await queue.enqueue(`${ANCHOR_JOB_PREFIX}${head.seq}`, head.entry_hash);
   return head.seq;
 }
 
@@ -68,7 +68,7 @@ export async function appendAnchor(
   response: Buffer,
   info: TimestampInfo,
 ): Promise<ChainRow | null> {
-  const job = jobs.get(jobId);
+  const job = await jobs.get(jobId);
   const head = Number(jobId.slice(ANCHOR_JOB_PREFIX.length));
   if (!job || !Number.isInteger(head)) return null;
   const fields: AnchorFields = { head, headHash: job.sha256, tsa: shortTsaName(info.name), tsaTime: info.time, token: response.toString('base64') };
@@ -154,7 +154,13 @@ export async function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts:
  * queue uses, so the rhythm counts it; older anchor jobs still waiting are covered by this one.
  * Returns the anchor entry, or null when no TSA answered (the package then says no anchor covers it yet).
  */
-export async function anchorNow(jobs: TimestampIndex, chain: Chain, urls: string[], signal?: AbortSignal): Promise<ChainRow | null> {
+export async function anchorNow(
+  jobs: TimestampIndex,
+  chain: Chain,
+  urls: string[],
+  signal?: AbortSignal,
+  turn: <T>(record: () => Promise<T>) => Promise<T> = (record) => record(),
+): Promise<ChainRow | null> {
   const head = await chain.index.head();
   if (!head) return null;
   const jobId = `${ANCHOR_JOB_PREFIX}${head.seq}`;
@@ -162,9 +168,12 @@ export async function anchorNow(jobs: TimestampIndex, chain: Chain, urls: string
     if (signal?.aborted) return null;
     try {
       const { response, info } = await requestTimestamp(url, head.entry_hash, 15_000, signal);
-      jobs.dropPendingNumbered(ANCHOR_JOB_PREFIX, head.seq);
-      jobs.putDone(jobId, head.entry_hash, { url, name: info.name, time: info.time, response });
-      return await appendAnchor(jobs, chain, jobId, response, info);
+      // Recorded in the anchor rhythm's turn (`turn`): its check never sees the jobs half changed.
+      return await turn(async () => {
+        await jobs.dropPendingNumbered(ANCHOR_JOB_PREFIX, head.seq);
+        await jobs.putDone(jobId, head.entry_hash, { url, name: info.name, time: info.time, response });
+        return appendAnchor(jobs, chain, jobId, response, info);
+      });
     } catch {
       // the next TSA of the list; none answering leaves the export without an anchor, said in the package
     }

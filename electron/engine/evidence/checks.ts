@@ -2,7 +2,7 @@
 // signature and links, and one clip's timestamp token. Each answers in plain sentences.
 import type { KeyObject } from 'node:crypto';
 import type { Db } from '../db.ts';
-import { SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
+import { sqliteTimestamps } from '../index/sqliteEvidence.ts';
 import { storedSetting } from '../settingsStore.ts';
 import { checkEntryAlone, GENESIS_PREV, parseBody, type Chain, type ChainRow } from './chain.ts';
 import { parseTimestampResponse, shortTsaName, type TimestampInfo } from './tsa.ts';
@@ -95,8 +95,8 @@ export interface TokenCheck {
   message?: Message;
 }
 
-export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buffer | null): TokenCheck {
-  const ts = new SqliteTimestampIndex(db).get(clipId);
+export async function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buffer | null): Promise<TokenCheck> {
+  const ts = await sqliteTimestamps(db).get(clipId);
   const stored = ts?.state === 'done' ? ts.response : null;
   const token = sidecar ?? stored;
   if (!token) {

@@ -150,7 +150,7 @@ export class StationCustody implements Custody {
       this.store.putSidecar(row.file, 'manifest', Buffer.from(entry.body, 'utf8')),
       this.store.putSidecar(row.file, 'signature', Buffer.from(entry.signature, 'base64')),
     ]);
-    if (this.opts.tsaUrls().length > 0 && row.sha256) this.timestamps.enqueue(row.id, row.sha256);
+    if (this.opts.tsaUrls().length > 0 && row.sha256) await this.timestamps.enqueue(row.id, row.sha256);
     await this.anchorIfDue(false);
   }
 
@@ -161,9 +161,14 @@ export class StationCustody implements Custody {
   anchorIfDue(force: boolean): Promise<number | null> {
     if (this.opts.timestampWorker === false || this.opts.tsaUrls().length === 0 || !this.key.privateKey) return Promise.resolve(null);
     const every = this.opts.anchorEvery ?? ANCHOR_EVERY_ENTRIES;
-    const check = this.anchorCheck.then(() => requestAnchorIfDue(this.chain.index, this.timestamps, force, every));
-    this.anchorCheck = check.catch(() => {});
-    return check;
+    return this.anchorTurn(() => requestAnchorIfDue(this.chain.index, this.timestamps, force, every));
+  }
+
+  /** Runs `work` after the anchor work queued before it: one at a time in this process. */
+  private anchorTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.anchorCheck.then(work);
+    this.anchorCheck = run.catch(() => {});
+    return run;
   }
 
   /** anchorIfDue where nobody waits for it (a timer, a setting): a failure is logged. */
@@ -188,7 +193,7 @@ export class StationCustody implements Custody {
       }
     }
     if (!uncovered) return;
-    const row = await anchorNow(this.timestamps.index, this.chain, urls, signal);
+    const row = await anchorNow(this.timestamps.index, this.chain, urls, signal, (record) => this.anchorTurn(record));
     if (row) this.opts.log(`chain anchor: ${row.seq} stamps the chain head for an export.`);
   }
 
@@ -229,7 +234,7 @@ export class StationCustody implements Custody {
       who: actor.who,
       why: actor.why,
     });
-    this.timestamps.forget(row.id);
+    await this.timestamps.forget(row.id);
     await this.anchorIfDue(false);
     // The sidecars describe a file that is gone; the chain keeps the record. Deleting the gone clip
     // from the store removes whatever of them is left (a clip still stored is never touched here).
@@ -254,7 +259,7 @@ export class StationCustody implements Custody {
   async describe(clipId: string): Promise<ClipEvidence | null> {
     const entry = await this.chain.clipEntry(clipId);
     if (!entry) return null;
-    const ts = this.timestamps.get(clipId);
+    const ts = await this.timestamps.get(clipId);
     let recovered = false;
     try {
       recovered = (JSON.parse(entry.body) as { recovered?: boolean }).recovered === true;
@@ -301,7 +306,7 @@ export class StationCustody implements Custody {
       const jobId = `${ANCHOR_JOB_PREFIX}${head}`;
       const deadline = Date.now() + 3000;
       // A round already under way may predate the job: then one more round, within the same bound.
-      for (let round = 0; round < 2 && this.timestamps.get(jobId)?.state === 'pending' && Date.now() < deadline; round++) {
+      for (let round = 0; round < 2 && (await this.timestamps.get(jobId))?.state === 'pending' && Date.now() < deadline; round++) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([this.timestamps.runDue().catch(() => {}), new Promise((r) => (timer = setTimeout(r, deadline - Date.now())))]);
         clearTimeout(timer);

@@ -187,7 +187,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
       }
     }
     const tsr = await store.getSidecar(rel, 'timestamp');
-    const token = tokenCheck(ctx.db, clipId, sealedSha, tsr);
+    const token = await tokenCheck(ctx.db, clipId, sealedSha, tsr);
     if (token.state === 'done') tokens++;
     if (token.state === 'done' && !tsr)
       add(found('missing-sidecar', msg('verifyall-tsr-missing', { tsr: path.basename(s.timestamp), file: shown })), c.seq, clipId);

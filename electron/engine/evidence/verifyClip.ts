@@ -227,7 +227,7 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
   const sigMessage = msg(sidecarsHold ? 'verify-signature-ok-sidecars' : 'verify-signature-ok', { fingerprint: key.fingerprint.slice(0, 16) });
   checks.push(sigOk ? said('signature', true, sigMessage) : failing('signature', sigFindings));
   const tsr = t.path && fs.existsSync(sidecarsOf(t.path).timestamp) ? fs.readFileSync(sidecarsOf(t.path).timestamp) : null;
-  const token = tokenCheck(ctx.db, clip.id, sha, tsr);
+  const token = await tokenCheck(ctx.db, clip.id, sha, tsr);
   checks.push(
     token.ok === false
       ? failing('timestamp', [token.message ? found('token-mismatch', token.message) : { kind: 'token-mismatch', message: token.text }])

@@ -16,7 +16,7 @@ import type {
   SearchQuery,
 } from './types.ts';
 import { FINISHED_STATUSES } from './types.ts';
-import { SqliteClipNotesIndex, SqliteExportFileIndex, SqliteStationMeta, SqliteTimestampIndex, sqliteChain } from './sqliteEvidence.ts';
+import { SqliteClipNotesIndex, SqliteExportFileIndex, SqliteStationMeta, sqliteChain, sqliteTimestamps } from './sqliteEvidence.ts';
 import { SqliteHubLink, SqliteOutbox } from './sqliteOutbox.ts';
 
 const SUMMARY = 'id, order_code, file, sha256, status';
@@ -293,7 +293,7 @@ export function sqliteIndex(db: Db): EngineIndex {
   return {
     clips: new SqliteClipIndex(db),
     chain: sqliteChain(db),
-    timestamps: new SqliteTimestampIndex(db),
+    timestamps: sqliteTimestamps(db),
     exportFiles: new SqliteExportFileIndex(db),
     notes: new SqliteClipNotesIndex(db),
     meta: new SqliteStationMeta(db),

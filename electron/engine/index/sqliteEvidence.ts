@@ -185,7 +185,8 @@ const numberAfter = (prefix: string): string => `CAST(substr(clip_id, ${prefix.l
 // The prefix goes into LIKE as it is: the ids the engine numbers never hold '%' or '_'.
 const likePrefix = (prefix: string): string => `clip_id LIKE '${prefix.replace(/'/g, "''")}%'`;
 
-export class SqliteTimestampIndex implements TimestampIndex {
+/** The timestamp jobs' statements on SQLite, synchronous; the engine reads them through `sqliteTimestamps` (TimestampIndex). */
+export class SqliteTimestampIndex implements AtOnce<TimestampIndex> {
   private readonly db: Db;
   constructor(db: Db) {
     this.db = db;
@@ -249,6 +250,55 @@ export class SqliteTimestampIndex implements TimestampIndex {
       )
       .run(clipId, sha256, by.url, by.name, by.time, by.response);
   }
+}
+
+/** The timestamp seam on the embedded SQLite: each statement runs at once, answered as a settled promise. */
+class SqliteTimestamps implements TimestampIndex {
+  private readonly s: SqliteTimestampIndex;
+  constructor(db: Db) {
+    this.s = new SqliteTimestampIndex(db);
+  }
+  async enqueue(clipId: string, sha256: string, dueAt: number): Promise<void> {
+    this.s.enqueue(clipId, sha256, dueAt);
+  }
+  async forgetPending(clipId: string): Promise<void> {
+    this.s.forgetPending(clipId);
+  }
+  async get(clipId: string): Promise<TimestampRow | undefined> {
+    return this.s.get(clipId);
+  }
+  async pendingCount(): Promise<number> {
+    return this.s.pendingCount();
+  }
+  async nextDue(): Promise<number | null> {
+    return this.s.nextDue();
+  }
+  async due(now: number, limit: number): Promise<TimestampRow[]> {
+    return this.s.due(now, limit);
+  }
+  async markDone(clipId: string, by: StampedBy): Promise<void> {
+    this.s.markDone(clipId, by);
+  }
+  async markFailed(clipId: string, error: string, nextTryAt: number): Promise<void> {
+    this.s.markFailed(clipId, error, nextTryAt);
+  }
+  async postponeAll(at: number): Promise<void> {
+    this.s.postponeAll(at);
+  }
+  async highestNumbered(prefix: string): Promise<number> {
+    return this.s.highestNumbered(prefix);
+  }
+  async dropPendingNumbered(prefix: string, upTo?: number): Promise<void> {
+    this.s.dropPendingNumbered(prefix, upTo);
+  }
+  async putDone(clipId: string, sha256: string, by: StampedBy): Promise<void> {
+    this.s.putDone(clipId, sha256, by);
+  }
+}
+
+/** The station's timestamp jobs as the engine reads them (TimestampIndex), on its embedded SQLite. */
+export function sqliteTimestamps(db: Db): TimestampIndex {
+  return new SqliteTimestamps(db);
 }
 
 const ready = new WeakSet<Db>();

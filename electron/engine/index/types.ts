@@ -260,33 +260,31 @@ export interface StampedBy {
 
 /**
  * The timestamp jobs (evidence/tsaQueue.ts works them off; evidence/anchors.ts adds the chain head's).
- * Synchronous like ChainIndex: `get` feeds the evidence line of every listed clip (custody's
- * describe, read by clipView.ts inside the synchronous toClip), and `enqueue`, `highestNumbered`,
- * `dropPendingNumbered` run inside the synchronous chain append of a seal (anchorIfDue). Only the
- * worker's own methods (`due`, `markDone`, `markFailed`, `postponeAll`) have async callers; one seam
- * of two natures is not worth it before toClip awaits.
+ * Async like ChainIndex: its readers (custody's describe for every listed clip, verify's token
+ * line, the anchor rhythm, the worker) all await. Each call stands alone; none of them needs to
+ * share a transaction with a chain append (a seal queues its token after its entry is written).
  */
 export interface TimestampIndex {
   /** Queues a job unless one exists for the id; due at `dueAt`. */
-  enqueue(clipId: string, sha256: string, dueAt: number): void;
+  enqueue(clipId: string, sha256: string, dueAt: number): Promise<void>;
   /** Drops a job still pending (the clip was deleted). */
-  forgetPending(clipId: string): void;
-  get(clipId: string): TimestampRow | undefined;
-  pendingCount(): number;
+  forgetPending(clipId: string): Promise<void>;
+  get(clipId: string): Promise<TimestampRow | undefined>;
+  pendingCount(): Promise<number>;
   /** When the next pending job is due, or null with none pending. */
-  nextDue(): number | null;
+  nextDue(): Promise<number | null>;
   /** Pending jobs due at `now`, the longest due first. */
-  due(now: number, limit: number): TimestampRow[];
-  markDone(clipId: string, by: StampedBy): void;
-  markFailed(clipId: string, error: string, nextTryAt: number): void;
+  due(now: number, limit: number): Promise<TimestampRow[]>;
+  markDone(clipId: string, by: StampedBy): Promise<void>;
+  markFailed(clipId: string, error: string, nextTryAt: number): Promise<void>;
   /** Pushes every pending job to `at` at the earliest (the network is down). */
-  postponeAll(at: number): void;
+  postponeAll(at: number): Promise<void>;
   /** The highest number after `prefix` among job ids with that prefix (anchor jobs), 0 with none. */
-  highestNumbered(prefix: string): number;
+  highestNumbered(prefix: string): Promise<number>;
   /** Drops pending jobs whose id is `prefix` + a number, up to `upTo` when given. */
-  dropPendingNumbered(prefix: string, upTo?: number): void;
+  dropPendingNumbered(prefix: string, upTo?: number): Promise<void>;
   /** Records a job done outside the queue (an anchor stamped for an export), replacing any. */
-  putDone(clipId: string, sha256: string, by: StampedBy): void;
+  putDone(clipId: string, sha256: string, by: StampedBy): Promise<void>;
 }
 
 /**

@@ -247,7 +247,7 @@ export class Publisher {
       return;
     }
     await this.publishChain(client, link, job.chain_seq);
-    const stamp = this.o.timestamps.get(job.clip_id);
+    const stamp = await this.o.timestamps.get(job.clip_id);
     const tsr = stamp?.state === 'done' ? stamp.response : null;
     try {
       const receipt = await this.call(() =>
