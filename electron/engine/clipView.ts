@@ -37,12 +37,12 @@ export async function toClip(s: ClipViewServices, row: ClipRow): Promise<Clip> {
     legalHold: row.legal_hold === 1,
     holdReason: row.hold_reason ?? null,
     evidence,
-    ...labelsOf(s.labels, row.id),
+    ...(await labelsOf(s.labels, row.id)),
   };
 }
 
 /** A clip carries `labels` only when the camera was reading while it recorded. */
-function labelsOf(store: LabelStore, id: string): { labels?: ClipLabels } {
-  const labels = store.get(id);
+async function labelsOf(store: LabelStore, id: string): Promise<{ labels?: ClipLabels }> {
+  const labels = await store.get(id);
   return labels ? { labels } : {};
 }

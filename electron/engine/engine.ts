@@ -305,7 +305,7 @@ export class Engine implements EngineServices {
    * (the last run was killed before finishing it) has no incidents in memory: what its page
    * reported was kept in the index as it arrived.
    */
-  private readonly sealer: Sealer = new Sealer(this, (id) => {
+  private readonly sealer: Sealer = new Sealer(this, async (id) => {
     const kept = this.recording.takeIncidents(id);
     return kept.length ? kept : this.incidents.get(id);
   });

@@ -145,7 +145,7 @@ export class StationCustody implements Custody {
   private async seal(row: ClipRow): Promise<void> {
     if (await this.chain.clipEntry(row.id)) return; // already sealed (a retried call): never two entries for one clip
     if (!row.file) throw new Error(`clip ${row.id} has no file to seal`);
-    const entry = await this.chain.append('clip', row.id, { ...clipManifestFields(row), ...labelManifestFields(this.opts.db, row.id) });
+    const entry = await this.chain.append('clip', row.id, { ...clipManifestFields(row), ...(await labelManifestFields(this.opts.db, row.id)) });
     await Promise.all([
       this.store.putSidecar(row.file, 'manifest', Buffer.from(entry.body, 'utf8')),
       this.store.putSidecar(row.file, 'signature', Buffer.from(entry.signature, 'base64')),

@@ -16,7 +16,7 @@ import type {
   SearchQuery,
 } from './types.ts';
 import { FINISHED_STATUSES } from './types.ts';
-import { SqliteClipNotesIndex, SqliteExportFileIndex, SqliteStationMeta, sqliteChain, sqliteTimestamps } from './sqliteEvidence.ts';
+import { SqliteExportFileIndex, SqliteStationMeta, sqliteChain, sqliteNotes, sqliteTimestamps } from './sqliteEvidence.ts';
 import { SqliteHubLink, SqliteOutbox } from './sqliteOutbox.ts';
 
 const SUMMARY = 'id, order_code, file, sha256, status';
@@ -295,7 +295,7 @@ export function sqliteIndex(db: Db): EngineIndex {
     chain: sqliteChain(db),
     timestamps: sqliteTimestamps(db),
     exportFiles: new SqliteExportFileIndex(db),
-    notes: new SqliteClipNotesIndex(db),
+    notes: sqliteNotes(db),
     meta: new SqliteStationMeta(db),
     hubLink: new SqliteHubLink(db),
     outbox: new SqliteOutbox(db),

@@ -1,8 +1,10 @@
 // The chain, timestamp jobs, exported files and per-clip notes on the station's embedded SQLite
 // database: every SQL statement about them is here. The statements run synchronously, as
-// better-sqlite3 does; the async seams of types.ts are these answered as promises (sqliteChain),
-// so the engine reads the chain as it would read a server database. Code that works inside one
-// SQLite transaction (a test of what the index writes with an entry) uses the classes directly.
+// better-sqlite3 does; the async seams of types.ts are these answered as promises (sqliteChain,
+// sqliteTimestamps, sqliteNotes), so the engine reads them as it would read a server database.
+// Code that works inside one SQLite transaction (a test of what the index writes with an entry)
+// uses the synchronous classes directly. The station's own facts (SqliteStationMeta) stay
+// synchronous (types.ts says why).
 import type { Db } from '../db.ts';
 import type { ChainHead, ChainIndex, ChainRow, ClipNotesIndex, ExportFileIndex, StampedBy, StationMetaIndex, TimestampIndex, TimestampRow } from './types.ts';
 
@@ -340,7 +342,8 @@ export class SqliteExportFileIndex implements ExportFileIndex {
 
 const INCIDENT_DAYS = 3;
 
-export class SqliteClipNotesIndex implements ClipNotesIndex {
+/** The per-clip notes' statements on SQLite, synchronous; the engine reads them through `sqliteNotes` (ClipNotesIndex). */
+export class SqliteClipNotesIndex implements AtOnce<ClipNotesIndex> {
   private readonly db: Db;
   // Their own tables, created when first written, so they stay independent of the numbered migrations.
   private labelsReady = false;
@@ -382,6 +385,31 @@ export class SqliteClipNotesIndex implements ClipNotesIndex {
       return null; // no page ever reported an incident on this station: the table does not exist yet
     }
   }
+}
+
+/** The per-clip notes seam on the embedded SQLite: each statement runs at once, answered as a settled promise. */
+class SqliteNotes implements ClipNotesIndex {
+  private readonly s: SqliteClipNotesIndex;
+  constructor(db: Db) {
+    this.s = new SqliteClipNotesIndex(db);
+  }
+  async setLabels(clipId: string, body: string): Promise<void> {
+    this.s.setLabels(clipId, body);
+  }
+  async labels(clipId: string): Promise<string | null> {
+    return this.s.labels(clipId);
+  }
+  async setIncidents(recordingId: string, at: number, body: string): Promise<void> {
+    this.s.setIncidents(recordingId, at, body);
+  }
+  async incidents(recordingId: string): Promise<string | null> {
+    return this.s.incidents(recordingId);
+  }
+}
+
+/** The station's per-clip notes as the engine reads them (ClipNotesIndex), on its embedded SQLite. */
+export function sqliteNotes(db: Db): ClipNotesIndex {
+  return new SqliteNotes(db);
 }
 
 export class SqliteStationMeta implements StationMetaIndex {

@@ -303,21 +303,21 @@ export interface ExportFileIndex {
 
 /**
  * Small per-clip records kept beside the clips: camera reads (labels.ts), page incidents (continuity.ts).
- * Synchronous: the labels go into a clip's manifest fields while the seal builds its chain entry
- * (synchronous, under the chain's write lock), and the sealer reads the incidents in a synchronous
- * callback.
+ * Async like the chain: the seal reads the labels before it appends the clip's entry, the clip view
+ * and the read-back await them.
  */
 export interface ClipNotesIndex {
-  setLabels(clipId: string, body: string): void;
-  labels(clipId: string): string | null;
-  setIncidents(recordingId: string, at: number, body: string): void;
-  incidents(recordingId: string): string | null;
+  setLabels(clipId: string, body: string): Promise<void>;
+  labels(clipId: string): Promise<string | null>;
+  setIncidents(recordingId: string, at: number, body: string): Promise<void>;
+  incidents(recordingId: string): Promise<string | null>;
 }
 
 /**
  * The station's own facts (station_meta): the clips folders it initialised, the last one used.
- * Synchronous: storage.ts reads and writes them while it opens the clips folder, before the engine
- * exists, and lanConfig.ts keeps the LAN listener's settings there in plain synchronous reads.
+ * Synchronous: storage.ts and clipsDirSetting.ts consult it inside the synchronous checks of a clips
+ * folder (at start before the engine exists, when Settings names a new folder, in `doctor` without
+ * an engine), and lanConfig.ts keeps the LAN listener's settings there; none of it is evidence.
  */
 export interface StationMetaIndex {
   get(key: string): string | undefined;

@@ -288,7 +288,7 @@ export class RecordingSessions {
         return { clip: kept ? await this.s.toClip(row) : null, message: err.message };
       }
       // Stored before sealing: the manifest carries what the camera read.
-      if (input.labels) this.s.labels.set(s.id, input.labels);
+      if (input.labels) await this.s.labels.set(s.id, input.labels);
       // The page's note as codes only when they read as its English note, word for word.
       const pageWords = input.note && input.noteWords?.length && formatMessages(input.noteWords) === input.note ? input.noteWords : null;
       return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount, pageWords);
@@ -301,7 +301,7 @@ export class RecordingSessions {
       const list = this.pageIncidents.get(input.recordingId) ?? [];
       list.push(...input.incidents.slice(0, Math.max(0, 500 - list.length)));
       this.pageIncidents.set(input.recordingId, list);
-      this.s.incidents.set(input.recordingId, list);
+      await this.s.incidents.set(input.recordingId, list);
       while (this.pageIncidents.size > 50) this.pageIncidents.delete(this.pageIncidents.keys().next().value!);
       return { accepted: list.length };
     },
