@@ -13,7 +13,8 @@ export type ClipViewServices = Pick<EngineServices, 'custody'> & {
   readonly stationId: string | null;
 };
 
-export function toClip(s: ClipViewServices, row: ClipRow): Clip {
+export async function toClip(s: ClipViewServices, row: ClipRow): Promise<Clip> {
+  const evidence = (await s.custody.describe?.(row.id)) ?? null;
   return {
     id: row.id,
     order: row.order_code,
@@ -35,13 +36,13 @@ export function toClip(s: ClipViewServices, row: ClipRow): Clip {
     thumbUrl: row.thumb_file ? `/media/thumbs/${encodeURIComponent(row.id)}` : null,
     legalHold: row.legal_hold === 1,
     holdReason: row.hold_reason ?? null,
-    evidence: s.custody.describe?.(row.id) ?? null,
-    ...labelsOf(s.labels, row.id),
+    evidence,
+    ...(await labelsOf(s.labels, row.id)),
   };
 }
 
 /** A clip carries `labels` only when the camera was reading while it recorded. */
-function labelsOf(store: LabelStore, id: string): { labels?: ClipLabels } {
-  const labels = store.get(id);
+async function labelsOf(store: LabelStore, id: string): Promise<{ labels?: ClipLabels }> {
+  const labels = await store.get(id);
   return labels ? { labels } : {};
 }

@@ -19,7 +19,7 @@
 import type { Db } from './db.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
 import type { ClipNotesIndex, ClipRow } from './index/types.ts';
-import { SqliteClipNotesIndex } from './index/sqliteEvidence.ts';
+import { sqliteNotes } from './index/sqliteEvidence.ts';
 import { readFrameCounters, type CounterReport } from './frameCounters.ts';
 import type { Continuity, ContinuityGap, ContinuityStall, GapCause, PageIncident, StallCause } from '../../shared/contract/continuity.ts';
 import { errorLine } from '../../shared/errorMessage.ts';
@@ -98,15 +98,15 @@ export class PageIncidentStore {
   private readonly notes: ClipNotesIndex;
 
   constructor(db: Db) {
-    this.notes = new SqliteClipNotesIndex(db);
+    this.notes = sqliteNotes(db);
   }
 
-  set(recordingId: string, incidents: readonly PageIncident[]): void {
-    this.notes.setIncidents(recordingId, Date.now(), JSON.stringify(incidents));
+  set(recordingId: string, incidents: readonly PageIncident[]): Promise<void> {
+    return this.notes.setIncidents(recordingId, Date.now(), JSON.stringify(incidents));
   }
 
-  get(recordingId: string): PageIncident[] {
-    const body = this.notes.incidents(recordingId);
+  async get(recordingId: string): Promise<PageIncident[]> {
+    const body = await this.notes.incidents(recordingId);
     try {
       return body === null ? [] : (JSON.parse(body) as PageIncident[]);
     } catch {

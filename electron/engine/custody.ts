@@ -23,7 +23,7 @@ export interface Custody {
   /** The frame counters read back from a sealed clip (continuity.ts): a signed follow-up entry. */
   continuityChecked?(row: ClipRow, fields: Record<string, JsonValue>): Promise<void>;
   /** What the UI shows with a clip (chain entry, signature, trusted time); null when not sealed. */
-  describe?(clipId: string): ClipEvidence | null;
+  describe?(clipId: string): Promise<ClipEvidence | null>;
   /** Stops background work (the timestamp worker) before the index closes. */
   close?(): Promise<void>;
 }

@@ -221,7 +221,7 @@ export class Engine implements EngineServices {
     engine.ownsData = release !== null;
     engine.releaseOwnership = release;
     // Evidence before recovery: clips recovered from a crash are sealed and chained like any other.
-    const custody = new StationCustody({
+    const custody = await StationCustody.open({
       dataDir: paths.dataDir,
       clipsDir: paths.clipsDir,
       db: engine.db,
@@ -278,8 +278,13 @@ export class Engine implements EngineServices {
     return handler(input, ctx);
   }
 
-  toClip(row: ClipRow): Clip {
+  toClip(row: ClipRow): Promise<Clip> {
     return toClip(this, row);
+  }
+
+  /** Clips as both doors list them, in the order of their rows. */
+  toClips(rows: ClipRow[]): Promise<Clip[]> {
+    return Promise.all(rows.map((r) => toClip(this, r)));
   }
 
   /** Absolute path of a finished clip's MP4, or undefined; never a path outside the clips folder. */
@@ -300,7 +305,7 @@ export class Engine implements EngineServices {
    * (the last run was killed before finishing it) has no incidents in memory: what its page
    * reported was kept in the index as it arrived.
    */
-  private readonly sealer: Sealer = new Sealer(this, (id) => {
+  private readonly sealer: Sealer = new Sealer(this, async (id) => {
     const kept = this.recording.takeIncidents(id);
     return kept.length ? kept : this.incidents.get(id);
   });
@@ -326,7 +331,7 @@ export class Engine implements EngineServices {
 
     'clips.search': async (input) => {
       const { rows, total } = await this.clips.search(input);
-      return { clips: rows.map((r) => this.toClip(r)), total };
+      return { clips: await this.toClips(rows), total };
     },
 
     'clips.get': async (input) => {
@@ -346,7 +351,7 @@ export class Engine implements EngineServices {
       start.setHours(0, 0, 0, 0);
       const { rows } = await this.clips.search({ q: '', from: start.getTime(), to: null, mode: null, limit: 50, offset: 0 });
       const { all } = await this.clips.stats(start.getTime(), null);
-      return { count: all.count, avgDurationMs: all.avgDurationMs, clips: rows.map((r) => this.toClip(r)) };
+      return { count: all.count, avgDurationMs: all.avgDurationMs, clips: await this.toClips(rows) };
     },
 
     'clips.discarded': async ({ order }) => {

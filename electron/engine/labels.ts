@@ -8,7 +8,7 @@ import { ClipLabels } from '../../shared/contract/labels.ts';
 import { clipTimeLabel } from '../../shared/labelRules.ts';
 import type { Db } from './db.ts';
 import type { ClipNotesIndex } from './index/types.ts';
-import { SqliteClipNotesIndex } from './index/sqliteEvidence.ts';
+import { sqliteNotes } from './index/sqliteEvidence.ts';
 import type { JsonValue } from './evidence/canonicalJson.ts';
 import { sidecarsOf } from './evidence/manifest.ts';
 import { formatMessages, msg, type Message } from '../../shared/messages.ts';
@@ -17,15 +17,15 @@ export class LabelStore {
   private readonly notes: ClipNotesIndex;
 
   constructor(db: Db) {
-    this.notes = new SqliteClipNotesIndex(db);
+    this.notes = sqliteNotes(db);
   }
 
-  set(clipId: string, labels: ClipLabels): void {
-    this.notes.setLabels(clipId, JSON.stringify(labels));
+  set(clipId: string, labels: ClipLabels): Promise<void> {
+    return this.notes.setLabels(clipId, JSON.stringify(labels));
   }
 
-  get(clipId: string): ClipLabels | null {
-    const body = this.notes.labels(clipId);
+  async get(clipId: string): Promise<ClipLabels | null> {
+    const body = await this.notes.labels(clipId);
     try {
       return body === null ? null : (JSON.parse(body) as ClipLabels);
     } catch {
@@ -39,8 +39,8 @@ export class LabelStore {
  * start, where in the frame), when the clip's own code was seen, and any other tracking number.
  * Absent when the camera was not reading, so manifests of such clips are as they always were.
  */
-export function labelManifestFields(db: Db, clipId: string): Record<string, JsonValue> {
-  const labels = new LabelStore(db).get(clipId);
+export async function labelManifestFields(db: Db, clipId: string): Promise<Record<string, JsonValue>> {
+  const labels = await new LabelStore(db).get(clipId);
   return labels ? { labels: JSON.parse(JSON.stringify(labels)) as JsonValue } : {};
 }
 

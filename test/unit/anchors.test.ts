@@ -27,10 +27,10 @@ interface Station {
   custody: StationCustody;
 }
 
-function openStation(dir: string, tsaUrls: string[], opts: { worker?: boolean; anchorEvery?: number } = {}): Station {
+async function openStation(dir: string, tsaUrls: string[], opts: { worker?: boolean; anchorEvery?: number } = {}): Promise<Station> {
   fs.mkdirSync(path.join(dir, 'clips'), { recursive: true });
   const db = openDb(path.join(dir, 'index.sqlite'));
-  const custody = new StationCustody({
+  const custody = await StationCustody.open({
     dataDir: dir,
     clipsDir: path.join(dir, 'clips'),
     db,
@@ -112,7 +112,7 @@ describe('chain anchors: the chain head stamped by a third party', () => {
 
   it('are made every N entries and at shutdown, each a chain entry whose token openssl verifies over the head (docs/evidence.md commands)', async () => {
     const dir = path.join(t.dir, 'rhythm');
-    const s = openStation(dir, [tsa.url], { anchorEvery: 5 });
+    const s = await openStation(dir, [tsa.url], { anchorEvery: 5 });
     try {
       // Genesis is entry 1; entry 5 is due for an anchor.
       await addEntries(s, 3);
@@ -122,7 +122,7 @@ describe('chain anchors: the chain head stamped by a third party', () => {
       await expect.poll(() => anchorsOf(s.db).length, { timeout: 20_000 }).toBe(1);
       const first = parseBody(anchorsOf(s.db)[0]!)!;
       expect(first.head).toBe(5);
-      expect(first.headHash).toBe(s.custody.chain.get(5)!.entry_hash);
+      expect(first.headHash).toBe((await s.custody.chain.get(5))!.entry_hash);
       expect(first.tsa).toBe('PackWitness Test TSA');
       await addEntries(s, 2);
     } finally {
@@ -162,17 +162,17 @@ describe('chain anchors: the chain head stamped by a third party', () => {
 
   it('a restart with nothing new asks the TSA for nothing; without a TSA no anchor is asked for', async () => {
     const dir = path.join(t.dir, 'quiet');
-    const s = openStation(dir, [tsa.url], { anchorEvery: 1000 });
+    const s = await openStation(dir, [tsa.url], { anchorEvery: 1000 });
     await addEntries(s, 2);
     await closeStation(s);
     const served = tsa.served();
-    const again = openStation(dir, [tsa.url], { anchorEvery: 1000 });
+    const again = await openStation(dir, [tsa.url], { anchorEvery: 1000 });
     await closeStation(again);
     expect(tsa.served()).toBe(served);
 
-    const none = openStation(path.join(t.dir, 'none'), [], { anchorEvery: 2 });
+    const none = await openStation(path.join(t.dir, 'none'), [], { anchorEvery: 2 });
     await addEntries(none, 5);
-    expect(none.custody.anchorIfDue(true)).toBeNull();
+    expect(await none.custody.anchorIfDue(true)).toBeNull();
     await closeStation(none);
   });
 
@@ -214,10 +214,10 @@ describe('chain anchors: the chain head stamped by a third party', () => {
 
     beforeAll(async () => {
       base = path.join(t.dir, 'base');
-      const s = openStation(base, [tsa.url], { anchorEvery: 1000 });
+      const s = await openStation(base, [tsa.url], { anchorEvery: 1000 });
       try {
         await addEntries(s, 6); // entries 2..7
-        expect(s.custody.anchorIfDue(true)).toBe(7);
+        expect(await s.custody.anchorIfDue(true)).toBe(7);
         // A round already under way may predate the job; the next one takes it.
         for (let i = 0; i < 200 && anchorsOf(s.db).length === 0; i++) await s.custody.timestamps.runDue();
         if (anchorsOf(s.db).length !== 1) throw new Error('no anchor was made'); // entry 8
@@ -237,7 +237,7 @@ describe('chain anchors: the chain head stamped by a third party', () => {
       const db = openDb(path.join(dir, 'index.sqlite'));
       rewriteChain(db, key, change);
       db.close();
-      const s = openStation(dir, [], { worker: false });
+      const s = await openStation(dir, [], { worker: false });
       try {
         return await verifyAll({ db: s.db, clipsDir: path.join(dir, 'clips'), custody: s.custody });
       } finally {
@@ -285,7 +285,7 @@ describe('chain anchors: the chain head stamped by a third party', () => {
       const db = openDb(path.join(dir, 'index.sqlite'));
       db.prepare('DELETE FROM chain WHERE seq=7').run();
       db.close();
-      const s = openStation(dir, [], { worker: false });
+      const s = await openStation(dir, [], { worker: false });
       try {
         const report = await verifyAll({ db: s.db, clipsDir: path.join(dir, 'clips'), custody: s.custody });
         const kinds = report.problems.map((p) => p.kind);

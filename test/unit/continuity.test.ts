@@ -114,7 +114,7 @@ describe('the station seals what it reads back', () => {
 
     // A chain entry like any other: hashed, linked, signed by the station key, naming the clip's SHA-256.
     const custody = stationCustodyOf(engine);
-    const entry = custody.chain.continuityEntry(clip.id)!;
+    const entry = (await custody.chain.continuityEntry(clip.id))!;
     expect(entry.seq).toBe(c.seq);
     expect(JSON.parse(entry.body)).toMatchObject({ kind: 'continuity', sha256: clip.sha256, method: 'read-back' });
     expect(checkEntryAlone(entry, custody.key.publicKey)).toEqual({ hashOk: true, seqOk: true, signatureOk: true });
@@ -157,7 +157,7 @@ describe('the station seals what it reads back', () => {
     engine = await Engine.open({ dataDir });
     engine.startMaintenance();
     await expect
-      .poll(() => engine.continuity.pending === 0 && stationCustodyOf(engine).chain.continuityEntry(clip.id) !== undefined, { timeout: 30_000 })
+      .poll(async () => engine.continuity.pending === 0 && (await stationCustodyOf(engine).chain.continuityEntry(clip.id)) !== undefined, { timeout: 30_000 })
       .toBe(true);
     v = await verifyFile(engine, clipPath(engine, clip));
     line = v.lines.find((l) => l.includes('continuity'))!;
@@ -176,7 +176,7 @@ describe('the station seals what it reads back', () => {
     engine = await Engine.open({ dataDir });
     engine.startMaintenance();
     await expect
-      .poll(() => engine.continuity.pending === 0 && stationCustodyOf(engine).chain.continuityEntry(clip.id) !== undefined, { timeout: 30_000 })
+      .poll(async () => engine.continuity.pending === 0 && (await stationCustodyOf(engine).chain.continuityEntry(clip.id)) !== undefined, { timeout: 30_000 })
       .toBe(true);
     const c = (await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.continuity!;
     expect(c.gaps).toEqual([{ after: 29, missing: 1, atMs: 1000, cause: 'page-hidden' }]);

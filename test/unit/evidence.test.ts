@@ -227,7 +227,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
       const custody = stationCustodyOf(engine);
       await custody.timestamps.runDue();
       expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.timestamp).toBe('pending');
-      expect(custody.timestamps.get(clip.id)!.last_error).toMatch(/503/);
+      expect((await custody.timestamps.get(clip.id))!.last_error).toMatch(/503/);
       tsa.setDown(false);
       await custody.timestamps.runDue(Date.now() + 3600_000); // the retry pause has "passed"
       expect((await engine.call('clips.get', { id: clip.id }, ctx)).evidence!.timestamp).toBe('done');
@@ -285,7 +285,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
       await reached;
       await engine.close();
       const again = await Engine.open({ dataDir: d, timestampWorker: false });
-      const job = stationCustodyOf(again).timestamps.get(clip.id)!;
+      const job = (await stationCustodyOf(again).timestamps.get(clip.id))!;
       expect(job.state).toBe('pending');
       expect(job.last_error).toMatch(/aborted/);
       expect(job.last_error).not.toMatch(/timeout/);
@@ -322,9 +322,7 @@ describe('sealed, signed, chained and timestamped clips', () => {
       expect((await engine.call('evidence.verifyHash', { sha256: recovered.sha256 }, ctx)).headline).toMatch(
         /CRASH-9.*recovered after the station stopped unexpectedly/,
       );
-      const kinds = stationCustodyOf(engine)
-        .chain.all()
-        .map((r) => r.kind);
+      const kinds = (await stationCustodyOf(engine).chain.all()).map((r) => r.kind);
       expect(kinds).toEqual(['genesis', 'clip', 'clip', 'legal-hold', 'export', 'deleted', 'clip']);
       const report = await engine.call('evidence.verifyAll', {}, ctx);
       expect(report.problems).toEqual([]);

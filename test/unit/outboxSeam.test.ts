@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteChainIndex, SqliteTimestampIndex } from '../../electron/engine/index/sqliteEvidence.ts';
+import { SqliteChainIndex, sqliteChain, sqliteTimestamps } from '../../electron/engine/index/sqliteEvidence.ts';
 import { SqliteOutbox, sqliteHubIndex } from '../../electron/engine/index/sqliteOutbox.ts';
 import type { ChainRow } from '../../electron/engine/index/types.ts';
 import { StationCustody } from '../../electron/engine/evidence/stationCustody.ts';
@@ -160,8 +160,8 @@ describe('hub outbox seam', () => {
       const key0 = (e.custody as StationCustody).key;
       const publisher = new Publisher({
         hub: e.hubIndex,
-        chain: new SqliteChainIndex(e.db),
-        timestamps: new SqliteTimestampIndex(e.db),
+        chain: sqliteChain(e.db),
+        timestamps: sqliteTimestamps(e.db),
         store,
         connector,
         signer: () => ({ fingerprint: key0.fingerprint, publicKeyPem: key0.publicPem, sign: (d) => signBytes(key0.privateKey!, d) }),

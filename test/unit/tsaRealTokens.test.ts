@@ -131,7 +131,7 @@ describe('genuine tokens of public TSAs, checked by the engine and by verify.htm
       { stdio: 'pipe' },
     );
     // The token stamps SHA-512 of "hello": for a clip, both say so plainly.
-    const v = check(reply);
+    const v = await check(reply);
     expect(v.ok).toBe(false);
     expect(v.text).toBe("This token stamps a SHA-512 hash; PackWitness clips are sealed with SHA-256, so it is not this clip's.");
     await expect(page.checkTimestampToken(reply, SHA256_HELLO)).rejects.toThrow(
@@ -148,7 +148,7 @@ describe('genuine tokens of public TSAs, checked by the engine and by verify.htm
   });
 
   it('SHA-384 imprints are reported plainly too', async () => {
-    expect(check(fixture('sigstage/response-sha384.tsr')).text).toBe(
+    expect((await check(fixture('sigstage/response-sha384.tsr'))).text).toBe(
       "This token stamps a SHA-384 hash; PackWitness clips are sealed with SHA-256, so it is not this clip's.",
     );
     await expect(page.checkTimestampToken(fixture('sigstage/response-sha384.tsr'), SHA256_HELLO)).rejects.toThrow(/stamps a SHA-384 hash/);
@@ -156,7 +156,7 @@ describe('genuine tokens of public TSAs, checked by the engine and by verify.htm
 
   it('Sigstore staging (ECDSA): trusted time whose root is not a known one, named with its fingerprint; with its chain added, anchored there', async () => {
     const reply = fixture('sigstage/response-sha256.tsr');
-    const v = check(reply);
+    const v = await check(reply);
     expect(v.ok).toBe(true);
     expect(v.text).toMatch(/^Trusted time: sigstore-tsa attests the file existed at 2025-05-09 11:58:55 UTC\. /);
     expect(v.text).toContain(
@@ -173,7 +173,7 @@ describe('genuine tokens of public TSAs, checked by the engine and by verify.htm
 
     setAdded([fixture('sigstage/ts_chain.pem').toString('utf8')]);
     try {
-      const added = check(reply);
+      const added = await check(reply);
       expect(added.ok).toBe(true);
       expect(added.text).toContain('chains to sigstore-tsa-selfsigned, a certificate you added.');
       const rootFp = new X509Certificate(ders('sigstage/ts_chain.pem')[1]!).fingerprint256.replace(/:/g, '').toLowerCase();
@@ -193,7 +193,7 @@ describe('genuine tokens of public TSAs, checked by the engine and by verify.htm
 
   it('a token issued without certificates is unverifiable, not altered, until the TSA certificate is added', async () => {
     const reply = fixture('sigstage/response-no-embedded-cert.tsr');
-    const v = check(reply);
+    const v = await check(reply);
     expect(v.ok).toBeNull();
     expect(v.text).toBe(
       "The timestamp token names sigstore-tsa and 2025-06-18 08:13:02 UTC, but it is unverifiable without the TSA's certificate (the token carries no certificate of its TSA, and no TSA certificate was added to check it). " +
@@ -207,7 +207,7 @@ describe('genuine tokens of public TSAs, checked by the engine and by verify.htm
 
     setAdded([fixture('sigstage/ts_chain.pem').toString('utf8')]);
     try {
-      const added = check(reply);
+      const added = await check(reply);
       expect(added.ok).toBe(true);
       expect(added.text).toMatch(
         /^Trusted time: sigstore-tsa attests the file existed at 2025-06-18 08:13:02 UTC\. The TSA's timestamping certificate chains to sigstore-tsa-selfsigned, a certificate you added\.$/,
@@ -263,7 +263,7 @@ describe('genuine tokens of public TSAs, checked by the engine and by verify.htm
 
   it('a genuine token with a broken signature is altered, for both', async () => {
     const reply = fixture('sigstage/response-invalid-signature.tsr');
-    const v = check(reply);
+    const v = await check(reply);
     expect(v.ok).toBe(false);
     expect(v.text).toBe("The timestamp token does not hold: the TSA's signature over the token does not hold: it was altered.");
     await expect(page.checkTimestampToken(reply, SHA256_HELLO)).rejects.toThrow(/signature over the token is NOT valid/);
@@ -381,7 +381,7 @@ describe('algorithms and names of real TSAs, on local openssl tokens', () => {
     expect(info.trust.anchor).toMatchObject({ kind: 'unknown', subject: 'CN=PackWitness Test Root', selfSigned: true, fingerprint: fp });
     const db = openDb(path.join(dir, 'index.sqlite'));
     try {
-      const v = tokenCheck(db, 'x', h, fs.readFileSync(file));
+      const v = await tokenCheck(db, 'x', h, fs.readFileSync(file));
       expect(v.text).toMatch(
         /^Trusted time: DigiCert Timestamp 2023 attests the file existed at .* UTC\. The TSA's timestamping certificate chains to PackWitness Test Root, not a known root \(SHA-256 fingerprint ([0-9a-f]{64})\)/,
       );

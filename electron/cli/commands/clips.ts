@@ -16,7 +16,7 @@ async function clips(argv: string[]): Promise<void> {
   try {
     const list =
       values.order !== undefined
-        ? (await engine.clips.byOrder(values.order)).map((r) => engine.toClip(r)).reverse()
+        ? (await engine.toClips(await engine.clips.byOrder(values.order))).reverse()
         : (await engine.call('clips.search', { limit: 500 }, { door: 'cli' })).clips;
     // The CLI runs at the station: the operator gets the file's place in the local clips folder to
     // open it (a clip itself is named by stationId + id, and no door sends a path).

@@ -5,8 +5,7 @@
 // below the head, or the whole chain re-signed with another key, changes the head's hash, and the
 // stamped hash no longer matches. Anchor jobs share the clips' timestamp queue (id `anchor:<seq>`),
 // so an offline station queues them and catches up like clip tokens, never delaying recording.
-import type { Db } from '../db.ts';
-import { SqliteChainIndex, SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
+import type { ChainIndex, TimestampIndex } from '../index/types.ts';
 import type { EvidenceProblem } from '../../../shared/contract/evidence.ts';
 import { parseBody, type Chain, type ChainRow } from './chain.ts';
 import { found, LABELS, when, type Finding } from './checks.ts';
@@ -34,8 +33,8 @@ export interface AnchorFields {
 }
 
 /** The seq of the newest head an anchor was asked for (done or pending), 0 when none. */
-function lastRequestedHead(db: Db): number {
-  return new SqliteTimestampIndex(db).highestNumbered(ANCHOR_JOB_PREFIX);
+function lastRequestedHead(jobs: Pick<TimestampIndex, 'highestNumbered'>): Promise<number> {
+  return jobs.highestNumbered(ANCHOR_JOB_PREFIX);
 }
 
 /**
@@ -44,22 +43,32 @@ function lastRequestedHead(db: Db): number {
  * A newer head replaces an anchor job still waiting (offline): stamping the newest covers all.
  * Returns the head's seq when a job was queued.
  */
-export function requestAnchorIfDue(db: Db, queue: TimestampQueue, force: boolean, every = ANCHOR_EVERY_ENTRIES): number | null {
-  const chain = new SqliteChainIndex(db);
-  const head = chain.head();
+export async function requestAnchorIfDue(
+  chain: Pick<ChainIndex, 'head' | 'countNonAnchorsAfter'>,
+  queue: TimestampQueue,
+  force: boolean,
+  every = ANCHOR_EVERY_ENTRIES,
+): Promise<number | null> {
+  const head = await chain.head();
   if (!head) return null;
-  const last = lastRequestedHead(db);
+  const last = await lastRequestedHead(queue.index);
   // Only anchors since the last request: nothing new to pin (an anchor entry alone is no activity).
-  const news = chain.countNonAnchorsAfter(last);
+  const news = await chain.countNonAnchorsAfter(last);
   if (news === 0 || (!force && head.seq - last < every)) return null;
-  new SqliteTimestampIndex(db).dropPendingNumbered(ANCHOR_JOB_PREFIX);
-  queue.enqueue(`${ANCHOR_JOB_PREFIX}${head.seq}`, head.entry_hash);
+  await queue.index.dropPendingNumbered(ANCHOR_JOB_PREFIX);
+  await queue.enqueue(`${ANCHOR_JOB_PREFIX}${head.seq}`, head.entry_hash);
   return head.seq;
 }
 
 /** A stamped head becomes a signed chain entry holding the token. */
-export function appendAnchor(db: Db, chain: Chain, jobId: string, response: Buffer, info: TimestampInfo): ChainRow | null {
-  const job = new SqliteTimestampIndex(db).get(jobId);
+export async function appendAnchor(
+  jobs: Pick<TimestampIndex, 'get'>,
+  chain: Chain,
+  jobId: string,
+  response: Buffer,
+  info: TimestampInfo,
+): Promise<ChainRow | null> {
+  const job = await jobs.get(jobId);
   const head = Number(jobId.slice(ANCHOR_JOB_PREFIX.length));
   if (!job || !Number.isInteger(head)) return null;
   const fields: AnchorFields = { head, headHash: job.sha256, tsa: shortTsaName(info.name), tsaTime: info.time, token: response.toString('base64') };
@@ -74,8 +83,8 @@ export interface AnchorView {
 }
 
 /** The first anchor whose stamped head is at or after `seq`: the entry was in the record by its time. */
-export function anchorCovering(db: Db, seq: number): AnchorView | null {
-  const row = new SqliteChainIndex(db).anchorCovering(seq);
+export async function anchorCovering(chain: Pick<ChainIndex, 'anchorCovering'>, seq: number): Promise<AnchorView | null> {
+  const row = await chain.anchorCovering(seq);
   const b = row ? parseBody(row) : null;
   if (!row || !b || typeof b.head !== 'number' || typeof b.tsaTime !== 'number') return null;
   return { seq: row.seq, head: b.head, tsa: String(b.tsa ?? 'a TSA'), tsaTime: b.tsaTime };
@@ -95,7 +104,11 @@ export function anchorMessage(a: AnchorView): Message {
  * SHA-256 and cover exactly the hash the entry at `head` has today. Anything else is named.
  * `chain` is a station's chain, or the entries a hub holds of it (hub/console/verify.ts).
  */
-export function anchorFindings(chain: Pick<Chain, 'get' | 'byHash'>, row: ChainRow, addedCerts: Parameters<typeof parseTimestampResponse>[1]): Finding[] {
+export async function anchorFindings(
+  chain: Pick<Chain, 'get' | 'byHash'>,
+  row: ChainRow,
+  addedCerts: Parameters<typeof parseTimestampResponse>[1],
+): Promise<Finding[]> {
   const b = parseBody(row);
   const seq = row.seq;
   const mismatch = (m: Message): Finding => found('anchor-mismatch', m);
@@ -110,11 +123,11 @@ export function anchorFindings(chain: Pick<Chain, 'get' | 'byHash'>, row: ChainR
   if (info.hashAlgorithm !== 'sha256') return [mismatch(msg('finding-anchor-other-hash', { seq, algorithm: info.hashAlgorithm }))];
   if (info.trust.status === 'invalid') return [mismatch(msg('finding-anchor-token-invalid', { seq, reason: String(info.trust.reason) }))];
   const out: Finding[] = [];
-  const stamped = chain.get(b.head);
+  const stamped = await chain.get(b.head);
   if (!stamped) {
     out.push(mismatch(msg('finding-anchor-head-gone', { seq, ...by, head: b.head })));
   } else if (stamped.entry_hash !== info.hashedMessage) {
-    const moved = chain.byHash(info.hashedMessage);
+    const moved = await chain.byHash(info.hashedMessage);
     out.push(
       mismatch(
         moved ? msg('finding-anchor-moved', { seq, ...by, moved: moved.seq, head: b.head }) : msg('finding-anchor-changed', { seq, ...by, head: b.head }),
@@ -125,17 +138,14 @@ export function anchorFindings(chain: Pick<Chain, 'get' | 'byHash'>, row: ChainR
   return out;
 }
 
-export function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Parameters<typeof parseTimestampResponse>[1]): EvidenceProblem[] {
-  return rows.flatMap((row) =>
-    anchorFindings(chain, row, addedCerts).map((f) => ({
-      kind: f.kind,
-      label: LABELS[f.kind],
-      message: f.message,
-      words: f.words,
-      seq: row.seq,
-      clipId: null,
-    })),
-  );
+export async function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Parameters<typeof parseTimestampResponse>[1]): Promise<EvidenceProblem[]> {
+  const out: EvidenceProblem[] = [];
+  for (const row of rows) {
+    for (const f of await anchorFindings(chain, row, addedCerts)) {
+      out.push({ kind: f.kind, label: LABELS[f.kind], message: f.message, words: f.words, seq: row.seq, clipId: null });
+    }
+  }
+  return out;
 }
 
 /**
@@ -144,18 +154,26 @@ export function anchorProblems(chain: Chain, rows: ChainRow[], addedCerts: Param
  * queue uses, so the rhythm counts it; older anchor jobs still waiting are covered by this one.
  * Returns the anchor entry, or null when no TSA answered (the package then says no anchor covers it yet).
  */
-export async function anchorNow(db: Db, chain: Chain, urls: string[], signal?: AbortSignal): Promise<ChainRow | null> {
-  const head = chain.index.head();
+export async function anchorNow(
+  jobs: TimestampIndex,
+  chain: Chain,
+  urls: string[],
+  signal?: AbortSignal,
+  turn: <T>(record: () => Promise<T>) => Promise<T> = (record) => record(),
+): Promise<ChainRow | null> {
+  const head = await chain.index.head();
   if (!head) return null;
   const jobId = `${ANCHOR_JOB_PREFIX}${head.seq}`;
   for (const url of urls) {
     if (signal?.aborted) return null;
     try {
       const { response, info } = await requestTimestamp(url, head.entry_hash, 15_000, signal);
-      const jobs = new SqliteTimestampIndex(db);
-      jobs.dropPendingNumbered(ANCHOR_JOB_PREFIX, head.seq);
-      jobs.putDone(jobId, head.entry_hash, { url, name: info.name, time: info.time, response });
-      return appendAnchor(db, chain, jobId, response, info);
+      // Recorded in the anchor rhythm's turn (`turn`): its check never sees the jobs half changed.
+      return await turn(async () => {
+        await jobs.dropPendingNumbered(ANCHOR_JOB_PREFIX, head.seq);
+        await jobs.putDone(jobId, head.entry_hash, { url, name: info.name, time: info.time, response });
+        return appendAnchor(jobs, chain, jobId, response, info);
+      });
     } catch {
       // the next TSA of the list; none answering leaves the export without an anchor, said in the package
     }
@@ -175,10 +193,10 @@ export interface ChainSegment {
 export const SEGMENT_FORMAT = 'packwitness-chain-segment/1';
 
 /** The segment of the clip entry at `seq`, or null when no anchor covers it yet. */
-export function chainSegment(db: Db, clipId: string, seq: number): { segment: ChainSegment; token: Buffer } | null {
-  const a = anchorCovering(db, seq);
+export async function chainSegment(chain: ChainIndex, clipId: string, seq: number): Promise<{ segment: ChainSegment; token: Buffer } | null> {
+  const a = await anchorCovering(chain, seq);
   if (!a) return null;
-  const rows = new SqliteChainIndex(db).range(seq, a.seq);
+  const rows = await chain.range(seq, a.seq);
   const anchorBody = rows.length ? parseBody(rows[rows.length - 1]!) : null;
   if (!anchorBody || typeof anchorBody.token !== 'string') return null;
   return {

@@ -41,20 +41,21 @@ export class Chain {
   }
 
   /** The first entry names the station key, so a key swapped later is caught against it. */
-  ensureGenesis(station: string): void {
+  async ensureGenesis(station: string): Promise<void> {
     const privateKey = this.key.privateKey;
     if (!privateKey) return;
-    this.index.appendIfEmpty(() => this.entry(privateKey, undefined, 'genesis', null, { station, publicKey: this.key.publicPem }));
+    await this.index.appendIfEmpty(() => this.entry(privateKey, undefined, 'genesis', null, { station, publicKey: this.key.publicPem }));
   }
 
   /**
    * Appends one entry. The index appends atomically: a second process (the CLI while the app runs)
-   * waits, so two entries can never claim the same seq or the same predecessor.
+   * waits, so two entries can never claim the same seq or the same predecessor. The entry is built
+   * (and signed) inside the index's append, on the head it holds then.
    */
-  append(kind: EntryKind, clipId: string | null, fields: Record<string, JsonValue>): ChainRow {
-    for (const k of Object.keys(fields)) if (RESERVED.has(k)) throw new Error(`chain field "${k}" is reserved`);
+  append(kind: EntryKind, clipId: string | null, fields: Record<string, JsonValue>): Promise<ChainRow> {
+    for (const k of Object.keys(fields)) if (RESERVED.has(k)) return Promise.reject(new Error(`chain field "${k}" is reserved`));
     const privateKey = this.key.privateKey;
-    if (!privateKey) throw new Error(`nothing can be added to the chain here: ${this.key.unavailable}`);
+    if (!privateKey) return Promise.reject(new Error(`nothing can be added to the chain here: ${this.key.unavailable}`));
     return this.index.append((last) => this.entry(privateKey, last, kind, clipId, fields));
   }
 
@@ -81,38 +82,38 @@ export class Chain {
     };
   }
 
-  count(): number {
+  count(): Promise<number> {
     return this.index.count();
   }
 
-  all(): ChainRow[] {
+  all(): Promise<ChainRow[]> {
     return this.index.all();
   }
 
-  get(seq: number): ChainRow | undefined {
+  get(seq: number): Promise<ChainRow | undefined> {
     return this.index.get(seq);
   }
 
   /** The clip's sealing entry (kind 'clip'), the newest if there are several. */
-  clipEntry(clipId: string): ChainRow | undefined {
+  clipEntry(clipId: string): Promise<ChainRow | undefined> {
     return this.index.newestOfClip(clipId, 'clip');
   }
 
   /** The clip's newest 'continuity' entry: the frame counters read back from its file. */
-  continuityEntry(clipId: string): ChainRow | undefined {
+  continuityEntry(clipId: string): Promise<ChainRow | undefined> {
     return this.index.newestOfClip(clipId, 'continuity');
   }
 
-  byHash(entryHash: string): ChainRow | undefined {
+  byHash(entryHash: string): Promise<ChainRow | undefined> {
     return this.index.byHash(entryHash);
   }
 
-  entriesOf(clipId: string): ChainRow[] {
+  entriesOf(clipId: string): Promise<ChainRow[]> {
     return this.index.entriesOf(clipId);
   }
 
   /** Clip entries whose body says the clip had this SHA-256 (even when the index row is gone). */
-  clipEntriesBySha(sha: string): ChainRow[] {
+  clipEntriesBySha(sha: string): Promise<ChainRow[]> {
     return this.index.clipEntriesBySha(sha);
   }
 }

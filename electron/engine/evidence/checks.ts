@@ -2,7 +2,7 @@
 // signature and links, and one clip's timestamp token. Each answers in plain sentences.
 import type { KeyObject } from 'node:crypto';
 import type { Db } from '../db.ts';
-import { SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
+import { sqliteTimestamps } from '../index/sqliteEvidence.ts';
 import { storedSetting } from '../settingsStore.ts';
 import { checkEntryAlone, GENESIS_PREV, parseBody, type Chain, type ChainRow } from './chain.ts';
 import { parseTimestampResponse, shortTsaName, type TimestampInfo } from './tsa.ts';
@@ -55,7 +55,13 @@ export function when(ms: number | null | undefined): string {
 }
 
 /** Everything wrong with one entry on its own and with its two neighbours. */
-export function entryFindings(chain: Chain, row: ChainRow, publicKey: KeyObject, fingerprint: string, previous?: ChainRow | null): Finding[] {
+export async function entryFindings(
+  chain: Pick<Chain, 'get'>,
+  row: ChainRow,
+  publicKey: KeyObject,
+  fingerprint: string,
+  previous?: ChainRow | null,
+): Promise<Finding[]> {
   const out: Finding[] = [];
   const alone = checkEntryAlone(row, publicKey);
   if (!alone.hashOk || !alone.seqOk) out.push(found('broken-link', msg('finding-entry-altered', { seq: row.seq })));
@@ -70,7 +76,7 @@ export function entryFindings(chain: Chain, row: ChainRow, publicKey: KeyObject,
   if (row.seq === 1) {
     if (row.prev_hash !== GENESIS_PREV) out.push(found('broken-link', msg('finding-first-has-prev')));
   } else {
-    const prev = previous && previous.seq === row.seq - 1 ? previous : chain.get(row.seq - 1);
+    const prev = previous && previous.seq === row.seq - 1 ? previous : await chain.get(row.seq - 1);
     if (!prev) out.push(found('missing-entry', msg('finding-entry-missing', { seq: row.seq - 1, next: row.seq })));
     else if (prev.entry_hash !== row.prev_hash || parseBody(row)?.prev !== prev.entry_hash) {
       out.push(found('broken-link', msg('finding-no-link', { seq: row.seq, prev: prev.seq })));
@@ -89,8 +95,8 @@ export interface TokenCheck {
   message?: Message;
 }
 
-export function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buffer | null): TokenCheck {
-  const ts = new SqliteTimestampIndex(db).get(clipId);
+export async function tokenCheck(db: Db, clipId: string, sha256: string, sidecar: Buffer | null): Promise<TokenCheck> {
+  const ts = await sqliteTimestamps(db).get(clipId);
   const stored = ts?.state === 'done' ? ts.response : null;
   const token = sidecar ?? stored;
   if (!token) {

@@ -7,7 +7,7 @@ import { clipTime, continuitySummary, unexplainedSentence } from '../../../share
 import { msg, type Message } from '../../../shared/messages.ts';
 import { continuityOf } from '../continuity.ts';
 import type { CounterReport } from '../frameCounters.ts';
-import { parseBody, type Chain } from './chain.ts';
+import { parseBody, type ChainRow } from './chain.ts';
 import { when } from './checks.ts';
 
 /** The record's sentences as codes (the UI's words for continuitySummary). */
@@ -24,8 +24,8 @@ function summaryMessages(c: Continuity, time: string): Message[] {
 const unexplained = (g: { after: number; missing: number; atMs: number }): Message =>
   msg('continuity-unexplained', { count: g.missing, at: clipTime(g.atMs), after: g.after });
 
-export function continuityCheck(chain: Pick<Chain, 'continuityEntry'>, clipId: string, readBack: CounterReport | null): VerifyCheck {
-  const entry = chain.continuityEntry(clipId);
+/** `entry`: the clip's newest signed 'continuity' entry (a station's chain, or the copy a hub holds), if any. */
+export function continuityCheck(entry: ChainRow | undefined, readBack: CounterReport | null): VerifyCheck {
   const recorded = entry ? continuityOf(entry.seq, parseBody(entry)) : null;
   if (!recorded) {
     if (!readBack)

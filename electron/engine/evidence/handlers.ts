@@ -25,7 +25,7 @@ export function evidenceHandlers(engine: EvidenceServices): HandlerMap<EvidenceC
         fingerprintGrouped: formatFingerprint(c.key.fingerprint),
         file: c.key.publicFile,
         tsaUrls: engine.settings.get().tsaUrls,
-        pendingTimestamps: c.timestamps.pendingCount(),
+        pendingTimestamps: await c.timestamps.pendingCount(),
         sealingProblem: c.key.unavailable,
       };
     },

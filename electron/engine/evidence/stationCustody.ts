@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { ClipRow } from '../index/types.ts';
 import { SqliteClipIndex } from '../index/sqlite.ts';
-import { SqliteChainIndex } from '../index/sqliteEvidence.ts';
+import { sqliteChain } from '../index/sqliteEvidence.ts';
 import type { Custody, CustodyActor } from '../custody.ts';
 import type { Db } from '../db.ts';
 import type { ClipEvidence } from '../../../shared/contract/evidence.ts';
@@ -20,6 +20,7 @@ import { TimestampQueue } from './tsaQueue.ts';
 import { shortTsaName } from './tsa.ts';
 import { addedTsaCertsKey, tokenTrust, type TrustKind } from './checks.ts';
 import { continuityOf } from '../continuity.ts';
+import { errorMessage } from '../../../shared/errorMessage.ts';
 import {
   ANCHOR_EVERY_ENTRIES,
   ANCHOR_EVERY_MS,
@@ -66,22 +67,33 @@ export class StationCustody implements Custody {
   /** Whose time each stamped clip's token is, until the added TSA certificates change (lookups list many clips). */
   private readonly trustCache = new Map<string, { key: string; kind: TrustKind; anchor: string | null }>();
   private anchorTimer: NodeJS.Timeout | null = null;
+  /** The anchor rhythm's checks, one at a time: each reads the head and the jobs, then queues. */
+  private anchorCheck: Promise<unknown> = Promise.resolve();
+  /** Seals in progress by clip id: a second call for the same clip waits for the first, never adds an entry. */
+  private readonly sealing = new Map<string, Promise<void>>();
 
-  constructor(opts: EvidenceOptions) {
+  /** The custody of a station: its key, its chain (made with its genesis entry), the timestamp worker. */
+  static async open(opts: EvidenceOptions): Promise<StationCustody> {
+    const custody = new StationCustody(opts);
+    await custody.chain.ensureGenesis(opts.stationName());
+    if (opts.timestampWorker !== false) custody.startWorker();
+    return custody;
+  }
+
+  private constructor(opts: EvidenceOptions) {
     this.opts = opts;
     const store = (this.store = opts.store ?? new LocalClipStore(opts.clipsDir));
     this.key = loadOrCreateStationKey(opts.dataDir, opts.keyProtector ?? plainKeyProtector);
     // Verifying needs only the public key; a process that cannot open the private one still starts.
     if (this.key.unavailable) opts.log(`Clips cannot be sealed by this process: ${this.key.unavailable}.`);
-    this.chain = new Chain(new SqliteChainIndex(opts.db), this.key);
-    this.chain.ensureGenesis(opts.stationName());
+    this.chain = new Chain(sqliteChain(opts.db), this.key);
     this.timestamps = new TimestampQueue(opts.db, {
       urls: opts.tsaUrls,
       log: opts.log,
       retryBaseMs: opts.retryBaseMs,
       onStamped: async (clipId, response, info) => {
         if (clipId.startsWith(ANCHOR_JOB_PREFIX)) {
-          const row = appendAnchor(opts.db, this.chain, clipId, response, info);
+          const row = await appendAnchor(this.timestamps.index, this.chain, clipId, response, info);
           if (row) opts.log(`chain anchor: ${row.seq} holds ${info.name}'s token over the chain head.`);
           return;
         }
@@ -91,13 +103,14 @@ export class StationCustody implements Custody {
         if (await store.stat(row.file).catch(() => null)) await store.putSidecar(row.file, 'timestamp', response);
       },
     });
-    if (opts.timestampWorker !== false) {
-      this.timestamps.start();
-      this.tsaSettingsChanged();
-      // Hourly with activity; unref: the timer never keeps a process alive.
-      this.anchorTimer = setInterval(() => this.anchorIfDue(true), ANCHOR_EVERY_MS);
-      this.anchorTimer.unref();
-    }
+  }
+
+  private startWorker(): void {
+    this.timestamps.start();
+    this.tsaSettingsChanged();
+    // Hourly with activity; unref: the timer never keeps a process alive.
+    this.anchorTimer = setInterval(() => this.anchorSoon(true), ANCHOR_EVERY_MS);
+    this.anchorTimer.unref();
   }
 
   /**
@@ -117,29 +130,50 @@ export class StationCustody implements Custody {
         .catch((err: unknown) => this.opts.log(`timestamps: the clips sealed before a TSA was configured could not be queued: ${(err as Error).message}`));
     }
     this.backfilledFor = key;
-    this.anchorIfDue(false);
+    this.anchorSoon(false);
     this.timestamps.kick();
   }
 
-  async clipSealed(row: ClipRow): Promise<void> {
-    if (this.chain.clipEntry(row.id)) return; // already sealed (a retried call): never two entries for one clip
+  clipSealed(row: ClipRow): Promise<void> {
+    const running = this.sealing.get(row.id);
+    if (running) return running;
+    const seal = this.seal(row).finally(() => this.sealing.delete(row.id));
+    this.sealing.set(row.id, seal);
+    return seal;
+  }
+
+  private async seal(row: ClipRow): Promise<void> {
+    if (await this.chain.clipEntry(row.id)) return; // already sealed (a retried call): never two entries for one clip
     if (!row.file) throw new Error(`clip ${row.id} has no file to seal`);
-    const entry = this.chain.append('clip', row.id, { ...clipManifestFields(row), ...labelManifestFields(this.opts.db, row.id) });
+    const entry = await this.chain.append('clip', row.id, { ...clipManifestFields(row), ...(await labelManifestFields(this.opts.db, row.id)) });
     await Promise.all([
       this.store.putSidecar(row.file, 'manifest', Buffer.from(entry.body, 'utf8')),
       this.store.putSidecar(row.file, 'signature', Buffer.from(entry.signature, 'base64')),
     ]);
-    if (this.opts.tsaUrls().length > 0 && row.sha256) this.timestamps.enqueue(row.id, row.sha256);
-    this.anchorIfDue(false);
+    if (this.opts.tsaUrls().length > 0 && row.sha256) await this.timestamps.enqueue(row.id, row.sha256);
+    await this.anchorIfDue(false);
   }
 
   /**
    * Asks for a chain anchor when one is due (anchors.ts): only the process running the timestamp
-   * worker, and only with a TSA configured. Returns the head's seq when one was queued.
+   * worker, and only with a TSA configured. Resolves to the head's seq when one was queued.
    */
-  anchorIfDue(force: boolean): number | null {
-    if (this.opts.timestampWorker === false || this.opts.tsaUrls().length === 0 || !this.key.privateKey) return null;
-    return requestAnchorIfDue(this.opts.db, this.timestamps, force, this.opts.anchorEvery ?? ANCHOR_EVERY_ENTRIES);
+  anchorIfDue(force: boolean): Promise<number | null> {
+    if (this.opts.timestampWorker === false || this.opts.tsaUrls().length === 0 || !this.key.privateKey) return Promise.resolve(null);
+    const every = this.opts.anchorEvery ?? ANCHOR_EVERY_ENTRIES;
+    return this.anchorTurn(() => requestAnchorIfDue(this.chain.index, this.timestamps, force, every));
+  }
+
+  /** Runs `work` after the anchor work queued before it: one at a time in this process. */
+  private anchorTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.anchorCheck.then(work);
+    this.anchorCheck = run.catch(() => {});
+    return run;
+  }
+
+  /** anchorIfDue where nobody waits for it (a timer, a setting): a failure is logged. */
+  private anchorSoon(force: boolean): void {
+    this.anchorIfDue(force).catch((err: unknown) => this.opts.log(`chain anchor: the rhythm's check failed: ${errorMessage(err)}`));
   }
 
   /**
@@ -150,24 +184,28 @@ export class StationCustody implements Custody {
   async anchorForExport(clipIds: string[], signal?: AbortSignal): Promise<void> {
     const urls = this.opts.tsaUrls();
     if (urls.length === 0 || !this.key.privateKey) return;
-    const uncovered = clipIds.some((id) => {
-      const e = this.chain.clipEntry(id);
-      return e !== undefined && anchorCovering(this.opts.db, e.seq) === null;
-    });
+    let uncovered = false;
+    for (const id of clipIds) {
+      const e = await this.chain.clipEntry(id);
+      if (e !== undefined && (await anchorCovering(this.chain.index, e.seq)) === null) {
+        uncovered = true;
+        break;
+      }
+    }
     if (!uncovered) return;
-    const row = await anchorNow(this.opts.db, this.chain, urls, signal);
+    const row = await anchorNow(this.timestamps.index, this.chain, urls, signal, (record) => this.anchorTurn(record));
     if (row) this.opts.log(`chain anchor: ${row.seq} stamps the chain head for an export.`);
   }
 
   /** The clip's chain segment up to the anchor that covers it (anchors.ts), or null when none does yet. */
-  segmentOf(clipId: string): { segment: ChainSegment; token: Buffer } | null {
-    const e = this.chain.clipEntry(clipId);
-    return e ? chainSegment(this.opts.db, clipId, e.seq) : null;
+  async segmentOf(clipId: string): Promise<{ segment: ChainSegment; token: Buffer } | null> {
+    const e = await this.chain.clipEntry(clipId);
+    return e ? chainSegment(this.chain.index, clipId, e.seq) : null;
   }
 
   async continuityChecked(row: ClipRow, fields: Record<string, JsonValue>): Promise<void> {
-    const entry = this.chain.append('continuity', row.id, fields);
-    this.anchorIfDue(false);
+    const entry = await this.chain.append('continuity', row.id, fields);
+    await this.anchorIfDue(false);
     // Next to the clip like its manifest, so the record of its frames travels with the file.
     if (!row.file) return;
     await this.store.putSidecar(row.file, 'continuity', Buffer.from(entry.body, 'utf8'));
@@ -175,7 +213,7 @@ export class StationCustody implements Custody {
   }
 
   async clipDiscarded(row: ClipRow, actor: CustodyActor): Promise<void> {
-    this.chain.append('discarded', row.id, {
+    await this.chain.append('discarded', row.id, {
       clipId: row.id,
       orders: [row.order_code],
       station: row.station,
@@ -183,11 +221,11 @@ export class StationCustody implements Custody {
       who: actor.who,
       why: actor.why,
     });
-    this.anchorIfDue(false);
+    await this.anchorIfDue(false);
   }
 
   async clipDeleted(row: ClipRow, actor: CustodyActor): Promise<void> {
-    this.chain.append('deleted', row.id, {
+    await this.chain.append('deleted', row.id, {
       clipId: row.id,
       orders: [row.order_code],
       sha256: row.sha256,
@@ -196,41 +234,41 @@ export class StationCustody implements Custody {
       who: actor.who,
       why: actor.why,
     });
-    this.timestamps.forget(row.id);
-    this.anchorIfDue(false);
+    await this.timestamps.forget(row.id);
+    await this.anchorIfDue(false);
     // The sidecars describe a file that is gone; the chain keeps the record. Deleting the gone clip
     // from the store removes whatever of them is left (a clip still stored is never touched here).
     if (row.file && (await this.store.stat(row.file).catch(() => null)) === null) await this.store.delete(row.file).catch(() => {});
   }
 
   async legalHold(row: ClipRow, on: boolean, actor: CustodyActor): Promise<void> {
-    this.chain.append('legal-hold', row.id, { clipId: row.id, orders: [row.order_code], hold: on, who: actor.who, why: actor.why });
-    this.anchorIfDue(false);
+    await this.chain.append('legal-hold', row.id, { clipId: row.id, orders: [row.order_code], hold: on, who: actor.who, why: actor.why });
+    await this.anchorIfDue(false);
   }
 
   async exported(rows: ClipRow[], details: Record<string, unknown>, actor: CustodyActor): Promise<void> {
-    this.chain.append('export', null, {
+    await this.chain.append('export', null, {
       clips: rows.map((r) => ({ clipId: r.id, order: r.order_code, sha256: r.sha256 })),
       details: jsonOf(details),
       who: actor.who,
       why: actor.why,
     });
-    this.anchorIfDue(false);
+    await this.anchorIfDue(false);
   }
 
-  describe(clipId: string): ClipEvidence | null {
-    const entry = this.chain.clipEntry(clipId);
+  async describe(clipId: string): Promise<ClipEvidence | null> {
+    const entry = await this.chain.clipEntry(clipId);
     if (!entry) return null;
-    const ts = this.timestamps.get(clipId);
+    const ts = await this.timestamps.get(clipId);
     let recovered = false;
     try {
       recovered = (JSON.parse(entry.body) as { recovered?: boolean }).recovered === true;
     } catch {
       // a damaged body is reported by verify; the UI still shows the clip
     }
-    const c = this.chain.continuityEntry(clipId);
+    const c = await this.chain.continuityEntry(clipId);
     const continuity = c ? continuityOf(c.seq, parseBody(c)) : null;
-    const a = anchorCovering(this.opts.db, entry.seq);
+    const a = await anchorCovering(this.chain.index, entry.seq);
     return {
       seq: entry.seq,
       signed: true,
@@ -260,12 +298,15 @@ export class StationCustody implements Custody {
     if (this.anchorTimer) clearInterval(this.anchorTimer);
     // At shutdown the record so far is stamped: one bounded try (a TSA that is down or offline
     // costs at most 3 s; the job stays queued and is stamped at the next start).
-    const head = this.anchorIfDue(true);
+    const head = await this.anchorIfDue(true).catch((err: unknown) => {
+      this.opts.log(`chain anchor: the shutdown check failed: ${errorMessage(err)}`);
+      return null;
+    });
     if (head !== null) {
       const jobId = `${ANCHOR_JOB_PREFIX}${head}`;
       const deadline = Date.now() + 3000;
       // A round already under way may predate the job: then one more round, within the same bound.
-      for (let round = 0; round < 2 && this.timestamps.get(jobId)?.state === 'pending' && Date.now() < deadline; round++) {
+      for (let round = 0; round < 2 && (await this.timestamps.get(jobId))?.state === 'pending' && Date.now() < deadline; round++) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([this.timestamps.runDue().catch(() => {}), new Promise((r) => (timer = setTimeout(r, deadline - Date.now())))]);
         clearTimeout(timer);

@@ -3,7 +3,7 @@
 // is offline for a day, or restarted, keeps retrying with growing pauses until one TSA answers.
 import type { Db } from '../db.ts';
 import { SqliteClipIndex } from '../index/sqlite.ts';
-import { SqliteTimestampIndex } from '../index/sqliteEvidence.ts';
+import { sqliteTimestamps } from '../index/sqliteEvidence.ts';
 import type { TimestampIndex, TimestampRow } from '../index/types.ts';
 import { requestTimestamp, type TimestampInfo } from './tsa.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
@@ -35,7 +35,7 @@ export class TimestampQueue {
 
   constructor(db: Db, opts: TimestampQueueOptions) {
     this.db = db;
-    this.index = new SqliteTimestampIndex(db);
+    this.index = sqliteTimestamps(db);
     // `??`, not a spread: an option passed as undefined must still get its default.
     this.opts = {
       ...opts,
@@ -46,10 +46,10 @@ export class TimestampQueue {
     };
   }
 
-  enqueue(clipId: string, sha256: string): void {
+  async enqueue(clipId: string, sha256: string): Promise<void> {
     // Due since ever (0): a clip just sealed goes before a backlog (enqueueUnstamped), whose time
     // counts for less the later it is stamped.
-    this.index.enqueue(clipId, sha256, 0);
+    await this.index.enqueue(clipId, sha256, 0);
     this.kick();
   }
 
@@ -67,15 +67,15 @@ export class TimestampQueue {
     return changes;
   }
 
-  forget(clipId: string): void {
-    this.index.forgetPending(clipId);
+  forget(clipId: string): Promise<void> {
+    return this.index.forgetPending(clipId);
   }
 
-  get(clipId: string): TimestampRow | undefined {
+  get(clipId: string): Promise<TimestampRow | undefined> {
     return this.index.get(clipId);
   }
 
-  pendingCount(): number {
+  pendingCount(): Promise<number> {
     return this.index.pendingCount();
   }
 
@@ -115,8 +115,8 @@ export class TimestampQueue {
     this.timer.unref();
   }
 
-  private scheduleNext(): void {
-    const next = this.index.nextDue();
+  private async scheduleNext(): Promise<void> {
+    const next = await this.index.nextDue();
     if (next !== null) this.schedule(next - Date.now());
   }
 
@@ -131,7 +131,7 @@ export class TimestampQueue {
   private async round(now: number): Promise<void> {
     const urls = this.opts.urls();
     if (urls.length === 0) return;
-    const due = this.index.due(now, 50);
+    const due = await this.index.due(now, 50);
     for (const [i, job] of due.entries()) {
       if (this.abort.signal.aborted) break;
       if (i > 0 && this.opts.gapMs > 0) await new Promise((r) => setTimeout(r, this.opts.gapMs));
@@ -140,7 +140,7 @@ export class TimestampQueue {
       for (const url of urls) {
         try {
           const { response, info } = await this.opts.request(url, job.sha256, undefined, this.abort.signal);
-          this.index.markDone(job.clip_id, { url, name: info.name, time: info.time, response });
+          await this.index.markDone(job.clip_id, { url, name: info.name, time: info.time, response });
           await this.opts.onStamped(job.clip_id, response, info).catch((err: unknown) => this.opts.log(`timestamp of ${job.clip_id}: ${errorMessage(err)}`));
           done = true;
           break;
@@ -150,10 +150,10 @@ export class TimestampQueue {
       }
       if (!done) {
         const pause = Math.min(this.opts.maxRetryMs, this.opts.retryBaseMs * 2 ** Math.min(job.attempts, 20));
-        this.index.markFailed(job.clip_id, errors.join('; ').slice(0, 1000), Date.now() + pause);
+        await this.index.markFailed(job.clip_id, errors.join('; ').slice(0, 1000), Date.now() + pause);
         // Every TSA failed for this job: the network is probably down, the rest would fail too.
         // Push them back as well, or the worker would spin on jobs that are still "due".
-        this.index.postponeAll(Date.now() + pause);
+        await this.index.postponeAll(Date.now() + pause);
         break;
       }
     }

@@ -63,7 +63,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   const anchors: ChainRow[] = [];
   // From the lowest possible seq: a row slipped in with seq 0 or below must be seen too.
   for (let after = Number.MIN_SAFE_INTEGER; ;) {
-    const rows = chain.index.page(after, PAGE);
+    const rows = await chain.index.page(after, PAGE);
     if (rows.length === 0) break;
     for (const row of rows) {
       entries++;
@@ -84,10 +84,10 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
           null,
         );
         // The link check against a missing neighbour would only repeat this finding.
-        for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint))
+        for (const f of await entryFindings(chain, row, key.publicKey, key.fingerprint))
           if (f.kind !== 'missing-entry' && !/does not link/.test(f.message)) add(f, row.seq, row.clip_id);
       } else {
-        for (const f of entryFindings(chain, row, key.publicKey, key.fingerprint, prev)) add(f, row.seq, row.clip_id);
+        for (const f of await entryFindings(chain, row, key.publicKey, key.fingerprint, prev)) add(f, row.seq, row.clip_id);
       }
       prev = row;
       if (row.kind === 'anchor') anchors.push(row);
@@ -116,7 +116,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
   // 1b. Every anchor: the TSA's token must stamp the hash its head entry has now. A chain the
   // station rewrote (entries removed, inserted, reordered, or all re-signed with another key)
   // passes the checks above when redone carefully, but not these.
-  problems.push(...anchorProblems(chain, anchors, { addedCerts: addedTsaCerts(ctx.db) }));
+  problems.push(...(await anchorProblems(chain, anchors, { addedCerts: addedTsaCerts(ctx.db) })));
 
   // 2. The index: every finished clip must be in the chain, and every chained clip in the index.
   const index = new SqliteClipIndex(ctx.db);
@@ -179,7 +179,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
         clipId,
       );
     } else {
-      if (!manifest.equals(Buffer.from(chain.get(c.seq)?.body ?? '', 'utf8'))) {
+      if (!manifest.equals(Buffer.from((await chain.get(c.seq))?.body ?? '', 'utf8'))) {
         add(found('modified-manifest', msg('verifyall-manifest-edited', { manifest: path.basename(s.manifest), seq: c.seq })), c.seq, clipId);
       }
       if (!verifyBytes(key.publicKey, manifest, sig)) {
@@ -187,7 +187,7 @@ export async function verifyAll(ctx: VerifyAllContext): Promise<VerifyAllReport>
       }
     }
     const tsr = await store.getSidecar(rel, 'timestamp');
-    const token = tokenCheck(ctx.db, clipId, sealedSha, tsr);
+    const token = await tokenCheck(ctx.db, clipId, sealedSha, tsr);
     if (token.state === 'done') tokens++;
     if (token.state === 'done' && !tsr)
       add(found('missing-sidecar', msg('verifyall-tsr-missing', { tsr: path.basename(s.timestamp), file: shown })), c.seq, clipId);

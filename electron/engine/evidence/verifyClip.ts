@@ -122,11 +122,11 @@ async function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): Promise<Verif
     const manifest = sidecarsOf(t.path).manifest;
     if (fs.existsSync(manifest)) {
       const bytes = fs.readFileSync(manifest);
-      claimed = ctx.custody.chain.index.clipEntryByBody(bytes.toString('utf8'));
+      claimed = await ctx.custody.chain.index.clipEntryByBody(bytes.toString('utf8'));
     }
   }
   if (!claimed && base) {
-    claimed = ctx.custody.chain.index.clipEntryByFile(base);
+    claimed = await ctx.custody.chain.index.clipEntryByFile(base);
   }
   const body = claimed ? parseBody(claimed) : null;
   if (!(claimed && body) && base) {
@@ -138,7 +138,7 @@ async function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): Promise<Verif
         headline: `NOT INTACT: this file is named as ${exportedText(asExported)}, but its content differs from the file the station exported.`,
         headlineMessage: msg('verify-modified-export', { file: asExported.name }),
         sha256: sha,
-        clip: sourceClip(ctx, asExported),
+        clip: await sourceClip(ctx, asExported),
         checks: [failing('file', [found('modified-file', msg('finding-export-modified', { sha, exported: asExported.sha256, seq: asExported.entry.seq }))])],
       };
     }
@@ -173,7 +173,7 @@ async function unknownAnswer(ctx: VerifyContext, t: VerifyTarget): Promise<Verif
 export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise<VerifyAnswer> {
   const sha = t.sha256.toLowerCase();
   const { chain, key } = ctx.custody;
-  const entries = chain.clipEntriesBySha(sha);
+  const entries = await chain.clipEntriesBySha(sha);
   const entry = entries[entries.length - 1];
   const body = entry ? parseBody(entry) : null;
   const indexRow = await ctx.clips.newestBySha256(sha);
@@ -201,9 +201,9 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
       ? said('index', true, msg('verify-index-ok', { clip: clip.id }))
       : said('index', false, msg('verify-index-missing', { clip: clip.id })),
   );
-  const findings = entryFindings(chain, entry, key.publicKey, key.fingerprint);
+  const findings = await entryFindings(chain, entry, key.publicKey, key.fingerprint);
   const linkFindings = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
-  const next = chain.get(entry.seq + 1);
+  const next = await chain.get(entry.seq + 1);
   if (next && next.prev_hash !== entry.entry_hash) linkFindings.push(found('broken-link', msg('finding-no-link-back', { seq: next.seq, entry: entry.seq })));
   checks.push(linkFindings.length === 0 ? said('chain', true, msg('verify-chain-ok', { seq: entry.seq })) : failing('chain', linkFindings));
   const sigFindings = findings.filter((f) => f.kind === 'bad-signature' || f.kind === 'wrong-key');
@@ -227,22 +227,22 @@ export async function verifyTarget(ctx: VerifyContext, t: VerifyTarget): Promise
   const sigMessage = msg(sidecarsHold ? 'verify-signature-ok-sidecars' : 'verify-signature-ok', { fingerprint: key.fingerprint.slice(0, 16) });
   checks.push(sigOk ? said('signature', true, sigMessage) : failing('signature', sigFindings));
   const tsr = t.path && fs.existsSync(sidecarsOf(t.path).timestamp) ? fs.readFileSync(sidecarsOf(t.path).timestamp) : null;
-  const token = tokenCheck(ctx.db, clip.id, sha, tsr);
+  const token = await tokenCheck(ctx.db, clip.id, sha, tsr);
   checks.push(
     token.ok === false
       ? failing('timestamp', [token.message ? found('token-mismatch', token.message) : { kind: 'token-mismatch', message: token.text }])
       : { what: 'timestamp', ok: token.ok, text: token.text, ...(token.message ? { message: token.message } : {}) },
   );
-  const anchor = anchorCovering(ctx.db, entry.seq); // a TSA-stamped chain head at or after this entry (anchors.ts)
-  const anchorRow = anchor ? chain.get(anchor.seq) : undefined;
+  const anchor = await anchorCovering(chain.index, entry.seq); // a TSA-stamped chain head at or after this entry (anchors.ts)
+  const anchorRow = anchor ? await chain.get(anchor.seq) : undefined;
   if (anchor && anchorRow) {
-    const bad = anchorFindings(chain, anchorRow, { addedCerts: addedTsaCerts(ctx.db) });
+    const bad = await anchorFindings(chain, anchorRow, { addedCerts: addedTsaCerts(ctx.db) });
     checks.push(bad.length ? failing('chain', bad) : said('chain', true, anchorMessage(anchor)));
   }
-  checks.push(continuityCheck(chain, clip.id, t.frames ?? null)); // frames missing in the file, and why (continuityCheck.ts)
+  checks.push(continuityCheck(await chain.continuityEntry(clip.id), t.frames ?? null)); // frames missing in the file, and why (continuityCheck.ts)
   const labelLine = labelVerifyCheck(body.labels, Array.isArray(body.orders) ? body.orders.map(String) : []); // what the camera saw
   if (labelLine) checks.push(labelLine);
-  for (const later of chain.entriesOf(clip.id).filter((e) => e.seq > entry.seq)) {
+  for (const later of (await chain.entriesOf(clip.id)).filter((e) => e.seq > entry.seq)) {
     const b = parseBody(later);
     if (!b) continue;
     const who = `${String(b.who ?? 'someone')}${b.why ? ` (${String(b.why)})` : ''}`;
@@ -303,20 +303,20 @@ function ownExport(hits: ExportedFile[], file: string | null | undefined): Expor
 }
 
 /** The sealed clip an exported file comes from, from its chain entry (the index row may be gone). */
-function sourceEntry(ctx: VerifyContext, x: ExportedFile): ChainRow | undefined {
+async function sourceEntry(ctx: VerifyContext, x: ExportedFile): Promise<ChainRow | undefined> {
   const from = x.file?.from;
-  if (from?.sha256) return ctx.custody.chain.clipEntriesBySha(from.sha256).at(-1);
+  if (from?.sha256) return (await ctx.custody.chain.clipEntriesBySha(from.sha256)).at(-1);
   // An export made before files named their origin: the one clip of its entry, if it had one.
   const clips = parseBody(x.entry)?.clips;
   if (Array.isArray(clips) && clips.length === 1) {
     const c = clips[0] as { sha256?: unknown };
-    if (typeof c.sha256 === 'string') return ctx.custody.chain.clipEntriesBySha(c.sha256).at(-1);
+    if (typeof c.sha256 === 'string') return (await ctx.custody.chain.clipEntriesBySha(c.sha256)).at(-1);
   }
   return undefined;
 }
 
-function sourceClip(ctx: VerifyContext, x: ExportedFile): VerifyAnswer['clip'] {
-  const e = sourceEntry(ctx, x);
+async function sourceClip(ctx: VerifyContext, x: ExportedFile): Promise<VerifyAnswer['clip']> {
+  const e = await sourceEntry(ctx, x);
   const b = e ? parseBody(e) : null;
   return e && b ? clipFromBody(b, e.seq) : null;
 }
@@ -326,13 +326,13 @@ function sourceClip(ctx: VerifyContext, x: ExportedFile): VerifyAnswer['clip'] {
  * bytes listed in an export's chain entry. Its verdict is 'derived', never the original: it says
  * which export, what it was made from and how, and checks the export's entry and the source clip's.
  */
-function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): VerifyAnswer {
+async function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): Promise<VerifyAnswer> {
   const sha = t.sha256.toLowerCase();
   const { chain, key } = ctx.custody;
   const checks: VerifyCheck[] = [said('file', true, msg('verify-derived-file-ok', { file: x.name, sha }))];
-  const findings = entryFindings(chain, x.entry, key.publicKey, key.fingerprint);
+  const findings = await entryFindings(chain, x.entry, key.publicKey, key.fingerprint);
   const links = findings.filter((f) => f.kind === 'broken-link' || f.kind === 'missing-entry');
-  const next = chain.get(x.entry.seq + 1);
+  const next = await chain.get(x.entry.seq + 1);
   if (next && next.prev_hash !== x.entry.entry_hash)
     links.push(found('broken-link', msg('finding-no-link-back-export', { seq: next.seq, entry: x.entry.seq })));
   checks.push(links.length === 0 ? said('chain', true, msg('verify-derived-chain-ok', { seq: x.entry.seq })) : failing('chain', links));
@@ -359,18 +359,18 @@ function derivedAnswer(ctx: VerifyContext, t: VerifyTarget, x: ExportedFile): Ve
       );
     }
   }
-  const source = sourceEntry(ctx, x);
+  const source = await sourceEntry(ctx, x);
   const sourceBody = source ? parseBody(source) : null;
   if (x.file && x.file.from === null) {
     checks.push(said('source', null, msg('verify-source-package')));
   } else if (source && sourceBody) {
-    const bad = entryFindings(chain, source, key.publicKey, key.fingerprint);
+    const bad = await entryFindings(chain, source, key.publicKey, key.fingerprint);
     checks.push(
       bad.length === 0
         ? said('source', true, msg('verify-source-ok', { clip: String(sourceBody.clipId), seq: source.seq, sha: String(sourceBody.sha256) }))
         : failing('source', bad, msg('verify-source-bad', { seq: source.seq })),
     );
-    for (const later of chain.entriesOf(String(sourceBody.clipId)).filter((e) => e.kind === 'deleted')) {
+    for (const later of (await chain.entriesOf(String(sourceBody.clipId))).filter((e) => e.kind === 'deleted')) {
       const b = parseBody(later);
       const who = `${String(b?.who ?? 'someone')}${b?.why ? ` (${String(b.why)})` : ''}`;
       checks.push(said('history', null, msg('verify-source-deleted', { time: when(later.at), who })));

@@ -5,7 +5,7 @@
 // is new), so exports made by another process (the CLI next to a running station) are found too,
 // and a lost or stale table is rebuilt from the chain.
 import type { Db } from '../db.ts';
-import { SqliteChainIndex, SqliteExportFileIndex } from '../index/sqliteEvidence.ts';
+import { SqliteExportFileIndex, sqliteChain } from '../index/sqliteEvidence.ts';
 import { parseBody, type ChainRow } from '../evidence/chain.ts';
 import type { PackageFile } from './package.ts';
 
@@ -37,20 +37,20 @@ function filesOf(row: ChainRow): { name: string; sha256: string; file: Partial<P
 export async function catchUpExportIndex(db: Db): Promise<void> {
   const files = new SqliteExportFileIndex(db);
   const upto = await files.upTo();
-  const chain = new SqliteChainIndex(db);
-  const last = chain.head()?.seq ?? 0;
+  const chain = sqliteChain(db);
+  const last = (await chain.head())?.seq ?? 0;
   if (last <= upto) return;
-  const found = chain.exportsBetween(upto, last).flatMap((row) => filesOf(row).map((f) => ({ sha256: f.sha256, seq: row.seq, name: f.name })));
+  const found = (await chain.exportsBetween(upto, last)).flatMap((row) => filesOf(row).map((f) => ({ sha256: f.sha256, seq: row.seq, name: f.name })));
   await files.add(found, last);
 }
 
 async function lookup(db: Db, by: 'sha256' | 'name', value: string): Promise<ExportedFile[]> {
   await catchUpExportIndex(db);
   const hits = await new SqliteExportFileIndex(db).find(by, value);
-  const chain = new SqliteChainIndex(db);
+  const chain = sqliteChain(db);
   const out: ExportedFile[] = [];
   for (const h of hits) {
-    const entry = chain.get(h.seq);
+    const entry = await chain.get(h.seq);
     if (entry?.kind !== 'export') continue;
     const f = filesOf(entry).find((x) => x.name === h.name);
     if (!f) continue;

@@ -344,7 +344,7 @@ export async function runExport(engine: ExportServices, req: ExportRequest, outD
         pc[key] = name;
       }
       // The chain from the clip's entry up to the anchor a TSA stamped: the record existed by then.
-      const seg = pc.manifest ? custody?.segmentOf(row.id) : null;
+      const seg = pc.manifest ? await custody?.segmentOf(row.id) : null;
       if (seg && pc.manifest) {
         const stem = pc.manifest.replace(/\.manifest\.json$/, '');
         const segName = `${stem}.chain.json`;

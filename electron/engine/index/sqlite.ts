@@ -16,7 +16,7 @@ import type {
   SearchQuery,
 } from './types.ts';
 import { FINISHED_STATUSES } from './types.ts';
-import { SqliteChainIndex, SqliteClipNotesIndex, SqliteExportFileIndex, SqliteStationMeta, SqliteTimestampIndex } from './sqliteEvidence.ts';
+import { SqliteExportFileIndex, SqliteStationMeta, sqliteChain, sqliteNotes, sqliteTimestamps } from './sqliteEvidence.ts';
 import { SqliteHubLink, SqliteOutbox } from './sqliteOutbox.ts';
 
 const SUMMARY = 'id, order_code, file, sha256, status';
@@ -292,10 +292,10 @@ export class SqliteClipIndex implements ClipIndex {
 export function sqliteIndex(db: Db): EngineIndex {
   return {
     clips: new SqliteClipIndex(db),
-    chain: new SqliteChainIndex(db),
-    timestamps: new SqliteTimestampIndex(db),
+    chain: sqliteChain(db),
+    timestamps: sqliteTimestamps(db),
     exportFiles: new SqliteExportFileIndex(db),
-    notes: new SqliteClipNotesIndex(db),
+    notes: sqliteNotes(db),
     meta: new SqliteStationMeta(db),
     hubLink: new SqliteHubLink(db),
     outbox: new SqliteOutbox(db),

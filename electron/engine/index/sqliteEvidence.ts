@@ -1,10 +1,18 @@
 // The chain, timestamp jobs, exported files and per-clip notes on the station's embedded SQLite
-// database: every SQL statement about them is here. Synchronous like better-sqlite3 (types.ts says
-// why each of these seams is not async yet), except the exported files, whose reader awaits.
+// database: every SQL statement about them is here. The statements run synchronously, as
+// better-sqlite3 does; the async seams of types.ts are these answered as promises (sqliteChain,
+// sqliteTimestamps, sqliteNotes), so the engine reads them as it would read a server database.
+// Code that works inside one SQLite transaction (a test of what the index writes with an entry)
+// uses the synchronous classes directly. The station's own facts (SqliteStationMeta) stay
+// synchronous (types.ts says why).
 import type { Db } from '../db.ts';
 import type { ChainHead, ChainIndex, ChainRow, ClipNotesIndex, ExportFileIndex, StampedBy, StationMetaIndex, TimestampIndex, TimestampRow } from './types.ts';
 
-export class SqliteChainIndex implements ChainIndex {
+/** A seam's methods answered at once, as better-sqlite3 answers: what the synchronous classes implement. */
+export type AtOnce<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : T[K] };
+
+/** The chain's statements on SQLite, synchronous; the engine reads them through `sqliteChain` (ChainIndex). */
+export class SqliteChainIndex implements AtOnce<ChainIndex> {
   private readonly db: Db;
   constructor(db: Db) {
     this.db = db;
@@ -107,12 +115,80 @@ export class SqliteChainIndex implements ChainIndex {
   }
 }
 
+/**
+ * The chain seam on the embedded SQLite: each call runs its statement at once (an append inside
+ * its immediate transaction, the builder included) and answers with a settled promise.
+ */
+class SqliteChain implements ChainIndex {
+  private readonly s: SqliteChainIndex;
+  constructor(db: Db) {
+    this.s = new SqliteChainIndex(db);
+  }
+  async head(): Promise<ChainHead | undefined> {
+    return this.s.head();
+  }
+  async append(make: (head: ChainHead | undefined) => ChainRow): Promise<ChainRow> {
+    return this.s.append(make);
+  }
+  async appendIfEmpty(make: () => ChainRow): Promise<void> {
+    this.s.appendIfEmpty(make);
+  }
+  async count(): Promise<number> {
+    return this.s.count();
+  }
+  async all(): Promise<ChainRow[]> {
+    return this.s.all();
+  }
+  async get(seq: number): Promise<ChainRow | undefined> {
+    return this.s.get(seq);
+  }
+  async page(afterSeq: number, limit: number): Promise<ChainRow[]> {
+    return this.s.page(afterSeq, limit);
+  }
+  async range(from: number, to: number): Promise<ChainRow[]> {
+    return this.s.range(from, to);
+  }
+  async newestOfClip(clipId: string, kind: 'clip' | 'continuity'): Promise<ChainRow | undefined> {
+    return this.s.newestOfClip(clipId, kind);
+  }
+  async byHash(entryHash: string): Promise<ChainRow | undefined> {
+    return this.s.byHash(entryHash);
+  }
+  async entriesOf(clipId: string): Promise<ChainRow[]> {
+    return this.s.entriesOf(clipId);
+  }
+  async clipEntriesBySha(sha: string): Promise<ChainRow[]> {
+    return this.s.clipEntriesBySha(sha);
+  }
+  async clipEntryByBody(body: string): Promise<ChainRow | undefined> {
+    return this.s.clipEntryByBody(body);
+  }
+  async clipEntryByFile(name: string): Promise<ChainRow | undefined> {
+    return this.s.clipEntryByFile(name);
+  }
+  async countNonAnchorsAfter(seq: number): Promise<number> {
+    return this.s.countNonAnchorsAfter(seq);
+  }
+  async anchorCovering(seq: number): Promise<Pick<ChainRow, 'seq' | 'body'> | undefined> {
+    return this.s.anchorCovering(seq);
+  }
+  async exportsBetween(afterSeq: number, upTo: number): Promise<ChainRow[]> {
+    return this.s.exportsBetween(afterSeq, upTo);
+  }
+}
+
+/** The station's chain as the engine reads it (ChainIndex), on its embedded SQLite. */
+export function sqliteChain(db: Db): ChainIndex {
+  return new SqliteChain(db);
+}
+
 // An id made of a prefix and a number (anchor jobs: `anchor:<seq>`): the number, as SQLite reads it.
 const numberAfter = (prefix: string): string => `CAST(substr(clip_id, ${prefix.length + 1}) AS INTEGER)`;
 // The prefix goes into LIKE as it is: the ids the engine numbers never hold '%' or '_'.
 const likePrefix = (prefix: string): string => `clip_id LIKE '${prefix.replace(/'/g, "''")}%'`;
 
-export class SqliteTimestampIndex implements TimestampIndex {
+/** The timestamp jobs' statements on SQLite, synchronous; the engine reads them through `sqliteTimestamps` (TimestampIndex). */
+export class SqliteTimestampIndex implements AtOnce<TimestampIndex> {
   private readonly db: Db;
   constructor(db: Db) {
     this.db = db;
@@ -178,6 +254,55 @@ export class SqliteTimestampIndex implements TimestampIndex {
   }
 }
 
+/** The timestamp seam on the embedded SQLite: each statement runs at once, answered as a settled promise. */
+class SqliteTimestamps implements TimestampIndex {
+  private readonly s: SqliteTimestampIndex;
+  constructor(db: Db) {
+    this.s = new SqliteTimestampIndex(db);
+  }
+  async enqueue(clipId: string, sha256: string, dueAt: number): Promise<void> {
+    this.s.enqueue(clipId, sha256, dueAt);
+  }
+  async forgetPending(clipId: string): Promise<void> {
+    this.s.forgetPending(clipId);
+  }
+  async get(clipId: string): Promise<TimestampRow | undefined> {
+    return this.s.get(clipId);
+  }
+  async pendingCount(): Promise<number> {
+    return this.s.pendingCount();
+  }
+  async nextDue(): Promise<number | null> {
+    return this.s.nextDue();
+  }
+  async due(now: number, limit: number): Promise<TimestampRow[]> {
+    return this.s.due(now, limit);
+  }
+  async markDone(clipId: string, by: StampedBy): Promise<void> {
+    this.s.markDone(clipId, by);
+  }
+  async markFailed(clipId: string, error: string, nextTryAt: number): Promise<void> {
+    this.s.markFailed(clipId, error, nextTryAt);
+  }
+  async postponeAll(at: number): Promise<void> {
+    this.s.postponeAll(at);
+  }
+  async highestNumbered(prefix: string): Promise<number> {
+    return this.s.highestNumbered(prefix);
+  }
+  async dropPendingNumbered(prefix: string, upTo?: number): Promise<void> {
+    this.s.dropPendingNumbered(prefix, upTo);
+  }
+  async putDone(clipId: string, sha256: string, by: StampedBy): Promise<void> {
+    this.s.putDone(clipId, sha256, by);
+  }
+}
+
+/** The station's timestamp jobs as the engine reads them (TimestampIndex), on its embedded SQLite. */
+export function sqliteTimestamps(db: Db): TimestampIndex {
+  return new SqliteTimestamps(db);
+}
+
 const ready = new WeakSet<Db>();
 
 export class SqliteExportFileIndex implements ExportFileIndex {
@@ -217,7 +342,8 @@ export class SqliteExportFileIndex implements ExportFileIndex {
 
 const INCIDENT_DAYS = 3;
 
-export class SqliteClipNotesIndex implements ClipNotesIndex {
+/** The per-clip notes' statements on SQLite, synchronous; the engine reads them through `sqliteNotes` (ClipNotesIndex). */
+export class SqliteClipNotesIndex implements AtOnce<ClipNotesIndex> {
   private readonly db: Db;
   // Their own tables, created when first written, so they stay independent of the numbered migrations.
   private labelsReady = false;
@@ -259,6 +385,31 @@ export class SqliteClipNotesIndex implements ClipNotesIndex {
       return null; // no page ever reported an incident on this station: the table does not exist yet
     }
   }
+}
+
+/** The per-clip notes seam on the embedded SQLite: each statement runs at once, answered as a settled promise. */
+class SqliteNotes implements ClipNotesIndex {
+  private readonly s: SqliteClipNotesIndex;
+  constructor(db: Db) {
+    this.s = new SqliteClipNotesIndex(db);
+  }
+  async setLabels(clipId: string, body: string): Promise<void> {
+    this.s.setLabels(clipId, body);
+  }
+  async labels(clipId: string): Promise<string | null> {
+    return this.s.labels(clipId);
+  }
+  async setIncidents(recordingId: string, at: number, body: string): Promise<void> {
+    this.s.setIncidents(recordingId, at, body);
+  }
+  async incidents(recordingId: string): Promise<string | null> {
+    return this.s.incidents(recordingId);
+  }
+}
+
+/** The station's per-clip notes as the engine reads them (ClipNotesIndex), on its embedded SQLite. */
+export function sqliteNotes(db: Db): ClipNotesIndex {
+  return new SqliteNotes(db);
 }
 
 export class SqliteStationMeta implements StationMetaIndex {

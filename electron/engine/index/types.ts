@@ -195,42 +195,45 @@ export type ChainHead = Pick<ChainRow, 'seq' | 'entry_hash'>;
  * The chain of custody as the index keeps it: append-only, read by seq, by clip, by kind. The
  * signing and checking live in evidence/chain.ts; this is where the entries are kept and found.
  *
- * Synchronous, unlike ClipIndex: its readers (the evidence line of every listed clip, the checks of
- * verify, the anchor rhythm) run inside synchronous code today. A server database behind this seam
- * needs those readers to await first; the station's chain stays in its embedded SQLite meanwhile.
+ * Async like ClipIndex, so a server database can keep the chain. `append` takes a builder rather
+ * than an entry: the seq, the link and the signature depend on the head, so the implementation
+ * reads the head and writes the entry inside one transaction (or lock) of its own and runs the
+ * builder in between; the builder is synchronous (it signs, it never awaits), which lets the
+ * embedded SQLite keep its immediate transaction. The SQLite implementation is SqliteChainIndex's
+ * synchronous statements answered as promises (sqliteEvidence.ts `sqliteChain`).
  */
 export interface ChainIndex {
-  head(): ChainHead | undefined;
+  head(): Promise<ChainHead | undefined>;
   /**
    * Appends the entry `make` builds on the head, atomically: a second process appending at the
-   * same time waits, so two entries never claim one seq or one predecessor.
+   * same time waits, so two entries never claim one seq or one predecessor. Resolves to the entry.
    */
-  append(make: (head: ChainHead | undefined) => ChainRow): ChainRow;
+  append(make: (head: ChainHead | undefined) => ChainRow): Promise<ChainRow>;
   /** Appends the first entry when the chain is empty, atomically (two processes make one genesis). */
-  appendIfEmpty(make: () => ChainRow): void;
-  count(): number;
-  all(): ChainRow[];
-  get(seq: number): ChainRow | undefined;
+  appendIfEmpty(make: () => ChainRow): Promise<void>;
+  count(): Promise<number>;
+  all(): Promise<ChainRow[]>;
+  get(seq: number): Promise<ChainRow | undefined>;
   /** Entries after `afterSeq`, in order, at most `limit` (a walk over a long chain pages). */
-  page(afterSeq: number, limit: number): ChainRow[];
+  page(afterSeq: number, limit: number): Promise<ChainRow[]>;
   /** Entries from..to inclusive, in order. */
-  range(from: number, to: number): ChainRow[];
+  range(from: number, to: number): Promise<ChainRow[]>;
   /** The newest entry of this kind for the clip (kind 'clip': its sealing entry). */
-  newestOfClip(clipId: string, kind: 'clip' | 'continuity'): ChainRow | undefined;
-  byHash(entryHash: string): ChainRow | undefined;
-  entriesOf(clipId: string): ChainRow[];
+  newestOfClip(clipId: string, kind: 'clip' | 'continuity'): Promise<ChainRow | undefined>;
+  byHash(entryHash: string): Promise<ChainRow | undefined>;
+  entriesOf(clipId: string): Promise<ChainRow[]>;
   /** Clip entries whose body says the clip had this SHA-256 (even when the index row is gone), oldest first. */
-  clipEntriesBySha(sha: string): ChainRow[];
+  clipEntriesBySha(sha: string): Promise<ChainRow[]>;
   /** The clip entry whose body is exactly these bytes (a manifest sidecar). */
-  clipEntryByBody(body: string): ChainRow | undefined;
+  clipEntryByBody(body: string): Promise<ChainRow | undefined>;
   /** The newest clip entry whose body names this file (its base name). */
-  clipEntryByFile(name: string): ChainRow | undefined;
+  clipEntryByFile(name: string): Promise<ChainRow | undefined>;
   /** Entries after `seq` other than anchors. */
-  countNonAnchorsAfter(seq: number): number;
+  countNonAnchorsAfter(seq: number): Promise<number>;
   /** The first anchor entry whose stamped head is at or after `seq`. */
-  anchorCovering(seq: number): Pick<ChainRow, 'seq' | 'body'> | undefined;
+  anchorCovering(seq: number): Promise<Pick<ChainRow, 'seq' | 'body'> | undefined>;
   /** Export entries in (afterSeq, upTo], in order. */
-  exportsBetween(afterSeq: number, upTo: number): ChainRow[];
+  exportsBetween(afterSeq: number, upTo: number): Promise<ChainRow[]>;
 }
 
 /** A trusted-timestamp job: a clip's (or, with id `anchor:<seq>`, the chain head's) hash to stamp. */
@@ -257,33 +260,31 @@ export interface StampedBy {
 
 /**
  * The timestamp jobs (evidence/tsaQueue.ts works them off; evidence/anchors.ts adds the chain head's).
- * Synchronous like ChainIndex: `get` feeds the evidence line of every listed clip (custody's
- * describe, read by clipView.ts inside the synchronous toClip), and `enqueue`, `highestNumbered`,
- * `dropPendingNumbered` run inside the synchronous chain append of a seal (anchorIfDue). Only the
- * worker's own methods (`due`, `markDone`, `markFailed`, `postponeAll`) have async callers; one seam
- * of two natures is not worth it before toClip awaits.
+ * Async like ChainIndex: its readers (custody's describe for every listed clip, verify's token
+ * line, the anchor rhythm, the worker) all await. Each call stands alone; none of them needs to
+ * share a transaction with a chain append (a seal queues its token after its entry is written).
  */
 export interface TimestampIndex {
   /** Queues a job unless one exists for the id; due at `dueAt`. */
-  enqueue(clipId: string, sha256: string, dueAt: number): void;
+  enqueue(clipId: string, sha256: string, dueAt: number): Promise<void>;
   /** Drops a job still pending (the clip was deleted). */
-  forgetPending(clipId: string): void;
-  get(clipId: string): TimestampRow | undefined;
-  pendingCount(): number;
+  forgetPending(clipId: string): Promise<void>;
+  get(clipId: string): Promise<TimestampRow | undefined>;
+  pendingCount(): Promise<number>;
   /** When the next pending job is due, or null with none pending. */
-  nextDue(): number | null;
+  nextDue(): Promise<number | null>;
   /** Pending jobs due at `now`, the longest due first. */
-  due(now: number, limit: number): TimestampRow[];
-  markDone(clipId: string, by: StampedBy): void;
-  markFailed(clipId: string, error: string, nextTryAt: number): void;
+  due(now: number, limit: number): Promise<TimestampRow[]>;
+  markDone(clipId: string, by: StampedBy): Promise<void>;
+  markFailed(clipId: string, error: string, nextTryAt: number): Promise<void>;
   /** Pushes every pending job to `at` at the earliest (the network is down). */
-  postponeAll(at: number): void;
+  postponeAll(at: number): Promise<void>;
   /** The highest number after `prefix` among job ids with that prefix (anchor jobs), 0 with none. */
-  highestNumbered(prefix: string): number;
+  highestNumbered(prefix: string): Promise<number>;
   /** Drops pending jobs whose id is `prefix` + a number, up to `upTo` when given. */
-  dropPendingNumbered(prefix: string, upTo?: number): void;
+  dropPendingNumbered(prefix: string, upTo?: number): Promise<void>;
   /** Records a job done outside the queue (an anchor stamped for an export), replacing any. */
-  putDone(clipId: string, sha256: string, by: StampedBy): void;
+  putDone(clipId: string, sha256: string, by: StampedBy): Promise<void>;
 }
 
 /**
@@ -302,21 +303,21 @@ export interface ExportFileIndex {
 
 /**
  * Small per-clip records kept beside the clips: camera reads (labels.ts), page incidents (continuity.ts).
- * Synchronous: the labels go into a clip's manifest fields while the seal builds its chain entry
- * (synchronous, under the chain's write lock), and the sealer reads the incidents in a synchronous
- * callback.
+ * Async like the chain: the seal reads the labels before it appends the clip's entry, the clip view
+ * and the read-back await them.
  */
 export interface ClipNotesIndex {
-  setLabels(clipId: string, body: string): void;
-  labels(clipId: string): string | null;
-  setIncidents(recordingId: string, at: number, body: string): void;
-  incidents(recordingId: string): string | null;
+  setLabels(clipId: string, body: string): Promise<void>;
+  labels(clipId: string): Promise<string | null>;
+  setIncidents(recordingId: string, at: number, body: string): Promise<void>;
+  incidents(recordingId: string): Promise<string | null>;
 }
 
 /**
  * The station's own facts (station_meta): the clips folders it initialised, the last one used.
- * Synchronous: storage.ts reads and writes them while it opens the clips folder, before the engine
- * exists, and lanConfig.ts keeps the LAN listener's settings there in plain synchronous reads.
+ * Synchronous: storage.ts and clipsDirSetting.ts consult it inside the synchronous checks of a clips
+ * folder (at start before the engine exists, when Settings names a new folder, in `doctor` without
+ * an engine), and lanConfig.ts keeps the LAN listener's settings there; none of it is evidence.
  */
 export interface StationMetaIndex {
   get(key: string): string | undefined;

@@ -194,7 +194,7 @@ export class Publisher {
       if (this.abort.signal.aborted) throw new RoundFailed('other', 'stopped');
       const sent = await this.o.hub.hubLink.chainSent();
       if (sent >= through) return;
-      const rows = this.o.chain.page(sent, MAX_CHAIN_ENTRIES);
+      const rows = await this.o.chain.page(sent, MAX_CHAIN_ENTRIES);
       if (rows.length === 0) return;
       const entries = rows.map((r) => ({
         seq: r.seq,
@@ -239,7 +239,7 @@ export class Publisher {
     const row = await this.o.clipRow(job.clip_id);
     // The clip's key in the store is the file its index row names, once it is finished.
     const key = row && isFinished(row.status) ? row.file : null;
-    const entry = this.o.chain.get(job.chain_seq);
+    const entry = await this.o.chain.get(job.chain_seq);
     const stat = key ? await store.stat(key).catch(() => null) : null;
     if (!row || !key || !stat || !entry || row.sha256 !== job.sha256) {
       // Deleted (or replaced) before it reached the hub: the hub lists the hole from the chain.
@@ -247,7 +247,7 @@ export class Publisher {
       return;
     }
     await this.publishChain(client, link, job.chain_seq);
-    const stamp = this.o.timestamps.get(job.clip_id);
+    const stamp = await this.o.timestamps.get(job.clip_id);
     const tsr = stamp?.state === 'done' ? stamp.response : null;
     try {
       const receipt = await this.call(() =>

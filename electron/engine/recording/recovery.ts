@@ -17,7 +17,7 @@ export async function readBackUnchecked(
   if (!s.custody.continuityChecked) return;
   const rows = await s.clips.sealedWithoutReadBack(Date.now() - 2 * 86_400_000);
   // What the page reported while these recorded was kept as it arrived: their gaps keep their causes.
-  for (const row of rows) s.continuity.enqueue({ row, file: s.store.localPath(row.file!), incidents: s.incidents.get(row.id) });
+  for (const row of rows) s.continuity.enqueue({ row, file: s.store.localPath(row.file!), incidents: await s.incidents.get(row.id) });
 }
 
 /** At start: every recording the last run left open is turned into a clip from what reached disk. */

@@ -16,7 +16,7 @@ import { formatMessage, msg, wordsToJson } from '../../../shared/messages.ts';
 
 export type SealingServices = Pick<EngineServices, 'store' | 'db' | 'clips' | 'custody' | 'ownsData' | 'emit' | 'logLine'> & {
   readonly continuity: ContinuityPass;
-  toClip(row: ClipRow): Clip;
+  toClip(row: ClipRow): Promise<Clip>;
 };
 
 export class Sealer {
@@ -26,9 +26,9 @@ export class Sealer {
 
   private readonly s: SealingServices;
   /** What the page saw while recording the clip, for its read-back (taken once). */
-  private readonly incidentsOf: (id: string) => PageIncident[];
+  private readonly incidentsOf: (id: string) => Promise<PageIncident[]>;
 
-  constructor(s: SealingServices, incidentsOf: (id: string) => PageIncident[]) {
+  constructor(s: SealingServices, incidentsOf: (id: string) => Promise<PageIncident[]>) {
     this.s = s;
     this.incidentsOf = incidentsOf;
   }
@@ -110,10 +110,10 @@ export class Sealer {
       const words = msg('problem-not-sealed', { order, error: errorMessage(err) });
       this.s.emit('station.problem', { message: formatMessage(words), words });
     }
-    const clip = this.s.toClip((await this.s.clips.get(id))!);
+    const clip = await this.s.toClip((await this.s.clips.get(id))!);
     this.s.emit('clip.saved', clip);
     if (this.s.ownsData && this.s.custody.continuityChecked && clip.evidence) {
-      this.s.continuity.enqueue({ row: (await this.s.clips.get(id))!, file: store.localPath(rel), incidents: this.incidentsOf(id) });
+      this.s.continuity.enqueue({ row: (await this.s.clips.get(id))!, file: store.localPath(rel), incidents: await this.incidentsOf(id) });
     }
     const thumb = this.makeThumbnail(row).finally(() => this.thumbnails.delete(thumb));
     this.thumbnails.add(thumb);

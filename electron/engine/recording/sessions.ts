@@ -38,7 +38,7 @@ export type RecordingServices = Pick<
   /** The page's incidents, kept as they arrive for a read-back after a restart (continuity.ts). */
   readonly incidents: PageIncidentStore;
   readonly retention: Pick<Retention, 'run' | 'afterClip'>;
-  toClip(row: ClipRow): Clip;
+  toClip(row: ClipRow): Promise<Clip>;
 };
 
 type RecordingCall = 'recording.start' | 'recording.chunk' | 'recording.finish' | 'recording.events' | 'recording.ready' | 'recording.discard';
@@ -285,10 +285,10 @@ export class RecordingSessions {
         const err = await this.notRecording(input.recordingId);
         if (!row || err.code !== 'ended') throw err;
         const kept = row.status === 'ok' || row.status === 'recovered' || row.status === 'interrupted';
-        return { clip: kept ? this.s.toClip(row) : null, message: err.message };
+        return { clip: kept ? await this.s.toClip(row) : null, message: err.message };
       }
       // Stored before sealing: the manifest carries what the camera read.
-      if (input.labels) this.s.labels.set(s.id, input.labels);
+      if (input.labels) await this.s.labels.set(s.id, input.labels);
       // The page's note as codes only when they read as its English note, word for word.
       const pageWords = input.note && input.noteWords?.length && formatMessages(input.noteWords) === input.note ? input.noteWords : null;
       return this.finishSession(s, input.reason, input.status, input.note, input.chunkCount, pageWords);
@@ -301,7 +301,7 @@ export class RecordingSessions {
       const list = this.pageIncidents.get(input.recordingId) ?? [];
       list.push(...input.incidents.slice(0, Math.max(0, 500 - list.length)));
       this.pageIncidents.set(input.recordingId, list);
-      this.s.incidents.set(input.recordingId, list);
+      await this.s.incidents.set(input.recordingId, list);
       while (this.pageIncidents.size > 50) this.pageIncidents.delete(this.pageIncidents.keys().next().value!);
       return { accepted: list.length };
     },

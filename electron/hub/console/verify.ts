@@ -127,8 +127,8 @@ async function anchorLine(index: HubIndex, station: string, seq: number, key: Ke
       held.set(row.seq, row);
       const b = row.kind === 'anchor' ? parseBody(row) : null;
       if (!b || typeof b.head !== 'number' || b.head < seq) continue;
-      const chain = { get: (s: number) => held.get(s), byHash: (h: string) => [...held.values()].find((r) => r.entry_hash === h) };
-      const findings = anchorFindings(chain, row, { addedCerts });
+      const chain = { get: async (s: number) => held.get(s), byHash: async (h: string) => [...held.values()].find((r) => r.entry_hash === h) };
+      const findings = await anchorFindings(chain, row, { addedCerts });
       const alone = checkEntryAlone(row, key);
       const own =
         alone.hashOk && alone.seqOk && alone.signatureOk
@@ -341,5 +341,5 @@ async function continuityLine(index: HubIndex, store: ClipStore, clip: HubClip, 
   const frames = readFrames ? await readBack(store, clip.sha256).catch(() => null) : null;
   // Neither a record nor a file that decodes as video: nothing to say about frames (no line).
   if (!entry && !frames) return null;
-  return continuityCheck({ continuityEntry: () => entry }, clip.clipId, frames);
+  return continuityCheck(entry, frames);
 }
