@@ -86,9 +86,12 @@ export interface ChainCheck {
 export class UnverifiableToken extends Error {
   readonly unverifiable = true;
   readonly tsa: TokenFacts;
-  constructor(message: string, tsa: TokenFacts) {
+  /** What the message says, for a page that words it in another language: whether the token carries certificates, whether any were given. */
+  readonly reason: { carriesCerts: boolean; given: boolean } | null;
+  constructor(message: string, tsa: TokenFacts, reason: { carriesCerts: boolean; given: boolean } | null = null) {
     super(message);
     this.tsa = tsa;
+    this.reason = reason;
   }
 }
 
@@ -513,6 +516,7 @@ async function checkToken(c: EvidenceCrypto, der: Uint8Array, wantSha256: string
         added.length ? ', and none of the certificates given matches it' : ', and none was given'
       }). That is not a sign it was altered: give the TSA's certificate (a .pem, .crt or .cer file) with the package to check it`,
       facts,
+      { carriesCerts: parts.certs.length > 0, given: added.length > 0 },
     );
   }
   const cn = namePart(cert.subject, 'CN');
