@@ -34,8 +34,10 @@ import {
   editsWord,
   exportModeWord,
   fileWords,
+  pkgWord,
   wordPackage,
   type PackageCode,
+  type PackageParam,
   type PackageParams,
   type PackageWord,
 } from '../../../shared/evidence/packageWords.ts';
@@ -365,7 +367,7 @@ function namesHubKey(manBytes: Buffer): boolean {
 }
 
 interface HubSigner {
-  name: string;
+  name: PackageParam;
   fingerprint: string;
   receipt: Record<string, unknown> | null;
   receiptSigned: boolean;
@@ -392,7 +394,7 @@ function hubSigner(files: Map<string, Buffer>, manBytes: Buffer, sigBytes: Buffe
     receipt = null;
   }
   const receiptSigned = !!(receiptBytes && receiptSig && verifySig(key, receiptBytes, receiptSig));
-  return { name: typeof receipt?.hubName === 'string' ? receipt.hubName : 'unnamed hub', fingerprint, receipt, receiptSigned };
+  return { name: typeof receipt?.hubName === 'string' ? receipt.hubName : pkgWord('pkg-unnamed-hub'), fingerprint, receipt, receiptSigned };
 }
 
 /** What the hub's receipt says (when it received and checked the clip), and that it belongs to this package. */
