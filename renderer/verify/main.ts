@@ -38,7 +38,16 @@ import {
   type FileEntry,
 } from '../../shared/evidence/packageWords.ts';
 import { checkSegment, stampTime, type SegmentCheck } from '../../shared/evidence/segment.ts';
-import { base64Bytes, checkTimestampToken, genTimeMs, givenCertDers, isCertName, UnverifiableToken, type TokenFacts } from '../../shared/evidence/tsaToken.ts';
+import {
+  base64Bytes,
+  checkTimestampToken,
+  genTimeMs,
+  givenCertDers,
+  isCertName,
+  TokenError,
+  UnverifiableToken,
+  type TokenFacts,
+} from '../../shared/evidence/tsaToken.ts';
 import { LATE_STAMP_MS } from '../../shared/stampDelay.ts';
 import { unzip } from './unzip.ts';
 import { webCrypto } from './webCrypto.ts';
@@ -116,7 +125,9 @@ const tokenReason = (e: Error): PackageParam =>
         carried: pkgWord(e.reason.carriesCerts ? 'pkg-tsa-carries-other' : 'pkg-tsa-carries-none'),
         given: pkgWord(e.reason.given ? 'pkg-tsa-given-nomatch' : 'pkg-tsa-given-none'),
       })
-    : e.message;
+    : e instanceof TokenError
+      ? e.word
+      : e.message;
 
 // Files every package carries besides those its manifest lists: the manifest itself, its signature
 // and its token (the manifest cannot hold its own hash), and the ZIP that holds them all.
@@ -272,7 +283,7 @@ async function check(files: Files): Promise<boolean> {
       // No certificate of its TSA at hand: nothing says it was altered, and nothing vouches for it.
       if (e instanceof UnverifiableToken)
         info(say('pkg-export-stamp-unverifiable', { file: 'export-manifest.tsr', tsa: tsaCn(e.tsa), time: e.tsa.genTime, reason: tokenReason(e) }));
-      else fail(say('pkg-export-stamp-invalid', { file: 'export-manifest.tsr', error: (e as Error).message }));
+      else fail(say('pkg-export-stamp-invalid', { file: 'export-manifest.tsr', error: tokenReason(e as Error) }));
     }
   } else info(say('pkg-no-export-timestamp', { file: 'export-manifest.tsr' }));
 
@@ -406,7 +417,7 @@ async function checkTimestamp(clip: PageClip, sha: string, tsr: Uint8Array | und
     // No certificate of its TSA at hand: nothing says it was altered, and nothing vouches for it.
     if (e instanceof UnverifiableToken)
       info(say('pkg-clip-stamp-unverifiable', { clip: clip.clipId, file: clip.timestamp, tsa: tsaCn(e.tsa), time: e.tsa.genTime, reason: tokenReason(e) }));
-    else fail(say('pkg-clip-stamp-invalid', { clip: clip.clipId, file: clip.timestamp, error: (e as Error).message }));
+    else fail(say('pkg-clip-stamp-invalid', { clip: clip.clipId, file: clip.timestamp, error: tokenReason(e as Error) }));
     return;
   }
   ok(say('pkg-clip-stamp', { time: t.genTime, tsa: t.tsa, hash: `${sha.slice(0, 16)}…` }));

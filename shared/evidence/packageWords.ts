@@ -469,6 +469,55 @@ export const PACKAGE_WORDS = {
   'pkg-desc-evidence': { en: 'evidence of {{clip}}', 'zh-CN': '{{clip}}的证据文件' },
   'pkg-desc-key': { en: 'a public key', 'zh-CN': '公钥' },
   'pkg-desc-package': { en: 'a file of the package', 'zh-CN': '包中附带的文件' },
+  'pkg-token-damaged': {
+    en: 'it is damaged: part of it is missing or malformed ({{detail}})',
+    'zh-CN': '它已损坏：部分内容缺失或格式错误（{{detail}}）',
+  },
+  'pkg-token-not-reply': { en: 'it is not a timestamp reply ({{detail}})', 'zh-CN': '它不是时间戳回复（{{detail}}）' },
+  'pkg-token-extra-bytes': { en: 'there are extra bytes after the timestamp reply', 'zh-CN': '时间戳回复之后有多余的字节' },
+  'pkg-token-unparsable': {
+    en: 'it does not parse as an RFC 3161 timestamp ({{detail}})',
+    'zh-CN': '无法按 RFC 3161 时间戳解析它（{{detail}}）',
+  },
+  'pkg-token-other-hash-alg': {
+    en: "this token stamps a {{alg}} hash; PackWitness clips are sealed with SHA-256, so it is not this clip's",
+    'zh-CN': '该令牌盖时间戳的是 {{alg}} 哈希值；PackWitness 的视频以 SHA-256 封存，因此它不属于这段视频',
+  },
+  'pkg-token-other-file': {
+    en: "the token covers a different file: its SHA-256 is {{hashed}}, this recording's is {{want}}",
+    'zh-CN': '该令牌覆盖的是另一个文件：它的 SHA-256 是 {{hashed}}，本录像的是 {{want}}',
+  },
+  'pkg-token-tstinfo-changed': {
+    en: 'the TSTInfo (time, hash, serial) was changed after signing: its digest does not match the signed one',
+    'zh-CN': 'TSTInfo（时间、哈希值、序列号）在签名后被修改：其摘要与已签名的摘要不符',
+  },
+  'pkg-token-other-signer': {
+    en: 'the token names another signing certificate than the one it carries',
+    'zh-CN': '令牌指明的签名证书不是它所附带的那一个',
+  },
+  'pkg-token-signature-invalid': { en: "the TSA's signature over the token is NOT valid", 'zh-CN': 'TSA 对该令牌的签名无效' },
+  'pkg-token-cert-not-valid': {
+    en: '{{what}} ({{subject}}) was not valid at the time the token states: valid from {{from}} to {{to}}',
+    'zh-CN': '{{what}}（{{subject}}）在令牌所载的时间并不有效：有效期为 {{from}} 至 {{to}}',
+  },
+  'pkg-token-tsa-cert': { en: "the TSA's certificate", 'zh-CN': 'TSA 的证书' },
+  'pkg-token-issuing-cert': { en: 'the issuing certificate', 'zh-CN': '颁发证书' },
+  'pkg-token-not-timestamping': {
+    en: "the TSA's certificate ({{subject}}) is not a timestamping certificate: it lacks the timeStamping extended key usage",
+    'zh-CN': 'TSA 的证书（{{subject}}）不是时间戳证书：它缺少 timeStamping 扩展密钥用法',
+  },
+  'pkg-token-root-not-self-signed': {
+    en: 'the root certificate {{subject}} in the token is not signed by its own key',
+    'zh-CN': '令牌中的根证书 {{subject}} 并非由其自身的密钥签名',
+  },
+  'pkg-token-not-signed-by-issuer': {
+    en: 'the certificate {{subject}} is NOT signed by {{issuer}}, the issuer certificate the token carries',
+    'zh-CN': '证书 {{subject}} 并非由令牌所附带的颁发者证书 {{issuer}} 签名',
+  },
+  'pkg-token-issuer-not-ca': {
+    en: '{{issuer}} issued {{subject}} but is not a CA certificate',
+    'zh-CN': '{{issuer}} 颁发了 {{subject}}，但它不是 CA 证书',
+  },
 } as const satisfies Record<string, Record<PackageLang, string>>;
 
 export type PackageCode = keyof typeof PACKAGE_WORDS;

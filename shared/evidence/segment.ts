@@ -7,7 +7,7 @@
 import { ed25519Holds, sha256Hex, type EvidenceCrypto } from './crypto.ts';
 import { bytesEqual } from './der.ts';
 import { pkgWord, type PackageParam, type PackageWord } from './packageWords.ts';
-import { base64Bytes } from './tsaToken.ts';
+import { base64Bytes, TokenError } from './tsaToken.ts';
 
 /** Where the check's lines go, as codes each side words (shared/evidence/packageWords.ts); file names the file a problem is about. */
 export interface CheckLines {
@@ -172,7 +172,7 @@ export async function checkSegment(
   try {
     t = await c.stamp(token);
   } catch (err) {
-    out.fail(pkgWord('pkg-seg-token-invalid', { what, token: tokenName, error: (err as Error).message }), tokenName);
+    out.fail(pkgWord('pkg-seg-token-invalid', { what, token: tokenName, error: err instanceof TokenError ? err.word : (err as Error).message }), tokenName);
     return;
   }
   if (t.hashAlg !== 'SHA-256' || t.hashed !== stampedHash) {

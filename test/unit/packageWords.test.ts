@@ -10,7 +10,7 @@ import { certsFromFile } from '../../electron/engine/evidence/tsaTrust.ts';
 import { labelVerdict } from '../../shared/evidence/labelVerdict.ts';
 import { clipWord, editsWord, exportModeWord, fileWords, pkgWord, wordPackage, type FileEntry, type PackageWord } from '../../shared/evidence/packageWords.ts';
 import { checkSegment, type SegmentCheck } from '../../shared/evidence/segment.ts';
-import { checkTimestampToken, UnverifiableToken } from '../../shared/evidence/tsaToken.ts';
+import { checkTimestampToken, TokenError, UnverifiableToken } from '../../shared/evidence/tsaToken.ts';
 import { CJK, ENGLISH } from '../helpers/messageWords.ts';
 
 const FIX = path.resolve(import.meta.dirname, '../fixtures/tsa');
@@ -45,6 +45,24 @@ describe('package check words', () => {
       expect(zh(reason)).toMatch(CJK);
       expect(zh(reason)).not.toMatch(ENGLISH);
     }
+  });
+
+  it("say why a token does not verify in both languages, the English as the token check's message", async () => {
+    const reply = fs.readFileSync(path.join(FIX, 'sigstage/response-sha256.tsr'));
+    const chain = certsFromFile(fs.readFileSync(path.join(FIX, 'sigstage/ts_chain.pem'))).map((c) => c.raw);
+    const flipped = Buffer.from(reply);
+    flipped[flipped.length - 10]! ^= 1;
+    const other = (await checkTimestampToken(nodeCrypto, reply, 'ab'.repeat(32), chain).catch((x: unknown) => x)) as TokenError;
+    const broken = (await checkTimestampToken(nodeCrypto, flipped, null, chain).catch((x: unknown) => x)) as TokenError;
+    expect(other.word.code).toBe('pkg-token-other-file');
+    expect(broken.word.code).toBe('pkg-token-signature-invalid');
+    for (const e of [other, broken]) {
+      expect(e).toBeInstanceOf(TokenError);
+      expect(en(e.word)).toBe(e.message);
+      expect(zh(e.word)).toMatch(CJK);
+      expect(zh(e.word)).not.toMatch(ENGLISH);
+    }
+    expect(zh(broken.word)).toBe('TSA 对该令牌的签名无效');
   });
 
   it('say the label verdict of a signed manifest in both languages, the English as before', () => {
