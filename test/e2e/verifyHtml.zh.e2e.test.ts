@@ -242,6 +242,27 @@ describe.runIf(chromiumAvailable())('verify.html in a zh-CN browser', () => {
     }
   });
 
+  it("names a hub package's changed token in Chinese, and the clip's trusted time as not checked", async () => {
+    const dir = path.join(t.dir, 'hub-token-changed');
+    fs.cpSync(hubPackage, dir, { recursive: true });
+    const tsr = fs.readdirSync(dir).find((n) => n.endsWith('.tsr'))!;
+    const b = fs.readFileSync(path.join(dir, tsr));
+    b[b.length - 10]! ^= 1;
+    fs.writeFileSync(path.join(dir, tsr), b);
+    const { page, verdict } = await openAndCheck(dir);
+    try {
+      const r = await verdict();
+      expect(r.status).toBe('fail');
+      expect(r.text).toBe('未通过验证：发现 1 处问题；请查看标有 \u2717 的行。');
+      const lines = await logLines(page);
+      expect(lines.filter((l) => !CJK.test(l) || ENGLISH.test(l))).toEqual([]);
+      expect(lines.some((l) => l.startsWith(`${tsr}：SHA-256 与已签名的清单不符`))).toBe(true);
+      expect(lines.some((l) => /^订单 SF1700000001901 的视频 \S+（发货，打包）：其可信时间戳未检查（见上方各行）。$/.test(l))).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
   /** A Shopee package the warehouse hub made from a station's clip that a local TSA stamped; its folder. */
   async function hubShopeePackage(dir: string): Promise<string> {
     const tsa = await startLocalTsa(path.join(dir, 'tsa'));
