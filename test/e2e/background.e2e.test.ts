@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Clip } from '../../shared/contract.ts';
 import { readFrameCounters } from '../../electron/engine/frameCounters.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { expectEveryGapRecorded } from '../helpers/continuity.ts';
+import { expectEveryGapRecorded, READ_BACK_TEST_TIMEOUT_MS } from '../helpers/continuity.ts';
 import { ocrOverlay, tesseractAvailable } from '../helpers/ocr.ts';
 import { apiCall, chromiumAvailable, CHROMIUM, startServe, waitForState, type Served } from '../helpers/station.ts';
 import { startXvfb, xvfbAvailable } from '../helpers/xvfb.ts';
@@ -58,7 +58,7 @@ describe.skipIf(!ready)('recording from a background window', () => {
     t.cleanup();
   });
 
-  it('keeps burning the overlay into every frame while requestAnimationFrame is stopped', async () => {
+  it('keeps burning the overlay into every frame while requestAnimationFrame is stopped', { timeout: READ_BACK_TEST_TIMEOUT_MS }, async () => {
     // Playwright keeps the pages it drives 'focused', so a tab in the background still gets an
     // animation frame burst now and then (1 run in ~5 here). The claim needs a window whose
     // frames have stopped: a measurement that caught such a burst is recorded and done again.

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { Clip } from '../../shared/contract.ts';
 import { readFrameCounters } from '../../electron/engine/frameCounters.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { expectEveryGapRecorded } from '../helpers/continuity.ts';
+import { expectEveryGapRecorded, READ_BACK_TEST_TIMEOUT_MS } from '../helpers/continuity.ts';
 import { ffprobeJson } from '../helpers/video.ts';
 import { ocrOverlay, tesseractAvailable } from '../helpers/ocr.ts';
 import { apiCall, chromiumAvailable, launchBrowser, openStationPage, NODE22, ROOT, scan, startServe, waitForState, type Served } from '../helpers/station.ts';
@@ -81,7 +81,7 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
     expect(textB).toContain(B);
   });
 
-  it('loses no frame when switching orders (burned-in frame counter)', async () => {
+  it('loses no frame when switching orders (burned-in frame counter)', { timeout: READ_BACK_TEST_TIMEOUT_MS }, async () => {
     const [a, b] = await Promise.all(clips.map((c) => readFrameCounters(clipPath(path.join(t.dir, 'clips'), c))));
     expect(a!.unreadable).toBe(0);
     expect(b!.unreadable).toBe(0);
@@ -163,7 +163,7 @@ describe.skipIf(!haveChromium)('what the page saw while recording is sealed with
     t.cleanup();
   });
 
-  it('a stretch with the page hidden reaches the continuity entry, by frame counter', async () => {
+  it('a stretch with the page hidden reaches the continuity entry, by frame counter', { timeout: READ_BACK_TEST_TIMEOUT_MS }, async () => {
     const order = 'SF-HIDDEN-0001';
     await page.evaluate(async (code) => {
       await window.__pwStation!.scan(code);

@@ -9,6 +9,12 @@ import type { CounterReport } from '../../electron/engine/frameCounters.ts';
 import { apiCall } from './station.ts';
 
 /**
+ * A test's time limit when it waits for the station's read-back: stationContinuity's own 5 minutes
+ * plus the recording and reading around it (vitest's default 2 minutes is shorter than the wait).
+ */
+export const READ_BACK_TEST_TIMEOUT_MS = 420_000;
+
+/**
  * The station's record of the clip's frames, once its background read-back has run (tests and the bench).
  * The read-back's ffmpeg runs nice'd so it never slows a recording: on a busy machine it waits minutes.
  */
