@@ -22,9 +22,32 @@
 import { ed25519Holds, sha256Hex } from '../../shared/evidence/crypto.ts';
 import { namePart } from '../../shared/evidence/der.ts';
 import { labelVerdict } from '../../shared/evidence/labelVerdict.ts';
-import { packageLangOf, wordPackage, type PackageCode, type PackageLang, type PackageParams } from '../../shared/evidence/packageWords.ts';
+import {
+  clipWord,
+  editsWord,
+  exportModeWord,
+  fileWords,
+  packageLangOf,
+  pkgWord,
+  wordPackage,
+  type PackageCode,
+  type PackageLang,
+  type PackageParam,
+  type PackageParams,
+  type PackageWord,
+  type FileEntry,
+} from '../../shared/evidence/packageWords.ts';
 import { checkSegment, stampTime, type SegmentCheck } from '../../shared/evidence/segment.ts';
-import { base64Bytes, checkTimestampToken, genTimeMs, givenCertDers, isCertName, UnverifiableToken, type TokenFacts } from '../../shared/evidence/tsaToken.ts';
+import {
+  base64Bytes,
+  checkTimestampToken,
+  genTimeMs,
+  givenCertDers,
+  isCertName,
+  TokenError,
+  UnverifiableToken,
+  type TokenFacts,
+} from '../../shared/evidence/tsaToken.ts';
 import { LATE_STAMP_MS } from '../../shared/stampDelay.ts';
 import { unzip } from './unzip.ts';
 import { webCrypto } from './webCrypto.ts';
@@ -56,13 +79,10 @@ interface PageClip {
   chainSegment?: string | null;
   anchorToken?: string | null;
 }
-interface PageFile {
+interface PageFile extends FileEntry {
   sha256: string;
   bytes: number;
-  role: string;
-  from: { clipId: string; sha256: string } | null;
-  how: { method: string } | null;
-  text: string;
+  from: { clipId: string; sha256: string; order?: string; mode?: string } | null;
 }
 type Files = Map<string, Uint8Array>;
 type Kind = 'ok' | 'fail' | 'info' | 'warn';
@@ -71,16 +91,25 @@ const wc = webCrypto();
 const logEl = document.getElementById('log')!;
 const resultEl = document.getElementById('result')!;
 
+/** A check the page no longer shows (the language was switched, or other files given): it stops at its next line. */
+class StaleCheck extends Error {}
+/** Which check may write: each new one counts up, so a stale one finds it is not current and stops. */
+let current = 0;
+let writing = 0;
+
 function line(kind: Kind, text: string): void {
+  if (writing !== current) throw new StaleCheck();
   const li = document.createElement('li');
   li.className = kind;
   li.textContent = text;
   logEl.appendChild(li);
 }
-// The page's language: the browser's (zh* reads Chinese), switched with the button at the top; the
-// lines with a code (shared/evidence/packageWords.ts) are worded in it, the others stay English.
+// The page's language: the browser's (zh* reads Chinese), switched with the button at the top; every
+// line is a code (shared/evidence/packageWords.ts) worded in it. A reason a token or key check gives
+// (an Error's message) stays in its English inside the line.
 let lang: PackageLang = packageLangOf(navigator.languages?.length ? navigator.languages : [navigator.language]);
 const say = (code: PackageCode, params: PackageParams = {}): string => wordPackage(code, params, lang);
+const sayWord = (w: PackageWord): string => wordPackage(w.code, w.params, lang);
 const ok = (t: string): void => line('ok', t);
 const fail = (t: string): void => line('fail', t);
 const info = (t: string): void => line('info', t);
@@ -88,7 +117,17 @@ const short = (h: string): string => `${String(h).slice(0, 16)}…`;
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 const pemToDer = (pem: string): Uint8Array => base64Bytes(pem.replace(/-----[^-]+-----/g, ''));
 /** The name a line gives a TSA: the token's own tsa field's CN, else its certificate's CN. */
-const tsaCn = (t: TokenFacts): string => (t.tsaName ? namePart(t.tsaName, 'CN') || t.tsaName : 'a TSA');
+const tsaCn = (t: TokenFacts): PackageParam => (t.tsaName ? namePart(t.tsaName, 'CN') || t.tsaName : pkgWord('pkg-a-tsa'));
+/** Why a token cannot be checked: worded when it is the missing TSA certificate, else the check's own English. */
+const tokenReason = (e: Error): PackageParam =>
+  e instanceof UnverifiableToken && e.reason
+    ? pkgWord('pkg-tsa-unverifiable', {
+        carried: pkgWord(e.reason.carriesCerts ? 'pkg-tsa-carries-other' : 'pkg-tsa-carries-none'),
+        given: pkgWord(e.reason.given ? 'pkg-tsa-given-nomatch' : 'pkg-tsa-given-none'),
+      })
+    : e instanceof TokenError
+      ? e.word
+      : e.message;
 
 // Files every package carries besides those its manifest lists: the manifest itself, its signature
 // and its token (the manifest cannot hold its own hash), and the ZIP that holds them all.
@@ -97,7 +136,7 @@ const PACKAGE_OWN = new Set(['export-manifest.json', 'export-manifest.json.sig',
 // key never leaves the station); its key, signed receipt and read-me are listed in that manifest.
 const HUB_FILES = new Set(['hub.pem', 'hub-receipt.json', 'hub-receipt.json.sig', 'README-HUB.txt']);
 interface HubSigner {
-  name: string;
+  name: PackageParam;
   fp: string;
   receipt: Record<string, unknown> | null;
   signed: boolean;
@@ -130,7 +169,7 @@ async function hubSigner(files: Files, manBytes: Uint8Array, sigBytes: Uint8Arra
       receipt = null;
     }
     const signed = !!(receiptBytes && receiptSig && (await ed25519Holds(wc, key, receiptSig, receiptBytes)));
-    return { name: typeof receipt?.hubName === 'string' ? receipt.hubName : 'unnamed hub', fp: await sha256Hex(wc, key), receipt, signed };
+    return { name: typeof receipt?.hubName === 'string' ? receipt.hubName : pkgWord('pkg-unnamed-hub'), fp: await sha256Hex(wc, key), receipt, signed };
   } catch {
     return null;
   }
@@ -210,7 +249,7 @@ async function check(files: Files): Promise<boolean> {
     return finish();
   }
   if (!man || typeof man.files !== 'object' || !Array.isArray(man.clips)) {
-    fail(`export-manifest.json is signed but is not an export manifest this page knows (${man && man.format}).`);
+    fail(say('pkg-manifest-unknown-page', { file: 'export-manifest.json', format: String(man && man.format) }));
     return finish();
   }
   if (hub) {
@@ -229,10 +268,8 @@ async function check(files: Files): Promise<boolean> {
     hubReceipt(hub, fp, man);
   } else ok(say('pkg-signed-by-station-compare', { file: 'export-manifest.json', fingerprint: fp }));
   if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp) fail(say('pkg-manifest-other-key', { named: man.stationKeyFingerprint }));
-  info(
-    `Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`,
-  );
-  if (man.edits && man.edits.length) info(`This export is EDITED: ${man.edits.join(', ')}.`);
+  info(say('pkg-order', { order: man.order, createdAt: man.createdAt, station: man.station, preset: man.preset.name, mode: exportModeWord(man.mode) }));
+  if (man.edits && man.edits.length) info(say('pkg-edited', { edits: editsWord(man.edits) }));
 
   // 2. The export's own trusted time: a token over the signed manifest's SHA-256.
   const manSha = await sha256Hex(wc, manBytes);
@@ -240,12 +277,13 @@ async function check(files: Files): Promise<boolean> {
   if (exportTsr) {
     try {
       const et = await checkTimestampToken(wc, exportTsr, manSha, given);
-      ok(`Trusted time of the export: ${et.genTime} from ${et.tsa}; the token covers the signed export manifest (${short(manSha)}).`);
+      ok(say('pkg-export-stamp', { time: et.genTime, tsa: et.tsa, hash: short(manSha) }));
     } catch (e) {
+      if (e instanceof StaleCheck) throw e;
       // No certificate of its TSA at hand: nothing says it was altered, and nothing vouches for it.
       if (e instanceof UnverifiableToken)
-        info(`The export's trusted timestamp export-manifest.tsr names ${tsaCn(e.tsa)} and ${e.tsa.genTime}, but ${e.message}.`);
-      else fail(`The export's trusted timestamp export-manifest.tsr does NOT verify: ${(e as Error).message}.`);
+        info(say('pkg-export-stamp-unverifiable', { file: 'export-manifest.tsr', tsa: tsaCn(e.tsa), time: e.tsa.genTime, reason: tokenReason(e) }));
+      else fail(say('pkg-export-stamp-invalid', { file: 'export-manifest.tsr', error: tokenReason(e as Error) }));
     }
   } else info(say('pkg-no-export-timestamp', { file: 'export-manifest.tsr' }));
 
@@ -258,7 +296,7 @@ async function check(files: Files): Promise<boolean> {
     const bytes = files.get(name);
     if (!bytes) {
       bad.add(name);
-      fail(say('pkg-file-missing', { file: name, what: want.text }));
+      fail(say('pkg-file-missing', { file: name, what: fileWords(want) }));
       continue;
     }
     const h = await sha256Hex(wc, bytes);
@@ -283,13 +321,12 @@ async function check(files: Files): Promise<boolean> {
   for (const clip of man.clips) {
     let signedSha: string | null = null;
     let signedEnd: number | null = null;
-    const what = `Clip ${clip.clipId} of order ${clip.order} (${clip.mode === 'returns' ? 'RETURN, unboxing' : 'shipping, packing'})`;
+    const what = clipWord(clip);
     const m = clip.manifest ? files.get(clip.manifest) : undefined;
     const s = clip.signature ? files.get(clip.signature) : undefined;
     let signed: Record<string, unknown> | null = null;
-    if (!clip.manifest) info(`${what} has no signed clip manifest (recorded before signing).`);
-    else if (bad.has(clip.manifest) || (clip.signature && bad.has(clip.signature)) || !m || !s)
-      info(`${what}: its signed clip manifest is not checked (see the lines above).`);
+    if (!clip.manifest) info(say('pkg-clip-unsigned', { what }));
+    else if (bad.has(clip.manifest) || (clip.signature && bad.has(clip.signature)) || !m || !s) info(say('pkg-clip-manifest-unchecked', { what }));
     else {
       const good = await ed25519Holds(wc, key, s, m);
       try {
@@ -297,32 +334,31 @@ async function check(files: Files): Promise<boolean> {
       } catch {
         signed = null;
       }
-      if (!good) fail(`${what}: the manifest signature is NOT valid.`);
-      else if (!signed) fail(`${what}: the signed manifest is not JSON.`);
+      if (!good) fail(say('pkg-clip-signature-invalid', { what }));
+      else if (!signed) fail(say('pkg-clip-manifest-not-json', { what }));
       else {
-        ok(`${what}: the manifest is signed by the station key.`);
-        if (signed.key && signed.key !== fp)
-          fail(`${what}: the manifest was signed for another station key (${String(signed.key)}), not the one in station.pem.`);
-        else if (signed.key) ok(`${what}: station.pem is the key its signed manifest names.`);
+        ok(say('pkg-clip-signed', { what }));
+        if (signed.key && signed.key !== fp) fail(say('pkg-clip-other-key', { what, key: String(signed.key) }));
+        else if (signed.key) ok(say('pkg-clip-key-named', { what }));
         if (typeof signed.sha256 === 'string') signedSha = signed.sha256;
         if (typeof signed.endedAt === 'number') signedEnd = signed.endedAt;
         if (signedSha === clip.originalSha256) {
           sealed.set(clip.clipId, signedSha);
-          ok(`${what}: the signed manifest names the original clip hash ${short(signedSha)}.`);
-        } else fail(`${what}: the signed clip manifest names a different clip hash than the export manifest.`);
+          ok(say('pkg-clip-hash', { what, hash: short(signedSha) }));
+        } else fail(say('pkg-clip-hash-differs', { what }));
         // The label in the picture, as the signed manifest records it (said, never a failure).
         const orders = Array.isArray(signed.orders) ? signed.orders.map(String) : [clip.order];
         const label = labelVerdict(signed.labels, orders);
-        if (label) line(label.kind === 'mismatch' ? 'warn' : 'info', `${what}: ${label.text}`);
+        if (label) line(label.kind === 'mismatch' ? 'warn' : 'info', say('pkg-clip-label', { what, label: label.word }));
       }
     }
     const sha = signedSha ?? clip.originalSha256;
-    if (clip.timestamp && bad.has(clip.timestamp)) info(`${what}: its trusted timestamp is not checked (see the lines above).`);
+    if (clip.timestamp && bad.has(clip.timestamp)) info(say('pkg-clip-stamp-unchecked', { what }));
     else await checkTimestamp(clip, sha, clip.timestamp ? files.get(clip.timestamp) : undefined, signedEnd ?? Date.parse(clip.endedAt), given);
     if (clip.continuity && (bad.has(clip.continuity) || (clip.continuitySignature && bad.has(clip.continuitySignature))))
-      info(`${what}: its record of frames is not checked (see the lines above).`);
+      info(say('pkg-clip-frames-unchecked', { what }));
     else await checkContinuity(clip, files, key, sha);
-    await checkSegment(clip, what, files, bad, segment, { ok, fail, info });
+    await checkSegment(clip, what, files, bad, segment, { ok: (w) => ok(sayWord(w)), fail: (w) => fail(sayWord(w)), info: (w) => info(sayWord(w)) });
   }
 
   // 5. What each derived file is: where it comes from, how it was made, which span it covers.
@@ -331,13 +367,13 @@ async function check(files: Files): Promise<boolean> {
     if (bad.has(f) || !e.from || e.role === 'evidence') continue;
     // Its clip's signed manifest did not verify: that is failed above; the file is not described as if it had.
     if (e.from.sha256 !== sealed.get(e.from.clipId)) {
-      info(`Made from clip ${e.from.clipId}, whose signed clip manifest is not verified here: ${f} is not described.`);
+      info(say('pkg-derived-unverified', { clip: e.from.clipId, file: f }));
       continue;
     }
     if (e.how && e.how.method === 'original') {
-      if (got.get(f) === sealed.get(e.from.clipId)) ok(`${f} is the original recording itself, byte for byte.`);
-      else fail(`${f} claims to be the original recording, but its hash differs from the signed clip's.`);
-    } else info(`${f}: ${e.text}.`);
+      if (got.get(f) === sealed.get(e.from.clipId)) ok(say('pkg-derived-original', { file: f }));
+      else fail(say('pkg-derived-original-differs', { file: f }));
+    } else info(say('pkg-derived', { file: f, what: fileWords(e) }));
   }
   return finish();
 }
@@ -346,14 +382,20 @@ async function check(files: Files): Promise<boolean> {
 async function anchorStamp(token: Uint8Array, given: Uint8Array[]): Promise<Awaited<ReturnType<SegmentCheck['stamp']>>> {
   try {
     const t = await checkTimestampToken(wc, token, null, given);
-    const tsa = (t.tsaName && (namePart(t.tsaName, 'CN') || t.tsaName)) || namePart(t.cert.subject, 'CN') || t.tsa || 'a TSA';
+    const tsa = (t.tsaName && (namePart(t.tsaName, 'CN') || t.tsaName)) || namePart(t.cert.subject, 'CN') || t.tsa || wordPackage('pkg-a-tsa', {}, lang);
     return { hashAlg: t.hashAlg, hashed: t.hashed, timeMs: genTimeMs(t.genTime), tsa, unverifiable: null };
   } catch (e) {
     if (!(e instanceof UnverifiableToken)) throw e;
     const f = e.tsa;
-    const tsa = (f.tsaName && (namePart(f.tsaName, 'CN') || f.tsaName)) || 'a TSA';
+    const tsa = (f.tsaName && (namePart(f.tsaName, 'CN') || f.tsaName)) || wordPackage('pkg-a-tsa', {}, lang);
     const timeMs = genTimeMs(f.genTime);
-    return { hashAlg: f.hashAlg, hashed: f.hashed, timeMs, tsa, unverifiable: ` names ${tsa} at ${stampTime(timeMs)}, but ${e.message}.` };
+    return {
+      hashAlg: f.hashAlg,
+      hashed: f.hashed,
+      timeMs,
+      tsa,
+      unverifiable: pkgWord('pkg-seg-token-names', { tsa, time: stampTime(timeMs), reason: tokenReason(e) }),
+    };
   }
 }
 
@@ -361,11 +403,11 @@ async function anchorStamp(token: Uint8Array, given: Uint8Array[]): Promise<Awai
 // does not verify is, because a wrong token in an evidence package means it was tampered with.
 async function checkTimestamp(clip: PageClip, sha: string, tsr: Uint8Array | undefined, endedMs: number, given: Uint8Array[]): Promise<void> {
   if (!clip.timestamp) {
-    info(`Clip ${clip.clipId} has no trusted timestamp (.tsr) in this package: no trusted time, only the station's own clock.`);
+    info(say('pkg-clip-no-stamp', { clip: clip.clipId }));
     return;
   }
   if (!tsr) {
-    info(`${clip.timestamp} was not given: the trusted time of clip ${clip.clipId} is not checked.`);
+    info(say('pkg-clip-stamp-not-given', { file: clip.timestamp, clip: clip.clipId }));
     return;
   }
   let t;
@@ -374,31 +416,41 @@ async function checkTimestamp(clip: PageClip, sha: string, tsr: Uint8Array | und
   } catch (e) {
     // No certificate of its TSA at hand: nothing says it was altered, and nothing vouches for it.
     if (e instanceof UnverifiableToken)
-      info(`Clip ${clip.clipId}: the trusted timestamp ${clip.timestamp} names ${tsaCn(e.tsa)} and ${e.tsa.genTime}, but ${e.message}.`);
-    else fail(`Clip ${clip.clipId}: the trusted timestamp ${clip.timestamp} does NOT verify: ${(e as Error).message}.`);
+      info(say('pkg-clip-stamp-unverifiable', { clip: clip.clipId, file: clip.timestamp, tsa: tsaCn(e.tsa), time: e.tsa.genTime, reason: tokenReason(e) }));
+    else fail(say('pkg-clip-stamp-invalid', { clip: clip.clipId, file: clip.timestamp, error: tokenReason(e as Error) }));
     return;
   }
-  ok(`Trusted time: ${t.genTime} from ${t.tsa}, token signature valid, covers this recording's SHA-256 (${sha.slice(0, 16)}…).`);
+  ok(say('pkg-clip-stamp', { time: t.genTime, tsa: t.tsa, hash: `${sha.slice(0, 16)}…` }));
   // A token asked for long after the recording (the station was offline, or had no TSA yet) proves less.
   const lateMin = Math.round((genTimeMs(t.genTime) - endedMs) / 60000);
   if (lateMin * 60000 > LATE_STAMP_MS)
     info(
-      `The trusted time is ${lateMin < 120 ? `${lateMin} min` : `${Math.round(lateMin / 60)} h`} after the recording ended (${new Date(endedMs).toISOString()}): it proves the recording existed unchanged by then, not when it was recorded.`,
+      say('pkg-clip-stamp-late', {
+        late: lateMin < 120 ? pkgWord('pkg-minutes', { n: lateMin }) : pkgWord('pkg-hours', { n: Math.round(lateMin / 60) }),
+        ended: new Date(endedMs).toISOString(),
+      }),
     );
   info(
-    `Timestamp ${clip.timestamp}: serial ${t.serial}${t.tsaName ? `, TSA name ${t.tsaName}` : ''}. TSA certificate: subject ${t.cert.subject}; issuer ${t.cert.issuer}; SHA-256 fingerprint ${t.cert.fingerprint}.`,
+    say('pkg-clip-stamp-facts', {
+      file: clip.timestamp,
+      serial: t.serial,
+      tsaName: t.tsaName ? pkgWord('pkg-tsa-name', { name: t.tsaName }) : '',
+      subject: t.cert.subject,
+      issuer: t.cert.issuer,
+      fingerprint: t.cert.fingerprint,
+    }),
   );
   const ch = t.chain;
   const a = ch.anchor;
   ok(
-    `TSA certificate: a timestamping certificate valid at that time; chain intact: ${ch.path.join(' → ')}${a.selfSigned ? ' (a self-signed root)' : `, issued by ${a.issuer} (not in the token)`}.`,
+    say('pkg-tsa-chain', {
+      path: ch.path.join(' → '),
+      root: a.selfSigned ? pkgWord('pkg-tsa-root-self-signed') : pkgWord('pkg-tsa-root-issued', { issuer: a.issuer }),
+    }),
   );
-  if (ch.unchecked.length) info(`Signature(s) on ${ch.unchecked.join('; ')} use an algorithm this page cannot check.`);
-  if (a.given) info(`The chain ends at ${a.subject}, a certificate you gave with the package (SHA-256 fingerprint ${a.fingerprint}).`);
-  else
-    info(
-      `Whether ${a.subject} is to be trusted is not decided here: its SHA-256 fingerprint is ${a.fingerprint}; compare it with the one the TSA publishes, or run: openssl ts -verify -digest ${sha} -in ${clip.timestamp} -CAfile <the TSA's CA certificate>.pem`,
-    );
+  if (ch.unchecked.length) info(say('pkg-tsa-unchecked', { certs: ch.unchecked.join('; ') }));
+  if (a.given) info(say('pkg-tsa-root-given', { subject: a.subject, fingerprint: a.fingerprint }));
+  else info(say('pkg-tsa-root-unjudged', { subject: a.subject, fingerprint: a.fingerprint, hash: sha, file: clip.timestamp }));
 }
 
 // The clip's frames (X.continuity.json, electron/engine/continuity.ts): the station read the burned-in
@@ -410,16 +462,18 @@ function clipTime(ms: number): string {
   const s = Math.floor((cs % 6000) / 100);
   return `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(cs % 100).padStart(2, '0')}`;
 }
-const GAP_CAUSE: Record<string, string> = {
-  'encoder-under-load': 'dropped by the encoder under load',
-  encoder: "dropped by the encoder (found by the station's read-back of the file)",
-  'page-hidden': 'not recorded while the station page was hidden',
+const GAP_CAUSE: Record<string, PackageCode> = {
+  'encoder-under-load': 'pkg-gap-encoder-under-load',
+  encoder: 'pkg-gap-encoder',
+  'page-hidden': 'pkg-gap-page-hidden',
 };
-const STALL_CAUSE: Record<string, string> = {
-  'camera-stalled': 'the camera gave no picture',
-  'page-hidden': 'the station page was hidden',
-  'no-frames': 'no frame came from the camera',
+const STALL_CAUSE: Record<string, PackageCode> = {
+  'camera-stalled': 'pkg-stall-camera-stalled',
+  'page-hidden': 'pkg-stall-page-hidden',
+  'no-frames': 'pkg-stall-no-frames',
 };
+/** A cause the page knows, worded; another one as the record gives it. */
+const causeWord = (table: Record<string, PackageCode>, cause: string): PackageParam => (Object.hasOwn(table, cause) ? pkgWord(table[cause]!) : cause);
 interface Continuity {
   sha256?: string;
   checkedAt: number;
@@ -430,50 +484,55 @@ interface Continuity {
 }
 async function checkContinuity(clip: PageClip, files: Files, key: Uint8Array, sha: string): Promise<void> {
   if (!clip.continuity) {
-    info(`Clip ${clip.clipId}: no record of its frames in this package (the frame counter was not read back).`);
+    info(say('pkg-frames-none', { clip: clip.clipId }));
     return;
   }
   const rec = files.get(clip.continuity);
   const sig = clip.continuitySignature ? files.get(clip.continuitySignature) : undefined;
   if (!rec || !sig) {
-    info(`${clip.continuity} or its signature was not given: the frames of clip ${clip.clipId} are not checked.`);
+    info(say('pkg-frames-not-given', { file: clip.continuity, clip: clip.clipId }));
     return;
   }
   if (!(await ed25519Holds(wc, key, sig, rec))) {
-    fail(`Clip ${clip.clipId}: the record of its frames (${clip.continuity}) is NOT validly signed.`);
+    fail(say('pkg-frames-unsigned', { clip: clip.clipId, file: clip.continuity }));
     return;
   }
   let c: Continuity;
   try {
     c = JSON.parse(text(rec)) as Continuity;
   } catch {
-    fail(`${clip.continuity} is not JSON.`);
+    fail(say('pkg-frames-not-json', { file: clip.continuity }));
     return;
   }
   if (c.sha256 !== sha) {
-    fail(`Clip ${clip.clipId}: the record of its frames names another clip hash.`);
+    fail(say('pkg-frames-other-hash', { clip: clip.clipId }));
     return;
   }
   const when = new Date(c.checkedAt).toISOString();
   const gaps = c.gaps ?? [];
   const stalls = c.stalls ?? [];
   if (c.frames > 0 && c.unreadable === c.frames) {
-    info(`Clip ${clip.clipId}: the station could not read its frame counter (${c.frames} frames).`);
+    info(say('pkg-frames-unreadable', { clip: clip.clipId, frames: c.frames }));
     return;
   }
-  if (!gaps.length)
-    ok(`Frames: the frame counter runs without a gap through all ${c.frames} frames of the original clip (read back and signed by the station on ${when}).`);
+  if (!gaps.length) ok(say('pkg-frames-ok', { frames: c.frames, when }));
   for (const x of gaps)
     info(
-      `Frames: ${x.missing} frame${x.missing === 1 ? '' : 's'} ${GAP_CAUSE[x.cause] ?? x.cause} at ${clipTime(x.atMs)} (after frame ${x.after}); recorded by the station on ${when}, signed.`,
+      say('pkg-frames-gap', {
+        missing: x.missing,
+        unit: pkgWord(x.missing === 1 ? 'pkg-frame-one' : 'pkg-frame-many'),
+        cause: causeWord(GAP_CAUSE, x.cause),
+        at: clipTime(x.atMs),
+        after: x.after,
+        when,
+      }),
     );
   for (const st of stalls)
-    info(
-      `Frames: the picture stands still for ${(st.ms / 1000).toFixed(1)} s at ${clipTime(st.atMs)} (no frame missing): ${STALL_CAUSE[st.cause] ?? st.cause}; recorded by the station on ${when}.`,
-    );
+    info(say('pkg-frames-stall', { seconds: (st.ms / 1000).toFixed(1), at: clipTime(st.atMs), cause: causeWord(STALL_CAUSE, st.cause), when }));
 }
 
 function finish(): boolean {
+  if (writing !== current) throw new StaleCheck();
   const problems = logEl.querySelectorAll('li.fail').length;
   resultEl.dataset.status = problems ? 'fail' : 'ok';
   resultEl.textContent = problems
@@ -486,24 +545,43 @@ function finish(): boolean {
 
 /** The files last given: a switch of language checks them again, worded in the new language. */
 let lastFiles: Files | null = null;
+let queue: Promise<void> = Promise.resolve();
 
-async function load(list: FileList | null): Promise<void> {
+/**
+ * Runs a check once the one before it has stopped: one check writes the log at a time. A newer
+ * request makes the running one stale, so it stops at its next line and its lines are cleared.
+ */
+function run(job: () => Promise<unknown>): void {
+  const me = ++current;
   resultEl.dataset.status = 'busy';
   resultEl.textContent = PAGE_WORDS[lang].checking;
+  queue = queue.then(async () => {
+    if (me !== current) return;
+    writing = me;
+    logEl.textContent = '';
+    try {
+      await job();
+    } catch (e) {
+      if (e instanceof StaleCheck || me !== current) return;
+      fail(say('pkg-check-stopped', { error: (e as Error).message }));
+      finish();
+    }
+  });
+}
+
+function load(list: FileList | null): void {
+  const given = [...(list ?? [])];
   lastFiles = null;
-  try {
+  run(async () => {
     const files: Files = new Map();
-    for (const f of list ?? []) {
+    for (const f of given) {
       const buf = new Uint8Array(await f.arrayBuffer());
       if (/\.zip$/i.test(f.name)) for (const [k, v] of await unzip(buf)) files.set(k, v);
       else files.set(f.name, buf);
     }
     lastFiles = files;
     await check(files);
-  } catch (e) {
-    fail(say('pkg-check-stopped', { error: (e as Error).message }));
-    finish();
-  }
+  });
 }
 
 // The page's own words (title, instructions) in both languages; the English is verify.html's.
@@ -540,7 +618,8 @@ showLang();
 document.getElementById('lang')!.addEventListener('click', () => {
   lang = lang === 'en' ? 'zh-CN' : 'en';
   showLang();
-  if (lastFiles) void check(lastFiles).catch((e: unknown) => (fail(say('pkg-check-stopped', { error: (e as Error).message })), finish()));
+  const files = lastFiles;
+  if (files) run(() => check(files));
 });
 
 // The token check stays a global of the page, as it always was: a reviewer (or a test) can run it
@@ -550,10 +629,10 @@ Object.assign(window, {
     checkTimestampToken(wc, tsr, wantSha256, addedCerts),
 });
 
-document.getElementById('files')!.addEventListener('change', (ev) => void load((ev.target as HTMLInputElement).files));
+document.getElementById('files')!.addEventListener('change', (ev) => load((ev.target as HTMLInputElement).files));
 const drop = document.getElementById('drop')!;
 drop.addEventListener('dragover', (ev) => ev.preventDefault());
 drop.addEventListener('drop', (ev) => {
   ev.preventDefault();
-  void load(ev.dataTransfer?.files ?? null);
+  load(ev.dataTransfer?.files ?? null);
 });

@@ -4,10 +4,14 @@
 // without zod so verify.html can carry it. Informational: what the picture showed says nothing
 // about whether the file was changed.
 import { clipTimeLabel } from '../labelRules.ts';
+import { pkgWord, wordPackage, type PackageWord } from './packageWords.ts';
 
 export interface LabelVerdict {
   kind: 'seen' | 'mismatch' | 'not-seen';
+  /** The English words. */
   text: string;
+  /** The same as a code of the package check's table (shared/evidence/packageWords.ts), for any language. */
+  word: PackageWord;
 }
 
 interface SealedLabels {
@@ -32,13 +36,9 @@ export function labelVerdict(labels: unknown, orders: readonly string[]): LabelV
   const l = sealedLabels(labels);
   if (!l) return null;
   const order = orders.join(', ');
-  const source = l.source === 'camera' ? ' The code was read by the camera.' : '';
-  if (l.mismatch.length)
-    return {
-      kind: 'mismatch',
-      text: `LABEL MISMATCH: the picture showed ${l.mismatch.join(', ')}, but the clip is filed under ${order} (signed in the manifest).${source}`,
-    };
-  if (l.seenAtMs !== null)
-    return { kind: 'seen', text: `The label ${order} is in the picture: seen at ${clipTimeLabel(l.seenAtMs)} (signed in the manifest).${source}` };
-  return { kind: 'not-seen', text: `The camera was reading but did not see the label ${order} in the picture.${source}` };
+  const camera = l.source === 'camera' ? pkgWord('pkg-label-camera') : '';
+  const verdict = (kind: LabelVerdict['kind'], word: PackageWord): LabelVerdict => ({ kind, text: wordPackage(word.code, word.params), word });
+  if (l.mismatch.length) return verdict('mismatch', pkgWord('pkg-label-mismatch', { seen: l.mismatch.join(', '), order, camera }));
+  if (l.seenAtMs !== null) return verdict('seen', pkgWord('pkg-label-seen', { order, at: clipTimeLabel(l.seenAtMs), camera }));
+  return verdict('not-seen', pkgWord('pkg-label-not-seen', { order, camera }));
 }

@@ -6,13 +6,14 @@
 // A rewrite that keeps every signature and link still changes that hash, which a third party stamped.
 import { ed25519Holds, sha256Hex, type EvidenceCrypto } from './crypto.ts';
 import { bytesEqual } from './der.ts';
-import { base64Bytes } from './tsaToken.ts';
+import { pkgWord, type PackageParam, type PackageWord } from './packageWords.ts';
+import { base64Bytes, TokenError } from './tsaToken.ts';
 
-/** Where the check's sentences go; file names the file a problem is about. */
+/** Where the check's lines go, as codes each side words (shared/evidence/packageWords.ts); file names the file a problem is about. */
 export interface CheckLines {
-  ok(text: string): void;
-  fail(text: string, file?: string): void;
-  info(text: string): void;
+  ok(line: PackageWord): void;
+  fail(line: PackageWord, file?: string): void;
+  info(line: PackageWord): void;
 }
 
 /** What the anchor's token says, read by each side's own token check. */
@@ -27,7 +28,7 @@ export interface AnchorStamp {
    * null when the token verifies; else the rest of the sentence "X: the anchor token T…" saying why
    * nothing vouches for its time (no certificate of its TSA at hand).
    */
-  unverifiable: string | null;
+  unverifiable: PackageParam | null;
 }
 
 export interface SegmentCheck {
@@ -63,7 +64,7 @@ export const stampTime = (ms: number): string =>
 
 export async function checkSegment(
   clip: SegmentClip,
-  what: string,
+  what: PackageParam,
   files: ReadonlyMap<string, Uint8Array>,
   bad: ReadonlySet<string>,
   c: SegmentCheck,
@@ -71,9 +72,7 @@ export async function checkSegment(
 ): Promise<void> {
   if (clip.chainSegment === undefined) return;
   if (clip.chainSegment === null || !clip.anchorToken) {
-    out.info(
-      `${what}: no chain anchor covered it when it was exported, so this package carries no chain segment: its place in the station's record is not stamped by a third party yet (not a failure; a later export carries one).`,
-    );
+    out.info(pkgWord('pkg-seg-none', { what }));
     return;
   }
   const segName = clip.chainSegment;
@@ -81,16 +80,16 @@ export async function checkSegment(
   const segBytes = files.get(segName);
   const token = files.get(tokenName);
   if (!segBytes || !token || bad.has(segName) || bad.has(tokenName)) {
-    out.info(`${what}: its chain segment is not checked (see the lines above).`);
+    out.info(pkgWord('pkg-seg-unchecked', { what }));
     return;
   }
-  const fail = (t: string): void => out.fail(`${what}: ${t}`, segName);
+  const fail = (t: PackageWord): void => out.fail(t, segName);
   let entries: SegmentEntry[];
   try {
     entries = (JSON.parse(new TextDecoder().decode(segBytes)) as { entries: SegmentEntry[] }).entries;
     if (!Array.isArray(entries) || entries.length === 0) throw new Error('no entries');
   } catch {
-    fail(`${segName} is not a chain segment that can be read.`);
+    fail(pkgWord('pkg-seg-unreadable', { what, file: segName }));
     return;
   }
   const enc = new TextEncoder();
@@ -98,9 +97,9 @@ export async function checkSegment(
   const bodies: (Body | null)[] = [];
   const hashes: string[] = [];
   for (const [i, e] of entries.entries()) {
-    const bail = (t: string): void => {
+    const bail = (problem: PackageWord): void => {
       broken = true;
-      fail(`chain entry ${e.seq} in ${segName}: ${t}`);
+      fail(pkgWord('pkg-seg-entry', { what, seq: String(e.seq), file: segName, problem }));
     };
     const bytes = enc.encode(String(e.body));
     const h = await sha256Hex(c.crypto, bytes);
@@ -113,29 +112,25 @@ export async function checkSegment(
       b = null;
     }
     bodies.push(b);
-    if (h !== e.hash) bail('its SHA-256 is not the hash the segment gives it: its body was changed.');
+    if (h !== e.hash) bail(pkgWord('pkg-seg-entry-hash'));
     let sig: Uint8Array | null = null;
     try {
       sig = base64Bytes(String(e.signature));
     } catch {
       sig = null;
     }
-    if (!sig || !(await ed25519Holds(c.crypto, c.stationKey, sig, bytes)))
-      bail("the station's signature over it does NOT hold (it was changed, or signed with another key than station.pem).");
+    if (!sig || !(await ed25519Holds(c.crypto, c.stationKey, sig, bytes))) bail(pkgWord('pkg-seg-entry-signature'));
     if (!b) {
-      bail('its body is not JSON.');
+      bail(pkgWord('pkg-seg-entry-not-json'));
       continue;
     }
-    if (b.seq !== e.seq) bail(`its signed body says it is entry ${String(b.seq)}.`);
-    if (b.key !== c.fingerprint) bail(`it was signed for station key ${String(b.key)}, not the key in station.pem.`);
+    if (b.seq !== e.seq) bail(pkgWord('pkg-seg-entry-seq', { seq: String(b.seq) }));
+    if (b.key !== c.fingerprint) bail(pkgWord('pkg-seg-entry-key', { key: String(b.key) }));
     if (i > 0) {
       const before = bodies[i - 1];
-      if (b.prev !== hashes[i - 1])
-        bail(
-          `it does not follow chain entry ${entries[i - 1]!.seq} (its "prev" names another entry's hash): an entry was removed, inserted or reordered here.`,
-        );
+      if (b.prev !== hashes[i - 1]) bail(pkgWord('pkg-seg-entry-prev', { prev: String(entries[i - 1]!.seq) }));
       if (typeof b.seq === 'number' && before && b.seq !== Number(before.seq) + 1)
-        bail(`it is numbered ${b.seq} right after entry ${String(before.seq)}: an entry is missing or out of order.`);
+        bail(pkgWord('pkg-seg-entry-number', { seq: b.seq, before: String(before.seq) }));
     }
   }
   const first = entries[0]!;
@@ -144,24 +139,24 @@ export async function checkSegment(
   const manSha = manifest ? await sha256Hex(c.crypto, manifest) : null;
   if (manSha === null || hashes[0] !== manSha || bodies[0]?.kind !== 'clip') {
     broken = true;
-    fail(`${segName} does not start at this clip's entry: its first entry (${first.seq}) is not the signed clip manifest ${clip.manifest ?? ''}.`);
+    fail(pkgWord('pkg-seg-start', { what, file: segName, seq: String(first.seq), manifest: clip.manifest ?? '' }));
   }
   const a = bodies[bodies.length - 1];
   if (!a || a.kind !== 'anchor' || typeof a.head !== 'number' || typeof a.token !== 'string') {
-    fail(`${segName} does not end at an anchor entry (its last entry ${last.seq} is no anchor): nothing a third party stamped covers this clip's entry.`);
+    fail(pkgWord('pkg-seg-no-anchor', { what, file: segName, seq: String(last.seq) }));
     return;
   }
   const head = a.head;
-  const anchorName = `anchor entry ${last.seq}`;
+  const anchor = String(last.seq);
   const at = entries.findLastIndex((e) => e.seq === head);
   if (at < 0 || head < first.seq) {
-    fail(`${anchorName} stamps chain entry ${head}, which is not in the segment from ${first.seq}: it does not cover this clip's entry.`);
+    fail(pkgWord('pkg-seg-anchor-outside', { what, anchor, head, first: String(first.seq) }));
     return;
   }
   const stampedHash = hashes[at]!;
   if (a.headHash !== stampedHash) {
     broken = true;
-    fail(`${anchorName} names ${short(String(a.headHash))} as the hash of chain entry ${head}, but that entry hashes to ${short(stampedHash)}.`);
+    fail(pkgWord('pkg-seg-anchor-hash', { what, anchor, named: short(String(a.headHash)), head, hash: short(stampedHash) }));
   }
   let held: Uint8Array | null = null;
   try {
@@ -170,30 +165,25 @@ export async function checkSegment(
     held = null;
   }
   if (!held || !bytesEqual(token, held)) {
-    out.fail(`${what}: ${tokenName} is not the token ${anchorName} holds: the anchor's token was swapped.`, tokenName);
+    out.fail(pkgWord('pkg-seg-token-swapped', { what, token: tokenName, anchor }), tokenName);
     return;
   }
   let t: AnchorStamp;
   try {
     t = await c.stamp(token);
   } catch (err) {
-    out.fail(`${what}: the anchor token ${tokenName} does NOT verify: ${(err as Error).message}.`, tokenName);
+    out.fail(pkgWord('pkg-seg-token-invalid', { what, token: tokenName, error: err instanceof TokenError ? err.word : (err as Error).message }), tokenName);
     return;
   }
-  const by = `${t.tsa} at ${stampTime(t.timeMs)}`;
   if (t.hashAlg !== 'SHA-256' || t.hashed !== stampedHash) {
-    fail(
-      `${anchorName}: ${by} stamped ${short(t.hashed)}, not chain entry ${head} as this segment has it (${short(stampedHash)}): the record up to it was changed, reordered or re-signed after that time.`,
-    );
+    fail(pkgWord('pkg-seg-stamped-other', { what, anchor, tsa: t.tsa, time: stampTime(t.timeMs), stamped: short(t.hashed), head, hash: short(stampedHash) }));
     return;
   }
   // Without the TSA's certificate nothing vouches for the anchor's time: said, and not claimed.
   if (t.unverifiable !== null) {
-    out.info(`${what}: the anchor token ${tokenName}${t.unverifiable}`);
+    out.info(pkgWord('pkg-seg-token-unverifiable', { what, token: tokenName, rest: t.unverifiable }));
     return;
   }
   if (broken) return;
-  out.ok(
-    `${what}: in the station's record by ${stampTime(t.timeMs)} at the latest (anchor of ${t.tsa}): chain entries ${first.seq}–${last.seq} are signed by the station and linked, and ${t.tsa} stamped entry ${head}.`,
-  );
+  out.ok(pkgWord('pkg-seg-ok', { what, time: stampTime(t.timeMs), tsa: t.tsa, first: String(first.seq), last: String(last.seq), head }));
 }

@@ -10,6 +10,7 @@
 // same checks with Node's X.509 and the public roots (electron/engine/evidence/tsa.ts, tsaTrust.ts).
 import type { EvidenceCrypto, HashName, SignatureScheme } from './crypto.ts';
 import { bytesEqual, children, expectTag, nameToString, namePart, oidToString, readTlv, serialHex, toHex, type Tlv } from './der.ts';
+import { pkgWord, wordPackage, type PackageCode, type PackageParams, type PackageWord } from './packageWords.ts';
 
 const OID = {
   signedData: '1.2.840.113549.1.7.2',
@@ -82,13 +83,25 @@ export interface ChainCheck {
   unchecked: string[];
 }
 
+/** A reason the token does not verify, with its code in the package check's table, so verify.html words it in its language. */
+export class TokenError extends Error {
+  readonly word: PackageWord;
+  constructor(code: PackageCode, params: PackageParams = {}) {
+    super(wordPackage(code, params));
+    this.word = { code, params };
+  }
+}
+
 /** The signer's certificate is nowhere at hand: not a sign of alteration, and nothing vouches for the token. */
 export class UnverifiableToken extends Error {
   readonly unverifiable = true;
   readonly tsa: TokenFacts;
-  constructor(message: string, tsa: TokenFacts) {
+  /** What the message says, for a page that words it in another language: whether the token carries certificates, whether any were given. */
+  readonly reason: { carriesCerts: boolean; given: boolean } | null;
+  constructor(message: string, tsa: TokenFacts, reason: { carriesCerts: boolean; given: boolean } | null = null) {
     super(message);
     this.tsa = tsa;
+    this.reason = reason;
   }
 }
 
@@ -281,9 +294,9 @@ async function signedBy(c: EvidenceCrypto, issuer: FullCert, cert: FullCert): Pr
   }
 }
 
-function validAt(cert: FullCert, when: Date, what: string): void {
+function validAt(cert: FullCert, when: Date, what: PackageWord): void {
   if (when < cert.notBefore || when > cert.notAfter) {
-    throw new Error(`${what} (${cert.subject}) was not valid at the time the token states: valid from ${day(cert.notBefore)} to ${day(cert.notAfter)}`);
+    throw new TokenError('pkg-token-cert-not-valid', { what, subject: cert.subject, from: day(cert.notBefore), to: day(cert.notAfter) });
   }
 }
 
@@ -294,9 +307,8 @@ function validAt(cert: FullCert, when: Date, what: string): void {
 async function checkChain(c: EvidenceCrypto, signerRaw: Uint8Array, certEls: Tlv[], genTime: string, added: Tlv[]): Promise<ChainCheck> {
   const when = new Date(genTimeMs(genTime));
   const signer = fullCertOf(readTlv(signerRaw, 0));
-  if (!signer.eku || !signer.eku.includes(OID.timeStamping))
-    throw new Error(`the TSA's certificate (${signer.subject}) is not a timestamping certificate: it lacks the timeStamping extended key usage`);
-  validAt(signer, when, "the TSA's certificate");
+  if (!signer.eku || !signer.eku.includes(OID.timeStamping)) throw new TokenError('pkg-token-not-timestamping', { subject: signer.subject });
+  validAt(signer, when, pkgWord('pkg-token-tsa-cert'));
   const pool: FullCert[] = [];
   for (const el of [...certEls, ...added]) {
     try {
@@ -313,7 +325,7 @@ async function checkChain(c: EvidenceCrypto, signerRaw: Uint8Array, certEls: Tlv
   for (let depth = 0; depth < 8; depth++) {
     if (bytesEqual(cur.issuerRaw, cur.subjectRaw)) {
       const ownSig = await signedBy(c, cur, cur);
-      if (ownSig === false) throw new Error(`the root certificate ${cur.subject} in the token is not signed by its own key`);
+      if (ownSig === false) throw new TokenError('pkg-token-root-not-self-signed', { subject: cur.subject });
       if (ownSig === null) unchecked.push(cur.subject);
       selfSigned = true;
       break;
@@ -332,10 +344,10 @@ async function checkChain(c: EvidenceCrypto, signerRaw: Uint8Array, certEls: Tlv
         good = g;
       }
     }
-    if (!issuer) throw new Error(`the certificate ${cur.subject} is NOT signed by ${named[0]!.subject}, the issuer certificate the token carries`);
+    if (!issuer) throw new TokenError('pkg-token-not-signed-by-issuer', { subject: cur.subject, issuer: named[0]!.subject });
     if (good === null) unchecked.push(cur.subject);
-    if (!issuer.ca) throw new Error(`${issuer.subject} issued ${cur.subject} but is not a CA certificate`);
-    validAt(issuer, when, 'the issuing certificate');
+    if (!issuer.ca) throw new TokenError('pkg-token-issuer-not-ca', { issuer: issuer.subject, subject: cur.subject });
+    validAt(issuer, when, pkgWord('pkg-token-issuing-cert'));
     path.push(issuer);
     cur = issuer;
   }
@@ -367,7 +379,7 @@ export async function checkTimestampToken(
     return await checkToken(c, new Uint8Array(tsr), wantSha256, addedCerts);
   } catch (e) {
     // A damaged token can leave a piece missing where the walk expects one: say so, not "undefined".
-    if (e instanceof TypeError || e instanceof RangeError) throw new Error(`it is damaged: part of it is missing or malformed (${e.message})`);
+    if (e instanceof TypeError || e instanceof RangeError) throw new TokenError('pkg-token-damaged', { detail: e.message });
     throw e;
   }
 }
@@ -441,9 +453,9 @@ async function checkToken(c: EvidenceCrypto, der: Uint8Array, wantSha256: string
   try {
     top = readTlv(der, 0);
   } catch (e) {
-    throw new Error(`it is not a timestamp reply (${(e as Error).message.replace(/^DER: /, '')})`);
+    throw new TokenError('pkg-token-not-reply', { detail: (e as Error).message.replace(/^DER: /, '') });
   }
-  if (top.end !== der.length) throw new Error('there are extra bytes after the timestamp reply');
+  if (top.end !== der.length) throw new TokenError('pkg-token-extra-bytes');
   let facts: TokenFacts;
   let parts: Parts;
   try {
@@ -475,15 +487,13 @@ async function checkToken(c: EvidenceCrypto, der: Uint8Array, wantSha256: string
     const signature = expectTag(si[k], 0x04, 'the signature').body;
     parts = { eContent, certs, sid, digestAlg, signedAttrs, sigAlg, pss, signature };
   } catch (e) {
-    throw new Error(`it does not parse as an RFC 3161 timestamp (${(e as Error).message.replace(/^DER: /, '')})`);
+    throw new TokenError('pkg-token-unparsable', { detail: (e as Error).message.replace(/^DER: /, '') });
   }
 
   // 1. What the token covers must be this recording.
   if (wantSha256 !== null) {
-    if (facts.hashAlg !== 'SHA-256')
-      throw new Error(`this token stamps a ${facts.hashAlg} hash; PackWitness clips are sealed with SHA-256, so it is not this clip's`);
-    if (facts.hashed !== String(wantSha256).toLowerCase())
-      throw new Error(`the token covers a different file: its SHA-256 is ${facts.hashed}, this recording's is ${wantSha256}`);
+    if (facts.hashAlg !== 'SHA-256') throw new TokenError('pkg-token-other-hash-alg', { alg: facts.hashAlg });
+    if (facts.hashed !== String(wantSha256).toLowerCase()) throw new TokenError('pkg-token-other-file', { hashed: facts.hashed, want: wantSha256 });
   }
 
   // 2. The signer's certificate, as the SignerInfo names it (issuer and serial, or subject key
@@ -513,6 +523,7 @@ async function checkToken(c: EvidenceCrypto, der: Uint8Array, wantSha256: string
         added.length ? ', and none of the certificates given matches it' : ', and none was given'
       }). That is not a sign it was altered: give the TSA's certificate (a .pem, .crt or .cer file) with the package to check it`,
       facts,
+      { carriesCerts: parts.certs.length > 0, given: added.length > 0 },
     );
   }
   const cn = namePart(cert.subject, 'CN');
@@ -561,8 +572,8 @@ async function checkToken(c: EvidenceCrypto, der: Uint8Array, wantSha256: string
   if (!contentTypeOk) throw new Error('the signed content type is not a TSTInfo');
   if (!md) throw new Error('the token has no signed message digest');
   const tstDigest = await c.digest(parts.digestAlg, own(parts.eContent));
-  if (!bytesEqual(md, tstDigest)) throw new Error('the TSTInfo (time, hash, serial) was changed after signing: its digest does not match the signed one');
-  if (!essOk) throw new Error('the token names another signing certificate than the one it carries');
+  if (!bytesEqual(md, tstDigest)) throw new TokenError('pkg-token-tstinfo-changed');
+  if (!essOk) throw new TokenError('pkg-token-other-signer');
 
   // 4. The TSA's signature over the signed attributes, re-tagged as SET OF (RFC 5652, 5.4).
   if (!parts.sigAlg) throw new Error("the token's signature algorithm is not supported here (RSA PKCS#1 v1.5, RSASSA-PSS and ECDSA are)");
@@ -575,7 +586,7 @@ async function checkToken(c: EvidenceCrypto, der: Uint8Array, wantSha256: string
   } catch (e) {
     throw new Error(`the token's signature cannot be checked: ${(e as Error).message}`);
   }
-  if (!valid) throw new Error("the TSA's signature over the token is NOT valid");
+  if (!valid) throw new TokenError('pkg-token-signature-invalid');
 
   // 5. The TSA's certificate and the chain above it, as far as the token carries it.
   out.chain = await checkChain(c, cert.raw, parts.certs, out.genTime, added);

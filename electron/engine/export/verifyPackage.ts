@@ -29,7 +29,18 @@ import {
   type PackageFile,
 } from './package.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
-import { wordPackage, type PackageCode, type PackageParams } from '../../../shared/evidence/packageWords.ts';
+import {
+  clipWord,
+  editsWord,
+  exportModeWord,
+  fileWords,
+  pkgWord,
+  wordPackage,
+  type PackageCode,
+  type PackageParam,
+  type PackageParams,
+  type PackageWord,
+} from '../../../shared/evidence/packageWords.ts';
 
 export interface PackageLine {
   kind: 'ok' | 'fail' | 'info';
@@ -126,17 +137,13 @@ function verifySig(key: KeyObject, data: Buffer, sig: Buffer): boolean {
 export async function verifyPackage(files: Map<string, Buffer>, stationFingerprint: string | null = null): Promise<PackageReport> {
   const lines: PackageLine[] = [];
   const problemFiles: string[] = [];
-  const ok = (text: string): void => void lines.push({ kind: 'ok', text });
   const info = (text: string): void => void lines.push({ kind: 'info', text });
-  const fail = (text: string, file?: string): void => {
-    lines.push({ kind: 'fail', text });
-    if (file && !problemFiles.includes(file)) problemFiles.push(file);
-  };
   // A coded line: its English from the shared table, its code kept for other languages.
   const coded = (kind: PackageLine['kind'], code: PackageCode, params: PackageParams, file?: string): void => {
     lines.push({ kind, text: wordPackage(code, params), code, params });
     if (kind === 'fail' && file && !problemFiles.includes(file)) problemFiles.push(file);
   };
+  const say = (kind: PackageLine['kind'], w: PackageWord, file?: string): void => coded(kind, w.code, w.params ?? {}, file);
   let hub: HubSigner | null = null;
   const done = (): PackageReport => {
     const problems = lines.filter((l) => l.kind === 'fail').length;
@@ -198,7 +205,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     return done();
   }
   if (!man || typeof man.files !== 'object' || !Array.isArray(man.clips)) {
-    fail(`${MANIFEST_NAME} is signed but is not an export manifest this version knows.`, MANIFEST_NAME);
+    coded('fail', 'pkg-manifest-unknown', { file: MANIFEST_NAME }, MANIFEST_NAME);
     return done();
   }
   if (hub) {
@@ -215,15 +222,12 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     hubReceiptLines(hub, fp, man, coded);
   } else coded('ok', 'pkg-signed-by-station', { file: MANIFEST_NAME, fingerprint: fp });
   // A hub's package is of any station's clip: checked on another station, that is no problem.
-  if (stationFingerprint && stationFingerprint !== fp && hub) info(`station.pem is not this station's key: the clip was recorded at another station.`);
-  else if (stationFingerprint && stationFingerprint !== fp)
-    fail(`station.pem is not this station's key (${stationFingerprint}): the package was signed elsewhere.`, 'station.pem');
+  if (stationFingerprint && stationFingerprint !== fp && hub) coded('info', 'pkg-other-station-hub', {});
+  else if (stationFingerprint && stationFingerprint !== fp) coded('fail', 'pkg-other-station', { fingerprint: stationFingerprint }, 'station.pem');
   if (man.stationKeyFingerprint && man.stationKeyFingerprint !== fp)
     coded('fail', 'pkg-manifest-other-key', { named: man.stationKeyFingerprint }, 'station.pem');
-  info(
-    `Order ${man.order}, exported ${man.createdAt} by station ${man.station} with preset ${man.preset.name}; clips: ${man.mode === 'returns' ? 'returns (unboxing)' : man.mode === 'all' ? 'shipping and returns' : 'shipping (packing)'}.`,
-  );
-  if (man.edits?.length) info(`This export is EDITED: ${man.edits.join(', ')}.`);
+  coded('info', 'pkg-order', { order: man.order, createdAt: man.createdAt, station: man.station, preset: man.preset.name, mode: exportModeWord(man.mode) });
+  if (man.edits?.length) coded('info', 'pkg-edited', { edits: editsWord(man.edits) });
 
   // TSA certificates: those given to this run (`--tsa-cert`) and any given with the package, as
   // verify.html takes them; a token whose TSA's certificate is nowhere at hand is unverifiable, not altered.
@@ -256,12 +260,9 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
       if (t.trust.status === 'unverifiable') {
         info(`The export's trusted timestamp ${MANIFEST_TSR_NAME}: ${unverifiableText(t)}`);
       } else if (!t.signatureValid) throw new Error(t.trust.reason ?? "the TSA's signature over the token is NOT valid");
-      else
-        ok(
-          `Trusted time of the export: ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}; the token covers the signed export manifest (${short(manSha)}).`,
-        );
+      else coded('ok', 'pkg-export-stamp', { time: new Date(t.time).toISOString(), tsa: shortTsaName(t.name), hash: short(manSha) });
     } catch (err) {
-      fail(`The export's trusted timestamp ${MANIFEST_TSR_NAME} does NOT verify: ${errorMessage(err)}.`, MANIFEST_TSR_NAME);
+      coded('fail', 'pkg-export-stamp-invalid', { file: MANIFEST_TSR_NAME, error: errorMessage(err) }, MANIFEST_TSR_NAME);
     }
   } else coded('info', 'pkg-no-export-timestamp', { file: MANIFEST_TSR_NAME });
 
@@ -271,7 +272,7 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
     const bytes = files.get(name);
     if (!bytes) {
       bad.add(name);
-      coded('fail', 'pkg-file-missing', { file: name, what: want.text }, name);
+      coded('fail', 'pkg-file-missing', { file: name, what: fileWords(want) }, name);
       continue;
     }
     const h = sha(bytes);
@@ -290,13 +291,12 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
 
   const sealed = new Map<string, string>();
   for (const clip of man.clips) {
-    const what = `Clip ${clip.clipId} of order ${clip.order} (${clip.mode === 'returns' ? 'RETURN, unboxing' : 'shipping, packing'})`;
+    const what = clipWord(clip);
     const m = clip.manifest ? files.get(clip.manifest) : undefined;
     const s = clip.signature ? files.get(clip.signature) : undefined;
-    if (!clip.manifest) info(`${what} has no signed clip manifest (recorded before signing).`);
-    else if (!m || !s || bad.has(clip.manifest) || (clip.signature && bad.has(clip.signature)))
-      info(`${what}: its signed clip manifest is not checked (see the lines above).`);
-    else if (!verifySig(key, m, s)) fail(`${what}: the manifest signature is NOT valid.`, clip.signature ?? undefined);
+    if (!clip.manifest) coded('info', 'pkg-clip-unsigned', { what });
+    else if (!m || !s || bad.has(clip.manifest) || (clip.signature && bad.has(clip.signature))) coded('info', 'pkg-clip-manifest-unchecked', { what });
+    else if (!verifySig(key, m, s)) coded('fail', 'pkg-clip-signature-invalid', { what }, clip.signature ?? undefined);
     else {
       let signed: { key?: unknown; sha256?: unknown; orders?: unknown; labels?: unknown } | null = null;
       try {
@@ -304,19 +304,19 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
       } catch {
         signed = null;
       }
-      if (!signed) fail(`${what}: the signed manifest is not JSON.`, clip.manifest);
+      if (!signed) coded('fail', 'pkg-clip-manifest-not-json', { what }, clip.manifest);
       else {
-        ok(`${what}: the manifest is signed by the station key.`);
-        if (typeof signed.key === 'string' && signed.key !== fp)
-          fail(`${what}: the manifest was signed for another station key (${signed.key}), not the one in station.pem.`, 'station.pem');
-        else if (typeof signed.key === 'string') ok(`${what}: station.pem is the key its signed manifest names.`);
+        coded('ok', 'pkg-clip-signed', { what });
+        if (typeof signed.key === 'string' && signed.key !== fp) coded('fail', 'pkg-clip-other-key', { what, key: signed.key }, 'station.pem');
+        else if (typeof signed.key === 'string') coded('ok', 'pkg-clip-key-named', { what });
         if (signed.sha256 === clip.originalSha256) {
           sealed.set(clip.clipId, clip.originalSha256);
-          ok(`${what}: the signed manifest names the original clip hash ${short(clip.originalSha256)}.`);
-        } else fail(`${what}: the signed clip manifest names a different clip hash than the export manifest.`, clip.manifest);
+          coded('ok', 'pkg-clip-hash', { what, hash: short(clip.originalSha256) });
+        } else coded('fail', 'pkg-clip-hash-differs', { what }, clip.manifest);
         // The label in the picture, as verify.html shows it: information, never a failure.
         const label = labelVerdict(signed.labels, Array.isArray(signed.orders) ? signed.orders.map(String) : [clip.order]);
-        if (label) info(`${what}: ${label.text}`);
+        // Its English from the table; in the report a line of text alone, as it always was (verify.html words it from the same verdict).
+        if (label) info(wordPackage('pkg-clip-label', { what, label: label.word }));
       }
     }
     if (clip.timestamp && !bad.has(clip.timestamp)) {
@@ -325,28 +325,33 @@ export async function verifyPackage(files: Map<string, Buffer>, stationFingerpri
         try {
           const t = parseTimestampResponse(tok, { addedCerts });
           if (t.hashedMessage !== clip.originalSha256) throw new Error('the token covers a different file');
-          if (t.trust.status === 'unverifiable') info(`${what}: ${unverifiableText(t)}`);
+          // The engine's own reason (English, like every CLI line).
+          if (t.trust.status === 'unverifiable') info(`${wordPackage(what.code, what.params)}: ${unverifiableText(t)}`);
           else if (!t.signatureValid) throw new Error(t.trust.reason ?? "the TSA's signature over the token is NOT valid");
-          else ok(`${what}: trusted time ${new Date(t.time).toISOString()} from ${shortTsaName(t.name)}, covering the clip's SHA-256.`);
+          else coded('ok', 'pkg-clip-stamp-short', { what, time: new Date(t.time).toISOString(), tsa: shortTsaName(t.name) });
         } catch (err) {
-          fail(`${what}: the trusted timestamp ${clip.timestamp} does NOT verify: ${errorMessage(err)}.`, clip.timestamp);
+          coded('fail', 'pkg-clip-stamp-invalid-short', { what, file: clip.timestamp, error: errorMessage(err) }, clip.timestamp);
         }
       }
-    } else if (!clip.timestamp) info(`${what} has no trusted timestamp in this package.`);
-    await checkSegment(clip, what, files, bad, segmentCheck, { ok, fail, info });
+    } else if (!clip.timestamp) coded('info', 'pkg-clip-no-stamp-short', { what });
+    await checkSegment(clip, what, files, bad, segmentCheck, {
+      ok: (w) => say('ok', w),
+      fail: (w, file) => say('fail', w, file),
+      info: (w) => say('info', w),
+    });
   }
 
   for (const [name, e] of Object.entries(man.files) as [string, PackageFile][]) {
     if (bad.has(name) || !e.from || e.role === 'evidence') continue;
     if (sealed.get(e.from.clipId) !== e.from.sha256) {
       // Its clip's signed manifest did not verify: that is failed above; the file is not described as if it had.
-      info(`Made from clip ${e.from.clipId}, whose signed clip manifest is not verified here: ${name} is not described.`);
+      coded('info', 'pkg-derived-unverified', { clip: e.from.clipId, file: name });
       continue;
     }
     if (e.how?.method === 'original') {
-      if (got.get(name) === e.from.sha256) ok(`${name} is the original recording itself, byte for byte.`);
-      else fail(`${name} claims to be the original recording, but its hash differs from the signed clip's.`, name);
-    } else info(`${name}: ${e.text}.`);
+      if (got.get(name) === e.from.sha256) coded('ok', 'pkg-derived-original', { file: name });
+      else coded('fail', 'pkg-derived-original-differs', { file: name }, name);
+    } else coded('info', 'pkg-derived', { file: name, what: fileWords(e) });
   }
   return done();
 }
@@ -362,7 +367,7 @@ function namesHubKey(manBytes: Buffer): boolean {
 }
 
 interface HubSigner {
-  name: string;
+  name: PackageParam;
   fingerprint: string;
   receipt: Record<string, unknown> | null;
   receiptSigned: boolean;
@@ -389,7 +394,7 @@ function hubSigner(files: Map<string, Buffer>, manBytes: Buffer, sigBytes: Buffe
     receipt = null;
   }
   const receiptSigned = !!(receiptBytes && receiptSig && verifySig(key, receiptBytes, receiptSig));
-  return { name: typeof receipt?.hubName === 'string' ? receipt.hubName : 'unnamed hub', fingerprint, receipt, receiptSigned };
+  return { name: typeof receipt?.hubName === 'string' ? receipt.hubName : pkgWord('pkg-unnamed-hub'), fingerprint, receipt, receiptSigned };
 }
 
 /** What the hub's receipt says (when it received and checked the clip), and that it belongs to this package. */
