@@ -57,11 +57,12 @@ export const finish: Section = async ({ quick, log }) => {
         // The chunks go in faster than real time, so the session is told it started `seconds` ago
         // (both clocks, so no clock jump is noted): the engine sizes the MP4 index it reserves from
         // how long the recording ran, as it does for a real 5-minute recording.
-        const session = (engine as unknown as { sessions: Map<string, { startedAt: number; startedMono: number }> }).sessions.get(started.recordingId);
-        if (session) {
-          session.startedAt -= seconds * 1000;
-          session.startedMono -= seconds * 1000;
-        }
+        const sessions = (engine as unknown as { recording?: { sessions?: Map<string, { startedAt: number; startedMono: number }> } }).recording?.sessions;
+        const session = sessions?.get(started.recordingId);
+        // Without the session the MP4 index would be sized for a 1-second recording: a wrong figure, so stop.
+        if (!session) throw new Error('finish bench: the recording session is not at engine.recording.sessions any more (recording/sessions.ts)');
+        session.startedAt -= seconds * 1000;
+        session.startedMono -= seconds * 1000;
         let seq = 0;
         for (let off = 0; off < data.length; off += perSecond) {
           const res = await fetch(new URL(`/api/recordings/${started.recordingId}/chunks/${seq++}`, server.url), {
