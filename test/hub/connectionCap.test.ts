@@ -3,12 +3,11 @@
 // another address (all of 127/8 is this machine) still signs in and finds a clip, and once the
 // 256 close the first address is served again. Behaviour a client sees, not timings.
 import net from 'node:net';
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_CONNECTION_LIMITS } from '../../electron/hub/server/http.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { embeddedBackend, FakeStation, hubFolder } from './hubFixture.ts';
-import { publishClips, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
+import { callFrom, publishClips, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
 
 const PASSWORD = 'correct horse battery';
 const COLLEAGUE = '127.0.0.2';
@@ -37,42 +36,10 @@ function keptAlive(h: ConsoleHub, localAddress = '127.0.0.1'): Promise<{ outcome
   });
 }
 
-/** A call as a browser at `localAddress` makes it (a fresh connection each time). */
-function call(h: ConsoleHub, localAddress: string, path: string, cookie?: string, body?: unknown): Promise<{ status: number; cookie?: string; json: any }> {
-  const u = new URL(h.url);
-  return new Promise((resolve, reject) => {
-    const b = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path,
-        method: b ? 'POST' : 'GET',
-        agent: false,
-        localAddress,
-        headers: { host: h.host, ...(cookie ? { cookie } : {}), ...(b ? { 'content-type': 'application/json', 'content-length': String(b.length) } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            cookie: res.headers['set-cookie']?.[0]?.split(';')[0],
-            json: JSON.parse(Buffer.concat(chunks).toString() || 'null'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(b);
-  });
-}
-
 async function findsFrom(h: ConsoleHub, localAddress: string): Promise<string[]> {
-  const l = await call(h, localAddress, '/console/api/login', undefined, { name: 'sam', password: PASSWORD });
+  const l = await callFrom(h, localAddress, '/console/api/login', undefined, { name: 'sam', password: PASSWORD });
   expect(l.status, JSON.stringify(l.json)).toBe(200);
-  const found = await call(h, localAddress, '/console/api/clips?q=SF17', l.cookie);
+  const found = await callFrom(h, localAddress, '/console/api/clips?q=SF17', l.cookie);
   expect(found.status).toBe(200);
   return (found.json.clips as { order: string }[]).map((c) => c.order).sort();
 }
@@ -114,7 +81,7 @@ describe('hub connection cap per address', () => {
       // The next connection from 127.0.0.1 is closed without an answer.
       const over = await keptAlive(h);
       expect(over.outcome).toBe('closed');
-      await expect(call(h, '127.0.0.1', '/console/api/me')).rejects.toThrow();
+      await expect(callFrom(h, '127.0.0.1', '/console/api/me')).rejects.toThrow();
 
       // A colleague at another address signs in and finds the clips.
       expect(await findsFrom(h, COLLEAGUE)).toEqual(['SF1700000000301', 'SF1700000000302']);

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpDir } from '../helpers/tmp.ts';
 import { embeddedBackend, FakeStation } from './hubFixture.ts';
-import { publishClips, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
+import { callFrom, publishClips, startConsoleHub, type ConsoleHub } from './consoleFixture.ts';
 
 const PASSWORD = 'correct horse battery';
 /** The legitimate user's own address (all of 127/8 is this machine): the flood's lock-out of 127.0.0.1 is not theirs. */
@@ -53,36 +53,7 @@ function send(
 }
 
 /** A call from the colleague's PC. */
-function call(h: ConsoleHub, path: string, cookie?: string, body?: unknown): Promise<{ status: number; cookie?: string; json: any }> {
-  const u = new URL(h.url);
-  return new Promise((resolve, reject) => {
-    const b = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path,
-        method: b ? 'POST' : 'GET',
-        agent: false,
-        localAddress: COLLEAGUE,
-        headers: { host: h.host, ...(cookie ? { cookie } : {}), ...(b ? { 'content-type': 'application/json', 'content-length': String(b.length) } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            cookie: res.headers['set-cookie']?.[0]?.split(';')[0],
-            json: JSON.parse(Buffer.concat(chunks).toString() || 'null'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(b);
-  });
-}
+const call = (h: ConsoleHub, path: string, cookie?: string, body?: unknown) => callFrom(h, COLLEAGUE, path, cookie, body);
 
 /** Signs in from the colleague's PC; a login that meets the flood's limit on password checks (503 busy) is tried again, as a person would. */
 async function colleagueLogin(h: ConsoleHub, name: string): Promise<string> {

@@ -89,6 +89,8 @@ export interface Ask {
   cookie?: string | null;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sends from this local address on a fresh connection (the hub's per-address limits count connections). */
+  localAddress?: string;
 }
 
 export function ask(h: ConsoleHub, path: string, o: Ask = {}): Promise<Answer> {
@@ -102,7 +104,8 @@ export function ask(h: ConsoleHub, path: string, o: Ask = {}): Promise<Answer> {
   };
   const u = new URL(h.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method, path, headers }, (res) => {
+    const from = o.localAddress ? { localAddress: o.localAddress, agent: false as const } : {};
+    const req = http.request({ host: u.hostname, port: u.port, method, path, headers, ...from }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -120,6 +123,18 @@ export function cookieOf(a: Answer): string {
   const set = a.headers['set-cookie']?.[0];
   if (!set) throw new Error(`no cookie set (status ${a.status}: ${a.body.toString()})`);
   return set.split(';')[0]!;
+}
+
+/** A call as a browser at `localAddress` makes it, on a fresh connection: its status, the cookie it set and its JSON. */
+export async function callFrom(
+  h: ConsoleHub,
+  localAddress: string,
+  path: string,
+  cookie?: string,
+  body?: unknown,
+): Promise<{ status: number; cookie?: string; json: any }> {
+  const a = await ask(h, path, { cookie, body, localAddress });
+  return { status: a.status, cookie: a.headers['set-cookie']?.[0]?.split(';')[0], json: JSON.parse(a.body.toString() || 'null') };
 }
 
 export async function login(h: ConsoleHub, name: string, password: string): Promise<string> {
