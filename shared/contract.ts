@@ -292,6 +292,8 @@ export type Handlers = { [K in CallName]: (input: CallParsed<K>) => Promise<Call
 
 export const events = {
   'clip.saved': Clip,
+  // A saved clip's thumbnail is ready: it is cut after clip.saved, so lists showing that clip draw it now.
+  'clip.thumbnail': z.object({ id: z.string(), thumbUrl: z.string() }),
   'recording.started': z.object({ recordingId: z.string(), order: z.string() }),
   'recording.recovered': z.object({ clips: z.array(Clip), message: z.string() }),
   // The engine ended a recording on its own; message says why and what to do.

@@ -13,6 +13,11 @@ export type ClipViewServices = Pick<EngineServices, 'custody'> & {
   readonly stationId: string | null;
 };
 
+/** Where both doors serve a clip's thumbnail (the media routes). */
+export function thumbUrlOf(id: string): string {
+  return `/media/thumbs/${encodeURIComponent(id)}`;
+}
+
 export async function toClip(s: ClipViewServices, row: ClipRow): Promise<Clip> {
   const evidence = (await s.custody.describe?.(row.id)) ?? null;
   return {
@@ -33,7 +38,7 @@ export async function toClip(s: ClipViewServices, row: ClipRow): Promise<Clip> {
     note: row.note,
     noteWords: wordsFromJson(row.note_words),
     mediaUrl: `/media/clips/${encodeURIComponent(row.id)}`,
-    thumbUrl: row.thumb_file ? `/media/thumbs/${encodeURIComponent(row.id)}` : null,
+    thumbUrl: row.thumb_file ? thumbUrlOf(row.id) : null,
     legalHold: row.legal_hold === 1,
     holdReason: row.hold_reason ?? null,
     evidence,

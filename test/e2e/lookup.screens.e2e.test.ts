@@ -12,6 +12,7 @@ import { apiCall, chromiumAvailable, scan, waitForState } from '../helpers/stati
 import { choose, sliderHandle, sliderValue } from '../helpers/antd.ts';
 import { useScreens } from '../helpers/screens.ts';
 import { ffmpegBin } from '../helpers/video.ts';
+import { thumbColours } from '../helpers/thumbs.ts';
 
 const ORDERS = { en: 'SF1400555666701', 'zh-CN': 'SF1400555666702' } as const;
 
@@ -52,6 +53,7 @@ describe.skipIf(!chromiumAvailable())('lookup and export screens at 1366×768 in
       await waitForState(s.page, 'idle');
       await s.page.getByTestId('lookup-q').fill(ORDERS[lang]);
       await expect.poll(() => s.page.getByTestId('result').count(), { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => thumbColours(s.page.getByTestId('result-thumb').first()), { timeout: 20_000 }).toBeGreaterThan(20);
       await s.page.getByTestId('lookup-q').fill('');
     });
   }

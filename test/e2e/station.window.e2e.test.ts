@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { tmpDir } from '../helpers/tmp.ts';
+import { thumbColours } from '../helpers/thumbs.ts';
 import { apiCall, chromiumAvailable, launchBrowser, scan, startServe, waitForState, withDiagnostics, type Served } from '../helpers/station.ts';
 
 const RED = 'rgb(198, 40, 40)';
@@ -139,6 +140,8 @@ describe.skipIf(!chromiumAvailable())('station window at 1366×768 (door 2)', ()
       await waitForState(page, 'idle');
       await expect.poll(() => page.locator('[data-testid="today-clips"] li').count(), { timeout: 20_000 }).toBe(1);
       expect(await page.getByTestId('today-summary').textContent()).toMatch(/^1 order, average 00:0\d$/);
+      // The clip's picture is drawn in the list (a frame of the camera's view, not an empty box).
+      await expect.poll(() => thumbColours(page.getByTestId('today-thumb').first()), { timeout: 20_000 }).toBeGreaterThan(20);
       await page.reload();
       await waitForState(page, 'idle');
       await expect.poll(() => page.locator('[data-testid="today-clips"] li').count()).toBe(1);

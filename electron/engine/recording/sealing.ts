@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Clip, ClipStopReason } from '../../../shared/contract.ts';
 import type { PageIncident } from '../../../shared/contract/continuity.ts';
 import { clipFileName, dayFolder } from '../clipNames.ts';
+import { thumbUrlOf } from '../clipView.ts';
 import type { ClipRow } from '../index/types.ts';
 import type { ContinuityPass } from '../continuity.ts';
 import { probe, remuxToMp4, thumbnail } from '../ffmpeg.ts';
@@ -128,6 +129,7 @@ export class Sealer {
       // ffmpeg reads and writes local files: the store's local capability (store/types.ts).
       await thumbnail(this.s.store.localPath(row.file), this.s.store.localPath(rel), at);
       await this.s.clips.setThumb(row.id, rel);
+      this.s.emit('clip.thumbnail', { id: row.id, thumbUrl: thumbUrlOf(row.id) });
     } catch (err) {
       this.s.logLine(`thumbnail of ${row.id} failed: ${errorMessage(err)}`);
     }

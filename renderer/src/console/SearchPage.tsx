@@ -7,6 +7,7 @@ import { CLIP_TAGS, type ClipTag, type ConsoleClip } from '../../../shared/conso
 import { mmss } from '../format.ts';
 import { ConsoleError, consoleApi, type SearchFilters } from './api.ts';
 import { HoldTag } from './ClipHold.tsx';
+import { Thumb } from '../components/Thumb.tsx';
 
 const PAGE = 50;
 
@@ -16,9 +17,9 @@ const TAG_COLOR: Record<ClipTag, string> = { ok: 'green', interrupted: 'orange',
  * The hub makes thumbnails in the background: a clip without one yet shows an empty frame of the
  * same size; one the hub gave up on says so in that frame, with the reason on hover.
  */
-function Thumb({ clip }: { clip: ConsoleClip }) {
+function ClipThumb({ clip }: { clip: ConsoleClip }) {
   const { t } = useTranslation();
-  const box = { width: 96, height: 54, borderRadius: 4, background: '#eee', display: 'block', objectFit: 'cover' as const };
+  const box = { width: 96, height: 54, borderRadius: 4, background: '#eee', display: 'block' };
   if (clip.thumbFailed !== undefined)
     return (
       <span
@@ -30,7 +31,7 @@ function Thumb({ clip }: { clip: ConsoleClip }) {
       </span>
     );
   if (!clip.thumb) return <span style={box} data-testid="console-thumb-none" />;
-  return <img src={consoleApi.thumbUrl(clip.station, clip.clipId)} loading="lazy" alt="" style={box} data-testid="console-thumb" />;
+  return <Thumb src={consoleApi.thumbUrl(clip.station, clip.clipId)} width={96} height={54} style={box} testId="console-thumb" />;
 }
 
 export function SearchPage() {
@@ -195,7 +196,7 @@ export function SearchPage() {
               }) as React.HTMLAttributes<HTMLElement>
             }
             columns={[
-              { title: '', key: 'thumb', width: 104, render: (_: unknown, c: ConsoleClip) => <Thumb clip={c} /> },
+              { title: '', key: 'thumb', width: 104, render: (_: unknown, c: ConsoleClip) => <ClipThumb clip={c} /> },
               {
                 title: t('console.order'),
                 dataIndex: 'order',

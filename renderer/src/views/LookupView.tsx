@@ -5,6 +5,7 @@ import { Button, DatePicker, Input, Segmented } from 'antd';
 import type { Dayjs } from 'dayjs';
 import type { Clip } from '../../../shared/contract.ts';
 import { api, onEvent } from '../api/index.ts';
+import { withThumbnail } from '../clipThumbs.ts';
 import { wordError } from '../i18n/message.ts';
 import { ClipPlayer } from './lookup/ClipPlayer.tsx';
 import { ClipResults } from './lookup/ClipResults.tsx';
@@ -48,6 +49,7 @@ export function LookupView() {
     return () => clearTimeout(id);
   }, [search]);
   useEffect(() => onEvent('clip.saved', () => void search()), [search]);
+  useEffect(() => onEvent('clip.thumbnail', (ready) => setClips((cs) => withThumbnail(cs, ready))), []);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Clip } from '../../../../shared/contract.ts';
 import { dateTime, seconds } from '../../format.ts';
 import { LabelCheck } from './LabelCheck.tsx';
+import { Thumb } from '../../components/Thumb.tsx';
 
 export function ClipResults({ clips, selected, onSelect }: { clips: Clip[]; selected: string | null; onSelect: (c: Clip) => void }) {
   const { t, i18n } = useTranslation();
@@ -11,7 +12,7 @@ export function ClipResults({ clips, selected, onSelect }: { clips: Clip[]; sele
       {clips.map((c) => (
         <li key={c.id} className={c.id === selected ? 'selected' : undefined}>
           <button type="button" onClick={() => onSelect(c)} data-testid="result" data-order={c.order} data-mode={c.mode}>
-            {c.thumbUrl ? <img src={c.thumbUrl} alt="" width={160} height={90} loading="lazy" /> : <span className="thumb-missing" />}
+            {c.thumbUrl ? <Thumb src={c.thumbUrl} width={160} height={90} className="thumb" testId="result-thumb" /> : <span className="thumb-missing" />}
             <span className="result-text">
               <strong className="order">{c.order}</strong>
               <span>{dateTime(c.startedAt, i18n.language)}</span>

@@ -8,6 +8,8 @@ import { api, onEvent } from '../../api/index.ts';
 import { mmss } from '../../format.ts';
 import { useStation } from '../../station/StationContext.tsx';
 import { renderMsg } from '../../station/msg.ts';
+import { Thumb } from '../../components/Thumb.tsx';
+import { withThumbnail } from '../../clipThumbs.ts';
 
 interface Today {
   packed: number;
@@ -44,6 +46,7 @@ export function TodayPanel() {
     load();
     return onEvent('clip.saved', load);
   }, [load]);
+  useEffect(() => onEvent('clip.thumbnail', (ready) => setToday((t) => t && { ...t, clips: withThumbnail(t.clips, ready) })), []);
   const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'medium' });
   const num = new Intl.NumberFormat(i18n.language);
   return (
@@ -79,7 +82,7 @@ export function TodayPanel() {
             {today.clips.map((c) => (
               <li key={c.id} data-order={c.order} data-mode={c.mode}>
                 <button type="button" onClick={() => setPlaying(c)} title={t('station.replay', { order: c.order })}>
-                  {c.thumbUrl ? <img src={c.thumbUrl} alt="" width={96} height={54} loading="lazy" /> : <span className="thumb-missing" />}
+                  {c.thumbUrl ? <Thumb src={c.thumbUrl} width={96} height={54} className="thumb" testId="today-thumb" /> : <span className="thumb-missing" />}
                   <span className="order">{c.order}</span>
                   <span className="time">
                     {time.format(new Date(c.startedAt))} · {mmss(c.durationMs)}
