@@ -1,11 +1,15 @@
-// A station asks a TSA for every clip it seals, for weeks without a restart, with one signal that
-// lives as long as the timestamp queue (aborted at shutdown). Each request must leave nothing
-// behind on that signal: Node's AbortSignal.any kept a weak reference per request in it for good.
+// A station asks a TSA for every clip it seals and sends every clip to its hub, for weeks without a
+// restart, each time with a signal that lives as long as the timestamp queue or the publisher
+// (aborted at shutdown). A request must leave nothing behind on that signal: Node's AbortSignal.any
+// kept a weak reference per request in it for good.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { fingerprintOf } from '../../electron/engine/evidence/keys.ts';
 import { requestTimestamp } from '../../electron/engine/evidence/tsa.ts';
+import { openHubClient, type PublishClipInput } from '../../electron/hub/client/index.ts';
 import { requestSignal } from '../../electron/engine/requestSignal.ts';
 
 const SHA = 'ab'.repeat(32);
@@ -17,7 +21,7 @@ function dependants(signal: AbortSignal): number {
   return set?.size ?? 0;
 }
 
-describe('the signal of a TSA request', () => {
+describe('the signal of a request to a TSA or the hub', () => {
   let server: http.Server;
   let base: string;
   /** Requests to /hang get no answer until the test ends. */
@@ -45,6 +49,30 @@ describe('the signal of a TSA request', () => {
     }
     expect(dependants(queue.signal)).toBe(0);
     expect(getEventListeners(queue.signal, 'abort')).toHaveLength(0);
+  });
+
+  it("leaves nothing on the publisher's signal after 300 hub requests", async () => {
+    const hub = generateKeyPairSync('ed25519');
+    const station = generateKeyPairSync('ed25519');
+    const client = openHubClient({
+      url: base,
+      hubFingerprint: fingerprintOf(hub.publicKey),
+      hubPublicKeyPem: hub.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+      station: {
+        fingerprint: fingerprintOf(station.publicKey),
+        publicKeyPem: station.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+        sign: (data) => sign(null, data, station.privateKey),
+      },
+    });
+    const clip = { sha256: SHA, size: 1, row: { clipId: 'c1' }, manifest: Buffer.from('{}'), signature: Buffer.alloc(64), tsr: null, chainSeq: 1 };
+    const publisher = new AbortController();
+    for (let i = 0; i < 300; i++) {
+      await expect(
+        client.publishClip({ ...clip, read: async () => Buffer.alloc(1) } as unknown as PublishClipInput, { signal: publisher.signal }),
+      ).rejects.toThrow();
+    }
+    expect(dependants(publisher.signal)).toBe(0);
+    expect(getEventListeners(publisher.signal, 'abort')).toHaveLength(0);
   });
 
   it('still ends a request in flight when the station shuts down', async () => {
