@@ -94,6 +94,9 @@ try {
     if (!out.clip) throw new Error(`clip ${n} not saved: ${out.message}`);
     if (marks.has(n)) await sample(n);
   }
+} catch (err) {
+  console.error(`serve (last lines):\n${served.output().split('\n').slice(-20).join('\n')}`);
+  throw err;
 } finally {
   inspector.close();
   await served.stop();
