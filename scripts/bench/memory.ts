@@ -1,11 +1,14 @@
 // Memory over a day of switching: RSS of the station page's renderer and of `packwitness serve`
 // after 10 and after 500 order switches, the page driven without DevTools' network recorder
-// (barePage.ts says why).
+// (barePage.ts says why). The engine's V8 heap after a full GC is read too, over its inspector
+// (inspector.ts), after its RSS: what RSS alone cannot tell, kept objects from garbage and from the
+// allocator's high-water mark.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServe } from '../../test/helpers/station.ts';
 import { openBarePage, type BarePage } from './barePage.ts';
+import { childrenDone, HEAP_NODE_OPTIONS, inspectorUrl, openInspector, type Inspector } from './inspector.ts';
 import { commOf, median, processTree, rssMb, sleep } from './stats.ts';
 import type { Figure } from './types.ts';
 
@@ -32,6 +35,8 @@ interface Sample {
   chromium: number;
   engine: number;
   heapMb: number;
+  /** The engine's V8 heap after a full GC, MB (read after its RSS, so the GC does not lower that, and after its background work). */
+  engineHeapMb: number;
 }
 
 function chromiumRss(rootPid: number): { page: number; all: number } {
@@ -46,7 +51,7 @@ function chromiumRss(rootPid: number): { page: number; all: number } {
 }
 
 /** After a GC and a settle: the median of 5 readings a second apart (RSS moves by ±10 MB second to second). */
-async function sample(page: BarePage, enginePid: number): Promise<Sample> {
+async function sample(page: BarePage, enginePid: number, engine: Inspector): Promise<Sample> {
   await page.evaluate('window.gc && window.gc()');
   await sleep(3000);
   const reads: { page: number; all: number; engine: number }[] = [];
@@ -55,7 +60,16 @@ async function sample(page: BarePage, enginePid: number): Promise<Sample> {
     reads.push({ ...chromiumRss(page.chrome.pid!), engine: rssMb(enginePid) ?? NaN });
   }
   const heapMb = await page.evaluate<number>('(performance.memory?.usedJSHeapSize ?? 0) / 2 ** 20');
-  return { page: median(reads.map((r) => r.page)), chromium: median(reads.map((r) => r.all)), engine: median(reads.map((r) => r.engine)), heapMb };
+  // Once the engine's read-back queue is done (clips come faster than on a station): its entries are work to do, not memory kept.
+  await childrenDone(enginePid);
+  const engineHeapMb = (await engine.heapAfterGc()).heapMb;
+  return {
+    page: median(reads.map((r) => r.page)),
+    chromium: median(reads.map((r) => r.all)),
+    engine: median(reads.map((r) => r.engine)),
+    heapMb,
+    engineHeapMb,
+  };
 }
 
 const STATE = 'document.body.dataset.state';
@@ -70,9 +84,14 @@ async function scanTo(page: BarePage, code: string, state: 'recording' | 'idle' 
 export async function memory(opts: { quick: boolean; log: (l: string) => void }): Promise<Figure[]> {
   const total = opts.quick ? 60 : 500;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-memory-'));
-  const served = await startServe(['--data', dir]);
+  // A GC the bench can call and an inspector: nothing runs through them until a sample is read.
+  const served = await startServe(['--data', dir], { NODE_OPTIONS: HEAP_NODE_OPTIONS });
   let page: BarePage | null = null;
+  let engine: Inspector | null = null;
   try {
+    const url = inspectorUrl(served.output());
+    if (!url) throw new Error(`serve printed no inspector address:\n${served.output()}`);
+    engine = await openInspector(url);
     page = await openBarePage(served.url, FLAGS);
     await page.waitFor(`${STATE} === 'idle'`, 60_000);
     await sleep(2000); // the camera may be reopened once the settings arrive; measure the pipeline that stays
@@ -87,7 +106,7 @@ export async function memory(opts: { quick: boolean; log: (l: string) => void })
     const saved = (): Promise<void> => p.waitFor('window.__pwStation.snapshot.saving === 0', 300_000);
     await run(11); // 10 switches after the first start
     await saved();
-    const at10 = await sample(p, served.proc.pid!);
+    const at10 = await sample(p, served.proc.pid!, engine);
     opts.log(`memory after 10 switches: ${JSON.stringify(at10)}`);
     const t = Date.now();
     // Samples on the way show whether growth levels off (allocator high-water mark) or keeps climbing (a leak).
@@ -101,7 +120,7 @@ export async function memory(opts: { quick: boolean; log: (l: string) => void })
     await sleep(2000); // the same code again within 1.5 s would be ignored as a double scan
     await scanTo(p, `SF9200000${String(done - 1).padStart(5, '0')}`, 'idle');
     await saved();
-    const atN = await sample(p, served.proc.pid!);
+    const atN = await sample(p, served.proc.pid!, engine);
     const clips = await p.evaluate<number>(
       `fetch('/api/call/clips.stats', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 0 }) }).then((r) => r.json()).then((b) => b.result.shipping.count)`,
     );
@@ -117,6 +136,7 @@ export async function memory(opts: { quick: boolean; log: (l: string) => void })
       met: growPage <= 50 && growEngine <= 50,
       details: [
         `${clips} clips indexed at the end; all Chromium processes: ${at10.chromium.toFixed(0)} → ${atN.chromium.toFixed(0)} MB; page JS heap ${at10.heapMb.toFixed(1)} → ${atN.heapMb.toFixed(1)} MB`,
+        `engine V8 heap after a full GC (over its inspector, after its RSS was read and its frame-counter read-back caught up): ${at10.engineHeapMb.toFixed(1)} → ${atN.engineHeapMb.toFixed(1)} MB (${(((atN.engineHeapMb - at10.engineHeapMb) * 1024) / (total - 10)).toFixed(1)} KB per clip)`,
         `RSS along the way (switches: MB, single readings without GC or settle except at 10 and ${total}): ${[...trend, `${total}: page ${atN.page.toFixed(0)} MB, engine ${atN.engine.toFixed(0)} MB`].join('; ')}`,
         'under Playwright (its Network domain on) the same page grew by ~0.3 MB per clip (+158 MB after 500 in one run): DevTools keeping the request bodies, not the station',
         "the engine grew by ~0.1-0.16 MB per clip while the Today panel fetched the day's clip rows after every clip (up to 500 rows, ~0.5 MB of JSON each time); it now asks `clips.stats`, counted by SQLite",
@@ -125,6 +145,7 @@ export async function memory(opts: { quick: boolean; log: (l: string) => void })
     if (!fig.met) fig.miss = `grew by ${Math.max(growPage, growEngine).toFixed(0)} MB`;
     return [fig];
   } finally {
+    engine?.close();
     await page?.close().catch(() => undefined);
     await served.stop();
     fs.rmSync(dir, { recursive: true, force: true });

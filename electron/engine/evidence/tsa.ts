@@ -6,6 +6,7 @@ import { constants, createHash, randomBytes, verify as cryptoVerify } from 'node
 import { bool, children, expectTag, int, nullValue, octets, oid, oidToString, parseGeneralizedTime, readTlv, seq, uintFromBytes, type Tlv } from './der.ts';
 import { checkTsaChain, readCert, serialHex, type Anchor, type CertInfo } from './tsaTrust.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+import { requestSignal } from '../requestSignal.ts';
 import { namesSigner, readTimestampToken } from '../../../shared/evidence/tsaToken.ts';
 
 const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
@@ -288,14 +289,21 @@ export async function requestTimestamp(
   abort?: AbortSignal,
 ): Promise<{ response: Buffer; info: TimestampInfo }> {
   const req = buildTimestampRequest(sha256Hex);
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
-    body: new Uint8Array(req.der), // a plain view: fetch's types take no Buffer
-    signal: abort ? AbortSignal.any([AbortSignal.timeout(timeoutMs), abort]) : AbortSignal.timeout(timeoutMs),
-  });
-  if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
-  const response = Buffer.from(await res.arrayBuffer());
+  // The timeout covers reading the answer too; `abort` lives as long as the queue (requestSignal.ts).
+  const signal = requestSignal(timeoutMs, abort);
+  let response: Buffer;
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
+      body: new Uint8Array(req.der), // a plain view: fetch's types take no Buffer
+      signal: signal.signal,
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
+    response = Buffer.from(await res.arrayBuffer());
+  } finally {
+    signal.release();
+  }
   if (response.length > 1 << 20) throw new Error(`the answer of ${url} is too large to be a timestamp`);
   return { response, info: checkResponse(response, sha256Hex, req.nonce) };
 }

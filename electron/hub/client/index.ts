@@ -27,6 +27,7 @@ import {
   type HubReceipt,
 } from '../../../shared/hubWire.ts';
 import { fingerprintOf, verifyBytes } from '../../engine/evidence/keys.ts';
+import { requestSignal } from '../../engine/requestSignal.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export type { ChainEntryWire, ChainResult, ClipWire, HubHold, HubReceipt };
@@ -165,20 +166,23 @@ async function sendOnce(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: Buffer; timeoutMs: number; signal?: AbortSignal },
 ): Promise<RawAnswer> {
-  const signals = [AbortSignal.timeout(init.timeoutMs), ...(init.signal ? [init.signal] : [])];
+  // The publisher's signal lives as long as the station: requestSignal leaves nothing on it (AbortSignal.any would).
+  const signal = requestSignal(init.timeoutMs, init.signal);
   let res: Response;
   try {
     res = await fetch(url, {
       method: init.method,
       headers: init.headers ?? {},
       ...(init.body ? { body: new Uint8Array(init.body.buffer as ArrayBuffer, init.body.byteOffset, init.body.length) } : {}),
-      signal: AbortSignal.any(signals),
+      signal: signal.signal,
       redirect: 'error',
     });
     return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
   } catch (err) {
     if (init.signal?.aborted) throw init.signal.reason ?? err;
     throw new HubError('unreachable', `the hub at ${url} did not answer: ${errorMessage(err)}`, { cause: err });
+  } finally {
+    signal.release();
   }
 }
 
