@@ -3,9 +3,10 @@
 // streaming checksums), multipart with ListParts for resuming, Content-MD5 on every part and
 // sidecar (Ceph, AWS and MinIO refuse a mismatch with BadDigest). Ceph 16 ignores If-None-Match
 // and x-amz-checksum-*, so neither is relied on: keys are content-addressed, an existing object
-// is looked up before completing, and every stored object is read back and hashed before it
-// counts. Object Lock retention, when configured, is put on the object version only after that
-// check, so a wrong object can still be removed.
+// is looked up before completing, and every stored object is hashed before it counts: read back,
+// or, when the sender hashed every part on the way, proven by the parts' MD5s and multipart ETag.
+// Object Lock retention, when configured, is put on the object version only after that check, so a
+// wrong object can still be removed.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
@@ -213,11 +214,11 @@ export class S3ClipStore implements ClipStore {
     return { ...base, uploadId: created.UploadId!, parts: [], complete: false };
   }
 
-  async uploadPart(s: UploadSession, number: number, bytes: Buffer, md5?: string): Promise<UploadedPart> {
+  async uploadPart(s: UploadSession, number: number, bytes: Buffer, md5?: string, opts?: { md5OfBytes?: boolean }): Promise<UploadedPart> {
     const want = expectedPartSize(s.size, s.partSize, number);
     if (want < 0) throw new StoreError('bad-part', `part ${number} is outside 1..${s.partCount}`);
     if (bytes.length !== want) throw new StoreError('bad-part', `part ${number} has ${bytes.length} bytes, expected ${want}`);
-    const actual = createHash('md5').update(bytes).digest('hex');
+    const actual = opts?.md5OfBytes && md5 ? md5.toLowerCase() : createHash('md5').update(bytes).digest('hex');
     // The sender's MD5 goes to the store as Content-MD5: bytes changed on the way (or by us) are
     // refused by the store itself.
     const claimed = (md5 ?? actual).toLowerCase();
