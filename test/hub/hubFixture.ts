@@ -308,7 +308,8 @@ export async function startProxy(
         r.on('data', (c: Buffer) => back.push(c));
         r.on('end', () => {
           const out = answer(req.method!, req.url!, Buffer.concat(back));
-          res.writeHead(r.statusCode!, { ...r.headers, 'content-length': String(out.length) });
+          const { 'transfer-encoding': _chunked, ...kept } = r.headers;
+          res.writeHead(r.statusCode!, { ...kept, 'content-length': String(out.length) });
           res.end(out);
         });
       });
