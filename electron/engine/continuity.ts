@@ -148,7 +148,7 @@ export class ContinuityPass {
   enqueue(job: ContinuityJob): void {
     if (this.stopped) return;
     this.queue.push(job);
-    this.running ??= this.drain().finally(() => (this.running = null));
+    this.running ??= this.drain();
   }
 
   get pending(): number {
@@ -183,25 +183,36 @@ export class ContinuityPass {
     await cur.done.catch(() => {});
   }
 
+  /**
+   * Reads until the queue is empty and clears `running` in the same turn in which it finds it empty,
+   * so a clip handed over at any later moment starts a new drain. (Clearing it in a `.finally` of the
+   * drain's promise left a microtask turn in which a clip handed over saw the drain still running and
+   * stayed in the queue, unread, until the next clip came.)
+   */
   private async drain(): Promise<void> {
-    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
-      const ctrl = new AbortController();
-      try {
-        const reading = this.read(job.file, ctrl.signal);
-        this.current = { clipId: job.row.id, ctrl, done: reading };
-        const report = await reading.finally(() => (this.current = null));
-        // No counter in any frame: not a picture the station's overlay stamped (an adopted file from
-        // elsewhere), so there is no continuity to state; verify reads the file and says so.
-        if (report.counters.length === 0 || report.unreadable === report.counters.length) {
-          this.log(`clip ${job.row.id} carries no readable frame counter; no continuity entry`);
-          continue;
+    await Promise.resolve(); // enqueue sets `running` before the loop below can end
+    try {
+      for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+        const ctrl = new AbortController();
+        try {
+          const reading = this.read(job.file, ctrl.signal);
+          this.current = { clipId: job.row.id, ctrl, done: reading };
+          const report = await reading.finally(() => (this.current = null));
+          // No counter in any frame: not a picture the station's overlay stamped (an adopted file from
+          // elsewhere), so there is no continuity to state; verify reads the file and says so.
+          if (report.counters.length === 0 || report.unreadable === report.counters.length) {
+            this.log(`clip ${job.row.id} carries no readable frame counter; no continuity entry`);
+            continue;
+          }
+          await this.seal(job, continuityFields(job.row, report, job.incidents, Date.now()));
+        } catch (err) {
+          if (this.stopped) return;
+          if (ctrl.signal.aborted) continue; // released: the clip is being deleted
+          this.log(`frame counter read-back of clip ${job.row.id} failed: ${errorLine(err)}`);
         }
-        await this.seal(job, continuityFields(job.row, report, job.incidents, Date.now()));
-      } catch (err) {
-        if (this.stopped) return;
-        if (ctrl.signal.aborted) continue; // released: the clip is being deleted
-        this.log(`frame counter read-back of clip ${job.row.id} failed: ${errorLine(err)}`);
       }
+    } finally {
+      this.running = null;
     }
   }
 }

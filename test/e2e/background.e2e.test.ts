@@ -91,7 +91,7 @@ describe.skipIf(!ready)('recording from a background window', () => {
     const [clip] = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: order })).clips;
     const counters = await readFrameCounters(clipPath(path.join(t.dir, 'clips'), clip!));
     expect(counters.unreadable).toBe(0);
-    await expectEveryGapRecorded(served.url, clip!, counters); // dropped frames only as the station recorded them
+    await expectEveryGapRecorded(served.url, clip!, counters, served); // dropped frames only as the station recorded them
     expect(counters.counters.length).toBeGreaterThan(75);
     if (tesseractAvailable()) expect(ocrOverlay(clipPath(path.join(t.dir, 'clips'), clip!), 2).replace(/\s+/g, '')).toContain(order);
   });

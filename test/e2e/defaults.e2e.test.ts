@@ -49,6 +49,23 @@ describe.skipIf(!chromiumAvailable())('protective defaults at the station (door 
     t.cleanup();
   });
 
+  /**
+   * Pauses the page's clock a moment ahead of its time. pauseAt refuses a time already past, and on
+   * a loaded machine the page's clock can pass a small margin between reading it and pausing it:
+   * then it tries again with a wider one.
+   */
+  const pauseSoon = async (p: Page): Promise<void> => {
+    for (let margin = 50; ; margin *= 4) {
+      const now = await p.evaluate(() => Date.now());
+      try {
+        await p.clock.pauseAt(now + margin);
+        return;
+      } catch (err) {
+        if (margin > 10_000 || !String(err).includes('to the past')) throw err;
+      }
+    }
+  };
+
   /** Page time (performance.now) and whether the camera's last frame arrived at that time. */
   const pageNow = () =>
     page.evaluate(() => ({ now: performance.now(), frameAgo: window.__pwStation?.diagnostics.lastFrameAgoMs ?? null, state: document.body.dataset.state }));
@@ -60,8 +77,7 @@ describe.skipIf(!chromiumAvailable())('protective defaults at the station (door 
       await burst(page, 'SF1400000000031');
       await waitForState(page, 'recording', 'SF1400000000031');
       const startedAt = await page.evaluate(() => (window.__pwStation as unknown as { snapshot: { startedAt: number } }).snapshot.startedAt);
-      const now = await page.evaluate(() => Date.now());
-      await page.clock.pauseAt(now + 50);
+      await pauseSoon(page);
       const cuesBefore = await page.evaluate(() => (window as unknown as { __pwCues: string[] }).__pwCues.length);
       // Move the page's time ahead; after each step wait for a real frame (it stamps the new time).
       let recordingAt = 0; // page ms since the start at which the station was last seen recording

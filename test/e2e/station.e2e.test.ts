@@ -86,8 +86,8 @@ describe.skipIf(!haveChromium)('station end to end (door 2, Chromium, fake camer
     expect(a!.unreadable).toBe(0);
     expect(b!.unreadable).toBe(0);
     // A busy machine's encoder may drop a stamped frame; the station must have recorded each one.
-    await expectEveryGapRecorded(served.url, clips[0]!, a!);
-    await expectEveryGapRecorded(served.url, clips[1]!, b!);
+    await expectEveryGapRecorded(served.url, clips[0]!, a!, served);
+    await expectEveryGapRecorded(served.url, clips[1]!, b!, served);
     const lost = b!.first! - a!.last! - 1;
     console.log(`switch: clip A frames ${a!.first}..${a!.last}, clip B frames ${b!.first}..${b!.last}, frames lost at the switch: ${lost}`);
     expect(lost).toBeLessThanOrEqual(0);
@@ -181,7 +181,7 @@ describe.skipIf(!haveChromium)('what the page saw while recording is sealed with
     await expect.poll(async () => (await apiCall<{ total: number }>(served.url, 'clips.search', { q: order })).total, { timeout: 20_000 }).toBe(1);
     const [clip] = (await apiCall<{ clips: Clip[] }>(served.url, 'clips.search', { q: order })).clips;
     const read = await readFrameCounters(clipPath(path.join(t.dir, 'clips'), clip!));
-    const recorded = await expectEveryGapRecorded(served.url, clip!, read);
+    const recorded = await expectEveryGapRecorded(served.url, clip!, read, served);
     expect(recorded.pageIncidents).toBeGreaterThan(0);
     const db = new Database(path.join(t.dir, 'index.sqlite'), { readonly: true });
     try {
