@@ -21,6 +21,15 @@ export const helloText = (nonce: string): string => `packwitness-hub-hello:${non
 /** What the station signs on every other request (headers x-pw-station, x-pw-time, x-pw-signature). */
 export const requestSigningText = (method: string, pathWithQuery: string, time: number, bodySha256: string): string =>
   `${method.toUpperCase()}\n${pathWithQuery}\n${time}\n${bodySha256}`;
+/**
+ * A part (PUT …/parts/N) may be signed over its MD5 instead of its SHA-256: the station sends this
+ * header with the value `md5` and signs `md5BodyField(hex)` as the body field. The store needs each
+ * part's MD5 anyway (Content-MD5), so station and hub hash a part once instead of twice; the clip's
+ * SHA-256 is still checked over all its bytes before it is indexed. Only when the hub's begin answer
+ * says `partDigest: 'md5'`; otherwise (and on every other call) the body field is the SHA-256.
+ */
+export const PART_DIGEST_HEADER = 'x-pw-body-digest';
+export const md5BodyField = (md5Hex: string): string => `md5:${md5Hex}`;
 /** A request's time may differ from the hub's clock by this much; a signature is refused twice within it. */
 export const REQUEST_WINDOW_MS = 5 * 60_000;
 
@@ -72,6 +81,8 @@ export const BeginResponse = z.object({
   partSize: z.number().int().positive(),
   parts: z.array(z.number().int().positive()),
   complete: z.boolean(),
+  /** 'md5': this hub takes parts signed over their MD5 (PART_DIGEST_HEADER); absent on older hubs. */
+  partDigest: z.literal('md5').optional(),
 });
 export type BeginResponse = z.infer<typeof BeginResponse>;
 

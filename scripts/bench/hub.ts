@@ -28,7 +28,7 @@ import { freshPgDatabase, pgUrl, s3Env } from '../../test/hub/services.ts';
 import { sealedClip } from '../../test/station-hub/sealedClip.ts';
 import { ctx } from '../../test/helpers/record.ts';
 import { Engine } from '../../electron/engine/engine.ts';
-import { median, percentile, rssMb, round, sleep } from './stats.ts';
+import { cpuSeconds, median, percentile, rssMb, round, sleep } from './stats.ts';
 import type { Figure } from './types.ts';
 
 const MiB = 2 ** 20;
@@ -85,17 +85,31 @@ async function ingestAndLatency(backend: Backend, work: string, opts: Opts): Pro
     let plainBytes = 0;
     let plainMs = 0;
     const runs: string[] = [];
+    // CPU seconds of this process (the stations, or the plain uploader) and of the hub process on
+    // each side: on a CPU-bound machine the throughput ratio follows CPU per byte.
+    const cpu = { hub: { sender: 0, hub: 0 }, plain: { sender: 0, hub: 0 } };
+    const hubPid = hub.child.pid!;
+    const timedCpu = async (side: 'hub' | 'plain', run: () => Promise<unknown>): Promise<void> => {
+      const own = process.cpuUsage();
+      const h0 = cpuSeconds(hubPid) ?? 0;
+      await run();
+      const used = process.cpuUsage(own);
+      cpu[side].sender += (used.user + used.system) / 1e6;
+      cpu[side].hub += (cpuSeconds(hubPid) ?? h0) - h0;
+    };
     let order = 0;
     const nextOrder = (): string => `SF15${String(++order).padStart(11, '0')}`;
     for (let r = 0; r < rounds; r++) {
       // Hub: each station publishes its newest chain entry and the clip, all eight at once.
       const clips = stations.map((s) => s.st.clip(nextOrder(), clipBytes));
       let t = performance.now();
-      await Promise.all(
-        stations.map(async (s, i) => {
-          await s.client.publishChain([clips[i]!.entry]);
-          await s.client.publishClip(publishInput(clips[i]!));
-        }),
+      await timedCpu('hub', () =>
+        Promise.all(
+          stations.map(async (s, i) => {
+            await s.client.publishChain([clips[i]!.entry]);
+            await s.client.publishClip(publishInput(clips[i]!));
+          }),
+        ),
       );
       const h = performance.now() - t;
       // Plain: the same sizes (fresh bytes, so the store holds none of them) straight to the store.
@@ -106,7 +120,7 @@ async function ingestAndLatency(backend: Backend, work: string, opts: Opts): Pro
         return { file, sha: sha256(data) };
       });
       t = performance.now();
-      await Promise.all(plain.map((p) => putFileByParts(parts.store, p.sha, p.file)));
+      await timedCpu('plain', () => Promise.all(plain.map((p) => putFileByParts(parts.store, p.sha, p.file))));
       const p = performance.now() - t;
       hubBytes += clipBytes * STATIONS;
       hubMs += h;
@@ -130,6 +144,7 @@ async function ingestAndLatency(backend: Backend, work: string, opts: Opts): Pro
       ...(ratio < 0.8 ? { miss: `${round((0.8 - ratio) * 100, 0)} points under 0.8` } : {}),
       details: [
         ...runs,
+        `CPU ms per MiB (this process = the stations or the plain uploader; the hub process): hub side ${round((cpu.hub.sender / hubBytes) * MiB * 1000, 1)} + ${round((cpu.hub.hub / hubBytes) * MiB * 1000, 1)}, plain side ${round((cpu.plain.sender / plainBytes) * MiB * 1000, 1)} + ${round((cpu.plain.hub / plainBytes) * MiB * 1000, 1)}; the store's own processes are not counted here (scripts/bench/hubCpu.ts counts them)`,
         'both sides hash the bytes as they send them; on S3 both are verified by each part’s MD5 (the store’s ETag) and the multipart ETag instead of reading the object back',
       ],
     });

@@ -110,6 +110,38 @@ describeWithService('s3', 'hub clip store on S3: Object Lock, presigned URLs, cr
     expect((await fetch(forged)).status).toBe(403);
   });
 
+  it('a clip hashed on the way is completed without reading it back (Ceph answers the completion without an ETag); parts are signed over their Content-MD5, not a payload hash', async () => {
+    const store = storeFor(lockedBucket);
+    const commands: string[] = [];
+    const payloadHashes: string[] = [];
+    const send = store.client.send.bind(store.client) as (c: object) => Promise<unknown>;
+    (store.client as unknown as { send: (c: object) => Promise<unknown> }).send = (c) => {
+      commands.push(c.constructor.name);
+      return send(c);
+    };
+    // The deserialize step sees the request as signed and sent.
+    store.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const req = args.request as { headers: Record<string, string> };
+        if (context.commandName === 'UploadPartCommand') payloadHashes.push(req.headers['x-amz-content-sha256'] ?? '');
+        return next(args);
+      },
+      { step: 'deserialize', name: 'pwTestSeePartHeaders' },
+    );
+    try {
+      const bytes = randomBytes(2 * PART + 77);
+      const file = path.join(t.dir, 'relayed.bin');
+      fs.writeFileSync(file, bytes);
+      expect(await store.putFile(sha(bytes), file)).toEqual({ sha256: sha(bytes), size: bytes.length, stored: 'new' });
+      expect(commands.filter((c) => c === 'UploadPartCommand')).toHaveLength(3);
+      expect(commands).not.toContain('GetObjectCommand');
+      expect(payloadHashes).toEqual(['UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD']);
+      expect(Buffer.compare(await locked.read(sha(bytes)), bytes)).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a wrong Content-MD5 is refused by the S3 server itself (BadDigest), not only by our check', async () => {
     const bytes = randomBytes(5 * 1024 * 1024 + 1);
     const s = await plain.beginUpload(sha(bytes), bytes.length);

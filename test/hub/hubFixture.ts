@@ -282,7 +282,12 @@ export interface Proxy {
  * A man in the middle: forwards to the hub (with the hub's Host, as a router on the wire would)
  * and may change a request's body on the way.
  */
-export async function startProxy(target: string, alter?: (method: string, path: string, body: Buffer) => Buffer): Promise<Proxy> {
+/** `alter` changes request bodies on the way to the hub, `answer` the hub's answer bodies on the way back. */
+export async function startProxy(
+  target: string,
+  alter?: (method: string, path: string, body: Buffer) => Buffer,
+  answer?: (method: string, path: string, body: Buffer) => Buffer,
+): Promise<Proxy> {
   const t = new URL(target);
   const seen: Proxy['seen'] = [];
   const server = http.createServer((req, res) => {
@@ -294,8 +299,19 @@ export async function startProxy(target: string, alter?: (method: string, path: 
       const body = alter ? alter(req.method!, req.url!, original) : original;
       const headers = { ...req.headers, host: t.host, 'content-length': String(body.length) };
       const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers }, (r) => {
-        res.writeHead(r.statusCode!, r.headers);
-        r.pipe(res);
+        if (!answer) {
+          res.writeHead(r.statusCode!, r.headers);
+          r.pipe(res);
+          return;
+        }
+        const back: Buffer[] = [];
+        r.on('data', (c: Buffer) => back.push(c));
+        r.on('end', () => {
+          const out = answer(req.method!, req.url!, Buffer.concat(back));
+          const { 'transfer-encoding': _chunked, ...kept } = r.headers;
+          res.writeHead(r.statusCode!, { ...kept, 'content-length': String(out.length) });
+          res.end(out);
+        });
       });
       up.on('error', () => res.destroy());
       up.end(body);

@@ -173,6 +173,39 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     expect((await client.clipState(c.sha256)).state).toBe('confirmed');
   });
 
+  it('parts go signed over their MD5 to a hub that takes it; parts signed over their SHA-256 (an older station, or one an older hub told nothing) are still accepted', async () => {
+    const h = await hub();
+    const st = station('Packing 1');
+    const client = await enrolledClient(h.url, await h.code(), st);
+    const now = st.clip('SF1400000000011', b.partSize + 10);
+    const old = st.clip('SF1400000000012', b.partSize + 20);
+    await client.publishChain(st.chain);
+    const watch = await startProxy(h.url);
+    // An older hub's begin answer has no partDigest: the station signs its parts as it always did.
+    const olderHub = await startProxy(h.url, undefined, (method, p, body) => {
+      if (method !== 'POST' || !p.endsWith('/begin')) return body;
+      const { partDigest, ...rest } = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      expect(partDigest).toBe('md5');
+      return Buffer.from(JSON.stringify(rest));
+    });
+    const via = (url: string) => openHubClient({ url, hubFingerprint: h.parts.key.fingerprint, hubPublicKeyPem: h.parts.key.publicPem, station: st.signer() });
+    try {
+      await via(watch.url).publishClip(publishInput(now));
+      await via(olderHub.url).publishClip(publishInput(old));
+    } finally {
+      await watch.close();
+      await olderHub.close();
+    }
+    const digests = (seen: typeof watch.seen): (string | string[] | undefined)[] =>
+      seen.filter((r) => r.method === 'PUT').map((r) => r.headers['x-pw-body-digest']);
+    expect(digests(watch.seen)).toEqual(['md5', 'md5']);
+    expect(digests(olderHub.seen)).toEqual([undefined, undefined]);
+    for (const c of [now, old]) {
+      expect((await client.clipState(c.sha256)).state).toBe('confirmed');
+      expect(Buffer.compare(await h.parts.store.read(c.sha256, 'clip'), fs.readFileSync(c.file))).toBe(0);
+    }
+  });
+
   it('bytes that do not hash to what the manifest names are refused at complete and never become visible', async () => {
     const h = await hub();
     const st = station('Packing 1');

@@ -16,8 +16,10 @@ import {
   HoldsResponse,
   HUB_API,
   HubErrorBody,
+  PART_DIGEST_HEADER,
   enrollProofText,
   helloText,
+  md5BodyField,
   receiptSigningBytes,
   requestSigningText,
   type ChainEntryWire,
@@ -290,10 +292,12 @@ export function openHubClient(cfg: HubClientConfig): HubClient {
     body: Buffer | null,
     extra: Record<string, string> = {},
     signal?: AbortSignal,
+    /** The signed body field when it is not the body's SHA-256 (a part signed over its MD5). */
+    bodyField?: string,
   ): Promise<RawAnswer> => {
     const p = `${HUB_API}${pathWithQuery}`;
     const time = Date.now();
-    const bodyHash = sha256Hex(body ?? Buffer.alloc(0));
+    const bodyHash = bodyField ?? sha256Hex(body ?? Buffer.alloc(0));
     const signature = cfg.station.sign(Buffer.from(requestSigningText(method, p, time, bodyHash), 'utf8')).toString('base64');
     return send(`${url}${p}`, {
       method,
@@ -351,13 +355,20 @@ export function openHubClient(cfg: HubClientConfig): HubClient {
             const len = Math.min(begun.partSize, clip.size - start);
             const bytes = await source.read(start, len);
             if (bytes.length !== len) throw new Error(`${source.name} is shorter than its ${clip.size} bytes`);
-            const md5 = createHash('md5').update(bytes).digest('base64');
+            const md5 = createHash('md5').update(bytes).digest();
+            // A hub that takes it gets the part signed over this MD5: one hash of the part, not two.
+            const overMd5 = begun.partDigest === 'md5';
             const p = await call(
               'PUT',
               `/clips/${clip.sha256}/parts/${n}`,
               bytes,
-              { 'content-type': 'application/octet-stream', 'content-md5': md5 },
+              {
+                'content-type': 'application/octet-stream',
+                'content-md5': md5.toString('base64'),
+                ...(overMd5 ? { [PART_DIGEST_HEADER]: 'md5' } : {}),
+              },
               opts.signal,
+              overMd5 ? md5BodyField(md5.toString('hex')) : undefined,
             );
             if (p.status !== 204 && p.status !== 200) throw errorOf(p, `${what} part ${n}`);
             opts.onPart?.(n, count);

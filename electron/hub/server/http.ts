@@ -131,7 +131,7 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
       return sendError(res, 415, 'bad-request', 'Content-Type: application/octet-stream');
     if (method !== 'GET' && method !== 'POST' && method !== 'PUT') return sendError(res, 405, 'bad-request', 'method not allowed');
     const body = method === 'GET' ? Buffer.alloc(0) : await readBody(req, isPart ? service.store.partSize : JSON_LIMIT);
-    const { station, key } = await service.authenticate({ method, pathWithQuery, headers, body });
+    const { station, key, bodyMd5 } = await service.authenticate({ method, pathWithQuery, headers, body });
 
     if (method === 'POST' && route === '/chain') {
       const r = parse(ChainRequest, body);
@@ -149,7 +149,7 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
       if (method === 'POST' && action === 'begin') return sendJson(res, 200, await service.begin(station, sha256, parse(BeginRequest, body).size));
       if (isPart) {
         const md5 = headers['content-md5'];
-        await service.part(station, sha256, Number(clip[3]), body, Array.isArray(md5) ? md5[0] : md5);
+        await service.part(station, sha256, Number(clip[3]), body, Array.isArray(md5) ? md5[0] : md5, bodyMd5);
         res.writeHead(204).end();
         return;
       }

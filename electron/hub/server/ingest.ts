@@ -22,10 +22,12 @@ import {
   type HelloResponse,
   type HubHold,
   type HubReceipt,
+  PART_DIGEST_HEADER,
   REQUEST_WINDOW_MS,
   SHA256_HEX_RE,
   enrollProofText,
   helloText,
+  md5BodyField,
   receiptSigningBytes,
   requestSigningText,
 } from '../../../shared/hubWire.ts';
@@ -163,8 +165,12 @@ export class HubService {
     return k;
   }
 
-  /** The station credential: enrolled key, signature over method, path, time and body, time window, once only. */
-  async authenticate(req: SignedRequest): Promise<{ station: HubStation; key: KeyObject }> {
+  /**
+   * The station credential: enrolled key, signature over method, path, time and body, time window,
+   * once only. A part (PUT) may be signed over its MD5 (PART_DIGEST_HEADER); then `bodyMd5` is the
+   * MD5 of the body this process computed, which the store is given instead of hashing again.
+   */
+  async authenticate(req: SignedRequest): Promise<{ station: HubStation; key: KeyObject; bodyMd5?: string }> {
     const fp = header(req.headers, 'x-pw-station') ?? '';
     const timeText = header(req.headers, 'x-pw-time') ?? '';
     const sig = header(req.headers, 'x-pw-signature') ?? '';
@@ -175,7 +181,11 @@ export class HubService {
       throw new HubHttpError(401, 'unknown-station', 'this station is not enrolled on this hub; enroll it with a code from `packwitness hub enroll-code`');
     const key = this.keyOf(station);
     const time = Number(timeText);
-    const text = requestSigningText(req.method, req.pathWithQuery, time, sha256Hex(req.body));
+    const digest = header(req.headers, PART_DIGEST_HEADER);
+    if (digest !== undefined && (digest !== 'md5' || req.method !== 'PUT'))
+      throw new HubHttpError(400, 'bad-request', `${PART_DIGEST_HEADER}: only "md5", and only on a part (PUT)`);
+    const bodyMd5 = digest === 'md5' ? createHash('md5').update(req.body).digest('hex') : undefined;
+    const text = requestSigningText(req.method, req.pathWithQuery, time, bodyMd5 !== undefined ? md5BodyField(bodyMd5) : sha256Hex(req.body));
     const sigBytes = Buffer.from(sig, 'base64');
     if (!verifyBytes(key, Buffer.from(text, 'utf8'), sigBytes)) {
       await this.refuse(
@@ -196,7 +206,7 @@ export class HubService {
     if (!(await this.index.rememberRequest(sha256Hex(sigBytes), time, now - 2 * REQUEST_WINDOW_MS))) {
       await this.refuse(401, 'replay', `a ${req.method} ${req.pathWithQuery.split('?')[0]} was sent again with the same signature (a replay)`, { station: fp });
     }
-    return { station, key };
+    return bodyMd5 !== undefined ? { station, key, bodyMd5 } : { station, key };
   }
 
   // ---- chain ----
@@ -277,14 +287,21 @@ export class HubService {
     if (!held || held.uploadId !== s.uploadId || held.size !== size) {
       await this.index.putUpload({ sha256, station: station.fingerprint, size, uploadId: s.uploadId, startedAt: held?.startedAt ?? this.now() });
     }
-    return { partSize: s.partSize, parts: s.parts.map((p) => p.number), complete: false };
+    return { partSize: s.partSize, parts: s.parts.map((p) => p.number), complete: false, partDigest: 'md5' };
   }
 
-  async part(station: HubStation, sha256: string, n: number, bytes: Buffer, md5Base64: string | undefined): Promise<void> {
+  /** `bodyMd5`: the MD5 this process computed of `bytes` (authenticate, for a part signed over it). */
+  async part(station: HubStation, sha256: string, n: number, bytes: Buffer, md5Base64: string | undefined, bodyMd5?: string): Promise<void> {
     const u = await this.index.getUpload(sha256);
     if (!u) throw new HubHttpError(409, 'not-found', 'no upload of this clip was begun (POST …/begin first)');
     const md5 = md5Base64 ? Buffer.from(md5Base64, 'base64').toString('hex') : '';
     if (md5.length !== 32) throw new HubHttpError(400, 'bad-digest', 'each part needs its Content-MD5');
+    if (bodyMd5 !== undefined && bodyMd5 !== md5) {
+      await this.refuse(400, 'bad-digest', `part ${n} of clip ${sha256.slice(0, 12)}…: the bytes do not match their Content-MD5 (changed on the way)`, {
+        station: station.fingerprint,
+        sha256,
+      });
+    }
     const want = expectedPartSize(u.size, this.store.partSize, n);
     if (want < 0 || bytes.length !== want) {
       await this.refuse(400, 'bad-part', `part ${n} of clip ${sha256.slice(0, 12)}… has ${bytes.length} bytes, expected ${want}`, {
@@ -293,7 +310,7 @@ export class HubService {
       });
     }
     try {
-      await this.store.uploadPart(this.session(sha256, u.size, u.uploadId), n, bytes, md5);
+      await this.store.uploadPart(this.session(sha256, u.size, u.uploadId), n, bytes, md5, { md5OfBytes: bodyMd5 !== undefined });
       this.relayed(sha256, u.uploadId, n, bytes, md5);
     } catch (e) {
       if (e instanceof StoreError && (e.code === 'bad-digest' || e.code === 'bad-part')) {

@@ -27,7 +27,7 @@ export async function putFileByParts(store: ClipStore, sha256: string, file: str
       const stored = have.get(n);
       // A stored part with the same MD5 is this part: a resumed upload skips it.
       if (stored && stored.md5 === md5 && stored.size === len) continue;
-      const part = await store.uploadPart(session, n, buf, md5);
+      const part = await store.uploadPart(session, n, buf, md5, { md5OfBytes: true });
       opts?.onPart?.(part);
     }
   } finally {

@@ -129,8 +129,12 @@ export interface ClipStore {
    * parts already stored; `complete: true` means the clip is stored already (nothing to send).
    */
   beginUpload(sha256: string, size: number): Promise<UploadSession>;
-  /** Stores one part. `md5` (hex) is checked by the store: a mismatch is `bad-digest`. */
-  uploadPart(session: UploadSession, number: number, bytes: Buffer, md5?: string): Promise<UploadedPart>;
+  /**
+   * Stores one part. `md5` (hex) is checked by the store: a mismatch is `bad-digest`. With
+   * `md5OfBytes` the caller computed `md5` from these very bytes itself (not taken from a sender),
+   * so the store does not hash them again.
+   */
+  uploadPart(session: UploadSession, number: number, bytes: Buffer, md5?: string, opts?: { md5OfBytes?: boolean }): Promise<UploadedPart>;
   /**
    * Joins the parts, hashes the stored object and makes it visible under its SHA-256 only when it
    * matches (`hash-mismatch` otherwise: nothing stays). Applies Object Lock retention if configured.
