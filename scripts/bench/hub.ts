@@ -39,9 +39,22 @@ const PART = 5 * MiB; // S3's smallest part; the same on the folder store so bot
 
 type Opts = { quick: boolean; log: (l: string) => void };
 
-interface Station {
+export interface Station {
   st: FakeStation;
   client: HubClient;
+}
+
+/** Stations enrolled with the hub by their codes, each with its genesis entry published. */
+export async function enrollStations(hubUrl: string, codes: string[], dir: string): Promise<Station[]> {
+  const stations: Station[] = [];
+  for (const [i, code] of codes.entries()) {
+    const st = new FakeStation(`Packing ${i + 1}`, dir);
+    const client = await enrolledClient(hubUrl, code, st);
+    st.append('genesis', null, { station: st.name, publicKey: st.publicKeyPem });
+    await client.publishChain(st.chain);
+    stations.push({ st, client });
+  }
+  return stations;
 }
 
 export async function hubBench(opts: Opts): Promise<Figure[]> {
@@ -70,14 +83,7 @@ async function ingestAndLatency(backend: Backend, work: string, opts: Opts): Pro
   try {
     const clipDir = path.join(work, 'clips');
     fs.mkdirSync(clipDir);
-    const stations: Station[] = [];
-    for (let i = 0; i < STATIONS; i++) {
-      const st = new FakeStation(`Packing ${i + 1}`, clipDir);
-      const client = await enrolledClient(hub.url, codes[i]!, st);
-      st.append('genesis', null, { station: st.name, publicKey: st.publicKeyPem });
-      await client.publishChain(st.chain);
-      stations.push({ st, client });
-    }
+    const stations = await enrollStations(hub.url, codes, clipDir);
     const clipBytes = opts.quick ? 4 * MiB : CLIP_BYTES;
     const rounds = opts.quick ? 1 : 3;
     let hubBytes = 0;

@@ -10,12 +10,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { HubClient } from '../../electron/hub/client/index.ts';
 import { newEnrollCode } from '../../electron/hub/server/identity.ts';
 import { openHubParts } from '../../electron/hub/server/open.ts';
 import { putFileByParts } from '../../electron/hub/store/putFile.ts';
-import { FakeStation, enrolledClient, hubFolder, pgS3Backend, publishInput, sha256, startChildHub } from '../../test/hub/hubFixture.ts';
+import { hubFolder, pgS3Backend, publishInput, sha256, startChildHub } from '../../test/hub/hubFixture.ts';
 import { CpuMeter, round } from './stats.ts';
+import { enrollStations } from './hub.ts';
 
 const MiB = 2 ** 20;
 const STATIONS = 8;
@@ -33,14 +33,7 @@ for (let i = 0; i < STATIONS; i++) codes.push((await newEnrollCode(parts.index, 
 const hub = await startChildHub(folder.dir, PART);
 delete process.env.NODE_OPTIONS;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-hubcpu-'));
-const stations: { st: FakeStation; client: HubClient }[] = [];
-for (let i = 0; i < STATIONS; i++) {
-  const st = new FakeStation(`Packing ${i + 1}`, work);
-  const client = await enrolledClient(hub.url, codes[i]!, st);
-  st.append('genesis', null, { station: st.name, publicKey: st.publicKeyPem });
-  await client.publishChain(st.chain);
-  stations.push({ st, client });
-}
+const stations = await enrollStations(hub.url, codes, work);
 // The hub is a child of this process: the sender's time is this process's own (cpuUsage), not its tree.
 const roots = (hubPid: number) => ({ hub: [hubPid], store: storePids });
 const total: Record<'hub' | 'plain', Record<string, number>> = { hub: {}, plain: {} };
