@@ -108,6 +108,25 @@ async function ingestAndLatency(backend: Backend, work: string, opts: Opts): Pro
     };
     let order = 0;
     const nextOrder = (): string => `SF15${String(++order).padStart(11, '0')}`;
+    // One round of small clips on each side first, not measured: the first uploads into a fresh
+    // bucket and through new connections are slower, and only the side that went first paid it.
+    await Promise.all(
+      stations.map(async (s) => {
+        const c = s.st.clip(nextOrder(), PART + 1);
+        await s.client.publishChain([c.entry]);
+        await s.client.publishClip(publishInput(c));
+        fs.rmSync(c.file, { force: true });
+      }),
+    );
+    await Promise.all(
+      Array.from({ length: STATIONS }, async () => {
+        const data = randomBytes(PART + 1);
+        const file = path.join(clipDir, `warm-${randomBytes(4).toString('hex')}.bin`);
+        fs.writeFileSync(file, data);
+        await putFileByParts(parts.store, sha256(data), file);
+        fs.rmSync(file, { force: true });
+      }),
+    );
     for (let r = 0; r < rounds; r++) {
       // Hub: each station publishes its newest chain entry and the clip, all eight at once.
       const clips = stations.map((s) => s.st.clip(nextOrder(), clipBytes));
@@ -146,7 +165,7 @@ async function ingestAndLatency(backend: Backend, work: string, opts: Opts): Pro
     figures.push({
       key: 'hub-ingest',
       figure: 'hub ingest vs plain multipart PUTs',
-      how: `${STATIONS} signed stations publish one ${clipBytes / MiB} MiB clip each at once (chain entry + begin + ${PART / MiB} MiB parts + complete) through a real \`packwitness hub\` process, ${rounds} round(s); against ${STATIONS} concurrent multipart uploads of the same sizes straight to the same store (${backend.name}${backend.objectLock === 'unsupported' ? '; no S3 server was set, so the embedded folder store' : ''})`,
+      how: `${STATIONS} signed stations publish one ${clipBytes / MiB} MiB clip each at once (chain entry + begin + ${PART / MiB} MiB parts + complete) through a real \`packwitness hub\` process, ${rounds} round(s) after one round of small clips on each side (not measured); against ${STATIONS} concurrent multipart uploads of the same sizes straight to the same store (${backend.name}${backend.objectLock === 'unsupported' ? '; no S3 server was set, so the embedded folder store' : ''})`,
       target: 'hub throughput ≥ 0.8 × plain PUTs (issue: on S3)',
       value: `${round(ratio, 2)} (hub ${round(hubMBs, 1)} MiB/s, plain ${round(plainMBs, 1)} MiB/s)`,
       met: ratio >= 0.8,
