@@ -119,7 +119,16 @@ export interface ContinuityJob {
   row: ClipRow;
   file: string;
   incidents: PageIncident[];
+  /** Read-backs of this clip that failed before (0 the first time). */
+  failed?: number;
 }
+
+/**
+ * Waits before a failed read-back is tried again: a failure is most often the machine (ffmpeg
+ * killed or starved under load), not the clip. After the last one the clip waits for the next
+ * start (Engine.readBackUnchecked reads every clip without a continuity entry).
+ */
+export const READ_BACK_RETRY_MS = [5_000, 30_000, 120_000];
 
 /**
  * The background read-back: one clip at a time, in the order they were sealed. `seal` appends the
@@ -134,15 +143,20 @@ export class ContinuityPass {
   private readonly read: (file: string, signal: AbortSignal) => Promise<CounterReport>;
   /** The clip being read now and how to stop its ffmpeg. */
   private current: { clipId: string; ctrl: AbortController; done: Promise<unknown> } | null = null;
+  private readonly retryMs: readonly number[];
+  /** Failed read-backs waiting to be tried again, by clip. */
+  private readonly retries = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     seal: (job: ContinuityJob, fields: Record<string, JsonValue>) => Promise<void>,
     log: (line: string) => void,
     read: (file: string, signal: AbortSignal) => Promise<CounterReport> = (f, signal) => readFrameCounters(f, { background: true, signal }),
+    retryMs: readonly number[] = READ_BACK_RETRY_MS,
   ) {
     this.seal = seal;
     this.log = log;
     this.read = read;
+    this.retryMs = retryMs;
   }
 
   enqueue(job: ContinuityJob): void {
@@ -152,7 +166,7 @@ export class ContinuityPass {
   }
 
   get pending(): number {
-    return this.queue.length + (this.running ? 1 : 0);
+    return this.queue.length + (this.running ? 1 : 0) + this.retries.size;
   }
 
   /** Resolves when every queued clip was read back (tests, the bench). */
@@ -167,6 +181,8 @@ export class ContinuityPass {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
     this.current?.ctrl.abort();
     await this.idle();
   }
@@ -177,6 +193,8 @@ export class ContinuityPass {
    */
   async release(clipId: string): Promise<void> {
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.row.id === clipId) this.queue.splice(i, 1);
+    clearTimeout(this.retries.get(clipId));
+    this.retries.delete(clipId);
     const cur = this.current;
     if (cur?.clipId !== clipId) return;
     cur.ctrl.abort();
@@ -208,11 +226,28 @@ export class ContinuityPass {
         } catch (err) {
           if (this.stopped) return;
           if (ctrl.signal.aborted) continue; // released: the clip is being deleted
-          this.log(`frame counter read-back of clip ${job.row.id} failed: ${errorLine(err)}`);
+          this.retryLater(job, err);
         }
       }
     } finally {
       this.running = null;
     }
+  }
+
+  private retryLater(job: ContinuityJob, err: unknown): void {
+    const failed = (job.failed ?? 0) + 1;
+    const wait = this.retryMs[failed - 1];
+    if (wait === undefined) {
+      this.log(`frame counter read-back of clip ${job.row.id} failed ${failed} times, read again at the next start: ${errorLine(err)}`);
+      return;
+    }
+    this.log(`frame counter read-back of clip ${job.row.id} failed, tried again in ${Math.round(wait / 1000)} s: ${errorLine(err)}`);
+    const id = job.row.id;
+    const timer = setTimeout(() => {
+      this.retries.delete(id);
+      this.enqueue({ ...job, failed });
+    }, wait);
+    timer.unref?.();
+    this.retries.set(id, timer);
   }
 }

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import {
   encodeJob,
@@ -183,10 +184,24 @@ function run(job: FfmpegJob, what: string, ctl: RunControl & { cancelled?: () =>
       .on('end', () => settle());
     if (piped) {
       cmd.outputOptions(piped.options);
-      const out = cmd.pipe();
-      out.on('data', (chunk: Buffer) => onData?.(chunk));
-      out.on('end', () => settle());
-      out.on('error', (err: Error) => settle(err));
+      // A sink that never emits 'close': fluent-ffmpeg takes its output stream's 'close' as the
+      // end of the job and, when ffmpeg's exit comes more than 20 ms later (any loaded machine),
+      // fails the job with "Output stream closed" and kills ffmpeg, though every byte came. Without
+      // it, ffmpeg's exit code decides, as for a job that writes a file.
+      const sink = new Writable({
+        emitClose: false,
+        write(chunk: Buffer, _enc, done) {
+          try {
+            onData?.(chunk);
+            done();
+          } catch (err) {
+            done(err as Error);
+          }
+        },
+      });
+      sink.on('finish', () => settle());
+      sink.on('error', (err: Error) => settle(err));
+      cmd.pipe(sink, { end: true });
     } else {
       cmd.run();
     }

@@ -17,7 +17,7 @@ import { clipPath } from '../../test/helpers/clipPath.ts';
 const FPS = 30;
 const FRAME_MS = 1000 / FPS;
 
-interface Station {
+export interface Station {
   served: Served;
   browser: Browser;
   page: Page;
@@ -26,7 +26,7 @@ interface Station {
 }
 
 /** The same Chromium flags as the e2e tests (test/helpers/station.ts), plus a GC the bench can call. */
-async function openStation(): Promise<Station> {
+export async function openStation(): Promise<Station> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-station-'));
   const served = await startServe(['--data', dir]);
   const browser = await chromium.launch({
@@ -127,7 +127,7 @@ function ourChildren(): number[] {
  * them as typing; the scan is then repeated, and counted.
  */
 let rescans = 0;
-async function scanTo(page: Page, code: string, state: 'recording' | 'idle' = 'recording'): Promise<{ at: number; counter: number | null } | null> {
+export async function scanTo(page: Page, code: string, state: 'recording' | 'idle' = 'recording'): Promise<{ at: number; counter: number | null } | null> {
   type W = { __pwScans: { at: number; counter: number | null }[]; __pwStation: { snapshot: { scanLog: { code: string; at: number }[] } } };
   for (let attempt = 0; ; attempt++) {
     const since = Date.now();
@@ -268,7 +268,7 @@ export async function recordingCost(st: Station, opts: { quick: boolean; log: (l
   return [fig];
 }
 
-async function clipsByPrefix(url: string, prefix: string, expected: number): Promise<Map<string, Clip>> {
+export async function clipsByPrefix(url: string, prefix: string, expected: number): Promise<Map<string, Clip>> {
   const deadline = Date.now() + 180_000;
   for (;;) {
     const { clips } = await apiCall<{ clips: Clip[] }>(url, 'clips.search', { q: prefix, limit: 500 });

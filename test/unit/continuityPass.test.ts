@@ -66,4 +66,80 @@ describe('ContinuityPass', () => {
       expect(pass.pending).toBe(0);
     });
   }
+
+  /** Waits until `cond` holds (each try a few ms apart), for at most 2 s. */
+  async function until(cond: () => boolean): Promise<void> {
+    for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(cond()).toBe(true);
+  }
+
+  it('a read-back that fails (ffmpeg killed or starved on a loaded machine) is tried again and the clip is sealed', async () => {
+    const sealed: string[] = [];
+    const lines: string[] = [];
+    let reads = 0;
+    const pass = new ContinuityPass(
+      async (j) => {
+        sealed.push(j.row.id);
+      },
+      (l) => lines.push(l),
+      async () => {
+        if (++reads === 1) throw new Error('reading frames of x.mp4 failed: Output stream closed');
+        return report;
+      },
+      [20, 40],
+    );
+    pass.enqueue(job('a'));
+    await until(() => sealed.length === 1);
+    expect(sealed).toEqual(['a']);
+    expect(reads).toBe(2);
+    expect(lines).toEqual(['frame counter read-back of clip a failed, tried again in 0 s: reading frames of x.mp4 failed: Output stream closed']);
+    expect(pass.pending).toBe(0);
+  });
+
+  it('a clip that cannot be read is tried a few times, then left for the next start, and says so', async () => {
+    const lines: string[] = [];
+    let reads = 0;
+    const pass = new ContinuityPass(
+      async () => {},
+      (l) => lines.push(l),
+      async () => {
+        reads++;
+        throw new Error('broken file');
+      },
+      [10, 10],
+    );
+    pass.enqueue(job('bad'));
+    expect(pass.pending).toBeGreaterThan(0);
+    await until(() => lines.length === 3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reads).toBe(3);
+    expect(lines.at(-1)).toBe('frame counter read-back of clip bad failed 3 times, read again at the next start: broken file');
+    expect(pass.pending).toBe(0);
+  });
+
+  it('stop and release cancel a read-back waiting to be tried again', async () => {
+    let reads = 0;
+    const make = (): ContinuityPass =>
+      new ContinuityPass(
+        async () => {},
+        () => {},
+        async () => {
+          reads++;
+          throw new Error('busy machine');
+        },
+        [30],
+      );
+    const stopped = make();
+    stopped.enqueue(job('s'));
+    await until(() => reads === 1 && stopped.pending === 1);
+    await stopped.stop();
+    expect(stopped.pending).toBe(0);
+    const released = make();
+    released.enqueue(job('r'));
+    await until(() => reads === 2 && released.pending === 1);
+    await released.release('r');
+    expect(released.pending).toBe(0);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(reads).toBe(2);
+  });
 });
