@@ -192,7 +192,7 @@ export class HubService {
    * once only. A part (PUT) may be signed over its MD5 (PART_DIGEST_HEADER); then `bodyMd5` is the
    * MD5 of the body this process computed, which the store is given instead of hashing again.
    */
-  async authenticate(req: SignedRequest): Promise<{ station: HubStation; key: KeyObject; bodyMd5?: string }> {
+  async authenticate(req: SignedRequest): Promise<{ station: HubStation; key: KeyObject; bodyMd5?: string; taken?: () => Promise<void> }> {
     const fp = header(req.headers, 'x-pw-station') ?? '';
     const timeText = header(req.headers, 'x-pw-time') ?? '';
     const sig = header(req.headers, 'x-pw-signature') ?? '';
@@ -229,9 +229,17 @@ export class HubService {
         `the request's time is ${Math.round((time - now) / 1000)} s away from the hub's clock (at most ${REQUEST_WINDOW_MS / 1000} s): check the station's clock`,
       );
     }
-    if (!(await this.index.rememberRequest(sha256Hex(sigBytes), time, now - 2 * REQUEST_WINDOW_MS))) {
-      await this.refuse(401, 'replay', `a ${req.method} ${req.pathWithQuery.split('?')[0]} was sent again with the same signature (a replay)`, { station: fp });
+    const replay = (): Promise<never> =>
+      this.refuse(401, 'replay', `a ${req.method} ${req.pathWithQuery.split('?')[0]} was sent again with the same signature (a replay)`, { station: fp });
+    const sigHash = sha256Hex(sigBytes);
+    if (req.body === null) {
+      // A streamed part is taken only once it is stored: a request cut off on the way (whose
+      // client then sends it again as it was, as fetch does with a PUT) is no replay. Sending the
+      // same part again stores the same bytes under the same part, which the MD5 binds.
+      if (await this.index.requestSeen(sigHash)) await replay();
+      return { station, key, bodyMd5: bodyMd5!, taken: async () => void (await this.index.rememberRequest(sigHash, time, now - 2 * REQUEST_WINDOW_MS)) };
     }
+    if (!(await this.index.rememberRequest(sigHash, time, now - 2 * REQUEST_WINDOW_MS))) await replay();
     return bodyMd5 !== undefined ? { station, key, bodyMd5 } : { station, key };
   }
 
