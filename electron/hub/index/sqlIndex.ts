@@ -393,6 +393,10 @@ export class SqlHubIndex implements HubIndex {
     return changed === 1;
   }
 
+  async requestSeen(signatureHash: string): Promise<boolean> {
+    return (await this.db.all('SELECT 1 AS seen FROM hub_seen_requests WHERE signature_hash = ?', [signatureHash])).length > 0;
+  }
+
   async putUpload(u: HubUpload): Promise<void> {
     await this.db.run(
       `INSERT INTO hub_uploads (sha256, station, size, upload_id, started_at) VALUES (?, ?, ?, ?, ?)

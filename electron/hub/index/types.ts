@@ -204,6 +204,8 @@ export interface HubIndex {
   /** Uses a code once: true only for a known, unused, unexpired code (atomic across hub processes). */
   useEnrollCode(codeHash: string, now: number, usedBy: string): Promise<boolean>;
   /** Remembers a request signature; false when it was seen already (a replay). Forgets those older than `forgetBefore`. */
+  /** Whether a signature is remembered (rememberRequest) already, without remembering it. */
+  requestSeen(signatureHash: string): Promise<boolean>;
   rememberRequest(signatureHash: string, at: number, forgetBefore: number): Promise<boolean>;
 
   putUpload(u: HubUpload): Promise<void>;

@@ -6,7 +6,17 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { z } from 'zod';
-import { BeginRequest, ChainRequest, CompleteRequest, EnrollRequest, HUB_API, MAX_CHAIN_BATCH, SHA256_HEX_RE, TsrRequest } from '../../../shared/hubWire.ts';
+import {
+  BeginRequest,
+  ChainRequest,
+  CompleteRequest,
+  EnrollRequest,
+  HUB_API,
+  MAX_CHAIN_BATCH,
+  PART_DIGEST_HEADER,
+  SHA256_HEX_RE,
+  TsrRequest,
+} from '../../../shared/hubWire.ts';
 import { doorRules } from '../../server/door.ts';
 import { judgeHubRequest } from './door.ts';
 import { lanAddresses } from '../../server/lan.ts';
@@ -90,6 +100,11 @@ function parse<S extends z.ZodType>(schema: S, body: Buffer): z.infer<S> {
   return r.data;
 }
 
+/** A part signed over its MD5 (the stations that know it), for a store that can take it streamed. */
+function streamsParts(service: HubService, headers: http.IncomingHttpHeaders): boolean {
+  return headers[PART_DIGEST_HEADER] === 'md5' && service.store.uploadPartStream !== undefined;
+}
+
 function mediaType(v: string | undefined): string {
   return (v ?? '').split(';')[0]!.trim().toLowerCase();
 }
@@ -130,6 +145,23 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
     if (method === 'PUT' && mediaType(headers['content-type']) !== 'application/octet-stream')
       return sendError(res, 415, 'bad-request', 'Content-Type: application/octet-stream');
     if (method !== 'GET' && method !== 'POST' && method !== 'PUT') return sendError(res, 405, 'bad-request', 'method not allowed');
+    if (isPart && streamsParts(service, headers)) {
+      // Signed over its MD5 and bound for a store that checks each part's MD5 itself: the credential
+      // is checked on the headers, then the part streams through to the store as it arrives.
+      const length = Number(headers['content-length'] ?? '-1');
+      if (headers['transfer-encoding'] !== undefined || !Number.isSafeInteger(length) || length < 0)
+        throw new HubHttpError(411, 'bad-request', 'a part needs its Content-Length');
+      if (length > service.store.partSize)
+        throw new HubHttpError(413, 'too-large', `the body is larger than the ${service.store.partSize} bytes this call takes`);
+      const { station, taken } = await service.authenticate({ method, pathWithQuery, headers, body: null });
+      const sha256 = clip![1]!;
+      if (!SHA256_HEX_RE.test(sha256)) throw new HubHttpError(400, 'bad-request', 'a clip is named by its SHA-256 (64 lowercase hex digits)');
+      const md5 = headers['content-md5'];
+      await service.partStream(station, sha256, Number(clip![3]), req, length, Array.isArray(md5) ? md5[0] : md5);
+      await taken?.();
+      res.writeHead(204).end();
+      return;
+    }
     const body = method === 'GET' ? Buffer.alloc(0) : await readBody(req, isPart ? service.store.partSize : JSON_LIMIT);
     const { station, key, bodyMd5 } = await service.authenticate({ method, pathWithQuery, headers, body });
 

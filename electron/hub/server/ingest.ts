@@ -11,6 +11,7 @@
 // Nothing that matters lives in this process: uploads under way are rows of the index and parts
 // of the store, so a killed hub (or another hub process) carries on from there.
 import { createHash, createPublicKey, type Hash, type KeyObject } from 'node:crypto';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import {
   type BeginResponse,
   type ChainEntryWire,
@@ -57,7 +58,12 @@ export interface SignedRequest {
   /** Path with query, from /hub/v1 on, as the station signed it. */
   pathWithQuery: string;
   headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
+  /**
+   * The body, or null for a part that is streamed on after this check: it must be signed over its
+   * MD5 (PART_DIGEST_HEADER), and the MD5 checked is its Content-MD5, which the store then holds
+   * the bytes to as they pass (ClipStore.uploadPartStream).
+   */
+  body: Buffer | null;
 }
 
 function header(h: SignedRequest['headers'], name: string): string | undefined {
@@ -75,6 +81,22 @@ export interface HubServiceOptions {
   onRefusal?: (line: string) => void;
 }
 
+interface Relay {
+  uploadId: string;
+  /** The part number the running hash takes next. */
+  next: number;
+  hash: Hash;
+  partMd5: string[];
+  /** A part is streaming into the hash now: another copy of it must not go in too. */
+  busy: boolean;
+}
+
+/** Hex of a Content-MD5 header (base64 of 16 bytes); '' when there is none or it is not one. */
+function contentMd5Hex(v: string | undefined): string {
+  const hex = v ? Buffer.from(v, 'base64').toString('hex') : '';
+  return hex.length === 32 ? hex : '';
+}
+
 export class HubService {
   readonly index: HubIndex;
   readonly store: ClipStore;
@@ -89,7 +111,7 @@ export class HubService {
    * process (or after a restart), or whose parts came out of order, has none here and the store
    * hashes the stored object again instead.
    */
-  private readonly relay = new Map<string, { uploadId: string; next: number; hash: Hash; partMd5: string[] }>();
+  private readonly relay = new Map<string, Relay>();
 
   constructor(o: HubServiceOptions) {
     this.index = o.index;
@@ -170,7 +192,7 @@ export class HubService {
    * once only. A part (PUT) may be signed over its MD5 (PART_DIGEST_HEADER); then `bodyMd5` is the
    * MD5 of the body this process computed, which the store is given instead of hashing again.
    */
-  async authenticate(req: SignedRequest): Promise<{ station: HubStation; key: KeyObject; bodyMd5?: string }> {
+  async authenticate(req: SignedRequest): Promise<{ station: HubStation; key: KeyObject; bodyMd5?: string; taken?: () => Promise<void> }> {
     const fp = header(req.headers, 'x-pw-station') ?? '';
     const timeText = header(req.headers, 'x-pw-time') ?? '';
     const sig = header(req.headers, 'x-pw-signature') ?? '';
@@ -184,8 +206,12 @@ export class HubService {
     const digest = header(req.headers, PART_DIGEST_HEADER);
     if (digest !== undefined && (digest !== 'md5' || req.method !== 'PUT'))
       throw new HubHttpError(400, 'bad-request', `${PART_DIGEST_HEADER}: only "md5", and only on a part (PUT)`);
-    const bodyMd5 = digest === 'md5' ? createHash('md5').update(req.body).digest('hex') : undefined;
-    const text = requestSigningText(req.method, req.pathWithQuery, time, bodyMd5 !== undefined ? md5BodyField(bodyMd5) : sha256Hex(req.body));
+    if (req.body === null && digest !== 'md5')
+      throw new HubHttpError(400, 'bad-request', `a streamed part must be signed over its MD5 (${PART_DIGEST_HEADER}: md5)`);
+    const bodyMd5 =
+      digest !== 'md5' ? undefined : req.body === null ? contentMd5Hex(header(req.headers, 'content-md5')) : createHash('md5').update(req.body).digest('hex');
+    if (bodyMd5 === '') throw new HubHttpError(400, 'bad-digest', 'each part needs its Content-MD5');
+    const text = requestSigningText(req.method, req.pathWithQuery, time, bodyMd5 !== undefined ? md5BodyField(bodyMd5) : sha256Hex(req.body!));
     const sigBytes = Buffer.from(sig, 'base64');
     if (!verifyBytes(key, Buffer.from(text, 'utf8'), sigBytes)) {
       await this.refuse(
@@ -203,9 +229,17 @@ export class HubService {
         `the request's time is ${Math.round((time - now) / 1000)} s away from the hub's clock (at most ${REQUEST_WINDOW_MS / 1000} s): check the station's clock`,
       );
     }
-    if (!(await this.index.rememberRequest(sha256Hex(sigBytes), time, now - 2 * REQUEST_WINDOW_MS))) {
-      await this.refuse(401, 'replay', `a ${req.method} ${req.pathWithQuery.split('?')[0]} was sent again with the same signature (a replay)`, { station: fp });
+    const replay = (): Promise<never> =>
+      this.refuse(401, 'replay', `a ${req.method} ${req.pathWithQuery.split('?')[0]} was sent again with the same signature (a replay)`, { station: fp });
+    const sigHash = sha256Hex(sigBytes);
+    if (req.body === null) {
+      // A streamed part is taken only once it is stored: a request cut off on the way (whose
+      // client then sends it again as it was, as fetch does with a PUT) is no replay. Sending the
+      // same part again stores the same bytes under the same part, which the MD5 binds.
+      if (await this.index.requestSeen(sigHash)) await replay();
+      return { station, key, bodyMd5: bodyMd5!, taken: async () => void (await this.index.rememberRequest(sigHash, time, now - 2 * REQUEST_WINDOW_MS)) };
     }
+    if (!(await this.index.rememberRequest(sigHash, time, now - 2 * REQUEST_WINDOW_MS))) await replay();
     return bodyMd5 !== undefined ? { station, key, bodyMd5 } : { station, key };
   }
 
@@ -323,6 +357,83 @@ export class HubService {
     }
   }
 
+  /**
+   * A part signed over its MD5, streamed from the station's request into the store as it arrives
+   * (the store checks the bytes against that MD5: ClipStore.uploadPartStream); the hub holds no
+   * copy of it, and hashes it into the upload's running SHA-256 on the way when it is the next
+   * part in order. Only for a store that can check; the others get whole parts (part()).
+   */
+  async partStream(station: HubStation, sha256: string, n: number, body: Readable, length: number, md5Base64: string | undefined): Promise<void> {
+    const upload = this.store.uploadPartStream?.bind(this.store);
+    if (!upload) throw new Error('this store takes whole parts only');
+    const u = await this.index.getUpload(sha256);
+    if (!u) throw new HubHttpError(409, 'not-found', 'no upload of this clip was begun (POST …/begin first)');
+    const md5 = contentMd5Hex(md5Base64);
+    if (!md5) throw new HubHttpError(400, 'bad-digest', 'each part needs its Content-MD5');
+    const want = expectedPartSize(u.size, this.store.partSize, n);
+    if (want < 0 || length !== want) {
+      await this.refuse(400, 'bad-part', `part ${n} of clip ${sha256.slice(0, 12)}… has ${length} bytes, expected ${want}`, {
+        station: station.fingerprint,
+        sha256,
+      });
+    }
+    const relay = this.streamRelay(sha256, u.uploadId, n);
+    const tap = new PartTap(relay?.hash ?? null, length);
+    // A request that breaks off breaks the tap, which cancels the store's request.
+    const brokeOff = (): void => {
+      if (!body.readableEnded) tap.destroy(new Error("the station's request broke off"));
+    };
+    body.once('close', brokeOff);
+    body.pipe(tap);
+    try {
+      await upload(this.session(sha256, u.size, u.uploadId), n, tap, length, md5);
+      if (relay && this.relay.get(sha256) === relay) {
+        relay.busy = false;
+        relay.next++;
+        relay.partMd5.push(md5);
+      }
+    } catch (e) {
+      if (relay) this.relay.delete(sha256); // bytes that did not become the part went into the hash
+      // The rest of the body (if any) is read and dropped, so that the answer reaches the station.
+      body.unpipe(tap);
+      body.resume();
+      tap.destroy();
+      if (e instanceof StoreError && e.code === 'bad-digest') {
+        // The station signed this MD5; the bytes that came are not those.
+        await this.refuse(
+          401,
+          'bad-signature',
+          `a PUT part ${n} of clip ${sha256.slice(0, 12)}… whose bytes do not match the MD5 it is signed over (changed on the way, or not signed by this station)`,
+          { station: station.fingerprint, sha256 },
+        );
+      }
+      throw storeHttpError(e);
+    } finally {
+      body.off('close', brokeOff);
+    }
+  }
+
+  /** The running hash a streamed part goes into: only the next part in order, one at a time. */
+  private streamRelay(sha256: string, uploadId: string, n: number): Relay | null {
+    let r = this.relay.get(sha256);
+    if (r && r.uploadId !== uploadId) r = undefined;
+    if (!r && n === 1) {
+      if (this.relay.size >= MAX_RELAYS) this.relay.delete(this.relay.keys().next().value!);
+      r = { uploadId, next: 1, hash: createHash('sha256'), partMd5: [], busy: false };
+      this.relay.set(sha256, r);
+    }
+    if (!r) return null;
+    if (r.busy || n > r.next) {
+      // Two copies of a part at once (a retry while the first still streams), or a gap: the store
+      // hashes the object at complete instead.
+      this.relay.delete(sha256);
+      return null;
+    }
+    if (n < r.next) return null; // sent again after its answer was lost: hashed already
+    r.busy = true;
+    return r;
+  }
+
   /** Hashes a stored part into its upload's running SHA-256 when it is the next one in order. */
   private relayed(sha256: string, uploadId: string, n: number, bytes: Buffer, md5: string): void {
     let r = this.relay.get(sha256);
@@ -330,10 +441,14 @@ export class HubService {
     if (!r && n === 1) {
       // Bounded: a station that never comes back leaves at most this many running hashes behind.
       if (this.relay.size >= MAX_RELAYS) this.relay.delete(this.relay.keys().next().value!);
-      r = { uploadId, next: 1, hash: createHash('sha256'), partMd5: [] };
+      r = { uploadId, next: 1, hash: createHash('sha256'), partMd5: [], busy: false };
       this.relay.set(sha256, r);
     }
     if (!r) return;
+    if (r.busy) {
+      this.relay.delete(sha256); // a streamed part is going in: this one is not hashed beside it
+      return;
+    }
     if (n === r.next) {
       r.hash.update(bytes);
       r.partMd5.push(md5);
@@ -481,6 +596,30 @@ export class HubService {
       at: h.at,
       by: h.by,
     }));
+  }
+}
+
+/**
+ * Passes a streamed part on, hashing it into the upload's running SHA-256 (when it is the next
+ * part) and holding it to its declared length: more bytes, or fewer by the end, break it.
+ */
+class PartTap extends Transform {
+  private readonly hash: Hash | null;
+  private readonly length: number;
+  private seen = 0;
+  constructor(hash: Hash | null, length: number) {
+    super();
+    this.hash = hash;
+    this.length = length;
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.length) return done(new Error(`more than the ${this.length} bytes declared`));
+    this.hash?.update(chunk);
+    done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    done(this.seen === this.length ? null : new Error(`${this.seen} of the ${this.length} bytes declared`));
   }
 }
 

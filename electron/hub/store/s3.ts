@@ -86,6 +86,7 @@ export class S3ClipStore implements ClipStore {
   readonly location: string;
   readonly partSize: number;
   readonly client: S3Client;
+  private readonly streamClient: S3Client;
   private readonly bucket: string;
   private readonly endpoint: string;
   private readonly region: string;
@@ -109,6 +110,18 @@ export class S3ClipStore implements ClipStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
+      requestHandler: { connectionTimeout: 5000, requestTimeout: 120_000 },
+    });
+    // Parts streamed from a station's request cannot be sent twice: this client never retries
+    // (the station sends the part again). Its request timeout is the time without a byte.
+    this.streamClient = new S3Client({
+      endpoint: this.endpoint,
+      region: this.region,
+      forcePathStyle: true,
+      credentials: opts.credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 1,
       requestHandler: { connectionTimeout: 5000, requestTimeout: 120_000 },
     });
   }
@@ -240,6 +253,48 @@ export class S3ClipStore implements ClipStore {
     const etag = (out.ETag ?? '').replace(/"/g, '');
     if (etag !== actual) throw new StoreError('bad-digest', `part ${number}: the store answered ETag ${etag}, the bytes have MD5 ${actual}`);
     return { number, size: bytes.length, md5: actual };
+  }
+
+  /**
+   * Streams one part from `body` (a station's request, as it arrives) into the store: no copy of
+   * the part is held here. `md5` (hex) is the sender's, signed by it; it goes as Content-MD5, so the
+   * store itself refuses other bytes (BadDigest), and the part's ETag must be it. A body that ends
+   * early or breaks cancels the store's request, and nothing is stored under the part.
+   */
+  async uploadPartStream(s: UploadSession, number: number, body: Readable, length: number, md5: string): Promise<UploadedPart> {
+    const want = expectedPartSize(s.size, s.partSize, number);
+    if (want < 0) throw new StoreError('bad-part', `part ${number} is outside 1..${s.partCount}`);
+    if (length !== want) throw new StoreError('bad-part', `part ${number} has ${length} bytes, expected ${want}`);
+    const claimed = md5.toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(claimed)) throw new StoreError('bad-input', `part ${number}: not an MD5: ${md5}`);
+    const key = objectKey(s.sha256);
+    const command = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: key,
+      UploadId: s.uploadId,
+      PartNumber: number,
+      Body: body,
+      ContentLength: length,
+      ContentMD5: Buffer.from(claimed, 'hex').toString('base64'),
+    });
+    command.middlewareStack.add(unsignedPayload, { step: 'build', name: 'pwUnsignedPayload' });
+    const cancel = new AbortController();
+    const broken = (err?: Error | null): void => {
+      if (err) cancel.abort(err);
+    };
+    body.once('error', broken);
+    try {
+      const out = await this.streamClient.send(command, { abortSignal: cancel.signal }).catch((e: unknown) => {
+        throw cancel.signal.aborted
+          ? new StoreError('bad-part', `part ${number}: the sender's bytes broke off (${errorText(cancel.signal.reason)})`)
+          : toStoreError(e, `${key} part ${number}`);
+      });
+      const etag = (out.ETag ?? '').replace(/"/g, '');
+      if (etag !== claimed) throw new StoreError('bad-digest', `part ${number}: the store answered ETag ${etag}, the sender's MD5 is ${claimed}`);
+      return { number, size: length, md5: claimed };
+    } finally {
+      body.off('error', broken);
+    }
   }
 
   async completeUpload(s: UploadSession, relayed?: RelayedDigest): Promise<PutResult> {
@@ -440,6 +495,7 @@ export class S3ClipStore implements ClipStore {
 
   async close(): Promise<void> {
     this.client.destroy();
+    this.streamClient.destroy();
   }
 
   /** Hashes what the store now serves under the key; removes it when it is not these bytes. */
@@ -552,6 +608,10 @@ function md5b64(bytes: Buffer): string {
 function sameOrConflict(key: string, sha256: string, have: Buffer, bytes: Buffer): PutResult {
   if (have.equals(bytes)) return { sha256, size: bytes.length, stored: 'existing' };
   throw new StoreError('conflict', `${key} is stored with different bytes; it is never overwritten`);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function status(e: unknown): number | undefined {

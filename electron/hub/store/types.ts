@@ -136,6 +136,13 @@ export interface ClipStore {
    */
   uploadPart(session: UploadSession, number: number, bytes: Buffer, md5?: string, opts?: { md5OfBytes?: boolean }): Promise<UploadedPart>;
   /**
+   * Stores one part streamed from `body` (`length` bytes, the sender's hex `md5`), where the store
+   * itself checks the bytes against `md5` as they arrive (S3's Content-MD5) so that the caller
+   * holds no copy of the part. A store without that check has no such method: the caller reads
+   * the part and calls uploadPart. A mismatch is `bad-digest`; a body that breaks off `bad-part`.
+   */
+  uploadPartStream?(session: UploadSession, number: number, body: Readable, length: number, md5: string): Promise<UploadedPart>;
+  /**
    * Joins the parts, hashes the stored object and makes it visible under its SHA-256 only when it
    * matches (`hash-mismatch` otherwise: nothing stays). Applies Object Lock retention if configured.
    * `relayed`: the caller hashed the very bytes it sent, in part order (SHA-256 = the key), and
