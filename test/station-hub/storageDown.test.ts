@@ -156,6 +156,20 @@ describeWithService('s3', "the hub's S3 and PostgreSQL go down while a station p
       }
       return part(station, sha256, n, bytes, md5);
     };
+    // Parts signed over their MD5 stream through to S3 (partStream): seen and held the same way,
+    // before a byte of the body is read.
+    const partStream = svc.partStream.bind(svc);
+    svc.partStream = async (station, sha256, n, body, length, md5) => {
+      received.set(sha256, [...(received.get(sha256) ?? []), n]);
+      const h = holdPart;
+      if (h && n === h.n && (h.sha256 === null || h.sha256 === sha256)) {
+        h.sha256 = sha256;
+        h.arrived();
+        await h.release;
+        throw new Error('the station was killed while this part was on its way');
+      }
+      return partStream(station, sha256, n, body, length, md5);
+    };
     running = await startHubServer({ service: svc, host: '127.0.0.1', port: 0 });
   }, 400_000);
 
