@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { CompleteMultipartUploadCommand, DeleteObjectCommand, CreateMultipartUploadCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
-import { S3ClipStore } from '../../electron/hub/store/s3.ts';
+import { S3ClipStore, unsignedPayload } from '../../electron/hub/store/s3.ts';
 import { putFileByParts } from '../../electron/hub/store/putFile.ts';
 import { s3Env } from '../../test/hub/services.ts';
 import { CpuMeter, cpuSeconds, round } from './stats.ts';
@@ -39,14 +39,6 @@ function openStore(): S3ClipStore {
     partSize: PART,
   });
 }
-
-const unsigned =
-  <I, O>(next: (args: { request: unknown; input: I }) => Promise<O>) =>
-  (args: { request: unknown; input: I }): Promise<O> => {
-    const req = args.request as { headers?: Record<string, string> };
-    if (req.headers) req.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-    return next(args);
-  };
 
 /** SHA-256 of the bytes passing through, in order. */
 class Hashing extends Transform {
@@ -89,7 +81,7 @@ function relay(): void {
         ContentLength: Number(req.headers['content-length']),
         ContentMD5: req.headers['content-md5'] as string,
       });
-      cmd.middlewareStack.add(unsigned, { step: 'build', name: 'relayUnsigned' });
+      cmd.middlewareStack.add(unsignedPayload, { step: 'build', name: 'relayUnsigned' });
       client.send(cmd).then((o) => done(200, { etag: o.ETag }), fail);
     } else if (u.pathname === '/complete') {
       const chunks: Buffer[] = [];

@@ -144,8 +144,8 @@ describeWithService('s3', "the hub's S3 and PostgreSQL go down while a station p
     writeHubSettings(hubDir, settings);
     parts = await openHubParts(hubDir, settings, { partSize: PART });
     const svc = new HubService({ index: parts.index, store: parts.store, key: parts.key, name: settings.name });
-    const part = svc.part.bind(svc);
-    svc.part = async (station, sha256, n, bytes, md5) => {
+    /** Notes a part the hub was sent; the held one waits for the test, then fails as the kill did. */
+    const seen = async (sha256: string, n: number): Promise<void> => {
       received.set(sha256, [...(received.get(sha256) ?? []), n]);
       const h = holdPart;
       if (h && n === h.n && (h.sha256 === null || h.sha256 === sha256)) {
@@ -154,20 +154,17 @@ describeWithService('s3', "the hub's S3 and PostgreSQL go down while a station p
         await h.release;
         throw new Error('the station was killed while this part was on its way');
       }
+    };
+    const part = svc.part.bind(svc);
+    svc.part = async (station, sha256, n, bytes, md5) => {
+      await seen(sha256, n);
       return part(station, sha256, n, bytes, md5);
     };
     // Parts signed over their MD5 stream through to S3 (partStream): seen and held the same way,
     // before a byte of the body is read.
     const partStream = svc.partStream.bind(svc);
     svc.partStream = async (station, sha256, n, body, length, md5) => {
-      received.set(sha256, [...(received.get(sha256) ?? []), n]);
-      const h = holdPart;
-      if (h && n === h.n && (h.sha256 === null || h.sha256 === sha256)) {
-        h.sha256 = sha256;
-        h.arrived();
-        await h.release;
-        throw new Error('the station was killed while this part was on its way');
-      }
+      await seen(sha256, n);
       return partStream(station, sha256, n, body, length, md5);
     };
     running = await startHubServer({ service: svc, host: '127.0.0.1', port: 0 });

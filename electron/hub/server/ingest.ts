@@ -413,15 +413,22 @@ export class HubService {
     }
   }
 
-  /** The running hash a streamed part goes into: only the next part in order, one at a time. */
-  private streamRelay(sha256: string, uploadId: string, n: number): Relay | null {
+  /** The running hash of this upload, begun at its part 1; undefined when there is none. */
+  private relayOf(sha256: string, uploadId: string, n: number): Relay | undefined {
     let r = this.relay.get(sha256);
     if (r && r.uploadId !== uploadId) r = undefined;
     if (!r && n === 1) {
+      // Bounded: a station that never comes back leaves at most this many running hashes behind.
       if (this.relay.size >= MAX_RELAYS) this.relay.delete(this.relay.keys().next().value!);
       r = { uploadId, next: 1, hash: createHash('sha256'), partMd5: [], busy: false };
       this.relay.set(sha256, r);
     }
+    return r;
+  }
+
+  /** The running hash a streamed part goes into: only the next part in order, one at a time. */
+  private streamRelay(sha256: string, uploadId: string, n: number): Relay | null {
+    const r = this.relayOf(sha256, uploadId, n);
     if (!r) return null;
     if (r.busy || n > r.next) {
       // Two copies of a part at once (a retry while the first still streams), or a gap: the store
@@ -436,14 +443,7 @@ export class HubService {
 
   /** Hashes a stored part into its upload's running SHA-256 when it is the next one in order. */
   private relayed(sha256: string, uploadId: string, n: number, bytes: Buffer, md5: string): void {
-    let r = this.relay.get(sha256);
-    if (r && r.uploadId !== uploadId) r = undefined;
-    if (!r && n === 1) {
-      // Bounded: a station that never comes back leaves at most this many running hashes behind.
-      if (this.relay.size >= MAX_RELAYS) this.relay.delete(this.relay.keys().next().value!);
-      r = { uploadId, next: 1, hash: createHash('sha256'), partMd5: [], busy: false };
-      this.relay.set(sha256, r);
-    }
+    const r = this.relayOf(sha256, uploadId, n);
     if (!r) return;
     if (r.busy) {
       this.relay.delete(sha256); // a streamed part is going in: this one is not hashed beside it

@@ -228,26 +228,14 @@ export class S3ClipStore implements ClipStore {
   }
 
   async uploadPart(s: UploadSession, number: number, bytes: Buffer, md5?: string, opts?: { md5OfBytes?: boolean }): Promise<UploadedPart> {
-    const want = expectedPartSize(s.size, s.partSize, number);
-    if (want < 0) throw new StoreError('bad-part', `part ${number} is outside 1..${s.partCount}`);
-    if (bytes.length !== want) throw new StoreError('bad-part', `part ${number} has ${bytes.length} bytes, expected ${want}`);
+    checkPartSize(s, number, bytes.length);
     const actual = opts?.md5OfBytes && md5 ? md5.toLowerCase() : createHash('md5').update(bytes).digest('hex');
     // The sender's MD5 goes to the store as Content-MD5: bytes changed on the way (or by us) are
     // refused by the store itself.
     const claimed = (md5 ?? actual).toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(claimed)) throw new StoreError('bad-input', `part ${number}: not an MD5: ${md5}`);
     const key = objectKey(s.sha256);
-    const command = new UploadPartCommand({
-      Bucket: this.bucket,
-      Key: key,
-      UploadId: s.uploadId,
-      PartNumber: number,
-      Body: bytes,
-      ContentLength: bytes.length,
-      ContentMD5: Buffer.from(claimed, 'hex').toString('base64'),
-    });
-    command.middlewareStack.add(unsignedPayload, { step: 'build', name: 'pwUnsignedPayload' });
-    const out = await this.client.send(command).catch((e) => {
+    const out = await this.client.send(this.partCommand(s, number, bytes, bytes.length, claimed)).catch((e) => {
       throw toStoreError(e, `${key} part ${number}`);
     });
     const etag = (out.ETag ?? '').replace(/"/g, '');
@@ -262,22 +250,11 @@ export class S3ClipStore implements ClipStore {
    * early or breaks cancels the store's request, and nothing is stored under the part.
    */
   async uploadPartStream(s: UploadSession, number: number, body: Readable, length: number, md5: string): Promise<UploadedPart> {
-    const want = expectedPartSize(s.size, s.partSize, number);
-    if (want < 0) throw new StoreError('bad-part', `part ${number} is outside 1..${s.partCount}`);
-    if (length !== want) throw new StoreError('bad-part', `part ${number} has ${length} bytes, expected ${want}`);
+    checkPartSize(s, number, length);
     const claimed = md5.toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(claimed)) throw new StoreError('bad-input', `part ${number}: not an MD5: ${md5}`);
     const key = objectKey(s.sha256);
-    const command = new UploadPartCommand({
-      Bucket: this.bucket,
-      Key: key,
-      UploadId: s.uploadId,
-      PartNumber: number,
-      Body: body,
-      ContentLength: length,
-      ContentMD5: Buffer.from(claimed, 'hex').toString('base64'),
-    });
-    command.middlewareStack.add(unsignedPayload, { step: 'build', name: 'pwUnsignedPayload' });
+    const command = this.partCommand(s, number, body, length, claimed);
     const cancel = new AbortController();
     const broken = (err?: Error | null): void => {
       if (err) cancel.abort(err);
@@ -295,6 +272,21 @@ export class S3ClipStore implements ClipStore {
     } finally {
       body.off('error', broken);
     }
+  }
+
+  /** An UploadPart with the sender's MD5 as Content-MD5, signed without a payload hash. */
+  private partCommand(s: UploadSession, number: number, body: Buffer | Readable, length: number, md5Hex: string): UploadPartCommand {
+    const command = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: objectKey(s.sha256),
+      UploadId: s.uploadId,
+      PartNumber: number,
+      Body: body,
+      ContentLength: length,
+      ContentMD5: Buffer.from(md5Hex, 'hex').toString('base64'),
+    });
+    command.middlewareStack.add(unsignedPayload, { step: 'build', name: 'pwUnsignedPayload' });
+    return command;
   }
 
   async completeUpload(s: UploadSession, relayed?: RelayedDigest): Promise<PutResult> {
@@ -586,13 +578,19 @@ export class S3ClipStore implements ClipStore {
  * Content-MD5 already makes the store refuse any other bytes (BadDigest), and the part's ETag is
  * checked against the MD5 of the bytes sent, so a second hash of 5 MiB per part adds nothing.
  */
-const unsignedPayload =
+export const unsignedPayload =
   <I, O>(next: (args: { request: unknown; input: I }) => Promise<O>) =>
   (args: { request: unknown; input: I }): Promise<O> => {
     const req = args.request as { headers?: Record<string, string> };
     if (req.headers) req.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
     return next(args);
   };
+
+function checkPartSize(s: UploadSession, number: number, length: number): void {
+  const want = expectedPartSize(s.size, s.partSize, number);
+  if (want < 0) throw new StoreError('bad-part', `part ${number} is outside 1..${s.partCount}`);
+  if (length !== want) throw new StoreError('bad-part', `part ${number} has ${length} bytes, expected ${want}`);
+}
 
 /** S3's ETag of a multipart object: MD5 of the parts' binary MD5s, a dash, the part count. */
 export function multipartEtag(partMd5Hex: string[]): string {
