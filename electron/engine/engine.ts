@@ -123,6 +123,8 @@ export class Engine implements EngineServices {
       const now = await this.clips.get(job.row.id);
       if (!now || now.sha256 !== job.row.sha256 || now.status === 'deleted') return;
       await this.custody.continuityChecked?.(now, fields);
+      // The entry goes to the hub now, not with the next minute's round.
+      this.publisher.kick();
     }, log);
     const connector: HubConnector = { enroll: (...a) => this.hubConnector.enroll(...a), open: (cfg) => this.hubConnector.open(cfg) };
     this.publisher = new Publisher({

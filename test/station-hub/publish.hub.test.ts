@@ -11,6 +11,7 @@ import { Engine } from '../../electron/engine/engine.ts';
 import { ctx, recordClip } from '../helpers/record.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { makeWebmH264 } from '../helpers/video.ts';
+import { makeCounterWebm } from '../helpers/counterClip.ts';
 import { sealedClip } from './sealedClip.ts';
 
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'packwitness.mjs');
@@ -278,5 +279,28 @@ describe('stations publish to a real hub', () => {
     expect(doctorText.out).toMatch(
       /Clips that will never reach the hub \(deleted on their station before they were published\):\n {2}Pack-H: clip \S+ of order LOST-1/,
     );
+  });
+
+  it("a clip's continuity entry (read back seconds after the seal) reaches the hub at once, not with the next minute's round", async () => {
+    const hub = await hubAt(dir('hub'), await freePort());
+    const engine = await station(dir('station'), 'Pack-C');
+    await engine.call('hub.enroll', { url: hub.url, code: enrollCode(hub.dir) }, ctx);
+    engine.startMaintenance();
+    const counted = path.join(t.dir, 'counted.mkv');
+    makeCounterWebm(counted, { frames: 60 });
+    const clip = (await recordClip(engine, 'CONT-1', counted)).clip!;
+    await engine.continuity.idle();
+    const head = engine.db.prepare('SELECT max(seq) AS seq FROM chain').get() as { seq: number };
+    const entry = engine.db.prepare('SELECT kind FROM chain WHERE seq=?').get(head.seq) as { kind: string };
+    expect(entry.kind).toBe('continuity');
+    // The publisher's idle round comes each minute; the entry goes well before that.
+    const deadline = Date.now() + 40_000;
+    let status = await engine.call('hub.status', {}, ctx);
+    while ((status.chainBehind > 0 || status.outboxDepth > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = await engine.call('hub.status', {}, ctx);
+    }
+    expect(status).toMatchObject({ outboxDepth: 0, chainBehind: 0, lastError: null });
+    expect(hubClips(hub.dir, ['--order', 'CONT-1'])).toEqual([expect.objectContaining({ id: clip.id })]);
   });
 });
