@@ -30,6 +30,7 @@ import {
 } from '../../../shared/hubWire.ts';
 import { fingerprintOf, verifyBytes } from '../../engine/evidence/keys.ts';
 import { requestSignal } from '../../engine/requestSignal.ts';
+import { httpSend, type RawAnswer } from './httpSend.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
 
 export type { ChainEntryWire, ChainResult, ClipWire, HubHold, HubReceipt };
@@ -109,7 +110,8 @@ async function openClipBytes(clip: PublishClipInput): Promise<{ name: string; re
   return {
     name: clip.file,
     read: async (start, len) => {
-      const bytes = Buffer.alloc(len);
+      // Filled by the read; only what it read is used.
+      const bytes = Buffer.allocUnsafe(len);
       const { bytesRead } = await fh.read(bytes, 0, len, start);
       return bytes.subarray(0, bytesRead);
     },
@@ -135,19 +137,14 @@ function baseUrl(url: string): string {
 
 const sha256Hex = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-interface RawAnswer {
-  status: number;
-  body: Buffer;
-}
-
 /**
  * True when the request died on a pooled connection the hub (or a proxy) had closed while idle: the
  * close and the request's reuse of that socket crossed, so the hub never read the request. Seen when
  * the station's event loop was busy past the hub's keep-alive time.
  */
 function connectionReset(err: unknown): boolean {
-  const cause = (err as { cause?: { code?: string } } | undefined)?.cause;
-  return cause?.code === 'ECONNRESET' || cause?.code === 'EPIPE' || cause?.code === 'UND_ERR_SOCKET';
+  const code = (err as { code?: string } | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 async function send(
@@ -170,16 +167,8 @@ async function sendOnce(
 ): Promise<RawAnswer> {
   // The publisher's signal lives as long as the station: requestSignal leaves nothing on it (AbortSignal.any would).
   const signal = requestSignal(init.timeoutMs, init.signal);
-  let res: Response;
   try {
-    res = await fetch(url, {
-      method: init.method,
-      headers: init.headers ?? {},
-      ...(init.body ? { body: new Uint8Array(init.body.buffer as ArrayBuffer, init.body.byteOffset, init.body.length) } : {}),
-      signal: signal.signal,
-      redirect: 'error',
-    });
-    return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+    return await httpSend(url, { method: init.method, headers: init.headers ?? {}, ...(init.body ? { body: init.body } : {}), signal: signal.signal });
   } catch (err) {
     if (init.signal?.aborted) throw init.signal.reason ?? err;
     throw new HubError('unreachable', `the hub at ${url} did not answer: ${errorMessage(err)}`, { cause: err });
