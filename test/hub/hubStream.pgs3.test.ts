@@ -14,7 +14,7 @@ import { openHubClient } from '../../electron/hub/client/index.ts';
 import type { S3ClipStore } from '../../electron/hub/store/s3.ts';
 import type { UploadSession } from '../../electron/hub/store/types.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-import { FakeStation, enrolledClient, pgS3Backend, publishInput, startInProcessHub, type Backend, type InProcessHub } from './hubFixture.ts';
+import { FakeStation, enrolledClient, pgS3Backend, publishInput, startInProcessHub, startProxy, type Backend, type InProcessHub } from './hubFixture.ts';
 import { describeWithService } from './services.ts';
 
 const md5b64 = (b: Buffer): string => createHash('md5').update(b).digest('base64');
@@ -153,7 +153,7 @@ describeWithService('s3', 'parts streamed through the hub into S3', () => {
       await proxy.close();
       expect(err).toBeInstanceOf(Error);
       await seen.settled();
-      // fetch sends a PUT whose connection died once more as it was (same signature): no replay.
+      // The client sends a PUT whose connection was reset once more as it was (same signature): no replay.
       expect([...new Set(seen.streamed)]).toEqual([1, 2]);
       // What the store holds of the upload: part 1 whole, nothing of part 2.
       const session = await h.parts.store.beginUpload(c.sha256, c.size);
@@ -219,6 +219,36 @@ describeWithService('s3', 'parts streamed through the hub into S3', () => {
       expect(session.parts).toEqual([]);
       await client.publishClip(publishInput(c));
       expect((await client.clipState(c.sha256)).state).toBe('confirmed');
+    });
+
+    it('a stored part sent again by someone who copied it off the wire is refused as a replay and named; the clip is untouched', async () => {
+      const h = await hub();
+      const st = new FakeStation('Packing 5', t.dir);
+      const client = await enrolledClient(h.url, await h.code(), st);
+      const c = st.clip('SF1600000000005', b.partSize + 99);
+      await client.publishChain(st.chain);
+      const tap = await startProxy(h.url);
+      const via = openHubClient({ url: tap.url, hubFingerprint: h.parts.key.fingerprint, hubPublicKeyPem: h.parts.key.publicPem, station: st.signer() });
+      await via.publishClip(publishInput(c));
+      await tap.close();
+      const copied = tap.seen.find((r) => r.method === 'PUT' && r.path.endsWith('/parts/1'))!;
+      expect(copied.headers['x-pw-body-digest']).toBe('md5');
+      const u = new URL(h.url);
+      const { host: _host, connection: _connection, ...headers } = copied.headers;
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request({ host: u.hostname, port: u.port, method: 'PUT', path: copied.path, headers, agent: false }, (res) => {
+          let body = '';
+          res.on('data', (x: Buffer) => (body += x.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end(copied.body);
+      });
+      expect(answer.status).toBe(401);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'replay' } });
+      expect(h.refusals.some((l) => /refused replay: a PUT .*\/parts\/1 was sent again with the same signature/.test(l))).toBe(true);
+      expect((await client.clipState(c.sha256)).state).toBe('confirmed');
+      expect((await h.parts.store.read(c.sha256)).equals(fs.readFileSync(c.file))).toBe(true);
     });
   });
 });
