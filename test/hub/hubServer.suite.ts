@@ -3,24 +3,12 @@
 // hubServer.pgs3.test.ts). What a person would see: the client's error, `packwitness hub clips`,
 // `packwitness hub doctor`, and what the store shows. Hubs that are killed are real processes.
 import fs from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { HubError, openHubClient } from '../../electron/hub/client/index.ts';
 import { codeHash } from '../../electron/hub/server/identity.ts';
 import { openHubParts } from '../../electron/hub/server/open.ts';
-import { tmpDir } from '../helpers/tmp.ts';
-import {
-  FakeStation,
-  enrolledClient,
-  hubCli,
-  hubFolder,
-  publishInput,
-  resend,
-  startChildHub,
-  startInProcessHub,
-  startProxy,
-  type Backend,
-  type InProcessHub,
-} from './hubFixture.ts';
+import { FakeStation, enrolledClient, hubCli, hubFolder, publishInput, resend, startChildHub, startProxy, type Backend } from './hubFixture.ts';
+import { hubsOn } from './inProcessHubs.ts';
 
 async function hubErrorOf(p: Promise<unknown>): Promise<HubError> {
   try {
@@ -33,24 +21,9 @@ async function hubErrorOf(p: Promise<unknown>): Promise<HubError> {
 }
 
 export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
-  let b: Backend;
-  let t: ReturnType<typeof tmpDir>;
-  const hubs: InProcessHub[] = [];
-  const hub = async (): Promise<InProcessHub> => {
-    const h = await startInProcessHub(b);
-    hubs.push(h);
-    return h;
-  };
-  beforeAll(async () => {
-    b = await makeBackend();
-    t = tmpDir('pw-hubsrv-st-');
-  });
-  afterAll(async () => {
-    for (const h of hubs) await h.close().catch(() => {});
-    await b?.cleanup();
-    t?.cleanup();
-  });
-  const station = (name: string): FakeStation => new FakeStation(name, t.dir);
+  const on = hubsOn(makeBackend, 'pw-hubsrv-st-');
+  const hub = on.hub;
+  const station = (name: string): FakeStation => new FakeStation(name, on.dir);
 
   it('enrolls a station once per code; a wrong, used or expired code is refused; a look-alike hub with another key is an impostor', async () => {
     const h = await hub();
@@ -103,7 +76,7 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     const st = station('Packing 1');
     const client = await enrolledClient(h.url, await h.code(), st);
     st.append('genesis', null, { station: st.name, publicKey: st.publicKeyPem });
-    const c = st.clip('SF1400123456789', b.partSize * 2 + 1234);
+    const c = st.clip('SF1400123456789', on.backend.partSize * 2 + 1234);
     const chain = await client.publishChain(st.chain);
     expect(chain.results.map((r) => r.outcome)).toEqual(['inserted', 'inserted']);
     expect(chain.head).toBe(2);
@@ -145,7 +118,7 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     const h = await hub();
     const st = station('Packing 1');
     const client = await enrolledClient(h.url, await h.code(), st);
-    const c = st.clip('SF1400000000001', b.partSize + 10);
+    const c = st.clip('SF1400000000001', on.backend.partSize + 10);
     await client.publishChain(st.chain);
     const proxy = await startProxy(h.url, (method, p, body) => {
       if (method === 'PUT' && p.endsWith('/parts/2')) {
@@ -177,8 +150,8 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     const h = await hub();
     const st = station('Packing 1');
     const client = await enrolledClient(h.url, await h.code(), st);
-    const now = st.clip('SF1400000000011', b.partSize + 10);
-    const old = st.clip('SF1400000000012', b.partSize + 20);
+    const now = st.clip('SF1400000000011', on.backend.partSize + 10);
+    const old = st.clip('SF1400000000012', on.backend.partSize + 20);
     await client.publishChain(st.chain);
     const watch = await startProxy(h.url);
     // An older hub's begin answer has no partDigest: the station signs its parts as it always did.
@@ -210,7 +183,7 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
     const h = await hub();
     const st = station('Packing 1');
     const client = await enrolledClient(h.url, await h.code(), st);
-    const c = st.clip('SF1400000000002', b.partSize + 10);
+    const c = st.clip('SF1400000000002', on.backend.partSize + 10);
     await client.publishChain(st.chain);
     // A station whose file changed after sealing: the same size, other bytes.
     const bytes = fs.readFileSync(c.file);
@@ -341,14 +314,14 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
   });
 
   it('kill -9 of the hub mid-multipart, ten times: each run resumes from the stored parts, nothing partial is ever visible or indexed', async () => {
-    const f = await hubFolder(b);
+    const f = await hubFolder(on.backend);
     const st = station('Packing 1');
-    let child = await startChildHub(f.dir, b.partSize);
-    const check = await openHubParts(f.dir, f.settings, { partSize: b.partSize });
+    let child = await startChildHub(f.dir, on.backend.partSize);
+    const check = await openHubParts(f.dir, f.settings, { partSize: on.backend.partSize });
     try {
       const code = (await import('../../electron/hub/server/identity.ts')).newEnrollCode;
       let client = await enrolledClient(child.url, (await code(check.index, check.key.fingerprint)).code, st);
-      const c = st.clip('SF1400000000010', b.partSize * 11 + 77);
+      const c = st.clip('SF1400000000010', on.backend.partSize * 11 + 77);
       await client.publishChain(st.chain);
       const sentEver: number[] = [];
       for (let kill = 1; kill <= 10; kill++) {
@@ -366,7 +339,7 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
         expect(await check.store.stat(c.sha256)).toBeNull();
         expect(await check.index.clipsBySha256(c.sha256)).toEqual([]);
         expect(JSON.parse(hubCli(['clips', '--data', f.dir, '--json']).out)).toEqual([]);
-        child = await startChildHub(f.dir, b.partSize);
+        child = await startChildHub(f.dir, on.backend.partSize);
         client = openHubClient({ url: child.url, hubFingerprint: check.key.fingerprint, hubPublicKeyPem: check.key.publicPem, station: st.signer() });
       }
       const receipt = await client.publishClip(publishInput(c), { onPart: (n) => sentEver.push(n) });
@@ -384,18 +357,18 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
   }, 300_000); // ten hub processes started and killed: on a loaded machine each start takes seconds
 
   it('two hub processes on one index and store: stations split between them, one killed mid-upload, its station carries on at the other', async () => {
-    const f = await hubFolder(b);
-    const one = await startChildHub(f.dir, b.partSize);
-    const two = await startChildHub(f.dir, b.partSize);
-    const check = await openHubParts(f.dir, f.settings, { partSize: b.partSize });
+    const f = await hubFolder(on.backend);
+    const one = await startChildHub(f.dir, on.backend.partSize);
+    const two = await startChildHub(f.dir, on.backend.partSize);
+    const check = await openHubParts(f.dir, f.settings, { partSize: on.backend.partSize });
     try {
       const { newEnrollCode } = await import('../../electron/hub/server/identity.ts');
       const a = station('Packing A');
       const bb = station('Packing B');
       const ca1 = await enrolledClient(one.url, (await newEnrollCode(check.index, check.key.fingerprint)).code, a);
       const cb2 = await enrolledClient(two.url, (await newEnrollCode(check.index, check.key.fingerprint)).code, bb);
-      const clipA = a.clip('SF1400000000020', b.partSize * 3 + 5);
-      const clipB = bb.clip('SF1400000000021', b.partSize * 2 + 5);
+      const clipA = a.clip('SF1400000000020', on.backend.partSize * 3 + 5);
+      const clipB = bb.clip('SF1400000000021', on.backend.partSize * 2 + 5);
       await ca1.publishChain(a.chain);
       await cb2.publishChain(bb.chain);
       const [errA, receiptB] = await Promise.all([
@@ -419,9 +392,9 @@ export function hubServerSuite(makeBackend: () => Promise<Backend>): void {
       expect(resumed[0]).toBeGreaterThanOrEqual(3);
       // Each hub said at start where it stores and whether the store enforces Object Lock.
       for (const h of [one, two])
-        expect(h.output()).toMatch(new RegExp(`Object Lock: .*${b.objectLock === 'enforced' ? 'enforces Object Lock' : 'no Object Lock'}`));
+        expect(h.output()).toMatch(new RegExp(`Object Lock: .*${on.backend.objectLock === 'enforced' ? 'enforces Object Lock' : 'no Object Lock'}`));
       const doctor = JSON.parse(hubCli(['doctor', '--data', f.dir, '--json']).out) as { store: { writable: boolean; objectLock: string } };
-      expect(doctor.store).toMatchObject({ writable: true, objectLock: b.objectLock });
+      expect(doctor.store).toMatchObject({ writable: true, objectLock: on.backend.objectLock });
       const rows = JSON.parse(hubCli(['clips', '--data', f.dir, '--json']).out) as { station: string; sha256: string }[];
       expect(rows.map((r) => r.station).sort()).toEqual(['Packing A', 'Packing B']);
       expect(Buffer.compare(await check.store.read(clipA.sha256, 'clip'), fs.readFileSync(clipA.file))).toBe(0);

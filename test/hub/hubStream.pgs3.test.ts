@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openHubClient } from '../../electron/hub/client/index.ts';
 import type { S3ClipStore } from '../../electron/hub/store/s3.ts';
 import type { UploadSession } from '../../electron/hub/store/types.ts';
-import { tmpDir } from '../helpers/tmp.ts';
-import { FakeStation, enrolledClient, pgS3Backend, publishInput, startInProcessHub, startProxy, type Backend, type InProcessHub } from './hubFixture.ts';
+import { FakeStation, enrolledClient, pgS3Backend, publishInput, startProxy, type InProcessHub } from './hubFixture.ts';
+import { hubsOn } from './inProcessHubs.ts';
 import { describeWithService } from './services.ts';
 
 const md5b64 = (b: Buffer): string => createHash('md5').update(b).digest('base64');
@@ -103,30 +103,15 @@ async function cuttingProxy(target: string, n: number, keep: number): Promise<{ 
 
 describeWithService('s3', 'parts streamed through the hub into S3', () => {
   describeWithService('pg', 'on PostgreSQL', () => {
-    let b: Backend;
-    let t: ReturnType<typeof tmpDir>;
-    const hubs: InProcessHub[] = [];
-    const hub = async (): Promise<InProcessHub> => {
-      const h = await startInProcessHub(b);
-      hubs.push(h);
-      return h;
-    };
-    beforeAll(async () => {
-      b = await pgS3Backend();
-      t = tmpDir('pw-hubstream-');
-    });
-    afterAll(async () => {
-      for (const h of hubs) await h.close().catch(() => {});
-      await b?.cleanup();
-      t?.cleanup();
-    });
+    const on = hubsOn(pgS3Backend, 'pw-hubstream-');
+    const hub = on.hub;
 
     it('a part signed over its MD5 streams into the store, hashed on the way: the clip is confirmed without being read back, byte for byte', async () => {
       const h = await hub();
       const seen = watchStore(h);
-      const st = new FakeStation('Packing 1', t.dir);
+      const st = new FakeStation('Packing 1', on.dir);
       const client = await enrolledClient(h.url, await h.code(), st);
-      const c = st.clip('SF1600000000001', 2 * b.partSize + 123);
+      const c = st.clip('SF1600000000001', 2 * on.backend.partSize + 123);
       await client.publishChain(st.chain);
       await client.publishClip(publishInput(c));
       expect(seen.streamed).toEqual([1, 2, 3]);
@@ -140,9 +125,9 @@ describeWithService('s3', 'parts streamed through the hub into S3', () => {
     it('a part cut off in the middle stores nothing under it; the station sends it again and only it', async () => {
       const h = await hub();
       const seen = watchStore(h);
-      const st = new FakeStation('Packing 2', t.dir);
+      const st = new FakeStation('Packing 2', on.dir);
       const client = await enrolledClient(h.url, await h.code(), st);
-      const c = st.clip('SF1600000000002', 2 * b.partSize + 321);
+      const c = st.clip('SF1600000000002', 2 * on.backend.partSize + 321);
       await client.publishChain(st.chain);
       const proxy = await cuttingProxy(h.url, 2, 1024 * 1024);
       const via = openHubClient({ url: proxy.url, hubFingerprint: h.parts.key.fingerprint, hubPublicKeyPem: h.parts.key.publicPem, station: st.signer() });
@@ -170,13 +155,13 @@ describeWithService('s3', 'parts streamed through the hub into S3', () => {
 
     it('two copies of one part at once (a retry while the first still streams) do not spoil the clip: it is confirmed, not refused', async () => {
       const h = await hub();
-      const st = new FakeStation('Packing 3', t.dir);
+      const st = new FakeStation('Packing 3', on.dir);
       const client = await enrolledClient(h.url, await h.code(), st);
-      const c = st.clip('SF1600000000003', 2 * b.partSize + 55);
+      const c = st.clip('SF1600000000003', 2 * on.backend.partSize + 55);
       await client.publishChain(st.chain);
       const station = (await h.parts.index.getStation(st.fingerprint))!;
       const bytes = fs.readFileSync(c.file);
-      const part = (n: number): Buffer => bytes.subarray((n - 1) * b.partSize, Math.min(n * b.partSize, bytes.length));
+      const part = (n: number): Buffer => bytes.subarray((n - 1) * on.backend.partSize, Math.min(n * on.backend.partSize, bytes.length));
       await h.service.begin(station, c.sha256, c.size);
       await h.service.partStream(station, c.sha256, 1, Readable.from([part(1)]), part(1).length, md5b64(part(1)));
       // The first copy of part 2 sends a little and then waits; the second comes whole meanwhile.
@@ -198,13 +183,13 @@ describeWithService('s3', 'parts streamed through the hub into S3', () => {
 
     it('a part whose bytes are not those it is signed over is refused by the store as it passes and named as changed on the way', async () => {
       const h = await hub();
-      const st = new FakeStation('Packing 4', t.dir);
+      const st = new FakeStation('Packing 4', on.dir);
       const client = await enrolledClient(h.url, await h.code(), st);
-      const c = st.clip('SF1600000000004', b.partSize + 10);
+      const c = st.clip('SF1600000000004', on.backend.partSize + 10);
       await client.publishChain(st.chain);
       const station = (await h.parts.index.getStation(st.fingerprint))!;
       const bytes = fs.readFileSync(c.file);
-      const p1 = bytes.subarray(0, b.partSize);
+      const p1 = bytes.subarray(0, on.backend.partSize);
       const changed = Buffer.from(p1);
       changed[7] = changed[7]! ^ 0x01;
       await h.service.begin(station, c.sha256, c.size);
@@ -223,9 +208,9 @@ describeWithService('s3', 'parts streamed through the hub into S3', () => {
 
     it('a stored part sent again by someone who copied it off the wire is refused as a replay and named; the clip is untouched', async () => {
       const h = await hub();
-      const st = new FakeStation('Packing 5', t.dir);
+      const st = new FakeStation('Packing 5', on.dir);
       const client = await enrolledClient(h.url, await h.code(), st);
-      const c = st.clip('SF1600000000005', b.partSize + 99);
+      const c = st.clip('SF1600000000005', on.backend.partSize + 99);
       await client.publishChain(st.chain);
       const tap = await startProxy(h.url);
       const via = openHubClient({ url: tap.url, hubFingerprint: h.parts.key.fingerprint, hubPublicKeyPem: h.parts.key.publicPem, station: st.signer() });
