@@ -51,11 +51,12 @@ export function httpSend(url: string, r: RawRequest): Promise<RawAnswer> {
       req.destroy();
     };
     r.signal.addEventListener('abort', onAbort, { once: true });
-    req.once('error', fail);
+    // on, not once: a socket may report more than one error, and after the first nothing else may throw.
+    req.on('error', fail);
     req.once('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.once('error', fail);
+      res.on('error', fail);
       res.once('aborted', () => fail(Object.assign(new Error('the connection closed before the whole answer came'), { code: 'ECONNRESET' })));
       res.once('end', () => {
         if (settled) return;
