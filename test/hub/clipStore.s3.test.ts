@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadS3Credentials } from '../../electron/hub/store/credentials.ts';
 import { openClipStore } from '../../electron/hub/store/open.ts';
 import { S3ClipStore, parseS3Url } from '../../electron/hub/store/s3.ts';
-import { StoreError } from '../../electron/hub/store/types.ts';
+import { StoreError, objectKey } from '../../electron/hub/store/types.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { PART, clipStoreSuite } from './clipStore.suite.ts';
 import { describeWithService, s3Env, uniqueName } from './services.ts';
@@ -41,12 +41,14 @@ describeWithService('s3', 'hub clip store on S3: Object Lock, presigned URLs, cr
   let locked: S3ClipStore;
   let plain: S3ClipStore;
   let lockedBucket: string;
+  let plainBucket: string;
   beforeAll(async () => {
     t = tmpDir('pw-hubs3-');
     lockedBucket = uniqueName('pw-lock');
     locked = storeFor(lockedBucket);
     await locked.ensureBucket({ objectLock: true });
-    plain = storeFor(uniqueName('pw-plain'));
+    plainBucket = uniqueName('pw-plain');
+    plain = storeFor(plainBucket);
     await plain.ensureBucket({ objectLock: false });
   });
   afterAll(async () => {
@@ -135,8 +137,84 @@ describeWithService('s3', 'hub clip store on S3: Object Lock, presigned URLs, cr
       expect(await store.putFile(sha(bytes), file)).toEqual({ sha256: sha(bytes), size: bytes.length, stored: 'new' });
       expect(commands.filter((c) => c === 'UploadPartCommand')).toHaveLength(3);
       expect(commands).not.toContain('GetObjectCommand');
+      // The completion names the parts' MD5s as their ETags and the store checks them (the next
+      // test): the parts are not listed first.
+      expect(commands).not.toContain('ListPartsCommand');
       expect(payloadHashes).toEqual(['UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD']);
       expect(Buffer.compare(await locked.read(sha(bytes)), bytes)).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('the S3 server joins parts only under their own ETags: a completion that names another MD5 for a part is refused (InvalidPart)', async () => {
+    const bytes = randomBytes(PART + 100);
+    const h = sha(bytes);
+    const s = await plain.beginUpload(h, bytes.length);
+    const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+    const p1 = bytes.subarray(0, PART);
+    const p2 = bytes.subarray(PART);
+    await plain.uploadPart(s, 1, p1, md5(p1));
+    await plain.uploadPart(s, 2, p2, md5(p2));
+    const { CompleteMultipartUploadCommand } = await import('@aws-sdk/client-s3');
+    const wrong = md5(randomBytes(16));
+    const refused = await plain.client
+      .send(
+        new CompleteMultipartUploadCommand({
+          Bucket: plainBucket,
+          Key: objectKey(h),
+          UploadId: s.uploadId,
+          MultipartUpload: {
+            Parts: [
+              { PartNumber: 1, ETag: `"${wrong}"` },
+              { PartNumber: 2, ETag: `"${md5(p2)}"` },
+            ],
+          },
+        }),
+      )
+      .then(
+        () => 'completed',
+        (e: { name?: string }) => e.name,
+      );
+    expect(refused).toBe('InvalidPart');
+    expect(await plain.stat(h)).toBeNull();
+    // A relayed digest that names another MD5 for part 1: refused by the store, so the parts are
+    // listed, joined as stored, read back and found not to be the clip.
+    const other = Buffer.from(bytes);
+    other[0] = other[0]! ^ 0xff;
+    expect(await plain.completeUpload(s, { sha256: h, partMd5: [md5(other.subarray(0, PART)), md5(p2)] })).toEqual({
+      sha256: h,
+      size: bytes.length,
+      stored: 'new',
+    });
+    expect(sha(await plain.read(h))).toBe(h);
+  });
+
+  it('an upload the caller knows is resumed by its id, and one it knows of none starts afresh, neither by listing the uploads', async () => {
+    const store = storeFor(plainBucket);
+    const commands: string[] = [];
+    const send = store.client.send.bind(store.client) as (c: object) => Promise<unknown>;
+    (store.client as unknown as { send: (c: object) => Promise<unknown> }).send = (c) => {
+      commands.push(c.constructor.name);
+      return send(c);
+    };
+    try {
+      const bytes = randomBytes(PART + 10);
+      const h = sha(bytes);
+      const first = await store.beginUpload(h, bytes.length, { knownUploadId: null });
+      expect(first.parts).toEqual([]);
+      const p1 = bytes.subarray(0, PART);
+      await store.uploadPart(first, 1, p1, createHash('md5').update(p1).digest('hex'));
+      const again = await store.beginUpload(h, bytes.length, { knownUploadId: first.uploadId });
+      expect(again.uploadId).toBe(first.uploadId);
+      expect(again.parts.map((p) => p.number)).toEqual([1]);
+      // An id the store no longer has (aborted, or completed and gone): a new upload.
+      await store.abortUpload(first);
+      const fresh = await store.beginUpload(h, bytes.length, { knownUploadId: first.uploadId });
+      expect(fresh.uploadId).not.toBe(first.uploadId);
+      expect(fresh.parts).toEqual([]);
+      expect(commands).not.toContain('ListMultipartUploadsCommand');
+      await store.abortUpload(fresh);
     } finally {
       await store.close();
     }

@@ -43,6 +43,7 @@ import {
   type StoreProbe,
   type UploadedPart,
   type UploadSession,
+  type BeginOptions,
   KIND_SUFFIX,
   StoreError,
   checkSha256,
@@ -192,26 +193,38 @@ export class S3ClipStore implements ClipStore {
     };
   }
 
-  async beginUpload(sha256: string, size: number): Promise<UploadSession> {
+  async beginUpload(sha256: string, size: number, opts?: BeginOptions): Promise<UploadSession> {
     checkSha256(sha256);
     if (!Number.isSafeInteger(size) || size < 0) throw new StoreError('bad-input', `bad size ${size}`);
     const key = objectKey(sha256);
     const base = { sha256, size, partSize: this.partSize, partCount: partCountFor(size, this.partSize) };
     if (await this.stat(sha256)) return { ...base, uploadId: '', parts: [], complete: true };
-    // Resume: another (possibly killed) process may have started this very upload. The hub keeps
-    // no state of its own, so the store is asked.
-    const uploads = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key })).catch((e) => {
-      throw toStoreError(e, key);
-    });
-    const mine = (uploads.Uploads ?? [])
-      .filter((u) => u.Key === key && u.UploadId)
-      .sort((a, b) => (b.Initiated?.getTime() ?? 0) - (a.Initiated?.getTime() ?? 0));
-    for (const u of mine) {
-      const parts = await this.listParts(key, u.UploadId!).catch(() => null);
-      if (!parts) continue;
+    const usableParts = (parts: UploadedPart[]): UploadedPart[] | null => {
       const usable = parts.filter((p) => p.size === expectedPartSize(size, this.partSize, p.number));
-      if (usable.length === 0 && parts.length > 0) continue;
-      return { ...base, uploadId: u.UploadId!, parts: usable, complete: false };
+      return usable.length === 0 && parts.length > 0 ? null : usable;
+    };
+    const known = opts?.knownUploadId;
+    if (known) {
+      // The caller's records name the upload: its parts are asked for directly. When it is gone
+      // (aborted, or completed meanwhile) no other upload holds parts the caller accepted: a new one.
+      const parts = await this.listParts(key, known).catch(() => null);
+      const usable = parts && usableParts(parts);
+      if (usable) return { ...base, uploadId: known, parts: usable, complete: false };
+    }
+    if (known === undefined) {
+      // Resume: another (possibly killed) process may have started this very upload. The hub
+      // keeps no state of its own, so the store is asked.
+      const uploads = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key })).catch((e) => {
+        throw toStoreError(e, key);
+      });
+      const mine = (uploads.Uploads ?? [])
+        .filter((u) => u.Key === key && u.UploadId)
+        .sort((a, b) => (b.Initiated?.getTime() ?? 0) - (a.Initiated?.getTime() ?? 0));
+      for (const u of mine) {
+        const parts = await this.listParts(key, u.UploadId!).catch(() => null);
+        const usable = parts && usableParts(parts);
+        if (usable) return { ...base, uploadId: u.UploadId!, parts: usable, complete: false };
+      }
     }
     const created = await this.client
       .send(
@@ -296,38 +309,41 @@ export class S3ClipStore implements ClipStore {
       if (s.uploadId) await this.abortUpload(s).catch(() => {});
       return { sha256: s.sha256, size: s.size, stored: 'existing' };
     }
-    const parts = await this.listParts(key, s.uploadId).catch((e) => {
-      throw toStoreError(e, `${key} upload`);
-    });
-    const byNumber = new Map(parts.map((p) => [p.number, p]));
-    for (let n = 1; n <= s.partCount; n++) {
-      const p = byNumber.get(n);
-      if (!p) throw new StoreError('bad-part', `part ${n} of ${s.partCount} was never stored`);
-      if (p.size !== expectedPartSize(s.size, s.partSize, n)) throw new StoreError('bad-part', `part ${n} has ${p.size} bytes`);
-    }
-    // The sender's digest counts only when it names these bytes and every stored part is the part
-    // it hashed (the store's ETag of a part is its MD5; Content-MD5 made the store check it).
-    const relayHolds =
-      relayed !== undefined &&
-      relayed.sha256 === s.sha256 &&
-      relayed.partMd5.length === s.partCount &&
-      relayed.partMd5.every((md5, i) => byNumber.get(i + 1)?.md5 === md5.toLowerCase());
+    // The sender's digest names these bytes and every part's MD5: the completion lists those MD5s
+    // as the parts' ETags, and the store joins the parts only when each stored part has that ETag
+    // (S3, MinIO and Ceph answer InvalidPart otherwise), so the parts need not be listed first.
+    // Without it, or when the store refuses that list, the stored parts are listed and checked.
+    const relayCovers = relayed !== undefined && relayed.sha256 === s.sha256 && relayed.partMd5.length === s.partCount;
+    let relayHolds = false;
     let etag: string | undefined;
-    try {
-      const done = await this.client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: this.bucket,
-          Key: key,
-          UploadId: s.uploadId,
-          MultipartUpload: { Parts: Array.from({ length: s.partCount }, (_, i) => ({ PartNumber: i + 1, ETag: `"${byNumber.get(i + 1)!.md5}"` })) },
-        }),
+    if (relayCovers) {
+      const joined = await this.joinParts(
+        s,
+        relayed.partMd5.map((m) => m.toLowerCase()),
       );
-      etag = done.ETag?.replace(/"/g, '');
-    } catch (e) {
-      // Completed by an earlier attempt whose answer was lost: the object decides.
-      if (!(errName(e) === 'NoSuchUpload' && (await this.stat(s.sha256)))) throw toStoreError(e, `${key} complete`);
+      if (joined.ok) {
+        relayHolds = true;
+        etag = joined.etag;
+      }
     }
-    if (relayHolds) {
+    if (!relayHolds) {
+      const parts = await this.listParts(key, s.uploadId).catch((e) => {
+        throw toStoreError(e, `${key} upload`);
+      });
+      const byNumber = new Map(parts.map((p) => [p.number, p]));
+      for (let n = 1; n <= s.partCount; n++) {
+        const p = byNumber.get(n);
+        if (!p) throw new StoreError('bad-part', `part ${n} of ${s.partCount} was never stored`);
+        if (p.size !== expectedPartSize(s.size, s.partSize, n)) throw new StoreError('bad-part', `part ${n} has ${p.size} bytes`);
+      }
+      const joined = await this.joinParts(
+        s,
+        Array.from({ length: s.partCount }, (_, i) => byNumber.get(i + 1)!.md5),
+      );
+      if (!joined.ok) throw toStoreError(joined.error, `${key} complete`);
+      etag = joined.etag;
+    }
+    if (relayHolds && relayed) {
       // The object is exactly the parts hashed on the way when its multipart ETag is theirs and its
       // size is the clip's: no re-read. Ceph 16 answers the completion without an ETag, so the
       // object's own (HEAD) decides then.
@@ -339,6 +355,31 @@ export class S3ClipStore implements ClipStore {
       }
     }
     return this.verifyStored(s.sha256, 'clip', s.size);
+  }
+
+  /**
+   * CompleteMultipartUpload with these ETags for parts 1..n. `ok: false` when the store refused
+   * the list (a part it does not hold with that ETag); other failures throw.
+   */
+  private async joinParts(s: UploadSession, md5: string[]): Promise<{ ok: true; etag?: string } | { ok: false; error: unknown }> {
+    const key = objectKey(s.sha256);
+    try {
+      const done = await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: s.uploadId,
+          MultipartUpload: { Parts: md5.map((m, i) => ({ PartNumber: i + 1, ETag: `"${m}"` })) },
+        }),
+      );
+      const etag = done.ETag?.replace(/"/g, '');
+      return etag ? { ok: true, etag } : { ok: true };
+    } catch (e) {
+      // Completed by an earlier attempt whose answer was lost: the object decides.
+      if (errName(e) === 'NoSuchUpload' && (await this.stat(s.sha256))) return { ok: true };
+      if (errName(e) === 'InvalidPart' || errName(e) === 'InvalidPartOrder') return { ok: false, error: e };
+      throw toStoreError(e, `${key} complete`);
+    }
   }
 
   async abortUpload(s: UploadSession): Promise<void> {

@@ -70,6 +70,16 @@ export interface UploadSession {
   complete: boolean;
 }
 
+export interface BeginOptions {
+  /**
+   * What the caller's own records say of this clip's upload: its id (the store resumes that one
+   * without searching for others), or null when the caller knows of none, so that no part it
+   * accepted can be stored under any (the store starts a new upload without searching). Omitted:
+   * the store searches for an upload of this key itself.
+   */
+  knownUploadId?: string | null;
+}
+
 /** What a sender computed over the bytes it sent, in order: lets the store verify without re-reading. */
 export interface RelayedDigest {
   sha256: string;
@@ -128,7 +138,7 @@ export interface ClipStore {
    * Starts, or resumes, the upload of the clip with this SHA-256 and size. Resuming returns the
    * parts already stored; `complete: true` means the clip is stored already (nothing to send).
    */
-  beginUpload(sha256: string, size: number): Promise<UploadSession>;
+  beginUpload(sha256: string, size: number, opts?: BeginOptions): Promise<UploadSession>;
   /**
    * Stores one part. `md5` (hex) is checked by the store: a mismatch is `bad-digest`. With
    * `md5OfBytes` the caller computed `md5` from these very bytes itself (not taken from a sender),
