@@ -250,6 +250,24 @@ export function hubIndexSuite(make: () => Promise<{ index: HubIndex; cleanup?: (
     expect(await ix.stats()).toEqual({ stations: 3, clips: 37, chainEntries: 12, holes: 1, refused: 2 });
   });
 
+  it('remembers request signatures once; a streamed part reads its upload and whether its signature was seen in one call', async () => {
+    const sig = sha('signature of a part');
+    const upload = { sha256: sha('clip under way'), station: stationA.fingerprint, size: 11 << 20, uploadId: 'up-1', startedAt: T0 };
+    expect(await ix.uploadForRequest(upload.sha256, sig)).toEqual({ upload: null, seen: false });
+    await ix.putUpload(upload);
+    expect(await ix.uploadForRequest(upload.sha256, sig)).toEqual({ upload, seen: false });
+    expect(await ix.rememberRequest(sig, T0, T0 - 600_000)).toBe(true);
+    expect(await ix.rememberRequest(sig, T0, T0 - 600_000)).toBe(false);
+    expect(await ix.uploadForRequest(upload.sha256, sig)).toEqual({ upload, seen: true });
+    expect(await ix.uploadForRequest(sha('no such clip'), sig)).toEqual({ upload: null, seen: true });
+    expect(await ix.requestSeen(sig)).toBe(true);
+    // Signatures older than the window are forgotten (a later purge; their time is refused anyway).
+    expect(await ix.rememberRequest(sha('later'), T0 + DAY, T0 + DAY - 600_000)).toBe(true);
+    expect(await ix.requestSeen(sig)).toBe(false);
+    await ix.dropUpload(upload.sha256);
+    expect(await ix.uploadForRequest(upload.sha256, sig)).toEqual({ upload: null, seen: false });
+  });
+
   it('two writers adding the same clip at once: one inserts, the other gets a duplicate', async () => {
     const c = clipRow(stationA.fingerprint, 'race', 'RACE-1', T0 + 3 * DAY);
     const outcomes = await Promise.all([ix.addClip(c), ix.addClip(c), ix.addClip(c)]);

@@ -69,6 +69,10 @@ function toStation(r: Record<string, unknown>): HubStation {
   return { fingerprint: String(r.fingerprint), name: String(r.name), publicKeyPem: String(r.public_key_pem), enrolledAt: num(r.enrolled_at) };
 }
 
+function toUpload(r: Record<string, unknown>): HubUpload {
+  return { sha256: String(r.sha256), station: String(r.station), size: num(r.size), uploadId: String(r.upload_id), startedAt: num(r.started_at) };
+}
+
 function toEntry(r: Record<string, unknown>): HubChainEntry {
   return {
     station: String(r.station),
@@ -141,9 +145,13 @@ export function clipQueryTerms(db: Pick<SqlDialect, 'kind' | 'ilike'>, q: ClipQu
   }
 }
 
+const FORGET_EVERY_MS = 60_000;
+
 export class SqlHubIndex implements HubIndex {
   readonly kind: 'sqlite' | 'postgres';
   protected readonly db: SqlDialect;
+  /** The `forgetBefore` of the last purge of old request signatures (rememberRequest). */
+  private forgotBefore = -Infinity;
   constructor(db: SqlDialect) {
     this.db = db;
     this.kind = db.kind;
@@ -385,7 +393,12 @@ export class SqlHubIndex implements HubIndex {
   }
 
   async rememberRequest(signatureHash: string, at: number, forgetBefore: number): Promise<boolean> {
-    await this.db.run('DELETE FROM hub_seen_requests WHERE at < ?', [forgetBefore]);
+    // The old signatures go at most once a minute per process, not with every request: a row kept
+    // a little longer costs nothing, a DELETE per request is a round trip per request.
+    if (forgetBefore >= this.forgotBefore + FORGET_EVERY_MS || forgetBefore < this.forgotBefore) {
+      await this.db.run('DELETE FROM hub_seen_requests WHERE at < ?', [forgetBefore]);
+      this.forgotBefore = forgetBefore;
+    }
     const changed = await this.db.run('INSERT INTO hub_seen_requests (signature_hash, at) VALUES (?, ?) ON CONFLICT (signature_hash) DO NOTHING', [
       signatureHash,
       at,
@@ -395,6 +408,17 @@ export class SqlHubIndex implements HubIndex {
 
   async requestSeen(signatureHash: string): Promise<boolean> {
     return (await this.db.all('SELECT 1 AS seen FROM hub_seen_requests WHERE signature_hash = ?', [signatureHash])).length > 0;
+  }
+
+  async uploadForRequest(sha256: string, signatureHash: string): Promise<{ upload: HubUpload | null; seen: boolean }> {
+    const r = (
+      await this.db.all(
+        `SELECT u.*, EXISTS (SELECT 1 FROM hub_seen_requests WHERE signature_hash = ?) AS seen
+         FROM (SELECT 1 AS one) x LEFT JOIN hub_uploads u ON u.sha256 = ?`,
+        [signatureHash, sha256],
+      )
+    )[0]!;
+    return { upload: r.sha256 == null ? null : toUpload(r), seen: r.seen === true || Number(r.seen) === 1 };
   }
 
   async putUpload(u: HubUpload): Promise<void> {
@@ -407,7 +431,7 @@ export class SqlHubIndex implements HubIndex {
 
   async getUpload(sha256: string): Promise<HubUpload | null> {
     const r = (await this.db.all('SELECT * FROM hub_uploads WHERE sha256 = ?', [sha256]))[0];
-    return r ? { sha256: String(r.sha256), station: String(r.station), size: num(r.size), uploadId: String(r.upload_id), startedAt: num(r.started_at) } : null;
+    return r ? toUpload(r) : null;
   }
 
   async dropUpload(sha256: string): Promise<void> {
@@ -415,13 +439,7 @@ export class SqlHubIndex implements HubIndex {
   }
 
   async listUploads(): Promise<HubUpload[]> {
-    return (await this.db.all('SELECT * FROM hub_uploads ORDER BY started_at', [])).map((r) => ({
-      sha256: String(r.sha256),
-      station: String(r.station),
-      size: num(r.size),
-      uploadId: String(r.upload_id),
-      startedAt: num(r.started_at),
-    }));
+    return (await this.db.all('SELECT * FROM hub_uploads ORDER BY started_at', [])).map(toUpload);
   }
 
   async addHold(h: HubHoldRow): Promise<void> {

@@ -203,10 +203,16 @@ export interface HubIndex {
   addEnrollCode(codeHash: string, createdAt: number, expiresAt: number): Promise<void>;
   /** Uses a code once: true only for a known, unused, unexpired code (atomic across hub processes). */
   useEnrollCode(codeHash: string, now: number, usedBy: string): Promise<boolean>;
-  /** Remembers a request signature; false when it was seen already (a replay). Forgets those older than `forgetBefore`. */
   /** Whether a signature is remembered (rememberRequest) already, without remembering it. */
   requestSeen(signatureHash: string): Promise<boolean>;
+  /**
+   * Remembers a request signature; false when it was seen already (a replay). Forgets those older
+   * than `forgetBefore` (not necessarily at every call: a remembered signature older than that is
+   * refused by its time anyway).
+   */
   rememberRequest(signatureHash: string, at: number, forgetBefore: number): Promise<boolean>;
+  /** requestSeen and getUpload in one round trip (each streamed part asks both). */
+  uploadForRequest(sha256: string, signatureHash: string): Promise<{ upload: HubUpload | null; seen: boolean }>;
 
   putUpload(u: HubUpload): Promise<void>;
   getUpload(sha256: string): Promise<HubUpload | null>;

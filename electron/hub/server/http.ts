@@ -153,11 +153,11 @@ export async function startHubServer(opts: HubServerOptions): Promise<RunningHub
         throw new HubHttpError(411, 'bad-request', 'a part needs its Content-Length');
       if (length > service.store.partSize)
         throw new HubHttpError(413, 'too-large', `the body is larger than the ${service.store.partSize} bytes this call takes`);
-      const { station, taken } = await service.authenticate({ method, pathWithQuery, headers, body: null });
       const sha256 = clip![1]!;
+      const { station, taken, upload } = await service.authenticate({ method, pathWithQuery, headers, body: null, partOf: sha256 });
       if (!SHA256_HEX_RE.test(sha256)) throw new HubHttpError(400, 'bad-request', 'a clip is named by its SHA-256 (64 lowercase hex digits)');
       const md5 = headers['content-md5'];
-      await service.partStream(station, sha256, Number(clip![3]), req, length, Array.isArray(md5) ? md5[0] : md5);
+      await service.partStream(station, sha256, Number(clip![3]), req, length, Array.isArray(md5) ? md5[0] : md5, upload);
       await taken?.();
       res.writeHead(204).end();
       return;

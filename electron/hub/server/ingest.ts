@@ -33,8 +33,8 @@ import {
   requestSigningText,
 } from '../../../shared/hubWire.ts';
 import { fingerprintOf, signBytes, verifyBytes } from '../../engine/evidence/keys.ts';
-import { IndexConflictError, type HubIndex, type HubStation } from '../index/types.ts';
-import { StoreError, expectedPartSize, partCountFor, type ClipStore, type RelayedDigest, type UploadSession } from '../store/types.ts';
+import { IndexConflictError, type HubIndex, type HubStation, type HubUpload } from '../index/types.ts';
+import { StoreError, expectedPartSize, partCountFor, type ClipStore, type PutResult, type RelayedDigest, type UploadSession } from '../store/types.ts';
 import { codeHash, type HubKey } from './identity.ts';
 
 export class HubHttpError extends Error {
@@ -49,6 +49,8 @@ export class HubHttpError extends Error {
 }
 
 const GENESIS_PREV = '0'.repeat(64);
+const STATION_TTL_MS = 10_000;
+const MAX_CACHED_STATIONS = 10_000;
 /** Uploads whose running hash one hub process keeps at once (each ~ a few hundred bytes). */
 const MAX_RELAYS = 10_000;
 const sha256Hex = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -64,6 +66,11 @@ export interface SignedRequest {
    * the bytes to as they pass (ClipStore.uploadPartStream).
    */
   body: Buffer | null;
+  /**
+   * For a streamed part: the SHA-256 its path names. Its upload row is then read in the same round
+   * trip as the replay check and handed back (`upload`).
+   */
+  partOf?: string;
 }
 
 function header(h: SignedRequest['headers'], name: string): string | undefined {
@@ -105,6 +112,13 @@ export class HubService {
   private readonly now: () => number;
   private readonly onRefusal: (line: string) => void;
   private readonly stationKeys = new Map<string, KeyObject>();
+  /**
+   * Enrolled stations as read lately, by fingerprint, so that each of a clip's requests does not
+   * read the same row again. Only stations found are kept, for STATION_TTL_MS: enrollment is the
+   * only change to a row (a station's key never changes; a new enrollment may rename it), and an
+   * unknown station is asked for every time, so one enrolled at another hub process works at once.
+   */
+  private readonly stations = new Map<string, { station: HubStation; until: number }>();
   /**
    * SHA-256 of each upload's parts as they pass through this process, in part order. It saves
    * reading the object back at `complete`; it is only a shortcut: an upload resumed at another hub
@@ -156,6 +170,7 @@ export class HubService {
       publicKeyPem: key.export({ type: 'spki', format: 'pem' }) as string,
       enrolledAt: at,
     });
+    this.stations.delete(s.fingerprint); // a new enrollment may have renamed it
     return {
       hubName: this.name,
       hubPublicKeyPem: this.key.publicPem,
@@ -178,6 +193,17 @@ export class HubService {
     throw new HubHttpError(status, code, message);
   }
 
+  private async stationOf(fp: string): Promise<HubStation | null> {
+    const t = Date.now();
+    const cached = this.stations.get(fp);
+    if (cached && cached.until > t) return cached.station;
+    const station = await this.index.getStation(fp);
+    if (!station || station.fingerprint !== fp) return null;
+    if (this.stations.size >= MAX_CACHED_STATIONS) this.stations.clear();
+    this.stations.set(fp, { station, until: t + STATION_TTL_MS });
+    return station;
+  }
+
   private keyOf(s: HubStation): KeyObject {
     let k = this.stationKeys.get(s.fingerprint);
     if (!k) {
@@ -192,14 +218,16 @@ export class HubService {
    * once only. A part (PUT) may be signed over its MD5 (PART_DIGEST_HEADER); then `bodyMd5` is the
    * MD5 of the body this process computed, which the store is given instead of hashing again.
    */
-  async authenticate(req: SignedRequest): Promise<{ station: HubStation; key: KeyObject; bodyMd5?: string; taken?: () => Promise<void> }> {
+  async authenticate(
+    req: SignedRequest,
+  ): Promise<{ station: HubStation; key: KeyObject; bodyMd5?: string; taken?: () => Promise<void>; upload?: HubUpload | null }> {
     const fp = header(req.headers, 'x-pw-station') ?? '';
     const timeText = header(req.headers, 'x-pw-time') ?? '';
     const sig = header(req.headers, 'x-pw-signature') ?? '';
     if (!SHA256_HEX_RE.test(fp) || !/^\d{1,16}$/.test(timeText) || !sig)
       throw new HubHttpError(401, 'unauthorized', 'this call needs a station credential (x-pw-station, x-pw-time, x-pw-signature)');
-    const station = await this.index.getStation(fp);
-    if (!station || station.fingerprint !== fp)
+    const station = await this.stationOf(fp);
+    if (!station)
       throw new HubHttpError(401, 'unknown-station', 'this station is not enrolled on this hub; enroll it with a code from `packwitness hub enroll-code`');
     const key = this.keyOf(station);
     const time = Number(timeText);
@@ -236,8 +264,14 @@ export class HubService {
       // A streamed part is taken only once it is stored: a request cut off on the way (whose
       // client then sends it again as it was, as fetch does with a PUT) is no replay. Sending the
       // same part again stores the same bytes under the same part, which the MD5 binds.
+      const taken = async (): Promise<void> => void (await this.index.rememberRequest(sigHash, time, now - 2 * REQUEST_WINDOW_MS));
+      if (req.partOf !== undefined) {
+        const { seen, upload } = await this.index.uploadForRequest(req.partOf, sigHash);
+        if (seen) await replay();
+        return { station, key, bodyMd5: bodyMd5!, taken, upload };
+      }
       if (await this.index.requestSeen(sigHash)) await replay();
-      return { station, key, bodyMd5: bodyMd5!, taken: async () => void (await this.index.rememberRequest(sigHash, time, now - 2 * REQUEST_WINDOW_MS)) };
+      return { station, key, bodyMd5: bodyMd5!, taken };
     }
     if (!(await this.index.rememberRequest(sigHash, time, now - 2 * REQUEST_WINDOW_MS))) await replay();
     return bodyMd5 !== undefined ? { station, key, bodyMd5 } : { station, key };
@@ -279,14 +313,13 @@ export class HubService {
       return refused('broken-link', 'the signed body names another seq, link, kind, time or key than the entry');
     }
     if (e.seq === 1 && e.prev !== GENESIS_PREV) return refused('broken-link', 'entry 1 links to something before it');
-    if (e.seq > 1) {
-      const before = await this.index.listChain(fp, { fromSeq: e.seq - 1, limit: 2 });
-      const prev = before.find((x) => x.seq === e.seq - 1);
-      if (prev && prev.hash !== e.prev)
-        return refused('broken-link', `it links to ${e.prev.slice(0, 12)}…, the held entry ${e.seq - 1} is ${prev.hash.slice(0, 12)}…`);
-    }
-    const next = (await this.index.listChain(fp, { fromSeq: e.seq + 1, limit: 1 }))[0];
-    if (next && next.seq === e.seq + 1 && next.prev !== e.hash) return refused('broken-link', `the held entry ${e.seq + 1} links to another entry`);
+    // Its held neighbours, in one read: the entry before and the entry after, where held.
+    const near = await this.index.listChain(fp, { fromSeq: e.seq - 1, limit: 3 });
+    const prev = e.seq > 1 ? near.find((x) => x.seq === e.seq - 1) : undefined;
+    if (prev && prev.hash !== e.prev)
+      return refused('broken-link', `it links to ${e.prev.slice(0, 12)}…, the held entry ${e.seq - 1} is ${prev.hash.slice(0, 12)}…`);
+    const next = near.find((x) => x.seq === e.seq + 1);
+    if (next && next.prev !== e.hash) return refused('broken-link', `the held entry ${e.seq + 1} links to another entry`);
     try {
       const outcome = await this.index.addChainEntry({
         station: fp,
@@ -314,7 +347,9 @@ export class HubService {
 
   async begin(station: HubStation, sha256: string, size: number): Promise<BeginResponse> {
     const held = await this.index.getUpload(sha256);
-    const s = await this.store.beginUpload(sha256, size).catch((e: unknown) => {
+    // The index names every upload whose parts this hub (any of its processes) accepted: the
+    // store resumes that one, or starts afresh without searching its own list.
+    const s = await this.store.beginUpload(sha256, size, { knownUploadId: held?.uploadId ?? null }).catch((e: unknown) => {
       throw storeHttpError(e);
     });
     if (s.complete) return { partSize: s.partSize, parts: [], complete: true };
@@ -363,10 +398,19 @@ export class HubService {
    * copy of it, and hashes it into the upload's running SHA-256 on the way when it is the next
    * part in order. Only for a store that can check; the others get whole parts (part()).
    */
-  async partStream(station: HubStation, sha256: string, n: number, body: Readable, length: number, md5Base64: string | undefined): Promise<void> {
+  async partStream(
+    station: HubStation,
+    sha256: string,
+    n: number,
+    body: Readable,
+    length: number,
+    md5Base64: string | undefined,
+    /** The upload row, when authenticate read it already (undefined: read it here). */
+    held?: HubUpload | null,
+  ): Promise<void> {
     const upload = this.store.uploadPartStream?.bind(this.store);
     if (!upload) throw new Error('this store takes whole parts only');
-    const u = await this.index.getUpload(sha256);
+    const u = held === undefined ? await this.index.getUpload(sha256) : held;
     if (!u) throw new HubHttpError(409, 'not-found', 'no upload of this clip was begun (POST …/begin first)');
     const md5 = contentMd5Hex(md5Base64);
     if (!md5) throw new HubHttpError(400, 'bad-digest', 'each part needs its Content-MD5');
@@ -502,21 +546,28 @@ export class HubService {
     if (others.length > 0)
       return no('replay', `these bytes were published by station ${others[0]!.stationName ?? others[0]!.station} as clip ${others[0]!.clipId}`);
 
-    // The bytes: hashed again by the store before they become visible.
+    // The bytes: hashed again by the store before they become visible. An upload under way is
+    // completed (the store looks for the object first: stored meanwhile, it is `existing`);
+    // without one, the object must be there already.
     const upload = await this.index.getUpload(sha256);
-    const stored = await this.store.stat(sha256, 'clip');
-    if (!stored) {
-      if (!upload) return no('hash-mismatch', 'no bytes were uploaded for it');
+    const storedSize = async (): Promise<number | null> =>
+      (
+        await this.store.stat(sha256, 'clip').catch((e: unknown) => {
+          throw storeHttpError(e);
+        })
+      )?.size ?? null;
+    if (upload) {
       if (upload.size !== r.clip.sizeBytes) return no('hash-mismatch', `${upload.size} bytes were uploaded, the manifest names ${r.clip.sizeBytes}`);
       const session = this.session(sha256, upload.size, upload.uploadId);
       const relayed = this.takeRelayed(sha256, upload.uploadId, session.partCount);
+      let put: PutResult;
       try {
         if (relayed && relayed.sha256 !== sha256) {
           // The bytes that passed through here are not the clip: nothing is completed.
           await this.store.abortUpload(session).catch(() => {});
           throw new StoreError('hash-mismatch', `the uploaded bytes hash to ${relayed.sha256}`);
         }
-        await this.store.completeUpload(session, relayed);
+        put = await this.store.completeUpload(session, relayed);
       } catch (e) {
         if (e instanceof StoreError && e.code === 'hash-mismatch') {
           await this.index.dropUpload(sha256);
@@ -525,8 +576,15 @@ export class HubService {
         if (e instanceof StoreError && e.code === 'bad-part') throw new HubHttpError(409, 'bad-part', e.message);
         throw storeHttpError(e);
       }
-    } else if (stored.size !== r.clip.sizeBytes) {
-      return no('hash-mismatch', `the stored object has ${stored.size} bytes, the manifest names ${r.clip.sizeBytes}`);
+      if (put.stored === 'existing') {
+        // Stored by someone else meanwhile: that object's size is what the manifest must name.
+        const size = await storedSize();
+        if (size !== r.clip.sizeBytes) return no('hash-mismatch', `the stored object has ${size ?? 'no'} bytes, the manifest names ${r.clip.sizeBytes}`);
+      }
+    } else {
+      const size = await storedSize();
+      if (size === null) return no('hash-mismatch', 'no bytes were uploaded for it');
+      if (size !== r.clip.sizeBytes) return no('hash-mismatch', `the stored object has ${size} bytes, the manifest names ${r.clip.sizeBytes}`);
     }
     try {
       await this.store.putSidecar(sha256, 'manifest', manifest);
@@ -536,8 +594,9 @@ export class HubService {
       throw storeHttpError(e);
     }
     if (r.tsr) await this.store.putSidecar(sha256, 'tsr', Buffer.from(r.tsr, 'base64')).catch(() => {});
+    let added: 'inserted' | 'duplicate';
     try {
-      await this.index.addClip({
+      added = await this.index.addClip({
         station: fp,
         clipId: r.clip.clipId,
         order: r.clip.order,
@@ -557,9 +616,10 @@ export class HubService {
       if (e instanceof IndexConflictError) return no('conflict', e.message);
       throw e;
     }
-    await this.index.dropUpload(sha256);
-    const row = await this.index.getClip(fp, r.clip.clipId);
-    return { receipt: this.receipt({ sha256, station: fp, clipId: r.clip.clipId, receivedAt: row?.publishedAt ?? receivedAt, verifiedAt: this.now() }) };
+    if (upload) await this.index.dropUpload(sha256);
+    // Published before (a retry whose answer was lost): the receipt names the first time.
+    const publishedAt = added === 'inserted' ? receivedAt : ((await this.index.getClip(fp, r.clip.clipId))?.publishedAt ?? receivedAt);
+    return { receipt: this.receipt({ sha256, station: fp, clipId: r.clip.clipId, receivedAt: publishedAt, verifiedAt: this.now() }) };
   }
 
   async tsr(station: HubStation, sha256: string, tsr: Buffer): Promise<void> {
