@@ -417,8 +417,10 @@ export function consoleSuite(makeBackend: () => Promise<Backend>): void {
     const mp4y = makeMp4(path.join(t.dir, 'y.mp4'), 2, 'SF1700000000002');
     const x = st.clip('SF1700000000001', mp4x.length, mp4x);
     const y = st.clip('SF1700000000002', mp4y.length, mp4y);
+    // Bytes that are no MP4 at all (read right): they never become one, so nothing is tried again.
+    const z = st.clip('SF1700000000003', 30_000);
     await client.publishChain(st.chain);
-    for (const c of [x, y]) await client.publishClip(publishInput(c));
+    for (const c of [x, y, z]) await client.publishClip(publishInput(c));
     // The store hands these clips' bytes back unreadable (the MP4's first box, then zeros), as a
     // read cut short or a store answering garbage would: ffmpeg cannot make a picture of them.
     const unreadable = new Set([x.sha256, y.sha256]);
@@ -449,6 +451,9 @@ export function consoleSuite(makeBackend: () => Promise<Backend>): void {
     let seen = await shown();
     expect([seen[x.row.clipId]!.thumb, seen[y.row.clipId]!.thumb]).toEqual([false, false]);
     expect([seen[x.row.clipId]!.thumbFailed, seen[y.row.clipId]!.thumbFailed]).toEqual([undefined, undefined]);
+    expect(seen[z.row.clipId]).toMatchObject({ thumb: false, thumbFailed: expect.stringMatching(/not an MP4/) });
+    const zRow = (await dialectOf(h.parts.index).all('SELECT attempts, retry_at FROM hub_thumbs WHERE sha256 = ?', [z.sha256]))[0]!;
+    expect([Number(zRow.attempts), zRow.retry_at]).toEqual([1, null]);
     // Not due yet: neither is tried again at once.
     const attempts = async (sha256: string): Promise<number> =>
       Number((await dialectOf(h.parts.index).all('SELECT attempts FROM hub_thumbs WHERE sha256 = ?', [sha256]))[0]!.attempts);

@@ -5,7 +5,8 @@
 // A failure is tried again with back-off (the store was unreachable, a read came back short, ffmpeg
 // was killed on a loaded machine): after attempt k the next one waits retryBaseMs × 4^(k-1), and
 // after maxAttempts the row stays failed with its reason (index migration 7: attempts, retry_at
-// NULL), which the console shows in the thumbnail's place.
+// NULL), which the console shows in the thumbnail's place. A stored object that is no MP4 at all
+// is given up at once: its bytes never change.
 //
 // Why the hub makes them rather than the station sending its own: the hub holds every clip it
 // shows already and needs no change of the station protocol, and a picture the hub cut from the
@@ -24,6 +25,9 @@ import type { ClipStore } from '../store/types.ts';
 import { dialectOf } from '../auth/accounts.ts';
 import { backgroundThumbnail } from '../../engine/ffmpeg.ts';
 import { errorMessage } from '../../../shared/errorMessage.ts';
+
+/** The stored object is no MP4: a thumbnail of it is given up at once. */
+class NotAnMp4 extends Error {}
 
 export interface ThumbOptions {
   /** Pause between rounds when there was nothing to do (default 5 s). */
@@ -122,14 +126,16 @@ export class ThumbMaker {
       const sha256 = String(r.sha256);
       const attempts = num(r.attempts) + 1;
       let ok = false;
+      let final = false;
       let detail: string | null = null;
       try {
         await this.make(sha256, num(r.duration_ms), num(r.size_bytes));
         ok = true;
       } catch (e) {
         detail = errorMessage(e).slice(0, 500);
+        final = e instanceof NotAnMp4;
       }
-      const retryAt = ok || attempts >= this.opts.maxAttempts ? null : now + this.opts.retryBaseMs * 4 ** (attempts - 1);
+      const retryAt = ok || final || attempts >= this.opts.maxAttempts ? null : now + this.opts.retryBaseMs * 4 ** (attempts - 1);
       if (!ok) this.opts.log?.(`thumbnail of ${sha256.slice(0, 12)}…: attempt ${attempts} failed (${detail})${retryAt === null ? ', given up' : ''}`);
       await this.db.run(
         `INSERT INTO hub_thumbs (sha256, made_at, ok, detail, attempts, retry_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -151,8 +157,12 @@ export class ThumbMaker {
       const atMs = Math.max(0, Math.min(1000, Math.floor(durationMs / 2)));
       const head = Math.min(size, this.opts.headBytes);
       const bytes = await this.store.read(sha256, 'clip', { start: 0, end: head - 1 });
-      // Not an MP4 at all: no ffmpeg run for it.
-      if (bytes.subarray(4, 8).toString('latin1') !== 'ftyp') throw new Error('not an MP4 (no ftyp box at its start)');
+      // Not an MP4 at all: no ffmpeg run for it. Read whole, such bytes never become one (the key
+      // is their hash), so it is not tried again; a short read is.
+      if (bytes.subarray(4, 8).toString('latin1') !== 'ftyp') {
+        const why = 'not an MP4 (no ftyp box at its start)';
+        throw bytes.length === head ? new NotAnMp4(why) : new Error(`${why}; the read came back short`);
+      }
       fs.writeFileSync(input, bytes);
       try {
         await backgroundThumbnail(input, output, atMs);
