@@ -5,7 +5,8 @@
 // CPU per byte, so this compares the two paths where wall-clock time on a shared box cannot.
 //   PW_STORE_PIDS=1,2,3 node scripts/bench/hubCpu.ts [rounds] [MiB per clip]
 // Needs PACKWITNESS_TEST_PG_URL and the S3 settings (scripts/services/*.sh). PW_HUB_NODE_OPTIONS
-// goes to the hub's NODE_OPTIONS (e.g. --cpu-prof --cpu-prof-dir=DIR).
+// goes to the hub's NODE_OPTIONS (e.g. --cpu-prof --cpu-prof-dir=DIR); PW_ROUND_CPU=1 prints each
+// window's CPU by process too.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -48,12 +49,20 @@ const measure = async (side: 'hub' | 'plain', run: () => Promise<unknown>): Prom
   await run();
   const used = process.cpuUsage(own);
   const wall = (performance.now() - t) / 1000;
+  const before = { ...total[side] };
   total[side].sender = (total[side].sender ?? 0) + (used.user + used.system) / 1e6;
   for (const [k, m] of Object.entries(meters)) {
     const r = m.stop();
     if (k === 'store') for (const [name, s] of Object.entries(r.byKind)) total[side][name] = (total[side][name] ?? 0) + s;
     else total[side][k] = (total[side][k] ?? 0) + r.cpuS;
   }
+  if (process.env.PW_ROUND_CPU)
+    console.log(
+      `  ${side}: ` +
+        Object.entries(total[side])
+          .map(([k, v]) => `${k} ${round(v - (before[k] ?? 0), 2)}`)
+          .join(', '),
+    );
   return wall;
 };
 for (let r = 0; r < rounds; r++) {
