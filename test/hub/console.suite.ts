@@ -485,6 +485,39 @@ export function consoleSuite(makeBackend: () => Promise<Backend>): void {
     expect((await ask(h, `/console/api/clips/Packing%207/${y.row.clipId}/thumb`, { cookie })).status).toBe(404);
   });
 
+  it('a thumbnail reads the head of the clip, then four times as much when the first second lies further in, never the whole clip', async () => {
+    const st = new FakeStation('Packing 9', t.dir);
+    const client = await enrolledClient(h.url, (await newEnrollCode(h.parts.index, h.parts.key.fingerprint)).code, st);
+    st.append('genesis', null, { station: st.name, publicKey: st.publicKeyPem });
+    // 3 s at 320×240: the index and the first frames fill the first few KiB, the frame at 1 s is
+    // about 10 KiB in, the clip about 24 KiB.
+    const mp4 = makeMp4(path.join(t.dir, 'head.mp4'), 3, 'SF1700000000201');
+    const c = st.clip('SF1700000000201', mp4.length, mp4);
+    await client.publishChain(st.chain);
+    await client.publishClip(publishInput(c));
+    const store = h.parts.store;
+    const reads: string[] = [];
+    const spied = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'read')
+          return async (...a: Parameters<typeof store.read>) => {
+            if (a[0] === c.sha256 && a[1] === 'clip') reads.push(a[2] ? `${a[2].start}-${a[2].end ?? ''}` : 'whole');
+            return target.read(...a);
+          };
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const maker = new ThumbMaker(h.parts.index, spied, { headBytes: 4096 });
+    for (let n = await maker.runOnce(); n > 0; n = await maker.runOnce());
+    expect(reads).toEqual(['0-4095', '4096-16383']);
+    expect(mp4.length).toBeGreaterThan(16384);
+    const cookie = await login(h, 'sam', PASSWORD);
+    const thumb = await ask(h, `/console/api/clips/Packing%209/${c.row.clipId}/thumb`, { cookie });
+    expect(thumb.status).toBe(200);
+    expect([thumb.body[0], thumb.body[1]]).toEqual([0xff, 0xd8]);
+  });
+
   it('admin: users with their sessions, add (10+ characters), log out everywhere, remove (never the last admin); enrollment codes; stations; audit filters', async () => {
     const admin = await login(h, 'ada', PASSWORD);
     const post = (p: string, body: unknown) => ask(h, `/console/api/admin/${p}`, { cookie: admin, body });

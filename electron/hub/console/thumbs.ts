@@ -14,7 +14,7 @@
 // evidence is the clip.
 //
 // One at a time, in a loop that stops with the console, ffmpeg at nice 10, reading only the head
-// of the clip (stations write the MP4 index first, so the first second is in the first few MiB):
+// of the clip (stations write the MP4 index first, so the first second is in the first MiB or so):
 // thumbnails never starve ingest, and a store in S3 is read with one range request per clip.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,7 +34,11 @@ export interface ThumbOptions {
   intervalMs?: number;
   /** Clips looked at per round (default 20). */
   batch?: number;
-  /** How much of the clip's head is read (default 4 MiB); the whole clip when that is not enough. */
+  /**
+   * How much of the clip's head is read first (default 1 MiB: a station's 1-minute clip holds its
+   * index and first second in about 0.4 MiB); four times as much when that is not enough, and the
+   * whole clip when its index is not at the front.
+   */
   headBytes?: number;
   /** Attempts before a thumbnail is given up (default 4). */
   maxAttempts?: number;
@@ -61,7 +65,7 @@ export class ThumbMaker {
     this.opts = {
       intervalMs: opts.intervalMs ?? 5000,
       batch: opts.batch ?? 20,
-      headBytes: opts.headBytes ?? 4 << 20,
+      headBytes: opts.headBytes ?? 1 << 20,
       maxAttempts: Math.max(1, opts.maxAttempts ?? 4),
       retryBaseMs: opts.retryBaseMs ?? 60_000,
       log: opts.log,
@@ -156,24 +160,39 @@ export class ThumbMaker {
       // 1 s in, where the station's burned-in band is drawn; a shorter clip: its middle.
       const atMs = Math.max(0, Math.min(1000, Math.floor(durationMs / 2)));
       const head = Math.min(size, this.opts.headBytes);
-      const bytes = await this.store.read(sha256, 'clip', { start: 0, end: head - 1 });
+      let bytes = await this.store.read(sha256, 'clip', { start: 0, end: head - 1 });
       // Not an MP4 at all: no ffmpeg run for it. Read whole, such bytes never become one (the key
       // is their hash), so it is not tried again; a short read is.
       if (bytes.subarray(4, 8).toString('latin1') !== 'ftyp') {
         const why = 'not an MP4 (no ftyp box at its start)';
         throw bytes.length === head ? new NotAnMp4(why) : new Error(`${why}; the read came back short`);
       }
-      fs.writeFileSync(input, bytes);
+      const picture = async (): Promise<Buffer> => {
+        fs.writeFileSync(input, bytes);
+        fs.rmSync(output, { force: true });
+        await backgroundThumbnail(input, output, atMs);
+        const jpeg = fs.existsSync(output) ? fs.readFileSync(output) : Buffer.alloc(0);
+        if (jpeg.length < 100 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('ffmpeg made no JPEG');
+        return jpeg;
+      };
+      let jpeg: Buffer;
       try {
-        await backgroundThumbnail(input, output, atMs);
+        jpeg = await picture();
       } catch (e) {
-        // The index is not at the front (not a station's MP4 layout): the whole clip, once.
-        if (head >= size || bytes.includes('moov', 0, 'latin1')) throw e;
-        fs.writeFileSync(input, await this.store.read(sha256, 'clip'));
-        await backgroundThumbnail(input, output, atMs);
+        if (head >= size) throw e;
+        // The first second is further in (a higher bitrate, or the longer index of a long clip):
+        // four times as much, the rest of it read on from where the head ended.
+        const more = Math.min(size, head * 4);
+        bytes = Buffer.concat([bytes, await this.store.read(sha256, 'clip', { start: head, end: more - 1 })]);
+        try {
+          jpeg = await picture();
+        } catch (e2) {
+          // The index is not at the front (not a station's MP4 layout): the whole clip, once.
+          if (more >= size || bytes.includes('moov', 0, 'latin1')) throw e2;
+          bytes = await this.store.read(sha256, 'clip');
+          jpeg = await picture();
+        }
       }
-      const jpeg = fs.readFileSync(output);
-      if (jpeg.length < 100 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('ffmpeg made no JPEG');
       await this.store.putSidecar(sha256, 'thumb', jpeg);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
