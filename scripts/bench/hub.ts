@@ -61,6 +61,17 @@ export async function enrollStations(hubUrl: string, codes: string[], dir: strin
   return stations;
 }
 
+/** Waits (at most a minute) until the hub made, or gave up, the thumbnail of every clip it holds. */
+export async function thumbnailsMade(index: HubIndex): Promise<void> {
+  const t0 = performance.now();
+  const db = dialectOf(index);
+  for (;;) {
+    const rows = await db.all('SELECT COUNT(*) AS n FROM hub_clips c WHERE NOT EXISTS (SELECT 1 FROM hub_thumbs t WHERE t.sha256 = c.sha256)', []);
+    if (Number(rows[0]!.n) === 0 || performance.now() - t0 > 60_000) return;
+    await sleep(100);
+  }
+}
+
 export async function hubBench(opts: Opts): Promise<Figure[]> {
   const backend: Backend = pgUrl() && s3Env() ? await pgS3Backend() : embeddedBackend();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-hub-'));
@@ -116,13 +127,7 @@ async function ingestAndLatency(backend: Backend, work: string, opts: Opts): Pro
     const thumbs = { cpu: 0, clips: 0 };
     const settleThumbs = async (): Promise<number> => {
       const h0 = cpuSeconds(hubPid) ?? 0;
-      const t0 = performance.now();
-      const db = dialectOf(parts.index);
-      for (;;) {
-        const rows = await db.all('SELECT COUNT(*) AS n FROM hub_clips c WHERE NOT EXISTS (SELECT 1 FROM hub_thumbs t WHERE t.sha256 = c.sha256)', []);
-        if (Number(rows[0]!.n) === 0 || performance.now() - t0 > 60_000) break;
-        await sleep(100);
-      }
+      await thumbnailsMade(parts.index);
       return (cpuSeconds(hubPid) ?? h0) - h0;
     };
     // One round of small clips on each side first, not measured: the first uploads into a fresh
